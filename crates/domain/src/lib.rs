@@ -1,0 +1,47 @@
+//! Rapport's domain vocabulary: pure types and rules, no I/O.
+//!
+//! Everything that crosses a crate boundary and carries meaning for the bank lives here:
+//! validated identifiers ("parse, don't validate"), money, parties and their relationships,
+//! products and accounts, branches, staff roles, data scope and masking policy.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+#[macro_use]
+mod string_enum;
+pub mod clock;
+pub mod mask;
+pub mod mobile;
+pub mod money;
+pub mod org;
+pub mod party;
+pub mod product;
+pub mod records;
+pub mod resident_id;
+pub mod scope;
+pub mod settings;
+pub mod uscc;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use mobile::Mobile;
+pub use money::{Currency, Money};
+pub use org::{BranchId, BranchLevel, Role, StaffId, Username};
+pub use party::{CustomerNumber, Gender, PartyId, PartyKind, RelationshipKind};
+pub use product::{AccountStatus, ProductFamily, SourceSystem};
+pub use resident_id::ResidentId;
+pub use scope::{DataScope, FieldPolicy, Viewer};
+pub use settings::BankSettings;
+pub use uscc::Uscc;
+
+/// A value that failed validation, with the reason in words a bank clerk understands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct InvalidValue {
+    pub reason: String,
+}
+
+impl InvalidValue {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
+}

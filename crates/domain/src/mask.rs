@@ -1,0 +1,102 @@
+//! Masked display (脱敏) as Chinese banks show it (R8.2). Every function is idempotent and never
+//! reveals more characters than its rule allows, whatever the input.
+
+fn keep_ends(s: &str, head: usize, tail: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= head + tail {
+        return "*".repeat(chars.len().max(1));
+    }
+    let mut out = String::with_capacity(s.len());
+    out.extend(&chars[..head]);
+    out.extend(std::iter::repeat_n('*', chars.len() - head - tail));
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// `13812345678` → `138****5678`.
+pub fn mask_mobile(s: &str) -> String {
+    keep_ends(s, 3, 4)
+}
+
+/// First 6 + last 4: `110105********1234`.
+pub fn mask_resident_id(s: &str) -> String {
+    keep_ends(s, 6, 4)
+}
+
+/// Bank card and account numbers: first 6 + last 4.
+pub fn mask_account_number(s: &str) -> String {
+    keep_ends(s, 6, 4)
+}
+
+/// `张伟` → `张*`, `张小伟` → `张*伟`, `欧阳小明` → `欧**明`; Latin names keep the first letter.
+pub fn mask_name(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".to_owned(),
+        2 => format!("{}*", chars[0]),
+        n if chars.iter().all(|c| c.is_ascii()) => {
+            let mut out = String::new();
+            out.push(chars[0]);
+            out.extend(std::iter::repeat_n('*', n - 1));
+            out
+        }
+        n => {
+            let mut out = String::new();
+            out.push(chars[0]);
+            out.extend(std::iter::repeat_n('*', n - 2));
+            out.push(chars[n - 1]);
+            out
+        }
+    }
+}
+
+/// Cuts an address after its district/county (区, 县, 旗, or a county-level 市 after a city),
+/// so `浙江省杭州市西湖区文三路90号` → `浙江省杭州市西湖区`. An address without a recognisable
+/// district keeps at most its first 6 characters.
+pub fn mask_address(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut city_seen = false;
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '区' | '县' | '旗' => return chars[..=i].iter().collect(),
+            '市' if city_seen => return chars[..=i].iter().collect(),
+            '市' | '盟' => city_seen = true,
+            // 自治州 is prefecture-level; a bare 州 is part of a name (杭州市).
+            '州' if i > 0 && chars[i - 1] == '治' => city_seen = true,
+            _ => {}
+        }
+    }
+    chars.iter().take(6).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_as_banks_show_them() {
+        assert_eq!(mask_mobile("13812345678"), "138****5678");
+        assert_eq!(mask_resident_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_account_number("6222021234567890123"), "622202*********0123");
+        assert_eq!(mask_name("张伟"), "张*");
+        assert_eq!(mask_name("张小伟"), "张*伟");
+        assert_eq!(mask_name("欧阳小明"), "欧**明");
+        assert_eq!(mask_name("Zhang Wei"), "Z********");
+        assert_eq!(mask_address("浙江省杭州市西湖区文三路90号"), "浙江省杭州市西湖区");
+        assert_eq!(mask_address("北京市朝阳区建国路8号"), "北京市朝阳区");
+        assert_eq!(mask_address("江苏省苏州市昆山市前进路1号"), "江苏省苏州市昆山市");
+        assert_eq!(mask_address("湖南省湘西土家族苗族自治州吉首市人民路2号"), "湖南省湘西土家族苗族自治州吉首市");
+    }
+
+    #[test]
+    fn masks_are_idempotent_and_short_inputs_reveal_nothing() {
+        for s in ["13812345678", "11010519491231002X", "张小伟", "浙江省杭州市西湖区文三路90号", "123"] {
+            assert_eq!(mask_mobile(&mask_mobile(s)), mask_mobile(s));
+            assert_eq!(mask_resident_id(&mask_resident_id(s)), mask_resident_id(s));
+            assert_eq!(mask_name(&mask_name(s)), mask_name(s));
+            assert_eq!(mask_address(&mask_address(s)), mask_address(s));
+        }
+        assert_eq!(mask_mobile("1234567"), "*******");
+    }
+}

@@ -1,0 +1,109 @@
+//! Mainland China mobile numbers: 11 digits starting with 1[3-9].
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::InvalidValue;
+
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mobile(String);
+
+impl Mobile {
+    /// Accepts `13812345678`, `+86 138 1234 5678`, `0086-138-1234-5678` and full-width digits;
+    /// stores the bare 11 digits.
+    pub fn parse(input: &str) -> Result<Self, InvalidValue> {
+        let mut digits = String::with_capacity(16);
+        for c in input.trim().chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                // Full-width digits (U+FF10..U+FF19) as typed on Chinese keyboards.
+                '０'..='９' => digits.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+                ' ' | '-' | '+' | '(' | ')' | '\u{3000}' => {}
+                _ => {
+                    return Err(InvalidValue::new(format!(
+                        "mobile number contains '{c}', expected digits"
+                    )));
+                }
+            }
+        }
+        let national = if digits.len() == 15 && digits.starts_with("0086") {
+            &digits[4..]
+        } else if digits.len() == 13 && digits.starts_with("86") {
+            &digits[2..]
+        } else {
+            &digits[..]
+        };
+        if national.len() != 11 {
+            return Err(InvalidValue::new(format!(
+                "mobile number must have 11 digits, got {}",
+                national.len()
+            )));
+        }
+        let b = national.as_bytes();
+        if b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
+            return Err(InvalidValue::new(
+                "mobile number must start with 13–19 (mainland China)",
+            ));
+        }
+        Ok(Self(national.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn last4(&self) -> &str {
+        &self.0[7..]
+    }
+}
+
+impl fmt::Debug for Mobile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Mobile({})", crate::mask::mask_mobile(&self.0))
+    }
+}
+
+impl fmt::Display for Mobile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Mobile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Mobile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_common_forms() {
+        for input in ["13812345678", "+86 138 1234 5678", "0086-138-1234-5678", "１３８１２３４５６７８"] {
+            assert_eq!(Mobile::parse(input).unwrap().as_str(), "13812345678", "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_numbers() {
+        assert!(Mobile::parse("1381234567").unwrap_err().reason.contains("11 digits"));
+        assert!(Mobile::parse("12812345678").unwrap_err().reason.contains("13–19"));
+        assert!(Mobile::parse("1381234567a").unwrap_err().reason.contains("'a'"));
+        assert!(Mobile::parse("").is_err());
+    }
+
+    #[test]
+    fn last4_and_debug_mask() {
+        let m = Mobile::parse("13812345678").unwrap();
+        assert_eq!(m.last4(), "5678");
+        assert_eq!(format!("{m:?}"), "Mobile(138****5678)");
+    }
+}
