@@ -10,6 +10,7 @@ mod string_enum;
 pub mod clock;
 pub mod mask;
 pub mod mobile;
+pub mod names;
 pub mod money;
 pub mod org;
 pub mod party;
