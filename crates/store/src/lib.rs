@@ -1,0 +1,93 @@
+//! The operational store's contract (操作型数据中心).
+//!
+//! One trait, [`Store`], implemented once per backend (`rapport-store-sqlite`,
+//! `rapport-store-postgres`); the server is written against the trait and picks the backend from
+//! the database URL once at start. Every method that reads customers takes a [`Viewer`] and
+//! returns only what that viewer's [`DataScope`](rapport_domain::DataScope) allows: out-of-scope
+//! and unknown customers are indistinguishable (`None`).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod error;
+mod rows;
+pub mod search;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rapport_domain::records::{CustomerBatch, ReferenceData};
+use rapport_domain::{PartyId, StaffId, Username, Viewer};
+
+pub use error::StoreError;
+pub use rows::*;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`, for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+
+    /// Answers when the database can be reached and queried.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // --- loading -------------------------------------------------------------------------------
+
+    /// Loads branches, staff and products; idempotent for identical data.
+    async fn load_reference(&self, data: &ReferenceData) -> StoreResult<()>;
+
+    /// Loads one batch of customers atomically: all of it or none of it, search keys included.
+    async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()>;
+
+    async fn counts(&self) -> StoreResult<StoreCounts>;
+
+    // --- staff and sessions --------------------------------------------------------------------
+
+    /// Creates a staff member with a login (for staff not in reference data).
+    async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId>;
+    async fn set_password(&self, staff_id: StaffId, password_hash: &str) -> StoreResult<()>;
+    async fn set_disabled(&self, username: &Username, disabled: bool) -> StoreResult<()>;
+    async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffAccount>>;
+    async fn staff_by_id(&self, staff_id: StaffId) -> StoreResult<Option<StaffAccount>>;
+    async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>>;
+
+    /// Counts a failed login; at `policy.max_failures` consecutive failures the account locks
+    /// until `now + policy.lock_for`. One atomic statement, so concurrent guesses all count.
+    async fn record_login_failure(
+        &self,
+        staff_id: StaffId,
+        now: DateTime<Utc>,
+        policy: &LockoutPolicy,
+    ) -> StoreResult<()>;
+    async fn record_login_success(&self, staff_id: StaffId) -> StoreResult<()>;
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    /// The live session with this token hash and its staff member, if neither is expired,
+    /// revoked nor disabled; refreshes the idle deadline.
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle_timeout: chrono::Duration,
+    ) -> StoreResult<Option<(SessionRecord, StaffAccount)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    // --- customers (always scoped) -------------------------------------------------------------
+
+    async fn list_customers(
+        &self,
+        viewer: &Viewer,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>>;
+
+    async fn search_customers(
+        &self,
+        viewer: &Viewer,
+        query: &search::SearchQuery,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>>;
+
+    async fn customer_360(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Customer360>>;
+}

@@ -1,0 +1,212 @@
+//! What the store hands back. Values are as stored (unmasked): masking is the web edge's job,
+//! applied by one function per response type, so no caller can forget it.
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_domain::{
+    AccountStatus, BranchId, Gender, Money, PartyId, PartyKind, ProductFamily, RelationshipKind,
+    Role, SourceSystem, StaffId, Username,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoreCounts {
+    pub branches: u64,
+    pub staff: u64,
+    pub parties: u64,
+    pub relationships: u64,
+    pub accounts: u64,
+    pub monthly_aum: u64,
+    pub rm_assignments: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub branch_id: Option<BranchId>,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffAccount {
+    pub id: StaffId,
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub branch_id: Option<BranchId>,
+    /// `None` until a password is set: the account cannot log in.
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct LockoutPolicy {
+    pub max_failures: i32,
+    pub lock_for: chrono::Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// SHA-256 of the bearer token, hex: the token itself is never stored.
+    pub token_hash: String,
+    pub staff_id: StaffId,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub idle_expires_at: DateTime<Utc>,
+    pub absolute_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub staff_id: StaffId,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub idle_expires_at: DateTime<Utc>,
+    pub absolute_expires_at: DateTime<Utc>,
+}
+
+/// A page of a list: `page` counts from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl PageRequest {
+    pub const MAX_PAGE_SIZE: u32 = 100;
+
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page.saturating_sub(1)) * i64::from(self.page_size)
+    }
+
+    /// One row more than the page, to learn whether another page follows without a COUNT.
+    pub fn fetch_limit(&self) -> i64 {
+        i64::from(self.page_size) + 1
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub page_size: u32,
+    pub has_more: bool,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `fetch_limit()` rows.
+    pub fn from_rows(mut rows: Vec<T>, request: PageRequest) -> Self {
+        let has_more = rows.len() > request.page_size as usize;
+        rows.truncate(request.page_size as usize);
+        Self {
+            items: rows,
+            page: request.page,
+            page_size: request.page_size,
+            has_more,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchRef {
+    pub id: BranchId,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerSummary {
+    pub party_id: PartyId,
+    pub customer_number: String,
+    pub kind: PartyKind,
+    pub name: String,
+    pub mobile: Option<String>,
+    pub resident_id: Option<String>,
+    pub home_branch: BranchRef,
+    pub primary_rm: Option<String>,
+    /// AUM at the end of the latest month on record.
+    pub latest_aum: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartyDetail {
+    pub party_id: PartyId,
+    pub customer_number: String,
+    pub kind: PartyKind,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub resident_id: Option<String>,
+    pub uscc: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub occupation: Option<String>,
+    pub income_band: Option<String>,
+    pub home_branch: BranchRef,
+    pub onboarded_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// This customer → the related party (e.g. this person's employer).
+    Outgoing,
+    /// The related party → this customer (e.g. an employee of this organisation).
+    Incoming,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelatedParty {
+    pub kind: RelationshipKind,
+    pub direction: Direction,
+    pub party_id: PartyId,
+    pub party_kind: PartyKind,
+    pub name: String,
+    /// Whether the viewer may open the related party's own 360 view.
+    pub in_scope: bool,
+    pub since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountDetail {
+    pub account_number: String,
+    pub product_code: String,
+    pub product_name_zh: String,
+    pub product_name_en: String,
+    pub family: ProductFamily,
+    pub balance: Money,
+    pub limit: Option<Money>,
+    pub opened_on: NaiveDate,
+    pub matures_on: Option<NaiveDate>,
+    pub status: AccountStatus,
+    pub source_system: SourceSystem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AumPoint {
+    pub month: NaiveDate,
+    pub aum: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssignedRm {
+    pub staff_id: StaffId,
+    pub display_name: String,
+    pub primary: bool,
+    pub effective_from: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Customer360 {
+    pub party: PartyDetail,
+    pub relationships: Vec<RelatedParty>,
+    pub accounts: Vec<AccountDetail>,
+    /// Oldest first.
+    pub monthly_aum: Vec<AumPoint>,
+    pub rms: Vec<AssignedRm>,
+}

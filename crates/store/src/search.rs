@@ -1,0 +1,292 @@
+//! Search keys (R1.7), the same on every backend.
+//!
+//! Each party gets a set of string keys in one indexed column, each prefixed by its kind, and
+//! a query is turned into exact keys and key prefixes. A prefix match on the *suffixes* of a
+//! hanzi name finds any part of it (`伟` finds 张伟); pinyin is indexed with and without tone-less
+//! spaces removed, as initials, and a query of 5+ letters also matches every spelling one edit
+//! away. Keys of identifiers are plaintext here; the security issue replaces them by keyed
+//! blind indexes without changing this interface.
+use rapport_domain::records::{AccountRecord, PartyRecord};
+use rapport_domain::{PartyKind, ResidentId, names};
+
+pub const NAME: &str = "n:";
+pub const PINYIN: &str = "p:";
+pub const INITIALS: &str = "i:";
+pub const MOBILE: &str = "m:";
+pub const MOBILE_LAST4: &str = "l:";
+pub const RESIDENT_ID: &str = "r:";
+pub const USCC: &str = "u:";
+pub const CUSTOMER_NUMBER: &str = "c:";
+pub const ACCOUNT: &str = "a:";
+
+/// Shortest pinyin query that also matches spellings with one typo.
+pub const FUZZY_MIN_LETTERS: usize = 5;
+
+/// The search keys of a party (its accounts add theirs through [`account_keys`]).
+pub fn party_keys(party: &PartyRecord) -> Vec<String> {
+    let mut keys = Vec::with_capacity(12);
+    let hanzi: String = party.name.chars().filter(|c| names::is_hanzi(*c)).collect();
+    let chars: Vec<char> = hanzi.chars().collect();
+    // Organisation names are long; their suffixes from every position would bloat the index,
+    // so index only the full name and suffixes of at most 8 characters.
+    for start in 0..chars.len() {
+        let suffix: String = chars[start..].iter().take(8).collect();
+        push_unique(&mut keys, format!("{NAME}{suffix}"));
+    }
+    if party.kind != PartyKind::Organisation {
+        for p in names::full_pinyin_keys(&hanzi) {
+            push_unique(&mut keys, format!("{PINYIN}{p}"));
+        }
+        for i in names::initials_keys(&hanzi) {
+            push_unique(&mut keys, format!("{INITIALS}{i}"));
+        }
+    }
+    if let Some(m) = &party.mobile {
+        keys.push(format!("{MOBILE}{}", m.as_str()));
+        keys.push(format!("{MOBILE_LAST4}{}", m.last4()));
+    }
+    if let Some(id) = &party.resident_id {
+        keys.push(format!("{RESIDENT_ID}{}", id.as_str()));
+    }
+    if let Some(u) = &party.uscc {
+        keys.push(format!("{USCC}{}", u.as_str()));
+    }
+    keys.push(format!("{CUSTOMER_NUMBER}{}", party.customer_number.as_str()));
+    keys
+}
+
+pub fn account_keys(account: &AccountRecord) -> Vec<String> {
+    vec![format!("{ACCOUNT}{}", account.account_number)]
+}
+
+fn push_unique(keys: &mut Vec<String>, key: String) {
+    if !keys.contains(&key) {
+        keys.push(key);
+    }
+}
+
+/// How one part of a query matches keys. Lower rank sorts first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyMatch {
+    Exact { keys: Vec<String>, rank: i32 },
+    /// Keys in `[low, high)`: everything that starts with the prefix `low`.
+    Prefix { low: String, high: String, rank: i32 },
+}
+
+/// A parsed free-text query: never an error, possibly matching nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub matches: Vec<KeyMatch>,
+}
+
+impl SearchQuery {
+    pub fn parse(input: &str) -> Self {
+        let text: String = input.chars().map(fold_full_width).collect::<String>().trim().to_owned();
+        let mut matches = Vec::new();
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_lowercase();
+        if compact.is_empty() || compact.chars().count() > 64 {
+            return Self { text, matches };
+        }
+        if names::has_hanzi(&compact) {
+            let hanzi: String = compact.chars().filter(|c| names::is_hanzi(*c)).collect();
+            matches.push(prefix(NAME, &hanzi, 0));
+        } else if compact.bytes().all(|b| b.is_ascii_digit()) || is_id_like(&compact) {
+            digits_matches(&compact, &mut matches);
+        } else if let Some(rest) = compact.strip_prefix('c')
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            let number = format!("C{rest}");
+            if rest.len() == 10 {
+                matches.push(exact(vec![format!("{CUSTOMER_NUMBER}{number}")], 0));
+            } else {
+                matches.push(prefix(CUSTOMER_NUMBER, &number, 1));
+            }
+        } else if compact.bytes().all(|b| b.is_ascii_lowercase()) {
+            pinyin_matches(&compact, &mut matches);
+        } else if compact.len() == 18 {
+            // Could be a unified social credit code.
+            matches.push(exact(vec![format!("{USCC}{}", compact.to_ascii_uppercase())], 0));
+        }
+        Self { text, matches }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.matches.is_empty()
+    }
+}
+
+fn is_id_like(s: &str) -> bool {
+    s.len() == 18 && s[..17].bytes().all(|b| b.is_ascii_digit()) && s.ends_with('x')
+}
+
+fn digits_matches(d: &str, out: &mut Vec<KeyMatch>) {
+    match d.len() {
+        4 => out.push(exact(vec![format!("{MOBILE_LAST4}{d}")], 0)),
+        10 => out.push(exact(vec![format!("{CUSTOMER_NUMBER}C{d}")], 0)),
+        11 if d.starts_with('1') => out.push(exact(vec![format!("{MOBILE}{d}")], 0)),
+        15 | 18 => {
+            let id = ResidentId::parse(d)
+                .map(|id| id.as_str().to_owned())
+                .unwrap_or_else(|_| d.to_ascii_uppercase());
+            out.push(exact(vec![format!("{RESIDENT_ID}{id}")], 0));
+            if d.len() == 18 {
+                out.push(exact(vec![format!("{ACCOUNT}{d}")], 0));
+            }
+        }
+        16..=19 => out.push(exact(vec![format!("{ACCOUNT}{d}")], 0)),
+        _ => {}
+    }
+    if (6..16).contains(&d.len()) {
+        out.push(prefix(ACCOUNT, d, 2));
+    }
+    if (5..11).contains(&d.len()) && d.starts_with('1') {
+        out.push(prefix(MOBILE, d, 2));
+    }
+}
+
+fn pinyin_matches(s: &str, out: &mut Vec<KeyMatch>) {
+    let mut exact_keys = vec![format!("{PINYIN}{s}")];
+    if s.len() <= 4 {
+        exact_keys.push(format!("{INITIALS}{s}"));
+    }
+    out.push(exact(exact_keys, 0));
+    out.push(prefix(PINYIN, s, 1));
+    if s.len() >= FUZZY_MIN_LETTERS {
+        let variants = one_edit_variants(s)
+            .into_iter()
+            .map(|v| format!("{PINYIN}{v}"))
+            .collect();
+        out.push(exact(variants, 2));
+    }
+}
+
+fn exact(keys: Vec<String>, rank: i32) -> KeyMatch {
+    KeyMatch::Exact { keys, rank }
+}
+
+fn prefix(kind: &str, value: &str, rank: i32) -> KeyMatch {
+    let low = format!("{kind}{value}");
+    let high = successor(&low);
+    KeyMatch::Prefix { low, high, rank }
+}
+
+/// The smallest string greater than every string that starts with `s` (byte/code-point order,
+/// which is SQLite's BINARY and PostgreSQL's "C" collation).
+fn successor(s: &str) -> String {
+    let mut chars: Vec<char> = s.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1).or_else(|| char::from_u32(last as u32 + 0x801)) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    String::from(char::MAX)
+}
+
+/// Every lower-case ASCII string at Damerau–Levenshtein distance exactly one.
+pub fn one_edit_variants(s: &str) -> Vec<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(54 * (b.len() + 1));
+    let mut push = |v: Vec<u8>| {
+        if let Ok(v) = String::from_utf8(v)
+            && v != s
+        {
+            out.push(v);
+        }
+    };
+    for i in 0..b.len() {
+        let mut v = b.to_vec();
+        v.remove(i);
+        push(v);
+        if i + 1 < b.len() && b[i] != b[i + 1] {
+            let mut v = b.to_vec();
+            v.swap(i, i + 1);
+            push(v);
+        }
+        for c in b'a'..=b'z' {
+            if c != b[i] {
+                let mut v = b.to_vec();
+                v[i] = c;
+                push(v);
+            }
+        }
+    }
+    for i in 0..=b.len() {
+        for c in b'a'..=b'z' {
+            let mut v = b.to_vec();
+            v.insert(i, c);
+            push(v);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn fold_full_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_of(q: &str) -> Vec<String> {
+        SearchQuery::parse(q)
+            .matches
+            .into_iter()
+            .flat_map(|m| match m {
+                KeyMatch::Exact { keys, .. } => keys,
+                KeyMatch::Prefix { low, .. } => vec![format!("{low}*")],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn classifies_queries() {
+        assert_eq!(keys_of("张伟"), vec!["n:张伟*"]);
+        assert_eq!(keys_of("  伟 "), vec!["n:伟*"]);
+        assert!(keys_of("zhang wei").contains(&"p:zhangwei".to_owned()));
+        assert!(keys_of("zw").contains(&"i:zw".to_owned()));
+        assert_eq!(keys_of("5678"), vec!["l:5678"]);
+        assert!(keys_of("13812345678").contains(&"m:13812345678".to_owned()));
+        assert!(keys_of("１３８１２３４５６７８").contains(&"m:13812345678".to_owned()));
+        assert!(keys_of("110105491231002").contains(&"r:11010519491231002X".to_owned()));
+        assert!(keys_of("11010519491231002x").contains(&"r:11010519491231002X".to_owned()));
+        assert_eq!(keys_of("C0000000042"), vec!["c:C0000000042"]);
+        assert!(keys_of("6222021234567890123").contains(&"a:6222021234567890123".to_owned()));
+    }
+
+    #[test]
+    fn free_text_never_fails() {
+        for q in ["", "   ", "!!!", "'; DROP TABLE parties; --", "%", "_", "\u{0}", &"x".repeat(10_000)] {
+            let _ = SearchQuery::parse(q);
+        }
+        assert!(SearchQuery::parse("%").is_empty());
+    }
+
+    #[test]
+    fn fuzzy_pinyin_covers_one_typo() {
+        let v = one_edit_variants("zhangwie");
+        assert!(v.contains(&"zhangwei".to_owned()));
+        assert!(one_edit_variants("zhanwei").contains(&"zhangwei".to_owned()));
+        assert!(one_edit_variants("zhangxei").contains(&"zhangwei".to_owned()));
+        assert!(!keys_of("zwm").iter().any(|k| k.len() > 6 && k.starts_with("p:") && !k.ends_with('*') && k != "p:zwm"));
+    }
+
+    #[test]
+    fn successor_bounds_prefixes() {
+        assert_eq!(successor("p:zhang"), "p:zhanh");
+        assert!(successor("n:张").as_str() > "n:张伟");
+    }
+}
