@@ -1,0 +1,193 @@
+//! The operational store on SQLite: the zero-set-up default (a file in the data directory).
+//!
+//! WAL journal, `synchronous=NORMAL`, a busy timeout, and every write transaction started with
+//! `BEGIN IMMEDIATE` so concurrent writers queue instead of failing on lock upgrade.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod customers;
+mod load;
+mod staff;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rapport_domain::records::{CustomerBatch, ReferenceData};
+use rapport_domain::{PartyId, StaffId, Username, Viewer};
+use rapport_store::search::SearchQuery;
+use rapport_store::{
+    Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page, PageRequest,
+    SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file and applies pending migrations.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    /// Opens a database given as a `sqlite:` URL (e.g. `sqlite:///var/lib/rapport/rapport.db`).
+    pub async fn open_url(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?;
+        Self::open(options.get_filename()).await
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// Maps a driver error to the store's error, naming the broken rule for constraint violations.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(d.message().to_owned()),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Invalid(format!("reference to a missing row: {}", d.message()))
+        }
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+/// Parses a stored enum value; a bad value means a corrupted row, reported with its column.
+pub(crate) fn parse_col<T: FromStr>(column: &str, value: &str) -> StoreResult<T> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Database(format!("column {column} holds an unknown value")))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn load_reference(&self, data: &ReferenceData) -> StoreResult<()> {
+        load::load_reference(&self.pool, data).await
+    }
+
+    async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()> {
+        load::load_customers(&self.pool, batch).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        load::counts(&self.pool).await
+    }
+
+    async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId> {
+        staff::create_staff(&self.pool, staff).await
+    }
+
+    async fn set_password(&self, staff_id: StaffId, password_hash: &str) -> StoreResult<()> {
+        staff::set_password(&self.pool, staff_id, password_hash).await
+    }
+
+    async fn set_disabled(&self, username: &Username, disabled: bool) -> StoreResult<()> {
+        staff::set_disabled(&self.pool, username, disabled).await
+    }
+
+    async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffAccount>> {
+        staff::staff_by_username(&self.pool, username).await
+    }
+
+    async fn staff_by_id(&self, staff_id: StaffId) -> StoreResult<Option<StaffAccount>> {
+        staff::staff_by_id(&self.pool, staff_id).await
+    }
+
+    async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>> {
+        staff::list_staff(&self.pool).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        staff_id: StaffId,
+        now: DateTime<Utc>,
+        policy: &LockoutPolicy,
+    ) -> StoreResult<()> {
+        staff::record_login_failure(&self.pool, staff_id, now, policy).await
+    }
+
+    async fn record_login_success(&self, staff_id: StaffId) -> StoreResult<()> {
+        staff::record_login_success(&self.pool, staff_id).await
+    }
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        staff::create_session(&self.pool, session).await
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle_timeout: chrono::Duration,
+    ) -> StoreResult<Option<(SessionRecord, StaffAccount)>> {
+        staff::touch_session(&self.pool, token_hash, now, idle_timeout).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        staff::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn list_customers(
+        &self,
+        viewer: &Viewer,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        customers::list(&self.pool, viewer, page).await
+    }
+
+    async fn search_customers(
+        &self,
+        viewer: &Viewer,
+        query: &SearchQuery,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        customers::search(&self.pool, viewer, query, page).await
+    }
+
+    async fn customer_360(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Customer360>> {
+        customers::customer_360(&self.pool, viewer, party_id).await
+    }
+}
