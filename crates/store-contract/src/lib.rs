@@ -36,9 +36,7 @@ impl TestStore {
 
     /// A fresh PostgreSQL database, or `None` (with a message) when no server is configured.
     pub async fn postgres() -> Option<Self> {
-        let Some(admin_url) = postgres_url() else {
-            return None;
-        };
+        let admin_url = postgres_url()?;
         let url = rapport_store_postgres::create_scratch_database(&admin_url)
             .await
             .expect("create scratch PostgreSQL database");

@@ -1,0 +1,141 @@
+//! `rapport`: the one binary. Parses the command line, opens the store the configuration names,
+//! and hands over to the library crates; no business rules live here.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod config;
+mod demo;
+mod open;
+mod users;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "rapport", version, about = "Rapport — the customer relationship management system for commercial banks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the REST API.
+    Serve(ServeArgs),
+    /// Generate a synthetic demo bank, load it, create demo logins, then serve.
+    Demo(DemoArgs),
+    /// Write the synthetic bank's source-system extracts and ground truth as CSV files.
+    Synth(SynthArgs),
+    /// Manage staff logins.
+    User {
+        #[command(subcommand)]
+        command: users::UserCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// Where the data lives.
+#[derive(Args, Clone, Debug)]
+pub struct StoreArgs {
+    /// Data directory (SQLite database, configuration, demo files); created if missing.
+    #[arg(long, env = "RAPPORT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (`postgres://user:password@host/db`); SQLite in the data directory if unset.
+    #[arg(long, env = "RAPPORT_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Configuration file (default: rapport.toml in the data directory, if present).
+    #[arg(long, env = "RAPPORT_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address to listen on.
+    #[arg(long, env = "RAPPORT_LISTEN")]
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Number of customers in the demo bank.
+    #[arg(long, default_value_t = 10_000)]
+    pub customers: u64,
+    /// Random seed: the same seed gives the same bank.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The bank's "today" for the generated history (YYYY-MM-DD).
+    #[arg(long, default_value = "2026-06-30")]
+    pub as_of: NaiveDate,
+    /// Load and create logins, then exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Do not write the source-system extracts (benchmarks of the load alone).
+    #[arg(long, hide = true)]
+    pub skip_extracts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SynthArgs {
+    /// Output directory for the CSV files.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 10_000)]
+    pub customers: u64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value = "2026-06-30")]
+    pub as_of: NaiveDate,
+    /// Leave out transactions.csv.
+    #[arg(long)]
+    pub no_transactions: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, the whole cause chain.
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let ctx = open::Opened::open(&args.store).await?;
+            ctx.serve(args.listen).await
+        }
+        Command::Demo(args) => demo::run(args).await,
+        Command::Synth(args) => demo::synth(args).await,
+        Command::User { command, store } => {
+            let ctx = open::Opened::open(&store).await?;
+            users::run(&ctx, command).await
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! `rapport user …`: staff logins. Passwords are never defaults: generated and shown once, or
+//! read from standard input.
+use std::io::Read;
+
+use anyhow::Context;
+use clap::Subcommand;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use rapport_domain::{BranchId, Role, Username};
+use rapport_store::NewStaff;
+
+use crate::open::Opened;
+
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a staff login; prints the generated password once (or reads one from stdin).
+    Add {
+        #[arg(long)]
+        username: String,
+        /// rm, branch_manager, service_agent, data_steward, marketing, auditor or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: String,
+        /// The staff member's branch (branch managers see its subtree; RMs sit in one).
+        #[arg(long)]
+        branch_id: Option<i64>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List staff and their state.
+    List,
+    /// Disable a login and end its sessions.
+    Disable { username: String },
+    /// Enable a disabled login.
+    Enable { username: String },
+}
+
+pub fn random_password() -> String {
+    rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect()
+}
+
+pub async fn hash(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || rapport_web::hash_password(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!("cannot hash password: {e}"))
+}
+
+pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { username, role, display_name, branch_id, password_stdin } => {
+            let username = Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+            let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            anyhow::ensure!(!display_name.trim().is_empty(), "--display-name must not be empty");
+            anyhow::ensure!(
+                role != Role::BranchManager || branch_id.is_some(),
+                "--branch-id is required for a branch_manager (their data scope is that branch)"
+            );
+            let (password, generated) = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).context("cannot read the password from stdin")?;
+                (s.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (random_password(), true)
+            };
+            anyhow::ensure!(
+                password.chars().count() >= MIN_PASSWORD_LEN,
+                "password must have at least {MIN_PASSWORD_LEN} characters"
+            );
+            let password_hash = hash(password.clone()).await?;
+            let id = ctx
+                .store
+                .create_staff(&NewStaff {
+                    username: username.clone(),
+                    display_name,
+                    role,
+                    branch_id: branch_id.map(BranchId),
+                    password_hash,
+                })
+                .await?;
+            println!("created {username} (id {}, role {role})", id.0);
+            if generated {
+                println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        UserCommand::List => {
+            println!("{:<6} {:<20} {:<16} {:<10} {:<8} login", "id", "username", "role", "branch", "state");
+            for s in ctx.store.list_staff().await? {
+                println!(
+                    "{:<6} {:<20} {:<16} {:<10} {:<8} {}",
+                    s.id.0,
+                    s.username,
+                    s.role,
+                    s.branch_id.map(|b| b.0.to_string()).unwrap_or_else(|| "-".into()),
+                    if s.disabled { "disabled" } else { "active" },
+                    if s.password_hash.is_some() { "yes" } else { "no" },
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Disable { username } => set_disabled(ctx, &username, true).await,
+        UserCommand::Enable { username } => set_disabled(ctx, &username, false).await,
+    }
+}
+
+async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let username = Username::parse(username).map_err(|e| anyhow::anyhow!("username: {e}"))?;
+    ctx.store.set_disabled(&username, disabled).await?;
+    println!("{username} {}", if disabled { "disabled; its sessions are ended" } else { "enabled" });
+    Ok(())
+}

@@ -1,0 +1,125 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A decimal amount as a string (never a float) with its ISO 4217 currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MoneyDto {
+    #[schema(example = "1234.56")]
+    pub amount: String,
+    #[schema(example = "CNY")]
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BranchDto {
+    pub id: i64,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerSummaryDto {
+    pub id: i64,
+    pub customer_number: String,
+    /// individual, organisation or prospect.
+    pub kind: String,
+    /// Masked (`张*`) unless the viewer's role shows names.
+    pub name: String,
+    /// Masked (`138****5678`) unless the viewer's role shows mobiles.
+    pub mobile: Option<String>,
+    /// Always masked (first 6 + last 4) until unmasking on demand exists.
+    pub resident_id: Option<String>,
+    pub home_branch: BranchDto,
+    pub primary_rm: Option<String>,
+    pub latest_aum: Option<MoneyDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerPage {
+    pub items: Vec<CustomerSummaryDto>,
+    pub page: u32,
+    pub page_size: u32,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProfileDto {
+    pub id: i64,
+    pub customer_number: String,
+    pub kind: String,
+    pub name: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub resident_id: Option<String>,
+    /// Unified social credit code of an organisation (public information, not masked).
+    pub uscc: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    /// Cut after the district unless the role shows addresses.
+    pub address: Option<String>,
+    pub occupation: Option<String>,
+    pub income_band: Option<String>,
+    pub home_branch: BranchDto,
+    pub onboarded_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RelationshipDto {
+    /// household_member, spouse, employer, corporate_group or guarantor.
+    pub kind: String,
+    /// `outgoing`: this customer → the other party (e.g. this person's employer);
+    /// `incoming`: the other party → this customer (e.g. an employee of this company).
+    pub direction: String,
+    /// Present only when the viewer may open the other party's view.
+    pub party_id: Option<i64>,
+    pub party_kind: String,
+    pub name: String,
+    pub since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AccountDto {
+    /// Masked: first 6 + last 4 digits.
+    pub account_number: String,
+    pub product_code: String,
+    pub product_name_zh: String,
+    pub product_name_en: String,
+    pub family: String,
+    pub balance: MoneyDto,
+    pub limit: Option<MoneyDto>,
+    pub opened_on: NaiveDate,
+    pub matures_on: Option<NaiveDate>,
+    pub status: String,
+    pub source_system: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AumPointDto {
+    /// First day of the month; the value is the month-end AUM.
+    pub month: NaiveDate,
+    pub aum: MoneyDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RmDto {
+    pub display_name: String,
+    pub primary: bool,
+    pub effective_from: NaiveDate,
+}
+
+/// Everything staff need before a conversation, as far as it exists today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Customer360Dto {
+    pub profile: ProfileDto,
+    pub relationships: Vec<RelationshipDto>,
+    pub accounts: Vec<AccountDto>,
+    /// Month-end AUM for up to the last 24 months, oldest first.
+    pub aum_trend: Vec<AumPointDto>,
+    pub total_assets: MoneyDto,
+    pub total_liabilities: MoneyDto,
+    pub relationship_managers: Vec<RmDto>,
+    /// The personal fields shown masked in this response.
+    pub masked_fields: Vec<String>,
+}

@@ -1,0 +1,63 @@
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, IntoResponse};
+use rapport_proto::{ErrorBody, LoginRequest, LoginResponse, Me};
+
+use crate::auth::{self as session, Authenticated};
+use crate::extract::ApiJson;
+use crate::{AppState, WebError};
+
+pub fn me_of(a: &Authenticated) -> Me {
+    Me {
+        username: a.staff.username.to_string(),
+        display_name: a.staff.display_name.clone(),
+        role: a.staff.role.as_str().to_owned(),
+        branch_id: a.staff.branch_id.map(|b| b.0),
+    }
+}
+
+/// Log in with a username and password. Sets the session cookie and returns a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 400, body = ErrorBody, description = "malformed JSON"),
+        (status = 401, body = ErrorBody, description = "invalid_credentials"),
+        (status = 415, body = ErrorBody),
+        (status = 423, body = ErrorBody, description = "account_locked")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<impl IntoResponse, WebError> {
+    let ok = session::login(&state, &req.username, &req.password).await?;
+    let cookie = session::session_cookie(&state, &ok.token);
+    let body = LoginResponse {
+        token: ok.token,
+        expires_at: ok.expires_at,
+        staff: Me {
+            username: ok.staff.username.to_string(),
+            display_name: ok.staff.display_name,
+            role: ok.staff.role.as_str().to_owned(),
+            branch_id: ok.staff.branch_id.map(|b| b.0),
+        },
+    };
+    Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(body)))
+}
+
+/// End the current session (cookie or bearer token).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<impl IntoResponse, WebError> {
+    state.store.delete_session(&auth.token_hash).await?;
+    tracing::info!(staff_id = auth.staff.id.0, "logout");
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, session::clear_session_cookie(&state))])))
+}
+
+/// Who is logged in.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(auth: Authenticated) -> Json<Me> {
+    Json(me_of(&auth))
+}

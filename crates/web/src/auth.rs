@@ -1,0 +1,220 @@
+//! Passwords, logins, sessions and the `Authenticated` extractor.
+//!
+//! A session is a random 256-bit token: browsers hold it in an HttpOnly, SameSite=Strict
+//! cookie, API clients send it as `Authorization: Bearer`. The store keeps only its SHA-256,
+//! with an idle and an absolute deadline.
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use rapport_domain::{Username, Viewer};
+use rapport_proto::ErrorCode;
+use rapport_store::{NewSession, StaffAccount};
+use sha2::{Digest, Sha256};
+
+use crate::{AppState, WebError};
+
+pub const SESSION_COOKIE: &str = "rapport_session";
+
+/// Hashes a password with argon2id (default parameters, random salt). CPU-heavy: call from a
+/// blocking thread.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a password against a stored PHC string. CPU-heavy: call from a blocking thread.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A valid hash of a random password, checked when the account does not exist so that an
+/// unknown username takes as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+async fn verify_off_thread(password: String, stored: Option<String>) -> Result<bool, WebError> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(|e| WebError::internal("password verification", e))
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A successful login: the token to hand out once, and its absolute deadline.
+pub struct LoginSuccess {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub staff: StaffAccount,
+}
+
+/// Checks credentials, applies the lockout policy and opens a session.
+pub async fn login(state: &AppState, username: &str, password: &str) -> Result<LoginSuccess, WebError> {
+    let invalid = || WebError::new(ErrorCode::InvalidCredentials, "wrong username or password");
+    let now = state.clock.now();
+    let account = match Username::parse(username) {
+        Ok(u) => state.store.staff_by_username(&u).await?,
+        Err(_) => None,
+    };
+    let Some(account) = account else {
+        verify_off_thread(password.to_owned(), None).await?;
+        return Err(invalid());
+    };
+    if account.locked_until.is_some_and(|until| until > now) {
+        return Err(WebError::new(
+            ErrorCode::AccountLocked,
+            "too many failed logins: the account is locked, try again later or ask an administrator",
+        ));
+    }
+    let usable = !account.disabled && account.password_hash.is_some();
+    let ok = verify_off_thread(password.to_owned(), account.password_hash.clone().filter(|_| usable)).await?;
+    if !ok {
+        if usable {
+            state
+                .store
+                .record_login_failure(account.id, now, &state.config.lockout)
+                .await?;
+        }
+        tracing::info!(staff_id = account.id.0, "login failed");
+        return Err(invalid());
+    }
+    state.store.record_login_success(account.id).await?;
+    let token = random_token();
+    let expires_at = now + state.config.session_absolute;
+    state
+        .store
+        .create_session(&NewSession {
+            token_hash: token_hash(&token),
+            staff_id: account.id,
+            csrf_token: random_token(),
+            created_at: now,
+            idle_expires_at: (now + state.config.session_idle).min(expires_at),
+            absolute_expires_at: expires_at,
+        })
+        .await?;
+    tracing::info!(staff_id = account.id.0, role = account.role.as_str(), "login");
+    Ok(LoginSuccess {
+        token,
+        expires_at,
+        staff: account,
+    })
+}
+
+pub fn session_cookie(state: &AppState, token: &str) -> String {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let max_age = state.config.session_absolute.num_seconds();
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+pub fn clear_session_cookie(state: &AppState) -> String {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The token presented: a Bearer header wins over the cookie.
+fn presented_token(parts: &Parts) -> Option<String> {
+    if let Some(h) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        return h.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+    }
+    cookie(parts, SESSION_COOKIE).map(str::to_owned)
+}
+
+/// The staff member behind a request. Rejects with 401 when there is no live session.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub staff: StaffAccount,
+    pub viewer: Viewer,
+    pub csrf_token: String,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(auth) = parts.extensions.get::<Authenticated>() {
+            return Ok(auth.clone());
+        }
+        let token = presented_token(parts).ok_or_else(WebError::unauthenticated)?;
+        let hash = token_hash(&token);
+        let (session, staff) = state
+            .store
+            .touch_session(&hash, state.clock.now(), state.config.session_idle)
+            .await?
+            .ok_or_else(WebError::unauthenticated)?;
+        let auth = Authenticated {
+            viewer: Viewer {
+                staff_id: staff.id,
+                role: staff.role,
+                branch_id: staff.branch_id,
+            },
+            staff,
+            csrf_token: session.csrf_token,
+            token_hash: hash,
+        };
+        parts.extensions.insert(auth.clone());
+        Ok(auth)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_differ_per_salt() {
+        let a = hash_password("correct horse").unwrap();
+        let b = hash_password("correct horse").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+        assert!(verify_password("correct horse", &a));
+        assert!(!verify_password("wrong", &a));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let t = random_token();
+        assert_eq!(t.len(), 43);
+        assert_ne!(t, random_token());
+        assert_eq!(token_hash(&t).len(), 64);
+    }
+}

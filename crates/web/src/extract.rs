@@ -1,0 +1,82 @@
+//! Extractors whose rejections are `WebError`s naming what was wrong, instead of axum's
+//! plain-text defaults.
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use rapport_proto::ErrorCode;
+use serde::de::DeserializeOwned;
+
+use crate::WebError;
+
+/// A JSON body; a wrong content type, bad syntax or a wrong field → 4xx naming the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(WebError::new(
+                ErrorCode::UnsupportedMediaType,
+                "send the body as JSON with Content-Type: application/json",
+            )),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(WebError::new(
+                ErrorCode::InvalidJson,
+                format!("malformed JSON: {}", e.body_text()),
+            )),
+            Err(JsonRejection::JsonDataError(e)) => Err(WebError::new(
+                ErrorCode::InvalidJson,
+                format!("JSON does not match the expected shape: {}", e.body_text()),
+            )),
+            Err(JsonRejection::BytesRejection(e)) if e.status().as_u16() == 413 => Err(
+                WebError::new(ErrorCode::PayloadTooLarge, "request body too large"),
+            ),
+            Err(e) => Err(WebError::new(ErrorCode::InvalidJson, e.body_text())),
+        }
+    }
+}
+
+/// Query parameters; a bad value → 400 `invalid_parameter` with the parameter named.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(q) => Ok(Self(q.0)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                let text = e.body_text();
+                let field = text
+                    .split(": ")
+                    .nth(1)
+                    .map(str::to_owned)
+                    .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                let mut err = WebError::new(ErrorCode::InvalidParameter, text);
+                err.field = field;
+                Err(err)
+            }
+            Err(e) => Err(WebError::new(ErrorCode::InvalidParameter, e.body_text())),
+        }
+    }
+}
+
+/// Path parameters; a value of the wrong type → 400 naming the parameter.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(p) => Ok(Self(p.0)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => Err(WebError::new(
+                ErrorCode::InvalidParameter,
+                format!("bad path parameter: {}", e.body_text()),
+            )
+            .with_field("id")),
+            Err(e) => Err(WebError::new(ErrorCode::InvalidParameter, e.body_text())),
+        }
+    }
+}

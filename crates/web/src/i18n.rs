@@ -1,0 +1,317 @@
+//! The UI's two languages. Every visible string of the pages is a field of [`Text`], so a
+//! missing translation is a compile error, not a blank on screen.
+use axum::http::request::Parts;
+
+use crate::auth::cookie;
+
+pub const LANG_COOKIE: &str = "rapport_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "zh" | "zh-CN" | "zh-cn" => Some(Self::Zh),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The cookie's choice, else the browser's preference, else Chinese.
+    pub fn of_request(parts: &Parts) -> Self {
+        if let Some(lang) = cookie(parts, LANG_COOKIE).and_then(Self::parse) {
+            return lang;
+        }
+        let accept = parts
+            .headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accept.trim_start().starts_with("en") { Self::En } else { Self::Zh }
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Self::Zh => &ZH,
+            Self::En => &EN,
+        }
+    }
+
+    /// A label for a stored code (product family, party kind, role …), falling back to the code.
+    pub fn label(self, code: &str) -> &str {
+        LABELS
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map(|(_, zh, en)| if self == Self::Zh { *zh } else { *en })
+            .unwrap_or(code)
+    }
+}
+
+pub struct Text {
+    pub product: &'static str,
+    pub switch_to: &'static str,
+    pub switch_lang: &'static str,
+    pub login_title: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub log_in: &'static str,
+    pub log_out: &'static str,
+    pub bad_credentials: &'static str,
+    pub locked: &'static str,
+    pub form_expired: &'static str,
+    pub customers: &'static str,
+    pub search_placeholder: &'static str,
+    pub search: &'static str,
+    pub search_hint: &'static str,
+    pub no_results: &'static str,
+    pub customer_number: &'static str,
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub mobile: &'static str,
+    pub resident_id: &'static str,
+    pub branch: &'static str,
+    pub primary_rm: &'static str,
+    pub latest_aum: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub page: &'static str,
+    pub profile: &'static str,
+    pub gender: &'static str,
+    pub birth_date: &'static str,
+    pub uscc: &'static str,
+    pub email: &'static str,
+    pub address: &'static str,
+    pub occupation: &'static str,
+    pub income_band: &'static str,
+    pub onboarded_on: &'static str,
+    pub relationships: &'static str,
+    pub relation: &'static str,
+    pub since: &'static str,
+    pub holdings: &'static str,
+    pub account_number: &'static str,
+    pub product_name: &'static str,
+    pub balance: &'static str,
+    pub limit: &'static str,
+    pub opened_on: &'static str,
+    pub matures_on: &'static str,
+    pub status: &'static str,
+    pub source_system: &'static str,
+    pub aum_trend: &'static str,
+    pub aum: &'static str,
+    pub total_assets: &'static str,
+    pub total_liabilities: &'static str,
+    pub relationship_managers: &'static str,
+    pub primary: &'static str,
+    pub secondary: &'static str,
+    pub none: &'static str,
+    pub masked_note: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub error_title: &'static str,
+    pub back_to_search: &'static str,
+    pub employee_of: &'static str,
+    pub employer_of: &'static str,
+}
+
+pub static ZH: Text = Text {
+    product: "Rapport 银行客户关系管理",
+    switch_to: "English",
+    switch_lang: "en",
+    login_title: "员工登录",
+    username: "用户名",
+    password: "密码",
+    log_in: "登录",
+    log_out: "退出",
+    bad_credentials: "用户名或密码错误。",
+    locked: "登录失败次数过多，账户已暂时锁定，请稍后再试或联系管理员。",
+    form_expired: "页面已过期，请重新提交。",
+    customers: "客户",
+    search_placeholder: "姓名、拼音、手机号后4位、身份证号、客户号或账号",
+    search: "搜索",
+    search_hint: "可按姓名（汉字或拼音、首字母）、手机号（全号或后4位）、身份证号、客户号、账号搜索。",
+    no_results: "没有找到符合条件的客户。",
+    customer_number: "客户号",
+    name: "姓名/名称",
+    kind: "类型",
+    mobile: "手机号",
+    resident_id: "身份证号",
+    branch: "归属网点",
+    primary_rm: "主办客户经理",
+    latest_aum: "最近月末AUM",
+    previous: "上一页",
+    next: "下一页",
+    page: "第{}页",
+    profile: "基本信息",
+    gender: "性别",
+    birth_date: "出生日期",
+    uscc: "统一社会信用代码",
+    email: "电子邮箱",
+    address: "地址",
+    occupation: "职业",
+    income_band: "年收入",
+    onboarded_on: "开户日期",
+    relationships: "关系",
+    relation: "关系类型",
+    since: "起始日期",
+    holdings: "持有产品与账户",
+    account_number: "账号/卡号",
+    product_name: "产品",
+    balance: "余额",
+    limit: "额度",
+    opened_on: "开立日期",
+    matures_on: "到期日",
+    status: "状态",
+    source_system: "来源系统",
+    aum_trend: "AUM 近24个月走势",
+    aum: "AUM（月末）",
+    total_assets: "资产合计",
+    total_liabilities: "负债合计",
+    relationship_managers: "客户经理",
+    primary: "主办",
+    secondary: "协办",
+    none: "无",
+    masked_note: "已脱敏显示的字段：",
+    not_found_title: "未找到",
+    not_found_body: "该客户不存在，或不在您的数据权限范围内。",
+    error_title: "出错了",
+    back_to_search: "返回客户搜索",
+    employee_of: "任职于",
+    employer_of: "雇员",
+};
+
+pub static EN: Text = Text {
+    product: "Rapport Bank CRM",
+    switch_to: "中文",
+    switch_lang: "zh",
+    login_title: "Staff login",
+    username: "Username",
+    password: "Password",
+    log_in: "Log in",
+    log_out: "Log out",
+    bad_credentials: "Wrong username or password.",
+    locked: "Too many failed logins: the account is locked for a while. Try later or ask an administrator.",
+    form_expired: "The page expired; please submit again.",
+    customers: "Customers",
+    search_placeholder: "Name, pinyin, last 4 digits of mobile, resident ID, customer or account number",
+    search: "Search",
+    search_hint: "Search by name (hanzi, pinyin or initials), mobile (full or last 4 digits), resident ID, customer number or account number.",
+    no_results: "No customer matches.",
+    customer_number: "Customer no.",
+    name: "Name",
+    kind: "Type",
+    mobile: "Mobile",
+    resident_id: "Resident ID",
+    branch: "Home branch",
+    primary_rm: "Primary RM",
+    latest_aum: "Latest month-end AUM",
+    previous: "Previous",
+    next: "Next",
+    page: "Page {}",
+    profile: "Profile",
+    gender: "Gender",
+    birth_date: "Date of birth",
+    uscc: "Unified social credit code",
+    email: "Email",
+    address: "Address",
+    occupation: "Occupation",
+    income_band: "Annual income",
+    onboarded_on: "Customer since",
+    relationships: "Relationships",
+    relation: "Relationship",
+    since: "Since",
+    holdings: "Holdings and accounts",
+    account_number: "Account / card no.",
+    product_name: "Product",
+    balance: "Balance",
+    limit: "Limit",
+    opened_on: "Opened",
+    matures_on: "Matures",
+    status: "Status",
+    source_system: "Source system",
+    aum_trend: "AUM, last 24 months",
+    aum: "AUM (month-end)",
+    total_assets: "Total assets",
+    total_liabilities: "Total liabilities",
+    relationship_managers: "Relationship managers",
+    primary: "Primary",
+    secondary: "Secondary",
+    none: "None",
+    masked_note: "Fields shown masked: ",
+    not_found_title: "Not found",
+    not_found_body: "This customer does not exist or is outside your data scope.",
+    error_title: "Something went wrong",
+    back_to_search: "Back to customer search",
+    employee_of: "Works at",
+    employer_of: "Employee",
+};
+
+/// Labels of stored codes: (code, 中文, English).
+const LABELS: &[(&str, &str, &str)] = &[
+    ("individual", "个人", "Individual"),
+    ("organisation", "对公", "Organisation"),
+    ("prospect", "潜在客户", "Prospect"),
+    ("male", "男", "Male"),
+    ("female", "女", "Female"),
+    ("household_member", "家庭成员", "Household member"),
+    ("spouse", "配偶", "Spouse"),
+    ("employer", "雇佣", "Employment"),
+    ("corporate_group", "集团关联", "Corporate group"),
+    ("guarantor", "担保", "Guarantor"),
+    ("current_deposit", "活期存款", "Current deposit"),
+    ("time_deposit", "定期存款", "Time deposit"),
+    ("wealth_management", "理财产品", "Wealth management"),
+    ("fund", "基金", "Fund"),
+    ("insurance", "保险", "Insurance"),
+    ("mortgage", "住房贷款", "Mortgage"),
+    ("consumer_loan", "消费贷款", "Consumer loan"),
+    ("business_loan", "经营贷款", "Business loan"),
+    ("credit_card", "信用卡", "Credit card"),
+    ("payroll", "代发工资", "Payroll"),
+    ("active", "正常", "Active"),
+    ("dormant", "睡眠", "Dormant"),
+    ("frozen", "冻结", "Frozen"),
+    ("closed", "已销户", "Closed"),
+    ("core_banking", "核心系统", "Core banking"),
+    ("card", "信用卡系统", "Card system"),
+    ("internet_banking", "网上银行", "Internet banking"),
+    ("call_center", "呼叫中心", "Call center"),
+    ("rapport", "Rapport", "Rapport"),
+    ("rm", "客户经理", "Relationship manager"),
+    ("branch_manager", "网点负责人", "Branch manager"),
+    ("service_agent", "客服坐席", "Service agent"),
+    ("data_steward", "数据管家", "Data steward"),
+    ("marketing", "市场营销", "Marketing"),
+    ("auditor", "审计", "Auditor"),
+    ("admin", "系统管理员", "Administrator"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rapport_domain::{AccountStatus, Gender, PartyKind, ProductFamily, RelationshipKind, Role, SourceSystem};
+
+    #[test]
+    fn every_code_has_both_labels() {
+        let codes = ProductFamily::ALL.iter().map(|x| x.as_str())
+            .chain(PartyKind::ALL.iter().map(|x| x.as_str()))
+            .chain(Gender::ALL.iter().map(|x| x.as_str()))
+            .chain(RelationshipKind::ALL.iter().map(|x| x.as_str()))
+            .chain(AccountStatus::ALL.iter().map(|x| x.as_str()))
+            .chain(SourceSystem::ALL.iter().map(|x| x.as_str()))
+            .chain(Role::ALL.iter().map(|x| x.as_str()));
+        for code in codes {
+            assert!(LABELS.iter().any(|(c, _, _)| *c == code), "no label for {code}");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The HTTP edge of Rapport: the only crate that knows HTTP, cookies and JSON.
+//!
+//! `/api/v1/*` is the REST API (OpenAPI at `/api/v1/openapi.json`); the pages are rendered here
+//! from the same store calls. Every response that carries customer data goes through
+//! [`present`], which masks personal fields per the viewer's role; every customer read goes
+//! through the store with the viewer's scope.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod extract;
+mod headers;
+mod i18n;
+mod present;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use rapport_domain::{BankSettings, Clock};
+use rapport_store::{LockoutPolicy, Store};
+use tokio::net::TcpListener;
+
+pub use auth::{hash_password, verify_password};
+pub use error::WebError;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// A session ends after this long without a request.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, whatever happens.
+    pub session_absolute: chrono::Duration,
+    pub lockout: LockoutPolicy,
+    /// Mark cookies `Secure` (HTTPS only). Off only when serving plain HTTP on loopback.
+    pub secure_cookies: bool,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: chrono::Duration::minutes(30),
+            session_absolute: chrono::Duration::hours(10),
+            lockout: LockoutPolicy {
+                max_failures: 5,
+                lock_for: chrono::Duration::minutes(15),
+            },
+            secure_cookies: true,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub bank: Arc<BankSettings>,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole application: API, pages, static assets, security headers.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(views::router())
+        .merge(assets::router())
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+/// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
+
+/// Serves until Ctrl-C / SIGTERM on a listener the caller bound (tests bind port 0).
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

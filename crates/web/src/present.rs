@@ -1,0 +1,175 @@
+//! Turns store rows into API/page bodies, masking every personal field the viewer's role does
+//! not show in clear (R8.2). JSON and HTML both go through here: nothing else builds customer
+//! bodies, so no response can skip masking.
+use rapport_domain::mask::{mask_account_number, mask_address, mask_mobile, mask_name, mask_resident_id};
+use rapport_domain::{Currency, FieldPolicy, Money, PartyKind, ProductFamily};
+use rapport_proto::{
+    AccountDto, AumPointDto, BranchDto, Customer360Dto, CustomerPage, CustomerSummaryDto, MoneyDto,
+    ProfileDto, RelationshipDto, RmDto,
+};
+use rapport_store::{BranchRef, Customer360, CustomerSummary, Direction, Page};
+
+pub fn money(m: Money) -> MoneyDto {
+    MoneyDto {
+        amount: m.amount.round_dp(m.currency.minor_digits()).to_string(),
+        currency: m.currency.code().to_owned(),
+    }
+}
+
+fn branch(b: &BranchRef) -> BranchDto {
+    BranchDto {
+        id: b.id.0,
+        code: b.code.clone(),
+        name_zh: b.name_zh.clone(),
+        name_en: b.name_en.clone(),
+    }
+}
+
+/// Organisation names are public registry data; people's names are personal information.
+fn name(kind: PartyKind, name: &str, policy: FieldPolicy) -> String {
+    if policy.name || kind == PartyKind::Organisation {
+        name.to_owned()
+    } else {
+        mask_name(name)
+    }
+}
+
+fn mobile(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
+    value.map(|m| if policy.mobile { m.to_owned() } else { mask_mobile(m) })
+}
+
+fn resident_id(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
+    value.map(|r| if policy.resident_id { r.to_owned() } else { mask_resident_id(r) })
+}
+
+pub fn summary(c: &CustomerSummary, policy: FieldPolicy) -> CustomerSummaryDto {
+    CustomerSummaryDto {
+        id: c.party_id.0,
+        customer_number: c.customer_number.clone(),
+        kind: c.kind.as_str().to_owned(),
+        name: name(c.kind, &c.name, policy),
+        mobile: mobile(c.mobile.as_deref(), policy),
+        resident_id: resident_id(c.resident_id.as_deref(), policy),
+        home_branch: branch(&c.home_branch),
+        primary_rm: c.primary_rm.clone(),
+        latest_aum: c.latest_aum.map(money),
+    }
+}
+
+pub fn page(p: &Page<CustomerSummary>, policy: FieldPolicy) -> CustomerPage {
+    CustomerPage {
+        items: p.items.iter().map(|c| summary(c, policy)).collect(),
+        page: p.page,
+        page_size: p.page_size,
+        has_more: p.has_more,
+    }
+}
+
+pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Customer360Dto {
+    let p = &v.party;
+    let mut masked = Vec::new();
+    for (field, shown, present) in [
+        ("name", policy.name || p.kind == PartyKind::Organisation, true),
+        ("mobile", policy.mobile, p.mobile.is_some()),
+        ("resident_id", policy.resident_id, p.resident_id.is_some()),
+        ("address", policy.address, p.address.is_some()),
+        ("account_number", policy.account_number, !v.accounts.is_empty()),
+    ] {
+        if present && !shown {
+            masked.push(field.to_owned());
+        }
+    }
+    let mut assets = Money::zero(base);
+    let mut liabilities = Money::zero(base);
+    for a in v.accounts.iter().filter(|a| a.balance.currency == base) {
+        if a.family.is_asset() {
+            assets = assets.checked_add(a.balance).unwrap_or(assets);
+        } else if ProductFamily::is_liability(a.family) {
+            liabilities = liabilities.checked_add(a.balance).unwrap_or(liabilities);
+        }
+    }
+    Customer360Dto {
+        profile: ProfileDto {
+            id: p.party_id.0,
+            customer_number: p.customer_number.clone(),
+            kind: p.kind.as_str().to_owned(),
+            name: name(p.kind, &p.name, policy),
+            gender: p.gender.map(|g| g.as_str().to_owned()),
+            birth_date: p.birth_date,
+            resident_id: resident_id(p.resident_id.as_deref(), policy),
+            uscc: p.uscc.clone(),
+            mobile: mobile(p.mobile.as_deref(), policy),
+            email: p.email.clone(),
+            address: p
+                .address
+                .as_deref()
+                .map(|a| if policy.address { a.to_owned() } else { mask_address(a) }),
+            occupation: p.occupation.clone(),
+            income_band: p.income_band.clone(),
+            home_branch: branch(&p.home_branch),
+            onboarded_on: p.onboarded_on,
+        },
+        relationships: v
+            .relationships
+            .iter()
+            .map(|r| RelationshipDto {
+                kind: r.kind.as_str().to_owned(),
+                direction: match r.direction {
+                    Direction::Outgoing => "outgoing",
+                    Direction::Incoming => "incoming",
+                }
+                .to_owned(),
+                party_id: r.in_scope.then_some(r.party_id.0),
+                party_kind: r.party_kind.as_str().to_owned(),
+                // A related party outside the viewer's scope is shown masked whatever the role.
+                name: if r.in_scope {
+                    name(r.party_kind, &r.name, policy)
+                } else {
+                    name(r.party_kind, &r.name, FieldPolicy::ALL_MASKED)
+                },
+                since: r.since,
+            })
+            .collect(),
+        accounts: v
+            .accounts
+            .iter()
+            .map(|a| AccountDto {
+                account_number: if policy.account_number {
+                    a.account_number.clone()
+                } else {
+                    mask_account_number(&a.account_number)
+                },
+                product_code: a.product_code.clone(),
+                product_name_zh: a.product_name_zh.clone(),
+                product_name_en: a.product_name_en.clone(),
+                family: a.family.as_str().to_owned(),
+                balance: money(a.balance),
+                limit: a.limit.map(money),
+                opened_on: a.opened_on,
+                matures_on: a.matures_on,
+                status: a.status.as_str().to_owned(),
+                source_system: a.source_system.as_str().to_owned(),
+            })
+            .collect(),
+        aum_trend: v
+            .monthly_aum
+            .iter()
+            .map(|p| AumPointDto {
+                month: p.month,
+                aum: money(p.aum),
+            })
+            .collect(),
+        total_assets: money(assets),
+        total_liabilities: money(liabilities),
+        relationship_managers: v
+            .rms
+            .iter()
+            .map(|r| RmDto {
+                display_name: r.display_name.clone(),
+                primary: r.primary,
+                effective_from: r.effective_from,
+            })
+            .collect(),
+        masked_fields: masked,
+    }
+}

@@ -1,0 +1,214 @@
+//! Server-rendered pages (中文 and English). They call the same store functions and the same
+//! `present` masking as the API; only the rendering differs.
+mod customers;
+mod login;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::StatusCode;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use rapport_proto::{AccountDto, BranchDto, ErrorCode, Me, MoneyDto, RelationshipDto};
+use serde::Deserialize;
+
+use crate::auth::Authenticated;
+use crate::i18n::{LANG_COOKIE, Lang, Text};
+use crate::{AppState, WebError, assets};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/customers", get(customers::search))
+        .route("/customers/{id}", get(customers::view))
+        .route("/lang/{code}", get(switch_language))
+        .route("/docs/errors", get(error_codes))
+}
+
+/// What every page template needs.
+pub struct Ctx {
+    pub t: &'static Text,
+    pub lang: Lang,
+    pub me: Option<Me>,
+    pub csrf: String,
+    /// The current path and query, URL-encoded, for the language switch to come back to.
+    pub path: String,
+    pub css_url: String,
+    pub js_url: String,
+}
+
+impl Ctx {
+    pub fn label<'a>(&self, code: &'a str) -> &'a str {
+        self.lang.label(code)
+    }
+
+    /// `1234567.5 CNY` → `¥1,234,567.50`.
+    pub fn money(&self, m: &MoneyDto) -> String {
+        let (sign, digits) = match m.amount.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", m.amount.as_str()),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let symbol = if m.currency == "CNY" { "¥" } else { "" };
+        let frac = format!("{frac:0<2}");
+        let unit = if symbol.is_empty() { format!(" {}", m.currency) } else { String::new() };
+        format!("{sign}{symbol}{grouped}.{}{unit}", &frac[..2])
+    }
+
+    pub fn branch_name<'a>(&self, b: &'a BranchDto) -> &'a str {
+        if self.lang == Lang::Zh { &b.name_zh } else { &b.name_en }
+    }
+
+    pub fn product_name<'a>(&self, a: &'a AccountDto) -> &'a str {
+        if self.lang == Lang::Zh { &a.product_name_zh } else { &a.product_name_en }
+    }
+
+    pub fn relation_label(&self, r: &RelationshipDto) -> String {
+        match (r.kind.as_str(), r.direction.as_str()) {
+            ("employer", "outgoing") => self.t.employee_of.to_owned(),
+            ("employer", "incoming") => self.t.employer_of.to_owned(),
+            (kind, _) => self.lang.label(kind).to_owned(),
+        }
+    }
+}
+
+/// The language and location of a page request.
+pub struct PageRequest {
+    pub lang: Lang,
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageRequest {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        Ok(Self {
+            lang: Lang::of_request(parts),
+            path: url_encode(path),
+        })
+    }
+}
+
+impl PageRequest {
+    pub fn ctx(&self, auth: Option<&Authenticated>) -> Ctx {
+        Ctx {
+            t: self.lang.text(),
+            lang: self.lang,
+            me: auth.map(crate::api::me_of),
+            csrf: auth.map(|a| a.csrf_token.clone()).unwrap_or_default(),
+            path: self.path.clone(),
+            css_url: assets::url("app.css"),
+            js_url: assets::url("app.js"),
+        }
+    }
+}
+
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub ctx: Ctx,
+    pub title: String,
+    pub body: String,
+}
+
+/// A page-side failure: unauthenticated users go to the login page, anything else is shown as
+/// a page (never a JSON body in the browser).
+pub enum PageError {
+    Login,
+    Shown(StatusCode, MessagePage),
+}
+
+impl PageError {
+    pub fn from_web(e: WebError, req: &PageRequest, auth: Option<&Authenticated>) -> Self {
+        let ctx = req.ctx(auth);
+        match e.code {
+            ErrorCode::Unauthenticated => Self::Login,
+            ErrorCode::NotFound => Self::Shown(
+                StatusCode::NOT_FOUND,
+                MessagePage { title: ctx.t.not_found_title.into(), body: ctx.t.not_found_body.into(), ctx },
+            ),
+            _ => Self::Shown(
+                e.status(),
+                MessagePage { title: ctx.t.error_title.into(), body: e.message, ctx },
+            ),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Login => Redirect::to("/login").into_response(),
+            Self::Shown(status, page) => (status, page).into_response(),
+        }
+    }
+}
+
+async fn home(auth: Result<Authenticated, WebError>) -> Redirect {
+    Redirect::to(if auth.is_ok() { "/customers" } else { "/login" })
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    next: Option<String>,
+}
+
+/// Sets the language cookie and returns to the page the switch was pressed on.
+async fn switch_language(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, WebError> {
+    let lang = Lang::parse(&code).ok_or_else(|| WebError::invalid_parameter("code", "language must be zh or en"))?;
+    // Only same-site relative paths: never an open redirect.
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let code = if lang == Lang::Zh { "zh" } else { "en" };
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (SET_COOKIE, format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000")),
+            (LOCATION, next),
+        ],
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "errors.html")]
+struct ErrorCodesPage {
+    ctx: Ctx,
+    codes: Vec<(&'static str, u16, &'static str)>,
+}
+
+async fn error_codes(req: PageRequest, auth: Result<Authenticated, WebError>) -> ErrorCodesPage {
+    ErrorCodesPage {
+        ctx: req.ctx(auth.as_ref().ok()),
+        codes: ErrorCode::ALL.iter().map(|c| (c.as_str(), c.status(), c.description())).collect(),
+    }
+}
