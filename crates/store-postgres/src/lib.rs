@@ -1,0 +1,340 @@
+//! The operational store on PostgreSQL: for banks that outgrow one file, or run a database
+//! service already.
+//!
+//! A connection pool (16 connections), a connect timeout so an unreachable server fails within
+//! seconds, migrations applied at open (under PostgreSQL's advisory lock, so several servers may
+//! start at once), and native types: BIGINT ids and minor units, DATE, TIMESTAMPTZ, BOOLEAN.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod customers;
+mod load;
+mod staff;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rapport_domain::records::{CustomerBatch, ReferenceData};
+use rapport_domain::{PartyId, StaffId, Username, Viewer};
+use rapport_store::search::SearchQuery;
+use rapport_store::{
+    Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page, PageRequest,
+    SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
+};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Longest wait for a new connection (TCP, TLS and authentication together).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest wait for a pooled connection when all are busy.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_CONNECTIONS: u32 = 16;
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`) and
+    /// applies pending migrations. An unreachable server fails within 5 s with
+    /// [`StoreError::Unavailable`] naming the host and port (never the password).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = parse_url(url)?;
+        // One direct connection first: it fails fast with the real reason (refused, bad
+        // password, no such database), where the pool would retry until its deadline and
+        // report only a timeout.
+        let probe = open_connection(&options).await?;
+        probe.close().await.ok();
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .min_connections(0)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .idle_timeout(Duration::from_secs(600))
+            .connect_lazy_with(options.clone());
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        tracing::info!(server = %server_of(&options), "PostgreSQL store open");
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+fn parse_url(url: &str) -> StoreResult<PgConnectOptions> {
+    PgConnectOptions::from_str(url)
+        .map(|o| o.application_name("rapport"))
+        .map_err(|_| {
+            StoreError::Unavailable(
+                "bad PostgreSQL URL (expected postgres://user:password@host:port/database)".into(),
+            )
+        })
+}
+
+/// `host:port` or the socket path: where we connect, without credentials.
+fn server_of(options: &PgConnectOptions) -> String {
+    match options.get_socket() {
+        Some(path) => path.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    }
+}
+
+async fn open_connection(options: &PgConnectOptions) -> StoreResult<PgConnection> {
+    let unavailable = |reason: String| {
+        StoreError::Unavailable(format!(
+            "cannot connect to PostgreSQL at {}: {reason}",
+            server_of(options)
+        ))
+    };
+    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(unavailable(e.to_string())),
+        Err(_) => Err(unavailable(format!(
+            "no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+/// Maps a driver error to the store's error, naming the broken rule for constraint violations.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(d.message().to_owned())
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Invalid(format!("reference to a missing row: {}", d.message()))
+        }
+        // Class 08 (connection exception), 53 (insufficient resources, e.g. too many
+        // connections) and 57P (server shutting down or restarting).
+        sqlx::Error::Database(d)
+            if d.code().is_some_and(|c| {
+                c.starts_with("08") || c.starts_with("53") || c.starts_with("57P")
+            }) =>
+        {
+            StoreError::Unavailable(d.message().to_owned())
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+/// Parses a stored enum value; a bad value means a corrupted row, reported with its column.
+pub(crate) fn parse_col<T: FromStr>(column: &str, value: &str) -> StoreResult<T> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Database(format!("column {column} holds an unknown value")))
+}
+
+// --- scratch databases for tests ---------------------------------------------------------------
+
+const SCRATCH_PREFIX: &str = "rapport_test_";
+
+/// Creates a fresh, empty database named `rapport_test_<random hex>` on the server of
+/// `admin_url` (whose role needs CREATEDB) and returns its URL: the same URL with the database
+/// replaced. For tests, which each get a database of their own.
+pub async fn create_scratch_database(admin_url: &str) -> StoreResult<String> {
+    let options = parse_url(admin_url)?;
+    let name = format!("{SCRATCH_PREFIX}{:016x}", rand::random::<u64>());
+    let mut conn = open_connection(&options).await?;
+    let created = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut conn)
+        .await
+        .map_err(db_err);
+    conn.close().await.ok();
+    created?;
+    with_database(admin_url, &name)
+}
+
+/// Drops a database made by [`create_scratch_database`], closing its open connections; refuses
+/// any database whose name is not a scratch name.
+pub async fn drop_scratch_database(admin_url: &str, url: &str) -> StoreResult<()> {
+    let name = parse_url(url)?
+        .get_database()
+        .map(str::to_owned)
+        .unwrap_or_default();
+    let is_scratch = name
+        .strip_prefix(SCRATCH_PREFIX)
+        .is_some_and(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !is_scratch {
+        return Err(StoreError::Invalid(format!(
+            "{name:?} is not a scratch database"
+        )));
+    }
+    let mut conn = open_connection(&parse_url(admin_url)?).await?;
+    let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await
+    .map_err(db_err);
+    conn.close().await.ok();
+    dropped.map(|_| ())
+}
+
+/// `url` with its database (the path) replaced by `database`, query string kept.
+fn with_database(url: &str, database: &str) -> StoreResult<String> {
+    let bad = || {
+        StoreError::Unavailable(
+            "bad PostgreSQL URL (expected postgres://user:password@host:port/database)".into(),
+        )
+    };
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").ok_or_else(bad)? + 3;
+    let authority_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{database}", &base[..authority_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    Ok(out)
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn load_reference(&self, data: &ReferenceData) -> StoreResult<()> {
+        load::load_reference(&self.pool, data).await
+    }
+
+    async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()> {
+        load::load_customers(&self.pool, batch).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        load::counts(&self.pool).await
+    }
+
+    async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId> {
+        staff::create_staff(&self.pool, staff).await
+    }
+
+    async fn set_password(&self, staff_id: StaffId, password_hash: &str) -> StoreResult<()> {
+        staff::set_password(&self.pool, staff_id, password_hash).await
+    }
+
+    async fn set_disabled(&self, username: &Username, disabled: bool) -> StoreResult<()> {
+        staff::set_disabled(&self.pool, username, disabled).await
+    }
+
+    async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffAccount>> {
+        staff::staff_by_username(&self.pool, username).await
+    }
+
+    async fn staff_by_id(&self, staff_id: StaffId) -> StoreResult<Option<StaffAccount>> {
+        staff::staff_by_id(&self.pool, staff_id).await
+    }
+
+    async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>> {
+        staff::list_staff(&self.pool).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        staff_id: StaffId,
+        now: DateTime<Utc>,
+        policy: &LockoutPolicy,
+    ) -> StoreResult<()> {
+        staff::record_login_failure(&self.pool, staff_id, now, policy).await
+    }
+
+    async fn record_login_success(&self, staff_id: StaffId) -> StoreResult<()> {
+        staff::record_login_success(&self.pool, staff_id).await
+    }
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        staff::create_session(&self.pool, session).await
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle_timeout: chrono::Duration,
+    ) -> StoreResult<Option<(SessionRecord, StaffAccount)>> {
+        staff::touch_session(&self.pool, token_hash, now, idle_timeout).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        staff::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn list_customers(
+        &self,
+        viewer: &Viewer,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        customers::list(&self.pool, viewer, page).await
+    }
+
+    async fn search_customers(
+        &self,
+        viewer: &Viewer,
+        query: &SearchQuery,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        customers::search(&self.pool, viewer, query, page).await
+    }
+
+    async fn customer_360(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Customer360>> {
+        customers::customer_360(&self.pool, viewer, party_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_database_of_a_url() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/rapport", "x").unwrap(),
+            "postgres://u:p@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h", "x").unwrap(),
+            "postgres://u:p@h/x"
+        );
+        assert_eq!(
+            with_database("postgresql://u:p@h/db?sslmode=disable", "x").unwrap(),
+            "postgresql://u:p@h/x?sslmode=disable"
+        );
+        assert!(with_database("nonsense", "x").is_err());
+    }
+
+    #[test]
+    fn errors_name_the_server_not_the_password() {
+        let o = parse_url("postgres://me:secret@db.example:6543/rapport").unwrap();
+        assert_eq!(server_of(&o), "db.example:6543");
+    }
+}

@@ -1,0 +1,230 @@
+//! Staff accounts, login throttling and sessions.
+use chrono::{DateTime, Utc};
+use rapport_domain::{BranchId, StaffId, Username};
+use rapport_store::{
+    LockoutPolicy, NewSession, NewStaff, SessionRecord, StaffAccount, StoreError, StoreResult,
+};
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Row};
+
+use crate::{db_err, parse_col};
+
+const STAFF_COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.branch_id, s.password_hash, \
+     s.disabled, s.failed_logins, s.locked_until";
+
+fn staff_from_row(row: &PgRow) -> StoreResult<StaffAccount> {
+    let username: String = row.try_get("username").map_err(db_err)?;
+    let role: String = row.try_get("role").map_err(db_err)?;
+    Ok(StaffAccount {
+        id: StaffId(row.try_get("id").map_err(db_err)?),
+        username: Username::parse(&username).map_err(|_| {
+            StoreError::Database("column staff.username holds an invalid name".into())
+        })?,
+        display_name: row.try_get("display_name").map_err(db_err)?,
+        role: parse_col("staff.role", &role)?,
+        branch_id: row
+            .try_get::<Option<i64>, _>("branch_id")
+            .map_err(db_err)?
+            .map(BranchId),
+        password_hash: row.try_get("password_hash").map_err(db_err)?,
+        disabled: row.try_get("disabled").map_err(db_err)?,
+        failed_logins: row.try_get("failed_logins").map_err(db_err)?,
+        locked_until: row.try_get("locked_until").map_err(db_err)?,
+    })
+}
+
+pub async fn create_staff(pool: &PgPool, staff: &NewStaff) -> StoreResult<StaffId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff (username, display_name, role, branch_id, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(staff.username.as_str())
+    .bind(&staff.display_name)
+    .bind(staff.role.as_str())
+    .bind(staff.branch_id.map(|b| b.0))
+    .bind(&staff.password_hash)
+    .bind(Utc::now())
+    .fetch_one(pool)
+    .await
+    .map_err(|e| match db_err(e) {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("username {} is taken", staff.username))
+        }
+        other => other,
+    })?;
+    Ok(StaffId(id))
+}
+
+pub async fn set_password(pool: &PgPool, staff_id: StaffId, hash: &str) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+    )
+    .bind(hash)
+    .bind(staff_id.0)
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("staff member {}", staff_id.0)));
+    }
+    Ok(())
+}
+
+pub async fn set_disabled(pool: &PgPool, username: &Username, disabled: bool) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let done = sqlx::query("UPDATE staff SET disabled = $1 WHERE username = $2")
+        .bind(disabled)
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("staff member {username}")));
+    }
+    if disabled {
+        // A disabled account loses its sessions at once.
+        sqlx::query(
+            "DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = $1)",
+        )
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)
+}
+
+pub async fn staff_by_username(
+    pool: &PgPool,
+    username: &Username,
+) -> StoreResult<Option<StaffAccount>> {
+    let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.username = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(username.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(staff_from_row).transpose()
+}
+
+pub async fn staff_by_id(pool: &PgPool, staff_id: StaffId) -> StoreResult<Option<StaffAccount>> {
+    let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(staff_id.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(staff_from_row).transpose()
+}
+
+pub async fn list_staff(pool: &PgPool) -> StoreResult<Vec<StaffAccount>> {
+    let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s ORDER BY s.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(staff_from_row).collect()
+}
+
+pub async fn record_login_failure(
+    pool: &PgPool,
+    staff_id: StaffId,
+    now: DateTime<Utc>,
+    policy: &LockoutPolicy,
+) -> StoreResult<()> {
+    // Every SET expression sees the old row, so the count and the lock move together.
+    sqlx::query(
+        "UPDATE staff SET \
+           locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
+           failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
+         WHERE id = $3",
+    )
+    .bind(policy.max_failures)
+    .bind(now + policy.lock_for)
+    .bind(staff_id.0)
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn record_login_success(pool: &PgPool, staff_id: StaffId) -> StoreResult<()> {
+    sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(staff_id.0)
+        .execute(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn create_session(pool: &PgPool, s: &NewSession) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, idle_expires_at, absolute_expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&s.token_hash)
+    .bind(s.staff_id.0)
+    .bind(&s.csrf_token)
+    .bind(s.created_at)
+    .bind(s.idle_expires_at)
+    .bind(s.absolute_expires_at)
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn touch_session(
+    pool: &PgPool,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    idle_timeout: chrono::Duration,
+) -> StoreResult<Option<(SessionRecord, StaffAccount)>> {
+    let sql = format!(
+        "SELECT x.token_hash, x.staff_id AS session_staff_id, x.csrf_token, x.created_at, \
+                x.idle_expires_at, x.absolute_expires_at, {STAFF_COLUMNS} \
+         FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
+    );
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let staff = staff_from_row(&row)?;
+    let mut session = SessionRecord {
+        token_hash: row.try_get("token_hash").map_err(db_err)?,
+        staff_id: StaffId(row.try_get("session_staff_id").map_err(db_err)?),
+        csrf_token: row.try_get("csrf_token").map_err(db_err)?,
+        created_at: row.try_get("created_at").map_err(db_err)?,
+        idle_expires_at: row.try_get("idle_expires_at").map_err(db_err)?,
+        absolute_expires_at: row.try_get("absolute_expires_at").map_err(db_err)?,
+    };
+    if staff.disabled || now >= session.idle_expires_at || now >= session.absolute_expires_at {
+        delete_session(pool, token_hash).await?;
+        return Ok(None);
+    }
+    let refreshed = (now + idle_timeout).min(session.absolute_expires_at);
+    // Write at most once a minute per session: reads dominate, and each write is a WAL record.
+    if refreshed - session.idle_expires_at > chrono::Duration::seconds(60) {
+        sqlx::query("UPDATE sessions SET idle_expires_at = $1 WHERE token_hash = $2")
+            .bind(refreshed)
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map_err(db_err)?;
+        session.idle_expires_at = refreshed;
+    }
+    Ok(Some((session, staff)))
+}
+
+pub async fn delete_session(pool: &PgPool, token_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
