@@ -73,10 +73,22 @@ impl FileConfig {
 
     fn validate(&self) -> anyhow::Result<()> {
         let s = &self.server;
-        anyhow::ensure!(s.session_idle_minutes > 0, "server.session_idle_minutes must be positive");
-        anyhow::ensure!(s.session_absolute_hours > 0, "server.session_absolute_hours must be positive");
-        anyhow::ensure!(s.lockout_max_failures > 0, "server.lockout_max_failures must be positive");
-        anyhow::ensure!(s.lockout_minutes > 0, "server.lockout_minutes must be positive");
+        anyhow::ensure!(
+            s.session_idle_minutes > 0,
+            "server.session_idle_minutes must be positive"
+        );
+        anyhow::ensure!(
+            s.session_absolute_hours > 0,
+            "server.session_absolute_hours must be positive"
+        );
+        anyhow::ensure!(
+            s.lockout_max_failures > 0,
+            "server.lockout_max_failures must be positive"
+        );
+        anyhow::ensure!(
+            s.lockout_minutes > 0,
+            "server.lockout_minutes must be positive"
+        );
         Ok(())
     }
 }
@@ -97,7 +109,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named() {
-        let err = FileConfig::parse("[server]\nlisten = \"127.0.0.1:9000\"\nlisen_port = 1\n").unwrap_err();
+        let err = FileConfig::parse("[server]\nlisten = \"127.0.0.1:9000\"\nlisen_port = 1\n")
+            .unwrap_err();
         assert!(format!("{err:#}").contains("lisen_port"), "{err:#}");
         let err = FileConfig::parse("colour = \"red\"\n").unwrap_err();
         assert!(format!("{err:#}").contains("colour"), "{err:#}");
@@ -108,7 +121,10 @@ mod tests {
     #[test]
     fn values_are_checked() {
         assert!(FileConfig::parse("[server]\nsession_idle_minutes = 0\n").is_err());
-        let c = FileConfig::parse("[bank]\ntime_zone = \"Asia/Hong_Kong\"\n[database]\nurl = \"postgres://h/db\"\n").unwrap();
+        let c = FileConfig::parse(
+            "[bank]\ntime_zone = \"Asia/Hong_Kong\"\n[database]\nurl = \"postgres://h/db\"\n",
+        )
+        .unwrap();
         assert_eq!(c.database.url.as_deref(), Some("postgres://h/db"));
     }
 }

@@ -144,10 +144,18 @@ pub async fn synth(args: SynthArgs) -> anyhow::Result<()> {
 /// agent, a data steward and an auditor.
 fn demo_staff(staff: &[StaffRecord]) -> Vec<&StaffRecord> {
     let first = |role: Role| staff.iter().find(|s| s.role == role);
-    let rms: Vec<&StaffRecord> = staff.iter().filter(|s| s.role == Role::Rm).take(2).collect();
+    let rms: Vec<&StaffRecord> = staff
+        .iter()
+        .filter(|s| s.role == Role::Rm)
+        .take(2)
+        .collect();
     let manager = rms
         .first()
-        .and_then(|rm| staff.iter().find(|s| s.role == Role::BranchManager && s.branch_id == rm.branch_id))
+        .and_then(|rm| {
+            staff
+                .iter()
+                .find(|s| s.role == Role::BranchManager && s.branch_id == rm.branch_id)
+        })
         .or_else(|| first(Role::BranchManager));
     let mut picked: Vec<&StaffRecord> = Vec::new();
     picked.extend(first(Role::Admin));
@@ -175,12 +183,17 @@ async fn create_demo_logins(ctx: &Opened) -> anyhow::Result<()> {
     let mut lines = String::new();
     for s in demo_staff(&records) {
         let password = random_password();
-        ctx.store.set_password(s.id, &hash(password.clone()).await?).await?;
+        ctx.store
+            .set_password(s.id, &hash(password.clone()).await?)
+            .await?;
         lines.push_str(&format!("{} {} {}\n", s.username, password, s.role));
     }
     let path = ctx.data_dir.join(LOGINS_FILE);
     write_private(&path, &lines)?;
-    println!("Demo logins (username password role), shown once and kept in {}:", path.display());
+    println!(
+        "Demo logins (username password role), shown once and kept in {}:",
+        path.display()
+    );
     print!("{lines}");
     Ok(())
 }
@@ -193,7 +206,9 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(text.as_bytes())?;
     #[cfg(unix)]
     {

@@ -15,7 +15,11 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "rapport", version, about = "Rapport — the customer relationship management system for commercial banks")]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport — the customer relationship management system for commercial banks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -108,7 +112,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

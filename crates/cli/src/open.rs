@@ -20,14 +20,21 @@ impl Opened {
     pub async fn open(args: &StoreArgs) -> anyhow::Result<Self> {
         create_private_dir(&args.data_dir)?;
         let config = FileConfig::load(args.config.as_deref(), &args.data_dir)?;
-        let url = args.database_url.clone().or_else(|| config.database.url.clone());
+        let url = args
+            .database_url
+            .clone()
+            .or_else(|| config.database.url.clone());
         let store: Arc<dyn Store> = match url.as_deref() {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
                 Arc::new(rapport_store_postgres::PgStore::connect(u).await?)
             }
-            Some(u) if u.starts_with("sqlite:") => Arc::new(rapport_store_sqlite::SqliteStore::open_url(u).await?),
+            Some(u) if u.starts_with("sqlite:") => {
+                Arc::new(rapport_store_sqlite::SqliteStore::open_url(u).await?)
+            }
             Some(_) => anyhow::bail!("--database-url must start with postgres:// or sqlite:"),
-            None => Arc::new(rapport_store_sqlite::SqliteStore::open(&args.data_dir.join("rapport.db")).await?),
+            None => Arc::new(
+                rapport_store_sqlite::SqliteStore::open(&args.data_dir.join("rapport.db")).await?,
+            ),
         };
         tracing::info!(backend = store.backend(), data_dir = %args.data_dir.display(), "store ready");
         Ok(Self {
@@ -71,7 +78,8 @@ impl Opened {
 
 /// Creates the data directory readable by its owner only.
 pub fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data directory {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create data directory {}", dir.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -40,7 +40,11 @@ pub enum UserCommand {
 }
 
 pub fn random_password() -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect()
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
@@ -51,17 +55,29 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 
 pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Add { username, role, display_name, branch_id, password_stdin } => {
-            let username = Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+        UserCommand::Add {
+            username,
+            role,
+            display_name,
+            branch_id,
+            password_stdin,
+        } => {
+            let username =
+                Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            anyhow::ensure!(!display_name.trim().is_empty(), "--display-name must not be empty");
+            anyhow::ensure!(
+                !display_name.trim().is_empty(),
+                "--display-name must not be empty"
+            );
             anyhow::ensure!(
                 role != Role::BranchManager || branch_id.is_some(),
                 "--branch-id is required for a branch_manager (their data scope is that branch)"
             );
             let (password, generated) = if password_stdin {
                 let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).context("cannot read the password from stdin")?;
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("cannot read the password from stdin")?;
                 (s.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
                 (random_password(), true)
@@ -88,16 +104,25 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::List => {
-            println!("{:<6} {:<20} {:<16} {:<10} {:<8} login", "id", "username", "role", "branch", "state");
+            println!(
+                "{:<6} {:<20} {:<16} {:<10} {:<8} login",
+                "id", "username", "role", "branch", "state"
+            );
             for s in ctx.store.list_staff().await? {
                 println!(
                     "{:<6} {:<20} {:<16} {:<10} {:<8} {}",
                     s.id.0,
                     s.username,
                     s.role,
-                    s.branch_id.map(|b| b.0.to_string()).unwrap_or_else(|| "-".into()),
+                    s.branch_id
+                        .map(|b| b.0.to_string())
+                        .unwrap_or_else(|| "-".into()),
                     if s.disabled { "disabled" } else { "active" },
-                    if s.password_hash.is_some() { "yes" } else { "no" },
+                    if s.password_hash.is_some() {
+                        "yes"
+                    } else {
+                        "no"
+                    },
                 );
             }
             Ok(())
@@ -110,6 +135,13 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
 async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::Result<()> {
     let username = Username::parse(username).map_err(|e| anyhow::anyhow!("username: {e}"))?;
     ctx.store.set_disabled(&username, disabled).await?;
-    println!("{username} {}", if disabled { "disabled; its sessions are ended" } else { "enabled" });
+    println!(
+        "{username} {}",
+        if disabled {
+            "disabled; its sessions are ended"
+        } else {
+            "enabled"
+        }
+    );
     Ok(())
 }

@@ -78,20 +78,38 @@ mod tests {
     fn masks_as_banks_show_them() {
         assert_eq!(mask_mobile("13812345678"), "138****5678");
         assert_eq!(mask_resident_id("11010519491231002X"), "110105********002X");
-        assert_eq!(mask_account_number("6222021234567890123"), "622202*********0123");
+        assert_eq!(
+            mask_account_number("6222021234567890123"),
+            "622202*********0123"
+        );
         assert_eq!(mask_name("张伟"), "张*");
         assert_eq!(mask_name("张小伟"), "张*伟");
         assert_eq!(mask_name("欧阳小明"), "欧**明");
         assert_eq!(mask_name("Zhang Wei"), "Z********");
-        assert_eq!(mask_address("浙江省杭州市西湖区文三路90号"), "浙江省杭州市西湖区");
+        assert_eq!(
+            mask_address("浙江省杭州市西湖区文三路90号"),
+            "浙江省杭州市西湖区"
+        );
         assert_eq!(mask_address("北京市朝阳区建国路8号"), "北京市朝阳区");
-        assert_eq!(mask_address("江苏省苏州市昆山市前进路1号"), "江苏省苏州市昆山市");
-        assert_eq!(mask_address("湖南省湘西土家族苗族自治州吉首市人民路2号"), "湖南省湘西土家族苗族自治州吉首市");
+        assert_eq!(
+            mask_address("江苏省苏州市昆山市前进路1号"),
+            "江苏省苏州市昆山市"
+        );
+        assert_eq!(
+            mask_address("湖南省湘西土家族苗族自治州吉首市人民路2号"),
+            "湖南省湘西土家族苗族自治州吉首市"
+        );
     }
 
     #[test]
     fn masks_are_idempotent_and_short_inputs_reveal_nothing() {
-        for s in ["13812345678", "11010519491231002X", "张小伟", "浙江省杭州市西湖区文三路90号", "123"] {
+        for s in [
+            "13812345678",
+            "11010519491231002X",
+            "张小伟",
+            "浙江省杭州市西湖区文三路90号",
+            "123",
+        ] {
             assert_eq!(mask_mobile(&mask_mobile(s)), mask_mobile(s));
             assert_eq!(mask_resident_id(&mask_resident_id(s)), mask_resident_id(s));
             assert_eq!(mask_name(&mask_name(s)), mask_name(s));

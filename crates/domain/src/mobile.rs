@@ -87,16 +87,40 @@ mod tests {
 
     #[test]
     fn normalises_common_forms() {
-        for input in ["13812345678", "+86 138 1234 5678", "0086-138-1234-5678", "１３８１２３４５６７８"] {
-            assert_eq!(Mobile::parse(input).unwrap().as_str(), "13812345678", "{input}");
+        for input in [
+            "13812345678",
+            "+86 138 1234 5678",
+            "0086-138-1234-5678",
+            "１３８１２３４５６７８",
+        ] {
+            assert_eq!(
+                Mobile::parse(input).unwrap().as_str(),
+                "13812345678",
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn rejects_bad_numbers() {
-        assert!(Mobile::parse("1381234567").unwrap_err().reason.contains("11 digits"));
-        assert!(Mobile::parse("12812345678").unwrap_err().reason.contains("13–19"));
-        assert!(Mobile::parse("1381234567a").unwrap_err().reason.contains("'a'"));
+        assert!(
+            Mobile::parse("1381234567")
+                .unwrap_err()
+                .reason
+                .contains("11 digits")
+        );
+        assert!(
+            Mobile::parse("12812345678")
+                .unwrap_err()
+                .reason
+                .contains("13–19")
+        );
+        assert!(
+            Mobile::parse("1381234567a")
+                .unwrap_err()
+                .reason
+                .contains("'a'")
+        );
         assert!(Mobile::parse("").is_err());
     }
 

@@ -59,7 +59,9 @@ pub struct Money {
 
 impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Result<Self, InvalidValue> {
-        if amount.scale() > currency.minor_digits() && amount.normalize().scale() > currency.minor_digits() {
+        if amount.scale() > currency.minor_digits()
+            && amount.normalize().scale() > currency.minor_digits()
+        {
             return Err(InvalidValue::new(format!(
                 "amount {amount} has more than {} decimal places",
                 currency.minor_digits()
@@ -80,9 +82,14 @@ impl Money {
     pub fn parse(input: &str, currency: Currency) -> Result<Self, InvalidValue> {
         let s = input.trim();
         let well_formed = !s.is_empty()
-            && s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.')
+            && s.trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
             && s.matches('.').count() <= 1
-            && s.trim_start_matches('-').chars().next().is_some_and(|c| c.is_ascii_digit());
+            && s.trim_start_matches('-')
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit());
         if !well_formed {
             return Err(InvalidValue::new(format!(
                 "amount '{s}' is not a plain decimal number (digits, one '.', optional leading '-')"
@@ -127,7 +134,12 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount.round_dp(self.currency.minor_digits()), self.currency)
+        write!(
+            f,
+            "{} {}",
+            self.amount.round_dp(self.currency.minor_digits()),
+            self.currency
+        )
     }
 }
 
@@ -145,8 +157,20 @@ mod tests {
 
     #[test]
     fn parses_plain_decimals_only() {
-        assert_eq!(Money::parse("1234.56", Currency::Cny).unwrap().to_minor_units().unwrap(), 123_456);
-        assert_eq!(Money::parse("-0.5", Currency::Cny).unwrap().to_minor_units().unwrap(), -50);
+        assert_eq!(
+            Money::parse("1234.56", Currency::Cny)
+                .unwrap()
+                .to_minor_units()
+                .unwrap(),
+            123_456
+        );
+        assert_eq!(
+            Money::parse("-0.5", Currency::Cny)
+                .unwrap()
+                .to_minor_units()
+                .unwrap(),
+            -50
+        );
         for bad in ["1,234.56", "1e5", "12.345", "", "abc", "1.2.3", ".5", "--1"] {
             assert!(Money::parse(bad, Currency::Cny).is_err(), "{bad}");
         }
@@ -156,7 +180,10 @@ mod tests {
     fn addition_is_exact_and_currency_checked() {
         let a = Money::parse("0.10", Currency::Cny).unwrap();
         let b = Money::parse("0.20", Currency::Cny).unwrap();
-        assert_eq!(a.checked_add(b).unwrap(), Money::parse("0.30", Currency::Cny).unwrap());
+        assert_eq!(
+            a.checked_add(b).unwrap(),
+            Money::parse("0.30", Currency::Cny).unwrap()
+        );
         assert!(a.checked_add(Money::zero(Currency::Usd)).is_err());
     }
 }

@@ -121,7 +121,10 @@ mod tests {
     fn polyphonic_given_names_yield_every_reading_bounded() {
         let keys = full_pinyin_keys("李乐乐");
         assert!(keys.len() <= MAX_READINGS);
-        assert!(keys.iter().any(|k| k == "lilele" || k == "liyueyue"), "{keys:?}");
+        assert!(
+            keys.iter().any(|k| k == "lilele" || k == "liyueyue"),
+            "{keys:?}"
+        );
     }
 
     #[test]

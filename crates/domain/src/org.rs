@@ -55,12 +55,13 @@ impl Username {
             )));
         }
         if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
-            return Err(InvalidValue::new("username must start with a lower-case letter"));
+            return Err(InvalidValue::new(
+                "username must start with a lower-case letter",
+            ));
         }
-        if let Some(c) = s
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
-        {
+        if let Some(c) = s.chars().find(|c| {
+            !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        }) {
             return Err(InvalidValue::new(format!(
                 "username may not contain '{c}' (use a-z, 0-9, '.', '_', '-')"
             )));

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AccountStatus, BranchId, BranchLevel, CustomerNumber, Gender, Mobile, Money, PartyId,
-    PartyKind, ProductFamily, RelationshipKind, ResidentId, Role, SourceSystem, StaffId, Username,
-    Uscc,
+    PartyKind, ProductFamily, RelationshipKind, ResidentId, Role, SourceSystem, StaffId, Uscc,
+    Username,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -56,7 +56,9 @@ impl ResidentId {
 
     fn upgrade_15(s: &str) -> Result<Self, InvalidValue> {
         if !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidValue::new("a 15-digit resident ID must be all digits"));
+            return Err(InvalidValue::new(
+                "a 15-digit resident ID must be all digits",
+            ));
         }
         let body = format!("{}19{}", &s[..6], &s[6..]);
         validate_body(&body)?;
@@ -71,7 +73,9 @@ impl ResidentId {
         }
         let body = format!("{region:06}{}{sequence:03}", birth.format("%Y%m%d"));
         if body.len() != 17 {
-            return Err(InvalidValue::new("resident ID region code must have 6 digits"));
+            return Err(InvalidValue::new(
+                "resident ID region code must have 6 digits",
+            ));
         }
         validate_body(&body)?;
         let check = check_char(&body) as char;
@@ -199,7 +203,10 @@ mod tests {
     fn accepts_valid_18_digit_numbers() {
         // GB 11643 worked example.
         let id = ResidentId::parse("11010519491231002X").unwrap();
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.region_code(), "110105");
         assert!(ResidentId::parse("11010519491231002x").is_ok());
@@ -215,10 +222,20 @@ mod tests {
     fn rejects_impossible_birth_date_and_region() {
         let body = "11010519490231002";
         let id = format!("{body}{}", check_char(body) as char);
-        assert!(ResidentId::parse(&id).unwrap_err().reason.contains("calendar date"));
+        assert!(
+            ResidentId::parse(&id)
+                .unwrap_err()
+                .reason
+                .contains("calendar date")
+        );
         let body = "99010519491231002";
         let id = format!("{body}{}", check_char(body) as char);
-        assert!(ResidentId::parse(&id).unwrap_err().reason.contains("province"));
+        assert!(
+            ResidentId::parse(&id)
+                .unwrap_err()
+                .reason
+                .contains("province")
+        );
     }
 
     #[test]
@@ -248,10 +265,14 @@ mod tests {
     #[test]
     fn checks_consistency_with_recorded_birth_date_and_gender() {
         let id = ResidentId::parse("11010519491231002X").unwrap();
-        assert!(id
-            .check_consistent(NaiveDate::from_ymd_opt(1949, 12, 31), Some(Gender::Female))
-            .is_ok());
-        assert!(id.check_consistent(NaiveDate::from_ymd_opt(1950, 1, 1), None).is_err());
+        assert!(
+            id.check_consistent(NaiveDate::from_ymd_opt(1949, 12, 31), Some(Gender::Female))
+                .is_ok()
+        );
+        assert!(
+            id.check_consistent(NaiveDate::from_ymd_opt(1950, 1, 1), None)
+                .is_err()
+        );
         assert!(id.check_consistent(None, Some(Gender::Male)).is_err());
     }
 

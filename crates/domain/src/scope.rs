@@ -96,13 +96,25 @@ mod tests {
 
     #[test]
     fn scope_per_role() {
-        assert_eq!(viewer(Role::Rm, Some(1)).scope(), DataScope::Portfolio(StaffId(7)));
+        assert_eq!(
+            viewer(Role::Rm, Some(1)).scope(),
+            DataScope::Portfolio(StaffId(7))
+        );
         assert_eq!(
             viewer(Role::BranchManager, Some(3)).scope(),
             DataScope::BranchSubtree(BranchId(3))
         );
-        assert_eq!(viewer(Role::BranchManager, None).scope(), DataScope::Nothing);
-        for r in [Role::ServiceAgent, Role::DataSteward, Role::Marketing, Role::Auditor, Role::Admin] {
+        assert_eq!(
+            viewer(Role::BranchManager, None).scope(),
+            DataScope::Nothing
+        );
+        for r in [
+            Role::ServiceAgent,
+            Role::DataSteward,
+            Role::Marketing,
+            Role::Auditor,
+            Role::Admin,
+        ] {
             assert_eq!(viewer(r, None).scope(), DataScope::All);
         }
     }
@@ -113,7 +125,12 @@ mod tests {
         assert!(p.name && p.mobile && !p.resident_id && !p.account_number && !p.address);
         let p = FieldPolicy::for_role(Role::ServiceAgent);
         assert!(p.name && !p.mobile);
-        for r in [Role::DataSteward, Role::Marketing, Role::Auditor, Role::Admin] {
+        for r in [
+            Role::DataSteward,
+            Role::Marketing,
+            Role::Auditor,
+            Role::Admin,
+        ] {
             assert_eq!(FieldPolicy::for_role(r), FieldPolicy::ALL_MASKED);
         }
     }

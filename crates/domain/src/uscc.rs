@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::InvalidValue;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -86,14 +88,21 @@ impl Uscc {
         division: u32,
         org_body: &str,
     ) -> Result<Self, InvalidValue> {
-        let org_check = organisation_code_check(org_body)
-            .ok_or_else(|| InvalidValue::new("organisation code body must be 8 digits or letters"))?;
-        let body = format!("{authority_and_type}{division:06}{org_body}{}", org_check as char);
+        let org_check = organisation_code_check(org_body).ok_or_else(|| {
+            InvalidValue::new("organisation code body must be 8 digits or letters")
+        })?;
+        let body = format!(
+            "{authority_and_type}{division:06}{org_body}{}",
+            org_check as char
+        );
         if body.len() != 17 {
-            return Err(InvalidValue::new("unified social credit code parts have the wrong length"));
+            return Err(InvalidValue::new(
+                "unified social credit code parts have the wrong length",
+            ));
         }
-        let check = check_char(&body)
-            .ok_or_else(|| InvalidValue::new("unified social credit code uses a letter GB 32100 excludes"))?;
+        let check = check_char(&body).ok_or_else(|| {
+            InvalidValue::new("unified social credit code uses a letter GB 32100 excludes")
+        })?;
         Self::parse(&format!("{body}{}", check as char))
     }
 
@@ -140,9 +149,24 @@ mod tests {
 
     #[test]
     fn rejects_bad_check_and_alphabet() {
-        assert!(Uscc::parse("91350100M000100Y44").unwrap_err().reason.contains("check"));
-        assert!(Uscc::parse("91350100M000100I43").unwrap_err().reason.contains("does not use"));
-        assert!(Uscc::parse("9135010").unwrap_err().reason.contains("18 characters"));
+        assert!(
+            Uscc::parse("91350100M000100Y44")
+                .unwrap_err()
+                .reason
+                .contains("check")
+        );
+        assert!(
+            Uscc::parse("91350100M000100I43")
+                .unwrap_err()
+                .reason
+                .contains("does not use")
+        );
+        assert!(
+            Uscc::parse("9135010")
+                .unwrap_err()
+                .reason
+                .contains("18 characters")
+        );
     }
 
     #[test]

@@ -26,7 +26,6 @@ pub const COMPANY: PartyId = PartyId(4);
 pub const LI_NA: PartyId = PartyId(5);
 
 pub const ZHANG_WEI_A_MOBILE: &str = "13812345678";
-pub const ZHANG_WEI_A_ID: &str = "330106198507091234";
 pub const ZHANG_WEI_A_ACCOUNT: &str = "6222021234567890128";
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -80,10 +79,38 @@ pub fn reference() -> ReferenceData {
     ReferenceData {
         branches: vec![
             branch(1, None, BranchLevel::Hq, "HQ", "总行", "Head Office"),
-            branch(2, Some(1), BranchLevel::Region, "R01", "浙江分行", "Zhejiang Branch"),
-            branch(3, Some(2), BranchLevel::Branch, "R01B01", "西湖支行", "Xihu Sub-branch"),
-            branch(4, Some(3), BranchLevel::SubBranch, "R01B01S01", "文三路网点", "Wensan Road Outlet"),
-            branch(5, Some(2), BranchLevel::Branch, "R01B02", "滨江支行", "Binjiang Sub-branch"),
+            branch(
+                2,
+                Some(1),
+                BranchLevel::Region,
+                "R01",
+                "浙江分行",
+                "Zhejiang Branch",
+            ),
+            branch(
+                3,
+                Some(2),
+                BranchLevel::Branch,
+                "R01B01",
+                "西湖支行",
+                "Xihu Sub-branch",
+            ),
+            branch(
+                4,
+                Some(3),
+                BranchLevel::SubBranch,
+                "R01B01S01",
+                "文三路网点",
+                "Wensan Road Outlet",
+            ),
+            branch(
+                5,
+                Some(2),
+                BranchLevel::Branch,
+                "R01B02",
+                "滨江支行",
+                "Binjiang Sub-branch",
+            ),
         ],
         staff: vec![
             staff(1, "admin", "系统管理员", Role::Admin, 1),
@@ -96,9 +123,24 @@ pub fn reference() -> ReferenceData {
             staff(8, "auditor01", "钱正", Role::Auditor, 1),
         ],
         products: vec![
-            product("CASA", ProductFamily::CurrentDeposit, "活期储蓄", "Current account"),
-            product("TD-1Y", ProductFamily::TimeDeposit, "一年期定期存款", "1-year time deposit"),
-            product("CC-GOLD", ProductFamily::CreditCard, "金卡信用卡", "Gold credit card"),
+            product(
+                "CASA",
+                ProductFamily::CurrentDeposit,
+                "活期储蓄",
+                "Current account",
+            ),
+            product(
+                "TD-1Y",
+                ProductFamily::TimeDeposit,
+                "一年期定期存款",
+                "1-year time deposit",
+            ),
+            product(
+                "CC-GOLD",
+                ProductFamily::CreditCard,
+                "金卡信用卡",
+                "Gold credit card",
+            ),
         ],
     }
 }
@@ -107,7 +149,14 @@ fn resident_id(region: u32, birth: NaiveDate, seq: u16) -> ResidentId {
     ResidentId::from_parts(region, birth, seq).unwrap()
 }
 
-fn person(id: i64, name: &str, gender: Gender, rid: ResidentId, mobile: &str, branch: i64) -> PartyRecord {
+fn person(
+    id: i64,
+    name: &str,
+    gender: Gender,
+    rid: ResidentId,
+    mobile: &str,
+    branch: i64,
+) -> PartyRecord {
     PartyRecord {
         id: PartyId(id),
         customer_number: CustomerNumber::from_sequence(id as u64),
@@ -151,11 +200,39 @@ pub fn customers() -> CustomerBatch {
         onboarded_on: date(2012, 5, 20),
     };
     let parties = vec![
-        person(1, "张伟", Gender::Male, zhang_wei_a_resident_id(), ZHANG_WEI_A_MOBILE, 4),
-        person(2, "王芳", Gender::Female, resident_id(330106, date(1990, 2, 14), 222), "13987654321", 5),
-        person(3, "张伟", Gender::Male, resident_id(110105, date(1978, 11, 30), 351), "15811112222", 5),
+        person(
+            1,
+            "张伟",
+            Gender::Male,
+            zhang_wei_a_resident_id(),
+            ZHANG_WEI_A_MOBILE,
+            4,
+        ),
+        person(
+            2,
+            "王芳",
+            Gender::Female,
+            resident_id(330106, date(1990, 2, 14), 222),
+            "13987654321",
+            5,
+        ),
+        person(
+            3,
+            "张伟",
+            Gender::Male,
+            resident_id(110105, date(1978, 11, 30), 351),
+            "15811112222",
+            5,
+        ),
         company,
-        person(5, "李娜", Gender::Female, resident_id(330108, date(1987, 4, 1), 402), "18655556666", 5),
+        person(
+            5,
+            "李娜",
+            Gender::Female,
+            resident_id(330108, date(1987, 4, 1), 402),
+            "18655556666",
+            5,
+        ),
     ];
     let account = |number: &str, party: PartyId, code: &str, family, yuan, branch| AccountRecord {
         account_number: number.into(),
@@ -167,24 +244,91 @@ pub fn customers() -> CustomerBatch {
         opened_on: date(2016, 1, 10),
         matures_on: (family == ProductFamily::TimeDeposit).then(|| date(2026, 12, 31)),
         status: AccountStatus::Active,
-        source_system: if family == ProductFamily::CreditCard { SourceSystem::Card } else { SourceSystem::CoreBanking },
+        source_system: if family == ProductFamily::CreditCard {
+            SourceSystem::Card
+        } else {
+            SourceSystem::CoreBanking
+        },
         branch_id: BranchId(branch),
     };
     let accounts = vec![
-        account(ZHANG_WEI_A_ACCOUNT, ZHANG_WEI_A, "CASA", ProductFamily::CurrentDeposit, 120_000, 4),
-        account("6222021234567890136", ZHANG_WEI_A, "TD-1Y", ProductFamily::TimeDeposit, 300_000, 4),
-        account("6225880011223344", ZHANG_WEI_A, "CC-GOLD", ProductFamily::CreditCard, 3_000, 4),
-        account("6222029876543210985", WANG_FANG, "CASA", ProductFamily::CurrentDeposit, 80_000, 5),
-        account("6222025555666677774", ZHANG_WEI_B, "CASA", ProductFamily::CurrentDeposit, 15_000, 5),
-        account("6222027777888899990", COMPANY, "CASA", ProductFamily::CurrentDeposit, 2_000_000, 4),
-        account("6222023333444455557", LI_NA, "CASA", ProductFamily::CurrentDeposit, 9_000, 5),
+        account(
+            ZHANG_WEI_A_ACCOUNT,
+            ZHANG_WEI_A,
+            "CASA",
+            ProductFamily::CurrentDeposit,
+            120_000,
+            4,
+        ),
+        account(
+            "6222021234567890136",
+            ZHANG_WEI_A,
+            "TD-1Y",
+            ProductFamily::TimeDeposit,
+            300_000,
+            4,
+        ),
+        account(
+            "6225880011223344",
+            ZHANG_WEI_A,
+            "CC-GOLD",
+            ProductFamily::CreditCard,
+            3_000,
+            4,
+        ),
+        account(
+            "6222029876543210985",
+            WANG_FANG,
+            "CASA",
+            ProductFamily::CurrentDeposit,
+            80_000,
+            5,
+        ),
+        account(
+            "6222025555666677774",
+            ZHANG_WEI_B,
+            "CASA",
+            ProductFamily::CurrentDeposit,
+            15_000,
+            5,
+        ),
+        account(
+            "6222027777888899990",
+            COMPANY,
+            "CASA",
+            ProductFamily::CurrentDeposit,
+            2_000_000,
+            4,
+        ),
+        account(
+            "6222023333444455557",
+            LI_NA,
+            "CASA",
+            ProductFamily::CurrentDeposit,
+            9_000,
+            5,
+        ),
     ];
     let mut monthly_aum = Vec::new();
-    for (party, base) in [(ZHANG_WEI_A, 400_000), (WANG_FANG, 80_000), (ZHANG_WEI_B, 15_000), (COMPANY, 2_000_000), (LI_NA, 9_000)] {
+    for (party, base) in [
+        (ZHANG_WEI_A, 400_000),
+        (WANG_FANG, 80_000),
+        (ZHANG_WEI_B, 15_000),
+        (COMPANY, 2_000_000),
+        (LI_NA, 9_000),
+    ] {
         for i in 0..24u32 {
             let month = date(2024 + ((6 + i) / 12) as i32, (6 + i) % 12 + 1, 1);
-            let yuan = if i == 23 { base + if party == ZHANG_WEI_A { 20_000 } else { 0 } } else { base - 1_000 * i64::from(23 - i) };
-            monthly_aum.push(MonthlyAumRecord { party_id: party, month, aum: cny(yuan) });
+            let yuan = if i == 23 {
+                base + if party == ZHANG_WEI_A { 20_000 } else { 0 }
+            } else {
+                base - 1_000 * i64::from(23 - i)
+            };
+            monthly_aum.push(MonthlyAumRecord {
+                party_id: party,
+                month,
+                aum: cny(yuan),
+            });
         }
     }
     let assign = |party, staff, primary| RmAssignmentRecord {
@@ -197,8 +341,18 @@ pub fn customers() -> CustomerBatch {
     CustomerBatch {
         parties,
         relationships: vec![
-            RelationshipRecord { from: ZHANG_WEI_A, to: COMPANY, kind: RelationshipKind::Employer, since: Some(date(2018, 7, 1)) },
-            RelationshipRecord { from: ZHANG_WEI_A, to: LI_NA, kind: RelationshipKind::Spouse, since: None },
+            RelationshipRecord {
+                from: ZHANG_WEI_A,
+                to: COMPANY,
+                kind: RelationshipKind::Employer,
+                since: Some(date(2018, 7, 1)),
+            },
+            RelationshipRecord {
+                from: ZHANG_WEI_A,
+                to: LI_NA,
+                kind: RelationshipKind::Spouse,
+                since: None,
+            },
         ],
         accounts,
         monthly_aum,

@@ -19,6 +19,27 @@ pub struct TestStore {
     pub store: Arc<dyn Store>,
     pub name: &'static str,
     _dir: Option<tempfile::TempDir>,
+    /// (admin URL, scratch URL) of a PostgreSQL database to drop afterwards.
+    scratch: Option<(String, String)>,
+}
+
+impl Drop for TestStore {
+    fn drop(&mut self) {
+        // Async work cannot run in `drop`: a short-lived runtime on its own thread drops the
+        // scratch database so test runs do not pile them up.
+        if let Some((admin, url)) = self.scratch.take() {
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    let _ =
+                        rt.block_on(rapport_store_postgres::drop_scratch_database(&admin, &url));
+                }
+            })
+            .join();
+        }
+    }
 }
 
 impl TestStore {
@@ -31,6 +52,7 @@ impl TestStore {
             store: Arc::new(store),
             name: "sqlite",
             _dir: Some(dir),
+            scratch: None,
         }
     }
 
@@ -47,6 +69,7 @@ impl TestStore {
             store: Arc::new(store),
             name: "postgres",
             _dir: None,
+            scratch: Some((admin_url, url)),
         })
     }
 
@@ -64,9 +87,13 @@ pub fn postgres_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var(REQUIRE_PG_VAR).is_ok_and(|v| v == "1") {
-                panic!("{REQUIRE_PG_VAR}=1 but {DATABASE_URL_VAR} is not set: PostgreSQL tests cannot run");
+                panic!(
+                    "{REQUIRE_PG_VAR}=1 but {DATABASE_URL_VAR} is not set: PostgreSQL tests cannot run"
+                );
             }
-            eprintln!("PostgreSQL skipped: set {DATABASE_URL_VAR}=postgres://… to run these tests on PostgreSQL too");
+            eprintln!(
+                "PostgreSQL skipped: set {DATABASE_URL_VAR}=postgres://… to run these tests on PostgreSQL too"
+            );
             None
         }
     }

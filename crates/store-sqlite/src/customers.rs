@@ -17,21 +17,20 @@ type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 /// Related parties shown in a 360 view, per direction (an employer may have thousands).
 const MAX_RELATED: i64 = 200;
 
-/// A SQL boolean expression that holds when the party in column `party` is in scope, and the
-/// value it binds (always exactly one placeholder, `?`, so callers can count).
+/// A SQL boolean expression that holds when the `parties` row aliased `party` is in scope, and
+/// the value it binds (always exactly one placeholder, `?`, so callers can count).
 fn scope_condition(scope: DataScope, party: &str) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (
             format!(
-                "{party} IN (SELECT ra.party_id FROM rm_assignments ra \
+                "{party}.id IN (SELECT ra.party_id FROM rm_assignments ra \
                  WHERE ra.staff_id = ? AND ra.effective_to IS NULL)"
             ),
             staff,
         ),
         DataScope::BranchSubtree(BranchId(branch)) => (
             format!(
-                "(SELECT home_branch_id FROM parties sp WHERE sp.id = {party}) IN \
-                 (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
+                "{party}.home_branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
                  (SELECT bp.path FROM branches bp WHERE bp.id = ?) || '%')"
             ),
             branch,
@@ -58,7 +57,10 @@ fn branch_from_row(row: &SqliteRow) -> StoreResult<BranchRef> {
 }
 
 fn money(minor: i64, currency: &str) -> StoreResult<Money> {
-    Ok(Money::from_minor_units(minor, parse_col::<Currency>("currency", currency)?))
+    Ok(Money::from_minor_units(
+        minor,
+        parse_col::<Currency>("currency", currency)?,
+    ))
 }
 
 fn summary_from_row(row: &SqliteRow) -> StoreResult<CustomerSummary> {
@@ -81,8 +83,12 @@ fn summary_from_row(row: &SqliteRow) -> StoreResult<CustomerSummary> {
     })
 }
 
-pub async fn list(pool: &SqlitePool, viewer: &Viewer, page: PageRequest) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p.id");
+pub async fn list(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
+    let (scope, scope_value) = scope_condition(viewer.scope(), "p");
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM parties p JOIN branches b ON b.id = p.home_branch_id \
          WHERE {scope} ORDER BY p.id LIMIT ? OFFSET ?"
@@ -94,7 +100,10 @@ pub async fn list(pool: &SqlitePool, viewer: &Viewer, page: PageRequest) -> Stor
         .fetch_all(pool)
         .await
         .map_err(db_err)?;
-    let items = rows.iter().map(summary_from_row).collect::<StoreResult<Vec<_>>>()?;
+    let items = rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_rows(items, page))
 }
 
@@ -119,7 +128,7 @@ pub async fn search(
             )),
         }
     }
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p.id");
+    let (scope, scope_value) = scope_condition(viewer.scope(), "p");
     let sql = format!(
         "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) GROUP BY party_id) \
          SELECT {SUMMARY_COLUMNS} FROM hits h JOIN parties p ON p.id = h.party_id \
@@ -145,13 +154,20 @@ pub async fn search(
         .fetch_all(pool)
         .await
         .map_err(db_err)?;
-    let items = rows.iter().map(summary_from_row).collect::<StoreResult<Vec<_>>>()?;
+    let items = rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_rows(items, page))
 }
 
-pub async fn customer_360(pool: &SqlitePool, viewer: &Viewer, party_id: PartyId) -> StoreResult<Option<Customer360>> {
+pub async fn customer_360(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party_id: PartyId,
+) -> StoreResult<Option<Customer360>> {
     let scope = viewer.scope();
-    let (cond, value) = scope_condition(scope, "p.id");
+    let (cond, value) = scope_condition(scope, "p");
     let sql = format!(
         "SELECT p.*, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
                 b.name_en AS branch_name_en \
@@ -184,7 +200,9 @@ fn party_from_row(row: &SqliteRow) -> StoreResult<PartyDetail> {
         customer_number: row.try_get("customer_number").map_err(db_err)?,
         kind: parse_col("parties.kind", &kind)?,
         name: row.try_get("name").map_err(db_err)?,
-        gender: gender.map(|g| parse_col("parties.gender", &g)).transpose()?,
+        gender: gender
+            .map(|g| parse_col("parties.gender", &g))
+            .transpose()?,
         birth_date: row.try_get("birth_date").map_err(db_err)?,
         resident_id: row.try_get("resident_id").map_err(db_err)?,
         uscc: row.try_get("uscc").map_err(db_err)?,
@@ -198,8 +216,12 @@ fn party_from_row(row: &SqliteRow) -> StoreResult<PartyDetail> {
     })
 }
 
-async fn relationships(pool: &SqlitePool, scope: DataScope, party_id: PartyId) -> StoreResult<Vec<RelatedParty>> {
-    let (in_scope, value) = scope_condition(scope, "o.id");
+async fn relationships(
+    pool: &SqlitePool,
+    scope: DataScope,
+    party_id: PartyId,
+) -> StoreResult<Vec<RelatedParty>> {
+    let (in_scope, value) = scope_condition(scope, "o");
     let sql = format!(
         "SELECT * FROM (SELECT r.kind, 'outgoing' AS direction, o.id, o.kind AS party_kind, o.name, r.since, \
                 ({in_scope}) AS in_scope \
@@ -227,7 +249,11 @@ async fn relationships(pool: &SqlitePool, scope: DataScope, party_id: PartyId) -
             let party_kind: String = row.try_get(3).map_err(db_err)?;
             Ok(RelatedParty {
                 kind: parse_col("party_relationships.kind", &kind)?,
-                direction: if direction == "outgoing" { Direction::Outgoing } else { Direction::Incoming },
+                direction: if direction == "outgoing" {
+                    Direction::Outgoing
+                } else {
+                    Direction::Incoming
+                },
                 party_id: PartyId(row.try_get(2).map_err(db_err)?),
                 party_kind: parse_col("parties.kind", &party_kind)?,
                 name: row.try_get(4).map_err(db_err)?,

@@ -21,8 +21,8 @@ use rapport_store::{
     Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page, PageRequest,
     SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -71,7 +71,9 @@ impl SqliteStore {
 /// Maps a driver error to the store's error, naming the broken rule for constraint violations.
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(d.message().to_owned()),
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(d.message().to_owned())
+        }
         sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
             StoreError::Invalid(format!("reference to a missing row: {}", d.message()))
         }
@@ -96,7 +98,10 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 

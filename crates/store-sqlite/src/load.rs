@@ -38,10 +38,13 @@ async fn insert_rows<'q, T>(
         for row in chunk {
             query = bind(query, row);
         }
-        query.execute(&mut *conn).await.map_err(|e| match db_err(e) {
-            StoreError::Conflict(m) => StoreError::Conflict(format!("{head}: {m}")),
-            other => other,
-        })?;
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| match db_err(e) {
+                StoreError::Conflict(m) => StoreError::Conflict(format!("{head}: {m}")),
+                other => other,
+            })?;
     }
     Ok(())
 }
@@ -54,7 +57,10 @@ pub async fn load_reference(pool: &SqlitePool, data: &ReferenceData) -> StoreRes
             None => format!("/{}/", b.id.0),
             Some(p) => {
                 let parent = paths.get(&p.0).ok_or_else(|| {
-                    StoreError::Invalid(format!("branch {} is listed before its parent {}", b.code, p.0))
+                    StoreError::Invalid(format!(
+                        "branch {} is listed before its parent {}",
+                        b.code, p.0
+                    ))
                 })?;
                 format!("{parent}{}/", b.id.0)
             }
@@ -121,13 +127,19 @@ pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreRe
     }
     let mut aum = Vec::with_capacity(batch.monthly_aum.len());
     for m in &batch.monthly_aum {
-        aum.push((m, m.aum.to_minor_units().map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?));
+        aum.push((
+            m,
+            m.aum
+                .to_minor_units()
+                .map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?,
+        ));
     }
     let mut accounts = Vec::with_capacity(batch.accounts.len());
     for a in &batch.accounts {
-        let balance = a.balance.to_minor_units().map_err(|e| {
-            StoreError::Invalid(format!("account balance: {e}"))
-        })?;
+        let balance = a
+            .balance
+            .to_minor_units()
+            .map_err(|e| StoreError::Invalid(format!("account balance: {e}")))?;
         let limit = a
             .limit
             .map(|l| l.to_minor_units())
@@ -167,7 +179,12 @@ pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreRe
         "INSERT INTO party_relationships (from_party_id, to_party_id, kind, since)",
         4,
         &batch.relationships,
-        |q, r| q.bind(r.from.0).bind(r.to.0).bind(r.kind.as_str()).bind(r.since),
+        |q, r| {
+            q.bind(r.from.0)
+                .bind(r.to.0)
+                .bind(r.kind.as_str())
+                .bind(r.since)
+        },
     )
     .await?;
     insert_rows(
@@ -197,7 +214,12 @@ pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreRe
         "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor)",
         4,
         &aum,
-        |q, (m, minor)| q.bind(m.party_id.0).bind(m.month).bind(m.aum.currency.code()).bind(*minor),
+        |q, (m, minor)| {
+            q.bind(m.party_id.0)
+                .bind(m.month)
+                .bind(m.aum.currency.code())
+                .bind(*minor)
+        },
     )
     .await?;
     insert_rows(

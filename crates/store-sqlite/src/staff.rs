@@ -1,7 +1,9 @@
 //! Staff accounts, login throttling and sessions.
 use chrono::{DateTime, Utc};
 use rapport_domain::{BranchId, StaffId, Username};
-use rapport_store::{LockoutPolicy, NewSession, NewStaff, SessionRecord, StaffAccount, StoreError, StoreResult};
+use rapport_store::{
+    LockoutPolicy, NewSession, NewStaff, SessionRecord, StaffAccount, StoreError, StoreResult,
+};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
@@ -15,11 +17,15 @@ fn staff_from_row(row: &SqliteRow) -> StoreResult<StaffAccount> {
     let role: String = row.try_get("role").map_err(db_err)?;
     Ok(StaffAccount {
         id: StaffId(row.try_get("id").map_err(db_err)?),
-        username: Username::parse(&username)
-            .map_err(|_| StoreError::Database("column staff.username holds an invalid name".into()))?,
+        username: Username::parse(&username).map_err(|_| {
+            StoreError::Database("column staff.username holds an invalid name".into())
+        })?,
         display_name: row.try_get("display_name").map_err(db_err)?,
         role: parse_col("staff.role", &role)?,
-        branch_id: row.try_get::<Option<i64>, _>("branch_id").map_err(db_err)?.map(BranchId),
+        branch_id: row
+            .try_get::<Option<i64>, _>("branch_id")
+            .map_err(db_err)?
+            .map(BranchId),
         password_hash: row.try_get("password_hash").map_err(db_err)?,
         disabled: row.try_get("disabled").map_err(db_err)?,
         failed_logins: row.try_get("failed_logins").map_err(db_err)?,
@@ -41,7 +47,9 @@ pub async fn create_staff(pool: &SqlitePool, staff: &NewStaff) -> StoreResult<St
     .fetch_one(pool)
     .await
     .map_err(|e| match db_err(e) {
-        StoreError::Conflict(_) => StoreError::Conflict(format!("username {} is taken", staff.username)),
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("username {} is taken", staff.username))
+        }
         other => other,
     })?;
     Ok(StaffId(id))
@@ -62,7 +70,11 @@ pub async fn set_password(pool: &SqlitePool, staff_id: StaffId, hash: &str) -> S
     Ok(())
 }
 
-pub async fn set_disabled(pool: &SqlitePool, username: &Username, disabled: bool) -> StoreResult<()> {
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    username: &Username,
+    disabled: bool,
+) -> StoreResult<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let done = sqlx::query("UPDATE staff SET disabled = $1 WHERE username = $2")
         .bind(disabled)
@@ -75,16 +87,21 @@ pub async fn set_disabled(pool: &SqlitePool, username: &Username, disabled: bool
     }
     if disabled {
         // A disabled account loses its sessions at once.
-        sqlx::query("DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = $1)")
-            .bind(username.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = $1)",
+        )
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     }
     tx.commit().await.map_err(db_err)
 }
 
-pub async fn staff_by_username(pool: &SqlitePool, username: &Username) -> StoreResult<Option<StaffAccount>> {
+pub async fn staff_by_username(
+    pool: &SqlitePool,
+    username: &Username,
+) -> StoreResult<Option<StaffAccount>> {
     let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.username = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(username.as_str())
@@ -94,7 +111,10 @@ pub async fn staff_by_username(pool: &SqlitePool, username: &Username) -> StoreR
     row.as_ref().map(staff_from_row).transpose()
 }
 
-pub async fn staff_by_id(pool: &SqlitePool, staff_id: StaffId) -> StoreResult<Option<StaffAccount>> {
+pub async fn staff_by_id(
+    pool: &SqlitePool,
+    staff_id: StaffId,
+) -> StoreResult<Option<StaffAccount>> {
     let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(staff_id.0)
@@ -106,7 +126,10 @@ pub async fn staff_by_id(pool: &SqlitePool, staff_id: StaffId) -> StoreResult<Op
 
 pub async fn list_staff(pool: &SqlitePool) -> StoreResult<Vec<StaffAccount>> {
     let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s ORDER BY s.id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.map_err(db_err)?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
     rows.iter().map(staff_from_row).collect()
 }
 

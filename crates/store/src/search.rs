@@ -51,7 +51,10 @@ pub fn party_keys(party: &PartyRecord) -> Vec<String> {
     if let Some(u) = &party.uscc {
         keys.push(format!("{USCC}{}", u.as_str()));
     }
-    keys.push(format!("{CUSTOMER_NUMBER}{}", party.customer_number.as_str()));
+    keys.push(format!(
+        "{CUSTOMER_NUMBER}{}",
+        party.customer_number.as_str()
+    ));
     keys
 }
 
@@ -68,9 +71,16 @@ fn push_unique(keys: &mut Vec<String>, key: String) {
 /// How one part of a query matches keys. Lower rank sorts first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyMatch {
-    Exact { keys: Vec<String>, rank: i32 },
+    Exact {
+        keys: Vec<String>,
+        rank: i32,
+    },
     /// Keys in `[low, high)`: everything that starts with the prefix `low`.
-    Prefix { low: String, high: String, rank: i32 },
+    Prefix {
+        low: String,
+        high: String,
+        rank: i32,
+    },
 }
 
 /// A parsed free-text query: never an error, possibly matching nothing.
@@ -82,7 +92,12 @@ pub struct SearchQuery {
 
 impl SearchQuery {
     pub fn parse(input: &str) -> Self {
-        let text: String = input.chars().map(fold_full_width).collect::<String>().trim().to_owned();
+        let text: String = input
+            .chars()
+            .map(fold_full_width)
+            .collect::<String>()
+            .trim()
+            .to_owned();
         let mut matches = Vec::new();
         let compact: String = text
             .chars()
@@ -111,7 +126,10 @@ impl SearchQuery {
             pinyin_matches(&compact, &mut matches);
         } else if compact.len() == 18 {
             // Could be a unified social credit code.
-            matches.push(exact(vec![format!("{USCC}{}", compact.to_ascii_uppercase())], 0));
+            matches.push(exact(
+                vec![format!("{USCC}{}", compact.to_ascii_uppercase())],
+                0,
+            ));
         }
         Self { text, matches }
     }
@@ -181,7 +199,9 @@ fn prefix(kind: &str, value: &str, rank: i32) -> KeyMatch {
 fn successor(s: &str) -> String {
     let mut chars: Vec<char> = s.chars().collect();
     while let Some(last) = chars.pop() {
-        if let Some(next) = char::from_u32(last as u32 + 1).or_else(|| char::from_u32(last as u32 + 0x801)) {
+        if let Some(next) =
+            char::from_u32(last as u32 + 1).or_else(|| char::from_u32(last as u32 + 0x801))
+        {
             chars.push(next);
             return chars.into_iter().collect();
         }
@@ -269,7 +289,16 @@ mod tests {
 
     #[test]
     fn free_text_never_fails() {
-        for q in ["", "   ", "!!!", "'; DROP TABLE parties; --", "%", "_", "\u{0}", &"x".repeat(10_000)] {
+        for q in [
+            "",
+            "   ",
+            "!!!",
+            "'; DROP TABLE parties; --",
+            "%",
+            "_",
+            "\u{0}",
+            &"x".repeat(10_000),
+        ] {
             let _ = SearchQuery::parse(q);
         }
         assert!(SearchQuery::parse("%").is_empty());
@@ -281,7 +310,11 @@ mod tests {
         assert!(v.contains(&"zhangwei".to_owned()));
         assert!(one_edit_variants("zhanwei").contains(&"zhangwei".to_owned()));
         assert!(one_edit_variants("zhangxei").contains(&"zhangwei".to_owned()));
-        assert!(!keys_of("zwm").iter().any(|k| k.len() > 6 && k.starts_with("p:") && !k.ends_with('*') && k != "p:zwm"));
+        assert!(
+            !keys_of("zwm")
+                .iter()
+                .any(|k| k.len() > 6 && k.starts_with("p:") && !k.ends_with('*') && k != "p:zwm")
+        );
     }
 
     #[test]

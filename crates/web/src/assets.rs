@@ -17,8 +17,16 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "app.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../static/app.css") },
-    Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../static/app.js") },
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../static/app.css"),
+    },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/app.js"),
+    },
     Asset {
         name: "echarts.min.js",
         content_type: "text/javascript; charset=utf-8",
@@ -38,7 +46,11 @@ fn versions() -> &'static Vec<(&'static str, String)> {
 
 /// `/static/<name>?v=<hash>`: the URL changes whenever the file does.
 pub fn url(name: &str) -> String {
-    let v = versions().iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str()).unwrap_or("0");
+    let v = versions()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("0");
     format!("/static/{name}?v={v}")
 }
 
@@ -47,7 +59,10 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn serve(Path(name): Path<String>) -> Result<Response, WebError> {
-    let asset = ASSETS.iter().find(|a| a.name == name).ok_or_else(WebError::not_found)?;
+    let asset = ASSETS
+        .iter()
+        .find(|a| a.name == name)
+        .ok_or_else(WebError::not_found)?;
     Ok((
         [
             (CONTENT_TYPE, asset.content_type),

@@ -33,7 +33,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// Checks a password against a stored PHC string. CPU-heavy: call from a blocking thread.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -74,7 +78,11 @@ pub struct LoginSuccess {
 }
 
 /// Checks credentials, applies the lockout policy and opens a session.
-pub async fn login(state: &AppState, username: &str, password: &str) -> Result<LoginSuccess, WebError> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<LoginSuccess, WebError> {
     let invalid = || WebError::new(ErrorCode::InvalidCredentials, "wrong username or password");
     let now = state.clock.now();
     let account = match Username::parse(username) {
@@ -92,7 +100,11 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> Result<L
         ));
     }
     let usable = !account.disabled && account.password_hash.is_some();
-    let ok = verify_off_thread(password.to_owned(), account.password_hash.clone().filter(|_| usable)).await?;
+    let ok = verify_off_thread(
+        password.to_owned(),
+        account.password_hash.clone().filter(|_| usable),
+    )
+    .await?;
     if !ok {
         if usable {
             state
@@ -117,7 +129,11 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> Result<L
             absolute_expires_at: expires_at,
         })
         .await?;
-    tracing::info!(staff_id = account.id.0, role = account.role.as_str(), "login");
+    tracing::info!(
+        staff_id = account.id.0,
+        role = account.role.as_str(),
+        "login"
+    );
     Ok(LoginSuccess {
         token,
         expires_at,
@@ -126,13 +142,23 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> Result<L
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let max_age = state.config.session_absolute.num_seconds();
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
 }
 
 pub fn clear_session_cookie(state: &AppState) -> String {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
 }
 
@@ -151,7 +177,11 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 
 /// The token presented: a Bearer header wins over the cookie.
 fn presented_token(parts: &Parts) -> Option<String> {
-    if let Some(h) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(h) = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         return h.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
     }
     cookie(parts, SESSION_COOKIE).map(str::to_owned)
@@ -169,7 +199,10 @@ pub struct Authenticated {
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(auth) = parts.extensions.get::<Authenticated>() {
             return Ok(auth.clone());
         }

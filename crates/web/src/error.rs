@@ -77,5 +77,8 @@ pub async fn not_found() -> WebError {
 }
 
 pub async fn method_not_allowed() -> WebError {
-    WebError::new(ErrorCode::MethodNotAllowed, "method not allowed on this path")
+    WebError::new(
+        ErrorCode::MethodNotAllowed,
+        "method not allowed on this path",
+    )
 }

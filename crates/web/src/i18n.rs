@@ -38,7 +38,11 @@ impl Lang {
             .get(axum::http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if accept.trim_start().starts_with("en") { Self::En } else { Self::Zh }
+        if accept.trim_start().starts_with("en") {
+            Self::En
+        } else {
+            Self::Zh
+        }
     }
 
     pub fn text(self) -> &'static Text {
@@ -299,11 +303,15 @@ const LABELS: &[(&str, &str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rapport_domain::{AccountStatus, Gender, PartyKind, ProductFamily, RelationshipKind, Role, SourceSystem};
+    use rapport_domain::{
+        AccountStatus, Gender, PartyKind, ProductFamily, RelationshipKind, Role, SourceSystem,
+    };
 
     #[test]
     fn every_code_has_both_labels() {
-        let codes = ProductFamily::ALL.iter().map(|x| x.as_str())
+        let codes = ProductFamily::ALL
+            .iter()
+            .map(|x| x.as_str())
             .chain(PartyKind::ALL.iter().map(|x| x.as_str()))
             .chain(Gender::ALL.iter().map(|x| x.as_str()))
             .chain(RelationshipKind::ALL.iter().map(|x| x.as_str()))
@@ -311,7 +319,10 @@ mod tests {
             .chain(SourceSystem::ALL.iter().map(|x| x.as_str()))
             .chain(Role::ALL.iter().map(|x| x.as_str()));
         for code in codes {
-            assert!(LABELS.iter().any(|(c, _, _)| *c == code), "no label for {code}");
+            assert!(
+                LABELS.iter().any(|(c, _, _)| *c == code),
+                "no label for {code}"
+            );
         }
     }
 }

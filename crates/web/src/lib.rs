@@ -74,7 +74,9 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            state.config.max_body_bytes,
+        ))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }

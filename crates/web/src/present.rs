@@ -1,7 +1,9 @@
 //! Turns store rows into API/page bodies, masking every personal field the viewer's role does
 //! not show in clear (R8.2). JSON and HTML both go through here: nothing else builds customer
 //! bodies, so no response can skip masking.
-use rapport_domain::mask::{mask_account_number, mask_address, mask_mobile, mask_name, mask_resident_id};
+use rapport_domain::mask::{
+    mask_account_number, mask_address, mask_mobile, mask_name, mask_resident_id,
+};
 use rapport_domain::{Currency, FieldPolicy, Money, PartyKind, ProductFamily};
 use rapport_proto::{
     AccountDto, AumPointDto, BranchDto, Customer360Dto, CustomerPage, CustomerSummaryDto, MoneyDto,
@@ -35,11 +37,23 @@ fn name(kind: PartyKind, name: &str, policy: FieldPolicy) -> String {
 }
 
 fn mobile(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
-    value.map(|m| if policy.mobile { m.to_owned() } else { mask_mobile(m) })
+    value.map(|m| {
+        if policy.mobile {
+            m.to_owned()
+        } else {
+            mask_mobile(m)
+        }
+    })
 }
 
 fn resident_id(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
-    value.map(|r| if policy.resident_id { r.to_owned() } else { mask_resident_id(r) })
+    value.map(|r| {
+        if policy.resident_id {
+            r.to_owned()
+        } else {
+            mask_resident_id(r)
+        }
+    })
 }
 
 pub fn summary(c: &CustomerSummary, policy: FieldPolicy) -> CustomerSummaryDto {
@@ -69,11 +83,19 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
     let p = &v.party;
     let mut masked = Vec::new();
     for (field, shown, present) in [
-        ("name", policy.name || p.kind == PartyKind::Organisation, true),
+        (
+            "name",
+            policy.name || p.kind == PartyKind::Organisation,
+            true,
+        ),
         ("mobile", policy.mobile, p.mobile.is_some()),
         ("resident_id", policy.resident_id, p.resident_id.is_some()),
         ("address", policy.address, p.address.is_some()),
-        ("account_number", policy.account_number, !v.accounts.is_empty()),
+        (
+            "account_number",
+            policy.account_number,
+            !v.accounts.is_empty(),
+        ),
     ] {
         if present && !shown {
             masked.push(field.to_owned());
@@ -100,10 +122,13 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             uscc: p.uscc.clone(),
             mobile: mobile(p.mobile.as_deref(), policy),
             email: p.email.clone(),
-            address: p
-                .address
-                .as_deref()
-                .map(|a| if policy.address { a.to_owned() } else { mask_address(a) }),
+            address: p.address.as_deref().map(|a| {
+                if policy.address {
+                    a.to_owned()
+                } else {
+                    mask_address(a)
+                }
+            }),
             occupation: p.occupation.clone(),
             income_band: p.income_band.clone(),
             home_branch: branch(&p.home_branch),

@@ -9,7 +9,12 @@ async fn loads_the_fixture_and_counts_it() {
     for t in loaded().await {
         let c = t.store.counts().await.unwrap();
         assert_eq!((c.branches, c.staff, c.parties), (5, 8, 5), "{}", t.name);
-        assert_eq!((c.relationships, c.accounts, c.monthly_aum, c.rm_assignments), (2, 7, 120, 6), "{}", t.name);
+        assert_eq!(
+            (c.relationships, c.accounts, c.monthly_aum, c.rm_assignments),
+            (2, 7, 120, 6),
+            "{}",
+            t.name
+        );
         t.store.ping().await.unwrap();
     }
 }
@@ -34,7 +39,12 @@ async fn a_failing_batch_leaves_nothing_behind() {
         let err = t.store.load_customers(&batch).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{}: {err}", t.name);
         let c = t.store.counts().await.unwrap();
-        assert_eq!((c.parties, c.accounts, c.monthly_aum), (0, 0, 0), "{}", t.name);
+        assert_eq!(
+            (c.parties, c.accounts, c.monthly_aum),
+            (0, 0, 0),
+            "{}",
+            t.name
+        );
         // And the good batch still loads afterwards.
         t.store.load_customers(&fixture::customers()).await.unwrap();
         assert_eq!(t.store.counts().await.unwrap().parties, 5, "{}", t.name);
@@ -55,14 +65,21 @@ async fn relationships_must_point_at_known_parties() {
 #[test]
 fn migrations_are_kept_in_lock_step() {
     let names = |dir: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(format!("{}/../{dir}/migrations", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut v: Vec<String> = std::fs::read_dir(format!(
+            "{}/../{dir}/migrations",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
         v.sort();
         v
     };
     let sqlite = names("store-sqlite");
     assert!(!sqlite.is_empty());
-    assert_eq!(sqlite, names("store-postgres"), "SQLite and PostgreSQL migrations differ");
+    assert_eq!(
+        sqlite,
+        names("store-postgres"),
+        "SQLite and PostgreSQL migrations differ"
+    );
 }

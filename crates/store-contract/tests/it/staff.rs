@@ -20,9 +20,22 @@ async fn staff_are_created_once_per_username() {
     for t in loaded().await {
         let id = t.store.create_staff(&new_staff("rm.new")).await.unwrap();
         assert!(id.0 > 8, "{}: new ids follow loaded ones", t.name);
-        let err = t.store.create_staff(&new_staff("rm.new")).await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("rm.new")), "{}: {err}", t.name);
-        let found = t.store.staff_by_username(&Username::parse("rm.new").unwrap()).await.unwrap().unwrap();
+        let err = t
+            .store
+            .create_staff(&new_staff("rm.new"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict(ref m) if m.contains("rm.new")),
+            "{}: {err}",
+            t.name
+        );
+        let found = t
+            .store
+            .staff_by_username(&Username::parse("rm.new").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(found.id, id);
         assert_eq!(found.password_hash.as_deref(), Some("$argon2id$fake"));
         assert!(t.store.list_staff().await.unwrap().len() >= 9);
@@ -31,17 +44,31 @@ async fn staff_are_created_once_per_username() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account() {
-    let policy = LockoutPolicy { max_failures: 3, lock_for: Duration::minutes(15) };
+    let policy = LockoutPolicy {
+        max_failures: 3,
+        lock_for: Duration::minutes(15),
+    };
     let now = Utc.with_ymd_and_hms(2026, 6, 30, 1, 0, 0).unwrap();
     for t in loaded().await {
         for _ in 0..2 {
-            t.store.record_login_failure(fixture::RM_A, now, &policy).await.unwrap();
+            t.store
+                .record_login_failure(fixture::RM_A, now, &policy)
+                .await
+                .unwrap();
         }
         let a = t.store.staff_by_id(fixture::RM_A).await.unwrap().unwrap();
         assert_eq!((a.failed_logins, a.locked_until), (2, None), "{}", t.name);
-        t.store.record_login_failure(fixture::RM_A, now, &policy).await.unwrap();
+        t.store
+            .record_login_failure(fixture::RM_A, now, &policy)
+            .await
+            .unwrap();
         let a = t.store.staff_by_id(fixture::RM_A).await.unwrap().unwrap();
-        assert_eq!(a.locked_until, Some(now + Duration::minutes(15)), "{}", t.name);
+        assert_eq!(
+            a.locked_until,
+            Some(now + Duration::minutes(15)),
+            "{}",
+            t.name
+        );
         t.store.record_login_success(fixture::RM_A).await.unwrap();
         let a = t.store.staff_by_id(fixture::RM_A).await.unwrap().unwrap();
         assert_eq!((a.failed_logins, a.locked_until), (0, None), "{}", t.name);
@@ -61,23 +88,96 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
             absolute_expires_at: now + Duration::hours(8),
         };
         t.store.create_session(&session).await.unwrap();
-        let (s, staff) = t.store.touch_session("hash-1", now, Duration::minutes(30)).await.unwrap().unwrap();
-        assert_eq!((s.staff_id, staff.id), (fixture::RM_A, fixture::RM_A), "{}", t.name);
+        let (s, staff) = t
+            .store
+            .touch_session("hash-1", now, Duration::minutes(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (s.staff_id, staff.id),
+            (fixture::RM_A, fixture::RM_A),
+            "{}",
+            t.name
+        );
         // Activity 20 minutes later moves the idle deadline.
         let later = now + Duration::minutes(20);
-        let (s, _) = t.store.touch_session("hash-1", later, Duration::minutes(30)).await.unwrap().unwrap();
-        assert_eq!(s.idle_expires_at, later + Duration::minutes(30), "{}", t.name);
+        let (s, _) = t
+            .store
+            .touch_session("hash-1", later, Duration::minutes(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.idle_expires_at,
+            later + Duration::minutes(30),
+            "{}",
+            t.name
+        );
         // Idle past the deadline: gone.
-        assert!(t.store.touch_session("hash-1", later + Duration::minutes(31), Duration::minutes(30)).await.unwrap().is_none());
-        assert!(t.store.touch_session("hash-1", later, Duration::minutes(30)).await.unwrap().is_none(), "{}: deleted", t.name);
+        assert!(
+            t.store
+                .touch_session(
+                    "hash-1",
+                    later + Duration::minutes(31),
+                    Duration::minutes(30)
+                )
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            t.store
+                .touch_session("hash-1", later, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: deleted",
+            t.name
+        );
 
-        t.store.create_session(&NewSession { token_hash: "hash-2".into(), ..session.clone() }).await.unwrap();
-        t.store.set_disabled(&Username::parse("rm.a").unwrap(), true).await.unwrap();
-        assert!(t.store.touch_session("hash-2", now, Duration::minutes(30)).await.unwrap().is_none(), "{}", t.name);
-        assert!(t.store.set_disabled(&Username::parse("nobody").unwrap(), true).await.is_err());
+        t.store
+            .create_session(&NewSession {
+                token_hash: "hash-2".into(),
+                ..session.clone()
+            })
+            .await
+            .unwrap();
+        t.store
+            .set_disabled(&Username::parse("rm.a").unwrap(), true)
+            .await
+            .unwrap();
+        assert!(
+            t.store
+                .touch_session("hash-2", now, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none(),
+            "{}",
+            t.name
+        );
+        assert!(
+            t.store
+                .set_disabled(&Username::parse("nobody").unwrap(), true)
+                .await
+                .is_err()
+        );
 
-        t.store.create_session(&NewSession { token_hash: "hash-3".into(), staff_id: fixture::RM_B, ..session }).await.unwrap();
+        t.store
+            .create_session(&NewSession {
+                token_hash: "hash-3".into(),
+                staff_id: fixture::RM_B,
+                ..session
+            })
+            .await
+            .unwrap();
         t.store.delete_session("hash-3").await.unwrap();
-        assert!(t.store.touch_session("hash-3", now, Duration::minutes(30)).await.unwrap().is_none());
+        assert!(
+            t.store
+                .touch_session("hash-3", now, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -49,10 +49,16 @@ pub async fn login(
 /// End the current session (cookie or bearer token).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<impl IntoResponse, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<impl IntoResponse, WebError> {
     state.store.delete_session(&auth.token_hash).await?;
     tracing::info!(staff_id = auth.staff.id.0, "logout");
-    Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, session::clear_session_cookie(&state))])))
+    Ok((
+        StatusCode::NO_CONTENT,
+        AppendHeaders([(SET_COOKIE, session::clear_session_cookie(&state))]),
+    ))
 }
 
 /// Who is logged in.

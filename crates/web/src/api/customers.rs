@@ -27,13 +27,19 @@ pub struct CustomerListQuery {
 pub fn page_request(page: Option<u32>, page_size: Option<u32>) -> Result<PageRequest, WebError> {
     let page = page.unwrap_or(1);
     if page == 0 || page > 100_000 {
-        return Err(WebError::invalid_parameter("page", "page must be between 1 and 100000"));
+        return Err(WebError::invalid_parameter(
+            "page",
+            "page must be between 1 and 100000",
+        ));
     }
     let page_size = page_size.unwrap_or(20);
     if page_size == 0 || page_size > PageRequest::MAX_PAGE_SIZE {
         return Err(WebError::invalid_parameter(
             "page_size",
-            format!("page_size must be between 1 and {}", PageRequest::MAX_PAGE_SIZE),
+            format!(
+                "page_size must be between 1 and {}",
+                PageRequest::MAX_PAGE_SIZE
+            ),
         ));
     }
     Ok(PageRequest { page, page_size })
@@ -84,5 +90,9 @@ pub async fn get_customer(
         .customer_360(&auth.viewer, PartyId(id))
         .await?
         .ok_or_else(WebError::not_found)?;
-    Ok(Json(present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency)))
+    Ok(Json(present::customer_360(
+        &view,
+        auth.viewer.field_policy(),
+        state.bank.base_currency,
+    )))
 }

@@ -9,7 +9,10 @@ use crate::AppState;
 #[utoipa::path(get, path = "/healthz", tag = "operations", security(()),
     responses((status = 200, body = Health)))]
 pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok".into(), store: None })
+    Json(Health {
+        status: "ok".into(),
+        store: None,
+    })
 }
 
 /// The store can be reached.
@@ -19,13 +22,19 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
     match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(Health { status: "ready".into(), store: Some(state.store.backend().into()) }),
+            Json(Health {
+                status: "ready".into(),
+                store: Some(state.store.backend().into()),
+            }),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health { status: "unavailable".into(), store: Some(state.store.backend().into()) }),
+                Json(Health {
+                    status: "unavailable".into(),
+                    store: Some(state.store.backend().into()),
+                }),
             )
         }
     }

@@ -42,7 +42,10 @@ pub async fn search(
     let rows = if q.trim().is_empty() {
         state.store.list_customers(&auth.viewer, request).await
     } else {
-        state.store.search_customers(&auth.viewer, &SearchQuery::parse(&q), request).await
+        state
+            .store
+            .search_customers(&auth.viewer, &SearchQuery::parse(&q), request)
+            .await
     }
     .map_err(|e| fail(e.into()))?;
     let page = present::page(&rows, auth.viewer.field_policy());
@@ -100,12 +103,20 @@ pub async fn view(
         .collect::<Vec<_>>()
         .join("、");
     let chart_months = serde_json::to_string(
-        &v.aum_trend.iter().map(|p| p.month.format("%Y-%m").to_string()).collect::<Vec<_>>(),
+        &v.aum_trend
+            .iter()
+            .map(|p| p.month.format("%Y-%m").to_string())
+            .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
     // The chart only draws; amounts stay decimal strings until the browser plots them.
-    let chart_values = serde_json::to_string(&v.aum_trend.iter().map(|p| p.aum.amount.clone()).collect::<Vec<_>>())
-        .unwrap_or_default();
+    let chart_values = serde_json::to_string(
+        &v.aum_trend
+            .iter()
+            .map(|p| p.aum.amount.clone())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     Ok(CustomerPage {
         ctx,
         v,

@@ -25,9 +25,16 @@ struct LoginPage {
 }
 
 /// The login form carries a fresh anti-forgery token, also set as a cookie (double submit).
-fn render(req: &PageRequest, status: StatusCode, username: String, error: Option<String>) -> Response {
+fn render(
+    req: &PageRequest,
+    status: StatusCode,
+    username: String,
+    error: Option<String>,
+) -> Response {
     let token = auth::random_token();
-    let cookie = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let cookie = format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+    );
     let page = LoginPage {
         ctx: req.ctx(None),
         login_csrf: token,
@@ -57,7 +64,9 @@ pub struct LoginCsrfCookie(Option<String>);
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for LoginCsrfCookie {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(auth::cookie(parts, LOGIN_CSRF_COOKIE).map(str::to_owned)))
+        Ok(Self(
+            auth::cookie(parts, LOGIN_CSRF_COOKIE).map(str::to_owned),
+        ))
     }
 }
 
@@ -69,7 +78,12 @@ pub async fn submit(
 ) -> Response {
     let t = req.lang.text();
     if csrf_cookie.0.as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
-        return render(&req, StatusCode::FORBIDDEN, form.username, Some(t.form_expired.into()));
+        return render(
+            &req,
+            StatusCode::FORBIDDEN,
+            form.username,
+            Some(t.form_expired.into()),
+        );
     }
     match auth::login(&state, &form.username, &form.password).await {
         Ok(ok) => (
@@ -114,7 +128,10 @@ pub async fn logout(
         .map_err(|e| PageError::from_web(e.into(), &req, Some(&auth)))?;
     Ok((
         StatusCode::SEE_OTHER,
-        [(SET_COOKIE, auth::clear_session_cookie(&state)), (LOCATION, "/login".to_owned())],
+        [
+            (SET_COOKIE, auth::clear_session_cookie(&state)),
+            (LOCATION, "/login".to_owned()),
+        ],
     )
         .into_response())
 }

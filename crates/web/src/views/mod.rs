@@ -63,16 +63,28 @@ impl Ctx {
         }
         let symbol = if m.currency == "CNY" { "¥" } else { "" };
         let frac = format!("{frac:0<2}");
-        let unit = if symbol.is_empty() { format!(" {}", m.currency) } else { String::new() };
+        let unit = if symbol.is_empty() {
+            format!(" {}", m.currency)
+        } else {
+            String::new()
+        };
         format!("{sign}{symbol}{grouped}.{}{unit}", &frac[..2])
     }
 
     pub fn branch_name<'a>(&self, b: &'a BranchDto) -> &'a str {
-        if self.lang == Lang::Zh { &b.name_zh } else { &b.name_en }
+        if self.lang == Lang::Zh {
+            &b.name_zh
+        } else {
+            &b.name_en
+        }
     }
 
     pub fn product_name<'a>(&self, a: &'a AccountDto) -> &'a str {
-        if self.lang == Lang::Zh { &a.product_name_zh } else { &a.product_name_en }
+        if self.lang == Lang::Zh {
+            &a.product_name_zh
+        } else {
+            &a.product_name_en
+        }
     }
 
     pub fn relation_label(&self, r: &RelationshipDto) -> String {
@@ -94,7 +106,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageRequest {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         Ok(Self {
             lang: Lang::of_request(parts),
             path: url_encode(path),
@@ -120,7 +136,9 @@ pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -149,11 +167,19 @@ impl PageError {
             ErrorCode::Unauthenticated => Self::Login,
             ErrorCode::NotFound => Self::Shown(
                 StatusCode::NOT_FOUND,
-                MessagePage { title: ctx.t.not_found_title.into(), body: ctx.t.not_found_body.into(), ctx },
+                MessagePage {
+                    title: ctx.t.not_found_title.into(),
+                    body: ctx.t.not_found_body.into(),
+                    ctx,
+                },
             ),
             _ => Self::Shown(
                 e.status(),
-                MessagePage { title: ctx.t.error_title.into(), body: e.message, ctx },
+                MessagePage {
+                    title: ctx.t.error_title.into(),
+                    body: e.message,
+                    ctx,
+                },
             ),
         }
     }
@@ -182,7 +208,8 @@ async fn switch_language(
     axum::extract::Path(code): axum::extract::Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, WebError> {
-    let lang = Lang::parse(&code).ok_or_else(|| WebError::invalid_parameter("code", "language must be zh or en"))?;
+    let lang = Lang::parse(&code)
+        .ok_or_else(|| WebError::invalid_parameter("code", "language must be zh or en"))?;
     // Only same-site relative paths: never an open redirect.
     let next = q
         .next
@@ -192,7 +219,10 @@ async fn switch_language(
     Ok((
         StatusCode::SEE_OTHER,
         [
-            (SET_COOKIE, format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000")),
+            (
+                SET_COOKIE,
+                format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000"),
+            ),
             (LOCATION, next),
         ],
     )
@@ -209,6 +239,9 @@ struct ErrorCodesPage {
 async fn error_codes(req: PageRequest, auth: Result<Authenticated, WebError>) -> ErrorCodesPage {
     ErrorCodesPage {
         ctx: req.ctx(auth.as_ref().ok()),
-        codes: ErrorCode::ALL.iter().map(|c| (c.as_str(), c.status(), c.description())).collect(),
+        codes: ErrorCode::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.status(), c.description()))
+            .collect(),
     }
 }

@@ -1,0 +1,321 @@
+//! Source-system extracts as UTF-8 CSV files, written batch by batch.
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use rapport_domain::{Money, SourceSystem};
+
+use crate::{GeneratedBatch, Generator, SourceAccount, SourceRecord, SynthError};
+
+pub const CORE_BANKING_CSV: &str = "core_banking.csv";
+pub const CARD_CSV: &str = "card.csv";
+pub const INTERNET_BANKING_CSV: &str = "internet_banking.csv";
+pub const CALL_CENTER_CSV: &str = "call_center.csv";
+pub const CORE_BANKING_ACCOUNTS_CSV: &str = "core_banking_accounts.csv";
+pub const CARD_ACCOUNTS_CSV: &str = "card_accounts.csv";
+pub const TRANSACTIONS_CSV: &str = "transactions.csv";
+pub const TRUTH_RECORDS_CSV: &str = "truth_records.csv";
+pub const TRUTH_CUSTOMERS_CSV: &str = "truth_customers.csv";
+
+pub const RECORD_HEADER: &[&str] = &[
+    "source_key",
+    "name",
+    "gender",
+    "birth_date",
+    "resident_id",
+    "uscc",
+    "mobile",
+    "address",
+    "email",
+    "branch_code",
+    "updated_at",
+];
+pub const ACCOUNT_HEADER: &[&str] = &[
+    "source_key",
+    "account_number",
+    "product_code",
+    "family",
+    "currency",
+    "balance",
+    "limit",
+    "opened_on",
+    "matures_on",
+    "status",
+    "branch_code",
+];
+pub const TRANSACTION_HEADER: &[&str] = &[
+    "id",
+    "account_number",
+    "booked_at",
+    "direction",
+    "amount",
+    "currency",
+    "channel",
+    "description",
+];
+
+/// Rows written per file (headers excluded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtractSummary {
+    pub rows: BTreeMap<String, u64>,
+    pub batches: usize,
+}
+
+impl ExtractSummary {
+    pub fn rows_in(&self, file: &str) -> u64 {
+        self.rows.get(file).copied().unwrap_or(0)
+    }
+}
+
+struct Out {
+    path: String,
+    writer: csv::Writer<BufWriter<File>>,
+    rows: u64,
+}
+
+impl Out {
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self, SynthError> {
+        let path = dir.join(name);
+        let shown = path.display().to_string();
+        let file = File::create(&path).map_err(|source| SynthError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
+        writer
+            .write_record(header)
+            .map_err(|source| SynthError::Csv {
+                path: shown.clone(),
+                source,
+            })?;
+        Ok(Self {
+            path: shown,
+            writer,
+            rows: 0,
+        })
+    }
+
+    fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Result<(), SynthError> {
+        self.rows += 1;
+        self.writer
+            .write_record(fields)
+            .map_err(|source| SynthError::Csv {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    fn finish(mut self) -> Result<u64, SynthError> {
+        self.writer.flush().map_err(|source| SynthError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(self.rows)
+    }
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+fn record_row(out: &mut Out, r: &SourceRecord) -> Result<(), SynthError> {
+    let updated = r.updated_at.to_string();
+    out.row([
+        r.source_key.as_str(),
+        r.name.as_str(),
+        opt(&r.gender),
+        opt(&r.birth_date),
+        opt(&r.resident_id),
+        opt(&r.uscc),
+        opt(&r.mobile),
+        opt(&r.address),
+        opt(&r.email),
+        opt(&r.branch_code),
+        updated.as_str(),
+    ])
+}
+
+fn money(m: &Money) -> String {
+    m.amount.to_string()
+}
+
+fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
+    let balance = money(&a.balance);
+    let limit = a.limit.as_ref().map(money).unwrap_or_default();
+    let opened = a.opened_on.to_string();
+    let matures = a.matures_on.map(|d| d.to_string()).unwrap_or_default();
+    out.row([
+        a.source_key.as_str(),
+        a.account_number.as_str(),
+        a.product_code.as_str(),
+        a.family.as_str(),
+        a.balance.currency.code(),
+        balance.as_str(),
+        limit.as_str(),
+        opened.as_str(),
+        matures.as_str(),
+        a.status.as_str(),
+        a.branch_code.as_str(),
+    ])
+}
+
+struct Files {
+    core: Out,
+    card: Out,
+    ib: Out,
+    cc: Out,
+    core_accounts: Out,
+    card_accounts: Out,
+    transactions: Option<Out>,
+    truth_records: Out,
+    truth_customers: Out,
+}
+
+impl Files {
+    fn write(&mut self, batch: &GeneratedBatch) -> Result<(), SynthError> {
+        for r in &batch.source_records {
+            let out = match r.source_system {
+                SourceSystem::CoreBanking => &mut self.core,
+                SourceSystem::Card => &mut self.card,
+                SourceSystem::InternetBanking => &mut self.ib,
+                _ => &mut self.cc,
+            };
+            record_row(out, r)?;
+            let party = r.party_id.0.to_string();
+            self.truth_records.row([
+                r.source_system.as_str(),
+                r.source_key.as_str(),
+                party.as_str(),
+            ])?;
+        }
+        for a in &batch.source_accounts {
+            let out = match a.source_system {
+                SourceSystem::Card => &mut self.card_accounts,
+                _ => &mut self.core_accounts,
+            };
+            account_row(out, a)?;
+        }
+        if let Some(out) = self.transactions.as_mut() {
+            for t in &batch.transactions {
+                let id = t.id.to_string();
+                let at = t
+                    .booked_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let amount = money(&t.amount);
+                out.row([
+                    id.as_str(),
+                    t.account_number.as_str(),
+                    at.as_str(),
+                    t.direction.as_str(),
+                    amount.as_str(),
+                    t.amount.currency.code(),
+                    t.channel.as_str(),
+                    t.description.as_str(),
+                ])?;
+            }
+        }
+        for c in &batch.truth {
+            let party = c.party_id.0.to_string();
+            self.truth_customers.row([
+                party.as_str(),
+                c.customer_number.as_str(),
+                c.kind.as_str(),
+                c.archetype.map(|a| a.as_str()).unwrap_or(""),
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<BTreeMap<String, u64>, SynthError> {
+        let mut rows = BTreeMap::new();
+        let mut put = |name: &str, out: Out| -> Result<(), SynthError> {
+            rows.insert(name.to_owned(), out.finish()?);
+            Ok(())
+        };
+        put(CORE_BANKING_CSV, self.core)?;
+        put(CARD_CSV, self.card)?;
+        put(INTERNET_BANKING_CSV, self.ib)?;
+        put(CALL_CENTER_CSV, self.cc)?;
+        put(CORE_BANKING_ACCOUNTS_CSV, self.core_accounts)?;
+        put(CARD_ACCOUNTS_CSV, self.card_accounts)?;
+        if let Some(t) = self.transactions {
+            put(TRANSACTIONS_CSV, t)?;
+        }
+        put(TRUTH_RECORDS_CSV, self.truth_records)?;
+        put(TRUTH_CUSTOMERS_CSV, self.truth_customers)?;
+        Ok(rows)
+    }
+}
+
+/// Writes the source-system extracts and the ground truth into `dir` (created if missing),
+/// generating batches on all cores but writing them in order, a few at a time.
+pub fn write_extracts(
+    generator: &Generator,
+    dir: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ExtractSummary, SynthError> {
+    std::fs::create_dir_all(dir).map_err(|source| SynthError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut files = Files {
+        core: Out::create(dir, CORE_BANKING_CSV, RECORD_HEADER)?,
+        card: Out::create(dir, CARD_CSV, RECORD_HEADER)?,
+        ib: Out::create(dir, INTERNET_BANKING_CSV, RECORD_HEADER)?,
+        cc: Out::create(dir, CALL_CENTER_CSV, RECORD_HEADER)?,
+        core_accounts: Out::create(dir, CORE_BANKING_ACCOUNTS_CSV, ACCOUNT_HEADER)?,
+        card_accounts: Out::create(dir, CARD_ACCOUNTS_CSV, ACCOUNT_HEADER)?,
+        transactions: if generator.config().transactions {
+            Some(Out::create(dir, TRANSACTIONS_CSV, TRANSACTION_HEADER)?)
+        } else {
+            None
+        },
+        truth_records: Out::create(
+            dir,
+            TRUTH_RECORDS_CSV,
+            &["source_system", "source_key", "party_id"],
+        )?,
+        truth_customers: Out::create(
+            dir,
+            TRUTH_CUSTOMERS_CSV,
+            &["party_id", "customer_number", "kind", "archetype"],
+        )?,
+    };
+    let total = generator.batch_count();
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let mut done = 0;
+    progress(0, total);
+    while done < total {
+        let end = (done + workers).min(total);
+        let batches: Vec<GeneratedBatch> = if end - done == 1 {
+            vec![generator.batch(done)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (done..end)
+                    .map(|i| s.spawn(move || generator.batch(i)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().map_err(|_| {
+                            SynthError::Internal("a batch generator thread panicked".into())
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })?
+        };
+        for b in &batches {
+            files.write(b)?;
+            done += 1;
+            progress(done, total);
+        }
+    }
+    Ok(ExtractSummary {
+        rows: files.finish()?,
+        batches: total,
+    })
+}

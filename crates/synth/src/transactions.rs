@@ -1,0 +1,285 @@
+//! Transactions: per account and month, following the party's archetype.
+use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rapport_domain::{AccountStatus, Currency, Money, ProductFamily};
+
+use crate::batch::{AccountInfo, Entity};
+use crate::rng::{lognormal, rng_for, stream};
+use crate::{Archetype, Channel, Direction, Transaction};
+
+/// Months of transaction history ending at as_of.
+pub const TRANSACTION_MONTHS: u32 = 12;
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Salary,
+    Atm,
+    Pos,
+    QuickPay,
+    TransferIn,
+    TransferOut,
+    Deposit,
+    Interest,
+    CardPurchase,
+    CardRepayment,
+    LoanRepayment,
+}
+
+impl Kind {
+    fn direction(self) -> Direction {
+        match self {
+            Self::Salary
+            | Self::TransferIn
+            | Self::Deposit
+            | Self::Interest
+            | Self::CardRepayment
+            | Self::LoanRepayment => Direction::Credit,
+            _ => Direction::Debit,
+        }
+    }
+
+    fn description(self, rng: &mut ChaCha8Rng) -> &'static str {
+        match self {
+            Self::Salary => "代发工资",
+            Self::Atm => "ATM取款",
+            Self::Pos => [
+                "POS消费-超市",
+                "POS消费-餐饮",
+                "POS消费-加油",
+                "POS消费-商场",
+            ][rng.random_range(0..4)],
+            Self::QuickPay => {
+                ["快捷支付-网购", "快捷支付-生活缴费", "快捷支付-出行"][rng.random_range(0..3)]
+            }
+            Self::TransferIn => "转账汇入",
+            Self::TransferOut => "转账支出",
+            Self::Deposit => "现金存入",
+            Self::Interest => "结息",
+            Self::CardPurchase => {
+                ["消费-网购", "消费-餐饮", "消费-超市", "消费-差旅"][rng.random_range(0..4)]
+            }
+            Self::CardRepayment => "信用卡还款",
+            Self::LoanRepayment => "贷款还款",
+        }
+    }
+
+    fn channel(self, rng: &mut ChaCha8Rng) -> Channel {
+        match self {
+            Self::Salary | Self::Interest | Self::LoanRepayment => Channel::Counter,
+            Self::Atm => Channel::Atm,
+            Self::Pos | Self::CardPurchase => {
+                if rng.random_bool(0.7) {
+                    Channel::Pos
+                } else {
+                    Channel::Internet
+                }
+            }
+            Self::QuickPay => Channel::Mobile,
+            Self::Deposit => {
+                if rng.random_bool(0.7) {
+                    Channel::Counter
+                } else {
+                    Channel::Atm
+                }
+            }
+            Self::TransferIn | Self::TransferOut | Self::CardRepayment => {
+                match rng.random_range(0..10) {
+                    0..=5 => Channel::Mobile,
+                    6..=7 => Channel::Internet,
+                    8 => Channel::Phone,
+                    _ => Channel::Counter,
+                }
+            }
+        }
+    }
+
+    /// A typical amount in CNY.
+    fn amount(self, rng: &mut ChaCha8Rng, salary: f64) -> f64 {
+        match self {
+            Self::Salary => salary * rng.random_range(0.9..1.1),
+            Self::Atm => f64::from(rng.random_range(1..=30u32)) * 100.0,
+            Self::Pos | Self::CardPurchase => lognormal(rng, 150.0, 1.0),
+            Self::QuickPay => lognormal(rng, 80.0, 1.0),
+            Self::TransferIn | Self::TransferOut => lognormal(rng, 2_000.0, 1.2),
+            Self::Deposit => f64::from(rng.random_range(1..=50u32)) * 100.0,
+            Self::Interest => rng.random_range(0.5..200.0),
+            Self::CardRepayment => lognormal(rng, 3_000.0, 0.8),
+            Self::LoanRepayment => lognormal(rng, 4_000.0, 0.6),
+        }
+    }
+}
+
+fn monthly_salary(band: Option<&str>) -> f64 {
+    match band {
+        Some("<50k") => 3_500.0,
+        Some("50k-100k") => 6_500.0,
+        Some("100k-300k") => 15_000.0,
+        Some("300k-1m") => 45_000.0,
+        Some(">1m") => 120_000.0,
+        _ => 8_000.0,
+    }
+}
+
+/// Mean number of everyday transactions on a current or payroll account in month `k`
+/// (0 = the oldest of the [`TRANSACTION_MONTHS`]).
+fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32) -> f64 {
+    match arch {
+        Archetype::Steady => 7.0,
+        Archetype::Growing => 5.0 + 6.0 * f64::from(k) / f64::from(TRANSACTION_MONTHS),
+        Archetype::Seasonal => {
+            if matches!(month.month(), 1 | 2 | 12) {
+                12.0
+            } else {
+                5.0
+            }
+        }
+        Archetype::DecliningThenChurned => {
+            let left = f64::from(TRANSACTION_MONTHS.saturating_sub(k + 4));
+            7.0 * left / f64::from(TRANSACTION_MONTHS)
+        }
+        Archetype::Dormant => 0.0,
+        Archetype::New => 5.0,
+        Archetype::HighNetWorth => 10.0,
+    }
+}
+
+fn count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    let x = mean * rng.random_range(0.5..1.5);
+    let whole = x.floor();
+    whole as u32 + u32::from(rng.random_bool((x - whole).clamp(0.0, 1.0)))
+}
+
+pub fn for_party(
+    seed: u64,
+    as_of: NaiveDate,
+    e: &Entity,
+    accounts: &[AccountInfo],
+    out: &mut Vec<Transaction>,
+) {
+    if accounts.is_empty() {
+        return;
+    }
+    let p = e.record.id.0 as u64;
+    let mut rng = rng_for(seed, stream::TRANSACTIONS, p);
+    let arch = e.archetype.unwrap_or(Archetype::Steady);
+    let salary = monthly_salary(e.record.income_band.as_deref());
+    let first_month = NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1)
+        .and_then(|m| m.checked_sub_months(Months::new(TRANSACTION_MONTHS - 1)))
+        .unwrap_or(as_of);
+    let start = out.len();
+    for a in accounts {
+        let r = &a.record;
+        let closed_churn = r.status == AccountStatus::Closed;
+        if matches!(r.status, AccountStatus::Frozen)
+            || (closed_churn && arch != Archetype::DecliningThenChurned)
+        {
+            continue;
+        }
+        for k in 0..TRANSACTION_MONTHS {
+            let month = first_month
+                .checked_add_months(Months::new(k))
+                .unwrap_or(first_month);
+            let month_end = month
+                .checked_add_months(Months::new(1))
+                .and_then(|m| m.pred_opt())
+                .unwrap_or(month)
+                .min(as_of);
+            let from = month.max(r.opened_on);
+            if from > month_end {
+                continue;
+            }
+            let mut kinds: Vec<Kind> = Vec::new();
+            let everyday = everyday_rate(arch, month, k);
+            match r.family {
+                ProductFamily::CurrentDeposit | ProductFamily::Payroll => {
+                    if r.family == ProductFamily::Payroll && everyday > 0.0 {
+                        kinds.push(Kind::Salary);
+                    }
+                    let scale = if r.status == AccountStatus::Dormant {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    for _ in 0..count(&mut rng, everyday * scale) {
+                        kinds.push(match rng.random_range(0..20) {
+                            0..=4 => Kind::QuickPay,
+                            5..=8 => Kind::Pos,
+                            9..=11 => Kind::TransferOut,
+                            12..=14 => Kind::TransferIn,
+                            15..=17 => Kind::Atm,
+                            _ => Kind::Deposit,
+                        });
+                    }
+                    if matches!(month.month(), 3 | 6 | 9 | 12)
+                        && r.family == ProductFamily::CurrentDeposit
+                        && arch != Archetype::DecliningThenChurned
+                    {
+                        kinds.push(Kind::Interest);
+                    }
+                }
+                ProductFamily::CreditCard => {
+                    let scale = if r.status == AccountStatus::Active {
+                        0.8
+                    } else {
+                        0.0
+                    };
+                    let n = count(&mut rng, everyday * scale);
+                    for _ in 0..n {
+                        kinds.push(Kind::CardPurchase);
+                    }
+                    if n > 0 {
+                        kinds.push(Kind::CardRepayment);
+                    }
+                }
+                ProductFamily::Mortgage
+                | ProductFamily::ConsumerLoan
+                | ProductFamily::BusinessLoan
+                    if !closed_churn || everyday > 0.0 =>
+                {
+                    kinds.push(Kind::LoanRepayment);
+                }
+                _ => {}
+            }
+            for kind in kinds {
+                let day = match kind {
+                    Kind::Salary => 10,
+                    Kind::Interest => 21,
+                    Kind::LoanRepayment => 15,
+                    _ => rng.random_range(1..=31),
+                };
+                let date = NaiveDate::from_ymd_opt(month.year(), month.month(), day)
+                    .unwrap_or(month_end)
+                    .clamp(from, month_end);
+                let secs = rng.random_range(7 * 3600..23 * 3600);
+                let time =
+                    NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or_default();
+                let booked_at = Utc.from_utc_datetime(&date.and_time(time));
+                let cny = kind.amount(&mut rng, salary).max(0.01);
+                let fen = (cny * 100.0).round() as i64;
+                out.push(Transaction {
+                    id: 0,
+                    account_number: r.account_number.clone(),
+                    party_id: r.party_id,
+                    booked_at,
+                    amount: Money::from_minor_units(fen.max(1), Currency::Cny),
+                    direction: kind.direction(),
+                    channel: kind.channel(&mut rng),
+                    description: kind.description(&mut rng).to_owned(),
+                });
+            }
+        }
+    }
+    let mine = &mut out[start..];
+    mine.sort_by(|a, b| {
+        a.booked_at
+            .cmp(&b.booked_at)
+            .then_with(|| a.account_number.cmp(&b.account_number))
+    });
+    for (n, t) in mine.iter_mut().enumerate() {
+        t.id = p * 100_000 + n as u64 + 1;
+    }
+}

@@ -1,0 +1,81 @@
+use std::collections::{HashMap, HashSet};
+
+use rapport_domain::{AccountStatus, ProductFamily};
+use rapport_synth::{Archetype, Channel, Generator, SynthConfig};
+
+#[test]
+fn transactions_follow_accounts_and_archetypes() {
+    let g = Generator::new(SynthConfig {
+        customers: 2_000,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    let b = g.batch(0);
+    let as_of = g.config().as_of;
+    let accounts: HashMap<&str, _> = b
+        .customers
+        .accounts
+        .iter()
+        .map(|a| (a.account_number.as_str(), a))
+        .collect();
+    let arch: HashMap<_, _> = b.truth.iter().map(|t| (t.party_id, t.archetype)).collect();
+    let mut ids = HashSet::new();
+    let mut channels = HashSet::new();
+    let mut per_account: HashMap<&str, usize> = HashMap::new();
+    for t in &b.transactions {
+        assert!(ids.insert(t.id));
+        let a = accounts[t.account_number.as_str()];
+        assert_eq!(a.party_id, t.party_id);
+        assert!(t.amount.amount > rust_decimal::Decimal::ZERO);
+        let day = t.booked_at.date_naive();
+        assert!(
+            day <= as_of && day >= a.opened_on,
+            "{day} outside {}..{as_of}",
+            a.opened_on
+        );
+        assert!(!t.description.is_empty());
+        channels.insert(t.channel);
+        *per_account.entry(t.account_number.as_str()).or_default() += 1;
+        if arch[&t.party_id] == Some(Archetype::DecliningThenChurned) {
+            assert!(
+                day < as_of - chrono::Duration::days(60),
+                "churned customers stop transacting"
+            );
+        }
+    }
+    assert_eq!(channels.len(), Channel::ALL.len());
+    // Everyday accounts: 3–10 per active account per month on average.
+    let active: Vec<_> = b
+        .customers
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Active)
+        .filter(|a| {
+            matches!(
+                a.family,
+                ProductFamily::CurrentDeposit | ProductFamily::Payroll | ProductFamily::CreditCard
+            )
+        })
+        .filter(|a| a.opened_on < as_of - chrono::Duration::days(366))
+        .collect();
+    let total: usize = active
+        .iter()
+        .map(|a| {
+            per_account
+                .get(a.account_number.as_str())
+                .copied()
+                .unwrap_or(0)
+        })
+        .sum();
+    let per_month = total as f64 / active.len() as f64 / 12.0;
+    println!("transactions per active everyday account per month: {per_month:.2}");
+    assert!((3.0..=10.0).contains(&per_month), "{per_month}");
+    for a in b
+        .customers
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Dormant && a.family == ProductFamily::CreditCard)
+    {
+        assert!(!per_account.contains_key(a.account_number.as_str()));
+    }
+}

@@ -1,0 +1,252 @@
+use serde_json::{Value, json};
+
+use crate::{TestApp, password};
+
+async fn login(app: &TestApp, body: Value) -> (u16, Value) {
+    let res = TestApp::client()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    for app in TestApp::each().await {
+        let (s, body) = app.get_json("", "/healthz").await;
+        assert_eq!((s, body["status"].as_str()), (200, Some("ok")));
+        let (s, body) = app.get_json("", "/readyz").await;
+        assert_eq!(s, 200, "{}", app.backend);
+        assert_eq!(body["store"], app.backend);
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_are_401_alike() {
+    for app in TestApp::each().await {
+        let (s, body) = login(
+            &app,
+            json!({"username": "rm.a", "password": "not-the-password"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (401, Some("invalid_credentials")),
+            "{}",
+            app.backend
+        );
+        let (s2, body2) = login(&app, json!({"username": "nobody", "password": "x"})).await;
+        assert_eq!(s2, 401);
+        assert_eq!(
+            body["message"], body2["message"],
+            "no hint whether the user exists"
+        );
+        let (s3, _) = login(&app, json!({"username": "NOT A USERNAME", "password": "x"})).await;
+        assert_eq!(s3, 401);
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    for app in TestApp::each().await {
+        for _ in 0..5 {
+            let (s, _) = login(&app, json!({"username": "rm.b", "password": "guess"})).await;
+            assert_eq!(s, 401, "{}", app.backend);
+        }
+        let (s, body) = login(&app, json!({"username": "rm.b", "password": password().0})).await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (423, Some("account_locked")),
+            "{}",
+            app.backend
+        );
+        // Other accounts are unaffected.
+        let (s, _) = login(&app, json!({"username": "rm.a", "password": password().0})).await;
+        assert_eq!(s, 200);
+    }
+}
+
+#[tokio::test]
+async fn malformed_requests_are_400_naming_the_problem() {
+    for app in TestApp::each().await {
+        let client = TestApp::client();
+        let res = client
+            .post(app.url("/api/v1/auth/login"))
+            .header("content-type", "application/json")
+            .body("{\"username\": \"rm.a\", ")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "invalid_json");
+        assert!(
+            body["message"].as_str().unwrap().contains("malformed JSON"),
+            "{body}"
+        );
+
+        let (s, body) = login(&app, json!({"username": "rm.a"})).await;
+        assert_eq!(s, 400);
+        assert!(
+            body["message"].as_str().unwrap().contains("password"),
+            "names the missing field: {body}"
+        );
+
+        let (s, body) = login(
+            &app,
+            json!({"username": "rm.a", "password": "x", "role": "admin"}),
+        )
+        .await;
+        assert_eq!(s, 400, "unknown fields are refused: {body}");
+        assert!(body["message"].as_str().unwrap().contains("role"), "{body}");
+
+        let res = client
+            .post(app.url("/api/v1/auth/login"))
+            .body("username=rm.a")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 415);
+
+        let res = client
+            .post(app.url("/api/v1/auth/login"))
+            .header("content-type", "application/json")
+            .body(format!(
+                "{{\"username\": \"{}\", \"password\": \"x\"}}",
+                "a".repeat(100_000)
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 413);
+    }
+}
+
+#[tokio::test]
+async fn sessions_use_safe_cookies_and_logout_revokes_them() {
+    for app in TestApp::each().await {
+        let res = TestApp::client()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"username": "rm.a", "password": password().0}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
+            assert!(cookie.contains(flag), "{cookie}");
+        }
+        let token = res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (s, me) = app.get_json(&token, "/api/v1/auth/me").await;
+        assert_eq!(
+            (s, me["username"].as_str(), me["role"].as_str()),
+            (200, Some("rm.a"), Some("rm"))
+        );
+
+        let res = TestApp::client()
+            .post(app.url("/api/v1/auth/logout"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let (s, body) = app.get_json(&token, "/api/v1/auth/me").await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (401, Some("unauthenticated")),
+            "{}",
+            app.backend
+        );
+
+        // Disabling a login ends its sessions at once.
+        let token = app.token("rm.b").await;
+        app.store
+            .set_disabled(&rapport_domain::Username::parse("rm.b").unwrap(), true)
+            .await
+            .unwrap();
+        assert_eq!(app.get_json(&token, "/api/v1/customers").await.0, 401);
+        let (s, _) = login(&app, json!({"username": "rm.b", "password": password().0})).await;
+        assert_eq!(s, 401, "a disabled login cannot log in");
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_but_login_and_health_needs_a_session() {
+    for app in TestApp::each().await {
+        for path in [
+            "/api/v1/customers",
+            "/api/v1/customers/1",
+            "/api/v1/auth/me",
+        ] {
+            let (s, body) = app.get_json("", path).await;
+            assert_eq!(
+                (s, body["code"].as_str()),
+                (401, Some("unauthenticated")),
+                "{path}"
+            );
+            let (s, _) = app.get_json("forged-token", path).await;
+            assert_eq!(s, 401, "{path}");
+        }
+        let res = TestApp::client()
+            .post(app.url("/api/v1/auth/logout"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_operation() {
+    for app in TestApp::each().await {
+        let (s, doc) = app.get_json("", "/api/v1/openapi.json").await;
+        assert_eq!(s, 200);
+        let paths = doc["paths"].as_object().unwrap();
+        for p in [
+            "/api/v1/auth/login",
+            "/api/v1/auth/logout",
+            "/api/v1/auth/me",
+            "/api/v1/customers",
+            "/api/v1/customers/{id}",
+            "/healthz",
+            "/readyz",
+        ] {
+            assert!(paths.contains_key(p), "missing {p}");
+        }
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_errors_are_json() {
+    for app in TestApp::each().await {
+        let res = TestApp::client()
+            .get(app.url("/api/v1/nope"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let h = res.headers();
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["cache-control"], "no-store");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "not_found");
+        let res = TestApp::client()
+            .delete(app.url("/api/v1/customers"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405);
+    }
+}
