@@ -46,13 +46,13 @@ enum Command {
 #[derive(Args, Clone, Debug)]
 pub struct StoreArgs {
     /// Data directory (SQLite database, configuration, demo files); created if missing.
-    #[arg(long, env = "RAPPORT_DATA_DIR", default_value = "data")]
+    #[arg(long, env = "RAPPORT_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// PostgreSQL URL (`postgres://user:password@host/db`); SQLite in the data directory if unset.
-    #[arg(long, env = "RAPPORT_DATABASE_URL")]
+    #[arg(long, env = "RAPPORT_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Configuration file (default: rapport.toml in the data directory, if present).
-    #[arg(long, env = "RAPPORT_CONFIG")]
+    #[arg(long, env = "RAPPORT_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 }
 

@@ -7,6 +7,7 @@
     var values = JSON.parse(el.dataset.values || "[]").map(Number);
     var chart = echarts.init(el);
     chart.setOption({
+      animation: false,
       grid: { left: 70, right: 16, top: 24, bottom: 28 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); } },
       xAxis: { type: "category", data: months, boundaryGap: false },

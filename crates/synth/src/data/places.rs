@@ -54,7 +54,7 @@ const fn d(
     }
 }
 
-/// 98 districts and county-level cities across 31 provinces.
+/// 110 districts and county-level cities across 25 provinces, autonomous regions and municipalities.
 pub const DISTRICTS: &[District] = &[
     d(110101, "北京市", "北京市", "东城区", "Beijing", "Dongcheng"),
     d(110102, "北京市", "北京市", "西城区", "Beijing", "Xicheng"),

@@ -4,6 +4,7 @@
 
 mod api_auth;
 mod api_customers;
+mod browser;
 mod pages;
 mod scope;
 

@@ -1,0 +1,253 @@
+//! The `rapport` binary, run as a user would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn rapport(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .env_remove("RAPPORT_DATABASE_URL")
+        .env_remove("RAPPORT_CONFIG")
+        .env("RAPPORT_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn an_unreachable_postgresql_fails_fast_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = rapport(&[
+        "serve",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "--database-url",
+        "postgres://rapport:s3cret-pw@127.0.0.1:1/rapport",
+    ]);
+    assert!(!out.status.success());
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(
+        lines[0].starts_with("error: ")
+            && lines[0].contains("PostgreSQL")
+            && lines[0].contains("127.0.0.1:1"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("s3cret-pw"),
+        "never print the password: {err}"
+    );
+}
+
+#[test]
+fn an_unknown_configuration_key_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rapport.toml"),
+        "[server]\nlisten = \"127.0.0.1:0\"\nworkers = 4\n",
+    )
+    .unwrap();
+    let out = rapport(&["user", "list", "--data-dir", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("workers") && err.contains("rapport.toml"),
+        "{err}"
+    );
+
+    let cfg = dir.path().join("other.toml");
+    std::fs::write(&cfg, "[bank]\nbase_currency = \"XYZ\"\n").unwrap();
+    let out = rapport(&[
+        "user",
+        "list",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("XYZ"), "{}", stderr(&out));
+}
+
+#[test]
+fn demo_creates_a_bank_and_logins_with_random_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = rapport(&[
+        "demo",
+        "--customers",
+        "1000",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--no-serve",
+        "--skip-extracts",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
+    let lines: Vec<Vec<&str>> = logins.lines().map(|l| l.split(' ').collect()).collect();
+    let roles: Vec<&str> = lines.iter().map(|l| l[2]).collect();
+    assert_eq!(
+        roles,
+        [
+            "admin",
+            "branch_manager",
+            "rm",
+            "rm",
+            "service_agent",
+            "data_steward",
+            "auditor"
+        ]
+    );
+    assert!(
+        lines.iter().all(|l| l[1].len() >= 16),
+        "strong random passwords"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("demo-logins.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Printed once, on creation.
+    assert!(String::from_utf8_lossy(&out.stdout).contains(lines[0][1]));
+
+    // A second run keeps the bank and its logins.
+    let again = rapport(&[
+        "demo",
+        "--customers",
+        "1000",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--no-serve",
+    ]);
+    assert!(again.status.success());
+    assert!(
+        stderr(&again).contains("already holds a bank of 1000 customers"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("demo-logins.txt")).unwrap(),
+        logins
+    );
+
+    let list = rapport(&["user", "list", "--data-dir", data.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("rm0001"));
+}
+
+#[test]
+fn user_commands_validate_their_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = rapport(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        "Bad Name",
+        "--role",
+        "rm",
+        "--display-name",
+        "x",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--username"), "{}", stderr(&out));
+    let out = rapport(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        "ok.name",
+        "--role",
+        "boss",
+        "--display-name",
+        "x",
+    ]);
+    assert!(
+        stderr(&out).contains("--role") && stderr(&out).contains("branch_manager"),
+        "{}",
+        stderr(&out)
+    );
+    let out = rapport(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        "ok.name",
+        "--role",
+        "branch_manager",
+        "--display-name",
+        "x",
+    ]);
+    assert!(stderr(&out).contains("--branch-id"), "{}", stderr(&out));
+    let out = rapport(&["user", "disable", "--data-dir", d, "nobody"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nobody"), "{}", stderr(&out));
+
+    let out = rapport(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        "auditor.two",
+        "--role",
+        "auditor",
+        "--display-name",
+        "审计二",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("password (shown once): "));
+    let dup = rapport(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        "auditor.two",
+        "--role",
+        "auditor",
+        "--display-name",
+        "x",
+    ]);
+    assert!(
+        stderr(&dup).contains("auditor.two is taken"),
+        "{}",
+        stderr(&dup)
+    );
+    assert!(
+        rapport(&["user", "disable", "--data-dir", d, "auditor.two"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn demo_rejects_bad_flags() {
+    let out = rapport(&[
+        "demo",
+        "--customers",
+        "0",
+        "--data-dir",
+        "/tmp/never-created-rapport",
+        "--no-serve",
+    ]);
+    assert!(!out.status.success());
+    let out = rapport(&["demo", "--as-of", "2026-02-30", "--no-serve"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--as-of"), "{}", stderr(&out));
+}
