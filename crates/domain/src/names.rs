@@ -30,6 +30,11 @@ pub const SURNAME_READINGS: &[(char, &str)] = &[
     ('重', "chong"),
     ('翟', "zhai"),
     ('殷', "yin"),
+    ('沈', "shen"),
+    ('吕', "lv"),
+    ('万', "wan"),
+    ('任', "ren"),
+    ('员', "yun"),
 ];
 
 /// Most names have one reading; bound the combinations a name with several polyphonic
@@ -50,7 +55,8 @@ pub fn syllables(name: &str) -> Vec<Vec<String>> {
         let Some(multi) = multi else { continue };
         let mut readings: Vec<String> = Vec::new();
         for p in multi {
-            let plain = p.plain().to_owned();
+            // ü is typed as v on Chinese keyboards (吕 → lv).
+            let plain = p.plain().replace('ü', "v");
             if !readings.contains(&plain) {
                 readings.push(plain);
             }
@@ -125,6 +131,11 @@ mod tests {
             keys.iter().any(|k| k == "lilele" || k == "liyueyue"),
             "{keys:?}"
         );
+    }
+
+    #[test]
+    fn u_umlaut_is_typed_as_v() {
+        assert_eq!(full_pinyin_keys("吕绿")[0], "lvlv");
     }
 
     #[test]

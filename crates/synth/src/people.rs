@@ -4,7 +4,7 @@ use rand::Rng;
 use rapport_domain::{Gender, Mobile, ResidentId};
 
 use crate::data::names::{
-    COMMON_FEMALE_GIVEN, COMMON_MALE_GIVEN, FEMALE_CHARS, MALE_CHARS, SURNAME_PINYIN, SURNAMES,
+    COMMON_FEMALE_GIVEN, COMMON_MALE_GIVEN, FEMALE_CHARS, MALE_CHARS, SURNAMES,
 };
 use crate::data::places::{DISTRICTS, ROADS};
 use crate::rng::{pick, pick_weighted, scramble};
@@ -56,12 +56,13 @@ pub fn person_name<R: Rng + ?Sized>(rng: &mut R, gender: Gender) -> PersonName {
     }
 }
 
-/// Pinyin of a surname, honouring the surname readings of polyphonic characters.
+/// Pinyin of a surname, honouring the surname readings of polyphonic characters (the same
+/// table search uses, so generated pinyin names are searchable).
 pub fn surname_pinyin(surname: &str) -> String {
-    if let Some((_, p)) = SURNAME_PINYIN.iter().find(|(s, _)| *s == surname) {
-        return (*p).to_owned();
-    }
-    hanzi_pinyin(surname)
+    rapport_domain::names::full_pinyin_keys(surname)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| hanzi_pinyin(surname))
 }
 
 /// Plain pinyin of hanzi (default readings, `ü` written `v`), other characters kept.

@@ -241,29 +241,6 @@ pub const SURNAMES: &[(&str, u32)] = &[
     ("尤", 154),
 ];
 
-/// Surnames whose reading differs from the character's default pinyin.
-pub const SURNAME_PINYIN: &[(&str, &str)] = &[
-    ("单", "shan"),
-    ("曾", "zeng"),
-    ("解", "xie"),
-    ("区", "ou"),
-    ("仇", "qiu"),
-    ("查", "zha"),
-    ("翟", "zhai"),
-    ("缪", "miao"),
-    ("朴", "piao"),
-    ("覃", "qin"),
-    ("沈", "shen"),
-    ("吕", "lv"),
-    ("万", "wan"),
-    ("欧阳", "ouyang"),
-    ("上官", "shangguan"),
-    ("司马", "sima"),
-    ("诸葛", "zhuge"),
-    ("任", "ren"),
-    ("员", "yun"),
-];
-
 /// Whole given names that are far more frequent than drawing characters would make them
 /// (伟, 芳, 娜, 敏, 静 …), with relative weights.
 pub const COMMON_MALE_GIVEN: &[(&str, u32)] = &[
