@@ -131,12 +131,6 @@ pub async fn search(
         }
     }
     let (scope, scope_value) = scope_condition(viewer.scope(), "p");
-    // Page the party ids first, then compute the summary columns for that page only.
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM \
-           (SELECT p.id FROM parties p WHERE {scope} ORDER BY p.id LIMIT ? OFFSET ?) pg \
-         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id ORDER BY p.id"
-    );
     let sql = format!(
         "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) GROUP BY party_id), \
          page AS (SELECT h.party_id, h.rank FROM hits h JOIN parties p ON p.id = h.party_id \

@@ -157,7 +157,7 @@ pub struct MessagePage {
 /// a page (never a JSON body in the browser).
 pub enum PageError {
     Login,
-    Shown(StatusCode, MessagePage),
+    Shown(StatusCode, Box<MessagePage>),
 }
 
 impl PageError {
@@ -167,19 +167,19 @@ impl PageError {
             ErrorCode::Unauthenticated => Self::Login,
             ErrorCode::NotFound => Self::Shown(
                 StatusCode::NOT_FOUND,
-                MessagePage {
+                Box::new(MessagePage {
                     title: ctx.t.not_found_title.into(),
                     body: ctx.t.not_found_body.into(),
                     ctx,
-                },
+                }),
             ),
             _ => Self::Shown(
                 e.status(),
-                MessagePage {
+                Box::new(MessagePage {
                     title: ctx.t.error_title.into(),
                     body: e.message,
                     ctx,
-                },
+                }),
             ),
         }
     }
@@ -189,7 +189,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::Login => Redirect::to("/login").into_response(),
-            Self::Shown(status, page) => (status, page).into_response(),
+            Self::Shown(status, page) => (status, *page).into_response(),
         }
     }
 }
