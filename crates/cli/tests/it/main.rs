@@ -250,4 +250,50 @@ fn demo_rejects_bad_flags() {
     let out = rapport(&["demo", "--as-of", "2026-02-30", "--no-serve"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--as-of"), "{}", stderr(&out));
+    let out = rapport(&["serve", "--listen", "localhost:eighty"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--listen"), "{}", stderr(&out));
+    let out = rapport(&[
+        "serve",
+        "--database-url",
+        "mysql://x/y",
+        "--data-dir",
+        "/tmp/rapport-never",
+    ]);
+    assert!(stderr(&out).contains("postgres://"), "{}", stderr(&out));
+}
+
+#[test]
+fn synth_writes_extracts_and_rejects_bad_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("x");
+    let out = rapport(&[
+        "synth",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--customers",
+        "20",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("customers"), "{}", stderr(&out));
+    let out = rapport(&[
+        "synth",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--customers",
+        "500",
+        "--no-transactions",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for f in [
+        "core_banking.csv",
+        "card.csv",
+        "internet_banking.csv",
+        "call_center.csv",
+        "truth_records.csv",
+        "truth_customers.csv",
+    ] {
+        assert!(out_dir.join(f).exists(), "{f}");
+    }
+    assert!(!out_dir.join("transactions.csv").exists());
 }
