@@ -54,14 +54,25 @@ print(f'{p["p50"]*1000:.2f} {p["p99"]*1000:.2f} {s["requestsPerSec"]:.0f} {ok/to
 PY
 }
 
-# The search mix: full names, pinyin, initials, last 4 digits of a mobile — URL-encoded.
-SEARCH_REGEX=$(python3 - <<'PY'
+# URL lists: 360 of customers drawn uniformly from the whole bank; a search mix of full names,
+# a given name alone, pinyin (spaced, one typo), initials and last 4 digits of mobiles.
+make_urls() {
+  python3 - "$1" "$N" "$WORK" <<'PY'
+import random, sys
 from urllib.parse import quote
+port, n, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rng = random.Random(7)
+base = f"http://127.0.0.1:{port}/api/v1/customers"
+with open(f"{work}/urls-360.txt", "w") as f:
+    for _ in range(100_000):
+        f.write(f"{base}/{rng.randint(1, n)}\n")
 terms = ["张伟", "王芳", "李娜", "刘洋", "陈静", "伟", "zhangwei", "wangfang", "liu yang", "zhangwie", "zw", "lj"]
-alts = "|".join(quote(t) for t in terms)
-print(f"({alts}|[0-9]{{4}})")
+with open(f"{work}/urls-search.txt", "w") as f:
+    for _ in range(20_000):
+        t = rng.choice(terms) if rng.random() < 0.6 else f"{rng.randint(0, 9999):04d}"
+        f.write(f"{base}?q={quote(t)}\n")
 PY
-)
+}
 
 run_backend() {
   local backend=$1 url=$2
@@ -79,7 +90,6 @@ run_backend() {
   local load_s rss_mb
   load_s=$(python3 -c "print(f'{$t1-$t0:.1f}')")
   rss_mb=$(( $(tail -n 1 "$WORK/$backend.rss") / 1024 ))
-  grep -h "^loaded" "$WORK/$backend.load.log" || true
 
   "$BIN" serve "${args[@]}" --listen "127.0.0.1:$PORT" 2> "$WORK/$backend.serve.log" &
   server_pid=$!
@@ -91,21 +101,21 @@ run_backend() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
   local auth=(-H "Authorization: Bearer $token")
   # The call center's scope is the whole bank: any of the N customers may be asked for.
-  local id_regex="http://127.0.0.1:$PORT/api/v1/customers/[1-9][0-9]{0,$(( ${#N} - 2 ))}"
-  local search_regex="http://127.0.0.1:$PORT/api/v1/customers?q=$SEARCH_REGEX"
+  make_urls "$PORT"
+  local ids=(--urls-from-file "$WORK/urls-360.txt") searches=(--urls-from-file "$WORK/urls-search.txt")
 
   echo "== $backend: warm-up"
-  "$OHA" --no-tui -z 5s -c 16 --rand-regex-url "$id_regex" "${auth[@]}" --output-format json > /dev/null
-  "$OHA" --no-tui -z 5s -c 16 --rand-regex-url "$search_regex" "${auth[@]}" --output-format json > /dev/null
+  "$OHA" --no-tui -z 5s -c 16 "${ids[@]}" "${auth[@]}" --output-format json > /dev/null
+  "$OHA" --no-tui -z 5s -c 16 "${searches[@]}" "${auth[@]}" --output-format json > /dev/null
 
   echo "== $backend: customer 360 at $RATE_360 req/s for ${DURATION}s (open loop)"
-  "$OHA" --no-tui -z "${DURATION}s" -c 64 -q "$RATE_360" --latency-correction --rand-regex-url "$id_regex" "${auth[@]}" \
+  "$OHA" --no-tui -z "${DURATION}s" -c 64 -q "$RATE_360" --latency-correction "${ids[@]}" "${auth[@]}" \
     --output-format json > "$WORK/$backend.360.json"
   echo "== $backend: search at $RATE_SEARCH req/s for ${DURATION}s (open loop)"
-  "$OHA" --no-tui -z "${DURATION}s" -c 64 -q "$RATE_SEARCH" --latency-correction --rand-regex-url "$search_regex" "${auth[@]}" \
+  "$OHA" --no-tui -z "${DURATION}s" -c 64 -q "$RATE_SEARCH" --latency-correction "${searches[@]}" "${auth[@]}" \
     --output-format json > "$WORK/$backend.search.json"
   echo "== $backend: customer 360, maximum throughput at 64 connections"
-  "$OHA" --no-tui -z 20s -c 64 --rand-regex-url "$id_regex" "${auth[@]}" --output-format json > "$WORK/$backend.max.json"
+  "$OHA" --no-tui -z 20s -c 64 "${ids[@]}" "${auth[@]}" --output-format json > "$WORK/$backend.max.json"
 
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$load_s" "$rss_mb" \
     "$(summarise "$WORK/$backend.360.json")" "$(summarise "$WORK/$backend.search.json")" \
