@@ -14,6 +14,22 @@ pub struct FileConfig {
     pub bank: BankSettings,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
+    pub audit: AuditConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// How often the server anchors the audit chain's head outside the database.
+    pub anchor_interval_seconds: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            anchor_interval_seconds: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

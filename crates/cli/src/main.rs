@@ -2,6 +2,7 @@
 //! and hands over to the library crates; no business rules live here.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod audit;
 mod config;
 mod demo;
 mod open;
@@ -40,6 +41,13 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Verify or anchor the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 /// Where the data lives.
@@ -54,6 +62,10 @@ pub struct StoreArgs {
     /// Configuration file (default: rapport.toml in the data directory, if present).
     #[arg(long, env = "RAPPORT_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+    /// Key file (default: keys/rapport.keys in the data directory, created on first run).
+    /// In production, `RAPPORT_KEYS` may carry the key file's contents instead.
+    #[arg(long, env = "RAPPORT_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -143,6 +155,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command, store } => {
             let ctx = open::Opened::open(&store).await?;
             users::run(&ctx, command).await
+        }
+        Command::Audit { command, store } => {
+            let ctx = open::Opened::open(&store).await?;
+            audit::run(&ctx, command).await
         }
     }
 }

@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use rapport_crypto::KeyRing;
 use rapport_domain::SystemClock;
 use rapport_store::{LockoutPolicy, Store};
 use rapport_web::{AppState, WebConfig};
@@ -14,26 +15,46 @@ pub struct Opened {
     pub store: Arc<dyn Store>,
     pub config: FileConfig,
     pub data_dir: std::path::PathBuf,
+    pub keys: Arc<KeyRing>,
+}
+
+pub const KEYS_ENV: &str = "RAPPORT_KEYS";
+
+/// Keys from `RAPPORT_KEYS` (the key file's contents), else the key file (created if missing).
+fn load_keys(args: &StoreArgs) -> anyhow::Result<KeyRing> {
+    if let Ok(text) = std::env::var(KEYS_ENV) {
+        return KeyRing::from_toml(&text).map_err(|e| anyhow::anyhow!("{KEYS_ENV}: {e}"));
+    }
+    let path = args
+        .key_file
+        .clone()
+        .unwrap_or_else(|| args.data_dir.join("keys").join("rapport.keys"));
+    Ok(KeyRing::load_or_create(&path)?)
 }
 
 impl Opened {
     pub async fn open(args: &StoreArgs) -> anyhow::Result<Self> {
         create_private_dir(&args.data_dir)?;
         let config = FileConfig::load(args.config.as_deref(), &args.data_dir)?;
+        let keys = Arc::new(load_keys(args)?);
         let url = args
             .database_url
             .clone()
             .or_else(|| config.database.url.clone());
         let store: Arc<dyn Store> = match url.as_deref() {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
-                Arc::new(rapport_store_postgres::PgStore::connect(u).await?)
+                Arc::new(rapport_store_postgres::PgStore::connect(u, keys.clone()).await?)
             }
             Some(u) if u.starts_with("sqlite:") => {
-                Arc::new(rapport_store_sqlite::SqliteStore::open_url(u).await?)
+                Arc::new(rapport_store_sqlite::SqliteStore::open_url(u, keys.clone()).await?)
             }
             Some(_) => anyhow::bail!("--database-url must start with postgres:// or sqlite:"),
             None => Arc::new(
-                rapport_store_sqlite::SqliteStore::open(&args.data_dir.join("rapport.db")).await?,
+                rapport_store_sqlite::SqliteStore::open(
+                    &args.data_dir.join("rapport.db"),
+                    keys.clone(),
+                )
+                .await?,
             ),
         };
         tracing::info!(backend = store.backend(), data_dir = %args.data_dir.display(), "store ready");
@@ -41,16 +62,17 @@ impl Opened {
             store,
             config,
             data_dir: args.data_dir.clone(),
+            keys,
         })
     }
 
     pub fn app_state(&self, listen: SocketAddr) -> AppState {
         let s = &self.config.server;
-        AppState {
-            store: self.store.clone(),
-            clock: Arc::new(SystemClock),
-            bank: Arc::new(self.config.bank.clone()),
-            config: Arc::new(WebConfig {
+        AppState::new(
+            self.store.clone(),
+            Arc::new(SystemClock),
+            self.config.bank.clone(),
+            WebConfig {
                 session_idle: chrono::Duration::minutes(s.session_idle_minutes),
                 session_absolute: chrono::Duration::hours(s.session_absolute_hours),
                 lockout: LockoutPolicy {
@@ -60,8 +82,26 @@ impl Opened {
                 // Plain HTTP is only for loopback; anywhere else cookies require HTTPS.
                 secure_cookies: !listen.ip().is_loopback(),
                 ..WebConfig::default()
-            }),
-        }
+            },
+        )
+    }
+
+    /// Anchors the audit head every `audit.anchor_interval_seconds` while the server runs.
+    fn spawn_anchoring(&self) {
+        let (store, keys) = (self.store.clone(), self.keys.clone());
+        let path = self.data_dir.join(crate::audit::ANCHOR_FILE);
+        let every = std::time::Duration::from_secs(self.config.audit.anchor_interval_seconds);
+        tokio::spawn(async move {
+            let mut last = None;
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                match crate::audit::anchor(store.as_ref(), &keys, &path, last).await {
+                    Ok(seq) => last = Some(seq),
+                    Err(e) => tracing::error!(error = %e, "cannot anchor the audit trail"),
+                }
+            }
+        });
     }
 
     pub async fn serve(&self, listen: Option<SocketAddr>) -> anyhow::Result<()> {
@@ -71,7 +111,11 @@ impl Opened {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr()?;
         eprintln!("Rapport is serving on http://{bound}/  (Ctrl-C to stop)");
+        self.spawn_anchoring();
         rapport_web::serve(listener, self.app_state(bound)).await?;
+        // One last anchor so the trail's end at shutdown is recorded too.
+        let path = self.data_dir.join(crate::audit::ANCHOR_FILE);
+        crate::audit::anchor(self.store.as_ref(), &self.keys, &path, None).await?;
         Ok(())
     }
 }

@@ -7,6 +7,9 @@
 
 #[macro_use]
 mod string_enum;
+
+#[doc(hidden)]
+pub use serde as __serde;
 pub mod clock;
 pub mod mask;
 pub mod mobile;
@@ -19,6 +22,7 @@ pub mod records;
 pub mod resident_id;
 pub mod scope;
 pub mod settings;
+pub mod unmask;
 pub mod uscc;
 
 pub use clock::{Clock, FixedClock, SystemClock};

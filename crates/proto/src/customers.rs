@@ -123,3 +123,23 @@ pub struct Customer360Dto {
     /// The personal fields shown masked in this response.
     pub masked_fields: Vec<String>,
 }
+
+/// Asks to see one masked field of a customer in clear, for this view only; audited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnmaskRequest {
+    /// name, mobile, resident_id, account_number or address.
+    pub field: String,
+    /// customer_callback, kyc_review, complaint or other.
+    pub reason: String,
+    /// Required with `other`; at most 200 characters.
+    pub reason_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UnmaskResponse {
+    pub field: String,
+    /// The value in clear; for account_number, every account's number in the order of the
+    /// 360 view's accounts.
+    pub values: Vec<String>,
+}

@@ -46,3 +46,31 @@ pub struct Health {
     pub status: String,
     pub store: Option<String>,
 }
+
+/// One entry of the audit trail as the auditor sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryDto {
+    pub seq: i64,
+    /// UTC.
+    pub at: DateTime<Utc>,
+    pub actor_username: String,
+    pub actor_role: Option<String>,
+    pub source_ip: Option<String>,
+    /// login_succeeded, login_failed, logout, customer_viewed, customers_listed,
+    /// customers_searched, field_unmasked, customer_changed, exported, authorization_failed,
+    /// staff_changed, audit_viewed.
+    pub action: String,
+    pub party_id: Option<i64>,
+    pub fields_unmasked: Vec<String>,
+    pub reason: Option<String>,
+    pub detail: Option<String>,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntryDto>,
+    pub page: u32,
+    pub page_size: u32,
+    pub has_more: bool,
+}

@@ -14,11 +14,88 @@ use rapport_store::Store;
 pub const DATABASE_URL_VAR: &str = "RAPPORT_TEST_DATABASE_URL";
 pub const REQUIRE_PG_VAR: &str = "RAPPORT_REQUIRE_PG";
 
+/// Direct access to the database underneath, for tests that play the attacker.
+#[derive(Clone)]
+pub enum RawDb {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl RawDb {
+    /// Every text value stored in every table, as a dump would show them.
+    pub async fn dump_text(&self) -> Result<String, sqlx::Error> {
+        let mut out = String::new();
+        match self {
+            Self::Sqlite(p) => {
+                let tables: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+                        .fetch_all(p)
+                        .await?;
+                for t in tables {
+                    let sql = format!("SELECT * FROM \"{t}\"");
+                    for row in sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(p).await? {
+                        use sqlx::Row;
+                        for (i, _) in row.columns().iter().enumerate() {
+                            if let Ok(Some(v)) = row.try_get::<Option<String>, _>(i) {
+                                out.push_str(&v);
+                                out.push('\n');
+                            }
+                        }
+                    }
+                }
+            }
+            Self::Postgres(p) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+                )
+                .fetch_all(p)
+                .await?;
+                for t in tables {
+                    let sql = format!("SELECT t::text FROM \"{t}\" t");
+                    for v in sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+                        .fetch_all(p)
+                        .await?
+                    {
+                        out.push_str(&v);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs statements as the database owner would (bypassing the store).
+    pub async fn execute(&self, sql: &str) -> Result<(), sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self {
+            Self::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+            Self::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+        }
+    }
+
+    /// Lets the owner rewrite the audit table (what an attacker with database access could do).
+    pub async fn disable_audit_protection(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(_) => {
+                self.execute("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+                    .await
+            }
+            Self::Postgres(_) => {
+                self.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+                    .await
+            }
+        }
+    }
+}
+
 /// A store plus whatever keeps it alive (the SQLite temp dir, the scratch PG database).
 pub struct TestStore {
     pub store: Arc<dyn Store>,
+    pub raw: RawDb,
     pub name: &'static str,
-    _dir: Option<tempfile::TempDir>,
+    /// The SQLite file's directory.
+    pub dir: Option<tempfile::TempDir>,
     /// (admin URL, scratch URL) of a PostgreSQL database to drop afterwards.
     scratch: Option<(String, String)>,
 }
@@ -45,13 +122,14 @@ impl Drop for TestStore {
 impl TestStore {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = rapport_store_sqlite::SqliteStore::open(&dir.path().join("rapport.db"))
+        let store = rapport_store_sqlite::SqliteStore::open(&dir.path().join("rapport.db"), keys())
             .await
             .expect("open SQLite");
         Self {
+            raw: RawDb::Sqlite(store.pool().clone()),
             store: Arc::new(store),
             name: "sqlite",
-            _dir: Some(dir),
+            dir: Some(dir),
             scratch: None,
         }
     }
@@ -62,13 +140,14 @@ impl TestStore {
         let url = rapport_store_postgres::create_scratch_database(&admin_url)
             .await
             .expect("create scratch PostgreSQL database");
-        let store = rapport_store_postgres::PgStore::connect(&url)
+        let store = rapport_store_postgres::PgStore::connect(&url, keys())
             .await
             .expect("connect to scratch PostgreSQL database");
         Some(Self {
+            raw: RawDb::Postgres(store.pool().clone()),
             store: Arc::new(store),
             name: "postgres",
-            _dir: None,
+            dir: None,
             scratch: Some((admin_url, url)),
         })
     }
@@ -79,6 +158,11 @@ impl TestStore {
         stores.extend(Self::postgres().await);
         stores
     }
+}
+
+/// Fresh random keys: every test store protects identifiers as production does.
+pub fn keys() -> Arc<rapport_crypto::KeyRing> {
+    Arc::new(rapport_crypto::KeyRing::generate())
 }
 
 /// The PostgreSQL URL for tests; panics if PostgreSQL is required but not configured.

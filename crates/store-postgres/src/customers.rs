@@ -2,6 +2,7 @@
 //! one place: there is no unscoped customer read in this crate.
 use chrono::NaiveDate;
 use rapport_domain::{BranchId, Currency, DataScope, Money, PartyId, StaffId, Viewer};
+use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{KeyMatch, SearchQuery};
 use rapport_store::{
     AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerSummary, Direction, Page,
@@ -70,7 +71,9 @@ fn money(minor: i64, currency: &str) -> StoreResult<Money> {
     ))
 }
 
-fn summary_from_row(row: &PgRow) -> StoreResult<CustomerSummary> {
+fn summary_from_row(p: &Protector, row: &PgRow) -> StoreResult<CustomerSummary> {
+    let id: i64 = row.try_get("id").map_err(db_err)?;
+    let row_key = id.to_string();
     let kind: String = row.try_get("kind").map_err(db_err)?;
     let aum_minor: Option<i64> = row.try_get("aum_minor").map_err(db_err)?;
     let aum_currency: Option<String> = row.try_get("aum_currency").map_err(db_err)?;
@@ -79,8 +82,16 @@ fn summary_from_row(row: &PgRow) -> StoreResult<CustomerSummary> {
         customer_number: row.try_get("customer_number").map_err(db_err)?,
         kind: parse_col("parties.kind", &kind)?,
         name: row.try_get("name").map_err(db_err)?,
-        mobile: row.try_get("mobile").map_err(db_err)?,
-        resident_id: row.try_get("resident_id").map_err(db_err)?,
+        mobile: p.open_opt(
+            Field::Mobile,
+            &row_key,
+            row.try_get("mobile").map_err(db_err)?,
+        )?,
+        resident_id: p.open_opt(
+            Field::ResidentId,
+            &row_key,
+            row.try_get("resident_id").map_err(db_err)?,
+        )?,
         home_branch: branch_from_row(row)?,
         primary_rm: row.try_get("primary_rm").map_err(db_err)?,
         latest_aum: match (aum_minor, aum_currency) {
@@ -91,6 +102,7 @@ fn summary_from_row(row: &PgRow) -> StoreResult<CustomerSummary> {
 }
 
 pub async fn list(
+    p: &Protector,
     pool: &PgPool,
     viewer: &Viewer,
     page: PageRequest,
@@ -112,17 +124,20 @@ pub async fn list(
         .map_err(db_err)?;
     let items = rows
         .iter()
-        .map(summary_from_row)
+        .map(|r| summary_from_row(p, r))
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_rows(items, page))
 }
 
 pub async fn search(
+    p: &Protector,
     pool: &PgPool,
     viewer: &Viewer,
     query: &SearchQuery,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
+    let protected = p.protect_query(query);
+    let query = &protected;
     if query.is_empty() {
         return Ok(Page::from_rows(Vec::new(), page));
     }
@@ -173,12 +188,13 @@ pub async fn search(
         .map_err(db_err)?;
     let items = rows
         .iter()
-        .map(summary_from_row)
+        .map(|r| summary_from_row(p, r))
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_rows(items, page))
 }
 
 pub async fn customer_360(
+    p: &Protector,
     pool: &PgPool,
     viewer: &Viewer,
     party_id: PartyId,
@@ -199,17 +215,19 @@ pub async fn customer_360(
     else {
         return Ok(None);
     };
-    let party = party_from_row(&row)?;
+    let party = party_from_row(p, &row)?;
     Ok(Some(Customer360 {
         party,
         relationships: relationships(pool, scope, party_id).await?,
-        accounts: accounts(pool, party_id).await?,
+        accounts: accounts(p, pool, party_id).await?,
         monthly_aum: monthly_aum(pool, party_id).await?,
         rms: rms(pool, party_id).await?,
     }))
 }
 
-fn party_from_row(row: &PgRow) -> StoreResult<PartyDetail> {
+fn party_from_row(p: &Protector, row: &PgRow) -> StoreResult<PartyDetail> {
+    let id: i64 = row.try_get("id").map_err(db_err)?;
+    let row_key = id.to_string();
     let kind: String = row.try_get("kind").map_err(db_err)?;
     let gender: Option<String> = row.try_get("gender").map_err(db_err)?;
     Ok(PartyDetail {
@@ -221,9 +239,17 @@ fn party_from_row(row: &PgRow) -> StoreResult<PartyDetail> {
             .map(|g| parse_col("parties.gender", &g))
             .transpose()?,
         birth_date: row.try_get("birth_date").map_err(db_err)?,
-        resident_id: row.try_get("resident_id").map_err(db_err)?,
+        resident_id: p.open_opt(
+            Field::ResidentId,
+            &row_key,
+            row.try_get("resident_id").map_err(db_err)?,
+        )?,
         uscc: row.try_get("uscc").map_err(db_err)?,
-        mobile: row.try_get("mobile").map_err(db_err)?,
+        mobile: p.open_opt(
+            Field::Mobile,
+            &row_key,
+            row.try_get("mobile").map_err(db_err)?,
+        )?,
         email: row.try_get("email").map_err(db_err)?,
         address: row.try_get("address").map_err(db_err)?,
         occupation: row.try_get("occupation").map_err(db_err)?,
@@ -279,7 +305,11 @@ async fn relationships(
         .collect()
 }
 
-async fn accounts(pool: &PgPool, party_id: PartyId) -> StoreResult<Vec<AccountDetail>> {
+async fn accounts(
+    p: &Protector,
+    pool: &PgPool,
+    party_id: PartyId,
+) -> StoreResult<Vec<AccountDetail>> {
     // Text ordered in code-point order, as SQLite's BINARY collation does.
     let rows = sqlx::query(
         "SELECT a.*, pr.name_zh, pr.name_en FROM accounts a JOIN products pr ON pr.code = a.product_code \
@@ -297,7 +327,16 @@ async fn accounts(pool: &PgPool, party_id: PartyId) -> StoreResult<Vec<AccountDe
             let source: String = row.try_get("source_system").map_err(db_err)?;
             let limit: Option<i64> = row.try_get("limit_minor").map_err(db_err)?;
             Ok(AccountDetail {
-                account_number: row.try_get("account_number").map_err(db_err)?,
+                account_number: {
+                    let key: String = row.try_get("account_number").map_err(db_err)?;
+                    let sealed: Option<String> =
+                        row.try_get("account_number_enc").map_err(db_err)?;
+                    match sealed {
+                        Some(s) => p.open(Field::AccountNumber, &key, &s)?,
+                        // Written before encryption: the key column still holds the number.
+                        None => key,
+                    }
+                },
                 product_code: row.try_get("product_code").map_err(db_err)?,
                 product_name_zh: row.try_get("name_zh").map_err(db_err)?,
                 product_name_en: row.try_get("name_en").map_err(db_err)?,

@@ -6,21 +6,26 @@
 //! start at once), and native types: BIGINT ids and minor units, DATE, TIMESTAMPTZ, BOOLEAN.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod audit;
 mod customers;
 mod load;
 mod staff;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use rapport_crypto::KeyRing;
 use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_domain::{PartyId, StaffId, Username, Viewer};
+use rapport_store::audit::{AuditEntry, NewAuditEntry};
+use rapport_store::protect::Protector;
 use rapport_store::search::SearchQuery;
 use rapport_store::{
-    Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page, PageRequest,
-    SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
+    AuditFilter, Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page,
+    PageRequest, SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
@@ -36,13 +41,15 @@ const MAX_CONNECTIONS: u32 = 16;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    protect: Protector,
 }
 
 impl PgStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`) and
     /// applies pending migrations. An unreachable server fails within 5 s with
     /// [`StoreError::Unavailable`] naming the host and port (never the password).
-    pub async fn connect(url: &str) -> StoreResult<Self> {
+    /// `keys` protect identifiers at rest.
+    pub async fn connect(url: &str, keys: Arc<KeyRing>) -> StoreResult<Self> {
         let options = parse_url(url)?;
         // One direct connection first: it fails fast with the real reason (refused, bad
         // password, no such database), where the pool would retry until its deadline and
@@ -60,7 +67,10 @@ impl PgStore {
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         tracing::info!(server = %server_of(&options), "PostgreSQL store open");
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            protect: Protector::new(keys),
+        })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -224,7 +234,7 @@ impl Store for PgStore {
     }
 
     async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()> {
-        load::load_customers(&self.pool, batch).await
+        load::load_customers(&self.protect, &self.pool, batch).await
     }
 
     async fn counts(&self) -> StoreResult<StoreCounts> {
@@ -290,7 +300,7 @@ impl Store for PgStore {
         viewer: &Viewer,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::list(&self.pool, viewer, page).await
+        customers::list(&self.protect, &self.pool, viewer, page).await
     }
 
     async fn search_customers(
@@ -299,7 +309,7 @@ impl Store for PgStore {
         query: &SearchQuery,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::search(&self.pool, viewer, query, page).await
+        customers::search(&self.protect, &self.pool, viewer, query, page).await
     }
 
     async fn customer_360(
@@ -307,7 +317,27 @@ impl Store for PgStore {
         viewer: &Viewer,
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>> {
-        customers::customer_360(&self.pool, viewer, party_id).await
+        customers::customer_360(&self.protect, &self.pool, viewer, party_id).await
+    }
+
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>> {
+        audit::append(&self.pool, entries).await
+    }
+
+    async fn audit_entries_after(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        audit::entries_after(&self.pool, after, limit).await
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        audit::head(&self.pool).await
+    }
+
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEntry>> {
+        audit::search(&self.pool, filter, page).await
     }
 }
 

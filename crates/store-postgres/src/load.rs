@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rapport_domain::records::{CustomerBatch, ReferenceData};
+use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{account_keys, party_keys};
 use rapport_store::{StoreCounts, StoreError, StoreResult};
 use sqlx::postgres::{PgArguments, Postgres};
@@ -130,13 +131,41 @@ pub async fn load_reference(pool: &PgPool, data: &ReferenceData) -> StoreResult<
     tx.commit().await.map_err(db_err)
 }
 
-pub async fn load_customers(pool: &PgPool, batch: &CustomerBatch) -> StoreResult<()> {
+pub async fn load_customers(
+    pr: &Protector,
+    pool: &PgPool,
+    batch: &CustomerBatch,
+) -> StoreResult<()> {
     let mut keys: Vec<(String, i64)> = Vec::with_capacity(batch.parties.len() * 12);
     for p in &batch.parties {
-        keys.extend(party_keys(p).into_iter().map(|k| (k, p.id.0)));
+        keys.extend(
+            party_keys(p)
+                .into_iter()
+                .map(|k| (pr.search_key(k), p.id.0)),
+        );
     }
     for a in &batch.accounts {
-        keys.extend(account_keys(a).into_iter().map(|k| (k, a.party_id.0)));
+        keys.extend(
+            account_keys(a)
+                .into_iter()
+                .map(|k| (pr.search_key(k), a.party_id.0)),
+        );
+    }
+    // Identifiers are sealed to their row before they reach the database.
+    let mut parties = Vec::with_capacity(batch.parties.len());
+    for p in &batch.parties {
+        let row = p.id.0.to_string();
+        let rid = p
+            .resident_id
+            .as_ref()
+            .map(|r| pr.seal(Field::ResidentId, &row, r.as_str()))
+            .transpose()?;
+        let mobile = p
+            .mobile
+            .as_ref()
+            .map(|m| pr.seal(Field::Mobile, &row, m.as_str()))
+            .transpose()?;
+        parties.push((p, rid, mobile));
     }
     let mut aum = Vec::with_capacity(batch.monthly_aum.len());
     for m in &batch.monthly_aum {
@@ -158,7 +187,9 @@ pub async fn load_customers(pool: &PgPool, batch: &CustomerBatch) -> StoreResult
             .map(|l| l.to_minor_units())
             .transpose()
             .map_err(|e| StoreError::Invalid(format!("account limit: {e}")))?;
-        accounts.push((a, balance, limit));
+        let key = pr.account_key(&a.account_number);
+        let number = pr.seal(Field::AccountNumber, &key, &a.account_number)?;
+        accounts.push((a, (balance, limit), (key, number)));
     }
 
     let mut tx = pool.begin().await.map_err(db_err)?;
@@ -169,23 +200,23 @@ pub async fn load_customers(pool: &PgPool, batch: &CustomerBatch) -> StoreResult
          SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], \
            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], \
            $14::bigint[], $15::date[])",
-        &batch.parties,
+        &parties,
         |q, rows| {
-            q.bind(col(rows, |p| p.id.0))
-                .bind(col(rows, |p| p.customer_number.as_str()))
-                .bind(col(rows, |p| p.kind.as_str()))
-                .bind(col(rows, |p| p.name.as_str()))
-                .bind(col(rows, |p| p.gender.map(|g| g.as_str())))
-                .bind(col(rows, |p| p.birth_date))
-                .bind(col(rows, |p| p.resident_id.as_ref().map(|r| r.as_str())))
-                .bind(col(rows, |p| p.uscc.as_ref().map(|u| u.as_str())))
-                .bind(col(rows, |p| p.mobile.as_ref().map(|m| m.as_str())))
-                .bind(col(rows, |p| p.email.as_deref()))
-                .bind(col(rows, |p| p.address.as_deref()))
-                .bind(col(rows, |p| p.occupation.as_deref()))
-                .bind(col(rows, |p| p.income_band.as_deref()))
-                .bind(col(rows, |p| p.home_branch.0))
-                .bind(col(rows, |p| p.onboarded_on))
+            q.bind(col(rows, |(p, _, _)| p.id.0))
+                .bind(col(rows, |(p, _, _)| p.customer_number.as_str()))
+                .bind(col(rows, |(p, _, _)| p.kind.as_str()))
+                .bind(col(rows, |(p, _, _)| p.name.as_str()))
+                .bind(col(rows, |(p, _, _)| p.gender.map(|g| g.as_str())))
+                .bind(col(rows, |(p, _, _)| p.birth_date))
+                .bind(col(rows, |(_, rid, _)| rid.as_deref()))
+                .bind(col(rows, |(p, _, _)| p.uscc.as_ref().map(|u| u.as_str())))
+                .bind(col(rows, |(_, _, mobile)| mobile.as_deref()))
+                .bind(col(rows, |(p, _, _)| p.email.as_deref()))
+                .bind(col(rows, |(p, _, _)| p.address.as_deref()))
+                .bind(col(rows, |(p, _, _)| p.occupation.as_deref()))
+                .bind(col(rows, |(p, _, _)| p.income_band.as_deref()))
+                .bind(col(rows, |(p, _, _)| p.home_branch.0))
+                .bind(col(rows, |(p, _, _)| p.onboarded_on))
         },
     )
     .await?;
@@ -204,19 +235,20 @@ pub async fn load_customers(pool: &PgPool, batch: &CustomerBatch) -> StoreResult
     .await?;
     insert_chunks(
         &mut tx,
-        "INSERT INTO accounts (account_number, party_id, product_code, family, currency, balance_minor, \
-         limit_minor, opened_on, matures_on, status, source_system, branch_id) \
-         SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], \
-           $7::bigint[], $8::date[], $9::date[], $10::text[], $11::text[], $12::bigint[])",
+        "INSERT INTO accounts (account_number, account_number_enc, party_id, product_code, family, currency, \
+         balance_minor, limit_minor, opened_on, matures_on, status, source_system, branch_id) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], \
+           $7::bigint[], $8::bigint[], $9::date[], $10::date[], $11::text[], $12::text[], $13::bigint[])",
         &accounts,
         |q, rows| {
-            q.bind(col(rows, |(a, _, _)| a.account_number.as_str()))
+            q.bind(col(rows, |(_, _, (key, _))| key.as_str()))
+                .bind(col(rows, |(_, _, (_, number))| number.as_str()))
                 .bind(col(rows, |(a, _, _)| a.party_id.0))
                 .bind(col(rows, |(a, _, _)| a.product_code.as_str()))
                 .bind(col(rows, |(a, _, _)| a.family.as_str()))
                 .bind(col(rows, |(a, _, _)| a.balance.currency.code()))
-                .bind(col(rows, |(_, balance, _)| *balance))
-                .bind(col(rows, |(_, _, limit)| *limit))
+                .bind(col(rows, |(_, (balance, _), _)| *balance))
+                .bind(col(rows, |(_, (_, limit), _)| *limit))
                 .bind(col(rows, |(a, _, _)| a.opened_on))
                 .bind(col(rows, |(a, _, _)| a.matures_on))
                 .bind(col(rows, |(a, _, _)| a.status.as_str()))

@@ -4,22 +4,27 @@
 //! `BEGIN IMMEDIATE` so concurrent writers queue instead of failing on lock upgrade.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod audit;
 mod customers;
 mod load;
 mod staff;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use rapport_crypto::KeyRing;
 use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_domain::{PartyId, StaffId, Username, Viewer};
+use rapport_store::audit::{AuditEntry, NewAuditEntry};
+use rapport_store::protect::Protector;
 use rapport_store::search::SearchQuery;
 use rapport_store::{
-    Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page, PageRequest,
-    SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
+    AuditFilter, Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page,
+    PageRequest, SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
 };
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -29,11 +34,13 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    protect: Protector,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database file and applies pending migrations.
-    pub async fn open(path: &Path) -> StoreResult<Self> {
+    /// `keys` protect identifiers at rest.
+    pub async fn open(path: &Path, keys: Arc<KeyRing>) -> StoreResult<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -53,14 +60,17 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            protect: Protector::new(keys),
+        })
     }
 
     /// Opens a database given as a `sqlite:` URL (e.g. `sqlite:///var/lib/rapport/rapport.db`).
-    pub async fn open_url(url: &str) -> StoreResult<Self> {
+    pub async fn open_url(url: &str, keys: Arc<KeyRing>) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?;
-        Self::open(options.get_filename()).await
+        Self::open(options.get_filename(), keys).await
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -110,7 +120,7 @@ impl Store for SqliteStore {
     }
 
     async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()> {
-        load::load_customers(&self.pool, batch).await
+        load::load_customers(&self.protect, &self.pool, batch).await
     }
 
     async fn counts(&self) -> StoreResult<StoreCounts> {
@@ -176,7 +186,7 @@ impl Store for SqliteStore {
         viewer: &Viewer,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::list(&self.pool, viewer, page).await
+        customers::list(&self.protect, &self.pool, viewer, page).await
     }
 
     async fn search_customers(
@@ -185,7 +195,7 @@ impl Store for SqliteStore {
         query: &SearchQuery,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::search(&self.pool, viewer, query, page).await
+        customers::search(&self.protect, &self.pool, viewer, query, page).await
     }
 
     async fn customer_360(
@@ -193,6 +203,26 @@ impl Store for SqliteStore {
         viewer: &Viewer,
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>> {
-        customers::customer_360(&self.pool, viewer, party_id).await
+        customers::customer_360(&self.protect, &self.pool, viewer, party_id).await
+    }
+
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>> {
+        audit::append(&self.pool, entries).await
+    }
+
+    async fn audit_entries_after(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        audit::entries_after(&self.pool, after, limit).await
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        audit::head(&self.pool).await
+    }
+
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEntry>> {
+        audit::search(&self.pool, filter, page).await
     }
 }

@@ -2,6 +2,7 @@
 use std::collections::HashMap;
 
 use rapport_domain::records::{CustomerBatch, ReferenceData};
+use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{account_keys, party_keys};
 use rapport_store::{StoreCounts, StoreError, StoreResult};
 use sqlx::sqlite::{Sqlite, SqliteArguments};
@@ -12,11 +13,11 @@ use crate::db_err;
 /// SQLite allows 32,766 bound parameters per statement; stay well below.
 const MAX_PARAMS: usize = 30_000;
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+pub(crate) type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
 /// Inserts `rows` with as few statements as the parameter limit allows.
 /// `head` is `INSERT INTO table (c1, c2, …)`; `bind` binds one row's `columns` values in order.
-async fn insert_rows<'q, T>(
+pub(crate) async fn insert_rows<'q, T>(
     conn: &mut SqliteConnection,
     head: &'static str,
     columns: usize,
@@ -117,13 +118,41 @@ pub async fn load_reference(pool: &SqlitePool, data: &ReferenceData) -> StoreRes
     tx.commit().await.map_err(db_err)
 }
 
-pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreResult<()> {
+pub async fn load_customers(
+    p: &Protector,
+    pool: &SqlitePool,
+    batch: &CustomerBatch,
+) -> StoreResult<()> {
     let mut keys: Vec<(String, i64)> = Vec::with_capacity(batch.parties.len() * 12);
-    for p in &batch.parties {
-        keys.extend(party_keys(p).into_iter().map(|k| (k, p.id.0)));
+    for party in &batch.parties {
+        keys.extend(
+            party_keys(party)
+                .into_iter()
+                .map(|k| (p.search_key(k), party.id.0)),
+        );
     }
     for a in &batch.accounts {
-        keys.extend(account_keys(a).into_iter().map(|k| (k, a.party_id.0)));
+        keys.extend(
+            account_keys(a)
+                .into_iter()
+                .map(|k| (p.search_key(k), a.party_id.0)),
+        );
+    }
+    // Identifiers are sealed to their row before they reach the database.
+    let mut sealed = Vec::with_capacity(batch.parties.len());
+    for party in &batch.parties {
+        let row = party.id.0.to_string();
+        let rid = party
+            .resident_id
+            .as_ref()
+            .map(|r| p.seal(Field::ResidentId, &row, r.as_str()))
+            .transpose()?;
+        let mobile = party
+            .mobile
+            .as_ref()
+            .map(|m| p.seal(Field::Mobile, &row, m.as_str()))
+            .transpose()?;
+        sealed.push((party, rid, mobile));
     }
     let mut aum = Vec::with_capacity(batch.monthly_aum.len());
     for m in &batch.monthly_aum {
@@ -145,7 +174,9 @@ pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreRe
             .map(|l| l.to_minor_units())
             .transpose()
             .map_err(|e| StoreError::Invalid(format!("account limit: {e}")))?;
-        accounts.push((a, balance, limit));
+        let key = p.account_key(&a.account_number);
+        let number = p.seal(Field::AccountNumber, &key, &a.account_number)?;
+        accounts.push((a, balance, limit, key, number));
     }
 
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
@@ -154,17 +185,17 @@ pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreRe
         "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, uscc, \
          mobile, email, address, occupation, income_band, home_branch_id, onboarded_on)",
         15,
-        &batch.parties,
-        |q, p| {
+        &sealed,
+        |q, (p, rid, mobile)| {
             q.bind(p.id.0)
                 .bind(p.customer_number.as_str())
                 .bind(p.kind.as_str())
                 .bind(p.name.as_str())
                 .bind(p.gender.map(|g| g.as_str()))
                 .bind(p.birth_date)
-                .bind(p.resident_id.as_ref().map(|r| r.as_str()))
+                .bind(rid.as_deref())
                 .bind(p.uscc.as_ref().map(|u| u.as_str()))
-                .bind(p.mobile.as_ref().map(|m| m.as_str()))
+                .bind(mobile.as_deref())
                 .bind(p.email.as_deref())
                 .bind(p.address.as_deref())
                 .bind(p.occupation.as_deref())
@@ -189,12 +220,13 @@ pub async fn load_customers(pool: &SqlitePool, batch: &CustomerBatch) -> StoreRe
     .await?;
     insert_rows(
         &mut tx,
-        "INSERT INTO accounts (account_number, party_id, product_code, family, currency, balance_minor, \
-         limit_minor, opened_on, matures_on, status, source_system, branch_id)",
-        12,
+        "INSERT INTO accounts (account_number, account_number_enc, party_id, product_code, family, currency, \
+         balance_minor, limit_minor, opened_on, matures_on, status, source_system, branch_id)",
+        13,
         &accounts,
-        |q, (a, balance, limit)| {
-            q.bind(a.account_number.as_str())
+        |q, (a, balance, limit, key, number)| {
+            q.bind(key.as_str())
+                .bind(number.as_str())
                 .bind(a.party_id.0)
                 .bind(a.product_code.as_str())
                 .bind(a.family.as_str())

@@ -7,7 +7,9 @@
 //! and unknown customers are indistinguishable (`None`).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod audit;
 mod error;
+pub mod protect;
 mod rows;
 pub mod search;
 
@@ -15,6 +17,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_domain::{PartyId, StaffId, Username, Viewer};
+
+use crate::audit::{AuditEntry, NewAuditEntry};
 
 pub use error::StoreError;
 pub use rows::*;
@@ -90,4 +94,23 @@ pub trait Store: Send + Sync + 'static {
         viewer: &Viewer,
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>>;
+
+    // --- audit trail ---------------------------------------------------------------------------
+
+    /// Appends entries to the hash chain in one transaction and returns them linked. The head
+    /// row is locked for the duration, so appenders on several application nodes serialise.
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Entries with `seq > after`, in `seq` order, at most `limit` (verification, export).
+    async fn audit_entries_after(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    /// The head record: the last appended `seq` and its hash.
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
+
+    /// Entries matching a filter, newest first (the auditor's viewer).
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEntry>>;
 }

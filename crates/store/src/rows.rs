@@ -210,3 +210,14 @@ pub struct Customer360 {
     pub monthly_aum: Vec<AumPoint>,
     pub rms: Vec<AssignedRm>,
 }
+
+/// What the audit viewer filters on; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor_username: Option<String>,
+    pub party_id: Option<PartyId>,
+    pub action: Option<crate::audit::AuditAction>,
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub to: Option<DateTime<Utc>>,
+}

@@ -137,6 +137,34 @@ impl SearchQuery {
     pub fn is_empty(&self) -> bool {
         self.matches.is_empty()
     }
+
+    /// What kinds of key the query was read as (`name`, `pinyin`, `mobile_last4` …), for the
+    /// audit trail, which must record what was searched for without the searched value.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let mut kinds = Vec::new();
+        for m in &self.matches {
+            let key = match m {
+                KeyMatch::Exact { keys, .. } => keys.first().map(String::as_str).unwrap_or(""),
+                KeyMatch::Prefix { low, .. } => low.as_str(),
+            };
+            let kind = match key.get(..2) {
+                Some(NAME) => "name",
+                Some(PINYIN) => "pinyin",
+                Some(INITIALS) => "initials",
+                Some(MOBILE) => "mobile",
+                Some(MOBILE_LAST4) => "mobile_last4",
+                Some(RESIDENT_ID) => "resident_id",
+                Some(USCC) => "uscc",
+                Some(CUSTOMER_NUMBER) => "customer_number",
+                Some(ACCOUNT) => "account_number",
+                _ => "other",
+            };
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
 }
 
 fn is_id_like(s: &str) -> bool {

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use rapport_domain::{Username, Viewer};
 use rapport_proto::ErrorCode;
+use rapport_store::audit::{AuditAction, NewAuditEntry};
 use rapport_store::{NewSession, StaffAccount};
 use sha2::{Digest, Sha256};
 
@@ -78,22 +79,47 @@ pub struct LoginSuccess {
 }
 
 /// Checks credentials, applies the lockout policy and opens a session.
+/// The name a failed login tried, as recorded: printable characters only, bounded.
+fn attempted_name(username: &str) -> String {
+    username
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect()
+}
+
+/// Checks credentials, applies the lockout policy and opens a session. Every attempt is
+/// audited, successful or not.
 pub async fn login(
     state: &AppState,
     username: &str,
     password: &str,
+    source_ip: Option<String>,
 ) -> Result<LoginSuccess, WebError> {
     let invalid = || WebError::new(ErrorCode::InvalidCredentials, "wrong username or password");
     let now = state.clock.now();
+    let failed = |account: Option<&StaffAccount>, reason: &str| {
+        let mut e = NewAuditEntry::new(now, attempted_name(username), AuditAction::LoginFailed);
+        e.actor_staff_id = account.map(|a| a.id);
+        e.actor_role = account.map(|a| a.role);
+        e.source_ip.clone_from(&source_ip);
+        e.reason = Some(reason.to_owned());
+        e
+    };
     let account = match Username::parse(username) {
         Ok(u) => state.store.staff_by_username(&u).await?,
         Err(_) => None,
     };
     let Some(account) = account else {
         verify_off_thread(password.to_owned(), None).await?;
+        state.audit.record(failed(None, "unknown username")).await?;
         return Err(invalid());
     };
     if account.locked_until.is_some_and(|until| until > now) {
+        state
+            .audit
+            .record(failed(Some(&account), "account locked"))
+            .await?;
         return Err(WebError::new(
             ErrorCode::AccountLocked,
             "too many failed logins: the account is locked, try again later or ask an administrator",
@@ -113,9 +139,22 @@ pub async fn login(
                 .await?;
         }
         tracing::info!(staff_id = account.id.0, "login failed");
+        let reason = if account.disabled {
+            "account disabled"
+        } else if account.password_hash.is_none() {
+            "no password set"
+        } else {
+            "wrong password"
+        };
+        state.audit.record(failed(Some(&account), reason)).await?;
         return Err(invalid());
     }
     state.store.record_login_success(account.id).await?;
+    let mut ok = NewAuditEntry::new(now, account.username.as_str(), AuditAction::LoginSucceeded);
+    ok.actor_staff_id = Some(account.id);
+    ok.actor_role = Some(account.role);
+    ok.source_ip.clone_from(&source_ip);
+    state.audit.record(ok).await?;
     let token = random_token();
     let expires_at = now + state.config.session_absolute;
     state
@@ -194,6 +233,27 @@ pub struct Authenticated {
     pub viewer: Viewer,
     pub csrf_token: String,
     pub token_hash: String,
+    /// The client's address, for the audit trail.
+    pub source_ip: Option<String>,
+}
+
+/// The client's address as an extractor (absent when the server runs without connect info).
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(source_ip(parts)))
+    }
+}
+
+/// The peer address of the connection.
+pub fn source_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 impl FromRequestParts<AppState> for Authenticated {
@@ -222,6 +282,7 @@ impl FromRequestParts<AppState> for Authenticated {
             staff,
             csrf_token: session.csrf_token,
             token_hash: hash,
+            source_ip: source_ip(parts),
         };
         parts.extensions.insert(auth.clone());
         Ok(auth)

@@ -126,6 +126,22 @@ pub struct Text {
     pub back_to_search: &'static str,
     pub employee_of: &'static str,
     pub employer_of: &'static str,
+    pub audit_title: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_customer: &'static str,
+    pub audit_action: &'static str,
+    pub audit_from: &'static str,
+    pub audit_to: &'static str,
+    pub audit_when: &'static str,
+    pub audit_fields: &'static str,
+    pub audit_reason: &'static str,
+    pub audit_export: &'static str,
+    pub unmask_title: &'static str,
+    pub unmask_field: &'static str,
+    pub unmask_reason: &'static str,
+    pub unmask_reason_text: &'static str,
+    pub unmask_submit: &'static str,
+    pub unmask_note: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -192,6 +208,22 @@ pub static ZH: Text = Text {
     back_to_search: "返回客户搜索",
     employee_of: "任职于",
     employer_of: "雇员",
+    audit_title: "审计日志",
+    audit_actor: "操作人",
+    audit_customer: "客户ID",
+    audit_action: "操作",
+    audit_from: "起始日期",
+    audit_to: "截止日期",
+    audit_when: "时间",
+    audit_fields: "明文显示字段",
+    audit_reason: "原因",
+    audit_export: "导出CSV",
+    unmask_title: "查看明文",
+    unmask_field: "字段",
+    unmask_reason: "事由",
+    unmask_reason_text: "说明（选“其他”时必填）",
+    unmask_submit: "查看",
+    unmask_note: "明文仅在本次页面显示，且会记录审计日志。",
 };
 
 pub static EN: Text = Text {
@@ -258,6 +290,22 @@ pub static EN: Text = Text {
     back_to_search: "Back to customer search",
     employee_of: "Works at",
     employer_of: "Employee",
+    audit_title: "Audit trail",
+    audit_actor: "Staff",
+    audit_customer: "Customer id",
+    audit_action: "Action",
+    audit_from: "From",
+    audit_to: "To",
+    audit_when: "When",
+    audit_fields: "Shown in clear",
+    audit_reason: "Reason",
+    audit_export: "Export CSV",
+    unmask_title: "Show in clear",
+    unmask_field: "Field",
+    unmask_reason: "Reason",
+    unmask_reason_text: "Explanation (required for “other”)",
+    unmask_submit: "Show",
+    unmask_note: "Shown for this page only, and recorded in the audit trail.",
 };
 
 /// Labels of stored codes: (code, 中文, English).
@@ -298,6 +346,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("marketing", "市场营销", "Marketing"),
     ("auditor", "审计", "Auditor"),
     ("admin", "系统管理员", "Administrator"),
+    ("customer_callback", "客户回访", "Customer call-back"),
+    ("kyc_review", "KYC复核", "KYC review"),
+    ("complaint", "投诉处理", "Complaint"),
+    ("other", "其他", "Other"),
 ];
 
 #[cfg(test)]

@@ -8,12 +8,14 @@
 
 mod api;
 mod assets;
+pub mod audit;
 mod auth;
 mod error;
 mod extract;
 mod headers;
 mod i18n;
 mod present;
+mod reads;
 mod views;
 
 use std::net::SocketAddr;
@@ -63,6 +65,25 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub bank: Arc<BankSettings>,
     pub config: Arc<WebConfig>,
+    pub audit: audit::AuditSink,
+}
+
+impl AppState {
+    /// Builds the state and starts the audit writer (call inside the Tokio runtime).
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        bank: BankSettings,
+        config: WebConfig,
+    ) -> Self {
+        Self {
+            audit: audit::AuditSink::start(store.clone()),
+            store,
+            clock,
+            bank: Arc::new(bank),
+            config: Arc::new(config),
+        }
+    }
 }
 
 /// The whole application: API, pages, static assets, security headers.

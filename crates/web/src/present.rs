@@ -198,3 +198,25 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
         masked_fields: masked,
     }
 }
+
+/// Puts one unmasked field in clear into a masked body (the unmask result, for that view only).
+pub fn reveal(
+    v: &mut Customer360Dto,
+    field: rapport_domain::unmask::MaskedField,
+    values: &[String],
+) {
+    use rapport_domain::unmask::MaskedField;
+    let first = values.first().cloned();
+    match field {
+        MaskedField::Name => v.profile.name = first.unwrap_or_default(),
+        MaskedField::Mobile => v.profile.mobile = first,
+        MaskedField::ResidentId => v.profile.resident_id = first,
+        MaskedField::Address => v.profile.address = first,
+        MaskedField::AccountNumber => {
+            for (a, n) in v.accounts.iter_mut().zip(values) {
+                a.account_number.clone_from(n);
+            }
+        }
+    }
+    v.masked_fields.retain(|f| f != field.as_str());
+}

@@ -1,10 +1,12 @@
 //! The `rapport` binary, run as a user would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
+
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn rapport(args: &[&str]) -> Output {
+pub fn rapport(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapport"))
         .args(args)
         .env_remove("RAPPORT_DATABASE_URL")
@@ -14,7 +16,7 @@ fn rapport(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn stderr(o: &Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 

@@ -1,8 +1,10 @@
 //! The operational-store contract: every test runs on every backend available (see lib.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod customers;
 mod load;
+mod protection;
 mod staff;
 
 use rapport_store_contract::{TestStore, fixture};

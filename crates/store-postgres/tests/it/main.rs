@@ -42,7 +42,7 @@ impl Scratch {
         let url = create_scratch_database(&admin_url)
             .await
             .expect("scratch database");
-        let store = PgStore::connect(&url).await.expect("connect");
+        let store = PgStore::connect(&url, keys()).await.expect("connect");
         Some(Self {
             store,
             admin_url,
@@ -329,7 +329,7 @@ async fn migrating_twice_is_a_no_op() {
     let Some(s) = Scratch::new("migrating_twice_is_a_no_op").await else {
         return;
     };
-    let again = PgStore::connect(&s.url).await.unwrap();
+    let again = PgStore::connect(&s.url, keys()).await.unwrap();
     let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
         .fetch_one(again.pool())
         .await
@@ -747,7 +747,7 @@ fn policy_of(max_failures: i32) -> LockoutPolicy {
 #[tokio::test]
 async fn an_unreachable_server_is_unavailable_quickly() {
     let started = Instant::now();
-    let err = PgStore::connect("postgres://x:secretpw@127.0.0.1:1/db")
+    let err = PgStore::connect("postgres://x:secretpw@127.0.0.1:1/db", keys())
         .await
         .unwrap_err();
     assert!(
@@ -766,7 +766,7 @@ async fn an_unreachable_server_is_unavailable_quickly() {
         && let Some((head, tail)) = url.split_once('@')
         && let Some((user, _)) = head.rsplit_once(':')
     {
-        let err = PgStore::connect(&format!("{user}:wrongsecret@{tail}"))
+        let err = PgStore::connect(&format!("{user}:wrongsecret@{tail}"), keys())
             .await
             .unwrap_err();
         let StoreError::Unavailable(message) = err else {
@@ -788,9 +788,14 @@ async fn scratch_databases_are_dropped_and_only_they() {
     ));
     let url = create_scratch_database(&admin_url).await.unwrap();
     assert!(url.contains("/rapport_test_"), "{url}");
-    PgStore::connect(&url).await.unwrap().pool().close().await;
+    PgStore::connect(&url, keys())
+        .await
+        .unwrap()
+        .pool()
+        .close()
+        .await;
     drop_scratch_database(&admin_url, &url).await.unwrap();
-    assert!(PgStore::connect(&url).await.is_err());
+    assert!(PgStore::connect(&url, keys()).await.is_err());
 }
 
 /// Bulk-load rate on a synthetic book (not a correctness test; run with `--ignored`).
@@ -938,4 +943,9 @@ async fn load_rate() {
     } else {
         s.drop().await;
     }
+}
+
+/// Fresh keys for a test store.
+fn keys() -> std::sync::Arc<rapport_crypto::KeyRing> {
+    std::sync::Arc::new(rapport_crypto::KeyRing::generate())
 }

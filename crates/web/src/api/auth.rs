@@ -5,9 +5,11 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
 use rapport_proto::{ErrorBody, LoginRequest, LoginResponse, Me};
 
-use crate::auth::{self as session, Authenticated};
+use crate::audit;
+use crate::auth::{self as session, Authenticated, ClientIp};
 use crate::extract::ApiJson;
 use crate::{AppState, WebError};
+use rapport_store::audit::AuditAction;
 
 pub fn me_of(a: &Authenticated) -> Me {
     Me {
@@ -29,9 +31,10 @@ pub fn me_of(a: &Authenticated) -> Me {
         (status = 423, body = ErrorBody, description = "account_locked")))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, WebError> {
-    let ok = session::login(&state, &req.username, &req.password).await?;
+    let ok = session::login(&state, &req.username, &req.password, ip).await?;
     let cookie = session::session_cookie(&state, &ok.token);
     let body = LoginResponse {
         token: ok.token,
@@ -54,6 +57,10 @@ pub async fn logout(
     auth: Authenticated,
 ) -> Result<impl IntoResponse, WebError> {
     state.store.delete_session(&auth.token_hash).await?;
+    state
+        .audit
+        .record(audit::by(&auth, state.clock.now(), AuditAction::Logout))
+        .await?;
     tracing::info!(staff_id = auth.staff.id.0, "logout");
     Ok((
         StatusCode::NO_CONTENT,

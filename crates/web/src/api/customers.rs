@@ -1,15 +1,15 @@
 use axum::Json;
 use axum::extract::State;
-use rapport_domain::PartyId;
-use rapport_proto::{Customer360Dto, CustomerPage, ErrorBody};
+use rapport_domain::unmask::{MaskedField, StatedReason, UnmaskReason};
+use rapport_domain::{InvalidValue, PartyId};
+use rapport_proto::{Customer360Dto, CustomerPage, ErrorBody, UnmaskRequest, UnmaskResponse};
 use rapport_store::PageRequest;
-use rapport_store::search::SearchQuery;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Authenticated;
-use crate::extract::{ApiPath, ApiQuery};
-use crate::{AppState, WebError, present};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{AppState, WebError, present, reads};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -59,15 +59,8 @@ pub async fn list_customers(
     ApiQuery(query): ApiQuery<CustomerListQuery>,
 ) -> Result<Json<CustomerPage>, WebError> {
     let request = page_request(query.page, query.page_size)?;
-    let text = query.q.unwrap_or_default();
-    let rows = if text.trim().is_empty() {
-        state.store.list_customers(&auth.viewer, request).await?
-    } else {
-        state
-            .store
-            .search_customers(&auth.viewer, &SearchQuery::parse(&text), request)
-            .await?
-    };
+    let rows =
+        reads::search_or_list(&state, &auth, query.q.as_deref().unwrap_or(""), request).await?;
     Ok(Json(present::page(&rows, auth.viewer.field_policy())))
 }
 
@@ -85,14 +78,52 @@ pub async fn get_customer(
     auth: Authenticated,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Customer360Dto>, WebError> {
-    let view = state
-        .store
-        .customer_360(&auth.viewer, PartyId(id))
-        .await?
-        .ok_or_else(WebError::not_found)?;
+    let view = reads::customer_360(&state, &auth, PartyId(id)).await?;
     Ok(Json(present::customer_360(
         &view,
         auth.viewer.field_policy(),
         state.bank.base_currency,
     )))
+}
+
+/// Parses and checks an unmask request; each problem names its field.
+pub fn parse_unmask(req: &UnmaskRequest) -> Result<(MaskedField, StatedReason), WebError> {
+    let field: MaskedField = req
+        .field
+        .parse()
+        .map_err(|e: InvalidValue| WebError::invalid_parameter("field", e.reason))?;
+    let reason: UnmaskReason = req
+        .reason
+        .parse()
+        .map_err(|e: InvalidValue| WebError::invalid_parameter("reason", e.reason))?;
+    let stated = StatedReason::new(reason, req.reason_text.as_deref())
+        .map_err(|e| WebError::invalid_parameter("reason_text", e.reason))?;
+    Ok((field, stated))
+}
+
+/// See one masked field of a customer in clear, with a reason, for this view only. Allowed
+/// per role (rm: resident ID and account numbers of its portfolio; branch_manager: any field
+/// of its branch subtree; service_agent: mobile, for a call-back); every unmasking and every
+/// refusal is audited.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/unmask", tag = "customers",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    request_body = UnmaskRequest,
+    responses(
+        (status = 200, body = UnmaskResponse),
+        (status = 400, body = ErrorBody, description = "bad field, reason or reason_text"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "the role may not unmask this field"),
+        (status = 404, body = ErrorBody)))]
+pub async fn unmask_field(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<UnmaskRequest>,
+) -> Result<Json<UnmaskResponse>, WebError> {
+    let (field, reason) = parse_unmask(&req)?;
+    let (_, values) = reads::unmask(&state, &auth, PartyId(id), field, &reason).await?;
+    Ok(Json(UnmaskResponse {
+        field: field.as_str().to_owned(),
+        values,
+    }))
 }

@@ -1,10 +1,11 @@
 //! `/api/v1`: each operation declared once, with its OpenAPI description, through utoipa-axum.
+pub mod audit;
 mod auth;
 mod customers;
 mod health;
 
 pub use auth::me_of;
-pub use customers::page_request;
+pub use customers::{page_request, parse_unmask};
 
 use std::sync::OnceLock;
 
@@ -31,6 +32,7 @@ use crate::AppState;
     tags(
         (name = "auth", description = "Login, logout, who am I"),
         (name = "customers", description = "Customer search and the 360° view"),
+        (name = "audit", description = "The audit trail (auditors only)"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -63,6 +65,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::me))
         .routes(routes!(customers::list_customers))
         .routes(routes!(customers::get_customer))
+        .routes(routes!(customers::unmask_field))
+        .routes(routes!(audit::list_audit))
+        .routes(routes!(audit::export_audit))
         .route("/api/v1/openapi.json", axum::routing::get(openapi_json))
 }
 

@@ -10,8 +10,10 @@ use rapport_proto::ErrorCode;
 use serde::Deserialize;
 
 use super::{Ctx, PageError, PageRequest};
-use crate::auth::{self, Authenticated};
+use crate::audit;
+use crate::auth::{self, Authenticated, ClientIp};
 use crate::{AppState, WebError};
+use rapport_store::audit::AuditAction;
 
 const LOGIN_CSRF_COOKIE: &str = "rapport_login_csrf";
 
@@ -74,6 +76,7 @@ pub async fn submit(
     State(state): State<AppState>,
     req: PageRequest,
     csrf_cookie: LoginCsrfCookie,
+    ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let t = req.lang.text();
@@ -85,7 +88,7 @@ pub async fn submit(
             Some(t.form_expired.into()),
         );
     }
-    match auth::login(&state, &form.username, &form.password).await {
+    match auth::login(&state, &form.username, &form.password, ip).await {
         Ok(ok) => (
             StatusCode::SEE_OTHER,
             [
@@ -126,6 +129,11 @@ pub async fn logout(
         .delete_session(&auth.token_hash)
         .await
         .map_err(|e| PageError::from_web(e.into(), &req, Some(&auth)))?;
+    state
+        .audit
+        .record(audit::by(&auth, state.clock.now(), AuditAction::Logout))
+        .await
+        .map_err(|e| PageError::from_web(e, &req, Some(&auth)))?;
     Ok((
         StatusCode::SEE_OTHER,
         [

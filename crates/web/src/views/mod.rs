@@ -1,5 +1,6 @@
 //! Server-rendered pages (中文 and English). They call the same store functions and the same
 //! `present` masking as the API; only the rendering differs.
+mod audit;
 mod customers;
 mod login;
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/customers", get(customers::search))
         .route("/customers/{id}", get(customers::view))
+        .route("/customers/{id}/unmask", post(customers::unmask))
+        .route("/audit", get(audit::view))
         .route("/lang/{code}", get(switch_language))
         .route("/docs/errors", get(error_codes))
 }

@@ -250,3 +250,39 @@ async fn responses_carry_security_headers_and_errors_are_json() {
         assert_eq!(res.status(), 405);
     }
 }
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_at_their_absolute_deadline() {
+    for app in TestApp::each().await {
+        let token = app.token("rm.a").await;
+        app.clock.advance(chrono::Duration::minutes(20));
+        assert_eq!(
+            app.get_json(&token, "/api/v1/auth/me").await.0,
+            200,
+            "{}: still active",
+            app.backend
+        );
+        app.clock.advance(chrono::Duration::minutes(31));
+        let (s, body) = app.get_json(&token, "/api/v1/auth/me").await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (401, Some("unauthenticated")),
+            "{}: idle too long",
+            app.backend
+        );
+
+        // Kept busy, a session still ends at its absolute deadline (10 hours).
+        let token = app.token("rm.a").await;
+        for _ in 0..20 {
+            app.clock.advance(chrono::Duration::minutes(29));
+            assert_eq!(app.get_json(&token, "/api/v1/auth/me").await.0, 200);
+        }
+        app.clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(
+            app.get_json(&token, "/api/v1/auth/me").await.0,
+            401,
+            "{}: past 10 hours",
+            app.backend
+        );
+    }
+}

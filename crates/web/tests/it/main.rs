@@ -4,18 +4,38 @@
 
 mod api_auth;
 mod api_customers;
+mod audit;
 mod browser;
 mod pages;
 mod scope;
+mod unmask;
 
 use std::sync::{Arc, OnceLock};
 
-use rapport_domain::{FixedClock, StaffId};
+use rapport_domain::StaffId;
 use rapport_store_contract::{TestStore, fixture};
 use rapport_web::{AppState, WebConfig};
 
+/// A clock the test moves forward.
+#[derive(Debug)]
+pub struct TestClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl TestClock {
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut t = self.0.lock().unwrap();
+        *t += by;
+    }
+}
+
+impl rapport_domain::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
 pub struct TestApp {
     pub base: String,
+    pub clock: Arc<TestClock>,
     pub backend: &'static str,
     pub store: Arc<dyn rapport_store::Store>,
     _test_store: TestStore,
@@ -69,20 +89,22 @@ impl TestApp {
         for (_, id) in USERS {
             store.set_password(*id, &hash).await.unwrap();
         }
-        let state = AppState {
-            store: store.clone(),
-            clock: Arc::new(FixedClock(chrono::Utc::now())),
-            bank: Arc::new(rapport_domain::BankSettings::default()),
-            config: Arc::new(WebConfig {
+        let clock = Arc::new(TestClock(std::sync::Mutex::new(chrono::Utc::now())));
+        let state = AppState::new(
+            store.clone(),
+            clock.clone(),
+            rapport_domain::BankSettings::default(),
+            WebConfig {
                 secure_cookies: false,
                 ..WebConfig::default()
-            }),
-        };
+            },
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(rapport_web::serve(listener, state));
         TestApp {
             base,
+            clock,
             backend: t.name,
             store,
             _test_store: t,

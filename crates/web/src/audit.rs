@@ -1,0 +1,127 @@
+//! Audit records from the HTTP edge, appended with group commit.
+//!
+//! Handlers call [`AuditSink::record`] and wait for it before answering: a view whose audit
+//! entry cannot be written is not shown (fail closed). One writer task appends whatever has
+//! queued up while the previous append was in flight, in one transaction, so a busy server
+//! writes many entries per commit instead of serialising every request on its own commit.
+use std::sync::Arc;
+
+use rapport_domain::{FieldPolicy, PartyId};
+use rapport_proto::ErrorCode;
+use rapport_store::Store;
+use rapport_store::audit::{AuditAction, NewAuditEntry};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::WebError;
+use crate::auth::Authenticated;
+
+/// Largest number of entries appended in one transaction.
+const MAX_BATCH: usize = 1024;
+
+type Job = (NewAuditEntry, oneshot::Sender<Result<(), String>>);
+
+#[derive(Clone)]
+pub struct AuditSink {
+    tx: mpsc::Sender<Job>,
+}
+
+impl AuditSink {
+    /// Starts the writer task on the current runtime.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let (tx, rx) = mpsc::channel::<Job>(16 * MAX_BATCH);
+        tokio::spawn(writer(store, rx));
+        Self { tx }
+    }
+
+    /// Appends one entry and waits until it is durable.
+    pub async fn record(&self, entry: NewAuditEntry) -> Result<(), WebError> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send((entry, done))
+            .await
+            .map_err(|_| WebError::internal("audit", "audit writer stopped"))?;
+        match wait.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "audit append failed");
+                Err(WebError::new(
+                    ErrorCode::StoreUnavailable,
+                    "the audit trail cannot be written; try again",
+                ))
+            }
+            Err(_) => Err(WebError::internal(
+                "audit",
+                "audit writer dropped the entry",
+            )),
+        }
+    }
+}
+
+async fn writer(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Job>) {
+    let mut entries = Vec::with_capacity(MAX_BATCH);
+    let mut waiters = Vec::with_capacity(MAX_BATCH);
+    while let Some((entry, done)) = rx.recv().await {
+        entries.push(entry);
+        waiters.push(done);
+        while entries.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok((entry, done)) => {
+                    entries.push(entry);
+                    waiters.push(done);
+                }
+                Err(_) => break,
+            }
+        }
+        let result = store
+            .append_audit(&entries)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        for w in waiters.drain(..) {
+            let _ = w.send(result.clone());
+        }
+        entries.clear();
+    }
+}
+
+/// The personal fields a role sees in clear, as recorded in the trail.
+pub fn fields_shown(policy: FieldPolicy) -> Vec<String> {
+    let mut f = Vec::new();
+    for (name, shown) in [
+        ("name", policy.name),
+        ("mobile", policy.mobile),
+        ("resident_id", policy.resident_id),
+        ("account_number", policy.account_number),
+        ("address", policy.address),
+    ] {
+        if shown {
+            f.push(name.to_owned());
+        }
+    }
+    f
+}
+
+/// An entry for an action of the authenticated staff member.
+pub fn by(
+    auth: &Authenticated,
+    at: chrono::DateTime<chrono::Utc>,
+    action: AuditAction,
+) -> NewAuditEntry {
+    let mut e = NewAuditEntry::new(at, auth.staff.username.as_str(), action);
+    e.actor_staff_id = Some(auth.staff.id);
+    e.actor_role = Some(auth.staff.role);
+    e.source_ip = auth.source_ip.clone();
+    e
+}
+
+/// A customer shown to `auth`, with the fields its role shows in clear.
+pub fn viewed(
+    auth: &Authenticated,
+    at: chrono::DateTime<chrono::Utc>,
+    party: PartyId,
+) -> NewAuditEntry {
+    let mut e = by(auth, at, AuditAction::CustomerViewed);
+    e.party_id = Some(party);
+    e.fields_unmasked = fields_shown(auth.viewer.field_policy());
+    e
+}

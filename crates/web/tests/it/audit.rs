@@ -1,0 +1,231 @@
+//! Every sensitive action leaves exactly one audit entry with who / when / where / what / why.
+use rapport_store::audit::{AuditAction, ChainVerifier};
+use rapport_store_contract::fixture;
+use serde_json::{Value, json};
+
+use crate::{TestApp, password};
+
+#[tokio::test]
+async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
+    for app in TestApp::each().await {
+        let c = TestApp::client();
+        let bad = c
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"username": "rm.b", "password": "wrong"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 401);
+        let token = app.token("rm.a").await;
+        assert_eq!(app.get_json(&token, "/api/v1/customers/1").await.0, 200);
+        assert_eq!(app.get_json(&token, "/api/v1/customers/3").await.0, 404);
+        let (_, found) = app
+            .get_json(
+                &token,
+                &format!("/api/v1/customers?q={}", fixture::ZHANG_WEI_A_MOBILE),
+            )
+            .await;
+        assert_eq!(found["items"].as_array().unwrap().len(), 1);
+        assert_eq!(app.get_json(&token, "/api/v1/customers").await.0, 200);
+        assert_eq!(app.get_json(&token, "/api/v1/audit").await.0, 403);
+        let out = c
+            .post(app.url("/api/v1/auth/logout"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.status(), 204);
+
+        let trail = app.store.audit_entries_after(0, 100).await.unwrap();
+        let seen: Vec<(&str, &str, Option<i64>)> = trail
+            .iter()
+            .map(|e| {
+                (
+                    e.entry.actor_username.as_str(),
+                    e.entry.action.as_str(),
+                    e.entry.party_id.map(|p| p.0),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("rm.b", "login_failed", None),
+                ("rm.a", "login_succeeded", None),
+                ("rm.a", "customer_viewed", Some(1)),
+                ("rm.a", "authorization_failed", Some(3)),
+                ("rm.a", "customers_searched", None),
+                ("rm.a", "customers_listed", None),
+                ("rm.a", "authorization_failed", None),
+                ("rm.a", "logout", None),
+            ],
+            "{}",
+            app.backend
+        );
+        let view = &trail[2].entry;
+        assert_eq!(
+            view.fields_unmasked,
+            vec!["name", "mobile"],
+            "what the RM saw in clear"
+        );
+        assert_eq!(view.source_ip.as_deref(), Some("127.0.0.1"), "from where");
+        assert_eq!(view.actor_staff_id, Some(fixture::RM_A));
+        assert!(
+            (chrono::Utc::now() - view.at).num_seconds().abs() < 120,
+            "when, in UTC"
+        );
+        assert_eq!(
+            trail[0].entry.reason.as_deref(),
+            Some("wrong password"),
+            "why it failed"
+        );
+        let search = trail[4].entry.detail.as_deref().unwrap();
+        assert!(
+            search.contains("query=mobile") && search.contains("shown=1"),
+            "{search}"
+        );
+        assert!(
+            !search.contains(fixture::ZHANG_WEI_A_MOBILE),
+            "the searched value is never recorded"
+        );
+        // Nothing personal in any entry.
+        let all = serde_json::to_string(&trail).unwrap();
+        for secret in [
+            fixture::ZHANG_WEI_A_MOBILE,
+            fixture::zhang_wei_a_resident_id().as_str(),
+            fixture::ZHANG_WEI_A_ACCOUNT,
+        ] {
+            assert!(
+                !all.contains(secret),
+                "{}: {secret} in the trail",
+                app.backend
+            );
+        }
+        let mut v = ChainVerifier::default();
+        for e in &trail {
+            v.feed(e).unwrap();
+        }
+        assert_eq!(
+            v.finish(Some(app.store.audit_head().await.unwrap().0))
+                .unwrap()
+                .0,
+            8
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_auditor_reads_filters_and_exports_the_trail() {
+    for app in TestApp::each().await {
+        let rm = app.token("rm.a").await;
+        app.get_json(&rm, "/api/v1/customers/1").await;
+        app.get_json(&rm, "/api/v1/customers/4").await;
+        let auditor = app.token("auditor01").await;
+        let (s, page) = app
+            .get_json(&auditor, "/api/v1/audit?actor=rm.a&action=customer_viewed")
+            .await;
+        assert_eq!(s, 200, "{}: {page}", app.backend);
+        let parties: Vec<i64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["party_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(parties, vec![4, 1], "newest first");
+        let (_, by_customer) = app.get_json(&auditor, "/api/v1/audit?party_id=1").await;
+        assert!(
+            by_customer["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["party_id"] == 1)
+        );
+        let today = chrono::Utc::now().date_naive();
+        let (s, _) = app
+            .get_json(&auditor, &format!("/api/v1/audit?from={today}&to={today}"))
+            .await;
+        assert_eq!(s, 200);
+        for (path, field) in [
+            ("/api/v1/audit?action=teleport", "action"),
+            ("/api/v1/audit?from=2026-13-01", "from"),
+            ("/api/v1/audit?from=2026-06-02&to=2026-06-01", "from"),
+            ("/api/v1/audit?page_size=0", "page_size"),
+        ] {
+            let (s, body) = app.get_json(&auditor, path).await;
+            assert_eq!(s, 400, "{path}: {body}");
+            assert!(
+                body["field"] == field || body["message"].as_str().unwrap().contains(field),
+                "{path}: {body}"
+            );
+        }
+        let res = TestApp::client()
+            .get(app.url("/api/v1/audit/export?actor=rm.a"))
+            .bearer_auth(&auditor)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let csv = res.text().await.unwrap();
+        assert!(
+            csv.starts_with("seq,at,actor,") && csv.contains("customer_viewed"),
+            "{csv}"
+        );
+        // Reading and exporting the trail is itself in the trail.
+        let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
+        let auditor_actions: Vec<AuditAction> = trail
+            .iter()
+            .filter(|e| e.entry.actor_username == "auditor01")
+            .map(|e| e.entry.action)
+            .collect();
+        assert!(
+            auditor_actions.contains(&AuditAction::AuditViewed)
+                && auditor_actions.contains(&AuditAction::Exported)
+        );
+        // Nobody else may read it.
+        for user in [
+            "rm.a",
+            "admin",
+            "bm.xihu",
+            "steward01",
+            "marketing01",
+            "agent01",
+        ] {
+            let token = app.token(user).await;
+            let (s, body) = app.get_json(&token, "/api/v1/audit").await;
+            assert_eq!(
+                (s, body["code"].as_str()),
+                (403, Some("forbidden")),
+                "{user}"
+            );
+            assert_eq!(
+                app.get_json(&token, "/api/v1/audit/export").await.0,
+                403,
+                "{user}"
+            );
+        }
+        // The page, in the browser.
+        let html = app
+            .browser("auditor01")
+            .await
+            .get(app.url("/audit?actor=rm.a"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("审计日志") && html.contains("customer_viewed"),
+            "{}",
+            app.backend
+        );
+        let _: Value = Value::Null;
+        let _ = password();
+    }
+}

@@ -1,0 +1,275 @@
+//! Unmasking on demand, role by role, with its bad inputs and its audit (R8.2).
+use rapport_store::audit::AuditAction;
+use rapport_store_contract::fixture;
+use serde_json::{Value, json};
+
+use crate::TestApp;
+
+async fn unmask(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value) {
+    let res = TestApp::client()
+        .post(app.url(&format!("/api/v1/customers/{id}/unmask")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn ask(field: &str, reason: &str) -> Value {
+    json!({"field": field, "reason": reason})
+}
+
+#[tokio::test]
+async fn the_unmask_table_holds_row_by_row() {
+    let id = fixture::zhang_wei_a_resident_id();
+    for app in TestApp::each().await {
+        let b = app.backend;
+        // rm: resident ID and account numbers of its own portfolio; nothing else.
+        let rm = app.token("rm.a").await;
+        let (s, v) = unmask(&app, &rm, 1, ask("resident_id", "kyc_review")).await;
+        assert_eq!(
+            (s, v["values"][0].as_str()),
+            (200, Some(id.as_str())),
+            "{b}: {v}"
+        );
+        let (s, v) = unmask(&app, &rm, 1, ask("account_number", "complaint")).await;
+        assert_eq!(s, 200);
+        assert!(
+            v["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n == fixture::ZHANG_WEI_A_ACCOUNT),
+            "{v}"
+        );
+        for field in ["address", "name", "mobile"] {
+            let (s, body) = unmask(&app, &rm, 1, ask(field, "kyc_review")).await;
+            assert_eq!(
+                (s, body["code"].as_str()),
+                (403, Some("forbidden")),
+                "{b}: rm {field}"
+            );
+        }
+        assert_eq!(
+            unmask(&app, &rm, 3, ask("resident_id", "kyc_review"))
+                .await
+                .0,
+            404,
+            "{b}: RM B's customer"
+        );
+        assert_eq!(
+            unmask(&app, &rm, 999, ask("resident_id", "kyc_review"))
+                .await
+                .0,
+            404
+        );
+
+        // branch_manager: any field of its subtree.
+        let bm = app.token("bm.xihu").await;
+        for field in ["name", "mobile", "resident_id", "account_number", "address"] {
+            assert_eq!(
+                unmask(&app, &bm, 1, ask(field, "complaint")).await.0,
+                200,
+                "{b}: bm {field}"
+            );
+        }
+        let (_, v) = unmask(&app, &bm, 1, ask("address", "complaint")).await;
+        assert_eq!(v["values"][0], "浙江省杭州市西湖区文三路90号3栋201室");
+        assert_eq!(
+            unmask(&app, &bm, 2, ask("address", "complaint")).await.0,
+            404,
+            "{b}: outside the branch"
+        );
+
+        // service_agent: mobile, for a call-back only.
+        let agent = app.token("agent01").await;
+        let (s, v) = unmask(&app, &agent, 1, ask("mobile", "customer_callback")).await;
+        assert_eq!(
+            (s, v["values"][0].as_str()),
+            (200, Some(fixture::ZHANG_WEI_A_MOBILE))
+        );
+        assert_eq!(
+            unmask(&app, &agent, 1, ask("mobile", "complaint")).await.0,
+            403
+        );
+        assert_eq!(
+            unmask(&app, &agent, 1, ask("resident_id", "customer_callback"))
+                .await
+                .0,
+            403
+        );
+
+        // data_steward (no identity review items exist yet), marketing, auditor, admin: nothing.
+        for user in ["steward01", "marketing01", "auditor01", "admin"] {
+            let token = app.token(user).await;
+            for field in ["name", "mobile", "resident_id", "account_number", "address"] {
+                assert_eq!(
+                    unmask(&app, &token, 1, ask(field, "kyc_review")).await.0,
+                    403,
+                    "{b}: {user} {field}"
+                );
+            }
+        }
+
+        // Every unmasking is audited with its reason; so is every refusal.
+        let trail = app.store.audit_entries_after(0, 10_000).await.unwrap();
+        let first = trail
+            .iter()
+            .find(|e| e.entry.action == AuditAction::FieldUnmasked)
+            .unwrap();
+        assert_eq!(first.entry.actor_username, "rm.a");
+        assert_eq!(first.entry.fields_unmasked, vec!["resident_id"]);
+        assert_eq!(first.entry.reason.as_deref(), Some("kyc_review"));
+        let unmasked = trail
+            .iter()
+            .filter(|e| e.entry.action == AuditAction::FieldUnmasked)
+            .count();
+        assert_eq!(unmasked, 2 + 5 + 1 + 1, "{b}: one entry per unmasking");
+        let refused = trail
+            .iter()
+            .filter(|e| {
+                e.entry.action == AuditAction::AuthorizationFailed && e.entry.party_id.is_some()
+            })
+            .count();
+        assert_eq!(refused, 3 + 2 + 1 + 2 + 20, "{b}: one entry per refusal");
+        let all = serde_json::to_string(&trail).unwrap();
+        assert!(
+            !all.contains(id.as_str()) && !all.contains(fixture::ZHANG_WEI_A_MOBILE),
+            "values never enter the trail"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_unmask_requests_are_400_naming_the_field() {
+    for app in TestApp::each().await {
+        let bm = app.token("bm.xihu").await;
+        let long = "长".repeat(201);
+        for (body, field) in [
+            (json!({"field": "mobile"}), "reason"),
+            (json!({"field": "mobile", "reason": "curiosity"}), "reason"),
+            (json!({"field": "mobile", "reason": "other"}), "reason_text"),
+            (
+                json!({"field": "mobile", "reason": "other", "reason_text": "   "}),
+                "reason_text",
+            ),
+            (
+                json!({"field": "mobile", "reason": "complaint", "reason_text": long}),
+                "reason_text",
+            ),
+            (json!({"field": "password", "reason": "complaint"}), "field"),
+            (
+                json!({"field": "mobile", "reason": "complaint", "masked": false}),
+                "masked",
+            ),
+        ] {
+            let (s, v) = unmask(&app, &bm, 1, body.clone()).await;
+            assert_eq!(s, 400, "{body}: {v}");
+            let named = v["field"] == field || v["message"].as_str().unwrap_or("").contains(field);
+            assert!(named, "{body}: {v}");
+        }
+        let (s, v) = unmask(
+            &app,
+            &bm,
+            1,
+            json!({"field": "mobile", "reason": "other", "reason_text": "客户来电要求核对手机号"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
+        let last = trail
+            .iter()
+            .rev()
+            .find(|e| e.entry.action == AuditAction::FieldUnmasked)
+            .unwrap();
+        assert_eq!(
+            last.entry.reason.as_deref(),
+            Some("other: 客户来电要求核对手机号")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_360_page_unmasks_for_that_view_only() {
+    for app in TestApp::each().await {
+        let browser = app.browser("rm.a").await;
+        let html = browser
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"unmask-form\""));
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let csrf = &html[start..start + html[start..].find('"').unwrap()];
+        let id = fixture::zhang_wei_a_resident_id();
+        let page = browser
+            .post(app.url("/customers/1/unmask"))
+            .form(&[
+                ("csrf", csrf),
+                ("field", "resident_id"),
+                ("reason", "kyc_review"),
+                ("reason_text", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(
+            page.text().await.unwrap().contains(id.as_str()),
+            "{}",
+            app.backend
+        );
+        let again = browser
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !again.contains(id.as_str()),
+            "masked again on the next view"
+        );
+        let forged = browser
+            .post(app.url("/customers/1/unmask"))
+            .form(&[
+                ("csrf", "forged"),
+                ("field", "resident_id"),
+                ("reason", "kyc_review"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), 403);
+        let refused = browser
+            .post(app.url("/customers/1/unmask"))
+            .form(&[
+                ("csrf", csrf),
+                ("field", "address"),
+                ("reason", "kyc_review"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        // Marketing sees no form at all.
+        let html = app
+            .browser("marketing01")
+            .await
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("unmask-form"));
+    }
+}
