@@ -28,19 +28,13 @@ pub fn mask_account_number(s: &str) -> String {
     keep_ends(s, 6, 4)
 }
 
-/// `张伟` → `张*`, `张小伟` → `张*伟`, `欧阳小明` → `欧**明`; Latin names keep the first letter.
+/// `张伟` → `张*`, `张小伟` → `张*伟`, `欧阳小明` → `欧**明`, `Zhang Wei` → `Z*******i`.
 pub fn mask_name(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     match chars.len() {
         0 => String::new(),
         1 => "*".to_owned(),
         2 => format!("{}*", chars[0]),
-        n if chars.iter().all(|c| c.is_ascii()) => {
-            let mut out = String::new();
-            out.push(chars[0]);
-            out.extend(std::iter::repeat_n('*', n - 1));
-            out
-        }
         n => {
             let mut out = String::new();
             out.push(chars[0]);
@@ -73,6 +67,49 @@ pub fn mask_address(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The characters of `masked` that are not `*` and the original's characters at the same
+    /// positions: what the mask reveals.
+    fn revealed(original: &str, masked: &str) -> usize {
+        original
+            .chars()
+            .zip(masked.chars())
+            .filter(|(o, m)| o == m && *m != '*')
+            .count()
+    }
+
+    proptest! {
+        #[test]
+        fn masks_reveal_no_more_than_their_policy_and_are_idempotent(s in "\\PC{0,40}") {
+            let n = s.chars().count();
+            for (masked, allowed) in [
+                (mask_mobile(&s), 7),
+                (mask_resident_id(&s), 10),
+                (mask_account_number(&s), 10),
+            ] {
+                prop_assert!(revealed(&s, &masked) <= allowed.min(n));
+                prop_assert_eq!(masked.chars().count(), n.max(1));
+            }
+            prop_assert_eq!(mask_mobile(&mask_mobile(&s)), mask_mobile(&s));
+            prop_assert_eq!(mask_resident_id(&mask_resident_id(&s)), mask_resident_id(&s));
+            prop_assert_eq!(mask_account_number(&mask_account_number(&s)), mask_account_number(&s));
+            prop_assert_eq!(mask_name(&mask_name(&s)), mask_name(&s));
+            prop_assert_eq!(mask_address(&mask_address(&s)), mask_address(&s));
+            // A name shows at most its first and last character.
+            prop_assert!(revealed(&s, &mask_name(&s)) <= 2);
+            // An address is cut, never extended.
+            prop_assert!(s.starts_with(&mask_address(&s)));
+        }
+
+        #[test]
+        fn an_eleven_digit_mobile_shows_exactly_three_and_four(m in "1[3-9][0-9]{9}") {
+            let masked = mask_mobile(&m);
+            prop_assert_eq!(&masked[..3], &m[..3]);
+            prop_assert_eq!(&masked[7..], &m[7..]);
+            prop_assert_eq!(&masked[3..7], "****");
+        }
+    }
 
     #[test]
     fn masks_as_banks_show_them() {
@@ -85,7 +122,7 @@ mod tests {
         assert_eq!(mask_name("张伟"), "张*");
         assert_eq!(mask_name("张小伟"), "张*伟");
         assert_eq!(mask_name("欧阳小明"), "欧**明");
-        assert_eq!(mask_name("Zhang Wei"), "Z********");
+        assert_eq!(mask_name("Zhang Wei"), "Z*******i");
         assert_eq!(
             mask_address("浙江省杭州市西湖区文三路90号"),
             "浙江省杭州市西湖区"

@@ -146,6 +146,22 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parse_of_format_is_identity(minor in -1_000_000_000_000_000_i64..1_000_000_000_000_000) {
+            let m = Money::from_minor_units(minor, Currency::Cny);
+            prop_assert_eq!(Money::parse(&m.amount.to_string(), Currency::Cny).unwrap(), m);
+            prop_assert_eq!(m.to_minor_units().unwrap(), minor);
+        }
+
+        #[test]
+        fn addition_is_exact(a in -1_000_000_000_000_i64..1_000_000_000_000, b in -1_000_000_000_000_i64..1_000_000_000_000) {
+            let sum = Money::from_minor_units(a, Currency::Cny).checked_add(Money::from_minor_units(b, Currency::Cny)).unwrap();
+            prop_assert_eq!(sum.to_minor_units().unwrap(), a + b);
+        }
+    }
 
     #[test]
     fn minor_units_round_trip_exactly() {

@@ -198,6 +198,30 @@ impl<'de> Deserialize<'de> for ResidentId {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parse_of_format_is_identity_and_15_digit_forms_upgrade(days in 0_i64..40_000, seq in 0_u16..1000) {
+            let birth = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            let id = ResidentId::from_parts(330106, birth, seq).unwrap();
+            prop_assert_eq!(ResidentId::parse(id.as_str()).unwrap(), id.clone());
+            prop_assert_eq!(id.birth_date(), birth);
+            if birth.format("%Y").to_string().starts_with("19") {
+                prop_assert_eq!(ResidentId::parse(&id.to_legacy_15()).unwrap(), id);
+            }
+        }
+
+        #[test]
+        fn one_mistyped_digit_is_always_caught(days in 0_i64..40_000, seq in 0_u16..1000, pos in 0_usize..17, delta in 1_u8..10) {
+            let birth = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            let id = ResidentId::from_parts(330106, birth, seq).unwrap();
+            let mut bytes = id.as_str().as_bytes().to_vec();
+            bytes[pos] = b'0' + (bytes[pos] - b'0' + delta) % 10;
+            let typo = String::from_utf8(bytes).unwrap();
+            prop_assert!(ResidentId::parse(&typo).is_err());
+        }
+    }
 
     #[test]
     fn accepts_valid_18_digit_numbers() {

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rapport_domain::{BranchId, Currency, DataScope, Money, PartyId, StaffId, Viewer};
 use rapport_store::protect::{Field, Protector};
-use rapport_store::search::{KeyMatch, SearchQuery};
+use rapport_store::search::{Drive, KeyMatch, SearchQuery, drive};
 use rapport_store::{
     AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerSummary, Direction, Page,
     PageRequest, PartyDetail, RelatedParty, StoreResult,
@@ -144,21 +144,34 @@ pub async fn search(
     let mut arms = Vec::new();
     let mut n = 0;
     for m in &query.matches {
-        match m {
+        let driven = drive(viewer.scope(), m);
+        let staff_param = if matches!(driven, Drive::Portfolio(_)) {
+            n += 1;
+            n
+        } else {
+            0
+        };
+        let (rank, condition) = match m {
             KeyMatch::Exact { rank, .. } => {
                 n += 1;
-                arms.push(format!(
-                    "SELECT party_id, {rank} AS rank FROM party_search_keys WHERE key = ANY(${n}::text[])"
-                ));
+                (rank, format!("k.key = ANY(${n}::text[])"))
             }
             KeyMatch::Prefix { rank, .. } => {
                 n += 2;
-                arms.push(format!(
-                    "SELECT party_id, {rank} AS rank FROM party_search_keys WHERE key >= ${} AND key < ${n}",
-                    n - 1
-                ));
+                (rank, format!("k.key >= ${} AND k.key < ${n}", n - 1))
             }
-        }
+        };
+        arms.push(match driven {
+            Drive::Portfolio(_) => format!(
+                "SELECT k.party_id, {rank} AS rank FROM rm_assignments ra \
+                 JOIN party_search_keys k ON k.party_id = ra.party_id \
+                 WHERE ra.staff_id = ${staff_param} AND ra.effective_to IS NULL AND {condition}"
+            ),
+            Drive::Keys { cap } => format!(
+                "SELECT c.party_id, {rank} AS rank FROM \
+                 (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap}) c"
+            ),
+        });
     }
     let (scope, scope_value) = scope_condition(viewer.scope(), "p", n + 1);
     let sql = format!(
@@ -174,6 +187,9 @@ pub async fn search(
     );
     let mut q: PgQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
+        if let Drive::Portfolio(staff) = drive(viewer.scope(), m) {
+            q = q.bind(staff.0);
+        }
         match m {
             KeyMatch::Exact { keys, .. } => q = q.bind(keys.as_slice()),
             KeyMatch::Prefix { low, high, .. } => q = q.bind(low.as_str()).bind(high.as_str()),

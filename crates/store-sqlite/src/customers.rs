@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rapport_domain::{BranchId, Currency, DataScope, Money, PartyId, StaffId, Viewer};
 use rapport_store::protect::{Field, Protector};
-use rapport_store::search::{KeyMatch, SearchQuery};
+use rapport_store::search::{Drive, KeyMatch, SearchQuery, drive};
 use rapport_store::{
     AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerSummary, Direction, Page,
     PageRequest, PartyDetail, RelatedParty, StoreResult,
@@ -135,15 +135,24 @@ pub async fn search(
     }
     let mut arms = Vec::new();
     for m in &query.matches {
-        match m {
-            KeyMatch::Exact { keys, rank } => arms.push(format!(
-                "SELECT party_id, {rank} AS rank FROM party_search_keys WHERE key IN ({})",
-                vec!["?"; keys.len()].join(",")
-            )),
-            KeyMatch::Prefix { rank, .. } => arms.push(format!(
-                "SELECT party_id, {rank} AS rank FROM party_search_keys WHERE key >= ? AND key < ?"
-            )),
-        }
+        let (rank, condition) = match m {
+            KeyMatch::Exact { keys, rank } => (
+                rank,
+                format!("k.key IN ({})", vec!["?"; keys.len()].join(",")),
+            ),
+            KeyMatch::Prefix { rank, .. } => (rank, "k.key >= ? AND k.key < ?".to_owned()),
+        };
+        arms.push(match drive(viewer.scope(), m) {
+            Drive::Portfolio(_) => format!(
+                "SELECT k.party_id, {rank} AS rank FROM rm_assignments ra \
+                 JOIN party_search_keys k ON k.party_id = ra.party_id \
+                 WHERE ra.staff_id = ? AND ra.effective_to IS NULL AND {condition}"
+            ),
+            Drive::Keys { cap } => format!(
+                "SELECT party_id, {rank} AS rank FROM \
+                 (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap})"
+            ),
+        });
     }
     let (scope, scope_value) = scope_condition(viewer.scope(), "p");
     let sql = format!(
@@ -156,6 +165,9 @@ pub async fn search(
     );
     let mut q: SqliteQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
+        if let Drive::Portfolio(staff) = drive(viewer.scope(), m) {
+            q = q.bind(staff.0);
+        }
         match m {
             KeyMatch::Exact { keys, .. } => {
                 for k in keys {

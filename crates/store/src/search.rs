@@ -68,6 +68,42 @@ fn push_unique(keys: &mut Vec<String>, key: String) {
     }
 }
 
+/// How many key matches a broad term (`伟`, `zw`) may contribute before scoping: a search is
+/// for finding a customer, and past this many candidates the staff member is better served by a
+/// narrower term than by a slow answer.
+pub const MAX_CANDIDATES_PER_MATCH: i64 = 5_000;
+
+/// Exact matches with more keys than this (one-typo spellings) are found from the keys even in
+/// a portfolio: each key is selective, and there are hundreds of them.
+const PORTFOLIO_DRIVEN_MAX_KEYS: usize = 8;
+
+/// Where a backend starts looking for one match's candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drive {
+    /// From the RM's portfolio (a few hundred parties) to their keys: exact however broad the
+    /// term, and cheap.
+    Portfolio(rapport_domain::StaffId),
+    /// From the key index, keeping at most `cap` candidates before the scope filter.
+    Keys { cap: i64 },
+}
+
+/// The plan for one match under a scope.
+pub fn drive(scope: rapport_domain::DataScope, m: &KeyMatch) -> Drive {
+    match (scope, m) {
+        (rapport_domain::DataScope::Portfolio(staff), KeyMatch::Prefix { .. }) => {
+            Drive::Portfolio(staff)
+        }
+        (rapport_domain::DataScope::Portfolio(staff), KeyMatch::Exact { keys, .. })
+            if keys.len() <= PORTFOLIO_DRIVEN_MAX_KEYS =>
+        {
+            Drive::Portfolio(staff)
+        }
+        _ => Drive::Keys {
+            cap: MAX_CANDIDATES_PER_MATCH,
+        },
+    }
+}
+
 /// How one part of a query matches keys. Lower rank sorts first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyMatch {
