@@ -25,6 +25,16 @@ pub enum AuditCommand {
     Verify,
     /// Write an anchor of the current head now.
     Anchor,
+    /// Measure audit appends through the server's group-commit writer (benchmarks; writes
+    /// synthetic entries into this data directory's trail).
+    #[command(hide = true)]
+    Bench {
+        #[arg(long, default_value_t = 50_000)]
+        entries: usize,
+        /// Concurrent writers, each waiting for its entry to be durable (like requests).
+        #[arg(long, default_value_t = 64)]
+        writers: usize,
+    },
 }
 
 pub async fn run(ctx: &Opened, command: AuditCommand) -> anyhow::Result<()> {
@@ -40,6 +50,7 @@ pub async fn run(ctx: &Opened, command: AuditCommand) -> anyhow::Result<()> {
             println!("anchored entry {seq}");
             Ok(())
         }
+        AuditCommand::Bench { entries, writers } => bench(ctx, entries, writers.max(1)).await,
     }
 }
 
@@ -131,4 +142,45 @@ pub async fn verify(
     verifier
         .finish(Some(head_seq))
         .map_err(|f| anyhow::anyhow!("audit trail broken: {f}"))
+}
+
+async fn bench(ctx: &Opened, entries: usize, writers: usize) -> anyhow::Result<()> {
+    use rapport_store::audit::{AuditAction, NewAuditEntry};
+    let sink = rapport_web::audit::AuditSink::start(ctx.store.clone());
+    let (before, _) = ctx.store.audit_head().await?;
+    let started = std::time::Instant::now();
+    let mut tasks = Vec::with_capacity(writers);
+    for w in 0..writers {
+        let sink = sink.clone();
+        let n = entries / writers + usize::from(w < entries % writers);
+        tasks.push(tokio::spawn(async move {
+            for i in 0..n {
+                let mut e = NewAuditEntry::new(
+                    chrono::Utc::now(),
+                    format!("bench.{w}"),
+                    AuditAction::CustomerViewed,
+                );
+                e.party_id = Some(rapport_domain::PartyId((w * 1_000_000 + i) as i64));
+                e.fields_unmasked = vec!["name".into()];
+                sink.record(e).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let (after, _) = ctx.store.audit_head().await?;
+    anyhow::ensure!(
+        (after - before) as usize == entries,
+        "expected {entries} new entries, found {}",
+        after - before
+    );
+    println!(
+        "audit append: {entries} entries from {writers} concurrent writers in {secs:.2} s = {:.0} entries/s ({})",
+        entries as f64 / secs,
+        ctx.store.backend()
+    );
+    Ok(())
 }

@@ -29,7 +29,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use mobile::Mobile;
 pub use money::{Currency, Money};
 pub use org::{BranchId, BranchLevel, Role, StaffId, Username};
-pub use party::{CustomerNumber, Gender, PartyId, PartyKind, RelationshipKind};
+pub use party::{ContactChannel, CustomerNumber, Gender, PartyId, PartyKind, RelationshipKind};
 pub use product::{AccountStatus, ProductFamily, SourceSystem};
 pub use resident_id::ResidentId;
 pub use scope::{DataScope, FieldPolicy, Viewer};

@@ -105,3 +105,15 @@ mod tests {
         assert!(err.reason.contains("household_member"), "{err}");
     }
 }
+
+string_enum! {
+    /// How a customer prefers to be contacted.
+    pub enum ContactChannel {
+        Branch => "branch",
+        Phone => "phone",
+        Sms => "sms",
+        Wechat => "wechat",
+        Email => "email",
+        App => "app",
+    }
+}

@@ -63,6 +63,10 @@ pub struct ProfileDto {
     pub income_band: Option<String>,
     pub home_branch: BranchDto,
     pub onboarded_on: NaiveDate,
+    /// branch, phone, sms, wechat, email or app.
+    pub preferred_channel: Option<String>,
+    /// Send it back with a change: a change made against an older version is refused (409).
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -142,4 +146,44 @@ pub struct UnmaskResponse {
     /// The value in clear; for account_number, every account's number in the order of the
     /// 360 view's accounts.
     pub values: Vec<String>,
+}
+
+/// A walk-in prospect. Identifiers are validated; a bad one is a 400 naming the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProspectRequest {
+    pub name: String,
+    /// male or female.
+    pub gender: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub resident_id: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Changes contact details. An absent (or null) field stays as it is; an empty string clears it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateContactRequest {
+    /// The `version` of the view the change was made on.
+    pub version: i64,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    /// branch, phone, sms, wechat, email or app.
+    pub preferred_channel: Option<String>,
+}
+
+/// One field's change. Values are masked like the field itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ChangeDto {
+    pub version: i64,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub changed_by: String,
+    pub source: String,
+    /// created, mobile, email, address or preferred_channel.
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
 }

@@ -24,7 +24,7 @@ const MAX_RELATED: i64 = 200;
 /// The branch test reads the row's own `home_branch_id` (rather than looking the party up
 /// again by id, as SQLite does) so PostgreSQL can walk `parties` in id order and stop at the
 /// page's end instead of joining every party first.
-fn scope_condition(scope: DataScope, party: &str, n: usize) -> (String, i64) {
+pub(crate) fn scope_condition(scope: DataScope, party: &str, n: usize) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (
             format!(
@@ -272,6 +272,8 @@ fn party_from_row(p: &Protector, row: &PgRow) -> StoreResult<PartyDetail> {
         income_band: row.try_get("income_band").map_err(db_err)?,
         home_branch: branch_from_row(row)?,
         onboarded_on: row.try_get("onboarded_on").map_err(db_err)?,
+        preferred_channel: row.try_get("preferred_channel").map_err(db_err)?,
+        version: row.try_get("version").map_err(db_err)?,
     })
 }
 

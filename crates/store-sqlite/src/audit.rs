@@ -12,11 +12,11 @@ use crate::{db_err, parse_col};
 
 const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
-fn time_text(t: DateTime<Utc>) -> String {
+pub(crate) fn time_text(t: DateTime<Utc>) -> String {
     t.format(TIME_FORMAT).to_string()
 }
 
-fn parse_time(s: &str) -> StoreResult<DateTime<Utc>> {
+pub(crate) fn parse_time(s: &str) -> StoreResult<DateTime<Utc>> {
     NaiveDateTime::parse_from_str(s, TIME_FORMAT)
         .map(|n| n.and_utc())
         .map_err(|_| StoreError::Database("column audit_log.at holds a malformed time".into()))

@@ -20,7 +20,7 @@ const MAX_RELATED: i64 = 200;
 
 /// A SQL boolean expression that holds when the `parties` row aliased `party` is in scope, and
 /// the value it binds (always exactly one placeholder, `?`, so callers can count).
-fn scope_condition(scope: DataScope, party: &str) -> (String, i64) {
+pub(crate) fn scope_condition(scope: DataScope, party: &str) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (
             format!(
@@ -254,6 +254,8 @@ fn party_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<PartyDetail> {
         income_band: row.try_get("income_band").map_err(db_err)?,
         home_branch: branch_from_row(row)?,
         onboarded_on: row.try_get("onboarded_on").map_err(db_err)?,
+        preferred_channel: row.try_get("preferred_channel").map_err(db_err)?,
+        version: row.try_get("version").map_err(db_err)?,
     })
 }
 

@@ -5,6 +5,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod audit;
+mod changes;
 mod customers;
 mod load;
 mod staff;
@@ -23,8 +24,9 @@ use rapport_store::audit::{AuditEntry, NewAuditEntry};
 use rapport_store::protect::Protector;
 use rapport_store::search::SearchQuery;
 use rapport_store::{
-    AuditFilter, Customer360, CustomerSummary, LockoutPolicy, NewSession, NewStaff, Page,
-    PageRequest, SessionRecord, StaffAccount, Store, StoreCounts, StoreError, StoreResult,
+    AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
+    NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange, SessionRecord, StaffAccount,
+    Store, StoreCounts, StoreError, StoreResult,
 };
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -204,6 +206,42 @@ impl Store for SqliteStore {
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>> {
         customers::customer_360(&self.protect, &self.pool, viewer, party_id).await
+    }
+
+    async fn create_prospect(
+        &self,
+        prospect: &NewProspect,
+        author: &ChangeAuthor,
+    ) -> StoreResult<PartyId> {
+        changes::create_prospect(&self.protect, &self.pool, prospect, author).await
+    }
+
+    async fn update_contact(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+        expected_version: i64,
+        changes: &ContactChanges,
+        author: &ChangeAuthor,
+    ) -> StoreResult<i64> {
+        changes::update_contact(
+            &self.protect,
+            &self.pool,
+            viewer,
+            party_id,
+            expected_version,
+            changes,
+            author,
+        )
+        .await
+    }
+
+    async fn party_changes(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Vec<PartyChange>>> {
+        changes::party_changes(&self.protect, &self.pool, viewer, party_id).await
     }
 
     async fn append_audit(&self, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>> {

@@ -95,6 +95,34 @@ pub trait Store: Send + Sync + 'static {
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>>;
 
+    // --- customer changes ----------------------------------------------------------------------
+
+    /// Creates a prospect in the viewer's branch; returns its id.
+    async fn create_prospect(
+        &self,
+        prospect: &NewProspect,
+        author: &ChangeAuthor,
+    ) -> StoreResult<PartyId>;
+
+    /// Changes contact details of an in-scope customer made against `expected_version`.
+    /// Unknown or out of scope → `NotFound`; another change came first → `Conflict`.
+    /// Returns the new version. Every changed field is kept in the history.
+    async fn update_contact(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+        expected_version: i64,
+        changes: &ContactChanges,
+        author: &ChangeAuthor,
+    ) -> StoreResult<i64>;
+
+    /// The change history of an in-scope customer, oldest first (`None` if out of scope).
+    async fn party_changes(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Vec<PartyChange>>>;
+
     // --- audit trail ---------------------------------------------------------------------------
 
     /// Appends entries to the hash chain in one transaction and returns them linked. The head

@@ -149,6 +149,9 @@ pub struct PartyDetail {
     pub income_band: Option<String>,
     pub home_branch: BranchRef,
     pub onboarded_on: NaiveDate,
+    pub preferred_channel: Option<String>,
+    /// Incremented by every change; an update names the version it was made against.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -220,4 +223,50 @@ pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     /// Exclusive.
     pub to: Option<DateTime<Utc>>,
+}
+
+/// A walk-in prospect (潜在客户) entered by staff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProspect {
+    pub name: String,
+    pub gender: Option<rapport_domain::Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub resident_id: Option<rapport_domain::ResidentId>,
+    pub mobile: Option<rapport_domain::Mobile>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub home_branch: BranchId,
+    /// Becomes the prospect's primary RM (the RM who met them).
+    pub primary_rm: Option<StaffId>,
+}
+
+/// A change of contact details. `None` leaves a field as it is; `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactChanges {
+    pub mobile: Option<Option<rapport_domain::Mobile>>,
+    pub email: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+    pub preferred_channel: Option<Option<String>>,
+}
+
+/// Who made a change and through what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeAuthor {
+    pub staff_id: Option<StaffId>,
+    pub username: String,
+    /// `rapport` for the UI and API, or a source system's name.
+    pub source: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One field's change, values in clear (decrypted by the store for the edge to mask).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartyChange {
+    pub version: i64,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: String,
+    pub source: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
 }

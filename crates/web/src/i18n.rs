@@ -142,6 +142,18 @@ pub struct Text {
     pub unmask_reason_text: &'static str,
     pub unmask_submit: &'static str,
     pub unmask_note: &'static str,
+    pub contact_title: &'static str,
+    pub preferred_channel: &'static str,
+    pub unchanged: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub history_title: &'static str,
+    pub as_of: &'static str,
+    pub show: &'static str,
+    pub old_value: &'static str,
+    pub new_value: &'static str,
+    pub new_prospect: &'static str,
+    pub stale: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -224,6 +236,18 @@ pub static ZH: Text = Text {
     unmask_reason_text: "说明（选“其他”时必填）",
     unmask_submit: "查看",
     unmask_note: "明文仅在本次页面显示，且会记录审计日志。",
+    contact_title: "修改联系方式",
+    preferred_channel: "首选联系渠道",
+    unchanged: "不修改",
+    save: "保存",
+    saved: "已保存。",
+    history_title: "变更历史",
+    as_of: "查看历史时点",
+    show: "查看",
+    old_value: "原值",
+    new_value: "新值",
+    new_prospect: "新建潜在客户",
+    stale: "该客户信息已被他人修改，请刷新后重试。",
 };
 
 pub static EN: Text = Text {
@@ -306,6 +330,18 @@ pub static EN: Text = Text {
     unmask_reason_text: "Explanation (required for “other”)",
     unmask_submit: "Show",
     unmask_note: "Shown for this page only, and recorded in the audit trail.",
+    contact_title: "Change contact details",
+    preferred_channel: "Preferred channel",
+    unchanged: "unchanged",
+    save: "Save",
+    saved: "Saved.",
+    history_title: "Change history",
+    as_of: "As of",
+    show: "Show",
+    old_value: "Before",
+    new_value: "After",
+    new_prospect: "New prospect",
+    stale: "Someone else changed this customer meanwhile: reload and try again.",
 };
 
 /// Labels of stored codes: (code, 中文, English).
@@ -350,6 +386,16 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("kyc_review", "KYC复核", "KYC review"),
     ("complaint", "投诉处理", "Complaint"),
     ("other", "其他", "Other"),
+    ("branch", "网点", "Branch"),
+    ("phone", "电话", "Phone"),
+    ("sms", "短信", "SMS"),
+    ("wechat", "微信", "WeChat"),
+    ("email", "电子邮件", "Email"),
+    ("app", "手机银行App", "Mobile app"),
+    ("created", "建档", "Created"),
+    ("mobile", "手机号", "Mobile"),
+    ("address", "地址", "Address"),
+    ("preferred_channel", "首选联系渠道", "Preferred channel"),
 ];
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod api;
 mod assets;
 pub mod audit;
 mod auth;
+mod changes;
 mod error;
 mod extract;
 mod headers;

@@ -133,6 +133,8 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             income_band: p.income_band.clone(),
             home_branch: branch(&p.home_branch),
             onboarded_on: p.onboarded_on,
+            preferred_channel: p.preferred_channel.clone(),
+            version: p.version,
         },
         relationships: v
             .relationships
@@ -219,4 +221,24 @@ pub fn reveal(
         }
     }
     v.masked_fields.retain(|f| f != field.as_str());
+}
+
+/// A history entry, its values masked as the field is for this viewer.
+pub fn change(c: &rapport_store::PartyChange, policy: FieldPolicy) -> rapport_proto::ChangeDto {
+    let mask = |v: &Option<String>| -> Option<String> {
+        v.as_deref().map(|v| match c.field.as_str() {
+            "mobile" if !policy.mobile => mask_mobile(v),
+            "address" if !policy.address => mask_address(v),
+            _ => v.to_owned(),
+        })
+    };
+    rapport_proto::ChangeDto {
+        version: c.version,
+        changed_at: c.changed_at,
+        changed_by: c.changed_by.clone(),
+        source: c.source.clone(),
+        field: c.field.clone(),
+        old_value: mask(&c.old_value),
+        new_value: mask(&c.new_value),
+    }
 }

@@ -112,7 +112,7 @@ pub async fn unmask(
 
 /// The 360 view for a follow-up action whose own entry is written by the caller; a refusal
 /// is still recorded here.
-async fn customer_360_unaudited(
+pub async fn customer_360_unaudited(
     state: &AppState,
     auth: &Authenticated,
     id: PartyId,

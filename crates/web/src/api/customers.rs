@@ -1,15 +1,20 @@
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, StatedReason, UnmaskReason};
 use rapport_domain::{InvalidValue, PartyId};
-use rapport_proto::{Customer360Dto, CustomerPage, ErrorBody, UnmaskRequest, UnmaskResponse};
+use rapport_proto::{
+    ChangeDto, CreateProspectRequest, Customer360Dto, CustomerPage, ErrorBody, UnmaskRequest,
+    UnmaskResponse, UpdateContactRequest,
+};
 use rapport_store::PageRequest;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{AppState, WebError, present, reads};
+use crate::{AppState, WebError, changes, present, reads};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -64,10 +69,17 @@ pub async fn list_customers(
     Ok(Json(present::page(&rows, auth.viewer.field_policy())))
 }
 
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ViewQuery {
+    /// Show the profile as it stood at the end of this day (bank's time zone), YYYY-MM-DD.
+    as_of: Option<NaiveDate>,
+}
+
 /// The customer 360° view. Unknown customers and customers outside the caller's scope both
 /// answer 404.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
-    params(("id" = i64, Path, description = "Customer (party) id")),
+    params(("id" = i64, Path, description = "Customer (party) id"), ViewQuery),
     responses(
         (status = 200, body = Customer360Dto),
         (status = 400, body = ErrorBody, description = "id is not a number"),
@@ -77,8 +89,12 @@ pub async fn get_customer(
     State(state): State<AppState>,
     auth: Authenticated,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<Customer360Dto>, WebError> {
-    let view = reads::customer_360(&state, &auth, PartyId(id)).await?;
+    let view = match q.as_of {
+        Some(date) => changes::as_of(&state, &auth, PartyId(id), date).await?.0,
+        None => reads::customer_360(&state, &auth, PartyId(id)).await?,
+    };
     Ok(Json(present::customer_360(
         &view,
         auth.viewer.field_policy(),
@@ -126,4 +142,84 @@ pub async fn unmask_field(
         field: field.as_str().to_owned(),
         values,
     }))
+}
+
+/// Register a walk-in prospect (rm, branch_manager). The prospect joins the caller's branch and,
+/// for an RM, the RM's portfolio. Audited.
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
+    request_body = CreateProspectRequest,
+    responses(
+        (status = 201, body = Customer360Dto),
+        (status = 400, body = ErrorBody, description = "a field is invalid; `field` names it"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn create_customer(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<CreateProspectRequest>,
+) -> Result<(StatusCode, Json<Customer360Dto>), WebError> {
+    let view = changes::create_prospect(&state, &auth, &req).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(present::customer_360(
+            &view,
+            auth.viewer.field_policy(),
+            state.bank.base_currency,
+        )),
+    ))
+}
+
+/// Change contact details (rm, branch_manager, service_agent) against the version last seen;
+/// a stale version answers 409. Every change is kept in the customer's history and audited.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    request_body = UpdateContactRequest,
+    responses(
+        (status = 200, body = Customer360Dto),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "changed by someone else since `version`")))]
+pub async fn update_customer(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<UpdateContactRequest>,
+) -> Result<Json<Customer360Dto>, WebError> {
+    let view = changes::update_contact(&state, &auth, PartyId(id), &req).await?;
+    Ok(Json(present::customer_360(
+        &view,
+        auth.viewer.field_policy(),
+        state.bank.base_currency,
+    )))
+}
+
+/// The change history of a customer, oldest first; values masked as their fields are.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/history", tag = "customers",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    responses(
+        (status = 200, body = Vec<ChangeDto>),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn customer_history(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<ChangeDto>>, WebError> {
+    let h = changes::history(&state, &auth, PartyId(id)).await?;
+    let mut e = crate::audit::by(
+        &auth,
+        state.clock.now(),
+        rapport_store::audit::AuditAction::CustomerViewed,
+    );
+    e.party_id = Some(PartyId(id));
+    e.fields_unmasked = crate::audit::fields_shown(auth.viewer.field_policy());
+    e.detail = Some("history".into());
+    state.audit.record(e).await?;
+    Ok(Json(
+        h.iter()
+            .map(|c| present::change(c, auth.viewer.field_policy()))
+            .collect(),
+    ))
 }

@@ -63,8 +63,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
-        .routes(routes!(customers::list_customers))
-        .routes(routes!(customers::get_customer))
+        .routes(routes!(
+            customers::list_customers,
+            customers::create_customer
+        ))
+        .routes(routes!(customers::get_customer, customers::update_customer))
+        .routes(routes!(customers::customer_history))
         .routes(routes!(customers::unmask_field))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))

@@ -2,21 +2,27 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use rapport_domain::PartyId;
+use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, UnmaskReason, may_unmask};
-use rapport_proto::{Customer360Dto, CustomerSummaryDto, ErrorCode, UnmaskRequest};
+use rapport_domain::{ContactChannel, PartyId, Role};
+use rapport_proto::{
+    CreateProspectRequest, Customer360Dto, CustomerSummaryDto, ErrorCode, UnmaskRequest,
+    UpdateContactRequest,
+};
+use rapport_store::PartyChange;
 use serde::Deserialize;
 
 use super::{Ctx, PageError, PageRequest, url_encode};
 use crate::api::page_request;
 use crate::auth::Authenticated;
 use crate::i18n::Text;
-use crate::{AppState, WebError, assets, present, reads};
+use crate::{AppState, WebError, assets, changes, present, reads};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "customers.html")]
 pub struct CustomersPage {
     ctx: Ctx,
+    can_create: bool,
     q: String,
     rows: Vec<CustomerSummaryDto>,
     page_label: String,
@@ -48,6 +54,7 @@ pub async fn search(
     let link = |p: u32| format!("/customers?q={}&page={p}", url_encode(&q));
     let ctx = req.ctx(Some(&auth));
     Ok(CustomersPage {
+        can_create: matches!(auth.staff.role, Role::Rm | Role::BranchManager),
         page_label: ctx.t.page.replace("{}", &page.page.to_string()),
         prev_url: (page.page > 1).then(|| link(page.page - 1)),
         next_url: page.has_more.then(|| link(page.page + 1)),
@@ -70,6 +77,27 @@ pub struct CustomerPage {
     unmaskable: Vec<(&'static str, &'static str)>,
     reasons: Vec<(&'static str, &'static str)>,
     unmask_error: Option<String>,
+    can_edit: bool,
+    channels: Vec<(&'static str, &'static str)>,
+    contact_message: Option<String>,
+    contact_ok: bool,
+    /// (when, who, field, before, after), masked.
+    history: Vec<(String, String, String, String, String)>,
+    as_of: String,
+}
+
+/// What a 360 page shows besides the view itself.
+#[derive(Default)]
+struct Extras {
+    unmask_error: Option<String>,
+    contact: Option<(bool, String)>,
+    history: Vec<PartyChange>,
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+pub struct ViewForm {
+    as_of: Option<String>,
 }
 
 pub async fn view(
@@ -77,15 +105,202 @@ pub async fn view(
     req: PageRequest,
     auth: Result<Authenticated, WebError>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    form: Result<Query<ViewForm>, axum::extract::rejection::QueryRejection>,
 ) -> Result<CustomerPage, PageError> {
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    let view = reads::customer_360(&state, &auth, PartyId(id))
+    let as_of = match form.ok().and_then(|f| f.0.as_of).filter(|d| !d.is_empty()) {
+        Some(d) => Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
+            fail(WebError::invalid_parameter(
+                "as_of",
+                "as_of must be a date (YYYY-MM-DD)",
+            ))
+        })?),
+        None => None,
+    };
+    let (view, history) = match as_of {
+        Some(date) => changes::as_of(&state, &auth, PartyId(id), date)
+            .await
+            .map_err(fail)?,
+        None => {
+            let view = reads::customer_360(&state, &auth, PartyId(id))
+                .await
+                .map_err(fail)?;
+            let history = changes::history(&state, &auth, PartyId(id))
+                .await
+                .map_err(fail)?;
+            (view, history)
+        }
+    };
+    let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
+    Ok(render(
+        &state,
+        &req,
+        &auth,
+        v,
+        Extras {
+            history,
+            as_of,
+            ..Extras::default()
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    csrf: String,
+    version: i64,
+    mobile: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    preferred_channel: Option<String>,
+}
+
+/// The contact form: empty inputs leave a field unchanged.
+pub async fn contact(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    Form(form): Form<ContactForm>,
+) -> Result<CustomerPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
+    if form.csrf != auth.csrf_token {
+        return Err(fail(WebError::new(
+            ErrorCode::CsrfRejected,
+            req.lang.text().form_expired,
+        )));
+    }
+    let keep = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let request = UpdateContactRequest {
+        version: form.version,
+        mobile: keep(form.mobile),
+        email: keep(form.email),
+        address: keep(form.address),
+        preferred_channel: keep(form.preferred_channel),
+    };
+    let t = req.lang.text();
+    let (view, outcome) = match changes::update_contact(&state, &auth, PartyId(id), &request).await
+    {
+        Ok(view) => (view, (true, t.saved.to_owned())),
+        Err(e) if matches!(e.code, ErrorCode::Conflict | ErrorCode::InvalidParameter) => {
+            let message = if e.code == ErrorCode::Conflict {
+                t.stale.to_owned()
+            } else {
+                e.message
+            };
+            (
+                reads::customer_360(&state, &auth, PartyId(id))
+                    .await
+                    .map_err(fail)?,
+                (false, message),
+            )
+        }
+        Err(e) => return Err(fail(e)),
+    };
+    let history = changes::history(&state, &auth, PartyId(id))
         .await
         .map_err(fail)?;
     let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
-    Ok(render(&state, &req, &auth, v, None))
+    Ok(render(
+        &state,
+        &req,
+        &auth,
+        v,
+        Extras {
+            contact: Some(outcome),
+            history,
+            ..Extras::default()
+        },
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "prospect.html")]
+pub struct ProspectPage {
+    ctx: Ctx,
+    error: Option<String>,
+    name: String,
+    mobile: String,
+    resident_id: String,
+    email: String,
+    address: String,
+}
+
+pub async fn new_prospect(
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+) -> Result<ProspectPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    Ok(ProspectPage {
+        ctx: req.ctx(Some(&auth)),
+        error: None,
+        name: String::new(),
+        mobile: String::new(),
+        resident_id: String::new(),
+        email: String::new(),
+        address: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ProspectForm {
+    csrf: String,
+    name: String,
+    mobile: Option<String>,
+    resident_id: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+}
+
+pub async fn create_prospect(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    Form(form): Form<ProspectForm>,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    if form.csrf != auth.csrf_token {
+        return Err(fail(WebError::new(
+            ErrorCode::CsrfRejected,
+            req.lang.text().form_expired,
+        )));
+    }
+    let request = CreateProspectRequest {
+        name: form.name.clone(),
+        gender: None,
+        birth_date: None,
+        resident_id: form.resident_id.clone(),
+        mobile: form.mobile.clone(),
+        email: form.email.clone(),
+        address: form.address.clone(),
+    };
+    match changes::create_prospect(&state, &auth, &request).await {
+        Ok(view) => Ok(axum::response::Redirect::to(&format!(
+            "/customers/{}",
+            view.party.party_id.0
+        ))
+        .into_response()),
+        Err(e) if e.code == ErrorCode::InvalidParameter => Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            ProspectPage {
+                ctx: req.ctx(Some(&auth)),
+                error: Some(e.message),
+                name: form.name,
+                mobile: form.mobile.unwrap_or_default(),
+                resident_id: String::new(),
+                email: form.email.unwrap_or_default(),
+                address: form.address.unwrap_or_default(),
+            },
+        )
+            .into_response()),
+        Err(e) => Err(fail(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -127,7 +342,16 @@ pub async fn unmask(
                 .map_err(fail)?;
             let v =
                 present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
-            return Ok(render(&state, &req, &auth, v, Some(e.message)));
+            return Ok(render(
+                &state,
+                &req,
+                &auth,
+                v,
+                Extras {
+                    unmask_error: Some(e.message),
+                    ..Extras::default()
+                },
+            ));
         }
     };
     let (field, reason) = parsed;
@@ -136,7 +360,7 @@ pub async fn unmask(
         .map_err(fail)?;
     let mut v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
     present::reveal(&mut v, field, &values);
-    Ok(render(&state, &req, &auth, v, None))
+    Ok(render(&state, &req, &auth, v, Extras::default()))
 }
 
 fn field_label(t: &'static Text, code: &str) -> &'static str {
@@ -154,10 +378,28 @@ fn render(
     req: &PageRequest,
     auth: &Authenticated,
     v: Customer360Dto,
-    unmask_error: Option<String>,
+    extras: Extras,
 ) -> CustomerPage {
-    let _ = state;
     let ctx = req.ctx(Some(auth));
+    let policy = auth.viewer.field_policy();
+    let tz = state.bank.time_zone;
+    let history = extras
+        .history
+        .iter()
+        .map(|c| {
+            let d = present::change(c, policy);
+            (
+                d.changed_at
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                d.changed_by,
+                ctx.lang.label(&d.field).to_owned(),
+                d.old_value.unwrap_or_default(),
+                d.new_value.unwrap_or_default(),
+            )
+        })
+        .collect();
     let t = ctx.t;
     let masked_labels = v
         .masked_fields
@@ -203,6 +445,23 @@ fn render(
         echarts_url: assets::url("echarts.min.js"),
         unmaskable,
         reasons,
-        unmask_error,
+        unmask_error: extras.unmask_error,
+        can_edit: extras.as_of.is_none()
+            && matches!(
+                auth.staff.role,
+                Role::Rm | Role::BranchManager | Role::ServiceAgent
+            ),
+        channels: ContactChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), ctx_label(c.as_str(), req)))
+            .collect(),
+        contact_ok: extras.contact.as_ref().is_some_and(|c| c.0),
+        contact_message: extras.contact.map(|c| c.1),
+        history,
+        as_of: extras.as_of.map(|d| d.to_string()).unwrap_or_default(),
     }
+}
+
+fn ctx_label(code: &'static str, req: &PageRequest) -> &'static str {
+    req.lang.label(code)
 }

@@ -26,7 +26,12 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/customers", get(customers::search))
+        .route(
+            "/customers/new",
+            get(customers::new_prospect).post(customers::create_prospect),
+        )
         .route("/customers/{id}", get(customers::view))
+        .route("/customers/{id}/contact", post(customers::contact))
         .route("/customers/{id}/unmask", post(customers::unmask))
         .route("/audit", get(audit::view))
         .route("/lang/{code}", get(switch_language))

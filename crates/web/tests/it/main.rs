@@ -6,6 +6,7 @@ mod api_auth;
 mod api_customers;
 mod audit;
 mod browser;
+mod changes;
 mod pages;
 mod scope;
 mod unmask;

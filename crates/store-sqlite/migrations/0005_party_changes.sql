@@ -1,0 +1,21 @@
+-- Customer changes with history (R1.5) and optimistic concurrency. Lock-step with PostgreSQL.
+ALTER TABLE parties ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE parties ADD COLUMN preferred_channel TEXT;
+
+CREATE TABLE party_changes (
+    id                  INTEGER PRIMARY KEY,
+    party_id            INTEGER NOT NULL REFERENCES parties (id),
+    -- The party version this change produced.
+    version             INTEGER NOT NULL,
+    -- Fixed-width UTC text, so text order is time order.
+    changed_at          TEXT NOT NULL,
+    changed_by_staff_id INTEGER,
+    changed_by          TEXT NOT NULL,
+    -- Where the change came from: rapport (UI/API) or a source system.
+    source              TEXT NOT NULL,
+    field               TEXT NOT NULL,
+    -- Values as stored in parties: identifiers sealed.
+    old_value           TEXT,
+    new_value           TEXT
+);
+CREATE INDEX party_changes_party ON party_changes (party_id, id);

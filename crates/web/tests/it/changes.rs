@@ -1,0 +1,256 @@
+//! Prospects and contact changes through the API: validation naming fields, roles, 409 on a
+//! stale version, history, and the view as of a past date.
+use rapport_store::audit::AuditAction;
+use rapport_store_contract::fixture;
+use serde_json::{Value, json};
+
+use crate::TestApp;
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let res = TestApp::client()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let s = res.status().as_u16();
+    (s, res.json().await.unwrap_or(Value::Null))
+}
+
+fn names(v: &Value, field: &str) -> bool {
+    v["field"] == field || v["message"].as_str().unwrap_or("").contains(field)
+}
+
+#[tokio::test]
+async fn prospects_are_validated_and_created_in_the_rm_s_portfolio() {
+    let id = fixture::zhang_wei_a_resident_id();
+    for app in TestApp::each().await {
+        let rm = app.token("rm.a").await;
+        let post = reqwest::Method::POST;
+        for (body, field) in [
+            (
+                json!({"name": "张三", "resident_id": "110105194912310021"}),
+                "resident_id",
+            ),
+            (
+                json!({"name": "张三", "resident_id": id.as_str(), "birth_date": "1990-01-01"}),
+                "resident_id",
+            ),
+            (json!({"name": "张三", "mobile": "12345"}), "mobile"),
+            (json!({"name": "张三", "email": "not-an-email"}), "email"),
+            (json!({"name": "  "}), "name"),
+            (json!({"name": "张".repeat(51)}), "name"),
+            (json!({"name": "张三", "gender": "x"}), "gender"),
+            (json!({"name": "张三", "owner_rm": 3}), "owner_rm"),
+            (json!({"mobile": "13800000000"}), "name"),
+        ] {
+            let (s, v) = send(&app, &rm, post.clone(), "/api/v1/customers", body.clone()).await;
+            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+            assert!(names(&v, field), "{body}: {v}");
+        }
+        let (s, v) = send(&app, &rm, post.clone(), "/api/v1/customers", json!({"name": "钱多多", "mobile": "１３７００００２２２２", "address": "浙江省杭州市西湖区文二路9号"})).await;
+        assert_eq!(s, 201, "{}: {v}", app.backend);
+        assert_eq!(
+            (
+                v["profile"]["kind"].as_str(),
+                v["profile"]["version"].as_i64()
+            ),
+            (Some("prospect"), Some(1))
+        );
+        assert_eq!(
+            v["profile"]["mobile"], "13700002222",
+            "full-width digits normalised; RMs see mobiles"
+        );
+        let new_id = v["profile"]["id"].as_i64().unwrap();
+        let (_, found) = app.get_json(&rm, "/api/v1/customers?q=qdd").await;
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == new_id),
+            "in the RM's portfolio"
+        );
+        for user in ["marketing01", "agent01", "admin"] {
+            let token = app.token(user).await;
+            let (s, _) = send(
+                &app,
+                &token,
+                post.clone(),
+                "/api/v1/customers",
+                json!({"name": "王五"}),
+            )
+            .await;
+            assert_eq!(s, 403, "{user}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn contact_changes_need_the_current_version_and_keep_history() {
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let rm = app.token("rm.a").await;
+        let patch = reqwest::Method::PATCH;
+        let (s, v) = send(
+            &app,
+            &rm,
+            patch.clone(),
+            "/api/v1/customers/1",
+            json!({"version": 1, "mobile": "13911112222", "preferred_channel": "wechat"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}: {v}");
+        assert_eq!(
+            (
+                v["profile"]["version"].as_i64(),
+                v["profile"]["mobile"].as_str()
+            ),
+            (Some(2), Some("13911112222"))
+        );
+        let (s, v) = send(
+            &app,
+            &rm,
+            patch.clone(),
+            "/api/v1/customers/1",
+            json!({"version": 1, "email": "a@b.cn"}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (409, Some("conflict")),
+            "{b}: stale version"
+        );
+        for (body, field) in [
+            (json!({"version": 2, "mobile": "1391111"}), "mobile"),
+            (json!({"version": 2, "email": "a@"}), "email"),
+            (
+                json!({"version": 2, "preferred_channel": "pigeon"}),
+                "preferred_channel",
+            ),
+            (json!({"version": 2, "masked": false}), "masked"),
+            (json!({"version": 2, "branch": 1}), "branch"),
+            (json!({"mobile": "13911112222"}), "version"),
+        ] {
+            let (s, v) = send(
+                &app,
+                &rm,
+                patch.clone(),
+                "/api/v1/customers/1",
+                body.clone(),
+            )
+            .await;
+            assert_eq!(s, 400, "{body}: {v}");
+            assert!(names(&v, field), "{body}: {v}");
+        }
+        assert_eq!(
+            send(
+                &app,
+                &rm,
+                patch.clone(),
+                "/api/v1/customers/3",
+                json!({"version": 1, "email": "x@y.cn"})
+            )
+            .await
+            .0,
+            404
+        );
+        let marketing = app.token("marketing01").await;
+        assert_eq!(
+            send(
+                &app,
+                &marketing,
+                patch.clone(),
+                "/api/v1/customers/1",
+                json!({"version": 2, "email": "x@y.cn"})
+            )
+            .await
+            .0,
+            403
+        );
+        let agent = app.token("agent01").await;
+        let (s, _) = send(
+            &app,
+            &agent,
+            patch.clone(),
+            "/api/v1/customers/1",
+            json!({"version": 2, "email": "zw@example.cn"}),
+        )
+        .await;
+        assert_eq!(s, 200, "the call center updates contact details");
+
+        // History, masked per role.
+        let (s, h) = app.get_json(&agent, "/api/v1/customers/1/history").await;
+        assert_eq!(s, 200);
+        let mobile = h
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"] == "mobile")
+            .unwrap();
+        assert_eq!(
+            (mobile["old_value"].as_str(), mobile["new_value"].as_str()),
+            (Some("138****5678"), Some("139****2222")),
+            "{b}"
+        );
+        assert_eq!(mobile["changed_by"], "rm.a");
+        let (_, h) = app.get_json(&rm, "/api/v1/customers/1/history").await;
+        assert!(
+            h.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["new_value"] == "13911112222")
+        );
+        assert_eq!(
+            app.get_json(&rm, "/api/v1/customers/3/history").await.0,
+            404
+        );
+
+        // As of yesterday: the old mobile and version; before the customer existed: 404.
+        app.clock.advance(chrono::Duration::days(2));
+        let rm = app.token("rm.a").await;
+        let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+        let (s, old) = app
+            .get_json(&rm, &format!("/api/v1/customers/1?as_of={yesterday}"))
+            .await;
+        assert_eq!(s, 200, "{b}: {old}");
+        assert_eq!(
+            (
+                old["profile"]["mobile"].as_str(),
+                old["profile"]["version"].as_i64()
+            ),
+            (Some(fixture::ZHANG_WEI_A_MOBILE), Some(1))
+        );
+        assert!(old["profile"]["email"].is_null());
+        let (s, _) = app
+            .get_json(&rm, "/api/v1/customers/1?as_of=2010-01-01")
+            .await;
+        assert_eq!(s, 404);
+        let (s, v) = app
+            .get_json(&rm, "/api/v1/customers/1?as_of=yesterday")
+            .await;
+        assert_eq!(s, 400, "{v}");
+
+        let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
+        let changed: Vec<_> = trail
+            .iter()
+            .filter(|e| e.entry.action == AuditAction::CustomerChanged)
+            .collect();
+        assert_eq!(changed.len(), 2, "{b}: one entry per change");
+        assert!(
+            changed[0]
+                .entry
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("mobile")
+        );
+    }
+}
