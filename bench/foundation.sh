@@ -3,6 +3,8 @@
 #   1. generation + load of N customers (default 1,000,000) with `rapport demo --no-serve`;
 #   2. customer-360 and search latency, open loop at a fixed arrival rate (oha -q … --latency-correction);
 #   3. the maximum requests/s of the 360 endpoint at 64 connections.
+#   4. the audit trail's append throughput through the group-commit writer (64 concurrent writers).
+# Every 360 view and search in 2. is itself audited (fail closed), so 2. includes that cost.
 # Prints one table at the end. Loopback only; every process it starts is stopped.
 #
 #   bench/foundation.sh                              # SQLite only
@@ -117,11 +119,15 @@ run_backend() {
   echo "== $backend: customer 360, maximum throughput at 64 connections"
   "$OHA" --no-tui -z 20s -c 64 "${ids[@]}" "${auth[@]}" --output-format json > "$WORK/$backend.max.json"
 
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$load_s" "$rss_mb" \
-    "$(summarise "$WORK/$backend.360.json")" "$(summarise "$WORK/$backend.search.json")" \
-    "$(summarise "$WORK/$backend.max.json")" >> "$RESULTS"
   cleanup
   server_pid=""
+
+  echo "== $backend: audit append throughput (group commit, 64 concurrent writers)"
+  local audit_rate
+  audit_rate=$("$BIN" audit bench "${args[@]}" --entries 50000 --writers 64 | tee -a "$WORK/$backend.audit.log" | sed -E 's/.* = ([0-9]+) entries.*/\1/')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$load_s" "$rss_mb" \
+    "$(summarise "$WORK/$backend.360.json")" "$(summarise "$WORK/$backend.search.json")" \
+    "$(summarise "$WORK/$backend.max.json")" "$audit_rate" >> "$RESULTS"
 }
 
 run_backend sqlite ""
@@ -140,8 +146,8 @@ echo "Rapport foundation benchmark: $N customers, $(nproc) cores, targets: 360 p
 python3 - "$RESULTS" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-print(f'{"store":<9} {"gen+load s":>10} {"peak MB":>8} | {"360 p50":>8} {"360 p99":>8} {"ok":>6} | {"search p50":>10} {"search p99":>10} {"ok":>6} | {"360 max req/s":>13}')
-for b, load, rss, l360, lsearch, lmax in rows:
+print(f'{"store":<9} {"gen+load s":>10} {"peak MB":>8} | {"360 p50":>8} {"360 p99":>8} {"ok":>6} | {"search p50":>10} {"search p99":>10} {"ok":>6} | {"360 max req/s":>13} | {"audit appends/s":>15}')
+for b, load, rss, l360, lsearch, lmax, audit in rows:
     a = l360.split(); s = lsearch.split(); m = lmax.split()
-    print(f'{b:<9} {load:>10} {rss:>8} | {a[0]:>6}ms {a[1]:>6}ms {a[3]:>6} | {s[0]:>8}ms {s[1]:>8}ms {s[3]:>6} | {m[2]:>13}')
+    print(f'{b:<9} {load:>10} {rss:>8} | {a[0]:>6}ms {a[1]:>6}ms {a[3]:>6} | {s[0]:>8}ms {s[1]:>8}ms {s[3]:>6} | {m[2]:>13} | {audit:>15}')
 PY

@@ -59,6 +59,10 @@ pub struct StoreArgs {
     /// PostgreSQL URL (`postgres://user:password@host/db`); SQLite in the data directory if unset.
     #[arg(long, env = "RAPPORT_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// PostgreSQL only: the schema owner's URL. Migrations run as this role and the server then
+    /// connects with `--database-url` as an application role (privilege separation; README).
+    #[arg(long, env = "RAPPORT_MIGRATE_DATABASE_URL", global = true)]
+    pub migrate_database_url: Option<String>,
     /// Configuration file (default: rapport.toml in the data directory, if present).
     #[arg(long, env = "RAPPORT_CONFIG", global = true)]
     pub config: Option<PathBuf>,

@@ -43,7 +43,15 @@ impl Opened {
             .or_else(|| config.database.url.clone());
         let store: Arc<dyn Store> = match url.as_deref() {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
-                Arc::new(rapport_store_postgres::PgStore::connect(u, keys.clone()).await?)
+                match &args.migrate_database_url {
+                    Some(owner) => Arc::new(
+                        rapport_store_postgres::PgStore::connect_as_app(owner, u, keys.clone())
+                            .await?,
+                    ),
+                    None => {
+                        Arc::new(rapport_store_postgres::PgStore::connect(u, keys.clone()).await?)
+                    }
+                }
             }
             Some(u) if u.starts_with("sqlite:") => {
                 Arc::new(rapport_store_sqlite::SqliteStore::open_url(u, keys.clone()).await?)

@@ -136,6 +136,23 @@ pub async fn search(
     query: &SearchQuery,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
+    // One-typo spellings only when the exact ones do not fill the page.
+    if let Some(exact) = query.without_typos() {
+        let found = search_once(p, pool, viewer, &exact, page).await?;
+        if found.has_more || found.items.len() == page.page_size as usize {
+            return Ok(found);
+        }
+    }
+    search_once(p, pool, viewer, query, page).await
+}
+
+async fn search_once(
+    p: &Protector,
+    pool: &PgPool,
+    viewer: &Viewer,
+    query: &SearchQuery,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
     let protected = p.protect_query(query);
     let query = &protected;
     if query.is_empty() {
@@ -145,7 +162,7 @@ pub async fn search(
     let mut n = 0;
     for m in &query.matches {
         let driven = drive(viewer.scope(), m);
-        let staff_param = if matches!(driven, Drive::Portfolio(_)) {
+        let staff_param = if matches!(driven, Drive::Portfolio(_) | Drive::Branch(_)) {
             n += 1;
             n
         } else {
@@ -167,6 +184,12 @@ pub async fn search(
                  JOIN party_search_keys k ON k.party_id = ra.party_id \
                  WHERE ra.staff_id = ${staff_param} AND ra.effective_to IS NULL AND {condition}"
             ),
+            Drive::Branch(_) => format!(
+                "SELECT k.party_id, {rank} AS rank FROM parties bp \
+                 JOIN party_search_keys k ON k.party_id = bp.id \
+                 WHERE bp.home_branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
+                   (SELECT bb.path FROM branches bb WHERE bb.id = ${staff_param}) || '%') AND {condition}"
+            ),
             Drive::Keys { cap } => format!(
                 "SELECT c.party_id, {rank} AS rank FROM \
                  (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap}) c"
@@ -187,8 +210,10 @@ pub async fn search(
     );
     let mut q: PgQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
-        if let Drive::Portfolio(staff) = drive(viewer.scope(), m) {
-            q = q.bind(staff.0);
+        match drive(viewer.scope(), m) {
+            Drive::Portfolio(staff) => q = q.bind(staff.0),
+            Drive::Branch(branch) => q = q.bind(branch.0),
+            Drive::Keys { .. } => {}
         }
         match m {
             KeyMatch::Exact { keys, .. } => q = q.bind(keys.as_slice()),

@@ -52,6 +52,33 @@ impl PgStore {
     /// [`StoreError::Unavailable`] naming the host and port (never the password).
     /// `keys` protect identifiers at rest.
     pub async fn connect(url: &str, keys: Arc<KeyRing>) -> StoreResult<Self> {
+        Self::open(url, keys, true).await
+    }
+
+    /// Privilege separation: migrations run as the schema owner (`owner_url`), and the server
+    /// connects as an application role that may only INSERT and SELECT on the audit table.
+    /// Fails if the owner left migrations unapplied.
+    pub async fn connect_as_app(
+        owner_url: &str,
+        app_url: &str,
+        keys: Arc<KeyRing>,
+    ) -> StoreResult<Self> {
+        Self::migrate(owner_url).await?;
+        Self::open(app_url, keys, false).await
+    }
+
+    /// Applies pending migrations as the role of `owner_url`, then disconnects.
+    pub async fn migrate(owner_url: &str) -> StoreResult<()> {
+        let mut conn = open_connection(&parse_url(owner_url)?).await?;
+        MIGRATOR
+            .run(&mut conn)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        conn.close().await.ok();
+        Ok(())
+    }
+
+    async fn open(url: &str, keys: Arc<KeyRing>, migrate: bool) -> StoreResult<Self> {
         let options = parse_url(url)?;
         // One direct connection first: it fails fast with the real reason (refused, bad
         // password, no such database), where the pool would retry until its deadline and
@@ -64,10 +91,24 @@ impl PgStore {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .idle_timeout(Duration::from_secs(600))
             .connect_lazy_with(options.clone());
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        if migrate {
+            MIGRATOR
+                .run(&pool)
+                .await
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+        } else {
+            let applied: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(db_err)?;
+            if applied < MIGRATOR.iter().count() as i64 {
+                return Err(StoreError::Migration(format!(
+                    "{applied} of {} migrations applied: run them as the schema owner first",
+                    MIGRATOR.iter().count()
+                )));
+            }
+        }
         tracing::info!(server = %server_of(&options), "PostgreSQL store open");
         Ok(Self {
             pool,

@@ -128,6 +128,23 @@ pub async fn search(
     query: &SearchQuery,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
+    // One-typo spellings only when the exact ones do not fill the page.
+    if let Some(exact) = query.without_typos() {
+        let found = search_once(p, pool, viewer, &exact, page).await?;
+        if found.has_more || found.items.len() == page.page_size as usize {
+            return Ok(found);
+        }
+    }
+    search_once(p, pool, viewer, query, page).await
+}
+
+async fn search_once(
+    p: &Protector,
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    query: &SearchQuery,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
     let protected = p.protect_query(query);
     let query = &protected;
     if query.is_empty() {
@@ -148,6 +165,12 @@ pub async fn search(
                  JOIN party_search_keys k ON k.party_id = ra.party_id \
                  WHERE ra.staff_id = ? AND ra.effective_to IS NULL AND {condition}"
             ),
+            Drive::Branch(_) => format!(
+                "SELECT k.party_id, {rank} AS rank FROM parties bp \
+                 JOIN party_search_keys k ON k.party_id = bp.id \
+                 WHERE bp.home_branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
+                   (SELECT bb.path FROM branches bb WHERE bb.id = ?) || '%') AND {condition}"
+            ),
             Drive::Keys { cap } => format!(
                 "SELECT party_id, {rank} AS rank FROM \
                  (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap})"
@@ -165,8 +188,10 @@ pub async fn search(
     );
     let mut q: SqliteQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
-        if let Drive::Portfolio(staff) = drive(viewer.scope(), m) {
-            q = q.bind(staff.0);
+        match drive(viewer.scope(), m) {
+            Drive::Portfolio(staff) => q = q.bind(staff.0),
+            Drive::Branch(branch) => q = q.bind(branch.0),
+            Drive::Keys { .. } => {}
         }
         match m {
             KeyMatch::Exact { keys, .. } => {

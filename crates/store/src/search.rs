@@ -68,14 +68,18 @@ fn push_unique(keys: &mut Vec<String>, key: String) {
     }
 }
 
-/// How many key matches a broad term (`伟`, `zw`) may contribute before scoping: a search is
-/// for finding a customer, and past this many candidates the staff member is better served by a
-/// narrower term than by a slow answer.
-pub const MAX_CANDIDATES_PER_MATCH: i64 = 5_000;
+/// How many key matches one term may contribute when the viewer sees the whole bank: a broad
+/// term (`伟`, `zw`) matches tens of thousands of customers, and the first page of them is what
+/// a person can use; past that, a narrower term serves them better than a slow answer.
+pub const BANK_WIDE_CANDIDATES: i64 = 200;
+
+/// Candidates of a term with many keys (the one-typo spellings) in a narrow scope: each key
+/// is selective, so this bound is only a safety net.
+pub const SPELLINGS_CANDIDATES: i64 = 5_000;
 
 /// Exact matches with more keys than this (one-typo spellings) are found from the keys even in
-/// a portfolio: each key is selective, and there are hundreds of them.
-const PORTFOLIO_DRIVEN_MAX_KEYS: usize = 8;
+/// a narrow scope: each key is selective, and there are hundreds of them.
+const SCOPE_DRIVEN_MAX_KEYS: usize = 8;
 
 /// Where a backend starts looking for one match's candidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,23 +87,27 @@ pub enum Drive {
     /// From the RM's portfolio (a few hundred parties) to their keys: exact however broad the
     /// term, and cheap.
     Portfolio(rapport_domain::StaffId),
+    /// From the parties of a branch subtree to their keys: exact, and cheap for a branch.
+    Branch(rapport_domain::BranchId),
     /// From the key index, keeping at most `cap` candidates before the scope filter.
     Keys { cap: i64 },
 }
 
 /// The plan for one match under a scope.
 pub fn drive(scope: rapport_domain::DataScope, m: &KeyMatch) -> Drive {
-    match (scope, m) {
-        (rapport_domain::DataScope::Portfolio(staff), KeyMatch::Prefix { .. }) => {
-            Drive::Portfolio(staff)
-        }
-        (rapport_domain::DataScope::Portfolio(staff), KeyMatch::Exact { keys, .. })
-            if keys.len() <= PORTFOLIO_DRIVEN_MAX_KEYS =>
-        {
-            Drive::Portfolio(staff)
-        }
+    use rapport_domain::DataScope;
+    let few_keys = match m {
+        KeyMatch::Prefix { .. } => true,
+        KeyMatch::Exact { keys, .. } => keys.len() <= SCOPE_DRIVEN_MAX_KEYS,
+    };
+    match scope {
+        DataScope::Portfolio(staff) if few_keys => Drive::Portfolio(staff),
+        DataScope::BranchSubtree(branch) if few_keys => Drive::Branch(branch),
+        DataScope::All => Drive::Keys {
+            cap: BANK_WIDE_CANDIDATES,
+        },
         _ => Drive::Keys {
-            cap: MAX_CANDIDATES_PER_MATCH,
+            cap: SPELLINGS_CANDIDATES,
         },
     }
 }
@@ -118,6 +126,17 @@ pub enum KeyMatch {
         rank: i32,
     },
 }
+
+impl KeyMatch {
+    pub fn rank(&self) -> i32 {
+        match self {
+            Self::Exact { rank, .. } | Self::Prefix { rank, .. } => *rank,
+        }
+    }
+}
+
+/// The rank of one-typo spellings.
+const TYPO_RANK: i32 = 2;
 
 /// A parsed free-text query: never an error, possibly matching nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,6 +191,22 @@ impl SearchQuery {
 
     pub fn is_empty(&self) -> bool {
         self.matches.is_empty()
+    }
+
+    /// The query without its one-typo spellings, if it has any. Backends run this first and
+    /// fall back to the whole query only when it does not fill a page: typo tolerance is for
+    /// when the exact spelling finds too little, and it is the expensive part.
+    pub fn without_typos(&self) -> Option<SearchQuery> {
+        let exact: Vec<KeyMatch> = self
+            .matches
+            .iter()
+            .filter(|m| m.rank() < TYPO_RANK)
+            .cloned()
+            .collect();
+        (exact.len() < self.matches.len() && !exact.is_empty()).then(|| SearchQuery {
+            text: self.text.clone(),
+            matches: exact,
+        })
     }
 
     /// What kinds of key the query was read as (`name`, `pinyin`, `mobile_last4` …), for the
@@ -244,7 +279,7 @@ fn pinyin_matches(s: &str, out: &mut Vec<KeyMatch>) {
             .into_iter()
             .map(|v| format!("{PINYIN}{v}"))
             .collect();
-        out.push(exact(variants, 2));
+        out.push(exact(variants, TYPO_RANK));
     }
 }
 

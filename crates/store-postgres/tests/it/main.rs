@@ -952,3 +952,89 @@ async fn load_rate() {
 fn keys() -> std::sync::Arc<rapport_crypto::KeyRing> {
     std::sync::Arc::new(rapport_crypto::KeyRing::generate())
 }
+
+/// T-11: with privilege separation the server's role may append to the audit trail and read
+/// it, but never change, delete or truncate it, nor switch its protection off.
+#[tokio::test]
+async fn the_application_role_cannot_rewrite_the_audit_trail() {
+    let Ok(admin_url) = std::env::var(URL_VAR) else {
+        eprintln!("privilege separation: skipped, set {URL_VAR}");
+        return;
+    };
+    let url = create_scratch_database(&admin_url)
+        .await
+        .expect("scratch database");
+    let password = format!("{:032x}", rand::random::<u128>());
+    let mut owner = {
+        use sqlx::ConnectOptions;
+        url.parse::<sqlx::postgres::PgConnectOptions>()
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rapport_app') THEN \
+         CREATE ROLE rapport_app LOGIN; END IF; END $$; ALTER ROLE rapport_app PASSWORD '{password}';"
+    )))
+    .execute(&mut owner)
+    .await
+    .expect("create the application role (needs CREATEROLE)");
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host_and_db = rest.split_once('@').unwrap().1;
+    let app_url = format!("{scheme}://rapport_app:{password}@{host_and_db}");
+
+    let app = PgStore::connect_as_app(&url, &app_url, keys())
+        .await
+        .expect("connect as the app role");
+    let entry = rapport_store::audit::NewAuditEntry::new(
+        chrono::Utc::now(),
+        "rm.a",
+        rapport_store::audit::AuditAction::CustomerViewed,
+    );
+    app.append_audit(&[entry.clone(), entry])
+        .await
+        .expect("the app appends");
+    assert_eq!(app.audit_head().await.unwrap().0, 2);
+    for sql in [
+        "UPDATE audit_log SET actor_username = 'x' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 2",
+        "TRUNCATE audit_log",
+        "ALTER TABLE audit_log DISABLE TRIGGER USER",
+        "DROP TABLE audit_log",
+    ] {
+        let err = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(app.pool())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("permission denied") || err.contains("must be owner"),
+            "{sql}: {err}"
+        );
+    }
+    // Without migrations applied by the owner, the app role refuses to start.
+    let fresh = create_scratch_database(&admin_url).await.unwrap();
+    let fresh_app = format!(
+        "{scheme}://rapport_app:{password}@{}",
+        fresh
+            .split_once("://")
+            .unwrap()
+            .1
+            .split_once('@')
+            .unwrap()
+            .1
+    );
+    let err = match PgStore::connect_as_app(&fresh_app, &fresh_app, keys()).await {
+        Ok(_) => panic!("the app role must not be able to migrate"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("migration") || err.contains("permission denied"),
+        "{err}"
+    );
+    app.pool().close().await;
+    sqlx::Connection::close(owner).await.ok();
+    drop_scratch_database(&admin_url, &url).await.unwrap();
+    drop_scratch_database(&admin_url, &fresh).await.unwrap();
+}
