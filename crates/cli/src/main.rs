@@ -41,6 +41,13 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// API tokens for system callers.
+    Token {
+        #[command(subcommand)]
+        command: users::TokenCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Verify or anchor the audit trail.
     Audit {
         #[command(subcommand)]
@@ -159,6 +166,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command, store } => {
             let ctx = open::Opened::open(&store).await?;
             users::run(&ctx, command).await
+        }
+        Command::Token { command, store } => {
+            let ctx = open::Opened::open(&store).await?;
+            users::run_token(&ctx, command).await
         }
         Command::Audit { command, store } => {
             let ctx = open::Opened::open(&store).await?;

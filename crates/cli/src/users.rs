@@ -95,11 +95,13 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
                     role,
                     branch_id: branch_id.map(BranchId),
                     password_hash,
+                    // A generated password is only for the first login.
+                    must_change_password: generated,
                 })
                 .await?;
             println!("created {username} (id {}, role {role})", id.0);
             if generated {
-                println!("password (shown once): {password}");
+                println!("password (shown once; to be changed at the first login): {password}");
             }
             Ok(())
         }
@@ -144,4 +146,115 @@ async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::R
         }
     );
     Ok(())
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a system caller (shown once). It acts as a service account
+    /// `svc.<name>` with the given role, and expires.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        branch_id: Option<i64>,
+        /// Days until it expires (1–366).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// List live API tokens (never the tokens themselves).
+    List,
+    /// Revoke an API token by name.
+    Revoke { name: String },
+}
+
+pub async fn run_token(ctx: &Opened, command: TokenCommand) -> anyhow::Result<()> {
+    use rapport_store::{NewSession, SessionKind};
+    let now = chrono::Utc::now();
+    match command {
+        TokenCommand::Create {
+            name,
+            role,
+            branch_id,
+            days,
+        } => {
+            anyhow::ensure!(
+                (1..=366).contains(&days),
+                "--days must be between 1 and 366"
+            );
+            let username = Username::parse(&format!("svc.{name}"))
+                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            // The service account has a password nobody knows: it can only use its token.
+            let id = ctx
+                .store
+                .create_staff(&NewStaff {
+                    username: username.clone(),
+                    display_name: format!("API token {name}"),
+                    role,
+                    branch_id: branch_id.map(BranchId),
+                    password_hash: hash(random_password() + &random_password()).await?,
+                    must_change_password: false,
+                })
+                .await?;
+            let token = rapport_web::new_token();
+            let expires = now + chrono::Duration::days(days);
+            ctx.store
+                .create_session(&NewSession {
+                    token_hash: rapport_web::token_digest(&token),
+                    staff_id: id,
+                    csrf_token: rapport_web::new_token(),
+                    created_at: now,
+                    idle_expires_at: expires,
+                    absolute_expires_at: expires,
+                    kind: SessionKind::Token,
+                    name: Some(name.clone()),
+                })
+                .await?;
+            println!(
+                "token {name} for role {role}, expires {}:",
+                expires.format("%Y-%m-%d")
+            );
+            println!("{token}");
+            println!("(shown once; send it as `Authorization: Bearer <token>`)");
+            Ok(())
+        }
+        TokenCommand::List => {
+            for s in ctx
+                .store
+                .list_sessions(None, now)
+                .await?
+                .into_iter()
+                .filter(|s| s.kind == SessionKind::Token)
+            {
+                println!(
+                    "{:<20} {:<24} expires {}  id {}",
+                    s.name.unwrap_or_default(),
+                    s.username,
+                    s.absolute_expires_at.format("%Y-%m-%d"),
+                    s.id
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { name } => {
+            let sessions = ctx.store.list_sessions(None, now).await?;
+            let found: Vec<_> = sessions
+                .iter()
+                .filter(|s| {
+                    s.kind == SessionKind::Token && s.name.as_deref() == Some(name.as_str())
+                })
+                .collect();
+            anyhow::ensure!(!found.is_empty(), "no live token named {name}");
+            for s in found {
+                ctx.store.revoke_session(&s.id).await?;
+            }
+            let account =
+                Username::parse(&format!("svc.{name}")).map_err(|e| anyhow::anyhow!("{e}"))?;
+            ctx.store.set_disabled(&account, true).await?;
+            println!("token {name} revoked");
+            Ok(())
+        }
+    }
 }

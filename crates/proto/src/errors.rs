@@ -46,6 +46,7 @@ error_codes! {
     InvalidCredentials => ("invalid_credentials", 401, "Wrong username or password."),
     Forbidden => ("forbidden", 403, "Your role may not do this."),
     CsrfRejected => ("csrf_rejected", 403, "A form was posted without the page's anti-forgery token."),
+    PasswordChangeRequired => ("password_change_required", 403, "The password is temporary: choose a new one (POST /api/v1/auth/password) before anything else."),
     NotFound => ("not_found", 404, "No such resource, or not within your data scope."),
     MethodNotAllowed => ("method_not_allowed", 405, "The path exists but not with this HTTP method."),
     Conflict => ("conflict", 409, "The change conflicts with the current state."),

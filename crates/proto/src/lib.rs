@@ -74,3 +74,90 @@ pub struct AuditPage {
     pub page_size: u32,
     pub has_more: bool,
 }
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[schema(format = Password)]
+    pub current_password: String,
+    /// At least 12 characters, different from the current one.
+    #[schema(format = Password)]
+    pub new_password: String,
+}
+
+/// A staff member as administrators see them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StaffDto {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub branch_id: Option<i64>,
+    pub disabled: bool,
+    pub locked: bool,
+    pub must_change_password: bool,
+    pub can_log_in: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStaffRequest {
+    pub username: String,
+    pub display_name: String,
+    /// rm, branch_manager, service_agent, data_steward, marketing, auditor or admin.
+    pub role: String,
+    pub branch_id: Option<i64>,
+}
+
+/// Changes to a staff member; absent fields stay as they are.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStaffRequest {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    /// A branch id, or null to clear it (absent: unchanged).
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub branch_id: Option<Option<i64>>,
+    pub disabled: Option<bool>,
+}
+
+/// A temporary password, shown once; it must be changed at the first login.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TemporaryPassword {
+    pub username: String,
+    pub temporary_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SessionDto {
+    /// Pass it to DELETE /api/v1/admin/sessions/{id} to end the session.
+    pub id: String,
+    pub username: String,
+    /// browser or token.
+    pub kind: String,
+    pub name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `Option<Option<T>>` that tells an absent field from an explicit null.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

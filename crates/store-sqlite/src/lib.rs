@@ -25,8 +25,8 @@ use rapport_store::protect::Protector;
 use rapport_store::search::SearchQuery;
 use rapport_store::{
     AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
-    NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange, SessionRecord, StaffAccount,
-    Store, StoreCounts, StoreError, StoreResult,
+    NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange, SessionRecord,
+    SessionSummary, StaffAccount, StaffUpdate, Store, StoreCounts, StoreError, StoreResult,
 };
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -135,6 +135,30 @@ impl Store for SqliteStore {
 
     async fn set_password(&self, staff_id: StaffId, password_hash: &str) -> StoreResult<()> {
         staff::set_password(&self.pool, staff_id, password_hash).await
+    }
+
+    async fn reset_password(&self, staff_id: StaffId, temporary_hash: &str) -> StoreResult<()> {
+        staff::reset_password(&self.pool, staff_id, temporary_hash).await
+    }
+
+    async fn update_staff(
+        &self,
+        username: &Username,
+        update: &StaffUpdate,
+    ) -> StoreResult<StaffAccount> {
+        staff::update_staff(&self.pool, username, update).await
+    }
+
+    async fn list_sessions(
+        &self,
+        staff_id: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionSummary>> {
+        staff::list_sessions(&self.pool, staff_id, now).await
+    }
+
+    async fn revoke_session(&self, id: &str) -> StoreResult<bool> {
+        staff::revoke_session(&self.pool, id).await
     }
 
     async fn set_disabled(&self, username: &Username, disabled: bool) -> StoreResult<()> {

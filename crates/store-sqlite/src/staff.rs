@@ -2,7 +2,8 @@
 use chrono::{DateTime, Utc};
 use rapport_domain::{BranchId, StaffId, Username};
 use rapport_store::{
-    LockoutPolicy, NewSession, NewStaff, SessionRecord, StaffAccount, StoreError, StoreResult,
+    LockoutPolicy, NewSession, NewStaff, SessionKind, SessionRecord, SessionSummary, StaffAccount,
+    StaffUpdate, StoreError, StoreResult,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -10,7 +11,7 @@ use sqlx::{Row, SqlitePool};
 use crate::{db_err, parse_col};
 
 const STAFF_COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.branch_id, s.password_hash, \
-     s.disabled, s.failed_logins, s.locked_until";
+     s.disabled, s.failed_logins, s.locked_until, s.must_change_password";
 
 fn staff_from_row(row: &SqliteRow) -> StoreResult<StaffAccount> {
     let username: String = row.try_get("username").map_err(db_err)?;
@@ -30,13 +31,14 @@ fn staff_from_row(row: &SqliteRow) -> StoreResult<StaffAccount> {
         disabled: row.try_get("disabled").map_err(db_err)?,
         failed_logins: row.try_get("failed_logins").map_err(db_err)?,
         locked_until: row.try_get("locked_until").map_err(db_err)?,
+        must_change_password: row.try_get("must_change_password").map_err(db_err)?,
     })
 }
 
 pub async fn create_staff(pool: &SqlitePool, staff: &NewStaff) -> StoreResult<StaffId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO staff (username, display_name, role, branch_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO staff (username, display_name, role, branch_id, password_hash, created_at, \
+         must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(staff.username.as_str())
     .bind(&staff.display_name)
@@ -44,6 +46,7 @@ pub async fn create_staff(pool: &SqlitePool, staff: &NewStaff) -> StoreResult<St
     .bind(staff.branch_id.map(|b| b.0))
     .bind(&staff.password_hash)
     .bind(Utc::now())
+    .bind(staff.must_change_password)
     .fetch_one(pool)
     .await
     .map_err(|e| match db_err(e) {
@@ -57,10 +60,12 @@ pub async fn create_staff(pool: &SqlitePool, staff: &NewStaff) -> StoreResult<St
 
 pub async fn set_password(pool: &SqlitePool, staff_id: StaffId, hash: &str) -> StoreResult<()> {
     let done = sqlx::query(
-        "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+        "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+         must_change_password = $3 WHERE id = $2",
     )
     .bind(hash)
     .bind(staff_id.0)
+    .bind(false)
     .execute(pool)
     .await
     .map_err(db_err)?;
@@ -166,8 +171,8 @@ pub async fn record_login_success(pool: &SqlitePool, staff_id: StaffId) -> Store
 
 pub async fn create_session(pool: &SqlitePool, s: &NewSession) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, idle_expires_at, absolute_expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, idle_expires_at, absolute_expires_at, \
+         kind, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&s.token_hash)
     .bind(s.staff_id.0)
@@ -175,6 +180,8 @@ pub async fn create_session(pool: &SqlitePool, s: &NewSession) -> StoreResult<()
     .bind(s.created_at)
     .bind(s.idle_expires_at)
     .bind(s.absolute_expires_at)
+    .bind(s.kind.as_str())
+    .bind(s.name.as_deref())
     .execute(pool)
     .await
     .map_err(db_err)?;
@@ -189,7 +196,7 @@ pub async fn touch_session(
 ) -> StoreResult<Option<(SessionRecord, StaffAccount)>> {
     let sql = format!(
         "SELECT x.token_hash, x.staff_id AS session_staff_id, x.csrf_token, x.created_at, \
-                x.idle_expires_at, x.absolute_expires_at, {STAFF_COLUMNS} \
+                x.idle_expires_at, x.absolute_expires_at, x.kind, {STAFF_COLUMNS} \
          FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
     );
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -208,14 +215,19 @@ pub async fn touch_session(
         created_at: row.try_get("created_at").map_err(db_err)?,
         idle_expires_at: row.try_get("idle_expires_at").map_err(db_err)?,
         absolute_expires_at: row.try_get("absolute_expires_at").map_err(db_err)?,
+        kind: SessionKind::parse(&row.try_get::<String, _>("kind").map_err(db_err)?),
     };
-    if staff.disabled || now >= session.idle_expires_at || now >= session.absolute_expires_at {
+    // A token has no idle deadline, only its absolute one.
+    let idle_expired = session.kind == SessionKind::Browser && now >= session.idle_expires_at;
+    if staff.disabled || idle_expired || now >= session.absolute_expires_at {
         delete_session(pool, token_hash).await?;
         return Ok(None);
     }
     let refreshed = (now + idle_timeout).min(session.absolute_expires_at);
     // Write at most once a minute per session: reads dominate and SQLite has one writer.
-    if refreshed - session.idle_expires_at > chrono::Duration::seconds(60) {
+    if session.kind == SessionKind::Browser
+        && refreshed - session.idle_expires_at > chrono::Duration::seconds(60)
+    {
         sqlx::query("UPDATE sessions SET idle_expires_at = $1 WHERE token_hash = $2")
             .bind(refreshed)
             .bind(token_hash)
@@ -234,4 +246,104 @@ pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> StoreResult<
         .await
         .map_err(db_err)?;
     Ok(())
+}
+
+pub async fn reset_password(pool: &SqlitePool, staff_id: StaffId, hash: &str) -> StoreResult<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let done = sqlx::query(
+        "UPDATE staff SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
+         WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(true)
+    .bind(staff_id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("staff member {}", staff_id.0)));
+    }
+    sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+        .bind(staff_id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)
+}
+
+pub async fn update_staff(
+    pool: &SqlitePool,
+    username: &Username,
+    u: &StaffUpdate,
+) -> StoreResult<StaffAccount> {
+    let done = sqlx::query(
+        "UPDATE staff SET display_name = COALESCE($1, display_name), role = COALESCE($2, role), \
+         branch_id = CASE WHEN $3 THEN $4 ELSE branch_id END WHERE username = $5",
+    )
+    .bind(u.display_name.as_deref())
+    .bind(u.role.map(|r| r.as_str()))
+    .bind(u.branch_id.is_some())
+    .bind(u.branch_id.flatten().map(|b| b.0))
+    .bind(username.as_str())
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("staff member {username}")));
+    }
+    staff_by_username(pool, username)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("staff member {username}")))
+}
+
+pub async fn list_sessions(
+    pool: &SqlitePool,
+    staff: Option<StaffId>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<SessionSummary>> {
+    let rows = sqlx::query(
+        "SELECT x.token_hash, x.staff_id, s.username, x.kind, x.name, x.created_at, x.idle_expires_at, \
+                x.absolute_expires_at \
+         FROM sessions x JOIN staff s ON s.id = x.staff_id \
+         WHERE ($1 IS NULL OR x.staff_id = $1) ORDER BY x.created_at DESC",
+    )
+    .bind(staff.map(|s| s.0))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let kind = SessionKind::parse(&r.try_get::<String, _>("kind").map_err(db_err)?);
+        let idle: DateTime<Utc> = r.try_get("idle_expires_at").map_err(db_err)?;
+        let absolute: DateTime<Utc> = r.try_get("absolute_expires_at").map_err(db_err)?;
+        if now >= absolute || (kind == SessionKind::Browser && now >= idle) {
+            continue;
+        }
+        let hash: String = r.try_get("token_hash").map_err(db_err)?;
+        out.push(SessionSummary {
+            id: hash.chars().take(16).collect(),
+            staff_id: StaffId(r.try_get("staff_id").map_err(db_err)?),
+            username: r.try_get("username").map_err(db_err)?,
+            kind,
+            name: r.try_get("name").map_err(db_err)?,
+            created_at: r.try_get("created_at").map_err(db_err)?,
+            idle_expires_at: idle,
+            absolute_expires_at: absolute,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn revoke_session(pool: &SqlitePool, id: &str) -> StoreResult<bool> {
+    if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(StoreError::Invalid(
+            "a session id is 16 hexadecimal digits".into(),
+        ));
+    }
+    let done = sqlx::query("DELETE FROM sessions WHERE token_hash LIKE $1")
+        .bind(format!("{}%", id.to_ascii_lowercase()))
+        .execute(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected() > 0)
 }

@@ -47,7 +47,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates a staff member with a login (for staff not in reference data).
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId>;
+    /// Sets a password the staff member chose (clears the must-change flag and any lock).
     async fn set_password(&self, staff_id: StaffId, password_hash: &str) -> StoreResult<()>;
+    /// Sets a temporary password that must be changed at the next login, and ends every
+    /// session of the staff member.
+    async fn reset_password(&self, staff_id: StaffId, temporary_hash: &str) -> StoreResult<()>;
+    async fn update_staff(
+        &self,
+        username: &Username,
+        update: &StaffUpdate,
+    ) -> StoreResult<StaffAccount>;
+    /// Live sessions and tokens, of one staff member or of everyone.
+    async fn list_sessions(
+        &self,
+        staff_id: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionSummary>>;
+    /// Ends the session whose id (see [`SessionSummary::id`]) is given; false if none.
+    async fn revoke_session(&self, id: &str) -> StoreResult<bool>;
     async fn set_disabled(&self, username: &Username, disabled: bool) -> StoreResult<()>;
     async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffAccount>>;
     async fn staff_by_id(&self, staff_id: StaffId) -> StoreResult<Option<StaffAccount>>;

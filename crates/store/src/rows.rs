@@ -25,6 +25,57 @@ pub struct NewStaff {
     pub role: Role,
     pub branch_id: Option<BranchId>,
     pub password_hash: String,
+    /// A temporary password: the first login must choose a new one.
+    pub must_change_password: bool,
+}
+
+/// Changes to a staff member; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffUpdate {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub branch_id: Option<Option<BranchId>>,
+}
+
+/// What kind of credential a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A person's login: idle and absolute deadlines.
+    Browser,
+    /// A system caller's API token: only its absolute deadline.
+    Token,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Browser => "browser",
+            Self::Token => "token",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        if s == "token" {
+            Self::Token
+        } else {
+            Self::Browser
+        }
+    }
+}
+
+/// A live session as administrators see it: never the token, only the start of its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionSummary {
+    /// The first 16 hex digits of the token's hash: enough to revoke it, useless to use it.
+    pub id: String,
+    pub staff_id: StaffId,
+    pub username: String,
+    pub kind: SessionKind,
+    pub name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub idle_expires_at: DateTime<Utc>,
+    pub absolute_expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +90,7 @@ pub struct StaffAccount {
     pub disabled: bool,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +108,9 @@ pub struct NewSession {
     pub created_at: DateTime<Utc>,
     pub idle_expires_at: DateTime<Utc>,
     pub absolute_expires_at: DateTime<Utc>,
+    pub kind: SessionKind,
+    /// A token's name (`crm-sync`); none for browser sessions.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +121,7 @@ pub struct SessionRecord {
     pub created_at: DateTime<Utc>,
     pub idle_expires_at: DateTime<Utc>,
     pub absolute_expires_at: DateTime<Utc>,
+    pub kind: SessionKind,
 }
 
 /// A page of a list: `page` counts from 1.

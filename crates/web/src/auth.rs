@@ -166,6 +166,8 @@ pub async fn login(
             created_at: now,
             idle_expires_at: (now + state.config.session_idle).min(expires_at),
             absolute_expires_at: expires_at,
+            kind: rapport_store::SessionKind::Browser,
+            name: None,
         })
         .await?;
     tracing::info!(
@@ -273,6 +275,22 @@ impl FromRequestParts<AppState> for Authenticated {
             .touch_session(&hash, state.clock.now(), state.config.session_idle)
             .await?
             .ok_or_else(WebError::unauthenticated)?;
+        // A temporary password opens only the way to choosing a new one.
+        const ALLOWED_WITH_TEMPORARY_PASSWORD: [&str; 5] = [
+            "/api/v1/auth/password",
+            "/api/v1/auth/me",
+            "/api/v1/auth/logout",
+            "/password",
+            "/logout",
+        ];
+        if staff.must_change_password
+            && !ALLOWED_WITH_TEMPORARY_PASSWORD.contains(&parts.uri.path())
+        {
+            return Err(WebError::new(
+                ErrorCode::PasswordChangeRequired,
+                "your password is temporary: choose a new one first",
+            ));
+        }
         let auth = Authenticated {
             viewer: Viewer {
                 staff_id: staff.id,
@@ -287,6 +305,54 @@ impl FromRequestParts<AppState> for Authenticated {
         parts.extensions.insert(auth.clone());
         Ok(auth)
     }
+}
+
+/// Shortest password a staff member may choose.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Replaces the caller's password after checking the current one; other sessions end.
+pub async fn change_password(
+    state: &AppState,
+    auth: &Authenticated,
+    current: &str,
+    new: &str,
+) -> Result<(), WebError> {
+    if new.chars().count() < MIN_PASSWORD_LEN {
+        return Err(WebError::invalid_parameter(
+            "new_password",
+            format!("the new password needs at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    if new == current {
+        return Err(WebError::invalid_parameter(
+            "new_password",
+            "the new password must differ from the current one",
+        ));
+    }
+    if !verify_off_thread(current.to_owned(), auth.staff.password_hash.clone()).await? {
+        return Err(WebError::invalid_parameter(
+            "current_password",
+            "the current password is wrong",
+        ));
+    }
+    let new = new.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|e| WebError::internal("password hashing", e))?
+        .map_err(|e| WebError::internal("password hashing", e))?;
+    state.store.set_password(auth.staff.id, &hash).await?;
+    for s in state
+        .store
+        .list_sessions(Some(auth.staff.id), state.clock.now())
+        .await?
+    {
+        if !auth.token_hash.starts_with(&s.id) {
+            state.store.revoke_session(&s.id).await?;
+        }
+    }
+    let mut e = crate::audit::by(auth, state.clock.now(), AuditAction::StaffChanged);
+    e.detail = Some(format!("password changed by {}", auth.staff.username));
+    state.audit.record(e).await
 }
 
 #[cfg(test)]

@@ -154,6 +154,10 @@ pub struct Text {
     pub new_value: &'static str,
     pub new_prospect: &'static str,
     pub stale: &'static str,
+    pub password_title: &'static str,
+    pub password_hint: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -248,6 +252,10 @@ pub static ZH: Text = Text {
     new_value: "新值",
     new_prospect: "新建潜在客户",
     stale: "该客户信息已被他人修改，请刷新后重试。",
+    password_title: "设置新密码",
+    password_hint: "当前密码为临时密码，请先设置新密码（至少12位）。",
+    current_password: "当前密码",
+    new_password: "新密码",
 };
 
 pub static EN: Text = Text {
@@ -342,6 +350,10 @@ pub static EN: Text = Text {
     new_value: "After",
     new_prospect: "New prospect",
     stale: "Someone else changed this customer meanwhile: reload and try again.",
+    password_title: "Choose a new password",
+    password_hint: "Your password is temporary: choose a new one (12 characters or more) first.",
+    current_password: "Current password",
+    new_password: "New password",
 };
 
 /// Labels of stored codes: (code, 中文, English).

@@ -27,7 +27,9 @@ use rapport_domain::{BankSettings, Clock};
 use rapport_store::{LockoutPolicy, Store};
 use tokio::net::TcpListener;
 
-pub use auth::{hash_password, verify_password};
+pub use auth::{
+    hash_password, random_token as new_token, token_hash as token_digest, verify_password,
+};
 pub use error::WebError;
 
 /// Settings of the HTTP edge.

@@ -213,7 +213,7 @@ fn user_commands_validate_their_input() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("password (shown once): "));
+    assert!(stdout.contains("password (shown once; to be changed at the first login): "));
     let dup = rapport(&[
         "user",
         "add",
@@ -298,4 +298,94 @@ fn synth_writes_extracts_and_rejects_bad_sizes() {
         assert!(out_dir.join(f).exists(), "{f}");
     }
     assert!(!out_dir.join("transactions.csv").exists());
+}
+
+#[test]
+fn api_tokens_are_created_once_listed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = rapport(&[
+        "token",
+        "create",
+        "--data-dir",
+        d,
+        "--name",
+        "crm-sync",
+        "--role",
+        "marketing",
+        "--days",
+        "30",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let token = stdout.lines().nth(1).unwrap().trim().to_owned();
+    assert_eq!(token.len(), 43, "{stdout}");
+    let list =
+        String::from_utf8_lossy(&rapport(&["token", "list", "--data-dir", d]).stdout).into_owned();
+    assert!(
+        list.contains("crm-sync") && list.contains("svc.crm-sync") && !list.contains(&token),
+        "{list}"
+    );
+    // Stored hashed: the token itself is nowhere in the database.
+    let db = std::fs::read(dir.path().join("rapport.db")).unwrap();
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()));
+    for (args, needle) in [
+        (
+            vec![
+                "token",
+                "create",
+                "--data-dir",
+                d,
+                "--name",
+                "x",
+                "--role",
+                "rm",
+                "--days",
+                "0",
+            ],
+            "--days",
+        ),
+        (
+            vec![
+                "token",
+                "create",
+                "--data-dir",
+                d,
+                "--name",
+                "Bad Name",
+                "--role",
+                "rm",
+            ],
+            "--name",
+        ),
+        (
+            vec![
+                "token",
+                "create",
+                "--data-dir",
+                d,
+                "--name",
+                "y",
+                "--role",
+                "boss",
+            ],
+            "--role",
+        ),
+        (vec!["token", "revoke", "--data-dir", d, "nope"], "nope"),
+    ] {
+        let out = rapport(&args);
+        assert!(
+            !out.status.success() && stderr(&out).contains(needle),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        rapport(&["token", "revoke", "--data-dir", d, "crm-sync"])
+            .status
+            .success()
+    );
+    let list =
+        String::from_utf8_lossy(&rapport(&["token", "list", "--data-dir", d]).stdout).into_owned();
+    assert!(!list.contains("crm-sync"), "{list}");
 }

@@ -12,6 +12,7 @@ fn new_staff(name: &str) -> NewStaff {
         role: Role::Rm,
         branch_id: Some(rapport_domain::BranchId(4)),
         password_hash: "$argon2id$fake".into(),
+        must_change_password: false,
     }
 }
 
@@ -86,6 +87,8 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
             created_at: now,
             idle_expires_at: now + Duration::minutes(30),
             absolute_expires_at: now + Duration::hours(8),
+            kind: rapport_store::SessionKind::Browser,
+            name: None,
         };
         t.store.create_session(&session).await.unwrap();
         let (s, staff) = t
@@ -178,6 +181,127 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
                 .await
                 .unwrap()
                 .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_are_administered_and_tokens_ignore_idleness() {
+    use rapport_store::{SessionKind, StaffUpdate};
+    let now = Utc.with_ymd_and_hms(2026, 6, 30, 1, 0, 0).unwrap();
+    for t in loaded().await {
+        let n = t.name;
+        let rm_a = Username::parse("rm.a").unwrap();
+        let updated = t
+            .store
+            .update_staff(
+                &rm_a,
+                &StaffUpdate {
+                    role: Some(Role::BranchManager),
+                    branch_id: Some(Some(rapport_domain::BranchId(3))),
+                    display_name: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (updated.role, updated.branch_id),
+            (Role::BranchManager, Some(rapport_domain::BranchId(3))),
+            "{n}"
+        );
+        assert!(
+            t.store
+                .update_staff(&Username::parse("nobody").unwrap(), &StaffUpdate::default())
+                .await
+                .is_err()
+        );
+
+        let session = |hash: &str, kind| NewSession {
+            token_hash: hash.into(),
+            staff_id: fixture::RM_B,
+            csrf_token: "c".into(),
+            created_at: now,
+            idle_expires_at: now + Duration::minutes(30),
+            absolute_expires_at: now + Duration::days(90),
+            kind,
+            name: (kind == SessionKind::Token).then(|| "crm-sync".to_owned()),
+        };
+        t.store
+            .create_session(&session("aaaaaaaaaaaaaaaa0000", SessionKind::Browser))
+            .await
+            .unwrap();
+        t.store
+            .create_session(&session("bbbbbbbbbbbbbbbb0000", SessionKind::Token))
+            .await
+            .unwrap();
+        let later = now + Duration::days(2);
+        let live = t
+            .store
+            .list_sessions(Some(fixture::RM_B), later)
+            .await
+            .unwrap();
+        assert_eq!(
+            live.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            vec!["bbbbbbbbbbbbbbbb"],
+            "{n}: only the token outlives idleness"
+        );
+        assert!(
+            t.store
+                .touch_session("bbbbbbbbbbbbbbbb0000", later, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            t.store
+                .touch_session("aaaaaaaaaaaaaaaa0000", later, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(t.store.revoke_session("bbbbbbbbbbbbbbbb").await.unwrap());
+        assert!(!t.store.revoke_session("bbbbbbbbbbbbbbbb").await.unwrap());
+        assert!(
+            t.store.revoke_session("b%").await.is_err(),
+            "{n}: no wildcards"
+        );
+        assert!(
+            t.store
+                .touch_session("bbbbbbbbbbbbbbbb0000", later, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // A reset password must be changed, and ends sessions.
+        t.store
+            .create_session(&session("cccccccccccccccc0000", SessionKind::Browser))
+            .await
+            .unwrap();
+        t.store
+            .reset_password(fixture::RM_B, "$argon2id$temp")
+            .await
+            .unwrap();
+        let b = t.store.staff_by_id(fixture::RM_B).await.unwrap().unwrap();
+        assert!(b.must_change_password, "{n}");
+        assert!(
+            t.store
+                .touch_session("cccccccccccccccc0000", now, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        t.store
+            .set_password(fixture::RM_B, "$argon2id$chosen")
+            .await
+            .unwrap();
+        assert!(
+            !t.store
+                .staff_by_id(fixture::RM_B)
+                .await
+                .unwrap()
+                .unwrap()
+                .must_change_password
         );
     }
 }

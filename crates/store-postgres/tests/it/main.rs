@@ -620,6 +620,7 @@ async fn staff_lockout_sessions_and_new_ids() {
             role: Role::Rm,
             branch_id: Some(BranchId(3)),
             password_hash: "$argon2id$stub".into(),
+            must_change_password: false,
         })
         .await
         .unwrap();
@@ -631,6 +632,7 @@ async fn staff_lockout_sessions_and_new_ids() {
             role: Role::Rm,
             branch_id: None,
             password_hash: "x".into(),
+            must_change_password: false,
         })
         .await
         .unwrap_err();
@@ -681,6 +683,8 @@ async fn staff_lockout_sessions_and_new_ids() {
         created_at: now,
         idle_expires_at: now + chrono::Duration::minutes(30),
         absolute_expires_at: now + chrono::Duration::hours(8),
+        kind: rapport_store::SessionKind::Browser,
+        name: None,
     };
     store.create_session(&session).await.unwrap();
     let idle = chrono::Duration::minutes(30);

@@ -3,7 +3,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
-use rapport_proto::{ErrorBody, LoginRequest, LoginResponse, Me};
+use rapport_proto::{ChangePasswordRequest, ErrorBody, LoginRequest, LoginResponse, Me};
 
 use crate::audit;
 use crate::auth::{self as session, Authenticated, ClientIp};
@@ -73,4 +73,20 @@ pub async fn logout(
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(auth: Authenticated) -> Json<Me> {
     Json(me_of(&auth))
+}
+
+/// Choose a new password (required first after a temporary one). Other sessions end.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204),
+        (status = 400, body = ErrorBody, description = "wrong current password, or a weak new one"),
+        (status = 401, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> Result<StatusCode, WebError> {
+    session::change_password(&state, &auth, &req.current_password, &req.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,5 @@
 //! `/api/v1`: each operation declared once, with its OpenAPI description, through utoipa-axum.
+mod admin;
 pub mod audit;
 mod auth;
 mod customers;
@@ -33,6 +34,7 @@ use crate::AppState;
         (name = "auth", description = "Login, logout, who am I"),
         (name = "customers", description = "Customer search and the 360° view"),
         (name = "audit", description = "The audit trail (auditors only)"),
+        (name = "admin", description = "Staff administration (administrators only)"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -63,6 +65,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(admin::list_staff, admin::create_staff))
+        .routes(routes!(admin::update_staff))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::list_sessions))
+        .routes(routes!(admin::revoke_session))
         .routes(routes!(
             customers::list_customers,
             customers::create_customer

@@ -143,3 +143,53 @@ pub async fn logout(
     )
         .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    ctx: Ctx,
+    error: Option<String>,
+}
+
+pub async fn password_form(
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+) -> Result<PasswordPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    Ok(PasswordPage {
+        ctx: req.ctx(Some(&auth)),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    if form.csrf != auth.csrf_token {
+        let e = WebError::new(ErrorCode::CsrfRejected, req.lang.text().form_expired);
+        return Err(PageError::from_web(e, &req, Some(&auth)));
+    }
+    match auth::change_password(&state, &auth, &form.current_password, &form.new_password).await {
+        Ok(()) => Ok(Redirect::to("/customers").into_response()),
+        Err(e) if e.code == ErrorCode::InvalidParameter => Ok((
+            StatusCode::BAD_REQUEST,
+            PasswordPage {
+                ctx: req.ctx(Some(&auth)),
+                error: Some(e.message),
+            },
+        )
+            .into_response()),
+        Err(e) => Err(PageError::from_web(e, &req, Some(&auth))),
+    }
+}

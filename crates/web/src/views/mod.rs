@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
+        .route(
+            "/password",
+            get(login::password_form).post(login::change_password),
+        )
         .route("/customers", get(customers::search))
         .route(
             "/customers/new",
@@ -165,6 +169,7 @@ pub struct MessagePage {
 /// a page (never a JSON body in the browser).
 pub enum PageError {
     Login,
+    ChangePassword,
     Shown(StatusCode, Box<MessagePage>),
 }
 
@@ -173,6 +178,7 @@ impl PageError {
         let ctx = req.ctx(auth);
         match e.code {
             ErrorCode::Unauthenticated => Self::Login,
+            ErrorCode::PasswordChangeRequired => Self::ChangePassword,
             ErrorCode::NotFound => Self::Shown(
                 StatusCode::NOT_FOUND,
                 Box::new(MessagePage {
@@ -197,6 +203,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::Login => Redirect::to("/login").into_response(),
+            Self::ChangePassword => Redirect::to("/password").into_response(),
             Self::Shown(status, page) => (status, *page).into_response(),
         }
     }

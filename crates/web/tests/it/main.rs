@@ -2,6 +2,7 @@
 //! and PostgreSQL when configured), driven over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin;
 mod api_auth;
 mod api_customers;
 mod audit;
