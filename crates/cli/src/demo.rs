@@ -57,6 +57,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             write_extracts(generator, &dir, true).await?;
         }
         create_demo_logins(&ctx).await?;
+        ctx.store
+            .set_meta(
+                crate::keys::SEALED_WITH,
+                &ctx.keys.active_field_key().to_string(),
+            )
+            .await?;
     }
     if args.no_serve {
         return Ok(());

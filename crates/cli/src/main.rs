@@ -5,6 +5,7 @@
 mod audit;
 mod config;
 mod demo;
+mod keys;
 mod open;
 mod users;
 
@@ -45,6 +46,13 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: users::TokenCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Rotate the field-encryption key and re-seal identifiers.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -171,6 +179,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = open::Opened::open(&store).await?;
             users::run_token(&ctx, command).await
         }
+        Command::Keys { command, store } => keys::run(&store, command).await,
         Command::Audit { command, store } => {
             let ctx = open::Opened::open(&store).await?;
             audit::run(&ctx, command).await

@@ -25,11 +25,14 @@ fn load_keys(args: &StoreArgs) -> anyhow::Result<KeyRing> {
     if let Ok(text) = std::env::var(KEYS_ENV) {
         return KeyRing::from_toml(&text).map_err(|e| anyhow::anyhow!("{KEYS_ENV}: {e}"));
     }
-    let path = args
-        .key_file
+    Ok(KeyRing::load_or_create(&key_file(args))?)
+}
+
+/// The key file: `--key-file`, else `keys/rapport.keys` in the data directory.
+pub fn key_file(args: &StoreArgs) -> std::path::PathBuf {
+    args.key_file
         .clone()
-        .unwrap_or_else(|| args.data_dir.join("keys").join("rapport.keys"));
-    Ok(KeyRing::load_or_create(&path)?)
+        .unwrap_or_else(|| args.data_dir.join("keys").join("rapport.keys"))
 }
 
 impl Opened {
@@ -120,6 +123,15 @@ impl Opened {
         let bound = listener.local_addr()?;
         eprintln!("Rapport is serving on http://{bound}/  (Ctrl-C to stop)");
         self.spawn_anchoring();
+        if crate::keys::needs_reseal(self.store.as_ref(), &self.keys).await? {
+            // After a key rotation (or on data from before one), re-seal in the background.
+            let (store, keys) = (self.store.clone(), self.keys.clone());
+            tokio::spawn(async move {
+                if let Err(e) = crate::keys::reseal_all(store, &keys, false).await {
+                    tracing::error!(error = %e, "re-sealing identifiers failed");
+                }
+            });
+        }
         rapport_web::serve(listener, self.app_state(bound)).await?;
         // One last anchor so the trail's end at shutdown is recorded too.
         let path = self.data_dir.join(crate::audit::ANCHOR_FILE);

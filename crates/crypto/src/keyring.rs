@@ -168,6 +168,18 @@ impl KeyRing {
         Self::from_toml(&text).map_err(|e| err(e.to_string()))
     }
 
+    /// Writes the key file atomically (a private temporary file renamed over the old one).
+    pub fn save(&self, path: &Path) -> Result<(), KeyError> {
+        let err = |e: std::io::Error| KeyError::File {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let tmp = path.with_extension("tmp");
+        let _ = std::fs::remove_file(&tmp);
+        write_private(&tmp, &self.to_toml()).map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+
     /// Adds a new field key and makes it the active one; older keys stay for decryption until
     /// every value is re-encrypted.
     pub fn rotate_field_key(&mut self) -> u32 {

@@ -7,6 +7,7 @@
 mod audit;
 mod changes;
 mod customers;
+mod keys;
 mod load;
 mod staff;
 
@@ -266,6 +267,18 @@ impl Store for SqliteStore {
         party_id: PartyId,
     ) -> StoreResult<Option<Vec<PartyChange>>> {
         changes::party_changes(&self.protect, &self.pool, viewer, party_id).await
+    }
+
+    async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {
+        keys::reseal_batch(&self.protect, &self.pool, after, limit).await
+    }
+
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        keys::meta(&self.pool, key).await
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        keys::set_meta(&self.pool, key, value).await
     }
 
     async fn append_audit(&self, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>> {

@@ -140,6 +140,17 @@ pub trait Store: Send + Sync + 'static {
         party_id: PartyId,
     ) -> StoreResult<Option<Vec<PartyChange>>>;
 
+    // --- keys ----------------------------------------------------------------------------------
+
+    /// Re-seals the identifiers of parties with id > `after` (at most `limit` parties, their
+    /// accounts and their change history) under the active field key. Returns the last party
+    /// id processed (`None` when there are no more) and how many values were rewritten.
+    async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)>;
+
+    /// A small store-wide setting (e.g. which key the data is sealed with).
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+
     // --- audit trail ---------------------------------------------------------------------------
 
     /// Appends entries to the hash chain in one transaction and returns them linked. The head

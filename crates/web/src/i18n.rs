@@ -158,6 +158,15 @@ pub struct Text {
     pub password_hint: &'static str,
     pub current_password: &'static str,
     pub new_password: &'static str,
+    pub admin_title: &'static str,
+    pub role: &'static str,
+    pub create_staff: &'static str,
+    pub disabled: &'static str,
+    pub locked_short: &'static str,
+    pub enable: &'static str,
+    pub disable: &'static str,
+    pub reset_password: &'static str,
+    pub temporary_password: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -256,6 +265,15 @@ pub static ZH: Text = Text {
     password_hint: "当前密码为临时密码，请先设置新密码（至少12位）。",
     current_password: "当前密码",
     new_password: "新密码",
+    admin_title: "员工管理",
+    role: "角色",
+    create_staff: "新增员工",
+    disabled: "已停用",
+    locked_short: "已锁定",
+    enable: "启用",
+    disable: "停用",
+    reset_password: "重置密码",
+    temporary_password: "的临时密码（仅显示一次，首次登录须修改）",
 };
 
 pub static EN: Text = Text {
@@ -354,6 +372,15 @@ pub static EN: Text = Text {
     password_hint: "Your password is temporary: choose a new one (12 characters or more) first.",
     current_password: "Current password",
     new_password: "New password",
+    admin_title: "Staff administration",
+    role: "Role",
+    create_staff: "Add staff member",
+    disabled: "disabled",
+    locked_short: "locked",
+    enable: "Enable",
+    disable: "Disable",
+    reset_password: "Reset password",
+    temporary_password: "temporary password (shown once; to be changed at the first login)",
 };
 
 /// Labels of stored codes: (code, 中文, English).

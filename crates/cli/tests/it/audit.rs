@@ -192,3 +192,183 @@ fn sqlite(db: &std::path::Path, sql: &str) {
             .unwrap();
     });
 }
+
+#[test]
+fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let d = data.to_str().unwrap();
+    assert!(
+        rapport(&[
+            "demo",
+            "--customers",
+            "200",
+            "--data-dir",
+            d,
+            "--no-serve",
+            "--skip-extracts"
+        ])
+        .status
+        .success()
+    );
+    let status = rapport(&["keys", "status", "--data-dir", d]);
+    assert!(
+        String::from_utf8_lossy(&status.stdout)
+            .contains("active field key: 1; data sealed with: 1")
+    );
+    let rotate = rapport(&["keys", "rotate", "--data-dir", d]);
+    assert!(rotate.status.success(), "{}", stderr(&rotate));
+    assert!(
+        stderr(&rotate).contains("all identifiers sealed with field key 2"),
+        "{}",
+        stderr(&rotate)
+    );
+    let status = rapport(&["keys", "status", "--data-dir", d]);
+    assert!(
+        String::from_utf8_lossy(&status.stdout)
+            .contains("active field key: 2; data sealed with: 2")
+    );
+    let db = data.join("rapport.db");
+    let count = |sql: &str| -> i64 {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sqlx::ConnectOptions;
+            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&db)
+                .connect()
+                .await
+                .unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        })
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k1:%' OR resident_id LIKE 'k1:%'"),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM accounts WHERE account_number_enc LIKE 'k1:%'"),
+        0
+    );
+    assert!(count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k2:%'") > 100);
+
+    // The server reads them with the new key.
+    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
+    let pw = logins
+        .lines()
+        .find(|l| l.starts_with("rm0001 "))
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    // The most verbose logging there is: it must still carry no customer identifier.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--data-dir", d, "--listen", "127.0.0.1:0"])
+        .env("RAPPORT_LOG", "debug")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let addr = loop {
+        let line = lines.next().unwrap().unwrap();
+        log.push_str(&line);
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    let (_, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/auth/login",
+        &format!(r#"{{"username":"rm0001","password":"{pw}"}}"#),
+        None,
+    );
+    let token = body
+        .split("\"token\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (s, list) = http(
+        &addr,
+        "GET",
+        "/api/v1/customers?page_size=5",
+        "",
+        Some(&token),
+    );
+    assert_eq!(s, 200, "{list}");
+    let mobile = list
+        .split("\"mobile\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        mobile.len() == 11 && mobile.bytes().all(|b| b.is_ascii_digit()),
+        "decrypted for the RM: {mobile}"
+    );
+    let (s, found) = http(
+        &addr,
+        "GET",
+        &format!("/api/v1/customers?q={mobile}"),
+        "",
+        Some(&token),
+    );
+    assert!(
+        s == 200 && found.contains(&mobile),
+        "search by mobile still works"
+    );
+    let id = found
+        .split("\"id\":")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (s, unmasked) = http(
+        &addr,
+        "POST",
+        &format!("/api/v1/customers/{id}/unmask"),
+        r#"{"field":"resident_id","reason":"kyc_review"}"#,
+        Some(&token),
+    );
+    assert_eq!(s, 200, "{unmasked}");
+    let resident_id = unmasked
+        .split("\"values\":[\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(resident_id.len(), 18);
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+    for line in lines.map_while(Result::ok) {
+        log.push_str(&line);
+    }
+    assert!(
+        log.contains("login") && log.len() > 200,
+        "the log was captured"
+    );
+    for secret in [&mobile, &resident_id, &pw] {
+        assert!(
+            !log.contains(secret.as_str()),
+            "the application log holds {secret}"
+        );
+    }
+}

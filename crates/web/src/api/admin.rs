@@ -114,7 +114,19 @@ pub async fn create_staff(
     auth: Authenticated,
     ApiJson(req): ApiJson<CreateStaffRequest>,
 ) -> Result<(StatusCode, Json<TemporaryPassword>), WebError> {
-    require_admin(&state, &auth).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(create(&state, &auth, &req).await?),
+    ))
+}
+
+/// Creates a staff login with a temporary password (API and page).
+pub async fn create(
+    state: &AppState,
+    auth: &Authenticated,
+    req: &CreateStaffRequest,
+) -> Result<TemporaryPassword, WebError> {
+    require_admin(state, auth).await?;
     let username = username(&req.username)?;
     let role = role(&req.role)?;
     if role == Role::BranchManager && req.branch_id.is_none() {
@@ -135,14 +147,11 @@ pub async fn create_staff(
             must_change_password: true,
         })
         .await?;
-    record(&state, &auth, format!("created {username} as {role}")).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TemporaryPassword {
-            username: username.to_string(),
-            temporary_password: password,
-        }),
-    ))
+    record(state, auth, format!("created {username} as {role}")).await?;
+    Ok(TemporaryPassword {
+        username: username.to_string(),
+        temporary_password: password,
+    })
 }
 
 /// Change a staff member's role, branch, name, or disable/enable them (disabling ends their
@@ -156,8 +165,18 @@ pub async fn update_staff(
     ApiPath(name): ApiPath<String>,
     ApiJson(req): ApiJson<UpdateStaffRequest>,
 ) -> Result<Json<StaffDto>, WebError> {
-    require_admin(&state, &auth).await?;
-    let name = username(&name)?;
+    Ok(Json(update(&state, &auth, &name, &req).await?))
+}
+
+/// Changes a staff member (API and page).
+pub async fn update(
+    state: &AppState,
+    auth: &Authenticated,
+    name: &str,
+    req: &UpdateStaffRequest,
+) -> Result<StaffDto, WebError> {
+    require_admin(state, auth).await?;
+    let name = username(name)?;
     if name == auth.staff.username
         && (req.disabled == Some(true) || req.role.as_deref().is_some_and(|r| r != "admin"))
     {
@@ -196,8 +215,8 @@ pub async fn update_staff(
             "enabled".into()
         });
     }
-    record(&state, &auth, format!("changed {name}: {}", what.join(" "))).await?;
-    Ok(Json(staff_dto(&staff, state.clock.now())))
+    record(state, auth, format!("changed {name}: {}", what.join(" "))).await?;
+    Ok(staff_dto(&staff, state.clock.now()))
 }
 
 /// Give a staff member a temporary password (shown once) and end their sessions.
@@ -209,8 +228,17 @@ pub async fn reset_password(
     auth: Authenticated,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<TemporaryPassword>, WebError> {
-    require_admin(&state, &auth).await?;
-    let name = username(&name)?;
+    Ok(Json(reset(&state, &auth, &name).await?))
+}
+
+/// Gives a staff member a temporary password (API and page).
+pub async fn reset(
+    state: &AppState,
+    auth: &Authenticated,
+    name: &str,
+) -> Result<TemporaryPassword, WebError> {
+    require_admin(state, auth).await?;
+    let name = username(name)?;
     let staff = state
         .store
         .staff_by_username(&name)
@@ -221,11 +249,11 @@ pub async fn reset_password(
         .store
         .reset_password(staff.id, &hash(password.clone()).await?)
         .await?;
-    record(&state, &auth, format!("reset the password of {name}")).await?;
-    Ok(Json(TemporaryPassword {
+    record(state, auth, format!("reset the password of {name}")).await?;
+    Ok(TemporaryPassword {
         username: name.to_string(),
         temporary_password: password,
-    }))
+    })
 }
 
 /// Live sessions and API tokens.

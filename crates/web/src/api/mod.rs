@@ -1,5 +1,5 @@
 //! `/api/v1`: each operation declared once, with its OpenAPI description, through utoipa-axum.
-mod admin;
+pub mod admin;
 pub mod audit;
 mod auth;
 mod customers;

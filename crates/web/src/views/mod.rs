@@ -1,5 +1,6 @@
 //! Server-rendered pages (中文 and English). They call the same store functions and the same
 //! `present` masking as the API; only the rendering differs.
+mod admin;
 mod audit;
 mod customers;
 mod login;
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/contact", post(customers::contact))
         .route("/customers/{id}/unmask", post(customers::unmask))
         .route("/audit", get(audit::view))
+        .route("/admin/staff", get(admin::list).post(admin::create_staff))
+        .route("/admin/staff/{username}/{action}", post(admin::action))
         .route("/lang/{code}", get(switch_language))
         .route("/docs/errors", get(error_codes))
 }

@@ -339,3 +339,87 @@ async fn staff_administration_refuses_bad_input_and_other_roles() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_staff_page_creates_disables_and_resets() {
+    for app in TestApp::each().await {
+        let browser = app.browser("admin").await;
+        let html = browser
+            .get(app.url("/admin/staff"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("员工管理") && html.contains("rm.a"),
+            "{}",
+            app.backend
+        );
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+        let res = browser
+            .post(app.url("/admin/staff"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "agent.two"),
+                ("display_name", "坐席二"),
+                ("role", "service_agent"),
+                ("branch_id", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("agent.two 的临时密码"), "{page}");
+        let res = browser
+            .post(app.url("/admin/staff/agent.two/disable"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.text().await.unwrap().contains("agent.two: 已停用"));
+        let res = browser
+            .post(app.url("/admin/staff/agent.two/reset"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.text().await.unwrap().contains("临时密码"));
+        let bad = browser
+            .post(app.url("/admin/staff"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "X"),
+                ("display_name", "x"),
+                ("role", "rm"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            bad.text().await.unwrap().contains("username"),
+            "errors name the field"
+        );
+        let forged = browser
+            .post(app.url("/admin/staff/rm.a/disable"))
+            .form(&[("csrf", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), 403);
+        // Not for other roles.
+        let rm = app.browser("rm.a").await;
+        assert_eq!(
+            rm.get(app.url("/admin/staff"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+    }
+}
