@@ -167,6 +167,8 @@ pub struct Text {
     pub disable: &'static str,
     pub reset_password: &'static str,
     pub temporary_password: &'static str,
+    pub sessions_title: &'static str,
+    pub end_session: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -274,6 +276,8 @@ pub static ZH: Text = Text {
     disable: "停用",
     reset_password: "重置密码",
     temporary_password: "的临时密码（仅显示一次，首次登录须修改）",
+    sessions_title: "在线会话与API令牌",
+    end_session: "结束",
 };
 
 pub static EN: Text = Text {
@@ -381,6 +385,8 @@ pub static EN: Text = Text {
     disable: "Disable",
     reset_password: "Reset password",
     temporary_password: "temporary password (shown once; to be changed at the first login)",
+    sessions_title: "Live sessions and API tokens",
+    end_session: "End",
 };
 
 /// Labels of stored codes: (code, 中文, English).

@@ -18,6 +18,7 @@ pub struct StaffPage {
     ctx: Ctx,
     staff: Vec<StaffDto>,
     roles: Vec<(&'static str, &'static str)>,
+    sessions: Vec<rapport_store::SessionSummary>,
     message: Option<String>,
     error: Option<String>,
 }
@@ -32,6 +33,7 @@ async fn page(
     require_admin(state, auth).await?;
     let now = state.clock.now();
     Ok(StaffPage {
+        sessions: state.store.list_sessions(None, now).await?,
         ctx: req.ctx(Some(auth)),
         staff: state
             .store
@@ -72,6 +74,8 @@ pub struct CreateForm {
 #[derive(Deserialize)]
 pub struct CsrfForm {
     csrf: String,
+    role: Option<String>,
+    branch_id: Option<String>,
 }
 
 fn check(auth: &Authenticated, csrf: &str, req: &PageRequest) -> Result<(), PageError> {
@@ -180,6 +184,30 @@ pub async fn action(
         "enable" => update(&state, &auth, &username, &toggle(false))
             .await
             .map(|s| format!("{}: {}", s.username, req.lang.label("active"))),
+        "assign" => {
+            let branch = form.branch_id.as_deref().map(str::trim).unwrap_or("");
+            let branch_id = if branch.is_empty() {
+                Ok(Some(None))
+            } else {
+                branch.parse::<i64>().map(|b| Some(Some(b))).map_err(|_| {
+                    WebError::invalid_parameter("branch_id", "branch_id must be a number")
+                })
+            };
+            match branch_id {
+                Ok(branch_id) => {
+                    let change = UpdateStaffRequest {
+                        display_name: None,
+                        role: form.role.clone(),
+                        branch_id,
+                        disabled: None,
+                    };
+                    update(&state, &auth, &username, &change)
+                        .await
+                        .map(|s| format!("{}: {} / {:?}", s.username, s.role, s.branch_id))
+                }
+                Err(e) => Err(e),
+            }
+        }
         "reset" => reset(&state, &auth, &username).await.map(|p| {
             format!(
                 "{} {}: {}",
@@ -188,5 +216,32 @@ pub async fn action(
         }),
         _ => Err(WebError::not_found()),
     };
+    outcome(&state, &req, &auth, result).await
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<StaffPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    check(&auth, &form.csrf, &req)?;
+    let result = async {
+        require_admin(&state, &auth).await?;
+        if !state.store.revoke_session(&id).await? {
+            return Err(WebError::not_found());
+        }
+        let mut e = crate::audit::by(
+            &auth,
+            state.clock.now(),
+            rapport_store::audit::AuditAction::StaffChanged,
+        );
+        e.detail = Some(format!("ended session {id}"));
+        state.audit.record(e).await?;
+        Ok(format!("{id}: {}", req.lang.text().end_session))
+    }
+    .await;
     outcome(&state, &req, &auth, result).await
 }
