@@ -11,6 +11,7 @@ mod string_enum;
 #[doc(hidden)]
 pub use serde as __serde;
 pub mod clock;
+pub mod dates;
 pub mod mask;
 pub mod mobile;
 pub mod money;

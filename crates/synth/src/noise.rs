@@ -71,12 +71,7 @@ pub fn format_date(d: NaiveDate, f: DateFormat) -> String {
 
 /// Parses any of the four formats (for tests and downstream tools).
 pub fn parse_any_date(s: &str) -> Option<NaiveDate> {
-    for f in ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y年%m月%d日"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
-            return Some(d);
-        }
-    }
-    None
+    rapport_domain::dates::parse_any_date(s)
 }
 
 fn usual_format(system: SourceSystem) -> DateFormat {

@@ -1,0 +1,62 @@
+//! Blocking: only records sharing at least one key are compared.
+use std::collections::HashMap;
+
+use chrono::Datelike;
+
+use crate::standardise::Standardised;
+
+fn keys(s: &Standardised) -> Vec<String> {
+    let mut k = Vec::new();
+    if let Some(id) = &s.id {
+        k.push(format!("id:{}", id.digits()));
+        // A mistyped digit leaves the other half intact.
+        k.push(format!("id6:{}", &id.digits()[..id.digits().len().min(9)]));
+        k.push(format!(
+            "id9:{}",
+            &id.digits()[id.digits().len().saturating_sub(9)..]
+        ));
+    }
+    if let Some(m) = &s.mobile {
+        k.push(format!("m:{m}"));
+    }
+    if let Some(e) = &s.email {
+        k.push(format!("e:{e}"));
+    }
+    for p in s.pinyin.iter().take(2) {
+        if let Some(b) = s.birth {
+            k.push(format!("pb:{p}:{}", b.year()));
+        }
+        if let Some(d) = &s.district {
+            k.push(format!("pd:{p}:{d}"));
+        }
+    }
+    if let (Some(sp), Some(b)) = (&s.surname_pinyin, s.birth) {
+        k.push(format!("sb:{sp}:{b}"));
+    }
+    k
+}
+
+/// Candidate pairs `(i, j)` with `i < j`, each once. Blocks larger than `max_block` are
+/// skipped: a key that many records share identifies nobody.
+pub fn candidate_pairs(records: &[Standardised], max_block: usize) -> Vec<(usize, usize)> {
+    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        for k in keys(r) {
+            blocks.entry(k).or_default().push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for members in blocks
+        .values()
+        .filter(|m| m.len() > 1 && m.len() <= max_block)
+    {
+        for (x, &a) in members.iter().enumerate() {
+            for &b in &members[x + 1..] {
+                pairs.push((a.min(b), a.max(b)));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}

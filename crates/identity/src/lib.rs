@@ -1,0 +1,62 @@
+//! Identity resolution (R2.3): the same person found across source systems despite typos,
+//! homophones, pinyin names, missing or changed phones, old 15-digit IDs and abbreviated
+//! addresses — and different people with common names, or family members sharing a phone and
+//! an address, kept apart.
+//!
+//! standardise → block → compare → weigh (Fellegi–Sunter: u by random sampling, m by EM) →
+//! deterministic rules → cluster (union-find that never joins two different valid resident
+//! IDs) → explain (a weight per field for every pair).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod block;
+mod cluster;
+mod compare;
+mod model;
+mod standardise;
+
+pub use block::candidate_pairs;
+pub use cluster::cluster;
+pub use compare::{Comparison, FIELDS, Field, compare};
+pub use model::{Model, PairScore, Settings};
+pub use standardise::{IdNumber, SourceCustomer, Standardised, standardise, to_simplified};
+
+/// One source record's place in the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// For each input record, the index of its cluster (clusters are numbered by their
+    /// smallest record index, so the numbering does not depend on input order of pairs).
+    pub cluster_of: Vec<usize>,
+    /// Every scored candidate pair at or above the review threshold, with its explanation.
+    pub pairs: Vec<PairScore>,
+    pub model: Model,
+}
+
+/// Resolves a set of source records into persons.
+pub fn resolve(records: &[SourceCustomer], settings: &Settings) -> Resolution {
+    let std: Vec<Standardised> = records.iter().map(standardise).collect();
+    let pairs = candidate_pairs(&std, settings.max_block);
+    let comparisons: Vec<Comparison> = pairs
+        .iter()
+        .map(|&(a, b)| compare(&std[a], &std[b]))
+        .collect();
+    let model = Model::train(&std, &comparisons, settings);
+    let scored: Vec<PairScore> = pairs
+        .iter()
+        .zip(&comparisons)
+        .map(|(&(a, b), c)| model.score(a, b, c, &std[a], &std[b]))
+        .collect();
+    let matched: Vec<&PairScore> = scored
+        .iter()
+        .filter(|p| p.probability >= settings.match_threshold)
+        .collect();
+    let cluster_of = cluster(&std, &matched);
+    let pairs = scored
+        .into_iter()
+        .filter(|p| p.probability >= settings.review_threshold)
+        .collect();
+    Resolution {
+        cluster_of,
+        pairs,
+        model,
+    }
+}
