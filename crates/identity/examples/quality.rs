@@ -1,0 +1,130 @@
+//! Quality and speed of the engine on the synthetic bank's extracts (Rapport alone; the
+//! benchmark against Splink and recordlinkage comes with the rest of issue 4).
+//!
+//!     cargo run --release -p rapport-identity --example quality -- 50000
+//!
+//! Prints pairwise precision/recall/F1, B-cubed F1, the share of persons recovered exactly,
+//! and per-stage timings.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rapport_identity::*;
+use rapport_synth::{Generator, SynthConfig};
+
+fn main() {
+    let customers: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(50_000);
+    let g = Generator::new(SynthConfig {
+        customers,
+        seed: 11,
+        transactions: false,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    let (mut records, mut truth) = (Vec::new(), Vec::new());
+    for batch in g.batches() {
+        for r in batch.source_records {
+            truth.push(r.party_id.0);
+            records.push(SourceCustomer {
+                source_system: r.source_system.as_str().into(),
+                source_key: r.source_key,
+                name: r.name,
+                gender: r.gender,
+                birth_date: r.birth_date,
+                resident_id: r.resident_id.or(r.uscc),
+                mobile: r.mobile,
+                address: r.address,
+                email: r.email,
+            });
+        }
+    }
+    let settings = Settings::default();
+    let t0 = Instant::now();
+    let std: Vec<Standardised> = records.iter().map(standardise).collect();
+    let t1 = Instant::now();
+    let pairs = candidate_pairs(&std, settings.max_block);
+    let t2 = Instant::now();
+    let comparisons: Vec<Comparison> = pairs
+        .iter()
+        .map(|&(a, b)| compare(&std[a], &std[b]))
+        .collect();
+    let t3 = Instant::now();
+    let model = Model::train(&std, &comparisons, &settings);
+    let t4 = Instant::now();
+    let scored: Vec<PairScore> = pairs
+        .iter()
+        .zip(&comparisons)
+        .map(|(&(a, b), c)| model.score(a, b, c, &std[a], &std[b]))
+        .collect();
+    let matched: Vec<&PairScore> = scored
+        .iter()
+        .filter(|p| p.probability >= settings.match_threshold)
+        .collect();
+    let cluster_of = cluster(&std, &matched);
+    let t5 = Instant::now();
+
+    // Pairwise figures.
+    let mut by_cluster: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_truth: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, (&c, &t)) in cluster_of.iter().zip(&truth).enumerate() {
+        by_cluster.entry(c).or_default().push(i);
+        by_truth.entry(t).or_default().push(i);
+    }
+    fn pairs_in<K>(groups: &HashMap<K, Vec<usize>>) -> usize {
+        groups.values().map(|g| g.len() * (g.len() - 1) / 2).sum()
+    }
+    let mut tp = 0usize;
+    for g in by_cluster.values() {
+        let mut per_truth: HashMap<i64, usize> = HashMap::new();
+        for &i in g {
+            *per_truth.entry(truth[i]).or_default() += 1;
+        }
+        tp += per_truth.values().map(|n| n * (n - 1) / 2).sum::<usize>();
+    }
+    let precision = tp as f64 / pairs_in(&by_cluster).max(1) as f64;
+    let recall = tp as f64 / pairs_in(&by_truth).max(1) as f64;
+    let f1 = 2.0 * precision * recall / (precision + recall);
+    // B-cubed.
+    let (mut bp, mut br) = (0.0, 0.0);
+    for i in 0..records.len() {
+        let c = &by_cluster[&cluster_of[i]];
+        let t = &by_truth[&truth[i]];
+        let both = c.iter().filter(|&&j| truth[j] == truth[i]).count() as f64;
+        bp += both / c.len() as f64;
+        br += both / t.len() as f64;
+    }
+    let n = records.len() as f64;
+    let (bp, br) = (bp / n, br / n);
+    let b3 = 2.0 * bp * br / (bp + br);
+    let exact = by_truth
+        .values()
+        .filter(|members| {
+            let c = cluster_of[members[0]];
+            members.iter().all(|&i| cluster_of[i] == c) && by_cluster[&c].len() == members.len()
+        })
+        .count() as f64
+        / by_truth.len() as f64;
+    println!(
+        "{} source records of {} persons, {} candidate pairs",
+        records.len(),
+        by_truth.len(),
+        pairs.len()
+    );
+    println!("pairwise precision {precision:.4}  recall {recall:.4}  F1 {f1:.4}");
+    println!(
+        "B-cubed precision {bp:.4}  recall {br:.4}  F1 {b3:.4};  persons recovered exactly {exact:.4}"
+    );
+    println!(
+        "time: standardise {:.2}s  block {:.2}s  compare {:.2}s  train {:.2}s  score+cluster {:.2}s  total {:.2}s",
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t3 - t2).as_secs_f64(),
+        (t4 - t3).as_secs_f64(),
+        (t5 - t4).as_secs_f64(),
+        (t5 - t0).as_secs_f64()
+    );
+}
