@@ -108,6 +108,42 @@ fn main() {
         })
         .count() as f64
         / by_truth.len() as f64;
+    if std::env::var("SHOW_MISSES").is_ok() {
+        // Same person, different clusters: what did the pair look like (if it was a candidate)?
+        let index: HashMap<(usize, usize), &PairScore> =
+            scored.iter().map(|p| ((p.a, p.b), p)).collect();
+        let mut shown = 0;
+        for members in by_truth.values() {
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    if cluster_of[a] != cluster_of[b] && shown < 25 {
+                        shown += 1;
+                        let p = index.get(&(a.min(b), a.max(b)));
+                        println!(
+                            "MISS {} | {} :: {:?}",
+                            records[a].name,
+                            records[b].name,
+                            p.map(|p| (
+                                p.probability,
+                                p.explanation.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>()
+                            ))
+                        );
+                        println!(
+                            "   a={:?} {:?} {:?} {:?}\n   b={:?} {:?} {:?} {:?}",
+                            records[a].resident_id,
+                            records[a].mobile,
+                            records[a].birth_date,
+                            records[a].address,
+                            records[b].resident_id,
+                            records[b].mobile,
+                            records[b].birth_date,
+                            records[b].address
+                        );
+                    }
+                }
+            }
+        }
+    }
     println!(
         "{} source records of {} persons, {} candidate pairs",
         records.len(),

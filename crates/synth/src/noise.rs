@@ -27,7 +27,7 @@ pub const NAME_HOMOPHONE_RATE: f64 = 0.10;
 pub const INTERNET_BANKING_PINYIN_RATE: f64 = 0.5;
 /// Share of records whose mobile is missing (of records of parties with a mobile).
 pub const PHONE_MISSING_RATE: f64 = 0.15;
-/// Share of records whose mobile is outdated: another valid number (other prefix).
+/// Share of records whose mobile is outdated: another valid number, unrelated to the current one.
 pub const PHONE_OUTDATED_RATE: f64 = 0.15;
 /// Share of call-center person records without a resident ID.
 pub const CALL_CENTER_ID_MISSING_RATE: f64 = 0.40;
@@ -396,12 +396,17 @@ fn record(
         if u < PHONE_MISSING_RATE {
             None
         } else if u < PHONE_MISSING_RATE + PHONE_OUTDATED_RATE {
-            let old = &m.as_str()[..3];
-            let mut prefix = mobile_prefix(rng).to_string();
-            while prefix == old {
-                prefix = mobile_prefix(rng).to_string();
+            // A number the person used before: unrelated to the current one, as in life.
+            loop {
+                let old = format!(
+                    "{}{:08}",
+                    mobile_prefix(rng),
+                    rng.random_range(0..100_000_000_u32)
+                );
+                if old != m.as_str() {
+                    break Some(old);
+                }
             }
-            Some(format!("{prefix}{}", &m.as_str()[3..]))
         } else {
             Some(m.as_str().to_owned())
         }
