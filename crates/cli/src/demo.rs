@@ -15,7 +15,7 @@ use rapport_domain::records::StaffRecord;
 use rapport_synth::{Generator, SynthConfig};
 
 use crate::open::{Opened, create_private_dir};
-use crate::users::{hash, random_password};
+use crate::users::hash;
 use crate::{DemoArgs, SynthArgs};
 
 pub const LOGINS_FILE: &str = "demo-logins.txt";
@@ -188,7 +188,7 @@ async fn create_demo_logins(ctx: &Opened) -> anyhow::Result<()> {
         .collect();
     let mut lines = String::new();
     for s in demo_staff(&records) {
-        let password = random_password();
+        let password = rapport_web::temporary_password();
         ctx.store
             .set_password(s.id, &hash(password.clone()).await?)
             .await?;

@@ -4,8 +4,6 @@ use std::io::Read;
 
 use anyhow::Context;
 use clap::Subcommand;
-use rand::Rng;
-use rand::distr::Alphanumeric;
 use rapport_domain::{BranchId, Role, Username};
 use rapport_store::NewStaff;
 
@@ -37,14 +35,6 @@ pub enum UserCommand {
     Disable { username: String },
     /// Enable a disabled login.
     Enable { username: String },
-}
-
-pub fn random_password() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect()
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
@@ -80,7 +70,7 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
                     .context("cannot read the password from stdin")?;
                 (s.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (random_password(), true)
+                (rapport_web::temporary_password(), true)
             };
             anyhow::ensure!(
                 password.chars().count() >= MIN_PASSWORD_LEN,
@@ -194,7 +184,10 @@ pub async fn run_token(ctx: &Opened, command: TokenCommand) -> anyhow::Result<()
                     display_name: format!("API token {name}"),
                     role,
                     branch_id: branch_id.map(BranchId),
-                    password_hash: hash(random_password() + &random_password()).await?,
+                    password_hash: hash(
+                        rapport_web::temporary_password() + &rapport_web::temporary_password(),
+                    )
+                    .await?,
                     must_change_password: false,
                 })
                 .await?;

@@ -27,6 +27,7 @@ use rapport_domain::{BankSettings, Clock};
 use rapport_store::{LockoutPolicy, Store};
 use tokio::net::TcpListener;
 
+pub use api::admin::temporary_password;
 pub use auth::{
     hash_password, random_token as new_token, token_hash as token_digest, verify_password,
 };

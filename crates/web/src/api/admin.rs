@@ -50,7 +50,8 @@ async fn record(state: &AppState, auth: &Authenticated, detail: String) -> Resul
     state.audit.record(e).await
 }
 
-fn temporary_password() -> String {
+/// A random password for a first login or a reset: 20 letters and digits.
+pub fn temporary_password() -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)
         .take(20)

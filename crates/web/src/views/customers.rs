@@ -453,15 +453,11 @@ fn render(
             ),
         channels: ContactChannel::ALL
             .iter()
-            .map(|c| (c.as_str(), ctx_label(c.as_str(), req)))
+            .map(|c| (c.as_str(), req.lang.label(c.as_str())))
             .collect(),
         contact_ok: extras.contact.as_ref().is_some_and(|c| c.0),
         contact_message: extras.contact.map(|c| c.1),
         history,
         as_of: extras.as_of.map(|d| d.to_string()).unwrap_or_default(),
     }
-}
-
-fn ctx_label(code: &'static str, req: &PageRequest) -> &'static str {
-    req.lang.label(code)
 }
