@@ -5,6 +5,7 @@
 mod audit;
 mod config;
 mod demo;
+mod import;
 mod keys;
 mod open;
 mod users;
@@ -35,6 +36,8 @@ enum Command {
     Demo(DemoArgs),
     /// Write the synthetic bank's source-system extracts and ground truth as CSV files.
     Synth(SynthArgs),
+    /// Import source-system extracts (customers, accounts) with their mapping files.
+    Import(import::ImportArgs),
     /// Manage staff logins.
     User {
         #[command(subcommand)]
@@ -171,6 +174,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo::run(args).await,
         Command::Synth(args) => demo::synth(args).await,
+        Command::Import(args) => import::run(args).await,
         Command::User { command, store } => {
             let ctx = open::Opened::open(&store).await?;
             users::run(&ctx, command).await

@@ -65,6 +65,15 @@ impl RawDb {
         Ok(out)
     }
 
+    /// The one integer a query returns (e.g. a `count(*)`), as the owner sees it.
+    pub async fn count(&self, sql: &str) -> Result<i64, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self {
+            Self::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await,
+            Self::Postgres(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await,
+        }
+    }
+
     /// Runs statements as the database owner would (bypassing the store).
     pub async fn execute(&self, sql: &str) -> Result<(), sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());

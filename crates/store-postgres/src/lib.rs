@@ -9,6 +9,7 @@
 mod audit;
 mod changes;
 mod customers;
+mod ingest;
 mod keys;
 mod load;
 mod staff;
@@ -23,6 +24,9 @@ use rapport_crypto::KeyRing;
 use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_domain::{PartyId, StaffId, Username, Viewer};
 use rapport_store::audit::{AuditEntry, NewAuditEntry};
+use rapport_store::ingest::{
+    BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
+};
 use rapport_store::protect::Protector;
 use rapport_store::search::SearchQuery;
 use rapport_store::{
@@ -422,6 +426,38 @@ impl Store for PgStore {
         party_id: PartyId,
     ) -> StoreResult<Option<Vec<PartyChange>>> {
         changes::party_changes(&self.protect, &self.pool, viewer, party_id).await
+    }
+
+    async fn begin_import(&self, run: &NewImportRun) -> StoreResult<i64> {
+        ingest::begin_import(&self.pool, run).await
+    }
+
+    async fn import_source_records(
+        &self,
+        run_id: i64,
+        source_system: rapport_domain::SourceSystem,
+        rows: &[SourceRecordRow],
+        now: DateTime<Utc>,
+    ) -> StoreResult<BatchOutcome> {
+        ingest::import_source_records(&self.protect, &self.pool, run_id, source_system, rows, now)
+            .await
+    }
+
+    async fn import_source_accounts(
+        &self,
+        run_id: i64,
+        source_system: rapport_domain::SourceSystem,
+        rows: &[SourceAccountRow],
+    ) -> StoreResult<BatchOutcome> {
+        ingest::import_source_accounts(&self.protect, &self.pool, run_id, source_system, rows).await
+    }
+
+    async fn finish_import(&self, run_id: i64, end: &ImportEnd) -> StoreResult<ImportRun> {
+        ingest::finish_import(&self.pool, run_id, end).await
+    }
+
+    async fn import_runs(&self, limit: i64) -> StoreResult<Vec<ImportRun>> {
+        ingest::import_runs(&self.pool, limit).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

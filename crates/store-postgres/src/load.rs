@@ -17,11 +17,11 @@ use crate::db_err;
 /// the server's memory for one statement modest.
 const CHUNK_ROWS: usize = 10_000;
 
-type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
+pub(crate) type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 
 /// Runs `sql` (an `INSERT … SELECT * FROM UNNEST(…)`) once per chunk of `rows`; `bind` binds
 /// a chunk's column arrays in order. A unique violation names the statement's table.
-async fn insert_chunks<'r, T>(
+pub(crate) async fn insert_chunks<'r, T>(
     conn: &mut PgConnection,
     sql: &'static str,
     rows: &'r [T],
@@ -45,7 +45,7 @@ fn table_of(sql: &str) -> &str {
 }
 
 /// One column of `rows` as a vector, ready to bind as an array.
-fn col<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
+pub(crate) fn col<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
     rows.iter().map(f).collect()
 }
 

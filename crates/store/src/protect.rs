@@ -16,6 +16,11 @@ pub enum Field {
     ResidentId,
     Mobile,
     AccountNumber,
+    /// A source record's identifiers, bound to `<source system>/<source key>`.
+    SourceResidentId,
+    SourceMobile,
+    /// A source account's number, bound to its blind key.
+    SourceAccountNumber,
 }
 
 impl Field {
@@ -24,6 +29,9 @@ impl Field {
             Self::ResidentId => "parties.resident_id",
             Self::Mobile => "parties.mobile",
             Self::AccountNumber => "accounts.account_number",
+            Self::SourceResidentId => "source_records.resident_id",
+            Self::SourceMobile => "source_records.mobile",
+            Self::SourceAccountNumber => "source_accounts.account_number",
         };
         format!("{column}:{row}")
     }
@@ -69,6 +77,11 @@ impl Protector {
     /// Whether a stored value is plaintext or under an older key.
     pub fn needs_work(&self, stored: &str) -> bool {
         !is_sealed(stored) || self.keys.needs_reencryption(stored)
+    }
+
+    /// The row a source record's identifiers are sealed to.
+    pub fn source_row(system: rapport_domain::SourceSystem, key: &str) -> String {
+        format!("{}/{key}", system.as_str())
     }
 
     /// The stored form of an account number's key column: its blind index.

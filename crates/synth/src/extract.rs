@@ -1,10 +1,10 @@
 //! Source-system extracts as UTF-8 CSV files, written batch by batch.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
-use rapport_domain::{Money, SourceSystem};
+use rapport_domain::{Money, PartyId, SourceSystem, StaffId};
 
 use crate::{GeneratedBatch, Generator, SourceAccount, SourceRecord, SynthError};
 
@@ -29,6 +29,7 @@ pub const RECORD_HEADER: &[&str] = &[
     "address",
     "email",
     "branch_code",
+    "rm",
     "updated_at",
 ];
 pub const ACCOUNT_HEADER: &[&str] = &[
@@ -119,8 +120,14 @@ fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
-fn record_row(out: &mut Out, r: &SourceRecord) -> Result<(), SynthError> {
+/// The core-banking system keeps each customer's primary RM (客户经理号); the others do not.
+fn record_row(out: &mut Out, r: &SourceRecord, rm: Option<&str>) -> Result<(), SynthError> {
     let updated = r.updated_at.to_string();
+    let rm = if r.source_system == SourceSystem::CoreBanking {
+        rm.unwrap_or("")
+    } else {
+        ""
+    };
     out.row([
         r.source_key.as_str(),
         r.name.as_str(),
@@ -132,6 +139,7 @@ fn record_row(out: &mut Out, r: &SourceRecord) -> Result<(), SynthError> {
         opt(&r.address),
         opt(&r.email),
         opt(&r.branch_code),
+        rm,
         updated.as_str(),
     ])
 }
@@ -161,6 +169,7 @@ fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
 }
 
 struct Files {
+    usernames: HashMap<StaffId, String>,
     core: Out,
     card: Out,
     ib: Out,
@@ -174,6 +183,17 @@ struct Files {
 
 impl Files {
     fn write(&mut self, batch: &GeneratedBatch) -> Result<(), SynthError> {
+        let primary_rm: HashMap<PartyId, &str> = batch
+            .customers
+            .rm_assignments
+            .iter()
+            .filter(|a| a.primary && a.effective_to.is_none())
+            .filter_map(|a| {
+                self.usernames
+                    .get(&a.staff_id)
+                    .map(|u| (a.party_id, u.as_str()))
+            })
+            .collect();
         for r in &batch.source_records {
             let out = match r.source_system {
                 SourceSystem::CoreBanking => &mut self.core,
@@ -181,7 +201,7 @@ impl Files {
                 SourceSystem::InternetBanking => &mut self.ib,
                 _ => &mut self.cc,
             };
-            record_row(out, r)?;
+            record_row(out, r, primary_rm.get(&r.party_id).copied())?;
             let party = r.party_id.0.to_string();
             self.truth_records.row([
                 r.source_system.as_str(),
@@ -260,6 +280,12 @@ pub fn write_extracts(
         source,
     })?;
     let mut files = Files {
+        usernames: generator
+            .reference()
+            .staff
+            .iter()
+            .map(|s| (s.id, s.username.as_str().to_owned()))
+            .collect(),
         core: Out::create(dir, CORE_BANKING_CSV, RECORD_HEADER)?,
         card: Out::create(dir, CARD_CSV, RECORD_HEADER)?,
         ib: Out::create(dir, INTERNET_BANKING_CSV, RECORD_HEADER)?,
@@ -314,8 +340,57 @@ pub fn write_extracts(
             progress(done, total);
         }
     }
+    write_mappings(dir)?;
     Ok(ExtractSummary {
         rows: files.finish()?,
         batches: total,
     })
+}
+
+/// The mapping file of each extract (see `rapport-ingest`), written beside them.
+pub const MAPPINGS: &[(&str, &str, &str)] = &[
+    (CORE_BANKING_CSV, "core_banking", "customers"),
+    (CARD_CSV, "card", "customers"),
+    (INTERNET_BANKING_CSV, "internet_banking", "customers"),
+    (CALL_CENTER_CSV, "call_center", "customers"),
+    (CORE_BANKING_ACCOUNTS_CSV, "core_banking", "accounts"),
+    (CARD_ACCOUNTS_CSV, "card", "accounts"),
+];
+
+/// The mapping file's name for an extract: `core_banking.csv` → `core_banking.mapping.toml`.
+pub fn mapping_file_name(extract: &str) -> String {
+    format!("{}.mapping.toml", extract.trim_end_matches(".csv"))
+}
+
+fn mapping_text(system: &str, kind: &str) -> String {
+    let header = if kind == "customers" {
+        RECORD_HEADER
+    } else {
+        ACCOUNT_HEADER
+    };
+    let mut text = format!(
+        "# Mapping of the synthetic {system} {kind} extract (see rapport-ingest).\n\
+         source_system = \"{system}\"\nkind = \"{kind}\"\nformat = \"csv\"\nencoding = \"utf-8\"\n"
+    );
+    if kind == "customers" {
+        // The extracts carry a few resident IDs with one mistyped digit, as real ones do:
+        // matching can still use them.
+        text.push_str("invalid_identifiers = \"keep_unverified\"\n");
+    }
+    text.push_str("\n[columns]\n");
+    for column in header {
+        text.push_str(&format!("{column} = \"{column}\"\n"));
+    }
+    text
+}
+
+fn write_mappings(dir: &Path) -> Result<(), SynthError> {
+    for (extract, system, kind) in MAPPINGS {
+        let path = dir.join(mapping_file_name(extract));
+        std::fs::write(&path, mapping_text(system, kind)).map_err(|source| SynthError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
 }

@@ -30,7 +30,7 @@ use rapport_domain::{
 };
 use serde::{Deserialize, Serialize};
 
-pub use extract::{ExtractSummary, write_extracts};
+pub use extract::{ExtractSummary, MAPPINGS, mapping_file_name, write_extracts};
 pub use rng::luhn_valid;
 
 /// Customers per batch; the last batch holds the remainder.
