@@ -86,7 +86,7 @@ run_backend() {
   echo "== $backend: generating and loading $N customers"
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$WORK/$backend.rss" "$BIN" demo --customers "$N" --seed 7 "${args[@]}" --no-serve --skip-extracts \
+  /usr/bin/time -f "%M" -o "$WORK/$backend.rss" "$BIN" demo --customers "$N" --seed 7 "${args[@]}" --no-serve --skip-extracts --ground-truth \
     2> >(tee "$WORK/$backend.load.log" >&2) > "$WORK/$backend.logins.out"
   t1=$(date +%s.%N)
   local load_s rss_mb

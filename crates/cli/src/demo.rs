@@ -1,8 +1,8 @@
 //! `rapport demo` and `rapport synth`.
 //!
-//! Until identity resolution lands, the demo loads parties from the generator's ground truth
-//! (the "true" bank), not from the noisy source extracts; the extracts are written beside it
-//! for the identity issue.
+//! The demo runs the real path: the generator writes the source systems' extracts with their
+//! mapping files, `import` loads them, `resolve` makes the golden customer records. (A hidden
+//! `--ground-truth` flag loads the generator's true bank directly, for load benchmarks.)
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -51,10 +51,24 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             })
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         );
-        load(&ctx, generator.clone()).await?;
-        if !args.skip_extracts {
+        if args.ground_truth {
+            load(&ctx, generator.clone()).await?;
+            if !args.skip_extracts {
+                let dir = ctx.data_dir.join("extracts");
+                write_extracts(generator, &dir, true).await?;
+            }
+        } else {
+            ctx.store.load_reference(generator.reference()).await?;
             let dir = ctx.data_dir.join("extracts");
             write_extracts(generator, &dir, true).await?;
+            let how = crate::import::How {
+                mode: rapport_store::ingest::LoadMode::Full,
+                batch_rows: 5_000,
+                by: "demo".into(),
+                rejects_dir: ctx.data_dir.join("rejects"),
+            };
+            crate::import::import_dir(&ctx, &dir, &how).await?;
+            crate::resolve::resolve(&ctx, &rapport_resolve::ResolveOptions::default()).await?;
         }
         create_demo_logins(&ctx).await?;
         ctx.store

@@ -93,31 +93,53 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         .rejects_dir
         .clone()
         .unwrap_or_else(|| ctx.data_dir.join("rejects"));
+    let how = How {
+        mode: match args.mode {
+            Mode::Full => LoadMode::Full,
+            Mode::Delta => LoadMode::Delta,
+        },
+        batch_rows: args.batch_rows,
+        by: args.by.clone(),
+        rejects_dir,
+    };
     for (file, mapping) in jobs {
-        import_one(&ctx, &args, &file, &mapping, &rejects_dir).await?;
+        import_one(&ctx, &how, &file, &mapping).await?;
     }
     Ok(())
 }
 
+/// How files are imported (shared by `import` and the demo).
+pub struct How {
+    pub mode: LoadMode,
+    pub batch_rows: usize,
+    pub by: String,
+    pub rejects_dir: PathBuf,
+}
+
+/// Imports every file of `dir` that has a mapping beside it, customers first.
+pub async fn import_dir(ctx: &Opened, dir: &Path, how: &How) -> anyhow::Result<Vec<ImportReport>> {
+    let mut reports = Vec::new();
+    for (file, mapping) in files_in(dir)? {
+        reports.push(import_one(ctx, how, &file, &mapping).await?);
+    }
+    Ok(reports)
+}
+
 pub async fn import_one(
     ctx: &Opened,
-    args: &ImportArgs,
+    how: &How,
     file: &Path,
     mapping: &Mapping,
-    rejects_dir: &Path,
 ) -> anyhow::Result<ImportReport> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let options = ImportOptions {
-        mode: match args.mode {
-            Mode::Full => LoadMode::Full,
-            Mode::Delta => LoadMode::Delta,
-        },
-        batch_rows: args.batch_rows,
-        started_by: args.by.clone(),
-        rejects_path: rejects_dir.join(format!("{name}.rejects.csv")),
+        mode: how.mode,
+        batch_rows: how.batch_rows,
+        started_by: how.by.clone(),
+        rejects_path: how.rejects_dir.join(format!("{name}.rejects.csv")),
     };
     let bar = ProgressBar::new(0);
     bar.set_style(

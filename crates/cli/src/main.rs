@@ -8,6 +8,7 @@ mod demo;
 mod import;
 mod keys;
 mod open;
+mod resolve;
 mod users;
 
 use std::net::SocketAddr;
@@ -38,6 +39,8 @@ enum Command {
     Synth(SynthArgs),
     /// Import source-system extracts (customers, accounts) with their mapping files.
     Import(import::ImportArgs),
+    /// Resolve source records into golden customer records (identity resolution).
+    Resolve(resolve::ResolveArgs),
     /// Manage staff logins.
     User {
         #[command(subcommand)]
@@ -118,6 +121,10 @@ pub struct DemoArgs {
     /// Do not write the source-system extracts (benchmarks of the load alone).
     #[arg(long, hide = true)]
     pub skip_extracts: bool,
+    /// Load the generator's true bank directly instead of importing and resolving its
+    /// extracts (load benchmarks).
+    #[arg(long, hide = true)]
+    pub ground_truth: bool,
 }
 
 #[derive(Args, Debug)]
@@ -175,6 +182,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(args).await,
         Command::Synth(args) => demo::synth(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::Resolve(args) => resolve::run(args).await,
         Command::User { command, store } => {
             let ctx = open::Opened::open(&store).await?;
             users::run(&ctx, command).await

@@ -98,7 +98,7 @@ pub async fn create_prospect(
     Ok(PartyId(id))
 }
 
-async fn record_change(
+pub(crate) async fn record_change(
     conn: &mut PgConnection,
     party: i64,
     version: i64,

@@ -24,7 +24,17 @@ const MAX_RELATED: i64 = 200;
 /// The branch test reads the row's own `home_branch_id` (rather than looking the party up
 /// again by id, as SQLite does) so PostgreSQL can walk `parties` in id order and stop at the
 /// page's end instead of joining every party first.
+/// The viewer's data scope as a SQL condition on `{party}`; merged-away parties are never in
+/// anyone's scope (their records live on in the party that absorbed them).
 pub(crate) fn scope_condition(scope: DataScope, party: &str, n: usize) -> (String, i64) {
+    let (condition, arg) = scope_of(scope, party, n);
+    (
+        format!("({condition}) AND {party}.merged_into IS NULL"),
+        arg,
+    )
+}
+
+fn scope_of(scope: DataScope, party: &str, n: usize) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (
             format!(

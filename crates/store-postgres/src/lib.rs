@@ -9,9 +9,11 @@
 mod audit;
 mod changes;
 mod customers;
+mod identity;
 mod ingest;
 mod keys;
 mod load;
+mod review;
 mod staff;
 
 use std::str::FromStr;
@@ -24,6 +26,10 @@ use rapport_crypto::KeyRing;
 use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_domain::{PartyId, StaffId, Username, Viewer};
 use rapport_store::audit::{AuditEntry, NewAuditEntry};
+use rapport_store::identity::{
+    IdentityEvent, PairDecision, ResolutionApplied, ResolutionRecord, ResolvedParty,
+    ReviewCandidate, ReviewItem, ReviewStatus, SourceRecordView,
+};
 use rapport_store::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
@@ -458,6 +464,90 @@ impl Store for PgStore {
 
     async fn import_runs(&self, limit: i64) -> StoreResult<Vec<ImportRun>> {
         ingest::import_runs(&self.pool, limit).await
+    }
+
+    async fn resolution_input(&self, after: i64, limit: i64) -> StoreResult<Vec<ResolutionRecord>> {
+        identity::resolution_input(&self.protect, &self.pool, after, limit).await
+    }
+
+    async fn resolution_records_of(
+        &self,
+        parties: &[PartyId],
+    ) -> StoreResult<Vec<ResolutionRecord>> {
+        identity::resolution_records_of(&self.protect, &self.pool, parties).await
+    }
+
+    async fn pair_decisions(&self) -> StoreResult<Vec<PairDecision>> {
+        identity::pair_decisions(&self.pool).await
+    }
+
+    async fn apply_resolution(
+        &self,
+        parties: &[ResolvedParty],
+        author: &ChangeAuthor,
+    ) -> StoreResult<ResolutionApplied> {
+        identity::apply_resolution(&self.protect, &self.pool, parties, author).await
+    }
+
+    async fn replace_pending_reviews(
+        &self,
+        pairs: &[ReviewCandidate],
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        review::replace_pending_reviews(&self.pool, pairs, at).await
+    }
+
+    async fn list_reviews(
+        &self,
+        viewer: &Viewer,
+        status: ReviewStatus,
+        page: PageRequest,
+    ) -> StoreResult<Page<ReviewItem>> {
+        review::list_reviews(&self.pool, viewer, status, page).await
+    }
+
+    async fn review(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>> {
+        review::review(&self.protect, &self.pool, viewer, id).await
+    }
+
+    async fn decide_review(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        status: ReviewStatus,
+        note: Option<&str>,
+        author: &ChangeAuthor,
+    ) -> StoreResult<ReviewItem> {
+        review::decide_review(&self.pool, viewer, id, status, note, author).await
+    }
+
+    async fn party_source_records(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Vec<SourceRecordView>>> {
+        review::party_source_records(&self.protect, &self.pool, viewer, party_id).await
+    }
+
+    async fn identity_events(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Vec<IdentityEvent>>> {
+        review::identity_events(&self.pool, viewer, party_id).await
+    }
+
+    async fn undo_merge(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        author: &ChangeAuthor,
+    ) -> StoreResult<(PartyId, PartyId)> {
+        review::undo_merge(&self.pool, viewer, event_id, author).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

@@ -20,7 +20,17 @@ const MAX_RELATED: i64 = 200;
 
 /// A SQL boolean expression that holds when the `parties` row aliased `party` is in scope, and
 /// the value it binds (always exactly one placeholder, `?`, so callers can count).
+/// The viewer's data scope as a SQL condition on `{party}`; merged-away parties are never in
+/// anyone's scope (their records live on in the party that absorbed them).
 pub(crate) fn scope_condition(scope: DataScope, party: &str) -> (String, i64) {
+    let (condition, arg) = scope_of(scope, party);
+    (
+        format!("({condition}) AND {party}.merged_into IS NULL"),
+        arg,
+    )
+}
+
+fn scope_of(scope: DataScope, party: &str) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (
             format!(

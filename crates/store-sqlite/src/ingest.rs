@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rapport_domain::SourceSystem;
 use rapport_store::ingest::{
-    BatchOutcome, ImportEnd, ImportRun, NewImportRun, RowProblem, RunStatus, SourceAccountRow,
-    SourceRecordRow, UpsertCounts,
+    BatchOutcome, ImportEnd, ImportKind, ImportRun, NewImportRun, RowProblem, RunStatus,
+    SourceAccountRow, SourceRecordRow, UpsertCounts,
 };
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::ACCOUNT;
@@ -529,7 +529,8 @@ pub async fn finish_import(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let run = run_by_id(&mut tx, run_id).await?;
     let mut closed = 0;
-    if end.close_unseen && end.status == RunStatus::Finished {
+    // Only customer records close: an account's closing comes with its status.
+    if end.close_unseen && end.status == RunStatus::Finished && run.kind == ImportKind::Customers {
         closed = sqlx::query(
             "UPDATE source_records SET closed_at = ?, needs_resolution = 1 \
              WHERE source_system = ? AND last_run_id <> ? AND closed_at IS NULL",

@@ -9,6 +9,7 @@
 
 pub mod audit;
 mod error;
+pub mod identity;
 pub mod ingest;
 pub mod protect;
 mod rows;
@@ -20,6 +21,10 @@ use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_domain::{PartyId, StaffId, Username, Viewer};
 
 use crate::audit::{AuditEntry, NewAuditEntry};
+use crate::identity::{
+    IdentityEvent, PairDecision, ResolutionApplied, ResolutionRecord, ResolvedParty,
+    ReviewCandidate, ReviewItem, ReviewStatus, SourceRecordView,
+};
 use crate::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
@@ -176,6 +181,87 @@ pub trait Store: Send + Sync + 'static {
 
     /// The latest runs, newest first.
     async fn import_runs(&self, limit: i64) -> StoreResult<Vec<ImportRun>>;
+
+    // --- identity resolution ------------------------------------------------------------------
+
+    /// Source records with `id > after` in id order (at most `limit`), identifiers opened.
+    /// For the resolver only: nothing here is scoped or masked, so no handler may pass it on.
+    async fn resolution_input(&self, after: i64, limit: i64) -> StoreResult<Vec<ResolutionRecord>>;
+
+    /// The source records of these parties (merged-away ones included), identifiers opened.
+    /// For the resolver only, like `resolution_input`.
+    async fn resolution_records_of(
+        &self,
+        parties: &[PartyId],
+    ) -> StoreResult<Vec<ResolutionRecord>>;
+
+    /// The steward's approved and rejected pairs, which every resolution honours.
+    async fn pair_decisions(&self) -> StoreResult<Vec<PairDecision>>;
+
+    /// Writes golden records in one transaction: creates or updates each party (changes kept in
+    /// its history), moves its source records to it (their accounts follow), and merges the
+    /// parties it absorbs, keeping what each merge changed so that it can be undone.
+    async fn apply_resolution(
+        &self,
+        parties: &[ResolvedParty],
+        author: &ChangeAuthor,
+    ) -> StoreResult<ResolutionApplied>;
+
+    /// Replaces the pending review queue with these pairs; decided pairs stay as they are.
+    async fn replace_pending_reviews(
+        &self,
+        pairs: &[ReviewCandidate],
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+
+    /// Review pairs with this status whose parties are both in the viewer's scope, most
+    /// probable first.
+    async fn list_reviews(
+        &self,
+        viewer: &Viewer,
+        status: ReviewStatus,
+        page: PageRequest,
+    ) -> StoreResult<Page<ReviewItem>>;
+
+    /// One review pair with its two source records (`None` if unknown or out of scope).
+    async fn review(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>>;
+
+    /// Records a steward's decision on a pending pair (`Conflict` if already decided).
+    async fn decide_review(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        status: ReviewStatus,
+        note: Option<&str>,
+        author: &ChangeAuthor,
+    ) -> StoreResult<ReviewItem>;
+
+    /// The source records behind an in-scope party (`None` if out of scope).
+    async fn party_source_records(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Vec<SourceRecordView>>>;
+
+    /// Merges and unmerges of an in-scope party, newest first.
+    async fn identity_events(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Vec<IdentityEvent>>>;
+
+    /// Undoes a merge: the absorbed party returns with its records, accounts and RM
+    /// assignments. Returns (kept party, restored party); `Conflict` if already undone.
+    async fn undo_merge(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        author: &ChangeAuthor,
+    ) -> StoreResult<(PartyId, PartyId)>;
 
     // --- keys ----------------------------------------------------------------------------------
 

@@ -1,6 +1,11 @@
 //! Ingestion on every backend: good files load idempotently, bad files are refused before
 //! anything is written, bad rows are reported with line, field and reason.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::new_without_default)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::new_without_default
+)]
 
 mod accounts;
 mod bad_input;

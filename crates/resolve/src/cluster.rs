@@ -1,0 +1,129 @@
+//! Clustering with the steward's decisions: approved pairs join first, then matched pairs by
+//! descending probability; a join is refused when it would put two different valid resident
+//! IDs, or two records a steward said are different people, into one person.
+use std::collections::HashMap;
+
+struct Sets {
+    parent: Vec<usize>,
+    ids: Vec<Vec<String>>,
+    /// Per root: records that may never share its set.
+    apart: Vec<Vec<usize>>,
+}
+
+impl Sets {
+    fn find(&mut self, x: usize) -> usize {
+        let mut r = x;
+        while self.parent[r] != r {
+            r = self.parent[r];
+        }
+        let mut y = x;
+        while self.parent[y] != r {
+            let next = self.parent[y];
+            self.parent[y] = r;
+            y = next;
+        }
+        r
+    }
+
+    /// Joins the sets of `a` and `b` unless a guard forbids it; `force` skips the ID guard
+    /// (a steward's approval) but never the steward's own "different people".
+    fn join(&mut self, a: usize, b: usize, force: bool) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return true;
+        }
+        let apart_a = self.apart[ra].clone();
+        let apart_b = self.apart[rb].clone();
+        if apart_a.iter().any(|&x| self.find(x) == rb)
+            || apart_b.iter().any(|&x| self.find(x) == ra)
+        {
+            return false;
+        }
+        let mut ids = self.ids[ra].clone();
+        for id in &self.ids[rb] {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        if ids.len() > 1 && !force {
+            return false;
+        }
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[child] = root;
+        self.ids[root] = ids;
+        let moved = std::mem::take(&mut self.apart[child]);
+        self.apart[root].extend(moved);
+        true
+    }
+}
+
+/// For each record, the smallest record index of its person. `valid_ids[i]` is record i's valid
+/// resident ID; `matched` holds (a, b, probability) of pairs at or above the match threshold.
+pub fn cluster(
+    valid_ids: &[Option<String>],
+    matched: &[(usize, usize, f64)],
+    same: &[(usize, usize)],
+    different: &[(usize, usize)],
+) -> Vec<usize> {
+    let n = valid_ids.len();
+    let mut sets = Sets {
+        parent: (0..n).collect(),
+        ids: valid_ids
+            .iter()
+            .map(|i| i.iter().cloned().collect())
+            .collect(),
+        apart: vec![Vec::new(); n],
+    };
+    for &(a, b) in different {
+        if a < n && b < n {
+            sets.apart[a].push(b);
+            sets.apart[b].push(a);
+        }
+    }
+    for &(a, b) in same {
+        if a < n && b < n {
+            sets.join(a, b, true);
+        }
+    }
+    let mut order: Vec<&(usize, usize, f64)> = matched.iter().collect();
+    order.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    for &&(a, b, _) in &order {
+        sets.join(a, b, false);
+    }
+    let mut smallest: HashMap<usize, usize> = HashMap::new();
+    let roots: Vec<usize> = (0..n).map(|i| sets.find(i)).collect();
+    for (i, r) in roots.iter().enumerate() {
+        smallest.entry(*r).or_insert(i);
+    }
+    roots.iter().map(|r| smallest[r]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn two_valid_ids_never_join_through_a_third_record() {
+        let ids = vec![id("A"), None, id("B")];
+        let out = cluster(&ids, &[(0, 1, 0.99), (1, 2, 0.98)], &[], &[]);
+        assert_eq!(out, vec![0, 0, 2]);
+    }
+
+    #[test]
+    fn a_rejected_pair_stays_apart_even_through_others() {
+        let ids = vec![None, None, None];
+        let out = cluster(&ids, &[(0, 1, 0.99), (1, 2, 0.98)], &[], &[(0, 2)]);
+        assert_eq!(out, vec![0, 0, 2]);
+    }
+
+    #[test]
+    fn an_approved_pair_joins_below_the_threshold() {
+        let ids = vec![id("A"), None, None];
+        let out = cluster(&ids, &[], &[(0, 2)], &[]);
+        assert_eq!(out, vec![0, 1, 0]);
+    }
+}

@@ -1,0 +1,290 @@
+//! Identity resolution against the store (R2.3–R2.5): reads every source record, runs the
+//! engine (`rapport-identity`), honours the steward's decisions, builds golden records by
+//! survivorship and writes only the persons that changed, in chunks of one transaction each.
+//! Grey-zone pairs go to the steward's queue.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod assign;
+mod cluster;
+pub mod survivorship;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rapport_identity::{Settings, SourceCustomer};
+use rapport_store::identity::{
+    FieldWeight, ResolutionApplied, ResolutionRecord, ResolvedParty, ReviewCandidate,
+};
+use rapport_store::{ChangeAuthor, Store, StoreError};
+
+pub use assign::{Person, assign};
+pub use cluster::cluster;
+pub use survivorship::{Trust, golden};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the matching engine stopped: {0}")]
+    Engine(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolveOptions {
+    pub settings: Settings,
+    pub trust: Trust,
+    /// Persons written per transaction.
+    pub chunk: usize,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        Self {
+            settings: Settings::default(),
+            trust: Trust::default(),
+            chunk: 2_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Matching,
+    Writing,
+    Reviews,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolveReport {
+    pub records: usize,
+    pub persons: usize,
+    pub applied: ResolutionApplied,
+    pub pending_reviews: u64,
+    /// (stage, seconds)
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+fn engine_input(r: &ResolutionRecord) -> SourceCustomer {
+    SourceCustomer {
+        source_system: r.source_system.as_str().to_owned(),
+        source_key: r.source_key.clone(),
+        name: r.name.clone(),
+        gender: r.gender.map(|g| g.as_str().to_owned()),
+        birth_date: r.birth_date.map(|d| d.to_string()),
+        resident_id: r.resident_id.clone(),
+        mobile: r.mobile.clone(),
+        address: r.address.clone(),
+        email: r.email.clone(),
+        ..Default::default()
+    }
+}
+
+struct Matched {
+    cluster_of: Vec<usize>,
+    reviews: Vec<ReviewCandidate>,
+}
+
+fn run_engine(
+    records: &[ResolutionRecord],
+    decisions: &[(i64, i64, bool)],
+    settings: &Settings,
+) -> Matched {
+    let input: Vec<SourceCustomer> = records.iter().map(engine_input).collect();
+    let resolution = rapport_identity::resolve(&input, settings);
+    let index: HashMap<i64, usize> = records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let pick = |same: bool| -> Vec<(usize, usize)> {
+        decisions
+            .iter()
+            .filter(|d| d.2 == same)
+            .filter_map(|&(a, b, _)| Some((*index.get(&a)?, *index.get(&b)?)))
+            .collect()
+    };
+    let matched: Vec<(usize, usize, f64)> = resolution
+        .pairs
+        .iter()
+        .filter(|p| p.probability >= settings.match_threshold)
+        .map(|p| (p.a, p.b, p.probability))
+        .collect();
+    let valid_ids: Vec<Option<String>> = records
+        .iter()
+        .map(|r| r.resident_id.clone().filter(|_| r.resident_id_valid))
+        .collect();
+    let cluster_of = cluster(&valid_ids, &matched, &pick(true), &pick(false));
+    let reviews = resolution
+        .pairs
+        .iter()
+        .filter(|p| p.probability < settings.match_threshold && cluster_of[p.a] != cluster_of[p.b])
+        .map(|p| {
+            let (a, b) = (records[p.a].id, records[p.b].id);
+            ReviewCandidate {
+                record_a: a.min(b),
+                record_b: a.max(b),
+                probability: p.probability,
+                weight: p.weight,
+                explanation: p
+                    .explanation
+                    .iter()
+                    .map(|(field, level, weight)| FieldWeight {
+                        field: (*field).to_owned(),
+                        level: *level,
+                        weight: *weight,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Matched {
+        cluster_of,
+        reviews,
+    }
+}
+
+/// Resolves every source record in the store into parties.
+pub async fn resolve_all(
+    store: &dyn Store,
+    options: &ResolveOptions,
+    author: &ChangeAuthor,
+    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+) -> Result<ResolveReport, ResolveError> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let mut records: Vec<ResolutionRecord> = Vec::new();
+    loop {
+        let after = records.last().map_or(0, |r| r.id);
+        let page = store.resolution_input(after, 20_000).await?;
+        if page.is_empty() {
+            break;
+        }
+        records.extend(page);
+        progress(Stage::Reading, records.len() as u64, 0);
+    }
+    let decisions: Vec<(i64, i64, bool)> = store
+        .pair_decisions()
+        .await?
+        .into_iter()
+        .map(|d| (d.record_a, d.record_b, d.same_person))
+        .collect();
+    timings.push(("read", started.elapsed().as_secs_f64()));
+
+    let started = Instant::now();
+    progress(Stage::Matching, 0, records.len() as u64);
+    let settings = options.settings.clone();
+    let (records, matched) = tokio::task::spawn_blocking(move || {
+        let matched = run_engine(&records, &decisions, &settings);
+        (records, matched)
+    })
+    .await
+    .map_err(|e| ResolveError::Engine(e.to_string()))?;
+    timings.push(("match", started.elapsed().as_secs_f64()));
+
+    let started = Instant::now();
+    let persons = assign(&records, &matched.cluster_of);
+    let today = author.at.date_naive();
+    let changed: Vec<ResolvedParty> = persons
+        .iter()
+        .filter(|p| !p.unchanged)
+        .map(|p| {
+            let members: Vec<&ResolutionRecord> = p.members.iter().map(|&i| &records[i]).collect();
+            ResolvedParty {
+                party_id: p.party,
+                absorbed: p.absorbed.clone(),
+                record_ids: members.iter().map(|r| r.id).collect(),
+                golden: golden(&members, &options.trust, today),
+            }
+        })
+        .collect();
+    let mut applied = ResolutionApplied {
+        unchanged: (persons.len() - changed.len()) as u64,
+        ..Default::default()
+    };
+    let total = changed.len() as u64;
+    for (n, chunk) in changed.chunks(options.chunk.max(1)).enumerate() {
+        applied.add(store.apply_resolution(chunk, author).await?);
+        progress(
+            Stage::Writing,
+            ((n + 1) * options.chunk.max(1)).min(changed.len()) as u64,
+            total,
+        );
+    }
+    timings.push(("write", started.elapsed().as_secs_f64()));
+
+    let started = Instant::now();
+    progress(Stage::Reviews, 0, matched.reviews.len() as u64);
+    let pending_reviews = store
+        .replace_pending_reviews(&matched.reviews, author.at)
+        .await?;
+    timings.push(("reviews", started.elapsed().as_secs_f64()));
+    Ok(ResolveReport {
+        records: records.len(),
+        persons: persons.len(),
+        applied,
+        pending_reviews,
+        timings,
+    })
+}
+
+/// A steward's manual merge: `absorb` joins `keep`, whose golden record is recomputed from the
+/// records of both. Returns the kept party. Both must be in the viewer's scope.
+pub async fn merge_parties(
+    store: &dyn Store,
+    viewer: &rapport_domain::Viewer,
+    keep: rapport_domain::PartyId,
+    absorb: rapport_domain::PartyId,
+    trust: &Trust,
+    author: &ChangeAuthor,
+) -> Result<rapport_domain::PartyId, ResolveError> {
+    if keep == absorb {
+        return Err(StoreError::Invalid("a customer cannot be merged into itself".into()).into());
+    }
+    for party in [keep, absorb] {
+        if store.customer_360(viewer, party).await?.is_none() {
+            return Err(StoreError::NotFound(format!("customer {}", party.0)).into());
+        }
+    }
+    let records = store.resolution_records_of(&[keep, absorb]).await?;
+    if records.is_empty() {
+        return Err(
+            StoreError::Invalid("these customers have no source records to merge".into()).into(),
+        );
+    }
+    let members: Vec<&ResolutionRecord> = records.iter().collect();
+    let party = ResolvedParty {
+        party_id: Some(keep),
+        absorbed: vec![absorb],
+        record_ids: records.iter().map(|r| r.id).collect(),
+        golden: golden(&members, trust, author.at.date_naive()),
+    };
+    store.apply_resolution(&[party], author).await?;
+    Ok(keep)
+}
+
+/// Undoes a merge and recomputes both golden records from their own records again.
+pub async fn unmerge(
+    store: &dyn Store,
+    viewer: &rapport_domain::Viewer,
+    event_id: i64,
+    trust: &Trust,
+    author: &ChangeAuthor,
+) -> Result<(rapport_domain::PartyId, rapport_domain::PartyId), ResolveError> {
+    let (keep, restored) = store.undo_merge(viewer, event_id, author).await?;
+    let records = store.resolution_records_of(&[keep, restored]).await?;
+    let mut parties = Vec::new();
+    for party in [keep, restored] {
+        let members: Vec<&ResolutionRecord> = records
+            .iter()
+            .filter(|r| r.party_id == Some(party))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        parties.push(ResolvedParty {
+            party_id: Some(party),
+            absorbed: Vec::new(),
+            record_ids: members.iter().map(|r| r.id).collect(),
+            golden: golden(&members, trust, author.at.date_naive()),
+        });
+    }
+    store.apply_resolution(&parties, author).await?;
+    Ok((keep, restored))
+}
