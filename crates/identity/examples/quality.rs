@@ -39,6 +39,7 @@ fn main() {
                 mobile: r.mobile,
                 address: r.address,
                 email: r.email,
+                ..Default::default()
             });
         }
     }
@@ -108,6 +109,15 @@ fn main() {
         })
         .count() as f64
         / by_truth.len() as f64;
+    if std::env::var("SHOW_MODEL").is_ok() {
+        println!("prior {:.4}", model.prior);
+        for (f, field) in FIELDS.iter().enumerate() {
+            let w: Vec<String> = (0..field.levels())
+                .map(|l| format!("{:.3}/{:.5}", model.m[f][l], model.u[f][l]))
+                .collect();
+            println!("{:>12}: {}", field.as_str(), w.join("  "));
+        }
+    }
     if std::env::var("SHOW_MISSES").is_ok() {
         // Same person, different clusters: what did the pair look like (if it was a candidate)?
         let index: HashMap<(usize, usize), &PairScore> =

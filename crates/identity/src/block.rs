@@ -33,6 +33,20 @@ fn keys(s: &Standardised) -> Vec<String> {
     if let (Some(sp), Some(b)) = (&s.surname_pinyin, s.birth) {
         k.push(format!("sb:{sp}:{b}"));
     }
+    if let Some(o) = &s.other_id {
+        k.push(format!("o:{o}"));
+    }
+    // Where the source keeps postcode and locality apart, they narrow a name or a birth year
+    // as the district does for a Chinese address.
+    let prefix: Option<String> = s.pinyin.first().map(|p| p.chars().take(3).collect());
+    for place in [&s.postcode, &s.locality].into_iter().flatten() {
+        if let Some(b) = s.birth {
+            k.push(format!("yb:{place}:{}", b.year()));
+        }
+        if let Some(p) = &prefix {
+            k.push(format!("np:{place}:{p}"));
+        }
+    }
     k
 }
 

@@ -16,7 +16,7 @@ mod standardise;
 
 pub use block::candidate_pairs;
 pub use cluster::cluster;
-pub use compare::{Comparison, FIELDS, Field, compare};
+pub use compare::{Comparison, FIELDS, Field, NAME_COMPATIBLE, compare};
 pub use model::{Model, PairScore, Settings};
 pub use standardise::{IdNumber, SourceCustomer, Standardised, standardise, to_simplified};
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::compare::{Comparison, FIELDS, compare};
+use crate::compare::{Comparison, FIELDS, NAME_COMPATIBLE, compare};
 use crate::standardise::{IdNumber, Standardised};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +148,7 @@ impl Model {
             if p != q {
                 probability = 0.0;
                 rule = Some("two different valid resident IDs");
-            } else if c[0].is_none_or(|name| name >= 1) {
+            } else if c[0].is_none_or(|name| name >= NAME_COMPATIBLE) {
                 probability = 1.0;
                 rule = Some("same valid resident ID and a compatible name");
             }

@@ -15,6 +15,13 @@ pub struct SourceCustomer {
     pub mobile: Option<String>,
     pub address: Option<String>,
     pub email: Option<String>,
+    /// Another identifier of the person (a social-security or passport number): compared
+    /// exactly or with one mistyped character, without the resident-ID rules.
+    pub other_id: Option<String>,
+    /// Postal code, where the source keeps it apart from the address.
+    pub postcode: Option<String>,
+    /// Suburb, town or city, where the source keeps it apart from the address.
+    pub locality: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +56,11 @@ pub struct Standardised {
     /// The address up to its district/county.
     pub district: Option<String>,
     pub email: Option<String>,
+    /// Upper-case letters and digits only.
+    pub other_id: Option<String>,
+    pub postcode: Option<String>,
+    /// Lower-case, without spaces or punctuation.
+    pub locality: Option<String>,
 }
 
 /// Traditional characters common in names and addresses, and their simplified forms.
@@ -182,6 +194,12 @@ fn address(raw: &str) -> (String, Option<String>) {
     (a, district)
 }
 
+/// Letters and digits only (after NFKC), `None` when nothing is left.
+fn alphanumeric(raw: Option<&str>) -> Option<String> {
+    let s: String = raw?.nfkc().filter(|c| c.is_alphanumeric()).collect();
+    (!s.is_empty()).then_some(s)
+}
+
 pub fn standardise(r: &SourceCustomer) -> Standardised {
     let (hanzi, pinyin, surname_pinyin) = name_forms(&r.name);
     let id = r
@@ -226,6 +244,9 @@ pub fn standardise(r: &SourceCustomer) -> Standardised {
             .as_deref()
             .map(|e| e.trim().to_lowercase())
             .filter(|e| e.contains('@')),
+        other_id: alphanumeric(r.other_id.as_deref()).map(|s| s.to_uppercase()),
+        postcode: alphanumeric(r.postcode.as_deref()).map(|s| s.to_uppercase()),
+        locality: alphanumeric(r.locality.as_deref()).map(|s| to_simplified(&s).to_lowercase()),
     }
 }
 

@@ -30,6 +30,7 @@ fn extracts(customers: u64) -> (Vec<SourceCustomer>, Vec<i64>) {
                 mobile: r.mobile,
                 address: r.address,
                 email: r.email,
+                ..Default::default()
             });
         }
     }
