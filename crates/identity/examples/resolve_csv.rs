@@ -76,6 +76,35 @@ fn main() {
     let read = start.elapsed();
     let resolution = resolve(&records, &Settings::default());
     let resolved = start.elapsed();
+    if std::env::var("SHOW_MODEL").is_ok() {
+        let model = &resolution.model;
+        eprintln!("prior {:.4}", model.prior);
+        for (f, field) in rapport_identity::FIELDS.iter().enumerate() {
+            let w: Vec<String> = (0..field.levels())
+                .map(|l| format!("{:.3}/{:.5}", model.m[f][l], model.u[f][l]))
+                .collect();
+            eprintln!("{:>12}: {}", field.as_str(), w.join("  "));
+        }
+    }
+    if let Ok(path) = std::env::var("PAIRS_OUT") {
+        // Every pair at or above the review threshold, for looking into misses.
+        let mut p = csv::Writer::from_path(path).unwrap();
+        for s in &resolution.pairs {
+            let levels: Vec<String> = s
+                .explanation
+                .iter()
+                .map(|(f, l, w)| format!("{f}={}:{w:.1}", l.map_or("-".into(), |l| l.to_string())))
+                .collect();
+            p.write_record([
+                ids[s.a].as_str(),
+                ids[s.b].as_str(),
+                &format!("{:.4}", s.probability),
+                &levels.join(" "),
+            ])
+            .unwrap();
+        }
+        p.flush().unwrap();
+    }
     let mut w = csv::Writer::from_path(output).unwrap();
     w.write_record(["record_id", "cluster_id"]).unwrap();
     for (id, c) in ids.iter().zip(&resolution.cluster_of) {

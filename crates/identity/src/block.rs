@@ -33,8 +33,19 @@ fn keys(s: &Standardised) -> Vec<String> {
     if let (Some(sp), Some(b)) = (&s.surname_pinyin, s.birth) {
         k.push(format!("sb:{sp}:{b}"));
     }
+    if let Some(b) = s.birth {
+        for w in s.name_words.iter().filter(|w| w.len() >= 2) {
+            k.push(format!("wb:{w}:{b}"));
+        }
+    }
     if let Some(o) = &s.other_id {
         k.push(format!("o:{o}"));
+        // A mistyped character leaves one half intact.
+        let half = o.len() / 2;
+        if half >= 3 {
+            k.push(format!("o<:{}", &o[..half]));
+            k.push(format!("o>:{}", &o[half..]));
+        }
     }
     // Where the source keeps postcode and locality apart, they narrow a name or a birth year
     // as the district does for a Chinese address.
@@ -45,6 +56,13 @@ fn keys(s: &Standardised) -> Vec<String> {
         }
         if let Some(p) = &prefix {
             k.push(format!("np:{place}:{p}"));
+        }
+        // Each word alone, so a swapped or mistyped other half still meets.
+        for w in s.name_words.iter().filter(|w| w.len() >= 2) {
+            k.push(format!("wp:{place}:{w}"));
+        }
+        if let Some(b) = s.birth {
+            k.push(format!("bp:{place}:{b}"));
         }
     }
     k

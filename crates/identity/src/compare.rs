@@ -38,13 +38,9 @@ impl Field {
     /// Number of agreement levels (0 = disagree … levels-1 = agree exactly).
     pub fn levels(self) -> usize {
         match self {
-            Self::Name => 4,
-            Self::ResidentId
-            | Self::BirthDate
-            | Self::Address
-            | Self::OtherId
-            | Self::Postcode
-            | Self::Locality => 3,
+            Self::Name => 5,
+            Self::ResidentId | Self::BirthDate | Self::Address | Self::Locality => 3,
+            Self::OtherId | Self::Postcode => 4,
             Self::Mobile | Self::Gender | Self::Email => 2,
         }
     }
@@ -67,7 +63,7 @@ pub const FIELDS: [Field; 10] = [
 pub type Comparison = [Option<u8>; 10];
 
 /// Agreement level at or above which two names are compatible (a close spelling at least).
-pub const NAME_COMPATIBLE: u8 = 1;
+pub const NAME_COMPATIBLE: u8 = 2;
 
 fn name(a: &Standardised, b: &Standardised) -> Option<u8> {
     if a.pinyin.is_empty() || b.pinyin.is_empty() {
@@ -80,11 +76,11 @@ fn name(a: &Standardised, b: &Standardised) -> Option<u8> {
         _ => false,
     };
     if same_writing {
-        return Some(3);
+        return Some(4);
     }
     // Same sound: homophones, hanzi against pinyin, or given name and surname swapped.
     if a.pinyin.iter().any(|p| b.pinyin.contains(p)) {
-        return Some(2);
+        return Some(3);
     }
     // Heteronyms multiply spellings; the first two carry the usual readings.
     let best = a
@@ -93,9 +89,13 @@ fn name(a: &Standardised, b: &Standardised) -> Option<u8> {
         .take(2)
         .flat_map(|x| b.pinyin.iter().take(2).map(move |y| jaro_winkler(x, y)))
         .fold(0.0_f64, f64::max);
-    // Only a close spelling counts: siblings share a surname and often a syllable, which
-    // lifts a looser similarity for different people of one household.
-    Some(u8::from(best >= 0.92))
+    if best >= 0.92 {
+        return Some(2);
+    }
+    // Part of the name: one of its words (given name or surname kept apart by the source), or
+    // a looser spelling. Siblings share a surname too; EM weighs the level from the data.
+    let shares_word = a.name_words.iter().any(|w| b.name_words.contains(w));
+    Some(u8::from(shares_word || best >= 0.8))
 }
 
 fn differing_positions(a: &str, b: &str) -> usize {
@@ -150,15 +150,15 @@ fn address(a: &Standardised, b: &Standardised) -> Option<u8> {
     Some(if similarity >= 0.9 { 1 } else { 0 })
 }
 
-/// Exact, one keystroke off (a wrong, missing or extra character, or two swapped), or not.
+/// Exact, one or two keystrokes off (a wrong, missing or extra character, or two swapped), or
+/// not.
 fn code(x: Option<&String>, y: Option<&String>) -> Option<u8> {
     let (x, y) = (x?, y?);
-    Some(if x == y {
-        2
-    } else if osa_distance(x, y) <= 1 {
-        1
-    } else {
-        0
+    Some(match osa_distance(x, y) {
+        0 => 3,
+        1 => 2,
+        2 => 1,
+        _ => 0,
     })
 }
 

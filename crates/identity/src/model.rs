@@ -42,7 +42,7 @@ pub struct Model {
     pub m: Vec<Vec<f64>>,
     /// P(level | different people), per field and level.
     pub u: Vec<Vec<f64>>,
-    /// Share of candidate pairs that are the same person.
+    /// Chance that two records drawn at random are the same person.
     pub prior: f64,
 }
 
@@ -98,18 +98,27 @@ impl Model {
                 normalise(&raw, 0.0)
             })
             .collect();
-        let mut prior = 0.2_f64;
+        // The candidates' non-matches are not random pairs: they share a blocking key, so
+        // they agree more often than random pairs do. EM estimates their distribution too
+        // (starting from the random u) and uses it only here; scoring uses the random u with
+        // the prior over all pairs, so the evidence of sharing a key is counted once.
+        let mut u_candidates = u.clone();
+        let mut candidate_prior = 0.2_f64;
+        let mut total = 0.0;
         for _ in 0..s.em_iterations {
             let mut m_counts: Vec<Vec<f64>> =
                 FIELDS.iter().map(|f| vec![0.0; f.levels()]).collect();
-            let (mut matched, mut total) = (0.0, 0.0);
+            let mut u_counts = m_counts.clone();
+            let mut matched = 0.0;
+            total = 0.0;
             for (pattern, count) in &patterns {
-                let g = posterior(prior, &m, &u, pattern);
+                let g = posterior(candidate_prior, &m, &u_candidates, pattern);
                 matched += g * count;
                 total += count;
                 for (f, level) in pattern.iter().enumerate() {
                     if let Some(l) = level {
                         m_counts[f][*l as usize] += g * count;
+                        u_counts[f][*l as usize] += (1.0 - g) * count;
                     }
                 }
             }
@@ -117,8 +126,14 @@ impl Model {
                 break;
             }
             m = m_counts.iter().map(|c| normalise(c, 0.01)).collect();
-            prior = (matched / total).clamp(1e-6, 1.0 - 1e-6);
+            u_candidates = u_counts.iter().map(|c| normalise(c, 0.01)).collect();
+            candidate_prior = (matched / total).clamp(1e-6, 1.0 - 1e-6);
         }
+        // Matches outside the candidates are assumed few: the expected matches among the
+        // candidates over all pairs is the chance that two records are one person.
+        let n = records.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let prior = (candidate_prior * total / all_pairs).clamp(1e-12, 0.5);
         Self { m, u, prior }
     }
 
