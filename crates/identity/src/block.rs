@@ -5,16 +5,19 @@ use chrono::Datelike;
 
 use crate::standardise::Standardised;
 
-fn keys(s: &Standardised) -> Vec<String> {
+/// The blocking keys of a record (shared with the real-time index).
+pub(crate) fn keys(s: &Standardised) -> Vec<String> {
     let mut k = Vec::new();
     if let Some(id) = &s.id {
-        k.push(format!("id:{}", id.digits()));
-        // A mistyped digit leaves the other half intact.
-        k.push(format!("id6:{}", &id.digits()[..id.digits().len().min(9)]));
-        k.push(format!(
-            "id9:{}",
-            &id.digits()[id.digits().len().saturating_sub(9)..]
-        ));
+        let d = id.digits();
+        k.push(format!("id:{d}"));
+        // One mistyped digit leaves two of region+birth, birth+sequence and region+sequence
+        // intact (an 18-character ID: region 0..6, birth 6..14, sequence and check 14..18).
+        if d.len() == 18 && d.is_ascii() {
+            k.push(format!("id<:{}", &d[..14]));
+            k.push(format!("id>:{}", &d[6..]));
+            k.push(format!("id=:{}{}", &d[..6], &d[14..]));
+        }
     }
     if let Some(m) = &s.mobile {
         k.push(format!("m:{m}"));

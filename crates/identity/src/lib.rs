@@ -11,12 +11,14 @@
 mod block;
 mod cluster;
 mod compare;
+mod index;
 mod model;
 mod standardise;
 
 pub use block::candidate_pairs;
 pub use cluster::cluster;
 pub use compare::{Comparison, FIELDS, Field, NAME_COMPATIBLE, compare};
+pub use index::{Decision, Match, MatchIndex};
 pub use model::{Model, PairScore, Settings};
 pub use standardise::{IdNumber, SourceCustomer, Standardised, standardise, to_simplified};
 

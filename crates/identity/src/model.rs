@@ -5,11 +5,12 @@ use std::collections::HashMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::{Comparison, FIELDS, NAME_COMPATIBLE, compare};
 use crate::standardise::{IdNumber, Standardised};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// A pair at or above this match probability is merged.
     pub match_threshold: f64,
@@ -36,7 +37,9 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A trained model; serialisable so a server can keep the one it trained and score new
+/// records with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// P(level | same person), per field and level.
     pub m: Vec<Vec<f64>>,
