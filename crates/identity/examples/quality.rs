@@ -1,10 +1,11 @@
-//! Quality and speed of the engine on the synthetic bank's extracts (Rapport alone; the
-//! benchmark against Splink and recordlinkage comes with the rest of issue 4).
+//! Quality and speed of the engine on the synthetic bank's extracts, stage by stage (Rapport
+//! alone; `bench/identity-quality.sh` measures it against Splink on FEBRL and these extracts).
 //!
 //!     cargo run --release -p rapport-identity --example quality -- 50000
 //!
 //! Prints pairwise precision/recall/F1, B-cubed F1, the share of persons recovered exactly,
-//! and per-stage timings.
+//! and per-stage timings; `SHOW_MODEL=1` prints m/u per field and level, `SHOW_MISSES=1` lists
+//! missed pairs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;

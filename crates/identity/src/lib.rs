@@ -5,7 +5,8 @@
 //!
 //! standardise → block → compare → weigh (Fellegi–Sunter: u by random sampling, m by EM) →
 //! deterministic rules → cluster (union-find that never joins two different valid resident
-//! IDs) → explain (a weight per field for every pair).
+//! IDs) → explain (a weight per field for every pair). [`MatchIndex`] then matches one record
+//! at a time against the resolved set with the same keys, model and rules.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod block;
