@@ -1,10 +1,11 @@
-//! Quality and speed of the engine on the synthetic bank's extracts (Rapport alone; the
-//! benchmark against Splink and recordlinkage comes with the rest of issue 4).
+//! Quality and speed of the engine on the synthetic bank's extracts, stage by stage (Rapport
+//! alone; `bench/identity-quality.sh` measures it against Splink on FEBRL and these extracts).
 //!
 //!     cargo run --release -p rapport-identity --example quality -- 50000
 //!
 //! Prints pairwise precision/recall/F1, B-cubed F1, the share of persons recovered exactly,
-//! and per-stage timings.
+//! and per-stage timings; `SHOW_MODEL=1` prints m/u per field and level, `SHOW_MISSES=1` lists
+//! missed pairs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -39,6 +40,7 @@ fn main() {
                 mobile: r.mobile,
                 address: r.address,
                 email: r.email,
+                ..Default::default()
             });
         }
     }
@@ -108,6 +110,15 @@ fn main() {
         })
         .count() as f64
         / by_truth.len() as f64;
+    if std::env::var("SHOW_MODEL").is_ok() {
+        println!("prior {:.4}", model.prior);
+        for (f, field) in FIELDS.iter().enumerate() {
+            let w: Vec<String> = (0..field.levels())
+                .map(|l| format!("{:.3}/{:.5}", model.m[f][l], model.u[f][l]))
+                .collect();
+            println!("{:>12}: {}", field.as_str(), w.join("  "));
+        }
+    }
     if std::env::var("SHOW_MISSES").is_ok() {
         // Same person, different clusters: what did the pair look like (if it was a candidate)?
         let index: HashMap<(usize, usize), &PairScore> =

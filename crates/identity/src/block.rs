@@ -5,16 +5,19 @@ use chrono::Datelike;
 
 use crate::standardise::Standardised;
 
-fn keys(s: &Standardised) -> Vec<String> {
+/// The blocking keys of a record (shared with the real-time index).
+pub(crate) fn keys(s: &Standardised) -> Vec<String> {
     let mut k = Vec::new();
     if let Some(id) = &s.id {
-        k.push(format!("id:{}", id.digits()));
-        // A mistyped digit leaves the other half intact.
-        k.push(format!("id6:{}", &id.digits()[..id.digits().len().min(9)]));
-        k.push(format!(
-            "id9:{}",
-            &id.digits()[id.digits().len().saturating_sub(9)..]
-        ));
+        let d = id.digits();
+        k.push(format!("id:{d}"));
+        // One mistyped digit leaves two of region+birth, birth+sequence and region+sequence
+        // intact (an 18-character ID: region 0..6, birth 6..14, sequence and check 14..18).
+        if d.len() == 18 && d.is_ascii() {
+            k.push(format!("id<:{}", &d[..14]));
+            k.push(format!("id>:{}", &d[6..]));
+            k.push(format!("id=:{}{}", &d[..6], &d[14..]));
+        }
     }
     if let Some(m) = &s.mobile {
         k.push(format!("m:{m}"));
@@ -32,6 +35,38 @@ fn keys(s: &Standardised) -> Vec<String> {
     }
     if let (Some(sp), Some(b)) = (&s.surname_pinyin, s.birth) {
         k.push(format!("sb:{sp}:{b}"));
+    }
+    if let Some(b) = s.birth {
+        for w in s.name_words.iter().filter(|w| w.len() >= 2) {
+            k.push(format!("wb:{w}:{b}"));
+        }
+    }
+    if let Some(o) = &s.other_id {
+        k.push(format!("o:{o}"));
+        // A mistyped character leaves one half intact.
+        let half = o.len() / 2;
+        if half >= 3 {
+            k.push(format!("o<:{}", &o[..half]));
+            k.push(format!("o>:{}", &o[half..]));
+        }
+    }
+    // Where the source keeps postcode and locality apart, they narrow a name or a birth year
+    // as the district does for a Chinese address.
+    let prefix: Option<String> = s.pinyin.first().map(|p| p.chars().take(3).collect());
+    for place in [&s.postcode, &s.locality].into_iter().flatten() {
+        if let Some(b) = s.birth {
+            k.push(format!("yb:{place}:{}", b.year()));
+        }
+        if let Some(p) = &prefix {
+            k.push(format!("np:{place}:{p}"));
+        }
+        // Each word alone, so a swapped or mistyped other half still meets.
+        for w in s.name_words.iter().filter(|w| w.len() >= 2) {
+            k.push(format!("wp:{place}:{w}"));
+        }
+        if let Some(b) = s.birth {
+            k.push(format!("bp:{place}:{b}"));
+        }
     }
     k
 }

@@ -1,7 +1,7 @@
 //! Field comparators: each turns two standardised values into an agreement level
 //! (higher = closer), or `None` when either side is missing.
 use chrono::Datelike;
-use strsim::jaro_winkler;
+use strsim::{jaro_winkler, osa_distance};
 
 use crate::standardise::{IdNumber, Standardised};
 
@@ -14,6 +14,9 @@ pub enum Field {
     Address,
     Gender,
     Email,
+    OtherId,
+    Postcode,
+    Locality,
 }
 
 impl Field {
@@ -26,20 +29,24 @@ impl Field {
             Self::Address => "address",
             Self::Gender => "gender",
             Self::Email => "email",
+            Self::OtherId => "other_id",
+            Self::Postcode => "postcode",
+            Self::Locality => "locality",
         }
     }
 
     /// Number of agreement levels (0 = disagree … levels-1 = agree exactly).
     pub fn levels(self) -> usize {
         match self {
-            Self::Name => 4,
-            Self::ResidentId | Self::BirthDate | Self::Address => 3,
+            Self::Name => 5,
+            Self::ResidentId | Self::BirthDate | Self::Address | Self::Locality => 3,
+            Self::OtherId | Self::Postcode => 4,
             Self::Mobile | Self::Gender | Self::Email => 2,
         }
     }
 }
 
-pub const FIELDS: [Field; 7] = [
+pub const FIELDS: [Field; 10] = [
     Field::Name,
     Field::ResidentId,
     Field::Mobile,
@@ -47,28 +54,48 @@ pub const FIELDS: [Field; 7] = [
     Field::Address,
     Field::Gender,
     Field::Email,
+    Field::OtherId,
+    Field::Postcode,
+    Field::Locality,
 ];
 
 /// One agreement level per field of [`FIELDS`].
-pub type Comparison = [Option<u8>; 7];
+pub type Comparison = [Option<u8>; 10];
+
+/// Agreement level at or above which two names are compatible (a close spelling at least).
+pub const NAME_COMPATIBLE: u8 = 2;
 
 fn name(a: &Standardised, b: &Standardised) -> Option<u8> {
     if a.pinyin.is_empty() || b.pinyin.is_empty() {
         return None;
     }
-    if a.hanzi.is_some() && a.hanzi == b.hanzi {
+    // Same writing: the same hanzi, or (neither in hanzi) the same letters in the same order.
+    let same_writing = match (&a.hanzi, &b.hanzi) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.pinyin[0] == b.pinyin[0],
+        _ => false,
+    };
+    if same_writing {
+        return Some(4);
+    }
+    // Same sound: homophones, hanzi against pinyin, or given name and surname swapped.
+    if a.pinyin.iter().any(|p| b.pinyin.contains(p)) {
         return Some(3);
     }
-    // Same sound: homophones, or hanzi against pinyin.
-    if a.pinyin.iter().any(|p| b.pinyin.contains(p)) {
-        return Some(2);
-    }
+    // Heteronyms multiply spellings; the first two carry the usual readings.
     let best = a
         .pinyin
         .iter()
-        .flat_map(|x| b.pinyin.iter().map(move |y| jaro_winkler(x, y)))
+        .take(2)
+        .flat_map(|x| b.pinyin.iter().take(2).map(move |y| jaro_winkler(x, y)))
         .fold(0.0_f64, f64::max);
-    Some(if best >= 0.92 { 1 } else { 0 })
+    if best >= 0.92 {
+        return Some(2);
+    }
+    // Part of the name: one of its words (given name or surname kept apart by the source), or
+    // a looser spelling. Siblings share a surname too; EM weighs the level from the data.
+    let shares_word = a.name_words.iter().any(|w| b.name_words.contains(w));
+    Some(u8::from(shares_word || best >= 0.8))
 }
 
 fn differing_positions(a: &str, b: &str) -> usize {
@@ -88,16 +115,25 @@ fn resident_id(a: &Standardised, b: &Standardised) -> Option<u8> {
     })
 }
 
+/// The date as the eight digits YYYYMMDD.
+fn digits(d: chrono::NaiveDate) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    let mut v = d.year().unsigned_abs() * 10_000 + d.month() * 100 + d.day();
+    for slot in out.iter_mut().rev() {
+        *slot = (v % 10) as u8;
+        v /= 10;
+    }
+    out
+}
+
 fn birth(a: &Standardised, b: &Standardised) -> Option<u8> {
     let (x, y) = (a.birth?, b.birth?);
     if x == y {
         return Some(2);
     }
     let swapped = x.year() == y.year() && x.month() == y.day() && x.day() == y.month();
-    let typo = differing_positions(
-        &x.format("%Y%m%d").to_string(),
-        &y.format("%Y%m%d").to_string(),
-    ) == 1;
+    let (dx, dy) = (digits(x), digits(y));
+    let typo = dx.iter().zip(&dy).filter(|(p, q)| p != q).count() == 1;
     Some(if swapped || typo { 1 } else { 0 })
 }
 
@@ -106,8 +142,31 @@ fn address(a: &Standardised, b: &Standardised) -> Option<u8> {
     if x == y {
         return Some(2);
     }
-    let same_district = a.district.is_some() && a.district == b.district;
-    Some(if same_district && jaro_winkler(x, y) >= 0.9 {
+    // A similar street in another district is another place.
+    if a.district != b.district {
+        return Some(0);
+    }
+    let similarity = jaro_winkler(x, y);
+    Some(if similarity >= 0.9 { 1 } else { 0 })
+}
+
+/// Exact, one or two keystrokes off (a wrong, missing or extra character, or two swapped), or
+/// not.
+fn code(x: Option<&String>, y: Option<&String>) -> Option<u8> {
+    let (x, y) = (x?, y?);
+    Some(match osa_distance(x, y) {
+        0 => 3,
+        1 => 2,
+        2 => 1,
+        _ => 0,
+    })
+}
+
+fn locality(x: Option<&String>, y: Option<&String>) -> Option<u8> {
+    let (x, y) = (x?, y?);
+    Some(if x == y {
+        2
+    } else if jaro_winkler(x, y) >= 0.88 {
         1
     } else {
         0
@@ -128,5 +187,8 @@ pub fn compare(a: &Standardised, b: &Standardised) -> Comparison {
         address(a, b),
         same(a.gender.as_ref(), b.gender.as_ref()),
         same(a.email.as_ref(), b.email.as_ref()),
+        code(a.other_id.as_ref(), b.other_id.as_ref()),
+        code(a.postcode.as_ref(), b.postcode.as_ref()),
+        locality(a.locality.as_ref(), b.locality.as_ref()),
     ]
 }

@@ -5,18 +5,21 @@
 //!
 //! standardise → block → compare → weigh (Fellegi–Sunter: u by random sampling, m by EM) →
 //! deterministic rules → cluster (union-find that never joins two different valid resident
-//! IDs) → explain (a weight per field for every pair).
+//! IDs) → explain (a weight per field for every pair). [`MatchIndex`] then matches one record
+//! at a time against the resolved set with the same keys, model and rules.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod block;
 mod cluster;
 mod compare;
+mod index;
 mod model;
 mod standardise;
 
 pub use block::candidate_pairs;
 pub use cluster::cluster;
-pub use compare::{Comparison, FIELDS, Field, compare};
+pub use compare::{Comparison, FIELDS, Field, NAME_COMPATIBLE, compare};
+pub use index::{Decision, Match, MatchIndex};
 pub use model::{Model, PairScore, Settings};
 pub use standardise::{IdNumber, SourceCustomer, Standardised, standardise, to_simplified};
 

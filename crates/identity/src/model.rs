@@ -5,11 +5,12 @@ use std::collections::HashMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
-use crate::compare::{Comparison, FIELDS, compare};
+use crate::compare::{Comparison, FIELDS, NAME_COMPATIBLE, compare};
 use crate::standardise::{IdNumber, Standardised};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// A pair at or above this match probability is merged.
     pub match_threshold: f64,
@@ -36,13 +37,15 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A trained model; serialisable so a server can keep the one it trained and score new
+/// records with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// P(level | same person), per field and level.
     pub m: Vec<Vec<f64>>,
     /// P(level | different people), per field and level.
     pub u: Vec<Vec<f64>>,
-    /// Share of candidate pairs that are the same person.
+    /// Chance that two records drawn at random are the same person.
     pub prior: f64,
 }
 
@@ -98,18 +101,27 @@ impl Model {
                 normalise(&raw, 0.0)
             })
             .collect();
-        let mut prior = 0.2_f64;
+        // The candidates' non-matches are not random pairs: they share a blocking key, so
+        // they agree more often than random pairs do. EM estimates their distribution too
+        // (starting from the random u) and uses it only here; scoring uses the random u with
+        // the prior over all pairs, so the evidence of sharing a key is counted once.
+        let mut u_candidates = u.clone();
+        let mut candidate_prior = 0.2_f64;
+        let mut total = 0.0;
         for _ in 0..s.em_iterations {
             let mut m_counts: Vec<Vec<f64>> =
                 FIELDS.iter().map(|f| vec![0.0; f.levels()]).collect();
-            let (mut matched, mut total) = (0.0, 0.0);
+            let mut u_counts = m_counts.clone();
+            let mut matched = 0.0;
+            total = 0.0;
             for (pattern, count) in &patterns {
-                let g = posterior(prior, &m, &u, pattern);
+                let g = posterior(candidate_prior, &m, &u_candidates, pattern);
                 matched += g * count;
                 total += count;
                 for (f, level) in pattern.iter().enumerate() {
                     if let Some(l) = level {
                         m_counts[f][*l as usize] += g * count;
+                        u_counts[f][*l as usize] += (1.0 - g) * count;
                     }
                 }
             }
@@ -117,8 +129,14 @@ impl Model {
                 break;
             }
             m = m_counts.iter().map(|c| normalise(c, 0.01)).collect();
-            prior = (matched / total).clamp(1e-6, 1.0 - 1e-6);
+            u_candidates = u_counts.iter().map(|c| normalise(c, 0.01)).collect();
+            candidate_prior = (matched / total).clamp(1e-6, 1.0 - 1e-6);
         }
+        // Matches outside the candidates are assumed few: the expected matches among the
+        // candidates over all pairs is the chance that two records are one person.
+        let n = records.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let prior = (candidate_prior * total / all_pairs).clamp(1e-12, 0.5);
         Self { m, u, prior }
     }
 
@@ -148,7 +166,7 @@ impl Model {
             if p != q {
                 probability = 0.0;
                 rule = Some("two different valid resident IDs");
-            } else if c[0].is_none_or(|name| name >= 1) {
+            } else if c[0].is_none_or(|name| name >= NAME_COMPATIBLE) {
                 probability = 1.0;
                 rule = Some("same valid resident ID and a compatible name");
             }

@@ -15,6 +15,13 @@ pub struct SourceCustomer {
     pub mobile: Option<String>,
     pub address: Option<String>,
     pub email: Option<String>,
+    /// Another identifier of the person (a social-security or passport number): compared
+    /// exactly or with one mistyped character, without the resident-ID rules.
+    pub other_id: Option<String>,
+    /// Postal code, where the source keeps it apart from the address.
+    pub postcode: Option<String>,
+    /// Suburb, town or city, where the source keeps it apart from the address.
+    pub locality: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +47,8 @@ pub struct Standardised {
     /// Every full-pinyin spelling of the name, without spaces.
     pub pinyin: Vec<String>,
     pub surname_pinyin: Option<String>,
+    /// The words of a name written in letters (lower case).
+    pub name_words: Vec<String>,
     pub gender: Option<Gender>,
     pub birth: Option<NaiveDate>,
     pub id: Option<IdNumber>,
@@ -49,6 +58,11 @@ pub struct Standardised {
     /// The address up to its district/county.
     pub district: Option<String>,
     pub email: Option<String>,
+    /// Upper-case letters and digits only.
+    pub other_id: Option<String>,
+    pub postcode: Option<String>,
+    /// Lower-case, without spaces or punctuation.
+    pub locality: Option<String>,
 }
 
 /// Traditional characters common in names and addresses, and their simplified forms.
@@ -142,14 +156,16 @@ fn gender(s: &str) -> Option<Gender> {
     }
 }
 
-fn name_forms(raw: &str) -> (Option<String>, Vec<String>, Option<String>) {
+type NameForms = (Option<String>, Vec<String>, Option<String>, Vec<String>);
+
+fn name_forms(raw: &str) -> NameForms {
     let folded = to_simplified(&raw.nfkc().collect::<String>());
     let hanzi: String = folded.chars().filter(|c| names::is_hanzi(*c)).collect();
     if !hanzi.is_empty() {
         let pinyin = names::full_pinyin_keys(&hanzi);
         let surname: String = hanzi.chars().take(1).collect();
         let surname_pinyin = names::full_pinyin_keys(&surname).into_iter().next();
-        return (Some(hanzi), pinyin, surname_pinyin);
+        return (Some(hanzi), pinyin, surname_pinyin, Vec::new());
     }
     // A name in pinyin: `ZHANG WEI`, `Zhang Wei`, `zhangwei`; the given name may come first.
     let words: Vec<String> = folded
@@ -160,13 +176,14 @@ fn name_forms(raw: &str) -> (Option<String>, Vec<String>, Option<String>) {
         .collect();
     let joined = words.concat();
     if joined.is_empty() {
-        return (None, Vec::new(), None);
+        return (None, Vec::new(), None, Vec::new());
     }
     let mut pinyin = vec![joined];
     if words.len() == 2 {
         pinyin.push(format!("{}{}", words[1], words[0]));
     }
-    (None, pinyin, (words.len() >= 2).then(|| words[0].clone()))
+    let surname = (words.len() >= 2).then(|| words[0].clone());
+    (None, pinyin, surname, words)
 }
 
 fn address(raw: &str) -> (String, Option<String>) {
@@ -182,8 +199,14 @@ fn address(raw: &str) -> (String, Option<String>) {
     (a, district)
 }
 
+/// Letters and digits only (after NFKC), `None` when nothing is left.
+fn alphanumeric(raw: Option<&str>) -> Option<String> {
+    let s: String = raw?.nfkc().filter(|c| c.is_alphanumeric()).collect();
+    (!s.is_empty()).then_some(s)
+}
+
 pub fn standardise(r: &SourceCustomer) -> Standardised {
-    let (hanzi, pinyin, surname_pinyin) = name_forms(&r.name);
+    let (hanzi, pinyin, surname_pinyin, name_words) = name_forms(&r.name);
     let id = r
         .resident_id
         .as_deref()
@@ -211,8 +234,10 @@ pub fn standardise(r: &SourceCustomer) -> Standardised {
         hanzi,
         pinyin,
         surname_pinyin,
+        name_words,
         gender: g,
-        birth: birth.filter(|b| b.year() > 1900),
+        // 1900-01-01 and earlier stand for "unknown" in many systems.
+        birth: birth.filter(|b| b.year() > 1900 || (b.year() == 1900 && b.ordinal() > 1)),
         id,
         mobile: r
             .mobile
@@ -226,6 +251,9 @@ pub fn standardise(r: &SourceCustomer) -> Standardised {
             .as_deref()
             .map(|e| e.trim().to_lowercase())
             .filter(|e| e.contains('@')),
+        other_id: alphanumeric(r.other_id.as_deref()).map(|s| s.to_uppercase()),
+        postcode: alphanumeric(r.postcode.as_deref()).map(|s| s.to_uppercase()),
+        locality: alphanumeric(r.locality.as_deref()).map(|s| to_simplified(&s).to_lowercase()),
     }
 }
 

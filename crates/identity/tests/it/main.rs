@@ -1,6 +1,8 @@
 //! The engine on the synthetic bank's real extracts, and its properties.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod index;
+
 use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
@@ -30,6 +32,7 @@ fn extracts(customers: u64) -> (Vec<SourceCustomer>, Vec<i64>) {
                 mobile: r.mobile,
                 address: r.address,
                 email: r.email,
+                ..Default::default()
             });
         }
     }
