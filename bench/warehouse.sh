@@ -36,7 +36,7 @@ DATA="$WORK/synth-$CUSTOMERS"
 CSV="$DATA/transactions.csv"
 if [ ! -s "$DATA/.done" ]; then
   echo "== generating $CUSTOMERS synthetic customers into $DATA"
-  rm -rf "$DATA"
+  rm -rf "$DATA"; mkdir -p "$WORK"
   "$EX/synth_transactions" "$CUSTOMERS" "$DATA" > "$DATA.summary"
   mv "$DATA.summary" "$DATA/.done"
 fi

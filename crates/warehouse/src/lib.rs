@@ -26,6 +26,7 @@
 
 mod columns;
 mod commit;
+mod dedup;
 mod error;
 mod fsutil;
 pub mod money;

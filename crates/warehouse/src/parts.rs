@@ -13,8 +13,10 @@ use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
 use datafusion::parquet::schema::types::ColumnPath;
 
+use crate::dedup::Dedup;
 use crate::error::{Result, io};
 use crate::fsutil::{create_private_dir, sync_dir};
+use crate::tables::{Chunk, LoadColumns};
 use crate::time::Month;
 
 /// zstd level 1: most of zstd's size gain over snappy at close to snappy's speed.
@@ -29,6 +31,7 @@ const MEMORY_BUDGET: usize = 256 << 20;
 /// A finished part file.
 #[derive(Debug, Clone)]
 pub(crate) struct Part {
+    pub(crate) month: Month,
     /// Path relative to the warehouse root (and to the staging directory).
     pub(crate) rel: String,
     pub(crate) rows: u64,
@@ -82,14 +85,28 @@ impl PartWriter {
         }
     }
 
-    /// Writes batches until the sender hangs up, then closes every part.
-    pub(crate) fn run(mut self, batches: Receiver<Vec<(Month, RecordBatch)>>) -> Result<Vec<Part>> {
-        for group in batches {
-            for (month, batch) in group {
-                self.write(month, &batch)?;
+    /// Writes chunks until the sender hangs up, then closes every part.
+    pub(crate) fn run(
+        mut self,
+        groups: Receiver<Vec<Chunk>>,
+        mut dedup: Option<Dedup>,
+        load: &LoadColumns,
+    ) -> Result<(Vec<Part>, Option<Dedup>)> {
+        for mut group in groups {
+            if let Some(d) = dedup.as_mut() {
+                d.filter(&mut group)?;
+            }
+            for chunk in group {
+                if chunk.lines.is_empty() {
+                    continue;
+                }
+                let mut columns = chunk.columns;
+                columns.extend(load.arrays(chunk.lines.len()));
+                let batch = RecordBatch::try_new(self.schema.clone(), columns)?;
+                self.write(chunk.month, &batch)?;
             }
         }
-        self.finish()
+        Ok((self.finish()?, dedup))
     }
 
     fn write(&mut self, month: Month, batch: &RecordBatch) -> Result<()> {
@@ -135,7 +152,11 @@ impl PartWriter {
             Some(self.props.clone()),
         )?;
         Ok(Open {
-            part: Part { rel, rows: 0 },
+            part: Part {
+                month,
+                rel,
+                rows: 0,
+            },
             writer,
             memory: 0,
         })

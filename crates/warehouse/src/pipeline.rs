@@ -4,16 +4,15 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::sync::mpsc::sync_channel;
 
+use crate::dedup::Dedup;
 use crate::error::{Reject, Result, WarehouseError};
 use crate::parts::{Part, PartWriter};
 use crate::source::CsvSource;
 use crate::tables::{LoadColumns, MonthBuffers, Table};
 use crate::time::Month;
 
-/// A month's rows are sent once this many are buffered ...
-const MONTH_BATCH: usize = 64 * 1024;
-/// ... and every month's once this many are buffered in all.
-const ALL_BATCH: usize = 256 * 1024;
+/// Rows buffered (over all months) before they go to the writer as one group.
+const GROUP_ROWS: usize = 128 * 1024;
 /// Batch groups in flight between the threads.
 const QUEUE: usize = 4;
 /// Rejects kept in the summary; the count goes on beyond.
@@ -46,60 +45,48 @@ pub(crate) fn run<T: Table, R: Read>(
     total_bytes: Option<u64>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Outcome> {
+    let dedup = table
+        .unique_column()
+        .map(|(column, field)| Dedup::new(column, field));
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel(QUEUE);
         let encoder = std::thread::Builder::new()
             .name("warehouse-parquet".into())
-            .spawn_scoped(scope, move || writer.run(rx))
+            .spawn_scoped(scope, move || writer.run(rx, dedup, load))
             .map_err(|e| WarehouseError::Internal(format!("starting the Parquet writer: {e}")))?;
-        let schema = table.schema();
         let mut buffers = MonthBuffers::<T::Buffer>::new();
-        let mut out = Outcome {
-            parts: Vec::new(),
-            rows: 0,
-            rejected: 0,
-            rejects: Vec::new(),
-            months: BTreeSet::new(),
-        };
-        let mut report = |out: &Outcome, bytes_read| {
+        let (mut rows, mut rejected, mut rejects) = (0u64, 0u64, Vec::new());
+        let mut report = |rows, rejected, bytes_read| {
             progress(Progress {
                 bytes_read,
                 total_bytes,
-                rows: out.rows,
-                rejected: out.rejected,
+                rows,
+                rejected,
             });
         };
         let parsed: Result<()> = (|| {
             while let Some(rec) = source.next()? {
                 match table.push(&rec, &mut buffers) {
-                    Ok(month) => {
-                        out.rows += 1;
-                        out.months.insert(month);
-                        let only = if buffers.rows() >= ALL_BATCH {
-                            None
-                        } else if buffers.rows_in(month) >= MONTH_BATCH {
-                            Some(month)
-                        } else {
+                    Ok(_) => {
+                        rows += 1;
+                        if buffers.rows() < GROUP_ROWS {
                             continue;
-                        };
-                        let batches = buffers.drain(only, &schema, load)?;
-                        if tx.send(batches).is_err() {
+                        }
+                        if tx.send(buffers.drain()?).is_err() {
                             // The writer stopped: its error is the one to report.
                             return Ok(());
                         }
-                        report(&out, source.bytes_read());
+                        report(rows, rejected, source.bytes_read());
                     }
                     Err(reject) => {
-                        out.rejected += 1;
-                        if out.rejects.len() < MAX_REJECTS_KEPT {
-                            out.rejects.push(reject);
+                        rejected += 1;
+                        if rejects.len() < MAX_REJECTS_KEPT {
+                            rejects.push(reject);
                         }
                     }
                 }
             }
-            let rest = buffers.drain(None, &schema, load)?;
-            let _ = tx.send(rest);
-            report(&out, source.bytes_read());
+            let _ = tx.send(buffers.drain()?);
             Ok(())
         })();
         drop(tx);
@@ -107,7 +94,21 @@ pub(crate) fn run<T: Table, R: Read>(
             .join()
             .map_err(|_| WarehouseError::Internal("the Parquet writer thread panicked".into()))?;
         parsed?;
-        out.parts = written?;
-        Ok(out)
+        let (parts, dedup) = written?;
+        if let Some(d) = dedup {
+            rejected += d.rejected;
+            rejects.extend(d.rejects);
+            rejects.sort_by_key(|r| r.line);
+            rejects.truncate(MAX_REJECTS_KEPT);
+        }
+        let rows: u64 = parts.iter().map(|p| p.rows).sum();
+        report(rows, rejected, source.bytes_read());
+        Ok(Outcome {
+            months: parts.iter().map(|p| p.month).collect(),
+            parts,
+            rows,
+            rejected,
+            rejects,
+        })
     })
 }

@@ -10,7 +10,7 @@ use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 /// Spreads a key that is either already random (the 128-bit hashes) or sequential (the numbers)
 /// over the table's buckets.
 #[derive(Default)]
-struct Mix(u64);
+pub(crate) struct Mix(u64);
 
 impl Hasher for Mix {
     fn finish(&self) -> u64 {
@@ -52,18 +52,38 @@ impl SeenKeys {
 
     /// Records `key` as seen on `line`; if it was seen before, returns that earlier line.
     pub(crate) fn first_line(&mut self, key: &str, line: u64) -> Option<u64> {
+        self.record(key, line, false)
+    }
+
+    /// Records `key` as first seen on `line`, whatever was recorded before.
+    pub(crate) fn set_line(&mut self, key: &str, line: u64) {
+        self.record(key, line, true);
+    }
+
+    fn record(&mut self, key: &str, line: u64, replace: bool) -> Option<u64> {
         if let Some(n) = canonical_number(key) {
-            return insert(&mut self.numbers, n, line);
+            return insert(&mut self.numbers, n, line, replace);
         }
         let h =
             (u128::from(self.keys.0.hash_one(key)) << 64) | u128::from(self.keys.1.hash_one(key));
-        insert(&mut self.hashed, h, line)
+        insert(&mut self.hashed, h, line, replace)
     }
 }
 
-fn insert<K: std::hash::Hash + Eq>(map: &mut Fast<K>, key: K, line: u64) -> Option<u64> {
+fn insert<K: std::hash::Hash + Eq>(
+    map: &mut Fast<K>,
+    key: K,
+    line: u64,
+    replace: bool,
+) -> Option<u64> {
     match map.entry(key) {
-        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+        std::collections::hash_map::Entry::Occupied(mut e) => {
+            let first = *e.get();
+            if replace {
+                e.insert(line);
+            }
+            Some(first)
+        }
         std::collections::hash_map::Entry::Vacant(e) => {
             e.insert(line);
             None

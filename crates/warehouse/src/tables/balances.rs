@@ -2,11 +2,10 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, Date32Array, Decimal128Array, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use datafusion::arrow::record_batch::RecordBatch;
 
 use super::{
-    AccountKeys, Buffer, LoadColumns, MONEY, MonthBuffers, Table, check_width, currency,
-    currency_str, reject, required,
+    AccountKeys, Buffer, MONEY, MonthBuffers, Table, check_width, currency, currency_str, reject,
+    required,
 };
 use crate::columns::{BalanceColumns, Col, Header};
 use crate::error::{Reject, Result};
@@ -74,6 +73,10 @@ impl Table for Balances<'_> {
         self.schema.clone()
     }
 
+    fn unique_column(&self) -> Option<(usize, String)> {
+        None
+    }
+
     fn push(
         &mut self,
         rec: &Record<'_>,
@@ -96,7 +99,7 @@ impl Table for Balances<'_> {
             return Err(reject(line, &c.as_of, why, date_text));
         }
         let month = Month::of(as_of);
-        let b = out.row(month);
+        let b = out.row(month, line);
         b.keys.append_value(key);
         b.as_of.push(days_since_epoch(as_of));
         b.balance.push(balance);
@@ -118,19 +121,14 @@ impl Buffer for BalanceBuffer {
         self.as_of.len()
     }
 
-    fn finish(&mut self, schema: &SchemaRef, load: &LoadColumns) -> Result<RecordBatch> {
-        let rows = self.len();
+    fn finish(&mut self) -> Result<Vec<ArrayRef>> {
         let balance = Decimal128Array::from(std::mem::take(&mut self.balance))
             .with_precision_and_scale(18, 2)?;
-        let [source_system, load_id] = load.arrays(rows);
-        let columns: Vec<ArrayRef> = vec![
+        Ok(vec![
             Arc::new(self.keys.finish()),
             Arc::new(Date32Array::from(std::mem::take(&mut self.as_of))),
             Arc::new(balance),
             Arc::new(self.currency.finish()),
-            source_system,
-            load_id,
-        ];
-        Ok(RecordBatch::try_new(schema.clone(), columns)?)
+        ])
     }
 }

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, StringArray};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
-use datafusion::arrow::record_batch::RecordBatch;
 
 use crate::columns::Col;
 use crate::error::{Reject, Result, mask};
@@ -26,6 +25,10 @@ pub(crate) trait Table {
 
     fn schema(&self) -> SchemaRef;
 
+    /// The column (index, CSV name) whose values must be unique within a file, checked by the
+    /// writer thread (see `dedup`); `None` if the table checks uniqueness itself.
+    fn unique_column(&self) -> Option<(usize, String)>;
+
     /// Validates a record; a good one goes into its month's buffer and its month is returned.
     fn push(
         &mut self,
@@ -37,8 +40,17 @@ pub(crate) trait Table {
 /// Column builders for one month's rows since the last batch.
 pub(crate) trait Buffer {
     fn len(&self) -> usize;
-    /// The buffered rows as a batch (with the load's constant columns), leaving the buffer empty.
-    fn finish(&mut self, schema: &SchemaRef, load: &LoadColumns) -> Result<RecordBatch>;
+    /// The buffered rows as arrays (all columns but the load's constant ones), leaving the
+    /// buffer empty.
+    fn finish(&mut self) -> Result<Vec<ArrayRef>>;
+}
+
+/// Rows of one month, in file order, on their way to the writer thread.
+pub(crate) struct Chunk {
+    pub(crate) month: Month,
+    pub(crate) columns: Vec<ArrayRef>,
+    /// The file line of each row, ascending.
+    pub(crate) lines: Vec<u64>,
 }
 
 /// Values every row of a load carries.
@@ -57,7 +69,7 @@ impl LoadColumns {
 }
 
 pub(crate) struct MonthBuffers<B> {
-    months: HashMap<Month, B>,
+    months: HashMap<Month, (B, Vec<u64>)>,
     rows: usize,
 }
 
@@ -69,35 +81,34 @@ impl<B: Buffer + Default> MonthBuffers<B> {
         }
     }
 
-    /// The buffer a new row of `month` goes into (the caller appends exactly one row).
-    pub(crate) fn row(&mut self, month: Month) -> &mut B {
+    /// The buffer a new row of `month`, read from `line`, goes into (the caller appends exactly
+    /// one row).
+    pub(crate) fn row(&mut self, month: Month, line: u64) -> &mut B {
         self.rows += 1;
-        self.months.entry(month).or_default()
+        let (buffer, lines) = self.months.entry(month).or_default();
+        lines.push(line);
+        buffer
     }
 
     pub(crate) fn rows(&self) -> usize {
         self.rows
     }
 
-    pub(crate) fn rows_in(&self, month: Month) -> usize {
-        self.months.get(&month).map_or(0, Buffer::len)
-    }
-
-    /// Batches for the given month, or for every month with rows if `None`.
-    pub(crate) fn drain(
-        &mut self,
-        only: Option<Month>,
-        schema: &SchemaRef,
-        load: &LoadColumns,
-    ) -> Result<Vec<(Month, RecordBatch)>> {
+    /// Every month's rows. Always all months at once, so that each group sent to the writer is
+    /// one contiguous stretch of the file (the duplicate check relies on it).
+    pub(crate) fn drain(&mut self) -> Result<Vec<Chunk>> {
         let mut out = Vec::new();
-        for (&month, buffer) in &mut self.months {
-            if only.is_some_and(|m| m != month) || buffer.len() == 0 {
+        for (&month, (buffer, lines)) in &mut self.months {
+            if buffer.len() == 0 {
                 continue;
             }
-            self.rows -= buffer.len();
-            out.push((month, buffer.finish(schema, load)?));
+            out.push(Chunk {
+                month,
+                columns: buffer.finish()?,
+                lines: std::mem::take(lines),
+            });
         }
+        self.rows = 0;
         Ok(out)
     }
 }
@@ -106,7 +117,7 @@ impl<B: Buffer + Default> MonthBuffers<B> {
 /// account for the last million accounts or so.
 pub(crate) struct AccountKeys<'k> {
     key: &'k dyn Fn(&str) -> String,
-    cache: HashMap<Box<str>, Box<str>>,
+    cache: HashMap<Box<str>, Box<str>, std::hash::BuildHasherDefault<crate::seen::Mix>>,
 }
 
 const ACCOUNT_CACHE: usize = 1 << 20;
@@ -115,7 +126,7 @@ impl<'k> AccountKeys<'k> {
     pub(crate) fn new(key: &'k dyn Fn(&str) -> String) -> Self {
         Self {
             key,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 

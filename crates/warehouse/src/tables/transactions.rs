@@ -5,16 +5,14 @@ use datafusion::arrow::array::{
     ArrayRef, Date32Array, Decimal128Array, StringBuilder, TimestampMicrosecondArray,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use datafusion::arrow::record_batch::RecordBatch;
 
 use super::{
-    AccountKeys, Buffer, LoadColumns, MONEY, MonthBuffers, Table, check_width, currency,
-    currency_str, reject, required,
+    AccountKeys, Buffer, MONEY, MonthBuffers, Table, check_width, currency, currency_str, reject,
+    required,
 };
 use crate::columns::{Col, Header, TransactionColumns};
 use crate::error::{Reject, Result};
 use crate::money::{MAX_MINOR, parse_minor};
-use crate::seen::SeenKeys;
 use crate::source::Record;
 use crate::time::{Month, parse_instant};
 
@@ -57,7 +55,6 @@ pub(crate) struct Transactions<'k> {
     width: usize,
     tz: Tz,
     keys: AccountKeys<'k>,
-    seen: SeenKeys,
     schema: SchemaRef,
 }
 
@@ -83,7 +80,6 @@ impl<'k> Transactions<'k> {
             width: header.len(),
             tz,
             keys: AccountKeys::new(account_key),
-            seen: SeenKeys::new(),
             schema: transactions_schema(),
         })
     }
@@ -109,6 +105,10 @@ impl Table for Transactions<'_> {
         self.schema.clone()
     }
 
+    fn unique_column(&self) -> Option<(usize, String)> {
+        Some((0, self.cols.id.name.clone()))
+    }
+
     fn push(
         &mut self,
         rec: &Record<'_>,
@@ -131,16 +131,8 @@ impl Table for Transactions<'_> {
             return Err(reject(line, &c.amount, why, amount_text));
         }
         let currency = currency(rec, &c.currency)?;
-        if let Some(first) = self.seen.first_line(id, line) {
-            return Err(reject(
-                line,
-                &c.id,
-                format!("duplicate of line {first}"),
-                id,
-            ));
-        }
         let month = Month::of(at.local_date);
-        let b = out.row(month);
+        let b = out.row(month, line);
         b.ids.append_value(id);
         b.keys.append_value(self.keys.get(account));
         b.booked_at.push(at.micros);
@@ -185,12 +177,10 @@ impl Buffer for TransactionBuffer {
         self.booked_at.len()
     }
 
-    fn finish(&mut self, schema: &SchemaRef, load: &LoadColumns) -> Result<RecordBatch> {
-        let rows = self.len();
+    fn finish(&mut self) -> Result<Vec<ArrayRef>> {
         let booked_at = TimestampMicrosecondArray::from(std::mem::take(&mut self.booked_at))
             .with_timezone("UTC");
-        let [source_system, load_id] = load.arrays(rows);
-        let columns: Vec<ArrayRef> = vec![
+        Ok(vec![
             Arc::new(self.ids.finish()),
             Arc::new(self.keys.finish()),
             Arc::new(booked_at),
@@ -201,9 +191,6 @@ impl Buffer for TransactionBuffer {
             Arc::new(self.currency.finish()),
             Arc::new(self.channel.finish()),
             Arc::new(self.description.finish()),
-            source_system,
-            load_id,
-        ];
-        Ok(RecordBatch::try_new(schema.clone(), columns)?)
+        ])
     }
 }

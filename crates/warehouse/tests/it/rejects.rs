@@ -147,3 +147,26 @@ fn formula_cells_are_kept_as_text() {
         ["+1", "-2", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)"]
     );
 }
+
+#[test]
+fn the_earliest_line_wins_across_months() {
+    // The writer meets months in no fixed order: repeat to see several.
+    for _ in 0..12 {
+        let dir = tempfile::tempdir().unwrap();
+        let w = open(dir.path());
+        let csv = format!(
+            "{HEADER}7,6200000001,2025-03-05T00:00:00Z,credit,1.00,CNY,atm,first\n\
+             7,6200000001,2025-01-05T00:00:00Z,credit,1.00,CNY,atm,second\n\
+             8,6200000001,2025-01-06T00:00:00Z,credit,1.00,CNY,atm,other\n\
+             7,6200000001,2025-02-05T00:00:00Z,credit,1.00,CNY,atm,third\n"
+        );
+        let s = import_tx(&w, &csv).unwrap();
+        assert_eq!((s.rows, s.rejected), (2, 2), "{:?}", s.rejects);
+        assert_reject(&s.rejects[0], 3, "id", "duplicate of line 2");
+        assert_reject(&s.rejects[1], 5, "id", "duplicate of line 2");
+        let mut d = strings(&w, "transactions", "description");
+        d.sort();
+        assert_eq!(d, ["first", "other"]);
+        assert_eq!(s.months, ["2025-01", "2025-03"]);
+    }
+}
