@@ -18,10 +18,12 @@
 //! not UTF-8, a record over 1 MiB) fail the load. Columns are found by header name: extra
 //! columns in the file are ignored.
 //!
-//! Files are zstd (level 1) with row groups of up to 1Mi rows. Memory does not grow with the
-//! file except for duplicate detection (16 bytes a row): a record is at most 1 MiB, Arrow
-//! batches at most 256Ki rows, encoded row groups in progress at most about 256 MiB over all
-//! months, the account-key cache at most 1Mi accounts.
+//! Files are zstd (level 1) with row groups of up to 1Mi rows. Parsing and validation run on the
+//! calling thread, duplicate-id checks and Parquet encoding on a second one. Memory does not
+//! grow with the file except for duplicate detection (a hash table of 16-byte entries: about
+//! 0.4 GB at its peak for 10M rows; the whole import of 10M rows peaks at about 0.95 GB RSS): a
+//! record is at most 1 MiB, rows are handed over in groups of 128Ki, encoded row groups in
+//! progress stay under about 256 MiB over all months, the account-key cache under 1Mi accounts.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod columns;
