@@ -72,7 +72,15 @@ fn files_in(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Mapping)>> {
             found.push((data, mapping));
         }
     }
-    found.sort_by_key(|(path, m)| (m.kind != ImportKind::Customers, path.clone()));
+    // Customers before the accounts that hang off them; the warehouse last.
+    found.sort_by_key(|(path, m)| {
+        let order = match m.kind {
+            ImportKind::Customers => 0,
+            ImportKind::Accounts => 1,
+            _ => 2,
+        };
+        (order, path.clone())
+    });
     Ok(found)
 }
 
@@ -117,15 +125,32 @@ pub struct How {
 }
 
 /// Imports every file of `dir` that has a mapping beside it, customers first.
-pub async fn import_dir(ctx: &Opened, dir: &Path, how: &How) -> anyhow::Result<Vec<ImportReport>> {
-    let mut reports = Vec::new();
+pub async fn import_dir(ctx: &Opened, dir: &Path, how: &How) -> anyhow::Result<()> {
     for (file, mapping) in files_in(dir)? {
-        reports.push(import_one(ctx, how, &file, &mapping).await?);
+        import_one(ctx, how, &file, &mapping).await?;
     }
-    Ok(reports)
+    Ok(())
 }
 
+/// Imports one file: customers and accounts into the store, transactions and balances into
+/// the warehouse.
 pub async fn import_one(
+    ctx: &Opened,
+    how: &How,
+    file: &Path,
+    mapping: &Mapping,
+) -> anyhow::Result<()> {
+    match mapping.kind {
+        ImportKind::Transactions | ImportKind::Balances => {
+            crate::warehouse::import(ctx, file, mapping)
+                .await
+                .map(|_| ())
+        }
+        _ => import_records(ctx, how, file, mapping).await.map(|_| ()),
+    }
+}
+
+async fn import_records(
     ctx: &Opened,
     how: &How,
     file: &Path,

@@ -10,6 +10,7 @@ mod keys;
 mod open;
 mod resolve;
 mod users;
+mod warehouse;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

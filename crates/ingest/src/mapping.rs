@@ -3,7 +3,7 @@
 //!
 //! ```toml
 //! source_system = "core_banking"
-//! kind = "customers"            # customers | accounts
+//! kind = "customers"            # customers | accounts | transactions | balances
 //! format = "csv"                # csv | jsonl
 //! encoding = "gbk"              # utf-8 (default) | gbk | gb18030
 //! invalid_identifiers = "keep_unverified"   # reject_row (default) | keep_unverified
@@ -143,10 +143,27 @@ fn fields_of(kind: ImportKind) -> &'static [FieldSpec] {
         req("status"),
         req("branch_code"),
     ];
+    const TRANSACTIONS: &[FieldSpec] = &[
+        req("transaction_id"),
+        req("account_number"),
+        req("booked_at"),
+        req("direction"),
+        req("amount"),
+        req("currency"),
+        opt("channel"),
+        opt("description"),
+    ];
+    const BALANCES: &[FieldSpec] = &[
+        req("account_number"),
+        req("as_of"),
+        req("balance"),
+        req("currency"),
+    ];
     match kind {
         ImportKind::Customers => CUSTOMERS,
         ImportKind::Accounts => ACCOUNTS,
-        ImportKind::Transactions | ImportKind::Balances => &[],
+        ImportKind::Transactions => TRANSACTIONS,
+        ImportKind::Balances => BALANCES,
     }
 }
 
@@ -180,9 +197,11 @@ impl Mapping {
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: MappingFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let specs = fields_of(file.kind);
-        if specs.is_empty() {
+        if matches!(file.kind, ImportKind::Transactions | ImportKind::Balances)
+            && file.format != Format::Csv
+        {
             return Err(format!(
-                "kind = \"{}\" is loaded into the warehouse, not mapped here",
+                "kind = \"{}\" goes to the warehouse, which reads CSV only",
                 file.kind.as_str()
             ));
         }

@@ -285,18 +285,27 @@ fn check_columns(columns: &[String], mapping: &Mapping) -> Result<(), IngestErro
     Ok(())
 }
 
+/// The file as UTF-8 text in its declared encoding (byte-order mark removed), for readers of
+/// their own such as the warehouse's.
+pub fn decoded(
+    file: &SourceFile,
+    encoding: Encoding,
+) -> Result<impl Read + Send + use<>, IngestError> {
+    let raw = File::open(&file.path).map_err(|e| io_error(&file.path, e))?;
+    Ok(DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding_rs_of(encoding)))
+        .utf8_passthru(true)
+        .strip_bom(true)
+        .build(raw))
+}
+
 /// The second pass: yields each data row as mapped fields, or why it cannot be read.
 pub fn rows(
     file: &SourceFile,
     mapping: &Mapping,
     fields: &'static [&'static str],
 ) -> Result<Box<dyn Iterator<Item = Result<RawRow, Unreadable>> + Send>, IngestError> {
-    let raw = File::open(&file.path).map_err(|e| io_error(&file.path, e))?;
-    let decoded = DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding_rs_of(mapping.encoding)))
-        .utf8_passthru(true)
-        .strip_bom(true)
-        .build(raw);
+    let decoded = decoded(file, mapping.encoding)?;
     let wanted: Vec<(&'static str, String)> = fields
         .iter()
         .filter_map(|f| mapping.column(f).map(|c| (*f, c.to_owned())))

@@ -15,6 +15,7 @@ pub const CALL_CENTER_CSV: &str = "call_center.csv";
 pub const CORE_BANKING_ACCOUNTS_CSV: &str = "core_banking_accounts.csv";
 pub const CARD_ACCOUNTS_CSV: &str = "card_accounts.csv";
 pub const TRANSACTIONS_CSV: &str = "transactions.csv";
+pub const BALANCES_CSV: &str = "balances.csv";
 pub const TRUTH_RECORDS_CSV: &str = "truth_records.csv";
 pub const TRUTH_CUSTOMERS_CSV: &str = "truth_customers.csv";
 
@@ -170,6 +171,7 @@ fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
 
 struct Files {
     usernames: HashMap<StaffId, String>,
+    balances: Out,
     core: Out,
     card: Out,
     ib: Out,
@@ -235,6 +237,7 @@ impl Files {
                 ])?;
             }
         }
+        self.write_balances(batch)?;
         for c in &batch.truth {
             let party = c.party_id.0.to_string();
             self.truth_customers.row([
@@ -243,6 +246,53 @@ impl Files {
                 c.kind.as_str(),
                 c.archetype.map(|a| a.as_str()).unwrap_or(""),
             ])?;
+        }
+        Ok(())
+    }
+
+    /// Month-end balances of the asset accounts over the AUM history: each account follows its
+    /// owner's AUM curve, ending at its current balance.
+    fn write_balances(&mut self, batch: &GeneratedBatch) -> Result<(), SynthError> {
+        let mut curves: HashMap<PartyId, Vec<(chrono::NaiveDate, i64)>> = HashMap::new();
+        for m in &batch.customers.monthly_aum {
+            if let Ok(minor) = m.aum.to_minor_units() {
+                curves.entry(m.party_id).or_default().push((m.month, minor));
+            }
+        }
+        for a in batch
+            .customers
+            .accounts
+            .iter()
+            .filter(|a| a.family.is_asset())
+        {
+            let Some(curve) = curves.get(&a.party_id) else {
+                continue;
+            };
+            let Some(&(_, last)) = curve.iter().max_by_key(|(month, _)| *month) else {
+                continue;
+            };
+            let Ok(current) = a.balance.to_minor_units() else {
+                continue;
+            };
+            for (month, aum) in curve.iter().filter(|(m, _)| *m >= a.opened_on) {
+                let minor = if last == 0 {
+                    current
+                } else {
+                    (i128::from(current) * i128::from(*aum) / i128::from(last)) as i64
+                };
+                let month_end = month
+                    .checked_add_months(chrono::Months::new(1))
+                    .and_then(|d| d.pred_opt())
+                    .unwrap_or(*month);
+                let date = month_end.to_string();
+                let amount = money(&Money::from_minor_units(minor, a.balance.currency));
+                self.balances.row([
+                    a.account_number.as_str(),
+                    date.as_str(),
+                    amount.as_str(),
+                    a.balance.currency.code(),
+                ])?;
+            }
         }
         Ok(())
     }
@@ -262,6 +312,7 @@ impl Files {
         if let Some(t) = self.transactions {
             put(TRANSACTIONS_CSV, t)?;
         }
+        put(BALANCES_CSV, self.balances)?;
         put(TRUTH_RECORDS_CSV, self.truth_records)?;
         put(TRUTH_CUSTOMERS_CSV, self.truth_customers)?;
         Ok(rows)
@@ -280,6 +331,11 @@ pub fn write_extracts(
         source,
     })?;
     let mut files = Files {
+        balances: Out::create(
+            dir,
+            BALANCES_CSV,
+            &["account_number", "as_of", "balance", "currency"],
+        )?,
         usernames: generator
             .reference()
             .staff
@@ -355,6 +411,8 @@ pub const MAPPINGS: &[(&str, &str, &str)] = &[
     (CALL_CENTER_CSV, "call_center", "customers"),
     (CORE_BANKING_ACCOUNTS_CSV, "core_banking", "accounts"),
     (CARD_ACCOUNTS_CSV, "card", "accounts"),
+    (TRANSACTIONS_CSV, "core_banking", "transactions"),
+    (BALANCES_CSV, "core_banking", "balances"),
 ];
 
 /// The mapping file's name for an extract: `core_banking.csv` → `core_banking.mapping.toml`.
@@ -363,10 +421,24 @@ pub fn mapping_file_name(extract: &str) -> String {
 }
 
 fn mapping_text(system: &str, kind: &str) -> String {
-    let header = if kind == "customers" {
-        RECORD_HEADER
-    } else {
-        ACCOUNT_HEADER
+    // (field, column) pairs: the warehouse's field names differ from the CSV header in places.
+    let columns: Vec<(&str, &str)> = match kind {
+        "customers" => RECORD_HEADER.iter().map(|c| (*c, *c)).collect(),
+        "accounts" => ACCOUNT_HEADER.iter().map(|c| (*c, *c)).collect(),
+        "transactions" => vec![
+            ("transaction_id", "id"),
+            ("account_number", "account_number"),
+            ("booked_at", "booked_at"),
+            ("direction", "direction"),
+            ("amount", "amount"),
+            ("currency", "currency"),
+            ("channel", "channel"),
+            ("description", "description"),
+        ],
+        _ => ["account_number", "as_of", "balance", "currency"]
+            .iter()
+            .map(|c| (*c, *c))
+            .collect(),
     };
     let mut text = format!(
         "# Mapping of the synthetic {system} {kind} extract (see rapport-ingest).\n\
@@ -378,8 +450,8 @@ fn mapping_text(system: &str, kind: &str) -> String {
         text.push_str("invalid_identifiers = \"keep_unverified\"\n");
     }
     text.push_str("\n[columns]\n");
-    for column in header {
-        text.push_str(&format!("{column} = \"{column}\"\n"));
+    for (field, column) in columns {
+        text.push_str(&format!("{field} = \"{column}\"\n"));
     }
     text
 }

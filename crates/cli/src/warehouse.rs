@@ -1,0 +1,128 @@
+//! Transactions and balance history into the warehouse (Parquet by month): the same mapping
+//! files and file checks as the operational import, then `rapport-warehouse` writes the load.
+use std::path::Path;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rapport_ingest::{Mapping, source};
+use rapport_store::ingest::ImportKind;
+use rapport_store::protect::Protector;
+use rapport_warehouse::{BalanceColumns, Input, LoadSummary, TransactionColumns, Warehouse};
+
+use crate::open::Opened;
+
+fn column(mapping: &Mapping, field: &str) -> String {
+    mapping.column(field).unwrap_or(field).to_owned()
+}
+
+fn transaction_columns(m: &Mapping) -> TransactionColumns {
+    TransactionColumns {
+        transaction_id: column(m, "transaction_id"),
+        account_number: column(m, "account_number"),
+        booked_at: column(m, "booked_at"),
+        direction: column(m, "direction"),
+        amount: column(m, "amount"),
+        currency: column(m, "currency"),
+        channel: m.column("channel").map(str::to_owned),
+        description: m.column("description").map(str::to_owned),
+    }
+}
+
+fn balance_columns(m: &Mapping) -> BalanceColumns {
+    BalanceColumns {
+        account_number: column(m, "account_number"),
+        as_of: column(m, "as_of"),
+        balance: column(m, "balance"),
+        currency: column(m, "currency"),
+    }
+}
+
+pub fn root(ctx: &Opened) -> std::path::PathBuf {
+    ctx.data_dir.join("warehouse")
+}
+
+/// Imports one transactions or balances file into the warehouse.
+pub async fn import(ctx: &Opened, file: &Path, mapping: &Mapping) -> anyhow::Result<LoadSummary> {
+    let started = std::time::Instant::now();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (path, m) = (file.to_owned(), mapping.clone());
+    let inspected = tokio::task::spawn_blocking(move || source::inspect(&path, &m)).await??;
+    let mut sha = [0u8; 32];
+    hex_into(&inspected.sha256, &mut sha)?;
+    let warehouse = Warehouse::open(root(ctx), ctx.config.bank.time_zone)
+        .with_context(|| format!("opening the warehouse in {}", root(ctx).display()))?;
+    let protector = Protector::new(ctx.keys.clone());
+    let mapping = mapping.clone();
+    let bar = ProgressBar::new(inspected.bytes);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {bytes}/{total_bytes}, {bytes_per_sec}, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(name.clone());
+    let b = bar.clone();
+    let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<LoadSummary> {
+        let reader = source::decoded(&inspected, mapping.encoding)?;
+        let input = Input {
+            source_system: mapping.source_system.as_str(),
+            file_name: &inspected.file_name,
+            file_sha256: sha,
+            total_bytes: Some(inspected.bytes),
+        };
+        let key = |number: &str| protector.account_key(number);
+        let mut progress = |p: rapport_warehouse::Progress| b.set_position(p.bytes_read);
+        Ok(match mapping.kind {
+            ImportKind::Transactions => warehouse.import_transactions(
+                &input,
+                reader,
+                &transaction_columns(&mapping),
+                &key,
+                &mut progress,
+            )?,
+            _ => warehouse.import_balances(
+                &input,
+                reader,
+                &balance_columns(&mapping),
+                &key,
+                &mut progress,
+            )?,
+        })
+    })
+    .await?
+    .with_context(|| format!("importing {} into the warehouse", file.display()))?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{name}: warehouse load {}: {} rows in {} month(s), {} rejected{} in {secs:.1} s ({:.0} rows/s)",
+        summary.load_id,
+        summary.rows,
+        summary.months.len(),
+        summary.rejected,
+        if summary.replaced_previous {
+            " (replaced the earlier load of the same file)"
+        } else {
+            ""
+        },
+        summary.rows as f64 / secs.max(1e-9)
+    );
+    for r in summary.rejects.iter().take(5) {
+        eprintln!(
+            "  line {}: {} {}: {}",
+            r.line, r.field, r.value_masked, r.reason
+        );
+    }
+    Ok(summary)
+}
+
+fn hex_into(hex: &str, out: &mut [u8; 32]) -> anyhow::Result<()> {
+    anyhow::ensure!(hex.len() == 64, "file digest has the wrong length");
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)?;
+    }
+    Ok(())
+}
