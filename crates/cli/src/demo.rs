@@ -69,6 +69,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             };
             crate::import::import_dir(&ctx, &dir, &how).await?;
             crate::resolve::resolve(&ctx, &rapport_resolve::ResolveOptions::default()).await?;
+            crate::warehouse::aum_history(&ctx).await?;
         }
         create_demo_logins(&ctx).await?;
         ctx.store

@@ -36,7 +36,8 @@ pub async fn run(args: ResolveArgs) -> anyhow::Result<()> {
     let mut options = ResolveOptions::default();
     options.settings.match_threshold = args.match_threshold;
     options.settings.review_threshold = args.review_threshold;
-    resolve(&ctx, &options).await.map(|_| ())
+    resolve(&ctx, &options).await?;
+    crate::warehouse::aum_history(&ctx).await.map(|_| ())
 }
 
 pub async fn resolve(ctx: &Opened, options: &ResolveOptions) -> anyhow::Result<ResolveReport> {

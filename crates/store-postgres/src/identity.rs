@@ -547,3 +547,37 @@ pub async fn apply_resolution(
     tx.commit().await.map_err(db_err)?;
     Ok(applied)
 }
+
+pub async fn upsert_monthly_aum(
+    pool: &PgPool,
+    points: &[rapport_domain::records::MonthlyAumRecord],
+) -> StoreResult<()> {
+    let mut parties = Vec::with_capacity(points.len());
+    let mut months = Vec::with_capacity(points.len());
+    let mut currencies = Vec::with_capacity(points.len());
+    let mut minors = Vec::with_capacity(points.len());
+    for m in points {
+        parties.push(m.party_id.0);
+        months.push(m.month);
+        currencies.push(m.aum.currency.code());
+        minors.push(
+            m.aum
+                .to_minor_units()
+                .map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?,
+        );
+    }
+    sqlx::query(
+        "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) \
+         SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::text[], $4::bigint[]) \
+         ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
+         aum_minor = excluded.aum_minor",
+    )
+    .bind(&parties)
+    .bind(&months)
+    .bind(&currencies)
+    .bind(&minors)
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}

@@ -489,6 +489,22 @@ impl Store for PgStore {
         identity::apply_resolution(&self.protect, &self.pool, parties, author).await
     }
 
+    async fn account_owners(&self) -> StoreResult<Vec<(String, PartyId)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT account_number, party_id FROM accounts")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(k, p)| (k, PartyId(p))).collect())
+    }
+
+    async fn upsert_monthly_aum(
+        &self,
+        points: &[rapport_domain::records::MonthlyAumRecord],
+    ) -> StoreResult<()> {
+        identity::upsert_monthly_aum(&self.pool, points).await
+    }
+
     async fn replace_pending_reviews(
         &self,
         pairs: &[ReviewCandidate],

@@ -558,3 +558,33 @@ pub async fn apply_resolution(
     tx.commit().await.map_err(db_err)?;
     Ok(applied)
 }
+
+pub async fn upsert_monthly_aum(
+    pool: &SqlitePool,
+    points: &[rapport_domain::records::MonthlyAumRecord],
+) -> StoreResult<()> {
+    let mut rows = Vec::with_capacity(points.len());
+    for m in points {
+        let minor = m
+            .aum
+            .to_minor_units()
+            .map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?;
+        rows.push((m, minor));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    for (m, minor) in rows {
+        sqlx::query(
+            "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
+             aum_minor = excluded.aum_minor",
+        )
+        .bind(m.party_id.0)
+        .bind(m.month)
+        .bind(m.aum.currency.code())
+        .bind(minor)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)
+}

@@ -207,6 +207,15 @@ pub trait Store: Send + Sync + 'static {
         author: &ChangeAuthor,
     ) -> StoreResult<ResolutionApplied>;
 
+    /// Every account's blind key and owning party (to roll warehouse balances up to parties).
+    async fn account_owners(&self) -> StoreResult<Vec<(String, PartyId)>>;
+
+    /// Sets these monthly AUM points, replacing any for the same party and month.
+    async fn upsert_monthly_aum(
+        &self,
+        points: &[rapport_domain::records::MonthlyAumRecord],
+    ) -> StoreResult<()>;
+
     /// Replaces the pending review queue with these pairs; decided pairs stay as they are.
     async fn replace_pending_reviews(
         &self,

@@ -32,3 +32,33 @@ fn datafusion_reads_the_partitions_with_sql() {
     assert!(lines.contains("| 2025-01 | 2 | 10.00 |"), "{lines}");
     assert!(lines.contains("| 2025-02 | 1 | 7.00  |"), "{lines}");
 }
+
+/// The balance roll-up reads each account's last balance of each month, whatever the load order.
+#[test]
+fn month_end_balances_take_the_last_date_of_each_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = open(dir.path());
+    import_balances(
+        &w,
+        "account_number,as_of,balance,currency\n\
+         6200000001,2025-01-31,300.00,CNY\n\
+         6200000001,2025-01-15,100.00,CNY\n\
+         6200000001,2025-02-28,-5.25,CNY\n\
+         6200000002,2025-01-31,7.00,CNY\n",
+    )
+    .unwrap();
+    let mut got: Vec<(String, String, i64)> = w
+        .month_end_balances()
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.account_key, b.month.to_string(), b.balance_minor))
+        .collect();
+    got.sort();
+    let mut want = vec![
+        (key("6200000001"), "2025-01-01".to_owned(), 30_000),
+        (key("6200000001"), "2025-02-01".to_owned(), -525),
+        (key("6200000002"), "2025-01-01".to_owned(), 700),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}

@@ -1,0 +1,80 @@
+//! Reads over the warehouse with DataFusion SQL (the files stay the source of truth).
+use chrono::NaiveDate;
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Decimal128Type};
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+
+use crate::{Result, Warehouse, WarehouseError};
+
+/// An account's balance at the last date of a month the warehouse knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthBalance {
+    pub account_key: String,
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub currency: String,
+    /// In minor units (fen).
+    pub balance_minor: i64,
+}
+
+fn internal(e: impl std::fmt::Display) -> WarehouseError {
+    WarehouseError::Internal(e.to_string())
+}
+
+impl Warehouse {
+    /// Each account's last balance of each month, from the balance history.
+    pub fn month_end_balances(&self) -> Result<Vec<MonthBalance>> {
+        let path = format!("{}/", self.root().join("balances").display());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(internal)?;
+        let batches = runtime.block_on(async {
+            let ctx = SessionContext::new();
+            let options = ParquetReadOptions::default()
+                .table_partition_cols(vec![("month".into(), DataType::Utf8)]);
+            ctx.register_parquet("balances", &path, options)
+                .await
+                .map_err(internal)?;
+            ctx.sql(
+                "WITH last AS (SELECT account_key, month, max(as_of) AS as_of FROM balances \
+                   GROUP BY account_key, month) \
+                 SELECT b.account_key, b.month, b.currency, b.balance FROM balances b \
+                 JOIN last l ON b.account_key = l.account_key AND b.as_of = l.as_of",
+            )
+            .await
+            .map_err(internal)?
+            .collect()
+            .await
+            .map_err(internal)
+        })?;
+        let mut out = Vec::new();
+        for batch in batches {
+            // Strings may come back as views or dictionaries (partition columns): read them as
+            // plain UTF-8.
+            let text = |i: usize| cast(batch.column(i), &DataType::Utf8).map_err(internal);
+            let (keys, months, currencies) = (text(0)?, text(1)?, text(2)?);
+            let (keys, months, currencies) = (
+                keys.as_string::<i32>(),
+                months.as_string::<i32>(),
+                currencies.as_string::<i32>(),
+            );
+            let balances = batch.column(3).as_primitive::<Decimal128Type>();
+            for i in 0..batch.num_rows() {
+                if balances.is_null(i) {
+                    continue;
+                }
+                let month =
+                    NaiveDate::parse_from_str(&format!("{}-01", months.value(i)), "%Y-%m-%d")
+                        .map_err(internal)?;
+                out.push(MonthBalance {
+                    account_key: keys.value(i).to_owned(),
+                    month,
+                    currency: currencies.value(i).to_owned(),
+                    balance_minor: i64::try_from(balances.value(i)).map_err(internal)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
