@@ -55,6 +55,7 @@ error_codes! {
     AccountLocked => ("account_locked", 423, "Too many failed logins: the account is locked for a while."),
     Internal => ("internal", 500, "An unexpected error; it is logged with the request id."),
     StoreUnavailable => ("store_unavailable", 503, "The database cannot be reached; retry later."),
+    IndexBuilding => ("index_building", 503, "The matching index is still being built after a start or an import; retry in a minute."),
 }
 
 impl ErrorCode {

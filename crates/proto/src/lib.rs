@@ -7,6 +7,7 @@
 
 mod customers;
 mod errors;
+mod identity;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use utoipa::ToSchema;
 
 pub use customers::*;
 pub use errors::{ErrorBody, ErrorCode};
+pub use identity::*;
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +60,8 @@ pub struct AuditEntryDto {
     pub source_ip: Option<String>,
     /// login_succeeded, login_failed, logout, customer_viewed, customers_listed,
     /// customers_searched, field_unmasked, customer_changed, exported, authorization_failed,
-    /// staff_changed, audit_viewed.
+    /// staff_changed, audit_viewed, review_viewed, review_decided, customers_merged,
+    /// merge_undone, identity_matched.
     pub action: String,
     pub party_id: Option<i64>,
     pub fields_unmasked: Vec<String>,

@@ -26,6 +26,13 @@ rapport_domain::string_enum! {
         AuthorizationFailed => "authorization_failed",
         StaffChanged => "staff_changed",
         AuditViewed => "audit_viewed",
+        /// A data steward opened a review pair (both parties recorded in `detail`).
+        ReviewViewed => "review_viewed",
+        ReviewDecided => "review_decided",
+        CustomersMerged => "customers_merged",
+        MergeUndone => "merge_undone",
+        /// A record matched in real time against the resolved customers.
+        IdentityMatched => "identity_matched",
     }
 }
 

@@ -15,6 +15,9 @@ mod error;
 mod extract;
 mod headers;
 mod i18n;
+mod i18n_identity;
+mod identity;
+mod matching;
 mod present;
 mod reads;
 mod views;
@@ -32,6 +35,7 @@ pub use auth::{
     hash_password, random_token as new_token, token_hash as token_digest, verify_password,
 };
 pub use error::WebError;
+pub use matching::{MatchIndexHandle, rebuild_match_index};
 
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
@@ -70,6 +74,10 @@ pub struct AppState {
     pub bank: Arc<BankSettings>,
     pub config: Arc<WebConfig>,
     pub audit: audit::AuditSink,
+    /// The real-time matching index; empty until the first build finishes.
+    pub match_index: MatchIndexHandle,
+    /// Source trust order for the golden records of manual merges and unmerges.
+    pub trust: Arc<rapport_resolve::Trust>,
 }
 
 impl AppState {
@@ -86,6 +94,8 @@ impl AppState {
             clock,
             bank: Arc::new(bank),
             config: Arc::new(config),
+            match_index: MatchIndexHandle::default(),
+            trust: Arc::new(rapport_resolve::Trust::default()),
         }
     }
 }
@@ -113,6 +123,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Serves until Ctrl-C / SIGTERM on a listener the caller bound (tests bind port 0).
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    // Matching answers `index_building` until this finishes; pages and the API work meanwhile.
+    tokio::spawn(rebuild_match_index(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -242,3 +242,113 @@ pub fn change(c: &rapport_store::PartyChange, policy: FieldPolicy) -> rapport_pr
         new_value: mask(&c.new_value),
     }
 }
+
+/// A source record, its identifiers masked as the role's policy says (a steward sees them
+/// masked too: the field weights carry the comparison).
+pub fn source_record(
+    r: &rapport_store::identity::SourceRecordView,
+    policy: FieldPolicy,
+) -> rapport_proto::SourceRecordDto {
+    rapport_proto::SourceRecordDto {
+        id: r.id,
+        source_system: r.source_system.as_str().to_owned(),
+        source_key: r.source_key.clone(),
+        customer_id: r.party_id.map(|p| p.0),
+        name: name(PartyKind::Individual, &r.name, policy),
+        gender: r.gender.map(|g| g.as_str().to_owned()),
+        birth_date: r.birth_date,
+        resident_id: resident_id(r.resident_id.as_deref(), policy),
+        resident_id_valid: r.resident_id_valid,
+        mobile: mobile(r.mobile.as_deref(), policy),
+        address: r.address.as_deref().map(|a| {
+            if policy.address {
+                a.to_owned()
+            } else {
+                mask_address(a)
+            }
+        }),
+        email: r.email.clone(),
+        branch_code: r.branch_code.clone(),
+        updated_on: r.updated_on,
+    }
+}
+
+pub fn review_summary(
+    item: &rapport_store::identity::ReviewItem,
+) -> rapport_proto::ReviewSummaryDto {
+    rapport_proto::ReviewSummaryDto {
+        id: item.id,
+        status: item.status.as_str().to_owned(),
+        probability: item.candidate.probability,
+        weight: item.candidate.weight,
+        record_a: item.candidate.record_a,
+        record_b: item.candidate.record_b,
+        created_at: item.created_at,
+        decided_by: item.decided_by.clone(),
+        decided_at: item.decided_at,
+        note: item.note.clone(),
+    }
+}
+
+/// A review pair with both records masked per policy.
+pub fn review(
+    item: &rapport_store::identity::ReviewItem,
+    a: &rapport_store::identity::SourceRecordView,
+    b: &rapport_store::identity::SourceRecordView,
+    policy: FieldPolicy,
+) -> rapport_proto::ReviewDto {
+    let mut masked = Vec::new();
+    for (field, shown, present) in [
+        ("name", policy.name, true),
+        (
+            "mobile",
+            policy.mobile,
+            a.mobile.is_some() || b.mobile.is_some(),
+        ),
+        (
+            "resident_id",
+            policy.resident_id,
+            a.resident_id.is_some() || b.resident_id.is_some(),
+        ),
+        (
+            "address",
+            policy.address,
+            a.address.is_some() || b.address.is_some(),
+        ),
+    ] {
+        if present && !shown {
+            masked.push(field.to_owned());
+        }
+    }
+    rapport_proto::ReviewDto {
+        summary: review_summary(item),
+        a: source_record(a, policy),
+        b: source_record(b, policy),
+        fields: item
+            .candidate
+            .explanation
+            .iter()
+            .map(|f| rapport_proto::FieldWeightDto {
+                field: f.field.clone(),
+                level: f.level,
+                weight: f.weight,
+            })
+            .collect(),
+        masked_fields: masked,
+    }
+}
+
+pub fn identity_event(
+    e: &rapport_store::identity::IdentityEvent,
+) -> rapport_proto::IdentityEventDto {
+    rapport_proto::IdentityEventDto {
+        id: e.id,
+        kind: e.kind.as_str().to_owned(),
+        customer_id: e.party_id.0,
+        other_customer_id: e.other_party_id.map(|p| p.0),
+        decided_by: e.decided_by.clone(),
+        reason: e.reason.clone(),
+        at: e.at,
+        undone_by: e.undone_by,
+    }
+}

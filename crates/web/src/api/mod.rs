@@ -4,9 +4,12 @@ pub mod audit;
 mod auth;
 mod customers;
 mod health;
+mod identity;
+mod identity_merge;
 
 pub use auth::me_of;
 pub use customers::{page_request, parse_unmask};
+pub use identity::parse_status;
 
 use std::sync::OnceLock;
 
@@ -34,6 +37,7 @@ use crate::AppState;
         (name = "auth", description = "Login, logout, who am I"),
         (name = "customers", description = "Customer search and the 360° view"),
         (name = "audit", description = "The audit trail (auditors only)"),
+        (name = "identity", description = "Identity resolution: the data steward's review queue, merges, real-time matching"),
         (name = "admin", description = "Staff administration (administrators only)"),
         (name = "operations", description = "Health and readiness")
     )
@@ -78,6 +82,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::get_customer, customers::update_customer))
         .routes(routes!(customers::customer_history))
         .routes(routes!(customers::unmask_field))
+        .routes(routes!(identity::list_reviews))
+        .routes(routes!(identity::get_review))
+        .routes(routes!(identity::decide_review))
+        .routes(routes!(identity::match_record))
+        .routes(routes!(identity_merge::merge_customer))
+        .routes(routes!(identity_merge::undo_merge))
+        .routes(routes!(identity_merge::customer_identity))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))
         .route("/api/v1/openapi.json", axum::routing::get(openapi_json))

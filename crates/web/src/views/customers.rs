@@ -84,6 +84,10 @@ pub struct CustomerPage {
     /// (when, who, field, before, after), masked.
     history: Vec<(String, String, String, String, String)>,
     as_of: String,
+    /// Source records (masked) and merge history; empty on an as-of view.
+    sources: Vec<rapport_proto::SourceRecordDto>,
+    events: Vec<rapport_proto::IdentityEventDto>,
+    can_unmerge: bool,
 }
 
 /// What a 360 page shows besides the view itself.
@@ -93,6 +97,7 @@ struct Extras {
     contact: Option<(bool, String)>,
     history: Vec<PartyChange>,
     as_of: Option<NaiveDate>,
+    identity: Option<crate::identity::PartyIdentity>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +138,15 @@ pub async fn view(
             (view, history)
         }
     };
+    // Part of the view audited above.
+    let identity = match as_of {
+        Some(_) => None,
+        None => Some(
+            crate::identity::customer_identity_unaudited(&state, &auth, PartyId(id))
+                .await
+                .map_err(fail)?,
+        ),
+    };
     let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
     Ok(render(
         &state,
@@ -142,6 +156,7 @@ pub async fn view(
         Extras {
             history,
             as_of,
+            identity,
             ..Extras::default()
         },
     ))
@@ -459,5 +474,14 @@ fn render(
         contact_message: extras.contact.map(|c| c.1),
         history,
         as_of: extras.as_of.map(|d| d.to_string()).unwrap_or_default(),
+        sources: extras.identity.as_ref().map_or_else(Vec::new, |(r, _)| {
+            r.iter()
+                .map(|r| present::source_record(r, policy))
+                .collect()
+        }),
+        events: extras.identity.as_ref().map_or_else(Vec::new, |(_, e)| {
+            e.iter().map(present::identity_event).collect()
+        }),
+        can_unmerge: auth.staff.role == Role::DataSteward,
     }
 }

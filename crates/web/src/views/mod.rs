@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod customers;
+mod identity;
 mod login;
 
 use askama::Template;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 
 use crate::auth::Authenticated;
 use crate::i18n::{LANG_COOKIE, Lang, Text};
+use crate::i18n_identity::IdText;
 use crate::{AppState, WebError, assets};
 
 pub fn router() -> Router<AppState> {
@@ -38,6 +40,15 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}", get(customers::view))
         .route("/customers/{id}/contact", post(customers::contact))
         .route("/customers/{id}/unmask", post(customers::unmask))
+        .route(
+            "/customers/{id}/unmerge/{event_id}",
+            post(identity::unmerge),
+        )
+        .route("/identity/reviews", get(identity::queue))
+        .route(
+            "/identity/reviews/{id}",
+            get(identity::review).post(identity::decide),
+        )
         .route("/audit", get(audit::view))
         .route("/admin/staff", get(admin::list).post(admin::create_staff))
         .route("/admin/staff/{username}/{action}", post(admin::action))
@@ -49,6 +60,8 @@ pub fn router() -> Router<AppState> {
 /// What every page template needs.
 pub struct Ctx {
     pub t: &'static Text,
+    /// The identity pages' strings.
+    pub it: &'static IdText,
     pub lang: Lang,
     pub me: Option<Me>,
     pub csrf: String,
@@ -61,6 +74,10 @@ pub struct Ctx {
 impl Ctx {
     pub fn label<'a>(&self, code: &'a str) -> &'a str {
         self.lang.label(code)
+    }
+
+    pub fn id_label<'a>(&self, code: &'a str) -> &'a str {
+        self.lang.id_label(code)
     }
 
     /// `1234567.5 CNY` → `¥1,234,567.50`.
@@ -138,6 +155,7 @@ impl PageRequest {
     pub fn ctx(&self, auth: Option<&Authenticated>) -> Ctx {
         Ctx {
             t: self.lang.text(),
+            it: self.lang.id_text(),
             lang: self.lang,
             me: auth.map(crate::api::me_of),
             csrf: auth.map(|a| a.csrf_token.clone()).unwrap_or_default(),

@@ -8,6 +8,7 @@ mod api_customers;
 mod audit;
 mod browser;
 mod changes;
+mod identity;
 mod pages;
 mod scope;
 mod unmask;
@@ -40,6 +41,7 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub backend: &'static str,
     pub store: Arc<dyn rapport_store::Store>,
+    pub state: AppState,
     _test_store: TestStore,
 }
 
@@ -103,12 +105,13 @@ impl TestApp {
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(rapport_web::serve(listener, state));
+        tokio::spawn(rapport_web::serve(listener, state.clone()));
         TestApp {
             base,
             clock,
             backend: t.name,
             store,
+            state,
             _test_store: t,
         }
     }

@@ -1,0 +1,444 @@
+//! Identity resolution at the edge (R2.5, R2.6): the steward's review queue and decisions,
+//! manual merge and unmerge, source records, and real-time matching — on every backend.
+use chrono::{TimeZone, Utc};
+use rapport_domain::{FixedClock, PartyId};
+use rapport_ingest::{ImportOptions, Mapping, import_file};
+use rapport_resolve::{ResolveOptions, resolve_all};
+use rapport_store::ChangeAuthor;
+use rapport_store::identity::{FieldWeight, ResolutionRecord, ReviewCandidate};
+use rapport_store::ingest::LoadMode;
+use serde_json::{Value, json};
+
+use crate::TestApp;
+
+const MAPPING: &str = r#"
+source_system = "core_banking"
+kind = "customers"
+[columns]
+source_key = "cif"
+name = "name"
+gender = "sex"
+birth_date = "birthday"
+resident_id = "id_no"
+mobile = "mobile"
+branch_code = "branch"
+"#;
+
+fn valid_id(seq: u16) -> String {
+    rapport_domain::ResidentId::from_parts(
+        330106,
+        chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+        seq,
+    )
+    .unwrap()
+    .as_str()
+    .to_owned()
+}
+
+const CHEN_MOBILE: &str = "13800138000";
+const ZHOU_MOBILE: &str = "13900139000";
+
+/// Four people from the core system, resolved; then one review pair (陈静, 周杰) put in the
+/// queue. Returns the records by source key (K1…K4).
+async fn seed(app: &TestApp) -> Vec<ResolutionRecord> {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!(
+        "cif,name,sex,birthday,id_no,mobile,branch\n\
+         K1,陈静,F,1980-01-01,{},{CHEN_MOBILE},R01B01S01\n\
+         K2,周杰,M,1980-01-01,{},{ZHOU_MOBILE},R01B01S01\n\
+         K3,吴敏,F,1990-05-06,,13712345678,R01B01S01\n\
+         K4,孙磊,M,1975-03-04,{},13600136000,R01B01S01\n",
+        valid_id(11),
+        valid_id(22),
+        valid_id(33)
+    );
+    let path = dir.path().join("customers.csv");
+    std::fs::write(&path, csv).unwrap();
+    let clock = FixedClock(Utc.with_ymd_and_hms(2026, 6, 30, 2, 0, 0).unwrap());
+    import_file(
+        app.store.as_ref(),
+        &clock,
+        &Mapping::parse(MAPPING).unwrap(),
+        &path,
+        &ImportOptions {
+            mode: LoadMode::Full,
+            batch_rows: 100,
+            started_by: "tester".into(),
+            rejects_path: dir.path().join("rejects.csv"),
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let author = ChangeAuthor {
+        staff_id: None,
+        username: "identity resolution".into(),
+        source: "identity".into(),
+        at: Utc::now(),
+    };
+    resolve_all(
+        app.store.as_ref(),
+        &ResolveOptions::default(),
+        &author,
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    let mut records = app.store.resolution_input(0, 100).await.unwrap();
+    records.sort_by(|a, b| a.source_key.cmp(&b.source_key));
+    assert_eq!(records.len(), 4);
+    assert!(records.iter().all(|r| r.party_id.is_some()));
+    let (a, b) = (records[0].id, records[1].id);
+    app.store
+        .replace_pending_reviews(
+            &[ReviewCandidate {
+                record_a: a.min(b),
+                record_b: a.max(b),
+                probability: 0.62,
+                weight: 1.5,
+                explanation: vec![
+                    FieldWeight {
+                        field: "name".into(),
+                        level: Some(0),
+                        weight: -3.25,
+                    },
+                    FieldWeight {
+                        field: "birth_date".into(),
+                        level: Some(2),
+                        weight: 4.75,
+                    },
+                ],
+            }],
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    records
+}
+
+fn party(r: &ResolutionRecord) -> i64 {
+    r.party_id.map(|PartyId(p)| p).unwrap()
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let res = TestApp::client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_steward_reviews_and_decides_pairs() {
+    for app in TestApp::each().await {
+        let records = seed(&app).await;
+        let steward = app.token("steward01").await;
+        let (s, page) = app.get_json(&steward, "/api/v1/identity/reviews").await;
+        assert_eq!(s, 200, "{}: {page}", app.backend);
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1);
+        let id = items[0]["id"].as_i64().unwrap();
+        assert_eq!(items[0]["status"], "pending");
+
+        // Both records side by side, identifiers masked for the steward's role.
+        let (s, pair) = app
+            .get_json(&steward, &format!("/api/v1/identity/reviews/{id}"))
+            .await;
+        assert_eq!(s, 200);
+        let text = pair.to_string();
+        for clear in [
+            CHEN_MOBILE,
+            ZHOU_MOBILE,
+            &valid_id(11),
+            &valid_id(22),
+            "陈静",
+            "周杰",
+        ] {
+            assert!(!text.contains(clear), "{}: {clear} in clear", app.backend);
+        }
+        assert_eq!(pair["a"]["mobile"], "138****8000");
+        assert_eq!(pair["fields"][0]["field"], "name");
+        assert_eq!(pair["fields"][1]["weight"], 4.75);
+        assert!(
+            pair["masked_fields"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("resident_id"))
+        );
+
+        // Other roles: 403 on the decision, 403 on the queue.
+        let rm = app.token("rm.a").await;
+        let path = format!("/api/v1/identity/reviews/{id}/decision");
+        let (s, body) = post(&app, &rm, &path, json!({"decision": "same_person"})).await;
+        assert_eq!((s, body["code"].as_str()), (403, Some("forbidden")));
+        let (s, _) = app.get_json(&rm, "/api/v1/identity/reviews").await;
+        assert_eq!(s, 403);
+
+        // Bad bodies name the field; unknown pairs are 404.
+        let (s, body) = post(&app, &steward, &path, json!({"decision": "maybe"})).await;
+        assert_eq!((s, body["field"].as_str()), (400, Some("decision")));
+        let long = "x".repeat(501);
+        let (s, body) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"decision": "different_people", "note": long}),
+        )
+        .await;
+        assert_eq!((s, body["field"].as_str()), (400, Some("note")));
+        let (s, _) = post(
+            &app,
+            &steward,
+            "/api/v1/identity/reviews/999999/decision",
+            json!({"decision": "same_person"}),
+        )
+        .await;
+        assert_eq!(s, 404);
+        let (s, _) = app
+            .get_json(&steward, "/api/v1/identity/reviews/999999")
+            .await;
+        assert_eq!(s, 404);
+
+        // Same person: the two customers become one (the lower id kept); twice → 409.
+        let (s, item) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"decision": "same_person", "note": "same ID card seen at the branch"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{}: {item}", app.backend);
+        assert_eq!(item["status"], "approved");
+        let (s, body) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"decision": "different_people"}),
+        )
+        .await;
+        assert_eq!((s, body["code"].as_str()), (409, Some("conflict")));
+        let (keep, absorbed) = {
+            let (a, b) = (party(&records[0]), party(&records[1]));
+            (a.min(b), a.max(b))
+        };
+        let (s, _) = app
+            .get_json(&steward, &format!("/api/v1/customers/{absorbed}"))
+            .await;
+        assert_eq!(s, 404, "{}: the absorbed customer is gone", app.backend);
+        let (s, ident) = app
+            .get_json(&steward, &format!("/api/v1/customers/{keep}/identity"))
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(ident["source_records"].as_array().unwrap().len(), 2);
+        assert_eq!(ident["events"][0]["kind"], "merge");
+
+        // Each view and decision is in the audit trail with the parties.
+        let auditor = app.token("auditor01").await;
+        let (_, trail) = app.get_json(&auditor, "/api/v1/audit?page_size=100").await;
+        let actions: Vec<&str> = trail["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert!(actions.contains(&"review_viewed"), "{actions:?}");
+        assert!(actions.contains(&"review_decided"), "{actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_manual_merge_can_be_undone() {
+    for app in TestApp::each().await {
+        let records = seed(&app).await;
+        let steward = app.token("steward01").await;
+        let (keep, absorb) = (party(&records[2]), party(&records[3]));
+        let path = format!("/api/v1/customers/{keep}/merge");
+        let (s, before) = app
+            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
+            .await;
+        assert_eq!(s, 200);
+
+        let rm = app.token("rm.a").await;
+        let (s, _) = post(&app, &rm, &path, json!({"absorb": absorb, "reason": "dup"})).await;
+        assert_eq!(s, 403);
+        let (s, body) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"absorb": absorb, "reason": " "}),
+        )
+        .await;
+        assert_eq!((s, body["field"].as_str()), (400, Some("reason")));
+        let (s, body) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"absorb": keep, "reason": "dup"}),
+        )
+        .await;
+        assert_eq!((s, body["field"].as_str()), (400, Some("absorb")));
+        let (s, _) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"absorb": 999999, "reason": "dup"}),
+        )
+        .await;
+        assert_eq!(s, 404);
+
+        let (s, out) = post(
+            &app,
+            &steward,
+            &path,
+            json!({"absorb": absorb, "reason": "same person, confirmed by phone"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{}: {out}", app.backend);
+        assert_eq!(out["customer_id"], keep);
+        let (s, _) = app
+            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
+            .await;
+        assert_eq!(s, 404);
+        let (_, ident) = app
+            .get_json(&steward, &format!("/api/v1/customers/{keep}/identity"))
+            .await;
+        let event = ident["events"][0]["id"].as_i64().unwrap();
+        assert_eq!(ident["events"][0]["other_customer_id"], absorb);
+
+        let undo = format!("/api/v1/identity/merges/{event}/undo");
+        let (s, _) = post(&app, &rm, &undo, json!({"reason": "wrong"})).await;
+        assert_eq!(s, 403);
+        let (s, out) = post(
+            &app,
+            &steward,
+            &undo,
+            json!({"reason": "different people after all"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{}: {out}", app.backend);
+        assert_eq!(out["other_customer_id"], absorb);
+        let (s, after) = app
+            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(after["profile"]["name"], before["profile"]["name"]);
+        assert_eq!(after["profile"]["mobile"], before["profile"]["mobile"]);
+        let (s, body) = post(&app, &steward, &undo, json!({"reason": "again"})).await;
+        assert_eq!((s, body["code"].as_str()), (409, Some("conflict")));
+    }
+}
+
+#[tokio::test]
+async fn matching_finds_the_party_of_a_known_record() {
+    for app in TestApp::each().await {
+        let records = seed(&app).await;
+        let indexed = rapport_web::rebuild_match_index(app.state.clone())
+            .await
+            .unwrap();
+        assert_eq!(indexed, 4);
+        let agent = app.token("agent01").await;
+        let (s, body) = post(
+            &app,
+            &agent,
+            "/api/v1/identity/match",
+            json!({"name": "陈静", "resident_id": valid_id(11), "mobile": CHEN_MOBILE, "gender": "F"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{}: {body}", app.backend);
+        assert_eq!(body["match"]["customer_id"], party(&records[0]));
+        assert_eq!(body["match"]["decision"], "match");
+        assert!(!body["match"]["explanation"].as_array().unwrap().is_empty());
+
+        let (s, body) = post(
+            &app,
+            &agent,
+            "/api/v1/identity/match",
+            json!({"name": "欧阳娜娜", "mobile": "13511112222", "birth_date": "2001-02-03"}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert!(body["match"].is_null(), "{body}");
+
+        let (s, body) = post(
+            &app,
+            &agent,
+            "/api/v1/identity/match",
+            json!({"mobile": CHEN_MOBILE}),
+        )
+        .await;
+        assert_eq!((s, body["field"].as_str()), (400, Some("name")));
+        let (s, body) = post(
+            &app,
+            &agent,
+            "/api/v1/identity/match",
+            json!({"name": "陈静", "mobile": "12"}),
+        )
+        .await;
+        assert_eq!((s, body["field"].as_str()), (400, Some("mobile")));
+        let rm = app.token("rm.a").await;
+        let (s, _) = post(&app, &rm, "/api/v1/identity/match", json!({"name": "陈静"})).await;
+        assert_eq!(s, 403);
+    }
+}
+
+#[tokio::test]
+async fn identity_pages_render_in_both_languages() {
+    for app in TestApp::each().await {
+        let records = seed(&app).await;
+        let browser = app.browser("steward01").await;
+        let (_, page) = app
+            .get_json(&app.token("steward01").await, "/api/v1/identity/reviews")
+            .await;
+        let id = page["items"][0]["id"].as_i64().unwrap();
+        let customer = party(&records[0]);
+        for (lang, needles) in [
+            ("zh", ["待复核客户对", "客户对复核", "来源记录", "合并历史"]),
+            (
+                "en",
+                [
+                    "Pairs to review",
+                    "Review a pair",
+                    "Source records",
+                    "Merge history",
+                ],
+            ),
+        ] {
+            let res = browser
+                .get(app.url(&format!("/lang/{lang}?next=/")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 303);
+            let mut html = String::new();
+            for path in [
+                "/identity/reviews".to_owned(),
+                format!("/identity/reviews/{id}"),
+                format!("/customers/{customer}"),
+            ] {
+                let res = browser.get(app.url(&path)).send().await.unwrap();
+                assert_eq!(res.status(), 200, "{}: {path}", app.backend);
+                html.push_str(&res.text().await.unwrap());
+            }
+            for n in needles {
+                assert!(html.contains(n), "{}: {lang} lacks {n}", app.backend);
+            }
+            assert!(!html.contains(CHEN_MOBILE), "mobile in clear");
+            assert!(html.contains("138****8000"));
+        }
+        // Deciding through the page needs the session's form token.
+        let res = browser
+            .post(app.url(&format!("/identity/reviews/{id}")))
+            .form(&[("csrf", "wrong"), ("decision", "different_people")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let rm = app.browser("rm.a").await;
+        let res = rm.get(app.url("/identity/reviews")).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+    }
+}
