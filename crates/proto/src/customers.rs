@@ -67,6 +67,18 @@ pub struct ProfileDto {
     pub preferred_channel: Option<String>,
     /// Send it back with a change: a change made against an older version is refused (409).
     pub version: i64,
+    /// Golden record (R2.4): the source system and record each field came from, and the
+    /// survivorship rule that chose it.
+    pub field_sources: Vec<FieldSourceDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldSourceDto {
+    pub field: String,
+    pub source_system: String,
+    pub source_key: String,
+    /// most_trusted, most_recent, most_complete or derived_from_resident_id.
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -253,7 +253,7 @@ pub async fn customer_360(
     let scope = viewer.scope();
     let (cond, value) = scope_condition(scope, "p", 2);
     let sql = format!(
-        "SELECT p.*, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
+        "SELECT p.*, p.golden_sources::text AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
                 b.name_en AS branch_name_en \
          FROM parties p JOIN branches b ON b.id = p.home_branch_id WHERE p.id = $1 AND {cond}"
     );
@@ -309,6 +309,15 @@ fn party_from_row(p: &Protector, row: &PgRow) -> StoreResult<PartyDetail> {
         onboarded_on: row.try_get("onboarded_on").map_err(db_err)?,
         preferred_channel: row.try_get("preferred_channel").map_err(db_err)?,
         version: row.try_get("version").map_err(db_err)?,
+        field_sources: row
+            .try_get::<Option<String>, _>("golden_sources_text")
+            .map_err(db_err)?
+            .map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| {
+                rapport_store::StoreError::Database(format!("parties.golden_sources: {e}"))
+            })?
+            .unwrap_or_default(),
     })
 }
 

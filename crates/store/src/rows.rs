@@ -208,6 +208,8 @@ pub struct PartyDetail {
     pub preferred_channel: Option<String>,
     /// Incremented by every change; an update names the version it was made against.
     pub version: i64,
+    /// For a golden record: the source each field came from, and the rule that chose it.
+    pub field_sources: std::collections::BTreeMap<String, crate::identity::FieldSource>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -135,6 +135,16 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             onboarded_on: p.onboarded_on,
             preferred_channel: p.preferred_channel.clone(),
             version: p.version,
+            field_sources: p
+                .field_sources
+                .iter()
+                .map(|(field, s)| rapport_proto::FieldSourceDto {
+                    field: field.clone(),
+                    source_system: s.source_system.as_str().to_owned(),
+                    source_key: s.source_key.clone(),
+                    rule: s.rule.as_str().to_owned(),
+                })
+                .collect(),
         },
         relationships: v
             .relationships

@@ -261,6 +261,11 @@ async fn a_manual_merge_can_be_undone() {
             .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
             .await;
         assert_eq!(s, 200);
+        // The golden record names the winning source of each field (R2.4).
+        let sources = before["profile"]["field_sources"].as_array().unwrap();
+        let name = sources.iter().find(|f| f["field"] == "name").unwrap();
+        assert_eq!(name["rule"], "most_trusted", "{}", app.backend);
+        assert!(name["source_key"].as_str().is_some_and(|k| !k.is_empty()));
 
         let rm = app.token("rm.a").await;
         let (s, _) = post(&app, &rm, &path, json!({"absorb": absorb, "reason": "dup"})).await;
