@@ -92,6 +92,7 @@ impl Opened {
                 },
                 // Plain HTTP is only for loopback; anywhere else cookies require HTTPS.
                 secure_cookies: !listen.ip().is_loopback(),
+                import_dir: Some(self.data_dir.join("imports")),
                 ..WebConfig::default()
             },
         )

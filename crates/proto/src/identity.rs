@@ -169,3 +169,29 @@ pub struct MatchResponse {
     #[serde(rename = "match")]
     pub matched: Option<MatchDto>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// `delta` (default): new and changed records; `full`: the source's complete set.
+    pub mode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportRejectDto {
+    pub line: u64,
+    pub field: String,
+    pub value_masked: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportReportDto {
+    pub run_id: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    /// The first rejected rows and unverified values.
+    pub rejects: Vec<ImportRejectDto>,
+}

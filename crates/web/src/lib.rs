@@ -49,6 +49,11 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Largest accepted upload (source extracts).
+    pub max_upload_bytes: usize,
+    /// Where uploads are staged and mapping files live (`mappings/<name>.mapping.toml`);
+    /// `None`: uploads are off.
+    pub import_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -62,6 +67,8 @@ impl Default for WebConfig {
             },
             secure_cookies: true,
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 512 * 1024 * 1024,
+            import_dir: None,
         }
     }
 }
@@ -103,6 +110,7 @@ impl AppState {
 /// The whole application: API, pages, static assets, security headers.
 pub fn app(state: AppState) -> Router {
     let (api, _) = api::router().split_for_parts();
+    let (uploads, _) = api::upload_router().split_for_parts();
     Router::new()
         .merge(api)
         .merge(views::router())
@@ -112,13 +120,19 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             state.config.max_body_bytes,
         ))
+        .merge(uploads.layer(tower_http::limit::RequestBodyLimitLayer::new(
+            state.config.max_upload_bytes,
+        )))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::router()
+        .merge(api::upload_router())
+        .split_for_parts()
+        .1
 }
 
 /// Serves until Ctrl-C / SIGTERM on a listener the caller bound (tests bind port 0).

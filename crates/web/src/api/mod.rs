@@ -6,6 +6,7 @@ mod customers;
 mod health;
 mod identity;
 mod identity_merge;
+mod imports;
 
 pub use auth::me_of;
 pub use customers::{page_request, parse_unmask};
@@ -60,6 +61,11 @@ impl Modify for SecuritySchemes {
             ))),
         );
     }
+}
+
+/// Uploads: served with their own, larger body limit (`WebConfig::max_upload_bytes`).
+pub fn upload_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(imports::upload))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -9,6 +9,7 @@ mod audit;
 mod browser;
 mod changes;
 mod identity;
+mod imports;
 mod pages;
 mod scope;
 mod unmask;
@@ -42,6 +43,8 @@ pub struct TestApp {
     pub backend: &'static str,
     pub store: Arc<dyn rapport_store::Store>,
     pub state: AppState,
+    /// Uploads and mapping files (`mappings/`).
+    pub import_dir: tempfile::TempDir,
     _test_store: TestStore,
 }
 
@@ -94,12 +97,14 @@ impl TestApp {
             store.set_password(*id, &hash).await.unwrap();
         }
         let clock = Arc::new(TestClock(std::sync::Mutex::new(chrono::Utc::now())));
+        let import_dir = tempfile::tempdir().unwrap();
         let state = AppState::new(
             store.clone(),
             clock.clone(),
             rapport_domain::BankSettings::default(),
             WebConfig {
                 secure_cookies: false,
+                import_dir: Some(import_dir.path().to_owned()),
                 ..WebConfig::default()
             },
         );
@@ -112,6 +117,7 @@ impl TestApp {
             backend: t.name,
             store,
             state,
+            import_dir,
             _test_store: t,
         }
     }
