@@ -3,18 +3,22 @@
 # a customer extract of N synthetic rows (default 1,000,000; source_key, name, mobile — no real
 # data) is imported with `rapport import --batch-rows BATCH` and killed with SIGKILL KILLS times
 # (default 50), each after a random delay (seeded) between 50 ms and the time a whole load takes
-# (measured on a tenth of the file). After every kill the database is opened read-only and
+# (measured on a tenth of the file; a re-run first walks past the rows already loaded, so after
+# a kill that loaded nothing new the window widens by a quarter, up to 4x). After every kill the database is opened read-only and
 # checked: whole batches only (rows a multiple of BATCH, or N), no duplicate (source_system,
 # source_key), the runs' inserted counters add up to the rows present, every run counted whole
-# batches, and on SQLite `PRAGMA integrity_check` is ok. A last run then completes the load:
-# exactly N rows, and it reports as inserted exactly the rows that were missing.
+# batches, and on SQLite `PRAGMA integrity_check` is ok. Whenever a load is complete (and at the
+# end) a re-run must report as inserted exactly the rows that were missing (none) and leave
+# exactly N rows; the next kills then go to a fresh, empty store (a new round), so that they keep
+# landing on loads rather than on re-runs of a full table.
 # Prints one line per kill and PASS/FAIL per store; exits non-zero on any FAIL.
 #
 #   bench/import-crash.sh                              # SQLite only
 #   RAPPORT_BENCH_DATABASE_URL=postgres://user:pw@127.0.0.1:5432/postgres bench/import-crash.sh
 #       (a role that may CREATE DATABASE; the script creates and drops `rapport_crash` and
 #        `rapport_crash_probe`)
-# Knobs: N, KILLS, BATCH, SEED, WORK (scratch dir).
+# Knobs: N, KILLS, BATCH, SEED, WORK (scratch dir), STORES (default "sqlite postgres"; e.g. run
+# STORES=sqlite and STORES=postgres side by side with different WORK dirs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +26,7 @@ N=${N:-1000000}
 KILLS=${KILLS:-50}
 BATCH=${BATCH:-5000}
 SEED=${SEED:-2026}
+STORES=${STORES:-sqlite postgres}
 WORK=${WORK:-/var/tmp/rapport-import-crash}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
@@ -64,10 +69,10 @@ verdicts=()
 run_backend() {
   local backend=$1 url=$2 probe_url=$3
   echo "== $backend: $N rows, $KILLS kills, batches of $BATCH, seed $SEED"
-  if python3 - "$BIN" "$WORK" "$backend" "$url" "$probe_url" "$N" "$KILLS" "$BATCH" "$SEED" <<'PY'
+  if python3 - "$BIN" "$WORK" "$backend" "$url" "$probe_url" "$PG_ADMIN" "$N" "$KILLS" "$BATCH" "$SEED" <<'PY'
 import os, random, re, sqlite3, subprocess, sys, time
-bin_, work, backend, url, probe_url = sys.argv[1:6]
-n, kills, batch, seed = map(int, sys.argv[6:10])
+bin_, work, backend, url, probe_url, admin = sys.argv[1:7]
+n, kills, batch, seed = map(int, sys.argv[7:11])
 
 def args(data_dir, db_url):
     a = ["--data-dir", data_dir]
@@ -142,14 +147,57 @@ if p.returncode != 0:
 full_ms = max(int((time.monotonic() - t0) * 1000 * n / max(n // 10, 1)), 200)
 print(f"{backend}: a whole load takes about {full_ms / 1000:.1f} s", flush=True)
 
-init(data_dir, url)
 rng = random.Random(seed)
 failed = []
 landed = 0
 t_all = time.monotonic()
+
+def fresh_store(round_):
+    """A new, empty store: kills keep landing on loads rather than on re-runs of a full one."""
+    d = f"{data_dir}-{round_}"
+    subprocess.run(["rm", "-rf", f"{data_dir}-{round_ - 1}"], check=True)
+    if url:
+        for sql in ("DROP DATABASE IF EXISTS rapport_crash WITH (FORCE)", "CREATE DATABASE rapport_crash"):
+            for attempt in range(10):
+                r = subprocess.run(["psql", "-X", "-q", admin, "-c", sql], env=env,
+                                   capture_output=True, text=True)
+                if r.returncode == 0:
+                    break
+                print(f"{backend}: {sql}: {r.stderr.strip()} (retrying)", flush=True)
+                time.sleep(1)
+            else:
+                sys.exit(f"{sql} failed: {r.stderr.strip()}")
+    init(d, url)
+    return d
+
+def complete(d, label):
+    """Runs the file once more: it loads exactly the rows missing, and then all N are there."""
+    before = inspect(d, url)[0]
+    child = start(d, url, f"{work}/extract/crash.csv")
+    _, err = child.communicate()
+    summary = next((l for l in err.splitlines() if " inserted, " in l), "")
+    print(f"{backend}: {label}: re-run: {summary.split(': ', 1)[-1] if summary else err.strip()}",
+          flush=True)
+    m = re.search(r"(\d+) inserted, (\d+) updated, (\d+) unchanged, (\d+) rejected", summary)
+    bad = []
+    if child.returncode != 0 or not m:
+        bad.append(f"re-run failed: {err.strip()}")
+    elif tuple(map(int, m.groups())) != (n - before, 0, before, 0):
+        bad.append(f"re-run reported {m.group(0)}; expected {n - before} inserted, {before} unchanged")
+    state = inspect(d, url)
+    bad += problems(state)
+    if state[0] != n:
+        bad.append(f"{state[0]} rows, expected {n}")
+    if state[2] and state[2][-1][5] != "finished":
+        bad.append("the last run did not finish")
+    return [f"{label}: {b}" for b in bad], state
+
+round_ = 1
+store = fresh_store(round_)
+window, before_kill, rounds_done = full_ms, 0, 0
 for k in range(1, kills + 1):
-    delay = rng.randint(50, full_ms)
-    child = start(data_dir, url, f"{work}/extract/crash.csv")
+    delay = rng.randint(50, window)
+    child = start(store, url, f"{work}/extract/crash.csv")
     try:
         child.wait(timeout=delay / 1000)
         finished = True
@@ -158,33 +206,33 @@ for k in range(1, kills + 1):
         child.wait()
         finished = False
     child.stderr.close()
-    state = inspect(data_dir, url)
+    state = inspect(store, url)
     bad = problems(state)
     landed += not finished
-    print(f"{backend}: kill {k:>2} after {delay / 1000:6.2f} s: {state[0]:>8} rows "
-          f"({state[0] // batch} batches), {len(state[2])} runs, integrity {state[3]}"
-          f"{' (the run had already finished)' if finished else ''}"
+    print(f"{backend}: round {round_} kill {k:>2} after {delay / 1000:6.2f} s (of {window / 1000:.1f}): "
+          f"{state[0]:>8} rows ({state[0] // batch} batches), {len(state[2])} runs, "
+          f"integrity {state[3]}{' (the run had already finished)' if finished else ''}"
           f"{'  FAIL: ' + '; '.join(bad) if bad else ''}", flush=True)
     failed += [f"kill {k}: {b}" for b in bad]
+    if state[0] == n:
+        # Loaded whole: check the re-run, then a fresh store for the next kills.
+        more, _ = complete(store, f"round {round_}")
+        failed += more
+        rounds_done += 1
+        round_ += 1
+        store = fresh_store(round_)
+        window, before_kill = full_ms, 0
+        continue
+    # A re-run first walks past the rows already loaded (unchanged, touched): when a kill came
+    # before any new batch, widen the window so that later kills still reach new rows.
+    if state[0] == before_kill:
+        window = min(int(window * 1.25), 4 * full_ms)
+    before_kill = state[0]
 
-before = inspect(data_dir, url)[0]
-child = start(data_dir, url, f"{work}/extract/crash.csv")
-_, err = child.communicate()
-summary = next((l for l in err.splitlines() if " inserted, " in l), "")
-print(f"{backend}: final run: {summary.split(': ', 1)[-1] if summary else err.strip()}")
-m = re.search(r"(\d+) inserted, (\d+) updated, (\d+) unchanged, (\d+) rejected", summary)
-if child.returncode != 0 or not m:
-    failed.append(f"final run failed: {err.strip()}")
-elif tuple(map(int, m.groups())) != (n - before, 0, before, 0):
-    failed.append(f"final run reported {m.group(0)}; expected {n - before} inserted, {before} unchanged")
-state = inspect(data_dir, url)
-failed += [f"final: {b}" for b in problems(state)]
-if state[0] != n:
-    failed.append(f"final: {state[0]} rows, expected {n}")
-if state[2] and state[2][-1][5] != "finished":
-    failed.append("final: the last run did not finish")
-print(f"{backend}: {kills} kills ({landed} during a load), {len(state[2])} runs, "
-      f"{state[0]} rows at the end, {time.monotonic() - t_all:.0f} s")
+more, state = complete(store, f"round {round_} (last)")
+failed += more
+print(f"{backend}: {kills} kills ({landed} during a load) over {round_} stores, "
+      f"{rounds_done + 1} loads completed by a re-run, {time.monotonic() - t_all:.0f} s")
 for f in failed:
     print(f"{backend}: FAIL {f}")
 print(f"{backend}: {'PASS' if not failed else 'FAIL'}")
@@ -193,9 +241,13 @@ PY
   then verdicts+=("$backend PASS"); else verdicts+=("$backend FAIL"); fi
 }
 
-run_backend sqlite "" ""
+if [[ " $STORES " == *" sqlite "* ]]; then
+  run_backend sqlite "" ""
+fi
 
-if [ -n "$PG_ADMIN" ]; then
+if [[ " $STORES " != *" postgres "* ]]; then
+  :
+elif [ -n "$PG_ADMIN" ]; then
   pg_base=${PG_ADMIN%/*}
   for db in rapport_crash rapport_crash_probe; do
     dbs+=("$db")
