@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit;
+mod import;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
