@@ -15,8 +15,8 @@
 #
 #   bench/import-crash.sh                              # SQLite only
 #   RAPPORT_BENCH_DATABASE_URL=postgres://user:pw@127.0.0.1:5432/postgres bench/import-crash.sh
-#       (a role that may CREATE DATABASE; the script creates and drops `rapport_crash` and
-#        `rapport_crash_probe`)
+#       (a role that may CREATE DATABASE; the script creates and drops `rapport_crash_probe` and
+#        one `rapport_crash_<round>` per round)
 # Knobs: N, KILLS, BATCH, SEED, WORK (scratch dir), STORES (default "sqlite postgres"; e.g. run
 # STORES=sqlite and STORES=postgres side by side with different WORK dirs).
 set -euo pipefail
@@ -59,6 +59,9 @@ PG_ADMIN=${RAPPORT_BENCH_DATABASE_URL:-}
 pg_base=""
 dbs=()
 cleanup() {
+  if [ -n "$PG_ADMIN" ]; then
+    dbs+=($(psql -X -At "$PG_ADMIN" -c "SELECT datname FROM pg_database WHERE datname ~ '^rapport_crash_[0-9]+$'" 2>/dev/null || true))
+  fi
   for db in "${dbs[@]}"; do
     psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   done
@@ -152,21 +155,30 @@ failed = []
 landed = 0
 t_all = time.monotonic()
 
+def drop(db):
+    # An autovacuum worker (a superuser's process) may hold the database for a while, and a
+    # role without pg_signal_backend cannot end it: retry, and leave it to the cleanup if need be.
+    for attempt in range(30):
+        r = subprocess.run(["psql", "-X", "-q", admin, "-c",
+                            f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"],
+                           env=env, capture_output=True, text=True)
+        if r.returncode == 0:
+            return
+        time.sleep(1)
+    print(f"{backend}: {db} is still in use ({r.stderr.strip()}); dropped at the end", flush=True)
+
 def fresh_store(round_):
     """A new, empty store: kills keep landing on loads rather than on re-runs of a full one."""
+    global url
     d = f"{data_dir}-{round_}"
     subprocess.run(["rm", "-rf", f"{data_dir}-{round_ - 1}"], check=True)
     if url:
-        for sql in ("DROP DATABASE IF EXISTS rapport_crash WITH (FORCE)", "CREATE DATABASE rapport_crash"):
-            for attempt in range(10):
-                r = subprocess.run(["psql", "-X", "-q", admin, "-c", sql], env=env,
-                                   capture_output=True, text=True)
-                if r.returncode == 0:
-                    break
-                print(f"{backend}: {sql}: {r.stderr.strip()} (retrying)", flush=True)
-                time.sleep(1)
-            else:
-                sys.exit(f"{sql} failed: {r.stderr.strip()}")
+        if round_ > 1:
+            drop(f"rapport_crash_{round_ - 1}")
+        db = f"rapport_crash_{round_}"
+        subprocess.run(["psql", "-X", "-q", admin, "-c", f"CREATE DATABASE {db}"], env=env,
+                       check=True)
+        url = f"{url.rsplit('/', 1)[0]}/{db}"
     init(d, url)
     return d
 
@@ -249,7 +261,7 @@ if [[ " $STORES " != *" postgres "* ]]; then
   :
 elif [ -n "$PG_ADMIN" ]; then
   pg_base=${PG_ADMIN%/*}
-  for db in rapport_crash rapport_crash_probe; do
+  for db in rapport_crash_probe; do
     dbs+=("$db")
     psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   done
