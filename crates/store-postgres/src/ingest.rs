@@ -211,15 +211,24 @@ pub async fn import_source_records(
             .await
             .map_err(db_err)?;
     }
-    sqlx::query(
-        "UPDATE source_records SET last_run_id = $1 WHERE source_system = $2 AND source_key = ANY($3)",
-    )
-    .bind(run_id)
-    .bind(system_name)
-    .bind(&same)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
+    // Only a full load needs to know which records it saw (to close the others); a delta
+    // leaves unchanged rows untouched, so re-running a file writes nothing.
+    let full: bool = sqlx::query_scalar("SELECT mode = 'full' FROM import_runs WHERE id = $1")
+        .bind(run_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if full {
+        sqlx::query(
+            "UPDATE source_records SET last_run_id = $1 WHERE source_system = $2 AND source_key = ANY($3)",
+        )
+        .bind(run_id)
+        .bind(system_name)
+        .bind(&same)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
     count_batch(&mut tx, run_id, counts, 0).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(BatchOutcome {
@@ -398,20 +407,7 @@ pub async fn import_source_accounts(
         },
     )
     .await?;
-    let same: Vec<&str> = writes
-        .iter()
-        .filter(|w| matches!(found.get(&w.key), Some((_, h)) if *h == w.row.content_hash))
-        .map(|w| w.key.as_str())
-        .collect();
-    sqlx::query(
-        "UPDATE source_accounts SET last_run_id = $1 WHERE source_system = $2 AND account_key = ANY($3)",
-    )
-    .bind(run_id)
-    .bind(system_name)
-    .bind(&same)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
+    // Accounts close through their status, not by absence: unchanged rows stay untouched.
     let record_ids: Vec<i64> = writes
         .iter()
         .filter_map(|w| owners.get(&w.row.owner_key).map(|(id, _)| *id))

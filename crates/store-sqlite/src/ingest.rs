@@ -210,15 +210,24 @@ pub async fn import_source_records(
         },
     )
     .await?;
-    touch(
-        &mut tx,
-        "source_records",
-        "source_key",
-        run_id,
-        system,
-        &same,
-    )
-    .await?;
+    // Only a full load needs to know which records it saw (to close the others); a delta
+    // leaves unchanged rows untouched, so re-running a file writes nothing.
+    let full: bool = sqlx::query_scalar("SELECT mode = 'full' FROM import_runs WHERE id = ?")
+        .bind(run_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if full {
+        touch(
+            &mut tx,
+            "source_records",
+            "source_key",
+            run_id,
+            system,
+            &same,
+        )
+        .await?;
+    }
     count_batch(&mut tx, run_id, counts, 0).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(BatchOutcome {
@@ -419,15 +428,7 @@ pub async fn import_source_accounts(
         },
     )
     .await?;
-    touch(
-        &mut tx,
-        "source_accounts",
-        "account_key",
-        run_id,
-        system,
-        &same,
-    )
-    .await?;
+    // Accounts close through their status, not by absence: unchanged rows stay untouched.
     let record_ids: Vec<i64> = writes
         .iter()
         .filter_map(|w| owners.get(&w.row.owner_key).map(|(id, _)| *id))
