@@ -23,7 +23,7 @@ pub enum Mode {
 pub struct ImportArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// The source file (CSV or JSON lines). With `--dir`, leave it out.
+    /// The source file (CSV, JSON lines or Parquet). With `--dir`, leave it out.
     pub file: Option<PathBuf>,
     /// The mapping file (default: `<file stem>.mapping.toml` beside the file).
     #[arg(long)]

@@ -146,9 +146,20 @@ impl KeyRing {
             reason,
         };
         if !path.exists() {
+            // Written whole under a temporary name, then linked into place (a link never
+            // replaces a file): a crash leaves no half-written key file, and of two processes
+            // starting at once one key file wins and both use it.
             let ring = Self::generate();
-            write_private(path, &ring.to_toml()).map_err(|e| err(e.to_string()))?;
-            return Ok(ring);
+            let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+            let _ = std::fs::remove_file(&tmp);
+            write_private(&tmp, &ring.to_toml()).map_err(|e| err(e.to_string()))?;
+            let linked = std::fs::hard_link(&tmp, path);
+            let _ = std::fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => return Ok(ring),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(err(e.to_string())),
+            }
         }
         #[cfg(unix)]
         {

@@ -124,9 +124,17 @@ fn main() {
         let index: HashMap<(usize, usize), &PairScore> =
             scored.iter().map(|p| ((p.a, p.b), p)).collect();
         let mut shown = 0;
+        // Missed pairs that were never compared, and compared ones by probability decile.
+        let (mut uncompared, mut by_decile) = (0usize, [0usize; 10]);
         for members in by_truth.values() {
             for (x, &a) in members.iter().enumerate() {
                 for &b in &members[x + 1..] {
+                    if cluster_of[a] != cluster_of[b] {
+                        match index.get(&(a.min(b), a.max(b))) {
+                            None => uncompared += 1,
+                            Some(p) => by_decile[((p.probability * 10.0) as usize).min(9)] += 1,
+                        }
+                    }
                     if cluster_of[a] != cluster_of[b] && shown < 25 {
                         shown += 1;
                         let p = index.get(&(a.min(b), a.max(b)));
@@ -154,6 +162,9 @@ fn main() {
                 }
             }
         }
+        println!(
+            "missed pairs: {uncompared} never compared; compared, by probability decile: {by_decile:?}"
+        );
     }
     println!(
         "{} source records of {} persons, {} candidate pairs",

@@ -71,16 +71,47 @@ pub(crate) fn keys(s: &Standardised) -> Vec<String> {
     k
 }
 
+/// A record with no identifier and no birth date (a call-center note of a caller's name and
+/// an old phone): no key above finds its other records, only its name can.
+pub(crate) fn weak(s: &Standardised) -> bool {
+    s.id.is_none() && s.birth.is_none() && s.other_id.is_none()
+}
+
+/// The name block of a record: its usual full-pinyin spelling, so that 张伟, 章伟 and
+/// `ZHANG WEI` meet. A name block pairs each weak record with every other member; pairs of
+/// records that both have better keys are left to those keys.
+pub(crate) fn name_key(s: &Standardised) -> Option<String> {
+    s.pinyin.first().map(|p| format!("n:{p}"))
+}
+
+/// Name blocks larger than this are skipped: with more namesakes than this, a name alone can
+/// never outweigh the prior, so pairing them would only cost time.
+pub(crate) const MAX_NAME_BLOCK: usize = 8;
+
 /// Candidate pairs `(i, j)` with `i < j`, each once. Blocks larger than `max_block` are
 /// skipped: a key that many records share identifies nobody.
 pub fn candidate_pairs(records: &[Standardised], max_block: usize) -> Vec<(usize, usize)> {
     let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut name_blocks: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
         for k in keys(r) {
             blocks.entry(k).or_default().push(i);
         }
+        if let Some(k) = name_key(r) {
+            name_blocks.entry(k).or_default().push(i);
+        }
     }
     let mut pairs = Vec::new();
+    for members in name_blocks
+        .values()
+        .filter(|m| m.len() > 1 && m.len() <= MAX_NAME_BLOCK.min(max_block))
+    {
+        for &w in members.iter().filter(|&&i| weak(&records[i])) {
+            for &other in members.iter().filter(|&&o| o != w) {
+                pairs.push((w.min(other), w.max(other)));
+            }
+        }
+    }
     for members in blocks
         .values()
         .filter(|m| m.len() > 1 && m.len() <= max_block)

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::block::keys;
+use crate::block::{MAX_NAME_BLOCK, keys, name_key, weak};
 use crate::compare::compare;
 use crate::model::{Model, PairScore, Settings};
 use crate::standardise::{SourceCustomer, Standardised, standardise};
@@ -38,6 +38,9 @@ pub struct MatchIndex {
     /// Hashed blocking key → slots. A hash collision only adds a candidate, which is then
     /// scored like any other.
     blocks: HashMap<u64, Vec<usize>>,
+    /// Hashed name block → slots: weak records meet every record of their name here, as in
+    /// `candidate_pairs`.
+    names: HashMap<u64, Vec<usize>>,
     live: usize,
 }
 
@@ -58,6 +61,7 @@ impl MatchIndex {
             settings,
             records: Vec::new(),
             blocks: HashMap::new(),
+            names: HashMap::new(),
             live: 0,
         }
     }
@@ -101,6 +105,9 @@ impl MatchIndex {
                 members.push(slot);
             }
         }
+        if let Some(k) = name_key(&record) {
+            self.names.entry(hashed(&k)).or_default().push(slot);
+        }
         self.records.push(Some((record, party)));
         self.live += 1;
         slot
@@ -117,6 +124,15 @@ impl MatchIndex {
                 members.retain(|&s| s != slot);
                 if members.is_empty() {
                     self.blocks.remove(&h);
+                }
+            }
+        }
+        if let Some(k) = name_key(record) {
+            let h = hashed(&k);
+            if let Some(members) = self.names.get_mut(&h) {
+                members.retain(|&s| s != slot);
+                if members.is_empty() {
+                    self.names.remove(&h);
                 }
             }
         }
@@ -143,6 +159,15 @@ impl MatchIndex {
             .flatten()
             .copied()
             .collect();
+        let query_weak = weak(query);
+        if let Some(members) = name_key(query)
+            .and_then(|k| self.names.get(&hashed(&k)))
+            .filter(|members| members.len() < MAX_NAME_BLOCK.min(self.settings.max_block))
+        {
+            out.extend(members.iter().copied().filter(|&slot| {
+                query_weak || self.get(slot).is_some_and(|(record, _)| weak(record))
+            }));
+        }
         out.sort_unstable();
         out.dedup();
         out

@@ -20,7 +20,7 @@ pub use block::candidate_pairs;
 pub use cluster::cluster;
 pub use compare::{Comparison, FIELDS, Field, NAME_COMPATIBLE, compare};
 pub use index::{Decision, Match, MatchIndex};
-pub use model::{Model, PairScore, Settings};
+pub use model::{Model, NameFrequencies, PairScore, Settings};
 pub use standardise::{IdNumber, SourceCustomer, Standardised, standardise, to_simplified};
 
 /// One source record's place in the result.

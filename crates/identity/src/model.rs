@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{Comparison, FIELDS, NAME_COMPATIBLE, compare};
 use crate::standardise::{IdNumber, Standardised};
 
+/// The name's position in [`FIELDS`].
+const NAME: usize = 0;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// A pair at or above this match probability is merged.
@@ -47,6 +50,76 @@ pub struct Model {
     pub u: Vec<Vec<f64>>,
     /// Chance that two records drawn at random are the same person.
     pub prior: f64,
+    /// How common each part of a name is, for the weight of two names written alike.
+    #[serde(default)]
+    pub names: NameFrequencies,
+}
+
+/// Term-frequency adjustment of the name (Winkler; Splink's term-frequency adjustments): two
+/// records named 张伟 say little, two named 隋鸿凝 say much. The chance that another person
+/// bears a name is estimated as the product of its parts' frequencies (surname and given name,
+/// or each word of a latin name), not from the count of the whole name, which for a rare name
+/// is mostly its own person's records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NameFrequencies {
+    counts: HashMap<String, u32>,
+    records: u64,
+}
+
+/// The most a name may weigh: as if another person bore it with this chance per record. Keeps
+/// a name the data has never seen twice from outweighing every disagreement.
+const RAREST_NAME: f64 = 1e-9;
+
+impl NameFrequencies {
+    pub fn count(records: &[Standardised]) -> Self {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for r in records {
+            let mut parts = name_parts(r);
+            parts.sort_unstable();
+            parts.dedup();
+            for p in parts {
+                *counts.entry(p).or_default() += 1;
+            }
+        }
+        Self {
+            counts,
+            records: records.len() as u64,
+        }
+    }
+
+    /// The chance that a record of another person is written with exactly this name; `None`
+    /// when the frequencies know nothing (an untrained or deserialised older model).
+    pub fn same_name_u(&self, s: &Standardised) -> Option<f64> {
+        if self.records == 0 {
+            return None;
+        }
+        let n = self.records as f64;
+        let parts = name_parts(s);
+        if parts.is_empty() {
+            return None;
+        }
+        let u = parts.iter().fold(1.0, |acc, p| {
+            acc * f64::from(self.counts.get(p).copied().unwrap_or(1).max(1)) / n
+        });
+        Some(u.clamp(RAREST_NAME, 1.0))
+    }
+}
+
+/// Surname and given name of a hanzi name; the words of a latin one.
+fn name_parts(s: &Standardised) -> Vec<String> {
+    match &s.hanzi {
+        Some(h) => {
+            let mut chars = h.chars();
+            let surname: String = chars.by_ref().take(1).collect();
+            let given: String = chars.collect();
+            let mut out = vec![format!("s:{surname}")];
+            if !given.is_empty() {
+                out.push(format!("g:{given}"));
+            }
+            out
+        }
+        None => s.name_words.iter().map(|w| format!("w:{w}")).collect(),
+    }
 }
 
 /// A scored pair with the reason for its score.
@@ -137,7 +210,29 @@ impl Model {
         let n = records.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         let prior = (candidate_prior * total / all_pairs).clamp(1e-12, 0.5);
-        Self { m, u, prior }
+        Self {
+            m,
+            u,
+            prior,
+            names: NameFrequencies::count(records),
+        }
+    }
+
+    /// The weight in bits of one field's agreement level; an exact name weighs by how rare
+    /// it is.
+    fn field_weight(&self, f: usize, level: u8, x: &Standardised, y: &Standardised) -> f64 {
+        let m = self.m[f][level as usize];
+        let u = if f == NAME && usize::from(level) == self.m[f].len() - 1 {
+            // The commoner of the two writings (`Zhang Wei` against `zhangwei`), so that the
+            // score stays symmetric.
+            match (self.names.same_name_u(x), self.names.same_name_u(y)) {
+                (Some(p), Some(q)) => p.max(q),
+                _ => self.u[f][level as usize],
+            }
+        } else {
+            self.u[f][level as usize]
+        };
+        (m / u).log2()
     }
 
     pub fn score(
@@ -153,14 +248,13 @@ impl Model {
             .zip(c)
             .enumerate()
             .map(|(f, (field, level))| {
-                let w = level.map_or(0.0, |l| {
-                    (self.m[f][l as usize] / self.u[f][l as usize]).log2()
-                });
+                let w = level.map_or(0.0, |l| self.field_weight(f, l, x, y));
                 (field.as_str(), *level, w)
             })
             .collect();
         let weight: f64 = explanation.iter().map(|e| e.2).sum();
-        let mut probability = posterior(self.prior, &self.m, &self.u, c);
+        let logit = (self.prior / (1.0 - self.prior)).ln() + weight * std::f64::consts::LN_2;
+        let mut probability = 1.0 / (1.0 + (-logit).exp());
         let mut rule = None;
         if let (Some(IdNumber::Valid(p)), Some(IdNumber::Valid(q))) = (&x.id, &y.id) {
             if p != q {

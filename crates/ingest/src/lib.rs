@@ -7,6 +7,7 @@
 //! reports bad rows with line, field, masked value and reason.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod columnar;
 pub mod mapping;
 mod run;
 pub mod source;
@@ -28,6 +29,10 @@ pub enum IngestError {
     /// The header does not fit the mapping; nothing was written.
     #[error("header: {0}; nothing was loaded")]
     Header(String),
+    /// The file as a whole cannot be read (a Parquet file that is not one, or corrupt);
+    /// nothing was written.
+    #[error("{0}; nothing was loaded")]
+    WholeFile(String),
     /// A batch failed; the batches before it are loaded whole and a re-run completes the load.
     #[error(
         "the batch of lines {first_line}–{last_line} was not loaded ({reason}); the batches before it are loaded whole, and running the same file again completes the load"

@@ -4,7 +4,7 @@
 //! ```toml
 //! source_system = "core_banking"
 //! kind = "customers"            # customers | accounts | transactions | balances
-//! format = "csv"                # csv | jsonl
+//! format = "csv"                # csv | jsonl | parquet
 //! encoding = "gbk"              # utf-8 (default) | gbk | gb18030
 //! invalid_identifiers = "keep_unverified"   # reject_row (default) | keep_unverified
 //! ignore = ["remark"]           # columns in the file deliberately not loaded
@@ -30,6 +30,7 @@ string_enum! {
     pub enum Format {
         Csv => "csv",
         Jsonl => "jsonl",
+        Parquet => "parquet",
     }
 }
 

@@ -42,9 +42,10 @@ pub struct SourceFile {
     pub file_name: String,
     pub sha256: String,
     pub bytes: u64,
-    /// Physical lines, header included (the progress total).
+    /// Physical lines, header included (the progress total); for Parquet, the rows.
     pub lines: u64,
-    /// The file's columns (CSV header, or the keys seen in JSON lines).
+    /// The file's columns (CSV header, the keys seen in JSON lines, or the Parquet schema's
+    /// top-level columns).
     pub columns: Vec<String>,
 }
 
@@ -79,7 +80,7 @@ fn encoding_rs_of(e: Encoding) -> &'static encoding_rs::Encoding {
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> IngestError {
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> IngestError {
     IngestError::Io {
         path: path.display().to_string(),
         reason: e.to_string(),
@@ -166,6 +167,9 @@ fn decode_line(bytes: &[u8], declared: Encoding) -> String {
 
 /// The first pass: refuses the file when it cannot be loaded as a whole.
 pub fn inspect(path: &Path, mapping: &Mapping) -> Result<SourceFile, IngestError> {
+    if mapping.format == Format::Parquet {
+        return crate::columnar::inspect(path, mapping);
+    }
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut hasher = Sha256::new();
@@ -201,6 +205,7 @@ pub fn inspect(path: &Path, mapping: &Mapping) -> Result<SourceFile, IngestError
         match mapping.format {
             Format::Csv if lines == 1 => columns = csv_header(content, mapping.encoding)?,
             Format::Csv => {}
+            Format::Parquet => {}
             Format::Jsonl => {
                 let text = decode_line(content, mapping.encoding);
                 if let Ok(serde_json::Value::Object(map)) =
@@ -252,7 +257,7 @@ fn csv_header(line: &[u8], encoding: Encoding) -> Result<Vec<String>, IngestErro
     Ok(record.iter().map(|c| c.trim().to_owned()).collect())
 }
 
-fn check_columns(columns: &[String], mapping: &Mapping) -> Result<(), IngestError> {
+pub(crate) fn check_columns(columns: &[String], mapping: &Mapping) -> Result<(), IngestError> {
     let mut seen = HashSet::new();
     for c in columns {
         if !seen.insert(c.as_str()) {
@@ -305,11 +310,14 @@ pub fn rows(
     mapping: &Mapping,
     fields: &'static [&'static str],
 ) -> Result<Box<dyn Iterator<Item = Result<RawRow, Unreadable>> + Send>, IngestError> {
-    let decoded = decoded(file, mapping.encoding)?;
     let wanted: Vec<(&'static str, String)> = fields
         .iter()
         .filter_map(|f| mapping.column(f).map(|c| (*f, c.to_owned())))
         .collect();
+    if mapping.format == Format::Parquet {
+        return crate::columnar::rows(file, wanted);
+    }
+    let decoded = decoded(file, mapping.encoding)?;
     match mapping.format {
         Format::Csv => {
             let index: Vec<(&'static str, usize)> = wanted
@@ -350,6 +358,7 @@ pub fn rows(
                 })
             })))
         }
+        Format::Parquet => Ok(Box::new(std::iter::empty())),
         Format::Jsonl => {
             let reader = BufReader::with_capacity(1 << 20, decoded);
             Ok(Box::new(reader.lines().enumerate().filter_map(

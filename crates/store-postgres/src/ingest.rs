@@ -19,7 +19,20 @@ use crate::load::{col, insert_chunks};
 use crate::{db_err, parse_col};
 
 pub async fn begin_import(pool: &PgPool, run: &NewImportRun) -> StoreResult<i64> {
-    sqlx::query_scalar(
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    // A run of the same file still marked running was cut off (a re-run is how a killed load
+    // completes); two live imports of one file are not supported.
+    sqlx::query(
+        "UPDATE import_runs SET status = 'interrupted', finished_at = $1 \
+         WHERE status = 'running' AND source_system = $2 AND file_sha256 = $3",
+    )
+    .bind(run.started_at)
+    .bind(run.source_system.as_str())
+    .bind(&run.file_sha256)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let id = sqlx::query_scalar(
         "INSERT INTO import_runs (source_system, kind, mode, file_name, file_sha256, started_by, \
          started_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'running') RETURNING id",
     )
@@ -30,9 +43,11 @@ pub async fn begin_import(pool: &PgPool, run: &NewImportRun) -> StoreResult<i64>
     .bind(&run.file_sha256)
     .bind(&run.started_by)
     .bind(run.started_at)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await
-    .map_err(db_err)
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(id)
 }
 
 /// `key → (id, content hash)` of the rows with these keys (`sql` takes `$1` system, `$2` keys).

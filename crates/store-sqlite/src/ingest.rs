@@ -27,7 +27,20 @@ fn placeholders(n: usize) -> String {
 }
 
 pub async fn begin_import(pool: &SqlitePool, run: &NewImportRun) -> StoreResult<i64> {
-    sqlx::query_scalar(
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    // A run of the same file still marked running was cut off (a re-run is how a killed load
+    // completes); two live imports of one file are not supported.
+    sqlx::query(
+        "UPDATE import_runs SET status = 'interrupted', finished_at = ? \
+         WHERE status = 'running' AND source_system = ? AND file_sha256 = ?",
+    )
+    .bind(time_text(run.started_at))
+    .bind(run.source_system.as_str())
+    .bind(&run.file_sha256)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let id = sqlx::query_scalar(
         "INSERT INTO import_runs (source_system, kind, mode, file_name, file_sha256, started_by, \
          started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running') RETURNING id",
     )
@@ -38,9 +51,11 @@ pub async fn begin_import(pool: &SqlitePool, run: &NewImportRun) -> StoreResult<
     .bind(&run.file_sha256)
     .bind(&run.started_by)
     .bind(time_text(run.started_at))
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await
-    .map_err(db_err)
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(id)
 }
 
 /// `key → (id, content hash)` of the rows of `table` with these keys.

@@ -30,6 +30,9 @@ string_enum! {
         Running => "running",
         Finished => "finished",
         Failed => "failed",
+        /// The process ended without finishing the run (killed, power lost); set when the
+        /// same file is imported again, which completes the load.
+        Interrupted => "interrupted",
     }
 }
 

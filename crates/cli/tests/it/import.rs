@@ -220,6 +220,16 @@ fn check(state: &State, label: &str) {
         "{label}: the runs' inserted counters add up to the rows present ({:?})",
         state.runs
     );
+    // A run cut off by an earlier kill is marked interrupted when the file is imported again:
+    // only the newest run may still say running.
+    let last = state.runs.last().map(|r| r.0);
+    for (id, .., status) in &state.runs {
+        assert!(
+            status != "running" || Some(*id) == last,
+            "{label}: run {id} is still 'running' after a later run started ({:?})",
+            state.runs
+        );
+    }
     for (id, batches, ins, upd, unch, _) in &state.runs {
         assert_eq!(
             (ins + upd + unch) as u64,

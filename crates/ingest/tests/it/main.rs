@@ -9,6 +9,7 @@
 
 mod accounts;
 mod bad_input;
+mod parquet;
 
 use std::path::{Path, PathBuf};
 

@@ -103,7 +103,7 @@ pub async fn upload(
     .await;
     let _ = std::fs::remove_file(&file);
     let report = result.map_err(|e| match e {
-        IngestError::File { .. } | IngestError::Header(_) => {
+        IngestError::File { .. } | IngestError::Header(_) | IngestError::WholeFile(_) => {
             WebError::invalid_parameter("body", e.to_string())
         }
         IngestError::Store(s) => WebError::from(s),
