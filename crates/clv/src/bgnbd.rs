@@ -129,7 +129,7 @@ impl BgNbd {
     /// z = t/(α+T+t). Euler's transformation turns the bracket into
     /// 1 − (1−z)^(a−1) · ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose series cannot overflow for large x
     /// and converges faster the more a customer bought.
-    fn expected_if_alive(&self, t: f64, x: u32, age: f64) -> Result<f64> {
+    pub(crate) fn expected_if_alive(&self, t: f64, x: u32, age: f64) -> Result<f64> {
         let a = self.params.a;
         // At a = 1 the closed form is 0/0; the expectation is smooth in a, so the mean of the
         // two sides is exact to O(h²) and the cancellation costs only ~1e-10 relative.

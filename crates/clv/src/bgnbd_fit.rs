@@ -6,7 +6,7 @@
 //! A₄ = ln a − ln(b+x−1) − (r+x) ln(α+t_x). Patterns are grouped by x so that the gamma
 //! functions are evaluated once per distinct x rather than once per pattern.
 
-use crate::bgnbd::{BgNbd, BgNbdParams, FittedBgNbd, logistic};
+use crate::bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};
 use crate::error::{ClvError, Result};
 use crate::optimise::{Objective, minimise};
 use crate::patterns::Patterns;
@@ -14,8 +14,9 @@ use crate::special::{digamma, ln_gamma};
 use crate::unit::TimeUnit;
 
 struct Row {
-    t_x: f64,
-    age: f64,
+    /// Indices into `Likelihood::times` of t_x and T.
+    t_x: u32,
+    age: u32,
     weight: f64,
 }
 
@@ -28,6 +29,9 @@ struct Group {
 pub(crate) struct Likelihood {
     rows: Vec<Row>,
     groups: Vec<Group>,
+    /// The distinct recency and age values. Day-resolution data has only a few hundred, so
+    /// ln(α+t) and 1/(α+t) are tabulated once per evaluation instead of per pattern.
+    times: Vec<f64>,
     total_weight: f64,
 }
 
@@ -35,6 +39,11 @@ impl Likelihood {
     pub(crate) fn new(patterns: &Patterns) -> Self {
         let mut sorted: Vec<_> = patterns.patterns().to_vec();
         sorted.sort_by_key(|p| p.frequency);
+        let mut times: Vec<f64> = sorted.iter().flat_map(|p| [p.recency, p.age]).collect();
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        // Patterns are validated, so every value is present and the search cannot miss.
+        let index = |t: f64| times.partition_point(|&v| v < t) as u32;
         let mut rows = Vec::with_capacity(sorted.len());
         let mut groups: Vec<Group> = Vec::new();
         for p in &sorted {
@@ -51,8 +60,8 @@ impl Likelihood {
                 }),
             }
             rows.push(Row {
-                t_x: p.recency,
-                age: p.age,
+                t_x: index(p.recency),
+                age: index(p.age),
                 weight: p.weight,
             });
         }
@@ -60,6 +69,7 @@ impl Likelihood {
         Likelihood {
             rows,
             groups,
+            times,
             total_weight,
         }
     }
@@ -68,6 +78,8 @@ impl Likelihood {
     pub(crate) fn total(&self, p: &BgNbdParams, mut grad: Option<&mut [f64; 4]>) -> f64 {
         let BgNbdParams { r, alpha, a, b } = *p;
         let ln_alpha = alpha.ln();
+        let ln_t: Vec<f64> = self.times.iter().map(|t| (alpha + t).ln()).collect();
+        let inv_t: Vec<f64> = self.times.iter().map(|t| 1.0 / (alpha + t)).collect();
         let (dg_r, dg_ab, dg_b) = (digamma(r), digamma(a + b), digamma(b));
         let (lg_r, lg_ab, lg_b) = (ln_gamma(r), ln_gamma(a + b), ln_gamma(b));
         let mut ll = 0.0;
@@ -79,33 +91,37 @@ impl Likelihood {
             ll += group.weight * (a1 + a2);
             let ln_a_ratio = a.ln() - (b + x.max(1.0) - 1.0).ln();
             let rx = r + x;
-            // Σ w·(w₃ ∂A₃ + w₄ ∂A₄) pieces, where w₃, w₄ are the shares of e^A₃, e^A₄.
-            let (mut s_r, mut s_alpha, mut s_w4) = (0.0, 0.0, 0.0);
-            for row in &self.rows[group.rows.clone()] {
-                let ln_t = (alpha + row.age).ln();
-                let a3 = -rx * ln_t;
-                if x == 0.0 {
-                    ll += row.weight * a3;
-                    s_r -= row.weight * ln_t;
-                    s_alpha -= row.weight * rx / (alpha + row.age);
-                    continue;
+            // Σ w·(w₃ ∂A₃ + w₄ ∂A₄) pieces, where w₃, w₄ are the shares of e^A₃, e^A₄ in the sum.
+            let (mut s_ln, mut s_inv, mut s_w4) = (0.0, 0.0, 0.0);
+            let rows = &self.rows[group.rows.clone()];
+            if x == 0.0 {
+                for row in rows {
+                    let i = row.age as usize;
+                    s_ln += row.weight * ln_t[i];
+                    s_inv += row.weight * inv_t[i];
                 }
-                let ln_tx = (alpha + row.t_x).ln();
-                let a4 = ln_a_ratio - rx * ln_tx;
-                let d = a4 - a3;
-                ll += row.weight * (a3.max(a4) + (-d.abs()).exp().ln_1p());
-                if grad.is_some() {
-                    let w4 = logistic(d);
-                    let w3 = 1.0 - w4;
-                    s_r -= row.weight * (w3 * ln_t + w4 * ln_tx);
-                    s_alpha -= row.weight * rx * (w3 / (alpha + row.age) + w4 / (alpha + row.t_x));
+                ll -= rx * s_ln;
+            } else {
+                for row in rows {
+                    let (ia, ix) = (row.age as usize, row.t_x as usize);
+                    let a3 = -rx * ln_t[ia];
+                    let d = ln_a_ratio - rx * (ln_t[ix] - ln_t[ia]);
+                    let e = (-d.abs()).exp();
+                    ll += row.weight * (a3 + d.max(0.0) + e.ln_1p());
+                    let w4 = if d >= 0.0 {
+                        1.0 / (1.0 + e)
+                    } else {
+                        e / (1.0 + e)
+                    };
+                    s_ln += row.weight * (ln_t[ia] + w4 * (ln_t[ix] - ln_t[ia]));
+                    s_inv += row.weight * (inv_t[ia] + w4 * (inv_t[ix] - inv_t[ia]));
                     s_w4 += row.weight * w4;
                 }
             }
             if grad.is_some() {
                 let w = group.weight;
-                g[0] += w * (digamma(r + x) - dg_r + ln_alpha) + s_r;
-                g[1] += w * r / alpha + s_alpha;
+                g[0] += w * (digamma(r + x) - dg_r + ln_alpha) - s_ln;
+                g[1] += w * r / alpha - rx * s_inv;
                 let dg_abx = digamma(a + b + x);
                 g[2] += w * (dg_ab - dg_abx) + s_w4 / a;
                 g[3] += w * (dg_ab + digamma(b + x) - dg_b - dg_abx);

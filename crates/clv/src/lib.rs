@@ -3,8 +3,9 @@
 //!
 //! The crate is pure computation: no I/O. A typical run is
 //! transactions → [`summarise`] → [`Patterns`] → [`BgNbd::fit`] and [`GammaGamma::fit_summaries`]
-//! → per-pattern predictions ([`BgNbd::p_alive`], [`BgNbd::expected_purchases`],
-//! [`discounted_expected_purchases`]) → per-customer CLV.
+//! → per-pattern predictions ([`predict_patterns`], or one customer at a time with
+//! [`BgNbd::p_alive`], [`BgNbd::expected_purchases`], [`clv`]) → per-customer CLV, the
+//! discounted purchases of the customer's pattern times their Gamma-Gamma expected spend.
 //!
 //! Every model carries its [`TimeUnit`]; all horizons are in that unit or converted explicitly.
 //! Monetary results (expected spend, CLV) are `f64` estimates, converted to decimal money by the
@@ -14,6 +15,7 @@
 
 mod bgnbd;
 mod bgnbd_fit;
+mod book;
 mod clv;
 mod error;
 mod gamma_gamma;
@@ -24,6 +26,7 @@ mod summary;
 mod unit;
 
 pub use bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};
+pub use book::{PatternPrediction, predict_patterns};
 pub use clv::{ClvHorizon, clv, clv_with, discounted_expected_purchases};
 pub use error::{ClvError, Result};
 pub use gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams, Spend};

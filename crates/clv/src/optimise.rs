@@ -4,6 +4,8 @@
 //! keeps every parameter positive without constraints, and the mean (rather than the sum) keeps
 //! the gradient tolerance meaningful whether there are 2,000 customers or 2,000,000.
 
+use std::cell::RefCell;
+
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
@@ -16,14 +18,46 @@ pub(crate) trait Objective {
     fn eval(&self, theta: &[f64], grad: Option<&mut [f64]>) -> f64;
 }
 
-struct Problem<'a, O>(&'a O);
+/// The objective plus its last evaluation: argmin asks for the cost and then the gradient at
+/// the same point, and one pass computes both, so caching the pair halves the work.
+struct Problem<'a, O> {
+    objective: &'a O,
+    last: RefCell<Option<Evaluation>>,
+}
+
+struct Evaluation {
+    theta: Vec<f64>,
+    value: f64,
+    gradient: Vec<f64>,
+}
+
+impl<O: Objective> Problem<'_, O> {
+    fn evaluate<T>(&self, theta: &[f64], pick: impl Fn(&Evaluation) -> T) -> T {
+        let mut last = self.last.borrow_mut();
+        match last.as_ref() {
+            Some(e) if e.theta == theta => pick(e),
+            _ => {
+                let mut gradient = vec![0.0; theta.len()];
+                let value = self.objective.eval(theta, Some(&mut gradient));
+                let e = Evaluation {
+                    theta: theta.to_vec(),
+                    value,
+                    gradient,
+                };
+                let out = pick(&e);
+                *last = Some(e);
+                out
+            }
+        }
+    }
+}
 
 impl<O: Objective> CostFunction for Problem<'_, O> {
     type Param = Vec<f64>;
     type Output = f64;
 
     fn cost(&self, theta: &Self::Param) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(finite_or_inf(self.0.eval(theta, None)))
+        Ok(finite_or_inf(self.evaluate(theta, |e| e.value)))
     }
 }
 
@@ -32,8 +66,7 @@ impl<O: Objective> Gradient for Problem<'_, O> {
     type Gradient = Vec<f64>;
 
     fn gradient(&self, theta: &Self::Param) -> std::result::Result<Vec<f64>, argmin::core::Error> {
-        let mut g = vec![0.0; theta.len()];
-        self.0.eval(theta, Some(&mut g));
+        let g = self.evaluate(theta, |e| e.gradient.clone());
         if g.iter().any(|v| !v.is_finite()) {
             return Err(argmin::core::Error::msg(format!(
                 "non-finite gradient at log-parameters {theta:?}"
@@ -69,7 +102,11 @@ pub(crate) fn minimise<O: Objective>(
         .with_tolerance_grad(1e-10)
         .and_then(|s| s.with_tolerance_cost(1e-15))
         .map_err(|e| failed(e.to_string()))?;
-    let result = Executor::new(Problem(objective), solver)
+    let problem = Problem {
+        objective,
+        last: RefCell::new(None),
+    };
+    let result = Executor::new(problem, solver)
         .configure(|state| state.param(theta0).max_iters(MAX_ITERS))
         .run()
         .map_err(|e| failed(e.to_string()))?;

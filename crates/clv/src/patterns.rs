@@ -6,6 +6,7 @@
 //! cheap.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{ClvError, Result, row_err};
 use crate::summary::{Summary, validate_rfm};
@@ -38,7 +39,8 @@ impl Patterns {
 
     /// Collapses (x, t_x, T) triples into patterns.
     pub fn from_rfm<I: IntoIterator<Item = (u32, f64, f64)>>(rows: I) -> Result<Self> {
-        let mut index: HashMap<(u32, u64, u64), u32> = HashMap::new();
+        let mut index: HashMap<(u32, u64, u64), u32, BuildHasherDefault<KeyHasher>> =
+            HashMap::default();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut customer_pattern = Vec::new();
         for (row, (x, t_x, age)) in rows.into_iter().enumerate() {
@@ -143,6 +145,33 @@ impl Patterns {
     /// Evaluates `f` once per pattern, e.g. a prediction, in pattern order.
     pub fn map<T, F: FnMut(&Pattern) -> Result<T>>(&self, f: F) -> Result<Vec<T>> {
         self.patterns.iter().map(f).collect()
+    }
+}
+
+/// A multiply-rotate hash for the (x, t_x bits, T bits) keys. The keys come from the bank's own
+/// data, so the flooding resistance of the default SipHash buys nothing and costs a third of the
+/// compression time on a million customers.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the well-mixed high bits into the low ones the table indexes by.
+        self.0 ^ (self.0 >> 29)
     }
 }
 

@@ -194,3 +194,23 @@ fn mislabelled_unit_reproduces_the_seven_year_horizon() {
     eprintln!("CLV customer 1 with weeks read as days: {got:.4}");
     assert!((got - 140.10).abs() < 0.01, "{got}");
 }
+
+#[test]
+fn book_predictions_equal_per_customer_predictions() {
+    let summaries = cdnow();
+    let patterns = Patterns::from_summaries(&summaries).unwrap();
+    let bg = BgNbd::fit(&patterns, TimeUnit::Weeks).unwrap();
+    let horizon = ClvHorizon::new(12, 0.01).unwrap();
+    let book = rapport_clv::predict_patterns(&bg, &patterns, 39.0, &horizon).unwrap();
+    let per_customer = patterns.expand(&book).unwrap();
+    for (s, p) in summaries.iter().zip(&per_customer) {
+        let (x, t_x, age) = (s.frequency, s.recency, s.age);
+        let alive = bg.p_alive(x, t_x, age).unwrap();
+        let expected = bg.expected_purchases(39.0, x, t_x, age).unwrap();
+        let discounted =
+            rapport_clv::discounted_expected_purchases(&bg, x, t_x, age, &horizon).unwrap();
+        assert!((p.p_alive - alive).abs() < 1e-12);
+        assert!((p.expected_purchases - expected).abs() < 1e-12 * expected.max(1.0));
+        assert!((p.discounted_purchases - discounted).abs() < 1e-12 * discounted.max(1.0));
+    }
+}
