@@ -12,6 +12,7 @@ mod ingest;
 mod keys;
 mod load;
 mod review;
+mod scores;
 mod staff;
 
 use std::path::Path;
@@ -20,10 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_crypto::KeyRing;
 use rapport_domain::records::{CustomerBatch, ReferenceData};
-use rapport_domain::{PartyId, StaffId, Username, Viewer};
+use rapport_domain::{BranchId, PartyId, StaffId, Username, Viewer};
 use rapport_store::audit::{AuditEntry, NewAuditEntry};
 use rapport_store::identity::{
     IdentityEvent, PairDecision, ResolutionApplied, ResolutionRecord, ResolvedParty,
@@ -33,6 +34,10 @@ use rapport_store::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
 use rapport_store::protect::Protector;
+use rapport_store::scores::{
+    AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
+    ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+};
 use rapport_store::search::SearchQuery;
 use rapport_store::{
     AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
@@ -409,6 +414,71 @@ impl Store for SqliteStore {
         author: &ChangeAuthor,
     ) -> StoreResult<(PartyId, PartyId)> {
         review::undo_merge(&self.pool, viewer, event_id, author).await
+    }
+
+    async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
+        scores::scoring_dimensions(&self.pool).await
+    }
+
+    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>> {
+        scores::previous_tiers(&self.pool, before).await
+    }
+
+    async fn begin_score_run(&self, run: &NewScoreRun) -> StoreResult<i64> {
+        scores::begin_score_run(&self.pool, run).await
+    }
+
+    async fn write_scores(
+        &self,
+        run_id: i64,
+        batch: &ScoreBatch,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        scores::write_scores(&self.pool, run_id, batch, at).await
+    }
+
+    async fn finish_score_run(&self, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()> {
+        scores::finish_score_run(&self.pool, run_id, end).await
+    }
+
+    async fn score_runs(&self, limit: i64) -> StoreResult<Vec<ScoreRun>> {
+        scores::score_runs(&self.pool, limit).await
+    }
+
+    async fn party_scores(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<PartyScoreRow>>> {
+        scores::party_scores(&self.pool, viewer, party, limit).await
+    }
+
+    async fn party_alerts(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<AlertRow>>> {
+        scores::party_alerts(&self.pool, viewer, party, limit).await
+    }
+
+    async fn score_dashboard(
+        &self,
+        viewer: &Viewer,
+        branch: Option<BranchId>,
+    ) -> StoreResult<ScoreDashboard> {
+        scores::score_dashboard(&self.pool, viewer, branch).await
+    }
+
+    async fn pareto(
+        &self,
+        viewer: &Viewer,
+        measure: ParetoMeasure,
+        branch: Option<BranchId>,
+        segment: Option<&str>,
+    ) -> StoreResult<ParetoCurve> {
+        scores::pareto(&self.pool, viewer, measure, branch, segment).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

@@ -13,12 +13,13 @@ pub mod identity;
 pub mod ingest;
 pub mod protect;
 mod rows;
+pub mod scores;
 pub mod search;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::records::{CustomerBatch, ReferenceData};
-use rapport_domain::{PartyId, StaffId, Username, Viewer};
+use rapport_domain::{BranchId, PartyId, StaffId, Username, Viewer};
 
 use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::identity::{
@@ -27,6 +28,10 @@ use crate::identity::{
 };
 use crate::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
+};
+use crate::scores::{
+    AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
+    ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 
 pub use error::StoreError;
@@ -271,6 +276,57 @@ pub trait Store: Send + Sync + 'static {
         event_id: i64,
         author: &ChangeAuthor,
     ) -> StoreResult<(PartyId, PartyId)>;
+
+    // --- scoring (R3) ---------------------------------------------------------------------------
+
+    /// Every live party's accounts and party facts, for the warehouse's dimension snapshot.
+    /// For the scoring batch job only (unscoped, like `resolution_input`).
+    async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)>;
+    /// Each party's tier at its latest scoring before `before` (the tier rules' starting
+    /// point). For the scoring batch job only.
+    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>>;
+    async fn begin_score_run(&self, run: &NewScoreRun) -> StoreResult<i64>;
+    /// One transaction: scores replace those of the same party and as-of date; alerts are
+    /// raised once per dedup key, for the party's primary RM; tier proposals replace those of
+    /// the same party and as-of date.
+    async fn write_scores(
+        &self,
+        run_id: i64,
+        batch: &ScoreBatch,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn finish_score_run(&self, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()>;
+    async fn score_runs(&self, limit: i64) -> StoreResult<Vec<ScoreRun>>;
+    /// A party's scores, newest as-of first; `None` when the party is not in scope.
+    async fn party_scores(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<PartyScoreRow>>>;
+    /// A party's alerts, newest first; `None` when the party is not in scope.
+    async fn party_alerts(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<AlertRow>>>;
+    /// Tier, lifecycle, CLV-class and churn-risk distributions and per-branch sums of the
+    /// latest scores within the viewer's scope (and a branch subtree, if given).
+    async fn score_dashboard(
+        &self,
+        viewer: &Viewer,
+        branch: Option<BranchId>,
+    ) -> StoreResult<ScoreDashboard>;
+    /// The 80/20 curve of the latest scores within the viewer's scope, optionally within a
+    /// branch subtree and one segment (an RFM segment or a tier).
+    async fn pareto(
+        &self,
+        viewer: &Viewer,
+        measure: ParetoMeasure,
+        branch: Option<BranchId>,
+        segment: Option<&str>,
+    ) -> StoreResult<ParetoCurve>;
 
     // --- keys ----------------------------------------------------------------------------------
 

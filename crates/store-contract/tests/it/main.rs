@@ -6,6 +6,7 @@ mod changes;
 mod customers;
 mod load;
 mod protection;
+mod scores;
 mod staff;
 
 use rapport_store_contract::{TestStore, fixture};

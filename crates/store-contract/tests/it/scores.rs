@@ -1,0 +1,207 @@
+//! Scores, alerts and tier proposals: kept per as-of date, read back only within scope,
+//! aggregated within scope.
+use chrono::{NaiveDate, TimeZone, Utc};
+use rapport_domain::PartyId;
+use rapport_store::scores::{
+    NewAlert, NewScoreRun, ParetoMeasure, PartyScoreRow, ScoreBatch, ScoreRunEnd,
+    TierChangeProposal,
+};
+use rapport_store_contract::fixture::{
+    self, ADMIN, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+};
+
+use crate::loaded;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn score(party: PartyId, as_of: NaiveDate, tier: &str, profit: i64, churn: f64) -> PartyScoreRow {
+    PartyScoreRow {
+        party_id: party,
+        as_of,
+        model_version: "scoring-test".into(),
+        value_score: profit as f64 / 10.0,
+        tier: tier.into(),
+        lifecycle: if churn > 0.5 { "declining" } else { "mature" }.into(),
+        churn_risk: churn,
+        clv_minor: profit * 3,
+        p_alive: 1.0 - churn,
+        clv_class: "maintenance".into(),
+        rfm_segment: "important_value".into(),
+        credit_rating: "A".into(),
+        profit_minor: profit,
+        aum_minor: profit * 100,
+        detail_json: format!("{{\"party\":{}}}", party.0),
+    }
+}
+
+fn alert(party: PartyId, as_of: NaiveDate) -> NewAlert {
+    NewAlert {
+        party_id: party,
+        kind: "churn_risk".into(),
+        severity: "high".into(),
+        reason: "AUM fell 45% in 3 months".into(),
+        as_of,
+        dedup_key: format!("churn_risk:{}:{}", party.0, as_of.format("%Y-%m")),
+    }
+}
+
+#[tokio::test]
+async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap();
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let (may, june) = (day(2026, 5, 31), day(2026, 6, 30));
+        for (as_of, tier) in [(may, "gold"), (june, "platinum")] {
+            let run = s
+                .begin_score_run(&NewScoreRun {
+                    as_of,
+                    model_version: "scoring-test".into(),
+                    started_by: "tester".into(),
+                    started_at: at,
+                })
+                .await
+                .unwrap();
+            let batch = ScoreBatch {
+                scores: vec![
+                    score(ZHANG_WEI_A, as_of, tier, 500, 0.95),
+                    score(WANG_FANG, as_of, "gold", 300, 0.05),
+                    score(ZHANG_WEI_B, as_of, "ordinary", 100, 0.35),
+                    score(COMPANY, as_of, "diamond", 50, 0.15),
+                    score(LI_NA, as_of, "ordinary", 50, 0.55),
+                ],
+                alerts: vec![alert(ZHANG_WEI_A, as_of), alert(ZHANG_WEI_B, as_of)],
+                tier_changes: vec![TierChangeProposal {
+                    party_id: ZHANG_WEI_A,
+                    from_tier: Some("gold".into()),
+                    to_tier: tier.into(),
+                    propose_dedicated_rm: false,
+                    rule: "6 consecutive month-ends at or above 500,000".into(),
+                    as_of,
+                }],
+            };
+            s.write_scores(run, &batch, at).await.unwrap();
+            // Written twice: the same rows, the same alerts (deduplicated).
+            s.write_scores(run, &batch, at).await.unwrap();
+            s.finish_score_run(
+                run,
+                &ScoreRunEnd {
+                    finished_at: at,
+                    parties: 5,
+                    churn_auc: Some(0.91),
+                    stages_json: "{\"features\":1.5}".into(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let runs = s.score_runs(10).await.unwrap();
+        assert_eq!(runs.len(), 2, "{}", t.name);
+        assert_eq!(runs[0].as_of, june);
+        assert_eq!(runs[0].churn_auc, Some(0.91));
+
+        // History, newest first, for a customer in scope; nothing for one out of scope.
+        let mine = s
+            .party_scores(&fixture::viewer(RM_A), ZHANG_WEI_A, 10)
+            .await
+            .unwrap()
+            .expect("in RM A's portfolio");
+        assert_eq!(mine.len(), 2, "{}", t.name);
+        assert_eq!((mine[0].as_of, mine[0].tier.as_str()), (june, "platinum"));
+        assert_eq!((mine[1].as_of, mine[1].tier.as_str()), (may, "gold"));
+        assert_eq!(mine[0].detail_json, "{\"party\":1}");
+        assert!(
+            s.party_scores(&fixture::viewer(RM_A), ZHANG_WEI_B, 10)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}",
+            t.name
+        );
+        assert!(
+            s.party_alerts(&fixture::viewer(RM_A), ZHANG_WEI_B, 10)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // One alert per dedup key, for the primary RM.
+        let alerts = s
+            .party_alerts(&fixture::viewer(RM_A), ZHANG_WEI_A, 10)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(alerts.len(), 2, "{}: one per month", t.name);
+        assert!(
+            alerts
+                .iter()
+                .all(|a| a.staff_id == Some(RM_A) && a.status == "open")
+        );
+
+        // The tier rules start from the latest tier before the as-of date.
+        let previous = s.previous_tiers(june).await.unwrap();
+        assert!(
+            previous.contains(&(ZHANG_WEI_A, "gold".to_owned())),
+            "{previous:?}"
+        );
+        assert_eq!(previous.len(), 5);
+
+        // Aggregates see only the viewer's scope.
+        let bank = s
+            .score_dashboard(&fixture::viewer(ADMIN), None)
+            .await
+            .unwrap();
+        assert_eq!(bank.as_of, Some(june));
+        assert_eq!(bank.customers, 5, "{}", t.name);
+        assert_eq!(bank.churn_deciles.iter().sum::<i64>(), 5);
+        assert_eq!(bank.churn_deciles[9], 1, "{:?}", bank.churn_deciles);
+        let rm_a = s
+            .score_dashboard(&fixture::viewer(RM_A), None)
+            .await
+            .unwrap();
+        assert_eq!(rm_a.customers, 3, "{}: parties 1, 2 and 4", t.name);
+        let rm_b = s
+            .score_dashboard(&fixture::viewer(RM_B), None)
+            .await
+            .unwrap();
+        assert_eq!(rm_b.customers, 2, "{}", t.name);
+        assert_eq!(
+            rm_b.tiers.iter().map(|t| t.2).sum::<i64>(),
+            (300 + 100) * 100,
+            "AUM of RM B's two customers"
+        );
+
+        // 80/20: the top 20% (one of five) brings 500 of 1,000.
+        let p = s
+            .pareto(&fixture::viewer(ADMIN), ParetoMeasure::Profit, None, None)
+            .await
+            .unwrap();
+        assert_eq!((p.customers, p.total_minor), (5, 1000), "{}", t.name);
+        assert_eq!(p.points.len(), 100);
+        assert!((p.points[0] - 0.5).abs() < 1e-9, "{:?}", &p.points[..25]);
+        assert!((p.points[19] - 0.5).abs() < 1e-9);
+        assert!((p.points[20] - 0.8).abs() < 1e-9);
+        assert!((p.points[99] - 1.0).abs() < 1e-9);
+        let scoped = s
+            .pareto(
+                &fixture::viewer(RM_B),
+                ParetoMeasure::Aum,
+                None,
+                Some("gold"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(scoped.customers, 1, "{}: RM B's gold customer", t.name);
+
+        // The dimension snapshot covers every live party.
+        let (accounts, parties) = s.scoring_dimensions().await.unwrap();
+        assert_eq!(parties.len(), 5, "{}", t.name);
+        assert!(!accounts.is_empty());
+        assert!(
+            accounts
+                .iter()
+                .all(|a| a.account_key != fixture::ZHANG_WEI_A_ACCOUNT)
+        );
+    }
+}
