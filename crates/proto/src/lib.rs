@@ -5,6 +5,7 @@
 //! these types (see `rapport-web`'s `present` module); the type does not say which.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod analytics;
 mod customers;
 mod errors;
 mod identity;
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use analytics::*;
 pub use customers::*;
 pub use errors::{ErrorBody, ErrorCode};
 pub use identity::*;

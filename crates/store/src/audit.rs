@@ -33,6 +33,8 @@ rapport_domain::string_enum! {
         MergeUndone => "merge_undone",
         /// A record matched in real time against the resolved customers.
         IdentityMatched => "identity_matched",
+        /// An analytical report (dashboard, 80/20 curve) was shown; `detail` says which.
+        ReportViewed => "report_viewed",
     }
 }
 

@@ -462,6 +462,21 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("mobile", "手机号", "Mobile"),
     ("address", "地址", "Address"),
     ("preferred_channel", "首选联系渠道", "Preferred channel"),
+    // Tiers, lifecycle stages and CLV classes (R3.3, R3.5, R3.6).
+    ("private_banking", "私人银行", "Private banking"),
+    ("diamond", "钻石", "Diamond"),
+    ("platinum", "白金", "Platinum"),
+    ("gold", "金卡", "Gold"),
+    ("ordinary", "普通", "Ordinary"),
+    ("new", "新客户", "New"),
+    ("growing", "成长期", "Growing"),
+    ("mature", "成熟期", "Mature"),
+    ("declining", "衰退期", "Declining"),
+    ("churned", "已流失", "Churned"),
+    ("vip", "VIP客户", "VIP"),
+    ("growth", "改进型", "Growth"),
+    ("maintenance", "维持型", "Maintenance"),
+    ("low_value", "放弃型", "Low value"),
 ];
 
 #[cfg(test)]

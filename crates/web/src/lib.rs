@@ -6,6 +6,7 @@
 //! through the store with the viewer's scope.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod analytics;
 mod api;
 mod assets;
 pub mod audit;
@@ -16,6 +17,7 @@ mod extract;
 mod headers;
 mod i18n;
 mod i18n_identity;
+mod i18n_scores;
 mod identity;
 mod matching;
 mod present;

@@ -1,5 +1,6 @@
 //! `/api/v1`: each operation declared once, with its OpenAPI description, through utoipa-axum.
 pub mod admin;
+mod analytics;
 pub mod audit;
 mod auth;
 mod customers;
@@ -39,6 +40,7 @@ use crate::AppState;
         (name = "customers", description = "Customer search and the 360° view"),
         (name = "audit", description = "The audit trail (auditors only)"),
         (name = "identity", description = "Identity resolution: the data steward's review queue, merges, real-time matching"),
+        (name = "analytics", description = "Score distributions and the 80/20 analysis, within the caller's scope"),
         (name = "admin", description = "Staff administration (administrators only)"),
         (name = "operations", description = "Health and readiness")
     )
@@ -76,6 +78,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
+        .routes(routes!(analytics::dashboard))
+        .routes(routes!(analytics::pareto))
         .routes(routes!(admin::list_staff, admin::create_staff))
         .routes(routes!(admin::update_staff))
         .routes(routes!(admin::reset_password))

@@ -1,6 +1,7 @@
 //! Server-rendered pages (中文 and English). They call the same store functions and the same
 //! `present` masking as the API; only the rendering differs.
 mod admin;
+mod analytics;
 mod audit;
 mod customers;
 mod identity;
@@ -21,6 +22,7 @@ use serde::Deserialize;
 use crate::auth::Authenticated;
 use crate::i18n::{LANG_COOKIE, Lang, Text};
 use crate::i18n_identity::IdText;
+use crate::i18n_scores::ScoreText;
 use crate::{AppState, WebError, assets};
 
 pub fn router() -> Router<AppState> {
@@ -50,6 +52,7 @@ pub fn router() -> Router<AppState> {
             get(identity::review).post(identity::decide),
         )
         .route("/audit", get(audit::view))
+        .route("/dashboard", get(analytics::dashboard))
         .route("/admin/staff", get(admin::list).post(admin::create_staff))
         .route("/admin/staff/{username}/{action}", post(admin::action))
         .route("/admin/sessions/{id}/end", post(admin::end_session))
@@ -62,6 +65,8 @@ pub struct Ctx {
     pub t: &'static Text,
     /// The identity pages' strings.
     pub it: &'static IdText,
+    /// The scoring pages' strings.
+    pub st: &'static ScoreText,
     pub lang: Lang,
     pub me: Option<Me>,
     pub csrf: String,
@@ -156,6 +161,7 @@ impl PageRequest {
         Ctx {
             t: self.lang.text(),
             it: self.lang.id_text(),
+            st: self.lang.score_text(),
             lang: self.lang,
             me: auth.map(crate::api::me_of),
             csrf: auth.map(|a| a.csrf_token.clone()).unwrap_or_default(),

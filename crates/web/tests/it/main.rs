@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin;
+mod analytics;
 mod api_auth;
 mod api_customers;
 mod audit;
