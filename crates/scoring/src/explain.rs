@@ -17,7 +17,8 @@ impl Part {
         Self {
             name: name.into(),
             input,
-            points,
+            // No "-0" in explanations.
+            points: points + 0.0,
         }
     }
 }
@@ -61,6 +62,22 @@ pub fn log_share(x: f64, floor: f64, full: f64) -> f64 {
     ((x / floor).ln() / (full / floor).ln()).clamp(0.0, 1.0)
 }
 
+/// A model input in words: `log_*` inputs (ln(1 + yuan)) back in yuan, `holds_*` flags as
+/// holds / does not hold, other inputs as name = value.
+pub fn describe_input(name: &str, value: f64) -> String {
+    if let Some(what) = name.strip_prefix("log_") {
+        format!("{what} {:.0} yuan", value.exp_m1())
+    } else if let Some(family) = name.strip_prefix("holds_") {
+        if value > 0.5 {
+            format!("holds {family}")
+        } else {
+            format!("does not hold {family}")
+        }
+    } else {
+        format!("{name} = {value:.2}")
+    }
+}
+
 /// `x / full` held to 0–1.
 pub fn linear_share(x: f64, full: f64) -> f64 {
     if full <= 0.0 {
@@ -80,6 +97,19 @@ mod tests {
         let sum: f64 = e.parts.iter().map(|p| p.points).sum();
         assert!((sum - e.score).abs() < 1e-9);
         assert_eq!(e.parts.last().map(|p| p.name.as_str()), Some(BOUND_PART));
+    }
+
+    #[test]
+    fn inputs_are_described_in_their_units() {
+        assert_eq!(
+            describe_input("log_funds", 1000f64.ln_1p()),
+            "funds 1000 yuan"
+        );
+        assert_eq!(describe_input("holds_fund", 1.0), "holds fund");
+        assert_eq!(
+            describe_input("payroll_months", 12.0),
+            "payroll_months = 12.00"
+        );
     }
 
     #[test]

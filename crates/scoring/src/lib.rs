@@ -20,6 +20,20 @@
 //! is a function of the party's own row except RFM quintiles and the value and CLV
 //! percentiles, which are taken over the rows scored together, and the models, which are
 //! trained on a population.
+//!
+//! ```
+//! use rapport_scoring::{Labelled, MONTHS, ScoringConfig, Tier, decide_tier};
+//!
+//! let cfg = ScoringConfig::from_toml_str("version = \"pilot\"\n[tiers]\nupgrade_months = 6\n")?;
+//! // Six month-ends at 2.5 million yuan (in fen), the as-of month first.
+//! let mut aum = [40_000 * 100; MONTHS];
+//! aum[..6].fill(2_500_000 * 100);
+//! let decision = decide_tier(Some(Tier::Gold), &aum, &cfg.tiers);
+//! assert_eq!(decision.tier, Tier::Diamond);
+//! assert_eq!(decision.tier.label_zh(), "钻石");
+//! assert!(decision.propose_dedicated_rm);
+//! # Ok::<(), rapport_scoring::ConfigError>(())
+//! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod booster;
@@ -52,7 +66,7 @@ pub use config::{
 };
 pub use credit::{CreditGrade, CreditView, credit_score, credit_view, grade_of, leverage};
 pub use error::{ConfigError, InvalidFeatures, ScoringError};
-pub use explain::{BOUND_PART, Explained, Part};
+pub use explain::{BOUND_PART, Explained, Part, describe_input};
 pub use features::{Features, MONTHS};
 pub use input::yuan;
 pub use labels::Labelled;

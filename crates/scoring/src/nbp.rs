@@ -9,7 +9,7 @@ use crate::booster::Classifier;
 use crate::churn::top_reasons;
 use crate::config::NbpConfig;
 use crate::error::ScoringError;
-use crate::explain::Part;
+use crate::explain::{Part, describe_input};
 use crate::features::{Features, MONTHS};
 use crate::metrics::{auc, held_out};
 use crate::score::check_rows;
@@ -174,22 +174,23 @@ impl NbpModel {
                 .collect();
             let project = |x: &Vec<f64>| used.iter().map(|i| x[*i]).collect::<Vec<f64>>();
             let test = held_out(&ids, &labels, cfg.model.test_share, seed);
-            let (mut tx, mut ty, mut vx, mut vy) = (vec![], vec![], vec![], vec![]);
+            let (mut train_x, mut train_y, mut test_x, mut test_y) =
+                (vec![], vec![], vec![], vec![]);
             for ((x, y), t) in inputs.iter().zip(&labels).zip(&test) {
                 if *t {
-                    vx.push(project(x));
-                    vy.push(*y);
+                    test_x.push(project(x));
+                    test_y.push(*y);
                 } else {
-                    tx.push(project(x));
-                    ty.push(*y);
+                    train_x.push(project(x));
+                    train_y.push(*y);
                 }
             }
             let name = format!("nbp:{}", family.as_str());
-            let mut classifier = Classifier::fit(&name, &tx, &ty, seed, &cfg.model)?;
+            let mut classifier = Classifier::fit(&name, &train_x, &train_y, seed, &cfg.model)?;
             // Propensities of different families are compared with each other: each must be
             // on the scale of its own holding rate.
-            classifier.calibrate(&vx, &vy);
-            entry.auc_holdout = auc(&classifier.predict(&vx), &vy);
+            classifier.calibrate(&test_x, &test_y);
+            entry.auc_holdout = auc(&classifier.predict(&test_x), &test_y);
             report.push(entry);
             models.push(FamilyModel {
                 family,
@@ -222,7 +223,12 @@ impl NbpModel {
                 let reasons = top_reasons(&used_names, &x[j], &c[j], 2);
                 let reason = reasons.first().map_or_else(
                     || "customers like this one hold it".to_owned(),
-                    |r| format!("{} = {:.2} raised the propensity most", r.name, r.input),
+                    |r| {
+                        format!(
+                            "{} raised the propensity most",
+                            describe_input(&r.name, r.input)
+                        )
+                    },
                 );
                 out[*row].push(Recommendation {
                     family: m.family,

@@ -10,6 +10,7 @@ use crate::clv_class::ClvDecision;
 use crate::config::{MODEL_VERSION, ScoringConfig};
 use crate::credit::{CreditView, credit_view};
 use crate::error::ScoringError;
+use crate::explain::describe_input;
 use crate::features::Features;
 use crate::lifecycle::{LifecycleDecision, lifecycle};
 use crate::nbp::{NbpModel, Recommendation};
@@ -92,7 +93,10 @@ pub fn score_all(
                             alert * 100.0,
                             model_reasons
                                 .first()
-                                .map(|r| format!(", mostly from {} = {:.2}", r.name, r.input))
+                                .map(|r| format!(
+                                    ", mostly from {}",
+                                    describe_input(&r.name, r.input)
+                                ))
                                 .unwrap_or_default()
                         ),
                     });

@@ -93,15 +93,24 @@ pub fn decide_tier(previous: Option<Tier>, aum: &[i64; MONTHS], cfg: &TierConfig
     let down = cfg.downgrade_months.clamp(1, MONTHS);
     let Some(prev) = previous else {
         let tier = cfg.tier_for(aum[0]);
-        return TierDecision {
-            tier,
-            change: None,
-            rule: format!(
+        let rule = if tier == Tier::Ordinary {
+            format!(
+                "first placement: as-of AUM {:.0} yuan is below the Gold threshold of {:.0}",
+                yuan(aum[0]),
+                yuan(cfg.threshold_minor(Tier::Gold))
+            )
+        } else {
+            format!(
                 "first placement: as-of AUM {:.0} yuan is at or above the {} threshold of {:.0}",
                 yuan(aum[0]),
                 tier.label_en(),
                 yuan(cfg.threshold_minor(tier))
-            ),
+            )
+        };
+        return TierDecision {
+            tier,
+            change: None,
+            rule,
             rule_key: "first_placement".to_owned(),
             propose_dedicated_rm: tier.has_dedicated_rm(),
         };

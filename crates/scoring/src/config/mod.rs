@@ -174,7 +174,8 @@ pub struct RiskConfig {
     /// Coefficient of variation of the 12 month-end AUMs that costs all of `volatility_penalty`.
     pub volatility_full_cv: f64,
     pub net_outflow_penalty: f64,
-    /// Debits less credits over 3 months, as a share of as-of AUM, that costs all of it.
+    /// Debits less credits over 3 months, as a share of as-of AUM (or of those debits when
+    /// larger, so that a small balance with large flows is not ruled out), that costs all of it.
     pub net_outflow_full_share: f64,
 }
 

@@ -164,3 +164,13 @@ fn export_churn_matrix() {
     }
     std::fs::write(path, out).unwrap();
 }
+
+#[test]
+fn a_trained_model_survives_json() {
+    let t = trained();
+    let json = serde_json::to_string(&t.churn).unwrap();
+    let back: ChurnModel = serde_json::from_str(&json).unwrap();
+    let rows = synth::snapshot(&t.customers[..50], HORIZON - 1);
+    assert_eq!(back.predict_many(&rows), t.churn.predict_many(&rows));
+    assert_eq!(back.report, t.report);
+}

@@ -69,3 +69,19 @@ fn same_input_and_seed_give_identical_scores() {
     );
     assert_eq!(rows, again);
 }
+
+#[test]
+#[ignore = "prints a few scores to read"]
+fn print_some_scores() {
+    let t = trained();
+    let rows = synth::snapshot(&t.customers[..12], HORIZON - 1);
+    let cfg = ScoringConfig::default();
+    let scores = score_all(&rows, &HashMap::new(), &t.churn, &t.nbp, &cfg).unwrap();
+    for (c, s) in t.customers.iter().zip(&scores) {
+        eprintln!(
+            "{:?}\n{}",
+            c.archetype,
+            serde_json::to_string_pretty(s).unwrap()
+        );
+    }
+}

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod churn;
+mod clv;
 mod config;
 mod explain;
 mod input;

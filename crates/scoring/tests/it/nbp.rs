@@ -78,3 +78,11 @@ fn too_few_rows_train_no_model_and_propose_nothing() {
     assert!(m.report.iter().all(|r| r.skipped.is_some()));
     assert!(m.recommend(&rows[0]).is_empty());
 }
+
+#[test]
+fn a_trained_nbp_model_survives_json() {
+    let t = trained();
+    let back: NbpModel = serde_json::from_str(&serde_json::to_string(&t.nbp).unwrap()).unwrap();
+    let rows = synth::snapshot(&t.customers[..50], HORIZON - 1);
+    assert_eq!(back.recommend_many(&rows), t.nbp.recommend_many(&rows));
+}
