@@ -80,7 +80,8 @@ fn relative_slope(aum: &[i64; MONTHS], n: usize) -> f64 {
     sxy / sxx / mean_y
 }
 
-/// The inputs of the churn model for one row, named by [`CHURN_INPUT_NAMES`]. All finite.
+/// The inputs of the churn model for one row, named by [`CHURN_INPUT_NAMES`]. All finite
+/// for a row that passes [`Features::validate`].
 pub fn churn_inputs(f: &Features) -> Vec<f64> {
     let aum = |i: usize| f.aum[i] as f64;
     let aum_mean = |n: usize| f.aum[..n].iter().map(|a| *a as f64).sum::<f64>() / n as f64;
