@@ -1,0 +1,190 @@
+//! RFM (R3.3): recency (days since the last transaction), frequency (transactions over 12
+//! months) and monetary (money in and out over 12 months), each scored 1–5 by quintile of
+//! the population, and the eight classic segments by high/low of R, F and M.
+//!
+//! Population-dependent by design: a score says where a customer stands among the rows
+//! passed together, so [`rfm_scores`] takes the whole batch.
+use rapport_domain::string_enum;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{RfmConfig, RfmSplit};
+use crate::explain::{Explained, Part};
+use crate::features::{Features, MONTHS};
+use crate::labels::labels;
+
+/// The recency, in days, of a party with no transaction in the warehouse's window: one day
+/// past the window, so it is worse than any party that transacted.
+pub const NO_TRANSACTION_DAYS: u32 = 366;
+
+string_enum! {
+    pub enum RfmSegment {
+        ImportantValue => "important_value",
+        ImportantDevelop => "important_develop",
+        ImportantKeep => "important_keep",
+        ImportantRetain => "important_retain",
+        GeneralValue => "general_value",
+        GeneralDevelop => "general_develop",
+        GeneralKeep => "general_keep",
+        GeneralRetain => "general_retain",
+    }
+}
+
+labels!(RfmSegment {
+    ImportantValue => ("重要价值客户", "Important value"),
+    ImportantDevelop => ("重要发展客户", "Important to develop"),
+    ImportantKeep => ("重要保持客户", "Important to keep"),
+    ImportantRetain => ("重要挽留客户", "Important to win back"),
+    GeneralValue => ("一般价值客户", "General value"),
+    GeneralDevelop => ("一般发展客户", "General to develop"),
+    GeneralKeep => ("一般保持客户", "General to keep"),
+    GeneralRetain => ("一般挽留客户", "General to win back"),
+});
+
+impl RfmSegment {
+    /// The segment of high (`true`) or low recency, frequency and monetary value. High
+    /// recency means a recent last transaction.
+    pub fn of(recent: bool, frequent: bool, monetary: bool) -> Self {
+        match (recent, frequent, monetary) {
+            (true, true, true) => Self::ImportantValue,
+            (true, false, true) => Self::ImportantDevelop,
+            (false, true, true) => Self::ImportantKeep,
+            (false, false, true) => Self::ImportantRetain,
+            (true, true, false) => Self::GeneralValue,
+            (true, false, false) => Self::GeneralDevelop,
+            (false, true, false) => Self::GeneralKeep,
+            (false, false, false) => Self::GeneralRetain,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rfm {
+    pub recency_days: u32,
+    pub frequency: u32,
+    pub monetary_minor: i64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub segment: RfmSegment,
+    /// Score = r + f + m (3–15); one part each, the input being the raw value.
+    pub explained: Explained,
+}
+
+/// RFM of every row, in the order given.
+pub fn rfm_scores(rows: &[Features], cfg: &RfmConfig) -> Vec<Rfm> {
+    let recency: Vec<f64> = rows
+        .iter()
+        .map(|f| f64::from(f.days_since_last_tx.unwrap_or(NO_TRANSACTION_DAYS)))
+        .collect();
+    let frequency: Vec<f64> = rows.iter().map(|f| f64::from(f.tx_in(0..MONTHS))).collect();
+    let monetary: Vec<f64> = rows
+        .iter()
+        .map(|f| (f.credits_in(0..MONTHS) + f.debits_in(0..MONTHS)) as f64)
+        .collect();
+    // Fewer days is better: score the negated recency.
+    let negated: Vec<f64> = recency.iter().map(|d| -d).collect();
+    let r = quintiles(&negated);
+    let f = quintiles(&frequency);
+    let m = quintiles(&monetary);
+    let centre = |xs: &[f64]| match cfg.split {
+        RfmSplit::Median => median(xs),
+        RfmSplit::Mean => mean(xs),
+    };
+    let (rc, fc, mc) = (centre(&recency), centre(&frequency), centre(&monetary));
+    (0..rows.len())
+        .map(|i| {
+            let segment = RfmSegment::of(recency[i] < rc, frequency[i] > fc, monetary[i] > mc);
+            let explained = Explained {
+                score: f64::from(r[i] + f[i] + m[i]),
+                parts: vec![
+                    Part::new("recency_days", recency[i], f64::from(r[i])),
+                    Part::new("tx_12m", frequency[i], f64::from(f[i])),
+                    Part::new("amount_12m_yuan", monetary[i] / 100.0, f64::from(m[i])),
+                ],
+            };
+            Rfm {
+                recency_days: recency[i] as u32,
+                frequency: frequency[i] as u32,
+                monetary_minor: monetary[i] as i64,
+                r: r[i],
+                f: f[i],
+                m: m[i],
+                segment,
+                explained,
+            }
+        })
+        .collect()
+}
+
+/// Quintile scores 1–5 (5 = highest values). Ties share a score: each value is placed at
+/// its mid-rank percentile (share below + half the share equal), so the score does not
+/// depend on the order of the rows.
+pub fn quintiles(values: &[f64]) -> Vec<u8> {
+    let p = mid_rank_percentiles(values);
+    p.iter()
+        .map(|p| ((p * 5.0).floor() as u8 + 1).min(5))
+        .collect()
+}
+
+/// Each value's mid-rank percentile in `values`, 0–1: the share of values below it plus
+/// half the share equal to it. NaN ranks lowest.
+pub fn mid_rank_percentiles(values: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| key(values[*a]).total_cmp(&key(values[*b])));
+    let mut out = vec![0.0; n];
+    let mut start = 0;
+    while start < n {
+        let v = key(values[order[start]]);
+        let mut end = start;
+        while end < n && key(values[order[end]]) == v {
+            end += 1;
+        }
+        let p = (start as f64 + (end - start) as f64 / 2.0) / n as f64;
+        for i in &order[start..end] {
+            out[*i] = p;
+        }
+        start = end;
+    }
+    out
+}
+
+fn key(x: f64) -> f64 {
+    if x.is_nan() { f64::NEG_INFINITY } else { x }
+}
+
+fn median(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len().is_multiple_of(2) {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    }
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quintiles_split_a_population_evenly_and_ties_share() {
+        let values: Vec<f64> = (0..100).map(f64::from).collect();
+        let q = quintiles(&values);
+        for score in 1..=5u8 {
+            assert_eq!(q.iter().filter(|s| **s == score).count(), 20);
+        }
+        assert_eq!(quintiles(&[3.0, 3.0, 3.0]), vec![3, 3, 3]);
+    }
+}

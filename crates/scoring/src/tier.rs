@@ -1,0 +1,181 @@
+//! Value tiers by month-end AUM (R3.3), with the rule-based upgrades and downgrades: a tier
+//! changes only on a sustained run of month-ends, not on one good or bad month.
+use rapport_domain::string_enum;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{MINOR_PER_MAJOR, TierConfig};
+use crate::features::MONTHS;
+use crate::input::yuan;
+use crate::labels::{Labelled, labels};
+
+string_enum! {
+    /// Lowest first, so that `Ord` ranks tiers.
+    pub enum Tier {
+        Ordinary => "ordinary",
+        Gold => "gold",
+        Platinum => "platinum",
+        Diamond => "diamond",
+        PrivateBanking => "private_banking",
+    }
+}
+
+labels!(Tier {
+    Ordinary => ("普通", "Ordinary"),
+    Gold => ("金卡", "Gold"),
+    Platinum => ("白金", "Platinum"),
+    Diamond => ("钻石", "Diamond"),
+    PrivateBanking => ("私人银行", "Private banking"),
+});
+
+impl Tier {
+    /// Tiers whose customers get a dedicated relationship manager (专属客户经理).
+    pub fn has_dedicated_rm(self) -> bool {
+        matches!(self, Tier::Diamond | Tier::PrivateBanking)
+    }
+}
+
+impl TierConfig {
+    /// The month-end AUM (minor units) a tier needs.
+    pub fn threshold_minor(&self, tier: Tier) -> i64 {
+        let major = match tier {
+            Tier::Ordinary => 0,
+            Tier::Gold => self.gold,
+            Tier::Platinum => self.platinum,
+            Tier::Diamond => self.diamond,
+            Tier::PrivateBanking => self.private_banking,
+        };
+        major.saturating_mul(MINOR_PER_MAJOR)
+    }
+
+    /// The highest tier whose threshold `aum_minor` reaches.
+    pub fn tier_for(&self, aum_minor: i64) -> Tier {
+        Tier::ALL
+            .iter()
+            .rev()
+            .copied()
+            .find(|t| aum_minor >= self.threshold_minor(*t))
+            .unwrap_or(Tier::Ordinary)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TierChange {
+    Upgrade { from: Tier, to: Tier },
+    Downgrade { from: Tier, to: Tier },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierDecision {
+    pub tier: Tier,
+    pub change: Option<TierChange>,
+    /// The rule that decided, with the numbers (English; `rule_key` is stable).
+    pub rule: String,
+    /// `first_placement`, `upgrade`, `downgrade` or `held`.
+    pub rule_key: String,
+    /// Propose a dedicated RM: the customer entered a tier that has one.
+    pub propose_dedicated_rm: bool,
+}
+
+/// The tier after this month-end. `aum[0]` is the as-of month-end, `aum[i]` the one `i`
+/// months before.
+///
+/// - No previous tier (first scoring): the tier of the as-of AUM.
+/// - Upgrade: `upgrade_months` consecutive month-ends, the latest being as-of, at or above
+///   a higher tier's threshold → the highest tier all of them reach (the tier of their
+///   minimum). A month below breaks the run.
+/// - Downgrade: `downgrade_months` consecutive month-ends below the current threshold → the
+///   highest tier any of them reaches (the tier of their maximum), the mildest step the
+///   evidence supports.
+/// - Otherwise the previous tier is kept.
+pub fn decide_tier(previous: Option<Tier>, aum: &[i64; MONTHS], cfg: &TierConfig) -> TierDecision {
+    let up = cfg.upgrade_months.clamp(1, MONTHS);
+    let down = cfg.downgrade_months.clamp(1, MONTHS);
+    let Some(prev) = previous else {
+        let tier = cfg.tier_for(aum[0]);
+        let rule = if tier == Tier::Ordinary {
+            format!(
+                "first placement: as-of AUM {:.0} yuan is below the Gold threshold of {:.0}",
+                yuan(aum[0]),
+                yuan(cfg.threshold_minor(Tier::Gold))
+            )
+        } else {
+            format!(
+                "first placement: as-of AUM {:.0} yuan is at or above the {} threshold of {:.0}",
+                yuan(aum[0]),
+                tier.label_en(),
+                yuan(cfg.threshold_minor(tier))
+            )
+        };
+        return TierDecision {
+            tier,
+            change: None,
+            rule,
+            rule_key: "first_placement".to_owned(),
+            propose_dedicated_rm: tier.has_dedicated_rm(),
+        };
+    };
+    let held_low = aum[..up].iter().copied().min().unwrap_or(0);
+    let held = cfg.tier_for(held_low);
+    if held > prev {
+        return TierDecision {
+            tier: held,
+            change: Some(TierChange::Upgrade {
+                from: prev,
+                to: held,
+            }),
+            rule: format!(
+                "upgrade: {up} consecutive month-ends at or above the {} threshold of {:.0} yuan \
+                 (lowest {:.0})",
+                held.label_en(),
+                yuan(cfg.threshold_minor(held)),
+                yuan(held_low)
+            ),
+            rule_key: "upgrade".to_owned(),
+            propose_dedicated_rm: held.has_dedicated_rm(),
+        };
+    }
+    let floor = cfg.threshold_minor(prev);
+    let recent_high = aum[..down].iter().copied().max().unwrap_or(0);
+    if prev != Tier::Ordinary && recent_high < floor {
+        let to = cfg.tier_for(recent_high);
+        return TierDecision {
+            tier: to,
+            change: Some(TierChange::Downgrade { from: prev, to }),
+            rule: format!(
+                "downgrade: {down} consecutive month-ends below the {} threshold of {:.0} yuan \
+                 (highest {:.0})",
+                prev.label_en(),
+                yuan(floor),
+                yuan(recent_high)
+            ),
+            rule_key: "downgrade".to_owned(),
+            propose_dedicated_rm: false,
+        };
+    }
+    TierDecision {
+        tier: prev,
+        change: None,
+        rule: held_rule(prev, aum, cfg, up),
+        rule_key: "held".to_owned(),
+        propose_dedicated_rm: false,
+    }
+}
+
+/// Why the tier is kept: how far the customer is into the run towards the next tier.
+fn held_rule(prev: Tier, aum: &[i64; MONTHS], cfg: &TierConfig, up: usize) -> String {
+    let next = Tier::ALL.iter().copied().find(|t| *t > prev);
+    match next {
+        Some(next) => {
+            let threshold = cfg.threshold_minor(next);
+            let run = aum.iter().take_while(|a| **a >= threshold).count().min(up);
+            format!(
+                "held: {run} of {up} consecutive month-ends at or above the {} threshold of \
+                 {:.0} yuan",
+                next.label_en(),
+                yuan(threshold)
+            )
+        }
+        None => "held: the highest tier".to_owned(),
+    }
+}

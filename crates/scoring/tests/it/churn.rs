@@ -1,0 +1,176 @@
+use std::collections::HashMap;
+
+use rapport_scoring::{
+    CHURN_INPUT_NAMES, ChurnModel, ScoringConfig, auc, churn_inputs, churn_warnings, score_all,
+};
+
+use crate::synth::{self, Archetype, HORIZON};
+use crate::{SEED, trained};
+
+#[test]
+fn the_churn_model_ranks_held_out_churners_high() {
+    let t = trained();
+    let r = &t.report;
+    eprintln!(
+        "churn model: held-out AUC {:.4} (train {:.4}), {} train rows ({} churn), {} test rows \
+         ({} churn), {} trees; top inputs {:?}",
+        r.auc_holdout,
+        r.auc_train,
+        r.n_train,
+        r.positives_train,
+        r.n_test,
+        r.positives_test,
+        r.trees,
+        &r.importance[..5.min(r.importance.len())]
+    );
+    assert!(r.auc_holdout > 0.8, "held-out AUC {}", r.auc_holdout);
+    assert!(r.positives_test > 0 && r.n_test > 0 && r.n_train > r.n_test);
+}
+
+#[test]
+fn held_out_auc_on_a_fresh_population_matches_the_report() {
+    let t = trained();
+    let fresh = synth::population(SEED + 1, 600, synth::Options::default());
+    let (rows, labels) = synth::churn_rows(&fresh);
+    let p = t.churn.predict_many(&rows);
+    let fresh_auc = auc(&p, &labels).unwrap();
+    eprintln!("churn model: AUC on a fresh population {fresh_auc:.4}");
+    assert!(fresh_auc > 0.8, "{fresh_auc}");
+    // One row at a time gives the batch's numbers.
+    assert_eq!(t.churn.predict(&rows[0]), p[0]);
+}
+
+#[test]
+fn every_declining_customer_is_warned_before_the_month_it_churns() {
+    let t = trained();
+    let cfg = ScoringConfig::default();
+    let mut checked = 0;
+    for c in t
+        .customers
+        .iter()
+        .filter(|c| c.archetype == Archetype::DecliningThenChurned)
+    {
+        let churn = c.churn.unwrap();
+        if churn < 13 {
+            continue;
+        }
+        let f = c.features_at(churn - 2).unwrap();
+        let rules = churn_warnings(&f, &cfg.churn_rules);
+        let p = t.churn.predict(&f);
+        assert!(
+            !rules.is_empty() || p >= cfg.churn_rules.model_alert_probability,
+            "party {} two months before churning: no rule and p = {p}",
+            c.id
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+#[test]
+fn warnings_carry_their_numbers_and_reasons_name_inputs() {
+    let t = trained();
+    let c = t
+        .customers
+        .iter()
+        .find(|c| c.archetype == Archetype::DecliningThenChurned && c.churn.unwrap() > 14)
+        .unwrap();
+    let f = c.features_at(c.churn.unwrap() - 1).unwrap();
+    let scores = score_all(
+        std::slice::from_ref(&f),
+        &HashMap::new(),
+        &t.churn,
+        &t.nbp,
+        &ScoringConfig::default(),
+    )
+    .unwrap();
+    let churn = &scores[0].churn;
+    assert!(churn.is_warning());
+    for w in &churn.warnings {
+        assert!(!w.message.is_empty() && w.observed.is_finite(), "{w:?}");
+    }
+    assert!(!churn.model_reasons.is_empty());
+    for r in &churn.model_reasons {
+        assert!(CHURN_INPUT_NAMES.contains(&r.name.as_str()) && r.points > 0.0);
+    }
+}
+
+#[test]
+fn inputs_are_finite_and_named() {
+    let t = trained();
+    for c in t.customers.iter().take(200) {
+        if let Some(f) = c.features_at(HORIZON - 1) {
+            let x = churn_inputs(&f);
+            assert_eq!(x.len(), CHURN_INPUT_NAMES.len());
+            assert!(x.iter().all(|v| v.is_finite()), "{x:?}");
+        }
+    }
+}
+
+#[test]
+fn training_is_deterministic_and_refuses_one_class() {
+    let customers = synth::population(7, 300, synth::Options::default());
+    let (rows, labels) = synth::churn_rows(&customers);
+    let (a, ra) = ChurnModel::train(&rows, &labels, 3).unwrap();
+    let (b, rb) = ChurnModel::train(&rows, &labels, 3).unwrap();
+    assert_eq!(ra, rb);
+    assert_eq!(a.predict_many(&rows), b.predict_many(&rows));
+    let none = vec![false; rows.len()];
+    let err = ChurnModel::train(&rows, &none, 3).unwrap_err();
+    assert!(err.to_string().contains("churn"), "{err}");
+    let err = ChurnModel::train(&rows, &labels[1..], 3).unwrap_err();
+    assert!(err.to_string().contains("labels"), "{err}");
+}
+
+/// Writes the churn matrix of the synthetic bank, with the split the model used, for a
+/// comparison with another library:
+/// `RAPPORT_CHURN_CSV=/tmp/churn.csv cargo test -p rapport-scoring --test it -- --ignored`
+/// (`RAPPORT_CHURN_CUSTOMERS` sets the bank's size, 2,000 by default). Columns: party,
+/// whether held out, label, this crate's probability, then [`CHURN_INPUT_NAMES`].
+#[test]
+#[ignore = "writes a file; run by hand for the LightGBM comparison"]
+fn export_churn_matrix() {
+    let Ok(path) = std::env::var("RAPPORT_CHURN_CSV") else {
+        return;
+    };
+    let n = std::env::var("RAPPORT_CHURN_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let customers = synth::population(SEED, n, synth::Options::default());
+    let (rows, labels) = synth::churn_rows(&customers);
+    let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
+    let test = rapport_scoring::held_out(&ids, &labels, 0.25, SEED);
+    let (model, report) = ChurnModel::train(&rows, &labels, SEED).unwrap();
+    eprintln!("perpetual held-out AUC {:.4}", report.auc_holdout);
+    let p = model.predict_many(&rows);
+    let mut out = format!(
+        "party_id,is_test,label,perpetual,{}\n",
+        CHURN_INPUT_NAMES.join(",")
+    );
+    for i in 0..rows.len() {
+        let x: Vec<String> = churn_inputs(&rows[i])
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        out += &format!(
+            "{},{},{},{},{}\n",
+            ids[i],
+            u8::from(test[i]),
+            u8::from(labels[i]),
+            p[i],
+            x.join(",")
+        );
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn a_trained_model_survives_json() {
+    let t = trained();
+    let json = serde_json::to_string(&t.churn).unwrap();
+    let back: ChurnModel = serde_json::from_str(&json).unwrap();
+    let rows = synth::snapshot(&t.customers[..50], HORIZON - 1);
+    assert_eq!(back.predict_many(&rows), t.churn.predict_many(&rows));
+    assert_eq!(back.report, t.report);
+}
