@@ -9,6 +9,7 @@ mod analytics;
 mod customers;
 mod errors;
 mod identity;
+mod scores;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ pub use analytics::*;
 pub use customers::*;
 pub use errors::{ErrorBody, ErrorCode};
 pub use identity::*;
+pub use scores::*;
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
