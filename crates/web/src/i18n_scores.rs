@@ -14,7 +14,6 @@ pub struct ScoreText {
     pub pareto_profit: &'static str,
     pub pareto_aum: &'static str,
     pub top_customers: &'static str,
-    pub share: &'static str,
     pub churn_risk: &'static str,
     pub lifecycle: &'static str,
     pub clv_classes: &'static str,
@@ -39,6 +38,10 @@ pub struct ScoreText {
     pub alerts: &'static str,
     pub model_version: &'static str,
     pub history: &'static str,
+    pub financial: &'static str,
+    pub loyalty: &'static str,
+    pub credit: &'static str,
+    pub risk: &'static str,
 }
 
 impl Lang {
@@ -62,7 +65,6 @@ static ZH: ScoreText = ScoreText {
     pareto_profit: "利润",
     pareto_aum: "资产规模",
     top_customers: "前百分比客户",
-    share: "贡献份额",
     churn_risk: "流失风险分布",
     lifecycle: "生命周期",
     clv_classes: "客户终身价值分类",
@@ -87,6 +89,10 @@ static ZH: ScoreText = ScoreText {
     alerts: "预警",
     model_version: "模型版本",
     history: "评分历史",
+    financial: "财务贡献",
+    loyalty: "忠诚度",
+    credit: "信用状况",
+    risk: "风险",
 };
 
 static EN: ScoreText = ScoreText {
@@ -101,7 +107,6 @@ static EN: ScoreText = ScoreText {
     pareto_profit: "Profit",
     pareto_aum: "AUM",
     top_customers: "Top % of customers",
-    share: "Share of total",
     churn_risk: "Churn risk",
     lifecycle: "Lifecycle",
     clv_classes: "Lifetime value classes",
@@ -126,4 +131,8 @@ static EN: ScoreText = ScoreText {
     alerts: "Alerts",
     model_version: "Model version",
     history: "Score history",
+    financial: "Financial contribution",
+    loyalty: "Loyalty",
+    credit: "Credit",
+    risk: "Risk",
 };

@@ -22,6 +22,7 @@ mod identity;
 mod matching;
 mod present;
 mod reads;
+mod scores;
 mod views;
 
 use std::net::SocketAddr;

@@ -223,3 +223,23 @@ pub async fn customer_history(
             .collect(),
     ))
 }
+
+/// A customer's scores (R3.2–R3.10): the latest scoring with every score's parts, the rules
+/// that placed the customer, CLV, churn risk with its reasons, next best products and credit
+/// rating, plus the score history and the customer's alerts. Audited as a view.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/scores", tag = "customers",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    responses(
+        (status = 200, body = rapport_proto::CustomerScoresDto),
+        (status = 400, body = ErrorBody, description = "id is not a number"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn customer_scores(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<rapport_proto::CustomerScoresDto>, WebError> {
+    Ok(Json(
+        crate::scores::customer_scores(&state, &auth, PartyId(id)).await?,
+    ))
+}

@@ -91,6 +91,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(customers::get_customer, customers::update_customer))
         .routes(routes!(customers::customer_history))
+        .routes(routes!(customers::customer_scores))
         .routes(routes!(customers::unmask_field))
         .routes(routes!(identity::list_reviews))
         .routes(routes!(identity::get_review))

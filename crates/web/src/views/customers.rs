@@ -88,6 +88,10 @@ pub struct CustomerPage {
     sources: Vec<rapport_proto::SourceRecordDto>,
     events: Vec<rapport_proto::IdentityEventDto>,
     can_unmerge: bool,
+    /// The latest scoring explained; `None` on an as-of view.
+    scores: Option<rapport_proto::CustomerScoresDto>,
+    /// The value score and its components, titled, for the parts table.
+    score_groups: Vec<(&'static str, rapport_proto::ExplainedDto)>,
 }
 
 /// What a 360 page shows besides the view itself.
@@ -98,6 +102,7 @@ struct Extras {
     history: Vec<PartyChange>,
     as_of: Option<NaiveDate>,
     identity: Option<crate::identity::PartyIdentity>,
+    scores: Option<rapport_proto::CustomerScoresDto>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +152,14 @@ pub async fn view(
                 .map_err(fail)?,
         ),
     };
+    let scores = match as_of {
+        Some(_) => None,
+        None => Some(
+            crate::scores::customer_scores_unaudited(&state, &auth, PartyId(id))
+                .await
+                .map_err(fail)?,
+        ),
+    };
     let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
     Ok(render(
         &state,
@@ -157,6 +170,7 @@ pub async fn view(
             history,
             as_of,
             identity,
+            scores,
             ..Extras::default()
         },
     ))
@@ -483,5 +497,21 @@ fn render(
             e.iter().map(present::identity_event).collect()
         }),
         can_unmerge: auth.staff.role == Role::DataSteward,
+        score_groups: extras
+            .scores
+            .as_ref()
+            .and_then(|s| s.latest.as_ref())
+            .map(|l| {
+                let st = req.lang.score_text();
+                vec![
+                    (st.value_score, l.value.clone()),
+                    (st.financial, l.financial.clone()),
+                    (st.loyalty, l.loyalty.clone()),
+                    (st.credit, l.credit_score.clone()),
+                    (st.risk, l.risk.clone()),
+                ]
+            })
+            .unwrap_or_default(),
+        scores: extras.scores,
     }
 }

@@ -13,6 +13,7 @@ mod identity;
 mod imports;
 mod pages;
 mod scope;
+mod scores;
 mod unmask;
 
 use std::sync::{Arc, OnceLock};
