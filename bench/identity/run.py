@@ -19,14 +19,16 @@ from metrics import score
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 OUT = Path(os.environ.get("OUT", ROOT / "target" / "identity-bench"))
-BIN = ROOT / "target" / "release" / "examples"
+BIN = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "examples"
 PY = sys.executable
 
 FEBRL_COLUMNS = ["given_name", "surname", "street_number", "address_1", "address_2", "suburb",
                  "postcode", "state", "date_of_birth", "soc_sec_id"]
-# Rapport's column mapping per dataset (`resolve_csv --map FIELD=COLUMN[+COLUMN]`).
+# Rapport's column mapping per dataset (`resolve_csv --map FIELD=COLUMN[+COLUMN]`). Both tools
+# compare the same FEBRL columns: street number and address_1 (address_2 is left out, as in
+# Splink's settings), suburb, postcode, date of birth, social security id and the names.
 FEBRL_MAP = ["name=given_name+surname", "birth_date=date_of_birth", "other_id=soc_sec_id",
-             "address=street_number+address_1+address_2", "locality=suburb", "postcode=postcode"]
+             "address=street_number+address_1", "locality=suburb", "postcode=postcode"]
 SYNTH_MAP = ["name=name", "gender=gender", "birth_date=birth_date", "resident_id=resident_id",
              "mobile=mobile", "address=address", "email=email"]
 

@@ -41,6 +41,16 @@ pub(crate) fn keys(s: &Standardised) -> Vec<String> {
             k.push(format!("wb:{w}:{b}"));
         }
     }
+    // A name written in letters with the start of the address (the house number and street),
+    // for records whose identifiers and places were all mistyped.
+    if let Some(a) = &s.address {
+        let start: String = a.chars().take(8).collect();
+        if start.chars().count() >= 4 {
+            for w in s.name_words.iter().filter(|w| w.len() >= 3) {
+                k.push(format!("wa:{w}:{start}"));
+            }
+        }
+    }
     if let Some(o) = &s.other_id {
         k.push(format!("o:{o}"));
         // A mistyped character leaves one half intact.

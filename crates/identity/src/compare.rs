@@ -147,7 +147,22 @@ fn address(a: &Standardised, b: &Standardised) -> Option<u8> {
         return Some(0);
     }
     let similarity = jaro_winkler(x, y);
-    Some(if similarity >= 0.9 { 1 } else { 0 })
+    Some(u8::from(similarity >= 0.9 || one_contains_the_other(x, y)))
+}
+
+/// One address is the other cut short (`83` against `83 carslaw street`, a Chinese address
+/// without its building and flat): the shorter says less, not something else.
+fn one_contains_the_other(x: &str, y: &str) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if short.chars().count() < 2 {
+        return false;
+    }
+    if long.starts_with(short) {
+        return true;
+    }
+    let words: Vec<&str> = long.split_whitespace().collect();
+    let mut short_words = short.split_whitespace().peekable();
+    short_words.peek().is_some() && short_words.all(|w| words.contains(&w))
 }
 
 /// Exact, one or two keystrokes off (a wrong, missing or extra character, or two swapped), or
