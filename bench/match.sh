@@ -19,9 +19,13 @@ PORT=${PORT:-18191}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 echo "== building rapport and the load generator (release)"
-cargo build --release --locked -q -p rapport -p rapport-web --bin rapport --example match_load
+cargo build --release --locked -q -p rapport --bin rapport
+# The load generator builds on its own: as part of the same build its dependencies would change
+# the features of the server's dependencies and rebuild them.
+CARGO_TARGET_DIR="${LOADGEN_TARGET_DIR:-$CARGO_TARGET_DIR/loadgen}" \
+  cargo build --release --locked -q -p rapport-loadgen --bin match_load
 BIN="$CARGO_TARGET_DIR/release/rapport"
-LOAD="$CARGO_TARGET_DIR/release/examples/match_load"
+LOAD="${LOADGEN_TARGET_DIR:-$CARGO_TARGET_DIR/loadgen}/release/match_load"
 
 DATA="$WORK/bank-$N"
 if [ ! -f "$DATA/.built" ]; then
