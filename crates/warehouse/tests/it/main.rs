@@ -4,6 +4,7 @@
 mod balances;
 mod crash;
 mod fatal;
+mod features;
 mod loads;
 mod money;
 mod rejects;
