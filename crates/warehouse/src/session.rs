@@ -31,6 +31,8 @@ pub struct QueryConfig {
     pub threads: usize,
     /// Sort-merge instead of hash joins: slower, but the join inputs spill too.
     pub spill_joins: bool,
+    /// Spill to `<root>/tmp` when the pool is full; off, a query that does not fit fails.
+    pub spill_to_disk: bool,
 }
 
 /// 2 GiB: enough for the account dimension's hash table of a few million accounts.
@@ -42,6 +44,7 @@ impl Default for QueryConfig {
             memory_pool_bytes: DEFAULT_MEMORY_POOL_BYTES,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             spill_joins: false,
+            spill_to_disk: true,
         }
     }
 }
@@ -67,20 +70,27 @@ impl Session {
         let spill = spill_dir(root);
         create_private_dir(&spill)?;
         let pool_bytes = config.memory_pool_bytes.max(1 << 20);
+        let disk = if config.spill_to_disk {
+            DiskManagerMode::Directories(vec![spill])
+        } else {
+            DiskManagerMode::Disabled
+        };
         let runtime_env = RuntimeEnvBuilder::new()
             .with_memory_pool(Arc::new(FairSpillPool::new(pool_bytes)))
-            .with_disk_manager_builder(
-                DiskManagerBuilder::default().with_mode(DiskManagerMode::Directories(vec![spill])),
-            )
+            .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(disk))
             .build_arc()
             .map_err(query_error)?;
+        // Smaller batches in a small pool: an operator's fair share of the pool must hold at
+        // least one batch of aggregate state (80 columns in the feature query's last step).
+        let batch_size = (pool_bytes / threads / (16 << 10)).clamp(256, 8192);
         let mut session = SessionConfig::new()
             .with_target_partitions(threads)
+            .with_batch_size(batch_size)
             .with_information_schema(false);
         let options = session.options_mut();
         // Each sort keeps this much back to merge its spill files; the default (10 MiB) alone
         // would exhaust a small pool before anything spills.
-        options.execution.sort_spill_reservation_bytes = (pool_bytes / (8 * threads)).min(10 << 20);
+        options.execution.sort_spill_reservation_bytes = (pool_bytes / (32 * threads)).min(10 << 20);
         options.optimizer.prefer_hash_join = !config.spill_joins;
         // The account dimension (the build side of the big joins) is collected once and
         // shared by every probe partition instead of repartitioning 100M transactions by key.

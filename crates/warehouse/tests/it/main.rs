@@ -9,6 +9,8 @@ mod loads;
 mod money;
 mod rejects;
 mod roundtrip;
+mod segments;
+mod spill;
 mod sql;
 
 use std::fs::File;
