@@ -90,7 +90,8 @@ impl Session {
         let options = session.options_mut();
         // Each sort keeps this much back to merge its spill files; the default (10 MiB) alone
         // would exhaust a small pool before anything spills.
-        options.execution.sort_spill_reservation_bytes = (pool_bytes / (32 * threads)).min(10 << 20);
+        options.execution.sort_spill_reservation_bytes =
+            (pool_bytes / (32 * threads)).min(10 << 20);
         options.optimizer.prefer_hash_join = !config.spill_joins;
         // The account dimension (the build side of the big joins) is collected once and
         // shared by every probe partition instead of repartitioning 100M transactions by key.

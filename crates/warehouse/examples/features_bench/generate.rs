@@ -24,9 +24,7 @@ use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rapport_warehouse::{
-    AccountDim, PartyDim, Warehouse, balances_schema, transactions_schema,
-};
+use rapport_warehouse::{AccountDim, PartyDim, Warehouse, balances_schema, transactions_schema};
 
 pub struct Size {
     pub customers: u64,
@@ -77,8 +75,16 @@ enum Col {
 
 impl Month {
     fn open(root: &Path, table: &str, month: NaiveDate, part: usize) -> Month {
-        let schema = if table == "transactions" { transactions_schema() } else { balances_schema() };
-        let dir = root.join(format!("{table}/month={:04}-{:02}", month.year(), month.month()));
+        let schema = if table == "transactions" {
+            transactions_schema()
+        } else {
+            balances_schema()
+        };
+        let dir = root.join(format!(
+            "{table}/month={:04}-{:02}",
+            month.year(),
+            month.month()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let file = File::create(dir.join(format!("part-bench-{part}.parquet"))).unwrap();
         let cols = schema
@@ -86,7 +92,9 @@ impl Month {
             .iter()
             .map(|f| match f.data_type() {
                 datafusion::arrow::datatypes::DataType::Date32 => Col::Date(Date32Builder::new()),
-                datafusion::arrow::datatypes::DataType::Decimal128(..) => Col::Money(Decimal128Builder::new()),
+                datafusion::arrow::datatypes::DataType::Decimal128(..) => {
+                    Col::Money(Decimal128Builder::new())
+                }
                 datafusion::arrow::datatypes::DataType::Timestamp(..) => {
                     Col::Time(TimestampMicrosecondBuilder::new())
                 }
@@ -95,7 +103,12 @@ impl Month {
             .collect();
         let writer =
             ArrowWriter::try_new(BufWriter::new(file), schema.clone(), Some(props())).unwrap();
-        Month { writer, schema, cols, rows: 0 }
+        Month {
+            writer,
+            schema,
+            cols,
+            rows: 0,
+        }
     }
 
     fn text(&mut self, i: usize, v: Option<&str>) {
@@ -167,7 +180,12 @@ fn accounts_of(size: &Size, from: u64, to: u64) -> (Vec<AccountDim>, Vec<PartyDi
             onboarded_on: rng.random_bool(0.8).then_some(onboarded),
         });
         let mut fams = vec!["current_deposit"];
-        fams.extend(FAMILIES.iter().filter(|(_, p)| rng.random_bool(*p)).map(|(f, _)| *f));
+        fams.extend(
+            FAMILIES
+                .iter()
+                .filter(|(_, p)| rng.random_bool(*p))
+                .map(|(f, _)| *f),
+        );
         for (i, fam) in fams.into_iter().enumerate() {
             let status = match rng.random_range(0..100) {
                 0..90 => "active",
@@ -177,11 +195,21 @@ fn accounts_of(size: &Size, from: u64, to: u64) -> (Vec<AccountDim>, Vec<PartyDi
             };
             let opened = onboarded + chrono::Duration::days(rng.random_range(0..400));
             let opened = opened.min(size.as_of);
-            let matures = matches!(fam, "time_deposit" | "wealth_management" | "mortgage" | "consumer_loan" | "business_loan")
-                .then(|| size.as_of + chrono::Duration::days(rng.random_range(1..1500)));
+            let matures = matches!(
+                fam,
+                "time_deposit"
+                    | "wealth_management"
+                    | "mortgage"
+                    | "consumer_loan"
+                    | "business_loan"
+            )
+            .then(|| size.as_of + chrono::Duration::days(rng.random_range(1..1500)));
             let balance = (rng.random::<f64>().powi(3) * 2e8) as i64;
             accounts.push(AccountDim {
-                account_key: format!("{:032x}", (u128::from(p) << 8 | i as u128).wrapping_mul(0x2545_F491_4F6C_DD1D_9E37_79B9)),
+                account_key: format!(
+                    "{:032x}",
+                    (u128::from(p) << 8 | i as u128).wrapping_mul(0x2545_F491_4F6C_DD1D_9E37_79B9)
+                ),
                 party_id: p as i64,
                 family: fam.into(),
                 opened_on: opened,
@@ -195,22 +223,35 @@ fn accounts_of(size: &Size, from: u64, to: u64) -> (Vec<AccountDim>, Vec<PartyDi
 }
 
 fn month_start(size: &Size, m: u32) -> NaiveDate {
-    size.as_of.with_day(1).unwrap().checked_sub_months(Months::new(m)).unwrap()
+    size.as_of
+        .with_day(1)
+        .unwrap()
+        .checked_sub_months(Months::new(m))
+        .unwrap()
 }
 
 /// Writes transactions and balances of the parties `from..to` as part `part` of each month.
 fn write_facts(root: &Path, size: &Size, accounts: &[AccountDim], part: usize) -> u64 {
     let per_party_mean = size.transactions as f64 / size.customers as f64;
-    let mut tx: Vec<Month> = (0..MONTHS).map(|m| Month::open(root, "transactions", month_start(size, m), part)).collect();
-    let mut bal: Vec<Month> = (0..=MONTHS).map(|m| Month::open(root, "balances", month_start(size, m), part)).collect();
+    let mut tx: Vec<Month> = (0..MONTHS)
+        .map(|m| Month::open(root, "transactions", month_start(size, m), part))
+        .collect();
+    let mut bal: Vec<Month> = (0..=MONTHS)
+        .map(|m| Month::open(root, "balances", month_start(size, m), part))
+        .collect();
     let mut written = 0u64;
     let mut next_id = (part as u64) << 40;
     let mut i = 0;
     while i < accounts.len() {
         let p = accounts[i].party_id;
-        let mine: Vec<&AccountDim> = accounts[i..].iter().take_while(|a| a.party_id == p).collect();
+        let mine: Vec<&AccountDim> = accounts[i..]
+            .iter()
+            .take_while(|a| a.party_id == p)
+            .collect();
         i += mine.len();
-        let mut rng = ChaCha8Rng::seed_from_u64(size.seed ^ 0xB5 ^ (p as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut rng = ChaCha8Rng::seed_from_u64(
+            size.seed ^ 0xB5 ^ (p as u64).wrapping_mul(0xD1B5_4A32_D192_ED03),
+        );
         let misses = rng.random_bool(0.03);
         for a in &mine {
             let base = a.balance_minor as f64;
@@ -237,25 +278,68 @@ fn write_facts(root: &Path, size: &Size, accounts: &[AccountDim], part: usize) -
                 }
             }
         }
-        let live: Vec<&&AccountDim> = mine.iter().filter(|a| a.status != "closed" && a.status != "frozen").collect();
-        let everyday: Vec<&&AccountDim> = live.iter().copied().filter(|a| matches!(a.family.as_str(), "current_deposit" | "payroll" | "credit_card")).collect();
-        let mut events: Vec<(u32, u32, &AccountDim, &'static str, i128, &'static str, &'static str)> = Vec::new();
+        let live: Vec<&&AccountDim> = mine
+            .iter()
+            .filter(|a| a.status != "closed" && a.status != "frozen")
+            .collect();
+        let everyday: Vec<&&AccountDim> = live
+            .iter()
+            .copied()
+            .filter(|a| {
+                matches!(
+                    a.family.as_str(),
+                    "current_deposit" | "payroll" | "credit_card"
+                )
+            })
+            .collect();
+        let mut events: Vec<(
+            u32,
+            u32,
+            &AccountDim,
+            &'static str,
+            i128,
+            &'static str,
+            &'static str,
+        )> = Vec::new();
         for a in &live {
-            let loan = matches!(a.family.as_str(), "mortgage" | "consumer_loan" | "business_loan");
+            let loan = matches!(
+                a.family.as_str(),
+                "mortgage" | "consumer_loan" | "business_loan"
+            );
             for m in 0..MONTHS {
                 if month_start(size, m) <= a.opened_on {
                     continue;
                 }
                 if loan && !(misses && rng.random_bool(0.15)) {
-                    events.push((m, 15, a, "credit", rng.random_range(100_000..900_000), "counter", "贷款还款"));
+                    events.push((
+                        m,
+                        15,
+                        a,
+                        "credit",
+                        rng.random_range(100_000..900_000),
+                        "counter",
+                        "贷款还款",
+                    ));
                 }
                 if a.family == "payroll" {
-                    events.push((m, 10, a, "credit", rng.random_range(300_000..3_000_000), "counter", "代发工资"));
+                    events.push((
+                        m,
+                        10,
+                        a,
+                        "credit",
+                        rng.random_range(300_000..3_000_000),
+                        "counter",
+                        "代发工资",
+                    ));
                 }
             }
         }
         let budget = (per_party_mean - events.len() as f64 / 1.0).max(0.0);
-        let n = if everyday.is_empty() { 0 } else { (budget * rng.random_range(0.2..1.8)).round() as u32 };
+        let n = if everyday.is_empty() {
+            0
+        } else {
+            (budget * rng.random_range(0.2..1.8)).round() as u32
+        };
         for _ in 0..n {
             let a = everyday[rng.random_range(0..everyday.len())];
             let m = rng.random_range(0..MONTHS);
@@ -264,8 +348,17 @@ fn write_facts(root: &Path, size: &Size, accounts: &[AccountDim], part: usize) -
                 (_, 0..4) => ("credit", "转账汇入"),
                 _ => ("debit", "快捷支付"),
             };
-            let channel = ["mobile", "internet", "pos", "atm", "counter", "mobile"][rng.random_range(0..6)];
-            events.push((m, rng.random_range(1..=28), a, dir, rng.random_range(100..500_000), channel, desc));
+            let channel =
+                ["mobile", "internet", "pos", "atm", "counter", "mobile"][rng.random_range(0..6)];
+            events.push((
+                m,
+                rng.random_range(1..=28),
+                a,
+                dir,
+                rng.random_range(100..500_000),
+                channel,
+                desc,
+            ));
         }
         // A card used in a month is repaid that month, except by the parties who miss.
         let mut used: Vec<(u32, &AccountDim)> = events
@@ -277,7 +370,15 @@ fn write_facts(root: &Path, size: &Size, accounts: &[AccountDim], part: usize) -
         used.dedup_by_key(|(m, a)| (*m, a.account_key.as_str()));
         for (m, a) in used {
             if !(misses && rng.random_bool(0.15)) {
-                events.push((m, 28, a, "credit", rng.random_range(10_000..900_000), "mobile", "信用卡还款"));
+                events.push((
+                    m,
+                    28,
+                    a,
+                    "credit",
+                    rng.random_range(10_000..900_000),
+                    "mobile",
+                    "信用卡还款",
+                ));
             }
         }
         for (m, day, a, dir, amount, channel, desc) in events {
@@ -286,7 +387,10 @@ fn write_facts(root: &Path, size: &Size, accounts: &[AccountDim], part: usize) -
             next_id += 1;
             t.text(0, Some(&format!("T{next_id}")));
             t.text(1, Some(&a.account_key));
-            t.time(2, i64::from(epoch_days(date)) * 86_400_000_000 + 3_600_000_000);
+            t.time(
+                2,
+                i64::from(epoch_days(date)) * 86_400_000_000 + 3_600_000_000,
+            );
             t.date(3, epoch_days(date));
             t.text(4, Some(dir));
             t.money(5, amount);

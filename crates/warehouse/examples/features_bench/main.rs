@@ -54,10 +54,16 @@ fn main() {
         }
         Some("run") if args.len() >= 2 => run(&PathBuf::from(&args[1])),
         Some("sql") if args.len() >= 2 => {
-            std::fs::write(&args[1], features_sql(as_of(), "CNY", Dialect::DuckDb) + "\n").unwrap();
+            std::fs::write(
+                &args[1],
+                features_sql(as_of(), "CNY", Dialect::DuckDb) + "\n",
+            )
+            .unwrap();
         }
         _ => {
-            eprintln!("usage: features_bench generate <root> <customers> <transactions> [seed] | run <root> | sql <file>");
+            eprintln!(
+                "usage: features_bench generate <root> <customers> <transactions> [seed] | run <root> | sql <file>"
+            );
             std::process::exit(2);
         }
     }
@@ -90,9 +96,18 @@ fn run(root: &PathBuf) {
     println!("rapport_sum_debit_m11 {}", sum(&|r| r.debit_amount[11]));
     println!("rapport_sum_loans {}", sum(&|r| r.loans));
     println!("rapport_sum_maturing_90d {}", sum(&|r| r.maturing_90d));
-    println!("rapport_sum_payroll_months {}", sum(&|r| r.payroll_months.into()));
-    println!("rapport_sum_missed_repayments {}", sum(&|r| r.missed_repayments.into()));
-    println!("rapport_sum_open_accounts {}", sum(&|r| r.open_accounts.into()));
+    println!(
+        "rapport_sum_payroll_months {}",
+        sum(&|r| r.payroll_months.into())
+    );
+    println!(
+        "rapport_sum_missed_repayments {}",
+        sum(&|r| r.missed_repayments.into())
+    );
+    println!(
+        "rapport_sum_open_accounts {}",
+        sum(&|r| r.open_accounts.into())
+    );
     println!("rapport_features_seconds {features_s:.2}");
     println!("rapport_write_features_seconds {write_s:.2}");
     println!("rapport_peak_rss_mib {:.0}", peak_rss_mib());

@@ -17,8 +17,11 @@
 //! - `digital_share`: transactions in channel `internet` or `mobile` over all transactions.
 //! - `missed_repayments`: (loan or card account, month) pairs where the account is active
 //!   in the dimension, was opened before the month and had not matured, the month is complete
-//!   (the as-of month only when as-of is its last day), and no credit was booked to it — for a
-//!   card, only months in which it was used (a card not used owes nothing).
+//!   (the as-of month only when as-of is its last day), and: for a loan, no credit was booked
+//!   to it that month; for a card, it was used that month and no credit was booked to it that
+//!   month or the next (a statement falls due the month after; a card not used owes nothing),
+//!   so a card's as-of month is never judged. `months_since_missed_repayment` is the latest
+//!   such month's index.
 //! - `tenure_months`: whole months from the earlier of onboarding and the first account opened.
 //!
 //! A party gets a row when it has at least one account in the dimension.

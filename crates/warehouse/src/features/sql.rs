@@ -256,36 +256,61 @@ fn balances_part(w: &Window, d: Dialect, currency: &str) -> (Vec<(String, String
     (c, from)
 }
 
+/// The number of bits set in the low 12 bits of `x` (months in a month mask), portably.
+fn popcount(x: &str) -> String {
+    let terms: Vec<String> = (0..MONTHS).map(|m| format!("(({x} >> {m}) & 1)")).collect();
+    format!("({})", terms.join(" + "))
+}
+
+/// The lowest month set in mask `x`, NULL if none.
+fn lowest(x: &str) -> String {
+    let arms: String = (0..MONTHS)
+        .map(|m| format!(" WHEN ({x} >> {m}) & 1 = 1 THEN {m}"))
+        .collect();
+    format!("CASE{arms} END")
+}
+
 fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, String) {
     let mut c = Vec::new();
+    let mut per_account = Vec::new();
+    let mut per_party = Vec::new();
     for (series, col) in [("tx_count", "n"), ("credit", "credit"), ("debit", "debit")] {
         for m in 0..MONTHS {
-            c.push((
-                format!("{series}_m{m}"),
-                format!("sum(CASE WHEN m = {m} THEN {col} END)"),
-            ));
+            let name = format!("{series}_m{m}");
+            per_account.push(format!("sum(CASE WHEN m = {m} THEN {col} END) AS {name}"));
+            per_party.push(format!("sum({name}) AS {name}"));
+            c.push((name.clone(), name));
         }
     }
-    let missed = "judged = 1 AND n_credit = 0 AND (is_card = 0 OR n_debit > 0)";
-    for (name, expr) in [
-        ("tx_total", "sum(n)".to_owned()),
-        ("tx_digital", "sum(digital)".to_owned()),
-        (
-            "payroll_months",
-            "count(DISTINCT CASE WHEN payroll = 1 THEN m END)".to_owned(),
-        ),
-        ("last_tx_on", "max(last_on)".to_owned()),
-        (
-            "missed_repayments",
-            format!("sum(CASE WHEN {missed} THEN 1 ELSE 0 END)"),
-        ),
-        (
-            "missed_last_m",
-            format!("min(CASE WHEN {missed} THEN m END)"),
-        ),
+    let mask = |cond: &str| format!("bit_or(CASE WHEN {cond} THEN 1 << m ELSE 0 END)");
+    per_account.extend([
+        "sum(n) AS n".to_owned(),
+        "sum(digital) AS digital".to_owned(),
+        "max(last_on) AS last_on".to_owned(),
+        "max(is_card) AS is_card".to_owned(),
+        format!("{} AS payroll_mask", mask("payroll = 1")),
+        format!("{} AS judged_mask", mask("judged = 1")),
+        format!("{} AS credit_mask", mask("n_credit > 0")),
+        format!("{} AS debit_mask", mask("n_debit > 0")),
+    ]);
+    per_party.extend([
+        "sum(n) AS tx_total".to_owned(),
+        "sum(digital) AS tx_digital".to_owned(),
+        "max(last_on) AS last_tx_on".to_owned(),
+        "bit_or(payroll_mask) AS payroll_mask".to_owned(),
+        format!("sum({}) AS missed_repayments", popcount("missed")),
+        format!("min({}) AS missed_last_m", lowest("missed")),
+    ]);
+    for name in [
+        "tx_total",
+        "tx_digital",
+        "last_tx_on",
+        "missed_repayments",
+        "missed_last_m",
     ] {
-        c.push((name.to_owned(), expr));
+        c.push((name.to_owned(), name.to_owned()));
     }
+    c.push(("payroll_months".into(), popcount("payroll_mask")));
     let debt = list(&DEBT);
     let card = ProductFamily::CreditCard.as_str();
     let payroll = ProductFamily::Payroll.as_str();
@@ -296,8 +321,16 @@ fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, Stri
         .collect();
     // Per (party, month, debt account; NULL for the others): the transactions, plus one empty
     // row per month a loan or card repayment was due, so a month with no repayment shows up.
+    // Then per account: the months as bit masks. A loan misses a due month with no credit; a
+    // card, a month it was used with no credit that month or the next (the statement falls
+    // due the month after), so the as-of month's use is not judged yet (bit 0 masked off).
     let from = format!(
-        "FROM (SELECT party_id, m, debt_account, max(is_card) AS is_card, \
+        "FROM (SELECT party_id, {per_party}\n\
+         FROM (SELECT *, CASE WHEN is_card = 1 \
+           THEN judged_mask & 4094 & debit_mask & (4095 - ((credit_mask | (credit_mask << 1)) & 4095)) \
+           ELSE judged_mask & (4095 - credit_mask) END AS missed\n\
+         FROM (SELECT party_id, debt_account, {per_account}\n\
+         FROM (SELECT party_id, m, debt_account, max(is_card) AS is_card, \
          max(judged) AS judged, sum(n) AS n, sum(n_credit) AS n_credit, \
          sum(n_debit) AS n_debit, sum(credit) AS credit, sum(debit) AS debit, \
          sum(digital) AS digital, max(payroll) AS payroll, max(booked_on) AS last_on FROM (\n\
@@ -326,7 +359,11 @@ fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, Stri
          FROM accounts a CROSS JOIN (VALUES {judged}) AS w(m, month_start)\n\
          WHERE a.family IN ({debt}) AND a.status = 'active' AND a.opened_on < w.month_start \
            AND (a.matures_on IS NULL OR a.matures_on >= w.month_start)\n\
-         ) r GROUP BY party_id, m, debt_account) per_month GROUP BY party_id",
+         ) r GROUP BY party_id, m, debt_account) per_month\n\
+         GROUP BY party_id, debt_account) per_account) flagged\n\
+         GROUP BY party_id) per_party",
+        per_party = per_party.join(", "),
+        per_account = per_account.join(", "),
         m = w.m("t.booked_on"),
         months = w.months_filter("t"),
         first = w.first,

@@ -137,7 +137,9 @@ fn bank(w: &Warehouse) {
             "贷款还款",
         );
     }
-    // The card: used and repaid in May; used and not repaid in April (m = 2).
+    // The card: used in April and May, repaid in May (both months covered: a statement is
+    // due the month after); used in February (m = 4), repaid neither then nor in March.
+    tx("C", "2025-02-03T02:00:00Z", "debit", "60.00", "pos", "消费");
     tx(
         "C",
         "2025-05-03T02:00:00Z",
@@ -213,17 +215,18 @@ fn features_of_a_small_bank() {
     assert_eq!(p.tx_count[3], 0, "March: nothing (missed repayment)");
     assert_eq!(p.tx_count[11], 2, "2024-07: A's POS and L");
     let total: u32 = p.tx_count.iter().sum();
-    assert_eq!(total, 6 + 10 + 3);
+    assert_eq!(total, 6 + 10 + 4);
+    assert_eq!(p.tx_count[4], 3, "February: A's salary, L and the card");
     assert_eq!(p.days_since_last_tx, Some(15), "the mortgage on 06-15");
     assert_eq!(p.payroll_months, 2, "代发工资 in June, 工资 in February");
     // A's 100 (mobile) and 50 (internet), the card's 300 (mobile) and 200 (internet).
     assert!(
-        (p.digital_share - 4.0 / 19.0).abs() < 1e-9,
+        (p.digital_share - 4.0 / 20.0).abs() < 1e-9,
         "{}",
         p.digital_share
     );
-    assert_eq!(p.missed_repayments, 3, "mortgage in m3 and m9, card in m2");
-    assert_eq!(p.months_since_missed_repayment, Some(2));
+    assert_eq!(p.missed_repayments, 3, "mortgage in m3 and m9, card in m4");
+    assert_eq!(p.months_since_missed_repayment, Some(3));
 
     let p2 = &f[1];
     assert_eq!((p2.branch_id, p2.is_organisation), (None, true));
@@ -251,7 +254,7 @@ fn an_as_of_mid_month_does_not_judge_the_month_in_progress() {
     let w = open(dir.path());
     bank(&w);
     // On 2025-06-10 June is not judged (the repayment on the 15th is not due yet); the
-    // mortgage gaps are still m3 and m9 and the card's m2.
+    // mortgage gaps are still m3 and m9 and the card's m4.
     let f = w.party_features(date("2025-06-10")).unwrap();
     assert_eq!(f[0].missed_repayments, 3);
     assert_eq!(

@@ -12,6 +12,7 @@ mod roundtrip;
 mod segments;
 mod spill;
 mod sql;
+mod synth_features;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

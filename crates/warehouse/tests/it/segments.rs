@@ -54,17 +54,36 @@ fn segments_select_parties_from_the_stored_features() {
         ),
         [4, 5]
     );
-    assert_eq!(eval(&w, "aum_m0 >= yuan(500000) AND NOT holds_wealth_management"), [2, 4, 5]);
-    assert_eq!(eval(&w, "days_since_last_tx > 25"), [2, 4], "unknown is not selected");
-    assert_eq!(eval(&w, "coalesce(days_since_last_tx, 9999) > 25"), [2, 3, 4]);
+    assert_eq!(
+        eval(&w, "aum_m0 >= yuan(500000) AND NOT holds_wealth_management"),
+        [2, 4, 5]
+    );
+    assert_eq!(
+        eval(&w, "days_since_last_tx > 25"),
+        [2, 4],
+        "unknown is not selected"
+    );
+    assert_eq!(
+        eval(&w, "coalesce(days_since_last_tx, 9999) > 25"),
+        [2, 3, 4]
+    );
     assert_eq!(eval(&w, "days_since_last_tx IS NULL"), [3]);
-    assert_eq!(eval(&w, "party_id IN (1, 2, 99) OR branch_id BETWEEN 2 AND 2"), [1, 2, 5]);
+    assert_eq!(
+        eval(&w, "party_id IN (1, 2, 99) OR branch_id BETWEEN 2 AND 2"),
+        [1, 2, 5]
+    );
     assert_eq!(
         eval(&w, "families_held = 'current_deposit,wealth_management'"),
         [1]
     );
-    assert_eq!(eval(&w, "greatest(aum_m0, aum_m1) - least(aum_m0, 1) > abs(-1)"), [1, 2, 3, 4, 5]);
-    assert_eq!(eval(&w, "HOLDS_CURRENT_DEPOSIT IS TRUE AND tx_count_m0 = 0"), [1, 2, 3, 4, 5]);
+    assert_eq!(
+        eval(&w, "greatest(aum_m0, aum_m1) - least(aum_m0, 1) > abs(-1)"),
+        [1, 2, 3, 4, 5]
+    );
+    assert_eq!(
+        eval(&w, "HOLDS_CURRENT_DEPOSIT IS TRUE AND tx_count_m0 = 0"),
+        [1, 2, 3, 4, 5]
+    );
     assert!(eval(&w, "aum_m0 * 2 < 0").is_empty());
 
     // Written again for the same date: replaced, not added to.
@@ -122,7 +141,10 @@ fn segments_refuse_anything_but_conditions_over_feature_columns() {
         refused("pg_sleep(10) > 1"),
         SegmentError::UnknownFunction { name } if name == "pg_sleep"
     ));
-    assert!(matches!(refused("now() > 1"), SegmentError::UnknownFunction { .. }));
+    assert!(matches!(
+        refused("now() > 1"),
+        SegmentError::UnknownFunction { .. }
+    ));
     for (text, says) in [
         ("aum_m0 + 1", "condition"),
         ("aum_m0 > 'rich'", "compares"),
@@ -138,7 +160,10 @@ fn segments_refuse_anything_but_conditions_over_feature_columns() {
     }
     assert!(matches!(refused("   "), SegmentError::Empty));
     assert!(matches!(refused("aum_m0 >"), SegmentError::Syntax(_)));
-    assert!(matches!(refused("aum_m0 > 1 aum_m1"), SegmentError::Syntax(_)));
+    assert!(matches!(
+        refused("aum_m0 > 1 aum_m1"),
+        SegmentError::Syntax(_)
+    ));
     assert!(matches!(refused(&"x".repeat(5000)), SegmentError::TooLong));
     assert!(matches!(refused("$1 > 0"), SegmentError::NotAllowed(_)));
 }
