@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 pub use extract::{ExtractSummary, MAPPINGS, mapping_file_name, write_extracts};
 pub use rng::luhn_valid;
+pub use transactions::{MISSED_REPAYMENT_RATE, TRANSACTION_MONTHS};
 
 /// Customers per batch; the last batch holds the remainder.
 pub const BATCH_SIZE: u64 = 5_000;

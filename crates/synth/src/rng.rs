@@ -31,6 +31,7 @@ pub mod stream {
     pub const KIND: u64 = 3;
     pub const TRANSACTIONS: u64 = 4;
     pub const SOURCES: u64 = 5;
+    pub const MISSED_REPAYMENTS: u64 = 6;
 }
 
 /// A bijection on `[0, 10^digits)` that scatters consecutive numbers (affine map, digit

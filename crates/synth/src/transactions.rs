@@ -11,6 +11,43 @@ use crate::{Archetype, Channel, Direction, Transaction};
 /// Months of transaction history ending at as_of.
 pub const TRANSACTION_MONTHS: u32 = 12;
 
+/// Share of parties with a loan or credit card who miss some monthly repayments: 1–3 of the
+/// months before the as-of month on each of their loan and card accounts (a card only misses
+/// a month in which it was used: otherwise nothing was due).
+pub const MISSED_REPAYMENT_RATE: f64 = 0.03;
+
+fn is_debt(family: ProductFamily) -> bool {
+    matches!(
+        family,
+        ProductFamily::Mortgage
+            | ProductFamily::ConsumerLoan
+            | ProductFamily::BusinessLoan
+            | ProductFamily::CreditCard
+    )
+}
+
+/// Per account, a bit per month `k` whose repayment is skipped. Drawn from a stream of its own,
+/// so every other transaction stays what it was without missed repayments.
+fn missed_months(seed: u64, party: u64, accounts: &[AccountInfo]) -> Vec<u16> {
+    let mut rng = rng_for(seed, stream::MISSED_REPAYMENTS, party);
+    let misses =
+        accounts.iter().any(|a| is_debt(a.record.family)) && rng.random_bool(MISSED_REPAYMENT_RATE);
+    accounts
+        .iter()
+        .map(|a| {
+            if !misses || !is_debt(a.record.family) {
+                return 0;
+            }
+            let mut mask = 0u16;
+            let n = rng.random_range(1..=3u32);
+            while mask.count_ones() < n {
+                mask |= 1 << rng.random_range(0..TRANSACTION_MONTHS - 1);
+            }
+            mask
+        })
+        .collect()
+}
+
 #[derive(Clone, Copy)]
 enum Kind {
     Salary,
@@ -171,7 +208,8 @@ pub fn for_party(
         .and_then(|m| m.checked_sub_months(Months::new(TRANSACTION_MONTHS - 1)))
         .unwrap_or(as_of);
     let start = out.len();
-    for a in accounts {
+    let missed = missed_months(seed, p, accounts);
+    for (a, &missed) in accounts.iter().zip(&missed) {
         let r = &a.record;
         let closed_churn = r.status == AccountStatus::Closed;
         if matches!(r.status, AccountStatus::Frozen)
@@ -260,6 +298,14 @@ pub fn for_party(
                 let booked_at = Utc.from_utc_datetime(&date.and_time(time));
                 let cny = kind.amount(&mut rng, salary).max(0.01);
                 let fen = (cny * 100.0).round() as i64;
+                let channel = kind.channel(&mut rng);
+                let description = kind.description(&mut rng);
+                // Drawn in full before being dropped, so the rest of the stream is unchanged.
+                let skipped = matches!(kind, Kind::LoanRepayment | Kind::CardRepayment)
+                    && missed & (1 << k) != 0;
+                if skipped {
+                    continue;
+                }
                 out.push(Transaction {
                     id: 0,
                     account_number: r.account_number.clone(),
@@ -267,8 +313,8 @@ pub fn for_party(
                     booked_at,
                     amount: Money::from_minor_units(fen.max(1), Currency::Cny),
                     direction: kind.direction(),
-                    channel: kind.channel(&mut rng),
-                    description: kind.description(&mut rng).to_owned(),
+                    channel,
+                    description: description.to_owned(),
                 });
             }
         }

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-/// A failure that stops a whole load. Nothing of the load is visible afterwards.
+/// A failure that stops a whole load (nothing of the load is visible afterwards), a snapshot
+/// write or a query.
 #[derive(Debug, thiserror::Error)]
 pub enum WarehouseError {
     #[error("{path}: {source}")]
@@ -35,6 +36,20 @@ pub enum WarehouseError {
     Manifest { path: PathBuf, message: String },
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("dimension snapshot refused: {0}")]
+    InvalidDimension(String),
+    #[error("no dimension snapshot: write the account and party dimensions first")]
+    NoDimensions,
+    #[error("no features stored for {0}")]
+    NoFeatures(chrono::NaiveDate),
+    #[error("features of party {party_id} are as of {found}, not {expected}")]
+    FeaturesAsOf {
+        party_id: i64,
+        found: chrono::NaiveDate,
+        expected: chrono::NaiveDate,
+    },
+    #[error("query failed: {0}")]
+    Query(String),
 }
 
 pub type Result<T, E = WarehouseError> = std::result::Result<T, E>;

@@ -29,13 +29,18 @@
 mod columns;
 mod commit;
 mod dedup;
+mod dims;
 mod error;
+pub mod features;
 mod fsutil;
 pub mod money;
 mod parts;
 mod pipeline;
 mod query;
 mod seen;
+pub mod segments;
+mod session;
+mod snapshot;
 mod source;
 mod tables;
 mod time;
@@ -50,10 +55,12 @@ use sha2::{Digest, Sha256};
 
 pub use columns::{BalanceColumns, TransactionColumns};
 pub use commit::LoadManifest;
+pub use dims::{AccountDim, PartyDim, accounts_dim_schema, parties_dim_schema};
 pub use error::{Reject, Result, WarehouseError, mask};
 pub use parts::{ROW_GROUP_ROWS, ZSTD_LEVEL};
 pub use pipeline::{MAX_REJECTS_KEPT, Progress};
 pub use query::MonthBalance;
+pub use session::{DEFAULT_MEMORY_POOL_BYTES, QueryConfig};
 pub use source::MAX_RECORD_BYTES;
 pub use tables::balances::balances_schema;
 pub use tables::transactions::transactions_schema;
@@ -97,6 +104,8 @@ pub struct LoadSummary {
 pub struct Warehouse {
     root: PathBuf,
     tz: Tz,
+    query: QueryConfig,
+    base_currency: String,
 }
 
 /// SHA-256 of a file, for [`Input::file_sha256`].
@@ -126,7 +135,12 @@ impl Warehouse {
         for dir in ["transactions", "balances", LOADS, STAGING] {
             create_private_dir(&root.join(dir))?;
         }
-        let w = Self { root, tz };
+        let w = Self {
+            root,
+            tz,
+            query: QueryConfig::default(),
+            base_currency: "CNY".to_owned(),
+        };
         if let Some(_lock) = w.lock(false)? {
             commit::recover(&w.root)?;
         }
@@ -135,6 +149,27 @@ impl Warehouse {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Memory and parallelism of queries (the default: a 2 GiB pool, one thread per core).
+    pub fn with_query_config(mut self, query: QueryConfig) -> Self {
+        self.query = query;
+        self
+    }
+
+    pub fn query_config(&self) -> &QueryConfig {
+        &self.query
+    }
+
+    /// The currency feature amounts are summed in (default `CNY`); amounts in other currencies
+    /// are left out of the sums.
+    pub fn with_base_currency(mut self, code: &str) -> Self {
+        self.base_currency = code.to_ascii_uppercase();
+        self
+    }
+
+    pub fn base_currency(&self) -> &str {
+        &self.base_currency
     }
 
     fn lock(&self, wait: bool) -> Result<Option<Lock>> {

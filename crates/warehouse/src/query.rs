@@ -3,9 +3,9 @@ use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Decimal128Type};
-use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
-use crate::{Result, Warehouse, WarehouseError};
+use crate::session::Session;
+use crate::{Result, Warehouse, WarehouseError, balances_schema};
 
 /// An account's balance at the last date of a month the warehouse knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,29 +25,14 @@ fn internal(e: impl std::fmt::Display) -> WarehouseError {
 impl Warehouse {
     /// Each account's last balance of each month, from the balance history.
     pub fn month_end_balances(&self) -> Result<Vec<MonthBalance>> {
-        let path = format!("{}/", self.root().join("balances").display());
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(internal)?;
-        let batches = runtime.block_on(async {
-            let ctx = SessionContext::new();
-            let options = ParquetReadOptions::default()
-                .table_partition_cols(vec![("month".into(), DataType::Utf8)]);
-            ctx.register_parquet("balances", &path, options)
-                .await
-                .map_err(internal)?;
-            ctx.sql(
-                "WITH last AS (SELECT account_key, month, max(as_of) AS as_of FROM balances \
-                   GROUP BY account_key, month) \
-                 SELECT b.account_key, b.month, b.currency, b.balance FROM balances b \
-                 JOIN last l ON b.account_key = l.account_key AND b.as_of = l.as_of",
-            )
-            .await
-            .map_err(internal)?
-            .collect()
-            .await
-            .map_err(internal)
-        })?;
+        let session = Session::new(self.root(), self.query_config())?;
+        session.register_months("balances", &self.root().join("balances"), balances_schema())?;
+        let batches = session.sql(
+            "WITH last AS (SELECT account_key, month, max(as_of) AS as_of FROM balances \
+               GROUP BY account_key, month) \
+             SELECT b.account_key, b.month, b.currency, b.balance FROM balances b \
+             JOIN last l ON b.account_key = l.account_key AND b.as_of = l.as_of",
+        )?;
         let mut out = Vec::new();
         for batch in batches {
             // Strings may come back as views or dictionaries (partition columns): read them as

@@ -79,3 +79,57 @@ fn transactions_follow_accounts_and_archetypes() {
         assert!(!per_account.contains_key(a.account_number.as_str()));
     }
 }
+
+/// About `MISSED_REPAYMENT_RATE` of loan holders skip 1–3 monthly repayments before as-of.
+#[test]
+fn some_loan_holders_miss_repayments() {
+    let g = Generator::new(SynthConfig {
+        customers: 5_000,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    let b = g.batch(0);
+    let as_of = g.config().as_of;
+    let window_start = as_of - chrono::Duration::days(400);
+    let mut repayments: HashMap<&str, usize> = HashMap::new();
+    for t in &b.transactions {
+        if t.description == "贷款还款" {
+            *repayments.entry(t.account_number.as_str()).or_default() += 1;
+        }
+    }
+    let loans: Vec<_> = b
+        .customers
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Active && a.opened_on < window_start)
+        .filter(|a| {
+            matches!(
+                a.family,
+                ProductFamily::Mortgage | ProductFamily::ConsumerLoan | ProductFamily::BusinessLoan
+            )
+        })
+        .collect();
+    let holders: HashSet<_> = loans.iter().map(|a| a.party_id).collect();
+    let mut missers = HashSet::new();
+    for a in &loans {
+        let n = repayments
+            .get(a.account_number.as_str())
+            .copied()
+            .unwrap_or(0);
+        let missed = 12usize.saturating_sub(n);
+        assert!(missed <= 3, "{missed} repayments missed");
+        if missed > 0 {
+            missers.insert(a.party_id);
+        }
+    }
+    let share = missers.len() as f64 / holders.len() as f64;
+    println!(
+        "loan holders missing repayments: {share:.3} of {}",
+        holders.len()
+    );
+    assert!(
+        (0.3 * rapport_synth::MISSED_REPAYMENT_RATE..=2.5 * rapport_synth::MISSED_REPAYMENT_RATE)
+            .contains(&share),
+        "{share}"
+    );
+}

@@ -4,11 +4,15 @@
 mod balances;
 mod crash;
 mod fatal;
+mod features;
 mod loads;
 mod money;
 mod rejects;
 mod roundtrip;
+mod segments;
+mod spill;
 mod sql;
+mod synth_features;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
