@@ -32,7 +32,7 @@ if [ ! -f "$DATA/.built" ]; then
   rm -rf "$DATA"
   echo "== building a bank of $N customers by the real path (generate, import, resolve)"
   start=$(date +%s)
-  "$BIN" demo --customers "$N" --data-dir "$DATA" --no-serve
+  "$BIN" demo --customers "$N" --data-dir "$DATA" --no-serve --no-transactions
   echo "bank built in $(( $(date +%s) - start )) s"
   touch "$DATA/.built"
 fi

@@ -47,7 +47,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 customers: args.customers,
                 seed: args.seed,
                 as_of: args.as_of,
-                transactions: false,
+                transactions: !args.no_transactions && !args.ground_truth,
             })
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         );
@@ -70,6 +70,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             crate::import::import_dir(&ctx, &dir, &how).await?;
             crate::resolve::resolve(&ctx, &rapport_resolve::ResolveOptions::default()).await?;
             crate::warehouse::aum_history(&ctx).await?;
+            if !args.no_transactions {
+                crate::score::run(&ctx, &crate::score::ScoreArgs::at(args.as_of)).await?;
+            }
         }
         create_demo_logins(&ctx).await?;
         ctx.store

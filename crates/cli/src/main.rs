@@ -9,6 +9,7 @@ mod import;
 mod keys;
 mod open;
 mod resolve;
+mod score;
 mod users;
 mod warehouse;
 
@@ -42,6 +43,14 @@ enum Command {
     Import(import::ImportArgs),
     /// Resolve source records into golden customer records (identity resolution).
     Resolve(resolve::ResolveArgs),
+    /// Score every customer: value, tier, RFM, CLV, lifecycle, churn risk, next best products,
+    /// credit rating; alerts and tier proposals for the RMs.
+    Score {
+        #[command(flatten)]
+        args: score::ScoreArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Manage staff logins.
     User {
         #[command(subcommand)]
@@ -119,6 +128,10 @@ pub struct DemoArgs {
     /// Load and create logins, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Leave transactions out of the synthetic bank (faster for load benchmarks; scoring then
+    /// sees balances only).
+    #[arg(long)]
+    pub no_transactions: bool,
     /// Do not write the source-system extracts (benchmarks of the load alone).
     #[arg(long, hide = true)]
     pub skip_extracts: bool,
@@ -184,6 +197,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Synth(args) => demo::synth(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Resolve(args) => resolve::run(args).await,
+        Command::Score { args, store } => {
+            let ctx = open::Opened::open(&store).await?;
+            score::run(&ctx, &args).await
+        }
         Command::User { command, store } => {
             let ctx = open::Opened::open(&store).await?;
             users::run(&ctx, command).await

@@ -26,6 +26,7 @@
 //! progress stay under about 256 MiB over all months, the account-key cache under 1Mi accounts.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod clv;
 mod columns;
 mod commit;
 mod dedup;
@@ -53,6 +54,7 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 
+pub use clv::{ClvSummaryRow, clv_summary_sql};
 pub use columns::{BalanceColumns, TransactionColumns};
 pub use commit::LoadManifest;
 pub use dims::{AccountDim, PartyDim, accounts_dim_schema, parties_dim_schema};
