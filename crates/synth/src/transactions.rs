@@ -12,8 +12,8 @@ use crate::{Archetype, Channel, Direction, Transaction};
 pub const TRANSACTION_MONTHS: u32 = 12;
 
 /// Share of parties with a loan or credit card who miss some monthly repayments: 1–3 of the
-/// months before the as-of month on each of their loan and card accounts (a card only misses
-/// a month in which it was used: otherwise nothing was due).
+/// months before the as-of month on each of their loan and card accounts (a card misses a
+/// month by having no repayment in it nor in the month after, when its statement was due).
 pub const MISSED_REPAYMENT_RATE: f64 = 0.03;
 
 fn is_debt(family: ProductFamily) -> bool {
@@ -38,12 +38,16 @@ fn missed_months(seed: u64, party: u64, accounts: &[AccountInfo]) -> Vec<u16> {
             if !misses || !is_debt(a.record.family) {
                 return 0;
             }
+            // A card's statement falls due the month after: missing month k means no
+            // repayment in k nor in k + 1 (still before the as-of month).
+            let card = a.record.family == ProductFamily::CreditCard;
+            let months = TRANSACTION_MONTHS - if card { 2 } else { 1 };
             let mut mask = 0u16;
             let n = rng.random_range(1..=3u32);
             while mask.count_ones() < n {
-                mask |= 1 << rng.random_range(0..TRANSACTION_MONTHS - 1);
+                mask |= 1 << rng.random_range(0..months);
             }
-            mask
+            if card { mask | mask << 1 } else { mask }
         })
         .collect()
 }

@@ -6,6 +6,10 @@
 //! <root>/balances/month=YYYY-MM/part-<load_id>-<n>.parquet
 //! <root>/loads/<load_id>.json        one manifest per finished load
 //! <root>/.staging/<load_id>/          a load in progress (never read by queries)
+//! <root>/dim/accounts.parquet         account dimension snapshot (see `dims`)
+//! <root>/dim/parties.parquet          party dimension snapshot
+//! <root>/features/as_of=YYYY-MM-DD/part-0.parquet   per-party features (see `features`)
+//! <root>/tmp/                         spill files of running queries (see `session`)
 //! ```
 //!
 //! One import is one file is one load: all its good rows become visible together, or none
