@@ -71,7 +71,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             crate::resolve::resolve(&ctx, &rapport_resolve::ResolveOptions::default()).await?;
             crate::warehouse::aum_history(&ctx).await?;
             if !args.no_transactions {
-                crate::score::run(&ctx, &crate::score::ScoreArgs::at(args.as_of)).await?;
+                // A bank too small to learn from is served unscored rather than not at all.
+                if let Err(e) =
+                    crate::score::run(&ctx, &crate::score::ScoreArgs::at(args.as_of)).await
+                {
+                    eprintln!("scoring skipped: {e:#}");
+                }
             }
         }
         create_demo_logins(&ctx).await?;

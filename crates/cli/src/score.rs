@@ -61,6 +61,9 @@ impl ScoreArgs {
     }
 }
 
+/// Earlier snapshots the churn model learns from.
+const TRAINING_SNAPSHOTS: u32 = 3;
+
 struct Stages(Vec<(&'static str, f64)>, Instant);
 
 impl Stages {
@@ -146,7 +149,12 @@ fn severity(probability: f64) -> &'static str {
 }
 
 /// The store's row, alerts and tier proposal of one scored party.
-fn to_store(s: &PartyScore, p_alive: f64, aum_minor: i64, batch: &mut ScoreBatch) -> anyhow::Result<()> {
+fn to_store(
+    s: &PartyScore,
+    p_alive: f64,
+    aum_minor: i64,
+    batch: &mut ScoreBatch,
+) -> anyhow::Result<()> {
     let party = PartyId(s.party_id);
     let (clv, class) = s
         .clv_class
@@ -174,7 +182,12 @@ fn to_store(s: &PartyScore, p_alive: f64, aum_minor: i64, batch: &mut ScoreBatch
     });
     let month = s.as_of.format("%Y-%m");
     if let Some(w) = s.churn.warnings.first() {
-        let reasons: Vec<&str> = s.churn.warnings.iter().map(|w| w.message.as_str()).collect();
+        let reasons: Vec<&str> = s
+            .churn
+            .warnings
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect();
         batch.alerts.push(NewAlert {
             party_id: party,
             kind: "churn_risk".into(),
@@ -227,12 +240,10 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             )
         })?,
     };
-    let train_as_of = month_end(
-        as_of
-            .checked_sub_months(Months::new(args.churn_horizon_months))
-            .ok_or_else(|| anyhow::anyhow!("--churn-horizon-months reaches before year 0"))?,
+    eprintln!(
+        "scoring as of {as_of} (churn model trained on {TRAINING_SNAPSHOTS} snapshots {} months apart)",
+        args.churn_horizon_months
     );
-    eprintln!("scoring as of {as_of} (churn model trained on {train_as_of} → {as_of})");
     let started = chrono::Utc::now();
     let run_id = ctx
         .store
@@ -268,28 +279,48 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
         })
         .collect();
     let w = warehouse.clone();
-    tokio::task::spawn_blocking(move || w.write_dimensions(as_of, &accounts, &parties))
-        .await??;
+    tokio::task::spawn_blocking(move || w.write_dimensions(as_of, &accounts, &parties)).await??;
     stages.done("dimensions");
 
+    // The churn model learns from several earlier snapshots (who was active then and had
+    // churned one horizon later), so that even a small bank shows it enough churners.
+    let horizon = args.churn_horizon_months;
+    let snapshots: Vec<NaiveDate> = (0..=TRAINING_SNAPSHOTS)
+        .filter_map(|k| as_of.checked_sub_months(Months::new(horizon * k)))
+        .map(month_end)
+        .collect();
     let w = warehouse.clone();
-    let (rows, train) = tokio::task::spawn_blocking(move || {
-        let rows = w.party_features(as_of)?;
-        w.write_features(as_of, &rows)?;
-        let train = w.party_features(train_as_of)?;
-        Ok::<_, rapport_warehouse::WarehouseError>((rows, train))
+    let mut by_date = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for (k, d) in snapshots.iter().enumerate() {
+            let rows = w.party_features(*d)?;
+            if k == 0 {
+                w.write_features(*d, &rows)?;
+            }
+            out.push(rows);
+        }
+        Ok::<_, rapport_warehouse::WarehouseError>(out)
     })
     .await??;
+    let rows = by_date.remove(0);
     stages.done("features");
     eprintln!("  {} parties with features", rows.len());
 
     let w = warehouse.clone();
     let (months, discount) = (args.clv_months, args.clv_monthly_discount);
-    let clv = tokio::task::spawn_blocking(move || crate::warehouse::clv(&w, as_of, months, discount))
-        .await??;
+    let clv =
+        tokio::task::spawn_blocking(move || crate::warehouse::clv(&w, as_of, months, discount))
+            .await??;
     stages.done("clv");
 
-    let (train_rows, labels) = churn_labels(&train, &rows, &cfg);
+    let (mut train_rows, mut labels) = (Vec::new(), Vec::new());
+    let mut later = &rows;
+    for earlier in &by_date {
+        let (r, l) = churn_labels(earlier, later, &cfg);
+        train_rows.extend(r);
+        labels.extend(l);
+        later = earlier;
+    }
     let seed = args.seed;
     let cfg2 = cfg.clone();
     let (churn, report, nbp) = tokio::task::spawn_blocking(move || {
