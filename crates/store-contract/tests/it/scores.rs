@@ -7,7 +7,7 @@ use rapport_store::scores::{
     TierChangeProposal,
 };
 use rapport_store_contract::fixture::{
-    self, ADMIN, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+    self, ADMIN, BM_XIHU, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
 
 use crate::loaded;
@@ -171,6 +171,24 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
             (300 + 100) * 100,
             "AUM of RM B's two customers"
         );
+
+        // A branch manager counts the branch subtree's customers, as every list of theirs does.
+        let bm = fixture::viewer(BM_XIHU);
+        let subtree = s
+            .list_customers(
+                &bm,
+                rapport_store::PageRequest {
+                    page: 1,
+                    page_size: 100,
+                },
+            )
+            .await
+            .unwrap()
+            .items
+            .len() as i64;
+        let bm_dashboard = s.score_dashboard(&bm, None).await.unwrap();
+        assert_eq!(bm_dashboard.customers, subtree, "{}", t.name);
+        assert!(subtree > 0 && subtree < 5, "{}: {subtree}", t.name);
 
         // 80/20: the top 20% (one of five) brings 500 of 1,000.
         let p = s
