@@ -52,14 +52,31 @@ impl Lang {
         }
     }
 
-    /// A label for a stored code (product family, party kind, role …), falling back to the code.
+    /// A label for a stored code (product family, party kind, role …, and the scoring crate's
+    /// tiers, lifecycle stages, CLV classes and RFM segments), falling back to the code.
     pub fn label(self, code: &str) -> &str {
         LABELS
             .iter()
             .find(|(c, _, _)| *c == code)
-            .map(|(_, zh, en)| if self == Self::Zh { *zh } else { *en })
+            .map(|(_, zh, en)| (*zh, *en))
+            .or_else(|| scoring_label(code))
+            .map(|(zh, en)| if self == Self::Zh { zh } else { en })
             .unwrap_or(code)
     }
+}
+
+/// The scoring crate names its own classes; the pages use its words.
+fn scoring_label(code: &str) -> Option<(&'static str, &'static str)> {
+    use rapport_scoring::{ClvClass, Labelled, LifecycleStage, RfmSegment, Tier};
+    fn pair(l: &dyn Labelled) -> (&'static str, &'static str) {
+        (l.label_zh(), l.label_en())
+    }
+    code.parse::<Tier>()
+        .ok()
+        .map(|t| pair(&t))
+        .or_else(|| code.parse::<LifecycleStage>().ok().map(|t| pair(&t)))
+        .or_else(|| code.parse::<ClvClass>().ok().map(|t| pair(&t)))
+        .or_else(|| code.parse::<RfmSegment>().ok().map(|t| pair(&t)))
 }
 
 pub struct Text {
@@ -462,21 +479,6 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("mobile", "手机号", "Mobile"),
     ("address", "地址", "Address"),
     ("preferred_channel", "首选联系渠道", "Preferred channel"),
-    // Tiers, lifecycle stages and CLV classes (R3.3, R3.5, R3.6).
-    ("private_banking", "私人银行", "Private banking"),
-    ("diamond", "钻石", "Diamond"),
-    ("platinum", "白金", "Platinum"),
-    ("gold", "金卡", "Gold"),
-    ("ordinary", "普通", "Ordinary"),
-    ("new", "新客户", "New"),
-    ("growing", "成长期", "Growing"),
-    ("mature", "成熟期", "Mature"),
-    ("declining", "衰退期", "Declining"),
-    ("churned", "已流失", "Churned"),
-    ("vip", "VIP客户", "VIP"),
-    ("growth", "改进型", "Growth"),
-    ("maintenance", "维持型", "Maintenance"),
-    ("low_value", "放弃型", "Low value"),
 ];
 
 #[cfg(test)]
