@@ -12,8 +12,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_domain::PartyId;
 use rapport_scoring::{
-    ChurnModel, Features, LifecycleStage, NbpModel, PartyScore, ScoringConfig, Tier, TierChange,
-    assign_clv_classes, lifecycle, score_all,
+    ChurnModel, Features, LifecycleStage, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
+    TierChange, assign_clv_classes, lifecycle, score_all,
 };
 use rapport_store::scores::{
     NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
@@ -32,16 +32,16 @@ pub struct ScoreArgs {
     pub scoring_config: Option<PathBuf>,
     /// Months between the churn model's training snapshot and the as-of date: a customer
     /// active then and churned by as-of is a positive example.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub churn_horizon_months: u32,
-    /// CLV horizon in months and the monthly discount rate.
-    #[arg(long, default_value_t = 12)]
+    /// CLV horizon in months (1–120) and the monthly discount rate (0 ≤ rate < 1).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
     pub clv_months: u32,
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, value_parser = discount_rate)]
     pub clv_monthly_discount: f64,
     /// Scores written per transaction.
-    #[arg(long, default_value_t = 5_000)]
-    pub batch: usize,
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub batch: u64,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
 }
@@ -58,6 +58,19 @@ impl ScoreArgs {
             batch: 5_000,
             seed: 7,
         }
+    }
+}
+
+fn discount_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..1.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "{rate} is not a monthly rate: give 0 ≤ rate < 1 (0.01 = 1%)"
+        ))
     }
 }
 
@@ -191,11 +204,12 @@ fn to_store(
         batch.alerts.push(NewAlert {
             party_id: party,
             kind: "churn_risk".into(),
-            severity: severity(s.churn.probability.max(if w.rule.as_str() == "model" {
-                0.0
-            } else {
-                0.5
-            }))
+            severity: severity(
+                s.churn
+                    .probability
+                    .unwrap_or(0.0)
+                    .max(if w.rule.as_str() == "model" { 0.0 } else { 0.5 }),
+            )
             .into(),
             reason: reasons.join("; "),
             as_of: s.as_of,
@@ -323,23 +337,40 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     }
     let seed = args.seed;
     let cfg2 = cfg.clone();
-    let (churn, report, nbp) = tokio::task::spawn_blocking(move || {
-        let (churn, report) =
-            ChurnModel::train_with(&train_rows, &labels, seed, &cfg2.churn_model)?;
+    let (churn, nbp) = tokio::task::spawn_blocking(move || {
+        // A bank with too little churn history still gets the rules' warnings.
+        let churn = match ChurnModel::train_with(&train_rows, &labels, seed, &cfg2.churn_model) {
+            Ok((model, _)) => Ok(model),
+            Err(ScoringError::NotTrainable { reason, .. }) => Err(reason),
+            Err(e) => return Err(e),
+        };
         let nbp = NbpModel::train(&rows_for_nbp(&train_rows), seed, &cfg2.nbp)?;
-        Ok::<_, rapport_scoring::ScoringError>((churn, report, nbp))
+        Ok::<_, ScoringError>((churn, nbp))
     })
     .await??;
     stages.done("models");
-    eprintln!(
-        "  churn model: held-out AUC {:.4} (training AUC {:.4}; {} training and {} held-out customers, {} and {} churned)",
-        report.auc_holdout,
-        report.auc_train,
-        report.n_train,
-        report.n_test,
-        report.positives_train,
-        report.positives_test
-    );
+    let churn = match churn {
+        Ok(model) => {
+            let report = &model.report;
+            eprintln!(
+                "  churn model: held-out AUC {:.4} (training AUC {:.4}; {} training and {} held-out customers, {} and {} churned)",
+                report.auc_holdout,
+                report.auc_train,
+                report.n_train,
+                report.n_test,
+                report.positives_train,
+                report.positives_test
+            );
+            Some(model)
+        }
+        Err(reason) => {
+            eprintln!(
+                "  churn model not trained ({reason}): churn warnings come from the rules only"
+            );
+            None
+        }
+    };
+    let churn_auc = churn.as_ref().map(|m| m.report.auc_holdout);
 
     let previous: HashMap<i64, Tier> = ctx
         .store
@@ -352,7 +383,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     let cfg3 = cfg.clone();
     let by_party: HashMap<i64, f64> = clv.iter().map(|(p, c)| (*p, c.clv)).collect();
     let mut scores = tokio::task::spawn_blocking(move || {
-        let mut scores = score_all(&rows, &previous, &churn, &nbp, &cfg3)?;
+        let mut scores = score_all(&rows, &previous, churn.as_ref(), &nbp, &cfg3)?;
         assign_clv_classes(&mut scores, &by_party, &cfg3.clv);
         Ok::<_, rapport_scoring::ScoringError>(scores)
     })
@@ -366,7 +397,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             .progress_chars("=> "),
     );
     let (mut alerts, mut proposals) = (0usize, 0usize);
-    for chunk in scores.chunks_mut(args.batch.max(1)) {
+    for chunk in scores.chunks_mut(usize::try_from(args.batch).unwrap_or(5_000)) {
         let mut batch = ScoreBatch::default();
         for s in chunk.iter() {
             let p_alive = clv.get(&s.party_id).map_or(0.0, |c| c.p_alive);
@@ -388,7 +419,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             &ScoreRunEnd {
                 finished_at: chrono::Utc::now(),
                 parties: scores.len() as i64,
-                churn_auc: Some(report.auc_holdout),
+                churn_auc,
                 stages_json: stages.json(),
             },
         )

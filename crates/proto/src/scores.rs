@@ -56,7 +56,8 @@ pub struct ScorePointDto {
     pub value_score: f64,
     pub tier: String,
     pub lifecycle: String,
-    pub churn_risk: f64,
+    /// `null` when no churn model could be trained for that run (rules only).
+    pub churn_risk: Option<f64>,
 }
 
 /// The latest scoring of a customer, explained.
@@ -82,8 +83,9 @@ pub struct ScoresDto {
     pub rfm: ExplainedDto,
     pub lifecycle: CodeDto,
     pub lifecycle_rule: String,
-    /// Probability (0–1) that the customer churns within the model's horizon.
-    pub churn_risk: f64,
+    /// Probability (0–1) that the customer churns within the model's horizon; `null` when the
+    /// bank's history was too short to train a model (the rules' warnings still stand).
+    pub churn_risk: Option<f64>,
     /// Each warning with its numbers (rules and the model).
     pub churn_reasons: Vec<String>,
     /// The model inputs that raised the probability most.

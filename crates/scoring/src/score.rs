@@ -51,22 +51,28 @@ pub(crate) fn check_rows(rows: &[Features]) -> Result<(), ScoringError> {
     }
 }
 
-/// Scores every row. `previous_tiers` holds each party's tier from the last run (a party
+/// Scores every row (`churn`: the trained model, or `None` for rules only). `previous_tiers` holds each party's tier from the last run (a party
 /// missing from it is placed for the first time). RFM and the value percentile are taken
 /// over `rows`, so pass the whole population of one as-of date together. Refused whole
 /// when a row is invalid ([`Features::problems`]).
 pub fn score_all(
     rows: &[Features],
     previous_tiers: &HashMap<i64, Tier>,
-    churn: &ChurnModel,
+    churn: Option<&ChurnModel>,
     nbp: &NbpModel,
     cfg: &ScoringConfig,
 ) -> Result<Vec<PartyScore>, ScoringError> {
     cfg.validate()?;
     check_rows(rows)?;
     let rfm = rfm_scores(rows, &cfg.rfm);
-    let probabilities = churn.predict_many(rows);
-    let reasons = churn.reasons_many(rows);
+    // Without a model (too little churn history to train one) the rules still warn.
+    let (probabilities, reasons): (Vec<Option<f64>>, Vec<Vec<_>>) = match churn {
+        Some(model) => (
+            model.predict_many(rows).into_iter().map(Some).collect(),
+            model.reasons_many(rows),
+        ),
+        None => (vec![None; rows.len()], vec![Vec::new(); rows.len()]),
+    };
     let recommendations = nbp.recommend_many(rows);
     let signals = ServiceSignals::default();
     let mut scores: Vec<PartyScore> = rows
@@ -82,7 +88,9 @@ pub fn score_all(
                 let credit = credit_view(f, &value.credit, &cfg.credit);
                 let mut warnings = churn_warnings(f, &cfg.churn_rules);
                 let alert = cfg.churn_rules.model_alert_probability;
-                if probability >= alert {
+                if let Some(probability) = probability
+                    && probability >= alert
+                {
                     warnings.push(ChurnWarning {
                         rule: ChurnRule::Model,
                         observed: probability,

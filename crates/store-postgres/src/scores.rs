@@ -447,8 +447,9 @@ pub async fn score_dashboard(
     )
     .await?
     {
-        let decile: i64 = r.try_get(0).map_err(db_err)?;
-        if let Some(slot) = d.churn_deciles.get_mut(decile.clamp(0, 9) as usize) {
+        // A run without a churn model leaves the risk empty: no decile.
+        let decile: Option<i64> = r.try_get(0).map_err(db_err)?;
+        if let Some(slot) = decile.and_then(|k| d.churn_deciles.get_mut(k.clamp(0, 9) as usize)) {
             *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
         }
     }

@@ -48,7 +48,8 @@ pub struct PartyScoreRow {
     pub value_score: f64,
     pub tier: String,
     pub lifecycle: String,
-    pub churn_risk: f64,
+    /// `None` when the run had no churn model (rules only).
+    pub churn_risk: Option<f64>,
     pub clv_minor: i64,
     pub p_alive: f64,
     pub clv_class: String,

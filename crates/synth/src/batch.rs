@@ -243,10 +243,14 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
             .filter(|a| a.record.family.is_asset())
             .map(|a| minor(a.record.balance))
             .sum();
+        let mut churned_in = None;
         if !accounts.is_empty()
             && let Some(arch) = e.archetype
         {
-            for (month, fen) in aum_series(&ctx, &mut rng, arch, final_aum, e.record.onboarded_on) {
+            let (series, churn_month) =
+                aum_series(&ctx, &mut rng, arch, final_aum, e.record.onboarded_on);
+            churned_in = churn_month;
+            for (month, fen) in series {
                 batch.monthly_aum.push(MonthlyAumRecord {
                     party_id: e.record.id,
                     month,
@@ -272,6 +276,7 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
             customer_number: e.record.customer_number.clone(),
             kind: e.record.kind,
             archetype: e.archetype,
+            churned_in,
         });
         accounts_by_party.push(accounts);
     }
@@ -281,7 +286,7 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
         ..GeneratedBatch::default()
     };
     let mut src_rng = rng_for(config.seed, stream::SOURCES, index as u64);
-    for (e, accounts) in entities.iter().zip(&accounts_by_party) {
+    for ((e, accounts), truth) in entities.iter().zip(&accounts_by_party).zip(&out.truth) {
         crate::noise::source_records(
             &mut src_rng,
             e,
@@ -293,7 +298,14 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
             &mut out.source_accounts,
         );
         if config.transactions {
-            crate::transactions::for_party(config.seed, as_of, e, accounts, &mut out.transactions);
+            crate::transactions::for_party(
+                config.seed,
+                as_of,
+                e,
+                truth.churned_in,
+                accounts,
+                &mut out.transactions,
+            );
         }
     }
     batch.accounts = accounts_by_party
@@ -1158,14 +1170,15 @@ fn dates_and_amounts(
     }
 }
 
-/// The monthly AUM points of a party ending at `final_fen` in as_of's month.
+/// The monthly AUM points of a party ending at `final_fen` in as_of's month, and for a
+/// declining-then-churned party the first month its balances sit at their floor.
 fn aum_series(
     ctx: &Ctx,
     rng: &mut ChaCha8Rng,
     arch: Archetype,
     final_fen: i64,
     onboarded: NaiveDate,
-) -> Vec<(NaiveDate, i64)> {
+) -> (Vec<(NaiveDate, i64)>, Option<NaiveDate>) {
     let onboard_month =
         NaiveDate::from_ymd_opt(onboarded.year(), onboarded.month(), 1).unwrap_or(onboarded);
     let n = ctx.months.len();
@@ -1173,6 +1186,7 @@ fn aum_series(
     let noise = |rng: &mut ChaCha8Rng, s: f64| 1.0 + s * crate::rng::normal(rng);
     let mut values = vec![0f64; n];
     let last = (n - 1) as f64;
+    let mut churned_in = None;
     match arch {
         Archetype::Steady => {
             for v in values.iter_mut() {
@@ -1204,7 +1218,12 @@ fn aum_series(
         Archetype::DecliningThenChurned => {
             let level = crate::rng::lognormal(rng, 100_000.0, 0.8) * 100.0;
             let t0 = rng.random_range(1..8) as f64;
-            let t1 = rng.random_range(14..21) as f64;
+            let t1 = rng.random_range(14..21i32);
+            churned_in = usize::try_from(t1)
+                .ok()
+                .and_then(|t| ctx.months.get(t))
+                .copied();
+            let t1 = f64::from(t1);
             for (t, v) in values.iter_mut().enumerate() {
                 let t = t as f64;
                 *v = if t < t0 {
@@ -1258,7 +1277,7 @@ fn aum_series(
         };
         out.push((*month, fen));
     }
-    out
+    (out, churned_in)
 }
 
 fn assign_rms(

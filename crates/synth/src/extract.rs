@@ -240,11 +240,16 @@ impl Files {
         self.write_balances(batch)?;
         for c in &batch.truth {
             let party = c.party_id.0.to_string();
+            let churned_in = c
+                .churned_in
+                .map(|m| m.format("%Y-%m").to_string())
+                .unwrap_or_default();
             self.truth_customers.row([
                 party.as_str(),
                 c.customer_number.as_str(),
                 c.kind.as_str(),
                 c.archetype.map(|a| a.as_str()).unwrap_or(""),
+                churned_in.as_str(),
             ])?;
         }
         Ok(())
@@ -361,7 +366,13 @@ pub fn write_extracts(
         truth_customers: Out::create(
             dir,
             TRUTH_CUSTOMERS_CSV,
-            &["party_id", "customer_number", "kind", "archetype"],
+            &[
+                "party_id",
+                "customer_number",
+                "kind",
+                "archetype",
+                "churned_in",
+            ],
         )?,
     };
     let total = generator.batch_count();

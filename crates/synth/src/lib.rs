@@ -164,6 +164,9 @@ pub struct TruthCustomer {
     pub kind: PartyKind,
     /// `None` for prospects, which hold no accounts and therefore have no balance behaviour.
     pub archetype: Option<Archetype>,
+    /// The month (its first day) a `DecliningThenChurned` customer's balances reach their
+    /// floor: the month it churns. `None` for every other customer.
+    pub churned_in: Option<NaiveDate>,
 }
 
 /// A customer record as one source system holds it, noise included; `party_id` is the truth.

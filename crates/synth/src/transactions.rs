@@ -162,9 +162,13 @@ fn monthly_salary(band: Option<&str>) -> f64 {
     }
 }
 
+/// Months over which a churning customer's everyday banking fades before it stops.
+const FADE_MONTHS: f64 = 6.0;
+
 /// Mean number of everyday transactions on a current or payroll account in month `k`
-/// (0 = the oldest of the [`TRANSACTION_MONTHS`]).
-fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32) -> f64 {
+/// (0 = the oldest of the [`TRANSACTION_MONTHS`]). A churning customer's activity fades with
+/// its balances and stops in the month it churns.
+fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32, churned_in: Option<NaiveDate>) -> f64 {
     match arch {
         Archetype::Steady => 7.0,
         Archetype::Growing => 5.0 + 6.0 * f64::from(k) / f64::from(TRANSACTION_MONTHS),
@@ -175,14 +179,26 @@ fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32) -> f64 {
                 5.0
             }
         }
-        Archetype::DecliningThenChurned => {
-            let left = f64::from(TRANSACTION_MONTHS.saturating_sub(k + 4));
-            7.0 * left / f64::from(TRANSACTION_MONTHS)
-        }
+        Archetype::DecliningThenChurned => match churned_in {
+            Some(churn) => {
+                let left = months_between(month, churn);
+                7.0 * (f64::from(left) / FADE_MONTHS).clamp(0.0, 1.0)
+            }
+            None => {
+                let left = f64::from(TRANSACTION_MONTHS.saturating_sub(k + 4));
+                7.0 * left / f64::from(TRANSACTION_MONTHS)
+            }
+        },
         Archetype::Dormant => 0.0,
         Archetype::New => 5.0,
         Archetype::HighNetWorth => 10.0,
     }
+}
+
+/// Whole months from `from` until `to` (both first days of months); negative when `to` is
+/// earlier.
+fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
+    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
 }
 
 fn count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
@@ -198,6 +214,7 @@ pub fn for_party(
     seed: u64,
     as_of: NaiveDate,
     e: &Entity,
+    churned_in: Option<NaiveDate>,
     accounts: &[AccountInfo],
     out: &mut Vec<Transaction>,
 ) {
@@ -235,7 +252,7 @@ pub fn for_party(
                 continue;
             }
             let mut kinds: Vec<Kind> = Vec::new();
-            let everyday = everyday_rate(arch, month, k);
+            let everyday = everyday_rate(arch, month, k, churned_in);
             match r.family {
                 ProductFamily::CurrentDeposit | ProductFamily::Payroll => {
                     if r.family == ProductFamily::Payroll && everyday > 0.0 {

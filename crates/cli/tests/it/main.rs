@@ -3,6 +3,7 @@
 
 mod audit;
 mod import;
+mod score;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

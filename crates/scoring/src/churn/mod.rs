@@ -16,8 +16,9 @@ use crate::explain::Part;
 /// Everything the churn early warning says of one customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChurnAssessment {
-    /// The model's probability of churning.
-    pub probability: f64,
+    /// The model's probability of churning; `None` when the bank's history was too short to
+    /// train a model, and only the rules speak.
+    pub probability: Option<f64>,
     /// The inputs that pushed the probability up most: input value and log-odds points.
     pub model_reasons: Vec<Part>,
     /// Rules that fired, and the model's own warning when its probability is at or above

@@ -11,6 +11,7 @@ use crate::labels::labels;
 string_enum! {
     pub enum ChurnRule {
         BalanceDrop => "balance_drop",
+        SustainedDecline => "sustained_decline",
         SpendDrop => "spend_drop",
         TransactionDrop => "transaction_drop",
         AumOutflow => "aum_outflow",
@@ -21,6 +22,7 @@ string_enum! {
 
 labels!(ChurnRule {
     BalanceDrop => ("资产环比骤降", "Sharp month-over-month fall in balances"),
+    SustainedDecline => ("资产持续下降", "Balances falling for months"),
     SpendDrop => ("消费骤降", "Sharp fall in spending"),
     TransactionDrop => ("交易骤减", "Sharp fall in transactions"),
     AumOutflow => ("资产流出", "AUM outflow"),
@@ -57,6 +59,25 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
                     "AUM fell {:.0} % in a month ({:.0} → {:.0} yuan)",
                     drop * 100.0,
                     yuan(before),
+                    yuan(now)
+                ),
+            });
+        }
+    }
+    // A slow leak: no single month is sharp, but half the money has gone in half a year.
+    let k = c.decline_months;
+    let (then, now) = (f.aum[k], f.aum[0]);
+    if then >= major(c.balance_base) && then > 0 {
+        let drop = (then - now) as f64 / then as f64;
+        if drop >= c.decline_share {
+            out.push(ChurnWarning {
+                rule: ChurnRule::SustainedDecline,
+                observed: drop,
+                threshold: c.decline_share,
+                message: format!(
+                    "AUM fell {:.0} % over {k} months ({:.0} → {:.0} yuan)",
+                    drop * 100.0,
+                    yuan(then),
                     yuan(now)
                 ),
             });

@@ -102,6 +102,9 @@ pub struct ChurnRuleConfig {
     /// AUM fell month over month by at least this share, from at least `balance_base`.
     pub balance_drop_share: f64,
     pub balance_base: f64,
+    /// AUM fell by at least this share over `decline_months`, from at least `balance_base`.
+    pub decline_share: f64,
+    pub decline_months: usize,
     /// Debits (spend) of the as-of month fell by at least this share against the mean of the
     /// three months before, from a mean of at least `spend_base`.
     pub spend_drop_share: f64,
@@ -125,6 +128,8 @@ impl Default for ChurnRuleConfig {
         Self {
             balance_drop_share: 0.3,
             balance_base: 10_000.0,
+            decline_share: 0.5,
+            decline_months: 6,
             spend_drop_share: 0.5,
             spend_base: 2_000.0,
             tx_drop_share: 0.5,

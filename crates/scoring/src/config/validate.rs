@@ -76,6 +76,8 @@ impl ScoringConfig {
         non_negative("lifecycle.growth_aum_share", l.growth_aum_share)?;
         let c = &self.churn_rules;
         share("churn_rules.balance_drop_share", c.balance_drop_share)?;
+        share("churn_rules.decline_share", c.decline_share)?;
+        months_back("churn_rules.decline_months", c.decline_months)?;
         share("churn_rules.spend_drop_share", c.spend_drop_share)?;
         share("churn_rules.tx_drop_share", c.tx_drop_share)?;
         share(

@@ -79,7 +79,7 @@ fn warnings_carry_their_numbers_and_reasons_name_inputs() {
     let scores = score_all(
         std::slice::from_ref(&f),
         &HashMap::new(),
-        &t.churn,
+        Some(&t.churn),
         &t.nbp,
         &ScoringConfig::default(),
     )
@@ -93,6 +93,31 @@ fn warnings_carry_their_numbers_and_reasons_name_inputs() {
     for r in &churn.model_reasons {
         assert!(CHURN_INPUT_NAMES.contains(&r.name.as_str()) && r.points > 0.0);
     }
+}
+
+#[test]
+fn without_a_model_the_rules_still_warn_and_no_probability_is_made_up() {
+    let t = trained();
+    let c = t
+        .customers
+        .iter()
+        .find(|c| c.archetype == Archetype::DecliningThenChurned && c.churn.unwrap() > 14)
+        .unwrap();
+    let f = c.features_at(c.churn.unwrap() - 1).unwrap();
+    let cfg = ScoringConfig::default();
+    let scores = score_all(
+        std::slice::from_ref(&f),
+        &HashMap::new(),
+        None,
+        &t.nbp,
+        &cfg,
+    )
+    .unwrap();
+    let churn = &scores[0].churn;
+    assert_eq!(churn.probability, None);
+    assert!(churn.model_reasons.is_empty());
+    assert!(churn.is_warning(), "the rules fire on a declining customer");
+    assert!(churn.warnings.iter().all(|w| w.rule.as_str() != "model"));
 }
 
 #[test]

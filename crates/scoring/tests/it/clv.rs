@@ -25,7 +25,7 @@ fn classes_are_assigned_from_population_percentiles() {
     let mut scores = score_all(
         &rows,
         &HashMap::new(),
-        &t.churn,
+        Some(&t.churn),
         &t.nbp,
         &ScoringConfig::default(),
     )

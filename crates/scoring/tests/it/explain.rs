@@ -25,7 +25,7 @@ fn every_score_is_explained_and_versioned() {
     let t = trained();
     let rows = synth::snapshot(&t.customers, HORIZON - 1);
     let cfg = ScoringConfig::default();
-    let scores = score_all(&rows, &HashMap::new(), &t.churn, &t.nbp, &cfg).unwrap();
+    let scores = score_all(&rows, &HashMap::new(), Some(&t.churn), &t.nbp, &cfg).unwrap();
     assert_eq!(scores.len(), rows.len());
     for s in &scores {
         let v = &s.value;
@@ -56,8 +56,8 @@ fn same_input_and_seed_give_identical_scores() {
     let t = trained();
     let previous: HashMap<i64, Tier> = rows.iter().map(|f| (f.party_id, Tier::Gold)).collect();
     let cfg = ScoringConfig::default();
-    let a = score_all(&rows, &previous, &t.churn, &t.nbp, &cfg).unwrap();
-    let b = score_all(&rows, &previous, &t.churn, &t.nbp, &cfg).unwrap();
+    let a = score_all(&rows, &previous, Some(&t.churn), &t.nbp, &cfg).unwrap();
+    let b = score_all(&rows, &previous, Some(&t.churn), &t.nbp, &cfg).unwrap();
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&b).unwrap()
@@ -76,7 +76,7 @@ fn print_some_scores() {
     let t = trained();
     let rows = synth::snapshot(&t.customers[..12], HORIZON - 1);
     let cfg = ScoringConfig::default();
-    let scores = score_all(&rows, &HashMap::new(), &t.churn, &t.nbp, &cfg).unwrap();
+    let scores = score_all(&rows, &HashMap::new(), Some(&t.churn), &t.nbp, &cfg).unwrap();
     for (c, s) in t.customers.iter().zip(&scores) {
         eprintln!(
             "{:?}\n{}",

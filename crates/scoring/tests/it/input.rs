@@ -15,7 +15,7 @@ fn a_batch_with_bad_rows_is_refused_naming_each() {
     let err = score_all(
         &rows,
         &HashMap::new(),
-        &t.churn,
+        Some(&t.churn),
         &t.nbp,
         &ScoringConfig::default(),
     )
@@ -51,7 +51,7 @@ fn features_that_can_be_missing_are_handled() {
     let scores = score_all(
         &[f],
         &HashMap::new(),
-        &t.churn,
+        Some(&t.churn),
         &t.nbp,
         &ScoringConfig::default(),
     )

@@ -24,7 +24,7 @@ fn score(party: PartyId, as_of: NaiveDate, tier: &str, profit: i64, churn: f64) 
         value_score: profit as f64 / 10.0,
         tier: tier.into(),
         lifecycle: if churn > 0.5 { "declining" } else { "mature" }.into(),
-        churn_risk: churn,
+        churn_risk: Some(churn),
         clv_minor: profit * 3,
         p_alive: 1.0 - churn,
         clv_class: "maintenance".into(),
@@ -221,5 +221,57 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
                 .iter()
                 .all(|a| a.account_key != fixture::ZHANG_WEI_A_ACCOUNT)
         );
+    }
+}
+
+#[tokio::test]
+async fn a_rules_only_run_keeps_no_churn_probability_and_counts_in_no_decile() {
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap();
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let as_of = day(2026, 6, 30);
+        let run = s
+            .begin_score_run(&NewScoreRun {
+                as_of,
+                model_version: "scoring-test".into(),
+                started_by: "tester".into(),
+                started_at: at,
+            })
+            .await
+            .unwrap();
+        let rules_only = |party| PartyScoreRow {
+            churn_risk: None,
+            ..score(party, as_of, "gold", 100, 0.0)
+        };
+        let batch = ScoreBatch {
+            scores: vec![rules_only(ZHANG_WEI_A), rules_only(WANG_FANG)],
+            alerts: vec![alert(ZHANG_WEI_A, as_of)],
+            tier_changes: vec![],
+        };
+        s.write_scores(run, &batch, at).await.unwrap();
+        s.finish_score_run(
+            run,
+            &ScoreRunEnd {
+                finished_at: at,
+                parties: 2,
+                churn_auc: None,
+                stages_json: "{}".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.score_runs(1).await.unwrap()[0].churn_auc, None);
+        let mine = s
+            .party_scores(&fixture::viewer(RM_A), ZHANG_WEI_A, 1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(mine[0].churn_risk, None, "{}", t.name);
+        let bank = s
+            .score_dashboard(&fixture::viewer(ADMIN), None)
+            .await
+            .unwrap();
+        assert_eq!(bank.customers, 2, "{}", t.name);
+        assert_eq!(bank.churn_deciles, vec![0; 10], "{}", t.name);
     }
 }

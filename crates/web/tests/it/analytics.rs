@@ -36,7 +36,7 @@ async fn scored(app: &TestApp) {
             value_score: 50.0,
             tier: tier.into(),
             lifecycle: stage.into(),
-            churn_risk: churn,
+            churn_risk: Some(churn),
             clv_minor: profit * 2,
             p_alive: 0.8,
             clv_class: "vip".into(),

@@ -58,7 +58,7 @@ async fn scored(app: &TestApp) {
     let cfg = ScoringConfig::default();
     let (churn, _) = ChurnModel::train(&rows, &labels, 7).unwrap();
     let nbp = NbpModel::train(&rows, 7, &cfg.nbp).unwrap();
-    let scores = score_all(&rows, &HashMap::new(), &churn, &nbp, &cfg).unwrap();
+    let scores = score_all(&rows, &HashMap::new(), Some(&churn), &nbp, &cfg).unwrap();
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
     let run = app
         .store
