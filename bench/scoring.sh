@@ -7,6 +7,10 @@
 #   bench/scoring.sh                 # 1,000,000 customers, ~100M transactions
 #   QUICK=1 bench/scoring.sh         # 1,000,000 customers, ~10M transactions
 #
+# Then runs the whole scoring pipeline (`features_bench pipeline`, the code `rapport score`
+# runs between reading the store and writing it back) and prints each stage's time, the
+# total and peak memory; SKIP_PIPELINE=1 leaves it out.
+#
 # Knobs: CUSTOMERS (default 1000000), TRANSACTIONS (default 100000000, 10000000 with QUICK=1),
 # SEED (42), WORK (scratch dir, default /var/tmp/rapport-bench-scoring; each size's data is
 # generated once and reused), RUNS (timed runs of each, default 1; the best is reported).
@@ -81,3 +85,17 @@ printf '%-10s %10.2f %14s\n' duckdb "$D" "$(value duckdb_peak_rss_mib "$WORK/duc
 printf 'time ratio rapport/duckdb: %.2f (goal: <= 1)\n' "$(echo "$R / $D" | bc -l)"
 echo "rapport write_features: $(value rapport_write_features_seconds "$WORK/rapport.out") s"
 [ "$ok" = 1 ]
+
+# The whole pipeline `rapport score` runs on the warehouse (features at the as-of date and at
+# 3 earlier snapshots for the churn model's history, CLV, both models, every score), in a
+# fresh process so its peak memory is its own.
+if [ -z "${SKIP_PIPELINE:-}" ]; then
+  echo
+  echo "== the whole scoring pipeline"
+  "$EX" pipeline "$DATA" | tee "$WORK/pipeline.out"
+  echo
+  printf '%-12s %10s\n' stage seconds
+  awk '$1 == "pipeline_stage" {printf "%-12s %10.2f\n", $2, $3}' "$WORK/pipeline.out"
+  printf '%-12s %10.2f\n' total "$(value pipeline_total_seconds "$WORK/pipeline.out")"
+  echo "peak RSS: $(value pipeline_peak_rss_mib "$WORK/pipeline.out") MiB"
+fi

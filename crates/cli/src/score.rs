@@ -8,16 +8,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_domain::PartyId;
-use rapport_scoring::{
-    ChurnModel, Features, LifecycleStage, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
-    TierChange, assign_clv_classes, lifecycle, score_all,
-};
+use rapport_scoring::{PartyScore, ScoringConfig, Tier, TierChange, churn_matrix_csv};
 use rapport_store::scores::{
     NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
 };
+use rapport_warehouse::score_pipeline::{self, PipelineSettings, run_scoring};
 use rapport_warehouse::{AccountDim, PartyDim, Warehouse};
 
 use crate::open::Opened;
@@ -44,6 +42,10 @@ pub struct ScoreArgs {
     pub batch: u64,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Also write the churn model's training matrix (inputs, label, held-out flag, the
+    /// model's probability) as CSV, for comparing other learners on the same split.
+    #[arg(long)]
+    pub export_churn: Option<PathBuf>,
 }
 
 impl ScoreArgs {
@@ -57,6 +59,7 @@ impl ScoreArgs {
             clv_monthly_discount: 0.01,
             batch: 5_000,
             seed: 7,
+            export_churn: None,
         }
     }
 }
@@ -89,6 +92,11 @@ impl Stages {
         self.0.push((name, secs));
         self.1 = Instant::now();
     }
+    /// Stages that timed and printed themselves; the next one starts now.
+    fn ran_elsewhere(&mut self, done: &[(&'static str, f64)]) {
+        self.0.extend_from_slice(done);
+        self.1 = Instant::now();
+    }
     fn json(&self) -> String {
         let parts: Vec<String> = self
             .0
@@ -97,14 +105,6 @@ impl Stages {
             .collect();
         format!("{{{}}}", parts.join(","))
     }
-}
-
-fn month_end(d: NaiveDate) -> NaiveDate {
-    let first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d);
-    first
-        .checked_add_months(Months::new(1))
-        .and_then(|n| n.pred_opt())
-        .unwrap_or(d)
 }
 
 fn load_config(ctx: &Opened, path: Option<&PathBuf>) -> anyhow::Result<ScoringConfig> {
@@ -122,33 +122,6 @@ fn load_config(ctx: &Opened, path: Option<&PathBuf>) -> anyhow::Result<ScoringCo
                 .map_err(|e| anyhow::anyhow!("scoring settings {}: {e}", p.display()))
         }
     }
-}
-
-/// A customer active at the training snapshot who has churned by the as-of date.
-fn churn_labels(
-    train: &[Features],
-    now: &[Features],
-    cfg: &ScoringConfig,
-) -> (Vec<Features>, Vec<bool>) {
-    let stage_now: HashMap<i64, LifecycleStage> = now
-        .iter()
-        .map(|f| (f.party_id, lifecycle(f, &cfg.lifecycle).stage))
-        .collect();
-    let mut rows = Vec::new();
-    let mut labels = Vec::new();
-    for f in train {
-        let then = lifecycle(f, &cfg.lifecycle).stage;
-        if matches!(then, LifecycleStage::Churned | LifecycleStage::Prospect) {
-            continue;
-        }
-        // A party the warehouse no longer knows at as-of has left as well.
-        let churned = stage_now
-            .get(&f.party_id)
-            .is_none_or(|s| *s == LifecycleStage::Churned);
-        rows.push(f.clone());
-        labels.push(churned);
-    }
-    (rows, labels)
 }
 
 fn severity(probability: f64) -> &'static str {
@@ -246,7 +219,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     let warehouse = Warehouse::open(crate::warehouse::root(ctx), ctx.config.bank.time_zone)
         .context("opening the warehouse")?;
     let as_of = match args.as_of {
-        Some(d) => month_end(d),
+        Some(d) => score_pipeline::month_end(d),
         None => crate::warehouse::latest_month_end(&warehouse)?.ok_or_else(|| {
             anyhow::anyhow!(
                 "the warehouse holds no transactions or balances yet: import them first, or \
@@ -296,60 +269,38 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(move || w.write_dimensions(as_of, &accounts, &parties)).await??;
     stages.done("dimensions");
 
-    // The churn model learns from several earlier snapshots (who was active then and had
-    // churned one horizon later), so that even a small bank shows it enough churners.
-    let horizon = args.churn_horizon_months;
-    let snapshots: Vec<NaiveDate> = (0..=TRAINING_SNAPSHOTS)
-        .filter_map(|k| as_of.checked_sub_months(Months::new(horizon * k)))
-        .map(month_end)
+    let previous: HashMap<i64, Tier> = ctx
+        .store
+        .previous_tiers(as_of)
+        .await?
+        .into_iter()
+        .filter_map(|(p, t)| t.parse::<Tier>().ok().map(|t| (p.0, t)))
         .collect();
+    let settings = PipelineSettings {
+        scoring: cfg.clone(),
+        churn_horizon_months: args.churn_horizon_months,
+        training_snapshots: TRAINING_SNAPSHOTS,
+        clv_months: args.clv_months,
+        clv_monthly_discount: args.clv_monthly_discount,
+        seed: args.seed,
+    };
     let w = warehouse.clone();
-    let mut by_date = tokio::task::spawn_blocking(move || {
-        let mut out = Vec::new();
-        for (k, d) in snapshots.iter().enumerate() {
-            let rows = w.party_features(*d)?;
-            if k == 0 {
-                w.write_features(*d, &rows)?;
-            }
-            out.push(rows);
-        }
-        Ok::<_, rapport_warehouse::WarehouseError>(out)
+    let out = tokio::task::spawn_blocking(move || {
+        run_scoring(&w, as_of, &previous, &settings, |name, secs| {
+            eprintln!("  {name:<12} {secs:>8.2} s");
+        })
     })
     .await??;
-    let rows = by_date.remove(0);
-    stages.done("features");
-    eprintln!("  {} parties with features", rows.len());
-
-    let w = warehouse.clone();
-    let (months, discount) = (args.clv_months, args.clv_monthly_discount);
-    let clv =
-        tokio::task::spawn_blocking(move || crate::warehouse::clv(&w, as_of, months, discount))
-            .await??;
-    stages.done("clv");
-
-    let (mut train_rows, mut labels) = (Vec::new(), Vec::new());
-    let mut later = &rows;
-    for earlier in &by_date {
-        let (r, l) = churn_labels(earlier, later, &cfg);
-        train_rows.extend(r);
-        labels.extend(l);
-        later = earlier;
+    stages.ran_elsewhere(&out.stages);
+    eprintln!("  {} parties with features", out.features.len());
+    if let Some(fit) = &out.clv_fit {
+        let (bg, gg) = (fit.bg_nbd, fit.gamma_gamma);
+        eprintln!(
+            "  BG/NBD r={:.4} α={:.3} a={:.4} b={:.4}; Gamma-Gamma p={:.3} q={:.3} γ={:.3} ({} customers, {} patterns)",
+            bg.r, bg.alpha, bg.a, bg.b, gg.p, gg.q, gg.gamma, fit.customers, fit.patterns
+        );
     }
-    let seed = args.seed;
-    let cfg2 = cfg.clone();
-    let (churn, nbp) = tokio::task::spawn_blocking(move || {
-        // A bank with too little churn history still gets the rules' warnings.
-        let churn = match ChurnModel::train_with(&train_rows, &labels, seed, &cfg2.churn_model) {
-            Ok((model, _)) => Ok(model),
-            Err(ScoringError::NotTrainable { reason, .. }) => Err(reason),
-            Err(e) => return Err(e),
-        };
-        let nbp = NbpModel::train(&rows_for_nbp(&train_rows), seed, &cfg2.nbp)?;
-        Ok::<_, ScoringError>((churn, nbp))
-    })
-    .await??;
-    stages.done("models");
-    let churn = match churn {
+    let churn_auc = match &out.churn {
         Ok(model) => {
             let report = &model.report;
             eprintln!(
@@ -361,7 +312,14 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
                 report.positives_train,
                 report.positives_test
             );
-            Some(model)
+            if let Some(path) = &args.export_churn {
+                let (rows, labels) = &out.training;
+                let csv =
+                    churn_matrix_csv(rows, labels, model, cfg.churn_model.test_share, args.seed);
+                std::fs::write(path, csv)
+                    .with_context(|| format!("writing the churn matrix {}", path.display()))?;
+            }
+            Some(report.auc_holdout)
         }
         Err(reason) => {
             eprintln!(
@@ -370,25 +328,12 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             None
         }
     };
-    let churn_auc = churn.as_ref().map(|m| m.report.auc_holdout);
-
-    let previous: HashMap<i64, Tier> = ctx
-        .store
-        .previous_tiers(as_of)
-        .await?
-        .into_iter()
-        .filter_map(|(p, t)| t.parse::<Tier>().ok().map(|t| (p.0, t)))
+    let aum: HashMap<i64, i64> = out
+        .features
+        .iter()
+        .map(|f| (f.party_id, f.aum[0]))
         .collect();
-    let aum: HashMap<i64, i64> = rows.iter().map(|f| (f.party_id, f.aum[0])).collect();
-    let cfg3 = cfg.clone();
-    let by_party: HashMap<i64, f64> = clv.iter().map(|(p, c)| (*p, c.clv)).collect();
-    let mut scores = tokio::task::spawn_blocking(move || {
-        let mut scores = score_all(&rows, &previous, churn.as_ref(), &nbp, &cfg3)?;
-        assign_clv_classes(&mut scores, &by_party, &cfg3.clv);
-        Ok::<_, rapport_scoring::ScoringError>(scores)
-    })
-    .await??;
-    stages.done("scoring");
+    let (clv, mut scores) = (out.clv, out.scores);
 
     let bar = ProgressBar::new(scores.len() as u64);
     bar.set_style(
@@ -430,10 +375,4 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
         scores.len()
     );
     Ok(())
-}
-
-/// The next-best-product models learn who holds what from the same snapshot as the churn
-/// model, so the as-of scores are predictions, not echoes of the rows they were fitted on.
-fn rows_for_nbp(train: &[Features]) -> Vec<Features> {
-    train.to_vec()
 }

@@ -42,6 +42,7 @@ pub mod money;
 mod parts;
 mod pipeline;
 mod query;
+pub mod score_pipeline;
 mod seen;
 pub mod segments;
 mod session;

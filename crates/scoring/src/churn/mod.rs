@@ -6,7 +6,7 @@ mod rules;
 
 pub use inputs::{CHURN_INPUT_NAMES, churn_inputs};
 pub(crate) use model::top_reasons;
-pub use model::{ChurnModel, REASONS, TrainReport};
+pub use model::{ChurnModel, REASONS, TrainReport, churn_matrix_csv};
 pub use rules::{ChurnRule, ChurnWarning, churn_warnings};
 
 use serde::{Deserialize, Serialize};

@@ -152,6 +152,37 @@ impl ChurnModel {
     }
 }
 
+/// The churn model's training matrix as CSV, for comparing it with other learners on exactly
+/// the same rows and split: `party_id, is_test, label, perpetual` (this model's probability),
+/// then the inputs in [`CHURN_INPUT_NAMES`] order. `is_test` is the split training used
+/// (the same `test_share` and `seed`).
+pub fn churn_matrix_csv(
+    rows: &[Features],
+    labels: &[bool],
+    model: &ChurnModel,
+    test_share: f64,
+    seed: u64,
+) -> String {
+    let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
+    let test = held_out(&ids, labels, test_share, seed);
+    let probabilities = model.predict_many(rows);
+    let mut out = format!(
+        "party_id,is_test,label,perpetual,{}\n",
+        CHURN_INPUT_NAMES.join(",")
+    );
+    for (((f, is_test), label), p) in rows.iter().zip(&test).zip(labels).zip(&probabilities) {
+        let inputs: Vec<String> = churn_inputs(f).iter().map(f64::to_string).collect();
+        out += &format!(
+            "{},{},{},{p},{}\n",
+            f.party_id,
+            u8::from(*is_test),
+            u8::from(*label),
+            inputs.join(",")
+        );
+    }
+    out
+}
+
 /// The `n` largest positive contributions as parts, largest first (ties by input order).
 pub(crate) fn top_reasons(
     names: &[&str],

@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use rapport_scoring::{
-    CHURN_INPUT_NAMES, ChurnModel, ScoringConfig, auc, churn_inputs, churn_warnings, score_all,
+    CHURN_INPUT_NAMES, ChurnModel, ScoringConfig, auc, churn_inputs, churn_matrix_csv,
+    churn_warnings, score_all,
 };
 
 use crate::synth::{self, Archetype, HORIZON};
@@ -164,30 +165,37 @@ fn export_churn_matrix() {
         .unwrap_or(2_000);
     let customers = synth::population(SEED, n, synth::Options::default());
     let (rows, labels) = synth::churn_rows(&customers);
-    let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
-    let test = rapport_scoring::held_out(&ids, &labels, 0.25, SEED);
     let (model, report) = ChurnModel::train(&rows, &labels, SEED).unwrap();
     eprintln!("perpetual held-out AUC {:.4}", report.auc_holdout);
-    let p = model.predict_many(&rows);
-    let mut out = format!(
-        "party_id,is_test,label,perpetual,{}\n",
-        CHURN_INPUT_NAMES.join(",")
-    );
-    for i in 0..rows.len() {
-        let x: Vec<String> = churn_inputs(&rows[i])
-            .iter()
-            .map(|v| v.to_string())
-            .collect();
-        out += &format!(
-            "{},{},{},{},{}\n",
-            ids[i],
-            u8::from(test[i]),
-            u8::from(labels[i]),
-            p[i],
-            x.join(",")
-        );
-    }
+    let out = churn_matrix_csv(&rows, &labels, &model, 0.25, SEED);
     std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn the_exported_matrix_holds_out_the_parties_training_held_out() {
+    let t = trained();
+    let (rows, labels) = synth::churn_rows(&t.customers);
+    let csv = churn_matrix_csv(&rows, &labels, &t.churn, 0.25, SEED);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&header[..4], ["party_id", "is_test", "label", "perpetual"]);
+    assert_eq!(header.len(), 4 + CHURN_INPUT_NAMES.len());
+    let (mut p, mut y) = (Vec::new(), Vec::new());
+    for line in lines {
+        let v: Vec<&str> = line.split(',').collect();
+        assert_eq!(v.len(), header.len());
+        if v[1] == "1" {
+            p.push(v[3].parse::<f64>().unwrap());
+            y.push(v[2] == "1");
+        }
+    }
+    assert_eq!(p.len(), t.report.n_test);
+    let exported = auc(&p, &y).unwrap();
+    assert!(
+        (exported - t.report.auc_holdout).abs() < 1e-9,
+        "{exported} vs {}",
+        t.report.auc_holdout
+    );
 }
 
 #[test]

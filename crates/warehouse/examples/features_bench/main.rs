@@ -5,6 +5,7 @@
 //! features_bench generate <root> <customers> <transactions> [seed]
 //! features_bench run <root>        # party_features + write_features, sums, peak RSS
 //! features_bench sql <file>        # the DuckDB dialect of the feature SQL
+//! features_bench pipeline <root>   # the whole scoring pipeline `rapport score` runs, per stage
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -53,6 +54,7 @@ fn main() {
             );
         }
         Some("run") if args.len() >= 2 => run(&PathBuf::from(&args[1])),
+        Some("pipeline") if args.len() >= 2 => pipeline(&PathBuf::from(&args[1])),
         Some("sql") if args.len() >= 2 => {
             std::fs::write(
                 &args[1],
@@ -62,7 +64,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: features_bench generate <root> <customers> <transactions> [seed] | run <root> | sql <file>"
+                "usage: features_bench generate <root> <customers> <transactions> [seed] | run <root> | pipeline <root> | sql <file>"
             );
             std::process::exit(2);
         }
@@ -111,4 +113,38 @@ fn run(root: &PathBuf) {
     println!("rapport_features_seconds {features_s:.2}");
     println!("rapport_write_features_seconds {write_s:.2}");
     println!("rapport_peak_rss_mib {:.0}", peak_rss_mib());
+}
+
+/// The stages of `rapport score` that run on the warehouse, with `rapport score`'s defaults
+/// (4 feature snapshots 3 months apart, CLV over 12 months, both models trained, every
+/// party scored); the store's reads and writes around them are not part of it.
+fn pipeline(root: &PathBuf) {
+    use rapport_warehouse::score_pipeline::{PipelineSettings, run_scoring};
+    let w = Warehouse::open(root, chrono_tz::Asia::Shanghai).unwrap();
+    let settings = PipelineSettings {
+        scoring: rapport_scoring::ScoringConfig::default(),
+        churn_horizon_months: 3,
+        training_snapshots: 3,
+        clv_months: 12,
+        clv_monthly_discount: 0.01,
+        seed: 7,
+    };
+    let t = Instant::now();
+    let out = run_scoring(&w, as_of(), &Default::default(), &settings, |name, secs| {
+        println!("pipeline_stage {name} {secs:.2}");
+    })
+    .unwrap();
+    println!("pipeline_total_seconds {:.2}", t.elapsed().as_secs_f64());
+    println!("pipeline_parties {}", out.scores.len());
+    println!("pipeline_training_rows {}", out.training.0.len());
+    match &out.churn {
+        Ok(m) => println!("pipeline_churn_auc {:.4}", m.report.auc_holdout),
+        Err(reason) => println!("pipeline_churn_model none ({reason})"),
+    }
+    println!("pipeline_clv_parties {}", out.clv.len());
+    println!(
+        "pipeline_alerts {}",
+        out.scores.iter().filter(|s| s.churn.is_warning()).count()
+    );
+    println!("pipeline_peak_rss_mib {:.0}", peak_rss_mib());
 }

@@ -1,0 +1,239 @@
+//! The scoring pipeline over the warehouse (R3.1–R3.10): features at the as-of date and at
+//! earlier snapshots by SQL, CLV (BG/NBD + Gamma-Gamma), the churn and next-best-product
+//! models trained on the bank's own history, and every score with its explanation. The
+//! operational store's side (dimensions in, scores and alerts out) stays with the caller,
+//! `rapport score`; the scoring benchmark runs exactly this.
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rapport_clv::{
+    BgNbdParams, ClvHorizon, DAYS_PER_MONTH, GammaGamma, GammaGammaParams, Patterns, Summary,
+    TimeUnit, predict_patterns,
+};
+use rapport_scoring::{
+    ChurnModel, Features, LifecycleStage, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
+    assign_clv_classes, lifecycle, score_all,
+};
+
+use crate::{Result, Warehouse, WarehouseError};
+
+#[derive(Debug, Clone)]
+pub struct PipelineSettings {
+    pub scoring: ScoringConfig,
+    /// Months between a training snapshot and the next: a customer active at one and churned
+    /// by the next is a positive example.
+    pub churn_horizon_months: u32,
+    /// Earlier snapshots the churn model learns from.
+    pub training_snapshots: u32,
+    pub clv_months: u32,
+    pub clv_monthly_discount: f64,
+    pub seed: u64,
+}
+
+/// One party's lifetime-value figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PartyClv {
+    pub p_alive: f64,
+    /// Expected purchase days over the CLV horizon.
+    pub expected_purchases: f64,
+    /// In the base currency's major unit (yuan): an estimate, not money.
+    pub clv: f64,
+}
+
+/// The fitted CLV models, for the run's report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClvFit {
+    pub bg_nbd: BgNbdParams,
+    pub gamma_gamma: GammaGammaParams,
+    pub customers: usize,
+    pub patterns: usize,
+}
+
+pub struct PipelineOutput {
+    pub as_of: NaiveDate,
+    /// The as-of features, one row per party with accounts.
+    pub features: Vec<Features>,
+    pub clv: HashMap<i64, PartyClv>,
+    pub clv_fit: Option<ClvFit>,
+    /// The trained churn model, or why none could be trained (the rules still warn).
+    pub churn: std::result::Result<ChurnModel, String>,
+    /// The churn model's training rows and labels (earlier snapshots).
+    pub training: (Vec<Features>, Vec<bool>),
+    pub scores: Vec<PartyScore>,
+    /// Seconds per stage, in order.
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+/// The last day of `d`'s month.
+pub fn month_end(d: NaiveDate) -> NaiveDate {
+    let first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d);
+    first
+        .checked_add_months(Months::new(1))
+        .and_then(|n| n.pred_opt())
+        .unwrap_or(d)
+}
+
+fn scoring(e: ScoringError) -> WarehouseError {
+    WarehouseError::Internal(format!("scoring: {e}"))
+}
+
+fn clv_err(e: rapport_clv::ClvError) -> WarehouseError {
+    WarehouseError::Internal(format!("CLV: {e}"))
+}
+
+/// Runs every stage for `as_of` (a month-end); `previous_tiers` are the parties' tiers of the
+/// last run before it. `on_stage` hears each stage's name and seconds as it ends. Writes the
+/// as-of features table.
+pub fn run_scoring(
+    w: &Warehouse,
+    as_of: NaiveDate,
+    previous_tiers: &HashMap<i64, Tier>,
+    s: &PipelineSettings,
+    mut on_stage: impl FnMut(&'static str, f64),
+) -> Result<PipelineOutput> {
+    let cfg = &s.scoring;
+    let mut stages = Vec::new();
+    let mut clock = Instant::now();
+    let mut done = |name: &'static str, stages: &mut Vec<(&'static str, f64)>| {
+        let secs = clock.elapsed().as_secs_f64();
+        on_stage(name, secs);
+        stages.push((name, secs));
+        clock = Instant::now();
+    };
+
+    let horizon = s.churn_horizon_months;
+    let snapshots: Vec<NaiveDate> = (0..=s.training_snapshots)
+        .filter_map(|k| as_of.checked_sub_months(Months::new(horizon * k)))
+        .map(month_end)
+        .collect();
+    let mut by_date = Vec::with_capacity(snapshots.len());
+    for (k, d) in snapshots.iter().enumerate() {
+        let rows = w.party_features(*d)?;
+        if k == 0 {
+            w.write_features(*d, &rows)?;
+        }
+        by_date.push(rows);
+    }
+    let rows = by_date.remove(0);
+    done("features", &mut stages);
+
+    let (clv, clv_fit) = party_clv(w, as_of, s.clv_months, s.clv_monthly_discount)?;
+    done("clv", &mut stages);
+
+    let (mut train_rows, mut labels) = (Vec::new(), Vec::new());
+    let mut later = &rows;
+    for earlier in &by_date {
+        let (r, l) = churn_labels(earlier, later, cfg);
+        train_rows.extend(r);
+        labels.extend(l);
+        later = earlier;
+    }
+    let churn = match ChurnModel::train_with(&train_rows, &labels, s.seed, &cfg.churn_model) {
+        Ok((model, _)) => Ok(model),
+        Err(ScoringError::NotTrainable { reason, .. }) => Err(reason),
+        Err(e) => return Err(scoring(e)),
+    };
+    // The next-best-product models learn who holds what from the same snapshots as the churn
+    // model, so the as-of scores are predictions, not echoes of the rows they were fitted on.
+    let nbp = NbpModel::train(&train_rows, s.seed, &cfg.nbp).map_err(scoring)?;
+    done("models", &mut stages);
+
+    let by_party: HashMap<i64, f64> = clv.iter().map(|(p, c)| (*p, c.clv)).collect();
+    let mut scores =
+        score_all(&rows, previous_tiers, churn.as_ref().ok(), &nbp, cfg).map_err(scoring)?;
+    assign_clv_classes(&mut scores, &by_party, &cfg.clv);
+    done("scoring", &mut stages);
+
+    Ok(PipelineOutput {
+        as_of,
+        features: rows,
+        clv,
+        clv_fit,
+        churn,
+        training: (train_rows, labels),
+        scores,
+        stages,
+    })
+}
+
+/// A customer active at the training snapshot who has churned by the next one.
+fn churn_labels(
+    train: &[Features],
+    now: &[Features],
+    cfg: &ScoringConfig,
+) -> (Vec<Features>, Vec<bool>) {
+    let stage_now: HashMap<i64, LifecycleStage> = now
+        .iter()
+        .map(|f| (f.party_id, lifecycle(f, &cfg.lifecycle).stage))
+        .collect();
+    let mut rows = Vec::new();
+    let mut labels = Vec::new();
+    for f in train {
+        let then = lifecycle(f, &cfg.lifecycle).stage;
+        if matches!(then, LifecycleStage::Churned | LifecycleStage::Prospect) {
+            continue;
+        }
+        // A party the warehouse no longer knows at as-of has left as well.
+        let churned = stage_now
+            .get(&f.party_id)
+            .is_none_or(|s| *s == LifecycleStage::Churned);
+        rows.push(f.clone());
+        labels.push(churned);
+    }
+    (rows, labels)
+}
+
+/// CLV of every party with spending in the warehouse (R3.5): purchase days summarised by SQL
+/// (`Warehouse::clv_summaries`), BG/NBD and Gamma-Gamma fitted on the compressed patterns in
+/// days, predictions per pattern, CLV over `months` discounted monthly.
+fn party_clv(
+    w: &Warehouse,
+    as_of: NaiveDate,
+    months: u32,
+    monthly_discount: f64,
+) -> Result<(HashMap<i64, PartyClv>, Option<ClvFit>)> {
+    let rows = w.clv_summaries(as_of)?;
+    let mut parties = Vec::with_capacity(rows.len());
+    let mut summaries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let monetary = (r.frequency > 0).then_some(r.mean_repeat_spend_minor / 100.0);
+        summaries.push(
+            Summary::new(r.frequency, r.recency_days, r.age_days, monetary).map_err(|e| {
+                WarehouseError::Internal(format!("CLV summary of party {}: {e}", r.party_id))
+            })?,
+        );
+        parties.push(r.party_id);
+    }
+    if summaries.is_empty() {
+        return Ok((HashMap::new(), None));
+    }
+    let patterns = Patterns::from_summaries(&summaries).map_err(clv_err)?;
+    let bg = rapport_clv::BgNbd::fit(&patterns, TimeUnit::Days).map_err(clv_err)?;
+    let gg = GammaGamma::fit_summaries(&summaries).map_err(clv_err)?;
+    let horizon = ClvHorizon::new(months, monthly_discount).map_err(clv_err)?;
+    let book = predict_patterns(&bg, &patterns, f64::from(months) * DAYS_PER_MONTH, &horizon)
+        .map_err(clv_err)?;
+    let per_party = patterns.expand(&book).map_err(clv_err)?;
+    let fit = ClvFit {
+        bg_nbd: bg.params(),
+        gamma_gamma: gg.params(),
+        customers: summaries.len(),
+        patterns: patterns.len(),
+    };
+    let mut out = HashMap::with_capacity(parties.len());
+    for ((party, s), p) in parties.into_iter().zip(&summaries).zip(per_party) {
+        let spend = gg
+            .expected_average_spend(s.frequency, s.monetary)
+            .map_err(clv_err)?;
+        out.insert(
+            party,
+            PartyClv {
+                p_alive: p.p_alive,
+                expected_purchases: p.expected_purchases,
+                clv: p.discounted_purchases * spend,
+            },
+        );
+    }
+    Ok((out, Some(fit)))
+}
