@@ -16,14 +16,14 @@ use crate::{db_err, parse_col};
 
 /// The scope condition with a `?` placeholder, like the statements built here before
 /// [`numbered`].
-fn scope_condition(scope: rapport_domain::DataScope, party: &str) -> (String, i64) {
+pub(crate) fn scope_condition(scope: rapport_domain::DataScope, party: &str) -> (String, i64) {
     let (sql, arg) = customers::scope_condition(scope, party, 0);
     (sql.replace("$0", "?"), arg)
 }
 
 /// `?` placeholders as PostgreSQL's `$1, $2, …` in order (the statements here hold no `?`
 /// inside literals).
-fn numbered(sql: &str) -> String {
+pub(crate) fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
     let mut n = 0;
     for c in sql.chars() {
@@ -440,7 +440,9 @@ pub async fn score_dashboard(
     d.churn_deciles = vec![0; 10];
     for r in grouped(
         pool,
-        "LEAST(CAST(floor(s.churn_risk * 10) AS BIGINT), 9), count(*)",
+        // LEAST skips NULLs in PostgreSQL: a run without a model must give no decile, not 9.
+        "CASE WHEN s.churn_risk IS NULL THEN NULL \
+         ELSE LEAST(CAST(floor(s.churn_risk * 10) AS BIGINT), 9) END, count(*)",
         &from,
         "GROUP BY 1",
         (a, b),

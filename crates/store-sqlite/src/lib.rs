@@ -14,6 +14,7 @@ mod load;
 mod review;
 mod scores;
 mod staff;
+mod work;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -39,6 +40,9 @@ use rapport_store::scores::{
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 use rapport_store::search::SearchQuery;
+use rapport_store::work::{
+    InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskQuery, TaskRow,
+};
 use rapport_store::{
     AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
     NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange, SessionRecord,
@@ -479,6 +483,49 @@ impl Store for SqliteStore {
         segment: Option<&str>,
     ) -> StoreResult<ParetoCurve> {
         scores::pareto(&self.pool, viewer, measure, branch, segment).await
+    }
+
+    async fn create_task(&self, viewer: &Viewer, task: &NewTask) -> StoreResult<Option<TaskRow>> {
+        work::create_task(&self.pool, viewer, task).await
+    }
+
+    async fn my_tasks(&self, viewer: &Viewer, query: &TaskQuery) -> StoreResult<Vec<TaskRow>> {
+        work::my_tasks(&self.pool, viewer, query).await
+    }
+
+    async fn complete_task(
+        &self,
+        viewer: &Viewer,
+        task_id: i64,
+        done: &TaskCompletion,
+    ) -> StoreResult<Option<(TaskRow, InteractionRow)>> {
+        work::complete_task(&self.pool, viewer, task_id, done).await
+    }
+
+    async fn log_interaction(
+        &self,
+        viewer: &Viewer,
+        interaction: &NewInteraction,
+    ) -> StoreResult<Option<InteractionRow>> {
+        work::log_interaction(&self.pool, viewer, interaction).await
+    }
+
+    async fn party_interactions(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<InteractionRow>>> {
+        work::party_interactions(&self.pool, viewer, party, limit).await
+    }
+
+    async fn party_tasks(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<TaskRow>>> {
+        work::party_tasks(&self.pool, viewer, party, limit).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

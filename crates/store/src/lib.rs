@@ -15,6 +15,7 @@ pub mod protect;
 mod rows;
 pub mod scores;
 pub mod search;
+pub mod work;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,6 +34,7 @@ use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
+use crate::work::{InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskQuery, TaskRow};
 
 pub use error::StoreError;
 pub use rows::*;
@@ -327,6 +329,44 @@ pub trait Store: Send + Sync + 'static {
         branch: Option<BranchId>,
         segment: Option<&str>,
     ) -> StoreResult<ParetoCurve>;
+
+    // --- the RM's work (tasks, interactions) ----------------------------------------------------
+
+    /// Creates a task for a customer in the viewer's scope; `None` when the customer is not in
+    /// scope (or unknown). The owner must be an enabled staff member (`StoreError::Invalid` names it otherwise).
+    async fn create_task(&self, viewer: &Viewer, task: &NewTask) -> StoreResult<Option<TaskRow>>;
+    /// The viewer's own tasks, soonest due first.
+    async fn my_tasks(&self, viewer: &Viewer, query: &TaskQuery) -> StoreResult<Vec<TaskRow>>;
+    /// Completes one of the viewer's own open tasks by logging the contact that did it, in one
+    /// transaction. `None` when the task is not the viewer's, not open, or its customer has
+    /// left the viewer's scope.
+    async fn complete_task(
+        &self,
+        viewer: &Viewer,
+        task_id: i64,
+        done: &TaskCompletion,
+    ) -> StoreResult<Option<(TaskRow, InteractionRow)>>;
+    /// Logs a contact with a customer in the viewer's scope (`staff_id` is the viewer);
+    /// `None` when the customer is not in scope.
+    async fn log_interaction(
+        &self,
+        viewer: &Viewer,
+        interaction: &NewInteraction,
+    ) -> StoreResult<Option<InteractionRow>>;
+    /// A customer's interactions, newest first; `None` when the customer is not in scope.
+    async fn party_interactions(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<InteractionRow>>>;
+    /// A customer's tasks (any owner), newest first; `None` when not in scope.
+    async fn party_tasks(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<TaskRow>>>;
 
     // --- keys ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ mod load;
 mod protection;
 mod scores;
 mod staff;
+mod work;
 
 use rapport_store_contract::{TestStore, fixture};
 

@@ -1,0 +1,228 @@
+//! Tasks and interactions: created and read only within scope, completed only by their owner,
+//! a completion is one contact in the log.
+use chrono::{NaiveDate, TimeZone, Utc};
+use rapport_domain::Username;
+use rapport_store::StoreError;
+use rapport_store::work::{
+    Channel, Direction, NewInteraction, NewTask, TaskCompletion, TaskKind, TaskQuery, TaskStatus,
+};
+use rapport_store_contract::fixture::{
+    self, BM_XIHU, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+};
+
+use crate::loaded;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn task(party: rapport_domain::PartyId, owner: rapport_domain::StaffId, due: NaiveDate) -> NewTask {
+    NewTask {
+        party_id: party,
+        owner,
+        kind: TaskKind::Care,
+        reason: "birthday on 2026-07-03".into(),
+        alert_id: None,
+        due_on: due,
+        created_by: Some(owner),
+        created_at: Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap(),
+    }
+}
+
+fn all_open(limit: i64) -> TaskQuery {
+    TaskQuery {
+        status: Some(TaskStatus::Open),
+        due_until: None,
+        limit,
+    }
+}
+
+#[tokio::test]
+async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let rm_a = fixture::viewer(RM_A);
+        let rm_b = fixture::viewer(RM_B);
+
+        // Only for a customer in scope; out of scope is the same as unknown.
+        let mine = s
+            .create_task(&rm_a, &task(ZHANG_WEI_A, RM_A, day(2026, 7, 3)))
+            .await
+            .unwrap()
+            .expect("ZHANG_WEI_A is RM A's");
+        assert_eq!((mine.status, mine.kind), (TaskStatus::Open, TaskKind::Care));
+        assert!(!mine.party_name.is_empty());
+        assert!(
+            s.create_task(&rm_a, &task(ZHANG_WEI_B, RM_A, day(2026, 7, 3)))
+                .await
+                .unwrap()
+                .is_none(),
+            "{}",
+            t.name
+        );
+        assert!(
+            s.create_task(
+                &rm_a,
+                &task(rapport_domain::PartyId(999_999), RM_A, day(2026, 7, 3))
+            )
+            .await
+            .unwrap()
+            .is_none()
+        );
+        let later = s
+            .create_task(&rm_a, &task(WANG_FANG, RM_A, day(2026, 7, 20)))
+            .await
+            .unwrap()
+            .unwrap();
+
+        // Today's and overdue ones, soonest first; RM B sees none of RM A's.
+        let due = s
+            .my_tasks(
+                &rm_a,
+                &TaskQuery {
+                    due_until: Some(day(2026, 7, 10)),
+                    ..all_open(50)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(due.iter().map(|t| t.id).collect::<Vec<_>>(), [mine.id]);
+        let all = s.my_tasks(&rm_a, &all_open(50)).await.unwrap();
+        assert_eq!(
+            all.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [mine.id, later.id]
+        );
+        assert!(s.my_tasks(&rm_b, &all_open(50)).await.unwrap().is_empty());
+
+        // Another RM cannot complete it; its owner can, once.
+        let done = TaskCompletion {
+            channel: Channel::Phone,
+            direction: Direction::Outbound,
+            notes: "called, wished a happy birthday".into(),
+            outcome: "reached".into(),
+            at: Utc.with_ymd_and_hms(2026, 7, 3, 2, 0, 0).unwrap(),
+        };
+        assert!(
+            s.complete_task(&rm_b, mine.id, &done)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let (task_done, contact) = s
+            .complete_task(&rm_a, mine.id, &done)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(task_done.status, TaskStatus::Done, "{}", t.name);
+        assert_eq!(task_done.outcome.as_deref(), Some("reached"));
+        assert_eq!(task_done.interaction_id, Some(contact.id));
+        assert_eq!(task_done.completed_at, Some(done.at));
+        assert_eq!(contact.purpose, Some(TaskKind::Care));
+        assert_eq!(contact.task_id, Some(mine.id));
+        assert!(
+            s.complete_task(&rm_a, mine.id, &done)
+                .await
+                .unwrap()
+                .is_none(),
+            "only once"
+        );
+
+        // The contact is in the customer's log, for those who may see the customer.
+        let log = s
+            .party_interactions(&rm_a, ZHANG_WEI_A, 10)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0], contact);
+        assert!(
+            s.party_interactions(&rm_b, ZHANG_WEI_A, 10)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let tasks = s
+            .party_tasks(&rm_a, ZHANG_WEI_A, 10)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(tasks.len(), 1);
+        assert!(
+            s.party_tasks(&rm_b, ZHANG_WEI_A, 10)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn contacts_are_logged_within_scope_by_the_viewer() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let contact = NewInteraction {
+            party_id: ZHANG_WEI_A,
+            // Whoever is named, the log records the viewer.
+            staff_id: RM_B,
+            channel: Channel::WeChat,
+            direction: Direction::Inbound,
+            purpose: None,
+            occurred_at: Utc.with_ymd_and_hms(2026, 7, 2, 3, 0, 0).unwrap(),
+            notes: "asked about time deposit rates".into(),
+            outcome: "sent the rate sheet".into(),
+            task_id: None,
+            alert_id: None,
+        };
+        let logged = s
+            .log_interaction(&fixture::viewer(RM_A), &contact)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(logged.staff_id, RM_A, "{}", t.name);
+        assert!(
+            s.log_interaction(&fixture::viewer(RM_B), &contact)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // A branch manager sees the branch subtree's customers' contacts.
+        let bm = s
+            .party_interactions(&fixture::viewer(BM_XIHU), ZHANG_WEI_A, 10)
+            .await
+            .unwrap();
+        let in_subtree = s
+            .customer_360(&fixture::viewer(BM_XIHU), ZHANG_WEI_A)
+            .await
+            .unwrap()
+            .is_some();
+        assert_eq!(bm.is_some(), in_subtree, "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn a_task_for_a_disabled_owner_is_refused_naming_the_owner() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        s.set_disabled(&Username::parse("rm.a").unwrap(), true)
+            .await
+            .unwrap();
+        let err = s
+            .create_task(
+                &fixture::viewer(RM_A),
+                &task(ZHANG_WEI_A, RM_A, day(2026, 7, 3)),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Invalid(m) if m.contains("owner")),
+            "{}: {err}",
+            t.name
+        );
+        assert!(
+            s.my_tasks(&fixture::viewer(RM_A), &all_open(10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

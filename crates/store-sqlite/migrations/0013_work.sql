@@ -1,0 +1,42 @@
+-- The relationship manager's work (issue 6): tasks and the interactions log.
+-- Lock-step with PostgreSQL's 0013.
+CREATE TABLE interactions (
+    id              INTEGER PRIMARY KEY,
+    party_id        INTEGER NOT NULL REFERENCES parties (id),
+    staff_id        INTEGER NOT NULL REFERENCES staff (id),
+    -- branch_visit | phone | sms | wechat | email | app | event
+    channel         TEXT NOT NULL,
+    -- outbound | inbound
+    direction       TEXT NOT NULL,
+    -- A task kind when the contact was for one (care, retention …).
+    purpose         TEXT,
+    occurred_at     TEXT NOT NULL,
+    notes           TEXT NOT NULL,
+    outcome         TEXT NOT NULL,
+    task_id         INTEGER,
+    alert_id        INTEGER REFERENCES alerts (id)
+);
+CREATE INDEX interactions_party ON interactions (party_id, occurred_at);
+CREATE INDEX interactions_staff ON interactions (staff_id, occurred_at);
+
+CREATE TABLE tasks (
+    id              INTEGER PRIMARY KEY,
+    party_id        INTEGER NOT NULL REFERENCES parties (id),
+    owner_staff_id  INTEGER NOT NULL REFERENCES staff (id),
+    -- call | visit | revisit | retention | care | follow_up
+    kind            TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    alert_id        INTEGER REFERENCES alerts (id),
+    due_on          TEXT NOT NULL,
+    -- open | done | cancelled
+    status          TEXT NOT NULL,
+    outcome         TEXT,
+    created_by      INTEGER REFERENCES staff (id),
+    created_at      TEXT NOT NULL,
+    completed_at    TEXT,
+    interaction_id  INTEGER REFERENCES interactions (id)
+);
+CREATE INDEX tasks_owner ON tasks (owner_staff_id, status, due_on);
+CREATE INDEX tasks_party ON tasks (party_id, created_at);
+-- An alert makes at most one task.
+CREATE UNIQUE INDEX tasks_one_per_alert ON tasks (alert_id) WHERE alert_id IS NOT NULL;

@@ -1,0 +1,336 @@
+//! Tasks and the interactions log (issue 6). Every read and write of a customer's tasks or
+//! contacts checks the viewer's scope first (`customers::scope_condition`); a task is
+//! completed only by its owner.
+use rapport_domain::{PartyId, StaffId, Viewer};
+use rapport_store::work::{
+    InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskQuery, TaskRow, TaskStatus,
+};
+use rapport_store::{StoreError, StoreResult};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+
+use crate::audit::{parse_time, time_text};
+use crate::customers::scope_condition;
+use crate::{db_err, parse_col};
+
+const TASK_COLUMNS: &str = "t.id, t.party_id, p.name, t.owner_staff_id, t.kind, t.reason, \
+    t.alert_id, t.due_on, t.status, t.outcome, t.created_by, t.created_at, t.completed_at, \
+    t.interaction_id";
+const INTERACTION_COLUMNS: &str = "i.id, i.party_id, i.staff_id, i.channel, i.direction, \
+    i.purpose, i.occurred_at, i.notes, i.outcome, i.task_id, i.alert_id";
+
+fn task_row(r: &SqliteRow) -> StoreResult<TaskRow> {
+    let opt_time = |i: usize| -> StoreResult<Option<chrono::DateTime<chrono::Utc>>> {
+        r.try_get::<Option<String>, _>(i)
+            .map_err(db_err)?
+            .map(|t| parse_time(&t))
+            .transpose()
+    };
+    Ok(TaskRow {
+        id: r.try_get(0).map_err(db_err)?,
+        party_id: PartyId(r.try_get(1).map_err(db_err)?),
+        party_name: r.try_get(2).map_err(db_err)?,
+        owner: StaffId(r.try_get(3).map_err(db_err)?),
+        kind: parse_col("tasks.kind", &r.try_get::<String, _>(4).map_err(db_err)?)?,
+        reason: r.try_get(5).map_err(db_err)?,
+        alert_id: r.try_get(6).map_err(db_err)?,
+        due_on: r.try_get(7).map_err(db_err)?,
+        status: parse_col("tasks.status", &r.try_get::<String, _>(8).map_err(db_err)?)?,
+        outcome: r.try_get(9).map_err(db_err)?,
+        created_by: r
+            .try_get::<Option<i64>, _>(10)
+            .map_err(db_err)?
+            .map(StaffId),
+        created_at: parse_time(&r.try_get::<String, _>(11).map_err(db_err)?)?,
+        completed_at: opt_time(12)?,
+        interaction_id: r.try_get(13).map_err(db_err)?,
+    })
+}
+
+fn interaction_row(r: &SqliteRow) -> StoreResult<InteractionRow> {
+    let purpose: Option<String> = r.try_get(5).map_err(db_err)?;
+    Ok(InteractionRow {
+        id: r.try_get(0).map_err(db_err)?,
+        party_id: PartyId(r.try_get(1).map_err(db_err)?),
+        staff_id: StaffId(r.try_get(2).map_err(db_err)?),
+        channel: parse_col(
+            "interactions.channel",
+            &r.try_get::<String, _>(3).map_err(db_err)?,
+        )?,
+        direction: parse_col(
+            "interactions.direction",
+            &r.try_get::<String, _>(4).map_err(db_err)?,
+        )?,
+        purpose: purpose
+            .map(|p| parse_col("interactions.purpose", &p))
+            .transpose()?,
+        occurred_at: parse_time(&r.try_get::<String, _>(6).map_err(db_err)?)?,
+        notes: r.try_get(7).map_err(db_err)?,
+        outcome: r.try_get(8).map_err(db_err)?,
+        task_id: r.try_get(9).map_err(db_err)?,
+        alert_id: r.try_get(10).map_err(db_err)?,
+    })
+}
+
+async fn party_in_scope(
+    tx: &mut Transaction<'_, Sqlite>,
+    viewer: &Viewer,
+    party: PartyId,
+) -> StoreResult<bool> {
+    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(party.0)
+        .bind(arg)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(n > 0)
+}
+
+async fn task_by_id(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<TaskRow> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id WHERE t.id = ?"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    task_row(&row)
+}
+
+async fn insert_interaction(
+    tx: &mut Transaction<'_, Sqlite>,
+    i: &NewInteraction,
+) -> StoreResult<InteractionRow> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO interactions (party_id, staff_id, channel, direction, purpose, occurred_at, \
+         notes, outcome, task_id, alert_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(i.party_id.0)
+    .bind(i.staff_id.0)
+    .bind(i.channel.as_str())
+    .bind(i.direction.as_str())
+    .bind(i.purpose.map(|p| p.as_str()))
+    .bind(time_text(i.occurred_at))
+    .bind(&i.notes)
+    .bind(&i.outcome)
+    .bind(i.task_id)
+    .bind(i.alert_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let sql = format!("SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.id = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    interaction_row(&row)
+}
+
+pub async fn create_task(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    t: &NewTask,
+) -> StoreResult<Option<TaskRow>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    if !party_in_scope(&mut tx, viewer, t.party_id).await? {
+        return Ok(None);
+    }
+    let enabled: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM staff WHERE id = ? AND disabled = 0")
+            .bind(t.owner.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if enabled == 0 {
+        return Err(StoreError::Invalid(format!(
+            "owner: staff {} is unknown or disabled",
+            t.owner.0
+        )));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tasks (party_id, owner_staff_id, kind, reason, alert_id, due_on, status, \
+         created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
+    )
+    .bind(t.party_id.0)
+    .bind(t.owner.0)
+    .bind(t.kind.as_str())
+    .bind(&t.reason)
+    .bind(t.alert_id)
+    .bind(t.due_on)
+    .bind(t.created_by.map(|s| s.0))
+    .bind(time_text(t.created_at))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let row = task_by_id(&mut tx, id).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(Some(row))
+}
+
+pub async fn my_tasks(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    q: &TaskQuery,
+) -> StoreResult<Vec<TaskRow>> {
+    // The owner's tasks, and only those whose customer is still in the owner's scope: a
+    // customer reassigned away takes its tasks' visibility with it.
+    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
+         WHERE t.owner_staff_id = ? AND {scope} \
+         AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.due_on <= ?) \
+         ORDER BY t.due_on, t.id LIMIT ?"
+    );
+    let status = q.status.map(TaskStatus::as_str);
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(viewer.staff_id.0)
+        .bind(arg)
+        .bind(status)
+        .bind(status)
+        .bind(q.due_until)
+        .bind(q.due_until)
+        .bind(q.limit)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(task_row).collect()
+}
+
+pub async fn complete_task(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    task_id: i64,
+    done: &TaskCompletion,
+) -> StoreResult<Option<(TaskRow, InteractionRow)>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let found: Option<(i64, String, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT party_id, kind, owner_staff_id, alert_id, status FROM tasks WHERE id = ?",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let Some((party, kind, owner, alert_id, status)) = found else {
+        return Ok(None);
+    };
+    if owner != viewer.staff_id.0
+        || status != TaskStatus::Open.as_str()
+        || !party_in_scope(&mut tx, viewer, PartyId(party)).await?
+    {
+        return Ok(None);
+    }
+    let interaction = insert_interaction(
+        &mut tx,
+        &NewInteraction {
+            party_id: PartyId(party),
+            staff_id: viewer.staff_id,
+            channel: done.channel,
+            direction: done.direction,
+            purpose: Some(parse_col("tasks.kind", &kind)?),
+            occurred_at: done.at,
+            notes: done.notes.clone(),
+            outcome: done.outcome.clone(),
+            task_id: Some(task_id),
+            alert_id,
+        },
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE tasks SET status = 'done', outcome = ?, completed_at = ?, interaction_id = ? \
+         WHERE id = ?",
+    )
+    .bind(&done.outcome)
+    .bind(time_text(done.at))
+    .bind(interaction.id)
+    .bind(task_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if let Some(alert) = alert_id {
+        sqlx::query("UPDATE alerts SET status = 'done' WHERE id = ? AND status = 'open'")
+            .bind(alert)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    let task = task_by_id(&mut tx, task_id).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(Some((task, interaction)))
+}
+
+pub async fn log_interaction(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    i: &NewInteraction,
+) -> StoreResult<Option<InteractionRow>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    if !party_in_scope(&mut tx, viewer, i.party_id).await? {
+        return Ok(None);
+    }
+    let row = insert_interaction(
+        &mut tx,
+        &NewInteraction {
+            staff_id: viewer.staff_id,
+            ..i.clone()
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(Some(row))
+}
+
+pub async fn party_interactions(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party: PartyId,
+    limit: i64,
+) -> StoreResult<Option<Vec<InteractionRow>>> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    if !party_in_scope(&mut tx, viewer, party).await? {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.party_id = ? \
+         ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(party.0)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(interaction_row)
+        .collect::<StoreResult<Vec<_>>>()
+        .map(Some)
+}
+
+pub async fn party_tasks(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party: PartyId,
+    limit: i64,
+) -> StoreResult<Option<Vec<TaskRow>>> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    if !party_in_scope(&mut tx, viewer, party).await? {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
+         WHERE t.party_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(party.0)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(task_row)
+        .collect::<StoreResult<Vec<_>>>()
+        .map(Some)
+}

@@ -1,0 +1,135 @@
+//! The relationship manager's work (R4.2–R4.4): tasks with a due date, an owner and an outcome,
+//! and the interactions log. A task is completed by logging the contact that did it; any
+//! logged contact counts for the customer's contact plan whoever made it.
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_domain::{PartyId, StaffId, string_enum};
+use serde::{Deserialize, Serialize};
+
+string_enum! {
+    /// Why an RM is to get in touch.
+    pub enum TaskKind {
+        Call => "call",
+        Visit => "visit",
+        /// A new customer's revisit within 3 months of onboarding (R7.2).
+        Revisit => "revisit",
+        /// Keep a customer who shows signs of leaving.
+        Retention => "retention",
+        /// Birthdays and other care (关怀).
+        Care => "care",
+        FollowUp => "follow_up",
+    }
+}
+
+string_enum! {
+    pub enum TaskStatus {
+        Open => "open",
+        Done => "done",
+        Cancelled => "cancelled",
+    }
+}
+
+string_enum! {
+    pub enum Channel {
+        BranchVisit => "branch_visit",
+        Phone => "phone",
+        Sms => "sms",
+        WeChat => "wechat",
+        Email => "email",
+        App => "app",
+        Event => "event",
+    }
+}
+
+string_enum! {
+    pub enum Direction {
+        Outbound => "outbound",
+        Inbound => "inbound",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    pub party_id: PartyId,
+    pub owner: StaffId,
+    pub kind: TaskKind,
+    /// Why, in words (the alert's reason, or what the creator wrote).
+    pub reason: String,
+    pub alert_id: Option<i64>,
+    pub due_on: NaiveDate,
+    /// `None` for tasks the alert engine created.
+    pub created_by: Option<StaffId>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub id: i64,
+    pub party_id: PartyId,
+    /// The customer's name as stored (the edge masks it per role).
+    pub party_name: String,
+    pub owner: StaffId,
+    pub kind: TaskKind,
+    pub reason: String,
+    pub alert_id: Option<i64>,
+    pub due_on: NaiveDate,
+    pub status: TaskStatus,
+    pub outcome: Option<String>,
+    pub created_by: Option<StaffId>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub interaction_id: Option<i64>,
+}
+
+/// Which of the viewer's own tasks to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskQuery {
+    pub status: Option<TaskStatus>,
+    /// Only tasks due on or before this date (today's and overdue ones).
+    pub due_until: Option<NaiveDate>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInteraction {
+    pub party_id: PartyId,
+    pub staff_id: StaffId,
+    pub channel: Channel,
+    pub direction: Direction,
+    /// What the contact was for, when it was for one of the task kinds (a care call resets
+    /// the care plan, whoever made it).
+    pub purpose: Option<TaskKind>,
+    pub occurred_at: DateTime<Utc>,
+    pub notes: String,
+    pub outcome: String,
+    pub task_id: Option<i64>,
+    pub alert_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InteractionRow {
+    pub id: i64,
+    pub party_id: PartyId,
+    pub staff_id: StaffId,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub purpose: Option<TaskKind>,
+    pub occurred_at: DateTime<Utc>,
+    pub notes: String,
+    pub outcome: String,
+    pub task_id: Option<i64>,
+    pub alert_id: Option<i64>,
+}
+
+/// How a task was done: the contact it becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskCompletion {
+    pub channel: Channel,
+    pub direction: Direction,
+    pub notes: String,
+    pub outcome: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Longest notes and outcome kept, in characters.
+pub const MAX_NOTES_CHARS: usize = 4000;
+pub const MAX_OUTCOME_CHARS: usize = 500;
