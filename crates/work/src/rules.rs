@@ -1,0 +1,238 @@
+//! Which alerts a customer's facts raise today, and which task each alert makes (R4.2, R7.2):
+//! deposit and wealth-product maturities (到期提醒), birthdays by the customer's calendar,
+//! the new-customer revisit, and tasks for the alerts scoring raised (churn risk, tier
+//! changes). Care is not repeated: a customer contacted for care, or given a care task, gets
+//! no second care task for `care_quiet_days` days in the bank's time zone.
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::birthday::{BirthdayCalendar, next_birthday};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkRules {
+    /// Alert this many days before a deposit or wealth product matures.
+    pub maturity_days: u32,
+    /// Alert this many days before a birthday.
+    pub birthday_days: u32,
+    /// A new customer is revisited (回访) once, from this many days after onboarding…
+    pub revisit_after_days: u32,
+    /// …until this many days after onboarding (3 months, R7.2).
+    pub revisit_within_days: u32,
+    /// After a care contact or care task, no new care task for this many days.
+    pub care_quiet_days: u32,
+    /// Days to the due date of a retention task, by the alert's severity.
+    pub retention_due_days_high: u32,
+    pub retention_due_days_medium: u32,
+    pub retention_due_days_low: u32,
+    /// Days to the due date of a follow-up on a tier change.
+    pub tier_change_due_days: u32,
+}
+
+impl Default for WorkRules {
+    fn default() -> Self {
+        Self {
+            maturity_days: 30,
+            birthday_days: 7,
+            revisit_after_days: 30,
+            revisit_within_days: 90,
+            care_quiet_days: 7,
+            retention_due_days_high: 2,
+            retention_due_days_medium: 5,
+            retention_due_days_low: 10,
+            tier_change_due_days: 7,
+        }
+    }
+}
+
+/// What a task is for; the store's task kinds by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlannedKind {
+    Call,
+    Revisit,
+    Retention,
+    Care,
+    FollowUp,
+}
+
+impl PlannedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Revisit => "revisit",
+            Self::Retention => "retention",
+            Self::Care => "care",
+            Self::FollowUp => "follow_up",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedTask {
+    pub kind: PlannedKind,
+    pub due_on: NaiveDate,
+}
+
+/// An alert to raise (once: `dedup_key`) and the task it makes, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedAlert {
+    pub party_id: i64,
+    pub kind: &'static str,
+    pub severity: &'static str,
+    /// In words, with its numbers; no identifiers.
+    pub reason: String,
+    pub dedup_key: String,
+    pub task: Option<PlannedTask>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Maturity {
+    pub account_id: i64,
+    /// The product family's code (`time_deposit`, `wealth_management` …).
+    pub family: String,
+    pub matures_on: NaiveDate,
+    /// Minor units of the base currency.
+    pub balance_minor: i64,
+}
+
+/// What the rules need to know of one customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyFacts {
+    pub party_id: i64,
+    pub is_person: bool,
+    pub birth_date: Option<NaiveDate>,
+    pub birthday_calendar: BirthdayCalendar,
+    pub onboarded_on: NaiveDate,
+    /// Deposits and wealth products maturing soon (the store gives those within the window).
+    pub maturities: Vec<Maturity>,
+    /// Any contact logged since onboarding.
+    pub contacted_since_onboarding: bool,
+    /// The latest care contact or care task.
+    pub last_care: Option<DateTime<Utc>>,
+}
+
+/// The bank's local date of an instant.
+pub fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+fn plus(d: NaiveDate, days: u32) -> NaiveDate {
+    d.checked_add_days(Days::new(u64::from(days))).unwrap_or(d)
+}
+
+fn minus(d: NaiveDate, days: u32) -> NaiveDate {
+    d.checked_sub_days(Days::new(u64::from(days))).unwrap_or(d)
+}
+
+/// Within the care quiet period after `last_care`?
+pub fn care_is_quiet(
+    last_care: Option<DateTime<Utc>>,
+    today: NaiveDate,
+    tz: Tz,
+    r: &WorkRules,
+) -> bool {
+    last_care.is_some_and(|at| {
+        let day = local_date(at, tz);
+        day <= today && today <= plus(day, r.care_quiet_days)
+    })
+}
+
+/// The alerts one customer's facts raise on `today` (the bank's local date).
+pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> Vec<PlannedAlert> {
+    let mut out = Vec::new();
+    for m in &f.maturities {
+        let days = (m.matures_on - today).num_days();
+        if days < 0 || days > i64::from(r.maturity_days) {
+            continue;
+        }
+        out.push(PlannedAlert {
+            party_id: f.party_id,
+            kind: "maturity",
+            severity: if days <= 7 { "high" } else { "medium" },
+            reason: format!(
+                "{} matures on {} (in {days} days) with {:.2} yuan",
+                m.family,
+                m.matures_on,
+                m.balance_minor as f64 / 100.0
+            ),
+            dedup_key: format!("maturity:{}:{}", m.account_id, m.matures_on),
+            // Call a week ahead so the money can be rolled over before it leaves.
+            task: Some(PlannedTask {
+                kind: PlannedKind::Call,
+                due_on: minus(m.matures_on, 7).max(today),
+            }),
+        });
+    }
+    if f.is_person
+        && let Some(born) = f.birth_date
+        && let Some(next) = next_birthday(born, today, f.birthday_calendar)
+        && (next - today).num_days() <= i64::from(r.birthday_days)
+    {
+        let calendar = match f.birthday_calendar {
+            BirthdayCalendar::Solar => "solar",
+            BirthdayCalendar::Lunar => "lunar",
+        };
+        let task = (!care_is_quiet(f.last_care, today, tz, r)).then_some(PlannedTask {
+            kind: PlannedKind::Care,
+            due_on: next,
+        });
+        out.push(PlannedAlert {
+            party_id: f.party_id,
+            kind: "birthday",
+            severity: "low",
+            reason: format!("birthday on {next} ({calendar} calendar)"),
+            dedup_key: format!("birthday:{}:{next}", f.party_id),
+            task,
+        });
+    }
+    let age = (today - f.onboarded_on).num_days();
+    if !f.contacted_since_onboarding
+        && age >= i64::from(r.revisit_after_days)
+        && age <= i64::from(r.revisit_within_days)
+    {
+        let due = plus(f.onboarded_on, r.revisit_within_days);
+        out.push(PlannedAlert {
+            party_id: f.party_id,
+            kind: "revisit_due",
+            severity: "medium",
+            reason: format!(
+                "new customer since {}: revisit due by {due} (not contacted yet)",
+                f.onboarded_on
+            ),
+            dedup_key: format!("revisit:{}", f.party_id),
+            task: Some(PlannedTask {
+                kind: PlannedKind::Revisit,
+                due_on: due.min(plus(today, 7)),
+            }),
+        });
+    }
+    out
+}
+
+/// The task an alert raised elsewhere (by scoring) makes, if any.
+pub fn task_for_alert(
+    kind: &str,
+    severity: &str,
+    today: NaiveDate,
+    r: &WorkRules,
+) -> Option<PlannedTask> {
+    match kind {
+        "churn_risk" | "large_outflow" => Some(PlannedTask {
+            kind: PlannedKind::Retention,
+            due_on: plus(
+                today,
+                match severity {
+                    "high" => r.retention_due_days_high,
+                    "medium" => r.retention_due_days_medium,
+                    _ => r.retention_due_days_low,
+                },
+            ),
+        }),
+        "tier_upgrade" | "tier_downgrade" => Some(PlannedTask {
+            kind: PlannedKind::FollowUp,
+            due_on: plus(today, r.tier_change_due_days),
+        }),
+        _ => None,
+    }
+}
