@@ -78,6 +78,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                     eprintln!("scoring skipped: {e:#}");
                 }
             }
+            // The demo bank's "today" is its as-of date.
+            crate::alerts::run(
+                &ctx,
+                &crate::alerts::AlertArgs {
+                    today: Some(args.as_of),
+                    rules: None,
+                },
+            )
+            .await?;
         }
         create_demo_logins(&ctx).await?;
         ctx.store

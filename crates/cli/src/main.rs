@@ -2,6 +2,7 @@
 //! and hands over to the library crates; no business rules live here.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod alerts;
 mod audit;
 mod config;
 mod demo;
@@ -48,6 +49,14 @@ enum Command {
     Score {
         #[command(flatten)]
         args: score::ScoreArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Raise the RMs' alerts (maturities, birthdays, new-customer revisits) and make a task
+    /// for every open alert that has none.
+    Alerts {
+        #[command(flatten)]
+        args: alerts::AlertArgs,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -201,6 +210,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Score { args, store } => {
             let ctx = open::Opened::open(&store).await?;
             score::run(&ctx, &args).await
+        }
+        Command::Alerts { args, store } => {
+            let ctx = open::Opened::open(&store).await?;
+            alerts::run(&ctx, &args).await
         }
         Command::User { command, store } => {
             let ctx = open::Opened::open(&store).await?;

@@ -1,9 +1,11 @@
 //! Tasks and the interactions log (issue 6). Every read and write of a customer's tasks or
 //! contacts checks the viewer's scope first (`customers::scope_condition`); a task is
 //! completed only by its owner.
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::work::{
-    InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskQuery, TaskRow, TaskStatus,
+    AlertNeedingTask, InteractionRow, MaturityRow, NewInteraction, NewTask, PartyWorkFacts,
+    TaskCompletion, TaskQuery, TaskRow, TaskStatus, WorkApplied, WorkPlan,
 };
 use rapport_store::{StoreError, StoreResult};
 use sqlx::postgres::PgRow;
@@ -324,4 +326,169 @@ pub async fn party_tasks(
         .map(task_row)
         .collect::<StoreResult<Vec<_>>>()
         .map(Some)
+}
+
+/// The family codes whose accounts mature into money the customer may move elsewhere.
+pub(crate) const MATURING_FAMILIES: &str =
+    "'time_deposit', 'wealth_management', 'fund', 'insurance'";
+
+pub async fn work_facts(
+    pool: &PgPool,
+    after: i64,
+    limit: i64,
+    today: NaiveDate,
+    maturity_until: NaiveDate,
+) -> StoreResult<Vec<PartyWorkFacts>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.kind, p.birth_date, p.birthday_calendar, p.onboarded_on, \
+         (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = p.id \
+          AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), \
+         EXISTS (SELECT 1 FROM interactions i WHERE i.party_id = p.id \
+          AND i.occurred_at >= p.onboarded_on), \
+         (SELECT max(c) FROM (SELECT max(i.occurred_at) AS c FROM interactions i \
+           WHERE i.party_id = p.id AND i.purpose = 'care' \
+          UNION ALL SELECT max(t.created_at) FROM tasks t \
+           WHERE t.party_id = p.id AND t.kind = 'care') AS cares) \
+         FROM parties p WHERE p.id > $1 AND p.merged_into IS NULL AND p.kind <> 'prospect' \
+         ORDER BY p.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(PartyWorkFacts {
+            party_id: PartyId(r.try_get(0).map_err(db_err)?),
+            is_person: r.try_get::<String, _>(1).map_err(db_err)? == "individual",
+            birth_date: r.try_get(2).map_err(db_err)?,
+            birthday_calendar: r.try_get(3).map_err(db_err)?,
+            onboarded_on: r.try_get(4).map_err(db_err)?,
+            primary_rm: r.try_get::<Option<i64>, _>(5).map_err(db_err)?.map(StaffId),
+            contacted_since_onboarding: r.try_get(6).map_err(db_err)?,
+            last_care: r.try_get(7).map_err(db_err)?,
+            maturities: Vec::new(),
+        });
+    }
+    let (Some(first), Some(last)) = (out.first(), out.last()) else {
+        return Ok(out);
+    };
+    let sql = format!(
+        "SELECT a.party_id, a.account_number, a.family, a.matures_on, a.balance_minor \
+         FROM accounts a WHERE a.party_id BETWEEN ? AND ? AND a.status = 'active' \
+         AND a.family IN ({MATURING_FAMILIES}) AND a.matures_on BETWEEN ? AND ? \
+         ORDER BY a.party_id, a.matures_on"
+    );
+    let maturing = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+        .bind(first.party_id.0)
+        .bind(last.party_id.0)
+        .bind(today)
+        .bind(maturity_until)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let index: std::collections::HashMap<i64, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.party_id.0, i))
+        .collect();
+    for r in &maturing {
+        let party: i64 = r.try_get(0).map_err(db_err)?;
+        if let Some(f) = index.get(&party).and_then(|i| out.get_mut(*i)) {
+            f.maturities.push(MaturityRow {
+                account_key: r.try_get(1).map_err(db_err)?,
+                family: r.try_get(2).map_err(db_err)?,
+                matures_on: r.try_get(3).map_err(db_err)?,
+                balance_minor: r.try_get(4).map_err(db_err)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub async fn alerts_needing_tasks(
+    pool: &PgPool,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<AlertNeedingTask>> {
+    let rows = sqlx::query(
+        "SELECT al.id, al.party_id, al.kind, al.severity, al.reason, al.as_of, al.dedup_key \
+         FROM alerts al WHERE al.id > $1 AND al.status = 'open' \
+         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.alert_id = al.id) \
+         ORDER BY al.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(AlertNeedingTask {
+                alert_id: r.try_get(0).map_err(db_err)?,
+                party_id: PartyId(r.try_get(1).map_err(db_err)?),
+                kind: r.try_get(2).map_err(db_err)?,
+                severity: r.try_get(3).map_err(db_err)?,
+                reason: r.try_get(4).map_err(db_err)?,
+                as_of: r.try_get(5).map_err(db_err)?,
+                dedup_key: r.try_get(6).map_err(db_err)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn apply_work_plans(
+    pool: &PgPool,
+    plans: &[WorkPlan],
+    at: DateTime<Utc>,
+) -> StoreResult<WorkApplied> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut applied = WorkApplied::default();
+    for p in plans {
+        let inserted = sqlx::query(
+            "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
+             status, dedup_key) VALUES ($1, $2, $3, $4, $5, $6, \
+             (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = $7 \
+              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8) \
+             ON CONFLICT (dedup_key) DO NOTHING",
+        )
+        .bind(p.party_id.0)
+        .bind(&p.kind)
+        .bind(&p.severity)
+        .bind(&p.reason)
+        .bind(p.as_of)
+        .bind(at)
+        .bind(p.party_id.0)
+        .bind(&p.dedup_key)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        applied.alerts += inserted.rows_affected();
+        let Some((kind, due_on)) = p.task else {
+            continue;
+        };
+        // For the current primary RM, if enabled; once per alert.
+        let made = sqlx::query(
+            "INSERT INTO tasks (party_id, owner_staff_id, kind, reason, alert_id, due_on, status, \
+             created_by, created_at) \
+             SELECT al.party_id, ra.staff_id, $1, al.reason, al.id, $2, 'open', NULL, $3 \
+             FROM alerts al \
+             JOIN rm_assignments ra ON ra.party_id = al.party_id AND ra.is_primary \
+              AND ra.effective_to IS NULL \
+             JOIN staff st ON st.id = ra.staff_id AND NOT st.disabled \
+             WHERE al.dedup_key = $4 AND al.status = 'open' \
+             AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.alert_id = al.id)",
+        )
+        .bind(kind.as_str())
+        .bind(due_on)
+        .bind(at)
+        .bind(&p.dedup_key)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        applied.tasks += made.rows_affected();
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(applied)
 }

@@ -40,3 +40,6 @@ CREATE INDEX tasks_owner ON tasks (owner_staff_id, status, due_on);
 CREATE INDEX tasks_party ON tasks (party_id, created_at);
 -- An alert makes at most one task.
 CREATE UNIQUE INDEX tasks_one_per_alert ON tasks (alert_id) WHERE alert_id IS NOT NULL;
+
+-- Which calendar a customer keeps their birthday by: solar | lunar (农历).
+ALTER TABLE parties ADD COLUMN birthday_calendar TEXT NOT NULL DEFAULT 'solar';

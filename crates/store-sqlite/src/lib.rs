@@ -41,7 +41,8 @@ use rapport_store::scores::{
 };
 use rapport_store::search::SearchQuery;
 use rapport_store::work::{
-    InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskQuery, TaskRow,
+    AlertNeedingTask, InteractionRow, NewInteraction, NewTask, PartyWorkFacts, TaskCompletion,
+    TaskQuery, TaskRow, WorkApplied, WorkPlan,
 };
 use rapport_store::{
     AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
@@ -526,6 +527,32 @@ impl Store for SqliteStore {
         limit: i64,
     ) -> StoreResult<Option<Vec<TaskRow>>> {
         work::party_tasks(&self.pool, viewer, party, limit).await
+    }
+
+    async fn work_facts(
+        &self,
+        after: i64,
+        limit: i64,
+        today: NaiveDate,
+        maturity_until: NaiveDate,
+    ) -> StoreResult<Vec<PartyWorkFacts>> {
+        work::work_facts(&self.pool, after, limit, today, maturity_until).await
+    }
+
+    async fn alerts_needing_tasks(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AlertNeedingTask>> {
+        work::alerts_needing_tasks(&self.pool, after, limit).await
+    }
+
+    async fn apply_work_plans(
+        &self,
+        plans: &[WorkPlan],
+        at: DateTime<Utc>,
+    ) -> StoreResult<WorkApplied> {
+        work::apply_work_plans(&self.pool, plans, at).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

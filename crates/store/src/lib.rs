@@ -34,7 +34,10 @@ use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
-use crate::work::{InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskQuery, TaskRow};
+use crate::work::{
+    AlertNeedingTask, InteractionRow, NewInteraction, NewTask, PartyWorkFacts, TaskCompletion,
+    TaskQuery, TaskRow, WorkApplied, WorkPlan,
+};
 
 pub use error::StoreError;
 pub use rows::*;
@@ -367,6 +370,31 @@ pub trait Store: Send + Sync + 'static {
         party: PartyId,
         limit: i64,
     ) -> StoreResult<Option<Vec<TaskRow>>>;
+
+    /// The alert job's facts of parties with id > `after` (at most `limit`, in id order):
+    /// unscoped, for `rapport alerts` only. Maturities are those from `today` to
+    /// `maturity_until`.
+    async fn work_facts(
+        &self,
+        after: i64,
+        limit: i64,
+        today: NaiveDate,
+        maturity_until: NaiveDate,
+    ) -> StoreResult<Vec<PartyWorkFacts>>;
+    /// Open alerts with id > `after` that have no task yet (at most `limit`, in id order).
+    async fn alerts_needing_tasks(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AlertNeedingTask>>;
+    /// Raises each plan's alert once (by `dedup_key`) for the party's primary RM and makes its
+    /// task for that RM when the alert has none (a party without a primary RM, or whose RM is
+    /// disabled, gets the alert only). All plans in one transaction.
+    async fn apply_work_plans(
+        &self,
+        plans: &[WorkPlan],
+        at: DateTime<Utc>,
+    ) -> StoreResult<WorkApplied>;
 
     // --- keys ----------------------------------------------------------------------------------
 

@@ -133,3 +133,62 @@ pub struct TaskCompletion {
 /// Longest notes and outcome kept, in characters.
 pub const MAX_NOTES_CHARS: usize = 4000;
 pub const MAX_OUTCOME_CHARS: usize = 500;
+
+/// What the alert job needs to know of one customer (a batch read for `rapport alerts`
+/// only, never reached from a handler).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyWorkFacts {
+    pub party_id: PartyId,
+    pub is_person: bool,
+    pub birth_date: Option<NaiveDate>,
+    /// `solar` or `lunar`.
+    pub birthday_calendar: String,
+    pub onboarded_on: NaiveDate,
+    pub primary_rm: Option<StaffId>,
+    pub contacted_since_onboarding: bool,
+    /// The latest care contact or care task.
+    pub last_care: Option<DateTime<Utc>>,
+    /// Open deposits and wealth products maturing on or before the window's end.
+    pub maturities: Vec<MaturityRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaturityRow {
+    /// The account's blind key (never its number).
+    pub account_key: String,
+    pub family: String,
+    pub matures_on: NaiveDate,
+    pub balance_minor: i64,
+}
+
+/// An alert to raise once (by `dedup_key`, for the customer's primary RM) and the task it
+/// makes for that RM, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkPlan {
+    pub party_id: PartyId,
+    pub kind: String,
+    pub severity: String,
+    pub reason: String,
+    pub as_of: NaiveDate,
+    pub dedup_key: String,
+    pub task: Option<(TaskKind, NaiveDate)>,
+}
+
+/// What applying plans changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkApplied {
+    pub alerts: u64,
+    pub tasks: u64,
+}
+
+/// An open alert no task has been made for yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertNeedingTask {
+    pub alert_id: i64,
+    pub party_id: PartyId,
+    pub kind: String,
+    pub severity: String,
+    pub reason: String,
+    pub as_of: NaiveDate,
+    pub dedup_key: String,
+}

@@ -88,7 +88,8 @@ pub struct PlannedAlert {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Maturity {
-    pub account_id: i64,
+    /// A stable reference to the account that is not its number (the store's blind key).
+    pub account_ref: String,
     /// The product family's code (`time_deposit`, `wealth_management` …).
     pub family: String,
     pub matures_on: NaiveDate,
@@ -156,7 +157,7 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
                 m.matures_on,
                 m.balance_minor as f64 / 100.0
             ),
-            dedup_key: format!("maturity:{}:{}", m.account_id, m.matures_on),
+            dedup_key: format!("maturity:{}:{}", m.account_ref, m.matures_on),
             // Call a week ahead so the money can be rolled over before it leaves.
             task: Some(PlannedTask {
                 kind: PlannedKind::Call,

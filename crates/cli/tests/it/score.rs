@@ -89,6 +89,36 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         "the demo scores its bank: {}",
         stderr(&out)
     );
+    // …and raises the RMs' alerts, each kind making its task for the customer's primary RM.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = data.join("rapport.db");
+    let kinds = rt.block_on(query_pairs(
+        &db,
+        "SELECT al.kind || '/' || t.kind, CAST(count(*) AS TEXT) FROM tasks t \
+         JOIN alerts al ON al.id = t.alert_id \
+         JOIN rm_assignments ra ON ra.party_id = t.party_id AND ra.staff_id = t.owner_staff_id \
+          AND ra.is_primary = 1 AND ra.effective_to IS NULL \
+         GROUP BY 1",
+    ));
+    let made: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
+    for want in [
+        "churn_risk/retention",
+        "maturity/call",
+        "birthday/care",
+        "revisit_due/revisit",
+    ] {
+        assert!(made.contains(&want), "no {want} task in {kinds:?}");
+    }
+    let again = rapport(&["alerts", "--data-dir", d, "--today", "2026-06-30"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains(" 0 new alerts") && stderr(&again).contains(" 0 new tasks"),
+        "the same day again changes nothing: {}",
+        stderr(&again)
+    );
 
     // The planted churners and the month each churns in, from the generator's ground truth.
     let churners: Vec<(String, NaiveDate)> = csv_rows(&data.join("extracts/truth_customers.csv"))
@@ -132,11 +162,6 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         "the first run has no churn history to train on"
     );
 
-    let db = data.join("rapport.db");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let (records, alerts) = rt.block_on(async {
         let records = query_pairs(
             &db,
@@ -249,4 +274,54 @@ fn score_names_its_bad_input() {
             stderr(&out)
         );
     }
+}
+
+#[test]
+fn alerts_names_its_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let d = data.to_str().unwrap();
+    let bad_date = rapport(&["alerts", "--data-dir", d, "--today", "2026-13-01"]);
+    assert!(!bad_date.status.success());
+    assert!(
+        stderr(&bad_date).contains("--today"),
+        "{}",
+        stderr(&bad_date)
+    );
+
+    let rules = dir.path().join("work.toml");
+    std::fs::write(&rules, "maturity_days = 30\ncare_quiet = 7\n").unwrap();
+    let out = rapport(&[
+        "alerts",
+        "--data-dir",
+        d,
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("work.toml") && err.contains("care_quiet"),
+        "{err}"
+    );
+
+    std::fs::write(&rules, "maturity_days = -3\n").unwrap();
+    let out = rapport(&[
+        "alerts",
+        "--data-dir",
+        d,
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("maturity_days"), "{}", stderr(&out));
+
+    // An empty bank has nothing due.
+    let empty = rapport(&["alerts", "--data-dir", d, "--today", "2026-06-30"]);
+    assert!(empty.status.success(), "{}", stderr(&empty));
+    assert!(
+        stderr(&empty).contains("0 new alerts (due: none due)"),
+        "{}",
+        stderr(&empty)
+    );
 }

@@ -5,9 +5,10 @@ use rapport_domain::Username;
 use rapport_store::StoreError;
 use rapport_store::work::{
     Channel, Direction, NewInteraction, NewTask, TaskCompletion, TaskKind, TaskQuery, TaskStatus,
+    WorkApplied, WorkPlan,
 };
 use rapport_store_contract::fixture::{
-    self, BM_XIHU, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+    self, BM_XIHU, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
 
 use crate::loaded;
@@ -220,6 +221,126 @@ async fn a_task_for_a_disabled_owner_is_refused_naming_the_owner() {
         );
         assert!(
             s.my_tasks(&fixture::viewer(RM_A), &all_open(10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+fn plan(
+    party: rapport_domain::PartyId,
+    key: &str,
+    task: Option<(TaskKind, NaiveDate)>,
+) -> WorkPlan {
+    WorkPlan {
+        party_id: party,
+        kind: "birthday".into(),
+        severity: "low".into(),
+        reason: "birthday on 2026-07-10 (solar calendar)".into(),
+        as_of: day(2026, 7, 5),
+        dedup_key: key.into(),
+        task,
+    }
+}
+
+#[tokio::test]
+async fn the_alert_job_raises_each_alert_once_with_one_task_for_the_primary_rm() {
+    let at = Utc.with_ymd_and_hms(2026, 7, 5, 1, 0, 0).unwrap();
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let plans = vec![
+            plan(
+                ZHANG_WEI_A,
+                "birthday:1:2026-07-10",
+                Some((TaskKind::Care, day(2026, 7, 10))),
+            ),
+            // No current primary RM: the alert, but no task.
+            plan(
+                LI_NA,
+                "birthday:5:2026-07-10",
+                Some((TaskKind::Care, day(2026, 7, 10))),
+            ),
+        ];
+        let first = s.apply_work_plans(&plans, at).await.unwrap();
+        assert_eq!(
+            first,
+            WorkApplied {
+                alerts: 2,
+                tasks: 1
+            },
+            "{}",
+            t.name
+        );
+        let again = s.apply_work_plans(&plans, at).await.unwrap();
+        assert_eq!(again, WorkApplied::default(), "{}: idempotent", t.name);
+        let tasks = s
+            .my_tasks(&fixture::viewer(RM_A), &all_open(10))
+            .await
+            .unwrap();
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(
+            (tasks[0].party_id, tasks[0].kind),
+            (ZHANG_WEI_A, TaskKind::Care)
+        );
+        assert!(tasks[0].alert_id.is_some() && tasks[0].created_by.is_none());
+
+        // LI_NA's alert still waits for a task; ZHANG_WEI_A's has one.
+        let waiting = s.alerts_needing_tasks(0, 10).await.unwrap();
+        assert_eq!(
+            waiting.iter().map(|a| a.party_id).collect::<Vec<_>>(),
+            [LI_NA],
+            "{}",
+            t.name
+        );
+        assert_eq!(waiting[0].dedup_key, "birthday:5:2026-07-10");
+
+        // Completing the task closes its alert and counts as a care contact.
+        let (_, contact) = s
+            .complete_task(
+                &fixture::viewer(RM_A),
+                tasks[0].id,
+                &TaskCompletion {
+                    channel: Channel::Phone,
+                    direction: Direction::Outbound,
+                    notes: String::new(),
+                    outcome: "reached".into(),
+                    at: Utc.with_ymd_and_hms(2026, 7, 10, 2, 0, 0).unwrap(),
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let facts = s
+            .work_facts(0, 100, day(2026, 7, 11), day(2027, 1, 31))
+            .await
+            .unwrap();
+        let zhang = facts.iter().find(|f| f.party_id == ZHANG_WEI_A).unwrap();
+        assert_eq!(zhang.primary_rm, Some(RM_A), "{}", t.name);
+        assert_eq!(zhang.last_care, Some(contact.occurred_at), "{}", t.name);
+        assert!(zhang.contacted_since_onboarding);
+        assert_eq!(zhang.birthday_calendar, "solar");
+        assert!(zhang.is_person);
+        // The fixture's time deposits mature on 2026-12-31: inside the window given.
+        assert!(
+            facts.iter().any(|f| f
+                .maturities
+                .iter()
+                .any(|m| m.matures_on == day(2026, 12, 31))),
+            "{}",
+            t.name
+        );
+        assert!(
+            facts
+                .iter()
+                .flat_map(|f| &f.maturities)
+                .all(|m| !m.account_key.starts_with("6222")),
+            "never an account number"
+        );
+        let li_na = facts.iter().find(|f| f.party_id == LI_NA).unwrap();
+        assert_eq!(li_na.primary_rm, None);
+        assert!(
+            s.alerts_needing_tasks(waiting[0].alert_id, 10)
                 .await
                 .unwrap()
                 .is_empty()

@@ -136,19 +136,19 @@ fn maturities_within_thirty_days_make_a_call_a_week_ahead() {
         birth_date: None,
         maturities: vec![
             Maturity {
-                account_id: 11,
+                account_ref: "a11".into(),
                 family: "time_deposit".into(),
                 matures_on: day(2026, 7, 20),
                 balance_minor: 5_000_000,
             },
             Maturity {
-                account_id: 12,
+                account_ref: "a12".into(),
                 family: "wealth_management".into(),
                 matures_on: day(2026, 8, 30),
                 balance_minor: 1,
             },
             Maturity {
-                account_id: 13,
+                account_ref: "a13".into(),
                 family: "time_deposit".into(),
                 matures_on: day(2026, 7, 3),
                 balance_minor: 1,
@@ -158,7 +158,7 @@ fn maturities_within_thirty_days_make_a_call_a_week_ahead() {
     };
     let plans = plan_alerts(&facts, day(2026, 7, 1), Shanghai, &r);
     let keys: Vec<&str> = plans.iter().map(|p| p.dedup_key.as_str()).collect();
-    assert_eq!(keys, ["maturity:11:2026-07-20", "maturity:13:2026-07-03"]);
+    assert_eq!(keys, ["maturity:a11:2026-07-20", "maturity:a13:2026-07-03"]);
     assert_eq!(plans[0].task.as_ref().unwrap().due_on, day(2026, 7, 13));
     assert_eq!(
         plans[1].task.as_ref().unwrap().due_on,
