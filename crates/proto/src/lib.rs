@@ -10,6 +10,7 @@ mod customers;
 mod errors;
 mod identity;
 mod scores;
+mod work;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,7 @@ pub use customers::*;
 pub use errors::{ErrorBody, ErrorCode};
 pub use identity::*;
 pub use scores::*;
+pub use work::*;
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

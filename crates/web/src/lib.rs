@@ -24,6 +24,7 @@ mod present;
 mod reads;
 mod scores;
 mod views;
+mod work;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -362,3 +362,37 @@ pub fn identity_event(
         undone_by: e.undone_by,
     }
 }
+
+/// A task as the workbench and the API show it: the customer's name masked per role.
+pub fn task(t: &rapport_store::work::TaskRow, policy: FieldPolicy) -> rapport_proto::TaskDto {
+    rapport_proto::TaskDto {
+        id: t.id,
+        customer_id: t.party_id.0,
+        customer_name: name(PartyKind::Individual, &t.party_name, policy),
+        owner_staff_id: t.owner.0,
+        kind: t.kind.as_str().to_owned(),
+        reason: t.reason.clone(),
+        alert_id: t.alert_id,
+        due_on: t.due_on,
+        status: t.status.as_str().to_owned(),
+        outcome: t.outcome.clone(),
+        created_at: t.created_at,
+        completed_at: t.completed_at,
+        interaction_id: t.interaction_id,
+    }
+}
+
+pub fn interaction(i: &rapport_store::work::InteractionRow) -> rapport_proto::InteractionDto {
+    rapport_proto::InteractionDto {
+        id: i.id,
+        customer_id: i.party_id.0,
+        staff_id: i.staff_id.0,
+        channel: i.channel.as_str().to_owned(),
+        direction: i.direction.as_str().to_owned(),
+        purpose: i.purpose.map(|p| p.as_str().to_owned()),
+        occurred_at: i.occurred_at,
+        notes: i.notes.clone(),
+        outcome: i.outcome.clone(),
+        task_id: i.task_id,
+    }
+}

@@ -8,6 +8,7 @@ mod health;
 mod identity;
 mod identity_merge;
 mod imports;
+mod work;
 
 pub use auth::me_of;
 pub use customers::{page_request, parse_unmask};
@@ -41,6 +42,7 @@ use crate::AppState;
         (name = "audit", description = "The audit trail (auditors only)"),
         (name = "identity", description = "Identity resolution: the data steward's review queue, merges, real-time matching"),
         (name = "analytics", description = "Score distributions and the 80/20 analysis, within the caller's scope"),
+        (name = "work", description = "The RM's workbench, tasks and the interactions log"),
         (name = "admin", description = "Staff administration (administrators only)"),
         (name = "operations", description = "Health and readiness")
     )
@@ -80,6 +82,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::change_password))
         .routes(routes!(analytics::dashboard))
         .routes(routes!(analytics::pareto))
+        .routes(routes!(work::workbench))
+        .routes(routes!(work::create_task))
+        .routes(routes!(work::complete_task))
+        .routes(routes!(work::list_interactions, work::log_interaction))
         .routes(routes!(admin::list_staff, admin::create_staff))
         .routes(routes!(admin::update_staff))
         .routes(routes!(admin::reset_password))

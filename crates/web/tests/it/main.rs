@@ -15,6 +15,7 @@ mod pages;
 mod scope;
 mod scores;
 mod unmask;
+mod work;
 
 use std::sync::{Arc, OnceLock};
 
@@ -166,6 +167,25 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Sends a JSON body with a bearer token; the status and the JSON answer.
+    pub async fn send_json(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let res = Self::client()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     pub async fn get_json(&self, token: &str, path: &str) -> (u16, serde_json::Value) {

@@ -1,0 +1,105 @@
+//! The RM's work as `/api/v1/tasks`, `/api/v1/workbench` and a customer's interactions show it
+//! (R4.2–R4.4). Customer names are masked per role like every customer body.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TaskDto {
+    pub id: i64,
+    pub customer_id: i64,
+    /// Masked unless the caller's role sees names.
+    pub customer_name: String,
+    pub owner_staff_id: i64,
+    /// call, visit, revisit, retention, care or follow_up.
+    pub kind: String,
+    pub reason: String,
+    pub alert_id: Option<i64>,
+    pub due_on: NaiveDate,
+    /// open, done or cancelled.
+    pub status: String,
+    pub outcome: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub interaction_id: Option<i64>,
+}
+
+/// A task for a customer in the caller's scope; the owner is the caller unless given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTaskRequest {
+    pub customer_id: i64,
+    /// call, visit, revisit, retention, care or follow_up.
+    pub kind: String,
+    pub reason: String,
+    pub due_on: NaiveDate,
+    /// Another enabled staff member (branch managers assigning work); default: the caller.
+    pub owner_staff_id: Option<i64>,
+}
+
+/// How the task was done: the contact it is logged as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteTaskRequest {
+    /// branch_visit, phone, sms, wechat, email, app or event.
+    pub channel: String,
+    /// outbound (default) or inbound.
+    pub direction: Option<String>,
+    pub outcome: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InteractionDto {
+    pub id: i64,
+    pub customer_id: i64,
+    pub staff_id: i64,
+    pub channel: String,
+    pub direction: String,
+    pub purpose: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub notes: String,
+    pub outcome: String,
+    pub task_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CompletedTaskDto {
+    pub task: TaskDto,
+    pub interaction: InteractionDto,
+}
+
+/// A contact with a customer in the caller's scope, logged by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogInteractionRequest {
+    pub channel: String,
+    /// outbound (default) or inbound.
+    pub direction: Option<String>,
+    /// A task kind when the contact was for one (e.g. care).
+    pub purpose: Option<String>,
+    pub outcome: String,
+    #[serde(default)]
+    pub notes: String,
+    /// When it happened (default: now); not in the future.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// The RM's day: tasks due today or overdue, and the next ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WorkbenchDto {
+    /// The bank's date the lists are for.
+    pub today: NaiveDate,
+    pub due: Vec<TaskDto>,
+    pub overdue: i64,
+    pub upcoming: Vec<TaskDto>,
+    /// Open tasks by kind (retention, care, call …).
+    pub open_by_kind: Vec<KindCountDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KindCountDto {
+    pub kind: String,
+    pub count: i64,
+}

@@ -1,0 +1,102 @@
+//! `/api/v1/workbench`, `/api/v1/tasks` and a customer's interactions: the RM's day (R4.2–R4.4).
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use rapport_domain::PartyId;
+use rapport_proto::{
+    CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorBody, InteractionDto,
+    LogInteractionRequest, TaskDto, WorkbenchDto,
+};
+
+use crate::auth::Authenticated;
+use crate::extract::{ApiJson, ApiPath};
+use crate::{AppState, WebError, work};
+
+/// The caller's day: their open tasks due today or overdue (soonest first), the next two
+/// weeks' tasks and open tasks by kind. Audited as a report.
+#[utoipa::path(get, path = "/api/v1/workbench", tag = "work",
+    responses((status = 200, body = WorkbenchDto), (status = 401, body = ErrorBody)))]
+pub async fn workbench(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<WorkbenchDto>, WebError> {
+    Ok(Json(work::workbench(&state, &auth).await?))
+}
+
+/// A task for a customer in the caller's scope (rm, branch_manager); a customer outside the
+/// scope answers 404. Audited.
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "work",
+    request_body = CreateTaskRequest,
+    responses(
+        (status = 201, body = TaskDto),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: kind, reason, due_on or owner_staff_id (e.g. a disabled owner)"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such customer in the caller's scope")))]
+pub async fn create_task(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<CreateTaskRequest>,
+) -> Result<(StatusCode, Json<TaskDto>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(work::create_task(&state, &auth, &req).await?),
+    ))
+}
+
+/// Completes one of the caller's own open tasks with its outcome; the contact is logged on the
+/// customer's timeline and the task's alert is closed. Another RM's task answers 404. Audited.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/complete", tag = "work",
+    params(("id" = i64, Path, description = "Task id")),
+    request_body = CompleteTaskRequest,
+    responses(
+        (status = 200, body = CompletedTaskDto),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: channel, direction, outcome or notes"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "not the caller's open task")))]
+pub async fn complete_task(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CompleteTaskRequest>,
+) -> Result<Json<CompletedTaskDto>, WebError> {
+    Ok(Json(work::complete_task(&state, &auth, id, &req).await?))
+}
+
+/// A customer's contacts, newest first (within the caller's scope). Audited as a view.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/interactions", tag = "work",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    responses(
+        (status = 200, body = Vec<InteractionDto>),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn list_interactions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<InteractionDto>>, WebError> {
+    Ok(Json(work::interactions(&state, &auth, PartyId(id)).await?))
+}
+
+/// Logs a contact with a customer in the caller's scope (rm, branch_manager, service_agent);
+/// a contact for care resets the care plan whoever made it. Audited.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/interactions", tag = "work",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    request_body = LogInteractionRequest,
+    responses(
+        (status = 201, body = InteractionDto),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: channel, direction, purpose, outcome, notes or occurred_at"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn log_interaction(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<LogInteractionRequest>,
+) -> Result<(StatusCode, Json<InteractionDto>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(work::log_interaction(&state, &auth, PartyId(id), &req).await?),
+    ))
+}

@@ -1,0 +1,269 @@
+//! The RM's work at the edge (R4.2–R4.4): tasks, completing them by a logged contact, the
+//! interactions log and the workbench. Scope and ownership are the store's; this module
+//! parses the input (naming the field), checks the role and writes the audit entries.
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use rapport_domain::{PartyId, Role, StaffId};
+use rapport_proto::{
+    CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorCode, InteractionDto,
+    KindCountDto, LogInteractionRequest, TaskDto, WorkbenchDto,
+};
+use rapport_store::audit::AuditAction;
+use rapport_store::work::{
+    Channel, Direction, MAX_NOTES_CHARS, MAX_OUTCOME_CHARS, NewInteraction, NewTask,
+    TaskCompletion, TaskKind, TaskQuery, TaskStatus,
+};
+
+use crate::auth::Authenticated;
+use crate::{AppState, WebError, audit, present};
+
+/// Tasks the workbench lists at most, per list.
+const LIST: i64 = 200;
+/// How far ahead "upcoming" looks.
+const UPCOMING_DAYS: u64 = 14;
+
+fn parse<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, WebError>
+where
+    T::Err: std::fmt::Display,
+{
+    value
+        .trim()
+        .parse()
+        .map_err(|e: T::Err| WebError::invalid_parameter(field, e.to_string()))
+}
+
+fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, WebError> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(WebError::invalid_parameter(
+            field,
+            format!("{field} is required"),
+        ));
+    }
+    if v.chars().count() > max {
+        return Err(WebError::invalid_parameter(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn direction(value: Option<&str>) -> Result<Direction, WebError> {
+    value.map_or(Ok(Direction::Outbound), |d| parse("direction", d))
+}
+
+/// Staff who serve customers: the roles that keep tasks and log contacts.
+fn serves_customers(role: Role) -> bool {
+    matches!(role, Role::Rm | Role::BranchManager | Role::ServiceAgent)
+}
+
+async fn refuse(state: &AppState, auth: &Authenticated, why: &str) -> WebError {
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+    e.reason = Some(why.to_owned());
+    match state.audit.record(e).await {
+        Ok(()) => WebError::new(ErrorCode::Forbidden, why),
+        Err(e) => e,
+    }
+}
+
+/// The bank's date today.
+pub fn today(state: &AppState) -> NaiveDate {
+    state
+        .clock
+        .now()
+        .with_timezone(&state.bank.time_zone)
+        .date_naive()
+}
+
+pub async fn create_task(
+    state: &AppState,
+    auth: &Authenticated,
+    req: &CreateTaskRequest,
+) -> Result<TaskDto, WebError> {
+    if !matches!(auth.staff.role, Role::Rm | Role::BranchManager) {
+        return Err(refuse(
+            state,
+            auth,
+            "only relationship managers and branch managers create tasks",
+        )
+        .await);
+    }
+    let kind: TaskKind = parse("kind", &req.kind)?;
+    let reason = text("reason", &req.reason, MAX_OUTCOME_CHARS, true)?;
+    if req.due_on < today(state) {
+        return Err(WebError::invalid_parameter(
+            "due_on",
+            "due_on is in the past",
+        ));
+    }
+    let owner = StaffId(req.owner_staff_id.unwrap_or(auth.staff.id.0));
+    if owner != auth.staff.id && auth.staff.role != Role::BranchManager {
+        return Err(WebError::invalid_parameter(
+            "owner_staff_id",
+            "only a branch manager gives a task to someone else",
+        ));
+    }
+    let task = NewTask {
+        party_id: PartyId(req.customer_id),
+        owner,
+        kind,
+        reason,
+        alert_id: None,
+        due_on: req.due_on,
+        created_by: Some(auth.staff.id),
+        created_at: state.clock.now(),
+    };
+    let created = match state.store.create_task(&auth.viewer, &task).await {
+        Ok(t) => t,
+        Err(rapport_store::StoreError::Invalid(m)) => {
+            return Err(WebError::invalid_parameter("owner_staff_id", m));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let Some(created) = created else {
+        return Err(WebError::not_found());
+    };
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::CustomerChanged);
+    e.party_id = Some(created.party_id);
+    e.detail = Some(format!("task {} created ({})", created.id, created.kind));
+    state.audit.record(e).await?;
+    Ok(present::task(&created, auth.viewer.field_policy()))
+}
+
+pub async fn complete_task(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+    req: &CompleteTaskRequest,
+) -> Result<CompletedTaskDto, WebError> {
+    let done = TaskCompletion {
+        channel: parse::<Channel>("channel", &req.channel)?,
+        direction: direction(req.direction.as_deref())?,
+        outcome: text("outcome", &req.outcome, MAX_OUTCOME_CHARS, true)?,
+        notes: text("notes", &req.notes, MAX_NOTES_CHARS, false)?,
+        at: state.clock.now(),
+    };
+    // Another RM's task, a finished one and an unknown one all answer 404.
+    let Some((task, contact)) = state.store.complete_task(&auth.viewer, id, &done).await? else {
+        return Err(WebError::not_found());
+    };
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::CustomerChanged);
+    e.party_id = Some(task.party_id);
+    e.detail = Some(format!(
+        "task {} completed as contact {}",
+        task.id, contact.id
+    ));
+    state.audit.record(e).await?;
+    Ok(CompletedTaskDto {
+        task: present::task(&task, auth.viewer.field_policy()),
+        interaction: present::interaction(&contact),
+    })
+}
+
+pub async fn log_interaction(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+    req: &LogInteractionRequest,
+) -> Result<InteractionDto, WebError> {
+    if !serves_customers(auth.staff.role) {
+        return Err(refuse(state, auth, "only staff who serve customers log contacts").await);
+    }
+    let now = state.clock.now();
+    let occurred_at = req.occurred_at.unwrap_or(now);
+    if occurred_at > now {
+        return Err(WebError::invalid_parameter(
+            "occurred_at",
+            "occurred_at is in the future",
+        ));
+    }
+    let contact = NewInteraction {
+        party_id: party,
+        staff_id: auth.staff.id,
+        channel: parse("channel", &req.channel)?,
+        direction: direction(req.direction.as_deref())?,
+        purpose: req
+            .purpose
+            .as_deref()
+            .map(|p| parse("purpose", p))
+            .transpose()?,
+        occurred_at,
+        notes: text("notes", &req.notes, MAX_NOTES_CHARS, false)?,
+        outcome: text("outcome", &req.outcome, MAX_OUTCOME_CHARS, true)?,
+        task_id: None,
+        alert_id: None,
+    };
+    let Some(logged) = state.store.log_interaction(&auth.viewer, &contact).await? else {
+        return Err(WebError::not_found());
+    };
+    let mut e = audit::by(auth, now, AuditAction::CustomerChanged);
+    e.party_id = Some(party);
+    e.detail = Some(format!("contact {} logged", logged.id));
+    state.audit.record(e).await?;
+    Ok(present::interaction(&logged))
+}
+
+pub async fn interactions(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+) -> Result<Vec<InteractionDto>, WebError> {
+    let Some(rows) = state
+        .store
+        .party_interactions(&auth.viewer, party, LIST)
+        .await?
+    else {
+        return Err(WebError::not_found());
+    };
+    let mut e = audit::viewed(auth, state.clock.now(), party);
+    e.detail = Some("interactions".into());
+    state.audit.record(e).await?;
+    Ok(rows.iter().map(present::interaction).collect())
+}
+
+pub async fn workbench(state: &AppState, auth: &Authenticated) -> Result<WorkbenchDto, WebError> {
+    let today = today(state);
+    let open = state
+        .store
+        .my_tasks(
+            &auth.viewer,
+            &TaskQuery {
+                status: Some(TaskStatus::Open),
+                due_until: today.checked_add_days(Days::new(UPCOMING_DAYS)),
+                limit: LIST * 2,
+            },
+        )
+        .await?;
+    let policy = auth.viewer.field_policy();
+    let (due, upcoming): (Vec<_>, Vec<_>) = open.iter().partition(|t| t.due_on <= today);
+    let mut by_kind: BTreeMap<&str, i64> = BTreeMap::new();
+    for t in &open {
+        *by_kind.entry(t.kind.as_str()).or_default() += 1;
+    }
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::ReportViewed);
+    e.detail = Some("workbench".into());
+    state.audit.record(e).await?;
+    Ok(WorkbenchDto {
+        today,
+        overdue: due.iter().filter(|t| t.due_on < today).count() as i64,
+        due: due
+            .iter()
+            .take(LIST as usize)
+            .map(|t| present::task(t, policy))
+            .collect(),
+        upcoming: upcoming
+            .iter()
+            .take(LIST as usize)
+            .map(|t| present::task(t, policy))
+            .collect(),
+        open_by_kind: by_kind
+            .into_iter()
+            .map(|(kind, count)| KindCountDto {
+                kind: kind.to_owned(),
+                count,
+            })
+            .collect(),
+    })
+}

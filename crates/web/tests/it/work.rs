@@ -1,0 +1,216 @@
+//! Tasks, completion by a logged contact, the interactions log and the workbench, over HTTP:
+//! scope and ownership (404), roles (403), bad input naming the field (400), audit.
+use chrono::Days;
+use rapport_store::audit::AuditAction;
+use rapport_store_contract::fixture;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::TestApp;
+
+fn today(app: &TestApp) -> chrono::NaiveDate {
+    use rapport_domain::Clock;
+    app.clock
+        .now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+async fn audited(app: &TestApp, action: AuditAction) -> usize {
+    app.store
+        .audit_entries_after(0, 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.entry.action == action)
+        .count()
+}
+
+#[tokio::test]
+async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
+    for app in TestApp::each().await {
+        let (rm_a, rm_b) = (app.token("rm.a").await, app.token("rm.b").await);
+        let today = today(&app);
+        let task = json!({"customer_id": fixture::ZHANG_WEI_A.0, "kind": "care",
+                          "reason": "birthday", "due_on": today});
+        let (s, created) = app
+            .send_json(&rm_a, Method::POST, "/api/v1/tasks", &task)
+            .await;
+        assert_eq!(s, 201, "{}: {created}", app.backend);
+        assert_eq!(created["status"], "open");
+        let id = created["id"].as_i64().unwrap();
+
+        // A customer outside the caller's scope is not found.
+        let outside = json!({"customer_id": fixture::ZHANG_WEI_B.0, "kind": "call",
+                             "reason": "x", "due_on": today});
+        let (s, _) = app
+            .send_json(&rm_a, Method::POST, "/api/v1/tasks", &outside)
+            .await;
+        assert_eq!(s, 404, "{}", app.backend);
+
+        // The workbench lists it as due today; RM B's does not.
+        let (s, wb) = app.get_json(&rm_a, "/api/v1/workbench").await;
+        assert_eq!(s, 200, "{wb}");
+        assert_eq!(wb["due"][0]["id"], id);
+        assert_eq!(wb["open_by_kind"][0]["kind"], "care");
+        let (_, wb_b) = app.get_json(&rm_b, "/api/v1/workbench").await;
+        assert!(wb_b["due"].as_array().unwrap().is_empty());
+
+        // Completing another RM's task is not found; the owner's completion logs the contact.
+        let done = json!({"channel": "phone", "outcome": "reached, wished a happy birthday"});
+        let path = format!("/api/v1/tasks/{id}/complete");
+        let (s, _) = app.send_json(&rm_b, Method::POST, &path, &done).await;
+        assert_eq!(s, 404, "{}", app.backend);
+        let (s, v) = app.send_json(&rm_a, Method::POST, &path, &done).await;
+        assert_eq!(s, 200, "{}: {v}", app.backend);
+        assert_eq!(v["task"]["status"], "done");
+        assert_eq!(v["interaction"]["purpose"], "care");
+        let (s, _) = app.send_json(&rm_a, Method::POST, &path, &done).await;
+        assert_eq!(s, 404, "only once");
+
+        let log_path = format!("/api/v1/customers/{}/interactions", fixture::ZHANG_WEI_A.0);
+        let (s, log) = app.get_json(&rm_a, &log_path).await;
+        assert_eq!(s, 200);
+        assert_eq!(log[0]["id"], v["interaction"]["id"]);
+        let (s, _) = app.get_json(&rm_b, &log_path).await;
+        assert_eq!(s, 404, "{}", app.backend);
+        assert!(audited(&app, AuditAction::CustomerChanged).await >= 2);
+    }
+}
+
+#[tokio::test]
+async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
+    for app in TestApp::each().await {
+        let rm = app.token("rm.a").await;
+        let today = today(&app);
+        let yesterday = today.checked_sub_days(Days::new(1)).unwrap();
+        let party = fixture::ZHANG_WEI_A.0;
+        for (body, field) in [
+            (
+                json!({"customer_id": party, "kind": "party", "reason": "x", "due_on": today}),
+                "kind",
+            ),
+            (
+                json!({"customer_id": party, "kind": "call", "reason": "  ", "due_on": today}),
+                "reason",
+            ),
+            (
+                json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": yesterday}),
+                "due_on",
+            ),
+            (
+                json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today,
+                    "owner_staff_id": fixture::RM_B.0}),
+                "owner_staff_id",
+            ),
+        ] {
+            let (s, v) = app
+                .send_json(&rm, Method::POST, "/api/v1/tasks", &body)
+                .await;
+            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+            assert_eq!(v["field"], field, "{body}: {v}");
+        }
+        let (s, v) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                "/api/v1/tasks",
+                &json!({"customer_id": party}),
+            )
+            .await;
+        assert_eq!((s, v["code"].as_str()), (400, Some("invalid_json")), "{v}");
+
+        // A branch manager may give a task to an RM, not to a disabled one.
+        let bm = app.token("bm.xihu").await;
+        app.store
+            .set_disabled(&rapport_domain::Username::parse("rm.b").unwrap(), true)
+            .await
+            .unwrap();
+        let (_, listed) = app.get_json(&bm, "/api/v1/customers").await;
+        let in_subtree = listed["items"][0]["id"]
+            .as_i64()
+            .expect("the BM sees customers");
+        let (s, v) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                "/api/v1/tasks",
+                &json!({"customer_id": in_subtree, "kind": "call", "reason": "x",
+                        "due_on": today, "owner_staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(s, 400, "{}: {v}", app.backend);
+        assert_eq!(v["field"], "owner_staff_id");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains(&fixture::RM_B.0.to_string()),
+            "{v}"
+        );
+
+        let task = app
+            .send_json(
+                &rm,
+                Method::POST,
+                "/api/v1/tasks",
+                &json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today}),
+            )
+            .await
+            .1;
+        let path = format!("/api/v1/tasks/{}/complete", task["id"]);
+        for (body, field) in [
+            (json!({"channel": "pigeon", "outcome": "x"}), "channel"),
+            (json!({"channel": "phone", "outcome": ""}), "outcome"),
+            (
+                json!({"channel": "phone", "direction": "sideways", "outcome": "x"}),
+                "direction",
+            ),
+            (
+                json!({"channel": "phone", "outcome": "x", "notes": "n".repeat(4001)}),
+                "notes",
+            ),
+        ] {
+            let (s, v) = app.send_json(&rm, Method::POST, &path, &body).await;
+            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+            assert_eq!(v["field"], field, "{body}: {v}");
+        }
+        let log = format!("/api/v1/customers/{party}/interactions");
+        let future = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+        for (body, field) in [
+            (
+                json!({"channel": "wechat", "outcome": "x", "purpose": "gossip"}),
+                "purpose",
+            ),
+            (
+                json!({"channel": "wechat", "outcome": "x", "occurred_at": future}),
+                "occurred_at",
+            ),
+        ] {
+            let (s, v) = app.send_json(&rm, Method::POST, &log, &body).await;
+            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+            assert_eq!(v["field"], field, "{body}: {v}");
+        }
+        // Roles that do not serve customers do not log contacts.
+        let auditor = app.token("auditor01").await;
+        let (s, _) = app
+            .send_json(
+                &auditor,
+                Method::POST,
+                &log,
+                &json!({"channel": "phone", "outcome": "x"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (s, v) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                &log,
+                &json!({"channel": "phone", "outcome": "x"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let _: &Value = &v;
+    }
+}
