@@ -475,6 +475,16 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("wechat", "微信", "WeChat"),
     ("email", "电子邮件", "Email"),
     ("app", "手机银行App", "Mobile app"),
+    ("branch_visit", "网点面谈", "Branch visit"),
+    ("event", "客户活动", "Event"),
+    ("call", "电话联系", "Call"),
+    ("visit", "拜访", "Visit"),
+    ("revisit", "新客户回访", "New-customer revisit"),
+    ("retention", "挽留", "Retention"),
+    ("care", "客户关怀", "Care"),
+    ("follow_up", "跟进", "Follow-up"),
+    ("outbound", "呼出", "Outbound"),
+    ("inbound", "呼入", "Inbound"),
     ("created", "建档", "Created"),
     ("mobile", "手机号", "Mobile"),
     ("address", "地址", "Address"),
@@ -487,6 +497,7 @@ mod tests {
     use rapport_domain::{
         AccountStatus, Gender, PartyKind, ProductFamily, RelationshipKind, Role, SourceSystem,
     };
+    use rapport_store::work::{Channel, Direction, TaskKind};
 
     #[test]
     fn every_code_has_both_labels() {
@@ -498,7 +509,10 @@ mod tests {
             .chain(RelationshipKind::ALL.iter().map(|x| x.as_str()))
             .chain(AccountStatus::ALL.iter().map(|x| x.as_str()))
             .chain(SourceSystem::ALL.iter().map(|x| x.as_str()))
-            .chain(Role::ALL.iter().map(|x| x.as_str()));
+            .chain(Role::ALL.iter().map(|x| x.as_str()))
+            .chain(TaskKind::ALL.iter().map(|x| x.as_str()))
+            .chain(Channel::ALL.iter().map(|x| x.as_str()))
+            .chain(Direction::ALL.iter().map(|x| x.as_str()));
         for code in codes {
             assert!(
                 LABELS.iter().any(|(c, _, _)| *c == code),

@@ -18,6 +18,7 @@ mod headers;
 mod i18n;
 mod i18n_identity;
 mod i18n_scores;
+mod i18n_work;
 mod identity;
 mod matching;
 mod present;

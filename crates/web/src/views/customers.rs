@@ -92,6 +92,8 @@ pub struct CustomerPage {
     scores: Option<rapport_proto::CustomerScoresDto>,
     /// The value score and its components, titled, for the parts table.
     score_groups: Vec<(&'static str, rapport_proto::ExplainedDto)>,
+    /// Contacts with the customer, newest first, as (when in the bank's zone, contact).
+    contacts: Vec<(String, rapport_proto::InteractionDto)>,
 }
 
 /// What a 360 page shows besides the view itself.
@@ -103,7 +105,11 @@ struct Extras {
     as_of: Option<NaiveDate>,
     identity: Option<crate::identity::PartyIdentity>,
     scores: Option<rapport_proto::CustomerScoresDto>,
+    contacts: Vec<rapport_proto::InteractionDto>,
 }
+
+/// Contacts the 360 page lists.
+const CONTACTS: i64 = 50;
 
 #[derive(Deserialize)]
 pub struct ViewForm {
@@ -160,6 +166,19 @@ pub async fn view(
                 .map_err(fail)?,
         ),
     };
+    // Part of the view audited above.
+    let contacts = match as_of {
+        Some(_) => Vec::new(),
+        None => state
+            .store
+            .party_interactions(&auth.viewer, PartyId(id), CONTACTS)
+            .await
+            .map_err(|e| fail(e.into()))?
+            .unwrap_or_default()
+            .iter()
+            .map(present::interaction)
+            .collect(),
+    };
     let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
     Ok(render(
         &state,
@@ -171,6 +190,7 @@ pub async fn view(
             as_of,
             identity,
             scores,
+            contacts,
             ..Extras::default()
         },
     ))
@@ -497,6 +517,18 @@ fn render(
             e.iter().map(present::identity_event).collect()
         }),
         can_unmerge: auth.staff.role == Role::DataSteward,
+        contacts: extras
+            .contacts
+            .into_iter()
+            .map(|c| {
+                let at = c
+                    .occurred_at
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+                (at, c)
+            })
+            .collect(),
         score_groups: extras
             .scores
             .as_ref()

@@ -6,6 +6,7 @@ mod audit;
 mod customers;
 mod identity;
 mod login;
+mod work;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/audit", get(audit::view))
         .route("/dashboard", get(analytics::dashboard))
+        .route("/workbench", get(work::workbench))
+        .route("/workbench/tasks/{id}/complete", post(work::complete))
         .route("/admin/staff", get(admin::list).post(admin::create_staff))
         .route("/admin/staff/{username}/{action}", post(admin::action))
         .route("/admin/sessions/{id}/end", post(admin::end_session))
@@ -67,6 +70,8 @@ pub struct Ctx {
     pub it: &'static IdText,
     /// The scoring pages' strings.
     pub st: &'static ScoreText,
+    /// The workbench's strings.
+    pub wt: &'static crate::i18n_work::WorkText,
     pub lang: Lang,
     pub me: Option<Me>,
     pub csrf: String,
@@ -162,6 +167,7 @@ impl PageRequest {
             t: self.lang.text(),
             it: self.lang.id_text(),
             st: self.lang.score_text(),
+            wt: self.lang.work_text(),
             lang: self.lang,
             me: auth.map(crate::api::me_of),
             csrf: auth.map(|a| a.csrf_token.clone()).unwrap_or_default(),

@@ -1,6 +1,6 @@
 use crate::{TestApp, password};
 
-fn form_field<'a>(html: &'a str, name: &str) -> &'a str {
+pub fn form_field<'a>(html: &'a str, name: &str) -> &'a str {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).unwrap() + marker.len();
     &html[start..start + html[start..].find('"').unwrap()]

@@ -214,3 +214,104 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
         let _: &Value = &v;
     }
 }
+
+#[tokio::test]
+async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_page() {
+    for app in TestApp::each().await {
+        let rm = app.token("rm.a").await;
+        let task = json!({"customer_id": fixture::ZHANG_WEI_A.0, "kind": "retention",
+                          "reason": "AUM fell 40 % in a month", "due_on": today(&app)});
+        let (s, created) = app
+            .send_json(&rm, Method::POST, "/api/v1/tasks", &task)
+            .await;
+        assert_eq!(s, 201, "{created}");
+        let id = created["id"].as_i64().unwrap();
+
+        let browser = app.browser("rm.a").await;
+        let html = browser
+            .get(app.url("/workbench"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("客户经理工作台") && html.contains(&format!("task-{id}")),
+            "{html}"
+        );
+        assert!(html.contains("AUM fell 40 % in a month"));
+        let csrf = crate::pages::form_field(&html, "csrf").to_owned();
+
+        // A forged form is refused and changes nothing.
+        let path = format!("/workbench/tasks/{id}/complete");
+        let res = browser
+            .post(app.url(&path))
+            .form(&[
+                ("csrf", "forged"),
+                ("channel", "phone"),
+                ("outcome", "kept"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        // An empty outcome is named on the page; the task stays open.
+        let html = browser
+            .post(app.url(&path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("channel", "phone"),
+                ("outcome", " "),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("outcome is required"), "{html}");
+        let html = browser
+            .post(app.url(&path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("channel", "wechat"),
+                ("outcome", "agreed to keep the deposit"),
+                ("notes", "offered a better rate"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("任务已完成"), "{}: {html}", app.backend);
+        assert!(!html.contains(&format!("task-{id}\"")), "no longer due");
+
+        let page = browser
+            .get(app.url(&format!("/customers/{}", fixture::ZHANG_WEI_A.0)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("agreed to keep the deposit") && page.contains("挽留"),
+            "{page}"
+        );
+        // Another RM has no workbench entry and no way to the page's form.
+        let other = app.browser("rm.b").await;
+        let res = other
+            .post(app.url(&path))
+            .form(&[("csrf", "x"), ("channel", "phone"), ("outcome", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(res.status().as_u16(), 403 | 404),
+            "{}",
+            res.status()
+        );
+    }
+}

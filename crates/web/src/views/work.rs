@@ -1,0 +1,97 @@
+//! The RM workbench page (R4.2): the same lists as `/api/v1/workbench`, and a form per due
+//! task that completes it with its outcome (logged as a contact on the customer's timeline).
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use rapport_proto::{CompleteTaskRequest, ErrorCode, WorkbenchDto};
+use serde::Deserialize;
+
+use super::{Ctx, PageError, PageRequest};
+use crate::auth::Authenticated;
+use crate::{AppState, WebError, work};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "workbench.html")]
+pub struct WorkbenchPage {
+    ctx: Ctx,
+    w: WorkbenchDto,
+    /// (success, text) after a completion.
+    message: Option<(bool, String)>,
+    channels: Vec<&'static str>,
+}
+
+const CHANNELS: [&str; 7] = [
+    "phone",
+    "branch_visit",
+    "wechat",
+    "sms",
+    "email",
+    "app",
+    "event",
+];
+
+async fn page(
+    state: &AppState,
+    req: &PageRequest,
+    auth: &Authenticated,
+    message: Option<(bool, String)>,
+) -> Result<WorkbenchPage, PageError> {
+    let w = work::workbench(state, auth)
+        .await
+        .map_err(|e| PageError::from_web(e, req, Some(auth)))?;
+    Ok(WorkbenchPage {
+        ctx: req.ctx(Some(auth)),
+        w,
+        message,
+        channels: CHANNELS.to_vec(),
+    })
+}
+
+pub async fn workbench(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+) -> Result<WorkbenchPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    page(&state, &req, &auth, None).await
+}
+
+#[derive(Deserialize)]
+pub struct CompleteForm {
+    csrf: String,
+    channel: String,
+    outcome: String,
+    #[serde(default)]
+    notes: String,
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    Form(form): Form<CompleteForm>,
+) -> Result<WorkbenchPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
+    if form.csrf != auth.csrf_token {
+        return Err(fail(WebError::new(
+            ErrorCode::CsrfRejected,
+            req.lang.text().form_expired,
+        )));
+    }
+    let done = CompleteTaskRequest {
+        channel: form.channel,
+        direction: None,
+        outcome: form.outcome,
+        notes: form.notes,
+    };
+    let message = match work::complete_task(&state, &auth, id, &done).await {
+        Ok(_) => (true, req.lang.work_text().completed.to_owned()),
+        Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
+        Err(e) => return Err(fail(e)),
+    };
+    page(&state, &req, &auth, Some(message)).await
+}
