@@ -234,3 +234,74 @@ async fn an_rm_logs_in_finds_a_customer_and_reads_the_360_page_in_both_languages
     assert!(d.source().await.contains("not_found") || d.source().await.contains("Not found"));
     d.cmd(reqwest::Method::DELETE, "", None).await;
 }
+
+#[tokio::test]
+async fn an_rm_completes_a_task_on_the_workbench_and_sees_the_contact_on_the_timeline() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::each().await.remove(0);
+    let today = {
+        use rapport_domain::Clock;
+        app.clock
+            .now()
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .date_naive()
+    };
+    let rm = app.token("rm.a").await;
+    for (kind, reason) in [
+        ("retention", "AUM fell 45 % in a month"),
+        ("care", "birthday today"),
+    ] {
+        let body = json!({"customer_id": 1, "kind": kind, "reason": reason, "due_on": today});
+        let (s, v) = app
+            .send_json(&rm, reqwest::Method::POST, "/api/v1/tasks", &body)
+            .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    d.goto(&app.url("/login")).await;
+    d.type_into("input[name=username]", "rm.a").await;
+    d.type_into("input[name=password]", &password().0).await;
+    d.click("button[type=submit]").await;
+    d.wait_for("return location.pathname === '/customers'")
+        .await;
+    d.goto(&app.url("/lang/zh?next=/workbench")).await;
+    d.wait_for(
+        "return document.documentElement.lang === 'zh-CN' && location.pathname === '/workbench'",
+    )
+    .await;
+    let html = d.source().await;
+    assert!(html.contains("客户经理工作台") && html.contains("AUM fell 45 % in a month"));
+    d.screenshot("workbench-zh.png").await;
+
+    d.click("a[data-testid=lang-switch]").await;
+    d.wait_for("return document.documentElement.lang === 'en'")
+        .await;
+    assert!(d.source().await.contains("RM workbench"));
+    d.screenshot("workbench-en.png").await;
+
+    // Complete the retention task with its outcome.
+    let row = "tr[data-kind=retention]";
+    d.type_into(
+        &format!("{row} input[name=outcome]"),
+        "agreed to keep the deposit",
+    )
+    .await;
+    d.click(&format!("{row} button[type=submit]")).await;
+    d.wait_for("return !!document.querySelector('[data-testid=workbench-message]')")
+        .await;
+    let html = d.source().await;
+    assert!(
+        html.contains("Task completed") && !html.contains("data-kind=\"retention\""),
+        "{html}"
+    );
+
+    d.goto(&app.url("/customers/1")).await;
+    let html = d.source().await;
+    assert!(
+        html.contains("agreed to keep the deposit") && html.contains("Retention"),
+        "timeline"
+    );
+    d.screenshot("timeline-en.png").await;
+    d.cmd(reqwest::Method::DELETE, "", None).await;
+}
