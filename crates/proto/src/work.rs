@@ -98,6 +98,41 @@ pub struct WorkbenchDto {
     pub open_by_kind: Vec<KindCountDto>,
 }
 
+/// Move every customer of one RM to another (branch_manager, admin). With `preview` only the
+/// counts come back; above the bank's threshold the move waits for a second person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignRequest {
+    pub from_staff_id: i64,
+    pub to_staff_id: i64,
+    #[serde(default)]
+    pub preview: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReassignPreviewDto {
+    pub customers: i64,
+    pub primary: i64,
+    pub secondary: i64,
+    /// Moves of more customers than this wait for a second person's approval.
+    pub approval_threshold: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReassignmentDto {
+    pub id: i64,
+    pub from_staff_id: i64,
+    pub to_staff_id: i64,
+    /// applied or pending (waiting for a second person).
+    pub status: String,
+    pub customers: i64,
+    pub moved: i64,
+    pub requested_by: i64,
+    pub requested_at: DateTime<Utc>,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct KindCountDto {
     pub kind: String,

@@ -13,6 +13,7 @@ mod identity;
 mod ingest;
 mod keys;
 mod load;
+mod portfolio;
 mod review;
 mod scores;
 mod staff;
@@ -35,6 +36,7 @@ use rapport_store::identity::{
 use rapport_store::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
+use rapport_store::portfolio::{NewReassignment, Reassignment, ReassignmentPreview};
 use rapport_store::protect::Protector;
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
@@ -708,6 +710,28 @@ impl Store for PgStore {
         at: DateTime<Utc>,
     ) -> StoreResult<WorkApplied> {
         work::apply_work_plans(&self.pool, plans, at).await
+    }
+
+    async fn reassignment_preview(&self, from: StaffId) -> StoreResult<ReassignmentPreview> {
+        portfolio::preview(&self.pool, from).await
+    }
+
+    async fn request_reassignment(&self, r: &NewReassignment) -> StoreResult<Reassignment> {
+        portfolio::request(&self.pool, r).await
+    }
+
+    async fn approve_reassignment(
+        &self,
+        id: i64,
+        approver: StaffId,
+        at: DateTime<Utc>,
+        effective_on: NaiveDate,
+    ) -> StoreResult<Reassignment> {
+        portfolio::approve(&self.pool, id, approver, at, effective_on).await
+    }
+
+    async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>> {
+        portfolio::pending(&self.pool).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

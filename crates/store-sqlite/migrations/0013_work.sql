@@ -43,3 +43,18 @@ CREATE UNIQUE INDEX tasks_one_per_alert ON tasks (alert_id) WHERE alert_id IS NO
 
 -- Which calendar a customer keeps their birthday by: solar | lunar (农历).
 ALTER TABLE parties ADD COLUMN birthday_calendar TEXT NOT NULL DEFAULT 'solar';
+
+-- Bulk moves of an RM's portfolio (R4.1, R1.6); above a size they wait for a second person.
+CREATE TABLE reassignments (
+    id              INTEGER PRIMARY KEY,
+    from_staff_id   INTEGER NOT NULL REFERENCES staff (id),
+    to_staff_id     INTEGER NOT NULL REFERENCES staff (id),
+    -- pending | applied
+    status          TEXT NOT NULL,
+    customers       INTEGER NOT NULL,
+    moved           INTEGER NOT NULL DEFAULT 0,
+    requested_by    INTEGER NOT NULL REFERENCES staff (id),
+    requested_at    TEXT NOT NULL,
+    approved_by     INTEGER REFERENCES staff (id),
+    approved_at     TEXT
+);

@@ -35,6 +35,8 @@ rapport_domain::string_enum! {
         IdentityMatched => "identity_matched",
         /// An analytical report (dashboard, 80/20 curve) was shown; `detail` says which.
         ReportViewed => "report_viewed",
+        /// An RM's portfolio was moved, or its move requested or approved (`detail` says which).
+        PortfolioReassigned => "portfolio_reassigned",
     }
 }
 

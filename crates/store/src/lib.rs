@@ -11,6 +11,7 @@ pub mod audit;
 mod error;
 pub mod identity;
 pub mod ingest;
+pub mod portfolio;
 pub mod protect;
 mod rows;
 pub mod scores;
@@ -30,6 +31,7 @@ use crate::identity::{
 use crate::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
+use crate::portfolio::{NewReassignment, Reassignment, ReassignmentPreview};
 use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
@@ -395,6 +397,26 @@ pub trait Store: Send + Sync + 'static {
         plans: &[WorkPlan],
         at: DateTime<Utc>,
     ) -> StoreResult<WorkApplied>;
+
+    // --- portfolios ----------------------------------------------------------------------------
+
+    /// How many customers `from` currently serves (primary and secondary).
+    async fn reassignment_preview(&self, from: StaffId) -> StoreResult<ReassignmentPreview>;
+    /// Records a reassignment of all of `from`'s customers to `to` and applies it at once, or
+    /// leaves it `pending` when it moves more than the threshold. `to` must be an enabled RM
+    /// (`StoreError::Invalid` names it otherwise).
+    async fn request_reassignment(&self, r: &NewReassignment) -> StoreResult<Reassignment>;
+    /// Applies a pending reassignment approved by someone other than its requester;
+    /// `NotFound` when there is no such pending one, `Invalid` when the approver requested it
+    /// or `to` was disabled since.
+    async fn approve_reassignment(
+        &self,
+        id: i64,
+        approver: StaffId,
+        at: DateTime<Utc>,
+        effective_on: NaiveDate,
+    ) -> StoreResult<Reassignment>;
+    async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>>;
 
     // --- keys ----------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ mod i18n_scores;
 mod i18n_work;
 mod identity;
 mod matching;
+mod portfolio;
 mod present;
 mod reads;
 mod scores;
@@ -59,6 +60,8 @@ pub struct WebConfig {
     /// Where uploads are staged and mapping files live (`mappings/<name>.mapping.toml`);
     /// `None`: uploads are off.
     pub import_dir: Option<std::path::PathBuf>,
+    /// Portfolio moves of more customers than this wait for a second person's approval.
+    pub reassign_approval_threshold: i64,
 }
 
 impl Default for WebConfig {
@@ -74,6 +77,7 @@ impl Default for WebConfig {
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
             import_dir: None,
+            reassign_approval_threshold: 100,
         }
     }
 }

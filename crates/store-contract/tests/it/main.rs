@@ -5,6 +5,7 @@ mod audit;
 mod changes;
 mod customers;
 mod load;
+mod portfolio;
 mod protection;
 mod scores;
 mod staff;

@@ -86,6 +86,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::create_task))
         .routes(routes!(work::complete_task))
         .routes(routes!(work::list_interactions, work::log_interaction))
+        .routes(routes!(work::pending_reassignments, work::reassign))
+        .routes(routes!(work::approve_reassignment))
         .routes(routes!(admin::list_staff, admin::create_staff))
         .routes(routes!(admin::update_staff))
         .routes(routes!(admin::reset_password))

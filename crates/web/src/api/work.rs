@@ -5,12 +5,13 @@ use axum::http::StatusCode;
 use rapport_domain::PartyId;
 use rapport_proto::{
     CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorBody, InteractionDto,
-    LogInteractionRequest, TaskDto, WorkbenchDto,
+    LogInteractionRequest, ReassignPreviewDto, ReassignRequest, ReassignmentDto, TaskDto,
+    WorkbenchDto,
 };
 
 use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath};
-use crate::{AppState, WebError, work};
+use crate::{AppState, WebError, portfolio, work};
 
 /// The caller's day: their open tasks due today or overdue (soonest first), the next two
 /// weeks' tasks and open tasks by kind. Audited as a report.
@@ -99,4 +100,57 @@ pub async fn log_interaction(
         StatusCode::CREATED,
         Json(work::log_interaction(&state, &auth, PartyId(id), &req).await?),
     ))
+}
+
+/// Moves every customer of one RM to another (branch_manager, admin), or with `preview` only
+/// counts them. The move takes effect at once and keeps the history; above the bank's
+/// threshold it is `pending` until a second person approves it. Audited.
+#[utoipa::path(post, path = "/api/v1/portfolios/reassignments", tag = "work",
+    request_body = ReassignRequest,
+    responses(
+        (status = 200, body = ReassignPreviewDto, description = "preview"),
+        (status = 201, body = ReassignmentDto, description = "applied or pending"),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: from_staff_id or to_staff_id (e.g. a disabled RM)"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn reassign(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<ReassignRequest>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    Ok(match portfolio::reassign(&state, &auth, &req).await? {
+        portfolio::Outcome::Preview(p) => Json(p).into_response(),
+        portfolio::Outcome::Requested(r) => (StatusCode::CREATED, Json(r)).into_response(),
+    })
+}
+
+/// Moves waiting for a second person's approval (branch_manager, admin).
+#[utoipa::path(get, path = "/api/v1/portfolios/reassignments", tag = "work",
+    responses(
+        (status = 200, body = Vec<ReassignmentDto>),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn pending_reassignments(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Vec<ReassignmentDto>>, WebError> {
+    Ok(Json(portfolio::pending(&state, &auth).await?))
+}
+
+/// Approves and applies a pending move; its requester cannot approve it (400 `approver`).
+#[utoipa::path(post, path = "/api/v1/portfolios/reassignments/{id}/approve", tag = "work",
+    params(("id" = i64, Path, description = "Reassignment id")),
+    responses(
+        (status = 200, body = ReassignmentDto),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such pending move")))]
+pub async fn approve_reassignment(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ReassignmentDto>, WebError> {
+    Ok(Json(portfolio::approve(&state, &auth, id).await?))
 }

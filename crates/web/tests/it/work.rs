@@ -315,3 +315,102 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
         );
     }
 }
+
+#[tokio::test]
+async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
+    for app in TestApp::each().await {
+        let (bm, rm_a, rm_b) = (
+            app.token("bm.xihu").await,
+            app.token("rm.a").await,
+            app.token("rm.b").await,
+        );
+        let path = "/api/v1/portfolios/reassignments";
+        let body = json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0});
+
+        // Only branch managers and administrators; bad staff ids are named.
+        let (s, _) = app.send_json(&rm_a, Method::POST, path, &body).await;
+        assert_eq!(s, 403, "{}", app.backend);
+        let (s, v) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"from_staff_id": 9999, "to_staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(
+            (s, v["field"].as_str()),
+            (400, Some("from_staff_id")),
+            "{v}"
+        );
+        let (s, v) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::BM_XIHU.0}),
+            )
+            .await;
+        assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
+
+        let (s, preview) = app
+            .send_json(&bm, Method::POST, path, &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0, "preview": true}))
+            .await;
+        assert_eq!(
+            (s, preview["customers"].as_i64()),
+            (200, Some(3)),
+            "{preview}"
+        );
+        let zhang = format!("/api/v1/customers/{}", fixture::ZHANG_WEI_A.0);
+        assert_eq!(
+            app.get_json(&rm_a, &zhang).await.0,
+            200,
+            "preview moves nothing"
+        );
+
+        let (s, moved) = app.send_json(&bm, Method::POST, path, &body).await;
+        assert_eq!(s, 201, "{}: {moved}", app.backend);
+        assert_eq!(
+            (moved["status"].as_str(), moved["moved"].as_i64()),
+            (Some("applied"), Some(3))
+        );
+        assert_eq!(
+            app.get_json(&rm_a, &zhang).await.0,
+            404,
+            "{}: A's scope shrank at once",
+            app.backend
+        );
+        assert_eq!(
+            app.get_json(&rm_b, &zhang).await.0,
+            200,
+            "{}: B's grew at once",
+            app.backend
+        );
+        assert!(audited(&app, AuditAction::PortfolioReassigned).await >= 1);
+
+        // To a disabled RM: 400 naming the RM; approving a move that is not pending: 404.
+        app.store
+            .set_disabled(&rapport_domain::Username::parse("rm.a").unwrap(), true)
+            .await
+            .unwrap();
+        let back = json!({"from_staff_id": fixture::RM_B.0, "to_staff_id": fixture::RM_A.0});
+        let (s, v) = app.send_json(&bm, Method::POST, path, &back).await;
+        assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains(&fixture::RM_A.0.to_string()),
+            "{v}"
+        );
+        let (s, _) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &format!("{path}/{}/approve", moved["id"]),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, 404);
+    }
+}

@@ -1,0 +1,147 @@
+//! Moving an RM's portfolio at the edge (R4.1, R1.6): branch managers and administrators
+//! preview and request a move; above the configured size a second person approves it.
+use rapport_domain::{Role, StaffId};
+use rapport_proto::{ErrorCode, ReassignPreviewDto, ReassignRequest, ReassignmentDto};
+use rapport_store::StoreError;
+use rapport_store::audit::AuditAction;
+use rapport_store::portfolio::{NewReassignment, Reassignment};
+
+use crate::auth::Authenticated;
+use crate::{AppState, WebError, audit, work};
+
+fn dto(r: &Reassignment) -> ReassignmentDto {
+    ReassignmentDto {
+        id: r.id,
+        from_staff_id: r.from.0,
+        to_staff_id: r.to.0,
+        status: r.status.clone(),
+        customers: r.customers,
+        moved: r.moved,
+        requested_by: r.requested_by.0,
+        requested_at: r.requested_at,
+        approved_by: r.approved_by.map(|s| s.0),
+        approved_at: r.approved_at,
+    }
+}
+
+async fn allowed(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
+    if matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
+        return Ok(());
+    }
+    let why = "only branch managers and administrators move portfolios";
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+    e.reason = Some(why.into());
+    state.audit.record(e).await?;
+    Err(WebError::new(ErrorCode::Forbidden, why))
+}
+
+/// The store names the field in its message (`to_staff_id: …`).
+fn invalid(e: StoreError) -> WebError {
+    match e {
+        StoreError::Invalid(m) => {
+            let field = m
+                .split(':')
+                .next()
+                .unwrap_or("to_staff_id")
+                .trim()
+                .to_owned();
+            WebError::invalid_parameter(&field, m)
+        }
+        other => other.into(),
+    }
+}
+
+async fn record(state: &AppState, auth: &Authenticated, detail: String) -> Result<(), WebError> {
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::PortfolioReassigned);
+    e.detail = Some(detail);
+    state.audit.record(e).await
+}
+
+pub enum Outcome {
+    Preview(ReassignPreviewDto),
+    Requested(ReassignmentDto),
+}
+
+pub async fn reassign(
+    state: &AppState,
+    auth: &Authenticated,
+    req: &ReassignRequest,
+) -> Result<Outcome, WebError> {
+    allowed(state, auth).await?;
+    let from = StaffId(req.from_staff_id);
+    if state.store.staff_by_id(from).await?.is_none() {
+        return Err(WebError::invalid_parameter(
+            "from_staff_id",
+            format!("no staff member {}", from.0),
+        ));
+    }
+    let threshold = state.config.reassign_approval_threshold;
+    if req.preview {
+        let p = state.store.reassignment_preview(from).await?;
+        return Ok(Outcome::Preview(ReassignPreviewDto {
+            customers: p.customers,
+            primary: p.primary,
+            secondary: p.secondary,
+            approval_threshold: threshold,
+        }));
+    }
+    let r = state
+        .store
+        .request_reassignment(&NewReassignment {
+            from,
+            to: StaffId(req.to_staff_id),
+            requested_by: auth.staff.id,
+            at: state.clock.now(),
+            effective_on: work::today(state),
+            approval_threshold: threshold,
+        })
+        .await
+        .map_err(invalid)?;
+    record(
+        state,
+        auth,
+        format!(
+            "reassignment {} of staff {} to {}: {} ({} customers)",
+            r.id, r.from.0, r.to.0, r.status, r.customers
+        ),
+    )
+    .await?;
+    Ok(Outcome::Requested(dto(&r)))
+}
+
+pub async fn approve(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+) -> Result<ReassignmentDto, WebError> {
+    allowed(state, auth).await?;
+    let r = state
+        .store
+        .approve_reassignment(id, auth.staff.id, state.clock.now(), work::today(state))
+        .await
+        .map_err(invalid)?;
+    record(
+        state,
+        auth,
+        format!(
+            "reassignment {} approved: {} customers moved",
+            r.id, r.moved
+        ),
+    )
+    .await?;
+    Ok(dto(&r))
+}
+
+pub async fn pending(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<Vec<ReassignmentDto>, WebError> {
+    allowed(state, auth).await?;
+    Ok(state
+        .store
+        .pending_reassignments()
+        .await?
+        .iter()
+        .map(dto)
+        .collect())
+}
