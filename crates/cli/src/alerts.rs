@@ -63,7 +63,23 @@ fn to_plan(p: PlannedAlert, today: NaiveDate) -> anyhow::Result<WorkPlan> {
     })
 }
 
-fn facts(f: PartyWorkFacts) -> PartyFacts {
+/// Each customer's cadence: its own plan, else its tier's.
+struct Cadences {
+    by_party: std::collections::HashMap<i64, u32>,
+    by_tier: std::collections::HashMap<String, u32>,
+}
+
+impl Cadences {
+    fn of(&self, f: &PartyWorkFacts) -> Option<u32> {
+        self.by_party
+            .get(&f.party_id.0)
+            .copied()
+            .or_else(|| f.tier.as_ref().and_then(|t| self.by_tier.get(t).copied()))
+    }
+}
+
+fn facts(f: PartyWorkFacts, cadences: &Cadences) -> PartyFacts {
+    let cadence_days = cadences.of(&f);
     PartyFacts {
         party_id: f.party_id.0,
         is_person: f.is_person,
@@ -86,6 +102,8 @@ fn facts(f: PartyWorkFacts) -> PartyFacts {
             .collect(),
         contacted_since_onboarding: f.contacted_since_onboarding,
         last_care: f.last_care,
+        last_contact: f.last_contact,
+        cadence_days,
     }
 }
 
@@ -102,6 +120,22 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let (mut alerts, mut tasks) = (0u64, 0u64);
 
+    let mut cadences = Cadences {
+        by_party: std::collections::HashMap::new(),
+        by_tier: std::collections::HashMap::new(),
+    };
+    for p in ctx.store.contact_plans().await? {
+        let days = u32::try_from(p.cadence_days).unwrap_or(0);
+        match (p.party_id, p.tier) {
+            (Some(party), _) => {
+                cadences.by_party.insert(party.0, days);
+            }
+            (None, Some(tier)) => {
+                cadences.by_tier.insert(tier, days);
+            }
+            (None, None) => {}
+        }
+    }
     let mut after = 0;
     loop {
         let page = ctx.store.work_facts(after, PAGE, today, until).await?;
@@ -109,7 +143,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
         after = last.party_id.0;
         let mut plans = Vec::new();
         for f in page {
-            for p in plan_alerts(&facts(f), today, tz, &rules) {
+            for p in plan_alerts(&facts(f, &cadences), today, tz, &rules) {
                 plans.push(to_plan(p, today)?);
             }
         }

@@ -133,6 +133,28 @@ pub struct ReassignmentDto {
     pub approved_at: Option<DateTime<Utc>>,
 }
 
+/// A contact cadence for every customer of a tier (branch_manager, admin) or for one customer
+/// in the caller's scope (also rm). Replaces the plan the tier or customer had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPlanRequest {
+    /// A tier code (private_banking, diamond, platinum, gold, ordinary).
+    pub tier: Option<String>,
+    pub customer_id: Option<i64>,
+    /// Days between contacts; at least 1.
+    pub cadence_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactPlanDto {
+    pub id: i64,
+    pub tier: Option<String>,
+    pub customer_id: Option<i64>,
+    pub cadence_days: i32,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct KindCountDto {
     pub kind: String,

@@ -44,8 +44,8 @@ use rapport_store::scores::{
 };
 use rapport_store::search::SearchQuery;
 use rapport_store::work::{
-    AlertNeedingTask, InteractionRow, NewInteraction, NewTask, PartyWorkFacts, TaskCompletion,
-    TaskQuery, TaskRow, WorkApplied, WorkPlan,
+    AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
+    PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
 };
 use rapport_store::{
     AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
@@ -710,6 +710,18 @@ impl Store for PgStore {
         at: DateTime<Utc>,
     ) -> StoreResult<WorkApplied> {
         work::apply_work_plans(&self.pool, plans, at).await
+    }
+
+    async fn set_contact_plan(
+        &self,
+        viewer: &Viewer,
+        plan: &NewContactPlan,
+    ) -> StoreResult<Option<ContactPlan>> {
+        work::set_contact_plan(&self.pool, viewer, plan).await
+    }
+
+    async fn contact_plans(&self) -> StoreResult<Vec<ContactPlan>> {
+        work::contact_plans(&self.pool).await
     }
 
     async fn reassignment_preview(&self, from: StaffId) -> StoreResult<ReassignmentPreview> {

@@ -58,3 +58,16 @@ CREATE TABLE reassignments (
     approved_by     INTEGER REFERENCES staff (id),
     approved_at     TEXT
 );
+
+-- Contact plans (R4.3): a cadence per tier, or per customer (which wins over its tier's).
+CREATE TABLE contact_plans (
+    id              INTEGER PRIMARY KEY,
+    tier            TEXT,
+    party_id        INTEGER REFERENCES parties (id),
+    cadence_days    INTEGER NOT NULL CHECK (cadence_days > 0),
+    created_by      INTEGER NOT NULL REFERENCES staff (id),
+    created_at      TEXT NOT NULL,
+    CHECK ((tier IS NULL) <> (party_id IS NULL))
+);
+CREATE UNIQUE INDEX contact_plans_tier ON contact_plans (tier) WHERE tier IS NOT NULL;
+CREATE UNIQUE INDEX contact_plans_party ON contact_plans (party_id) WHERE party_id IS NOT NULL;

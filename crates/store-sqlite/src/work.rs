@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::work::{
-    AlertNeedingTask, InteractionRow, MaturityRow, NewInteraction, NewTask, PartyWorkFacts,
-    TaskCompletion, TaskQuery, TaskRow, TaskStatus, WorkApplied, WorkPlan,
+    AlertNeedingTask, ContactPlan, InteractionRow, MaturityRow, NewContactPlan, NewInteraction,
+    NewTask, PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, TaskStatus, WorkApplied, WorkPlan,
 };
 use rapport_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
@@ -357,7 +357,9 @@ pub async fn work_facts(
          (SELECT max(c) FROM (SELECT max(i.occurred_at) AS c FROM interactions i \
            WHERE i.party_id = p.id AND i.purpose = 'care' \
           UNION ALL SELECT max(t.created_at) FROM tasks t \
-           WHERE t.party_id = p.id AND t.kind = 'care') AS cares) \
+           WHERE t.party_id = p.id AND t.kind = 'care') AS cares), \
+         (SELECT max(i.occurred_at) FROM interactions i WHERE i.party_id = p.id), \
+         (SELECT s.tier FROM party_scores s WHERE s.party_id = p.id ORDER BY s.as_of DESC LIMIT 1) \
          FROM parties p WHERE p.id > ? AND p.merged_into IS NULL AND p.kind <> 'prospect' \
          ORDER BY p.id LIMIT ?",
     )
@@ -369,6 +371,7 @@ pub async fn work_facts(
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let last_care: Option<String> = r.try_get(7).map_err(db_err)?;
+        let last_contact: Option<String> = r.try_get(8).map_err(db_err)?;
         out.push(PartyWorkFacts {
             party_id: PartyId(r.try_get(0).map_err(db_err)?),
             is_person: r.try_get::<String, _>(1).map_err(db_err)? == "individual",
@@ -378,6 +381,8 @@ pub async fn work_facts(
             primary_rm: r.try_get::<Option<i64>, _>(5).map_err(db_err)?.map(StaffId),
             contacted_since_onboarding: r.try_get(6).map_err(db_err)?,
             last_care: last_care.map(|t| parse_time(&t)).transpose()?,
+            last_contact: last_contact.map(|t| parse_time(&t)).transpose()?,
+            tier: r.try_get(9).map_err(db_err)?,
             maturities: Vec::new(),
         });
     }
@@ -502,4 +507,63 @@ pub async fn apply_work_plans(
     }
     tx.commit().await.map_err(db_err)?;
     Ok(applied)
+}
+
+fn plan_row(r: &SqliteRow) -> StoreResult<ContactPlan> {
+    Ok(ContactPlan {
+        id: r.try_get(0).map_err(db_err)?,
+        tier: r.try_get(1).map_err(db_err)?,
+        party_id: r.try_get::<Option<i64>, _>(2).map_err(db_err)?.map(PartyId),
+        cadence_days: r.try_get(3).map_err(db_err)?,
+        created_by: StaffId(r.try_get(4).map_err(db_err)?),
+        created_at: parse_time(&r.try_get::<String, _>(5).map_err(db_err)?)?,
+    })
+}
+
+pub async fn set_contact_plan(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    plan: &NewContactPlan,
+) -> StoreResult<Option<ContactPlan>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    if let Some(party) = plan.party_id
+        && !party_in_scope(&mut tx, viewer, party).await?
+    {
+        return Ok(None);
+    }
+    sqlx::query("DELETE FROM contact_plans WHERE tier = ? OR party_id = ?")
+        .bind(plan.tier.as_deref())
+        .bind(plan.party_id.map(|p| p.0))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let row = sqlx::query(
+        "INSERT INTO contact_plans (tier, party_id, cadence_days, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?) \
+         RETURNING id, tier, party_id, cadence_days, created_by, created_at",
+    )
+    .bind(plan.tier.as_deref())
+    .bind(plan.party_id.map(|p| p.0))
+    .bind(plan.cadence_days)
+    .bind(plan.created_by.0)
+    .bind(time_text(plan.created_at))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let out = plan_row(&row)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(Some(out))
+}
+
+pub async fn contact_plans(pool: &SqlitePool) -> StoreResult<Vec<ContactPlan>> {
+    sqlx::query(
+        "SELECT id, tier, party_id, cadence_days, created_by, created_at FROM contact_plans \
+         ORDER BY tier NULLS LAST, party_id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(plan_row)
+    .collect()
 }

@@ -37,8 +37,8 @@ use crate::scores::{
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 use crate::work::{
-    AlertNeedingTask, InteractionRow, NewInteraction, NewTask, PartyWorkFacts, TaskCompletion,
-    TaskQuery, TaskRow, WorkApplied, WorkPlan,
+    AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
+    PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
 };
 
 pub use error::StoreError;
@@ -397,6 +397,16 @@ pub trait Store: Send + Sync + 'static {
         plans: &[WorkPlan],
         at: DateTime<Utc>,
     ) -> StoreResult<WorkApplied>;
+
+    /// Sets the cadence of a tier or of one customer (replacing the one it had). A customer
+    /// plan needs the customer in the viewer's scope (`None` otherwise).
+    async fn set_contact_plan(
+        &self,
+        viewer: &Viewer,
+        plan: &NewContactPlan,
+    ) -> StoreResult<Option<ContactPlan>>;
+    /// Every plan (for the alert job and the plans page).
+    async fn contact_plans(&self) -> StoreResult<Vec<ContactPlan>>;
 
     // --- portfolios ----------------------------------------------------------------------------
 

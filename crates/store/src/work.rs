@@ -148,6 +148,10 @@ pub struct PartyWorkFacts {
     pub contacted_since_onboarding: bool,
     /// The latest care contact or care task.
     pub last_care: Option<DateTime<Utc>>,
+    /// The latest contact of any kind, by anyone.
+    pub last_contact: Option<DateTime<Utc>>,
+    /// The tier of the latest scoring, if scored.
+    pub tier: Option<String>,
     /// Open deposits and wealth products maturing on or before the window's end.
     pub maturities: Vec<MaturityRow>,
 }
@@ -191,4 +195,24 @@ pub struct AlertNeedingTask {
     pub reason: String,
     pub as_of: NaiveDate,
     pub dedup_key: String,
+}
+
+/// A contact cadence (R4.3): for every customer of a tier, or for one customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContactPlan {
+    pub tier: Option<String>,
+    pub party_id: Option<PartyId>,
+    pub cadence_days: i32,
+    pub created_by: StaffId,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPlan {
+    pub id: i64,
+    pub tier: Option<String>,
+    pub party_id: Option<PartyId>,
+    pub cadence_days: i32,
+    pub created_by: StaffId,
+    pub created_at: DateTime<Utc>,
 }

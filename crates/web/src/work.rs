@@ -267,3 +267,115 @@ pub async fn workbench(state: &AppState, auth: &Authenticated) -> Result<Workben
             .collect(),
     })
 }
+
+fn plan_dto(p: &rapport_store::work::ContactPlan) -> rapport_proto::ContactPlanDto {
+    rapport_proto::ContactPlanDto {
+        id: p.id,
+        tier: p.tier.clone(),
+        customer_id: p.party_id.map(|x| x.0),
+        cadence_days: p.cadence_days,
+        created_by: p.created_by.0,
+        created_at: p.created_at,
+    }
+}
+
+/// Longest cadence accepted: a plan is at least yearly.
+const MAX_CADENCE_DAYS: i64 = 366;
+
+pub async fn set_contact_plan(
+    state: &AppState,
+    auth: &Authenticated,
+    req: &rapport_proto::ContactPlanRequest,
+) -> Result<rapport_proto::ContactPlanDto, WebError> {
+    if !(1..=MAX_CADENCE_DAYS).contains(&req.cadence_days) {
+        return Err(WebError::invalid_parameter(
+            "cadence_days",
+            format!(
+                "cadence_days must be 1 to {MAX_CADENCE_DAYS} days, not {}",
+                req.cadence_days
+            ),
+        ));
+    }
+    let tier = match (&req.tier, req.customer_id) {
+        (Some(t), None) => {
+            let tier: rapport_scoring::Tier = parse("tier", t)?;
+            if !matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
+                return Err(refuse(
+                    state,
+                    auth,
+                    "only branch managers and administrators set a tier's plan",
+                )
+                .await);
+            }
+            Some(tier.as_str().to_owned())
+        }
+        (None, Some(_)) => {
+            if !matches!(
+                auth.staff.role,
+                Role::Rm | Role::BranchManager | Role::Admin
+            ) {
+                return Err(refuse(
+                    state,
+                    auth,
+                    "only RMs, branch managers and administrators set contact plans",
+                )
+                .await);
+            }
+            None
+        }
+        _ => {
+            return Err(WebError::invalid_parameter(
+                "tier",
+                "give either tier or customer_id",
+            ));
+        }
+    };
+    let plan = rapport_store::work::NewContactPlan {
+        tier,
+        party_id: req.customer_id.map(PartyId),
+        cadence_days: i32::try_from(req.cadence_days).unwrap_or(i32::MAX),
+        created_by: auth.staff.id,
+        created_at: state.clock.now(),
+    };
+    let Some(saved) = state.store.set_contact_plan(&auth.viewer, &plan).await? else {
+        return Err(WebError::not_found());
+    };
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::CustomerChanged);
+    e.party_id = saved.party_id;
+    e.detail = Some(format!(
+        "contact plan {} every {} days",
+        saved.id, saved.cadence_days
+    ));
+    state.audit.record(e).await?;
+    Ok(plan_dto(&saved))
+}
+
+pub async fn contact_plans(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<Vec<rapport_proto::ContactPlanDto>, WebError> {
+    if !serves_customers(auth.staff.role) && auth.staff.role != Role::Admin {
+        return Err(refuse(
+            state,
+            auth,
+            "only staff who serve customers read contact plans",
+        )
+        .await);
+    }
+    // Customer plans are listed only for customers in the caller's scope.
+    let mut out = Vec::new();
+    for p in state.store.contact_plans().await? {
+        let visible = match p.party_id {
+            None => true,
+            Some(party) => state
+                .store
+                .customer_360(&auth.viewer, party)
+                .await?
+                .is_some(),
+        };
+        if visible {
+            out.push(plan_dto(&p));
+        }
+    }
+    Ok(out)
+}

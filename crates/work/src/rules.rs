@@ -111,6 +111,10 @@ pub struct PartyFacts {
     pub contacted_since_onboarding: bool,
     /// The latest care contact or care task.
     pub last_care: Option<DateTime<Utc>>,
+    /// The latest contact of any kind, by anyone (it resets the contact plan).
+    pub last_contact: Option<DateTime<Utc>>,
+    /// Days between contacts the customer's plan asks for (its own plan, else its tier's).
+    pub cadence_days: Option<u32>,
 }
 
 /// The bank's local date of an instant.
@@ -186,6 +190,33 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
             dedup_key: format!("birthday:{}:{next}", f.party_id),
             task,
         });
+    }
+    if let Some(cadence) = f.cadence_days {
+        let since = f
+            .last_contact
+            .map_or(f.onboarded_on, |at| local_date(at, tz));
+        let due = plus(since, cadence);
+        if due <= today {
+            let last = match f.last_contact {
+                Some(_) => format!("last contact {since}"),
+                None => format!("never contacted since onboarding on {since}"),
+            };
+            out.push(PlannedAlert {
+                party_id: f.party_id,
+                kind: "contact_due",
+                severity: if (today - due).num_days() > i64::from(cadence) {
+                    "high"
+                } else {
+                    "medium"
+                },
+                reason: format!("contact plan every {cadence} days: {last}, due {due}"),
+                dedup_key: format!("contact_due:{}:{since}", f.party_id),
+                task: Some(PlannedTask {
+                    kind: PlannedKind::Call,
+                    due_on: today,
+                }),
+            });
+        }
     }
     let age = (today - f.onboarded_on).num_days();
     if !f.contacted_since_onboarding

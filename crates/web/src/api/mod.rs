@@ -88,6 +88,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::list_interactions, work::log_interaction))
         .routes(routes!(work::pending_reassignments, work::reassign))
         .routes(routes!(work::approve_reassignment))
+        .routes(routes!(work::contact_plans, work::set_contact_plan))
         .routes(routes!(admin::list_staff, admin::create_staff))
         .routes(routes!(admin::update_staff))
         .routes(routes!(admin::reset_password))

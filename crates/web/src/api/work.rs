@@ -154,3 +154,37 @@ pub async fn approve_reassignment(
 ) -> Result<Json<ReassignmentDto>, WebError> {
     Ok(Json(portfolio::approve(&state, &auth, id).await?))
 }
+
+/// Sets a contact cadence for a tier (branch_manager, admin) or one customer in the caller's
+/// scope; tasks follow from `rapport alerts`, and any logged contact restarts the cycle.
+#[utoipa::path(post, path = "/api/v1/contact-plans", tag = "work",
+    request_body = rapport_proto::ContactPlanRequest,
+    responses(
+        (status = 201, body = rapport_proto::ContactPlanDto),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: cadence_days (zero or negative), tier or customer_id"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn set_contact_plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<rapport_proto::ContactPlanRequest>,
+) -> Result<(StatusCode, Json<rapport_proto::ContactPlanDto>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(work::set_contact_plan(&state, &auth, &req).await?),
+    ))
+}
+
+/// The contact plans: every tier's, and those of customers in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/contact-plans", tag = "work",
+    responses(
+        (status = 200, body = Vec<rapport_proto::ContactPlanDto>),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn contact_plans(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Vec<rapport_proto::ContactPlanDto>>, WebError> {
+    Ok(Json(work::contact_plans(&state, &auth).await?))
+}

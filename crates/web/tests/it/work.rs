@@ -414,3 +414,100 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
         assert_eq!(s, 404);
     }
 }
+
+#[tokio::test]
+async fn contact_plans_refuse_a_zero_or_negative_cadence_and_respect_scope() {
+    for app in TestApp::each().await {
+        let (bm, rm) = (app.token("bm.xihu").await, app.token("rm.a").await);
+        let path = "/api/v1/contact-plans";
+        for (token, body, field) in [
+            (
+                &bm,
+                json!({"tier": "diamond", "cadence_days": 0}),
+                "cadence_days",
+            ),
+            (
+                &bm,
+                json!({"tier": "diamond", "cadence_days": -30}),
+                "cadence_days",
+            ),
+            (
+                &bm,
+                json!({"tier": "diamond", "cadence_days": 400}),
+                "cadence_days",
+            ),
+            (&bm, json!({"tier": "emerald", "cadence_days": 30}), "tier"),
+            (&bm, json!({"cadence_days": 30}), "tier"),
+            (
+                &rm,
+                json!({"customer_id": fixture::ZHANG_WEI_A.0, "cadence_days": 0}),
+                "cadence_days",
+            ),
+        ] {
+            let (s, v) = app.send_json(token, Method::POST, path, &body).await;
+            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+            assert_eq!(v["field"], field, "{body}: {v}");
+        }
+        let (s, _) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                path,
+                &json!({"tier": "diamond", "cadence_days": 30}),
+            )
+            .await;
+        assert_eq!(s, 403, "an RM does not set a tier's plan");
+        let (s, _) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                path,
+                &json!({"customer_id": fixture::ZHANG_WEI_B.0, "cadence_days": 30}),
+            )
+            .await;
+        assert_eq!(s, 404, "outside the RM's scope");
+        let (s, v) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"tier": "diamond", "cadence_days": 30}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let (s, v) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                path,
+                &json!({"customer_id": fixture::ZHANG_WEI_A.0, "cadence_days": 14}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        // Setting the tier again replaces its plan.
+        let (s, _) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"tier": "diamond", "cadence_days": 60}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let (s, plans) = app.get_json(&rm, path).await;
+        assert_eq!(s, 200);
+        let plans = plans.as_array().unwrap();
+        assert_eq!(plans.len(), 2, "{plans:?}");
+        assert!(
+            plans
+                .iter()
+                .any(|p| p["tier"] == "diamond" && p["cadence_days"] == 60)
+        );
+        let (_, theirs) = app.get_json(&app.token("rm.b").await, path).await;
+        assert_eq!(
+            theirs.as_array().unwrap().len(),
+            1,
+            "RM B sees the tier plan, not RM A's customer's"
+        );
+    }
+}

@@ -22,6 +22,8 @@ fn person() -> PartyFacts {
         maturities: vec![],
         contacted_since_onboarding: true,
         last_care: None,
+        last_contact: None,
+        cadence_days: None,
     }
 }
 
@@ -209,4 +211,37 @@ fn scoring_alerts_become_retention_and_follow_up_tasks() {
     let t = task_for_alert("tier_upgrade", "medium", today, &r).unwrap();
     assert_eq!(t.kind, PlannedKind::FollowUp);
     assert!(task_for_alert("something_else", "low", today, &r).is_none());
+}
+
+#[test]
+fn a_contact_plan_flags_a_customer_not_contacted_in_time_and_any_contact_resets_it() {
+    let r = WorkRules::default();
+    let planned = PartyFacts {
+        birth_date: None,
+        cadence_days: Some(30),
+        last_contact: Some(Utc.with_ymd_and_hms(2026, 5, 20, 2, 0, 0).unwrap()),
+        ..person()
+    };
+    assert!(
+        plan_alerts(&planned, day(2026, 6, 18), Shanghai, &r).is_empty(),
+        "not yet due"
+    );
+    let plans = plan_alerts(&planned, day(2026, 6, 19), Shanghai, &r);
+    assert_eq!(plans.len(), 1);
+    assert_eq!(
+        (plans[0].kind, plans[0].dedup_key.as_str()),
+        ("contact_due", "contact_due:7:2026-05-20")
+    );
+    assert_eq!(plans[0].task.as_ref().unwrap().kind, PlannedKind::Call);
+    // A contact by anyone on the 19th starts a new cycle: nothing due until 30 days later.
+    let contacted = PartyFacts {
+        last_contact: Some(Utc.with_ymd_and_hms(2026, 6, 19, 3, 0, 0).unwrap()),
+        ..planned.clone()
+    };
+    assert!(plan_alerts(&contacted, day(2026, 7, 1), Shanghai, &r).is_empty());
+    let unplanned = PartyFacts {
+        cadence_days: None,
+        ..planned
+    };
+    assert!(plan_alerts(&unplanned, day(2026, 6, 19), Shanghai, &r).is_empty());
 }
