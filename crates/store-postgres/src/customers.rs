@@ -139,6 +139,39 @@ pub async fn list(
     Ok(Page::from_rows(items, page))
 }
 
+/// A page of a segment's members at `as_of` that are in the viewer's scope, by party id.
+pub async fn segment_members(
+    p: &Protector,
+    pool: &PgPool,
+    viewer: &Viewer,
+    segment_id: i64,
+    as_of: NaiveDate,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
+    let (scope, scope_value) = scope_condition(viewer.scope(), "p", 3);
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM \
+           (SELECT p.id FROM segment_members sm JOIN parties p ON p.id = sm.party_id \
+            WHERE sm.segment_id = $1 AND sm.as_of = $2 AND {scope} ORDER BY p.id LIMIT $4 OFFSET $5) pg \
+         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
+         ORDER BY p.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(segment_id)
+        .bind(as_of)
+        .bind(scope_value)
+        .bind(page.fetch_limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let items = rows
+        .iter()
+        .map(|r| summary_from_row(p, r))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page))
+}
+
 pub async fn search(
     p: &Protector,
     pool: &PgPool,

@@ -14,6 +14,7 @@ mod load;
 mod portfolio;
 mod review;
 mod scores;
+mod segments;
 mod staff;
 mod work;
 
@@ -42,6 +43,7 @@ use rapport_store::scores::{
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 use rapport_store::search::SearchQuery;
+use rapport_store::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use rapport_store::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
     PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
@@ -589,6 +591,53 @@ impl Store for SqliteStore {
 
     async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>> {
         portfolio::pending(&self.pool).await
+    }
+
+    async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64> {
+        segments::create_segment(&self.pool, segment).await
+    }
+
+    async fn list_segments(&self, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
+        segments::list_segments(&self.pool, viewer).await
+    }
+
+    async fn segment(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
+        segments::segment(&self.pool, viewer, id).await
+    }
+
+    async fn segment_definitions(&self) -> StoreResult<Vec<SegmentDefinition>> {
+        segments::segment_definitions(&self.pool).await
+    }
+
+    async fn delete_segment(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        segments::delete_segment(&self.pool, id, at).await
+    }
+
+    async fn replace_segment_members(
+        &self,
+        id: i64,
+        as_of: NaiveDate,
+        parties: &[PartyId],
+    ) -> StoreResult<()> {
+        segments::replace_segment_members(&self.pool, id, as_of, parties).await
+    }
+
+    async fn segment_members(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        as_of: NaiveDate,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        customers::segment_members(&self.protect, &self.pool, viewer, id, as_of, page).await
+    }
+
+    async fn party_segments(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<Vec<SegmentRef>>> {
+        segments::party_segments(&self.pool, viewer, party).await
     }
 
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {

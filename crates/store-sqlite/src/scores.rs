@@ -263,7 +263,11 @@ fn score_row(r: &SqliteRow) -> StoreResult<PartyScoreRow> {
 }
 
 /// Whether the party is in the viewer's scope.
-async fn in_scope(pool: &SqlitePool, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
+pub(crate) async fn in_scope(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party: PartyId,
+) -> StoreResult<bool> {
     let (scope, arg) = scope_condition(viewer.scope(), "p");
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))

@@ -37,6 +37,10 @@ rapport_domain::string_enum! {
         ReportViewed => "report_viewed",
         /// An RM's portfolio was moved, or its move requested or approved (`detail` says which).
         PortfolioReassigned => "portfolio_reassigned",
+        /// A saved segment's members were shown (`detail`: segment, page and the ids shown).
+        SegmentViewed => "segment_viewed",
+        /// A saved segment was created or deleted (`detail` says which).
+        SegmentChanged => "segment_changed",
     }
 }
 

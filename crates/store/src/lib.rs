@@ -16,6 +16,7 @@ pub mod protect;
 mod rows;
 pub mod scores;
 pub mod search;
+pub mod segments;
 pub mod work;
 
 use async_trait::async_trait;
@@ -36,6 +37,7 @@ use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
     ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
+use crate::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use crate::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
     PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
@@ -427,6 +429,48 @@ pub trait Store: Send + Sync + 'static {
         effective_on: NaiveDate,
     ) -> StoreResult<Reassignment>;
     async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>>;
+
+    // --- segments (R3.3) -----------------------------------------------------------------------
+
+    /// Creates a segment; returns its id. Another active segment of the same name →
+    /// `Conflict`.
+    async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64>;
+    /// The active segments by name, each with its members at its latest evaluation counted
+    /// within the viewer's scope.
+    async fn list_segments(&self, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>>;
+    /// One active segment, its members counted within the viewer's scope (`None` if unknown or
+    /// deleted).
+    async fn segment(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>>;
+    /// Every active segment's definition, by id, for the scoring job that evaluates them
+    /// (no customer data).
+    async fn segment_definitions(&self) -> StoreResult<Vec<SegmentDefinition>>;
+    /// Deletes a segment (kept, marked deleted, so its name may be used again); false if it was
+    /// unknown or already deleted.
+    async fn delete_segment(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Sets the members of an active segment at `as_of`, replacing any for that date, in one
+    /// transaction (all or nothing: an unknown party changes nothing); `as_of` becomes the
+    /// segment's latest evaluation unless a later one exists. Unknown or deleted → `NotFound`.
+    async fn replace_segment_members(
+        &self,
+        id: i64,
+        as_of: NaiveDate,
+        parties: &[PartyId],
+    ) -> StoreResult<()>;
+    /// A page of a segment's members at `as_of` that are in the viewer's scope, by id.
+    async fn segment_members(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        as_of: NaiveDate,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>>;
+    /// The active segments a party belongs to at their latest evaluations, by name; `None`
+    /// when the party is not in the viewer's scope.
+    async fn party_segments(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<Vec<SegmentRef>>>;
 
     // --- keys ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ mod load;
 mod portfolio;
 mod protection;
 mod scores;
+mod segments;
 mod staff;
 mod work;
 
