@@ -11,6 +11,7 @@ mod keys;
 mod open;
 mod resolve;
 mod score;
+mod segments;
 mod users;
 mod warehouse;
 

@@ -79,7 +79,7 @@ impl Opened {
 
     pub fn app_state(&self, listen: SocketAddr) -> AppState {
         let s = &self.config.server;
-        AppState::new(
+        let state = AppState::new(
             self.store.clone(),
             Arc::new(SystemClock),
             self.config.bank.clone(),
@@ -95,7 +95,20 @@ impl Opened {
                 import_dir: Some(self.data_dir.join("imports")),
                 ..WebConfig::default()
             },
-        )
+        );
+        // Segments are checked and evaluated in the warehouse; without it they are read-only.
+        match rapport_warehouse::Warehouse::open(
+            crate::warehouse::root(self),
+            self.config.bank.time_zone,
+        ) {
+            Ok(w) => {
+                state.with_segment_engine(Arc::new(crate::segments::WarehouseSegments::new(w)))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "warehouse unavailable: segments cannot be created");
+                state
+            }
+        }
     }
 
     /// Anchors the audit head every `audit.anchor_interval_seconds` while the server runs.

@@ -300,6 +300,11 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             bg.r, bg.alpha, bg.a, bg.b, gg.p, gg.q, gg.gamma, fit.customers, fit.patterns
         );
     }
+
+    // Saved segments are conditions over the features just written: evaluate them for as-of.
+    crate::segments::evaluate_all(ctx, &warehouse, as_of).await?;
+    stages.done("segments");
+
     let churn_auc = match &out.churn {
         Ok(model) => {
             let report = &model.report;

@@ -56,6 +56,7 @@ error_codes! {
     Internal => ("internal", 500, "An unexpected error; it is logged with the request id."),
     StoreUnavailable => ("store_unavailable", 503, "The database cannot be reached; retry later."),
     IndexBuilding => ("index_building", 503, "The matching index is still being built after a start or an import; retry in a minute."),
+    SegmentsUnavailable => ("segments_unavailable", 503, "Segments cannot be checked or evaluated: this server runs without the warehouse."),
 }
 
 impl ErrorCode {

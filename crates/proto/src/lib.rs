@@ -10,6 +10,7 @@ mod customers;
 mod errors;
 mod identity;
 mod scores;
+mod segments;
 mod work;
 
 use chrono::{DateTime, Utc};
@@ -21,6 +22,7 @@ pub use customers::*;
 pub use errors::{ErrorBody, ErrorCode};
 pub use identity::*;
 pub use scores::*;
+pub use segments::*;
 pub use work::*;
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -67,7 +69,7 @@ pub struct AuditEntryDto {
     /// login_succeeded, login_failed, logout, customer_viewed, customers_listed,
     /// customers_searched, field_unmasked, customer_changed, exported, authorization_failed,
     /// staff_changed, audit_viewed, review_viewed, review_decided, customers_merged,
-    /// merge_undone, identity_matched.
+    /// merge_undone, identity_matched, report_viewed, segment_viewed, segment_changed.
     pub action: String,
     pub party_id: Option<i64>,
     pub fields_unmasked: Vec<String>,

@@ -108,4 +108,7 @@ pub struct CustomerScoresDto {
     /// Newest first.
     pub history: Vec<ScorePointDto>,
     pub alerts: Vec<AlertDto>,
+    /// The saved segments the customer belongs to at their latest evaluations, by name.
+    #[serde(default)]
+    pub segments: Vec<crate::SegmentRefDto>,
 }

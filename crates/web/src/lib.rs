@@ -18,6 +18,7 @@ mod headers;
 mod i18n;
 mod i18n_identity;
 mod i18n_scores;
+mod i18n_segments;
 mod i18n_work;
 mod identity;
 mod matching;
@@ -25,6 +26,7 @@ mod portfolio;
 mod present;
 mod reads;
 mod scores;
+mod segments;
 mod views;
 mod work;
 
@@ -42,6 +44,7 @@ pub use auth::{
 };
 pub use error::WebError;
 pub use matching::{MatchIndexHandle, rebuild_match_index};
+pub use segments::{EvaluationError, SegmentEngine};
 
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
@@ -94,6 +97,9 @@ pub struct AppState {
     pub match_index: MatchIndexHandle,
     /// Source trust order for the golden records of manual merges and unmerges.
     pub trust: Arc<rapport_resolve::Trust>,
+    /// Checks and evaluates saved segments in the warehouse; `None`: segments can be listed
+    /// and viewed but not created (`segments_unavailable`).
+    pub segments: Option<Arc<dyn SegmentEngine>>,
 }
 
 impl AppState {
@@ -112,7 +118,14 @@ impl AppState {
             config: Arc::new(config),
             match_index: MatchIndexHandle::default(),
             trust: Arc::new(rapport_resolve::Trust::default()),
+            segments: None,
         }
+    }
+
+    /// The engine that checks and evaluates segments (the binary's, over its warehouse).
+    pub fn with_segment_engine(mut self, engine: Arc<dyn SegmentEngine>) -> Self {
+        self.segments = Some(engine);
+        self
     }
 }
 

@@ -4,7 +4,7 @@
 use rapport_domain::{Currency, Money, PartyId};
 use rapport_proto::{
     AlertDto, CodeDto, CustomerScoresDto, ExplainedDto, ProductDto, ScorePartDto, ScorePointDto,
-    ScoresDto,
+    ScoresDto, SegmentRefDto,
 };
 use rapport_scoring::{Explained, Labelled, Part, PartyScore};
 use rapport_store::audit::AuditAction;
@@ -133,6 +133,11 @@ pub async fn customer_scores_unaudited(
         .party_alerts(&auth.viewer, id, ALERTS)
         .await?
         .ok_or_else(WebError::not_found)?;
+    let segments = state
+        .store
+        .party_segments(&auth.viewer, id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
     let currency = state.bank.base_currency;
     Ok(CustomerScoresDto {
         customer_id: id.0,
@@ -148,6 +153,14 @@ pub async fn customer_scores_unaudited(
             })
             .collect(),
         alerts: alerts.iter().map(alert).collect(),
+        segments: segments
+            .into_iter()
+            .map(|s| SegmentRefDto {
+                id: s.id,
+                name: s.name,
+                as_of: s.as_of,
+            })
+            .collect(),
     })
 }
 

@@ -6,7 +6,13 @@ use std::process::{Command, Stdio};
 use crate::{rapport, stderr};
 
 /// A minimal HTTP/1.1 request over loopback; returns the status code.
-fn http(addr: &str, method: &str, path: &str, body: &str, token: Option<&str>) -> (u16, String) {
+pub(crate) fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    token: Option<&str>,
+) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))

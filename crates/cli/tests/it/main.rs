@@ -4,6 +4,7 @@
 mod audit;
 mod import;
 mod score;
+mod segments;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

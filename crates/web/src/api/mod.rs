@@ -8,6 +8,7 @@ mod health;
 mod identity;
 mod identity_merge;
 mod imports;
+mod segments;
 mod work;
 
 pub use auth::me_of;
@@ -42,6 +43,7 @@ use crate::AppState;
         (name = "audit", description = "The audit trail (auditors only)"),
         (name = "identity", description = "Identity resolution: the data steward's review queue, merges, real-time matching"),
         (name = "analytics", description = "Score distributions and the 80/20 analysis, within the caller's scope"),
+        (name = "segments", description = "Saved customer segments: conditions over the features, evaluated in the warehouse; members within the caller's scope"),
         (name = "work", description = "The RM's workbench, tasks and the interactions log"),
         (name = "admin", description = "Staff administration (administrators only)"),
         (name = "operations", description = "Health and readiness")
@@ -89,6 +91,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::pending_reassignments, work::reassign))
         .routes(routes!(work::approve_reassignment))
         .routes(routes!(work::contact_plans, work::set_contact_plan))
+        .routes(routes!(segments::list_segments, segments::create_segment))
+        .routes(routes!(segments::get_segment, segments::delete_segment))
         .routes(routes!(admin::list_staff, admin::create_staff))
         .routes(routes!(admin::update_staff))
         .routes(routes!(admin::reset_password))

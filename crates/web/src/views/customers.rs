@@ -90,6 +90,8 @@ pub struct CustomerPage {
     can_unmerge: bool,
     /// The latest scoring explained; `None` on an as-of view.
     scores: Option<rapport_proto::CustomerScoresDto>,
+    /// The customer's segments link to their pages (roles that use segments).
+    can_open_segments: bool,
     /// The value score and its components, titled, for the parts table.
     score_groups: Vec<(&'static str, rapport_proto::ExplainedDto)>,
     /// Contacts with the customer, newest first, as (when in the bank's zone, contact).
@@ -529,6 +531,7 @@ fn render(
                 (at, c)
             })
             .collect(),
+        can_open_segments: crate::segments::may_use(auth.staff.role),
         score_groups: extras
             .scores
             .as_ref()

@@ -6,6 +6,7 @@ mod audit;
 mod customers;
 mod identity;
 mod login;
+mod segments;
 mod work;
 
 use askama::Template;
@@ -24,6 +25,7 @@ use crate::auth::Authenticated;
 use crate::i18n::{LANG_COOKIE, Lang, Text};
 use crate::i18n_identity::IdText;
 use crate::i18n_scores::ScoreText;
+use crate::i18n_segments::SegText;
 use crate::{AppState, WebError, assets};
 
 pub fn router() -> Router<AppState> {
@@ -56,6 +58,9 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(analytics::dashboard))
         .route("/workbench", get(work::workbench))
         .route("/workbench/tasks/{id}/complete", post(work::complete))
+        .route("/segments", get(segments::list).post(segments::create))
+        .route("/segments/{id}", get(segments::view))
+        .route("/segments/{id}/delete", post(segments::delete))
         .route("/admin/staff", get(admin::list).post(admin::create_staff))
         .route("/admin/staff/{username}/{action}", post(admin::action))
         .route("/admin/sessions/{id}/end", post(admin::end_session))
@@ -72,6 +77,8 @@ pub struct Ctx {
     pub st: &'static ScoreText,
     /// The workbench's strings.
     pub wt: &'static crate::i18n_work::WorkText,
+    /// The segment pages' strings.
+    pub sg: &'static SegText,
     pub lang: Lang,
     pub me: Option<Me>,
     pub csrf: String,
@@ -168,6 +175,7 @@ impl PageRequest {
             it: self.lang.id_text(),
             st: self.lang.score_text(),
             wt: self.lang.work_text(),
+            sg: self.lang.seg_text(),
             lang: self.lang,
             me: auth.map(crate::api::me_of),
             csrf: auth.map(|a| a.csrf_token.clone()).unwrap_or_default(),

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::TestApp;
 
-async fn send(
+pub async fn send(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,

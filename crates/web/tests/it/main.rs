@@ -14,6 +14,7 @@ mod imports;
 mod pages;
 mod scope;
 mod scores;
+mod segments;
 mod unmask;
 mod work;
 

@@ -52,7 +52,7 @@ fn rows(as_of: NaiveDate) -> (Vec<Features>, Vec<bool>) {
     (rows, labels)
 }
 
-async fn scored(app: &TestApp) {
+pub async fn scored(app: &TestApp) {
     let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     let (rows, labels) = rows(as_of);
     let cfg = ScoringConfig::default();

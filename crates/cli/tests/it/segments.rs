@@ -1,0 +1,284 @@
+//! Saved segments end to end: a scored demo bank, `rapport serve` with its warehouse engine, a
+//! segment created through the API is checked and evaluated by the real warehouse at once, and
+//! `rapport score` re-evaluates every active segment. Member counts are compared with the
+//! warehouse's own evaluation and with the store's scores of the same as-of date.
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use chrono::NaiveDate;
+use rapport_warehouse::Warehouse;
+use rapport_warehouse::segments::SegmentExpr;
+use serde_json::Value;
+
+use crate::audit::http;
+use crate::{rapport, stderr};
+
+/// `rapport serve` on a free port; returns the process and its address.
+fn serve(data_dir: &str) -> (Child, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"])
+        .env("RAPPORT_LOG", "warn")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    // Keep reading so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (server, addr)
+}
+
+fn stop(mut server: Child) {
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(server.wait().unwrap().success());
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+fn query_i64(db: &Path, sql: &str) -> i64 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::ConnectOptions;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(db)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    })
+}
+
+fn execute(db: &Path, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::ConnectOptions;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(db)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
+}
+
+fn login(addr: &str, username: &str, password: &str) -> String {
+    let (s, body) = http(
+        addr,
+        "POST",
+        "/api/v1/auth/login",
+        &format!(r#"{{"username":"{username}","password":"{password}"}}"#),
+        None,
+    );
+    assert_eq!(s, 200, "{body}");
+    json(&body)["token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_segment_saved_through_the_api_is_evaluated_by_the_warehouse_and_by_every_scoring() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let d = data.to_str().unwrap();
+    let out = rapport(&["demo", "--customers", "1000", "--data-dir", d, "--no-serve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warehouse = Warehouse::open(
+        data.join("warehouse"),
+        rapport_domain::BankSettings::default().time_zone,
+    )
+    .unwrap();
+    let as_of: NaiveDate = *warehouse
+        .feature_dates()
+        .unwrap()
+        .last()
+        .expect("the demo scored its bank: features exist");
+
+    let out = rapport(&[
+        "token",
+        "create",
+        "--data-dir",
+        d,
+        "--name",
+        "segments",
+        "--role",
+        "admin",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let admin = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
+    let rm_password = logins
+        .lines()
+        .find(|l| l.starts_with("rm0001 "))
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+
+    let (server, addr) = serve(d);
+    let post = |token: &str, body: &str| http(&addr, "POST", "/api/v1/segments", body, Some(token));
+
+    // The warehouse's checker names what is wrong, field `expression`.
+    for (expression, needle) in [
+        ("aum_m0 >= 1 AND bogus_col > 2", "bogus_col"),
+        ("aum_m0 >= 1; DROP TABLE parties", ";"),
+        ("sleep(10) > 1", "sleep"),
+        ("aum_m0 + 1", "condition"),
+        // Accepted by the checker, refused by the query engine when it runs.
+        ("aum_m0 / 0 > 1", "evaluated"),
+    ] {
+        let (s, body) = post(
+            &admin,
+            &serde_json::json!({"name": "bad", "expression": expression}).to_string(),
+        );
+        assert_eq!(s, 400, "{expression}: {body}");
+        let v = json(&body);
+        assert_eq!(v["code"], "invalid_parameter");
+        assert_eq!(v["field"], "expression", "{body}");
+        assert!(
+            v["message"].as_str().unwrap().contains(needle),
+            "{expression}: {body}"
+        );
+    }
+
+    // Saved and evaluated at once over the latest features.
+    let (s, body) = post(
+        &admin,
+        r#"{"name":"十万以上","expression":"aum_m0 >= yuan(100000)","description":"AUM of 100,000 yuan or more"}"#,
+    );
+    assert_eq!(s, 201, "{body}");
+    let created = json(&body);
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["expression"], "aum_m0 >= (100000 * 100)");
+    assert_eq!(created["as_of"], as_of.to_string());
+    let members = created["members"].as_i64().unwrap();
+
+    // The same count, computed independently: the warehouse's own evaluation over the
+    // features Parquet, and the store's scores of that as-of date (they hold the same AUM).
+    let expr = SegmentExpr::parse("aum_m0 >= yuan(100000)").unwrap();
+    let expected = warehouse.evaluate_segment(as_of, &expr).unwrap();
+    assert_eq!(members, expected.len() as i64);
+    let db = data.join("rapport.db");
+    let by_scores = query_i64(
+        &db,
+        &format!(
+            "SELECT count(*) FROM party_scores s JOIN parties p ON p.id = s.party_id \
+             WHERE s.as_of = '{as_of}' AND s.aum_minor >= 10000000 AND p.merged_into IS NULL"
+        ),
+    );
+    assert_eq!(members, by_scores);
+    assert!(
+        members > 10 && members < 1000,
+        "a meaningful segment: {members}"
+    );
+
+    let (s, body) = post(
+        &admin,
+        r#"{"name":"十万以上","expression":"aum_m0 >= yuan(1)"}"#,
+    );
+    assert_eq!(s, 409, "{body}");
+
+    // An RM sees the members in its portfolio only, masked.
+    let rm = login(&addr, "rm0001", &rm_password);
+    let (s, body) = http(&addr, "GET", "/api/v1/segments", "", Some(&rm));
+    assert_eq!(s, 200, "{body}");
+    let listed = json(&body);
+    let rm_members = listed[0]["members"].as_i64().unwrap();
+    let in_portfolio = query_i64(
+        &db,
+        &format!(
+            "SELECT count(DISTINCT m.party_id) FROM segment_members m \
+             JOIN rm_assignments ra ON ra.party_id = m.party_id AND ra.effective_to IS NULL \
+             JOIN staff st ON st.id = ra.staff_id AND st.username = 'rm0001' \
+             JOIN parties p ON p.id = m.party_id AND p.merged_into IS NULL \
+             WHERE m.segment_id = {id} AND m.as_of = '{as_of}'"
+        ),
+    );
+    assert_eq!(rm_members, in_portfolio);
+    assert!(rm_members < members, "{rm_members} of {members}");
+    let (s, body) = http(
+        &addr,
+        "GET",
+        &format!("/api/v1/segments/{id}?page_size=100"),
+        "",
+        Some(&rm),
+    );
+    assert_eq!(s, 200, "{body}");
+    let detail = json(&body);
+    let items = detail["members"]["items"].as_array().unwrap();
+    assert_eq!(items.len() as i64, rm_members.min(100));
+    for c in items {
+        let resident_id = c["resident_id"].as_str().unwrap_or("****");
+        assert!(resident_id.contains("****"), "masked: {c}");
+        assert!(expected.contains(&c["id"].as_i64().unwrap()));
+    }
+    // The page lists it and helps with the warehouse's columns.
+    let (s, html) = http(&addr, "GET", "/segments", "", Some(&admin));
+    assert_eq!(s, 200);
+    assert!(html.contains("十万以上") && html.contains("data-testid=\"segment-columns\""));
+    assert!(
+        html.contains("<code>holds_wealth_management</code>"),
+        "{html}"
+    );
+    assert!(!html.contains("segments-unavailable"));
+    stop(server);
+
+    // Every scoring evaluates every active segment again, for the date it scores.
+    // A definition that fails when it runs is reported and skipped, not fatal.
+    execute(
+        &db,
+        &format!(
+            "DELETE FROM segment_members WHERE segment_id = {id}; \
+             INSERT INTO segments (name, expression, created_by, created_at) \
+             SELECT 'broken', 'aum_m0 / 0 > 1', id, '2026-07-01T00:00:00.000000Z' FROM staff \
+             WHERE username = 'admin'"
+        ),
+    );
+    let out = rapport(&["score", "--data-dir", d, "--as-of", &as_of.to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = format!("segment {id} \"十万以上\": {members} members as of {as_of}");
+    assert!(stderr(&out).contains(&line), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("\"broken\": not evaluated: "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        query_i64(
+            &db,
+            &format!(
+                "SELECT count(*) FROM segment_members WHERE segment_id = {id} AND as_of = '{as_of}'"
+            )
+        ),
+        members
+    );
+}

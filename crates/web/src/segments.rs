@@ -1,0 +1,291 @@
+//! Saved customer segments at the edge (R3.3): staff write a condition over the features
+//! table, the [`SegmentEngine`] checks it and evaluates it in the warehouse, the store keeps
+//! the definition and its members; counts and member lists hold only the caller's customers.
+//! Shared by `/api/v1/segments` and the `/segments` pages.
+//!
+//! The engine is a seam: this crate does not depend on the warehouse (DataFusion). The binary
+//! passes an engine over its warehouse; without one the segments are still listed and shown,
+//! but none can be created (`segments_unavailable`).
+use chrono::NaiveDate;
+use rapport_domain::Role;
+use rapport_proto::{CreateSegmentRequest, CustomerPage, ErrorCode, SegmentDto};
+use rapport_store::audit::AuditAction;
+use rapport_store::segments::{NewSegment, SegmentRow};
+use rapport_store::{PageRequest, StoreError};
+
+use crate::auth::Authenticated;
+use crate::{AppState, WebError, audit, present};
+
+/// Checks and evaluates segment definitions over the warehouse's features table.
+pub trait SegmentEngine: Send + Sync {
+    /// The columns a definition may use (for help texts).
+    fn columns(&self) -> Vec<String>;
+    /// The definition as accepted (canonical), or a message naming what is wrong with it.
+    fn check(&self, text: &str) -> Result<String, String>;
+    /// The parties a checked definition selects in the latest features table, with that
+    /// table's as-of date; `None` when no features have been computed yet. May block for as
+    /// long as the query runs: called off the async workers.
+    fn evaluate(&self, canonical: &str) -> Result<Option<(NaiveDate, Vec<i64>)>, EvaluationError>;
+}
+
+/// Why an accepted definition could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvaluationError {
+    /// The query over the features failed on this definition (e.g. an integer division by
+    /// zero): the author's to fix, reported as a bad `expression`.
+    Definition(String),
+    /// The warehouse could not be read.
+    Warehouse(String),
+}
+
+pub const MAX_NAME: usize = 80;
+pub const MAX_DESCRIPTION: usize = 500;
+
+/// The roles that define and use segments.
+pub fn may_use(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::BranchManager | Role::Rm)
+}
+
+/// A refusal, audited.
+async fn refuse(state: &AppState, auth: &Authenticated, why: &str) -> WebError {
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+    e.reason = Some(format!("role {}: {why}", auth.staff.role));
+    match state.audit.record(e).await {
+        Ok(()) => WebError::new(ErrorCode::Forbidden, why),
+        Err(e) => e,
+    }
+}
+
+async fn require_user(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
+    if may_use(auth.staff.role) {
+        Ok(())
+    } else {
+        Err(refuse(
+            state,
+            auth,
+            "only relationship managers, branch managers and administrators use segments",
+        )
+        .await)
+    }
+}
+
+fn unavailable() -> WebError {
+    WebError::new(
+        ErrorCode::SegmentsUnavailable,
+        "segments cannot be checked or evaluated: this server runs without the warehouse",
+    )
+}
+
+fn text(field: &str, value: &str, max: usize) -> Result<String, WebError> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n > max {
+        return Err(WebError::invalid_parameter(
+            field,
+            format!("{field} has {n} characters; at most {max} are allowed"),
+        ));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+        return Err(WebError::invalid_parameter(
+            field,
+            format!("{field} may not contain control characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// The name and description of a request, checked (the expression is the engine's to check).
+pub fn parse_request(req: &CreateSegmentRequest) -> Result<(String, Option<String>), WebError> {
+    let name = text("name", &req.name, MAX_NAME)?;
+    if name.is_empty() {
+        return Err(WebError::invalid_parameter(
+            "name",
+            "name must not be empty",
+        ));
+    }
+    if name.contains('\n') || name.contains('\r') {
+        return Err(WebError::invalid_parameter("name", "name must be one line"));
+    }
+    let description = text(
+        "description",
+        req.description.as_deref().unwrap_or(""),
+        MAX_DESCRIPTION,
+    )?;
+    Ok((name, Some(description).filter(|d| !d.is_empty())))
+}
+
+pub fn dto(s: &SegmentRow) -> SegmentDto {
+    SegmentDto {
+        id: s.id,
+        name: s.name.clone(),
+        expression: s.expression.clone(),
+        description: s.description.clone(),
+        created_by: s.created_by_username.clone(),
+        created_at: s.created_at,
+        as_of: s.as_of,
+        members: s.members,
+    }
+}
+
+/// The columns usable in a definition; empty without an engine.
+pub fn columns(state: &AppState) -> Vec<String> {
+    state
+        .segments
+        .as_ref()
+        .map_or_else(Vec::new, |e| e.columns())
+}
+
+/// The active segments with their members counted within the caller's scope; audited as a
+/// report.
+pub async fn list(state: &AppState, auth: &Authenticated) -> Result<Vec<SegmentDto>, WebError> {
+    require_user(state, auth).await?;
+    let rows = state.store.list_segments(&auth.viewer).await?;
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::ReportViewed);
+    e.detail = Some(format!("segments listed={}", rows.len()));
+    state.audit.record(e).await?;
+    Ok(rows.iter().map(dto).collect())
+}
+
+/// Creates a segment: name and description checked, the name free, the expression accepted
+/// by the engine and evaluated over the latest features (when there are any) before anything
+/// is stored; audited.
+pub async fn create(
+    state: &AppState,
+    auth: &Authenticated,
+    req: &CreateSegmentRequest,
+) -> Result<SegmentDto, WebError> {
+    require_user(state, auth).await?;
+    let (name, description) = parse_request(req)?;
+    let taken = state
+        .store
+        .list_segments(&auth.viewer)
+        .await?
+        .iter()
+        .any(|s| s.name == name);
+    if taken {
+        return Err(WebError::new(
+            ErrorCode::Conflict,
+            format!("a segment named {name:?} already exists"),
+        )
+        .with_field("name"));
+    }
+    let engine = state.segments.clone().ok_or_else(unavailable)?;
+    let expression = engine
+        .check(&req.expression)
+        .map_err(|m| WebError::invalid_parameter("expression", m))?;
+    let (engine2, canonical) = (engine.clone(), expression.clone());
+    let members = tokio::task::spawn_blocking(move || engine2.evaluate(&canonical))
+        .await
+        .map_err(|e| WebError::internal("segment evaluation", e))?
+        .map_err(|e| match e {
+            EvaluationError::Definition(m) => WebError::invalid_parameter(
+                "expression",
+                format!("the condition cannot be evaluated: {m}"),
+            ),
+            EvaluationError::Warehouse(m) => WebError::internal("segment evaluation", m),
+        })?;
+    let id = state
+        .store
+        .create_segment(&NewSegment {
+            name,
+            expression,
+            description,
+            created_by: auth.staff.id,
+            created_at: state.clock.now(),
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(m) => WebError::new(ErrorCode::Conflict, m).with_field("name"),
+            other => other.into(),
+        })?;
+    let evaluated = match &members {
+        Some((as_of, ids)) => {
+            let parties: Vec<rapport_domain::PartyId> =
+                ids.iter().copied().map(rapport_domain::PartyId).collect();
+            state
+                .store
+                .replace_segment_members(id, *as_of, &parties)
+                .await?;
+            format!("as_of={as_of} members={}", parties.len())
+        }
+        None => "not evaluated: no features yet".to_owned(),
+    };
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::SegmentChanged);
+    e.detail = Some(format!("segment={id} created {evaluated}"));
+    state.audit.record(e).await?;
+    let row = state
+        .store
+        .segment(&auth.viewer, id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    Ok(dto(&row))
+}
+
+/// One segment and a page of its members at its latest evaluation, within the caller's
+/// scope; unknown or deleted → 404. Audited with the ids shown, like a customer list.
+pub async fn view(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+    request: PageRequest,
+) -> Result<(SegmentDto, CustomerPage), WebError> {
+    require_user(state, auth).await?;
+    let row = state
+        .store
+        .segment(&auth.viewer, id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let page = match row.as_of {
+        Some(as_of) => {
+            state
+                .store
+                .segment_members(&auth.viewer, id, as_of, request)
+                .await?
+        }
+        None => rapport_store::Page::from_rows(Vec::new(), request),
+    };
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::SegmentViewed);
+    e.fields_unmasked = audit::fields_shown(auth.viewer.field_policy());
+    let shown: Vec<String> = page
+        .items
+        .iter()
+        .map(|c| c.party_id.0.to_string())
+        .collect();
+    e.detail = Some(format!(
+        "segment={id} page={} shown={}",
+        request.page,
+        shown.join(",")
+    ));
+    state.audit.record(e).await?;
+    Ok((dto(&row), present::page(&page, auth.viewer.field_policy())))
+}
+
+/// Deletes a segment: its creator or an administrator; audited.
+pub async fn delete(state: &AppState, auth: &Authenticated, id: i64) -> Result<(), WebError> {
+    require_user(state, auth).await?;
+    let row = state
+        .store
+        .segment(&auth.viewer, id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    if row.created_by != auth.staff.id && auth.staff.role != Role::Admin {
+        return Err(refuse(
+            state,
+            auth,
+            "only the segment's creator or an administrator may delete it",
+        )
+        .await);
+    }
+    if !state.store.delete_segment(id, state.clock.now()).await? {
+        return Err(WebError::not_found());
+    }
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::SegmentChanged);
+    e.detail = Some(format!("segment={id} deleted"));
+    state.audit.record(e).await?;
+    Ok(())
+}
+
+/// Whether the caller may delete this segment (for the pages' buttons).
+pub fn may_delete(auth: &Authenticated, s: &SegmentDto) -> bool {
+    auth.staff.role == Role::Admin || s.created_by == auth.staff.username.as_str()
+}

@@ -1,0 +1,576 @@
+//! Saved segments at the edge: requests validated field by field, roles, counts and members
+//! only within the caller's scope and masked, audited views, deletion by the creator or an
+//! administrator, the pages in both languages. These servers run without a segment engine
+//! (the web crate does not know the warehouse): creating answers `segments_unavailable`;
+//! checking and evaluating definitions for real is tested end to end in `rapport`'s tests.
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rapport_domain::{PartyId, StaffId};
+use rapport_store::audit::AuditAction;
+use rapport_store::segments::NewSegment;
+use rapport_store_contract::fixture::{self, ADMIN, RM_A, RM_B, ZHANG_WEI_A_MOBILE};
+use serde_json::{Value, json};
+
+use crate::TestApp;
+use crate::changes::send;
+use crate::pages::form_field;
+
+fn june() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
+}
+
+/// A segment saved by `by` whose latest evaluation selected every fixture party.
+async fn saved(app: &TestApp, name: &str, by: StaffId) -> i64 {
+    let id = app
+        .store
+        .create_segment(&NewSegment {
+            name: name.into(),
+            expression: "aum_m0 >= (10000 * 100)".into(),
+            description: Some("AUM of 10,000 yuan or more".into()),
+            created_by: by,
+            created_at: Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap();
+    app.store
+        .replace_segment_members(id, june(), &(1..=5).map(PartyId).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    id
+}
+
+fn member_ids(detail: &Value) -> BTreeSet<i64> {
+    detail["members"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn actions(app: &TestApp, action: AuditAction) -> Vec<rapport_store::audit::AuditEntry> {
+    app.store
+        .audit_entries_after(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entry.action == action)
+        .collect()
+}
+
+#[tokio::test]
+async fn counts_and_members_hold_only_the_callers_customers_masked() {
+    for app in TestApp::each().await {
+        let id = saved(&app, "高净值客户", RM_A).await;
+        for (user, expected, name_of_1) in [
+            ("admin", vec![1, 2, 3, 4, 5], "张*"),
+            ("rm.a", vec![1, 2, 4], "张伟"),
+            ("rm.b", vec![2, 3], ""),
+            ("bm.xihu", vec![1, 4], "张伟"),
+        ] {
+            let who = format!("{}: {user}", app.backend);
+            let token = app.token(user).await;
+            let (s, list) = app.get_json(&token, "/api/v1/segments").await;
+            assert_eq!(s, 200, "{who}: {list}");
+            assert_eq!(list.as_array().unwrap().len(), 1);
+            assert_eq!(list[0]["name"], "高净值客户");
+            assert_eq!(list[0]["members"], expected.len(), "{who}: {list}");
+            assert_eq!(list[0]["as_of"], "2026-06-30");
+            assert_eq!(list[0]["created_by"], "rm.a");
+            assert_eq!(list[0]["expression"], "aum_m0 >= (10000 * 100)");
+
+            let (s, detail) = app
+                .get_json(&token, &format!("/api/v1/segments/{id}?page_size=100"))
+                .await;
+            assert_eq!(s, 200, "{who}: {detail}");
+            assert_eq!(
+                member_ids(&detail),
+                expected.iter().copied().collect(),
+                "{who}"
+            );
+            assert_eq!(detail["segment"]["members"], expected.len());
+            if !name_of_1.is_empty() {
+                let first = &detail["members"]["items"][0];
+                assert_eq!(first["id"], 1);
+                assert_eq!(first["name"], name_of_1, "{who}: masked per role");
+                assert!(
+                    first["resident_id"].as_str().unwrap().contains("****"),
+                    "{who}: resident IDs are masked for every role"
+                );
+            }
+            if user == "admin" {
+                assert!(
+                    !detail.to_string().contains(ZHANG_WEI_A_MOBILE),
+                    "{who}: the administrator sees masked mobiles"
+                );
+            }
+        }
+        // Pages of members follow one another.
+        let rm_a = app.token("rm.a").await;
+        let (_, first) = app
+            .get_json(&rm_a, &format!("/api/v1/segments/{id}?page_size=2"))
+            .await;
+        assert_eq!(
+            member_ids(&first),
+            BTreeSet::from([1, 2]),
+            "{}",
+            app.backend
+        );
+        assert_eq!(first["members"]["has_more"], true);
+        let (_, second) = app
+            .get_json(&rm_a, &format!("/api/v1/segments/{id}?page=2&page_size=2"))
+            .await;
+        assert_eq!(member_ids(&second), BTreeSet::from([4]));
+        assert_eq!(second["members"]["has_more"], false);
+
+        // Every view of members is audited with the ids shown; the list as a report.
+        let viewed = actions(&app, AuditAction::SegmentViewed).await;
+        assert_eq!(viewed.len(), 6, "{}", app.backend);
+        let last = &viewed.last().unwrap().entry;
+        assert_eq!(last.actor_username, "rm.a");
+        assert_eq!(
+            last.detail.as_deref(),
+            Some(format!("segment={id} page=2 shown=4").as_str())
+        );
+        assert!(last.fields_unmasked.contains(&"name".to_owned()));
+        let reports = actions(&app, AuditAction::ReportViewed).await;
+        assert_eq!(reports.len(), 4, "{}: one per list", app.backend);
+
+        // The customer's scores name the segments it is in, within scope.
+        let (s, scores) = app.get_json(&rm_a, "/api/v1/customers/1/scores").await;
+        assert_eq!(s, 200, "{scores}");
+        assert_eq!(
+            scores["segments"],
+            json!([{"id": id, "name": "高净值客户", "as_of": "2026-06-30"}])
+        );
+        let (s, _) = app.get_json(&rm_a, "/api/v1/customers/3/scores").await;
+        assert_eq!(s, 404);
+    }
+}
+
+#[tokio::test]
+async fn bad_segment_requests_are_named() {
+    for app in TestApp::each().await {
+        let rm = app.token("rm.a").await;
+        let post = reqwest::Method::POST;
+        let expression = "aum_m0 >= yuan(100000)";
+        for (body, field) in [
+            (json!({"name": "", "expression": expression}), "name"),
+            (json!({"name": "   ", "expression": expression}), "name"),
+            (
+                json!({"name": "高".repeat(81), "expression": expression}),
+                "name",
+            ),
+            (json!({"name": "a\u{7}b", "expression": expression}), "name"),
+            (
+                json!({"name": "ok", "expression": expression, "description": "x".repeat(501)}),
+                "description",
+            ),
+        ] {
+            let (s, v) = send(&app, &rm, post.clone(), "/api/v1/segments", body.clone()).await;
+            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+            assert_eq!(v["code"], "invalid_parameter", "{v}");
+            assert_eq!(v["field"], field, "{body}: {v}");
+        }
+        for body in [
+            json!({"name": "ok"}),
+            json!({"name": "ok", "expression": expression, "owner": 3}),
+        ] {
+            let (s, v) = send(&app, &rm, post.clone(), "/api/v1/segments", body.clone()).await;
+            assert_eq!(
+                (s, v["code"].as_str()),
+                (400, Some("invalid_json")),
+                "{body}: {v}"
+            );
+        }
+
+        // An active segment's name is taken.
+        let id = saved(&app, "Affluent", RM_B).await;
+        let (s, v) = send(
+            &app,
+            &rm,
+            post.clone(),
+            "/api/v1/segments",
+            json!({"name": "Affluent", "expression": expression}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (409, Some("conflict")),
+            "{}: {v}",
+            app.backend
+        );
+        assert_eq!(v["field"], "name");
+
+        // A well-formed request needs the warehouse, which this server lacks: a clear 503.
+        let (s, v) = send(
+            &app,
+            &rm,
+            post.clone(),
+            "/api/v1/segments",
+            json!({"name": "New one", "expression": expression}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (503, Some("segments_unavailable")),
+            "{}: {v}",
+            app.backend
+        );
+        assert!(v["message"].as_str().unwrap().contains("warehouse"), "{v}");
+        assert_eq!(
+            app.store
+                .list_segments(&fixture::viewer(ADMIN))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // Members' paging, ids and unknown segments.
+        for (path, field) in [
+            (format!("/api/v1/segments/{id}?page=0"), "page"),
+            (format!("/api/v1/segments/{id}?page=abc"), "page"),
+            (format!("/api/v1/segments/{id}?page_size=0"), "page_size"),
+            (format!("/api/v1/segments/{id}?page_size=101"), "page_size"),
+            ("/api/v1/segments/abc".to_owned(), "id"),
+        ] {
+            let (s, v) = app.get_json(&rm, &path).await;
+            assert_eq!(s, 400, "{}: {path}: {v}", app.backend);
+            assert_eq!(v["code"], "invalid_parameter");
+            assert_eq!(v["field"], field, "{path}: {v}");
+        }
+        let (s, v) = app
+            .get_json(&rm, &format!("/api/v1/segments/{id}?sort=name"))
+            .await;
+        assert_eq!(s, 400, "{v}");
+        assert!(v["message"].as_str().unwrap().contains("sort"), "{v}");
+        for path in ["/api/v1/segments/999999", "/api/v1/segments/-1"] {
+            let (s, v) = app.get_json(&rm, path).await;
+            assert_eq!(
+                (s, v["code"].as_str()),
+                (404, Some("not_found")),
+                "{path}: {v}"
+            );
+        }
+        let (s, _) = send(
+            &app,
+            &rm,
+            reqwest::Method::DELETE,
+            "/api/v1/segments/999999",
+            Value::Null,
+        )
+        .await;
+        assert_eq!(s, 404);
+        let res = TestApp::client()
+            .get(app.url("/api/v1/segments"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+}
+
+#[tokio::test]
+async fn other_roles_are_refused_and_only_the_creator_or_an_administrator_deletes() {
+    for app in TestApp::each().await {
+        let by_a = saved(&app, "A's", RM_A).await;
+        let by_b = saved(&app, "B's", RM_B).await;
+        for user in ["agent01", "steward01", "marketing01", "auditor01"] {
+            let token = app.token(user).await;
+            for (method, path) in [
+                (reqwest::Method::GET, "/api/v1/segments".to_owned()),
+                (reqwest::Method::POST, "/api/v1/segments".to_owned()),
+                (reqwest::Method::GET, format!("/api/v1/segments/{by_a}")),
+                (reqwest::Method::DELETE, format!("/api/v1/segments/{by_a}")),
+            ] {
+                let body = json!({"name": "x", "expression": "aum_m0 > 0"});
+                let (s, v) = send(&app, &token, method.clone(), &path, body).await;
+                assert_eq!(
+                    (s, v["code"].as_str()),
+                    (403, Some("forbidden")),
+                    "{}: {user} {method} {path}: {v}",
+                    app.backend
+                );
+            }
+        }
+        assert_eq!(
+            actions(&app, AuditAction::AuthorizationFailed).await.len(),
+            16,
+            "{}: every refusal audited",
+            app.backend
+        );
+
+        // Neither another RM nor a branch manager may delete A's segment; A and admin may.
+        for user in ["rm.b", "bm.xihu"] {
+            let token = app.token(user).await;
+            let (s, v) = send(
+                &app,
+                &token,
+                reqwest::Method::DELETE,
+                &format!("/api/v1/segments/{by_a}"),
+                Value::Null,
+            )
+            .await;
+            assert_eq!(s, 403, "{}: {user}: {v}", app.backend);
+        }
+        let rm_a = app.token("rm.a").await;
+        let delete = |token: String, id: i64| {
+            let app = &app;
+            async move {
+                send(
+                    app,
+                    &token,
+                    reqwest::Method::DELETE,
+                    &format!("/api/v1/segments/{id}"),
+                    Value::Null,
+                )
+                .await
+                .0
+            }
+        };
+        assert_eq!(delete(rm_a.clone(), by_a).await, 204, "{}", app.backend);
+        assert_eq!(delete(rm_a.clone(), by_a).await, 404, "already deleted");
+        assert_eq!(
+            app.get_json(&rm_a, &format!("/api/v1/segments/{by_a}"))
+                .await
+                .0,
+            404
+        );
+        assert_eq!(delete(app.token("admin").await, by_b).await, 204);
+        let (_, list) = app.get_json(&rm_a, "/api/v1/segments").await;
+        assert_eq!(list, json!([]));
+        let changed = actions(&app, AuditAction::SegmentChanged).await;
+        assert_eq!(changed.len(), 2, "{}", app.backend);
+        assert_eq!(
+            changed[0].entry.detail.as_deref(),
+            Some(format!("segment={by_a} deleted").as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_segment_pages_render_in_both_languages_and_post_with_the_session_token() {
+    for app in TestApp::each().await {
+        crate::scores::scored(&app).await;
+        let id = saved(&app, "高净值客户", RM_A).await;
+        let browser = app.browser("rm.a").await;
+        let zh = browser
+            .get(app.url("/segments"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for s in [
+            "data-testid=\"nav-segments\"",
+            "客户细分",
+            &format!("href=\"/segments/{id}\""),
+            "高净值客户",
+            "data-testid=\"segment-members\">3<",
+            "2026-06-30",
+            "data-testid=\"segment-form\"",
+            "data-testid=\"segments-unavailable\"",
+        ] {
+            assert!(zh.contains(s), "{}: zh /segments lacks {s}", app.backend);
+        }
+        let csrf = form_field(&zh, "csrf").to_owned();
+
+        // A bad field comes back next to the field, what was typed kept.
+        let res = browser
+            .post(app.url("/segments"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", " "),
+                ("expression", "aum_m0 > 1"),
+                ("description", "kept"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{}", app.backend);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("data-testid=\"error-name\""), "{html}");
+        assert!(html.contains("aum_m0 &#62; 1") && html.contains("value=\"kept\""));
+        let res = browser
+            .post(app.url("/segments"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", "高净值客户"),
+                ("expression", "aum_m0 > 1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-testid=\"error-name\"")
+        );
+        // Without the warehouse nothing can be created; said on the page.
+        let res = browser
+            .post(app.url("/segments"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", "New"),
+                ("expression", "aum_m0 > 1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 503);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("data-testid=\"segment-error\"")
+        );
+        let res = browser
+            .post(app.url("/segments"))
+            .form(&[
+                ("csrf", "forged"),
+                ("name", "x"),
+                ("expression", "aum_m0 > 1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+
+        // One segment: its definition and its members in scope, linking to the 360 page.
+        let page = browser
+            .get(app.url(&format!("/segments/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for s in [
+            "aum_m0 &#62;= (10000 * 100)",
+            "href=\"/customers/1\"",
+            "href=\"/customers/4\"",
+            "张伟",
+            "data-testid=\"delete-segment\"",
+        ] {
+            assert!(page.contains(s), "{}: segment page lacks {s}", app.backend);
+        }
+        assert!(!page.contains("href=\"/customers/3\""), "RM B's customer");
+        let bad = browser
+            .get(app.url(&format!("/segments/{id}?page=0")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+        assert_eq!(
+            browser
+                .get(app.url("/segments/999999"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+
+        // The 360 page names the customer's segments in its value-and-risk section.
+        let customer = browser
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let section = customer
+            .split("data-testid=\"customer-segments\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: no segments on the 360 page", app.backend));
+        assert!(
+            section[..section.find("</dd>").unwrap()]
+                .contains(&format!("href=\"/segments/{id}\">高净值客户<")),
+            "{section}"
+        );
+
+        browser
+            .get(app.url("/lang/en?next=/segments"))
+            .send()
+            .await
+            .unwrap();
+        let en = browser
+            .get(app.url(&format!("/segments/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for s in [
+            "Back to segments",
+            "Definition",
+            "Evaluated as of",
+            "Customers",
+        ] {
+            assert!(en.contains(s), "{}: en segment page lacks {s}", app.backend);
+        }
+        let en_list = browser
+            .get(app.url("/segments"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(en_list.contains("New segment") && en_list.contains("runs without the warehouse"));
+
+        // Deleting takes the session token too.
+        let res = browser
+            .post(app.url(&format!("/segments/{id}/delete")))
+            .form(&[("csrf", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let res = browser
+            .post(app.url(&format!("/segments/{id}/delete")))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{}", app.backend);
+        assert_eq!(res.headers()["location"], "/segments");
+        assert_eq!(
+            browser
+                .get(app.url(&format!("/segments/{id}")))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+
+        // Roles without segments see no link and a refusal.
+        let agent = app.browser("agent01").await;
+        let html = agent
+            .get(app.url("/customers"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("nav-segments"));
+        assert_eq!(
+            agent
+                .get(app.url("/segments"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+    }
+}
