@@ -169,13 +169,13 @@ pub async fn aum_history(ctx: &Opened) -> anyhow::Result<usize> {
     Ok(points.len())
 }
 
-/// The last day of the latest month the warehouse holds transactions or balances for.
+/// The last day of the latest month the warehouse holds balances for (month-end balances
+/// mark a month as complete; a few transactions booked late on the last day can fall in the
+/// next month), or transactions when it holds no balances.
 pub fn latest_month_end(w: &Warehouse) -> anyhow::Result<Option<chrono::NaiveDate>> {
-    let mut latest: Option<String> = None;
-    for table in ["transactions", "balances"] {
-        if let Some(m) = w.months(table)?.into_iter().max() {
-            latest = latest.max(Some(m));
-        }
+    let mut latest: Option<String> = w.months("balances")?.into_iter().max();
+    if latest.is_none() {
+        latest = w.months("transactions")?.into_iter().max();
     }
     Ok(latest.and_then(|m| {
         let first = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok()?;
