@@ -33,9 +33,16 @@ if [ ! -x bench/.venv/bin/python ]; then
 fi
 PY=bench/.venv/bin/python
 
-echo "== building the features_bench example (release; the first build of DataFusion takes ~20 min)"
-cargo build --release --locked -p rapport-warehouse --example features_bench -q
-EX="$CARGO_TARGET_DIR/release/examples/features_bench"
+# FEATURES_BENCH: a features_bench binary built already (e.g. together with the server, so that
+# the two share one build of DataFusion: `cargo build --release -p rapport --bin rapport
+# -p rapport-warehouse --example features_bench`).
+if [ -n "${FEATURES_BENCH:-}" ]; then
+  EX="$FEATURES_BENCH"
+else
+  echo "== building the features_bench example (release; the first build of DataFusion takes ~20 min)"
+  cargo build --release --locked -p rapport-warehouse --example features_bench -q
+  EX="$CARGO_TARGET_DIR/release/examples/features_bench"
+fi
 
 DATA="$WORK/c$CUSTOMERS-t$TRANSACTIONS-s$SEED"
 if [ ! -s "$DATA/.done" ]; then
