@@ -68,7 +68,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 rejects_dir: ctx.data_dir.join("rejects"),
             };
             crate::import::import_dir(&ctx, &dir, &how).await?;
-            crate::resolve::resolve(&ctx, &rapport_resolve::ResolveOptions::default()).await?;
+            crate::resolve::resolve(
+                &ctx,
+                &rapport_resolve::ResolveOptions::default(),
+                rapport_resolve::Mode::Full,
+            )
+            .await?;
             crate::warehouse::aum_history(&ctx).await?;
             if !args.no_transactions {
                 // A bank too small to learn from is served unscored rather than not at all.

@@ -3,7 +3,7 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rapport_resolve::{ResolveOptions, ResolveReport, Stage, resolve_all};
+use rapport_resolve::{Mode, ResolveOptions, ResolveReport, Stage, resolve_all, resolve_pending};
 use rapport_store::ChangeAuthor;
 
 use crate::StoreArgs;
@@ -19,6 +19,12 @@ pub struct ResolveArgs {
     /// Pairs between this and the match threshold go to the data steward's review queue.
     #[arg(long, default_value_t = 0.3)]
     pub review_threshold: f64,
+    /// Match every record again and train the model afresh. Without it, only the records
+    /// that loads touched since the last run are matched again (with the saved model), and
+    /// the persons they meet; the first run, and a run after loads that touched more than a
+    /// fifth of the records, are full.
+    #[arg(long)]
+    pub full: bool,
 }
 
 pub async fn run(args: ResolveArgs) -> anyhow::Result<()> {
@@ -36,11 +42,18 @@ pub async fn run(args: ResolveArgs) -> anyhow::Result<()> {
     let mut options = ResolveOptions::default();
     options.settings.match_threshold = args.match_threshold;
     options.settings.review_threshold = args.review_threshold;
-    resolve(&ctx, &options).await?;
+    let mode = if args.full { Mode::Full } else { Mode::Delta };
+    resolve(&ctx, &options, mode).await?;
     crate::warehouse::aum_history(&ctx).await.map(|_| ())
 }
 
-pub async fn resolve(ctx: &Opened, options: &ResolveOptions) -> anyhow::Result<ResolveReport> {
+/// Resolves the store's source records: everything (`Mode::Full`), or what loads touched
+/// since the last run (`Mode::Delta`, itself full when that is the better choice).
+pub async fn resolve(
+    ctx: &Opened,
+    options: &ResolveOptions,
+    mode: Mode,
+) -> anyhow::Result<ResolveReport> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}, {per_sec}, eta {eta}")
@@ -64,9 +77,11 @@ pub async fn resolve(ctx: &Opened, options: &ResolveOptions) -> anyhow::Result<R
         source: "identity".into(),
         at: Utc::now(),
     };
-    let report = resolve_all(ctx.store.as_ref(), options, &author, &mut progress)
-        .await
-        .context("resolving source records")?;
+    let report = match mode {
+        Mode::Full => resolve_all(ctx.store.as_ref(), options, &author, &mut progress).await,
+        Mode::Delta => resolve_pending(ctx.store.as_ref(), options, &author, &mut progress).await,
+    }
+    .context("resolving source records")?;
     bar.finish_and_clear();
     let a = report.applied;
     let timings: Vec<String> = report
@@ -74,9 +89,15 @@ pub async fn resolve(ctx: &Opened, options: &ResolveOptions) -> anyhow::Result<R
         .iter()
         .map(|(stage, s)| format!("{stage} {s:.1} s"))
         .collect();
+    let scope = match report.mode {
+        Mode::Full => format!("all {} source records", report.records),
+        Mode::Delta => format!(
+            "{} of {} source records (what loads touched and the customers they meet)",
+            report.matched, report.records
+        ),
+    };
     eprintln!(
-        "resolved {} source records into {} customers: {} new, {} updated, {} unchanged, {} merged; {} pairs await review ({})",
-        report.records,
+        "resolved {scope} into {} customers: {} new, {} updated, {} unchanged, {} merged; {} pairs await review ({})",
         report.persons,
         a.created,
         a.updated,

@@ -6,12 +6,13 @@
 
 mod assign;
 mod cluster;
+mod delta;
 pub mod survivorship;
 
 use std::collections::HashMap;
 use std::time::Instant;
 
-use rapport_identity::{Settings, SourceCustomer};
+use rapport_identity::{Model, PairScore, Settings, SourceCustomer};
 use rapport_store::identity::{
     FieldWeight, ResolutionApplied, ResolutionRecord, ResolvedParty, ReviewCandidate,
 };
@@ -19,6 +20,7 @@ use rapport_store::{ChangeAuthor, Store, StoreError};
 
 pub use assign::{Person, assign};
 pub use cluster::cluster;
+pub use delta::resolve_pending;
 pub use survivorship::{Trust, golden};
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,13 @@ pub enum Stage {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolveReport {
+    pub mode: Mode,
+    /// Source records in the store.
     pub records: usize,
+    /// Records matched again: all of them in a full run; in a delta run, the touched ones and
+    /// the records of the persons they meet.
+    pub matched: usize,
+    /// Persons among the matched records.
     pub persons: usize,
     pub applied: ResolutionApplied,
     pub pending_reviews: u64,
@@ -65,7 +73,8 @@ pub struct ResolveReport {
     pub timings: Vec<(&'static str, f64)>,
 }
 
-fn engine_input(r: &ResolutionRecord) -> SourceCustomer {
+/// A stored source record as the engine reads it.
+pub fn engine_input(r: &ResolutionRecord) -> SourceCustomer {
     SourceCustomer {
         source_system: r.source_system.as_str().to_owned(),
         source_key: r.source_key.clone(),
@@ -80,9 +89,70 @@ fn engine_input(r: &ResolutionRecord) -> SourceCustomer {
     }
 }
 
+/// Where a run's persons come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every record matched again and the model trained again.
+    Full,
+    /// Only the records a load touched, and the persons they meet, with the saved model.
+    Delta,
+}
+
 struct Matched {
     cluster_of: Vec<usize>,
     reviews: Vec<ReviewCandidate>,
+    model: Model,
+}
+
+/// The key under which the last full resolution's model is kept (`Store::meta`), for delta
+/// runs and the real-time match index.
+pub const MODEL_META_KEY: &str = "identity.model";
+
+fn review_candidate(records: &[ResolutionRecord], p: &PairScore) -> ReviewCandidate {
+    let (a, b) = (records[p.a].id, records[p.b].id);
+    ReviewCandidate {
+        record_a: a.min(b),
+        record_b: a.max(b),
+        probability: p.probability,
+        weight: p.weight,
+        explanation: p
+            .explanation
+            .iter()
+            .map(|(field, level, weight)| FieldWeight {
+                field: (*field).to_owned(),
+                level: *level,
+                weight: *weight,
+            })
+            .collect(),
+    }
+}
+
+/// Clusters `records` from their scored pairs (indexes into `records`) with the steward's
+/// decisions; for each record, the smallest record index of its person.
+fn cluster_with_decisions(
+    records: &[ResolutionRecord],
+    pairs: &[PairScore],
+    decisions: &[(i64, i64, bool)],
+    settings: &Settings,
+) -> Vec<usize> {
+    let index: HashMap<i64, usize> = records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let pick = |same: bool| -> Vec<(usize, usize)> {
+        decisions
+            .iter()
+            .filter(|d| d.2 == same)
+            .filter_map(|&(a, b, _)| Some((*index.get(&a)?, *index.get(&b)?)))
+            .collect()
+    };
+    let matched: Vec<(usize, usize, f64)> = pairs
+        .iter()
+        .filter(|p| p.probability >= settings.match_threshold)
+        .map(|p| (p.a, p.b, p.probability))
+        .collect();
+    let valid_ids: Vec<Option<String>> = records
+        .iter()
+        .map(|r| r.resident_id.clone().filter(|_| r.resident_id_valid))
+        .collect();
+    cluster(&valid_ids, &matched, &pick(true), &pick(false))
 }
 
 fn run_engine(
@@ -92,63 +162,25 @@ fn run_engine(
 ) -> Matched {
     let input: Vec<SourceCustomer> = records.iter().map(engine_input).collect();
     let resolution = rapport_identity::resolve(&input, settings);
-    let index: HashMap<i64, usize> = records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let pick = |same: bool| -> Vec<(usize, usize)> {
-        decisions
-            .iter()
-            .filter(|d| d.2 == same)
-            .filter_map(|&(a, b, _)| Some((*index.get(&a)?, *index.get(&b)?)))
-            .collect()
-    };
-    let matched: Vec<(usize, usize, f64)> = resolution
-        .pairs
-        .iter()
-        .filter(|p| p.probability >= settings.match_threshold)
-        .map(|p| (p.a, p.b, p.probability))
-        .collect();
-    let valid_ids: Vec<Option<String>> = records
-        .iter()
-        .map(|r| r.resident_id.clone().filter(|_| r.resident_id_valid))
-        .collect();
-    let cluster_of = cluster(&valid_ids, &matched, &pick(true), &pick(false));
+    let cluster_of = cluster_with_decisions(records, &resolution.pairs, decisions, settings);
     let reviews = resolution
         .pairs
         .iter()
         .filter(|p| p.probability < settings.match_threshold && cluster_of[p.a] != cluster_of[p.b])
-        .map(|p| {
-            let (a, b) = (records[p.a].id, records[p.b].id);
-            ReviewCandidate {
-                record_a: a.min(b),
-                record_b: a.max(b),
-                probability: p.probability,
-                weight: p.weight,
-                explanation: p
-                    .explanation
-                    .iter()
-                    .map(|(field, level, weight)| FieldWeight {
-                        field: (*field).to_owned(),
-                        level: *level,
-                        weight: *weight,
-                    })
-                    .collect(),
-            }
-        })
+        .map(|p| review_candidate(records, p))
         .collect();
     Matched {
         cluster_of,
         reviews,
+        model: resolution.model,
     }
 }
 
-/// Resolves every source record in the store into parties.
-pub async fn resolve_all(
+/// Every source record (identifiers opened) and the steward's decisions.
+async fn read_input(
     store: &dyn Store,
-    options: &ResolveOptions,
-    author: &ChangeAuthor,
     progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
-) -> Result<ResolveReport, ResolveError> {
-    let mut timings = Vec::new();
-    let started = Instant::now();
+) -> Result<(Vec<ResolutionRecord>, Vec<(i64, i64, bool)>), ResolveError> {
     let mut records: Vec<ResolutionRecord> = Vec::new();
     loop {
         let after = records.last().map_or(0, |r| r.id);
@@ -159,27 +191,26 @@ pub async fn resolve_all(
         records.extend(page);
         progress(Stage::Reading, records.len() as u64, 0);
     }
-    let decisions: Vec<(i64, i64, bool)> = store
+    let decisions = store
         .pair_decisions()
         .await?
         .into_iter()
         .map(|d| (d.record_a, d.record_b, d.same_person))
         .collect();
-    timings.push(("read", started.elapsed().as_secs_f64()));
+    Ok((records, decisions))
+}
 
-    let started = Instant::now();
-    progress(Stage::Matching, 0, records.len() as u64);
-    let settings = options.settings.clone();
-    let (records, matched) = tokio::task::spawn_blocking(move || {
-        let matched = run_engine(&records, &decisions, &settings);
-        (records, matched)
-    })
-    .await
-    .map_err(|e| ResolveError::Engine(e.to_string()))?;
-    timings.push(("match", started.elapsed().as_secs_f64()));
-
-    let started = Instant::now();
-    let persons = assign(&records, &matched.cluster_of);
+/// Persons from `cluster_of` (indexes into `records`) to parties; writes the changed ones.
+/// Returns the number of persons and what was written.
+async fn write_persons(
+    store: &dyn Store,
+    records: &[ResolutionRecord],
+    cluster_of: &[usize],
+    options: &ResolveOptions,
+    author: &ChangeAuthor,
+    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+) -> Result<(usize, ResolutionApplied), ResolveError> {
+    let persons = assign(records, cluster_of);
     let today = author.at.date_naive();
     let changed: Vec<ResolvedParty> = persons
         .iter()
@@ -199,25 +230,81 @@ pub async fn resolve_all(
         ..Default::default()
     };
     let total = changed.len() as u64;
-    for (n, chunk) in changed.chunks(options.chunk.max(1)).enumerate() {
-        applied.add(store.apply_resolution(chunk, author).await?);
+    let chunk = options.chunk.max(1);
+    for (n, part) in changed.chunks(chunk).enumerate() {
+        applied.add(store.apply_resolution(part, author).await?);
         progress(
             Stage::Writing,
-            ((n + 1) * options.chunk.max(1)).min(changed.len()) as u64,
+            ((n + 1) * chunk).min(changed.len()) as u64,
             total,
         );
     }
+    Ok((persons.len(), applied))
+}
+
+/// Resolves every source record in the store into parties, training the model again, and
+/// keeps the model for delta runs.
+pub async fn resolve_all(
+    store: &dyn Store,
+    options: &ResolveOptions,
+    author: &ChangeAuthor,
+    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+) -> Result<ResolveReport, ResolveError> {
+    let started = Instant::now();
+    let (records, decisions) = read_input(store, progress).await?;
+    let timings = vec![("read", started.elapsed().as_secs_f64())];
+    full(
+        store, records, decisions, options, author, progress, timings,
+    )
+    .await
+}
+
+async fn full(
+    store: &dyn Store,
+    records: Vec<ResolutionRecord>,
+    decisions: Vec<(i64, i64, bool)>,
+    options: &ResolveOptions,
+    author: &ChangeAuthor,
+    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+    mut timings: Vec<(&'static str, f64)>,
+) -> Result<ResolveReport, ResolveError> {
+    let started = Instant::now();
+    progress(Stage::Matching, 0, records.len() as u64);
+    let settings = options.settings.clone();
+    let (records, matched) = tokio::task::spawn_blocking(move || {
+        let matched = run_engine(&records, &decisions, &settings);
+        (records, matched)
+    })
+    .await
+    .map_err(|e| ResolveError::Engine(e.to_string()))?;
+    timings.push(("match", started.elapsed().as_secs_f64()));
+
+    let started = Instant::now();
+    let (persons, applied) = write_persons(
+        store,
+        &records,
+        &matched.cluster_of,
+        options,
+        author,
+        progress,
+    )
+    .await?;
+    let model = serde_json::to_string(&matched.model)
+        .map_err(|e| ResolveError::Engine(format!("the model could not be saved: {e}")))?;
+    store.set_meta(MODEL_META_KEY, &model).await?;
     timings.push(("write", started.elapsed().as_secs_f64()));
 
     let started = Instant::now();
     progress(Stage::Reviews, 0, matched.reviews.len() as u64);
     let pending_reviews = store
-        .replace_pending_reviews(&matched.reviews, author.at)
+        .replace_pending_reviews(&matched.reviews, None, author.at)
         .await?;
     timings.push(("reviews", started.elapsed().as_secs_f64()));
     Ok(ResolveReport {
+        mode: Mode::Full,
         records: records.len(),
-        persons: persons.len(),
+        matched: records.len(),
+        persons,
         applied,
         pending_reviews,
         timings,

@@ -522,9 +522,10 @@ impl Store for PgStore {
     async fn replace_pending_reviews(
         &self,
         pairs: &[ReviewCandidate],
+        touching: Option<&[i64]>,
         at: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        review::replace_pending_reviews(&self.pool, pairs, at).await
+        review::replace_pending_reviews(&self.pool, pairs, touching, at).await
     }
 
     async fn list_reviews(

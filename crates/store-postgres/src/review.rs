@@ -18,6 +18,7 @@ use crate::{db_err, parse_col};
 pub async fn replace_pending_reviews(
     pool: &PgPool,
     pairs: &[ReviewCandidate],
+    touching: Option<&[i64]>,
     at: DateTime<Utc>,
 ) -> StoreResult<u64> {
     let mut rows = Vec::with_capacity(pairs.len());
@@ -27,10 +28,19 @@ pub async fn replace_pending_reviews(
         rows.push((c, explanation));
     }
     let mut tx = pool.begin().await.map_err(db_err)?;
-    sqlx::query("UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'")
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    match touching {
+        None => sqlx::query(
+            "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'",
+        ),
+        Some(ids) => sqlx::query(
+            "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending' \
+             AND (record_a = ANY($1) OR record_b = ANY($1))",
+        )
+        .bind(ids),
+    }
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     let now = at;
     // A pair seen before is re-opened only when nobody has decided it.
     for (c, explanation) in &rows {

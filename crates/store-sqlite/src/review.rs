@@ -19,6 +19,7 @@ use crate::{db_err, parse_col};
 pub async fn replace_pending_reviews(
     pool: &SqlitePool,
     pairs: &[ReviewCandidate],
+    touching: Option<&[i64]>,
     at: DateTime<Utc>,
 ) -> StoreResult<u64> {
     let mut rows = Vec::with_capacity(pairs.len());
@@ -28,10 +29,20 @@ pub async fn replace_pending_reviews(
         rows.push((c, explanation));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    sqlx::query("UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'")
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    match touching {
+        None => sqlx::query(
+            "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'",
+        ),
+        Some(ids) => sqlx::query(
+            "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending' \
+             AND (record_a IN (SELECT value FROM json_each(?1)) \
+             OR record_b IN (SELECT value FROM json_each(?1)))",
+        )
+        .bind(serde_json::to_string(ids).map_err(|e| StoreError::Database(e.to_string()))?),
+    }
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     let now = time_text(at);
     // A pair seen before is re-opened only when nobody has decided it.
     for (c, explanation) in &rows {

@@ -231,9 +231,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
 
     /// Replaces the pending review queue with these pairs; decided pairs stay as they are.
+    /// With `touching`, only the pending pairs with a record among those ids are replaced (a
+    /// delta resolution); the rest of the queue stays.
     async fn replace_pending_reviews(
         &self,
         pairs: &[ReviewCandidate],
+        touching: Option<&[i64]>,
         at: DateTime<Utc>,
     ) -> StoreResult<u64>;
 

@@ -14,6 +14,7 @@ use rapport_identity::{
     candidate_pairs, compare, standardise,
 };
 use rapport_proto::{ErrorCode, FieldWeightDto, MatchDto, MatchRequest, MatchResponse};
+use rapport_resolve::{MODEL_META_KEY, engine_input};
 use rapport_store::audit::AuditAction;
 use rapport_store::identity::ResolutionRecord;
 
@@ -58,34 +59,22 @@ impl MatchIndexHandle {
     }
 }
 
-fn engine_input(r: &ResolutionRecord) -> SourceCustomer {
-    SourceCustomer {
-        source_system: r.source_system.as_str().to_owned(),
-        source_key: r.source_key.clone(),
-        name: r.name.clone(),
-        gender: r.gender.map(|g| g.as_str().to_owned()),
-        birth_date: r.birth_date.map(|d| d.to_string()),
-        resident_id: r.resident_id.clone(),
-        mobile: r.mobile.clone(),
-        address: r.address.clone(),
-        email: r.email.clone(),
-        ..Default::default()
-    }
-}
-
-/// Trains the model on every record (as `resolve` does, without clustering) and indexes the
-/// records that belong to a party.
-fn build(records: &[ResolutionRecord], settings: Settings) -> MatchIndex {
+/// Indexes the records that belong to a party, scoring with the model the last full
+/// resolution kept; without one (a store resolved before models were kept), trains it on every
+/// record as `resolve` does.
+fn build(records: &[ResolutionRecord], saved: Option<Model>, settings: Settings) -> MatchIndex {
     let std: Vec<Standardised> = records
         .iter()
         .map(|r| standardise(&engine_input(r)))
         .collect();
-    let pairs = candidate_pairs(&std, settings.max_block);
-    let comparisons: Vec<Comparison> = pairs
-        .iter()
-        .map(|&(a, b)| compare(&std[a], &std[b]))
-        .collect();
-    let model = Model::train(&std, &comparisons, &settings);
+    let model = saved.unwrap_or_else(|| {
+        let pairs = candidate_pairs(&std, settings.max_block);
+        let comparisons: Vec<Comparison> = pairs
+            .iter()
+            .map(|&(a, b)| compare(&std[a], &std[b]))
+            .collect();
+        Model::train(&std, &comparisons, &settings)
+    });
     let mut index = MatchIndex::new(model, settings);
     for (r, s) in records.iter().zip(std) {
         if let Some(p) = r.party_id {
@@ -110,7 +99,13 @@ pub async fn rebuild_match_index(state: AppState) -> Result<usize, WebError> {
         }
         records.extend(page);
     }
-    let index = tokio::task::spawn_blocking(move || build(&records, Settings::default()))
+    // A model that no longer reads (an older format) is trained again rather than refused.
+    let saved = state
+        .store
+        .meta(MODEL_META_KEY)
+        .await?
+        .and_then(|json| serde_json::from_str::<Model>(&json).ok());
+    let index = tokio::task::spawn_blocking(move || build(&records, saved, Settings::default()))
         .await
         .map_err(|e| WebError::internal("match index build", e))?;
     let n = index.len();

@@ -8,7 +8,9 @@ use std::path::Path;
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_domain::{BranchId, FixedClock, PartyId, Role, StaffId, Viewer};
 use rapport_ingest::{ImportOptions, Mapping, import_file};
-use rapport_resolve::{ResolveOptions, Trust, merge_parties, resolve_all, unmerge};
+use rapport_resolve::{
+    Mode, ResolveOptions, Trust, merge_parties, resolve_all, resolve_pending, unmerge,
+};
 use rapport_store::ChangeAuthor;
 use rapport_store::ingest::LoadMode;
 use rapport_store_contract::TestStore;
@@ -267,7 +269,7 @@ async fn a_delta_load_reresolves_only_the_customer_it_touches() {
         )
         .unwrap();
         import(ts, delta_dir.path(), "core_banking.csv", LoadMode::Delta).await;
-        let report = resolve_all(
+        let report = resolve_pending(
             ts.store.as_ref(),
             &ResolveOptions::default(),
             &author(2),
@@ -275,6 +277,15 @@ async fn a_delta_load_reresolves_only_the_customer_it_touches() {
         )
         .await
         .unwrap();
+        assert_eq!(report.mode, Mode::Delta, "{}", ts.name);
+        // Only the touched record's person was matched again, not the bank.
+        assert!(
+            report.matched >= 1 && report.matched <= 8,
+            "{}: {} of {} records matched again",
+            ts.name,
+            report.matched,
+            report.records
+        );
         assert_eq!(report.applied.updated, 1, "{}", ts.name);
         assert_eq!(report.applied.created + report.applied.merged, 0);
         let sql = format!(
@@ -282,6 +293,176 @@ async fn a_delta_load_reresolves_only_the_customer_it_touches() {
              WHERE r.source_key = '{key}' AND c.field = 'mobile' AND c.source = 'identity'"
         );
         assert_eq!(ts.raw.count(&sql).await.unwrap(), 1, "{}", ts.name);
+    }
+}
+
+/// Rows of an extract, changed by `edit`, as a delta file in a directory of its own.
+fn delta_extract(
+    bank: &Bank,
+    extract: &str,
+    edit: impl Fn(&[&str], &[String]) -> Vec<Vec<String>>,
+) -> tempfile::TempDir {
+    let text = std::fs::read_to_string(bank.dir.path().join(extract)).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let columns: Vec<&str> = header.split(',').collect();
+    let rows: Vec<String> = lines.map(str::to_owned).collect();
+    let mut out = format!("{header}\n");
+    for cells in edit(&columns, &rows) {
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(extract), out).unwrap();
+    std::fs::copy(
+        bank.dir.path().join(mapping_file_name(extract)),
+        dir.path().join(mapping_file_name(extract)),
+    )
+    .unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn a_delta_run_places_records_as_a_full_run_would_and_keeps_the_rest_of_the_queue() {
+    for bank in banks().await {
+        let ts = &bank.ts;
+        let first = resolve_all(
+            ts.store.as_ref(),
+            &ResolveOptions::default(),
+            &author(1),
+            &mut |_, _, _| {},
+        )
+        .await
+        .unwrap();
+        let queue_before = first.pending_reviews;
+        // New records in the core system for existing customers (copies under new keys, one
+        // with another mobile), and changed mobiles in the call center's records.
+        let core = delta_extract(&bank, "core_banking.csv", |columns, rows| {
+            let mobile = columns.iter().position(|h| *h == "mobile").unwrap();
+            rows.iter()
+                .step_by(37)
+                .take(6)
+                .enumerate()
+                .map(|(n, row)| {
+                    let mut cells: Vec<String> = row.split(',').map(str::to_owned).collect();
+                    cells[0] = format!("{}D{n}", cells[0]);
+                    if n == 0 {
+                        cells[mobile] = "13987654321".into();
+                    }
+                    cells
+                })
+                .collect()
+        });
+        let calls = delta_extract(&bank, "call_center.csv", |columns, rows| {
+            let mobile = columns.iter().position(|h| *h == "mobile").unwrap();
+            rows.iter()
+                .step_by(29)
+                .take(5)
+                .enumerate()
+                .map(|(n, row)| {
+                    let mut cells: Vec<String> = row.split(',').map(str::to_owned).collect();
+                    cells[mobile] = format!("1390000{n:04}");
+                    cells
+                })
+                .collect()
+        });
+        import(ts, core.path(), "core_banking.csv", LoadMode::Delta).await;
+        import(ts, calls.path(), "call_center.csv", LoadMode::Delta).await;
+        let delta = resolve_pending(
+            ts.store.as_ref(),
+            &ResolveOptions::default(),
+            &author(2),
+            &mut |_, _, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(delta.mode, Mode::Delta, "{}", ts.name);
+        assert!(
+            delta.matched < delta.records / 4,
+            "{}: {} of {}",
+            ts.name,
+            delta.matched,
+            delta.records
+        );
+        assert_eq!(
+            ts.raw
+                .count("SELECT count(*) FROM source_records WHERE party_id IS NULL OR needs_resolution = (1 = 1)")
+                .await
+                .unwrap(),
+            0,
+            "{}",
+            ts.name
+        );
+        // The copies joined their customers instead of becoming new ones.
+        assert_eq!(delta.applied.created, 0, "{}", ts.name);
+        let placed = placement(ts).await;
+        for (n, ((system, key), party)) in placed
+            .iter()
+            .filter(|((s, k), _)| s == "core_banking" && k.contains('D'))
+            .enumerate()
+        {
+            let original = key.split('D').next().unwrap().to_owned();
+            assert_eq!(
+                placed.get(&(system.clone(), original)),
+                Some(party),
+                "{}: copy {n} ({key})",
+                ts.name
+            );
+        }
+        // The review queue outside the touched persons is kept.
+        assert!(
+            delta.pending_reviews + 20 >= queue_before,
+            "{}: {} pending before, {} after",
+            ts.name,
+            queue_before,
+            delta.pending_reviews
+        );
+        // A full run afterwards finds nothing to change.
+        let again = resolve_all(
+            ts.store.as_ref(),
+            &ResolveOptions::default(),
+            &author(3),
+            &mut |_, _, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (
+                again.applied.created,
+                again.applied.updated,
+                again.applied.merged
+            ),
+            (0, 0, 0),
+            "{}",
+            ts.name
+        );
+        assert_eq!(placement(ts).await, placed, "{}", ts.name);
+    }
+}
+
+#[tokio::test]
+async fn the_first_run_is_full_even_when_asked_for_a_delta() {
+    for bank in banks().await {
+        let ts = &bank.ts;
+        let report = resolve_pending(
+            ts.store.as_ref(),
+            &ResolveOptions::default(),
+            &author(1),
+            &mut |_, _, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.mode, Mode::Full, "{}", ts.name);
+        assert_eq!(report.matched, report.records);
+        assert!(
+            ts.store
+                .meta(rapport_resolve::MODEL_META_KEY)
+                .await
+                .unwrap()
+                .is_some(),
+            "{}: the model is kept for delta runs",
+            ts.name
+        );
     }
 }
 

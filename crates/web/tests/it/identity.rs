@@ -109,6 +109,7 @@ async fn seed(app: &TestApp) -> Vec<ResolutionRecord> {
                     },
                 ],
             }],
+            None,
             Utc::now(),
         )
         .await
