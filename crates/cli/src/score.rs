@@ -293,12 +293,18 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     .await??;
     stages.ran_elsewhere(&out.stages);
     eprintln!("  {} parties with features", out.features.len());
-    if let Some(fit) = &out.clv_fit {
-        let (bg, gg) = (fit.bg_nbd, fit.gamma_gamma);
-        eprintln!(
-            "  BG/NBD r={:.4} α={:.3} a={:.4} b={:.4}; Gamma-Gamma p={:.3} q={:.3} γ={:.3} ({} customers, {} patterns)",
-            bg.r, bg.alpha, bg.a, bg.b, gg.p, gg.q, gg.gamma, fit.customers, fit.patterns
-        );
+    match &out.clv_fit {
+        Ok(Some(fit)) => {
+            let (bg, gg) = (fit.bg_nbd, fit.gamma_gamma);
+            eprintln!(
+                "  BG/NBD r={:.4} α={:.3} a={:.4} b={:.4}; Gamma-Gamma p={:.3} q={:.3} γ={:.3} ({} customers, {} patterns)",
+                bg.r, bg.alpha, bg.a, bg.b, gg.p, gg.q, gg.gamma, fit.customers, fit.patterns
+            );
+        }
+        Ok(None) => eprintln!("  CLV: no customer has spending yet; scored without CLV"),
+        Err(reason) => eprintln!(
+            "  CLV could not be fitted ({reason}); every other score is made, CLV is left empty"
+        ),
     }
 
     // Saved segments are conditions over the features just written: evaluate them for as-of.
@@ -319,8 +325,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             );
             if let Some(path) = &args.export_churn {
                 let (rows, labels) = &out.training;
-                let csv =
-                    churn_matrix_csv(rows, labels, model, cfg.churn_model.test_share, args.seed);
+                let csv = churn_matrix_csv(rows, labels, model, &cfg.churn_model, args.seed);
                 std::fs::write(path, csv)
                     .with_context(|| format!("writing the churn matrix {}", path.display()))?;
             }

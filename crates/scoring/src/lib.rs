@@ -71,7 +71,7 @@ pub use features::{Features, MONTHS};
 pub use input::yuan;
 pub use labels::Labelled;
 pub use lifecycle::{LifecycleDecision, LifecycleStage, lifecycle};
-pub use metrics::{auc, held_out};
+pub use metrics::{auc, held_out, sample_parties};
 pub use nbp::{FamilyReport, NbpModel, Recommendation, nbp_input_names};
 pub use rfm::{NO_TRANSACTION_DAYS, Rfm, RfmSegment, mid_rank_percentiles, quintiles, rfm_scores};
 pub use score::{PartyScore, score_all};

@@ -41,6 +41,33 @@ pub fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Which rows a model learns from when there are more than `max_rows`: whole parties (all of
+/// a party's rows or none) in an order fixed by `seed`, taken while they fit. Uniform over
+/// parties, so the share of positive rows stays the population's. All rows when they fit.
+pub fn sample_parties(party_ids: &[i64], max_rows: usize, seed: u64) -> Vec<bool> {
+    if party_ids.len() <= max_rows {
+        return vec![true; party_ids.len()];
+    }
+    let mut rows_of: BTreeMap<i64, usize> = BTreeMap::new();
+    for id in party_ids {
+        *rows_of.entry(*id).or_default() += 1;
+    }
+    // A different stream from `held_out`'s, so the sample does not skew the split.
+    let salt = mix(seed ^ 0x5A4D_504C_4520_5041);
+    let mut parties: Vec<(i64, usize)> = rows_of.into_iter().collect();
+    parties.sort_by_key(|(id, _)| (mix(salt ^ mix(*id as u64)), *id));
+    let mut kept = std::collections::HashSet::new();
+    let mut total = 0;
+    for (id, n) in parties {
+        if total + n > max_rows {
+            break;
+        }
+        total += n;
+        kept.insert(id);
+    }
+    party_ids.iter().map(|id| kept.contains(id)).collect()
+}
+
 /// Which rows are held out: parties, not rows, are split (so that two as-of dates of one
 /// party never sit on both sides), stratified by whether the party has any positive row, in
 /// an order fixed by `seed`. About `test_share` of each stratum is held out, at least one
@@ -100,5 +127,32 @@ mod tests {
         assert_eq!(test_pos, 5);
         assert_eq!(test, held_out(&ids, &labels, 0.25, 7));
         assert_ne!(test, held_out(&ids, &labels, 0.25, 8));
+    }
+
+    #[test]
+    fn a_sample_takes_whole_parties_up_to_the_cap_and_keeps_the_positive_share() {
+        // 20,000 parties with three rows each; one party in ten is positive.
+        let ids: Vec<i64> = (0..20_000).flat_map(|i| [i, i, i]).collect();
+        let positive = |id: i64| id % 10 == 0;
+        let keep = sample_parties(&ids, 9_000, 3);
+        let kept: Vec<i64> = ids
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(i, _)| *i)
+            .collect();
+        assert!(kept.len() <= 9_000 && kept.len() > 8_990, "{}", kept.len());
+        for party in ids.chunks(3).zip(keep.chunks(3)) {
+            assert!(
+                party.1.iter().all(|k| *k == party.1[0]),
+                "party {} split",
+                party.0[0]
+            );
+        }
+        let share = kept.iter().filter(|i| positive(**i)).count() as f64 / kept.len() as f64;
+        assert!((share - 0.1).abs() < 0.015, "positive share {share}");
+        assert_eq!(keep, sample_parties(&ids, 9_000, 3));
+        assert_ne!(keep, sample_parties(&ids, 9_000, 4));
+        assert!(sample_parties(&ids, ids.len(), 3).iter().all(|k| *k));
     }
 }

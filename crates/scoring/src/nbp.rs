@@ -11,7 +11,7 @@ use crate::config::NbpConfig;
 use crate::error::ScoringError;
 use crate::explain::{Part, describe_input};
 use crate::features::{Features, MONTHS};
-use crate::metrics::{auc, held_out};
+use crate::metrics::{auc, held_out, sample_parties};
 use crate::score::check_rows;
 
 /// Behavioural inputs after the ten `holds_<family>` flags (which come first, in the order
@@ -142,6 +142,13 @@ impl NbpModel {
         let rows: Vec<&Features> = rows
             .iter()
             .filter(|f| !f.families_held.is_empty())
+            .collect();
+        let all: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
+        let rows: Vec<&Features> = rows
+            .into_iter()
+            .zip(sample_parties(&all, cfg.model.max_rows, seed))
+            .filter(|(_, keep)| *keep)
+            .map(|(f, _)| f)
             .collect();
         let names = nbp_input_names();
         let inputs: Vec<Vec<f64>> = rows.iter().map(|f| all_inputs(f)).collect();

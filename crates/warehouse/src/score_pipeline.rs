@@ -55,7 +55,9 @@ pub struct PipelineOutput {
     /// The as-of features, one row per party with accounts.
     pub features: Vec<Features>,
     pub clv: HashMap<i64, PartyClv>,
-    pub clv_fit: Option<ClvFit>,
+    /// The fitted CLV models (`None`: nobody has spending yet), or why the fit failed — the
+    /// other scores are still made, without CLV.
+    pub clv_fit: std::result::Result<Option<ClvFit>, String>,
     /// The trained churn model, or why none could be trained (the rules still warn).
     pub churn: std::result::Result<ChurnModel, String>,
     /// The churn model's training rows and labels (earlier snapshots).
@@ -78,8 +80,8 @@ fn scoring(e: ScoringError) -> WarehouseError {
     WarehouseError::Internal(format!("scoring: {e}"))
 }
 
-fn clv_err(e: rapport_clv::ClvError) -> WarehouseError {
-    WarehouseError::Internal(format!("CLV: {e}"))
+fn clv_err(e: rapport_clv::ClvError) -> String {
+    e.to_string()
 }
 
 /// Runs every stage for `as_of` (a month-end); `previous_tiers` are the parties' tiers of the
@@ -118,7 +120,11 @@ pub fn run_scoring(
     let rows = by_date.remove(0);
     done("features", &mut stages);
 
-    let (clv, clv_fit) = party_clv(w, as_of, s.clv_months, s.clv_monthly_discount)?;
+    let summaries = w.clv_summaries(as_of)?;
+    let (clv, clv_fit) = match party_clv(summaries, s.clv_months, s.clv_monthly_discount) {
+        Ok((clv, fit)) => (clv, Ok(fit)),
+        Err(reason) => (HashMap::new(), Err(reason)),
+    };
     done("clv", &mut stages);
 
     let (mut train_rows, mut labels) = (Vec::new(), Vec::new());
@@ -188,20 +194,17 @@ fn churn_labels(
 /// (`Warehouse::clv_summaries`), BG/NBD and Gamma-Gamma fitted on the compressed patterns in
 /// days, predictions per pattern, CLV over `months` discounted monthly.
 fn party_clv(
-    w: &Warehouse,
-    as_of: NaiveDate,
+    rows: Vec<crate::ClvSummaryRow>,
     months: u32,
     monthly_discount: f64,
-) -> Result<(HashMap<i64, PartyClv>, Option<ClvFit>)> {
-    let rows = w.clv_summaries(as_of)?;
+) -> std::result::Result<(HashMap<i64, PartyClv>, Option<ClvFit>), String> {
     let mut parties = Vec::with_capacity(rows.len());
     let mut summaries = Vec::with_capacity(rows.len());
     for r in rows {
         let monetary = (r.frequency > 0).then_some(r.mean_repeat_spend_minor / 100.0);
         summaries.push(
-            Summary::new(r.frequency, r.recency_days, r.age_days, monetary).map_err(|e| {
-                WarehouseError::Internal(format!("CLV summary of party {}: {e}", r.party_id))
-            })?,
+            Summary::new(r.frequency, r.recency_days, r.age_days, monetary)
+                .map_err(|e| format!("the purchase summary of party {}: {e}", r.party_id))?,
         );
         parties.push(r.party_id);
     }
@@ -236,4 +239,35 @@ fn party_clv(
         );
     }
     Ok((out, Some(fit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(party_id: i64, frequency: u32) -> crate::ClvSummaryRow {
+        crate::ClvSummaryRow {
+            party_id,
+            frequency,
+            recency_days: f64::from(frequency) * 10.0,
+            age_days: 400.0,
+            mean_repeat_spend_minor: if frequency > 0 { 12_000.0 } else { 0.0 },
+        }
+    }
+
+    #[test]
+    fn a_clv_fit_that_cannot_be_made_is_a_reason_not_a_failed_run() {
+        // Nobody came back: Gamma-Gamma has no repeat spending to learn from.
+        let rows: Vec<_> = (1..=50).map(|p| row(p, 0)).collect();
+        let reason = party_clv(rows, 12, 0.01).unwrap_err();
+        assert!(!reason.is_empty());
+        // A bad summary names its party.
+        let mut rows: Vec<_> = (1..=50).map(|p| row(p, (p % 5) as u32)).collect();
+        rows[3].recency_days = 9_999.0;
+        let reason = party_clv(rows, 12, 0.01).unwrap_err();
+        assert!(reason.contains("party 4"), "{reason}");
+        // Nobody with spending at all: no fit and no figures, and no error.
+        let (clv, fit) = party_clv(Vec::new(), 12, 0.01).unwrap();
+        assert!(clv.is_empty() && fit.is_none());
+    }
 }

@@ -8,7 +8,7 @@ use crate::config::{MODEL_VERSION, ModelConfig};
 use crate::error::ScoringError;
 use crate::explain::Part;
 use crate::features::Features;
-use crate::metrics::{auc, held_out};
+use crate::metrics::{auc, held_out, sample_parties};
 use crate::score::check_rows;
 
 /// How many inputs a prediction names as its reasons.
@@ -68,11 +68,12 @@ impl ChurnModel {
             });
         }
         check_rows(rows)?;
+        let (rows, labels) = sampled(rows, labels, cfg.max_rows, seed);
         let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
-        let test = held_out(&ids, labels, cfg.test_share, seed);
-        let inputs: Vec<Vec<f64>> = rows.iter().map(churn_inputs).collect();
+        let test = held_out(&ids, &labels, cfg.test_share, seed);
+        let inputs: Vec<Vec<f64>> = rows.iter().map(|f| churn_inputs(f)).collect();
         let (mut train_x, mut train_y, mut test_x, mut test_y) = (vec![], vec![], vec![], vec![]);
-        for ((x, y), is_test) in inputs.into_iter().zip(labels).zip(&test) {
+        for ((x, y), is_test) in inputs.into_iter().zip(&labels).zip(&test) {
             if *is_test {
                 test_x.push(x);
                 test_y.push(*y);
@@ -152,25 +153,45 @@ impl ChurnModel {
     }
 }
 
+/// The rows (and their labels) a model learns from: all of them, or at most `max_rows` of
+/// them by whole parties ([`sample_parties`]).
+fn sampled<'a>(
+    rows: &'a [Features],
+    labels: &[bool],
+    max_rows: usize,
+    seed: u64,
+) -> (Vec<&'a Features>, Vec<bool>) {
+    let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
+    let keep = sample_parties(&ids, max_rows, seed);
+    rows.iter()
+        .zip(labels)
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((f, l), _)| (f, *l))
+        .unzip()
+}
+
 /// The churn model's training matrix as CSV, for comparing it with other learners on exactly
 /// the same rows and split: `party_id, is_test, label, perpetual` (this model's probability),
-/// then the inputs in [`CHURN_INPUT_NAMES`] order. `is_test` is the split training used
-/// (the same `test_share` and `seed`).
+/// then the inputs in [`CHURN_INPUT_NAMES`] order: the rows training used (the same sample)
+/// and `is_test` its split (the same `cfg` and `seed`).
 pub fn churn_matrix_csv(
     rows: &[Features],
     labels: &[bool],
     model: &ChurnModel,
-    test_share: f64,
+    cfg: &ModelConfig,
     seed: u64,
 ) -> String {
+    let (rows, labels) = sampled(rows, labels, cfg.max_rows, seed);
     let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
-    let test = held_out(&ids, labels, test_share, seed);
-    let probabilities = model.predict_many(rows);
+    let test = held_out(&ids, &labels, cfg.test_share, seed);
+    let owned: Vec<Features> = rows.iter().map(|f| (*f).clone()).collect();
+    let probabilities = model.predict_many(&owned);
     let mut out = format!(
         "party_id,is_test,label,perpetual,{}\n",
         CHURN_INPUT_NAMES.join(",")
     );
-    for (((f, is_test), label), p) in rows.iter().zip(&test).zip(labels).zip(&probabilities) {
+    for (((f, is_test), label), p) in owned.iter().zip(&test).zip(&labels).zip(&probabilities) {
         let inputs: Vec<String> = churn_inputs(f).iter().map(f64::to_string).collect();
         out += &format!(
             "{},{},{},{p},{}\n",

@@ -154,6 +154,10 @@ pub struct ModelConfig {
     /// Training threads. 1 by default: the batch shares the machine, and one thread is
     /// bit-for-bit reproducible.
     pub threads: usize,
+    /// Most rows a model learns from (training and held-out together). A bigger history is
+    /// sampled by whole parties, uniformly (seeded), so probabilities keep the bank's churn
+    /// rate and a million-customer bank trains in minutes.
+    pub max_rows: usize,
 }
 
 impl Default for ModelConfig {
@@ -162,6 +166,7 @@ impl Default for ModelConfig {
             budget: 1.0,
             test_share: 0.25,
             threads: 1,
+            max_rows: 300_000,
         }
     }
 }

@@ -98,6 +98,9 @@ impl ScoringConfig {
             if m.threads == 0 {
                 return invalid(&format!("{key}.threads"), "must be at least 1");
             }
+            if m.max_rows < 1_000 {
+                return invalid(&format!("{key}.max_rows"), "must be at least 1000");
+            }
         }
         if self.nbp.top_n == 0 {
             return invalid("nbp.top_n", "must be at least 1");

@@ -167,7 +167,13 @@ fn export_churn_matrix() {
     let (rows, labels) = synth::churn_rows(&customers);
     let (model, report) = ChurnModel::train(&rows, &labels, SEED).unwrap();
     eprintln!("perpetual held-out AUC {:.4}", report.auc_holdout);
-    let out = churn_matrix_csv(&rows, &labels, &model, 0.25, SEED);
+    let out = churn_matrix_csv(
+        &rows,
+        &labels,
+        &model,
+        &ScoringConfig::default().churn_model,
+        SEED,
+    );
     std::fs::write(path, out).unwrap();
 }
 
@@ -175,7 +181,13 @@ fn export_churn_matrix() {
 fn the_exported_matrix_holds_out_the_parties_training_held_out() {
     let t = trained();
     let (rows, labels) = synth::churn_rows(&t.customers);
-    let csv = churn_matrix_csv(&rows, &labels, &t.churn, 0.25, SEED);
+    let csv = churn_matrix_csv(
+        &rows,
+        &labels,
+        &t.churn,
+        &ScoringConfig::default().churn_model,
+        SEED,
+    );
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(&header[..4], ["party_id", "is_test", "label", "perpetual"]);
