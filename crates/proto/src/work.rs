@@ -86,8 +86,8 @@ pub struct LogInteractionRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// The RM's day: tasks due today or overdue, and the next ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// The RM's day: tasks due today or overdue, and the next ones, and the portfolio at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WorkbenchDto {
     /// The bank's date the lists are for.
     pub today: NaiveDate,
@@ -96,6 +96,44 @@ pub struct WorkbenchDto {
     pub upcoming: Vec<TaskDto>,
     /// Open tasks by kind (retention, care, call …).
     pub open_by_kind: Vec<KindCountDto>,
+    pub portfolio: PortfolioDto,
+}
+
+/// The caller's customers at the latest scoring (R4.2), within their scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PortfolioDto {
+    /// The latest scoring's as-of date; `None` before the first one.
+    pub as_of: Option<NaiveDate>,
+    pub customers: i64,
+    pub tiers: Vec<crate::TierCountDto>,
+    /// AUM month by month, oldest first (the last 12 months with figures).
+    pub aum_trend: Vec<crate::AumPointDto>,
+    /// The customers most at risk of leaving.
+    pub at_risk: Vec<AtRiskDto>,
+    /// The best next-product opportunities: a customer's top recommendation each.
+    pub opportunities: Vec<OpportunityDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AtRiskDto {
+    pub customer_id: i64,
+    /// Masked unless the caller's role sees names.
+    pub customer_name: String,
+    pub tier: String,
+    /// The churn model's probability (0–1).
+    pub churn_risk: f64,
+    pub aum: crate::MoneyDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OpportunityDto {
+    pub customer_id: i64,
+    /// Masked unless the caller's role sees names.
+    pub customer_name: String,
+    /// The product family recommended.
+    pub family: String,
+    pub propensity: f64,
+    pub reason: String,
 }
 
 /// Move every customer of one RM to another (branch_manager, admin). With `preview` only the
@@ -159,4 +197,44 @@ pub struct ContactPlanDto {
 pub struct KindCountDto {
     pub kind: String,
     pub count: i64,
+}
+
+/// A tier change the scoring rules proposed, for a branch manager to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TierProposalDto {
+    pub id: i64,
+    pub customer_id: i64,
+    /// Masked unless the caller's role sees names.
+    pub customer_name: String,
+    pub from_tier: Option<String>,
+    pub to_tier: String,
+    /// The new tier calls for a dedicated RM.
+    pub propose_dedicated_rm: bool,
+    /// The rule that fired, e.g. six consecutive months above the tier's threshold.
+    pub rule: String,
+    pub as_of: NaiveDate,
+    /// proposed, accepted or declined.
+    pub status: String,
+    pub primary_rm_staff_id: Option<i64>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub assigned_rm_staff_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TierProposalPage {
+    pub items: Vec<TierProposalDto>,
+    pub page: u32,
+    pub page_size: u32,
+    pub has_more: bool,
+}
+
+/// Accept (optionally making an RM the customer's dedicated primary RM) or decline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierDecisionBody {
+    /// accept or decline.
+    pub decision: String,
+    /// With accept: an enabled RM who becomes the customer's primary RM today.
+    pub dedicated_rm_staff_id: Option<i64>,
 }

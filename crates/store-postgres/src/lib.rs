@@ -18,6 +18,7 @@ mod review;
 mod scores;
 mod segments;
 mod staff;
+mod tiers;
 mod work;
 
 use std::str::FromStr;
@@ -37,11 +38,13 @@ use rapport_store::identity::{
 use rapport_store::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
-use rapport_store::portfolio::{NewReassignment, Reassignment, ReassignmentPreview};
+use rapport_store::portfolio::{
+    NewReassignment, Reassignment, ReassignmentPreview, TierDecisionRequest, TierProposal,
+};
 use rapport_store::protect::Protector;
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 use rapport_store::search::SearchQuery;
 use rapport_store::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
@@ -50,9 +53,10 @@ use rapport_store::work::{
     PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
 };
 use rapport_store::{
-    AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary, LockoutPolicy,
-    NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange, SessionRecord,
-    SessionSummary, StaffAccount, StaffUpdate, Store, StoreCounts, StoreError, StoreResult,
+    AssignedRm, AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary,
+    LockoutPolicy, NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange,
+    SessionRecord, SessionSummary, StaffAccount, StaffUpdate, Store, StoreCounts, StoreError,
+    StoreResult,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
@@ -610,6 +614,29 @@ impl Store for PgStore {
         scores::score_runs(&self.pool, limit).await
     }
 
+    async fn rms_on(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        date: NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        if !scores::in_scope(&self.pool, viewer, party).await? {
+            return Ok(None);
+        }
+        customers::rms_in_force(&self.pool, party, Some(date))
+            .await
+            .map(Some)
+    }
+
+    async fn portfolio_overview(
+        &self,
+        viewer: &Viewer,
+        months: i64,
+        top: i64,
+    ) -> StoreResult<PortfolioOverview> {
+        scores::portfolio_overview(&self.pool, viewer, months, top).await
+    }
+
     async fn party_scores(
         &self,
         viewer: &Viewer,
@@ -747,6 +774,23 @@ impl Store for PgStore {
 
     async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>> {
         portfolio::pending(&self.pool).await
+    }
+
+    async fn tier_proposals(
+        &self,
+        viewer: &Viewer,
+        status: &str,
+        page: PageRequest,
+    ) -> StoreResult<Page<TierProposal>> {
+        tiers::list(&self.pool, viewer, status, page).await
+    }
+
+    async fn decide_tier_proposal(
+        &self,
+        viewer: &Viewer,
+        request: &TierDecisionRequest,
+    ) -> StoreResult<Option<TierProposal>> {
+        tiers::decide(&self.pool, viewer, request).await
     }
 
     async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64> {

@@ -47,8 +47,12 @@ async fn preview_in(
     })
 }
 
-/// `to` must be an enabled relationship manager.
-async fn check_target(tx: &mut Transaction<'_, Postgres>, to: StaffId) -> StoreResult<()> {
+/// `to` must be an enabled relationship manager; `field` names the parameter that chose it.
+pub(crate) async fn check_target(
+    field: &str,
+    tx: &mut Transaction<'_, Postgres>,
+    to: StaffId,
+) -> StoreResult<()> {
     let ok: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM staff WHERE id = $1 AND NOT disabled AND role = 'rm'",
     )
@@ -58,7 +62,7 @@ async fn check_target(tx: &mut Transaction<'_, Postgres>, to: StaffId) -> StoreR
     .map_err(db_err)?;
     if ok == 0 {
         return Err(StoreError::Invalid(format!(
-            "to_staff_id: staff {} is not an enabled relationship manager",
+            "{field}: staff {} is not an enabled relationship manager",
             to.0
         )));
     }
@@ -151,7 +155,7 @@ pub async fn request(pool: &PgPool, r: &NewReassignment) -> StoreResult<Reassign
         ));
     }
     let mut tx = pool.begin().await.map_err(db_err)?;
-    check_target(&mut tx, r.to).await?;
+    check_target("to_staff_id", &mut tx, r.to).await?;
     let count = preview_in(&mut tx, r.from).await?.customers;
     let waits = count > r.approval_threshold;
     let moved = if waits {
@@ -196,7 +200,7 @@ pub async fn approve(
             "approver: a reassignment needs a second person's approval".into(),
         ));
     }
-    check_target(&mut tx, r.to).await?;
+    check_target("to_staff_id", &mut tx, r.to).await?;
     let moved = apply(&mut tx, r.from, r.to, on).await?;
     sqlx::query(
         "UPDATE reassignments SET status = 'applied', moved = $1, approved_by = $2, \

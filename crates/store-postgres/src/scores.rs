@@ -6,7 +6,8 @@ use rapport_domain::{BranchId, PartyId, PartyKind, StaffId, Viewer};
 use rapport_store::StoreResult;
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd, cumulative_shares,
+    PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    cumulative_shares,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
@@ -279,7 +280,7 @@ fn score_row(r: &PgRow) -> StoreResult<PartyScoreRow> {
 }
 
 /// Whether the party is in the viewer's scope.
-async fn in_scope(pool: &PgPool, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
+pub(crate) async fn in_scope(pool: &PgPool, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
     let (scope, arg) = scope_condition(viewer.scope(), "p");
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(&sql)))
@@ -530,5 +531,68 @@ pub async fn pareto(
         } else {
             cumulative_shares(&buckets)
         },
+    })
+}
+
+fn portfolio_customer(r: &PgRow) -> StoreResult<PortfolioCustomer> {
+    Ok(PortfolioCustomer {
+        party_id: PartyId(r.try_get(0).map_err(db_err)?),
+        name: r.try_get(1).map_err(db_err)?,
+        tier: r.try_get(2).map_err(db_err)?,
+        churn_risk: r.try_get(3).map_err(db_err)?,
+        value_score: r.try_get(4).map_err(db_err)?,
+        aum_minor: r.try_get(5).map_err(db_err)?,
+        detail_json: r.try_get(6).map_err(db_err)?,
+    })
+}
+
+pub async fn portfolio_overview(
+    pool: &PgPool,
+    viewer: &Viewer,
+    months: i64,
+    top: i64,
+) -> StoreResult<PortfolioOverview> {
+    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let trend = format!(
+        "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
+         JOIN parties p ON p.id = m.party_id WHERE {scope} \
+         GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
+    );
+    let mut aum_trend: Vec<(NaiveDate, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
+            .bind(arg)
+            .bind(months)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+    aum_trend.reverse();
+    let (from, a, b) = scoped_latest(viewer, None);
+    let columns =
+        "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
+    let mut lists = Vec::new();
+    for order in [
+        "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
+        "ORDER BY s.value_score DESC, s.party_id",
+    ] {
+        let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+            .bind(a)
+            .bind(b)
+            .bind(top)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+        lists.push(
+            rows.iter()
+                .map(portfolio_customer)
+                .collect::<StoreResult<Vec<_>>>()?,
+        );
+    }
+    let most_valuable = lists.pop().unwrap_or_default();
+    let at_risk = lists.pop().unwrap_or_default();
+    Ok(PortfolioOverview {
+        aum_trend,
+        at_risk,
+        most_valuable,
     })
 }

@@ -449,12 +449,25 @@ async fn monthly_aum(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<Au
 }
 
 async fn rms(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<AssignedRm>> {
+    rms_in_force(pool, party_id, None).await
+}
+
+/// The assignments in force on `on` (an assignment ended on a day no longer holds that day),
+/// or the current ones.
+pub(crate) async fn rms_in_force(
+    pool: &SqlitePool,
+    party_id: PartyId,
+    on: Option<chrono::NaiveDate>,
+) -> StoreResult<Vec<AssignedRm>> {
     let rows = sqlx::query(
         "SELECT ra.staff_id, s.display_name, ra.is_primary, ra.effective_from FROM rm_assignments ra \
-         JOIN staff s ON s.id = ra.staff_id WHERE ra.party_id = ? AND ra.effective_to IS NULL \
+         JOIN staff s ON s.id = ra.staff_id WHERE ra.party_id = ?1 AND CASE WHEN ?2 IS NULL \
+         THEN ra.effective_to IS NULL ELSE ra.effective_from <= ?2 AND \
+         (ra.effective_to IS NULL OR ra.effective_to > ?2) END \
          ORDER BY ra.is_primary DESC, ra.effective_from",
     )
     .bind(party_id.0)
+    .bind(on)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;

@@ -48,8 +48,12 @@ async fn preview_in(
     })
 }
 
-/// `to` must be an enabled relationship manager.
-async fn check_target(tx: &mut Transaction<'_, Sqlite>, to: StaffId) -> StoreResult<()> {
+/// `to` must be an enabled relationship manager; `field` names the parameter that chose it.
+pub(crate) async fn check_target(
+    field: &str,
+    tx: &mut Transaction<'_, Sqlite>,
+    to: StaffId,
+) -> StoreResult<()> {
     let ok: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM staff WHERE id = ? AND disabled = 0 AND role = 'rm'",
     )
@@ -59,7 +63,7 @@ async fn check_target(tx: &mut Transaction<'_, Sqlite>, to: StaffId) -> StoreRes
     .map_err(db_err)?;
     if ok == 0 {
         return Err(StoreError::Invalid(format!(
-            "to_staff_id: staff {} is not an enabled relationship manager",
+            "{field}: staff {} is not an enabled relationship manager",
             to.0
         )));
     }
@@ -152,7 +156,7 @@ pub async fn request(pool: &SqlitePool, r: &NewReassignment) -> StoreResult<Reas
         ));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    check_target(&mut tx, r.to).await?;
+    check_target("to_staff_id", &mut tx, r.to).await?;
     let count = preview_in(&mut tx, r.from).await?.customers;
     let waits = count > r.approval_threshold;
     let moved = if waits {
@@ -197,7 +201,7 @@ pub async fn approve(
             "approver: a reassignment needs a second person's approval".into(),
         ));
     }
-    check_target(&mut tx, r.to).await?;
+    check_target("to_staff_id", &mut tx, r.to).await?;
     let moved = apply(&mut tx, r.from, r.to, on).await?;
     sqlx::query(
         "UPDATE reassignments SET status = 'applied', moved = ?, approved_by = ?, \

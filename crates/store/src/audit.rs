@@ -41,6 +41,8 @@ rapport_domain::string_enum! {
         SegmentViewed => "segment_viewed",
         /// A saved segment was created or deleted (`detail` says which).
         SegmentChanged => "segment_changed",
+        /// A tier change proposal was accepted (with the dedicated RM it assigned) or declined.
+        TierChangeDecided => "tier_change_decided",
     }
 }
 

@@ -32,10 +32,12 @@ use crate::identity::{
 use crate::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
-use crate::portfolio::{NewReassignment, Reassignment, ReassignmentPreview};
+use crate::portfolio::{
+    NewReassignment, Reassignment, ReassignmentPreview, TierDecisionRequest, TierProposal,
+};
 use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 use crate::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use crate::work::{
@@ -309,6 +311,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     async fn finish_score_run(&self, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()>;
     async fn score_runs(&self, limit: i64) -> StoreResult<Vec<ScoreRun>>;
+    /// The RMs who served a party on `date` (assignments in force that day, ended ones
+    /// included), primary first; `None` when the party is not in scope.
+    async fn rms_on(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        date: NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>>;
     /// A party's scores, newest as-of first; `None` when the party is not in scope.
     async fn party_scores(
         &self,
@@ -323,6 +333,14 @@ pub trait Store: Send + Sync + 'static {
         party: PartyId,
         limit: i64,
     ) -> StoreResult<Option<Vec<AlertRow>>>;
+    /// The viewer's portfolio at the latest scoring: AUM over the last `months` months, the
+    /// `top` customers most at risk and the `top` most valuable, all within scope.
+    async fn portfolio_overview(
+        &self,
+        viewer: &Viewer,
+        months: i64,
+        top: i64,
+    ) -> StoreResult<PortfolioOverview>;
     /// Tier, lifecycle, CLV-class and churn-risk distributions and per-branch sums of the
     /// latest scores within the viewer's scope (and a branch subtree, if given).
     async fn score_dashboard(
@@ -432,6 +450,24 @@ pub trait Store: Send + Sync + 'static {
         effective_on: NaiveDate,
     ) -> StoreResult<Reassignment>;
     async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>>;
+    /// Tier change proposals of customers in the viewer's scope with this status (one of
+    /// `portfolio::TIER_PROPOSAL_STATUSES`), latest as-of first.
+    async fn tier_proposals(
+        &self,
+        viewer: &Viewer,
+        status: &str,
+        page: PageRequest,
+    ) -> StoreResult<Page<TierProposal>>;
+    /// Decides a proposal of a customer in the viewer's scope (`None` for an unknown one or one
+    /// out of scope). Accepting with a dedicated RM makes that RM the primary from
+    /// `effective_on`: the previous assignment ends (kept as history), scope follows at once.
+    /// `Conflict` when it was decided already; `Invalid` naming `dedicated_rm_staff_id` when
+    /// that is not an enabled relationship manager.
+    async fn decide_tier_proposal(
+        &self,
+        viewer: &Viewer,
+        request: &TierDecisionRequest,
+    ) -> StoreResult<Option<TierProposal>>;
 
     // --- segments (R3.3) -----------------------------------------------------------------------
 

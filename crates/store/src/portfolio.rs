@@ -2,7 +2,7 @@
 //! with history kept (an assignment is ended, never deleted) and, above a size, a second
 //! person's approval (maker-checker).
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::StaffId;
+use rapport_domain::{PartyId, StaffId};
 use serde::{Deserialize, Serialize};
 
 /// Who would move: the current assignments of `from`.
@@ -41,3 +41,49 @@ pub struct Reassignment {
     pub approved_by: Option<StaffId>,
     pub approved_at: Option<DateTime<Utc>>,
 }
+
+/// A tier change the scoring rules proposed (R3.3), as a branch manager decides it: accepted
+/// — with a dedicated RM where the new tier calls for one — or declined. The tier itself is the
+/// score's; the decision is about who serves the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierProposal {
+    pub id: i64,
+    pub party_id: PartyId,
+    /// The customer's name, masked at the edge like any other name.
+    pub party_name: String,
+    pub from_tier: Option<String>,
+    pub to_tier: String,
+    pub propose_dedicated_rm: bool,
+    pub rule: String,
+    pub as_of: NaiveDate,
+    /// proposed | accepted | declined
+    pub status: String,
+    /// The customer's current primary RM.
+    pub primary_rm: Option<StaffId>,
+    pub decided_by: Option<StaffId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The dedicated RM the decision assigned, if it assigned one.
+    pub assigned_rm: Option<StaffId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierDecision {
+    /// Accepted; with `Some`, that RM becomes the customer's primary RM.
+    Accept {
+        dedicated_rm: Option<StaffId>,
+    },
+    Decline,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierDecisionRequest {
+    pub id: i64,
+    pub decision: TierDecision,
+    pub by: StaffId,
+    pub at: DateTime<Utc>,
+    /// The bank's date a new assignment starts on (and the previous one ends).
+    pub effective_on: NaiveDate,
+}
+
+/// The statuses a tier proposal can have.
+pub const TIER_PROPOSAL_STATUSES: [&str; 3] = ["proposed", "accepted", "declined"];

@@ -192,3 +192,30 @@ pub fn cumulative_shares(bucket_sums: &[i64]) -> Vec<f64> {
         })
         .collect()
 }
+
+/// A customer of the viewer's portfolio at the latest scoring, for the workbench's lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioCustomer {
+    pub party_id: PartyId,
+    /// Masked at the edge like any other name.
+    pub name: String,
+    pub tier: String,
+    pub churn_risk: Option<f64>,
+    pub value_score: f64,
+    pub aum_minor: i64,
+    /// The scores with their parts (next best products among them).
+    pub detail_json: String,
+}
+
+/// The viewer's portfolio at a glance (R4.2), within their scope.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioOverview {
+    /// (first day of the month, month-end AUM in minor units of the base currency), oldest
+    /// first.
+    pub aum_trend: Vec<(NaiveDate, i64)>,
+    /// The customers most at risk of leaving, highest model probability first.
+    pub at_risk: Vec<PortfolioCustomer>,
+    /// The most valuable customers, highest value score first: their next best products are
+    /// the portfolio's opportunities.
+    pub most_valuable: Vec<PortfolioCustomer>,
+}

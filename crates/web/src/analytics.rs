@@ -23,7 +23,7 @@ pub const LIFECYCLE: [&str; 6] = [
     "churned",
 ];
 
-fn minor(v: i64, currency: Currency) -> MoneyDto {
+pub(crate) fn minor(v: i64, currency: Currency) -> MoneyDto {
     present::money(Money::from_minor_units(v, currency))
 }
 
@@ -68,6 +68,30 @@ async fn audited(state: &AppState, auth: &Authenticated, what: String) -> Result
     state.audit.record(e).await
 }
 
+/// Customers and AUM per tier, every tier listed (highest first), from a dashboard's sums.
+pub fn tier_counts(
+    d: &rapport_store::scores::ScoreDashboard,
+    currency: rapport_domain::Currency,
+) -> Vec<TierCountDto> {
+    TIERS
+        .iter()
+        .map(|key| {
+            let (customers, aum) = d
+                .tiers
+                .iter()
+                .find(|t| t.0 == *key)
+                .map_or((0, 0), |t| (t.1, t.2));
+            TierCountDto {
+                tier: (*key).to_owned(),
+                label_zh: Lang::Zh.label(key).to_owned(),
+                label_en: Lang::En.label(key).to_owned(),
+                customers,
+                aum: minor(aum, currency),
+            }
+        })
+        .collect()
+}
+
 pub async fn dashboard(
     state: &AppState,
     auth: &Authenticated,
@@ -83,21 +107,7 @@ pub async fn dashboard(
     let currency = state.bank.base_currency;
     let count_of =
         |rows: &[(String, i64)], key: &str| rows.iter().find(|r| r.0 == key).map_or(0, |r| r.1);
-    let mut tiers: Vec<TierCountDto> = Vec::new();
-    for key in TIERS {
-        let (customers, aum) = d
-            .tiers
-            .iter()
-            .find(|t| t.0 == key)
-            .map_or((0, 0), |t| (t.1, t.2));
-        tiers.push(TierCountDto {
-            tier: key.to_owned(),
-            label_zh: Lang::Zh.label(key).to_owned(),
-            label_en: Lang::En.label(key).to_owned(),
-            customers,
-            aum: minor(aum, currency),
-        });
-    }
+    let tiers = tier_counts(&d, currency);
     let mut clv_classes: Vec<CountDto> =
         d.clv_classes.iter().map(|(k, n)| labelled(k, *n)).collect();
     clv_classes.sort_by(|a, b| a.key.cmp(&b.key));

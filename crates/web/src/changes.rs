@@ -289,6 +289,12 @@ pub async fn as_of(
             format!("the customer did not exist yet on {date}"),
         ));
     }
+    // The RMs of that day: assignments are ended, never deleted (R1.6).
+    view.rms = state
+        .store
+        .rms_on(&auth.viewer, id, date)
+        .await?
+        .ok_or_else(WebError::not_found)?;
     for c in changes.iter().rev().filter(|c| c.changed_at >= end) {
         let p = &mut view.party;
         match c.field.as_str() {

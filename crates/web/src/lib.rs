@@ -27,6 +27,7 @@ mod present;
 mod reads;
 mod scores;
 mod segments;
+mod tiers;
 mod views;
 mod work;
 

@@ -28,7 +28,7 @@ fn branch(b: &BranchRef) -> BranchDto {
 }
 
 /// Organisation names are public registry data; people's names are personal information.
-fn name(kind: PartyKind, name: &str, policy: FieldPolicy) -> String {
+pub(crate) fn name(kind: PartyKind, name: &str, policy: FieldPolicy) -> String {
     if policy.name || kind == PartyKind::Organisation {
         name.to_owned()
     } else {

@@ -1,6 +1,7 @@
 //! A customer's scores at the edge (R3.10 shown to users): read within scope, every score with
 //! its parts, rule, model version and as-of date. Shared by `/api/v1/customers/{id}/scores`
 //! and the 360 page.
+use chrono::NaiveDate;
 use rapport_domain::{Currency, Money, PartyId};
 use rapport_proto::{
     AlertDto, CodeDto, CustomerScoresDto, ExplainedDto, ProductDto, ScorePartDto, ScorePointDto,
@@ -116,23 +117,30 @@ fn alert(a: &AlertRow) -> AlertDto {
 
 /// The scores of a customer in scope, without a view entry (for pages that audit the whole
 /// view); a customer out of scope is a 404, audited as a refusal.
+/// With `on`, the scores as they stood that day: the latest scoring on or before it (its tier,
+/// value and risk), the history and alerts up to it.
 pub async fn customer_scores_unaudited(
     state: &AppState,
     auth: &Authenticated,
     id: PartyId,
+    on: Option<NaiveDate>,
 ) -> Result<CustomerScoresDto, WebError> {
-    let Some(rows) = state.store.party_scores(&auth.viewer, id, HISTORY).await? else {
+    let Some(mut rows) = state.store.party_scores(&auth.viewer, id, HISTORY).await? else {
         let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
         e.party_id = Some(id);
         e.reason = Some("customer unknown or outside the data scope".into());
         state.audit.record(e).await?;
         return Err(WebError::not_found());
     };
-    let alerts = state
+    let mut alerts = state
         .store
         .party_alerts(&auth.viewer, id, ALERTS)
         .await?
         .ok_or_else(WebError::not_found)?;
+    if let Some(day) = on {
+        rows.retain(|r| r.as_of <= day);
+        alerts.retain(|a| a.as_of <= day);
+    }
     let segments = state
         .store
         .party_segments(&auth.viewer, id)
@@ -169,8 +177,9 @@ pub async fn customer_scores(
     state: &AppState,
     auth: &Authenticated,
     id: PartyId,
+    on: Option<NaiveDate>,
 ) -> Result<CustomerScoresDto, WebError> {
-    let scores = customer_scores_unaudited(state, auth, id).await?;
+    let scores = customer_scores_unaudited(state, auth, id, on).await?;
     let mut e = audit::viewed(auth, state.clock.now(), id);
     e.detail = Some("scores".into());
     state.audit.record(e).await?;

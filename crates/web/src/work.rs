@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use rapport_domain::{PartyId, Role, StaffId};
+use rapport_domain::{PartyId, PartyKind, Role, StaffId};
 use rapport_proto::{
-    CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorCode, InteractionDto,
-    KindCountDto, LogInteractionRequest, TaskDto, WorkbenchDto,
+    AtRiskDto, AumPointDto, CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorCode,
+    InteractionDto, KindCountDto, LogInteractionRequest, OpportunityDto, PortfolioDto, TaskDto,
+    WorkbenchDto,
 };
 use rapport_store::audit::AuditAction;
 use rapport_store::work::{
@@ -223,6 +224,66 @@ pub async fn interactions(
     Ok(rows.iter().map(present::interaction).collect())
 }
 
+/// Months of AUM on the workbench's trend, and customers on each of its lists.
+const TREND_MONTHS: i64 = 12;
+const TOP: usize = 10;
+
+/// The caller's customers at the latest scoring: by tier, AUM month by month, the most at
+/// risk, and the best next-product opportunities (each customer's top recommendation, among
+/// the most valuable customers).
+async fn portfolio(state: &AppState, auth: &Authenticated) -> Result<PortfolioDto, WebError> {
+    let currency = state.bank.base_currency;
+    let d = state.store.score_dashboard(&auth.viewer, None).await?;
+    let o = state
+        .store
+        .portfolio_overview(&auth.viewer, TREND_MONTHS, (TOP * 3) as i64)
+        .await?;
+    let policy = auth.viewer.field_policy();
+    let name = |n: &str| present::name(PartyKind::Individual, n, policy);
+    let mut opportunities = Vec::new();
+    for c in &o.most_valuable {
+        let s: rapport_scoring::PartyScore = serde_json::from_str(&c.detail_json)
+            .map_err(|e| WebError::internal("stored scores", e))?;
+        if let Some(best) = s.next_best_products.first() {
+            opportunities.push(OpportunityDto {
+                customer_id: c.party_id.0,
+                customer_name: name(&c.name),
+                family: best.family.as_str().to_owned(),
+                propensity: best.propensity,
+                reason: best.reason.clone(),
+            });
+        }
+    }
+    opportunities.sort_by(|a, b| b.propensity.total_cmp(&a.propensity));
+    opportunities.truncate(TOP);
+    Ok(PortfolioDto {
+        as_of: d.as_of,
+        customers: d.customers,
+        tiers: crate::analytics::tier_counts(&d, currency),
+        aum_trend: o
+            .aum_trend
+            .iter()
+            .map(|(month, aum)| AumPointDto {
+                month: *month,
+                aum: crate::analytics::minor(*aum, currency),
+            })
+            .collect(),
+        at_risk: o
+            .at_risk
+            .iter()
+            .take(TOP)
+            .map(|c| AtRiskDto {
+                customer_id: c.party_id.0,
+                customer_name: name(&c.name),
+                tier: c.tier.clone(),
+                churn_risk: c.churn_risk.unwrap_or_default(),
+                aum: crate::analytics::minor(c.aum_minor, currency),
+            })
+            .collect(),
+        opportunities,
+    })
+}
+
 pub async fn workbench(state: &AppState, auth: &Authenticated) -> Result<WorkbenchDto, WebError> {
     let today = today(state);
     let open = state
@@ -242,10 +303,12 @@ pub async fn workbench(state: &AppState, auth: &Authenticated) -> Result<Workben
     for t in &open {
         *by_kind.entry(t.kind.as_str()).or_default() += 1;
     }
+    let portfolio = portfolio(state, auth).await?;
     let mut e = audit::by(auth, state.clock.now(), AuditAction::ReportViewed);
     e.detail = Some("workbench".into());
     state.audit.record(e).await?;
     Ok(WorkbenchDto {
+        portfolio,
         today,
         overdue: due.iter().filter(|t| t.due_on < today).count() as i64,
         due: due

@@ -5,6 +5,7 @@ mod audit;
 mod import;
 mod score;
 mod segments;
+mod workbench;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -17,6 +18,24 @@ pub fn rapport(args: &[&str]) -> Output {
         .env("RAPPORT_LOG", "warn")
         .output()
         .unwrap()
+}
+
+/// Rows of two text columns from a SQLite database, read-only.
+pub async fn query_pairs(db: &std::path::Path, sql: &str) -> Vec<(String, String)> {
+    use sqlx::{ConnectOptions, Row};
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+        .collect()
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{Months, NaiveDate};
 
-use crate::{rapport, stderr};
+use crate::{query_pairs, rapport, stderr};
 
 /// Rows of one of the generator's CSV files as header → value maps (the files hold no quoted
 /// commas in the columns read here).
@@ -31,23 +31,6 @@ fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
 
 fn month_end_before(month_start: NaiveDate) -> NaiveDate {
     month_start.pred_opt().unwrap()
-}
-
-async fn query_pairs(db: &Path, sql: &str) -> Vec<(String, String)> {
-    use sqlx::{ConnectOptions, Row};
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true)
-        .connect()
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_all(&mut conn)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-        .collect()
 }
 
 /// The store's party of each truth party: the party holding most of its source records.

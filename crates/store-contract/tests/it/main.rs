@@ -10,6 +10,7 @@ mod protection;
 mod scores;
 mod segments;
 mod staff;
+mod tiers;
 mod work;
 
 use rapport_store_contract::{TestStore, fixture};

@@ -226,9 +226,10 @@ pub async fn customer_history(
 
 /// A customer's scores (R3.2–R3.10): the latest scoring with every score's parts, the rules
 /// that placed the customer, CLV, churn risk with its reasons, next best products and credit
-/// rating, plus the score history and the customer's alerts. Audited as a view.
+/// rating, plus the score history and the customer's alerts; with `as_of`, as they stood that
+/// day (the tier of that day). Audited as a view.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/scores", tag = "customers",
-    params(("id" = i64, Path, description = "Customer (party) id")),
+    params(("id" = i64, Path, description = "Customer (party) id"), ViewQuery),
     responses(
         (status = 200, body = rapport_proto::CustomerScoresDto),
         (status = 400, body = ErrorBody, description = "id is not a number"),
@@ -238,8 +239,9 @@ pub async fn customer_scores(
     State(state): State<AppState>,
     auth: Authenticated,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<rapport_proto::CustomerScoresDto>, WebError> {
     Ok(Json(
-        crate::scores::customer_scores(&state, &auth, PartyId(id)).await?,
+        crate::scores::customer_scores(&state, &auth, PartyId(id), q.as_of).await?,
     ))
 }

@@ -188,3 +188,54 @@ pub async fn contact_plans(
 ) -> Result<Json<Vec<rapport_proto::ContactPlanDto>>, WebError> {
     Ok(Json(work::contact_plans(&state, &auth).await?))
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TierProposalQuery {
+    /// proposed (default), accepted or declined.
+    status: Option<String>,
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Rows per page, 1–100 (default 20).
+    page_size: Option<u32>,
+}
+
+/// Tier changes the scoring rules proposed for customers in the caller's scope (branch_manager,
+/// admin), latest first.
+#[utoipa::path(get, path = "/api/v1/tier-proposals", tag = "work",
+    params(TierProposalQuery),
+    responses(
+        (status = 200, body = rapport_proto::TierProposalPage),
+        (status = 400, body = ErrorBody, description = "invalid_parameter (status, page, page_size)"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn tier_proposals(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<TierProposalQuery>,
+) -> Result<Json<rapport_proto::TierProposalPage>, WebError> {
+    let status = crate::tiers::parse_status(q.status.as_deref())?;
+    let page = crate::api::page_request(q.page, q.page_size)?;
+    Ok(Json(crate::tiers::list(&state, &auth, status, page).await?))
+}
+
+/// Accepts a tier change — with `dedicated_rm_staff_id`, that RM becomes the customer's primary
+/// RM today, the previous assignment kept as history — or declines it. Audited.
+#[utoipa::path(post, path = "/api/v1/tier-proposals/{id}/decision", tag = "work",
+    params(("id" = i64, Path, description = "Tier proposal id")),
+    request_body = rapport_proto::TierDecisionBody,
+    responses(
+        (status = 200, body = rapport_proto::TierProposalDto),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: decision, or dedicated_rm_staff_id (not an enabled RM)"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such proposal in the caller's scope"),
+        (status = 409, body = ErrorBody, description = "decided already")))]
+pub async fn decide_tier_proposal(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<rapport_proto::TierDecisionBody>,
+) -> Result<Json<rapport_proto::TierProposalDto>, WebError> {
+    Ok(Json(crate::tiers::decide(&state, &auth, id, &body).await?))
+}

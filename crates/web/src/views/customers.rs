@@ -160,14 +160,12 @@ pub async fn view(
                 .map_err(fail)?,
         ),
     };
-    let scores = match as_of {
-        Some(_) => None,
-        None => Some(
-            crate::scores::customer_scores_unaudited(&state, &auth, PartyId(id))
-                .await
-                .map_err(fail)?,
-        ),
-    };
+    // As of a past day: the tier and scores of that day.
+    let scores = Some(
+        crate::scores::customer_scores_unaudited(&state, &auth, PartyId(id), as_of)
+            .await
+            .map_err(fail)?,
+    );
     // Part of the view audited above.
     let contacts = match as_of {
         Some(_) => Vec::new(),

@@ -7,6 +7,7 @@ mod customers;
 mod identity;
 mod login;
 mod segments;
+mod tiers;
 mod work;
 
 use askama::Template;
@@ -58,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(analytics::dashboard))
         .route("/workbench", get(work::workbench))
         .route("/workbench/tasks/{id}/complete", post(work::complete))
+        .route("/tier-proposals", get(tiers::list))
+        .route("/tier-proposals/{id}/decision", post(tiers::decide))
         .route("/segments", get(segments::list).post(segments::create))
         .route("/segments/{id}", get(segments::view))
         .route("/segments/{id}/delete", post(segments::delete))

@@ -19,6 +19,12 @@ pub struct WorkbenchPage {
     /// (success, text) after a completion.
     message: Option<(bool, String)>,
     channels: Vec<&'static str>,
+    echarts_url: String,
+    /// JSON arrays for the charts' data attributes (months and amounts, tiers and counts).
+    trend_months: String,
+    trend_values: String,
+    tier_labels: String,
+    tier_counts: String,
 }
 
 const CHANNELS: [&str; 7] = [
@@ -40,11 +46,34 @@ async fn page(
     let w = work::workbench(state, auth)
         .await
         .map_err(|e| PageError::from_web(e, req, Some(auth)))?;
+    let ctx = req.ctx(Some(auth));
+    let json = |v: Vec<String>| serde_json::to_string(&v).unwrap_or_default();
+    let p = &w.portfolio;
+    let trend_months = json(
+        p.aum_trend
+            .iter()
+            .map(|a| a.month.format("%Y-%m").to_string())
+            .collect(),
+    );
+    // The chart only draws; amounts stay decimal strings until the browser plots them.
+    let trend_values = json(p.aum_trend.iter().map(|a| a.aum.amount.clone()).collect());
+    let tier_labels = json(
+        p.tiers
+            .iter()
+            .map(|t| ctx.label(&t.tier).to_owned())
+            .collect(),
+    );
+    let tier_counts = json(p.tiers.iter().map(|t| t.customers.to_string()).collect());
     Ok(WorkbenchPage {
-        ctx: req.ctx(Some(auth)),
+        ctx,
         w,
         message,
         channels: CHANNELS.to_vec(),
+        echarts_url: crate::assets::url("echarts.min.js"),
+        trend_months,
+        trend_values,
+        tier_labels,
+        tier_counts,
     })
 }
 

@@ -15,6 +15,7 @@ mod pages;
 mod scope;
 mod scores;
 mod segments;
+mod tiers;
 mod unmask;
 mod work;
 

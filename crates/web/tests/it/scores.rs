@@ -11,7 +11,7 @@ use crate::TestApp;
 
 /// A small population: a third fading away (AUM and transactions falling to nothing), the
 /// rest steady, with the fixture's five parties among them.
-fn rows(as_of: NaiveDate) -> (Vec<Features>, Vec<bool>) {
+pub fn rows(as_of: NaiveDate) -> (Vec<Features>, Vec<bool>) {
     let mut rows = Vec::new();
     let mut labels = Vec::new();
     for i in 0..240_i64 {

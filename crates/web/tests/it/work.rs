@@ -511,3 +511,74 @@ async fn contact_plans_refuse_a_zero_or_negative_cadence_and_respect_scope() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
+    for app in TestApp::each().await {
+        let rm = app.token("rm.a").await;
+        let (s, before) = app.get_json(&rm, "/api/v1/workbench").await;
+        assert_eq!(s, 200, "{before}");
+        assert!(before["portfolio"]["as_of"].is_null(), "not scored yet");
+        crate::scores::scored(&app).await;
+        let (s, w) = app.get_json(&rm, "/api/v1/workbench").await;
+        assert_eq!(s, 200, "{w}");
+        let p = &w["portfolio"];
+        assert_eq!(p["as_of"], "2026-06-30");
+        // RM A serves 张伟 (1) and the company (4) as primary and 王芳 (2) as secondary.
+        assert_eq!(p["customers"], 3, "{}: {p}", app.backend);
+        let tiers: i64 = p["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["customers"].as_i64().unwrap())
+            .sum();
+        assert_eq!(tiers, 3);
+        let mine = [1, 2, 4];
+        for list in ["at_risk", "opportunities"] {
+            for c in p[list].as_array().unwrap() {
+                let id = c["customer_id"].as_i64().unwrap();
+                assert!(mine.contains(&id), "{}: {list} shows {id}", app.backend);
+            }
+        }
+        let risks: Vec<f64> = p["at_risk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["churn_risk"].as_f64().unwrap())
+            .collect();
+        assert!(
+            !risks.is_empty() && risks.windows(2).all(|w| w[0] >= w[1]),
+            "{risks:?}"
+        );
+        let months: Vec<&str> = p["aum_trend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["month"].as_str().unwrap())
+            .collect();
+        assert!(
+            months.len() <= 12 && months.windows(2).all(|w| w[0] < w[1]),
+            "{months:?}"
+        );
+        let (_, other) = app
+            .get_json(&app.token("rm.b").await, "/api/v1/workbench")
+            .await;
+        assert_eq!(other["portfolio"]["customers"], 2, "{}", app.backend);
+
+        let html = app
+            .browser("rm.a")
+            .await
+            .get(app.url("/workbench"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("我的客户组合") && html.contains("data-testid=\"at-risk\""),
+            "{html}"
+        );
+        assert!(html.contains("portfolio-aum") && html.contains("echarts"));
+    }
+}

@@ -1,0 +1,178 @@
+//! Deciding the tier change proposals of a scoring run (R3.3, R4.1): a branch manager accepts
+//! one — making a dedicated RM the customer's primary RM — or declines it, in one transaction.
+use rapport_domain::{PartyId, StaffId, Viewer};
+use rapport_store::portfolio::{TierDecision, TierDecisionRequest, TierProposal};
+use rapport_store::{Page, PageRequest, StoreError, StoreResult};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+
+use crate::audit::{parse_time, time_text};
+use crate::customers::scope_condition;
+use crate::db_err;
+use crate::portfolio::check_target;
+
+const SELECT: &str = "SELECT t.id, t.party_id, p.name, t.from_tier, t.to_tier, \
+    t.propose_dedicated_rm, t.rule, t.as_of, t.status, \
+    (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = t.party_id \
+     AND ra.is_primary = 1 AND ra.effective_to IS NULL), \
+    t.decided_by, t.decided_at, t.assigned_staff_id \
+    FROM tier_change_proposals t JOIN parties p ON p.id = t.party_id";
+
+fn row(r: &SqliteRow) -> StoreResult<TierProposal> {
+    let decided_at: Option<String> = r.try_get(11).map_err(db_err)?;
+    Ok(TierProposal {
+        id: r.try_get(0).map_err(db_err)?,
+        party_id: PartyId(r.try_get(1).map_err(db_err)?),
+        party_name: r.try_get(2).map_err(db_err)?,
+        from_tier: r.try_get(3).map_err(db_err)?,
+        to_tier: r.try_get(4).map_err(db_err)?,
+        propose_dedicated_rm: r.try_get(5).map_err(db_err)?,
+        rule: r.try_get(6).map_err(db_err)?,
+        as_of: r.try_get(7).map_err(db_err)?,
+        status: r.try_get(8).map_err(db_err)?,
+        primary_rm: r.try_get::<Option<i64>, _>(9).map_err(db_err)?.map(StaffId),
+        decided_by: r
+            .try_get::<Option<i64>, _>(10)
+            .map_err(db_err)?
+            .map(StaffId),
+        decided_at: decided_at.map(|t| parse_time(&t)).transpose()?,
+        assigned_rm: r
+            .try_get::<Option<i64>, _>(12)
+            .map_err(db_err)?
+            .map(StaffId),
+    })
+}
+
+pub async fn list(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    status: &str,
+    page: PageRequest,
+) -> StoreResult<Page<TierProposal>> {
+    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let sql = format!(
+        "{SELECT} WHERE {scope} AND t.status = ? ORDER BY t.as_of DESC, t.id DESC LIMIT ? OFFSET ?"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(arg)
+        .bind(status)
+        .bind(page.fetch_limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(row)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_rows(rows, page))
+}
+
+async fn in_scope(
+    tx: &mut Transaction<'_, Sqlite>,
+    viewer: &Viewer,
+    id: i64,
+) -> StoreResult<Option<TierProposal>> {
+    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let sql = format!("{SELECT} WHERE {scope} AND t.id = ?");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(arg)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(row)
+        .transpose()
+}
+
+/// Makes `rm` the party's primary RM from `on`, ending the current primary (and `rm`'s own
+/// secondary assignment, which the primary one replaces).
+async fn make_primary(
+    tx: &mut Transaction<'_, Sqlite>,
+    party: PartyId,
+    rm: StaffId,
+    on: chrono::NaiveDate,
+) -> StoreResult<()> {
+    let current: Vec<(i64, i64, bool)> = sqlx::query_as(
+        "SELECT id, staff_id, is_primary FROM rm_assignments \
+         WHERE party_id = ? AND effective_to IS NULL AND (is_primary = 1 OR staff_id = ?)",
+    )
+    .bind(party.0)
+    .bind(rm.0)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    if current
+        .iter()
+        .any(|(_, staff, primary)| *primary && *staff == rm.0)
+    {
+        return Ok(());
+    }
+    for (id, _, _) in &current {
+        sqlx::query("UPDATE rm_assignments SET effective_to = ? WHERE id = ?")
+            .bind(on)
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    sqlx::query(
+        "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
+         VALUES (?, ?, 1, ?)",
+    )
+    .bind(party.0)
+    .bind(rm.0)
+    .bind(on)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn decide(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    d: &TierDecisionRequest,
+) -> StoreResult<Option<TierProposal>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let Some(proposal) = in_scope(&mut tx, viewer, d.id).await? else {
+        return Ok(None);
+    };
+    if proposal.status != "proposed" {
+        return Err(StoreError::Conflict(format!(
+            "tier proposal {} was {} already",
+            d.id, proposal.status
+        )));
+    }
+    let (status, assigned) = match d.decision {
+        TierDecision::Accept { dedicated_rm } => ("accepted", dedicated_rm),
+        TierDecision::Decline => ("declined", None),
+    };
+    if let Some(rm) = assigned {
+        check_target("dedicated_rm_staff_id", &mut tx, rm).await?;
+        make_primary(&mut tx, proposal.party_id, rm, d.effective_on).await?;
+    }
+    sqlx::query(
+        "UPDATE tier_change_proposals SET status = ?, decided_by = ?, decided_at = ?, \
+         assigned_staff_id = ? WHERE id = ?",
+    )
+    .bind(status)
+    .bind(d.by.0)
+    .bind(time_text(d.at))
+    .bind(assigned.map(|s| s.0))
+    .bind(d.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    // Read back with the decider's scope widened to the proposal itself: accepting may move the
+    // customer out of an RM-scoped viewer's portfolio, but the decision is theirs to see.
+    let sql = format!("{SELECT} WHERE t.id = ?");
+    let out = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(d.id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)
+        .and_then(|r| row(&r))?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(Some(out))
+}

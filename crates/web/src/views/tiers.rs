@@ -1,0 +1,142 @@
+//! The tier change page (R3.3, R4.1): the proposals of the scoring run in the viewer's scope,
+//! each accepted with an optional dedicated RM, or declined.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use rapport_domain::Role;
+use rapport_proto::{ErrorCode, TierDecisionBody, TierProposalPage};
+use serde::Deserialize;
+
+use super::{Ctx, PageError, PageRequest};
+use crate::auth::Authenticated;
+use crate::{AppState, WebError, tiers};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tier_proposals.html")]
+pub struct TierProposalsPage {
+    ctx: Ctx,
+    page: TierProposalPage,
+    status: &'static str,
+    statuses: Vec<&'static str>,
+    /// Enabled RMs to choose a dedicated one from: (staff id, "name (username)").
+    rms: Vec<(i64, String)>,
+    message: Option<(bool, String)>,
+}
+
+impl TierProposalsPage {
+    fn rm_name(&self, id: &Option<i64>) -> String {
+        match *id {
+            None => "-".to_owned(),
+            Some(id) => self
+                .rms
+                .iter()
+                .find(|(s, _)| *s == id)
+                .map_or_else(|| format!("#{id}"), |(_, name)| name.clone()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    page: Option<u32>,
+}
+
+async fn render(
+    state: &AppState,
+    req: &PageRequest,
+    auth: &Authenticated,
+    status: &'static str,
+    page: Option<u32>,
+    message: Option<(bool, String)>,
+) -> Result<TierProposalsPage, PageError> {
+    let fail = |e: WebError| PageError::from_web(e, req, Some(auth));
+    let request = crate::api::page_request(page, Some(50)).map_err(fail)?;
+    let page = tiers::list(state, auth, status, request)
+        .await
+        .map_err(fail)?;
+    let rms = state
+        .store
+        .list_staff()
+        .await
+        .map_err(|e| fail(e.into()))?
+        .into_iter()
+        .filter(|s| s.role == Role::Rm && !s.disabled)
+        .map(|s| {
+            (
+                s.id.0,
+                format!("{} ({})", s.display_name, s.username.as_str()),
+            )
+        })
+        .collect();
+    Ok(TierProposalsPage {
+        ctx: req.ctx(Some(auth)),
+        page,
+        status,
+        statuses: rapport_store::portfolio::TIER_PROPOSAL_STATUSES.to_vec(),
+        rms,
+        message,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    Query(q): Query<ListQuery>,
+) -> Result<TierProposalsPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let status = tiers::parse_status(q.status.as_deref())
+        .map_err(|e| PageError::from_web(e, &req, Some(&auth)))?;
+    render(&state, &req, &auth, status, q.page, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    csrf: String,
+    decision: String,
+    #[serde(default)]
+    dedicated_rm_staff_id: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    Form(form): Form<DecisionForm>,
+) -> Result<TierProposalsPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
+    if form.csrf != auth.csrf_token {
+        return Err(fail(WebError::new(
+            ErrorCode::CsrfRejected,
+            req.lang.text().form_expired,
+        )));
+    }
+    let rm = match form.dedicated_rm_staff_id.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| {
+            fail(WebError::invalid_parameter(
+                "dedicated_rm_staff_id",
+                "dedicated_rm_staff_id must be a staff id",
+            ))
+        })?),
+    };
+    // Declining with an RM chosen in the form: the choice is ignored, not an error.
+    let rm = if form.decision == "decline" { None } else { rm };
+    let body = TierDecisionBody {
+        decision: form.decision,
+        dedicated_rm_staff_id: rm,
+    };
+    let message = match tiers::decide(&state, &auth, id, &body).await {
+        Ok(_) => (true, req.lang.work_text().decided.to_owned()),
+        Err(e) if matches!(e.code, ErrorCode::InvalidParameter | ErrorCode::Conflict) => {
+            (false, e.message)
+        }
+        Err(e) => return Err(fail(e)),
+    };
+    render(&state, &req, &auth, "proposed", None, Some(message)).await
+}

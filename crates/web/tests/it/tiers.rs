@@ -1,0 +1,421 @@
+//! Tier change proposals at the edge: branch managers decide those of their scope, through the
+//! API and the page in both languages; bad input is named; every decision is audited.
+use chrono::{NaiveDate, TimeZone, Utc};
+use rapport_store::scores::{NewScoreRun, ScoreBatch, TierChangeProposal};
+use rapport_store_contract::fixture;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::TestApp;
+
+async fn propose(app: &TestApp) {
+    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    let run = app
+        .store
+        .begin_score_run(&NewScoreRun {
+            as_of,
+            model_version: "test".into(),
+            started_by: "tester".into(),
+            started_at: at,
+        })
+        .await
+        .unwrap();
+    let change = |party, to: &str| TierChangeProposal {
+        party_id: party,
+        from_tier: Some("gold".into()),
+        to_tier: to.into(),
+        propose_dedicated_rm: true,
+        rule: "6 consecutive months above the threshold".into(),
+        as_of,
+    };
+    let batch = ScoreBatch {
+        tier_changes: vec![
+            change(fixture::ZHANG_WEI_A, "diamond"),
+            change(fixture::COMPANY, "platinum"),
+            change(fixture::LI_NA, "platinum"),
+        ],
+        ..ScoreBatch::default()
+    };
+    app.store.write_scores(run, &batch, at).await.unwrap();
+}
+
+fn id_of(list: &serde_json::Value, customer: i64) -> i64 {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["customer_id"] == customer)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
+    for app in TestApp::each().await {
+        propose(&app).await;
+        let bm = app.token("bm.xihu").await;
+        let (s, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
+        assert_eq!(s, 200, "{}: {list}", app.backend);
+        // 西湖 sees 张伟 and the company, not 李娜 of 滨江.
+        assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
+        let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
+        let company = id_of(&list, fixture::COMPANY.0);
+        let admin = app.token("admin").await;
+        let (_, all) = app.get_json(&admin, "/api/v1/tier-proposals").await;
+        let li_na = id_of(&all, fixture::LI_NA.0);
+
+        // An RM may not decide; nor see the list.
+        let rm = app.token("rm.a").await;
+        let (s, _) = app.get_json(&rm, "/api/v1/tier-proposals").await;
+        assert_eq!(s, 403);
+        let decide = |id: i64| format!("/api/v1/tier-proposals/{id}/decision");
+        let (s, _) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                &decide(zhang),
+                &json!({"decision": "decline"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        // Bad input, each named.
+        let (s, e) = app
+            .get_json(&bm, "/api/v1/tier-proposals?status=maybe")
+            .await;
+        assert_eq!((s, e["field"].as_str()), (400, Some("status")), "{e}");
+        let (s, e) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &decide(zhang),
+                &json!({"decision": "perhaps"}),
+            )
+            .await;
+        assert_eq!((s, e["field"].as_str()), (400, Some("decision")), "{e}");
+        let (s, e) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &decide(zhang),
+                &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::STEWARD.0}),
+            )
+            .await;
+        assert_eq!(
+            (s, e["field"].as_str()),
+            (400, Some("dedicated_rm_staff_id")),
+            "{}: {e}",
+            app.backend
+        );
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("not an enabled relationship manager")
+        );
+        let (s, e) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &decide(zhang),
+                &json!({"decision": "accept", "extra": 1}),
+            )
+            .await;
+        assert_eq!(s, 400, "{e}");
+        // Out of scope and unknown look the same.
+        for id in [li_na, 999_999] {
+            let (s, _) = app
+                .send_json(
+                    &bm,
+                    Method::POST,
+                    &decide(id),
+                    &json!({"decision": "decline"}),
+                )
+                .await;
+            assert_eq!(s, 404, "{}: {id}", app.backend);
+        }
+
+        // Accept with RM B: 张伟 moves to B at once.
+        let (s, _) = app
+            .get_json(
+                &app.token("rm.b").await,
+                &format!("/api/v1/customers/{}", fixture::ZHANG_WEI_A.0),
+            )
+            .await;
+        assert_eq!(s, 404);
+        let (s, done) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &decide(zhang),
+                &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(s, 200, "{}: {done}", app.backend);
+        assert_eq!(done["status"], "accepted");
+        assert_eq!(done["assigned_rm_staff_id"], fixture::RM_B.0);
+        assert_eq!(done["primary_rm_staff_id"], fixture::RM_B.0);
+        let (s, _) = app
+            .get_json(
+                &app.token("rm.b").await,
+                &format!("/api/v1/customers/{}", fixture::ZHANG_WEI_A.0),
+            )
+            .await;
+        assert_eq!(s, 200, "{}: scope followed", app.backend);
+        let (s, _) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &decide(zhang),
+                &json!({"decision": "decline"}),
+            )
+            .await;
+        assert_eq!(s, 409, "decided once");
+        let (s, _) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &decide(company),
+                &json!({"decision": "decline"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (_, accepted) = app
+            .get_json(&bm, "/api/v1/tier-proposals?status=accepted")
+            .await;
+        assert_eq!(accepted["items"].as_array().unwrap().len(), 1);
+        let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
+        let decided: Vec<_> = trail
+            .iter()
+            .filter(|e| e.entry.action == rapport_store::audit::AuditAction::TierChangeDecided)
+            .collect();
+        assert_eq!(decided.len(), 2, "{}", app.backend);
+        assert_eq!(decided[0].entry.party_id, Some(fixture::ZHANG_WEI_A));
+    }
+}
+
+#[tokio::test]
+async fn the_tier_change_page_decides_in_both_languages() {
+    for app in TestApp::each().await {
+        propose(&app).await;
+        let browser = app.browser("bm.xihu").await;
+        let html = browser
+            .get(app.url("/tier-proposals"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("客户等级调整") && html.contains("专属客户经理"),
+            "{html}"
+        );
+        assert!(html.contains("nav-tier-proposals"));
+        let csrf = crate::pages::form_field(&html, "csrf").to_owned();
+        let bm = app.token("bm.xihu").await;
+        let (_, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
+        let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
+        let path = format!("/tier-proposals/{zhang}/decision");
+        let res = browser
+            .post(app.url(&path))
+            .form(&[("csrf", "forged"), ("decision", "decline")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let rm_b = fixture::RM_B.0.to_string();
+        let html = browser
+            .post(app.url(&path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("decision", "accept"),
+                ("dedicated_rm_staff_id", rm_b.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("已处理该等级调整"), "{}: {html}", app.backend);
+        assert!(
+            !html.contains(&format!("proposal-{zhang}\"")),
+            "no longer proposed"
+        );
+        let html = browser
+            .get(app.url("/tier-proposals?status=accepted"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&format!("proposal-{zhang}")), "{html}");
+        let en = browser.get(app.url("/lang/en")).send().await.unwrap();
+        assert!(en.status().is_redirection() || en.status().is_success());
+        let html = browser
+            .get(app.url("/tier-proposals?status=accepted"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Tier changes") && html.contains("Dedicated RM"),
+            "{html}"
+        );
+        // A bad status is named on the page, not a blank one.
+        let res = browser
+            .get(app.url("/tier-proposals?status=maybe"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+    }
+}
+
+/// A real score of 张伟 (1) at `as_of`, placed in `tier`.
+fn score_row(
+    base: &rapport_scoring::PartyScore,
+    as_of: NaiveDate,
+    tier: rapport_scoring::Tier,
+) -> rapport_store::scores::PartyScoreRow {
+    let mut s = base.clone();
+    s.as_of = as_of;
+    s.tier.tier = tier;
+    rapport_store::scores::PartyScoreRow {
+        party_id: fixture::ZHANG_WEI_A,
+        as_of,
+        model_version: s.model_version.clone(),
+        value_score: s.value.composite.score,
+        tier: tier.as_str().into(),
+        lifecycle: s.lifecycle.stage.as_str().into(),
+        churn_risk: s.churn.probability,
+        clv_minor: 0,
+        p_alive: 0.0,
+        clv_class: "unknown".into(),
+        rfm_segment: s.rfm.segment.as_str().into(),
+        credit_rating: s.credit.grade.as_str().into(),
+        profit_minor: s.profit.annual_profit_minor,
+        aum_minor: 0,
+        detail_json: serde_json::to_string(&s).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
+    for app in TestApp::each().await {
+        let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+        let june = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let (rows, labels) = crate::scores::rows(june);
+        let cfg = rapport_scoring::ScoringConfig::default();
+        let (churn, _) = rapport_scoring::ChurnModel::train(&rows, &labels, 7).unwrap();
+        let nbp = rapport_scoring::NbpModel::train(&rows, 7, &cfg.nbp).unwrap();
+        let all = rapport_scoring::score_all(
+            &rows,
+            &std::collections::HashMap::new(),
+            Some(&churn),
+            &nbp,
+            &cfg,
+        )
+        .unwrap();
+        let base = all.iter().find(|s| s.party_id == 1).unwrap();
+        for (as_of, tier) in [
+            (
+                NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+                rapport_scoring::Tier::Gold,
+            ),
+            (june, rapport_scoring::Tier::Diamond),
+        ] {
+            let run = app
+                .store
+                .begin_score_run(&NewScoreRun {
+                    as_of,
+                    model_version: "test".into(),
+                    started_by: "tester".into(),
+                    started_at: at,
+                })
+                .await
+                .unwrap();
+            let batch = ScoreBatch {
+                scores: vec![score_row(base, as_of, tier)],
+                ..ScoreBatch::default()
+            };
+            app.store.write_scores(run, &batch, at).await.unwrap();
+        }
+        // 张伟 moves from RM A to RM B today, through an accepted tier change.
+        propose(&app).await;
+        let bm = app.token("bm.xihu").await;
+        let (_, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
+        let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
+        let (s, _) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                &format!("/api/v1/tier-proposals/{zhang}/decision"),
+                &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(s, 200);
+
+        let admin = app.token("admin").await;
+        let rms = |v: &serde_json::Value| -> Vec<String> {
+            v["relationship_managers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["primary"] == true)
+                .map(|r| r["display_name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (s, now) = app.get_json(&admin, "/api/v1/customers/1").await;
+        assert_eq!(s, 200, "{now}");
+        assert_eq!(rms(&now), ["刘思远"], "{}: RM B today", app.backend);
+        let (s, then) = app
+            .get_json(&admin, "/api/v1/customers/1?as_of=2026-05-15")
+            .await;
+        assert_eq!(s, 200, "{then}");
+        assert_eq!(rms(&then), ["陈晓明"], "{}: RM A in May", app.backend);
+
+        let (_, scores) = app.get_json(&admin, "/api/v1/customers/1/scores").await;
+        assert_eq!(scores["latest"]["tier"]["code"], "diamond", "{scores}");
+        let (s, may) = app
+            .get_json(&admin, "/api/v1/customers/1/scores?as_of=2026-05-15")
+            .await;
+        assert_eq!(s, 200, "{may}");
+        assert_eq!(
+            may["latest"]["tier"]["code"], "gold",
+            "{}: {may}",
+            app.backend
+        );
+        assert_eq!(may["history"].as_array().unwrap().len(), 1);
+        let (s, before) = app
+            .get_json(&admin, "/api/v1/customers/1/scores?as_of=2026-01-31")
+            .await;
+        assert_eq!(s, 200);
+        assert!(before["latest"].is_null(), "not scored yet then: {before}");
+        let (s, e) = app
+            .get_json(&admin, "/api/v1/customers/1/scores?as_of=2026-02-30")
+            .await;
+        assert_eq!(s, 400, "{e}");
+
+        let browser = app.browser("admin").await;
+        let html = browser
+            .get(app.url("/customers/1?as_of=2026-05-15"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("陈晓明") && !html.contains("刘思远"),
+            "{html}"
+        );
+        assert!(html.contains("金卡"), "the tier of May: {html}");
+    }
+}
