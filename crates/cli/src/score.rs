@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_domain::PartyId;
-use rapport_scoring::{PartyScore, ScoringConfig, Tier, TierChange, churn_matrix_csv};
+use rapport_scoring::{ChurnRule, PartyScore, ScoringConfig, Tier, TierChange, churn_matrix_csv};
 use rapport_store::scores::{
     NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
 };
@@ -174,19 +174,34 @@ fn to_store(
             .iter()
             .map(|w| w.message.as_str())
             .collect();
+        // A large outflow is the churn warning an RM must act on first: it is raised as its
+        // own kind, high, instead of (not beside) the churn-risk alert, so the customer gets
+        // one retention task, not two.
+        let outflow = s
+            .churn
+            .warnings
+            .iter()
+            .any(|w| w.rule == ChurnRule::AumOutflow);
+        let (kind, severity) = if outflow {
+            ("large_outflow", "high")
+        } else {
+            (
+                "churn_risk",
+                severity(
+                    s.churn
+                        .probability
+                        .unwrap_or(0.0)
+                        .max(if w.rule.as_str() == "model" { 0.0 } else { 0.5 }),
+                ),
+            )
+        };
         batch.alerts.push(NewAlert {
             party_id: party,
-            kind: "churn_risk".into(),
-            severity: severity(
-                s.churn
-                    .probability
-                    .unwrap_or(0.0)
-                    .max(if w.rule.as_str() == "model" { 0.0 } else { 0.5 }),
-            )
-            .into(),
+            kind: kind.into(),
+            severity: severity.into(),
             reason: reasons.join("; "),
             as_of: s.as_of,
-            dedup_key: format!("churn_risk:{}:{month}", s.party_id),
+            dedup_key: format!("{kind}:{}:{month}", s.party_id),
         });
     }
     if let Some(change) = &s.tier.change {

@@ -120,6 +120,7 @@ pub struct AumPointDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RmDto {
+    pub staff_id: i64,
     pub display_name: String,
     pub primary: bool,
     pub effective_from: NaiveDate,

@@ -238,3 +238,14 @@ pub struct TierDecisionBody {
     /// With accept: an enabled RM who becomes the customer's primary RM today.
     pub dedicated_rm_staff_id: Option<i64>,
 }
+
+/// Assign an RM to the customer (branch_manager, admin): as the primary RM — the current
+/// primary's assignment ends today, kept as history — or as a secondary RM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRmRequest {
+    pub staff_id: i64,
+    /// true: the primary RM; false (default): a secondary RM.
+    #[serde(default)]
+    pub primary: bool,
+}

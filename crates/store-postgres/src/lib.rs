@@ -6,6 +6,7 @@
 //! start at once), and native types: BIGINT ids and minor units, DATE, TIMESTAMPTZ, BOOLEAN.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod assign;
 mod audit;
 mod changes;
 mod customers;
@@ -39,7 +40,8 @@ use rapport_store::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
 use rapport_store::portfolio::{
-    NewReassignment, Reassignment, ReassignmentPreview, TierDecisionRequest, TierProposal,
+    NewReassignment, Reassignment, ReassignmentPreview, RmAssignment, TierDecisionRequest,
+    TierProposal,
 };
 use rapport_store::protect::Protector;
 use rapport_store::scores::{
@@ -774,6 +776,24 @@ impl Store for PgStore {
 
     async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>> {
         portfolio::pending(&self.pool).await
+    }
+
+    async fn assign_rm(
+        &self,
+        viewer: &Viewer,
+        assignment: &RmAssignment,
+    ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        assign::assign(&self.pool, viewer, assignment).await
+    }
+
+    async fn end_secondary_rm(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        staff: StaffId,
+        on: NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        assign::end_secondary(&self.pool, viewer, party, staff, on).await
     }
 
     async fn tier_proposals(

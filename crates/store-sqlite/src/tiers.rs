@@ -6,6 +6,7 @@ use rapport_store::{Page, PageRequest, StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
+use crate::assign::make_primary;
 use crate::audit::{parse_time, time_text};
 use crate::customers::scope_condition;
 use crate::db_err;
@@ -83,50 +84,6 @@ async fn in_scope(
         .as_ref()
         .map(row)
         .transpose()
-}
-
-/// Makes `rm` the party's primary RM from `on`, ending the current primary (and `rm`'s own
-/// secondary assignment, which the primary one replaces).
-async fn make_primary(
-    tx: &mut Transaction<'_, Sqlite>,
-    party: PartyId,
-    rm: StaffId,
-    on: chrono::NaiveDate,
-) -> StoreResult<()> {
-    let current: Vec<(i64, i64, bool)> = sqlx::query_as(
-        "SELECT id, staff_id, is_primary FROM rm_assignments \
-         WHERE party_id = ? AND effective_to IS NULL AND (is_primary = 1 OR staff_id = ?)",
-    )
-    .bind(party.0)
-    .bind(rm.0)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    if current
-        .iter()
-        .any(|(_, staff, primary)| *primary && *staff == rm.0)
-    {
-        return Ok(());
-    }
-    for (id, _, _) in &current {
-        sqlx::query("UPDATE rm_assignments SET effective_to = ? WHERE id = ?")
-            .bind(on)
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-    }
-    sqlx::query(
-        "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
-         VALUES (?, ?, 1, ?)",
-    )
-    .bind(party.0)
-    .bind(rm.0)
-    .bind(on)
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    Ok(())
 }
 
 pub async fn decide(

@@ -33,7 +33,8 @@ use crate::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
 use crate::portfolio::{
-    NewReassignment, Reassignment, ReassignmentPreview, TierDecisionRequest, TierProposal,
+    NewReassignment, Reassignment, ReassignmentPreview, RmAssignment, TierDecisionRequest,
+    TierProposal,
 };
 use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
@@ -450,6 +451,24 @@ pub trait Store: Send + Sync + 'static {
         effective_on: NaiveDate,
     ) -> StoreResult<Reassignment>;
     async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>>;
+    /// Assigns an RM to a customer in the viewer's scope (`None` otherwise) and returns the
+    /// customer's current RMs. `Invalid` naming `staff_id` when that is not an enabled RM.
+    async fn assign_rm(
+        &self,
+        viewer: &Viewer,
+        assignment: &RmAssignment,
+    ) -> StoreResult<Option<Vec<AssignedRm>>>;
+    /// Ends a secondary RM's assignment on `on` (kept as history) and returns the customer's
+    /// current RMs; `None` when the customer is not in scope. A primary RM is replaced, never
+    /// just ended (`Invalid`), so that every served customer keeps one; `NotFound` when
+    /// `staff` is not a current RM of the customer.
+    async fn end_secondary_rm(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        staff: StaffId,
+        on: NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>>;
     /// Tier change proposals of customers in the viewer's scope with this status (one of
     /// `portfolio::TIER_PROPOSAL_STATUSES`), latest as-of first.
     async fn tier_proposals(

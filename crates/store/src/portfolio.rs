@@ -87,3 +87,14 @@ pub struct TierDecisionRequest {
 
 /// The statuses a tier proposal can have.
 pub const TIER_PROPOSAL_STATUSES: [&str; 3] = ["proposed", "accepted", "declined"];
+
+/// One RM assigned to one customer by hand (R4.1): as the primary RM (the current primary's
+/// assignment ends that day, kept as history) or as a secondary RM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RmAssignment {
+    pub party: PartyId,
+    pub staff: StaffId,
+    pub primary: bool,
+    /// The bank's date the assignment starts on.
+    pub on: NaiveDate,
+}

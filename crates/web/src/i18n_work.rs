@@ -49,6 +49,8 @@ pub struct WorkText {
     pub no_opportunities: &'static str,
     pub product: &'static str,
     pub propensity: &'static str,
+    pub assign_rm: &'static str,
+    pub end_rm: &'static str,
 }
 
 impl Lang {
@@ -107,6 +109,8 @@ static ZH: WorkText = WorkText {
     no_opportunities: "暂无产品推荐。",
     product: "产品",
     propensity: "购买倾向",
+    assign_rm: "分配客户经理",
+    end_rm: "解除",
 };
 
 static EN: WorkText = WorkText {
@@ -156,4 +160,6 @@ static EN: WorkText = WorkText {
     no_opportunities: "No product recommendations yet.",
     product: "Product",
     propensity: "Propensity",
+    assign_rm: "Assign RM",
+    end_rm: "End",
 };

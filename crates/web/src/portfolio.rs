@@ -1,13 +1,13 @@
 //! Moving an RM's portfolio at the edge (R4.1, R1.6): branch managers and administrators
 //! preview and request a move; above the configured size a second person approves it.
-use rapport_domain::{Role, StaffId};
+use rapport_domain::{PartyId, Role, StaffId};
 use rapport_proto::{ErrorCode, ReassignPreviewDto, ReassignRequest, ReassignmentDto};
 use rapport_store::StoreError;
 use rapport_store::audit::AuditAction;
-use rapport_store::portfolio::{NewReassignment, Reassignment};
+use rapport_store::portfolio::{NewReassignment, Reassignment, RmAssignment};
 
 use crate::auth::Authenticated;
-use crate::{AppState, WebError, audit, work};
+use crate::{AppState, WebError, audit, present, work};
 
 fn dto(r: &Reassignment) -> ReassignmentDto {
     ReassignmentDto {
@@ -144,4 +144,60 @@ pub async fn pending(
         .iter()
         .map(dto)
         .collect())
+}
+
+fn rm_dtos(rms: &[rapport_store::AssignedRm]) -> Vec<rapport_proto::RmDto> {
+    rms.iter().map(present::rm).collect()
+}
+
+/// Assigns an RM to a customer in scope by hand (R4.1), audited with the customer.
+pub async fn assign_rm(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+    req: &rapport_proto::AssignRmRequest,
+) -> Result<Vec<rapport_proto::RmDto>, WebError> {
+    allowed(state, auth).await?;
+    let assignment = RmAssignment {
+        party,
+        staff: StaffId(req.staff_id),
+        primary: req.primary,
+        on: work::today(state),
+    };
+    let rms = state
+        .store
+        .assign_rm(&auth.viewer, &assignment)
+        .await
+        .map_err(invalid)?
+        .ok_or_else(WebError::not_found)?;
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::PortfolioReassigned);
+    e.party_id = Some(party);
+    e.detail = Some(format!(
+        "staff {} assigned as {} RM",
+        req.staff_id,
+        if req.primary { "primary" } else { "secondary" }
+    ));
+    state.audit.record(e).await?;
+    Ok(rm_dtos(&rms))
+}
+
+/// Ends a secondary RM's assignment (kept as history), audited with the customer.
+pub async fn end_secondary_rm(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+    staff: StaffId,
+) -> Result<Vec<rapport_proto::RmDto>, WebError> {
+    allowed(state, auth).await?;
+    let rms = state
+        .store
+        .end_secondary_rm(&auth.viewer, party, staff, work::today(state))
+        .await
+        .map_err(invalid)?
+        .ok_or_else(WebError::not_found)?;
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::PortfolioReassigned);
+    e.party_id = Some(party);
+    e.detail = Some(format!("staff {} no longer a secondary RM", staff.0));
+    state.audit.record(e).await?;
+    Ok(rm_dtos(&rms))
 }

@@ -11,6 +11,15 @@ use rapport_proto::{
 };
 use rapport_store::{BranchRef, Customer360, CustomerSummary, Direction, Page};
 
+pub fn rm(r: &rapport_store::AssignedRm) -> RmDto {
+    RmDto {
+        staff_id: r.staff_id.0,
+        display_name: r.display_name.clone(),
+        primary: r.primary,
+        effective_from: r.effective_from,
+    }
+}
+
 pub fn money(m: Money) -> MoneyDto {
     MoneyDto {
         amount: m.amount.round_dp(m.currency.minor_digits()).to_string(),
@@ -198,15 +207,7 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             .collect(),
         total_assets: money(assets),
         total_liabilities: money(liabilities),
-        relationship_managers: v
-            .rms
-            .iter()
-            .map(|r| RmDto {
-                display_name: r.display_name.clone(),
-                primary: r.primary,
-                effective_from: r.effective_from,
-            })
-            .collect(),
+        relationship_managers: v.rms.iter().map(rm).collect(),
         masked_fields: masked,
     }
 }

@@ -154,7 +154,8 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         .await;
         let alerts = query_pairs(
             &db,
-            "SELECT CAST(party_id AS TEXT), as_of FROM alerts WHERE kind = 'churn_risk'",
+            "SELECT CAST(party_id AS TEXT), as_of FROM alerts \
+             WHERE kind IN ('churn_risk', 'large_outflow')",
         )
         .await;
         (records, alerts)

@@ -90,6 +90,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::list_interactions, work::log_interaction))
         .routes(routes!(work::pending_reassignments, work::reassign))
         .routes(routes!(work::approve_reassignment))
+        .routes(routes!(work::assign_rm))
+        .routes(routes!(work::end_secondary_rm))
         .routes(routes!(work::tier_proposals))
         .routes(routes!(work::decide_tier_proposal))
         .routes(routes!(work::contact_plans, work::set_contact_plan))

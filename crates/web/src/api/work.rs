@@ -239,3 +239,53 @@ pub async fn decide_tier_proposal(
 ) -> Result<Json<rapport_proto::TierProposalDto>, WebError> {
     Ok(Json(crate::tiers::decide(&state, &auth, id, &body).await?))
 }
+
+/// Assigns an RM to the customer (branch_manager, admin): as primary — the current primary's
+/// assignment ends today, kept as history, and scope follows at once — or as a secondary RM.
+/// Returns the customer's current RMs. Audited.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/rms", tag = "work",
+    params(("id" = i64, Path, description = "Customer (party) id")),
+    request_body = rapport_proto::AssignRmRequest,
+    responses(
+        (status = 200, body = Vec<rapport_proto::RmDto>),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: staff_id (not an enabled RM, or already the primary)"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn assign_rm(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<rapport_proto::AssignRmRequest>,
+) -> Result<Json<Vec<rapport_proto::RmDto>>, WebError> {
+    Ok(Json(
+        portfolio::assign_rm(&state, &auth, PartyId(id), &req).await?,
+    ))
+}
+
+/// Ends a secondary RM's assignment today (kept as history). A primary RM is replaced by
+/// assigning another, never just ended (400). Audited.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/rms/{staff_id}/end", tag = "work",
+    params(("id" = i64, Path, description = "Customer (party) id"),
+        ("staff_id" = i64, Path, description = "The secondary RM")),
+    responses(
+        (status = 200, body = Vec<rapport_proto::RmDto>),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: staff_id is the primary RM"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such customer in scope, or the staff member does not serve it")))]
+pub async fn end_secondary_rm(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath((id, staff_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<Vec<rapport_proto::RmDto>>, WebError> {
+    Ok(Json(
+        portfolio::end_secondary_rm(
+            &state,
+            &auth,
+            PartyId(id),
+            rapport_domain::StaffId(staff_id),
+        )
+        .await?,
+    ))
+}

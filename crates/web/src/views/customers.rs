@@ -96,6 +96,9 @@ pub struct CustomerPage {
     score_groups: Vec<(&'static str, rapport_proto::ExplainedDto)>,
     /// Contacts with the customer, newest first, as (when in the bank's zone, contact).
     contacts: Vec<(String, rapport_proto::InteractionDto)>,
+    /// Enabled RMs a branch manager or administrator may assign, as (staff id, name);
+    /// empty for other roles and on an as-of view.
+    rm_choices: Vec<(i64, String)>,
 }
 
 /// What a 360 page shows besides the view itself.
@@ -108,6 +111,7 @@ struct Extras {
     identity: Option<crate::identity::PartyIdentity>,
     scores: Option<rapport_proto::CustomerScoresDto>,
     contacts: Vec<rapport_proto::InteractionDto>,
+    rm_choices: Vec<(i64, String)>,
 }
 
 /// Contacts the 360 page lists.
@@ -179,6 +183,11 @@ pub async fn view(
             .map(present::interaction)
             .collect(),
     };
+    let rm_choices = if as_of.is_none() {
+        assignable_rms(&state, &auth).await.map_err(fail)?
+    } else {
+        Vec::new()
+    };
     let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
     Ok(render(
         &state,
@@ -191,6 +200,7 @@ pub async fn view(
             identity,
             scores,
             contacts,
+            rm_choices,
             ..Extras::default()
         },
     ))
@@ -517,6 +527,7 @@ fn render(
             e.iter().map(present::identity_event).collect()
         }),
         can_unmerge: auth.staff.role == Role::DataSteward,
+        rm_choices: extras.rm_choices,
         contacts: extras
             .contacts
             .into_iter()
@@ -547,4 +558,98 @@ fn render(
             .unwrap_or_default(),
         scores: extras.scores,
     }
+}
+
+/// The enabled RMs a branch manager or administrator may assign to a customer, by name.
+async fn assignable_rms(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<Vec<(i64, String)>, WebError> {
+    if !matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
+        return Ok(Vec::new());
+    }
+    let mut rms: Vec<(i64, String)> = state
+        .store
+        .list_staff()
+        .await?
+        .into_iter()
+        .filter(|s| s.role == Role::Rm && !s.disabled)
+        .map(|s| {
+            (
+                s.id.0,
+                format!("{} ({})", s.display_name, s.username.as_str()),
+            )
+        })
+        .collect();
+    rms.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(rms)
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    csrf: String,
+    staff_id: String,
+    #[serde(default)]
+    role: String,
+}
+
+fn staff_id(s: &str) -> Result<i64, WebError> {
+    s.trim()
+        .parse()
+        .map_err(|_| WebError::invalid_parameter("staff_id", "staff_id must be a staff id"))
+}
+
+/// Assigns an RM from the 360 page and shows the page again.
+pub async fn assign_rm(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    Form(form): Form<AssignForm>,
+) -> Result<axum::response::Redirect, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
+    if form.csrf != auth.csrf_token {
+        return Err(fail(WebError::new(
+            ErrorCode::CsrfRejected,
+            req.lang.text().form_expired,
+        )));
+    }
+    let body = rapport_proto::AssignRmRequest {
+        staff_id: staff_id(&form.staff_id).map_err(fail)?,
+        primary: form.role == "primary",
+    };
+    crate::portfolio::assign_rm(&state, &auth, PartyId(id), &body)
+        .await
+        .map_err(fail)?;
+    Ok(axum::response::Redirect::to(&format!("/customers/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Ends a secondary RM's assignment from the 360 page and shows the page again.
+pub async fn end_rm(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    ids: Result<Path<(i64, i64)>, axum::extract::rejection::PathRejection>,
+    Form(form): Form<CsrfForm>,
+) -> Result<axum::response::Redirect, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let Path((id, staff)) = ids.map_err(|_| fail(WebError::not_found()))?;
+    if form.csrf != auth.csrf_token {
+        return Err(fail(WebError::new(
+            ErrorCode::CsrfRejected,
+            req.lang.text().form_expired,
+        )));
+    }
+    crate::portfolio::end_secondary_rm(&state, &auth, PartyId(id), rapport_domain::StaffId(staff))
+        .await
+        .map_err(fail)?;
+    Ok(axum::response::Redirect::to(&format!("/customers/{id}")))
 }

@@ -46,6 +46,11 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}", get(customers::view))
         .route("/customers/{id}/contact", post(customers::contact))
         .route("/customers/{id}/unmask", post(customers::unmask))
+        .route("/customers/{id}/rms", post(customers::assign_rm))
+        .route(
+            "/customers/{id}/rms/{staff_id}/end",
+            post(customers::end_rm),
+        )
         .route(
             "/customers/{id}/unmerge/{event_id}",
             post(identity::unmerge),

@@ -419,3 +419,144 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
         assert!(html.contains("金卡"), "the tier of May: {html}");
     }
 }
+
+#[tokio::test]
+async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() {
+    for app in TestApp::each().await {
+        let bm = app.token("bm.xihu").await;
+        let rm_b = app.token("rm.b").await;
+        let path = "/api/v1/customers/1/rms";
+        let see = |token: String| {
+            let app = &app;
+            async move { app.get_json(&token, "/api/v1/customers/1").await.0 }
+        };
+        assert_eq!(see(rm_b.clone()).await, 404);
+        // RM B as a secondary RM: B sees 张伟 at once.
+        let (s, rms) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(s, 200, "{}: {rms}", app.backend);
+        assert_eq!(rms.as_array().unwrap().len(), 2, "{rms}");
+        assert_eq!(see(rm_b.clone()).await, 200, "{}", app.backend);
+        // Bad input, each named; out of scope is unknown; RMs may not assign.
+        for (body, field) in [
+            (json!({"staff_id": fixture::STEWARD.0}), "staff_id"),
+            (json!({"staff_id": fixture::RM_A.0}), "staff_id"),
+        ] {
+            let (s, e) = app.send_json(&bm, Method::POST, path, &body).await;
+            assert_eq!(
+                (s, e["field"].as_str()),
+                (400, Some(field)),
+                "{}: {e}",
+                app.backend
+            );
+        }
+        let (s, _) = app
+            .send_json(&bm, Method::POST, path, &json!({"staff": 3}))
+            .await;
+        assert_eq!(s, 400);
+        let (s, _) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                "/api/v1/customers/5/rms",
+                &json!({"staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(s, 404, "李娜 is not 西湖's");
+        let (s, _) = app
+            .send_json(
+                &app.token("rm.a").await,
+                Method::POST,
+                path,
+                &json!({"staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        // The primary RM is replaced, never just ended.
+        let end_a = format!("/api/v1/customers/1/rms/{}/end", fixture::RM_A.0);
+        let (s, e) = app.send_json(&bm, Method::POST, &end_a, &json!({})).await;
+        assert_eq!((s, e["field"].as_str()), (400, Some("staff_id")), "{e}");
+        let end_b = format!("/api/v1/customers/1/rms/{}/end", fixture::RM_B.0);
+        let (s, rms) = app.send_json(&bm, Method::POST, &end_b, &json!({})).await;
+        assert_eq!(s, 200, "{rms}");
+        assert_eq!(rms.as_array().unwrap().len(), 1);
+        assert_eq!(see(rm_b.clone()).await, 404, "{}: B lost 张伟", app.backend);
+        let (s, _) = app.send_json(&bm, Method::POST, &end_b, &json!({})).await;
+        assert_eq!(s, 404, "B no longer serves 张伟");
+        // B as primary: A's assignment ends.
+        let (s, rms) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"staff_id": fixture::RM_B.0, "primary": true}),
+            )
+            .await;
+        assert_eq!(s, 200, "{rms}");
+        let primaries: Vec<i64> = rms
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["primary"] == true)
+            .map(|r| r["staff_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(primaries, [fixture::RM_B.0], "{}: {rms}", app.backend);
+        assert_eq!(see(app.token("rm.a").await).await, 404);
+
+        // The 360 page's form, for a branch manager.
+        let browser = app.browser("bm.xihu").await;
+        let html = browser
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"assign-rm\""), "{html}");
+        let csrf = crate::pages::form_field(&html, "csrf").to_owned();
+        let res = browser
+            .post(app.url("/customers/1/rms"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("staff_id", &fixture::RM_A.0.to_string()),
+                ("role", "secondary"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{}", app.backend);
+        let html = browser
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!("end-rm-{}", fixture::RM_A.0)),
+            "{html}"
+        );
+        let rm_page = app
+            .browser("rm.a")
+            .await
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !rm_page.contains("data-testid=\"assign-rm\""),
+            "RMs do not assign"
+        );
+    }
+}
