@@ -249,3 +249,36 @@ pub struct AssignRmRequest {
     #[serde(default)]
     pub primary: bool,
 }
+
+/// One RM's results over the period (R4.5). Shares are `None` when there is nothing to divide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RmScorecardDto {
+    /// 1 for the best AUM growth in the list.
+    pub rank: usize,
+    pub staff_id: i64,
+    pub display_name: String,
+    pub branch_id: Option<i64>,
+    pub customers: i64,
+    pub aum_start: crate::MoneyDto,
+    pub aum_end: crate::MoneyDto,
+    pub aum_growth: crate::MoneyDto,
+    /// AUM growth as a share of the start (0.1 = 10 %).
+    pub aum_growth_share: Option<f64>,
+    /// Primary customers gained minus lost.
+    pub net_new_customers: i64,
+    pub products_sold: i64,
+    /// Tasks due in the period that were done (contact-plan and alert work).
+    pub task_completion: Option<f64>,
+    /// Customers warned about (churn risk, large outflow) who have not churned.
+    pub at_risk: i64,
+    pub retention: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ScorecardsDto {
+    /// First day of the first month and last day of the last month.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The leaderboard: best AUM growth first.
+    pub rms: Vec<RmScorecardDto>,
+}

@@ -14,6 +14,7 @@ mod keys;
 mod load;
 mod portfolio;
 mod review;
+mod scorecards;
 mod scores;
 mod segments;
 mod staff;
@@ -39,8 +40,8 @@ use rapport_store::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
 use rapport_store::portfolio::{
-    NewReassignment, Reassignment, ReassignmentPreview, RmAssignment, TierDecisionRequest,
-    TierProposal,
+    NewReassignment, Reassignment, ReassignmentPreview, RmAssignment, RmScorecard, ScorecardPeriod,
+    TierDecisionRequest, TierProposal,
 };
 use rapport_store::protect::Protector;
 use rapport_store::scores::{
@@ -639,6 +640,14 @@ impl Store for SqliteStore {
         on: NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
         assign::end_secondary(&self.pool, viewer, party, staff, on).await
+    }
+
+    async fn rm_scorecards(
+        &self,
+        viewer: &Viewer,
+        period: ScorecardPeriod,
+    ) -> StoreResult<Vec<RmScorecard>> {
+        scorecards::rm_scorecards(&self.pool, viewer, period).await
     }
 
     async fn tier_proposals(

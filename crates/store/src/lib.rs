@@ -33,8 +33,8 @@ use crate::ingest::{
     BatchOutcome, ImportEnd, ImportRun, NewImportRun, SourceAccountRow, SourceRecordRow,
 };
 use crate::portfolio::{
-    NewReassignment, Reassignment, ReassignmentPreview, RmAssignment, TierDecisionRequest,
-    TierProposal,
+    NewReassignment, Reassignment, ReassignmentPreview, RmAssignment, RmScorecard, ScorecardPeriod,
+    TierDecisionRequest, TierProposal,
 };
 use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
@@ -469,6 +469,13 @@ pub trait Store: Send + Sync + 'static {
         staff: StaffId,
         on: NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>>;
+    /// The scorecards of the RMs the viewer may see (an RM: their own; a branch manager: the
+    /// RMs of their branch subtree; bank-wide roles: every RM), by staff id.
+    async fn rm_scorecards(
+        &self,
+        viewer: &Viewer,
+        period: ScorecardPeriod,
+    ) -> StoreResult<Vec<RmScorecard>>;
     /// Tier change proposals of customers in the viewer's scope with this status (one of
     /// `portfolio::TIER_PROPOSAL_STATUSES`), latest as-of first.
     async fn tier_proposals(

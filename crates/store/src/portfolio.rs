@@ -98,3 +98,37 @@ pub struct RmAssignment {
     /// The bank's date the assignment starts on.
     pub on: NaiveDate,
 }
+
+/// One RM's results over a period (R4.5), from the store's own records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RmScorecard {
+    pub staff_id: StaffId,
+    pub display_name: String,
+    pub branch_id: Option<rapport_domain::BranchId>,
+    /// Customers the RM serves as primary RM at the period's end.
+    pub customers: i64,
+    /// Month-end AUM of those customers in the period's first and last month (minor units of
+    /// the base currency).
+    pub aum_start_minor: i64,
+    pub aum_end_minor: i64,
+    /// Primary assignments that started and ended within the period.
+    pub gained: i64,
+    pub lost: i64,
+    /// Accounts opened within the period by the RM's customers.
+    pub products_sold: i64,
+    /// The RM's tasks due within the period, and how many of them were done.
+    pub tasks_due: i64,
+    pub tasks_done: i64,
+    /// Customers of the RM warned about (churn risk, large outflow) within the period, and how
+    /// many of them have not churned at the latest scoring.
+    pub at_risk: i64,
+    pub retained: i64,
+}
+
+/// A period of whole months: `from` is the first day of its first month, `to` the last day of
+/// its last month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScorecardPeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}

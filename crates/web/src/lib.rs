@@ -25,6 +25,7 @@ mod matching;
 mod portfolio;
 mod present;
 mod reads;
+mod scorecards;
 mod scores;
 mod segments;
 mod tiers;

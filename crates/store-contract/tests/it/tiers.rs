@@ -186,3 +186,105 @@ async fn a_dedicated_rm_must_be_an_enabled_rm_and_a_refusal_changes_nothing() {
         assert_eq!((d.status.as_str(), d.primary_rm), ("declined", Some(RM_A)));
     }
 }
+
+#[tokio::test]
+async fn scorecards_count_each_rms_results_over_the_period_within_scope() {
+    use rapport_store::portfolio::{RmAssignment, ScorecardPeriod};
+    use rapport_store::work::{Channel, Direction, NewTask, TaskCompletion, TaskKind};
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+        let rm_a = fixture::viewer(RM_A);
+        // Two tasks of RM A due in the period, one done; one due after it.
+        let mut ids = Vec::new();
+        for due in [day(7, 10), day(8, 1), day(10, 5)] {
+            let task = s
+                .create_task(
+                    &rm_a,
+                    &NewTask {
+                        party_id: ZHANG_WEI_A,
+                        owner: RM_A,
+                        kind: TaskKind::Call,
+                        reason: "quarterly review".into(),
+                        alert_id: None,
+                        due_on: due,
+                        created_by: Some(RM_A),
+                        created_at: at,
+                    },
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            ids.push(task.id);
+        }
+        s.complete_task(
+            &rm_a,
+            ids[0],
+            &TaskCompletion {
+                channel: Channel::Phone,
+                direction: Direction::Outbound,
+                notes: String::new(),
+                outcome: "reviewed".into(),
+                at,
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        // 张伟 moves to RM B in the middle of the period.
+        s.assign_rm(
+            &fixture::viewer(ADMIN),
+            &RmAssignment {
+                party: ZHANG_WEI_A,
+                staff: RM_B,
+                primary: true,
+                on: day(8, 15),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let period = ScorecardPeriod {
+            from: day(7, 1),
+            to: day(9, 30),
+        };
+        let all = s
+            .rm_scorecards(&fixture::viewer(ADMIN), period)
+            .await
+            .unwrap();
+        let card = |staff| all.iter().find(|c| c.staff_id == staff).unwrap();
+        let (a, b) = (card(RM_A), card(RM_B));
+        assert_eq!((a.tasks_due, a.tasks_done), (2, 1), "{}: {a:?}", t.name);
+        assert_eq!(
+            (a.gained, a.lost, b.gained, b.lost),
+            (0, 1, 1, 0),
+            "{}",
+            t.name
+        );
+        // A keeps the company (4) as primary; B holds 王芳 (2), 张伟 (3) and now 张伟 (1).
+        assert_eq!((a.customers, b.customers), (1, 3), "{}", t.name);
+        let aum_of = |party: i64| {
+            format!(
+                "SELECT CAST(coalesce(sum(aum_minor), 0) AS BIGINT) FROM party_monthly_aum \
+                 WHERE party_id = {party} AND month = '2026-09-01'"
+            )
+        };
+        assert_eq!(
+            a.aum_end_minor,
+            t.raw.count(&aum_of(4)).await.unwrap(),
+            "{}",
+            t.name
+        );
+        // Scope: an RM sees their own card; 西湖's manager the RMs of 西湖's subtree.
+        let own = s.rm_scorecards(&rm_a, period).await.unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0].staff_id, RM_A);
+        let xihu = s
+            .rm_scorecards(&fixture::viewer(BM_XIHU), period)
+            .await
+            .unwrap();
+        let staff: Vec<_> = xihu.iter().map(|c| c.staff_id).collect();
+        assert_eq!(staff, [RM_A], "{}", t.name);
+    }
+}

@@ -92,6 +92,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::approve_reassignment))
         .routes(routes!(work::assign_rm))
         .routes(routes!(work::end_secondary_rm))
+        .routes(routes!(work::scorecards))
         .routes(routes!(work::tier_proposals))
         .routes(routes!(work::decide_tier_proposal))
         .routes(routes!(work::contact_plans, work::set_contact_plan))

@@ -289,3 +289,32 @@ pub async fn end_secondary_rm(
         .await?,
     ))
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ScorecardQuery {
+    /// First month, YYYY-MM (default: two months before `to`).
+    from: Option<String>,
+    /// Last month, YYYY-MM (default: the current month).
+    to: Option<String>,
+}
+
+/// RM scorecards over whole months, ranked by AUM growth (the leaderboard): an RM sees their
+/// own, a branch manager the RMs of their branch subtree, an administrator every RM. Audited
+/// as a report.
+#[utoipa::path(get, path = "/api/v1/scorecards", tag = "work",
+    params(ScorecardQuery),
+    responses(
+        (status = 200, body = rapport_proto::ScorecardsDto),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: from or to"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn scorecards(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<ScorecardQuery>,
+) -> Result<Json<rapport_proto::ScorecardsDto>, WebError> {
+    Ok(Json(
+        crate::scorecards::scorecards(&state, &auth, q.from.as_deref(), q.to.as_deref()).await?,
+    ))
+}

@@ -6,6 +6,7 @@ mod audit;
 mod customers;
 mod identity;
 mod login;
+mod scorecards;
 mod segments;
 mod tiers;
 mod work;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(analytics::dashboard))
         .route("/workbench", get(work::workbench))
         .route("/workbench/tasks/{id}/complete", post(work::complete))
+        .route("/scorecards", get(scorecards::view))
         .route("/tier-proposals", get(tiers::list))
         .route("/tier-proposals/{id}/decision", post(tiers::decide))
         .route("/segments", get(segments::list).post(segments::create))

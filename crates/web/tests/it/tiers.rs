@@ -560,3 +560,103 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
         );
     }
 }
+
+#[tokio::test]
+async fn scorecards_rank_the_rms_in_scope_and_name_bad_periods() {
+    for app in TestApp::each().await {
+        let today = {
+            use rapport_domain::Clock;
+            app.clock
+                .now()
+                .with_timezone(&chrono_tz::Asia::Shanghai)
+                .date_naive()
+        };
+        // A task of RM A due today, done.
+        let rm = app.token("rm.a").await;
+        let (s, task) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                "/api/v1/tasks",
+                &json!({"customer_id": 1, "kind": "call", "reason": "review", "due_on": today}),
+            )
+            .await;
+        assert_eq!(s, 201, "{task}");
+        let done = format!("/api/v1/tasks/{}/complete", task["id"]);
+        let (s, _) = app
+            .send_json(
+                &rm,
+                Method::POST,
+                &done,
+                &json!({"channel": "phone", "outcome": "reviewed"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+
+        let (s, own) = app.get_json(&rm, "/api/v1/scorecards").await;
+        assert_eq!(s, 200, "{own}");
+        let rms = own["rms"].as_array().unwrap();
+        assert_eq!(rms.len(), 1, "{}: an RM sees their own card", app.backend);
+        assert_eq!(rms[0]["staff_id"], fixture::RM_A.0);
+        assert_eq!(rms[0]["task_completion"], 1.0, "{own}");
+        assert_eq!(rms[0]["customers"], 2, "张伟 and the company as primary");
+        let (_, xihu) = app
+            .get_json(&app.token("bm.xihu").await, "/api/v1/scorecards")
+            .await;
+        let ids: Vec<i64> = xihu["rms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["staff_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [fixture::RM_A.0], "{}: 西湖's RMs", app.backend);
+        let (_, all) = app
+            .get_json(&app.token("admin").await, "/api/v1/scorecards")
+            .await;
+        let ranks: Vec<i64> = all["rms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rank"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ranks, [1, 2], "{all}");
+        let (s, _) = app
+            .get_json(&app.token("steward01").await, "/api/v1/scorecards")
+            .await;
+        assert_eq!(s, 403);
+        for (query, field) in [
+            ("from=2026-13", "from"),
+            ("to=june", "to"),
+            ("from=2026-06&to=2026-01", "from"),
+            ("from=2020-01&to=2026-01", "from"),
+        ] {
+            let (s, e) = app
+                .get_json(&rm, &format!("/api/v1/scorecards?{query}"))
+                .await;
+            assert_eq!((s, e["field"].as_str()), (400, Some(field)), "{query}: {e}");
+        }
+        let (s, _) = app.get_json(&rm, "/api/v1/scorecards?month=1").await;
+        assert_eq!(s, 400);
+
+        let browser = app.browser("bm.xihu").await;
+        let html = browser
+            .get(app.url("/scorecards"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("客户经理考核") && html.contains("data-testid=\"leaderboard\""),
+            "{html}"
+        );
+        assert!(html.contains("growth-chart") && html.contains("nav-scorecards"));
+        let res = browser
+            .get(app.url("/scorecards?from=2026-13"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+    }
+}
