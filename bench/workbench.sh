@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# RM workbench benchmark (issue 6): `GET /api/v1/workbench` and the `/workbench` page at a fixed
+# arrival rate (open loop, RATE requests/s, default 200) for SECONDS seconds, each request as one
+# of the demo bank's RMs in turn, on a bank of N customers built by the real path (`rapport
+# demo`: extracts → import → resolve → score → alerts). Also prints how long the alert job took
+# for the whole bank (`rapport alerts`, inside the demo, and once more on its own).
+#
+#   bench/workbench.sh                                # SQLite, N=100000
+#   DATABASE_URL=postgres://… bench/workbench.sh      # PostgreSQL (an empty database)
+# Knobs: N, RATE, SECONDS, WORK (scratch dir; the bank is built once per N and backend),
+# PORT. Loopback only; the server it starts is stopped at exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-100000}
+RATE=${RATE:-200}
+SECONDS_RUN=${SECONDS:-60}
+WORK=${WORK:-/var/tmp/rapport-workbench-bench}
+PORT=${PORT:-18291}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+echo "== building rapport and the load generator (release)"
+cargo build --release --locked -q -p rapport --bin rapport
+CARGO_TARGET_DIR="${LOADGEN_TARGET_DIR:-$CARGO_TARGET_DIR/loadgen}" \
+  cargo build --release --locked -q -p rapport-loadgen --bin workbench_load
+BIN="$CARGO_TARGET_DIR/release/rapport"
+LOAD="${LOADGEN_TARGET_DIR:-$CARGO_TARGET_DIR/loadgen}/release/workbench_load"
+
+if [ -n "${DATABASE_URL:-}" ]; then BACKEND=postgres; DB=(--database-url "$DATABASE_URL"); else BACKEND=sqlite; DB=(); fi
+DATA="$WORK/bank-$N-$BACKEND"
+if [ ! -f "$DATA/.built" ]; then
+  rm -rf "$DATA"
+  echo "== building a bank of $N customers on $BACKEND by the real path (and scoring it)"
+  start=$(date +%s)
+  "$BIN" demo --customers "$N" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$BACKEND.log" 2>&1
+  echo "bank built and scored in $(( $(date +%s) - start )) s"
+  touch "$DATA/.built"
+fi
+grep -E "new alerts|new tasks" "$WORK/demo-$BACKEND.log" | tail -2 || true
+echo "== the alert job over the whole bank once more (everything raised already: reads and plans)"
+start=$(date +%s.%N)
+"$BIN" alerts --data-dir "$DATA" "${DB[@]}" 2>&1 | tail -1
+echo "alert job: $(python3 -c "import time; print(f'{time.time() - $start:.1f}')") s"
+
+server_pid=""
+cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+"$BIN" serve --data-dir "$DATA" "${DB[@]}" --listen "127.0.0.1:$PORT" > "$WORK/server-$BACKEND.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:$PORT/api/v1/healthz" >/dev/null && break
+  sleep 1
+done
+for path in /api/v1/workbench /workbench; do
+  echo "== $path at $RATE/s for $SECONDS_RUN s ($BACKEND, $N customers)"
+  "$LOAD" "http://127.0.0.1:$PORT" "$DATA/demo-logins.txt" --rate "$RATE" --seconds "$SECONDS_RUN" --path "$path"
+done

@@ -1,0 +1,102 @@
+//! Open-loop load for the RM workbench (bench/workbench.sh): requests start at a fixed rate
+//! whatever the answers do (no coordinated omission: latency counts from the moment a request
+//! was due), each as one of the demo bank's RMs in turn, for a fixed time.
+//!
+//!     workbench_load BASE_URL LOGINS_FILE [--rate 200] [--seconds 60] [--path /api/v1/workbench]
+//!
+//! LOGINS_FILE is the demo's `demo-logins.txt` (username password role); every `rm` in it logs
+//! in once. Prints latency percentiles, the rate achieved and errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (base, logins) = (args[1].clone(), args[2].clone());
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let rate: f64 = flag("--rate").and_then(|v| v.parse().ok()).unwrap_or(200.0);
+    let seconds: f64 = flag("--seconds").and_then(|v| v.parse().ok()).unwrap_or(60.0);
+    let path = flag("--path").unwrap_or_else(|| "/api/v1/workbench".to_owned());
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let mut tokens = Vec::new();
+    for line in std::fs::read_to_string(&logins).unwrap().lines() {
+        let parts: Vec<&str> = line.split(' ').collect();
+        if parts.len() != 3 || parts[2] != "rm" {
+            continue;
+        }
+        let res: Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"username": parts[0], "password": parts[1]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        tokens.push(res["token"].as_str().expect("login token").to_owned());
+    }
+    assert!(!tokens.is_empty(), "no rm logins in {logins}");
+    let tokens = Arc::new(tokens);
+    let url = Arc::new(format!("{base}{path}"));
+    // Warm-up, not measured: every RM once.
+    for t in tokens.iter() {
+        let _ = client.get(url.as_str()).bearer_auth(t).send().await;
+    }
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let total = (rate * seconds) as usize;
+    let started = Instant::now();
+    let mut handles = Vec::with_capacity(total);
+    for k in 0..total {
+        let due = started + interval.mul_f64(k as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let (client, url, tokens) = (client.clone(), url.clone(), tokens.clone());
+        handles.push(tokio::spawn(async move {
+            let token = &tokens[k % tokens.len()];
+            let ok = match client.get(url.as_str()).bearer_auth(token).send().await {
+                Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                _ => false,
+            };
+            (due.elapsed(), ok)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(total);
+    let mut errors = 0u64;
+    for h in handles {
+        let (l, ok) = h.await.unwrap();
+        latencies.push(l);
+        errors += u64::from(!ok);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64()
+            * 1e3
+    };
+    println!(
+        "workbench_load {path}: {} requests at {rate:.0}/s open loop over {} RMs in {elapsed:.1} s",
+        latencies.len(),
+        tokens.len()
+    );
+    println!(
+        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(0.999),
+        latencies.last().unwrap().as_secs_f64() * 1e3
+    );
+    println!("errors: {errors}");
+}
