@@ -24,7 +24,9 @@ async fn main() {
             .cloned()
     };
     let rate: f64 = flag("--rate").and_then(|v| v.parse().ok()).unwrap_or(200.0);
-    let seconds: f64 = flag("--seconds").and_then(|v| v.parse().ok()).unwrap_or(60.0);
+    let seconds: f64 = flag("--seconds")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60.0);
     let path = flag("--path").unwrap_or_else(|| "/api/v1/workbench".to_owned());
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)

@@ -94,11 +94,23 @@ pub struct CustomerPage {
     can_open_segments: bool,
     /// The value score and its components, titled, for the parts table.
     score_groups: Vec<(&'static str, rapport_proto::ExplainedDto)>,
-    /// Contacts with the customer, newest first, as (when in the bank's zone, contact).
-    contacts: Vec<(String, rapport_proto::InteractionDto)>,
     /// Enabled RMs a branch manager or administrator may assign, as (staff id, name);
     /// empty for other roles and on an as-of view.
     rm_choices: Vec<(i64, String)>,
+    /// One timeline, newest first: contacts, tasks, alerts, tier changes and merges.
+    timeline: Vec<TimelineEntry>,
+}
+
+/// One line of the 360 page's timeline.
+pub struct TimelineEntry {
+    /// Sorts the timeline (RFC 3339 in UTC; a date is its day's start).
+    key: String,
+    /// When, in the bank's zone.
+    when: String,
+    /// contact, task, alert, tier or merge.
+    kind: &'static str,
+    text: String,
+    testid: String,
 }
 
 /// What a 360 page shows besides the view itself.
@@ -111,6 +123,7 @@ struct Extras {
     identity: Option<crate::identity::PartyIdentity>,
     scores: Option<rapport_proto::CustomerScoresDto>,
     contacts: Vec<rapport_proto::InteractionDto>,
+    tasks: Vec<rapport_proto::TaskDto>,
     rm_choices: Vec<(i64, String)>,
 }
 
@@ -183,6 +196,19 @@ pub async fn view(
             .map(present::interaction)
             .collect(),
     };
+    // Part of the view audited above.
+    let tasks = match as_of {
+        Some(_) => Vec::new(),
+        None => state
+            .store
+            .party_tasks(&auth.viewer, PartyId(id), CONTACTS)
+            .await
+            .map_err(|e| fail(e.into()))?
+            .unwrap_or_default()
+            .iter()
+            .map(|t| present::task(t, auth.viewer.field_policy()))
+            .collect(),
+    };
     let rm_choices = if as_of.is_none() {
         assignable_rms(&state, &auth).await.map_err(fail)?
     } else {
@@ -200,6 +226,7 @@ pub async fn view(
             identity,
             scores,
             contacts,
+            tasks,
             rm_choices,
             ..Extras::default()
         },
@@ -528,18 +555,15 @@ fn render(
         }),
         can_unmerge: auth.staff.role == Role::DataSteward,
         rm_choices: extras.rm_choices,
-        contacts: extras
-            .contacts
-            .into_iter()
-            .map(|c| {
-                let at = c
-                    .occurred_at
-                    .with_timezone(&tz)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string();
-                (at, c)
-            })
-            .collect(),
+        timeline: timeline(
+            &req.lang,
+            tz,
+            &extras.contacts,
+            &extras.tasks,
+            extras.scores.as_ref(),
+            extras.identity.as_ref(),
+        ),
+
         can_open_segments: crate::segments::may_use(auth.staff.role),
         score_groups: extras
             .scores
@@ -652,4 +676,108 @@ pub async fn end_rm(
         .await
         .map_err(fail)?;
     Ok(axum::response::Redirect::to(&format!("/customers/{id}")))
+}
+
+/// Contacts, tasks, alerts, tier changes and merges as one timeline, newest first.
+fn timeline(
+    lang: &crate::i18n::Lang,
+    tz: chrono_tz::Tz,
+    contacts: &[rapport_proto::InteractionDto],
+    tasks: &[rapport_proto::TaskDto],
+    scores: Option<&rapport_proto::CustomerScoresDto>,
+    identity: Option<&crate::identity::PartyIdentity>,
+) -> Vec<TimelineEntry> {
+    let at = |t: chrono::DateTime<chrono::Utc>| {
+        (
+            t.to_rfc3339(),
+            t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    let day = |d: NaiveDate| (format!("{d}T00:00:00+00:00"), d.to_string());
+    let l = |code: &str| lang.label(code).to_owned();
+    let mut out = Vec::new();
+    for c in contacts {
+        let (key, when) = at(c.occurred_at);
+        let purpose = c
+            .purpose
+            .as_deref()
+            .map(|p| format!(" · {}", l(p)))
+            .unwrap_or_default();
+        out.push(TimelineEntry {
+            key,
+            when,
+            kind: "contact",
+            text: format!(
+                "{} · {}{purpose}: {} {}",
+                l(&c.channel),
+                l(&c.direction),
+                c.outcome,
+                c.notes
+            ),
+            testid: format!("contact-{}", c.id),
+        });
+    }
+    for t in tasks {
+        let (key, when) = at(t.created_at);
+        out.push(TimelineEntry {
+            key,
+            when,
+            kind: "task",
+            text: format!(
+                "{} ({}, {}): {}",
+                l(&t.kind),
+                l(&t.status),
+                t.due_on,
+                t.reason
+            ),
+            testid: format!("task-{}", t.id),
+        });
+    }
+    if let Some(s) = scores {
+        for a in &s.alerts {
+            let (key, when) = day(a.as_of);
+            out.push(TimelineEntry {
+                key,
+                when,
+                kind: "alert",
+                text: format!("{} ({}): {}", l(&a.kind), l(&a.severity), a.reason),
+                testid: format!("alert-{}", a.id),
+            });
+        }
+        // History is newest first: a change is where a scoring's tier differs from the one before.
+        for pair in s.history.windows(2) {
+            let (newer, older) = (&pair[0], &pair[1]);
+            if newer.tier != older.tier {
+                let (key, when) = day(newer.as_of);
+                out.push(TimelineEntry {
+                    key,
+                    when,
+                    kind: "tier",
+                    text: format!("{} → {}", l(&older.tier), l(&newer.tier)),
+                    testid: format!("tier-{}", newer.as_of),
+                });
+            }
+        }
+    }
+    if let Some((_, events)) = identity {
+        for e in events {
+            let (key, when) = at(e.at);
+            out.push(TimelineEntry {
+                key,
+                when,
+                kind: "merge",
+                text: format!(
+                    "{}{}: {}",
+                    l(e.kind.as_str()),
+                    e.other_party_id
+                        .map(|o| format!(" #{}", o.0))
+                        .unwrap_or_default(),
+                    e.decided_by
+                ),
+                testid: format!("event-{}", e.id),
+            });
+        }
+    }
+    out.sort_by(|a, b| b.key.cmp(&a.key));
+    out
 }

@@ -417,6 +417,20 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
             "{html}"
         );
         assert!(html.contains("金卡"), "the tier of May: {html}");
+        // Today's page puts the tier change on the customer's one timeline.
+        let html = browser
+            .get(app.url("/customers/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("data-kind=\"tier\"") && html.contains("金卡 → 钻石"),
+            "{}: {html}",
+            app.backend
+        );
     }
 }
 
