@@ -27,6 +27,7 @@ BIN="$CARGO_TARGET_DIR/release/rapport"
 LOAD="${LOADGEN_TARGET_DIR:-$CARGO_TARGET_DIR/loadgen}/release/workbench_load"
 
 if [ -n "${DATABASE_URL:-}" ]; then BACKEND=postgres; DB=(--database-url "$DATABASE_URL"); else BACKEND=sqlite; DB=(); fi
+mkdir -p "$WORK"
 DATA="$WORK/bank-$N-$BACKEND"
 if [ ! -f "$DATA/.built" ]; then
   rm -rf "$DATA"

@@ -74,7 +74,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 rapport_resolve::Mode::Full,
             )
             .await?;
-            crate::warehouse::aum_history(&ctx).await?;
+            crate::warehouse::aum_history(&ctx, None).await?;
             if !args.no_transactions {
                 // A bank too small to learn from is served unscored rather than not at all.
                 if let Err(e) =

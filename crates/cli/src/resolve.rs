@@ -43,8 +43,12 @@ pub async fn run(args: ResolveArgs) -> anyhow::Result<()> {
     options.settings.match_threshold = args.match_threshold;
     options.settings.review_threshold = args.review_threshold;
     let mode = if args.full { Mode::Full } else { Mode::Delta };
-    resolve(&ctx, &options, mode).await?;
-    crate::warehouse::aum_history(&ctx).await.map(|_| ())
+    let report = resolve(&ctx, &options, mode).await?;
+    // A delta moved accounts only between the parties it wrote: their AUM alone is rolled up.
+    let written: std::collections::HashSet<rapport_domain::PartyId> =
+        report.applied.parties.iter().copied().collect();
+    let only = (report.mode == Mode::Delta).then_some(&written);
+    crate::warehouse::aum_history(&ctx, only).await.map(|_| ())
 }
 
 /// Resolves the store's source records: everything (`Mode::Full`), or what loads touched
@@ -83,7 +87,7 @@ pub async fn resolve(
     }
     .context("resolving source records")?;
     bar.finish_and_clear();
-    let a = report.applied;
+    let a = &report.applied;
     let timings: Vec<String> = report
         .timings
         .iter()

@@ -129,7 +129,12 @@ fn hex_into(hex: &str, out: &mut [u8; 32]) -> anyhow::Result<()> {
 
 /// Rolls the warehouse's month-end balances up to each party's monthly AUM (asset accounts
 /// only: the balance history holds deposits, wealth products, funds and insurance).
-pub async fn aum_history(ctx: &Opened) -> anyhow::Result<usize> {
+/// Rolls month-end balances up to each party's monthly AUM; with `only`, for those parties
+/// alone (after a delta resolution, the parties it wrote).
+pub async fn aum_history(
+    ctx: &Opened,
+    only: Option<&std::collections::HashSet<rapport_domain::PartyId>>,
+) -> anyhow::Result<usize> {
     use std::collections::{BTreeMap, HashMap};
 
     use rapport_domain::Money;
@@ -146,7 +151,10 @@ pub async fn aum_history(ctx: &Opened) -> anyhow::Result<usize> {
     let base = ctx.config.bank.base_currency;
     let mut sums: BTreeMap<(i64, chrono::NaiveDate), i64> = BTreeMap::new();
     for b in balances.iter().filter(|b| b.currency == base.code()) {
-        if let Some(party) = owners.get(&b.account_key) {
+        if let Some(party) = owners
+            .get(&b.account_key)
+            .filter(|p| only.is_none_or(|set| set.contains(p)))
+        {
             *sums.entry((party.0, b.month)).or_default() += b.balance_minor;
         }
     }

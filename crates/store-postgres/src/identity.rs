@@ -496,10 +496,12 @@ pub async fn apply_resolution(
                 id
             }
         };
+        applied.parties.push(PartyId(id));
         for absorbed in &item.absorbed {
             if absorbed.0 != id {
                 merge_into(&mut tx, id, absorbed.0, today, author).await?;
                 applied.merged += 1;
+                applied.parties.push(*absorbed);
             }
         }
         sqlx::query(

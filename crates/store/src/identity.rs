@@ -84,12 +84,16 @@ pub struct ResolvedParty {
     pub golden: GoldenRecord,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolutionApplied {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
     pub merged: u64,
+    /// Every party written (created, updated or kept with new records) and every party merged
+    /// away: whose accounts, and so AUM, may have changed.
+    #[serde(default)]
+    pub parties: Vec<crate::PartyId>,
 }
 
 impl ResolutionApplied {
@@ -98,6 +102,7 @@ impl ResolutionApplied {
         self.updated += o.updated;
         self.unchanged += o.unchanged;
         self.merged += o.merged;
+        self.parties.extend(o.parties);
     }
 }
 

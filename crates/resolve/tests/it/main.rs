@@ -288,6 +288,8 @@ async fn a_delta_load_reresolves_only_the_customer_it_touches() {
         );
         assert_eq!(report.applied.updated, 1, "{}", ts.name);
         assert_eq!(report.applied.created + report.applied.merged, 0);
+        // The one party written is the one whose AUM is rolled up again.
+        assert_eq!(report.applied.parties.len(), 1, "{}", ts.name);
         let sql = format!(
             "SELECT count(*) FROM party_changes c JOIN source_records r ON r.party_id = c.party_id \
              WHERE r.source_key = '{key}' AND c.field = 'mobile' AND c.source = 'identity'"
