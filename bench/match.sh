@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Real-time matching benchmark (issue 4, R2.6): `POST /api/v1/identity/match` on a bank of
 # N customers (default 1,000,000) built by the real path (`rapport demo`: extracts → import →
-# resolve), under CALLERS concurrent callers (default 16, closed loop) for SECONDS seconds.
+# resolve), under CALLERS concurrent callers (default 16, closed loop) for DURATION seconds.
 # Every answer is scoped and audited (fail closed), as in production.
 #
 #   bench/match.sh                       # SQLite
-#   N=100000 SECONDS=20 bench/match.sh   # quicker
-# Knobs: N, CALLERS, SECONDS, WORK (scratch dir, kept between runs: the bank is built once per N).
+#   N=100000 DURATION=20 bench/match.sh   # quicker
+# Knobs: N, CALLERS, DURATION (seconds), WORK (scratch dir, kept between runs: the bank is built once per N).
 # Loopback only; the server it starts is stopped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-1000000}
 CALLERS=${CALLERS:-16}
-SECONDS_RUN=${SECONDS:-30}
+SECONDS_RUN=${DURATION:-30}
 WORK=${WORK:-/var/tmp/rapport-match-bench}
 PORT=${PORT:-18191}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # RM workbench benchmark (issue 6): `GET /api/v1/workbench` and the `/workbench` page at a fixed
-# arrival rate (open loop, RATE requests/s, default 200) for SECONDS seconds, each request as one
+# arrival rate (open loop, RATE requests/s, default 200) for DURATION seconds, each request as one
 # of the demo bank's RMs in turn, on a bank of N customers built by the real path (`rapport
 # demo`: extracts → import → resolve → score → alerts). Also prints how long the alert job took
 # for the whole bank (`rapport alerts`, inside the demo, and once more on its own).
 #
 #   bench/workbench.sh                                # SQLite, N=100000
 #   DATABASE_URL=postgres://… bench/workbench.sh      # PostgreSQL (an empty database)
-# Knobs: N, RATE, SECONDS, WORK (scratch dir; the bank is built once per N and backend),
+# Knobs: N, RATE, DURATION (seconds), WORK (scratch dir; the bank is built once per N and backend),
 # PORT. Loopback only; the server it starts is stopped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-100000}
 RATE=${RATE:-200}
-SECONDS_RUN=${SECONDS:-60}
+SECONDS_RUN=${DURATION:-60}
 WORK=${WORK:-/var/tmp/rapport-workbench-bench}
 PORT=${PORT:-18291}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -49,7 +49,7 @@ trap cleanup EXIT
 "$BIN" serve --data-dir "$DATA" "${DB[@]}" --listen "127.0.0.1:$PORT" > "$WORK/server-$BACKEND.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$PORT/api/v1/healthz" >/dev/null && break
+  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
   sleep 1
 done
 for path in /api/v1/workbench /workbench; do
