@@ -21,7 +21,23 @@ pub struct Driver {
     _profile: tempfile::TempDir,
 }
 impl Drop for Driver {
+    /// Ends the browser session first — a test that panicked never reached `quit`, and stopping
+    /// chromedriver alone leaves Chromium running — then stops chromedriver. Blocking and
+    /// best-effort: `Drop` cannot await.
     fn drop(&mut self) {
+        use std::io::{Read, Write};
+        let host = self.base.trim_start_matches("http://");
+        if let Ok(mut stream) = std::net::TcpStream::connect(host) {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                self.session
+            );
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let mut answer = Vec::new();
+                let _ = stream.read_to_end(&mut answer);
+            }
+        }
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
@@ -159,6 +175,11 @@ impl Driver {
             Some(json!({"script": script, "args": []})),
         )
         .await
+    }
+
+    /// The browser's own profile directory (unique to this driver).
+    pub fn profile_dir(&self) -> &Path {
+        self._profile.path()
     }
 
     /// Polls `script` until it returns `true` (15 s at most).
