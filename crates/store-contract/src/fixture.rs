@@ -373,3 +373,36 @@ pub fn customers() -> CustomerBatch {
         ],
     }
 }
+
+/// Writes a scoring run as of 2026-06-30 that proposes these tier changes (each from gold,
+/// with a dedicated RM proposed), as `rapport score` would.
+pub async fn propose_tier_changes(store: &dyn rapport_store::Store, changes: &[(PartyId, &str)]) {
+    use chrono::TimeZone;
+    use rapport_store::scores::{NewScoreRun, ScoreBatch, TierChangeProposal};
+    let as_of = date(2026, 6, 30);
+    let at = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    let run = store
+        .begin_score_run(&NewScoreRun {
+            as_of,
+            model_version: "test".into(),
+            started_by: "tester".into(),
+            started_at: at,
+        })
+        .await
+        .unwrap();
+    let batch = ScoreBatch {
+        tier_changes: changes
+            .iter()
+            .map(|(party, to)| TierChangeProposal {
+                party_id: *party,
+                from_tier: Some("gold".into()),
+                to_tier: (*to).into(),
+                propose_dedicated_rm: true,
+                rule: "6 consecutive months above the threshold".into(),
+                as_of,
+            })
+            .collect(),
+        ..ScoreBatch::default()
+    };
+    store.write_scores(run, &batch, at).await.unwrap();
+}

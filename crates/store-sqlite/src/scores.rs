@@ -373,35 +373,49 @@ async fn grouped(
         .map_err(db_err)
 }
 
+async fn latest_as_of(pool: &SqlitePool) -> StoreResult<Option<NaiveDate>> {
+    sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)
+}
+
+/// (tier, customers, AUM minor units) of the latest scores `from` selects, most AUM first.
+async fn tier_sums(
+    pool: &SqlitePool,
+    from: &str,
+    args: (i64, i64),
+) -> StoreResult<Vec<(String, i64, i64)>> {
+    grouped(
+        pool,
+        "s.tier, count(*), coalesce(sum(s.aum_minor), 0)",
+        from,
+        "GROUP BY s.tier ORDER BY 3 DESC",
+        args,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get(0).map_err(db_err)?,
+            r.try_get(1).map_err(db_err)?,
+            r.try_get(2).map_err(db_err)?,
+        ))
+    })
+    .collect()
+}
+
 pub async fn score_dashboard(
     pool: &SqlitePool,
     viewer: &Viewer,
     branch: Option<BranchId>,
 ) -> StoreResult<ScoreDashboard> {
     let (from, a, b) = scoped_latest(viewer, branch);
-    let as_of: Option<NaiveDate> = sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
-        .fetch_one(pool)
-        .await
-        .map_err(db_err)?;
     let mut d = ScoreDashboard {
-        as_of,
+        as_of: latest_as_of(pool).await?,
+        tiers: tier_sums(pool, &from, (a, b)).await?,
         ..ScoreDashboard::default()
     };
-    for r in grouped(
-        pool,
-        "s.tier, count(*), coalesce(sum(s.aum_minor), 0)",
-        &from,
-        "GROUP BY s.tier ORDER BY 3 DESC",
-        (a, b),
-    )
-    .await?
-    {
-        d.tiers.push((
-            r.try_get(0).map_err(db_err)?,
-            r.try_get(1).map_err(db_err)?,
-            r.try_get(2).map_err(db_err)?,
-        ));
-    }
     d.customers = d.tiers.iter().map(|t| t.1).sum();
     for r in grouped(
         pool,
@@ -577,6 +591,8 @@ pub async fn portfolio_overview(
     let most_valuable = lists.pop().unwrap_or_default();
     let at_risk = lists.pop().unwrap_or_default();
     Ok(PortfolioOverview {
+        as_of: latest_as_of(pool).await?,
+        tiers: tier_sums(pool, &from, (a, b)).await?,
         aum_trend,
         at_risk,
         most_valuable,

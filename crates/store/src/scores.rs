@@ -210,6 +210,10 @@ pub struct PortfolioCustomer {
 /// The viewer's portfolio at a glance (R4.2), within their scope.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioOverview {
+    /// The latest scoring's as-of date; `None` before the first one.
+    pub as_of: Option<NaiveDate>,
+    /// (tier, customers, AUM minor units) at the latest scoring, most AUM first.
+    pub tiers: Vec<(String, i64, i64)>,
     /// (first day of the month, month-end AUM in minor units of the base currency), oldest
     /// first.
     pub aum_trend: Vec<(NaiveDate, i64)>,

@@ -68,16 +68,16 @@ async fn audited(state: &AppState, auth: &Authenticated, what: String) -> Result
     state.audit.record(e).await
 }
 
-/// Customers and AUM per tier, every tier listed (highest first), from a dashboard's sums.
+/// Customers and AUM per tier, every tier listed (highest first), from the store's
+/// (tier, customers, AUM) sums.
 pub fn tier_counts(
-    d: &rapport_store::scores::ScoreDashboard,
+    sums: &[(String, i64, i64)],
     currency: rapport_domain::Currency,
 ) -> Vec<TierCountDto> {
     TIERS
         .iter()
         .map(|key| {
-            let (customers, aum) = d
-                .tiers
+            let (customers, aum) = sums
                 .iter()
                 .find(|t| t.0 == *key)
                 .map_or((0, 0), |t| (t.1, t.2));
@@ -107,7 +107,7 @@ pub async fn dashboard(
     let currency = state.bank.base_currency;
     let count_of =
         |rows: &[(String, i64)], key: &str| rows.iter().find(|r| r.0 == key).map_or(0, |r| r.1);
-    let tiers = tier_counts(&d, currency);
+    let tiers = tier_counts(&d.tiers, currency);
     let mut clv_classes: Vec<CountDto> =
         d.clv_classes.iter().map(|(k, n)| labelled(k, *n)).collect();
     clv_classes.sort_by(|a, b| a.key.cmp(&b.key));

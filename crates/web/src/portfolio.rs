@@ -201,3 +201,22 @@ pub async fn end_secondary_rm(
     state.audit.record(e).await?;
     Ok(rm_dtos(&rms))
 }
+
+/// The enabled RMs one may assign, as (staff id, "name (username)"), by name.
+pub async fn enabled_rms(state: &AppState) -> Result<Vec<(i64, String)>, WebError> {
+    let mut rms: Vec<(i64, String)> = state
+        .store
+        .list_staff()
+        .await?
+        .into_iter()
+        .filter(|s| s.role == Role::Rm && !s.disabled)
+        .map(|s| {
+            (
+                s.id.0,
+                format!("{} ({})", s.display_name, s.username.as_str()),
+            )
+        })
+        .collect();
+    rms.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(rms)
+}

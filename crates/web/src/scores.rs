@@ -2,7 +2,7 @@
 //! its parts, rule, model version and as-of date. Shared by `/api/v1/customers/{id}/scores`
 //! and the 360 page.
 use chrono::NaiveDate;
-use rapport_domain::{Currency, Money, PartyId};
+use rapport_domain::{Currency, PartyId};
 use rapport_proto::{
     AlertDto, CodeDto, CustomerScoresDto, ExplainedDto, ProductDto, ScorePartDto, ScorePointDto,
     ScoresDto, SegmentRefDto,
@@ -12,7 +12,7 @@ use rapport_store::audit::AuditAction;
 use rapport_store::scores::{AlertRow, PartyScoreRow};
 
 use crate::auth::Authenticated;
-use crate::{AppState, WebError, audit, present};
+use crate::{AppState, WebError, audit};
 
 /// Score history kept on the page and in the API.
 const HISTORY: i64 = 24;
@@ -43,9 +43,7 @@ fn explained(e: &Explained) -> ExplainedDto {
     }
 }
 
-fn money(minor: i64, currency: Currency) -> rapport_proto::MoneyDto {
-    present::money(Money::from_minor_units(minor, currency))
-}
+use crate::analytics::minor as money;
 
 fn latest(row: &PartyScoreRow, currency: Currency) -> Result<ScoresDto, WebError> {
     let s: PartyScore = serde_json::from_str(&row.detail_json).map_err(|e| {

@@ -233,7 +233,6 @@ const TOP: usize = 10;
 /// the most valuable customers).
 async fn portfolio(state: &AppState, auth: &Authenticated) -> Result<PortfolioDto, WebError> {
     let currency = state.bank.base_currency;
-    let d = state.store.score_dashboard(&auth.viewer, None).await?;
     let o = state
         .store
         .portfolio_overview(&auth.viewer, TREND_MONTHS, (TOP * 3) as i64)
@@ -257,9 +256,9 @@ async fn portfolio(state: &AppState, auth: &Authenticated) -> Result<PortfolioDt
     opportunities.sort_by(|a, b| b.propensity.total_cmp(&a.propensity));
     opportunities.truncate(TOP);
     Ok(PortfolioDto {
-        as_of: d.as_of,
-        customers: d.customers,
-        tiers: crate::analytics::tier_counts(&d, currency),
+        as_of: o.as_of,
+        customers: o.tiers.iter().map(|t| t.1).sum(),
+        tiers: crate::analytics::tier_counts(&o.tiers, currency),
         aum_trend: o
             .aum_trend
             .iter()

@@ -2,7 +2,6 @@
 //! moves the customer to that RM at once with the previous assignment kept as history.
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest};
-use rapport_store::scores::{NewScoreRun, ScoreBatch, TierChangeProposal};
 use rapport_store::{PageRequest, StoreError};
 use rapport_store_contract::fixture::{
     self, ADMIN, BM_XIHU, LI_NA, RM_A, RM_B, STEWARD, ZHANG_WEI_A,
@@ -10,34 +9,8 @@ use rapport_store_contract::fixture::{
 
 use crate::loaded;
 
-fn as_of() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
-}
-
 async fn propose(s: &dyn rapport_store::Store) {
-    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
-    let run = s
-        .begin_score_run(&NewScoreRun {
-            as_of: as_of(),
-            model_version: "test".into(),
-            started_by: "tester".into(),
-            started_at: at,
-        })
-        .await
-        .unwrap();
-    let change = |party, to: &str| TierChangeProposal {
-        party_id: party,
-        from_tier: Some("gold".into()),
-        to_tier: to.into(),
-        propose_dedicated_rm: true,
-        rule: "6 consecutive months above the threshold".into(),
-        as_of: as_of(),
-    };
-    let batch = ScoreBatch {
-        tier_changes: vec![change(ZHANG_WEI_A, "diamond"), change(LI_NA, "platinum")],
-        ..ScoreBatch::default()
-    };
-    s.write_scores(run, &batch, at).await.unwrap();
+    fixture::propose_tier_changes(s, &[(ZHANG_WEI_A, "diamond"), (LI_NA, "platinum")]).await;
 }
 
 fn decision(id: i64, decision: TierDecision) -> TierDecisionRequest {

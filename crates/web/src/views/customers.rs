@@ -592,21 +592,7 @@ async fn assignable_rms(
     if !matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
         return Ok(Vec::new());
     }
-    let mut rms: Vec<(i64, String)> = state
-        .store
-        .list_staff()
-        .await?
-        .into_iter()
-        .filter(|s| s.role == Role::Rm && !s.disabled)
-        .map(|s| {
-            (
-                s.id.0,
-                format!("{} ({})", s.display_name, s.username.as_str()),
-            )
-        })
-        .collect();
-    rms.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(rms)
+    crate::portfolio::enabled_rms(state).await
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use rapport_domain::Role;
 use rapport_proto::{ErrorCode, TierDecisionBody, TierProposalPage};
 use serde::Deserialize;
 
@@ -56,20 +55,7 @@ async fn render(
     let page = tiers::list(state, auth, status, request)
         .await
         .map_err(fail)?;
-    let rms = state
-        .store
-        .list_staff()
-        .await
-        .map_err(|e| fail(e.into()))?
-        .into_iter()
-        .filter(|s| s.role == Role::Rm && !s.disabled)
-        .map(|s| {
-            (
-                s.id.0,
-                format!("{} ({})", s.display_name, s.username.as_str()),
-            )
-        })
-        .collect();
+    let rms = crate::portfolio::enabled_rms(state).await.map_err(fail)?;
     Ok(TierProposalsPage {
         ctx: req.ctx(Some(auth)),
         page,

@@ -1,7 +1,7 @@
 //! Tier change proposals at the edge: branch managers decide those of their scope, through the
 //! API and the page in both languages; bad input is named; every decision is audited.
 use chrono::{NaiveDate, TimeZone, Utc};
-use rapport_store::scores::{NewScoreRun, ScoreBatch, TierChangeProposal};
+use rapport_store::scores::{NewScoreRun, ScoreBatch};
 use rapport_store_contract::fixture;
 use reqwest::Method;
 use serde_json::json;
@@ -9,35 +9,15 @@ use serde_json::json;
 use crate::TestApp;
 
 async fn propose(app: &TestApp) {
-    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
-    let run = app
-        .store
-        .begin_score_run(&NewScoreRun {
-            as_of,
-            model_version: "test".into(),
-            started_by: "tester".into(),
-            started_at: at,
-        })
-        .await
-        .unwrap();
-    let change = |party, to: &str| TierChangeProposal {
-        party_id: party,
-        from_tier: Some("gold".into()),
-        to_tier: to.into(),
-        propose_dedicated_rm: true,
-        rule: "6 consecutive months above the threshold".into(),
-        as_of,
-    };
-    let batch = ScoreBatch {
-        tier_changes: vec![
-            change(fixture::ZHANG_WEI_A, "diamond"),
-            change(fixture::COMPANY, "platinum"),
-            change(fixture::LI_NA, "platinum"),
+    fixture::propose_tier_changes(
+        app.store.as_ref(),
+        &[
+            (fixture::ZHANG_WEI_A, "diamond"),
+            (fixture::COMPANY, "platinum"),
+            (fixture::LI_NA, "platinum"),
         ],
-        ..ScoreBatch::default()
-    };
-    app.store.write_scores(run, &batch, at).await.unwrap();
+    )
+    .await;
 }
 
 fn id_of(list: &serde_json::Value, customer: i64) -> i64 {
