@@ -7,14 +7,16 @@
 #
 #   bench/workbench.sh                                # SQLite, N=100000
 #   DATABASE_URL=postgres://… bench/workbench.sh      # PostgreSQL (an empty database)
-# Knobs: N, RATE, DURATION (seconds), WORK (scratch dir; the bank is built once per N and backend),
-# PORT. Loopback only; the server it starts is stopped at exit.
+# Knobs: N, RATE, DURATION (seconds), RMS (how many of the bank's RMs the load logs in as, in
+# turn; default 50), WORK (scratch dir; the bank is built once per N and backend), PORT.
+# Loopback only; the server it starts is stopped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-100000}
 RATE=${RATE:-200}
 SECONDS_RUN=${DURATION:-60}
+RMS=${RMS:-50}
 WORK=${WORK:-/var/tmp/rapport-workbench-bench}
 PORT=${PORT:-18291}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -43,6 +45,21 @@ start=$(date +%s.%N)
 "$BIN" alerts --data-dir "$DATA" "${DB[@]}" 2>&1 | tail -1
 echo "alert job: $(python3 -c "import time; print(f'{time.time() - $start:.1f}')") s"
 
+# Logins for RMS of the bank's RMs (the demo makes two): random passwords, set through
+# `rapport user password --password-stdin`, kept 0600 beside the bank.
+LOGINS="$DATA/bench-logins.txt"
+if [ ! -s "$LOGINS" ] || [ "$(wc -l < "$LOGINS")" -ne "$RMS" ]; then
+  echo "== setting passwords for $RMS RMs"
+  umask 077
+  : > "$LOGINS"
+  "$BIN" user list --data-dir "$DATA" "${DB[@]}" | awk '$3 == "rm" && $5 == "active" {print $2}' \
+    | head -n "$RMS" | while read -r user; do
+      pw=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
+      printf '%s\n' "$pw" | "$BIN" user password "$user" --password-stdin --data-dir "$DATA" "${DB[@]}" > /dev/null
+      echo "$user $pw rm" >> "$LOGINS"
+    done
+fi
+
 server_pid=""
 cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT
@@ -54,5 +71,5 @@ for _ in $(seq 1 300); do
 done
 for path in /api/v1/workbench /workbench; do
   echo "== $path at $RATE/s for $SECONDS_RUN s ($BACKEND, $N customers)"
-  "$LOAD" "http://127.0.0.1:$PORT" "$DATA/demo-logins.txt" --rate "$RATE" --seconds "$SECONDS_RUN" --path "$path"
+  "$LOAD" "http://127.0.0.1:$PORT" "$LOGINS" --rate "$RATE" --seconds "$SECONDS_RUN" --path "$path"
 done

@@ -29,6 +29,14 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Set an existing login's password: generated and shown once, to be changed at the next
+    /// login, or read from standard input and kept. Either way its sessions are ended.
+    Password {
+        username: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// List staff and their state.
     List,
     /// Disable a login and end its sessions.
@@ -63,19 +71,7 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
                 role != Role::BranchManager || branch_id.is_some(),
                 "--branch-id is required for a branch_manager (their data scope is that branch)"
             );
-            let (password, generated) = if password_stdin {
-                let mut s = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut s)
-                    .context("cannot read the password from stdin")?;
-                (s.trim_end_matches(['\r', '\n']).to_owned(), false)
-            } else {
-                (rapport_web::temporary_password(), true)
-            };
-            anyhow::ensure!(
-                password.chars().count() >= MIN_PASSWORD_LEN,
-                "password must have at least {MIN_PASSWORD_LEN} characters"
-            );
+            let (password, generated) = read_or_generate(password_stdin)?;
             let password_hash = hash(password.clone()).await?;
             let id = ctx
                 .store
@@ -95,6 +91,10 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        UserCommand::Password {
+            username,
+            password_stdin,
+        } => set_password(ctx, &username, password_stdin).await,
         UserCommand::List => {
             println!(
                 "{:<6} {:<20} {:<16} {:<10} {:<8} login",
@@ -122,6 +122,43 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Disable { username } => set_disabled(ctx, &username, true).await,
         UserCommand::Enable { username } => set_disabled(ctx, &username, false).await,
     }
+}
+
+fn read_or_generate(password_stdin: bool) -> anyhow::Result<(String, bool)> {
+    let (password, generated) = if password_stdin {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the password from stdin")?;
+        (s.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (rapport_web::temporary_password(), true)
+    };
+    anyhow::ensure!(
+        password.chars().count() >= MIN_PASSWORD_LEN,
+        "password must have at least {MIN_PASSWORD_LEN} characters"
+    );
+    Ok((password, generated))
+}
+
+async fn set_password(ctx: &Opened, username: &str, password_stdin: bool) -> anyhow::Result<()> {
+    let username = Username::parse(username).map_err(|e| anyhow::anyhow!("username: {e}"))?;
+    let Some(staff) = ctx.store.staff_by_username(&username).await? else {
+        anyhow::bail!("no staff member has the username {username}");
+    };
+    let (password, generated) = read_or_generate(password_stdin)?;
+    let password_hash = hash(password.clone()).await?;
+    // Both end the staff member's sessions; a generated password is only for the next login.
+    ctx.store.reset_password(staff.id, &password_hash).await?;
+    if generated {
+        println!(
+            "password of {username} reset (shown once; to be changed at the next login): {password}"
+        );
+    } else {
+        ctx.store.set_password(staff.id, &password_hash).await?;
+        println!("password of {username} set");
+    }
+    Ok(())
 }
 
 async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::Result<()> {

@@ -91,10 +91,18 @@ pub struct LogInteractionRequest {
 pub struct WorkbenchDto {
     /// The bank's date the lists are for.
     pub today: NaiveDate,
+    /// The first of the open tasks due today or overdue, oldest first (`GET /api/v1/tasks`
+    /// pages through all of them).
     pub due: Vec<TaskDto>,
+    /// How many open tasks are due today or overdue in all.
+    pub due_total: i64,
+    /// Of those, how many are overdue.
     pub overdue: i64,
+    /// The first of the open tasks due in the next two weeks, soonest first.
     pub upcoming: Vec<TaskDto>,
-    /// Open tasks by kind (retention, care, call …).
+    /// How many open tasks are due in the next two weeks in all.
+    pub upcoming_total: i64,
+    /// Open tasks due up to two weeks ahead, by kind (retention, care, call …).
     pub open_by_kind: Vec<KindCountDto>,
     pub portfolio: PortfolioDto,
 }
@@ -219,6 +227,15 @@ pub struct TierProposalDto {
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTime<Utc>>,
     pub assigned_rm_staff_id: Option<i64>,
+}
+
+/// One page of the caller's own tasks, soonest due first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TaskPage {
+    pub items: Vec<TaskDto>,
+    pub page: u32,
+    pub page_size: u32,
+    pub has_more: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

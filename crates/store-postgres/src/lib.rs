@@ -22,6 +22,7 @@ mod segments;
 mod staff;
 mod tiers;
 mod work;
+mod workbench;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -47,13 +48,14 @@ use rapport_store::portfolio::{
 use rapport_store::protect::Protector;
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    PortfolioCache, PortfolioMark, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun,
+    ScoreRunEnd,
 };
 use rapport_store::search::SearchQuery;
 use rapport_store::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use rapport_store::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
-    PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
+    PartyWorkFacts, TaskCompletion, TaskCounts, TaskQuery, TaskRow, WorkApplied, WorkPlan,
 };
 use rapport_store::{
     AssignedRm, AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary,
@@ -640,6 +642,28 @@ impl Store for PgStore {
         scores::portfolio_overview(&self.pool, viewer, months, top).await
     }
 
+    async fn portfolio_cache(&self, viewer: &Viewer) -> StoreResult<PortfolioCache> {
+        workbench::portfolio_cache(&self.pool, viewer).await
+    }
+
+    async fn save_portfolio_cache(
+        &self,
+        viewer: &Viewer,
+        mark: &PortfolioMark,
+        summary_json: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        workbench::save_portfolio_cache(&self.pool, viewer, mark, summary_json, at).await
+    }
+
+    async fn party_names(
+        &self,
+        viewer: &Viewer,
+        parties: &[PartyId],
+    ) -> StoreResult<Vec<(PartyId, String)>> {
+        workbench::party_names(&self.pool, viewer, parties).await
+    }
+
     async fn party_scores(
         &self,
         viewer: &Viewer,
@@ -682,6 +706,15 @@ impl Store for PgStore {
 
     async fn my_tasks(&self, viewer: &Viewer, query: &TaskQuery) -> StoreResult<Vec<TaskRow>> {
         work::my_tasks(&self.pool, viewer, query).await
+    }
+
+    async fn task_counts(
+        &self,
+        viewer: &Viewer,
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<TaskCounts> {
+        work::task_counts(&self.pool, viewer, today, until).await
     }
 
     async fn complete_task(

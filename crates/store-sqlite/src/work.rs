@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, MaturityRow, NewContactPlan, NewInteraction,
-    NewTask, PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, TaskStatus, WorkApplied, WorkPlan,
+    NewTask, PartyWorkFacts, TaskCompletion, TaskCounts, TaskQuery, TaskRow, TaskStatus,
+    WorkApplied, WorkPlan,
 };
 use rapport_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
@@ -184,8 +185,8 @@ pub async fn my_tasks(
     let sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
          WHERE t.owner_staff_id = ? AND {scope} \
-         AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.due_on <= ?) \
-         ORDER BY t.due_on, t.id LIMIT ?"
+         AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.due_on > ?) \
+         AND (? IS NULL OR t.due_on <= ?) ORDER BY t.due_on, t.id LIMIT ? OFFSET ?"
     );
     let status = q.status.map(TaskStatus::as_str);
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -193,13 +194,52 @@ pub async fn my_tasks(
         .bind(arg)
         .bind(status)
         .bind(status)
+        .bind(q.due_after)
+        .bind(q.due_after)
         .bind(q.due_until)
         .bind(q.due_until)
         .bind(q.limit)
+        .bind(q.offset)
         .fetch_all(pool)
         .await
         .map_err(db_err)?;
     rows.iter().map(task_row).collect()
+}
+
+/// Counted in one pass over the owner's open tasks (the `tasks_owner` index), each checked
+/// against the viewer's scope like `my_tasks`.
+pub async fn task_counts(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    today: NaiveDate,
+    until: NaiveDate,
+) -> StoreResult<TaskCounts> {
+    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let sql = format!(
+        "SELECT t.kind, count(*) FILTER (WHERE t.due_on < ?), \
+         count(*) FILTER (WHERE t.due_on = ?), count(*) FILTER (WHERE t.due_on > ?) \
+         FROM tasks t JOIN parties p ON p.id = t.party_id \
+         WHERE t.owner_staff_id = ? AND t.status = 'open' AND t.due_on <= ? AND {scope} \
+         GROUP BY t.kind ORDER BY t.kind"
+    );
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(today)
+        .bind(today)
+        .bind(today)
+        .bind(viewer.staff_id.0)
+        .bind(until)
+        .bind(arg)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let mut counts = TaskCounts::default();
+    for (kind, overdue, due_today, upcoming) in rows {
+        counts.overdue += overdue;
+        counts.due_today += due_today;
+        counts.upcoming += upcoming;
+        counts.by_kind.push((kind, overdue + due_today + upcoming));
+    }
+    Ok(counts)
 }
 
 pub async fn complete_task(

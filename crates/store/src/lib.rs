@@ -38,12 +38,13 @@ use crate::portfolio::{
 };
 use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    PortfolioCache, PortfolioMark, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun,
+    ScoreRunEnd,
 };
 use crate::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use crate::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
-    PartyWorkFacts, TaskCompletion, TaskQuery, TaskRow, WorkApplied, WorkPlan,
+    PartyWorkFacts, TaskCompletion, TaskCounts, TaskQuery, TaskRow, WorkApplied, WorkPlan,
 };
 
 pub use error::StoreError;
@@ -342,6 +343,24 @@ pub trait Store: Send + Sync + 'static {
         months: i64,
         top: i64,
     ) -> StoreResult<PortfolioOverview>;
+    /// The viewer's cached portfolio summary and the mark a current one carries (see
+    /// [`PortfolioCache`]); nothing is cached for scopes other than one RM's own portfolio.
+    async fn portfolio_cache(&self, viewer: &Viewer) -> StoreResult<PortfolioCache>;
+    /// Keeps the viewer's portfolio summary, computed from `mark`, replacing the one before.
+    /// Does nothing for scopes other than one RM's own portfolio.
+    async fn save_portfolio_cache(
+        &self,
+        viewer: &Viewer,
+        mark: &PortfolioMark,
+        summary_json: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The names of those of `parties` in the viewer's scope (the others are left out).
+    async fn party_names(
+        &self,
+        viewer: &Viewer,
+        parties: &[PartyId],
+    ) -> StoreResult<Vec<(PartyId, String)>>;
     /// Tier, lifecycle, CLV-class and churn-risk distributions and per-branch sums of the
     /// latest scores within the viewer's scope (and a branch subtree, if given).
     async fn score_dashboard(
@@ -366,6 +385,14 @@ pub trait Store: Send + Sync + 'static {
     async fn create_task(&self, viewer: &Viewer, task: &NewTask) -> StoreResult<Option<TaskRow>>;
     /// The viewer's own tasks, soonest due first.
     async fn my_tasks(&self, viewer: &Viewer, query: &TaskQuery) -> StoreResult<Vec<TaskRow>>;
+    /// How many open tasks the viewer owns that are due on or before `until`: overdue, due
+    /// `today`, upcoming, and by kind; only those whose customer is in the viewer's scope.
+    async fn task_counts(
+        &self,
+        viewer: &Viewer,
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<TaskCounts>;
     /// Completes one of the viewer's own open tasks by logging the contact that did it, in one
     /// transaction. `None` when the task is not the viewer's, not open, or its customer has
     /// left the viewer's scope.

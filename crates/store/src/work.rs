@@ -84,9 +84,24 @@ pub struct TaskRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskQuery {
     pub status: Option<TaskStatus>,
-    /// Only tasks due on or before this date (today's and overdue ones).
+    /// Only tasks due after this date (the upcoming ones, when it is today).
+    pub due_after: Option<NaiveDate>,
+    /// Only tasks due on or before this date (today's and overdue ones, when it is today).
     pub due_until: Option<NaiveDate>,
+    /// Tasks skipped from the start of the list, for paging.
+    pub offset: i64,
     pub limit: i64,
+}
+
+/// How many open tasks the viewer owns, due on or before a date, by when and by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    pub overdue: i64,
+    pub due_today: i64,
+    /// Due after today, up to the date asked for.
+    pub upcoming: i64,
+    /// (kind, open tasks of that kind due up to the date), by kind.
+    pub by_kind: Vec<(String, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

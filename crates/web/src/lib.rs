@@ -31,6 +31,7 @@ mod segments;
 mod tiers;
 mod views;
 mod work;
+mod workbench;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,30 +1,27 @@
 //! The RM's work at the edge (R4.2–R4.4): tasks, completing them by a logged contact, the
 //! interactions log and the workbench. Scope and ownership are the store's; this module
 //! parses the input (naming the field), checks the role and writes the audit entries.
-use std::collections::BTreeMap;
-
-use chrono::{Days, NaiveDate};
-use rapport_domain::{PartyId, PartyKind, Role, StaffId};
+use chrono::NaiveDate;
+use rapport_domain::{PartyId, Role, StaffId};
 use rapport_proto::{
-    AtRiskDto, AumPointDto, CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorCode,
-    InteractionDto, KindCountDto, LogInteractionRequest, OpportunityDto, PortfolioDto, TaskDto,
-    WorkbenchDto,
+    CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorCode, InteractionDto,
+    LogInteractionRequest, TaskDto,
 };
 use rapport_store::audit::AuditAction;
 use rapport_store::work::{
     Channel, Direction, MAX_NOTES_CHARS, MAX_OUTCOME_CHARS, NewInteraction, NewTask,
-    TaskCompletion, TaskKind, TaskQuery, TaskStatus,
+    TaskCompletion, TaskKind,
 };
 
 use crate::auth::Authenticated;
 use crate::{AppState, WebError, audit, present};
 
-/// Tasks the workbench lists at most, per list.
+/// Contacts a customer's interactions log lists at most.
 const LIST: i64 = 200;
-/// How far ahead "upcoming" looks.
-const UPCOMING_DAYS: u64 = 14;
+/// How far ahead the workbench's "upcoming" looks.
+pub const UPCOMING_DAYS: u64 = 14;
 
-fn parse<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, WebError>
+pub fn parse<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, WebError>
 where
     T::Err: std::fmt::Display,
 {
@@ -222,112 +219,6 @@ pub async fn interactions(
     e.detail = Some("interactions".into());
     state.audit.record(e).await?;
     Ok(rows.iter().map(present::interaction).collect())
-}
-
-/// Months of AUM on the workbench's trend, and customers on each of its lists.
-const TREND_MONTHS: i64 = 12;
-const TOP: usize = 10;
-
-/// The caller's customers at the latest scoring: by tier, AUM month by month, the most at
-/// risk, and the best next-product opportunities (each customer's top recommendation, among
-/// the most valuable customers).
-async fn portfolio(state: &AppState, auth: &Authenticated) -> Result<PortfolioDto, WebError> {
-    let currency = state.bank.base_currency;
-    let o = state
-        .store
-        .portfolio_overview(&auth.viewer, TREND_MONTHS, (TOP * 3) as i64)
-        .await?;
-    let policy = auth.viewer.field_policy();
-    let name = |n: &str| present::name(PartyKind::Individual, n, policy);
-    let mut opportunities = Vec::new();
-    for c in &o.most_valuable {
-        let s: rapport_scoring::PartyScore = serde_json::from_str(&c.detail_json)
-            .map_err(|e| WebError::internal("stored scores", e))?;
-        if let Some(best) = s.next_best_products.first() {
-            opportunities.push(OpportunityDto {
-                customer_id: c.party_id.0,
-                customer_name: name(&c.name),
-                family: best.family.as_str().to_owned(),
-                propensity: best.propensity,
-                reason: best.reason.clone(),
-            });
-        }
-    }
-    opportunities.sort_by(|a, b| b.propensity.total_cmp(&a.propensity));
-    opportunities.truncate(TOP);
-    Ok(PortfolioDto {
-        as_of: o.as_of,
-        customers: o.tiers.iter().map(|t| t.1).sum(),
-        tiers: crate::analytics::tier_counts(&o.tiers, currency),
-        aum_trend: o
-            .aum_trend
-            .iter()
-            .map(|(month, aum)| AumPointDto {
-                month: *month,
-                aum: crate::analytics::minor(*aum, currency),
-            })
-            .collect(),
-        at_risk: o
-            .at_risk
-            .iter()
-            .take(TOP)
-            .map(|c| AtRiskDto {
-                customer_id: c.party_id.0,
-                customer_name: name(&c.name),
-                tier: c.tier.clone(),
-                churn_risk: c.churn_risk.unwrap_or_default(),
-                aum: crate::analytics::minor(c.aum_minor, currency),
-            })
-            .collect(),
-        opportunities,
-    })
-}
-
-pub async fn workbench(state: &AppState, auth: &Authenticated) -> Result<WorkbenchDto, WebError> {
-    let today = today(state);
-    let open = state
-        .store
-        .my_tasks(
-            &auth.viewer,
-            &TaskQuery {
-                status: Some(TaskStatus::Open),
-                due_until: today.checked_add_days(Days::new(UPCOMING_DAYS)),
-                limit: LIST * 2,
-            },
-        )
-        .await?;
-    let policy = auth.viewer.field_policy();
-    let (due, upcoming): (Vec<_>, Vec<_>) = open.iter().partition(|t| t.due_on <= today);
-    let mut by_kind: BTreeMap<&str, i64> = BTreeMap::new();
-    for t in &open {
-        *by_kind.entry(t.kind.as_str()).or_default() += 1;
-    }
-    let portfolio = portfolio(state, auth).await?;
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::ReportViewed);
-    e.detail = Some("workbench".into());
-    state.audit.record(e).await?;
-    Ok(WorkbenchDto {
-        portfolio,
-        today,
-        overdue: due.iter().filter(|t| t.due_on < today).count() as i64,
-        due: due
-            .iter()
-            .take(LIST as usize)
-            .map(|t| present::task(t, policy))
-            .collect(),
-        upcoming: upcoming
-            .iter()
-            .take(LIST as usize)
-            .map(|t| present::task(t, policy))
-            .collect(),
-        open_by_kind: by_kind
-            .into_iter()
-            .map(|(kind, count)| KindCountDto {
-                kind: kind.to_owned(),
-                count,
-            })
-            .collect(),
-    })
 }
 
 fn plan_dto(p: &rapport_store::work::ContactPlan) -> rapport_proto::ContactPlanDto {

@@ -282,6 +282,57 @@ fn user_commands_validate_their_input() {
         "{}",
         stderr(&dup)
     );
+    // A password set for an existing login: generated (temporary) or from stdin (kept); an
+    // unknown username or a short password is refused, naming it.
+    let out = rapport(&["user", "password", "--data-dir", d, "auditor.two"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(
+            "password of auditor.two reset (shown once; to be changed at the next login): "
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let with_stdin = |user: &str, password: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args([
+                "user",
+                "password",
+                "--data-dir",
+                d,
+                user,
+                "--password-stdin",
+            ])
+            .env_remove("RAPPORT_DATABASE_URL")
+            .env_remove("RAPPORT_CONFIG")
+            .env("RAPPORT_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = with_stdin("auditor.two", "short\n");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("at least 12 characters"),
+        "{}",
+        stderr(&out)
+    );
+    let out = with_stdin("nobody.here", "a long enough password\n");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nobody.here"), "{}", stderr(&out));
+    let out = with_stdin("auditor.two", "a long enough password\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("password of auditor.two set"));
     assert!(
         rapport(&["user", "disable", "--data-dir", d, "auditor.two"])
             .status

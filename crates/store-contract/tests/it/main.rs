@@ -12,6 +12,7 @@ mod segments;
 mod staff;
 mod tiers;
 mod work;
+mod workbench;
 
 use rapport_store_contract::{TestStore, fixture};
 

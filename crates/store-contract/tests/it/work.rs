@@ -33,7 +33,9 @@ fn task(party: rapport_domain::PartyId, owner: rapport_domain::StaffId, due: Nai
 fn all_open(limit: i64) -> TaskQuery {
     TaskQuery {
         status: Some(TaskStatus::Open),
+        due_after: None,
         due_until: None,
+        offset: 0,
         limit,
     }
 }
@@ -94,6 +96,60 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
             [mine.id, later.id]
         );
         assert!(s.my_tasks(&rm_b, &all_open(50)).await.unwrap().is_empty());
+        // Upcoming ones (after a day), and paging.
+        let upcoming = s
+            .my_tasks(
+                &rm_a,
+                &TaskQuery {
+                    due_after: Some(day(2026, 7, 10)),
+                    due_until: Some(day(2026, 7, 24)),
+                    ..all_open(50)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            upcoming.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [later.id]
+        );
+        let second = s
+            .my_tasks(
+                &rm_a,
+                &TaskQuery {
+                    offset: 1,
+                    ..all_open(1)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(second.iter().map(|t| t.id).collect::<Vec<_>>(), [later.id]);
+        // Counted by when and by kind, up to a day; RM B owns none.
+        let counts = s
+            .task_counts(&rm_a, day(2026, 7, 3), day(2026, 7, 17))
+            .await
+            .unwrap();
+        assert_eq!(
+            (counts.overdue, counts.due_today, counts.upcoming),
+            (0, 1, 0),
+            "{}: the 20th is past the window",
+            t.name
+        );
+        assert_eq!(counts.by_kind, [("care".to_owned(), 1)]);
+        let counts = s
+            .task_counts(&rm_a, day(2026, 7, 5), day(2026, 7, 20))
+            .await
+            .unwrap();
+        assert_eq!(
+            (counts.overdue, counts.due_today, counts.upcoming),
+            (1, 0, 1)
+        );
+        assert_eq!(counts.by_kind, [("care".to_owned(), 2)]);
+        assert_eq!(
+            s.task_counts(&rm_b, day(2026, 7, 5), day(2026, 7, 20))
+                .await
+                .unwrap(),
+            Default::default()
+        );
 
         // Another RM cannot complete it; its owner can, once.
         let done = TaskCompletion {

@@ -1000,6 +1000,30 @@ async fn the_application_role_cannot_rewrite_the_audit_trail() {
         .await
         .expect("the app appends");
     assert_eq!(app.audit_head().await.unwrap().0, 2);
+    // It reads and writes the RM's work: tasks, contact plans, the cached portfolio summaries.
+    let rm = rapport_domain::Viewer {
+        staff_id: rapport_domain::StaffId(1),
+        role: rapport_domain::Role::Rm,
+        branch_id: None,
+    };
+    let query = rapport_store::work::TaskQuery {
+        status: None,
+        due_after: None,
+        due_until: None,
+        offset: 0,
+        limit: 10,
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    app.my_tasks(&rm, &query)
+        .await
+        .expect("the app reads tasks");
+    app.task_counts(&rm, day, day)
+        .await
+        .expect("and counts them");
+    app.contact_plans().await.expect("and reads contact plans");
+    app.portfolio_cache(&rm)
+        .await
+        .expect("and the portfolio summaries");
     for sql in [
         "UPDATE audit_log SET actor_username = 'x' WHERE seq = 1",
         "DELETE FROM audit_log WHERE seq = 2",

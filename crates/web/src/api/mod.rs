@@ -85,7 +85,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::dashboard))
         .routes(routes!(analytics::pareto))
         .routes(routes!(work::workbench))
-        .routes(routes!(work::create_task))
+        .routes(routes!(work::list_tasks, work::create_task))
         .routes(routes!(work::complete_task))
         .routes(routes!(work::list_interactions, work::log_interaction))
         .routes(routes!(work::pending_reassignments, work::reassign))

@@ -5,13 +5,15 @@ use axum::http::StatusCode;
 use rapport_domain::PartyId;
 use rapport_proto::{
     CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorBody, InteractionDto,
-    LogInteractionRequest, ReassignPreviewDto, ReassignRequest, ReassignmentDto, TaskDto,
+    LogInteractionRequest, ReassignPreviewDto, ReassignRequest, ReassignmentDto, TaskDto, TaskPage,
     WorkbenchDto,
 };
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::Authenticated;
-use crate::extract::{ApiJson, ApiPath};
-use crate::{AppState, WebError, portfolio, work};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{AppState, WebError, portfolio, work, workbench};
 
 /// The caller's day: their open tasks due today or overdue (soonest first), the next two
 /// weeks' tasks and open tasks by kind. Audited as a report.
@@ -21,7 +23,44 @@ pub async fn workbench(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Json<WorkbenchDto>, WebError> {
-    Ok(Json(work::workbench(&state, &auth).await?))
+    Ok(Json(workbench::workbench(&state, &auth, 1).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TaskListQuery {
+    /// open (the default), done, cancelled or any.
+    status: Option<String>,
+    /// Only tasks due after this day, YYYY-MM-DD.
+    due_after: Option<String>,
+    /// Only tasks due on or before this day, YYYY-MM-DD.
+    due_until: Option<String>,
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Rows per page, 1–100 (default 20).
+    page_size: Option<u32>,
+}
+
+/// The caller's own tasks, soonest due first, a page at a time; only those whose customer is
+/// in the caller's scope. Audited as a report.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "work",
+    params(TaskListQuery),
+    responses(
+        (status = 200, body = TaskPage),
+        (status = 400, body = ErrorBody, description = "invalid_parameter: status, due_after, due_until, page or page_size"),
+        (status = 401, body = ErrorBody)))]
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiQuery(q): ApiQuery<TaskListQuery>,
+) -> Result<Json<TaskPage>, WebError> {
+    let page = crate::api::page_request(q.page, q.page_size)?;
+    let filter = workbench::TaskFilter {
+        status: q.status,
+        due_after: q.due_after,
+        due_until: q.due_until,
+    };
+    Ok(Json(workbench::tasks(&state, &auth, &filter, page).await?))
 }
 
 /// A task for a customer in the caller's scope (rm, branch_manager); a customer outside the

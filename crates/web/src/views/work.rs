@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use rapport_proto::{CompleteTaskRequest, ErrorCode, WorkbenchDto};
 use serde::Deserialize;
 
@@ -25,6 +25,16 @@ pub struct WorkbenchPage {
     trend_values: String,
     tier_labels: String,
     tier_counts: String,
+    /// The due list's page and how many tasks it holds in all, and links to its neighbours.
+    due_label: String,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct WorkbenchForm {
+    /// The page of the due list, from 1.
+    page: Option<u32>,
 }
 
 const CHANNELS: [&str; 7] = [
@@ -41,12 +51,22 @@ async fn page(
     state: &AppState,
     req: &PageRequest,
     auth: &Authenticated,
+    due_page: u32,
     message: Option<(bool, String)>,
 ) -> Result<WorkbenchPage, PageError> {
-    let w = work::workbench(state, auth)
+    let w = crate::workbench::workbench(state, auth, due_page)
         .await
         .map_err(|e| PageError::from_web(e, req, Some(auth)))?;
     let ctx = req.ctx(Some(auth));
+    let shown_to = i64::from(due_page - 1) * crate::workbench::TASKS_SHOWN + w.due.len() as i64;
+    let due_label = format!(
+        "{} · {}",
+        ctx.t.page.replace("{}", &due_page.to_string()),
+        ctx.wt.in_all.replace("{}", &w.due_total.to_string())
+    );
+    let link = |p: u32| format!("/workbench?page={p}");
+    let prev_url = (due_page > 1).then(|| link(due_page - 1));
+    let next_url = (shown_to < w.due_total).then(|| link(due_page + 1));
     let json = |v: Vec<String>| serde_json::to_string(&v).unwrap_or_default();
     let p = &w.portfolio;
     let trend_months = json(
@@ -74,6 +94,9 @@ async fn page(
         trend_values,
         tier_labels,
         tier_counts,
+        due_label,
+        prev_url,
+        next_url,
     })
 }
 
@@ -81,9 +104,15 @@ pub async fn workbench(
     State(state): State<AppState>,
     req: PageRequest,
     auth: Result<Authenticated, WebError>,
+    form: Result<Query<WorkbenchForm>, axum::extract::rejection::QueryRejection>,
 ) -> Result<WorkbenchPage, PageError> {
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    page(&state, &req, &auth, None).await
+    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let Query(form) = form.map_err(|e| fail(WebError::invalid_parameter("page", e.body_text())))?;
+    let due_page = crate::api::page_request(form.page, Some(1))
+        .map_err(fail)?
+        .page;
+    page(&state, &req, &auth, due_page, None).await
 }
 
 #[derive(Deserialize)]
@@ -122,5 +151,5 @@ pub async fn complete(
         Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
         Err(e) => return Err(fail(e)),
     };
-    page(&state, &req, &auth, Some(message)).await
+    page(&state, &req, &auth, 1, Some(message)).await
 }

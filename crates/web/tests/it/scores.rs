@@ -103,6 +103,18 @@ pub async fn scored(app: &TestApp) {
         tier_changes: Vec::new(),
     };
     app.store.write_scores(run, &batch, at).await.unwrap();
+    app.store
+        .finish_score_run(
+            run,
+            &rapport_store::scores::ScoreRunEnd {
+                finished_at: at,
+                parties: batch.scores.len() as i64,
+                churn_auc: None,
+                stages_json: "{}".into(),
+            },
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -565,6 +565,36 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
             .await;
         assert_eq!(other["portfolio"]["customers"], 2, "{}", app.backend);
 
+        // The summary is kept for the next request; a change of RM A's customers (王芳's
+        // secondary RM ended) shows at once, lists included.
+        let cached = app
+            .store
+            .portfolio_cache(&fixture::viewer(fixture::RM_A))
+            .await
+            .unwrap();
+        assert!(cached.summary_json.is_some(), "{}", app.backend);
+        let (_, again) = app.get_json(&rm, "/api/v1/workbench").await;
+        assert_eq!(
+            again["portfolio"], w["portfolio"],
+            "the same from the cache"
+        );
+        let end = format!(
+            "/api/v1/customers/{}/rms/{}/end",
+            fixture::WANG_FANG.0,
+            fixture::RM_A.0
+        );
+        let (s, v) = app
+            .send_json(&app.token("admin").await, Method::POST, &end, &json!({}))
+            .await;
+        assert_eq!(s, 200, "{}: {v}", app.backend);
+        let (_, after) = app.get_json(&rm, "/api/v1/workbench").await;
+        assert_eq!(after["portfolio"]["customers"], 2, "{}", app.backend);
+        for list in ["at_risk", "opportunities"] {
+            for c in after["portfolio"][list].as_array().unwrap() {
+                assert_ne!(c["customer_id"], fixture::WANG_FANG.0, "{list}");
+            }
+        }
+
         let html = app
             .browser("rm.a")
             .await
@@ -580,5 +610,102 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
             "{html}"
         );
         assert!(html.contains("portfolio-aum") && html.contains("echarts"));
+    }
+}
+
+#[tokio::test]
+async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_parameters() {
+    for app in TestApp::each().await {
+        let (rm_a, rm_b) = (app.token("rm.a").await, app.token("rm.b").await);
+        let today = today(&app);
+        let mut ids = Vec::new();
+        for (customer, days) in [
+            (fixture::ZHANG_WEI_A, 0),
+            (fixture::COMPANY, 3),
+            (fixture::WANG_FANG, 30),
+        ] {
+            let due = today.checked_add_days(Days::new(days)).unwrap();
+            let task = json!({"customer_id": customer.0, "kind": "call", "reason": "review", "due_on": due});
+            let (s, v) = app
+                .send_json(&rm_a, Method::POST, "/api/v1/tasks", &task)
+                .await;
+            assert_eq!(s, 201, "{}: {v}", app.backend);
+            ids.push(v["id"].as_i64().unwrap());
+        }
+        let (s, page) = app.get_json(&rm_a, "/api/v1/tasks?page_size=2").await;
+        assert_eq!(s, 200, "{page}");
+        let got: Vec<i64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(got, ids[..2], "{}", app.backend);
+        assert_eq!(page["has_more"], true);
+        let (_, next) = app
+            .get_json(&rm_a, "/api/v1/tasks?page_size=2&page=2")
+            .await;
+        assert_eq!(next["items"][0]["id"], ids[2]);
+        assert_eq!(next["has_more"], false);
+        let window = format!(
+            "/api/v1/tasks?due_after={today}&due_until={}",
+            today.checked_add_days(Days::new(14)).unwrap()
+        );
+        let (_, upcoming) = app.get_json(&rm_a, &window).await;
+        assert_eq!(upcoming["items"].as_array().unwrap().len(), 1);
+        assert_eq!(upcoming["items"][0]["id"], ids[1]);
+        let (_, theirs) = app.get_json(&rm_b, "/api/v1/tasks").await;
+        assert!(
+            theirs["items"].as_array().unwrap().is_empty(),
+            "RM B owns none"
+        );
+        let (_, done) = app.get_json(&rm_a, "/api/v1/tasks?status=done").await;
+        assert!(done["items"].as_array().unwrap().is_empty());
+
+        // The workbench counts them all and shows the due and upcoming ones.
+        let (_, wb) = app.get_json(&rm_a, "/api/v1/workbench").await;
+        assert_eq!(
+            (wb["due_total"].as_i64(), wb["upcoming_total"].as_i64()),
+            (Some(1), Some(1)),
+            "{wb}"
+        );
+
+        for (query, field) in [
+            ("status=later", "status"),
+            ("due_until=2026-13-01", "due_until"),
+            ("due_after=yesterday", "due_after"),
+            ("due_after=2026-07-10&due_until=2026-07-01", "due_until"),
+            ("page=0", "page"),
+            ("page_size=500", "page_size"),
+        ] {
+            let (s, v) = app.get_json(&rm_a, &format!("/api/v1/tasks?{query}")).await;
+            assert_eq!(s, 400, "{query}: {v}");
+            assert_eq!(v["code"], "invalid_parameter", "{query}: {v}");
+            assert_eq!(v["field"], field, "{query}: {v}");
+        }
+        // The page shows the due list's count, and refuses a bad page number.
+        let browser = app.browser("rm.a").await;
+        let page = |q: &'static str| {
+            let browser = browser.clone();
+            let url = app.url(&format!("/workbench{q}"));
+            async move {
+                let r = browser.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (s, html) = page("").await;
+        assert_eq!(s, 200);
+        assert!(
+            html.contains("data-testid=\"due-total\"") && html.contains("共 1 项"),
+            "{html}"
+        );
+        for bad in ["?page=0", "?page=x"] {
+            let (s, html) = page(bad).await;
+            assert_eq!(s, 400, "{bad}: {html}");
+        }
+        let (s, _) = app.get_json(&rm_a, "/api/v1/tasks?colour=red").await;
+        assert_eq!(s, 400, "an unknown parameter");
+        let (s, _) = app.get_json("not-a-token", "/api/v1/tasks").await;
+        assert_eq!(s, 401);
     }
 }
