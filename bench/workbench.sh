@@ -55,7 +55,7 @@ if [ ! -s "$LOGINS" ] || [ "$(wc -l < "$LOGINS")" -ne "$RMS" ]; then
   "$BIN" user list --data-dir "$DATA" "${DB[@]}" | awk '$3 == "rm" && $5 == "active" {print $2}' \
     | head -n "$RMS" | while read -r user; do
       pw=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
-      printf '%s\n' "$pw" | "$BIN" user password "$user" --password-stdin --data-dir "$DATA" "${DB[@]}" > /dev/null
+      printf '%s\n' "$pw" | RAPPORT_LOG=warn "$BIN" user password "$user" --password-stdin --data-dir "$DATA" "${DB[@]}" > /dev/null
       echo "$user $pw rm" >> "$LOGINS"
     done
 fi

@@ -345,6 +345,45 @@ async fn migrating_twice_is_a_no_op() {
     s.drop().await;
 }
 
+/// Key columns joined across tables share a collation; with two, the join can use neither
+/// index (the resolution input read every source account once per source record).
+#[tokio::test]
+async fn joined_source_keys_share_one_collation_and_the_join_uses_the_index() {
+    let Some(s) = Scratch::new("joined_source_keys_share_one_collation").await else {
+        return;
+    };
+    let collations: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT table_name::text, collation_name::text FROM information_schema.columns \
+         WHERE column_name = 'source_key' AND table_name IN ('source_records', 'source_accounts') \
+         ORDER BY table_name",
+    )
+    .fetch_all(s.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(collations.len(), 2);
+    assert_eq!(collations[0].1, collations[1].1, "{collations:?}");
+    // The planner is told the tables are big, so only an index keeps the plan linear.
+    let plan: Vec<String> = sqlx::raw_sql(sqlx::AssertSqlSafe(
+        "SET enable_seqscan = off; EXPLAIN SELECT r.id, (SELECT MIN(sa.opened_on) \
+         FROM source_accounts sa WHERE sa.source_system = r.source_system \
+         AND sa.source_key = r.source_key) FROM source_records r WHERE r.id > 0 \
+         ORDER BY r.id LIMIT 100"
+            .to_owned(),
+    ))
+    .fetch_all(s.store.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| sqlx::Row::get::<String, _>(r, 0))
+    .collect();
+    let plan = plan.join("\n");
+    assert!(
+        !plan.contains("Seq Scan on source_accounts"),
+        "the first-opened date is read by index: {plan}"
+    );
+    s.drop().await;
+}
+
 #[tokio::test]
 async fn loads_and_reads_customers_within_scope() {
     let Some(s) = loaded("loads_and_reads_customers_within_scope").await else {
