@@ -1,15 +1,18 @@
-//! `rapport alerts`: the RM's alert job (R4.2) — maturities, birthdays and new-customer
-//! revisits from the store's facts, tasks for every open alert that has none (scoring's churn
-//! and tier alerts included), all by `rapport-work`'s rules, for the customers' primary RMs.
+//! `rapport alerts`: the RM's alert job (R4.2) — first the dedicated-RM rule (R4.1: customers of
+//! the rule's tiers without a primary RM get the least loaded RM of their branch), then
+//! maturities, birthdays and new-customer revisits from the store's facts, tasks for every open
+//! alert that has none (scoring's churn and tier alerts included), all by `rapport-work`'s
+//! rules, for the customers' primary RMs.
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::{Days, NaiveDate};
+use rapport_domain::{PartyId, StaffId};
 use rapport_store::work::{PartyWorkFacts, TaskKind, WorkPlan};
 use rapport_work::{
-    BirthdayCalendar, Maturity, PartyFacts, PlannedAlert, PlannedTask, WorkRules, local_date,
-    plan_alerts, task_for_alert,
+    BirthdayCalendar, Maturity, PartyFacts, PlannedAlert, PlannedTask, RmLoad, UnservedCustomer,
+    WorkRules, local_date, plan_alerts, plan_dedicated_rms, task_for_alert,
 };
 
 use crate::open::Opened;
@@ -107,6 +110,70 @@ fn facts(f: PartyWorkFacts, cadences: &Cadences) -> PartyFacts {
     }
 }
 
+/// The dedicated-RM rule, before the alerts so that the customers it serves get their tasks.
+async fn assign_dedicated_rms(
+    ctx: &Opened,
+    rules: &WorkRules,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let tiers = &rules.dedicated_rm_tiers;
+    if tiers.is_empty() {
+        return Ok(());
+    }
+    for t in tiers {
+        t.parse::<rapport_scoring::Tier>()
+            .map_err(|e| anyhow::anyhow!("alert rules: dedicated_rm_tiers: {e}"))?;
+    }
+    let unserved: Vec<UnservedCustomer> = ctx
+        .store
+        .unserved_customers(tiers)
+        .await?
+        .into_iter()
+        .map(|(p, b)| UnservedCustomer {
+            party_id: p.0,
+            branch_id: b.0,
+        })
+        .collect();
+    let rms: Vec<RmLoad> = ctx
+        .store
+        .rm_loads()
+        .await?
+        .into_iter()
+        .map(|(s, b, n)| RmLoad {
+            staff_id: s.0,
+            branch_id: b.0,
+            primary_customers: n,
+        })
+        .collect();
+    let plan = plan_dedicated_rms(&unserved, &rms);
+    let pairs: Vec<(PartyId, StaffId)> = plan
+        .assign
+        .iter()
+        .map(|(p, s)| (PartyId(*p), StaffId(*s)))
+        .collect();
+    let made = ctx.store.assign_primary_rms(&pairs, today).await?;
+    eprintln!(
+        "dedicated RMs ({}): {made} customers given the least loaded RM of their branch{}",
+        tiers.join(", "),
+        if plan.unplaced.is_empty() {
+            String::new()
+        } else {
+            let shown: Vec<String> = plan.unplaced.iter().take(10).map(i64::to_string).collect();
+            format!(
+                "; {} left for a branch manager, their branch having no enabled RM (customers {}{})",
+                plan.unplaced.len(),
+                shown.join(", "),
+                if plan.unplaced.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            )
+        }
+    );
+    Ok(())
+}
+
 pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
     let rules = load_rules(ctx, args.rules.as_ref())?;
     let tz = ctx.config.bank.time_zone;
@@ -117,6 +184,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
         .checked_add_days(Days::new(u64::from(rules.maturity_days)))
         .unwrap_or(today);
     let started = std::time::Instant::now();
+    assign_dedicated_rms(ctx, &rules, today).await?;
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let (mut alerts, mut tasks) = (0u64, 0u64);
 

@@ -47,15 +47,19 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 customers: args.customers,
                 seed: args.seed,
                 as_of: args.as_of,
-                transactions: !args.no_transactions && !args.ground_truth,
+                transactions: !args.no_transactions && (!args.ground_truth || args.scored),
             })
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         );
         if args.ground_truth {
             load(&ctx, generator.clone()).await?;
-            if !args.skip_extracts {
+            if !args.skip_extracts || args.scored {
                 let dir = ctx.data_dir.join("extracts");
                 write_extracts(generator, &dir, true).await?;
+                if args.scored {
+                    crate::import::import_warehouse_files(&ctx, &dir).await?;
+                    score_and_alert(&ctx, &args).await?;
+                }
             }
         } else {
             ctx.store.load_reference(generator.reference()).await?;
@@ -75,23 +79,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             )
             .await?;
             crate::warehouse::aum_history(&ctx, None).await?;
-            if !args.no_transactions {
-                // A bank too small to learn from is served unscored rather than not at all.
-                if let Err(e) =
-                    crate::score::run(&ctx, &crate::score::ScoreArgs::at(args.as_of)).await
-                {
-                    eprintln!("scoring skipped: {e:#}");
-                }
-            }
-            // The demo bank's "today" is its as-of date.
-            crate::alerts::run(
-                &ctx,
-                &crate::alerts::AlertArgs {
-                    today: Some(args.as_of),
-                    rules: None,
-                },
-            )
-            .await?;
+            score_and_alert(&ctx, &args).await?;
         }
         create_demo_logins(&ctx).await?;
         ctx.store
@@ -105,6 +93,25 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     ctx.serve(args.serve.listen).await
+}
+
+/// Scores the bank (unless it has no transactions) and runs the alert job.
+async fn score_and_alert(ctx: &Opened, args: &DemoArgs) -> anyhow::Result<()> {
+    if !args.no_transactions {
+        // A bank too small to learn from is served unscored rather than not at all.
+        if let Err(e) = crate::score::run(ctx, &crate::score::ScoreArgs::at(args.as_of)).await {
+            eprintln!("scoring skipped: {e:#}");
+        }
+    }
+    // The demo bank's "today" is its as-of date.
+    crate::alerts::run(
+        ctx,
+        &crate::alerts::AlertArgs {
+            today: Some(args.as_of),
+            rules: None,
+        },
+    )
+    .await
 }
 
 /// Generates batches on a blocking thread while the previous batch is being written.

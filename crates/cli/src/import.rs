@@ -132,6 +132,19 @@ pub async fn import_dir(ctx: &Opened, dir: &Path, how: &How) -> anyhow::Result<(
     Ok(())
 }
 
+/// Loads only the warehouse's files of `dir` (balances and transactions).
+pub async fn import_warehouse_files(ctx: &Opened, dir: &Path) -> anyhow::Result<()> {
+    for (file, mapping) in files_in(dir)? {
+        if matches!(
+            mapping.kind,
+            ImportKind::Transactions | ImportKind::Balances
+        ) {
+            crate::warehouse::import(ctx, &file, &mapping).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Imports one file: customers and accounts into the store, transactions and balances into
 /// the warehouse.
 pub async fn import_one(

@@ -149,6 +149,11 @@ pub struct DemoArgs {
     /// extracts (load benchmarks).
     #[arg(long, hide = true)]
     pub ground_truth: bool,
+    /// With --ground-truth: also load the extracts' balances and transactions into the
+    /// warehouse, score and run the alert job — a scored bank without import and resolution
+    /// (the workbench benchmark).
+    #[arg(long, hide = true, requires = "ground_truth")]
+    pub scored: bool,
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,7 @@ mod assign;
 mod audit;
 mod changes;
 mod customers;
+mod dedicated;
 mod identity;
 mod ingest;
 mod keys;
@@ -818,6 +819,22 @@ impl Store for PgStore {
         assignment: &RmAssignment,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
         assign::assign(&self.pool, viewer, assignment).await
+    }
+
+    async fn unserved_customers(&self, tiers: &[String]) -> StoreResult<Vec<(PartyId, BranchId)>> {
+        dedicated::unserved_customers(&self.pool, tiers).await
+    }
+
+    async fn rm_loads(&self) -> StoreResult<Vec<(StaffId, BranchId, i64)>> {
+        dedicated::rm_loads(&self.pool).await
+    }
+
+    async fn assign_primary_rms(
+        &self,
+        assignments: &[(PartyId, StaffId)],
+        on: NaiveDate,
+    ) -> StoreResult<u64> {
+        dedicated::assign_primary_rms(&self.pool, assignments, on).await
     }
 
     async fn end_secondary_rm(

@@ -485,6 +485,18 @@ pub trait Store: Send + Sync + 'static {
         viewer: &Viewer,
         assignment: &RmAssignment,
     ) -> StoreResult<Option<Vec<AssignedRm>>>;
+    /// Customers whose latest tier is one of `tiers` and who have no primary RM, with their
+    /// home branch, by id (for the dedicated-RM rule of `rapport alerts`).
+    async fn unserved_customers(&self, tiers: &[String]) -> StoreResult<Vec<(PartyId, BranchId)>>;
+    /// Every enabled RM with a branch: (RM, branch, customers they serve as primary RM).
+    async fn rm_loads(&self) -> StoreResult<Vec<(StaffId, BranchId, i64)>>;
+    /// Makes each RM the primary RM of its customer from `on`, in one transaction, skipping a
+    /// customer who has a primary RM by now or an RM no longer enabled; how many were made.
+    async fn assign_primary_rms(
+        &self,
+        assignments: &[(PartyId, StaffId)],
+        on: NaiveDate,
+    ) -> StoreResult<u64>;
     /// Ends a secondary RM's assignment on `on` (kept as history) and returns the customer's
     /// current RMs; `None` when the customer is not in scope. A primary RM is replaced, never
     /// just ended (`Invalid`), so that every served customer keeps one; `NotFound` when

@@ -28,6 +28,9 @@ pub struct WorkRules {
     pub retention_due_days_low: u32,
     /// Days to the due date of a follow-up on a tier change.
     pub tier_change_due_days: u32,
+    /// Tiers whose customers are each served by a dedicated RM: one without a primary RM gets
+    /// the least loaded RM of their home branch (R4.1). Empty: none are assigned by rule.
+    pub dedicated_rm_tiers: Vec<String>,
 }
 
 impl Default for WorkRules {
@@ -42,6 +45,7 @@ impl Default for WorkRules {
             retention_due_days_medium: 5,
             retention_due_days_low: 10,
             tier_change_due_days: 7,
+            dedicated_rm_tiers: vec!["private_banking".into(), "diamond".into()],
         }
     }
 }

@@ -354,6 +354,9 @@ fn demo_rejects_bad_flags() {
     let out = rapport(&["demo", "--as-of", "2026-02-30", "--no-serve"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--as-of"), "{}", stderr(&out));
+    let out = rapport(&["demo", "--scored", "--no-serve"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--ground-truth"), "{}", stderr(&out));
     let out = rapport(&["serve", "--listen", "localhost:eighty"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--listen"), "{}", stderr(&out));

@@ -58,6 +58,25 @@ fn a_demo_rm_works_tasks_from_real_alerts_on_the_workbench_in_a_real_browser() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 
+    // The dedicated-RM rule of the alert job left no 私人银行/钻石 customer without a primary RM.
+    let served = rt.block_on(query_pairs(
+        &data.join("rapport.db"),
+        "SELECT CAST(count(*) AS TEXT), CAST(coalesce(sum(NOT EXISTS (SELECT 1 FROM rm_assignments ra \
+         WHERE ra.party_id = s.party_id AND ra.is_primary = 1 AND ra.effective_to IS NULL)), 0) AS TEXT) \
+         FROM party_scores s JOIN parties p ON p.id = s.party_id \
+         WHERE s.as_of = (SELECT max(as_of) FROM party_scores) AND p.merged_into IS NULL \
+         AND s.tier IN ('private_banking', 'diamond')",
+    ));
+    assert!(
+        served[0].0 != "0",
+        "the demo bank has dedicated-RM customers"
+    );
+    assert_eq!(
+        served[0].1, "0",
+        "{} dedicated-RM customers, none unserved",
+        served[0].0
+    );
+
     // The demo RM with the fewest open tasks that still has all four kinds of real alert.
     let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
     let rms: Vec<(&str, &str)> = logins

@@ -162,3 +162,79 @@ async fn names_are_given_only_for_customers_in_scope() {
         );
     }
 }
+
+fn scored(party: rapport_domain::PartyId, tier: &str) -> rapport_store::scores::PartyScoreRow {
+    rapport_store::scores::PartyScoreRow {
+        party_id: party,
+        as_of: day(30),
+        model_version: "test".into(),
+        value_score: 1.0,
+        tier: tier.into(),
+        lifecycle: "mature".into(),
+        churn_risk: None,
+        clv_minor: 0,
+        p_alive: 1.0,
+        clv_class: "maintenance".into(),
+        rfm_segment: "important_value".into(),
+        credit_rating: "A".into(),
+        profit_minor: 0,
+        aum_minor: 0,
+        detail_json: "{}".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_dedicated_rm_rule_finds_unserved_customers_and_assigns_each_once() {
+    use rapport_domain::BranchId;
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 3, 0, 0).unwrap();
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let run = begin_run(s, day(30)).await;
+        let batch = rapport_store::scores::ScoreBatch {
+            scores: vec![
+                scored(LI_NA, "diamond"),
+                scored(ZHANG_WEI_B, "diamond"),
+                scored(WANG_FANG, "gold"),
+            ],
+            ..Default::default()
+        };
+        s.write_scores(run, &batch, at).await.unwrap();
+        finish_run(s, run).await;
+        let tiers = ["diamond".to_owned(), "private_banking".to_owned()];
+        // 李娜's only assignment ended; 张伟 (B) has RM B; 王芳 is gold.
+        assert_eq!(
+            s.unserved_customers(&tiers).await.unwrap(),
+            [(LI_NA, BranchId(5))],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            s.rm_loads().await.unwrap(),
+            [(RM_A, BranchId(4), 2), (RM_B, BranchId(5), 2)]
+        );
+        let on = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        // Not an RM: skipped. Then RM B, once.
+        assert_eq!(
+            s.assign_primary_rms(&[(LI_NA, fixture::AGENT)], on)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(s.assign_primary_rms(&[(LI_NA, RM_B)], on).await.unwrap(), 1);
+        assert_eq!(
+            s.assign_primary_rms(&[(LI_NA, RM_A)], on).await.unwrap(),
+            0,
+            "李娜 has a primary RM now"
+        );
+        assert!(s.unserved_customers(&tiers).await.unwrap().is_empty());
+        assert!(
+            s.customer_360(&fixture::viewer(RM_B), LI_NA)
+                .await
+                .unwrap()
+                .is_some(),
+            "{}: RM B's scope follows at once",
+            t.name
+        );
+        assert_eq!(s.rm_loads().await.unwrap()[1], (RM_B, BranchId(5), 3));
+    }
+}
