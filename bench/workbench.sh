@@ -7,8 +7,12 @@
 #
 #   bench/workbench.sh                                # SQLite, N=100000
 #   DATABASE_URL=postgres://… bench/workbench.sh      # PostgreSQL (an empty database)
-# Knobs: N, RATE, DURATION (seconds), RMS (how many of the bank's RMs the load logs in as, in
-# turn; default 50), WORK (scratch dir; the bank is built once per N and backend), PORT.
+# BANK=direct builds the bank faster, without import and resolution (`rapport demo
+# --ground-truth --scored`: the generator's true bank loaded, its balances and transactions
+# loaded into the warehouse, scored, the alert job run) — the workbench reads the same tables.
+# Knobs: N, BANK (real | direct), RATE, DURATION (seconds), RMS (how many of the bank's RMs the
+# load logs in as, in turn; default 50), WORK (scratch dir; a bank is built once per N, backend
+# and path), PORT.
 # Loopback only; the server it starts is stopped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,16 +34,21 @@ LOAD="${LOADGEN_TARGET_DIR:-$CARGO_TARGET_DIR/loadgen}/release/workbench_load"
 
 if [ -n "${DATABASE_URL:-}" ]; then BACKEND=postgres; DB=(--database-url "$DATABASE_URL"); else BACKEND=sqlite; DB=(); fi
 mkdir -p "$WORK"
-DATA="$WORK/bank-$N-$BACKEND"
+BANK=${BANK:-real}
+case "$BANK" in
+  real) BUILD=(); DATA="$WORK/bank-$N-$BACKEND" ;;
+  direct) BUILD=(--ground-truth --scored); DATA="$WORK/bank-$N-$BACKEND-direct" ;;
+  *) echo "BANK must be real or direct, not $BANK" >&2; exit 2 ;;
+esac
 if [ ! -f "$DATA/.built" ]; then
   rm -rf "$DATA"
-  echo "== building a bank of $N customers on $BACKEND by the real path (and scoring it)"
+  echo "== building a bank of $N customers on $BACKEND ($BANK path) and scoring it"
   start=$(date +%s)
-  "$BIN" demo --customers "$N" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$BACKEND.log" 2>&1
+  "$BIN" demo --customers "$N" "${BUILD[@]}" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$N-$BACKEND-$BANK.log" 2>&1
   echo "bank built and scored in $(( $(date +%s) - start )) s"
   touch "$DATA/.built"
 fi
-grep -E "new alerts|new tasks" "$WORK/demo-$BACKEND.log" | tail -2 || true
+grep -E "new alerts|new tasks" "$WORK/demo-$N-$BACKEND-$BANK.log" | tail -2 || true
 echo "== the alert job over the whole bank once more (everything raised already: reads and plans)"
 start=$(date +%s.%N)
 "$BIN" alerts --data-dir "$DATA" "${DB[@]}" 2>&1 | tail -1
@@ -63,7 +72,7 @@ fi
 server_pid=""
 cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT
-"$BIN" serve --data-dir "$DATA" "${DB[@]}" --listen "127.0.0.1:$PORT" > "$WORK/server-$BACKEND.log" 2>&1 &
+"$BIN" serve --data-dir "$DATA" "${DB[@]}" --listen "127.0.0.1:$PORT" > "$WORK/server-$N-$BACKEND-$BANK.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break

@@ -1101,6 +1101,20 @@ async fn the_application_role_cannot_rewrite_the_audit_trail() {
         "{err}"
     );
     app.pool().close().await;
+    // A closed connection's server process exits a moment later, and DROP DATABASE … WITH
+    // (FORCE) may not signal the app role's processes: wait until they are gone.
+    for _ in 0..100 {
+        let left: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = 'rapport_app'",
+        )
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     sqlx::Connection::close(owner).await.ok();
     drop_scratch_database(&admin_url, &url).await.unwrap();
     drop_scratch_database(&admin_url, &fresh).await.unwrap();
