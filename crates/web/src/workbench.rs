@@ -235,8 +235,8 @@ pub async fn workbench(
 #[derive(Debug, Default)]
 pub struct TaskFilter {
     pub status: Option<String>,
-    pub due_after: Option<String>,
-    pub due_until: Option<String>,
+    pub due_after: Option<NaiveDate>,
+    pub due_until: Option<NaiveDate>,
 }
 
 pub async fn tasks(
@@ -250,21 +250,7 @@ pub async fn tasks(
         Some("any") => None,
         Some(s) => Some(crate::work::parse("status", s)?),
     };
-    let date = |field: &str, v: &Option<String>| -> Result<Option<NaiveDate>, WebError> {
-        match v.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| {
-                    WebError::invalid_parameter(
-                        field,
-                        format!("{field} must be a date YYYY-MM-DD, not {d:?}"),
-                    )
-                }),
-        }
-    };
-    let due_after = date("due_after", &filter.due_after)?;
-    let due_until = date("due_until", &filter.due_until)?;
+    let (due_after, due_until) = (filter.due_after, filter.due_until);
     if let (Some(a), Some(u)) = (due_after, due_until)
         && a >= u
     {

@@ -32,9 +32,9 @@ pub struct TaskListQuery {
     /// open (the default), done, cancelled or any.
     status: Option<String>,
     /// Only tasks due after this day, YYYY-MM-DD.
-    due_after: Option<String>,
+    due_after: Option<chrono::NaiveDate>,
     /// Only tasks due on or before this day, YYYY-MM-DD.
-    due_until: Option<String>,
+    due_until: Option<chrono::NaiveDate>,
     /// Page number, from 1.
     page: Option<u32>,
     /// Rows per page, 1–100 (default 20).
