@@ -10,8 +10,8 @@
 # BANK=direct builds the bank faster, without import and resolution (`rapport demo
 # --ground-truth --scored`: the generator's true bank loaded, its balances and transactions
 # loaded into the warehouse, scored, the alert job run) — the workbench reads the same tables.
-# Knobs: N, BANK (real | direct), RATE, DURATION (seconds), RMS (how many of the bank's RMs the
-# load logs in as, in turn; default 50), WORK (scratch dir; a bank is built once per N, backend
+# Knobs: N, BANK (real | direct), AS_OF (the bank's date, default 2026-06-30), RATE, DURATION
+# (seconds), RMS (how many of the bank's RMs the load logs in as, in turn; default 50), WORK (scratch dir; a bank is built once per N, backend
 # and path), PORT.
 # Loopback only; the server it starts is stopped at exit.
 set -euo pipefail
@@ -21,6 +21,7 @@ N=${N:-100000}
 RATE=${RATE:-200}
 SECONDS_RUN=${DURATION:-60}
 RMS=${RMS:-50}
+AS_OF=${AS_OF:-2026-06-30}
 WORK=${WORK:-/var/tmp/rapport-workbench-bench}
 PORT=${PORT:-18291}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -44,14 +45,14 @@ if [ ! -f "$DATA/.built" ]; then
   rm -rf "$DATA"
   echo "== building a bank of $N customers on $BACKEND ($BANK path) and scoring it"
   start=$(date +%s)
-  "$BIN" demo --customers "$N" "${BUILD[@]}" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$N-$BACKEND-$BANK.log" 2>&1
+  "$BIN" demo --customers "$N" --as-of "$AS_OF" "${BUILD[@]}" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$N-$BACKEND-$BANK.log" 2>&1
   echo "bank built and scored in $(( $(date +%s) - start )) s"
   touch "$DATA/.built"
 fi
 grep -E "new alerts|new tasks" "$WORK/demo-$N-$BACKEND-$BANK.log" | tail -2 || true
-echo "== the alert job over the whole bank once more (everything raised already: reads and plans)"
+echo "== the alert job over the whole bank once more, for the same day (everything raised already: reads and plans)"
 start=$(date +%s.%N)
-"$BIN" alerts --data-dir "$DATA" "${DB[@]}" 2>&1 | tail -1
+"$BIN" alerts --today "$AS_OF" --data-dir "$DATA" "${DB[@]}" 2>&1 | tail -1
 echo "alert job: $(python3 -c "import time; print(f'{time.time() - $start:.1f}')") s"
 
 # Logins for RMS of the bank's RMs (the demo makes two): random passwords, set through
@@ -61,8 +62,10 @@ if [ ! -s "$LOGINS" ] || [ "$(wc -l < "$LOGINS")" -ne "$RMS" ]; then
   echo "== setting passwords for $RMS RMs"
   umask 077
   : > "$LOGINS"
-  "$BIN" user list --data-dir "$DATA" "${DB[@]}" | awk '$3 == "rm" && $5 == "active" {print $2}' \
-    | head -n "$RMS" | while read -r user; do
+  # awk reads the whole list (no `head`, whose early exit would fail the pipeline on SIGPIPE).
+  "$BIN" user list --data-dir "$DATA" "${DB[@]}" \
+    | awk -v n="$RMS" '$3 == "rm" && $5 == "active" && picked < n {print $2; picked++}' \
+    | while read -r user; do
       pw=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
       printf '%s\n' "$pw" | RAPPORT_LOG=warn "$BIN" user password "$user" --password-stdin --data-dir "$DATA" "${DB[@]}" > /dev/null
       echo "$user $pw rm" >> "$LOGINS"

@@ -138,8 +138,9 @@ pub struct DemoArgs {
     /// Load and create logins, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
-    /// Leave transactions out of the synthetic bank (faster for load benchmarks; scoring then
-    /// sees balances only).
+    /// Leave transactions out of the synthetic bank (faster for load benchmarks; the demo then
+    /// skips scoring, which learns from transactions, and runs the alert job on balances and
+    /// dates alone).
     #[arg(long)]
     pub no_transactions: bool,
     /// Do not write the source-system extracts (benchmarks of the load alone).

@@ -181,23 +181,37 @@ pub async fn my_tasks(
 ) -> StoreResult<Vec<TaskRow>> {
     // The owner's tasks, and only those whose customer is still in the owner's scope: a
     // customer reassigned away takes its tasks' visibility with it.
+    // Only the filters asked for, so the plan walks `tasks_owner` in (due_on, id) order and
+    // stops at the page's end; `? IS NULL OR …` would leave the planner a generic plan that
+    // cannot.
     let (scope, arg) = scope_condition(viewer.scope(), "p");
-    let sql = format!(
+    let mut sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
-         WHERE t.owner_staff_id = ? AND {scope} \
-         AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.due_on > ?) \
-         AND (? IS NULL OR t.due_on <= ?) ORDER BY t.due_on, t.id LIMIT ? OFFSET ?"
+         WHERE t.owner_staff_id = ? AND {scope}"
     );
-    let status = q.status.map(TaskStatus::as_str);
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    for (wanted, condition) in [
+        (q.status.is_some(), " AND t.status = ?"),
+        (q.due_after.is_some(), " AND t.due_on > ?"),
+        (q.due_until.is_some(), " AND t.due_on <= ?"),
+    ] {
+        if wanted {
+            sql.push_str(condition);
+        }
+    }
+    sql.push_str(" ORDER BY t.due_on, t.id LIMIT ? OFFSET ?");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(viewer.staff_id.0)
-        .bind(arg)
-        .bind(status)
-        .bind(status)
-        .bind(q.due_after)
-        .bind(q.due_after)
-        .bind(q.due_until)
-        .bind(q.due_until)
+        .bind(arg);
+    if let Some(status) = q.status {
+        query = query.bind(status.as_str());
+    }
+    if let Some(after) = q.due_after {
+        query = query.bind(after);
+    }
+    if let Some(until) = q.due_until {
+        query = query.bind(until);
+    }
+    let rows = query
         .bind(q.limit)
         .bind(q.offset)
         .fetch_all(pool)

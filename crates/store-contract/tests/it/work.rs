@@ -183,6 +183,25 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
                 .is_none(),
             "only once"
         );
+        // Open ones by default; any status when none is asked for.
+        let open = s.my_tasks(&rm_a, &all_open(50)).await.unwrap();
+        assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), [later.id]);
+        let any = s
+            .my_tasks(
+                &rm_a,
+                &TaskQuery {
+                    status: None,
+                    ..all_open(50)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            any.iter().map(|t| (t.id, t.status)).collect::<Vec<_>>(),
+            [(mine.id, TaskStatus::Done), (later.id, TaskStatus::Open)],
+            "{}",
+            t.name
+        );
 
         // The contact is in the customer's log, for those who may see the customer.
         let log = s
