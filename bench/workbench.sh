@@ -11,8 +11,8 @@
 # --ground-truth --scored`: the generator's true bank loaded, its balances and transactions
 # loaded into the warehouse, scored, the alert job run) — the workbench reads the same tables.
 # Knobs: N, BANK (real | direct), AS_OF (the bank's date, default 2026-06-30), RATE, DURATION
-# (seconds), RMS (how many of the bank's RMs the load logs in as, in turn; default 50), WORK (scratch dir; a bank is built once per N, backend
-# and path), PORT.
+# (seconds), RMS (how many of the bank's RMs the load logs in as, in turn; default 50), WORK
+# (scratch dir; a bank is built once per N, backend and path), PORT.
 # Loopback only; the server it starts is stopped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
