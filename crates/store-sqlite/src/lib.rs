@@ -78,7 +78,6 @@ impl SqliteStore {
     /// Opens (creating if missing) the database file and applies pending migrations.
     /// `keys` protect identifiers at rest.
     pub async fn open(path: &Path, keys: Arc<KeyRing>) -> StoreResult<Self> {
-        const MMAP_BYTES: &str = "1099511627776";
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -87,10 +86,6 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536")
-            // Read the whole file through a memory map (up to 1 TiB; the bundled SQLite is
-            // built to allow it, see .cargo/config.toml): every commit empties the other
-            // connections' page caches, and mapped pages cost no copy to read again.
-            .pragma("mmap_size", MMAP_BYTES)
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

@@ -238,16 +238,3 @@ async fn the_dedicated_rm_rule_finds_unserved_customers_and_assigns_each_once() 
         assert_eq!(s.rm_loads().await.unwrap()[1], (RM_B, BranchId(5), 3));
     }
 }
-
-/// Every audited request commits, and in WAL mode a commit empties the other connections'
-/// page caches: SQLite must read a bank's whole database through its memory map (the bundled
-/// build allows more than its default 2 GiB; see .cargo/config.toml).
-#[tokio::test]
-async fn sqlite_maps_the_whole_database_file() {
-    let t = rapport_store_contract::TestStore::sqlite().await;
-    assert_eq!(
-        t.raw.count("PRAGMA mmap_size").await.unwrap(),
-        1_099_511_627_776,
-        "SQLite caps mmap_size at its build's SQLITE_MAX_MMAP_SIZE"
-    );
-}
