@@ -34,6 +34,24 @@ pub(crate) fn scope_condition(scope: DataScope, party: &str, n: usize) -> (Strin
     )
 }
 
+/// [`scope_condition`] tested row by row: a portfolio is probed per row (`rm_assignments` by
+/// party) instead of being read whole as a set. For queries that walk another table's index in
+/// order and stop at a page's end (the owner's tasks): as a set the planner joins it, misjudges
+/// how many rows pass, and reads and sorts every row.
+pub(crate) fn row_scope_condition(scope: DataScope, party: &str, n: usize) -> (String, i64) {
+    match scope {
+        DataScope::Portfolio(StaffId(staff)) => (
+            format!(
+                "(SELECT ra.party_id FROM rm_assignments ra WHERE ra.party_id = {party}.id \
+                 AND ra.staff_id = ${n} AND ra.effective_to IS NULL LIMIT 1) IS NOT NULL \
+                 AND {party}.merged_into IS NULL"
+            ),
+            staff,
+        ),
+        _ => scope_condition(scope, party, n),
+    }
+}
+
 fn scope_of(scope: DataScope, party: &str, n: usize) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (

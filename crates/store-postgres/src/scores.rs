@@ -22,6 +22,12 @@ pub(crate) fn scope_condition(scope: rapport_domain::DataScope, party: &str) -> 
     (sql.replace("$0", "?"), arg)
 }
 
+/// [`customers::row_scope_condition`] with a `?` placeholder, for [`numbered`] statements.
+pub(crate) fn row_scope_condition(scope: rapport_domain::DataScope, party: &str) -> (String, i64) {
+    let (sql, arg) = customers::row_scope_condition(scope, party, 0);
+    (sql.replace("$0", "?"), arg)
+}
+
 /// `?` placeholders as PostgreSQL's `$1, $2, …` in order (the statements here hold no `?`
 /// inside literals).
 pub(crate) fn numbered(sql: &str) -> String {

@@ -30,6 +30,23 @@ pub(crate) fn scope_condition(scope: DataScope, party: &str) -> (String, i64) {
     )
 }
 
+/// [`scope_condition`] tested row by row: a portfolio is probed per row (`rm_assignments` by
+/// party) instead of being built as a list at every call. For queries that walk another
+/// table's index in order and stop at a page's end (the owner's tasks).
+pub(crate) fn row_scope_condition(scope: DataScope, party: &str) -> (String, i64) {
+    match scope {
+        DataScope::Portfolio(StaffId(staff)) => (
+            format!(
+                "(SELECT ra.party_id FROM rm_assignments ra WHERE ra.party_id = {party}.id \
+                 AND ra.staff_id = ? AND ra.effective_to IS NULL LIMIT 1) IS NOT NULL \
+                 AND {party}.merged_into IS NULL"
+            ),
+            staff,
+        ),
+        _ => scope_condition(scope, party),
+    }
+}
+
 fn scope_of(scope: DataScope, party: &str) -> (String, i64) {
     match scope {
         DataScope::Portfolio(StaffId(staff)) => (

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, MaturityRow, NewContactPlan, NewInteraction,
-    NewTask, PartyWorkFacts, TaskCompletion, TaskCounts, TaskQuery, TaskRow, TaskStatus,
+    NewTask, PartyWorkFacts, TaskBind, TaskCompletion, TaskCounts, TaskQuery, TaskRow, TaskStatus,
     WorkApplied, WorkPlan,
 };
 use rapport_store::{StoreError, StoreResult};
@@ -13,7 +13,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use crate::audit::{parse_time, time_text};
-use crate::customers::scope_condition;
+use crate::customers::{row_scope_condition, scope_condition};
 use crate::{db_err, parse_col};
 
 const TASK_COLUMNS: &str = "t.id, t.party_id, p.name, t.owner_staff_id, t.kind, t.reason, \
@@ -181,35 +181,24 @@ pub async fn my_tasks(
 ) -> StoreResult<Vec<TaskRow>> {
     // The owner's tasks, and only those whose customer is still in the owner's scope: a
     // customer reassigned away takes its tasks' visibility with it.
-    // Only the filters asked for, so the plan walks `tasks_owner` in (due_on, id) order and
-    // stops at the page's end; `? IS NULL OR …` would leave the planner a generic plan that
-    // cannot.
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = row_scope_condition(viewer.scope(), "p");
     let mut sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
          WHERE t.owner_staff_id = ? AND {scope}"
     );
-    for (wanted, condition) in [
-        (q.status.is_some(), " AND t.status = ?"),
-        (q.due_after.is_some(), " AND t.due_on > ?"),
-        (q.due_until.is_some(), " AND t.due_on <= ?"),
-    ] {
-        if wanted {
-            sql.push_str(condition);
-        }
+    let conditions = q.conditions();
+    for (condition, _) in &conditions {
+        sql.push_str(condition);
     }
     sql.push_str(" ORDER BY t.due_on, t.id LIMIT ? OFFSET ?");
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(viewer.staff_id.0)
         .bind(arg);
-    if let Some(status) = q.status {
-        query = query.bind(status.as_str());
-    }
-    if let Some(after) = q.due_after {
-        query = query.bind(after);
-    }
-    if let Some(until) = q.due_until {
-        query = query.bind(until);
+    for (_, value) in conditions {
+        query = match value {
+            TaskBind::Text(text) => query.bind(text),
+            TaskBind::Date(date) => query.bind(date),
+        };
     }
     let rows = query
         .bind(q.limit)
@@ -228,7 +217,7 @@ pub async fn task_counts(
     today: NaiveDate,
     until: NaiveDate,
 ) -> StoreResult<TaskCounts> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = row_scope_condition(viewer.scope(), "p");
     let sql = format!(
         "SELECT t.kind, count(*) FILTER (WHERE t.due_on < ?), \
          count(*) FILTER (WHERE t.due_on = ?), count(*) FILTER (WHERE t.due_on > ?) \

@@ -93,6 +93,32 @@ pub struct TaskQuery {
     pub limit: i64,
 }
 
+/// A value for one placeholder of [`TaskQuery::conditions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskBind {
+    Text(&'static str),
+    Date(NaiveDate),
+}
+
+impl TaskQuery {
+    /// The conditions on tasks aliased `t` that this query asks for, each `" AND …"` with one
+    /// `?` placeholder and its value, in order. Only those asked for — no `? IS NULL OR …` —
+    /// so a planner can walk the owner's index in due order and stop at the page's end.
+    pub fn conditions(&self) -> Vec<(&'static str, TaskBind)> {
+        let mut out = Vec::with_capacity(3);
+        if let Some(status) = self.status {
+            out.push((" AND t.status = ?", TaskBind::Text(status.as_str())));
+        }
+        if let Some(after) = self.due_after {
+            out.push((" AND t.due_on > ?", TaskBind::Date(after)));
+        }
+        if let Some(until) = self.due_until {
+            out.push((" AND t.due_on <= ?", TaskBind::Date(until)));
+        }
+        out
+    }
+}
+
 /// How many open tasks the viewer owns, due on or before a date, by when and by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskCounts {
