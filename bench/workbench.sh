@@ -63,7 +63,7 @@ if [ ! -s "$LOGINS" ] || [ "$(wc -l < "$LOGINS")" -ne "$RMS" ]; then
   umask 077
   : > "$LOGINS"
   # awk reads the whole list (no `head`, whose early exit would fail the pipeline on SIGPIPE).
-  "$BIN" user list --data-dir "$DATA" "${DB[@]}" \
+  RAPPORT_LOG=warn "$BIN" user list --data-dir "$DATA" "${DB[@]}" \
     | awk -v n="$RMS" '$3 == "rm" && $5 == "active" && picked < n {print $2; picked++}' \
     | while read -r user; do
       pw=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')

@@ -110,10 +110,10 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
                         .map(|b| b.0.to_string())
                         .unwrap_or_else(|| "-".into()),
                     if s.disabled { "disabled" } else { "active" },
-                    if s.password_hash.is_some() {
-                        "yes"
-                    } else {
-                        "no"
+                    match (&s.password_hash, s.must_change_password) {
+                        (None, _) => "no",
+                        (Some(_), true) => "temporary",
+                        (Some(_), false) => "yes",
                     },
                 );
             }
@@ -148,14 +148,16 @@ async fn set_password(ctx: &Opened, username: &str, password_stdin: bool) -> any
     };
     let (password, generated) = read_or_generate(password_stdin)?;
     let password_hash = hash(password.clone()).await?;
-    // Both end the staff member's sessions; a generated password is only for the next login.
-    ctx.store.reset_password(staff.id, &password_hash).await?;
+    // Either way the staff member's sessions end; a generated password is only for the next
+    // login.
+    ctx.store
+        .reset_password(staff.id, &password_hash, generated)
+        .await?;
     if generated {
         println!(
             "password of {username} reset (shown once; to be changed at the next login): {password}"
         );
     } else {
-        ctx.store.set_password(staff.id, &password_hash).await?;
         println!("password of {username} set");
     }
     Ok(())

@@ -327,8 +327,13 @@ impl Store for PgStore {
         staff::set_password(&self.pool, staff_id, password_hash).await
     }
 
-    async fn reset_password(&self, staff_id: StaffId, temporary_hash: &str) -> StoreResult<()> {
-        staff::reset_password(&self.pool, staff_id, temporary_hash).await
+    async fn reset_password(
+        &self,
+        staff_id: StaffId,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()> {
+        staff::reset_password(&self.pool, staff_id, password_hash, must_change).await
     }
 
     async fn update_staff(

@@ -241,14 +241,19 @@ pub async fn delete_session(pool: &PgPool, token_hash: &str) -> StoreResult<()> 
     Ok(())
 }
 
-pub async fn reset_password(pool: &PgPool, staff_id: StaffId, hash: &str) -> StoreResult<()> {
+pub async fn reset_password(
+    pool: &PgPool,
+    staff_id: StaffId,
+    hash: &str,
+    must_change: bool,
+) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(db_err)?;
     let done = sqlx::query(
         "UPDATE staff SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
          WHERE id = $3",
     )
     .bind(hash)
-    .bind(true)
+    .bind(must_change)
     .bind(staff_id.0)
     .execute(&mut *tx)
     .await

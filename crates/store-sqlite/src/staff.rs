@@ -248,14 +248,19 @@ pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> StoreResult<
     Ok(())
 }
 
-pub async fn reset_password(pool: &SqlitePool, staff_id: StaffId, hash: &str) -> StoreResult<()> {
+pub async fn reset_password(
+    pool: &SqlitePool,
+    staff_id: StaffId,
+    hash: &str,
+    must_change: bool,
+) -> StoreResult<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let done = sqlx::query(
         "UPDATE staff SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
          WHERE id = $3",
     )
     .bind(hash)
-    .bind(true)
+    .bind(must_change)
     .bind(staff_id.0)
     .execute(&mut *tx)
     .await

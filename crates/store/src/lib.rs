@@ -76,9 +76,14 @@ pub trait Store: Send + Sync + 'static {
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId>;
     /// Sets a password the staff member chose (clears the must-change flag and any lock).
     async fn set_password(&self, staff_id: StaffId, password_hash: &str) -> StoreResult<()>;
-    /// Sets a temporary password that must be changed at the next login, and ends every
-    /// session of the staff member.
-    async fn reset_password(&self, staff_id: StaffId, temporary_hash: &str) -> StoreResult<()>;
+    /// Sets a password an administrator gave and ends every session of the staff member, in
+    /// one transaction; `must_change` when it is temporary (to be changed at the next login).
+    async fn reset_password(
+        &self,
+        staff_id: StaffId,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()>;
     async fn update_staff(
         &self,
         username: &Username,

@@ -330,9 +330,19 @@ fn user_commands_validate_their_input() {
     let out = with_stdin("nobody.here", "a long enough password\n");
     assert!(!out.status.success());
     assert!(stderr(&out).contains("nobody.here"), "{}", stderr(&out));
+    let login_of = |user: &str| {
+        let list = rapport(&["user", "list", "--data-dir", d]);
+        String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(user))
+            .and_then(|l| l.split_whitespace().last().map(str::to_owned))
+    };
+    assert_eq!(login_of("auditor.two").as_deref(), Some("temporary"));
     let out = with_stdin("auditor.two", "a long enough password\n");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("password of auditor.two set"));
+    // A password from stdin is the one to keep: no change asked at the next login.
+    assert_eq!(login_of("auditor.two").as_deref(), Some("yes"));
     assert!(
         rapport(&["user", "disable", "--data-dir", d, "auditor.two"])
             .status

@@ -1,5 +1,5 @@
 use chrono::{Duration, TimeZone, Utc};
-use rapport_domain::{Role, Username};
+use rapport_domain::{Role, StaffId, Username};
 use rapport_store::{LockoutPolicy, NewSession, NewStaff, StoreError};
 use rapport_store_contract::fixture;
 
@@ -279,7 +279,7 @@ async fn staff_are_administered_and_tokens_ignore_idleness() {
             .await
             .unwrap();
         t.store
-            .reset_password(fixture::RM_B, "$argon2id$temp")
+            .reset_password(fixture::RM_B, "$argon2id$temp", true)
             .await
             .unwrap();
         let b = t.store.staff_by_id(fixture::RM_B).await.unwrap().unwrap();
@@ -302,6 +302,35 @@ async fn staff_are_administered_and_tokens_ignore_idleness() {
                 .unwrap()
                 .unwrap()
                 .must_change_password
+        );
+
+        // A password an administrator sets as chosen also ends sessions, but need not be
+        // changed; an unknown staff member is not found and nothing changes.
+        t.store
+            .create_session(&session("dddddddddddddddd0000", SessionKind::Browser))
+            .await
+            .unwrap();
+        t.store
+            .reset_password(fixture::RM_B, "$argon2id$given", false)
+            .await
+            .unwrap();
+        let b = t.store.staff_by_id(fixture::RM_B).await.unwrap().unwrap();
+        assert!(!b.must_change_password, "{n}");
+        assert_eq!(b.password_hash.as_deref(), Some("$argon2id$given"), "{n}");
+        assert!(
+            t.store
+                .touch_session("dddddddddddddddd0000", now, Duration::minutes(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let missing = t
+            .store
+            .reset_password(StaffId(999_999), "$argon2id$x", false)
+            .await;
+        assert!(
+            matches!(missing, Err(StoreError::NotFound(_))),
+            "{n}: {missing:?}"
         );
     }
 }

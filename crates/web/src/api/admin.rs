@@ -248,7 +248,7 @@ pub async fn reset(
     let password = temporary_password();
     state
         .store
-        .reset_password(staff.id, &hash(password.clone()).await?)
+        .reset_password(staff.id, &hash(password.clone()).await?, true)
         .await?;
     record(state, auth, format!("reset the password of {name}")).await?;
     Ok(TemporaryPassword {
