@@ -55,7 +55,8 @@ fn to_plan(p: PlannedAlert, today: NaiveDate) -> anyhow::Result<WorkPlan> {
         party_id: rapport_domain::PartyId(p.party_id),
         kind: p.kind.to_owned(),
         severity: p.severity.to_owned(),
-        reason: p.reason,
+        reason: p.reason.english(),
+        detail: Some(p.reason),
         as_of: today,
         dedup_key: p.dedup_key,
         task: p
@@ -240,6 +241,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
                     kind: a.kind,
                     severity: a.severity,
                     reason: a.reason,
+                    detail: a.detail,
                     as_of: a.as_of,
                     dedup_key: a.dedup_key,
                     task: Some((task_kind(&t)?, t.due_on)),

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
-use rapport_domain::PartyId;
+use rapport_domain::{ChurnSignal, PartyId, Reason};
 use rapport_scoring::{ChurnRule, PartyScore, ScoringConfig, Tier, TierChange, churn_matrix_csv};
 use rapport_store::scores::{
     NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
@@ -174,6 +174,8 @@ fn to_store(
             .iter()
             .map(|w| w.message.as_str())
             .collect();
+        let signals: Option<Vec<ChurnSignal>> =
+            s.churn.warnings.iter().map(|w| w.signal.clone()).collect();
         // A large outflow is the churn warning an RM must act on first: it is raised as its
         // own kind, high, instead of (not beside) the churn-risk alert, so the customer gets
         // one retention task, not two.
@@ -200,6 +202,7 @@ fn to_store(
             kind: kind.into(),
             severity: severity.into(),
             reason: reasons.join("; "),
+            detail: signals.map(|signals| Reason::Churn { signals }),
             as_of: s.as_of,
             dedup_key: format!("{kind}:{}:{month}", s.party_id),
         });
@@ -222,6 +225,7 @@ fn to_store(
             kind: kind.into(),
             severity: "medium".into(),
             reason: s.tier.rule.clone(),
+            detail: s.tier.change_reason.clone(),
             as_of: s.as_of,
             dedup_key: format!("{kind}:{}:{month}", s.party_id),
         });

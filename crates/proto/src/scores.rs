@@ -43,6 +43,8 @@ pub struct AlertDto {
     pub kind: String,
     /// high, medium or low.
     pub severity: String,
+    /// Why it was raised, with its numbers, in the language `Accept-Language` asks for (zh-CN
+    /// or en; English when absent).
     pub reason: String,
     pub as_of: NaiveDate,
     /// open, done or dismissed.
@@ -86,7 +88,8 @@ pub struct ScoresDto {
     /// Probability (0–1) that the customer churns within the model's horizon; `null` when the
     /// bank's history was too short to train a model (the rules' warnings still stand).
     pub churn_risk: Option<f64>,
-    /// Each warning with its numbers (rules and the model).
+    /// Each warning with its numbers (rules and the model), in the language `Accept-Language`
+    /// asks for (English when absent).
     pub churn_reasons: Vec<String>,
     /// The model inputs that raised the probability most.
     pub churn_model_parts: Vec<ScorePartDto>,

@@ -13,6 +13,8 @@ pub struct TaskDto {
     pub owner_staff_id: i64,
     /// call, visit, revisit, retention, care or follow_up.
     pub kind: String,
+    /// Why the task was made. A generated task's reason is in the language `Accept-Language`
+    /// asks for (zh-CN or en; English when absent); a typed one as it was typed.
     pub reason: String,
     pub alert_id: Option<i64>,
     pub due_on: NaiveDate,

@@ -62,20 +62,11 @@ pub fn log_share(x: f64, floor: f64, full: f64) -> f64 {
     ((x / floor).ln() / (full / floor).ln()).clamp(0.0, 1.0)
 }
 
-/// A model input in words: `log_*` inputs (ln(1 + yuan)) back in yuan, `holds_*` flags as
-/// holds / does not hold, other inputs as name = value.
+/// A model input in words (English): `log_*` inputs (ln(1 + yuan)) back in yuan, `holds_*`
+/// flags as holds / does not hold, other inputs as name = value.
 pub fn describe_input(name: &str, value: f64) -> String {
-    if let Some(what) = name.strip_prefix("log_") {
-        format!("{what} {:.0} yuan", value.exp_m1())
-    } else if let Some(family) = name.strip_prefix("holds_") {
-        if value > 0.5 {
-            format!("holds {family}")
-        } else {
-            format!("does not hold {family}")
-        }
-    } else {
-        format!("{name} = {value:.2}")
-    }
+    rapport_domain::ModelDriver::of_input(name, value)
+        .describe(rapport_domain::Language::En, &|code| code.to_owned())
 }
 
 /// `x / full` held to 0–1.
@@ -103,7 +94,7 @@ mod tests {
     fn inputs_are_described_in_their_units() {
         assert_eq!(
             describe_input("log_funds", 1000f64.ln_1p()),
-            "funds 1000 yuan"
+            "funds 1,000 yuan"
         );
         assert_eq!(describe_input("holds_fund", 1.0), "holds fund");
         assert_eq!(

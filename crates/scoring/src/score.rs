@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rapport_domain::reason::percent;
+use rapport_domain::{ChurnSignal, ModelDriver};
 use serde::{Deserialize, Serialize};
 
 use crate::churn::{ChurnAssessment, ChurnModel, ChurnRule, ChurnWarning, churn_warnings};
@@ -10,7 +12,6 @@ use crate::clv_class::ClvDecision;
 use crate::config::{MODEL_VERSION, ScoringConfig};
 use crate::credit::{CreditView, credit_view};
 use crate::error::ScoringError;
-use crate::explain::describe_input;
 use crate::features::Features;
 use crate::lifecycle::{LifecycleDecision, lifecycle};
 use crate::nbp::{NbpModel, Recommendation};
@@ -91,23 +92,18 @@ pub fn score_all(
                 if let Some(probability) = probability
                     && probability >= alert
                 {
-                    warnings.push(ChurnWarning {
-                        rule: ChurnRule::Model,
-                        observed: probability,
-                        threshold: alert,
-                        message: format!(
-                            "churn model: probability {:.0} % (alert from {:.0} %){}",
-                            probability * 100.0,
-                            alert * 100.0,
-                            model_reasons
+                    warnings.push(ChurnWarning::new(
+                        ChurnRule::Model,
+                        probability,
+                        alert,
+                        ChurnSignal::Model {
+                            percent: percent(probability),
+                            alert_percent: percent(alert),
+                            driver: model_reasons
                                 .first()
-                                .map(|r| format!(
-                                    ", mostly from {}",
-                                    describe_input(&r.name, r.input)
-                                ))
-                                .unwrap_or_default()
-                        ),
-                    });
+                                .map(|r| ModelDriver::of_input(&r.name, r.input)),
+                        },
+                    ));
                 }
                 PartyScore {
                     party_id: f.party_id,

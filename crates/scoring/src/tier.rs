@@ -1,6 +1,6 @@
 //! Value tiers by month-end AUM (R3.3), with the rule-based upgrades and downgrades: a tier
 //! changes only on a sustained run of month-ends, not on one good or bad month.
-use rapport_domain::string_enum;
+use rapport_domain::{Language, Reason, string_enum};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{MINOR_PER_MAJOR, TierConfig};
@@ -75,6 +75,22 @@ pub struct TierDecision {
     pub rule_key: String,
     /// Propose a dedicated RM: the customer entered a tier that has one.
     pub propose_dedicated_rm: bool,
+    /// An upgrade or downgrade as data, for reading out in the viewer's language (the
+    /// tier-change alert keeps it). Absent in scores stored before decisions carried it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_reason: Option<Reason>,
+}
+
+/// A tier change's reason in English with the tiers' English names: the `rule` text.
+fn english(reason: &Reason) -> String {
+    reason.describe(Language::En, &|code| {
+        code.parse::<Tier>()
+            .map_or_else(|_| code.to_owned(), |t| t.label_en().to_owned())
+    })
+}
+
+fn months(k: usize) -> u32 {
+    u32::try_from(k).unwrap_or(u32::MAX)
 }
 
 /// The tier after this month-end. `aum[0]` is the as-of month-end, `aum[i]` the one `i`
@@ -113,44 +129,49 @@ pub fn decide_tier(previous: Option<Tier>, aum: &[i64; MONTHS], cfg: &TierConfig
             rule,
             rule_key: "first_placement".to_owned(),
             propose_dedicated_rm: tier.has_dedicated_rm(),
+            change_reason: None,
         };
     };
     let held_low = aum[..up].iter().copied().min().unwrap_or(0);
     let held = cfg.tier_for(held_low);
     if held > prev {
+        let reason = Reason::TierUpgrade {
+            from: prev.as_str().to_owned(),
+            to: held.as_str().to_owned(),
+            months: months(up),
+            threshold_minor: cfg.threshold_minor(held),
+            lowest_minor: held_low,
+        };
         return TierDecision {
             tier: held,
             change: Some(TierChange::Upgrade {
                 from: prev,
                 to: held,
             }),
-            rule: format!(
-                "upgrade: {up} consecutive month-ends at or above the {} threshold of {:.0} yuan \
-                 (lowest {:.0})",
-                held.label_en(),
-                yuan(cfg.threshold_minor(held)),
-                yuan(held_low)
-            ),
+            rule: english(&reason),
             rule_key: "upgrade".to_owned(),
             propose_dedicated_rm: held.has_dedicated_rm(),
+            change_reason: Some(reason),
         };
     }
     let floor = cfg.threshold_minor(prev);
     let recent_high = aum[..down].iter().copied().max().unwrap_or(0);
     if prev != Tier::Ordinary && recent_high < floor {
         let to = cfg.tier_for(recent_high);
+        let reason = Reason::TierDowngrade {
+            from: prev.as_str().to_owned(),
+            to: to.as_str().to_owned(),
+            months: months(down),
+            threshold_minor: floor,
+            highest_minor: recent_high,
+        };
         return TierDecision {
             tier: to,
             change: Some(TierChange::Downgrade { from: prev, to }),
-            rule: format!(
-                "downgrade: {down} consecutive month-ends below the {} threshold of {:.0} yuan \
-                 (highest {:.0})",
-                prev.label_en(),
-                yuan(floor),
-                yuan(recent_high)
-            ),
+            rule: english(&reason),
             rule_key: "downgrade".to_owned(),
             propose_dedicated_rm: false,
+            change_reason: Some(reason),
         };
     }
     TierDecision {
@@ -159,6 +180,7 @@ pub fn decide_tier(previous: Option<Tier>, aum: &[i64; MONTHS], cfg: &TierConfig
         rule: held_rule(prev, aum, cfg, up),
         rule_key: "held".to_owned(),
         propose_dedicated_rm: false,
+        change_reason: None,
     }
 }
 

@@ -9,6 +9,7 @@ use rapport_store::scores::{
     PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
     cumulative_shares,
 };
+use rapport_store::work::{reason_of_column, reason_to_column};
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
@@ -183,9 +184,9 @@ pub async fn write_scores(
     for a in &batch.alerts {
         sqlx::query(
             "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
-             status, dedup_key) VALUES ($1, $2, $3, $4, $5, $6, \
+             status, dedup_key, reason_detail) VALUES ($1, $2, $3, $4, $5, $6, \
              (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = $7 \
-              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8) \
+              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8, $9) \
              ON CONFLICT (dedup_key) DO NOTHING",
         )
         .bind(a.party_id.0)
@@ -196,6 +197,7 @@ pub async fn write_scores(
         .bind(at)
         .bind(a.party_id.0)
         .bind(&a.dedup_key)
+        .bind(reason_to_column(a.detail.as_ref()))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -333,7 +335,8 @@ pub async fn party_alerts(
         return Ok(None);
     }
     let rows = sqlx::query(
-        "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status \
+        "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status, \
+         reason_detail \
          FROM alerts WHERE party_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
     )
     .bind(party.0)
@@ -353,6 +356,7 @@ pub async fn party_alerts(
                 created_at: r.try_get(6).map_err(db_err)?,
                 staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
                 status: r.try_get(8).map_err(db_err)?,
+                detail: reason_of_column(r.try_get(9).map_err(db_err)?),
             })
         })
         .collect::<StoreResult<Vec<_>>>()

@@ -8,6 +8,7 @@ use rapport_store::work::{
     NewTask, PartyWorkFacts, TaskBind, TaskCompletion, TaskCounts, TaskQuery, TaskRow, TaskStatus,
     WorkApplied, WorkPlan,
 };
+use rapport_store::work::{reason_of_column, reason_to_column};
 use rapport_store::{StoreError, StoreResult};
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Postgres, Row, Transaction};
@@ -17,7 +18,7 @@ use crate::{db_err, parse_col};
 
 const TASK_COLUMNS: &str = "t.id, t.party_id, p.name, t.owner_staff_id, t.kind, t.reason, \
     t.alert_id, t.due_on, t.status, t.outcome, t.created_by, t.created_at, t.completed_at, \
-    t.interaction_id";
+    t.interaction_id, t.reason_detail";
 const INTERACTION_COLUMNS: &str = "i.id, i.party_id, i.staff_id, i.channel, i.direction, \
     i.purpose, i.occurred_at, i.notes, i.outcome, i.task_id, i.alert_id";
 
@@ -40,6 +41,7 @@ fn task_row(r: &PgRow) -> StoreResult<TaskRow> {
         created_at: r.try_get(11).map_err(db_err)?,
         completed_at: r.try_get(12).map_err(db_err)?,
         interaction_id: r.try_get(13).map_err(db_err)?,
+        detail: reason_of_column(r.try_get(14).map_err(db_err)?),
     })
 }
 
@@ -150,7 +152,8 @@ pub async fn create_task(
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (party_id, owner_staff_id, kind, reason, alert_id, due_on, status, \
-         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING id",
+         created_by, created_at, reason_detail) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9) \
+         RETURNING id",
     )
     .bind(t.party_id.0)
     .bind(t.owner.0)
@@ -160,6 +163,7 @@ pub async fn create_task(
     .bind(t.due_on)
     .bind(t.created_by.map(|s| s.0))
     .bind(t.created_at)
+    .bind(reason_to_column(t.detail.as_ref()))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -460,7 +464,8 @@ pub async fn alerts_needing_tasks(
     limit: i64,
 ) -> StoreResult<Vec<AlertNeedingTask>> {
     let rows = sqlx::query(
-        "SELECT al.id, al.party_id, al.kind, al.severity, al.reason, al.as_of, al.dedup_key \
+        "SELECT al.id, al.party_id, al.kind, al.severity, al.reason, al.as_of, al.dedup_key, \
+         al.reason_detail \
          FROM alerts al WHERE al.id > $1 AND al.status = 'open' \
          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.alert_id = al.id) \
          ORDER BY al.id LIMIT $2",
@@ -480,6 +485,7 @@ pub async fn alerts_needing_tasks(
                 reason: r.try_get(4).map_err(db_err)?,
                 as_of: r.try_get(5).map_err(db_err)?,
                 dedup_key: r.try_get(6).map_err(db_err)?,
+                detail: reason_of_column(r.try_get(7).map_err(db_err)?),
             })
         })
         .collect()
@@ -495,9 +501,9 @@ pub async fn apply_work_plans(
     for p in plans {
         let inserted = sqlx::query(
             "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
-             status, dedup_key) VALUES ($1, $2, $3, $4, $5, $6, \
+             status, dedup_key, reason_detail) VALUES ($1, $2, $3, $4, $5, $6, \
              (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = $7 \
-              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8) \
+              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8, $9) \
              ON CONFLICT (dedup_key) DO NOTHING",
         )
         .bind(p.party_id.0)
@@ -508,6 +514,7 @@ pub async fn apply_work_plans(
         .bind(at)
         .bind(p.party_id.0)
         .bind(&p.dedup_key)
+        .bind(reason_to_column(p.detail.as_ref()))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -518,8 +525,9 @@ pub async fn apply_work_plans(
         // For the current primary RM, if enabled; once per alert.
         let made = sqlx::query(
             "INSERT INTO tasks (party_id, owner_staff_id, kind, reason, alert_id, due_on, status, \
-             created_by, created_at) \
-             SELECT al.party_id, ra.staff_id, $1, al.reason, al.id, $2, 'open', NULL, $3 \
+             created_by, created_at, reason_detail) \
+             SELECT al.party_id, ra.staff_id, $1, al.reason, al.id, $2, 'open', NULL, $3, \
+             al.reason_detail \
              FROM alerts al \
              JOIN rm_assignments ra ON ra.party_id = al.party_id AND ra.is_primary \
               AND ra.effective_to IS NULL \

@@ -9,6 +9,7 @@ use rapport_store::scores::{
     PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
     cumulative_shares,
 };
+use rapport_store::work::{reason_of_column, reason_to_column};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
@@ -155,9 +156,9 @@ pub async fn write_scores(
     for a in &batch.alerts {
         sqlx::query(
             "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
-             status, dedup_key) VALUES (?, ?, ?, ?, ?, ?, \
+             status, dedup_key, reason_detail) VALUES (?, ?, ?, ?, ?, ?, \
              (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = ? \
-              AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1), 'open', ?) \
+              AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1), 'open', ?, ?) \
              ON CONFLICT (dedup_key) DO NOTHING",
         )
         .bind(a.party_id.0)
@@ -168,6 +169,7 @@ pub async fn write_scores(
         .bind(time_text(at))
         .bind(a.party_id.0)
         .bind(&a.dedup_key)
+        .bind(reason_to_column(a.detail.as_ref()))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -315,7 +317,8 @@ pub async fn party_alerts(
         return Ok(None);
     }
     let rows = sqlx::query(
-        "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status \
+        "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status, \
+         reason_detail \
          FROM alerts WHERE party_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
     )
     .bind(party.0)
@@ -336,6 +339,7 @@ pub async fn party_alerts(
                 created_at: parse_time(&created)?,
                 staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
                 status: r.try_get(8).map_err(db_err)?,
+                detail: reason_of_column(r.try_get(9).map_err(db_err)?),
             })
         })
         .collect::<StoreResult<Vec<_>>>()

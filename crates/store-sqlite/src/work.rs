@@ -8,6 +8,7 @@ use rapport_store::work::{
     NewTask, PartyWorkFacts, TaskBind, TaskCompletion, TaskCounts, TaskQuery, TaskRow, TaskStatus,
     WorkApplied, WorkPlan,
 };
+use rapport_store::work::{reason_of_column, reason_to_column};
 use rapport_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
@@ -18,7 +19,7 @@ use crate::{db_err, parse_col};
 
 const TASK_COLUMNS: &str = "t.id, t.party_id, p.name, t.owner_staff_id, t.kind, t.reason, \
     t.alert_id, t.due_on, t.status, t.outcome, t.created_by, t.created_at, t.completed_at, \
-    t.interaction_id";
+    t.interaction_id, t.reason_detail";
 const INTERACTION_COLUMNS: &str = "i.id, i.party_id, i.staff_id, i.channel, i.direction, \
     i.purpose, i.occurred_at, i.notes, i.outcome, i.task_id, i.alert_id";
 
@@ -47,6 +48,7 @@ fn task_row(r: &SqliteRow) -> StoreResult<TaskRow> {
         created_at: parse_time(&r.try_get::<String, _>(11).map_err(db_err)?)?,
         completed_at: opt_time(12)?,
         interaction_id: r.try_get(13).map_err(db_err)?,
+        detail: reason_of_column(r.try_get(14).map_err(db_err)?),
     })
 }
 
@@ -156,7 +158,8 @@ pub async fn create_task(
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (party_id, owner_staff_id, kind, reason, alert_id, due_on, status, \
-         created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
+         created_by, created_at, reason_detail) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) \
+         RETURNING id",
     )
     .bind(t.party_id.0)
     .bind(t.owner.0)
@@ -166,6 +169,7 @@ pub async fn create_task(
     .bind(t.due_on)
     .bind(t.created_by.map(|s| s.0))
     .bind(time_text(t.created_at))
+    .bind(reason_to_column(t.detail.as_ref()))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -471,7 +475,8 @@ pub async fn alerts_needing_tasks(
     limit: i64,
 ) -> StoreResult<Vec<AlertNeedingTask>> {
     let rows = sqlx::query(
-        "SELECT al.id, al.party_id, al.kind, al.severity, al.reason, al.as_of, al.dedup_key \
+        "SELECT al.id, al.party_id, al.kind, al.severity, al.reason, al.as_of, al.dedup_key, \
+         al.reason_detail \
          FROM alerts al WHERE al.id > ? AND al.status = 'open' \
          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.alert_id = al.id) \
          ORDER BY al.id LIMIT ?",
@@ -491,6 +496,7 @@ pub async fn alerts_needing_tasks(
                 reason: r.try_get(4).map_err(db_err)?,
                 as_of: r.try_get(5).map_err(db_err)?,
                 dedup_key: r.try_get(6).map_err(db_err)?,
+                detail: reason_of_column(r.try_get(7).map_err(db_err)?),
             })
         })
         .collect()
@@ -507,9 +513,9 @@ pub async fn apply_work_plans(
     for p in plans {
         let inserted = sqlx::query(
             "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
-             status, dedup_key) VALUES (?, ?, ?, ?, ?, ?, \
+             status, dedup_key, reason_detail) VALUES (?, ?, ?, ?, ?, ?, \
              (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = ? \
-              AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1), 'open', ?) \
+              AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1), 'open', ?, ?) \
              ON CONFLICT (dedup_key) DO NOTHING",
         )
         .bind(p.party_id.0)
@@ -520,6 +526,7 @@ pub async fn apply_work_plans(
         .bind(&at_text)
         .bind(p.party_id.0)
         .bind(&p.dedup_key)
+        .bind(reason_to_column(p.detail.as_ref()))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -530,8 +537,9 @@ pub async fn apply_work_plans(
         // For the current primary RM, if enabled; once per alert.
         let made = sqlx::query(
             "INSERT INTO tasks (party_id, owner_staff_id, kind, reason, alert_id, due_on, status, \
-             created_by, created_at) \
-             SELECT al.party_id, ra.staff_id, ?, al.reason, al.id, ?, 'open', NULL, ? \
+             created_by, created_at, reason_detail) \
+             SELECT al.party_id, ra.staff_id, ?, al.reason, al.id, ?, 'open', NULL, ?, \
+             al.reason_detail \
              FROM alerts al \
              JOIN rm_assignments ra ON ra.party_id = al.party_id AND ra.is_primary = 1 \
               AND ra.effective_to IS NULL \

@@ -3,7 +3,7 @@
 //! tier changes proposed for a dedicated RM. The scores themselves are computed elsewhere
 //! (`rapport-scoring`); the store keeps them and reads them back within the viewer's scope.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, PartyId, StaffId};
+use rapport_domain::{BranchId, PartyId, Reason, StaffId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,8 +70,10 @@ pub struct NewAlert {
     pub kind: String,
     /// high, medium or low.
     pub severity: String,
-    /// Why, in words staff read (numbers, not identifiers).
+    /// Why, in words staff read (numbers, not identifiers; English).
     pub reason: String,
+    /// The same as data, read out in the viewer's language where it is shown.
+    pub detail: Option<Reason>,
     pub as_of: NaiveDate,
     /// Same key → the same alert (e.g. `churn_risk:<party>:<as_of month>`).
     pub dedup_key: String,
@@ -84,6 +86,8 @@ pub struct AlertRow {
     pub kind: String,
     pub severity: String,
     pub reason: String,
+    /// `None` for alerts raised before reasons were kept as data.
+    pub detail: Option<Reason>,
     pub as_of: NaiveDate,
     pub created_at: DateTime<Utc>,
     /// The party's primary RM when the alert was raised, if it had one.

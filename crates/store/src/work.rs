@@ -2,7 +2,7 @@
 //! and the interactions log. A task is completed by logging the contact that did it; any
 //! logged contact counts for the customer's contact plan whoever made it.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{PartyId, StaffId, string_enum};
+use rapport_domain::{PartyId, Reason, StaffId, string_enum};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -54,6 +54,8 @@ pub struct NewTask {
     pub kind: TaskKind,
     /// Why, in words (the alert's reason, or what the creator wrote).
     pub reason: String,
+    /// The alert's reason as data; `None` for what a person wrote.
+    pub detail: Option<Reason>,
     pub alert_id: Option<i64>,
     pub due_on: NaiveDate,
     /// `None` for tasks the alert engine created.
@@ -70,6 +72,7 @@ pub struct TaskRow {
     pub owner: StaffId,
     pub kind: TaskKind,
     pub reason: String,
+    pub detail: Option<Reason>,
     pub alert_id: Option<i64>,
     pub due_on: NaiveDate,
     pub status: TaskStatus,
@@ -214,6 +217,7 @@ pub struct WorkPlan {
     pub kind: String,
     pub severity: String,
     pub reason: String,
+    pub detail: Option<Reason>,
     pub as_of: NaiveDate,
     pub dedup_key: String,
     pub task: Option<(TaskKind, NaiveDate)>,
@@ -234,6 +238,7 @@ pub struct AlertNeedingTask {
     pub kind: String,
     pub severity: String,
     pub reason: String,
+    pub detail: Option<Reason>,
     pub as_of: NaiveDate,
     pub dedup_key: String,
 }
@@ -256,4 +261,16 @@ pub struct ContactPlan {
     pub cadence_days: i32,
     pub created_by: StaffId,
     pub created_at: DateTime<Utc>,
+}
+
+/// A reason's data as the `reason_detail` column keeps it (JSON text).
+pub fn reason_to_column(reason: Option<&Reason>) -> Option<String> {
+    // Plain enums of strings, numbers and dates: serialising them cannot fail.
+    reason.and_then(|r| serde_json::to_string(r).ok())
+}
+
+/// A `reason_detail` column read back. A value this version cannot read (written by a newer
+/// one) leaves the reason's English text to stand alone rather than failing the read.
+pub fn reason_of_column(column: Option<String>) -> Option<Reason> {
+    column.and_then(|json| serde_json::from_str(&json).ok())
 }

@@ -7,6 +7,7 @@ use rapport_proto::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::WebError;
+use crate::i18n::Lang;
 
 /// A JSON body; a wrong content type, bad syntax or a wrong field → 4xx naming the problem.
 pub struct ApiJson<T>(pub T);
@@ -78,5 +79,17 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .with_field("id")),
             Err(e) => Err(WebError::new(ErrorCode::InvalidParameter, e.body_text())),
         }
+    }
+}
+
+/// The language an API reply's texts are in (reasons of alerts and tasks): see
+/// [`Lang::of_api_request`].
+pub struct ReplyLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReplyLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(Lang::of_api_request(parts)))
     }
 }

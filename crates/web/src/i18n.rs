@@ -1,6 +1,7 @@
 //! The UI's two languages. Every visible string of the pages is a field of [`Text`], so a
 //! missing translation is a compile error, not a blank on screen.
 use axum::http::request::Parts;
+use rapport_domain::{Language, Reason};
 
 use crate::auth::cookie;
 
@@ -33,16 +34,45 @@ impl Lang {
         if let Some(lang) = cookie(parts, LANG_COOKIE).and_then(Self::parse) {
             return lang;
         }
-        let accept = parts
-            .headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if accept.trim_start().starts_with("en") {
+        if accept_language(parts).starts_with("en") {
             Self::En
         } else {
             Self::Zh
         }
+    }
+
+    /// For the API: the language `Accept-Language` asks for, else English. The API has no
+    /// language cookie, and integrators read English unless they ask.
+    pub fn of_api_request(parts: &Parts) -> Self {
+        if accept_language(parts)
+            .to_ascii_lowercase()
+            .starts_with("zh")
+        {
+            Self::Zh
+        } else {
+            Self::En
+        }
+    }
+
+    pub fn language(self) -> Language {
+        match self {
+            Self::Zh => Language::Zh,
+            Self::En => Language::En,
+        }
+    }
+
+    /// Names a stored code in this language, for reasons kept as data.
+    pub fn code_label(self) -> impl Fn(&str) -> String {
+        move |code| self.label(code).to_owned()
+    }
+
+    /// Why an alert was raised or a task made, in this language; a row written before reasons
+    /// were data (or a task an RM typed) keeps its stored text.
+    pub fn reason(self, detail: Option<&Reason>, stored: &str) -> String {
+        detail.map_or_else(
+            || stored.to_owned(),
+            |r| r.describe(self.language(), &self.code_label()),
+        )
     }
 
     pub fn text(self) -> &'static Text {
@@ -63,6 +93,16 @@ impl Lang {
             .map(|(zh, en)| if self == Self::Zh { zh } else { en })
             .unwrap_or(code)
     }
+}
+
+/// The request's `Accept-Language`, trimmed; empty when absent.
+fn accept_language(parts: &Parts) -> &str {
+    parts
+        .headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim_start()
 }
 
 /// The scoring crate names its own classes; the pages use its words.
@@ -490,6 +530,13 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("medium", "中", "Medium"),
     ("low", "低", "Low"),
     ("large_outflow", "大额资金流出", "Large outflow"),
+    ("churn_risk", "流失风险", "Churn risk"),
+    ("maturity", "到期提醒", "Maturity"),
+    ("birthday", "生日提醒", "Birthday"),
+    ("contact_due", "接触计划到期", "Contact due"),
+    ("revisit_due", "新客户待回访", "Revisit due"),
+    ("tier_upgrade", "等级升级", "Tier upgrade"),
+    ("tier_downgrade", "等级降级", "Tier downgrade"),
     ("accepted", "已接受", "Accepted"),
     ("declined", "已拒绝", "Declined"),
     ("call", "电话联系", "Call"),

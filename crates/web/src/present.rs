@@ -364,15 +364,20 @@ pub fn identity_event(
     }
 }
 
-/// A task as the workbench and the API show it: the customer's name masked per role.
-pub fn task(t: &rapport_store::work::TaskRow, policy: FieldPolicy) -> rapport_proto::TaskDto {
+/// A task as the workbench and the API show it: the customer's name masked per role, the
+/// reason in `lang`.
+pub fn task(
+    t: &rapport_store::work::TaskRow,
+    policy: FieldPolicy,
+    lang: crate::i18n::Lang,
+) -> rapport_proto::TaskDto {
     rapport_proto::TaskDto {
         id: t.id,
         customer_id: t.party_id.0,
         customer_name: name(PartyKind::Individual, &t.party_name, policy),
         owner_staff_id: t.owner.0,
         kind: t.kind.as_str().to_owned(),
-        reason: t.reason.clone(),
+        reason: lang.reason(t.detail.as_ref(), &t.reason),
         alert_id: t.alert_id,
         due_on: t.due_on,
         status: t.status.as_str().to_owned(),

@@ -12,6 +12,7 @@ use rapport_store::audit::AuditAction;
 use rapport_store::scores::{AlertRow, PartyScoreRow};
 
 use crate::auth::Authenticated;
+use crate::i18n::Lang;
 use crate::{AppState, WebError, audit};
 
 /// Score history kept on the page and in the API.
@@ -45,7 +46,7 @@ fn explained(e: &Explained) -> ExplainedDto {
 
 use crate::analytics::minor as money;
 
-fn latest(row: &PartyScoreRow, currency: Currency) -> Result<ScoresDto, WebError> {
+fn latest(row: &PartyScoreRow, currency: Currency, lang: Lang) -> Result<ScoresDto, WebError> {
     let s: PartyScore = serde_json::from_str(&row.detail_json).map_err(|e| {
         WebError::internal(
             "stored scores",
@@ -72,7 +73,17 @@ fn latest(row: &PartyScoreRow, currency: Currency) -> Result<ScoresDto, WebError
         lifecycle: code(&s.lifecycle.stage, s.lifecycle.stage.as_str()),
         lifecycle_rule: s.lifecycle.rule.clone(),
         churn_risk: s.churn.probability,
-        churn_reasons: s.churn.warnings.iter().map(|w| w.message.clone()).collect(),
+        churn_reasons: s
+            .churn
+            .warnings
+            .iter()
+            .map(|w| {
+                w.signal.as_ref().map_or_else(
+                    || w.message.clone(),
+                    |signal| signal.describe(lang.language(), &lang.code_label()),
+                )
+            })
+            .collect(),
         churn_model_parts: parts(&s.churn.model_reasons),
         clv: s
             .clv_class
@@ -102,12 +113,12 @@ fn latest(row: &PartyScoreRow, currency: Currency) -> Result<ScoresDto, WebError
     })
 }
 
-fn alert(a: &AlertRow) -> AlertDto {
+fn alert(a: &AlertRow, lang: Lang) -> AlertDto {
     AlertDto {
         id: a.id,
         kind: a.kind.clone(),
         severity: a.severity.clone(),
-        reason: a.reason.clone(),
+        reason: lang.reason(a.detail.as_ref(), &a.reason),
         as_of: a.as_of,
         status: a.status.clone(),
     }
@@ -116,12 +127,13 @@ fn alert(a: &AlertRow) -> AlertDto {
 /// The scores of a customer in scope, without a view entry (for pages that audit the whole
 /// view); a customer out of scope is a 404, audited as a refusal.
 /// With `on`, the scores as they stood that day: the latest scoring on or before it (its tier,
-/// value and risk), the history and alerts up to it.
+/// value and risk), the history and alerts up to it. Reasons are read out in `lang`.
 pub async fn customer_scores_unaudited(
     state: &AppState,
     auth: &Authenticated,
     id: PartyId,
     on: Option<NaiveDate>,
+    lang: Lang,
 ) -> Result<CustomerScoresDto, WebError> {
     let Some(mut rows) = state.store.party_scores(&auth.viewer, id, HISTORY).await? else {
         let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
@@ -147,7 +159,10 @@ pub async fn customer_scores_unaudited(
     let currency = state.bank.base_currency;
     Ok(CustomerScoresDto {
         customer_id: id.0,
-        latest: rows.first().map(|r| latest(r, currency)).transpose()?,
+        latest: rows
+            .first()
+            .map(|r| latest(r, currency, lang))
+            .transpose()?,
         history: rows
             .iter()
             .map(|r| ScorePointDto {
@@ -158,7 +173,7 @@ pub async fn customer_scores_unaudited(
                 churn_risk: r.churn_risk,
             })
             .collect(),
-        alerts: alerts.iter().map(alert).collect(),
+        alerts: alerts.iter().map(|a| alert(a, lang)).collect(),
         segments: segments
             .into_iter()
             .map(|s| SegmentRefDto {
@@ -176,8 +191,9 @@ pub async fn customer_scores(
     auth: &Authenticated,
     id: PartyId,
     on: Option<NaiveDate>,
+    lang: Lang,
 ) -> Result<CustomerScoresDto, WebError> {
-    let scores = customer_scores_unaudited(state, auth, id, on).await?;
+    let scores = customer_scores_unaudited(state, auth, id, on, lang).await?;
     let mut e = audit::viewed(auth, state.clock.now(), id);
     e.detail = Some("scores".into());
     state.audit.record(e).await?;

@@ -14,6 +14,7 @@ use rapport_store::work::{
 };
 
 use crate::auth::Authenticated;
+use crate::i18n::Lang;
 use crate::{AppState, WebError, audit, present};
 
 /// Contacts a customer's interactions log lists at most.
@@ -79,6 +80,7 @@ pub async fn create_task(
     state: &AppState,
     auth: &Authenticated,
     req: &CreateTaskRequest,
+    lang: Lang,
 ) -> Result<TaskDto, WebError> {
     if !matches!(auth.staff.role, Role::Rm | Role::BranchManager) {
         return Err(refuse(
@@ -108,6 +110,7 @@ pub async fn create_task(
         owner,
         kind,
         reason,
+        detail: None,
         alert_id: None,
         due_on: req.due_on,
         created_by: Some(auth.staff.id),
@@ -127,7 +130,7 @@ pub async fn create_task(
     e.party_id = Some(created.party_id);
     e.detail = Some(format!("task {} created ({})", created.id, created.kind));
     state.audit.record(e).await?;
-    Ok(present::task(&created, auth.viewer.field_policy()))
+    Ok(present::task(&created, auth.viewer.field_policy(), lang))
 }
 
 pub async fn complete_task(
@@ -135,6 +138,7 @@ pub async fn complete_task(
     auth: &Authenticated,
     id: i64,
     req: &CompleteTaskRequest,
+    lang: Lang,
 ) -> Result<CompletedTaskDto, WebError> {
     let done = TaskCompletion {
         channel: parse::<Channel>("channel", &req.channel)?,
@@ -155,7 +159,7 @@ pub async fn complete_task(
     ));
     state.audit.record(e).await?;
     Ok(CompletedTaskDto {
-        task: present::task(&task, auth.viewer.field_policy()),
+        task: present::task(&task, auth.viewer.field_policy(), lang),
         interaction: present::interaction(&contact),
     })
 }

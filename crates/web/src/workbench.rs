@@ -17,6 +17,7 @@ use rapport_store::work::{TaskQuery, TaskStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Authenticated;
+use crate::i18n::Lang;
 use crate::work::{UPCOMING_DAYS, today};
 use crate::{AppState, WebError, audit, present};
 
@@ -188,6 +189,7 @@ pub async fn workbench(
     state: &AppState,
     auth: &Authenticated,
     due_page: u32,
+    lang: Lang,
 ) -> Result<WorkbenchDto, WebError> {
     let today = today(state);
     let until = today
@@ -218,10 +220,13 @@ pub async fn workbench(
     Ok(WorkbenchDto {
         portfolio,
         today,
-        due: due.iter().map(|t| present::task(t, policy)).collect(),
+        due: due.iter().map(|t| present::task(t, policy, lang)).collect(),
         due_total: counts.overdue + counts.due_today,
         overdue: counts.overdue,
-        upcoming: upcoming.iter().map(|t| present::task(t, policy)).collect(),
+        upcoming: upcoming
+            .iter()
+            .map(|t| present::task(t, policy, lang))
+            .collect(),
         upcoming_total: counts.upcoming,
         open_by_kind: counts
             .by_kind
@@ -244,6 +249,7 @@ pub async fn tasks(
     auth: &Authenticated,
     filter: &TaskFilter,
     page: PageRequest,
+    lang: Lang,
 ) -> Result<TaskPage, WebError> {
     let status = match filter.status.as_deref().map(str::trim) {
         None | Some("") => Some(TaskStatus::Open),
@@ -279,7 +285,10 @@ pub async fn tasks(
     state.audit.record(e).await?;
     let policy = auth.viewer.field_policy();
     Ok(TaskPage {
-        items: rows.iter().map(|t| present::task(t, policy)).collect(),
+        items: rows
+            .iter()
+            .map(|t| present::task(t, policy, lang))
+            .collect(),
         page: page.page,
         page_size: page.page_size,
         has_more,

@@ -5,6 +5,7 @@
 //! no second care task for `care_quiet_days` days in the bank's time zone.
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
+use rapport_domain::Reason;
 use serde::{Deserialize, Serialize};
 
 use crate::birthday::{BirthdayCalendar, next_birthday};
@@ -84,8 +85,8 @@ pub struct PlannedAlert {
     pub party_id: i64,
     pub kind: &'static str,
     pub severity: &'static str,
-    /// In words, with its numbers; no identifiers.
-    pub reason: String,
+    /// The rule and its numbers; no identifiers.
+    pub reason: Reason,
     pub dedup_key: String,
     pub task: Option<PlannedTask>,
 }
@@ -159,12 +160,12 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
             party_id: f.party_id,
             kind: "maturity",
             severity: if days <= 7 { "high" } else { "medium" },
-            reason: format!(
-                "{} matures on {} (in {days} days) with {:.2} yuan",
-                m.family,
-                m.matures_on,
-                m.balance_minor as f64 / 100.0
-            ),
+            reason: Reason::Maturity {
+                family: m.family.clone(),
+                matures_on: m.matures_on,
+                days,
+                balance_minor: m.balance_minor,
+            },
             dedup_key: format!("maturity:{}:{}", m.account_ref, m.matures_on),
             // Call a week ahead so the money can be rolled over before it leaves.
             task: Some(PlannedTask {
@@ -178,10 +179,6 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
         && let Some(next) = next_birthday(born, today, f.birthday_calendar)
         && (next - today).num_days() <= i64::from(r.birthday_days)
     {
-        let calendar = match f.birthday_calendar {
-            BirthdayCalendar::Solar => "solar",
-            BirthdayCalendar::Lunar => "lunar",
-        };
         let task = (!care_is_quiet(f.last_care, today, tz, r)).then_some(PlannedTask {
             kind: PlannedKind::Care,
             due_on: next,
@@ -190,7 +187,10 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
             party_id: f.party_id,
             kind: "birthday",
             severity: "low",
-            reason: format!("birthday on {next} ({calendar} calendar)"),
+            reason: Reason::Birthday {
+                on: next,
+                lunar: f.birthday_calendar == BirthdayCalendar::Lunar,
+            },
             dedup_key: format!("birthday:{}:{next}", f.party_id),
             task,
         });
@@ -201,10 +201,6 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
             .map_or(f.onboarded_on, |at| local_date(at, tz));
         let due = plus(since, cadence);
         if due <= today {
-            let last = match f.last_contact {
-                Some(_) => format!("last contact {since}"),
-                None => format!("never contacted since onboarding on {since}"),
-            };
             out.push(PlannedAlert {
                 party_id: f.party_id,
                 kind: "contact_due",
@@ -213,7 +209,12 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
                 } else {
                     "medium"
                 },
-                reason: format!("contact plan every {cadence} days: {last}, due {due}"),
+                reason: Reason::ContactDue {
+                    cadence_days: cadence,
+                    last_contact: f.last_contact.map(|_| since),
+                    since,
+                    due,
+                },
                 dedup_key: format!("contact_due:{}:{since}", f.party_id),
                 task: Some(PlannedTask {
                     kind: PlannedKind::Call,
@@ -232,10 +233,10 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
             party_id: f.party_id,
             kind: "revisit_due",
             severity: "medium",
-            reason: format!(
-                "new customer since {}: revisit due by {due} (not contacted yet)",
-                f.onboarded_on
-            ),
+            reason: Reason::Revisit {
+                onboarded_on: f.onboarded_on,
+                due,
+            },
             dedup_key: format!("revisit:{}", f.party_id),
             task: Some(PlannedTask {
                 kind: PlannedKind::Revisit,

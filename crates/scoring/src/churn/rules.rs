@@ -1,6 +1,7 @@
 //! Churn early-warning rules (流失预警, R3.7): each rule that fires gives a warning with
 //! the observed number and the threshold it crossed.
-use rapport_domain::string_enum;
+use rapport_domain::reason::percent;
+use rapport_domain::{ChurnSignal, string_enum};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ChurnRuleConfig, MINOR_PER_MAJOR};
@@ -36,8 +37,28 @@ pub struct ChurnWarning {
     /// What was seen, in the unit of the rule (a share, yuan, days or a probability).
     pub observed: f64,
     pub threshold: f64,
-    /// The warning in words with its numbers (English).
+    /// The warning in words with its numbers (English): `signal` read out.
     pub message: String,
+    /// The same as data, for reading out in the viewer's language. Absent in scores stored
+    /// before warnings carried it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<ChurnSignal>,
+}
+
+impl ChurnWarning {
+    pub fn new(rule: ChurnRule, observed: f64, threshold: f64, signal: ChurnSignal) -> Self {
+        Self {
+            rule,
+            observed,
+            threshold,
+            message: signal.english(),
+            signal: Some(signal),
+        }
+    }
+}
+
+fn months(k: usize) -> u32 {
+    u32::try_from(k).unwrap_or(u32::MAX)
 }
 
 fn major(x: f64) -> i64 {
@@ -51,17 +72,16 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
     if before >= major(c.balance_base) && before > 0 {
         let drop = (before - now) as f64 / before as f64;
         if drop >= c.balance_drop_share {
-            out.push(ChurnWarning {
-                rule: ChurnRule::BalanceDrop,
-                observed: drop,
-                threshold: c.balance_drop_share,
-                message: format!(
-                    "AUM fell {:.0} % in a month ({:.0} → {:.0} yuan)",
-                    drop * 100.0,
-                    yuan(before),
-                    yuan(now)
-                ),
-            });
+            out.push(ChurnWarning::new(
+                ChurnRule::BalanceDrop,
+                drop,
+                c.balance_drop_share,
+                ChurnSignal::BalanceDrop {
+                    percent: percent(drop),
+                    before_minor: before,
+                    now_minor: now,
+                },
+            ));
         }
     }
     // A slow leak: no single month is sharp, but half the money has gone in half a year.
@@ -70,17 +90,17 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
     if then >= major(c.balance_base) && then > 0 {
         let drop = (then - now) as f64 / then as f64;
         if drop >= c.decline_share {
-            out.push(ChurnWarning {
-                rule: ChurnRule::SustainedDecline,
-                observed: drop,
-                threshold: c.decline_share,
-                message: format!(
-                    "AUM fell {:.0} % over {k} months ({:.0} → {:.0} yuan)",
-                    drop * 100.0,
-                    yuan(then),
-                    yuan(now)
-                ),
-            });
+            out.push(ChurnWarning::new(
+                ChurnRule::SustainedDecline,
+                drop,
+                c.decline_share,
+                ChurnSignal::SustainedDecline {
+                    percent: percent(drop),
+                    months: months(k),
+                    then_minor: then,
+                    now_minor: now,
+                },
+            ));
         }
     }
     let spend_before = f.debits_in(1..4) as f64 / 3.0;
@@ -88,70 +108,60 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
         let spend_now = f.debit_amount[0] as f64;
         let drop = (spend_before - spend_now) / spend_before;
         if drop >= c.spend_drop_share {
-            out.push(ChurnWarning {
-                rule: ChurnRule::SpendDrop,
-                observed: drop,
-                threshold: c.spend_drop_share,
-                message: format!(
-                    "spending fell {:.0} %: {:.0} yuan this month against {:.0} a month over \
-                     the 3 before",
-                    drop * 100.0,
-                    spend_now / 100.0,
-                    spend_before / 100.0
-                ),
-            });
+            out.push(ChurnWarning::new(
+                ChurnRule::SpendDrop,
+                drop,
+                c.spend_drop_share,
+                ChurnSignal::SpendDrop {
+                    percent: percent(drop),
+                    now_minor: spend_now.round() as i64,
+                    before_minor: spend_before.round() as i64,
+                },
+            ));
         }
     }
     let (tx_now, tx_before) = (f.tx_in(0..3), f.tx_in(3..6));
     if tx_before >= c.tx_base && tx_before > 0 {
         let drop = f64::from(tx_before.saturating_sub(tx_now)) / f64::from(tx_before);
         if drop >= c.tx_drop_share {
-            out.push(ChurnWarning {
-                rule: ChurnRule::TransactionDrop,
-                observed: drop,
-                threshold: c.tx_drop_share,
-                message: format!(
-                    "transactions fell {:.0} %: {tx_now} in the last 3 months against \
-                     {tx_before} in the 3 before",
-                    drop * 100.0
-                ),
-            });
+            out.push(ChurnWarning::new(
+                ChurnRule::TransactionDrop,
+                drop,
+                c.tx_drop_share,
+                ChurnSignal::TransactionDrop {
+                    percent: percent(drop),
+                    now: tx_now,
+                    before: tx_before,
+                },
+            ));
         }
     }
     let k = c.outflow_months;
     let outflow = f.aum[k] - f.aum[0];
     if outflow >= major(c.outflow_amount) && outflow > 0 {
-        out.push(ChurnWarning {
-            rule: ChurnRule::AumOutflow,
-            observed: yuan(outflow),
-            threshold: c.outflow_amount,
-            message: format!(
-                "{:.0} yuan of AUM left over {k} months ({:.0} → {:.0} yuan)",
-                yuan(outflow),
-                yuan(f.aum[k]),
-                yuan(f.aum[0])
-            ),
-        });
+        out.push(ChurnWarning::new(
+            ChurnRule::AumOutflow,
+            yuan(outflow),
+            c.outflow_amount,
+            ChurnSignal::AumOutflow {
+                months: months(k),
+                then_minor: f.aum[k],
+                now_minor: f.aum[0],
+            },
+        ));
     }
     if f.aum[0] >= major(c.dormancy_min_aum) {
         let days = f.days_since_last_tx;
         if days.is_none_or(|d| d >= c.dormant_days) {
-            let message = match days {
-                Some(d) => format!(
-                    "no transaction for {d} days while holding {:.0} yuan",
-                    yuan(f.aum[0])
-                ),
-                None => format!(
-                    "no transaction in the warehouse's window while holding {:.0} yuan",
-                    yuan(f.aum[0])
-                ),
-            };
-            out.push(ChurnWarning {
-                rule: ChurnRule::Dormancy,
-                observed: f64::from(days.unwrap_or(crate::rfm::NO_TRANSACTION_DAYS)),
-                threshold: f64::from(c.dormant_days),
-                message,
-            });
+            out.push(ChurnWarning::new(
+                ChurnRule::Dormancy,
+                f64::from(days.unwrap_or(crate::rfm::NO_TRANSACTION_DAYS)),
+                f64::from(c.dormant_days),
+                ChurnSignal::Dormancy {
+                    days,
+                    aum_minor: f.aum[0],
+                },
+            ));
         }
     }
     out

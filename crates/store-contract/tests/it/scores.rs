@@ -1,7 +1,7 @@
 //! Scores, alerts and tier proposals: kept per as-of date, read back only within scope,
 //! aggregated within scope.
 use chrono::{NaiveDate, TimeZone, Utc};
-use rapport_domain::PartyId;
+use rapport_domain::{ChurnSignal, PartyId, Reason};
 use rapport_store::scores::{
     NewAlert, NewScoreRun, ParetoMeasure, PartyScoreRow, ScoreBatch, ScoreRunEnd,
     TierChangeProposal,
@@ -42,6 +42,13 @@ fn alert(party: PartyId, as_of: NaiveDate) -> NewAlert {
         kind: "churn_risk".into(),
         severity: "high".into(),
         reason: "AUM fell 45% in 3 months".into(),
+        detail: Some(Reason::Churn {
+            signals: vec![ChurnSignal::BalanceDrop {
+                percent: 45,
+                before_minor: 10_000_000,
+                now_minor: 5_500_000,
+            }],
+        }),
         as_of,
         dedup_key: format!("churn_risk:{}:{}", party.0, as_of.format("%Y-%m")),
     }
@@ -137,6 +144,12 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
             alerts
                 .iter()
                 .all(|a| a.staff_id == Some(RM_A) && a.status == "open")
+        );
+        assert_eq!(
+            alerts[0].detail,
+            alert(ZHANG_WEI_A, june).detail,
+            "{}: the reason as data reads back",
+            t.name
         );
 
         // The tier rules start from the latest tier before the as-of date.

@@ -180,6 +180,7 @@ async fn scorecards_count_each_rms_results_over_the_period_within_scope() {
                         owner: RM_A,
                         kind: TaskKind::Call,
                         reason: "quarterly review".into(),
+                        detail: None,
                         alert_id: None,
                         due_on: due,
                         created_by: Some(RM_A),

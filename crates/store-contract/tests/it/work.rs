@@ -1,7 +1,7 @@
 //! Tasks and interactions: created and read only within scope, completed only by their owner,
 //! a completion is one contact in the log.
 use chrono::{NaiveDate, TimeZone, Utc};
-use rapport_domain::Username;
+use rapport_domain::{Reason, Username};
 use rapport_store::StoreError;
 use rapport_store::work::{
     Channel, Direction, NewInteraction, NewTask, TaskCompletion, TaskKind, TaskQuery, TaskStatus,
@@ -23,6 +23,7 @@ fn task(party: rapport_domain::PartyId, owner: rapport_domain::StaffId, due: Nai
         owner,
         kind: TaskKind::Care,
         reason: "birthday on 2026-07-03".into(),
+        detail: None,
         alert_id: None,
         due_on: due,
         created_by: Some(owner),
@@ -313,6 +314,10 @@ fn plan(
         kind: "birthday".into(),
         severity: "low".into(),
         reason: "birthday on 2026-07-10 (solar calendar)".into(),
+        detail: Some(Reason::Birthday {
+            on: day(2026, 7, 10),
+            lunar: false,
+        }),
         as_of: day(2026, 7, 5),
         dedup_key: key.into(),
         task,
@@ -359,6 +364,12 @@ async fn the_alert_job_raises_each_alert_once_with_one_task_for_the_primary_rm()
             (ZHANG_WEI_A, TaskKind::Care)
         );
         assert!(tasks[0].alert_id.is_some() && tasks[0].created_by.is_none());
+        // The reason as data goes from the plan to its alert and on to the task.
+        let birthday = Some(Reason::Birthday {
+            on: day(2026, 7, 10),
+            lunar: false,
+        });
+        assert_eq!(tasks[0].detail, birthday, "{}", t.name);
 
         // LI_NA's alert still waits for a task; ZHANG_WEI_A's has one.
         let waiting = s.alerts_needing_tasks(0, 10).await.unwrap();
@@ -369,6 +380,7 @@ async fn the_alert_job_raises_each_alert_once_with_one_task_for_the_primary_rm()
             t.name
         );
         assert_eq!(waiting[0].dedup_key, "birthday:5:2026-07-10");
+        assert_eq!(waiting[0].detail, birthday, "{}", t.name);
 
         // Completing the task closes its alert and counts as a care contact.
         let (_, contact) = s

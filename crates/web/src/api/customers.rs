@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Authenticated;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{AppState, WebError, changes, present, reads};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -238,10 +238,11 @@ pub async fn customer_history(
 pub async fn customer_scores(
     State(state): State<AppState>,
     auth: Authenticated,
+    ReplyLang(lang): ReplyLang,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<rapport_proto::CustomerScoresDto>, WebError> {
     Ok(Json(
-        crate::scores::customer_scores(&state, &auth, PartyId(id), q.as_of).await?,
+        crate::scores::customer_scores(&state, &auth, PartyId(id), q.as_of, lang).await?,
     ))
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Authenticated;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{AppState, WebError, portfolio, work, workbench};
 
 /// The caller's day: their open tasks due today or overdue (soonest first), the next two
@@ -22,8 +22,9 @@ use crate::{AppState, WebError, portfolio, work, workbench};
 pub async fn workbench(
     State(state): State<AppState>,
     auth: Authenticated,
+    ReplyLang(lang): ReplyLang,
 ) -> Result<Json<WorkbenchDto>, WebError> {
-    Ok(Json(workbench::workbench(&state, &auth, 1).await?))
+    Ok(Json(workbench::workbench(&state, &auth, 1, lang).await?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -52,6 +53,7 @@ pub struct TaskListQuery {
 pub async fn list_tasks(
     State(state): State<AppState>,
     auth: Authenticated,
+    ReplyLang(lang): ReplyLang,
     ApiQuery(q): ApiQuery<TaskListQuery>,
 ) -> Result<Json<TaskPage>, WebError> {
     let page = crate::api::page_request(q.page, q.page_size)?;
@@ -60,7 +62,9 @@ pub async fn list_tasks(
         due_after: q.due_after,
         due_until: q.due_until,
     };
-    Ok(Json(workbench::tasks(&state, &auth, &filter, page).await?))
+    Ok(Json(
+        workbench::tasks(&state, &auth, &filter, page, lang).await?,
+    ))
 }
 
 /// A task for a customer in the caller's scope (rm, branch_manager); a customer outside the
@@ -76,11 +80,12 @@ pub async fn list_tasks(
 pub async fn create_task(
     State(state): State<AppState>,
     auth: Authenticated,
+    ReplyLang(lang): ReplyLang,
     ApiJson(req): ApiJson<CreateTaskRequest>,
 ) -> Result<(StatusCode, Json<TaskDto>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(work::create_task(&state, &auth, &req).await?),
+        Json(work::create_task(&state, &auth, &req, lang).await?),
     ))
 }
 
@@ -97,10 +102,13 @@ pub async fn create_task(
 pub async fn complete_task(
     State(state): State<AppState>,
     auth: Authenticated,
+    ReplyLang(lang): ReplyLang,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CompleteTaskRequest>,
 ) -> Result<Json<CompletedTaskDto>, WebError> {
-    Ok(Json(work::complete_task(&state, &auth, id, &req).await?))
+    Ok(Json(
+        work::complete_task(&state, &auth, id, &req, lang).await?,
+    ))
 }
 
 /// A customer's contacts, newest first (within the caller's scope). Audited as a view.

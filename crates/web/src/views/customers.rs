@@ -179,7 +179,7 @@ pub async fn view(
     };
     // As of a past day: the tier and scores of that day.
     let scores = Some(
-        crate::scores::customer_scores_unaudited(&state, &auth, PartyId(id), as_of)
+        crate::scores::customer_scores_unaudited(&state, &auth, PartyId(id), as_of, req.lang)
             .await
             .map_err(fail)?,
     );
@@ -206,7 +206,7 @@ pub async fn view(
             .map_err(|e| fail(e.into()))?
             .unwrap_or_default()
             .iter()
-            .map(|t| present::task(t, auth.viewer.field_policy()))
+            .map(|t| present::task(t, auth.viewer.field_policy(), req.lang))
             .collect(),
     };
     let rm_choices = if as_of.is_none() {

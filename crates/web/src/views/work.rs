@@ -54,7 +54,7 @@ async fn page(
     due_page: u32,
     message: Option<(bool, String)>,
 ) -> Result<WorkbenchPage, PageError> {
-    let w = crate::workbench::workbench(state, auth, due_page)
+    let w = crate::workbench::workbench(state, auth, due_page, req.lang)
         .await
         .map_err(|e| PageError::from_web(e, req, Some(auth)))?;
     let ctx = req.ctx(Some(auth));
@@ -146,7 +146,7 @@ pub async fn complete(
         outcome: form.outcome,
         notes: form.notes,
     };
-    let message = match work::complete_task(&state, &auth, id, &done).await {
+    let message = match work::complete_task(&state, &auth, id, &done, req.lang).await {
         Ok(_) => (true, req.lang.work_text().completed.to_owned()),
         Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
         Err(e) => return Err(fail(e)),

@@ -97,6 +97,7 @@ pub async fn scored(app: &TestApp) {
             kind: "churn_risk".into(),
             severity: "high".into(),
             reason: "AUM fell 50% in 3 months".into(),
+            detail: None,
             as_of,
             dedup_key: "churn_risk:1:2026-06".into(),
         }],

@@ -709,3 +709,75 @@ async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_paramet
         assert_eq!(s, 401);
     }
 }
+
+/// An alert's reason is kept as data, so each reader gets it in their own language: the pages
+/// in the viewer's, the API in `Accept-Language`'s (English when not asked).
+#[tokio::test]
+async fn a_generated_reason_reads_in_the_viewers_language() {
+    use rapport_domain::{Clock, Reason};
+    use rapport_store::work::{TaskKind, WorkPlan};
+    for app in TestApp::each().await {
+        let today = today(&app);
+        let matures_on = today.checked_add_days(Days::new(9)).unwrap();
+        let plan = WorkPlan {
+            party_id: fixture::ZHANG_WEI_A,
+            kind: "maturity".into(),
+            severity: "medium".into(),
+            reason: "stored english text".into(),
+            detail: Some(Reason::Maturity {
+                family: "time_deposit".into(),
+                matures_on,
+                days: 9,
+                balance_minor: 5_000_000,
+            }),
+            as_of: today,
+            dedup_key: format!("maturity:{}:{matures_on}", fixture::ZHANG_WEI_A.0),
+            task: Some((TaskKind::Call, today)),
+        };
+        app.store
+            .apply_work_plans(&[plan], app.clock.now())
+            .await
+            .unwrap();
+        let zh = format!("定期存款于 {matures_on} 到期（9 天后），金额 50,000 元");
+        let en = format!("Time deposit matures on {matures_on} (in 9 days) with 50,000 yuan");
+
+        let rm = app.token("rm.a").await;
+        let (s, wb) = app.get_json(&rm, "/api/v1/workbench").await;
+        assert_eq!(s, 200, "{wb}");
+        assert_eq!(wb["due"][0]["reason"], en.as_str(), "{}", app.backend);
+        let wb: Value = TestApp::client()
+            .get(app.url("/api/v1/workbench"))
+            .bearer_auth(&rm)
+            .header("Accept-Language", "zh-CN,zh;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(wb["due"][0]["reason"], zh.as_str(), "{}", app.backend);
+        let path = format!("/api/v1/customers/{}/scores", fixture::ZHANG_WEI_A.0);
+        let (_, scores) = app.get_json(&rm, &path).await;
+        assert_eq!(scores["alerts"][0]["reason"], en.as_str(), "{scores}");
+
+        let browser = app.browser("rm.a").await;
+        let page = |path: String| {
+            let browser = browser.clone();
+            let url = app.url(&path);
+            async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        let customer = format!("/customers/{}", fixture::ZHANG_WEI_A.0);
+        let html = page("/workbench".into()).await;
+        assert!(
+            html.contains(&zh) && !html.contains("stored english"),
+            "{html}"
+        );
+        let html = page(customer.clone()).await;
+        assert!(html.contains(&zh) && html.contains("到期提醒"), "{html}");
+        browser.get(app.url("/lang/en")).send().await.unwrap();
+        let html = page("/workbench".into()).await;
+        assert!(html.contains(&en), "{html}");
+        let html = page(customer).await;
+        assert!(html.contains(&en) && html.contains("Maturity"), "{html}");
+    }
+}

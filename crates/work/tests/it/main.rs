@@ -168,7 +168,16 @@ fn maturities_within_thirty_days_make_a_call_a_week_ahead() {
         "not in the past"
     );
     assert_eq!(plans[1].severity, "high");
-    assert!(plans[0].reason.contains("50000.00 yuan"));
+    assert_eq!(
+        plans[0].reason,
+        rapport_domain::Reason::Maturity {
+            family: "time_deposit".into(),
+            matures_on: day(2026, 7, 20),
+            days: 19,
+            balance_minor: 5_000_000,
+        }
+    );
+    assert!(plans[0].reason.english().contains("50,000 yuan"));
 }
 
 #[test]
