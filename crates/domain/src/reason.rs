@@ -31,9 +31,9 @@ pub enum Reason {
     /// The contact plan's cadence has passed since the last contact (or since onboarding).
     ContactDue {
         cadence_days: u32,
-        /// `None`: never contacted; counted from `since`, the onboarding date.
+        /// The bank's day of the last contact; `None`: never contacted, counted from onboarding.
         last_contact: Option<NaiveDate>,
-        since: NaiveDate,
+        onboarded_on: NaiveDate,
         due: NaiveDate,
     },
     /// A new customer not contacted yet (R7.2).
@@ -179,14 +179,14 @@ impl Reason {
             Self::ContactDue {
                 cadence_days,
                 last_contact,
-                since,
+                onboarded_on,
                 due,
             } => match (zh, last_contact) {
                 (true, Some(last)) => {
                     format!("接触计划每 {cadence_days} 天一次：上次接触 {last}，应于 {due} 接触")
                 }
                 (true, None) => format!(
-                    "接触计划每 {cadence_days} 天一次：自 {since} 开户以来从未接触，应于 {due} 接触"
+                    "接触计划每 {cadence_days} 天一次：自 {onboarded_on} 开户以来从未接触，应于 {due} 接触"
                 ),
                 (false, Some(last)) => {
                     format!(
@@ -195,7 +195,7 @@ impl Reason {
                 }
                 (false, None) => format!(
                     "contact plan every {cadence_days} days: never contacted since onboarding on \
-                     {since}, due {due}"
+                     {onboarded_on}, due {due}"
                 ),
             },
             Self::Revisit { onboarded_on, due } => {

@@ -16,6 +16,11 @@ pub fn yuan(minor: i64) -> f64 {
     minor as f64 / MINOR_PER_MAJOR as f64
 }
 
+/// A window's length in months, as reasons keep it.
+pub fn months(k: usize) -> u32 {
+    u32::try_from(k).unwrap_or(u32::MAX)
+}
+
 impl Features {
     /// Every problem of this row; empty when it can be scored.
     pub fn problems(&self) -> Vec<InvalidFeatures> {

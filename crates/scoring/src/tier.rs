@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{MINOR_PER_MAJOR, TierConfig};
 use crate::features::MONTHS;
-use crate::input::yuan;
+use crate::input::{months, yuan};
 use crate::labels::{Labelled, labels};
 
 string_enum! {
@@ -87,10 +87,6 @@ fn english(reason: &Reason) -> String {
         code.parse::<Tier>()
             .map_or_else(|_| code.to_owned(), |t| t.label_en().to_owned())
     })
-}
-
-fn months(k: usize) -> u32 {
-    u32::try_from(k).unwrap_or(u32::MAX)
 }
 
 /// The tier after this month-end. `aum[0]` is the as-of month-end, `aum[i]` the one `i`

@@ -196,9 +196,8 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
         });
     }
     if let Some(cadence) = f.cadence_days {
-        let since = f
-            .last_contact
-            .map_or(f.onboarded_on, |at| local_date(at, tz));
+        let last_contact = f.last_contact.map(|at| local_date(at, tz));
+        let since = last_contact.unwrap_or(f.onboarded_on);
         let due = plus(since, cadence);
         if due <= today {
             out.push(PlannedAlert {
@@ -211,8 +210,8 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
                 },
                 reason: Reason::ContactDue {
                     cadence_days: cadence,
-                    last_contact: f.last_contact.map(|_| since),
-                    since,
+                    last_contact,
+                    onboarded_on: f.onboarded_on,
                     due,
                 },
                 dedup_key: format!("contact_due:{}:{since}", f.party_id),

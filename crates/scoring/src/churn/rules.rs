@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ChurnRuleConfig, MINOR_PER_MAJOR};
 use crate::features::Features;
-use crate::input::yuan;
+use crate::input::{months, yuan};
 use crate::labels::labels;
 
 string_enum! {
@@ -55,10 +55,6 @@ impl ChurnWarning {
             signal: Some(signal),
         }
     }
-}
-
-fn months(k: usize) -> u32 {
-    u32::try_from(k).unwrap_or(u32::MAX)
 }
 
 fn major(x: f64) -> i64 {
