@@ -35,7 +35,7 @@ pub use party::{ContactChannel, CustomerNumber, Gender, PartyId, PartyKind, Rela
 pub use product::{AccountStatus, ProductFamily, SourceSystem};
 pub use reason::{ChurnSignal, Language, ModelDriver, Reason};
 pub use resident_id::ResidentId;
-pub use scope::{DataScope, FieldPolicy, Viewer};
+pub use scope::{BirthDateShown, DataScope, FieldPolicy, ResidentIdMask, Viewer};
 pub use settings::BankSettings;
 pub use uscc::Uscc;
 

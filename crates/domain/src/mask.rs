@@ -23,9 +23,36 @@ pub fn mask_resident_id(s: &str) -> String {
     keep_ends(s, 6, 4)
 }
 
-/// Bank card and account numbers: first 6 + last 4.
+/// Every character hidden, the length kept: `******************`.
+pub fn mask_all(s: &str) -> String {
+    "*".repeat(s.chars().count().max(1))
+}
+
+/// Bank card and account numbers: first 6 + last 4 when at least 5 digits stay hidden (a
+/// card's Luhn digit removes one in ten, so 5 hidden digits leave 10,000 candidates); a shorter
+/// number shows its last 4 only while 5 stay hidden, and nothing otherwise.
 pub fn mask_account_number(s: &str) -> String {
-    keep_ends(s, 6, 4)
+    let n = s.chars().count();
+    if n >= 15 {
+        keep_ends(s, 6, 4)
+    } else if n >= 9 {
+        keep_ends(s, 0, 4)
+    } else {
+        mask_all(s)
+    }
+}
+
+/// `zhang.wei@example.com` → `z***@example.com`: the first character of the mailbox and the
+/// domain. Text without one `@` is hidden whole.
+pub fn mask_email(s: &str) -> String {
+    match s.split_once('@') {
+        Some((local, domain)) if !domain.contains('@') => {
+            // A `*` is already hidden: masking a masked address changes nothing.
+            let first: String = local.chars().take(1).filter(|c| *c != '*').collect();
+            format!("{first}***@{domain}")
+        }
+        _ => mask_all(s),
+    }
 }
 
 /// `张伟` → `张*`, `张小伟` → `张*伟`, `欧阳小明` → `欧**明`, `Zhang Wei` → `Z*******i`.
@@ -92,6 +119,8 @@ mod tests {
                 prop_assert_eq!(masked.chars().count(), n.max(1));
             }
             prop_assert_eq!(mask_mobile(&mask_mobile(&s)), mask_mobile(&s));
+            prop_assert!(mask_all(&s).chars().all(|c| c == '*'));
+            prop_assert_eq!(mask_email(&mask_email(&s)), mask_email(&s));
             prop_assert_eq!(mask_resident_id(&mask_resident_id(&s)), mask_resident_id(&s));
             prop_assert_eq!(mask_account_number(&mask_account_number(&s)), mask_account_number(&s));
             prop_assert_eq!(mask_name(&mask_name(&s)), mask_name(&s));
@@ -119,6 +148,10 @@ mod tests {
             mask_account_number("6222021234567890123"),
             "622202*********0123"
         );
+        assert_eq!(mask_account_number("123456789012"), "********9012");
+        assert_eq!(mask_account_number("12345678"), "********");
+        assert_eq!(mask_email("zhang.wei@example.com"), "z***@example.com");
+        assert_eq!(mask_email("no-at-sign"), "**********");
         assert_eq!(mask_name("张伟"), "张*");
         assert_eq!(mask_name("张小伟"), "张*伟");
         assert_eq!(mask_name("欧阳小明"), "欧**明");

@@ -28,6 +28,13 @@ impl ResidentId {
     /// Surrounding whitespace and a lower-case `x` are accepted; nothing else is repaired.
     pub fn parse(input: &str) -> Result<Self, InvalidValue> {
         let s = input.trim().to_ascii_uppercase();
+        // Every valid form is ASCII; checking first keeps the byte slicing below on character
+        // boundaries whatever was typed.
+        if !s.is_ascii() {
+            return Err(InvalidValue::new(
+                "resident ID must be 17 digits followed by a digit or X",
+            ));
+        }
         match s.len() {
             18 => {
                 let body = &s[..17];
@@ -234,6 +241,19 @@ mod tests {
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.region_code(), "110105");
         assert!(ResidentId::parse("11010519491231002x").is_ok());
+    }
+
+    #[test]
+    fn multi_byte_input_is_refused_not_a_panic() {
+        // 16 digits and a two-byte character: 18 bytes, byte 17 inside the character.
+        for input in [
+            "1101051949123100é",
+            "11010519491231é2X",
+            "一二三四五六",
+            "110105194912310é",
+        ] {
+            assert!(ResidentId::parse(input).is_err(), "{input}");
+        }
     }
 
     #[test]

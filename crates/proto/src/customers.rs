@@ -51,7 +51,9 @@ pub struct ProfileDto {
     pub kind: String,
     pub name: String,
     pub gender: Option<String>,
-    pub birth_date: Option<NaiveDate>,
+    /// `1980-05-17` for roles that see birth dates, `--05-17` (month and day, ISO 8601) for
+    /// roles that see birthdays only, absent for the others.
+    pub birth_date: Option<String>,
     pub resident_id: Option<String>,
     /// Unified social credit code of an organisation (public information, not masked).
     pub uscc: Option<String>,

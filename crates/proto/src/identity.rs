@@ -24,7 +24,8 @@ pub struct SourceRecordDto {
     pub customer_id: Option<i64>,
     pub name: String,
     pub gender: Option<String>,
-    pub birth_date: Option<NaiveDate>,
+    /// As the role sees it: the date, `--MM-DD`, or absent (see `ProfileDto.birth_date`).
+    pub birth_date: Option<String>,
     pub resident_id: Option<String>,
     /// Whether the resident ID passes its check digit.
     pub resident_id_valid: bool,

@@ -37,6 +37,10 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     /// Bearer token for API clients (`Authorization: Bearer …`); browsers use the cookie.
     pub token: String,
+    /// A client that uses the session cookie instead of the bearer token sends this in the
+    /// `X-CSRF-Token` header with every write (POST, PUT, PATCH, DELETE); without it the write
+    /// is refused (`csrf_rejected`).
+    pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
     pub staff: Me,
 }

@@ -63,7 +63,7 @@ pub async fn assign(
         return Ok(None);
     }
     let mut tx = pool.begin().await.map_err(db_err)?;
-    check_target("staff_id", &mut tx, a.staff).await?;
+    check_target("staff_id", &mut tx, viewer, a.staff).await?;
     if a.primary {
         make_primary(&mut tx, a.party, a.staff, a.on).await?;
     } else {

@@ -2,9 +2,9 @@
 //! month-end AUM, accounts, tasks, alerts and the latest scores. One statement, the same on
 //! both backends (generated from one text).
 use chrono::Datelike;
-use rapport_domain::{BranchId, DataScope, StaffId, Viewer};
+use rapport_domain::{BranchId, StaffId, Viewer};
 use rapport_store::StoreResult;
-use rapport_store::portfolio::{RmScorecard, ScorecardPeriod};
+use rapport_store::portfolio::{RmScorecard, ScorecardPeriod, staff_scope_condition};
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
@@ -40,21 +40,6 @@ const SCORECARDS: &str = "SELECT s.id, s.display_name, s.branch_id, \
     AND ps.as_of = (SELECT max(as_of) FROM party_scores) AND ps.lifecycle = 'churned')) \
     FROM staff s WHERE s.role = 'rm' AND {SCOPE} ORDER BY s.id";
 
-/// Which RMs the viewer sees: an RM their own card, a branch manager the RMs of the subtree.
-fn staff_scope(scope: DataScope) -> (String, i64) {
-    match scope {
-        DataScope::Portfolio(StaffId(staff)) => ("s.id = $5".to_owned(), staff),
-        DataScope::BranchSubtree(BranchId(branch)) => (
-            "s.branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
-             (SELECT bp.path FROM branches bp WHERE bp.id = $5) || '%')"
-                .to_owned(),
-            branch,
-        ),
-        DataScope::All => ("1 = $5".to_owned(), 1),
-        DataScope::Nothing => ("0 = $5".to_owned(), 1),
-    }
-}
-
 fn card(r: &PgRow) -> StoreResult<RmScorecard> {
     let n = |i: usize| -> StoreResult<i64> { r.try_get(i).map_err(db_err) };
     Ok(RmScorecard {
@@ -82,7 +67,8 @@ pub async fn rm_scorecards(
     viewer: &Viewer,
     period: ScorecardPeriod,
 ) -> StoreResult<Vec<RmScorecard>> {
-    let (scope, arg) = staff_scope(viewer.scope());
+    // Which RMs the viewer sees: an RM their own card, a branch manager the RMs of the subtree.
+    let (scope, arg) = staff_scope_condition(viewer.scope(), "s", 5);
     let sql = SCORECARDS.replace("{SCOPE}", &scope);
     // AUM is kept per month under the month's first day.
     let first_month = period.from.with_day(1).unwrap_or(period.from);

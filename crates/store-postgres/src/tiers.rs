@@ -110,7 +110,7 @@ pub async fn decide(
         TierDecision::Decline => ("declined", None),
     };
     if let Some(rm) = assigned {
-        check_target("dedicated_rm_staff_id", &mut tx, rm).await?;
+        check_target("dedicated_rm_staff_id", &mut tx, viewer, rm).await?;
         make_primary(&mut tx, proposal.party_id, rm, d.effective_on).await?;
     }
     sqlx::query(

@@ -641,26 +641,34 @@ impl Store for SqliteStore {
         work::contact_plans(&self.pool).await
     }
 
-    async fn reassignment_preview(&self, from: StaffId) -> StoreResult<ReassignmentPreview> {
-        portfolio::preview(&self.pool, from).await
+    async fn reassignment_preview(
+        &self,
+        viewer: &Viewer,
+        from: StaffId,
+    ) -> StoreResult<ReassignmentPreview> {
+        portfolio::preview(&self.pool, viewer, from).await
     }
 
-    async fn request_reassignment(&self, r: &NewReassignment) -> StoreResult<Reassignment> {
-        portfolio::request(&self.pool, r).await
+    async fn request_reassignment(
+        &self,
+        viewer: &Viewer,
+        r: &NewReassignment,
+    ) -> StoreResult<Reassignment> {
+        portfolio::request(&self.pool, viewer, r).await
     }
 
     async fn approve_reassignment(
         &self,
+        viewer: &Viewer,
         id: i64,
-        approver: StaffId,
         at: DateTime<Utc>,
         effective_on: NaiveDate,
     ) -> StoreResult<Reassignment> {
-        portfolio::approve(&self.pool, id, approver, at, effective_on).await
+        portfolio::approve(&self.pool, viewer, id, at, effective_on).await
     }
 
-    async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>> {
-        portfolio::pending(&self.pool).await
+    async fn pending_reassignments(&self, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
+        portfolio::pending(&self.pool, viewer).await
     }
 
     async fn assign_rm(

@@ -1,8 +1,11 @@
 //! Bulk reassignment of an RM's portfolio (issue 6, R4.1/R1.6): ended assignments stay as
 //! history; scope follows at once because it reads only current assignments.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::StaffId;
-use rapport_store::portfolio::{NewReassignment, Reassignment, ReassignmentPreview};
+use rapport_domain::{StaffId, Viewer};
+use rapport_store::portfolio::{
+    NewReassignment, Reassignment, ReassignmentPreview, check_approver, not_an_enabled_rm,
+    staff_in_scope_sql, staff_scope_condition,
+};
 use rapport_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
@@ -48,26 +51,50 @@ async fn preview_in(
     })
 }
 
-/// `to` must be an enabled relationship manager; `field` names the parameter that chose it.
+/// Whether `staff` is within the viewer's staff scope (and, with `enabled_rm`, an enabled
+/// relationship manager): the rule is `rapport_store::portfolio`'s, run as it is.
+pub(crate) async fn staff_in_scope(
+    tx: &mut Transaction<'_, Sqlite>,
+    viewer: &Viewer,
+    staff: StaffId,
+    enabled_rm: bool,
+) -> StoreResult<bool> {
+    let (sql, arg) = staff_in_scope_sql(viewer.scope(), enabled_rm);
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(staff.0)
+        .bind(arg)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(n > 0)
+}
+
+/// `to` must be an enabled relationship manager within the viewer's staff scope; `field`
+/// names the parameter that chose it.
 pub(crate) async fn check_target(
     field: &str,
     tx: &mut Transaction<'_, Sqlite>,
+    viewer: &Viewer,
     to: StaffId,
 ) -> StoreResult<()> {
-    let ok: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM staff WHERE id = ? AND disabled = 0 AND role = 'rm'",
-    )
-    .bind(to.0)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    if ok == 0 {
-        return Err(StoreError::Invalid(format!(
-            "{field}: staff {} is not an enabled relationship manager",
-            to.0
-        )));
+    if staff_in_scope(tx, viewer, to, true).await? {
+        Ok(())
+    } else {
+        Err(not_an_enabled_rm(field, to))
     }
-    Ok(())
+}
+
+/// `from` must be a staff member within the viewer's staff scope; unknown reads the same.
+async fn check_source(
+    tx: &mut Transaction<'_, Sqlite>,
+    viewer: &Viewer,
+    from: StaffId,
+) -> StoreResult<()> {
+    if staff_in_scope(tx, viewer, from, false).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("staff {}", from.0)))
+    }
 }
 
 /// Ends every current assignment of `from` and gives `to` the same role for each customer.
@@ -144,21 +171,31 @@ async fn by_id(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<Option<
         .transpose()
 }
 
-pub async fn preview(pool: &SqlitePool, from: StaffId) -> StoreResult<ReassignmentPreview> {
+pub async fn preview(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    from: StaffId,
+) -> StoreResult<ReassignmentPreview> {
     let mut tx = pool.begin().await.map_err(db_err)?;
+    check_source(&mut tx, viewer, from).await?;
     preview_in(&mut tx, from).await
 }
 
-pub async fn request(pool: &SqlitePool, r: &NewReassignment) -> StoreResult<Reassignment> {
+pub async fn request(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    r: &NewReassignment,
+) -> StoreResult<Reassignment> {
     if r.from == r.to {
         return Err(StoreError::Invalid(
             "to_staff_id: the same staff member as from_staff_id".into(),
         ));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    check_target("to_staff_id", &mut tx, r.to).await?;
+    check_source(&mut tx, viewer, r.from).await?;
+    check_target("to_staff_id", &mut tx, viewer, r.to).await?;
     let count = preview_in(&mut tx, r.from).await?.customers;
-    let waits = count > r.approval_threshold;
+    let waits = r.waits_for_approval(count);
     let moved = if waits {
         0
     } else {
@@ -187,21 +224,24 @@ pub async fn request(pool: &SqlitePool, r: &NewReassignment) -> StoreResult<Reas
 
 pub async fn approve(
     pool: &SqlitePool,
+    viewer: &Viewer,
     id: i64,
-    approver: StaffId,
     at: DateTime<Utc>,
     on: NaiveDate,
 ) -> StoreResult<Reassignment> {
+    let approver = viewer.staff_id;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == "pending") else {
         return Err(StoreError::NotFound(format!("pending reassignment {id}")));
     };
-    if r.requested_by == approver {
-        return Err(StoreError::Invalid(
-            "approver: a reassignment needs a second person's approval".into(),
-        ));
+    // Both RMs within the approver's scope, or the move is not theirs to see.
+    if !staff_in_scope(&mut tx, viewer, r.from, false).await?
+        || !staff_in_scope(&mut tx, viewer, r.to, false).await?
+    {
+        return Err(StoreError::NotFound(format!("pending reassignment {id}")));
     }
-    check_target("to_staff_id", &mut tx, r.to).await?;
+    check_approver(&r, approver)?;
+    check_target("to_staff_id", &mut tx, viewer, r.to).await?;
     let moved = apply(&mut tx, r.from, r.to, on).await?;
     sqlx::query(
         "UPDATE reassignments SET status = 'applied', moved = ?, approved_by = ?, \
@@ -221,9 +261,15 @@ pub async fn approve(
     Ok(out)
 }
 
-pub async fn pending(pool: &SqlitePool) -> StoreResult<Vec<Reassignment>> {
-    let sql = format!("SELECT {COLUMNS} FROM reassignments WHERE status = 'pending' ORDER BY id");
+pub async fn pending(pool: &SqlitePool, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
+    let (scope, arg) = staff_scope_condition(viewer.scope(), "s", 1);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reassignments WHERE status = 'pending' \
+         AND from_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) \
+         AND to_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) ORDER BY id"
+    );
     sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(arg)
         .fetch_all(pool)
         .await
         .map_err(db_err)?

@@ -43,6 +43,15 @@ rapport_domain::string_enum! {
         SegmentChanged => "segment_changed",
         /// A tier change proposal was accepted (with the dedicated RM it assigned) or declined.
         TierChangeDecided => "tier_change_decided",
+        /// A request failed inside the server (a panic caught at the edge; `detail`: route).
+        RequestFailed => "request_failed",
+        /// A saved segment's definition was checked or evaluated, whether it succeeded or not
+        /// (`detail`: the outcome, never a customer's value).
+        SegmentEvaluated => "segment_evaluated",
+        /// A search or match by a full identifier (resident ID, mobile, account number).
+        IdentifierSearched => "identifier_searched",
+        /// A security alert for the auditor (`reason`: what was seen, e.g. enumeration).
+        SecurityAlert => "security_alert",
     }
 }
 

@@ -466,25 +466,39 @@ pub trait Store: Send + Sync + 'static {
 
     // --- portfolios ----------------------------------------------------------------------------
 
-    /// How many customers `from` currently serves (primary and secondary).
-    async fn reassignment_preview(&self, from: StaffId) -> StoreResult<ReassignmentPreview>;
+    /// How many customers `from` currently serves (primary and secondary); `NotFound` when
+    /// `from` is not a staff member within the viewer's staff scope
+    /// ([`portfolio::staff_scope_condition`]).
+    async fn reassignment_preview(
+        &self,
+        viewer: &Viewer,
+        from: StaffId,
+    ) -> StoreResult<ReassignmentPreview>;
     /// Records a reassignment of all of `from`'s customers to `to` and applies it at once, or
-    /// leaves it `pending` when it moves more than the threshold. `to` must be an enabled RM
+    /// leaves it `pending` when it moves more than the threshold. `NotFound` when `from` is
+    /// out of the viewer's staff scope; `to` must be an enabled RM within it
     /// (`StoreError::Invalid` names it otherwise).
-    async fn request_reassignment(&self, r: &NewReassignment) -> StoreResult<Reassignment>;
-    /// Applies a pending reassignment approved by someone other than its requester;
-    /// `NotFound` when there is no such pending one, `Invalid` when the approver requested it
-    /// or `to` was disabled since.
+    async fn request_reassignment(
+        &self,
+        viewer: &Viewer,
+        r: &NewReassignment,
+    ) -> StoreResult<Reassignment>;
+    /// Applies a pending reassignment, approved by the viewer: someone other than its
+    /// requester whose staff scope covers both RMs. `NotFound` when there is no such pending
+    /// one within the viewer's scope, `Invalid` when the viewer requested it or `to` was
+    /// disabled since.
     async fn approve_reassignment(
         &self,
+        viewer: &Viewer,
         id: i64,
-        approver: StaffId,
         at: DateTime<Utc>,
         effective_on: NaiveDate,
     ) -> StoreResult<Reassignment>;
-    async fn pending_reassignments(&self) -> StoreResult<Vec<Reassignment>>;
+    /// Pending reassignments whose both RMs are within the viewer's staff scope.
+    async fn pending_reassignments(&self, viewer: &Viewer) -> StoreResult<Vec<Reassignment>>;
     /// Assigns an RM to a customer in the viewer's scope (`None` otherwise) and returns the
-    /// customer's current RMs. `Invalid` naming `staff_id` when that is not an enabled RM.
+    /// customer's current RMs. `Invalid` naming `staff_id` when that is not an enabled RM
+    /// within the viewer's staff scope.
     async fn assign_rm(
         &self,
         viewer: &Viewer,
@@ -532,7 +546,7 @@ pub trait Store: Send + Sync + 'static {
     /// out of scope). Accepting with a dedicated RM makes that RM the primary from
     /// `effective_on`: the previous assignment ends (kept as history), scope follows at once.
     /// `Conflict` when it was decided already; `Invalid` naming `dedicated_rm_staff_id` when
-    /// that is not an enabled relationship manager.
+    /// that is not an enabled relationship manager within the viewer's staff scope.
     async fn decide_tier_proposal(
         &self,
         viewer: &Viewer,

@@ -2,8 +2,10 @@
 //! with history kept (an assignment is ended, never deleted) and, above a size, a second
 //! person's approval (maker-checker).
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{PartyId, StaffId};
+use rapport_domain::{BranchId, DataScope, PartyId, StaffId};
 use serde::{Deserialize, Serialize};
+
+use crate::{StoreError, StoreResult};
 
 /// Who would move: the current assignments of `from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,4 +133,67 @@ pub struct RmScorecard {
 pub struct ScorecardPeriod {
     pub from: NaiveDate,
     pub to: NaiveDate,
+}
+
+impl NewReassignment {
+    /// The maker-checker rule of portfolio moves: more customers than the threshold wait for
+    /// a second person's approval.
+    pub fn waits_for_approval(&self, customers: i64) -> bool {
+        customers > self.approval_threshold
+    }
+}
+
+/// The approver of a pending move is someone other than the person who requested it (the
+/// store also requires the approver's scope to cover both RMs).
+pub fn check_approver(r: &Reassignment, approver: StaffId) -> StoreResult<()> {
+    if r.requested_by == approver {
+        return Err(StoreError::Invalid(
+            "approver: a reassignment needs a second person's approval".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Which staff members a viewer may act on (move their portfolio, assign them to a customer,
+/// see their scorecard): an RM themself, a branch manager the staff of their branch subtree,
+/// bank-wide roles everyone. The one place this rule lives; the text is SQL both backends
+/// run as it is (`$n` placeholders), over `staff` aliased as `alias`, with the one value it
+/// binds at `$n`.
+pub fn staff_scope_condition(scope: DataScope, alias: &str, n: usize) -> (String, i64) {
+    match scope {
+        DataScope::Portfolio(StaffId(staff)) => (format!("{alias}.id = ${n}"), staff),
+        DataScope::BranchSubtree(BranchId(branch)) => (
+            format!(
+                "{alias}.branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
+                 (SELECT bp.path FROM branches bp WHERE bp.id = ${n}) || '%')"
+            ),
+            branch,
+        ),
+        DataScope::All => (format!("1 = ${n}"), 1),
+        DataScope::Nothing => (format!("0 = ${n}"), 1),
+    }
+}
+
+/// Counts (0 or 1) the staff member bound at `$1` if they are within the scope bound at `$2`
+/// and, with `enabled_rm`, an enabled relationship manager.
+pub fn staff_in_scope_sql(scope: DataScope, enabled_rm: bool) -> (String, i64) {
+    let (condition, arg) = staff_scope_condition(scope, "s", 2);
+    let rm = if enabled_rm {
+        " AND s.disabled = FALSE AND s.role = 'rm'"
+    } else {
+        ""
+    };
+    (
+        format!("SELECT count(*) FROM staff s WHERE s.id = $1{rm} AND {condition}"),
+        arg,
+    )
+}
+
+/// The refusal when a chosen RM is not an enabled RM the caller may act on; `field` names the
+/// parameter that chose it. Out of scope and unknown read the same.
+pub fn not_an_enabled_rm(field: &str, staff: StaffId) -> StoreError {
+    StoreError::Invalid(format!(
+        "{field}: staff {} is not an enabled relationship manager within your scope",
+        staff.0
+    ))
 }

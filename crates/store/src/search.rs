@@ -239,7 +239,10 @@ impl SearchQuery {
 }
 
 fn is_id_like(s: &str) -> bool {
-    s.len() == 18 && s[..17].bytes().all(|b| b.is_ascii_digit()) && s.ends_with('x')
+    s.len() == 18
+        && s.get(..17)
+            .is_some_and(|body| body.bytes().all(|b| b.is_ascii_digit()))
+        && s.ends_with('x')
 }
 
 fn digits_matches(d: &str, out: &mut Vec<KeyMatch>) {
@@ -359,6 +362,19 @@ fn fold_full_width(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_byte_queries_parse_without_panicking() {
+        for q in [
+            "1234567890123456é",
+            "1234567890123456éx",
+            "张伟é1x",
+            "ｘ12345678901234567",
+            "é",
+        ] {
+            let _ = SearchQuery::parse(q);
+        }
+    }
 
     fn keys_of(q: &str) -> Vec<String> {
         SearchQuery::parse(q)

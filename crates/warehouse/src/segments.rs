@@ -31,8 +31,10 @@ use crate::features::features_schema;
 /// Longer definitions are refused: a segment is a line or two, not a program.
 pub const MAX_SEGMENT_CHARS: usize = 4096;
 const FUNCTIONS: [&str; 5] = ["abs", "coalesce", "least", "greatest", "yuan"];
-/// Columns of the features table a segment may not use: the date is the partition.
-const HIDDEN: [&str; 1] = ["as_of"];
+/// Columns of the features table a segment may not use: the date is the partition, and a
+/// customer's id is an identifier, not a feature — a condition naming one customer would ask
+/// about that customer whoever may see them.
+const HIDDEN: [&str; 2] = ["as_of", "party_id"];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SegmentError {
@@ -55,7 +57,11 @@ pub enum SegmentError {
 /// A checked segment condition over the features table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SegmentExpr {
+    /// The condition as accepted: what is stored and shown.
     sql: String,
+    /// The condition as it runs: total, so that its evaluation cannot fail on any row (see
+    /// [`make_total`]).
+    runnable: String,
 }
 
 impl fmt::Display for SegmentExpr {
@@ -327,6 +333,60 @@ impl Checker {
     }
 }
 
+/// Rewrites a checked condition so that evaluating it cannot fail on any row: number columns
+/// are read as DOUBLE (arithmetic cannot overflow; it reaches infinity instead) and the right
+/// side of `/` and `%` becomes `NULLIF(…, 0)` (division by zero is unknown, not an error).
+fn make_total(e: &mut Expr, checker: &Checker) -> Result<(), SegmentError> {
+    match e {
+        Expr::Identifier(id) => {
+            if checker.column(&id.value)? == Kind::Number {
+                *e = parse_expr(&format!("CAST({e} AS DOUBLE)"))?;
+            }
+        }
+        Expr::Value(_) => {}
+        Expr::Nested(inner)
+        | Expr::UnaryOp { expr: inner, .. }
+        | Expr::IsNull(inner)
+        | Expr::IsNotNull(inner)
+        | Expr::IsTrue(inner)
+        | Expr::IsFalse(inner)
+        | Expr::IsNotTrue(inner)
+        | Expr::IsNotFalse(inner) => make_total(inner, checker)?,
+        Expr::BinaryOp { left, op, right } => {
+            make_total(left, checker)?;
+            make_total(right, checker)?;
+            if matches!(op, BinaryOperator::Divide | BinaryOperator::Modulo) {
+                **right = parse_expr(&format!("NULLIF({right}, 0)"))?;
+            }
+        }
+        Expr::Between {
+            expr, low, high, ..
+        } => {
+            make_total(expr, checker)?;
+            make_total(low, checker)?;
+            make_total(high, checker)?;
+        }
+        Expr::InList { expr, list, .. } => {
+            make_total(expr, checker)?;
+            for item in list.iter_mut() {
+                make_total(item, checker)?;
+            }
+        }
+        Expr::Function(f) => {
+            if let FunctionArguments::List(list) = &mut f.args {
+                for arg in list.args.iter_mut() {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(a)) = arg {
+                        make_total(a, checker)?;
+                    }
+                }
+            }
+        }
+        // The checker accepted nothing else.
+        other => return Err(SegmentError::NotAllowed(format!("`{other}`"))),
+    }
+    Ok(())
+}
+
 fn parse_expr(text: &str) -> Result<Expr, SegmentError> {
     let syntax = |e: &dyn fmt::Display| SegmentError::Syntax(e.to_string());
     let mut parser = Parser::new(&GenericDialect {})
@@ -375,13 +435,24 @@ impl SegmentExpr {
                 kind.name()
             )));
         }
+        let sql = expr.to_string();
+        make_total(&mut expr, &checker)?;
         Ok(Self {
-            sql: expr.to_string(),
+            sql,
+            runnable: expr.to_string(),
         })
     }
 
     /// The checked condition as SQL over the features table.
     pub fn as_sql(&self) -> &str {
         &self.sql
+    }
+
+    /// The condition as it is evaluated: numbers in floating point and every divisor that is
+    /// zero made NULL. Whether a query fails must not depend on any customer's data: an
+    /// error that some row provokes (an integer division by zero, an overflow) would tell
+    /// the author about rows outside their scope.
+    pub fn runnable_sql(&self) -> &str {
+        &self.runnable
     }
 }

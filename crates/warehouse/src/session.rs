@@ -61,7 +61,29 @@ pub(crate) fn spill_dir(root: &Path) -> PathBuf {
 
 pub(crate) struct Session {
     pub(crate) ctx: SessionContext,
-    runtime: tokio::runtime::Runtime,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+/// One query runtime per worker count for the whole process: a runtime starts threads, and a
+/// server that evaluates a segment per request must not start a runtime per request.
+fn query_runtime(threads: usize) -> Result<Arc<tokio::runtime::Runtime>> {
+    static RUNTIMES: std::sync::Mutex<Vec<(usize, Arc<tokio::runtime::Runtime>)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut runtimes = RUNTIMES
+        .lock()
+        .map_err(|_| WarehouseError::Internal("the query runtime registry is poisoned".into()))?;
+    if let Some((_, rt)) = runtimes.iter().find(|(n, _)| *n == threads) {
+        return Ok(rt.clone());
+    }
+    let rt = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("rapport-warehouse-query")
+            .build()
+            .map_err(query_error)?,
+    );
+    runtimes.push((threads, rt.clone()));
+    Ok(rt)
 }
 
 impl Session {
@@ -98,11 +120,7 @@ impl Session {
         options.optimizer.hash_join_single_partition_threshold = pool_bytes / 4;
         options.optimizer.hash_join_single_partition_threshold_rows = 32 << 20;
         let ctx = SessionContext::new_with_config_rt(session, runtime_env);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads)
-            .thread_name("rapport-warehouse-query")
-            .build()
-            .map_err(query_error)?;
+        let runtime = query_runtime(threads)?;
         Ok(Self { ctx, runtime })
     }
 

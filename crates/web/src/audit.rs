@@ -86,19 +86,11 @@ async fn writer(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Job>) {
 
 /// The personal fields a role sees in clear, as recorded in the trail.
 pub fn fields_shown(policy: FieldPolicy) -> Vec<String> {
-    let mut f = Vec::new();
-    for (name, shown) in [
-        ("name", policy.name),
-        ("mobile", policy.mobile),
-        ("resident_id", policy.resident_id),
-        ("account_number", policy.account_number),
-        ("address", policy.address),
-    ] {
-        if shown {
-            f.push(name.to_owned());
-        }
-    }
-    f
+    policy
+        .shown_in_clear()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// An entry for an action of the authenticated staff member.

@@ -74,6 +74,9 @@ pub fn token_hash(token: &str) -> String {
 /// A successful login: the token to hand out once, and its absolute deadline.
 pub struct LoginSuccess {
     pub token: String,
+    /// The session's anti-forgery token: forms carry it, cookie-authenticated API writes send
+    /// it in `X-CSRF-Token`.
+    pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
     pub staff: StaffAccount,
 }
@@ -156,13 +159,14 @@ pub async fn login(
     ok.source_ip.clone_from(&source_ip);
     state.audit.record(ok).await?;
     let token = random_token();
+    let csrf_token = random_token();
     let expires_at = now + state.config.session_absolute;
     state
         .store
         .create_session(&NewSession {
             token_hash: token_hash(&token),
             staff_id: account.id,
-            csrf_token: random_token(),
+            csrf_token: csrf_token.clone(),
             created_at: now,
             idle_expires_at: (now + state.config.session_idle).min(expires_at),
             absolute_expires_at: expires_at,
@@ -177,6 +181,7 @@ pub async fn login(
     );
     Ok(LoginSuccess {
         token,
+        csrf_token,
         expires_at,
         staff: account,
     })
@@ -216,16 +221,44 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The header a cookie-authenticated API write carries its session's anti-forgery token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the session token came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presented {
+    Bearer,
+    /// A browser sends cookies by itself, whoever made it send the request.
+    Cookie,
+}
+
 /// The token presented: a Bearer header wins over the cookie.
-fn presented_token(parts: &Parts) -> Option<String> {
+fn presented_token(parts: &Parts) -> Option<(String, Presented)> {
     if let Some(h) = parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        return h.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+        return h
+            .strip_prefix("Bearer ")
+            .map(|t| (t.trim().to_owned(), Presented::Bearer));
     }
-    cookie(parts, SESSION_COOKIE).map(str::to_owned)
+    cookie(parts, SESSION_COOKIE).map(|t| (t.to_owned(), Presented::Cookie))
+}
+
+/// Two secrets compared in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    // Digests first: equal lengths, so not even the length is compared early.
+    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    bool::from(a.ct_eq(&b))
+}
+
+/// A write to the API made with the session cookie must carry the session's anti-forgery
+/// token in [`CSRF_HEADER`], as a form carries it in a field: another site can make a browser
+/// send the cookie, but cannot read the token.
+fn api_write_by_cookie(parts: &Parts, how: Presented) -> bool {
+    how == Presented::Cookie && parts.uri.path().starts_with("/api/") && !parts.method.is_safe()
 }
 
 /// The staff member behind a request. Rejects with 401 when there is no live session.
@@ -237,6 +270,13 @@ pub struct Authenticated {
     pub token_hash: String,
     /// The client's address, for the audit trail.
     pub source_ip: Option<String>,
+}
+
+impl Authenticated {
+    /// Whether a form's anti-forgery token is this session's (compared in constant time).
+    pub fn csrf_matches(&self, presented: &str) -> bool {
+        same_secret(presented, &self.csrf_token)
+    }
 }
 
 /// The client's address as an extractor (absent when the server runs without connect info).
@@ -268,7 +308,7 @@ impl FromRequestParts<AppState> for Authenticated {
         if let Some(auth) = parts.extensions.get::<Authenticated>() {
             return Ok(auth.clone());
         }
-        let token = presented_token(parts).ok_or_else(WebError::unauthenticated)?;
+        let (token, how) = presented_token(parts).ok_or_else(WebError::unauthenticated)?;
         let hash = token_hash(&token);
         let (session, staff) = state
             .store
@@ -290,6 +330,19 @@ impl FromRequestParts<AppState> for Authenticated {
                 ErrorCode::PasswordChangeRequired,
                 "your password is temporary: choose a new one first",
             ));
+        }
+        if api_write_by_cookie(parts, how) {
+            let presented = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !same_secret(presented, &session.csrf_token) {
+                return Err(WebError::new(
+                    ErrorCode::CsrfRejected,
+                    "a write with the session cookie needs the X-CSRF-Token header (from the login response)",
+                ));
+            }
         }
         let auth = Authenticated {
             viewer: Viewer {

@@ -14,6 +14,7 @@ mod auth;
 mod changes;
 mod error;
 mod extract;
+mod guard;
 mod headers;
 mod i18n;
 mod i18n_identity;
@@ -148,6 +149,10 @@ pub fn app(state: AppState) -> Router {
         .merge(uploads.layer(tower_http::limit::RequestBodyLimitLayer::new(
             state.config.max_upload_bytes,
         )))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::catch_panics,
+        ))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }

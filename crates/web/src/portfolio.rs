@@ -69,15 +69,10 @@ pub async fn reassign(
 ) -> Result<Outcome, WebError> {
     allowed(state, auth).await?;
     let from = StaffId(req.from_staff_id);
-    if state.store.staff_by_id(from).await?.is_none() {
-        return Err(WebError::invalid_parameter(
-            "from_staff_id",
-            format!("no staff member {}", from.0),
-        ));
-    }
     let threshold = state.config.reassign_approval_threshold;
+    // A staff member outside the caller's branch subtree reads as unknown: 404.
     if req.preview {
-        let p = state.store.reassignment_preview(from).await?;
+        let p = state.store.reassignment_preview(&auth.viewer, from).await?;
         return Ok(Outcome::Preview(ReassignPreviewDto {
             customers: p.customers,
             primary: p.primary,
@@ -87,14 +82,17 @@ pub async fn reassign(
     }
     let r = state
         .store
-        .request_reassignment(&NewReassignment {
-            from,
-            to: StaffId(req.to_staff_id),
-            requested_by: auth.staff.id,
-            at: state.clock.now(),
-            effective_on: work::today(state),
-            approval_threshold: threshold,
-        })
+        .request_reassignment(
+            &auth.viewer,
+            &NewReassignment {
+                from,
+                to: StaffId(req.to_staff_id),
+                requested_by: auth.staff.id,
+                at: state.clock.now(),
+                effective_on: work::today(state),
+                approval_threshold: threshold,
+            },
+        )
         .await
         .map_err(invalid)?;
     record(
@@ -117,7 +115,7 @@ pub async fn approve(
     allowed(state, auth).await?;
     let r = state
         .store
-        .approve_reassignment(id, auth.staff.id, state.clock.now(), work::today(state))
+        .approve_reassignment(&auth.viewer, id, state.clock.now(), work::today(state))
         .await
         .map_err(invalid)?;
     record(
@@ -139,7 +137,7 @@ pub async fn pending(
     allowed(state, auth).await?;
     Ok(state
         .store
-        .pending_reassignments()
+        .pending_reassignments(&auth.viewer)
         .await?
         .iter()
         .map(dto)

@@ -1,9 +1,6 @@
 //! Turns store rows into API/page bodies, masking every personal field the viewer's role does
 //! not show in clear (R8.2). JSON and HTML both go through here: nothing else builds customer
 //! bodies, so no response can skip masking.
-use rapport_domain::mask::{
-    mask_account_number, mask_address, mask_mobile, mask_name, mask_resident_id,
-};
 use rapport_domain::{Currency, FieldPolicy, Money, PartyKind, ProductFamily};
 use rapport_proto::{
     AccountDto, AumPointDto, BranchDto, Customer360Dto, CustomerPage, CustomerSummaryDto, MoneyDto,
@@ -38,31 +35,37 @@ fn branch(b: &BranchRef) -> BranchDto {
 
 /// Organisation names are public registry data; people's names are personal information.
 pub(crate) fn name(kind: PartyKind, name: &str, policy: FieldPolicy) -> String {
-    if policy.name || kind == PartyKind::Organisation {
-        name.to_owned()
-    } else {
-        mask_name(name)
-    }
+    policy.name(kind == PartyKind::Organisation, name)
 }
 
 fn mobile(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
-    value.map(|m| {
-        if policy.mobile {
-            m.to_owned()
-        } else {
-            mask_mobile(m)
-        }
-    })
+    value.map(|m| policy.mobile(m))
 }
 
 fn resident_id(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
-    value.map(|r| {
-        if policy.resident_id {
-            r.to_owned()
-        } else {
-            mask_resident_id(r)
-        }
-    })
+    value.map(|r| policy.resident_id(r))
+}
+
+fn email(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
+    value.map(|e| policy.email(e))
+}
+
+fn address(value: Option<&str>, policy: FieldPolicy) -> Option<String> {
+    value.map(|a| policy.address(a))
+}
+
+fn birth_date(value: Option<chrono::NaiveDate>, policy: FieldPolicy) -> Option<String> {
+    value.and_then(|d| policy.birth_date(d))
+}
+
+/// The personal fields present in a body that this role sees masked (or not at all).
+fn masked_fields(policy: FieldPolicy, present: &[(&str, bool)]) -> Vec<String> {
+    let clear = policy.shown_in_clear();
+    present
+        .iter()
+        .filter(|(field, present)| *present && !clear.contains(field))
+        .map(|(field, _)| (*field).to_owned())
+        .collect()
 }
 
 pub fn summary(c: &CustomerSummary, policy: FieldPolicy) -> CustomerSummaryDto {
@@ -90,26 +93,18 @@ pub fn page(p: &Page<CustomerSummary>, policy: FieldPolicy) -> CustomerPage {
 
 pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Customer360Dto {
     let p = &v.party;
-    let mut masked = Vec::new();
-    for (field, shown, present) in [
-        (
-            "name",
-            policy.name || p.kind == PartyKind::Organisation,
-            true,
-        ),
-        ("mobile", policy.mobile, p.mobile.is_some()),
-        ("resident_id", policy.resident_id, p.resident_id.is_some()),
-        ("address", policy.address, p.address.is_some()),
-        (
-            "account_number",
-            policy.account_number,
-            !v.accounts.is_empty(),
-        ),
-    ] {
-        if present && !shown {
-            masked.push(field.to_owned());
-        }
-    }
+    let masked = masked_fields(
+        policy,
+        &[
+            ("name", p.kind != PartyKind::Organisation),
+            ("mobile", p.mobile.is_some()),
+            ("email", p.email.is_some()),
+            ("resident_id", p.resident_id.is_some()),
+            ("address", p.address.is_some()),
+            ("birth_date", p.birth_date.is_some()),
+            ("account_number", !v.accounts.is_empty()),
+        ],
+    );
     let mut assets = Money::zero(base);
     let mut liabilities = Money::zero(base);
     for a in v.accounts.iter().filter(|a| a.balance.currency == base) {
@@ -126,18 +121,12 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             kind: p.kind.as_str().to_owned(),
             name: name(p.kind, &p.name, policy),
             gender: p.gender.map(|g| g.as_str().to_owned()),
-            birth_date: p.birth_date,
+            birth_date: birth_date(p.birth_date, policy),
             resident_id: resident_id(p.resident_id.as_deref(), policy),
             uscc: p.uscc.clone(),
             mobile: mobile(p.mobile.as_deref(), policy),
-            email: p.email.clone(),
-            address: p.address.as_deref().map(|a| {
-                if policy.address {
-                    a.to_owned()
-                } else {
-                    mask_address(a)
-                }
-            }),
+            email: email(p.email.as_deref(), policy),
+            address: address(p.address.as_deref(), policy),
             occupation: p.occupation.clone(),
             income_band: p.income_band.clone(),
             home_branch: branch(&p.home_branch),
@@ -180,11 +169,7 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             .accounts
             .iter()
             .map(|a| AccountDto {
-                account_number: if policy.account_number {
-                    a.account_number.clone()
-                } else {
-                    mask_account_number(&a.account_number)
-                },
+                account_number: policy.account_number(&a.account_number),
                 product_code: a.product_code.clone(),
                 product_name_zh: a.product_name_zh.clone(),
                 product_name_en: a.product_name_en.clone(),
@@ -237,11 +222,7 @@ pub fn reveal(
 /// A history entry, its values masked as the field is for this viewer.
 pub fn change(c: &rapport_store::PartyChange, policy: FieldPolicy) -> rapport_proto::ChangeDto {
     let mask = |v: &Option<String>| -> Option<String> {
-        v.as_deref().map(|v| match c.field.as_str() {
-            "mobile" if !policy.mobile => mask_mobile(v),
-            "address" if !policy.address => mask_address(v),
-            _ => v.to_owned(),
-        })
+        v.as_deref().and_then(|v| policy.field(&c.field, v))
     };
     rapport_proto::ChangeDto {
         version: c.version,
@@ -267,18 +248,12 @@ pub fn source_record(
         customer_id: r.party_id.map(|p| p.0),
         name: name(PartyKind::Individual, &r.name, policy),
         gender: r.gender.map(|g| g.as_str().to_owned()),
-        birth_date: r.birth_date,
+        birth_date: birth_date(r.birth_date, policy),
         resident_id: resident_id(r.resident_id.as_deref(), policy),
         resident_id_valid: r.resident_id_valid,
         mobile: mobile(r.mobile.as_deref(), policy),
-        address: r.address.as_deref().map(|a| {
-            if policy.address {
-                a.to_owned()
-            } else {
-                mask_address(a)
-            }
-        }),
-        email: r.email.clone(),
+        address: address(r.address.as_deref(), policy),
+        email: email(r.email.as_deref(), policy),
         branch_code: r.branch_code.clone(),
         updated_on: r.updated_on,
     }
@@ -308,29 +283,18 @@ pub fn review(
     b: &rapport_store::identity::SourceRecordView,
     policy: FieldPolicy,
 ) -> rapport_proto::ReviewDto {
-    let mut masked = Vec::new();
-    for (field, shown, present) in [
-        ("name", policy.name, true),
-        (
-            "mobile",
-            policy.mobile,
-            a.mobile.is_some() || b.mobile.is_some(),
-        ),
-        (
-            "resident_id",
-            policy.resident_id,
-            a.resident_id.is_some() || b.resident_id.is_some(),
-        ),
-        (
-            "address",
-            policy.address,
-            a.address.is_some() || b.address.is_some(),
-        ),
-    ] {
-        if present && !shown {
-            masked.push(field.to_owned());
-        }
-    }
+    let either = |f: fn(&rapport_store::identity::SourceRecordView) -> bool| f(a) || f(b);
+    let masked = masked_fields(
+        policy,
+        &[
+            ("name", true),
+            ("mobile", either(|r| r.mobile.is_some())),
+            ("email", either(|r| r.email.is_some())),
+            ("resident_id", either(|r| r.resident_id.is_some())),
+            ("address", either(|r| r.address.is_some())),
+            ("birth_date", either(|r| r.birth_date.is_some())),
+        ],
+    );
     rapport_proto::ReviewDto {
         summary: review_summary(item),
         a: source_record(a, policy),

@@ -170,20 +170,7 @@ pub async fn create(
         .with_field("name"));
     }
     let engine = state.segments.clone().ok_or_else(unavailable)?;
-    let expression = engine
-        .check(&req.expression)
-        .map_err(|m| WebError::invalid_parameter("expression", m))?;
-    let (engine2, canonical) = (engine.clone(), expression.clone());
-    let members = tokio::task::spawn_blocking(move || engine2.evaluate(&canonical))
-        .await
-        .map_err(|e| WebError::internal("segment evaluation", e))?
-        .map_err(|e| match e {
-            EvaluationError::Definition(m) => WebError::invalid_parameter(
-                "expression",
-                format!("the condition cannot be evaluated: {m}"),
-            ),
-            EvaluationError::Warehouse(m) => WebError::internal("segment evaluation", m),
-        })?;
+    let (expression, members) = check_and_evaluate(state, auth, engine, &req.expression).await?;
     let id = state
         .store
         .create_segment(&NewSegment {
@@ -219,6 +206,44 @@ pub async fn create(
         .await?
         .ok_or_else(WebError::not_found)?;
     Ok(dto(&row))
+}
+
+/// Checks a definition and evaluates it over the latest features; every attempt is audited,
+/// refused and failed ones included. The engine runs conditions that cannot fail on a row
+/// (its checker makes them total), so neither the answer nor the error depends on customers
+/// outside the caller's scope; what reaches the caller is counted within it.
+async fn check_and_evaluate(
+    state: &AppState,
+    auth: &Authenticated,
+    engine: std::sync::Arc<dyn SegmentEngine>,
+    text: &str,
+) -> Result<(String, Option<(NaiveDate, Vec<i64>)>), WebError> {
+    let outcome = match engine.check(text) {
+        Err(m) => Err(WebError::invalid_parameter("expression", m)),
+        Ok(canonical) => {
+            let (engine, checked) = (engine.clone(), canonical.clone());
+            match tokio::task::spawn_blocking(move || engine.evaluate(&checked)).await {
+                Err(e) => Err(WebError::internal("segment evaluation", e)),
+                Ok(Err(EvaluationError::Definition(m))) => Err(WebError::invalid_parameter(
+                    "expression",
+                    format!("the condition cannot be evaluated: {m}"),
+                )),
+                Ok(Err(EvaluationError::Warehouse(m))) => {
+                    Err(WebError::internal("segment evaluation", m))
+                }
+                Ok(Ok(members)) => Ok((canonical, members)),
+            }
+        }
+    };
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::SegmentEvaluated);
+    e.detail = Some(match &outcome {
+        Ok((_, Some((as_of, ids)))) => format!("evaluated as_of={as_of} selected={}", ids.len()),
+        Ok((_, None)) => "checked; not evaluated: no features yet".to_owned(),
+        Err(err) => format!("refused: {:?}", err.code),
+    });
+    e.reason = outcome.as_ref().err().map(|err| err.message.clone());
+    state.audit.record(e).await?;
+    outcome
 }
 
 /// One segment and a page of its members at its latest evaluation, within the caller's

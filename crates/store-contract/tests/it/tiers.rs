@@ -4,7 +4,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest};
 use rapport_store::{PageRequest, StoreError};
 use rapport_store_contract::fixture::{
-    self, ADMIN, BM_XIHU, LI_NA, RM_A, RM_B, STEWARD, ZHANG_WEI_A,
+    self, ADMIN, BM_XIHU, BM_ZHEJIANG, LI_NA, RM_A, RM_B, STEWARD, ZHANG_WEI_A,
 };
 
 use crate::loaded;
@@ -58,18 +58,30 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
             .unwrap();
         assert!(none.items.is_empty(), "{}: neither is RM B's", t.name);
 
-        // Accepting with RM B moves 张伟 to B at once, A's assignment kept as history.
+        // 西湖's manager may not hand 张伟 to 滨江's RM B: not an RM of their subtree.
+        let to_b = TierDecision::Accept {
+            dedicated_rm: Some(RM_B),
+        };
+        let refused = s
+            .decide_tier_proposal(&bm, &decision(p.id, to_b))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Invalid(m) if m.starts_with("dedicated_rm_staff_id")),
+            "{}: {refused}",
+            t.name
+        );
+        // The region's manager may: accepting with RM B moves 张伟 to B at once, A's
+        // assignment kept as history.
         let rm_b = fixture::viewer(RM_B);
         assert!(s.customer_360(&rm_b, ZHANG_WEI_A).await.unwrap().is_none());
         let done = s
             .decide_tier_proposal(
-                &bm,
-                &decision(
-                    p.id,
-                    TierDecision::Accept {
-                        dedicated_rm: Some(RM_B),
-                    },
-                ),
+                &fixture::viewer(BM_ZHEJIANG),
+                &TierDecisionRequest {
+                    by: BM_ZHEJIANG,
+                    ..decision(p.id, to_b)
+                },
             )
             .await
             .unwrap()
@@ -77,7 +89,7 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
         assert_eq!(done.status, "accepted", "{}", t.name);
         assert_eq!(
             (done.assigned_rm, done.primary_rm, done.decided_by),
-            (Some(RM_B), Some(RM_B), Some(BM_XIHU))
+            (Some(RM_B), Some(RM_B), Some(BM_ZHEJIANG))
         );
         assert!(s.customer_360(&rm_b, ZHANG_WEI_A).await.unwrap().is_some());
         assert!(

@@ -6,7 +6,7 @@ use rapport_store::Store;
 use rapport_store::portfolio::NewReassignment;
 use rapport_store::scores::{NewScoreRun, PortfolioCache, ScoreRunEnd};
 use rapport_store_contract::fixture::{
-    self, BM_XIHU, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+    self, BM_XIHU, BM_ZHEJIANG, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
 
 use crate::loaded;
@@ -106,14 +106,17 @@ async fn a_portfolio_summary_is_current_until_the_rms_customers_or_the_scoring_c
         )
         .await
         .unwrap();
-        s.request_reassignment(&NewReassignment {
-            from: RM_A,
-            to: RM_B,
-            requested_by: BM_XIHU,
-            at,
-            effective_on: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-            approval_threshold: 10,
-        })
+        s.request_reassignment(
+            &fixture::viewer(BM_ZHEJIANG),
+            &NewReassignment {
+                from: RM_A,
+                to: RM_B,
+                requested_by: BM_ZHEJIANG,
+                at,
+                effective_on: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+                approval_threshold: 10,
+            },
+        )
         .await
         .unwrap();
         assert_eq!(s.portfolio_cache(&rm_a).await.unwrap().summary_json, None);

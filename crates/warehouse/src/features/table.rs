@@ -203,7 +203,7 @@ impl Warehouse {
         session.register_file("features", &dir, features_schema())?;
         let sql = format!(
             "SELECT party_id FROM features WHERE {} ORDER BY party_id",
-            segment.as_sql()
+            segment.runnable_sql()
         );
         let mut out = Vec::new();
         for b in session.sql(&sql)? {

@@ -38,6 +38,7 @@ pub async fn login(
     let cookie = session::session_cookie(&state, &ok.token);
     let body = LoginResponse {
         token: ok.token,
+        csrf_token: ok.csrf_token,
         expires_at: ok.expires_at,
         staff: Me {
             username: ok.staff.username.to_string(),

@@ -79,7 +79,7 @@ pub struct CsrfForm {
 }
 
 fn check(auth: &Authenticated, csrf: &str, req: &PageRequest) -> Result<(), PageError> {
-    if csrf == auth.csrf_token {
+    if auth.csrf_matches(csrf) {
         Ok(())
     } else {
         Err(PageError::from_web(

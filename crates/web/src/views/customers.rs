@@ -254,7 +254,7 @@ pub async fn contact(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,
@@ -351,7 +351,7 @@ pub async fn create_prospect(
     use axum::response::IntoResponse;
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,
@@ -408,7 +408,7 @@ pub async fn unmask(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,
@@ -620,7 +620,7 @@ pub async fn assign_rm(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,
@@ -652,7 +652,7 @@ pub async fn end_rm(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path((id, staff)) = ids.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,

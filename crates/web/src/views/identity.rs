@@ -86,7 +86,7 @@ fn value(r: &SourceRecordDto, field: &str) -> String {
     let v = match field {
         "name" => Some(r.name.clone()),
         "gender" => r.gender.clone(),
-        "birth_date" => r.birth_date.map(|d| d.to_string()),
+        "birth_date" => r.birth_date.clone(),
         "resident_id" => r.resident_id.clone(),
         "mobile" => r.mobile.clone(),
         "address" => r.address.clone(),
@@ -172,7 +172,7 @@ pub async fn decide(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,
@@ -215,7 +215,7 @@ pub async fn unmerge(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path((id, event_id)) = ids.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,

@@ -80,7 +80,8 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let t = req.lang.text();
-    if csrf_cookie.0.as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+    let expected = csrf_cookie.0.as_deref().unwrap_or("");
+    if form.csrf.is_empty() || !crate::auth::same_secret(expected, &form.csrf) {
         return render(
             &req,
             StatusCode::FORBIDDEN,
@@ -120,7 +121,7 @@ pub async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Result<Response, PageError> {
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         let e = WebError::new(ErrorCode::CsrfRejected, req.lang.text().form_expired);
         return Err(PageError::from_web(e, &req, Some(&auth)));
     }
@@ -176,7 +177,7 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         let e = WebError::new(ErrorCode::CsrfRejected, req.lang.text().form_expired);
         return Err(PageError::from_web(e, &req, Some(&auth)));
     }

@@ -270,6 +270,16 @@ struct LangQuery {
     next: Option<String>,
 }
 
+/// Whether `next` is a path on this site and nothing a browser could read as another site:
+/// one leading `/`, then only visible ASCII without `\\` (browsers drop tabs and newlines
+/// from URLs, so `/\t/evil.example` would become `//evil.example`).
+fn is_same_site_path(next: &str) -> bool {
+    let mut chars = next.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+}
+
 /// Sets the language cookie and returns to the page the switch was pressed on.
 async fn switch_language(
     axum::extract::Path(code): axum::extract::Path<String>,
@@ -277,10 +287,9 @@ async fn switch_language(
 ) -> Result<Response, WebError> {
     let lang = Lang::parse(&code)
         .ok_or_else(|| WebError::invalid_parameter("code", "language must be zh or en"))?;
-    // Only same-site relative paths: never an open redirect.
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| is_same_site_path(n))
         .unwrap_or_else(|| "/".to_owned());
     let code = if lang == Lang::Zh { "zh" } else { "en" };
     Ok((
@@ -310,5 +319,31 @@ async fn error_codes(req: PageRequest, auth: Result<Authenticated, WebError>) ->
             .iter()
             .map(|c| (c.as_str(), c.status(), c.description()))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_same_site_path;
+
+    #[test]
+    fn only_same_site_paths_are_redirect_targets() {
+        for ok in ["/", "/customers/12?page=2", "/segments#x"] {
+            assert!(is_same_site_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "\\/evil.example",
+            "/客户",
+            "/a\\b",
+        ] {
+            assert!(!is_same_site_path(bad), "{bad:?}");
+        }
     }
 }

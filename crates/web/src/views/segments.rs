@@ -107,7 +107,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,
@@ -206,7 +206,7 @@ pub async fn delete(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,

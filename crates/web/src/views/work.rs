@@ -134,7 +134,7 @@ pub async fn complete(
     let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
     let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
     let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if form.csrf != auth.csrf_token {
+    if !auth.csrf_matches(&form.csrf) {
         return Err(fail(WebError::new(
             ErrorCode::CsrfRejected,
             req.lang.text().form_expired,

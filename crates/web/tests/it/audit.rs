@@ -65,7 +65,7 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
         let view = &trail[2].entry;
         assert_eq!(
             view.fields_unmasked,
-            vec!["name", "mobile"],
+            vec!["name", "mobile", "email"],
             "what the RM saw in clear"
         );
         assert_eq!(view.source_ip.as_deref(), Some("127.0.0.1"), "from where");

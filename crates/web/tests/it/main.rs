@@ -9,6 +9,7 @@ mod api_customers;
 mod audit;
 mod browser;
 mod changes;
+mod hardening;
 mod identity;
 mod imports;
 mod pages;
@@ -81,19 +82,26 @@ pub const USERS: &[(&str, StaffId)] = &[
     ("steward01", fixture::STEWARD),
     ("marketing01", fixture::MARKETING),
     ("auditor01", fixture::AUDITOR),
+    ("bm.zhejiang", fixture::BM_ZHEJIANG),
+    ("bm.hq", fixture::BM_HQ),
 ];
 
 impl TestApp {
     /// A server per backend, each over a fresh store holding the fixture bank.
     pub async fn each() -> Vec<TestApp> {
+        Self::each_with(|s| s).await
+    }
+
+    /// [`TestApp::each`] with the state changed before the server starts (an engine added).
+    pub async fn each_with(change: fn(AppState) -> AppState) -> Vec<TestApp> {
         let mut apps = Vec::new();
         for t in TestStore::each().await {
-            apps.push(Self::start(t).await);
+            apps.push(Self::start(t, change).await);
         }
         apps
     }
 
-    async fn start(t: TestStore) -> TestApp {
+    async fn start(t: TestStore, change: fn(AppState) -> AppState) -> TestApp {
         let store = t.store.clone();
         store.load_reference(&fixture::reference()).await.unwrap();
         store.load_customers(&fixture::customers()).await.unwrap();
@@ -113,6 +121,7 @@ impl TestApp {
                 ..WebConfig::default()
             },
         );
+        let state = change(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(rapport_web::serve(listener, state.clone()));

@@ -140,6 +140,9 @@ struct Row {
     scope: &'static [i64],
     name_shown: bool,
     mobile_shown: bool,
+    /// Roles that see the birthday see no digit of the resident ID; roles that see the
+    /// area-and-tail mask see no part of the birth date (its hidden digits are the date).
+    birthday_shown: bool,
 }
 
 const ROLE_TABLE: &[Row] = &[
@@ -148,42 +151,49 @@ const ROLE_TABLE: &[Row] = &[
         scope: &[1, 2, 4],
         name_shown: true,
         mobile_shown: true,
+        birthday_shown: true,
     },
     Row {
         user: "bm.xihu",
         scope: &[1, 4],
         name_shown: true,
         mobile_shown: true,
+        birthday_shown: true,
     },
     Row {
         user: "agent01",
         scope: &[1, 2, 3, 4, 5],
         name_shown: true,
         mobile_shown: false,
+        birthday_shown: false,
     },
     Row {
         user: "steward01",
         scope: &[1, 2, 3, 4, 5],
         name_shown: false,
         mobile_shown: false,
+        birthday_shown: false,
     },
     Row {
         user: "marketing01",
         scope: &[1, 2, 3, 4, 5],
         name_shown: false,
         mobile_shown: false,
+        birthday_shown: false,
     },
     Row {
         user: "auditor01",
         scope: &[1, 2, 3, 4, 5],
         name_shown: false,
         mobile_shown: false,
+        birthday_shown: false,
     },
     Row {
         user: "admin",
         scope: &[1, 2, 3, 4, 5],
         name_shown: false,
         mobile_shown: false,
+        birthday_shown: false,
     },
 ];
 
@@ -227,17 +237,18 @@ async fn the_role_table_holds_row_by_row() {
                 "{who}: mobile"
             );
             // Resident ID, account numbers and address are masked for every role.
-            assert_eq!(
-                p["resident_id"],
-                rapport_domain::mask::mask_resident_id(id.as_str()).as_str(),
-                "{who}: resident ID"
-            );
-            assert!(
-                p["resident_id"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("330106********")
-            );
+            if row.birthday_shown {
+                assert_eq!(p["resident_id"], "******************", "{who}: resident ID");
+                assert_eq!(p["birth_date"], "--07-09", "{who}: birthday, no year");
+            } else {
+                assert_eq!(
+                    p["resident_id"],
+                    rapport_domain::mask::mask_resident_id(id.as_str()).as_str(),
+                    "{who}: resident ID"
+                );
+                assert_eq!(p["resident_id"], "330106********1236", "{who}");
+                assert!(p["birth_date"].is_null(), "{who}: no birth date");
+            }
             assert_eq!(p["address"], "浙江省杭州市西湖区", "{who}: address");
             for a in v["accounts"].as_array().unwrap() {
                 let n = a["account_number"].as_str().unwrap();

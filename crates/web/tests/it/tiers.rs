@@ -116,6 +116,17 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             assert_eq!(s, 404, "{}: {id}", app.backend);
         }
 
+        // 西湖's manager may not name 滨江's RM B; the region's manager may.
+        let to_b = json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0});
+        let (s, e) = app
+            .send_json(&bm, Method::POST, &decide(zhang), &to_b)
+            .await;
+        assert_eq!(
+            (s, e["field"].as_str()),
+            (400, Some("dedicated_rm_staff_id")),
+            "{}: {e}",
+            app.backend
+        );
         // Accept with RM B: 张伟 moves to B at once.
         let (s, _) = app
             .get_json(
@@ -124,13 +135,9 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             )
             .await;
         assert_eq!(s, 404);
+        let zj = app.token("bm.zhejiang").await;
         let (s, done) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                &decide(zhang),
-                &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0}),
-            )
+            .send_json(&zj, Method::POST, &decide(zhang), &to_b)
             .await;
         assert_eq!(s, 200, "{}: {done}", app.backend);
         assert_eq!(done["status"], "accepted");
@@ -179,7 +186,7 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
 async fn the_tier_change_page_decides_in_both_languages() {
     for app in TestApp::each().await {
         propose(&app).await;
-        let browser = app.browser("bm.xihu").await;
+        let browser = app.browser("bm.zhejiang").await;
         let html = browser
             .get(app.url("/tier-proposals"))
             .send()
@@ -194,7 +201,7 @@ async fn the_tier_change_page_decides_in_both_languages() {
         );
         assert!(html.contains("nav-tier-proposals"));
         let csrf = crate::pages::form_field(&html, "csrf").to_owned();
-        let bm = app.token("bm.xihu").await;
+        let bm = app.token("bm.zhejiang").await;
         let (_, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
         let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
         let path = format!("/tier-proposals/{zhang}/decision");
@@ -329,7 +336,7 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
         }
         // 张伟 moves from RM A to RM B today, through an accepted tier change.
         propose(&app).await;
-        let bm = app.token("bm.xihu").await;
+        let bm = app.token("bm.zhejiang").await;
         let (_, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
         let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
         let (s, _) = app
@@ -417,7 +424,9 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
 #[tokio::test]
 async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() {
     for app in TestApp::each().await {
+        // 西湖's manager acts on 西湖's customers and RMs; the region's on both sub-branches.
         let bm = app.token("bm.xihu").await;
+        let zj = app.token("bm.zhejiang").await;
         let rm_b = app.token("rm.b").await;
         let path = "/api/v1/customers/1/rms";
         let see = |token: String| {
@@ -425,10 +434,24 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
             async move { app.get_json(&token, "/api/v1/customers/1").await.0 }
         };
         assert_eq!(see(rm_b.clone()).await, 404);
+        let (s, e) = app
+            .send_json(
+                &bm,
+                Method::POST,
+                path,
+                &json!({"staff_id": fixture::RM_B.0}),
+            )
+            .await;
+        assert_eq!(
+            (s, e["field"].as_str()),
+            (400, Some("staff_id")),
+            "{}: 滨江's RM is not 西湖's to assign: {e}",
+            app.backend
+        );
         // RM B as a secondary RM: B sees 张伟 at once.
         let (s, rms) = app
             .send_json(
-                &bm,
+                &zj,
                 Method::POST,
                 path,
                 &json!({"staff_id": fixture::RM_B.0}),
@@ -477,16 +500,16 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
         let (s, e) = app.send_json(&bm, Method::POST, &end_a, &json!({})).await;
         assert_eq!((s, e["field"].as_str()), (400, Some("staff_id")), "{e}");
         let end_b = format!("/api/v1/customers/1/rms/{}/end", fixture::RM_B.0);
-        let (s, rms) = app.send_json(&bm, Method::POST, &end_b, &json!({})).await;
+        let (s, rms) = app.send_json(&zj, Method::POST, &end_b, &json!({})).await;
         assert_eq!(s, 200, "{rms}");
         assert_eq!(rms.as_array().unwrap().len(), 1);
         assert_eq!(see(rm_b.clone()).await, 404, "{}: B lost 张伟", app.backend);
-        let (s, _) = app.send_json(&bm, Method::POST, &end_b, &json!({})).await;
+        let (s, _) = app.send_json(&zj, Method::POST, &end_b, &json!({})).await;
         assert_eq!(s, 404, "B no longer serves 张伟");
         // B as primary: A's assignment ends.
         let (s, rms) = app
             .send_json(
-                &bm,
+                &zj,
                 Method::POST,
                 path,
                 &json!({"staff_id": fixture::RM_B.0, "primary": true}),

@@ -319,7 +319,9 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
 #[tokio::test]
 async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
     for app in TestApp::each().await {
-        let (bm, rm_a, rm_b) = (
+        // RM A (Xihu) and RM B (Binjiang) are both in the Zhejiang region's subtree.
+        let (bm, xihu, rm_a, rm_b) = (
+            app.token("bm.zhejiang").await,
             app.token("bm.xihu").await,
             app.token("rm.a").await,
             app.token("rm.b").await,
@@ -327,7 +329,7 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
         let path = "/api/v1/portfolios/reassignments";
         let body = json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0});
 
-        // Only branch managers and administrators; bad staff ids are named.
+        // Only branch managers and administrators; unknown staff read as not found.
         let (s, _) = app.send_json(&rm_a, Method::POST, path, &body).await;
         assert_eq!(s, 403, "{}", app.backend);
         let (s, v) = app
@@ -338,10 +340,28 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
                 &json!({"from_staff_id": 9999, "to_staff_id": fixture::RM_B.0}),
             )
             .await;
+        assert_eq!(s, 404, "{v}");
+        // Xihu's manager may not preview or move Binjiang's RM (as unknown: 404), nor move
+        // their own RM's customers to Binjiang's RM (400 naming the target).
+        let theirs = json!({"from_staff_id": fixture::RM_B.0, "to_staff_id": fixture::RM_A.0});
+        for preview in [true, false] {
+            let mut req = theirs.clone();
+            req["preview"] = json!(preview);
+            let (s, v) = app.send_json(&xihu, Method::POST, path, &req).await;
+            assert_eq!(s, 404, "{}: preview={preview}: {v}", app.backend);
+        }
+        let (s, v) = app.send_json(&xihu, Method::POST, path, &body).await;
+        assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
         assert_eq!(
-            (s, v["field"].as_str()),
-            (400, Some("from_staff_id")),
-            "{v}"
+            app.get_json(
+                &rm_a,
+                &format!("/api/v1/customers/{}", fixture::ZHANG_WEI_A.0)
+            )
+            .await
+            .0,
+            200,
+            "{}: nothing moved",
+            app.backend
         );
         let (s, v) = app
             .send_json(
