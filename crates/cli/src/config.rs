@@ -40,6 +40,15 @@ pub struct ServerConfig {
     pub session_absolute_hours: i64,
     pub lockout_max_failures: i32,
     pub lockout_minutes: i64,
+    /// Failed logins from one client address within `lockout_minutes` before it is refused.
+    pub lockout_max_failures_per_address: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Searches by a whole mobile, resident ID or account number per staff member a minute.
+    pub identifier_searches_per_minute: i64,
+    /// Searches finding nothing for one masked identifier within a day before more are
+    /// refused and a security alert is raised.
+    pub identifier_misses_per_masked_value: i64,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +59,10 @@ impl Default for ServerConfig {
             session_absolute_hours: 10,
             lockout_max_failures: 5,
             lockout_minutes: 15,
+            lockout_max_failures_per_address: 50,
+            trusted_proxies: Vec::new(),
+            identifier_searches_per_minute: 20,
+            identifier_misses_per_masked_value: 5,
         }
     }
 }
@@ -105,6 +118,22 @@ impl FileConfig {
             s.lockout_minutes > 0,
             "server.lockout_minutes must be positive"
         );
+        for (name, value) in [
+            (
+                "server.lockout_max_failures_per_address",
+                s.lockout_max_failures_per_address,
+            ),
+            (
+                "server.identifier_searches_per_minute",
+                s.identifier_searches_per_minute,
+            ),
+            (
+                "server.identifier_misses_per_masked_value",
+                s.identifier_misses_per_masked_value,
+            ),
+        ] {
+            anyhow::ensure!(value > 0, "{name} must be positive");
+        }
         Ok(())
     }
 }

@@ -90,6 +90,13 @@ impl Opened {
                     max_failures: s.lockout_max_failures,
                     lock_for: chrono::Duration::minutes(s.lockout_minutes),
                 },
+                login_failures_per_address: s.lockout_max_failures_per_address,
+                trusted_proxies: s.trusted_proxies.clone(),
+                identifier_searches: rapport_web::IdentifierSearchLimits {
+                    per_minute: s.identifier_searches_per_minute,
+                    misses_per_masked_value: s.identifier_misses_per_masked_value,
+                    ..rapport_web::IdentifierSearchLimits::default()
+                },
                 // Plain HTTP is only for loopback; anywhere else cookies require HTTPS.
                 secure_cookies: !listen.ip().is_loopback(),
                 import_dir: Some(self.data_dir.join("imports")),

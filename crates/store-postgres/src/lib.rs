@@ -385,6 +385,24 @@ impl Store for PgStore {
         staff::record_login_success(&self.pool, staff_id).await
     }
 
+    async fn throttle_hit(
+        &self,
+        bucket: &str,
+        window_secs: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        staff::throttle_hit(&self.pool, bucket, window_secs, now).await
+    }
+
+    async fn throttle_hits(
+        &self,
+        bucket: &str,
+        window_secs: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        staff::throttle_hits(&self.pool, bucket, window_secs, now).await
+    }
+
     async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
         staff::create_session(&self.pool, session).await
     }

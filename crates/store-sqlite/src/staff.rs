@@ -352,3 +352,43 @@ pub async fn revoke_session(pool: &SqlitePool, id: &str) -> StoreResult<bool> {
         .map_err(db_err)?;
     Ok(done.rows_affected() > 0)
 }
+
+/// [`rapport_store::throttle`]'s statements, as they are.
+pub async fn throttle_hit(
+    pool: &SqlitePool,
+    bucket: &str,
+    window_secs: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    use rapport_store::throttle::{HIT, PRUNE, bucket_name, window_start};
+    let (bucket, start) = (bucket_name(bucket), window_start(now, window_secs));
+    let hits: i64 = sqlx::query_scalar(HIT)
+        .bind(&bucket)
+        .bind(start)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+    sqlx::query(PRUNE)
+        .bind(&bucket)
+        .bind(start)
+        .execute(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(hits)
+}
+
+pub async fn throttle_hits(
+    pool: &SqlitePool,
+    bucket: &str,
+    window_secs: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    use rapport_store::throttle::{HITS, bucket_name, window_start};
+    let hits: Option<i64> = sqlx::query_scalar(HITS)
+        .bind(bucket_name(bucket))
+        .bind(window_start(now, window_secs))
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(hits.unwrap_or(0))
+}

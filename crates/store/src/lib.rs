@@ -17,6 +17,7 @@ mod rows;
 pub mod scores;
 pub mod search;
 pub mod segments;
+pub mod throttle;
 pub mod work;
 
 use async_trait::async_trait;
@@ -111,6 +112,22 @@ pub trait Store: Send + Sync + 'static {
         policy: &LockoutPolicy,
     ) -> StoreResult<()>;
     async fn record_login_success(&self, staff_id: StaffId) -> StoreResult<()>;
+
+    /// Counts one hit of `bucket` in the fixed window of `window_secs` that holds `now` and
+    /// returns that window's hits, this one included ([`throttle`]).
+    async fn throttle_hit(
+        &self,
+        bucket: &str,
+        window_secs: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// The hits of `bucket` in the window that holds `now`, without counting one.
+    async fn throttle_hits(
+        &self,
+        bucket: &str,
+        window_secs: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
 
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
     /// The live session with this token hash and its staff member, if neither is expired,

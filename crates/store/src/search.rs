@@ -193,6 +193,41 @@ impl SearchQuery {
         self.matches.is_empty()
     }
 
+    /// The query without prefix matches on identifiers the viewer sees masked: a prefix search
+    /// would answer, digit by digit, what the mask hides (`138****5678` rebuilt in forty
+    /// searches). A whole identifier and a mobile's last four still match.
+    pub fn for_policy(mut self, policy: &rapport_domain::FieldPolicy) -> Self {
+        self.matches.retain(|m| match m {
+            KeyMatch::Prefix { low, .. } => match low.get(..2) {
+                Some(MOBILE) => policy.mobile,
+                Some(ACCOUNT) => policy.account_number,
+                Some(RESIDENT_ID) => policy.resident_id,
+                _ => true,
+            },
+            KeyMatch::Exact { .. } => true,
+        });
+        self
+    }
+
+    /// The whole identifier the query searches for, if it is one — `("mobile", "13812345678")`,
+    /// `("resident_id", …)` or `("account_number", …)` — for the rate limit and the audit of
+    /// such searches (which record its kind, never the value).
+    pub fn whole_identifier(&self) -> Option<(&'static str, String)> {
+        self.matches.iter().find_map(|m| match m {
+            KeyMatch::Exact { keys, .. } => keys.first().and_then(|k| {
+                let (kind, value) = k.split_at_checked(2)?;
+                let kind = match kind {
+                    MOBILE => "mobile",
+                    RESIDENT_ID => "resident_id",
+                    ACCOUNT => "account_number",
+                    _ => return None,
+                };
+                Some((kind, value.to_owned()))
+            }),
+            KeyMatch::Prefix { .. } => None,
+        })
+    }
+
     /// The query without its one-typo spellings, if it has any. Backends run this first and
     /// fall back to the whole query only when it does not fill a page: typo tolerance is for
     /// when the exact spelling finds too little, and it is the expensive part.
@@ -362,6 +397,40 @@ fn fold_full_width(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_identifiers_are_not_searched_by_prefix() {
+        use rapport_domain::{FieldPolicy, Role};
+        let agent = FieldPolicy::for_role(Role::ServiceAgent);
+        let rm = FieldPolicy::for_role(Role::Rm);
+        let prefixes = |q: &SearchQuery| {
+            q.matches
+                .iter()
+                .filter(|m| matches!(m, KeyMatch::Prefix { .. }))
+                .count()
+        };
+        // Seven digits: a mobile prefix and an account prefix.
+        assert_eq!(prefixes(&SearchQuery::parse("1381234")), 2);
+        assert_eq!(
+            prefixes(&SearchQuery::parse("1381234").for_policy(&agent)),
+            0
+        );
+        // An RM sees mobiles in clear, account numbers masked.
+        assert_eq!(prefixes(&SearchQuery::parse("1381234").for_policy(&rm)), 1);
+        let q = SearchQuery::parse("13812345678").for_policy(&agent);
+        assert_eq!(
+            q.whole_identifier(),
+            Some(("mobile", "13812345678".to_owned()))
+        );
+        assert_eq!(SearchQuery::parse("5678").whole_identifier(), None);
+        assert_eq!(SearchQuery::parse("张伟").whole_identifier(), None);
+        assert_eq!(
+            SearchQuery::parse("6222021234567890128")
+                .whole_identifier()
+                .map(|(k, _)| k),
+            Some("account_number")
+        );
+    }
 
     #[test]
     fn multi_byte_queries_parse_without_panicking() {

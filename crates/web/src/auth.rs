@@ -109,25 +109,30 @@ pub async fn login(
         e.reason = Some(reason.to_owned());
         e
     };
+    // Decided before the account is looked up: the same answer whether the username exists.
+    let buckets =
+        crate::throttle::LoginBuckets::new(&attempted_name(username), source_ip.as_deref());
+    if buckets.refused(state).await? {
+        state.audit.record(failed(None, "throttled")).await?;
+        return Err(WebError::new(
+            ErrorCode::AccountLocked,
+            format!(
+                "too many failed logins for this username or from this address: try again in \
+                 {} minutes or ask an administrator",
+                state.config.lockout.lock_for.num_minutes().max(1)
+            ),
+        ));
+    }
     let account = match Username::parse(username) {
         Ok(u) => state.store.staff_by_username(&u).await?,
         Err(_) => None,
     };
     let Some(account) = account else {
         verify_off_thread(password.to_owned(), None).await?;
+        buckets.failed(state).await?;
         state.audit.record(failed(None, "unknown username")).await?;
         return Err(invalid());
     };
-    if account.locked_until.is_some_and(|until| until > now) {
-        state
-            .audit
-            .record(failed(Some(&account), "account locked"))
-            .await?;
-        return Err(WebError::new(
-            ErrorCode::AccountLocked,
-            "too many failed logins: the account is locked, try again later or ask an administrator",
-        ));
-    }
     let usable = !account.disabled && account.password_hash.is_some();
     let ok = verify_off_thread(
         password.to_owned(),
@@ -135,12 +140,7 @@ pub async fn login(
     )
     .await?;
     if !ok {
-        if usable {
-            state
-                .store
-                .record_login_failure(account.id, now, &state.config.lockout)
-                .await?;
-        }
+        buckets.failed(state).await?;
         tracing::info!(staff_id = account.id.0, "login failed");
         let reason = if account.disabled {
             "account disabled"
@@ -282,20 +282,48 @@ impl Authenticated {
 /// The client's address as an extractor (absent when the server runs without connect info).
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(source_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(source_ip(parts, &state.config.trusted_proxies)))
     }
 }
 
-/// The peer address of the connection.
-pub fn source_ip(parts: &Parts) -> Option<String> {
-    parts
+/// The client's address: the connection's peer, or — when the peer is a configured trusted
+/// proxy — the last address `X-Forwarded-For` names that is not one of those proxies. A
+/// client cannot choose its address by sending the header itself.
+pub fn source_ip(parts: &Parts, trusted: &[std::net::IpAddr]) -> Option<String> {
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    // From the right: each trusted proxy names the one before it; the first address no
+    // trusted proxy could have written is the client. Garbage stops the walk at the last
+    // trusted proxy seen.
+    let mut client = peer;
+    for entry in forwarded.into_iter().rev() {
+        match entry.parse::<std::net::IpAddr>() {
+            Ok(a) if trusted.contains(&a) => client = a,
+            Ok(a) => return Some(a.to_string()),
+            Err(_) => break,
+        }
+    }
+    Some(client.to_string())
 }
 
 impl FromRequestParts<AppState> for Authenticated {
@@ -353,7 +381,7 @@ impl FromRequestParts<AppState> for Authenticated {
             staff,
             csrf_token: session.csrf_token,
             token_hash: hash,
-            source_ip: source_ip(parts),
+            source_ip: source_ip(parts, &state.config.trusted_proxies),
         };
         parts.extensions.insert(auth.clone());
         Ok(auth)

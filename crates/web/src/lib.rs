@@ -29,6 +29,7 @@ mod reads;
 mod scorecards;
 mod scores;
 mod segments;
+mod throttle;
 mod tiers;
 mod views;
 mod work;
@@ -49,6 +50,7 @@ pub use auth::{
 pub use error::WebError;
 pub use matching::{MatchIndexHandle, rebuild_match_index};
 pub use segments::{EvaluationError, SegmentEngine};
+pub use throttle::IdentifierSearchLimits;
 
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
@@ -57,7 +59,16 @@ pub struct WebConfig {
     pub session_idle: chrono::Duration,
     /// A session ends this long after login, whatever happens.
     pub session_absolute: chrono::Duration,
+    /// Failed logins per username (`max_failures`) within a window (`lock_for`) before that
+    /// username is refused for the rest of the window, whether or not it exists.
     pub lockout: LockoutPolicy,
+    /// Failed logins from one client address within the same window before it is refused.
+    pub login_failures_per_address: i64,
+    /// Proxies whose `X-Forwarded-For` is believed: the client address is the last one it
+    /// names that is not a trusted proxy. Without any, the connection's peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Searches by a whole mobile, resident ID or account number.
+    pub identifier_searches: throttle::IdentifierSearchLimits,
     /// Mark cookies `Secure` (HTTPS only). Off only when serving plain HTTP on loopback.
     pub secure_cookies: bool,
     /// Largest accepted request body.
@@ -80,6 +91,9 @@ impl Default for WebConfig {
                 max_failures: 5,
                 lock_for: chrono::Duration::minutes(15),
             },
+            login_failures_per_address: 50,
+            trusted_proxies: Vec::new(),
+            identifier_searches: throttle::IdentifierSearchLimits::default(),
             secure_cookies: true,
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,

@@ -19,6 +19,7 @@ use rapport_store::audit::AuditAction;
 use rapport_store::identity::ResolutionRecord;
 
 use crate::auth::Authenticated;
+use crate::throttle::IdentifierSearch;
 use crate::{AppState, WebError, audit};
 
 /// Records read from the store per page while building.
@@ -241,6 +242,13 @@ pub async fn match_record(
             "the matching index is being built; retry in a minute",
         )
     })?;
+    // A match answers "is this the ID or the mobile of that customer?": limited and watched
+    // like a search by the identifier.
+    let guard = match (&query.resident_id, &query.mobile) {
+        (Some(id), _) => Some(IdentifierSearch::begin(state, auth, "resident_id", id).await?),
+        (None, Some(m)) => Some(IdentifierSearch::begin(state, auth, "mobile", m).await?),
+        (None, None) => None,
+    };
     let found = index.best_match_source(&query);
     let in_scope = match &found {
         Some(m) => state
@@ -277,5 +285,10 @@ pub async fn match_record(
         None => "no match".to_owned(),
     });
     state.audit.record(e).await?;
+    if let Some(guard) = guard {
+        guard
+            .found(state, auth, usize::from(matched.is_some()))
+            .await?;
+    }
     Ok(MatchResponse { matched })
 }

@@ -25,11 +25,20 @@ pub async fn search_or_list(
             Vec::new(),
         )
     } else {
-        let query = SearchQuery::parse(text);
+        let query = SearchQuery::parse(text).for_policy(&auth.viewer.field_policy());
+        let guard = match query.whole_identifier() {
+            Some((kind, value)) => {
+                Some(crate::throttle::IdentifierSearch::begin(state, auth, kind, &value).await?)
+            }
+            None => None,
+        };
         let page = state
             .store
             .search_customers(&auth.viewer, &query, request)
             .await?;
+        if let Some(guard) = guard {
+            guard.found(state, auth, page.items.len()).await?;
+        }
         (page, AuditAction::CustomersSearched, query.kinds())
     };
     let mut e = audit::by(auth, state.clock.now(), action);

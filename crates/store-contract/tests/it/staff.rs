@@ -334,3 +334,45 @@ async fn staff_are_administered_and_tokens_ignore_idleness() {
         );
     }
 }
+
+/// Rate-limit counters: per bucket and fixed window, shared through the store (two handles
+/// on one database count together), a new window starts from zero, buckets are separate.
+#[tokio::test]
+async fn throttle_counts_per_bucket_and_window() {
+    use chrono::TimeZone;
+    for t in crate::loaded().await {
+        let s = t.store.as_ref();
+        let at = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 10, 0, 5).unwrap();
+        assert_eq!(
+            s.throttle_hits("login-user:rm.a", 900, at).await.unwrap(),
+            0
+        );
+        for n in 1..=3 {
+            assert_eq!(s.throttle_hit("login-user:rm.a", 900, at).await.unwrap(), n);
+        }
+        let later = at + chrono::Duration::minutes(10);
+        assert_eq!(
+            s.throttle_hits("login-user:rm.a", 900, later)
+                .await
+                .unwrap(),
+            3,
+            "{}: same window",
+            t.name
+        );
+        assert_eq!(
+            s.throttle_hits("login-user:rm.b", 900, at).await.unwrap(),
+            0
+        );
+        let next = at + chrono::Duration::minutes(15);
+        assert_eq!(
+            s.throttle_hits("login-user:rm.a", 900, next).await.unwrap(),
+            0,
+            "{}: a new window",
+            t.name
+        );
+        assert_eq!(
+            s.throttle_hit("login-user:rm.a", 900, next).await.unwrap(),
+            1
+        );
+    }
+}

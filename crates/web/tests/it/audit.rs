@@ -54,6 +54,8 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
                 ("rm.a", "login_succeeded", None),
                 ("rm.a", "customer_viewed", Some(1)),
                 ("rm.a", "authorization_failed", Some(3)),
+                // The search is by a whole mobile: audited as such too (kind and outcome).
+                ("rm.a", "identifier_searched", None),
                 ("rm.a", "customers_searched", None),
                 ("rm.a", "customers_listed", None),
                 ("rm.a", "authorization_failed", None),
@@ -79,7 +81,7 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
             Some("wrong password"),
             "why it failed"
         );
-        let search = trail[4].entry.detail.as_deref().unwrap();
+        let search = trail[5].entry.detail.as_deref().unwrap();
         assert!(
             search.contains("query=mobile") && search.contains("shown=1"),
             "{search}"
@@ -109,7 +111,7 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
             v.finish(Some(app.store.audit_head().await.unwrap().0))
                 .unwrap()
                 .0,
-            8
+            9
         );
     }
 }

@@ -57,3 +57,137 @@ async fn a_panic_in_a_handler_answers_500_is_audited_and_the_server_goes_on() {
         );
     }
 }
+
+#[tokio::test]
+async fn redirects_stay_on_this_site() {
+    for app in TestApp::each().await {
+        for (next, to) in [
+            ("/%09/evil.example", "/"),
+            ("//evil.example", "/"),
+            ("/%5Cevil.example", "/"),
+            ("https://evil.example", "/"),
+            ("/customers/1", "/customers/1"),
+        ] {
+            let res = TestApp::client()
+                .get(app.url(&format!("/lang/en?next={next}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 303, "{next}");
+            assert_eq!(res.headers()["location"], to, "{next}");
+        }
+    }
+}
+
+/// Failed logins are counted per username whether or not it exists, so the answer never says
+/// which usernames are real; a lock ends with its window.
+#[tokio::test]
+async fn login_throttling_says_nothing_about_which_usernames_exist() {
+    use crate::password;
+    for app in TestApp::each().await {
+        let login = |user: &'static str, pw: String| {
+            let app = &app;
+            async move {
+                let res = TestApp::client()
+                    .post(app.url("/api/v1/auth/login"))
+                    .json(&json!({"username": user, "password": pw}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                (status, res.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        for user in ["rm.b", "nobody.here"] {
+            for _ in 0..5 {
+                assert_eq!(login(user, "guess".into()).await.0, 401, "{user}");
+            }
+        }
+        let (s_real, real) = login("rm.b", password().0.clone()).await;
+        let (s_none, none) = login("nobody.here", "guess".into()).await;
+        assert_eq!((s_real, s_none), (423, 423), "{}", app.backend);
+        assert_eq!(real["message"], none["message"], "{}", app.backend);
+        // The window ends: the real user is back, with the right password.
+        app.clock.advance(chrono::Duration::minutes(16));
+        let (s, _) = login("rm.b", password().0.clone()).await;
+        assert_eq!(s, 200, "{}", app.backend);
+    }
+}
+
+/// Searching by a whole mobile is limited per minute, audited, and trying the candidates of
+/// one masked mobile is refused and raised as a security alert.
+#[tokio::test]
+async fn guessing_a_masked_mobile_is_refused_and_raised() {
+    for app in TestApp::each().await {
+        let token = app.token("agent01").await;
+        // 138****5678 is 张伟's; the agent tries candidates behind the mask.
+        let mut refused = None;
+        for n in 0..8 {
+            let q = format!("1389{n:03}5678");
+            let (s, v) = app
+                .get_json(&token, &format!("/api/v1/customers?q={q}"))
+                .await;
+            if s == 429 {
+                refused = Some((n, v));
+                break;
+            }
+            assert_eq!(s, 200, "{}: {v}", app.backend);
+        }
+        let (n, v) = refused.expect("the enumeration is refused");
+        assert_eq!(n, 5, "{}: refused after 5 misses", app.backend);
+        assert_eq!(v["code"], "rate_limited");
+        // Even the right number is refused now: the pattern is blocked, not only the misses.
+        let (s, _) = app
+            .get_json(&token, "/api/v1/customers?q=13812345678")
+            .await;
+        assert_eq!(s, 429, "{}", app.backend);
+        let head = app.store.audit_head().await.unwrap().0;
+        let entries = app.store.audit_entries_after(0, head + 1).await.unwrap();
+        let alerts: Vec<_> = entries
+            .iter()
+            .filter(|e| e.entry.action.as_str() == "security_alert")
+            .collect();
+        assert_eq!(alerts.len(), 1, "{}", app.backend);
+        let reason = alerts[0].entry.reason.clone().unwrap_or_default();
+        assert!(reason.contains("138****5678"), "{reason}");
+        assert!(!reason.contains("13812345678"), "{reason}");
+        let searched = entries
+            .iter()
+            .filter(|e| e.entry.action.as_str() == "identifier_searched")
+            .count();
+        assert!(searched >= 6, "{}: {searched}", app.backend);
+        // A prefix does not rebuild the hidden digits either: no prefix search on mobiles.
+        let (s, v) = app
+            .get_json(
+                &app.token("marketing01").await,
+                "/api/v1/customers?q=1381234",
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert!(v["items"].as_array().unwrap().is_empty(), "{v}");
+    }
+}
+
+#[tokio::test]
+async fn whole_identifier_searches_are_limited_per_minute() {
+    for app in TestApp::each().await {
+        let token = app.token("agent01").await;
+        let mut statuses = Vec::new();
+        // Different masked values, so only the rate counts.
+        for n in 0..21 {
+            let q = format!("1380000{n:04}");
+            statuses.push(
+                app.get_json(&token, &format!("/api/v1/customers?q={q}"))
+                    .await
+                    .0,
+            );
+        }
+        assert!(statuses[..20].iter().all(|s| *s == 200), "{statuses:?}");
+        assert_eq!(statuses[20], 429, "{}", app.backend);
+        app.clock.advance(chrono::Duration::minutes(1));
+        let (s, _) = app
+            .get_json(&token, "/api/v1/customers?q=13800009999")
+            .await;
+        assert_eq!(s, 200, "{}: a new minute", app.backend);
+    }
+}
