@@ -8,7 +8,7 @@ use crate::loaded;
 async fn loads_the_fixture_and_counts_it() {
     for t in loaded().await {
         let c = t.store.counts().await.unwrap();
-        assert_eq!((c.branches, c.staff, c.parties), (5, 8, 5), "{}", t.name);
+        assert_eq!((c.branches, c.staff, c.parties), (5, 10, 5), "{}", t.name);
         assert_eq!(
             (c.relationships, c.accounts, c.monthly_aum, c.rm_assignments),
             (2, 7, 120, 6),

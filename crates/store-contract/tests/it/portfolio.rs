@@ -5,7 +5,7 @@ use rapport_domain::Username;
 use rapport_store::StoreError;
 use rapport_store::portfolio::NewReassignment;
 use rapport_store_contract::fixture::{
-    self, ADMIN, BM_XIHU, COMPANY, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A,
+    self, ADMIN, BM_XIHU, COMPANY, HEAD_BM, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A,
 };
 
 use crate::loaded;
@@ -64,7 +64,7 @@ async fn a_whole_portfolio_moves_keeps_history_and_scope_follows_at_once() {
         assert_eq!(primaries, 1, "{}: {:?}", t.name, view.rms);
         // The history is kept: A's assignments ended, none deleted.
         let zhang = s
-            .customer_360(&fixture::viewer(ADMIN), ZHANG_WEI_A)
+            .customer_360(&fixture::viewer(HEAD_BM), ZHANG_WEI_A)
             .await
             .unwrap()
             .unwrap();

@@ -81,6 +81,8 @@ pub const USERS: &[(&str, StaffId)] = &[
     ("steward01", fixture::STEWARD),
     ("marketing01", fixture::MARKETING),
     ("auditor01", fixture::AUDITOR),
+    ("bm.head", fixture::HEAD_BM),
+    ("admin.b", fixture::ADMIN_B),
 ];
 
 impl TestApp {
