@@ -237,6 +237,7 @@ pub struct Text {
     pub change_approved: &'static str,
     pub change_rejected: &'static str,
     pub api_token_once: &'static str,
+    pub own_change: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -357,6 +358,7 @@ pub static ZH: Text = Text {
     change_approved: "已批准并生效",
     change_rejected: "已拒绝，未作任何变更",
     api_token_once: "API令牌（仅显示一次）",
+    own_change: "这是您本人提交的变更，须由另一名管理员批准或拒绝。",
 };
 
 pub static EN: Text = Text {
@@ -477,6 +479,7 @@ pub static EN: Text = Text {
     change_approved: "Approved and in effect",
     change_rejected: "Rejected; nothing was changed",
     api_token_once: "API token (shown once)",
+    own_change: "You requested this staff change: a different administrator must approve or reject it.",
 };
 
 /// Labels of stored codes: (code, 中文, English).

@@ -322,5 +322,13 @@ pub async fn decide(
         }),
         _ => Err(WebError::not_found()),
     };
+    // The one refusal an administrator meets here is their own request: say so in the page's
+    // language (the API's message is English).
+    let result = result.map_err(|e| match e.code {
+        ErrorCode::Forbidden if auth.staff.role == rapport_domain::Role::Admin => {
+            WebError::new(ErrorCode::Forbidden, t.own_change)
+        }
+        _ => e,
+    });
     outcome(&state, &req, &auth, result).await
 }

@@ -641,7 +641,7 @@ async fn the_staff_page_creates_disables_and_resets() {
             .text()
             .await
             .unwrap();
-        assert!(own.contains("different administrator"), "{own}");
+        assert!(own.contains("须由另一名管理员批准或拒绝"), "{own}");
         // The second administrator approves on their page, in English, and sees the password.
         let checker = app.browser("admin.b").await;
         let en = checker
