@@ -1,11 +1,19 @@
 //! `rapport user …`: staff logins. Passwords are never defaults: generated and shown once, or
 //! read from standard input.
+//!
+//! Separation of duties: the command line cannot make an active login alone either. Except for
+//! the bootstrap rule — while fewer than two enabled administrators exist, `user add --role
+//! admin` takes effect at once, so whoever installs the bank can create the first two — `user
+//! add`, `user password`, `user enable` and `token create` record a pending change requested
+//! via the command line, which an administrator approves in the web UI or the API (the
+//! credential is made at approval and shown to the approver). `user pending` lists them.
 use std::io::Read;
 
 use anyhow::Context;
 use clap::Subcommand;
 use rapport_domain::{BranchId, Role, Username};
 use rapport_store::NewStaff;
+use rapport_store::staff_changes::{NewStaffChange, RequestedVia, StaffChange, StaffChangeRow};
 
 use crate::open::Opened;
 
@@ -13,7 +21,9 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
-    /// Create a staff login; prints the generated password once (or reads one from stdin).
+    /// Request a staff login, approved by an administrator in the web UI or API. While fewer
+    /// than two enabled administrators exist, an admin login is created at once instead and its
+    /// generated password printed once (or read from stdin).
     Add {
         #[arg(long)]
         username: String,
@@ -29,20 +39,22 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set an existing login's password: generated and shown once, to be changed at the next
-    /// login, or read from standard input and kept. Either way its sessions are ended.
+    /// Request a new temporary password for a login: made when an administrator approves it
+    /// (shown to them once); the login's sessions then end.
     Password {
         username: String,
-        /// Read the password from standard input instead of generating one.
-        #[arg(long)]
+        /// Refused: a password the requester chose would let them log in alone.
+        #[arg(long, hide = true)]
         password_stdin: bool,
     },
     /// List staff and their state.
     List,
     /// Disable a login and end its sessions.
     Disable { username: String },
-    /// Enable a disabled login.
+    /// Request that a disabled login be enabled (approved by an administrator).
     Enable { username: String },
+    /// List staff changes waiting for an administrator's approval.
+    Pending,
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
@@ -71,6 +83,25 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
                 role != Role::BranchManager || branch_id.is_some(),
                 "--branch-id is required for a branch_manager (their data scope is that branch)"
             );
+            if role != Role::Admin || enabled_admins(ctx).await? >= 2 {
+                anyhow::ensure!(
+                    !password_stdin,
+                    "--password-stdin: this login waits for an administrator's approval, who \
+                     gets its temporary password (a password chosen here would let one person \
+                     log in alone)"
+                );
+                if ctx.store.staff_by_username(&username).await?.is_some() {
+                    anyhow::bail!("username {username} is taken");
+                }
+                let change = StaffChange::CreateLogin {
+                    username,
+                    display_name: display_name.trim().to_owned(),
+                    role,
+                    branch_id: branch_id.map(BranchId),
+                };
+                return requested(ctx, change).await;
+            }
+            // Bootstrap: the first two administrators (see the module's comment).
             let (password, generated) = read_or_generate(password_stdin)?;
             let password_hash = hash(password.clone()).await?;
             let id = ctx
@@ -85,7 +116,10 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
                     must_change_password: generated,
                 })
                 .await?;
-            println!("created {username} (id {}, role {role})", id.0);
+            println!(
+                "created {username} (id {}, role {role}): fewer than two administrators existed",
+                id.0
+            );
             if generated {
                 println!("password (shown once; to be changed at the first login): {password}");
             }
@@ -120,8 +154,73 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::Disable { username } => set_disabled(ctx, &username, true).await,
-        UserCommand::Enable { username } => set_disabled(ctx, &username, false).await,
+        UserCommand::Enable { username } => {
+            let username = existing(ctx, &username).await?;
+            requested(ctx, StaffChange::Enable { username }).await
+        }
+        UserCommand::Pending => {
+            let changes = ctx.store.pending_staff_changes().await?;
+            if changes.is_empty() {
+                println!("no staff changes wait for approval");
+            }
+            for c in changes {
+                println!(
+                    "#{:<5} {:<15} {:<24} requested {} by {}",
+                    c.id,
+                    c.change.kind(),
+                    c.change.username()?,
+                    c.requested_at.format("%Y-%m-%d %H:%M UTC"),
+                    c.requested_by
+                        .map(|s| format!("staff {}", s.0))
+                        .unwrap_or_else(|| "the command line".into()),
+                );
+            }
+            Ok(())
+        }
     }
+}
+
+/// Enabled administrators: below two, `user add --role admin` is the bootstrap.
+async fn enabled_admins(ctx: &Opened) -> anyhow::Result<usize> {
+    Ok(ctx
+        .store
+        .list_staff()
+        .await?
+        .iter()
+        .filter(|s| s.role == Role::Admin && !s.disabled)
+        .count())
+}
+
+async fn existing(ctx: &Opened, username: &str) -> anyhow::Result<Username> {
+    let username = Username::parse(username).map_err(|e| anyhow::anyhow!("username: {e}"))?;
+    anyhow::ensure!(
+        ctx.store.staff_by_username(&username).await?.is_some(),
+        "no staff member has the username {username}"
+    );
+    Ok(username)
+}
+
+/// Records a change requested via the command line (no staff id) and says what happens next.
+async fn requested(ctx: &Opened, change: StaffChange) -> anyhow::Result<()> {
+    let row: StaffChangeRow = ctx
+        .store
+        .request_staff_change(&NewStaffChange {
+            change,
+            requested_by: None,
+            requested_via: RequestedVia::Cli,
+            at: chrono::Utc::now(),
+        })
+        .await?;
+    println!(
+        "requested staff change #{} ({} {}): it takes effect when an administrator approves it \
+         (web: /admin/staff; API: POST /api/v1/admin/staff-changes/{}/approve), who receives \
+         any temporary password or token",
+        row.id,
+        row.change.kind(),
+        row.change.username()?,
+        row.id
+    );
+    Ok(())
 }
 
 fn read_or_generate(password_stdin: bool) -> anyhow::Result<(String, bool)> {
@@ -142,25 +241,13 @@ fn read_or_generate(password_stdin: bool) -> anyhow::Result<(String, bool)> {
 }
 
 async fn set_password(ctx: &Opened, username: &str, password_stdin: bool) -> anyhow::Result<()> {
-    let username = Username::parse(username).map_err(|e| anyhow::anyhow!("username: {e}"))?;
-    let Some(staff) = ctx.store.staff_by_username(&username).await? else {
-        anyhow::bail!("no staff member has the username {username}");
-    };
-    let (password, generated) = read_or_generate(password_stdin)?;
-    let password_hash = hash(password.clone()).await?;
-    // Either way the staff member's sessions end; a generated password is only for the next
-    // login.
-    ctx.store
-        .reset_password(staff.id, &password_hash, generated)
-        .await?;
-    if generated {
-        println!(
-            "password of {username} reset (shown once; to be changed at the next login): {password}"
-        );
-    } else {
-        println!("password of {username} set");
-    }
-    Ok(())
+    anyhow::ensure!(
+        !password_stdin,
+        "--password-stdin: a password reset waits for an administrator's approval, who gets the \
+         new temporary password (a password chosen here would let one person log in alone)"
+    );
+    let username = existing(ctx, username).await?;
+    requested(ctx, StaffChange::ResetPassword { username }).await
 }
 
 async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::Result<()> {
@@ -179,8 +266,9 @@ async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::R
 
 #[derive(Subcommand, Debug)]
 pub enum TokenCommand {
-    /// Create an API token for a system caller (shown once). It acts as a service account
-    /// `svc.<name>` with the given role, and expires.
+    /// Request an API token for a system caller. It acts as a service account `svc.<name>` with
+    /// the given role and expires; it is made when an administrator approves the request, and
+    /// shown to them once.
     Create {
         #[arg(long)]
         name: String,
@@ -199,7 +287,7 @@ pub enum TokenCommand {
 }
 
 pub async fn run_token(ctx: &Opened, command: TokenCommand) -> anyhow::Result<()> {
-    use rapport_store::{NewSession, SessionKind};
+    use rapport_store::SessionKind;
     let now = chrono::Utc::now();
     match command {
         TokenCommand::Create {
@@ -212,45 +300,23 @@ pub async fn run_token(ctx: &Opened, command: TokenCommand) -> anyhow::Result<()
                 (1..=366).contains(&days),
                 "--days must be between 1 and 366"
             );
-            let username = Username::parse(&format!("svc.{name}"))
-                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            // The service account has a password nobody knows: it can only use its token.
-            let id = ctx
-                .store
-                .create_staff(&NewStaff {
-                    username: username.clone(),
-                    display_name: format!("API token {name}"),
+            let account = rapport_store::staff_changes::token_account(&name)
+                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            if ctx.store.staff_by_username(&account).await?.is_some() {
+                anyhow::bail!("username {account} is taken");
+            }
+            // The token is made at approval and shown to the approving administrator once.
+            requested(
+                ctx,
+                StaffChange::CreateToken {
+                    name,
                     role,
                     branch_id: branch_id.map(BranchId),
-                    password_hash: hash(
-                        rapport_web::temporary_password() + &rapport_web::temporary_password(),
-                    )
-                    .await?,
-                    must_change_password: false,
-                })
-                .await?;
-            let token = rapport_web::new_token();
-            let expires = now + chrono::Duration::days(days);
-            ctx.store
-                .create_session(&NewSession {
-                    token_hash: rapport_web::token_digest(&token),
-                    staff_id: id,
-                    csrf_token: rapport_web::new_token(),
-                    created_at: now,
-                    idle_expires_at: expires,
-                    absolute_expires_at: expires,
-                    kind: SessionKind::Token,
-                    name: Some(name.clone()),
-                })
-                .await?;
-            println!(
-                "token {name} for role {role}, expires {}:",
-                expires.format("%Y-%m-%d")
-            );
-            println!("{token}");
-            println!("(shown once; send it as `Authorization: Bearer <token>`)");
-            Ok(())
+                    days,
+                },
+            )
+            .await
         }
         TokenCommand::List => {
             for s in ctx

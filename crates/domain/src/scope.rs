@@ -35,11 +35,12 @@ impl Viewer {
                 Some(b) => DataScope::BranchSubtree(b),
                 None => DataScope::Nothing,
             },
-            Role::ServiceAgent
-            | Role::DataSteward
-            | Role::Marketing
-            | Role::Auditor
-            | Role::Admin => DataScope::All,
+            Role::ServiceAgent | Role::DataSteward | Role::Marketing | Role::Auditor => {
+                DataScope::All
+            }
+            // Separation of duties (R8.x): whoever administers logins sees no customer data,
+            // so an administrator who grants themselves nothing reaches nothing.
+            Role::Admin => DataScope::Nothing,
         }
     }
 
@@ -245,10 +246,10 @@ mod tests {
             Role::DataSteward,
             Role::Marketing,
             Role::Auditor,
-            Role::Admin,
         ] {
             assert_eq!(viewer(r, None).scope(), DataScope::All);
         }
+        assert_eq!(viewer(Role::Admin, Some(1)).scope(), DataScope::Nothing);
     }
 
     #[test]

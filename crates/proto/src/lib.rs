@@ -72,7 +72,8 @@ pub struct AuditEntryDto {
     pub source_ip: Option<String>,
     /// login_succeeded, login_failed, logout, customer_viewed, customers_listed,
     /// customers_searched, field_unmasked, customer_changed, exported, authorization_failed,
-    /// staff_changed, audit_viewed, review_viewed, review_decided, customers_merged,
+    /// staff_changed, staff_change_requested, staff_change_approved, staff_change_rejected,
+    /// audit_viewed, review_viewed, review_decided, customers_merged,
     /// merge_undone, identity_matched, report_viewed, segment_viewed, segment_changed.
     pub action: String,
     pub party_id: Option<i64>,
@@ -137,11 +138,45 @@ pub struct UpdateStaffRequest {
     pub disabled: Option<bool>,
 }
 
-/// A temporary password, shown once; it must be changed at the first login.
+/// A staff change that waits for a second administrator (separation of duties): creating a
+/// login, changing its role or branch, enabling it, resetting its password or creating an API
+/// token take effect only when an administrator other than the requester approves.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TemporaryPassword {
+pub struct StaffChangeDto {
+    /// Pass it to POST /api/v1/admin/staff-changes/{id}/approve or …/reject.
+    pub id: i64,
+    /// create_login, change_access, enable, reset_password or create_token.
+    pub kind: String,
+    /// The login concerned (for a token, its service account svc.<name>).
     pub username: String,
-    pub temporary_password: String,
+    /// For create_login.
+    pub display_name: Option<String>,
+    /// The role the change gives (create_login, create_token; change_access when it changes it).
+    pub role: Option<String>,
+    /// Whether the change sets the branch (to `branch_id`, null clearing it).
+    pub sets_branch: bool,
+    pub branch_id: Option<i64>,
+    /// For create_token: days until the token expires.
+    pub token_days: Option<i64>,
+    /// The requesting administrator's staff id; null when requested from the command line.
+    pub requested_by: Option<i64>,
+    /// web, api or cli.
+    pub requested_via: String,
+    pub requested_at: DateTime<Utc>,
+    /// pending, approved or rejected.
+    pub status: String,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// An approved staff change and the credential it hands over, shown to the approver once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StaffChangeApproved {
+    pub change: StaffChangeDto,
+    /// For create_login and reset_password: a temporary password, changed at the first login.
+    pub temporary_password: Option<String>,
+    /// For create_token: send it as `Authorization: Bearer <token>`.
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

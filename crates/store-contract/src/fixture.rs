@@ -18,10 +18,13 @@ pub const STEWARD: StaffId = StaffId(6);
 pub const MARKETING: StaffId = StaffId(7);
 pub const AUDITOR: StaffId = StaffId(8);
 pub const ADMIN: StaffId = StaffId(1);
+/// A branch manager at the head office (the root branch): sees every customer, as the bank-wide
+/// reader the tests need now that an administrator sees none.
+pub const HEAD_BM: StaffId = StaffId(9);
+/// A second administrator: the checker of the first one's staff changes.
+pub const ADMIN_B: StaffId = StaffId(10);
 /// The Zhejiang region's manager: Xihu (RM_A's) and Binjiang (RM_B's) are both below.
-pub const BM_ZHEJIANG: StaffId = StaffId(9);
-/// A head-office branch manager: every branch is below.
-pub const BM_HQ: StaffId = StaffId(10);
+pub const BM_ZHEJIANG: StaffId = StaffId(11);
 
 pub const ZHANG_WEI_A: PartyId = PartyId(1);
 pub const WANG_FANG: PartyId = PartyId(2);
@@ -46,11 +49,11 @@ pub fn viewer(staff: StaffId) -> Viewer {
         RM_B => (Role::Rm, Some(5)),
         BM_XIHU => (Role::BranchManager, Some(3)),
         BM_ZHEJIANG => (Role::BranchManager, Some(2)),
-        BM_HQ => (Role::BranchManager, Some(1)),
         AGENT => (Role::ServiceAgent, Some(1)),
         STEWARD => (Role::DataSteward, Some(1)),
         MARKETING => (Role::Marketing, Some(1)),
         AUDITOR => (Role::Auditor, Some(1)),
+        HEAD_BM => (Role::BranchManager, Some(1)),
         _ => (Role::Admin, Some(1)),
     };
     Viewer {
@@ -127,8 +130,9 @@ pub fn reference() -> ReferenceData {
             staff(6, "steward01", "郑雅琴", Role::DataSteward, 1),
             staff(7, "marketing01", "孙悦", Role::Marketing, 1),
             staff(8, "auditor01", "钱正", Role::Auditor, 1),
-            staff(9, "bm.zhejiang", "冯立群", Role::BranchManager, 2),
-            staff(10, "bm.hq", "蒋文博", Role::BranchManager, 1),
+            staff(9, "bm.head", "赵总行", Role::BranchManager, 1),
+            staff(10, "admin.b", "第二管理员", Role::Admin, 1),
+            staff(11, "bm.zhejiang", "冯立群", Role::BranchManager, 2),
         ],
         products: vec![
             product(

@@ -21,6 +21,7 @@ mod scorecards;
 mod scores;
 mod segments;
 mod staff;
+mod staff_changes;
 mod tiers;
 mod work;
 mod workbench;
@@ -54,6 +55,9 @@ use rapport_store::scores::{
 };
 use rapport_store::search::SearchQuery;
 use rapport_store::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
+use rapport_store::staff_changes::{
+    IssuedCredential, NewStaffChange, StaffChangeApplied, StaffChangeDecision, StaffChangeRow,
+};
 use rapport_store::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
     PartyWorkFacts, TaskCompletion, TaskCounts, TaskQuery, TaskRow, WorkApplied, WorkPlan,
@@ -418,6 +422,33 @@ impl Store for PgStore {
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         staff::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn request_staff_change(&self, change: &NewStaffChange) -> StoreResult<StaffChangeRow> {
+        staff_changes::request(&self.pool, change).await
+    }
+
+    async fn pending_staff_changes(&self) -> StoreResult<Vec<StaffChangeRow>> {
+        staff_changes::pending(&self.pool).await
+    }
+
+    async fn staff_change(&self, id: i64) -> StoreResult<Option<StaffChangeRow>> {
+        staff_changes::one(&self.pool, id).await
+    }
+
+    async fn approve_staff_change(
+        &self,
+        decision: &StaffChangeDecision,
+        credential: &IssuedCredential,
+    ) -> StoreResult<StaffChangeApplied> {
+        staff_changes::approve(&self.pool, decision, credential).await
+    }
+
+    async fn reject_staff_change(
+        &self,
+        decision: &StaffChangeDecision,
+    ) -> StoreResult<StaffChangeRow> {
+        staff_changes::reject(&self.pool, decision).await
     }
 
     async fn list_customers(

@@ -25,6 +25,12 @@ rapport_domain::string_enum! {
         Exported => "exported",
         AuthorizationFailed => "authorization_failed",
         StaffChanged => "staff_changed",
+        /// A staff change that gives access was requested; it waits for a second administrator.
+        StaffChangeRequested => "staff_change_requested",
+        /// A second administrator approved a staff change, which took effect.
+        StaffChangeApproved => "staff_change_approved",
+        /// A second administrator rejected a staff change; nothing was applied.
+        StaffChangeRejected => "staff_change_rejected",
         AuditViewed => "audit_viewed",
         /// A data steward opened a review pair (both parties recorded in `detail`).
         ReviewViewed => "review_viewed",

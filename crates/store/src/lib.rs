@@ -17,6 +17,7 @@ mod rows;
 pub mod scores;
 pub mod search;
 pub mod segments;
+pub mod staff_changes;
 pub mod throttle;
 pub mod work;
 
@@ -43,6 +44,9 @@ use crate::scores::{
     ScoreRunEnd,
 };
 use crate::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
+use crate::staff_changes::{
+    IssuedCredential, NewStaffChange, StaffChangeApplied, StaffChangeDecision, StaffChangeRow,
+};
 use crate::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, NewContactPlan, NewInteraction, NewTask,
     PartyWorkFacts, TaskCompletion, TaskCounts, TaskQuery, TaskRow, WorkApplied, WorkPlan,
@@ -139,6 +143,29 @@ pub trait Store: Send + Sync + 'static {
         idle_timeout: chrono::Duration,
     ) -> StoreResult<Option<(SessionRecord, StaffAccount)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    // --- staff changes awaiting a second administrator (see `staff_changes`) ---------------------
+
+    /// Records a change that gives access, to take effect when another administrator approves.
+    async fn request_staff_change(&self, change: &NewStaffChange) -> StoreResult<StaffChangeRow>;
+    /// The changes still pending, oldest first.
+    async fn pending_staff_changes(&self) -> StoreResult<Vec<StaffChangeRow>>;
+    /// One change, whatever its status.
+    async fn staff_change(&self, id: i64) -> StoreResult<Option<StaffChangeRow>>;
+    /// Applies a pending change with the credential the approver hands over and marks it
+    /// approved, in one transaction. `NotFound` for an unknown id, `Conflict` when it was
+    /// decided already or cannot be applied (a username taken since, a login gone), `Invalid`
+    /// when the decider is the requester or the credential does not fit the change.
+    async fn approve_staff_change(
+        &self,
+        decision: &StaffChangeDecision,
+        credential: &IssuedCredential,
+    ) -> StoreResult<StaffChangeApplied>;
+    /// Marks a pending change rejected; errors as for approval.
+    async fn reject_staff_change(
+        &self,
+        decision: &StaffChangeDecision,
+    ) -> StoreResult<StaffChangeRow>;
 
     // --- customers (always scoped) -------------------------------------------------------------
 

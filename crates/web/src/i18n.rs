@@ -227,6 +227,17 @@ pub struct Text {
     pub temporary_password: &'static str,
     pub sessions_title: &'static str,
     pub end_session: &'static str,
+    pub staff_changes_title: &'static str,
+    pub staff_changes_hint: &'static str,
+    pub no_pending_changes: &'static str,
+    pub approve: &'static str,
+    pub reject: &'static str,
+    pub requested_by: &'static str,
+    pub change_requested: &'static str,
+    pub change_approved: &'static str,
+    pub change_rejected: &'static str,
+    pub api_token_once: &'static str,
+    pub own_change: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -337,6 +348,17 @@ pub static ZH: Text = Text {
     temporary_password: "的临时密码（仅显示一次，首次登录须修改）",
     sessions_title: "在线会话与API令牌",
     end_session: "结束",
+    staff_changes_title: "待复核的员工变更",
+    staff_changes_hint: "开通登录、调整角色或机构、启用登录和重置密码须由另一名管理员批准后才生效；临时密码在批准时生成，仅向批准人显示一次。",
+    no_pending_changes: "没有待复核的变更。",
+    approve: "批准",
+    reject: "拒绝",
+    requested_by: "申请人",
+    change_requested: "已提交，待另一名管理员批准",
+    change_approved: "已批准并生效",
+    change_rejected: "已拒绝，未作任何变更",
+    api_token_once: "API令牌（仅显示一次）",
+    own_change: "这是您本人提交的变更，须由另一名管理员批准或拒绝。",
 };
 
 pub static EN: Text = Text {
@@ -447,12 +469,29 @@ pub static EN: Text = Text {
     temporary_password: "temporary password (shown once; to be changed at the first login)",
     sessions_title: "Live sessions and API tokens",
     end_session: "End",
+    staff_changes_title: "Staff changes awaiting approval",
+    staff_changes_hint: "New logins, role or branch changes, enabling a login and password resets take effect only when another administrator approves them; a temporary password is made at approval and shown once, to the approver.",
+    no_pending_changes: "No staff changes await approval.",
+    approve: "Approve",
+    reject: "Reject",
+    requested_by: "Requested by",
+    change_requested: "Requested; waits for another administrator's approval",
+    change_approved: "Approved and in effect",
+    change_rejected: "Rejected; nothing was changed",
+    api_token_once: "API token (shown once)",
+    own_change: "You requested this staff change: a different administrator must approve or reject it.",
 };
 
 /// Labels of stored codes: (code, 中文, English).
 const LABELS: &[(&str, &str, &str)] = &[
     ("individual", "个人", "Individual"),
     ("organisation", "对公", "Organisation"),
+    ("create_login", "开通登录", "New login"),
+    ("change_access", "调整角色或机构", "Role or branch change"),
+    ("enable", "启用登录", "Enable login"),
+    ("reset_password", "重置密码", "Password reset"),
+    ("create_token", "创建API令牌", "New API token"),
+    ("cli", "命令行", "command line"),
     ("prospect", "潜在客户", "Prospect"),
     ("male", "男", "Male"),
     ("female", "女", "Female"),

@@ -250,60 +250,52 @@ fn user_commands_validate_their_input() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("nobody"), "{}", stderr(&out));
 
-    let out = rapport(&[
-        "user",
-        "add",
-        "--data-dir",
-        d,
-        "--username",
-        "auditor.two",
-        "--role",
-        "auditor",
-        "--display-name",
-        "审计二",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("password (shown once; to be changed at the first login): "));
-    let dup = rapport(&[
-        "user",
-        "add",
-        "--data-dir",
-        d,
-        "--username",
-        "auditor.two",
-        "--role",
-        "auditor",
-        "--display-name",
-        "x",
-    ]);
+    // Separation of duties: before two administrators exist, only an admin login is made at
+    // once (the bootstrap); anything else is a request.
+    let add = |user: &str, role: &str| {
+        rapport(&[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--username",
+            user,
+            "--role",
+            role,
+            "--display-name",
+            "某人",
+        ])
+    };
+    let login_of = |user: &str| {
+        let list = rapport(&["user", "list", "--data-dir", d]);
+        String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(user))
+            .and_then(|l| l.split_whitespace().last().map(str::to_owned))
+    };
+    for admin in ["admin.one", "admin.two"] {
+        let out = add(admin, "admin");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("created ")
+                && stdout.contains("password (shown once; to be changed at the first login): "),
+            "{stdout}"
+        );
+        assert_eq!(login_of(admin).as_deref(), Some("temporary"));
+    }
+    let dup = add("admin.one", "auditor");
     assert!(
-        stderr(&dup).contains("auditor.two is taken"),
+        stderr(&dup).contains("admin.one is taken"),
         "{}",
         stderr(&dup)
     );
-    // A password set for an existing login: generated (temporary) or from stdin (kept); an
-    // unknown username or a short password is refused, naming it.
-    let out = rapport(&["user", "password", "--data-dir", d, "auditor.two"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains(
-            "password of auditor.two reset (shown once; to be changed at the next login): "
-        ),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let with_stdin = |user: &str, password: &str| {
+
+    let with_stdin = |args: &[&str], password: &str| {
         use std::io::Write;
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args([
-                "user",
-                "password",
-                "--data-dir",
-                d,
-                user,
-                "--password-stdin",
-            ])
+            .args(args)
+            .args(["--data-dir", d, "--password-stdin"])
             .env_remove("RAPPORT_DATABASE_URL")
             .env_remove("RAPPORT_CONFIG")
             .env("RAPPORT_LOG", "warn")
@@ -320,34 +312,99 @@ fn user_commands_validate_their_input() {
             .unwrap();
         child.wait_with_output().unwrap()
     };
-    let out = with_stdin("auditor.two", "short\n");
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("at least 12 characters"),
-        "{}",
-        stderr(&out)
+    // A password chosen on the command line would let one person log in alone: refused.
+    let out = with_stdin(
+        &["user", "password", "admin.one"],
+        "a long enough password\n",
     );
-    let out = with_stdin("nobody.here", "a long enough password\n");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("approval"), "{}", stderr(&out));
+    let out = with_stdin(
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin.three",
+            "--role",
+            "admin",
+            "--display-name",
+            "x",
+        ],
+        "a long enough password\n",
+    );
+    assert!(!out.status.success(), "two admins exist: no bootstrap");
+    assert_eq!(login_of("admin.three"), None);
+    let out = rapport(&["user", "password", "--data-dir", d, "nobody.here"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("nobody.here"), "{}", stderr(&out));
-    let login_of = |user: &str| {
-        let list = rapport(&["user", "list", "--data-dir", d]);
+
+    // From now on `user add`, `user password`, `user enable` and `token create` are requests.
+    let out = add("auditor.two", "auditor");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("requested staff change #1 (create_login auditor.two)"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("password ("),
+        "no password for the requester: {stdout}"
+    );
+    assert_eq!(login_of("auditor.two"), None, "no login until approved");
+    let out = rapport(&["user", "password", "--data-dir", d, "admin.one"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("requested staff change #2 (reset_password admin.one)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        login_of("admin.one").as_deref(),
+        Some("temporary"),
+        "unchanged"
+    );
+    assert!(
+        rapport(&["user", "disable", "--data-dir", d, "admin.two"])
+            .status
+            .success(),
+        "disabling only takes access away: at once"
+    );
+    let out = rapport(&["user", "enable", "--data-dir", d, "admin.two"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = rapport(&["user", "list", "--data-dir", d]);
+    assert!(
         String::from_utf8_lossy(&list.stdout)
             .lines()
-            .find(|l| l.split_whitespace().nth(1) == Some(user))
-            .and_then(|l| l.split_whitespace().last().map(str::to_owned))
-    };
-    assert_eq!(login_of("auditor.two").as_deref(), Some("temporary"));
-    let out = with_stdin("auditor.two", "a long enough password\n");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("password of auditor.two set"));
-    // A password from stdin is the one to keep: no change asked at the next login.
-    assert_eq!(login_of("auditor.two").as_deref(), Some("yes"));
-    assert!(
-        rapport(&["user", "disable", "--data-dir", d, "auditor.two"])
-            .status
-            .success()
+            .any(|l| l.contains("admin.two") && l.contains("disabled")),
+        "enabling waits for approval"
     );
+    let out = rapport(&[
+        "token",
+        "create",
+        "--data-dir",
+        d,
+        "--name",
+        "feed",
+        "--role",
+        "marketing",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Bearer"),
+        "no token before approval"
+    );
+    let pending = rapport(&["user", "pending", "--data-dir", d]);
+    let pending = String::from_utf8_lossy(&pending.stdout);
+    for expected in [
+        "#1     create_login",
+        "#2     reset_password",
+        "#3     enable",
+        "#4     create_token",
+        "by the command line",
+    ] {
+        assert!(pending.contains(expected), "{expected}: {pending}");
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::loaded;
 async fn loads_the_fixture_and_counts_it() {
     for t in loaded().await {
         let c = t.store.counts().await.unwrap();
-        assert_eq!((c.branches, c.staff, c.parties), (5, 10, 5), "{}", t.name);
+        assert_eq!((c.branches, c.staff, c.parties), (5, 11, 5), "{}", t.name);
         assert_eq!(
             (c.relationships, c.accounts, c.monthly_aum, c.rm_assignments),
             (2, 7, 120, 6),
@@ -82,4 +82,33 @@ fn migrations_are_kept_in_lock_step() {
         names("store-postgres"),
         "SQLite and PostgreSQL migrations differ"
     );
+}
+
+/// Migrations whose SQL is written once for both backends (new tables from 0020 on).
+const SHARED_MIGRATIONS: &[&str] = &["0020_pending_staff_changes.sql"];
+
+/// Tables written once for both backends (from 0020 on): the PostgreSQL file is the SQLite file
+/// plus, at most, the grants its server role needs.
+#[test]
+fn shared_migrations_are_written_once() {
+    let read = |dir: &str, file: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../{dir}/migrations/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    for file in SHARED_MIGRATIONS {
+        let sqlite = read("store-sqlite", file);
+        let postgres = read("store-postgres", file);
+        let rest = postgres
+            .strip_prefix(sqlite.as_str())
+            .unwrap_or_else(|| panic!("{file}: the PostgreSQL file does not start with SQLite's"));
+        assert!(
+            rest.lines()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+                .all(|l| !l.contains("CREATE") && !l.contains("ALTER")),
+            "{file}: PostgreSQL adds more than grants"
+        );
+    }
 }

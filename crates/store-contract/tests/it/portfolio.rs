@@ -5,7 +5,7 @@ use rapport_domain::Username;
 use rapport_store::StoreError;
 use rapport_store::portfolio::NewReassignment;
 use rapport_store_contract::fixture::{
-    self, BM_HQ, BM_XIHU, BM_ZHEJIANG, COMPANY, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A,
+    self, BM_XIHU, BM_ZHEJIANG, COMPANY, HEAD_BM, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A,
 };
 
 use crate::loaded;
@@ -68,7 +68,7 @@ async fn a_whole_portfolio_moves_keeps_history_and_scope_follows_at_once() {
         assert_eq!(primaries, 1, "{}: {:?}", t.name, view.rms);
         // The history is kept: A's assignments ended, none deleted.
         let zhang = s
-            .customer_360(&fixture::viewer(BM_HQ), ZHANG_WEI_A)
+            .customer_360(&fixture::viewer(HEAD_BM), ZHANG_WEI_A)
             .await
             .unwrap()
             .unwrap();
@@ -118,14 +118,14 @@ async fn above_the_threshold_a_move_waits_for_a_second_person() {
             matches!(&own, StoreError::Invalid(m) if m.contains("second person")),
             "{own}"
         );
-        let hq = fixture::viewer(BM_HQ);
+        let hq = fixture::viewer(HEAD_BM);
         let applied = s
             .approve_reassignment(&hq, pending.id, at, on)
             .await
             .unwrap();
         assert_eq!(
             (applied.status.as_str(), applied.moved, applied.approved_by),
-            ("applied", 3, Some(BM_HQ))
+            ("applied", 3, Some(HEAD_BM))
         );
         assert!(
             s.customer_360(&fixture::viewer(RM_B), ZHANG_WEI_A)

@@ -42,7 +42,7 @@ async fn no_plaintext_identifiers_are_stored_yet_search_by_them_works() {
             }
         }
         // Exact search still finds them, through the blind indexes.
-        let admin = fixture::viewer(fixture::ADMIN);
+        let admin = fixture::viewer(fixture::HEAD_BM);
         let page = PageRequest {
             page: 1,
             page_size: 10,

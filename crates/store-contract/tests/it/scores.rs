@@ -7,7 +7,7 @@ use rapport_store::scores::{
     TierChangeProposal,
 };
 use rapport_store_contract::fixture::{
-    self, ADMIN, BM_XIHU, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+    self, BM_XIHU, COMPANY, HEAD_BM, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
 
 use crate::loaded;
@@ -162,7 +162,7 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
 
         // Aggregates see only the viewer's scope.
         let bank = s
-            .score_dashboard(&fixture::viewer(ADMIN), None)
+            .score_dashboard(&fixture::viewer(HEAD_BM), None)
             .await
             .unwrap();
         assert_eq!(bank.as_of, Some(june));
@@ -205,7 +205,7 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
 
         // 80/20: the top 20% (one of five) brings 500 of 1,000.
         let p = s
-            .pareto(&fixture::viewer(ADMIN), ParetoMeasure::Profit, None, None)
+            .pareto(&fixture::viewer(HEAD_BM), ParetoMeasure::Profit, None, None)
             .await
             .unwrap();
         assert_eq!((p.customers, p.total_minor), (5, 1000), "{}", t.name);
@@ -281,7 +281,7 @@ async fn a_rules_only_run_keeps_no_churn_probability_and_counts_in_no_decile() {
             .unwrap();
         assert_eq!(mine[0].churn_risk, None, "{}", t.name);
         let bank = s
-            .score_dashboard(&fixture::viewer(ADMIN), None)
+            .score_dashboard(&fixture::viewer(HEAD_BM), None)
             .await
             .unwrap();
         assert_eq!(bank.customers, 2, "{}", t.name);

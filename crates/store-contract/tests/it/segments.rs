@@ -7,7 +7,7 @@ use rapport_domain::{PartyId, Viewer};
 use rapport_store::segments::NewSegment;
 use rapport_store::{PageRequest, Store, StoreError};
 use rapport_store_contract::fixture::{
-    self, ADMIN, BM_XIHU, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
+    self, ADMIN, BM_XIHU, COMPANY, HEAD_BM, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
 
 use crate::loaded;
@@ -71,7 +71,7 @@ async fn segments_are_named_once_and_count_only_the_viewers_members() {
         let other = s.create_segment(&new_segment("Dormant")).await.unwrap();
         assert_ne!(id, other);
 
-        let admin = fixture::viewer(ADMIN);
+        let admin = fixture::viewer(HEAD_BM);
         let listed = s.list_segments(&admin).await.unwrap();
         assert_eq!(
             listed.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
@@ -113,7 +113,8 @@ async fn segments_are_named_once_and_count_only_the_viewers_members() {
         );
         // Counts and members within each viewer's scope (see the fixture's bank).
         for (staff, expected) in [
-            (ADMIN, vec![1, 2, 3, 4, 5]),
+            (HEAD_BM, vec![1, 2, 3, 4, 5]),
+            (ADMIN, vec![]),
             (RM_A, vec![1, 2, 4]),
             (RM_B, vec![2, 3]),
             (BM_XIHU, vec![1, 4]),
@@ -211,7 +212,7 @@ async fn members_are_replaced_per_as_of_all_or_nothing() {
     let (may, june, july) = (day(2026, 5, 31), day(2026, 6, 30), day(2026, 7, 31));
     for t in loaded().await {
         let s = t.store.as_ref();
-        let admin = fixture::viewer(ADMIN);
+        let admin = fixture::viewer(HEAD_BM);
         let id = s.create_segment(&new_segment("Affluent")).await.unwrap();
         s.replace_segment_members(id, june, &[ZHANG_WEI_A, WANG_FANG, LI_NA])
             .await
@@ -292,7 +293,7 @@ async fn a_deleted_segment_is_gone_and_its_name_free_again() {
     let june = day(2026, 6, 30);
     for t in loaded().await {
         let s = t.store.as_ref();
-        let admin = fixture::viewer(ADMIN);
+        let admin = fixture::viewer(HEAD_BM);
         let id = s.create_segment(&new_segment("Wealth")).await.unwrap();
         s.replace_segment_members(id, june, &[ZHANG_WEI_A])
             .await

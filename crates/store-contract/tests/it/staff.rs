@@ -20,7 +20,7 @@ fn new_staff(name: &str) -> NewStaff {
 async fn staff_are_created_once_per_username() {
     for t in loaded().await {
         let id = t.store.create_staff(&new_staff("rm.new")).await.unwrap();
-        assert!(id.0 > 8, "{}: new ids follow loaded ones", t.name);
+        assert!(id.0 > 10, "{}: new ids follow loaded ones", t.name);
         let err = t
             .store
             .create_staff(&new_staff("rm.new"))
@@ -39,7 +39,7 @@ async fn staff_are_created_once_per_username() {
             .unwrap();
         assert_eq!(found.id, id);
         assert_eq!(found.password_hash.as_deref(), Some("$argon2id$fake"));
-        assert!(t.store.list_staff().await.unwrap().len() >= 9);
+        assert!(t.store.list_staff().await.unwrap().len() >= 11);
     }
 }
 
@@ -374,5 +374,249 @@ async fn throttle_counts_per_bucket_and_window() {
             s.throttle_hit("login-user:rm.a", 900, next).await.unwrap(),
             1
         );
+    }
+}
+
+mod maker_checker {
+    use chrono::{Duration, Utc};
+    use rapport_domain::{BranchId, Role, Username};
+    use rapport_store::staff_changes::{
+        IssuedCredential, NewStaffChange, RequestedVia, StaffChange, StaffChangeDecision,
+        StaffChangeStatus,
+    };
+    use rapport_store::{Store, StoreError};
+    use rapport_store_contract::fixture::{ADMIN, ADMIN_B, RM_A};
+
+    use crate::loaded;
+
+    fn head_office_login(name: &str) -> StaffChange {
+        StaffChange::CreateLogin {
+            username: Username::parse(name).unwrap(),
+            display_name: "总行新经理".into(),
+            role: Role::BranchManager,
+            branch_id: Some(BranchId(1)),
+        }
+    }
+
+    async fn request(s: &dyn Store, change: StaffChange) -> i64 {
+        s.request_staff_change(&NewStaffChange {
+            change,
+            requested_by: Some(ADMIN),
+            requested_via: RequestedVia::Web,
+            at: Utc::now(),
+        })
+        .await
+        .unwrap()
+        .id
+    }
+
+    fn by(id: i64, who: rapport_domain::StaffId) -> StaffChangeDecision {
+        StaffChangeDecision {
+            id,
+            decided_by: who,
+            at: Utc::now(),
+        }
+    }
+
+    async fn rm_a_hash(s: &dyn Store) -> Option<String> {
+        s.staff_by_id(RM_A).await.unwrap().unwrap().password_hash
+    }
+
+    fn password(hash: &str) -> IssuedCredential {
+        IssuedCredential::Password { hash: hash.into() }
+    }
+
+    #[tokio::test]
+    async fn a_login_exists_only_once_a_second_admin_approves() {
+        for t in loaded().await {
+            let s = t.store.as_ref();
+            let name = Username::parse("bm.new").unwrap();
+            let id = request(s, head_office_login("bm.new")).await;
+            assert!(
+                s.staff_by_username(&name).await.unwrap().is_none(),
+                "{}: no login while pending",
+                t.name
+            );
+            let pending = s.pending_staff_changes().await.unwrap();
+            assert_eq!(pending.len(), 1, "{}", t.name);
+            assert_eq!(pending[0].change.kind(), "create_login");
+            assert_eq!(pending[0].requested_by, Some(ADMIN));
+
+            // The maker cannot approve, and the refusal writes nothing.
+            let err = s
+                .approve_staff_change(&by(id, ADMIN), &password("$argon2id$x"))
+                .await
+                .unwrap_err();
+            assert!(matches!(err, StoreError::Invalid(_)), "{}: {err}", t.name);
+            assert!(s.staff_by_username(&name).await.unwrap().is_none());
+
+            let applied = s
+                .approve_staff_change(&by(id, ADMIN_B), &password("$argon2id$x"))
+                .await
+                .unwrap();
+            assert_eq!(applied.row.status, StaffChangeStatus::Approved);
+            assert_eq!(applied.row.decided_by, Some(ADMIN_B));
+            let made = s.staff_by_username(&name).await.unwrap().unwrap();
+            assert_eq!(made.id, applied.staff_id);
+            assert_eq!(
+                (made.role, made.branch_id, made.must_change_password),
+                (Role::BranchManager, Some(BranchId(1)), true),
+                "{}",
+                t.name
+            );
+            assert_eq!(made.password_hash.as_deref(), Some("$argon2id$x"));
+            assert!(s.pending_staff_changes().await.unwrap().is_empty());
+
+            // Decided once: neither approved again nor rejected.
+            let again = s
+                .approve_staff_change(&by(id, ADMIN_B), &password("$argon2id$y"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(again, StoreError::Conflict(_)),
+                "{}: {again}",
+                t.name
+            );
+            let again = s.reject_staff_change(&by(id, ADMIN_B)).await.unwrap_err();
+            assert!(
+                matches!(again, StoreError::Conflict(_)),
+                "{}: {again}",
+                t.name
+            );
+            let unknown = s.reject_staff_change(&by(999, ADMIN_B)).await.unwrap_err();
+            assert!(matches!(unknown, StoreError::NotFound(_)), "{}", t.name);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_password_reset_waits_and_a_rejection_changes_nothing() {
+        for t in loaded().await {
+            let s = t.store.as_ref();
+            s.set_password(RM_A, "$argon2id$old").await.unwrap();
+            let rm_a = Username::parse("rm.a").unwrap();
+            let id = request(
+                s,
+                StaffChange::ResetPassword {
+                    username: rm_a.clone(),
+                },
+            )
+            .await;
+            assert_eq!(
+                rm_a_hash(s).await.as_deref(),
+                Some("$argon2id$old"),
+                "{}",
+                t.name
+            );
+            s.reject_staff_change(&by(id, ADMIN_B)).await.unwrap();
+            assert_eq!(
+                rm_a_hash(s).await.as_deref(),
+                Some("$argon2id$old"),
+                "{}",
+                t.name
+            );
+            assert_eq!(
+                s.staff_change(id).await.unwrap().unwrap().status,
+                StaffChangeStatus::Rejected
+            );
+
+            let id = request(
+                s,
+                StaffChange::ResetPassword {
+                    username: rm_a.clone(),
+                },
+            )
+            .await;
+            s.approve_staff_change(&by(id, ADMIN_B), &password("$argon2id$new"))
+                .await
+                .unwrap();
+            let a = s.staff_by_id(RM_A).await.unwrap().unwrap();
+            assert_eq!(a.password_hash.as_deref(), Some("$argon2id$new"));
+            assert!(a.must_change_password, "{}", t.name);
+        }
+    }
+
+    #[tokio::test]
+    async fn access_enable_and_tokens_apply_at_approval() {
+        for t in loaded().await {
+            let s = t.store.as_ref();
+            let rm_a = Username::parse("rm.a").unwrap();
+            s.set_disabled(&rm_a, true).await.unwrap();
+            let elevate = request(
+                s,
+                StaffChange::ChangeAccess {
+                    username: rm_a.clone(),
+                    role: Some(Role::BranchManager),
+                    set_branch: true,
+                    branch_id: Some(BranchId(1)),
+                },
+            )
+            .await;
+            let enable = request(
+                s,
+                StaffChange::Enable {
+                    username: rm_a.clone(),
+                },
+            )
+            .await;
+            let a = s.staff_by_id(RM_A).await.unwrap().unwrap();
+            assert_eq!((a.role, a.disabled), (Role::Rm, true), "{}", t.name);
+            // A credential that does not fit the change is refused.
+            assert!(matches!(
+                s.approve_staff_change(&by(enable, ADMIN_B), &password("$x"))
+                    .await
+                    .unwrap_err(),
+                StoreError::Invalid(_)
+            ));
+            for id in [elevate, enable] {
+                s.approve_staff_change(&by(id, ADMIN_B), &IssuedCredential::Nothing)
+                    .await
+                    .unwrap();
+            }
+            let a = s.staff_by_id(RM_A).await.unwrap().unwrap();
+            assert_eq!(
+                (a.role, a.branch_id, a.disabled),
+                (Role::BranchManager, Some(BranchId(1)), false),
+                "{}",
+                t.name
+            );
+
+            // A token from the command line: any administrator approves it.
+            let token = s
+                .request_staff_change(&NewStaffChange {
+                    change: StaffChange::CreateToken {
+                        name: "reports".into(),
+                        role: Role::Marketing,
+                        branch_id: None,
+                        days: 30,
+                    },
+                    requested_by: None,
+                    requested_via: RequestedVia::Cli,
+                    at: Utc::now(),
+                })
+                .await
+                .unwrap();
+            assert_eq!(token.requested_via, RequestedVia::Cli);
+            let now = Utc::now();
+            s.approve_staff_change(
+                &by(token.id, ADMIN),
+                &IssuedCredential::Token {
+                    account_password_hash: "$argon2id$unusable".into(),
+                    token_hash: "ab".repeat(32),
+                    csrf_token: "c".repeat(32),
+                },
+            )
+            .await
+            .unwrap();
+            let live = s
+                .touch_session(&"ab".repeat(32), now, Duration::minutes(30))
+                .await;
+            let (_, staff) = live.unwrap().unwrap();
+            assert_eq!(
+                (staff.username.as_str(), staff.role),
+                ("svc.reports", Role::Marketing),
+                "{}",
+                t.name
+            );
+        }
     }
 }

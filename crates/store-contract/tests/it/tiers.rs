@@ -4,7 +4,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest};
 use rapport_store::{PageRequest, StoreError};
 use rapport_store_contract::fixture::{
-    self, ADMIN, BM_XIHU, BM_ZHEJIANG, LI_NA, RM_A, RM_B, STEWARD, ZHANG_WEI_A,
+    self, BM_XIHU, BM_ZHEJIANG, HEAD_BM, LI_NA, RM_A, RM_B, STEWARD, ZHANG_WEI_A,
 };
 
 use crate::loaded;
@@ -41,7 +41,7 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
         assert_eq!((p.party_id, p.to_tier.as_str()), (ZHANG_WEI_A, "diamond"));
         assert_eq!(p.primary_rm, Some(RM_A));
         let all = s
-            .tier_proposals(&fixture::viewer(ADMIN), "proposed", PAGE)
+            .tier_proposals(&fixture::viewer(HEAD_BM), "proposed", PAGE)
             .await
             .unwrap();
         assert_eq!(all.items.len(), 2, "{}", t.name);
@@ -129,7 +129,7 @@ async fn a_dedicated_rm_must_be_an_enabled_rm_and_a_refusal_changes_nothing() {
     for t in loaded().await {
         let s = t.store.as_ref();
         propose(s).await;
-        let admin = fixture::viewer(ADMIN);
+        let admin = fixture::viewer(HEAD_BM);
         let p = s
             .tier_proposals(&admin, "proposed", PAGE)
             .await
@@ -220,7 +220,7 @@ async fn scorecards_count_each_rms_results_over_the_period_within_scope() {
         .unwrap();
         // 张伟 moves to RM B in the middle of the period.
         s.assign_rm(
-            &fixture::viewer(ADMIN),
+            &fixture::viewer(HEAD_BM),
             &RmAssignment {
                 party: ZHANG_WEI_A,
                 staff: RM_B,
@@ -236,7 +236,7 @@ async fn scorecards_count_each_rms_results_over_the_period_within_scope() {
             to: day(9, 30),
         };
         let all = s
-            .rm_scorecards(&fixture::viewer(ADMIN), period)
+            .rm_scorecards(&fixture::viewer(HEAD_BM), period)
             .await
             .unwrap();
         let card = |staff| all.iter().find(|c| c.staff_id == staff).unwrap();

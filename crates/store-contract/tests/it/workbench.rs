@@ -86,7 +86,7 @@ async fn a_portfolio_summary_is_current_until_the_rms_customers_or_the_scoring_c
         );
 
         // A secondary RM leaving one of RM A's customers makes RM A's summary stale at once.
-        s.end_secondary_rm(&fixture::viewer(fixture::ADMIN), WANG_FANG, RM_A, day(30))
+        s.end_secondary_rm(&fixture::viewer(fixture::HEAD_BM), WANG_FANG, RM_A, day(30))
             .await
             .unwrap()
             .expect("in the administrator's scope");

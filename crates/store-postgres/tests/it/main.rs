@@ -498,8 +498,9 @@ async fn loads_and_reads_customers_within_scope() {
     );
 
     // Lists page with has_more, scoped.
-    let admin = viewer(ADMIN, Role::Admin, None);
-    let first = store.list_customers(&admin, page(2)).await.unwrap();
+    // The head office's branch manager sees every customer (an administrator sees none).
+    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
+    let first = store.list_customers(&head_office, page(2)).await.unwrap();
     assert_eq!(
         first.items.iter().map(|c| c.party_id.0).collect::<Vec<_>>(),
         vec![1, 2]
@@ -509,7 +510,7 @@ async fn loads_and_reads_customers_within_scope() {
     assert_eq!(first.items[0].latest_aum, Some(cny(123_456)));
     let second = store
         .list_customers(
-            &admin,
+            &head_office,
             PageRequest {
                 page: 2,
                 page_size: 2,
@@ -535,28 +536,37 @@ async fn loads_and_reads_customers_within_scope() {
     );
 
     // Search by hanzi (whole and part), pinyin, initials, mobile and its last four digits.
-    assert_eq!(search_ids(store, &admin, "张伟").await, vec![1]);
-    assert_eq!(search_ids(store, &admin, "伟").await, vec![1]);
-    assert_eq!(search_ids(store, &admin, "星辰").await, vec![3]);
-    assert_eq!(search_ids(store, &admin, "zhangwei").await, vec![1]);
-    assert_eq!(search_ids(store, &admin, "zhang wei").await, vec![1]);
+    assert_eq!(search_ids(store, &head_office, "张伟").await, vec![1]);
+    assert_eq!(search_ids(store, &head_office, "伟").await, vec![1]);
+    assert_eq!(search_ids(store, &head_office, "星辰").await, vec![3]);
+    assert_eq!(search_ids(store, &head_office, "zhangwei").await, vec![1]);
+    assert_eq!(search_ids(store, &head_office, "zhang wei").await, vec![1]);
     assert_eq!(
-        search_ids(store, &admin, "zhangwie").await,
+        search_ids(store, &head_office, "zhangwie").await,
         vec![1],
         "one typo"
     );
     assert_eq!(
-        search_ids(store, &admin, "zhan").await,
+        search_ids(store, &head_office, "zhan").await,
         vec![1],
         "pinyin prefix"
     );
-    assert_eq!(search_ids(store, &admin, "zw").await, vec![1]);
-    assert_eq!(search_ids(store, &admin, "5678").await, vec![1]);
-    assert_eq!(search_ids(store, &admin, "13912349999").await, vec![2]);
-    assert_eq!(search_ids(store, &admin, "6222020000000003").await, vec![2]);
-    assert_eq!(search_ids(store, &admin, "C0000000002").await, vec![2]);
+    assert_eq!(search_ids(store, &head_office, "zw").await, vec![1]);
+    assert_eq!(search_ids(store, &head_office, "5678").await, vec![1]);
+    assert_eq!(
+        search_ids(store, &head_office, "13912349999").await,
+        vec![2]
+    );
+    assert_eq!(
+        search_ids(store, &head_office, "6222020000000003").await,
+        vec![2]
+    );
+    assert_eq!(
+        search_ids(store, &head_office, "C0000000002").await,
+        vec![2]
+    );
     assert!(
-        search_ids(store, &admin, "'; DROP TABLE parties; --")
+        search_ids(store, &head_office, "'; DROP TABLE parties; --")
             .await
             .is_empty()
     );
@@ -618,8 +628,9 @@ async fn a_failing_batch_leaves_nothing_behind() {
     let err = s.store.load_customers(&bad).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     assert_eq!(s.store.counts().await.unwrap(), before);
-    let admin = viewer(ADMIN, Role::Admin, None);
-    assert!(search_ids(&s.store, &admin, "周杰").await.is_empty());
+    // The head office's branch manager sees every customer (an administrator sees none).
+    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
+    assert!(search_ids(&s.store, &head_office, "周杰").await.is_empty());
 
     // A reference to a missing party is invalid data, and also leaves nothing behind.
     let dangling = CustomerBatch {
@@ -952,11 +963,12 @@ async fn load_rate() {
         "of which deriving search keys takes about {:.2} s",
         key_derivation.as_secs_f64()
     );
-    let admin = viewer(ADMIN, Role::Admin, None);
+    // The head office's branch manager sees every customer (an administrator sees none).
+    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
     let t = Instant::now();
     let found = s
         .store
-        .search_customers(&admin, &SearchQuery::parse("zhangwei"), page(20))
+        .search_customers(&head_office, &SearchQuery::parse("zhangwei"), page(20))
         .await
         .unwrap();
     println!(

@@ -1,17 +1,28 @@
 //! Staff administration (admin role only): create, change, disable, reset passwords, and see
 //! and end sessions. Every change is audited; every refusal too.
+//!
+//! Separation of duties: what gives access — a new login, a new role or branch, enabling a
+//! login, a password reset — is only requested here (202 with the pending change) and takes
+//! effect when a second administrator approves it; the credential it needs is made at approval
+//! and shown to the approver once. Disabling a login and ending sessions only take access away,
+//! so they stay immediate.
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use rapport_domain::{BranchId, Role, Username};
 use rapport_proto::{
-    CreateStaffRequest, ErrorBody, ErrorCode, SessionDto, StaffDto, TemporaryPassword,
-    UpdateStaffRequest,
+    CreateStaffRequest, ErrorBody, ErrorCode, SessionDto, StaffChangeApproved, StaffChangeDto,
+    StaffDto, UpdateStaffRequest,
 };
 use rapport_store::audit::AuditAction;
-use rapport_store::{NewStaff, StaffAccount, StaffUpdate};
+use rapport_store::staff_changes::{
+    IssuedCredential, Issues, NewStaffChange, RequestedVia, StaffChange, StaffChangeDecision,
+    StaffChangeRow,
+};
+use rapport_store::{StaffAccount, StaffUpdate};
 
 use crate::auth::{Authenticated, hash_password};
 use crate::extract::{ApiJson, ApiPath};
@@ -106,27 +117,30 @@ pub async fn list_staff(
     ))
 }
 
-/// Create a staff login with a temporary password (shown once; changed at the first login).
+/// Request a staff login. It is created, with a temporary password shown to the approver once,
+/// when a second administrator approves the change.
 #[utoipa::path(post, path = "/api/v1/admin/staff", tag = "admin", request_body = CreateStaffRequest,
-    responses((status = 201, body = TemporaryPassword), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "username taken")))]
 pub async fn create_staff(
     State(state): State<AppState>,
     auth: Authenticated,
     ApiJson(req): ApiJson<CreateStaffRequest>,
-) -> Result<(StatusCode, Json<TemporaryPassword>), WebError> {
+) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
     Ok((
-        StatusCode::CREATED,
-        Json(create(&state, &auth, &req).await?),
+        StatusCode::ACCEPTED,
+        Json(create(&state, &auth, &req, RequestedVia::Api).await?),
     ))
 }
 
-/// Creates a staff login with a temporary password (API and page).
+/// Requests a staff login (API and page).
 pub async fn create(
     state: &AppState,
     auth: &Authenticated,
     req: &CreateStaffRequest,
-) -> Result<TemporaryPassword, WebError> {
+    via: RequestedVia,
+) -> Result<StaffChangeDto, WebError> {
     require_admin(state, auth).await?;
     let username = username(&req.username)?;
     let role = role(&req.role)?;
@@ -136,37 +150,177 @@ pub async fn create(
             "a branch manager needs a branch_id (their data scope)",
         ));
     }
-    let password = temporary_password();
-    state
-        .store
-        .create_staff(&NewStaff {
-            username: username.clone(),
-            display_name: display_name(&req.display_name)?,
-            role,
-            branch_id: req.branch_id.map(BranchId),
-            password_hash: hash(password.clone()).await?,
-            must_change_password: true,
-        })
-        .await?;
-    record(state, auth, format!("created {username} as {role}")).await?;
-    Ok(TemporaryPassword {
-        username: username.to_string(),
-        temporary_password: password,
-    })
+    if state.store.staff_by_username(&username).await?.is_some() {
+        return Err(WebError::new(
+            ErrorCode::Conflict,
+            format!("username {username} is taken"),
+        ));
+    }
+    let change = StaffChange::CreateLogin {
+        username,
+        display_name: display_name(&req.display_name)?,
+        role,
+        branch_id: req.branch_id.map(BranchId),
+    };
+    request(state, auth, change, via).await
 }
 
-/// Change a staff member's role, branch, name, or disable/enable them (disabling ends their
-/// sessions at once).
+/// Records a change for a second administrator and audits the request.
+pub async fn request(
+    state: &AppState,
+    auth: &Authenticated,
+    change: StaffChange,
+    via: RequestedVia,
+) -> Result<StaffChangeDto, WebError> {
+    let row = state
+        .store
+        .request_staff_change(&NewStaffChange {
+            change,
+            requested_by: Some(auth.staff.id),
+            requested_via: via,
+            at: state.clock.now(),
+        })
+        .await?;
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeRequested);
+    e.detail = Some(describe(&row));
+    state.audit.record(e).await?;
+    Ok(change_dto(&row))
+}
+
+/// What a change is, for the audit trail: no names of people, no credentials.
+pub fn describe(row: &StaffChangeRow) -> String {
+    let mut what = format!("staff change {}: {}", row.id, row.change.kind());
+    match &row.change {
+        StaffChange::CreateLogin {
+            username,
+            role,
+            branch_id,
+            ..
+        } => what.push_str(&format!(
+            " {username} as {role} branch={}",
+            branch_text(*branch_id)
+        )),
+        StaffChange::ChangeAccess {
+            username,
+            role,
+            set_branch,
+            branch_id,
+        } => {
+            what.push_str(&format!(" {username}"));
+            if let Some(r) = role {
+                what.push_str(&format!(" role={r}"));
+            }
+            if *set_branch {
+                what.push_str(&format!(" branch={}", branch_text(*branch_id)));
+            }
+        }
+        StaffChange::Enable { username } | StaffChange::ResetPassword { username } => {
+            what.push_str(&format!(" {username}"))
+        }
+        StaffChange::CreateToken {
+            name,
+            role,
+            branch_id,
+            days,
+        } => what.push_str(&format!(
+            " {name} as {role} branch={} days={days}",
+            branch_text(*branch_id)
+        )),
+    }
+    match row.requested_by {
+        Some(by) => what.push_str(&format!("; requested by staff {}", by.0)),
+        None => what.push_str("; requested via the command line"),
+    }
+    what
+}
+
+fn branch_text(b: Option<BranchId>) -> String {
+    b.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())
+}
+
+pub fn change_dto(row: &StaffChangeRow) -> StaffChangeDto {
+    let (display_name, role, sets_branch, branch_id, token_days) = match &row.change {
+        StaffChange::CreateLogin {
+            display_name,
+            role,
+            branch_id,
+            ..
+        } => (
+            Some(display_name.clone()),
+            Some(*role),
+            true,
+            *branch_id,
+            None,
+        ),
+        StaffChange::ChangeAccess {
+            role,
+            set_branch,
+            branch_id,
+            ..
+        } => (None, *role, *set_branch, *branch_id, None),
+        StaffChange::Enable { .. } | StaffChange::ResetPassword { .. } => {
+            (None, None, false, None, None)
+        }
+        StaffChange::CreateToken {
+            role,
+            branch_id,
+            days,
+            ..
+        } => (None, Some(*role), true, *branch_id, Some(*days)),
+    };
+    StaffChangeDto {
+        id: row.id,
+        kind: row.change.kind().to_owned(),
+        username: row
+            .change
+            .username()
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+        display_name,
+        role: role.map(|r| r.as_str().to_owned()),
+        sets_branch,
+        branch_id: branch_id.map(|b| b.0),
+        token_days,
+        requested_by: row.requested_by.map(|s| s.0),
+        requested_via: row.requested_via.as_str().to_owned(),
+        requested_at: row.requested_at,
+        status: row.status.as_str().to_owned(),
+        decided_by: row.decided_by.map(|s| s.0),
+        decided_at: row.decided_at,
+    }
+}
+
+/// What a change to a staff member came to: applied at once (a name, disabling) or waiting
+/// for a second administrator (role, branch, enabling).
+pub enum Updated {
+    Applied(StaffDto),
+    Pending(StaffChangeDto),
+}
+
+impl IntoResponse for Updated {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Applied(s) => (StatusCode::OK, Json(s)).into_response(),
+            Self::Pending(c) => (StatusCode::ACCEPTED, Json(c)).into_response(),
+        }
+    }
+}
+
+/// Change a staff member's name or disable them (at once; disabling ends their sessions), or
+/// request a new role or branch, or enabling them (202: waits for a second administrator).
 #[utoipa::path(patch, path = "/api/v1/admin/staff/{username}", tag = "admin", request_body = UpdateStaffRequest,
     params(("username" = String, Path)),
-    responses((status = 200, body = StaffDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = StaffDto, description = "applied (display name, disabling)"),
+        (status = 202, body = StaffChangeDto, description = "role, branch or enabling requested; waits for a second administrator"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 pub async fn update_staff(
     State(state): State<AppState>,
     auth: Authenticated,
     ApiPath(name): ApiPath<String>,
     ApiJson(req): ApiJson<UpdateStaffRequest>,
-) -> Result<Json<StaffDto>, WebError> {
-    Ok(Json(update(&state, &auth, &name, &req).await?))
+) -> Result<Updated, WebError> {
+    update(&state, &auth, &name, &req, RequestedVia::Api).await
 }
 
 /// Changes a staff member (API and page).
@@ -175,7 +329,8 @@ pub async fn update(
     auth: &Authenticated,
     name: &str,
     req: &UpdateStaffRequest,
-) -> Result<StaffDto, WebError> {
+    via: RequestedVia,
+) -> Result<Updated, WebError> {
     require_admin(state, auth).await?;
     let name = username(name)?;
     if name == auth.staff.username
@@ -186,75 +341,258 @@ pub async fn update(
             "administrators cannot disable or demote themselves",
         ));
     }
-    let update = StaffUpdate {
-        display_name: req.display_name.as_deref().map(display_name).transpose()?,
-        role: req.role.as_deref().map(role).transpose()?,
-        branch_id: req.branch_id.map(|b| b.map(BranchId)),
-    };
-    let mut staff = state.store.update_staff(&name, &update).await?;
-    if let Some(disabled) = req.disabled {
-        state.store.set_disabled(&name, disabled).await?;
-        staff.disabled = disabled;
-    }
-    let mut what = Vec::new();
-    if let Some(r) = update.role {
-        what.push(format!("role={r}"));
-    }
-    if let Some(b) = update.branch_id {
-        what.push(format!(
-            "branch={}",
-            b.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())
+    let new_role = req.role.as_deref().map(role).transpose()?;
+    let new_name = req.display_name.as_deref().map(display_name).transpose()?;
+    let changes_access = new_role.is_some() || req.branch_id.is_some();
+    let enables = req.disabled == Some(false);
+    if changes_access && enables {
+        return Err(WebError::invalid_parameter(
+            "disabled",
+            "enabling a login and changing its role or branch are separate requests, each approved on its own",
         ));
     }
-    if update.display_name.is_some() {
-        what.push("display_name".into());
+    if changes_access && req.disabled == Some(true) {
+        return Err(WebError::invalid_parameter(
+            "disabled",
+            "disable a login in a request of its own",
+        ));
     }
-    if let Some(d) = req.disabled {
-        what.push(if d {
-            "disabled".into()
-        } else {
-            "enabled".into()
-        });
-    }
-    record(state, auth, format!("changed {name}: {}", what.join(" "))).await?;
-    Ok(staff_dto(&staff, state.clock.now()))
-}
-
-/// Give a staff member a temporary password (shown once) and end their sessions.
-#[utoipa::path(post, path = "/api/v1/admin/staff/{username}/reset-password", tag = "admin",
-    params(("username" = String, Path)),
-    responses((status = 200, body = TemporaryPassword), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reset_password(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    ApiPath(name): ApiPath<String>,
-) -> Result<Json<TemporaryPassword>, WebError> {
-    Ok(Json(reset(&state, &auth, &name).await?))
-}
-
-/// Gives a staff member a temporary password (API and page).
-pub async fn reset(
-    state: &AppState,
-    auth: &Authenticated,
-    name: &str,
-) -> Result<TemporaryPassword, WebError> {
-    require_admin(state, auth).await?;
-    let name = username(name)?;
-    let staff = state
+    let mut staff = state
         .store
         .staff_by_username(&name)
         .await?
         .ok_or_else(WebError::not_found)?;
-    let password = temporary_password();
-    state
+    // What only renames or takes access away applies at once.
+    if new_name.is_some() {
+        staff = state
+            .store
+            .update_staff(
+                &name,
+                &StaffUpdate {
+                    display_name: new_name,
+                    ..StaffUpdate::default()
+                },
+            )
+            .await?;
+        record(state, auth, format!("changed {name}: display_name")).await?;
+    }
+    if req.disabled == Some(true) {
+        state.store.set_disabled(&name, true).await?;
+        staff.disabled = true;
+        record(state, auth, format!("changed {name}: disabled")).await?;
+    }
+    let change = if changes_access {
+        Some(StaffChange::ChangeAccess {
+            username: name.clone(),
+            role: new_role,
+            set_branch: req.branch_id.is_some(),
+            branch_id: req.branch_id.flatten().map(BranchId),
+        })
+    } else if enables && staff.disabled {
+        Some(StaffChange::Enable {
+            username: name.clone(),
+        })
+    } else {
+        None
+    };
+    match change {
+        Some(change) => Ok(Updated::Pending(request(state, auth, change, via).await?)),
+        None => Ok(Updated::Applied(staff_dto(&staff, state.clock.now()))),
+    }
+}
+
+/// Request a new temporary password for a staff member. When a second administrator approves,
+/// it is shown to them once and the staff member's sessions end.
+#[utoipa::path(post, path = "/api/v1/admin/staff/{username}/reset-password", tag = "admin",
+    params(("username" = String, Path)),
+    responses((status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(name): ApiPath<String>,
+) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(reset(&state, &auth, &name, RequestedVia::Api).await?),
+    ))
+}
+
+/// Requests a temporary password for a staff member (API and page).
+pub async fn reset(
+    state: &AppState,
+    auth: &Authenticated,
+    name: &str,
+    via: RequestedVia,
+) -> Result<StaffChangeDto, WebError> {
+    require_admin(state, auth).await?;
+    let name = username(name)?;
+    if state.store.staff_by_username(&name).await?.is_none() {
+        return Err(WebError::not_found());
+    }
+    request(
+        state,
+        auth,
+        StaffChange::ResetPassword { username: name },
+        via,
+    )
+    .await
+}
+
+/// Staff changes waiting for a second administrator, oldest first.
+#[utoipa::path(get, path = "/api/v1/admin/staff-changes", tag = "admin",
+    responses((status = 200, body = Vec<StaffChangeDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_staff_changes(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Vec<StaffChangeDto>>, WebError> {
+    require_admin(&state, &auth).await?;
+    Ok(Json(
+        state
+            .store
+            .pending_staff_changes()
+            .await?
+            .iter()
+            .map(change_dto)
+            .collect(),
+    ))
+}
+
+/// Approve another administrator's staff change: it takes effect now, and a temporary password
+/// or token it makes is in the answer, shown once.
+#[utoipa::path(post, path = "/api/v1/admin/staff-changes/{id}/approve", tag = "admin",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = StaffChangeApproved),
+        (status = 403, body = ErrorBody, description = "you requested it: a different administrator decides"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "decided already, or it cannot be applied any more")))]
+pub async fn approve_staff_change(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<StaffChangeApproved>, WebError> {
+    Ok(Json(approve(&state, &auth, id).await?))
+}
+
+/// Reject another administrator's staff change; nothing is applied.
+#[utoipa::path(post, path = "/api/v1/admin/staff-changes/{id}/reject", tag = "admin",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = StaffChangeDto),
+        (status = 403, body = ErrorBody, description = "you requested it: a different administrator decides"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "decided already")))]
+pub async fn reject_staff_change(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<StaffChangeDto>, WebError> {
+    Ok(Json(reject(&state, &auth, id).await?))
+}
+
+/// The change to decide, refused (and audited) when the decider asked for it.
+async fn decidable(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+) -> Result<StaffChangeRow, WebError> {
+    require_admin(state, auth).await?;
+    let row = state
         .store
-        .reset_password(staff.id, &hash(password.clone()).await?, true)
+        .staff_change(id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    if row.requested_by == Some(auth.staff.id) {
+        let message =
+            "you requested this staff change: a different administrator must approve or reject it";
+        let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+        e.reason = Some(message.into());
+        e.detail = Some(format!("staff change {id}"));
+        state.audit.record(e).await?;
+        return Err(WebError::new(ErrorCode::Forbidden, message));
+    }
+    Ok(row)
+}
+
+fn decision(state: &AppState, auth: &Authenticated, id: i64) -> StaffChangeDecision {
+    StaffChangeDecision {
+        id,
+        decided_by: auth.staff.id,
+        at: state.clock.now(),
+    }
+}
+
+/// Approves a staff change (API and page).
+pub async fn approve(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+) -> Result<StaffChangeApproved, WebError> {
+    let row = decidable(state, auth, id).await?;
+    let (credential, temporary_password, token) = match row.change.issues() {
+        Issues::Password => {
+            let password = temporary_password();
+            let hash = hash(password.clone()).await?;
+            (IssuedCredential::Password { hash }, Some(password), None)
+        }
+        Issues::Token => {
+            let token = crate::auth::random_token();
+            // The service account has a password nobody knows: it can only use its token.
+            let unusable = hash(temporary_password() + &temporary_password()).await?;
+            (
+                IssuedCredential::Token {
+                    account_password_hash: unusable,
+                    token_hash: crate::auth::token_hash(&token),
+                    csrf_token: crate::auth::random_token(),
+                },
+                None,
+                Some(token),
+            )
+        }
+        Issues::Nothing => (IssuedCredential::Nothing, None, None),
+    };
+    let applied = state
+        .store
+        .approve_staff_change(&decision(state, auth, id), &credential)
         .await?;
-    record(state, auth, format!("reset the password of {name}")).await?;
-    Ok(TemporaryPassword {
-        username: name.to_string(),
-        temporary_password: password,
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeApproved);
+    e.detail = Some(format!(
+        "{}; approved, applied to staff {}",
+        describe(&applied.row),
+        applied.staff_id.0
+    ));
+    state.audit.record(e).await?;
+    Ok(StaffChangeApproved {
+        change: change_dto(&applied.row),
+        temporary_password,
+        token,
     })
+}
+
+/// Rejects a staff change (API and page).
+pub async fn reject(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+) -> Result<StaffChangeDto, WebError> {
+    decidable(state, auth, id).await?;
+    let row = state
+        .store
+        .reject_staff_change(&decision(state, auth, id))
+        .await?;
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeRejected);
+    e.detail = Some(format!("{}; rejected", describe(&row)));
+    state.audit.record(e).await?;
+    Ok(change_dto(&row))
+}
+
+/// The administrator who asked for a change, by staff id (for pages).
+pub fn requester_name(row: &StaffChangeDto, staff: &[StaffDto]) -> String {
+    match row.requested_by {
+        Some(id) => staff
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.username.clone())
+            .unwrap_or_else(|| id.to_string()),
+        None => "cli".into(),
+    }
 }
 
 /// Live sessions and API tokens.

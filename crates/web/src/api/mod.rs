@@ -101,6 +101,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::list_staff, admin::create_staff))
         .routes(routes!(admin::update_staff))
         .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::list_staff_changes))
+        .routes(routes!(admin::approve_staff_change))
+        .routes(routes!(admin::reject_staff_change))
         .routes(routes!(admin::list_sessions))
         .routes(routes!(admin::revoke_session))
         .routes(routes!(

@@ -4,11 +4,15 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use rapport_domain::Role;
-use rapport_proto::{CreateStaffRequest, ErrorCode, StaffDto, UpdateStaffRequest};
+use rapport_proto::{CreateStaffRequest, ErrorCode, StaffChangeDto, StaffDto, UpdateStaffRequest};
+use rapport_store::staff_changes::RequestedVia;
 use serde::Deserialize;
 
 use super::{Ctx, PageError, PageRequest};
-use crate::api::admin::{create, require_admin, reset, staff_dto, update};
+use crate::api::admin::{
+    Updated, approve, change_dto, create, reject, requester_name, require_admin, reset, staff_dto,
+    update,
+};
 use crate::auth::Authenticated;
 use crate::{AppState, WebError};
 
@@ -19,6 +23,10 @@ pub struct StaffPage {
     staff: Vec<StaffDto>,
     roles: Vec<(&'static str, &'static str)>,
     sessions: Vec<rapport_store::SessionSummary>,
+    /// Pending staff changes and who asked for each.
+    changes: Vec<(StaffChangeDto, String)>,
+    /// The viewer's staff id: their own requests get no approve button.
+    me: i64,
     message: Option<String>,
     error: Option<String>,
 }
@@ -32,16 +40,30 @@ async fn page(
 ) -> Result<StaffPage, WebError> {
     require_admin(state, auth).await?;
     let now = state.clock.now();
+    let staff: Vec<StaffDto> = state
+        .store
+        .list_staff()
+        .await?
+        .iter()
+        .map(|s| staff_dto(s, now))
+        .collect();
+    let changes = state
+        .store
+        .pending_staff_changes()
+        .await?
+        .iter()
+        .map(|row| {
+            let dto = change_dto(row);
+            let by = requester_name(&dto, &staff);
+            (dto, by)
+        })
+        .collect();
     Ok(StaffPage {
         sessions: state.store.list_sessions(None, now).await?,
         ctx: req.ctx(Some(auth)),
-        staff: state
-            .store
-            .list_staff()
-            .await?
-            .iter()
-            .map(|s| staff_dto(s, now))
-            .collect(),
+        staff,
+        changes,
+        me: auth.staff.id.0,
         roles: Role::ALL
             .iter()
             .map(|r| (r.as_str(), req.lang.label(r.as_str())))
@@ -102,7 +124,10 @@ async fn outcome(
         Err(e)
             if matches!(
                 e.code,
-                ErrorCode::InvalidParameter | ErrorCode::Conflict | ErrorCode::NotFound
+                ErrorCode::InvalidParameter
+                    | ErrorCode::Conflict
+                    | ErrorCode::NotFound
+                    | ErrorCode::Forbidden
             ) =>
         {
             (None, Some(e.message))
@@ -151,13 +176,9 @@ pub async fn create_staff(
         role: form.role,
         branch_id,
     };
-    let t = req.lang.text();
-    let result = create(&state, &auth, &request).await.map(|p| {
-        format!(
-            "{} {}: {}",
-            p.username, t.temporary_password, p.temporary_password
-        )
-    });
+    let result = create(&state, &auth, &request, RequestedVia::Web)
+        .await
+        .map(|c| requested(&req, &c));
     outcome(&state, &req, &auth, result).await
 }
 
@@ -177,13 +198,17 @@ pub async fn action(
         branch_id: None,
         disabled: Some(disabled),
     };
+    let said = |u: Updated, done: &str| match u {
+        Updated::Applied(s) => format!("{}: {done}", s.username),
+        Updated::Pending(c) => requested(&req, &c),
+    };
     let result = match what.as_str() {
-        "disable" => update(&state, &auth, &username, &toggle(true))
+        "disable" => update(&state, &auth, &username, &toggle(true), RequestedVia::Web)
             .await
-            .map(|s| format!("{}: {}", s.username, t.disabled)),
-        "enable" => update(&state, &auth, &username, &toggle(false))
+            .map(|u| said(u, t.disabled)),
+        "enable" => update(&state, &auth, &username, &toggle(false), RequestedVia::Web)
             .await
-            .map(|s| format!("{}: {}", s.username, req.lang.label("active"))),
+            .map(|u| said(u, req.lang.label("active"))),
         "assign" => {
             let branch = form.branch_id.as_deref().map(str::trim).unwrap_or("");
             let branch_id = if branch.is_empty() {
@@ -201,19 +226,16 @@ pub async fn action(
                         branch_id,
                         disabled: None,
                     };
-                    update(&state, &auth, &username, &change)
+                    update(&state, &auth, &username, &change, RequestedVia::Web)
                         .await
-                        .map(|s| format!("{}: {} / {:?}", s.username, s.role, s.branch_id))
+                        .map(|u| said(u, t.save))
                 }
                 Err(e) => Err(e),
             }
         }
-        "reset" => reset(&state, &auth, &username).await.map(|p| {
-            format!(
-                "{} {}: {}",
-                p.username, t.temporary_password, p.temporary_password
-            )
-        }),
+        "reset" => reset(&state, &auth, &username, RequestedVia::Web)
+            .await
+            .map(|c| requested(&req, &c)),
         _ => Err(WebError::not_found()),
     };
     outcome(&state, &req, &auth, result).await
@@ -243,5 +265,70 @@ pub async fn end_session(
         Ok(format!("{id}: {}", req.lang.text().end_session))
     }
     .await;
+    outcome(&state, &req, &auth, result).await
+}
+
+/// "Requested …: #3 New login bm.new" in the page's language.
+fn requested(req: &PageRequest, c: &StaffChangeDto) -> String {
+    format!(
+        "{}: #{} {} {}",
+        req.lang.text().change_requested,
+        c.id,
+        req.lang.label(&c.kind),
+        c.username
+    )
+}
+
+/// Approve or reject a pending staff change; an approval shows the temporary password or the
+/// token it made, once.
+pub async fn decide(
+    State(state): State<AppState>,
+    req: PageRequest,
+    auth: Result<Authenticated, WebError>,
+    Path((id, what)): Path<(i64, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Result<StaffPage, PageError> {
+    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+    check(&auth, &form.csrf, &req)?;
+    let t = req.lang.text();
+    let result = match what.as_str() {
+        "approve" => approve(&state, &auth, id).await.map(|a| {
+            let mut m = format!(
+                "{}: #{} {} {}",
+                t.change_approved,
+                a.change.id,
+                req.lang.label(&a.change.kind),
+                a.change.username
+            );
+            if let Some(p) = a.temporary_password {
+                m.push_str(&format!(
+                    " — {} {}: {p}",
+                    a.change.username, t.temporary_password
+                ));
+            }
+            if let Some(token) = a.token {
+                m.push_str(&format!(" — {}: {token}", t.api_token_once));
+            }
+            m
+        }),
+        "reject" => reject(&state, &auth, id).await.map(|c| {
+            format!(
+                "{}: #{} {} {}",
+                t.change_rejected,
+                c.id,
+                req.lang.label(&c.kind),
+                c.username
+            )
+        }),
+        _ => Err(WebError::not_found()),
+    };
+    // The one refusal an administrator meets here is their own request: say so in the page's
+    // language (the API's message is English).
+    let result = result.map_err(|e| match e.code {
+        ErrorCode::Forbidden if auth.staff.role == rapport_domain::Role::Admin => {
+            WebError::new(ErrorCode::Forbidden, t.own_change)
+        }
+        _ => e,
+    });
     outcome(&state, &req, &auth, result).await
 }

@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/staff", get(admin::list).post(admin::create_staff))
         .route("/admin/staff/{username}/{action}", post(admin::action))
         .route("/admin/sessions/{id}/end", post(admin::end_session))
+        .route("/admin/staff-changes/{id}/{decision}", post(admin::decide))
         .route("/lang/{code}", get(switch_language))
         .route("/docs/errors", get(error_codes))
 }

@@ -33,18 +33,84 @@ async fn login(app: &TestApp, user: &str, password: &str) -> (u16, Value) {
     .await
 }
 
+/// The pending change's id from a 202 answer.
+fn pending_id(status: u16, body: &Value) -> i64 {
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["status"], "pending", "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn decide(app: &TestApp, token: &str, id: i64, what: &str) -> (u16, Value) {
+    send(
+        app,
+        token,
+        reqwest::Method::POST,
+        &format!("/api/v1/admin/staff-changes/{id}/{what}"),
+        None,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn administrators_create_change_disable_and_reset_staff() {
     use reqwest::Method;
     for app in TestApp::each().await {
         let b = app.backend;
         let admin = app.token("admin").await;
-        let (s, created) = send(&app, &admin, Method::POST, "/api/v1/admin/staff", Some(json!({"username": "rm.new", "display_name": "新客户经理", "role": "rm", "branch_id": 4}))).await;
-        assert_eq!(s, 201, "{b}: {created}");
-        let temp = created["temporary_password"].as_str().unwrap().to_owned();
+        let checker = app.token("admin.b").await;
+        // A head-office branch manager would see every customer: one administrator alone only
+        // asks for the login.
+        let (s, created) = send(&app, &admin, Method::POST, "/api/v1/admin/staff", Some(json!({"username": "bm.new", "display_name": "总行新经理", "role": "branch_manager", "branch_id": 1}))).await;
+        let id = pending_id(s, &created);
+        assert_eq!(
+            (created["kind"].as_str(), created["requested_via"].as_str()),
+            (Some("create_login"), Some("api")),
+            "{b}"
+        );
+        assert!(
+            created.get("temporary_password").is_none(),
+            "{b}: {created}"
+        );
+        let (_, list) = send(&app, &admin, Method::GET, "/api/v1/admin/staff", None).await;
+        assert!(
+            !list.to_string().contains("bm.new"),
+            "{b}: no login while pending"
+        );
+        let (s, _) = login(&app, "bm.new", "anything-at-all").await;
+        assert_eq!(s, 401, "{b}: it cannot log in");
+        let (s, pending) = send(
+            &app,
+            &checker,
+            Method::GET,
+            "/api/v1/admin/staff-changes",
+            None,
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(pending.as_array().unwrap().len(), 1, "{b}: {pending}");
+        // The maker cannot approve their own request.
+        let (s, v) = decide(&app, &admin, id, "approve").await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (403, Some("forbidden")),
+            "{b}: {v}"
+        );
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("different administrator"),
+            "{v}"
+        );
+        assert_eq!(login(&app, "bm.new", "anything-at-all").await.0, 401);
+        // A second administrator approves: the temporary password is theirs to hand over.
+        let (s, approved) = decide(&app, &checker, id, "approve").await;
+        assert_eq!(s, 200, "{b}: {approved}");
+        assert_eq!(approved["change"]["status"], "approved");
+        let temp = approved["temporary_password"].as_str().unwrap().to_owned();
 
         // The temporary password opens only the password change.
-        let (s, body) = login(&app, "rm.new", &temp).await;
+        let (s, body) = login(&app, "bm.new", &temp).await;
         assert_eq!(s, 200, "{body}");
         let token = body["token"].as_str().unwrap().to_owned();
         let (s, body) = app.get_json(&token, "/api/v1/customers").await;
@@ -82,26 +148,28 @@ async fn administrators_create_change_disable_and_reset_staff() {
         )
         .await;
         assert_eq!(s, 204);
+        let (s, page) = app.get_json(&token, "/api/v1/customers").await;
+        assert_eq!(s, 200, "{b}: usable now");
         assert_eq!(
-            app.get_json(&token, "/api/v1/customers").await.0,
-            200,
-            "{b}: usable now"
+            page["items"].as_array().unwrap().len(),
+            5,
+            "{b}: head office"
         );
 
-        // A new role and branch apply at the next request.
+        // A new branch waits for the second administrator too, then applies at the next
+        // request.
         let (s, v) = send(
             &app,
             &admin,
             Method::PATCH,
-            "/api/v1/admin/staff/rm.new",
-            Some(json!({"role": "branch_manager", "branch_id": 3})),
+            "/api/v1/admin/staff/bm.new",
+            Some(json!({"branch_id": 3})),
         )
         .await;
-        assert_eq!(
-            (s, v["role"].as_str()),
-            (200, Some("branch_manager")),
-            "{v}"
-        );
+        let id = pending_id(s, &v);
+        let (_, page) = app.get_json(&token, "/api/v1/customers").await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 5, "{b}: not yet");
+        assert_eq!(decide(&app, &checker, id, "approve").await.0, 200);
         let (_, page) = app.get_json(&token, "/api/v1/customers").await;
         assert_eq!(
             page["items"].as_array().unwrap().len(),
@@ -116,7 +184,7 @@ async fn administrators_create_change_disable_and_reset_staff() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|x| x["username"] == "rm.new")
+            .find(|x| x["username"] == "bm.new")
             .unwrap()["id"]
             .as_str()
             .unwrap()
@@ -167,23 +235,31 @@ async fn administrators_create_change_disable_and_reset_staff() {
             400
         );
 
-        // Reset: sessions end and the next login must change the password again.
-        let (_, body) = login(&app, "rm.new", "a-long-new-password").await;
+        // A reset by one administrator changes nothing until a second approves: the old
+        // password still opens, the session lives. Then sessions end and the next login must
+        // change the password again.
+        let (_, body) = login(&app, "bm.new", "a-long-new-password").await;
         let token = body["token"].as_str().unwrap().to_owned();
         let (s, reset) = send(
             &app,
             &admin,
             Method::POST,
-            "/api/v1/admin/staff/rm.new/reset-password",
+            "/api/v1/admin/staff/bm.new/reset-password",
             None,
         )
         .await;
-        assert_eq!(s, 200);
+        let id = pending_id(s, &reset);
+        assert!(reset.get("temporary_password").is_none(), "{reset}");
+        assert_eq!(app.get_json(&token, "/api/v1/auth/me").await.0, 200, "{b}");
+        assert_eq!(login(&app, "bm.new", "a-long-new-password").await.0, 200);
+        let (s, approved) = decide(&app, &checker, id, "approve").await;
+        assert_eq!(s, 200, "{approved}");
         assert_eq!(app.get_json(&token, "/api/v1/auth/me").await.0, 401);
+        assert_eq!(login(&app, "bm.new", "a-long-new-password").await.0, 401);
         let (s, body) = login(
             &app,
-            "rm.new",
-            reset["temporary_password"].as_str().unwrap(),
+            "bm.new",
+            approved["temporary_password"].as_str().unwrap(),
         )
         .await;
         assert_eq!(s, 200);
@@ -192,12 +268,12 @@ async fn administrators_create_change_disable_and_reset_staff() {
             .await;
         assert_eq!(s, 403);
 
-        // Disable: the session dies at once.
+        // Disable: only takes access away, so at once; the session dies.
         let (s, _) = send(
             &app,
             &admin,
             Method::PATCH,
-            "/api/v1/admin/staff/rm.new",
+            "/api/v1/admin/staff/bm.new",
             Some(json!({"disabled": true})),
         )
         .await;
@@ -208,28 +284,203 @@ async fn administrators_create_change_disable_and_reset_staff() {
                 .0,
             401
         );
+        // Enabling it again waits for the second administrator.
+        let (s, v) = send(
+            &app,
+            &admin,
+            Method::PATCH,
+            "/api/v1/admin/staff/bm.new",
+            Some(json!({"disabled": false})),
+        )
+        .await;
+        let enable = pending_id(s, &v);
+        assert_eq!(v["kind"], "enable");
 
         let (_, list) = send(&app, &admin, Method::GET, "/api/v1/admin/staff", None).await;
         let new = list
             .as_array()
             .unwrap()
             .iter()
-            .find(|s| s["username"] == "rm.new")
+            .find(|s| s["username"] == "bm.new")
             .unwrap();
         assert_eq!(
-            (new["disabled"].as_bool(), new["role"].as_str()),
-            (Some(true), Some("branch_manager"))
+            (new["disabled"].as_bool(), new["branch_id"].as_i64()),
+            (Some(true), Some(3))
         );
+        let (s, rejected) = decide(&app, &checker, enable, "reject").await;
+        assert_eq!((s, rejected["status"].as_str()), (200, Some("rejected")));
 
         let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
-        let changes = trail
-            .iter()
-            .filter(|e| e.entry.action == AuditAction::StaffChanged)
-            .count();
+        let count = |action| trail.iter().filter(|e| e.entry.action == action).count();
         assert_eq!(
-            changes, 6,
-            "{b}: create, password, role, end session, reset, disable"
+            count(AuditAction::StaffChanged),
+            3,
+            "{b}: password, end session, disable"
         );
+        assert_eq!(
+            count(AuditAction::StaffChangeRequested),
+            4,
+            "{b}: create, branch, reset, enable"
+        );
+        assert_eq!(count(AuditAction::StaffChangeApproved), 3, "{b}");
+        assert_eq!(count(AuditAction::StaffChangeRejected), 1, "{b}");
+        let refused = trail
+            .iter()
+            .filter(|e| e.entry.action == AuditAction::AuthorizationFailed)
+            .filter(|e| {
+                e.entry
+                    .detail
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("staff change"))
+            })
+            .count();
+        assert_eq!(refused, 1, "{b}: the maker's own approval, refused");
+        let approved = trail
+            .iter()
+            .find(|e| e.entry.action == AuditAction::StaffChangeApproved)
+            .unwrap();
+        assert_eq!(approved.entry.actor_username, "admin.b");
+        assert!(
+            !trail
+                .iter()
+                .any(|e| e.entry.detail.as_deref().is_some_and(|d| d.contains(&temp))),
+            "{b}: no password in the trail"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_changes_are_decided_once_by_another_administrator() {
+    use reqwest::Method;
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin = app.token("admin").await;
+        let checker = app.token("admin.b").await;
+        let (s, v) = send(
+            &app,
+            &admin,
+            Method::POST,
+            "/api/v1/admin/staff/rm.a/reset-password",
+            None,
+        )
+        .await;
+        let id = pending_id(s, &v);
+        assert_eq!(decide(&app, &checker, 9999, "approve").await.0, 404, "{b}");
+        assert_eq!(decide(&app, &checker, 9999, "reject").await.0, 404, "{b}");
+        let (s, v) = decide(&app, &admin, id, "reject").await;
+        assert_eq!(s, 403, "{b}: the maker rejects not either: {v}");
+        let (s, v) = send(
+            &app,
+            &checker,
+            Method::POST,
+            "/api/v1/admin/staff-changes/x/approve",
+            None,
+        )
+        .await;
+        assert_eq!(s, 400, "{b}: {v}");
+        assert_eq!(decide(&app, &checker, id, "reject").await.0, 200, "{b}");
+        let (s, v) = decide(&app, &checker, id, "approve").await;
+        assert_eq!((s, v["code"].as_str()), (409, Some("conflict")), "{b}: {v}");
+        assert_eq!(decide(&app, &checker, id, "reject").await.0, 409, "{b}");
+        // The rejected reset changed nothing.
+        assert_eq!(
+            login(&app, "rm.a", &crate::password().0).await.0,
+            200,
+            "{b}"
+        );
+        // Enabling and changing access are separate approvals.
+        let (s, v) = send(
+            &app,
+            &admin,
+            Method::PATCH,
+            "/api/v1/admin/staff/rm.b",
+            Some(json!({"disabled": false, "role": "marketing"})),
+        )
+        .await;
+        assert_eq!(
+            (s, v["field"].as_str()),
+            (400, Some("disabled")),
+            "{b}: {v}"
+        );
+        // A change asked for from the command line: any administrator approves it, and a token
+        // is handed over once.
+        let row = app
+            .store
+            .request_staff_change(&rapport_store::staff_changes::NewStaffChange {
+                change: rapport_store::staff_changes::StaffChange::CreateToken {
+                    name: "crm-feed".into(),
+                    role: rapport_domain::Role::ServiceAgent,
+                    branch_id: None,
+                    days: 7,
+                },
+                requested_by: None,
+                requested_via: rapport_store::staff_changes::RequestedVia::Cli,
+                at: chrono::Utc::now(),
+            })
+            .await
+            .unwrap();
+        let (_, pending) = send(
+            &app,
+            &checker,
+            Method::GET,
+            "/api/v1/admin/staff-changes",
+            None,
+        )
+        .await;
+        let listed = pending
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == row.id)
+            .unwrap();
+        assert_eq!(
+            (
+                listed["requested_by"].is_null(),
+                listed["requested_via"].as_str()
+            ),
+            (true, Some("cli"))
+        );
+        let (s, v) = decide(&app, &admin, row.id, "approve").await;
+        assert_eq!(s, 200, "{b}: {v}");
+        let token = v["token"].as_str().unwrap();
+        let (s, me) = app.get_json(token, "/api/v1/auth/me").await;
+        assert_eq!(
+            (s, me["role"].as_str()),
+            (200, Some("service_agent")),
+            "{b}: {me}"
+        );
+        // Other roles neither list nor decide.
+        for user in ["rm.a", "bm.head", "auditor01"] {
+            let t = app.token(user).await;
+            assert_eq!(
+                send(&app, &t, Method::GET, "/api/v1/admin/staff-changes", None)
+                    .await
+                    .0,
+                403,
+                "{user}"
+            );
+            assert_eq!(decide(&app, &t, id, "approve").await.0, 403, "{user}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_sees_no_customer_data() {
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin = app.token("admin").await;
+        let (s, page) = app.get_json(&admin, "/api/v1/customers").await;
+        assert_eq!(s, 200, "{b}");
+        assert!(page["items"].as_array().unwrap().is_empty(), "{b}: {page}");
+        assert_eq!(
+            app.get_json(&admin, "/api/v1/customers/1").await.0,
+            404,
+            "{b}"
+        );
+        // The head office's branch manager does (the role the tests read as instead).
+        let head = app.token("bm.head").await;
+        let (_, page) = app.get_json(&head, "/api/v1/customers").await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 5, "{b}");
     }
 }
 
@@ -374,7 +625,59 @@ async fn the_staff_page_creates_disables_and_resets() {
             .unwrap();
         assert_eq!(res.status(), 200);
         let page = res.text().await.unwrap();
-        assert!(page.contains("agent.two 的临时密码"), "{page}");
+        assert!(page.contains("已提交，待另一名管理员批准"), "{page}");
+        assert!(!page.contains("临时密码（"), "no password for the maker");
+        let id = app.store.pending_staff_changes().await.unwrap()[0].id;
+        // The maker's page offers no approval of their own request, and a forged post is
+        // refused with the reason.
+        let approve = format!("/admin/staff-changes/{id}/approve");
+        assert!(!page.contains(&approve), "{}", app.backend);
+        let own = browser
+            .post(app.url(&approve))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(own.contains("须由另一名管理员批准或拒绝"), "{own}");
+        // The second administrator approves on their page, in English, and sees the password.
+        let checker = app.browser("admin.b").await;
+        let en = checker
+            .get(app.url("/lang/en?next=/admin/staff"))
+            .send()
+            .await
+            .unwrap();
+        assert!(en.status().is_redirection());
+        let html = checker
+            .get(app.url("/admin/staff"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Staff changes awaiting approval") && html.contains(&approve),
+            "{html}"
+        );
+        let start = html.find(marker).unwrap() + marker.len();
+        let checker_csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+        let done = checker
+            .post(app.url(&approve))
+            .form(&[("csrf", checker_csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            done.contains("Approved and in effect")
+                && done.contains("agent.two temporary password"),
+            "{done}"
+        );
         let res = browser
             .post(app.url("/admin/staff/agent.two/disable"))
             .form(&[("csrf", csrf.as_str())])
@@ -388,7 +691,12 @@ async fn the_staff_page_creates_disables_and_resets() {
             .send()
             .await
             .unwrap();
-        assert!(res.text().await.unwrap().contains("临时密码"));
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains("已提交") && page.contains("重置密码"),
+            "{page}"
+        );
+        assert!(page.contains("待复核的员工变更"), "{page}");
         let bad = browser
             .post(app.url("/admin/staff"))
             .form(&[

@@ -64,7 +64,7 @@ async fn scored(app: &TestApp) {
 async fn dashboard_and_pareto_count_only_the_callers_customers() {
     for app in TestApp::each().await {
         scored(&app).await;
-        let admin = app.token("admin").await;
+        let admin = app.token("bm.head").await;
         let (status, bank) = app.get_json(&admin, "/api/v1/analytics/dashboard").await;
         assert_eq!(status, 200, "{}: {bank}", app.backend);
         assert_eq!(bank["customers"], 5);
@@ -108,7 +108,7 @@ async fn dashboard_and_pareto_count_only_the_callers_customers() {
 #[tokio::test]
 async fn bad_analytics_parameters_are_named() {
     for app in TestApp::each().await {
-        let token = app.token("admin").await;
+        let token = app.token("bm.head").await;
         for (path, field) in [
             ("/api/v1/analytics/dashboard?branch_id=abc", "branch_id"),
             ("/api/v1/analytics/dashboard?branch_id=-3", "branch_id"),

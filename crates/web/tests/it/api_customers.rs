@@ -47,7 +47,7 @@ async fn search_by_every_kind_of_key_through_the_api() {
 #[tokio::test]
 async fn bad_parameters_are_400_naming_the_parameter() {
     for app in TestApp::each().await {
-        let token = app.token("admin").await;
+        let token = app.token("bm.head").await;
         for (path, field) in [
             ("/api/v1/customers?page=0", "page"),
             ("/api/v1/customers?page=abc", "page"),
@@ -102,7 +102,7 @@ async fn the_360_view_has_holdings_trend_and_rm() {
 #[tokio::test]
 async fn pages_of_a_list_follow_one_another() {
     for app in TestApp::each().await {
-        let token = app.token("admin").await;
+        let token = app.token("bm.head").await;
         let (_, p1) = app
             .get_json(&token, "/api/v1/customers?page=1&page_size=2")
             .await;

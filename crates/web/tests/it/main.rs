@@ -83,7 +83,8 @@ pub const USERS: &[(&str, StaffId)] = &[
     ("marketing01", fixture::MARKETING),
     ("auditor01", fixture::AUDITOR),
     ("bm.zhejiang", fixture::BM_ZHEJIANG),
-    ("bm.hq", fixture::BM_HQ),
+    ("bm.head", fixture::HEAD_BM),
+    ("admin.b", fixture::ADMIN_B),
 ];
 
 impl TestApp {

@@ -42,7 +42,7 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
         assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
         let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
         let company = id_of(&list, fixture::COMPANY.0);
-        let admin = app.token("admin").await;
+        let admin = app.token("bm.head").await;
         let (_, all) = app.get_json(&admin, "/api/v1/tier-proposals").await;
         let li_na = id_of(&all, fixture::LI_NA.0);
 
@@ -349,7 +349,7 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
             .await;
         assert_eq!(s, 200);
 
-        let admin = app.token("admin").await;
+        let admin = app.token("bm.head").await;
         let rms = |v: &serde_json::Value| -> Vec<String> {
             v["relationship_managers"]
                 .as_array()
@@ -390,7 +390,7 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
             .await;
         assert_eq!(s, 400, "{e}");
 
-        let browser = app.browser("admin").await;
+        let browser = app.browser("bm.head").await;
         let html = browser
             .get(app.url("/customers/1?as_of=2026-05-15"))
             .send()
@@ -628,7 +628,7 @@ async fn scorecards_rank_the_rms_in_scope_and_name_bad_periods() {
             .collect();
         assert_eq!(ids, [fixture::RM_A.0], "{}: 西湖's RMs", app.backend);
         let (_, all) = app
-            .get_json(&app.token("admin").await, "/api/v1/scorecards")
+            .get_json(&app.token("bm.head").await, "/api/v1/scorecards")
             .await;
         let ranks: Vec<i64> = all["rms"]
             .as_array()

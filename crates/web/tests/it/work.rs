@@ -604,7 +604,7 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
             fixture::RM_A.0
         );
         let (s, v) = app
-            .send_json(&app.token("admin").await, Method::POST, &end, &json!({}))
+            .send_json(&app.token("bm.head").await, Method::POST, &end, &json!({}))
             .await;
         assert_eq!(s, 200, "{}: {v}", app.backend);
         let (_, after) = app.get_json(&rm, "/api/v1/workbench").await;
