@@ -45,7 +45,7 @@ if [ ! -f "$DATA/.built" ]; then
   rm -rf "$DATA"
   echo "== building a bank of $N customers on $BACKEND ($BANK path) and scoring it"
   start=$(date +%s)
-  "$BIN" demo --customers "$N" --as-of "$AS_OF" "${BUILD[@]}" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$N-$BACKEND-$BANK.log" 2>&1
+  "$BIN" demo --customers "$N" --as-of "$AS_OF" "${BUILD[@]}" --demo-rms "$RMS" --data-dir "$DATA" "${DB[@]}" --no-serve > "$WORK/demo-$N-$BACKEND-$BANK.log" 2>&1
   echo "bank built and scored in $(( $(date +%s) - start )) s"
   touch "$DATA/.built"
 fi
@@ -55,21 +55,14 @@ start=$(date +%s.%N)
 "$BIN" alerts --today "$AS_OF" --data-dir "$DATA" "${DB[@]}" 2>&1 | tail -1
 echo "alert job: $(python3 -c "import time; print(f'{time.time() - $start:.1f}')") s"
 
-# Logins for RMS of the bank's RMs (the demo makes two): random passwords, set through
-# `rapport user password --password-stdin`, kept 0600 beside the bank.
+# Logins for RMS of the bank's RMs: the demo makes them while it builds the bank (random
+# passwords in demo-logins.txt, 0600) — an administrator alone cannot set passwords afterwards.
 LOGINS="$DATA/bench-logins.txt"
-if [ ! -s "$LOGINS" ] || [ "$(wc -l < "$LOGINS")" -ne "$RMS" ]; then
-  echo "== setting passwords for $RMS RMs"
-  umask 077
-  : > "$LOGINS"
-  # awk reads the whole list (no `head`, whose early exit would fail the pipeline on SIGPIPE).
-  RAPPORT_LOG=warn "$BIN" user list --data-dir "$DATA" "${DB[@]}" \
-    | awk -v n="$RMS" '$3 == "rm" && $5 == "active" && picked < n {print $2; picked++}' \
-    | while read -r user; do
-      pw=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
-      printf '%s\n' "$pw" | RAPPORT_LOG=warn "$BIN" user password "$user" --password-stdin --data-dir "$DATA" "${DB[@]}" > /dev/null
-      echo "$user $pw rm" >> "$LOGINS"
-    done
+umask 077
+awk '$3 == "rm"' "$DATA/demo-logins.txt" > "$LOGINS"
+if [ "$(wc -l < "$LOGINS")" -lt "$RMS" ]; then
+  echo "the bank in $DATA has demo logins for fewer than $RMS RMs: remove $DATA/.built to rebuild it" >&2
+  exit 2
 fi
 
 server_pid=""

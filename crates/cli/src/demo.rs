@@ -81,7 +81,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             crate::warehouse::aum_history(&ctx, None).await?;
             score_and_alert(&ctx, &args).await?;
         }
-        create_demo_logins(&ctx).await?;
+        create_demo_logins(&ctx, args.demo_rms).await?;
         ctx.store
             .set_meta(
                 crate::keys::SEALED_WITH,
@@ -192,12 +192,12 @@ pub async fn synth(args: SynthArgs) -> anyhow::Result<()> {
 
 /// Picks the demo's staff: admin, two RMs, the branch manager over the first RM, a service
 /// agent, a data steward and an auditor.
-fn demo_staff(staff: &[StaffRecord]) -> Vec<&StaffRecord> {
+fn demo_staff(staff: &[StaffRecord], rms: usize) -> Vec<&StaffRecord> {
     let first = |role: Role| staff.iter().find(|s| s.role == role);
     let rms: Vec<&StaffRecord> = staff
         .iter()
         .filter(|s| s.role == Role::Rm)
-        .take(2)
+        .take(rms)
         .collect();
     let manager = rms
         .first()
@@ -218,7 +218,7 @@ fn demo_staff(staff: &[StaffRecord]) -> Vec<&StaffRecord> {
 }
 
 /// Sets random passwords on the demo staff and writes them, once, to a 0600 file.
-async fn create_demo_logins(ctx: &Opened) -> anyhow::Result<()> {
+async fn create_demo_logins(ctx: &Opened, rms: usize) -> anyhow::Result<()> {
     let staff = ctx.store.list_staff().await?;
     let records: Vec<StaffRecord> = staff
         .iter()
@@ -231,7 +231,7 @@ async fn create_demo_logins(ctx: &Opened) -> anyhow::Result<()> {
         })
         .collect();
     let mut lines = String::new();
-    for s in demo_staff(&records) {
+    for s in demo_staff(&records, rms) {
         let password = rapport_web::temporary_password();
         ctx.store
             .set_password(s.id, &hash(password.clone()).await?)

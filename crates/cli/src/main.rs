@@ -155,6 +155,10 @@ pub struct DemoArgs {
     /// (the workbench benchmark).
     #[arg(long, hide = true, requires = "ground_truth")]
     pub scored: bool,
+    /// How many of the bank's RMs get a demo login (the workbench benchmark logs in as many;
+    /// demo logins are made while the bank is built, before any administrator exists).
+    #[arg(long, hide = true, default_value_t = 2)]
+    pub demo_rms: usize,
 }
 
 #[derive(Args, Debug)]

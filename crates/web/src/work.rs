@@ -319,20 +319,19 @@ pub async fn contact_plans(
         )
         .await);
     }
-    // Customer plans are listed only for customers in the caller's scope.
-    let mut out = Vec::new();
-    for p in state.store.contact_plans().await? {
-        let visible = match p.party_id {
-            None => true,
-            Some(party) => state
-                .store
-                .customer_360(&auth.viewer, party)
-                .await?
-                .is_some(),
-        };
-        if visible {
-            out.push(plan_dto(&p));
-        }
-    }
-    Ok(out)
+    // Customer plans are listed only for customers in the caller's scope, read in one query.
+    let plans = state.store.contact_plans().await?;
+    let customers: Vec<PartyId> = plans.iter().filter_map(|p| p.party_id).collect();
+    let in_scope: std::collections::HashSet<PartyId> = state
+        .store
+        .party_names(&auth.viewer, &customers)
+        .await?
+        .into_iter()
+        .map(|(party, _)| party)
+        .collect();
+    Ok(plans
+        .iter()
+        .filter(|p| p.party_id.is_none_or(|party| in_scope.contains(&party)))
+        .map(plan_dto)
+        .collect())
 }

@@ -12,6 +12,7 @@ mod changes;
 mod hardening;
 mod identity;
 mod imports;
+mod masking;
 mod pages;
 mod scope;
 mod scores;

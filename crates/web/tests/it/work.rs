@@ -300,18 +300,43 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
             page.contains("agreed to keep the deposit") && page.contains("挽留"),
             "{page}"
         );
-        // Another RM has no workbench entry and no way to the page's form.
+        // Another RM, with a valid form token of their own, cannot complete RM A's open task:
+        // the ownership check answers (404), not the anti-forgery check.
+        let (s, open) = app
+            .send_json(&rm, Method::POST, "/api/v1/tasks", &task)
+            .await;
+        assert_eq!(s, 201, "{open}");
+        let open_path = format!("/workbench/tasks/{}/complete", open["id"]);
         let other = app.browser("rm.b").await;
+        let own_page = other
+            .get(app.url("/workbench"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let other_csrf = crate::pages::form_field(&own_page, "csrf").to_owned();
         let res = other
-            .post(app.url(&path))
-            .form(&[("csrf", "x"), ("channel", "phone"), ("outcome", "x")])
+            .post(app.url(&open_path))
+            .form(&[
+                ("csrf", other_csrf.as_str()),
+                ("channel", "phone"),
+                ("outcome", "x"),
+            ])
             .send()
             .await
             .unwrap();
+        assert_eq!(res.status(), 404, "{}", app.backend);
+        let (_, tasks) = app.get_json(&rm, "/api/v1/tasks?status=open").await;
         assert!(
-            matches!(res.status().as_u16(), 403 | 404),
-            "{}",
-            res.status()
+            tasks["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == open["id"]),
+            "{}: still open: {tasks}",
+            app.backend
         );
     }
 }
