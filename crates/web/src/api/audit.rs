@@ -16,6 +16,7 @@ use crate::extract::ApiQuery;
 use crate::{AppState, WebError, audit};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Staff username.

@@ -161,13 +161,15 @@ async fn every_operation_survives_fuzzing_as_every_role() {
         for run in &runs {
             let token = app.token(run.role).await;
             let args = arguments(&app.base, &token, run, &seed);
-            let program = schemathesis.clone();
+            let (program, dir) = (schemathesis.clone(), logs.clone());
             let run_started = Instant::now();
-            let out =
-                tokio::task::spawn_blocking(move || Command::new(program).args(args).output())
-                    .await
-                    .unwrap()
-                    .unwrap();
+            // Run in the reports' directory: Schemathesis keeps a cache in `.schemathesis/`.
+            let out = tokio::task::spawn_blocking(move || {
+                Command::new(program).args(args).current_dir(dir).output()
+            })
+            .await
+            .unwrap()
+            .unwrap();
             let text = format!(
                 "{}{}",
                 String::from_utf8_lossy(&out.stdout),
@@ -205,6 +207,44 @@ async fn every_operation_survives_fuzzing_as_every_role() {
         "Schemathesis found failures (seed {seed}):\n{}",
         failures.join("\n")
     );
+}
+
+/// Found by the fuzzing: the query parameters of list operations were declared `in: path`, so
+/// no client generated from the document (Schemathesis included) sent them. Every path
+/// parameter is a `{name}` of its path, and every `{name}` is a path parameter.
+#[tokio::test]
+async fn the_document_puts_every_parameter_where_the_server_reads_it() {
+    let app = TestApp::start(TestStore::sqlite().await, |s| s).await;
+    let doc: serde_json::Value = TestApp::client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut wrong = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let name = p["name"].as_str().unwrap();
+                let in_template = path.contains(&format!("{{{name}}}"));
+                if (p["in"] == "path") != in_template {
+                    wrong.push(format!("{method} {path}: {name} is `in: {}`", p["in"]));
+                }
+            }
+            for name in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
+                if !params
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "path")
+                {
+                    wrong.push(format!("{method} {path}: {{{name}}} is not declared"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 /// The command line of one run: its operations but [`EXCLUDED_PATHS`], 5xx answers fail.
