@@ -46,6 +46,15 @@ fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, 
             format!("{field} is longer than {max} characters"),
         ));
     }
+    // Lines and tabs are text; other control characters are not (PostgreSQL refuses a NUL).
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(WebError::invalid_parameter(
+            field,
+            format!("{field} may not contain control characters"),
+        ));
+    }
     Ok(v.to_owned())
 }
 

@@ -12,6 +12,7 @@ use crate::extract::ApiQuery;
 use crate::{AppState, WebError};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DashboardQuery {
     /// Only this branch and the branches under it (still within the caller's scope).
@@ -36,6 +37,7 @@ pub async fn dashboard(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ParetoQuery {
     /// profit (default: estimated annual net interest and fee income) or aum.

@@ -16,6 +16,7 @@ use crate::extract::ApiQuery;
 use crate::{AppState, WebError, audit};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Staff username.
@@ -41,6 +42,17 @@ impl AuditQuery {
             ),
             None => None,
         };
+        // A control character names no one (and PostgreSQL refuses a NUL in text): 400, not 500.
+        if self
+            .actor
+            .as_deref()
+            .is_some_and(|a| a.chars().any(char::is_control))
+        {
+            return Err(WebError::invalid_parameter(
+                "actor",
+                "actor may not contain control characters",
+            ));
+        }
         let start =
             |d: NaiveDate| -> Option<DateTime<Utc>> { d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()) };
         if let (Some(f), Some(t)) = (self.from, self.to)

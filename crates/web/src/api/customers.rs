@@ -17,6 +17,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{AppState, WebError, changes, present, reads};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerListQuery {
     /// Free text: a name in hanzi (any part) or pinyin (full, spaced, initials, one typo allowed
@@ -70,6 +71,7 @@ pub async fn list_customers(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ViewQuery {
     /// Show the profile as it stood at the end of this day (bank's time zone), YYYY-MM-DD.

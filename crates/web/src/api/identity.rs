@@ -15,6 +15,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{AppState, WebError, identity, matching, present};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewListQuery {
     /// pending (default), approved, rejected or superseded.

@@ -49,6 +49,7 @@ pub async fn create_segment(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MembersQuery {
     /// Page of members, from 1.

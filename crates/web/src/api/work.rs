@@ -28,6 +28,7 @@ pub async fn workbench(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskListQuery {
     /// open (the default), done, cancelled or any.
@@ -237,6 +238,7 @@ pub async fn contact_plans(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TierProposalQuery {
     /// proposed (default), accepted or declined.
@@ -338,6 +340,7 @@ pub async fn end_secondary_rm(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ScorecardQuery {
     /// First month, YYYY-MM (default: two months before `to`).

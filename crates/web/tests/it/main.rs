@@ -9,6 +9,7 @@ mod api_customers;
 mod audit;
 mod browser;
 mod changes;
+mod fuzz;
 mod hardening;
 mod identity;
 mod imports;
