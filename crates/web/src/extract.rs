@@ -16,6 +16,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status().as_u16() == 413 {
+                    WebError::new(ErrorCode::PayloadTooLarge, "request body too large")
+                } else {
+                    WebError::new(ErrorCode::InvalidJson, e.body_text())
+                }
+            })?;
+        // JSON can carry a NUL character (`\u0000`); no text of ours may hold one, and
+        // PostgreSQL refuses it: refused here for every field at once.
+        if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+            return Err(WebError::new(
+                ErrorCode::InvalidJson,
+                "text may not contain the NUL character (\\u0000)",
+            ));
+        }
+        let mut req = Request::new(axum::body::Body::from(bytes));
+        *req.headers_mut() = headers;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(WebError::new(
@@ -45,6 +65,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // A NUL character in any parameter: refused for all of them at once (see ApiJson).
+        if parts
+            .uri
+            .query()
+            .is_some_and(|q| q.as_bytes().windows(3).any(|w| w == b"%00"))
+        {
+            return Err(WebError::new(
+                ErrorCode::InvalidParameter,
+                "query parameters may not contain the NUL character (%00)",
+            ));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(Self(q.0)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {

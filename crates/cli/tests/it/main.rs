@@ -499,9 +499,8 @@ fn api_tokens_are_created_once_listed_and_revoked() {
     let list =
         String::from_utf8_lossy(&rapport(&["token", "list", "--data-dir", d]).stdout).into_owned();
     assert!(!list.contains("crm-sync"), "no token yet: {list}");
-    let pending =
-        String::from_utf8_lossy(&rapport(&["user", "pending", "--data-dir", d]).stdout)
-            .into_owned();
+    let pending = String::from_utf8_lossy(&rapport(&["user", "pending", "--data-dir", d]).stdout)
+        .into_owned();
     assert!(pending.contains("crm-sync"), "{pending}");
     for (args, needle) in [
         (

@@ -191,3 +191,45 @@ async fn whole_identifier_searches_are_limited_per_minute() {
         assert_eq!(s, 200, "{}: a new minute", app.backend);
     }
 }
+
+/// Multi-byte, oversized and NUL-bearing text in a body, a query parameter and a path gives a
+/// 400 (or 404 for a path that names nothing), never a dropped connection or a 5xx.
+#[tokio::test]
+async fn multi_byte_oversized_and_nul_text_is_refused_cleanly() {
+    for app in TestApp::each().await {
+        let token = app.token("rm.a").await;
+        let long = "张".repeat(100_000);
+        for q in [
+            "%00",
+            "a%00b",
+            "1234567890123456%C3%A9",
+            "%F0%9F%98%80%F0%9F%98%80",
+        ] {
+            let (s, v) = app
+                .get_json(&token, &format!("/api/v1/customers?q={q}"))
+                .await;
+            assert!(s < 500, "{}: q={q}: {s} {v}", app.backend);
+        }
+        let (s, _) = app
+            .get_json(
+                &token,
+                &format!("/api/v1/customers?q={}", "张".repeat(2_000)),
+            )
+            .await;
+        assert!(s < 500, "{}: an 18 kB query: {s}", app.backend);
+        for body in [
+            json!({"customer_id": 1, "kind": "call", "reason": "a\u{0}b", "due_on": "2026-07-01"}),
+            json!({"customer_id": 1, "kind": "call", "reason": long, "due_on": "2026-07-01"}),
+            json!({"customer_id": 1, "kind": "電話\u{1F600}", "reason": "x", "due_on": "2026-07-01"}),
+        ] {
+            let (s, v) = app
+                .send_json(&token, reqwest::Method::POST, "/api/v1/tasks", &body)
+                .await;
+            assert!((400..500).contains(&s), "{}: {s} {v}", app.backend);
+        }
+        for path in ["/api/v1/customers/%E5%BC%A0", "/api/v1/customers/1%00"] {
+            let (s, _) = app.get_json(&token, path).await;
+            assert!((400..500).contains(&s), "{}: {path}: {s}", app.backend);
+        }
+    }
+}

@@ -132,7 +132,11 @@ async fn no_role_can_rebuild_a_masked_identifier_from_what_it_is_shown() {
                     gender: p["gender"].as_str().map(str::to_owned),
                 };
                 let n = id_candidates(&seen, id.as_str(), today);
-                assert!(n >= 1_000, "{who}: {masked} with {:?} leaves {n}", seen.birth);
+                assert!(
+                    n >= 1_000,
+                    "{who}: {masked} with {:?} leaves {n}",
+                    seen.birth
+                );
             }
             // Mobile: in clear only for roles that may see it; otherwise 10,000 candidates.
             for masked in [&p["mobile"], &hit["mobile"]] {
