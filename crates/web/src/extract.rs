@@ -28,10 +28,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             })?;
         // JSON can carry a NUL character (`\u0000`); no text of ours may hold one, and
         // PostgreSQL refuses it: refused here for every field at once.
-        if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
-            return Err(WebError::new(
-                ErrorCode::InvalidJson,
-                "text may not contain the NUL character (\\u0000)",
+        if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(field) = field_with_nul(&value, None)
+        {
+            return Err(WebError::invalid_parameter(
+                &field,
+                format!("{field} may not contain the NUL character"),
             ));
         }
         let mut req = Request::new(axum::body::Body::from(bytes));
@@ -58,6 +61,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The name of the field whose text holds a NUL character, if one does (`body` for a bare
+/// string).
+fn field_with_nul(value: &serde_json::Value, name: Option<&str>) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(name.unwrap_or("body").to_owned()),
+        Value::Array(items) => items.iter().find_map(|v| field_with_nul(v, name)),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            field_with_nul(v, Some(k)).or_else(|| k.contains('\0').then(|| k.clone()))
+        }),
+        _ => None,
+    }
+}
+
 /// Query parameters; a bad value → 400 `invalid_parameter` with the parameter named.
 pub struct ApiQuery<T>(pub T);
 
@@ -66,14 +83,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         // A NUL character in any parameter: refused for all of them at once (see ApiJson).
-        if parts
-            .uri
-            .query()
-            .is_some_and(|q| q.as_bytes().windows(3).any(|w| w == b"%00"))
-        {
-            return Err(WebError::new(
-                ErrorCode::InvalidParameter,
-                "query parameters may not contain the NUL character (%00)",
+        if let Some(name) = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find(|pair| pair.contains("%00"))
+                .map(|pair| pair.split('=').next().unwrap_or("query").to_owned())
+        }) {
+            let name: String = name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(64)
+                .collect();
+            return Err(WebError::invalid_parameter(
+                &name,
+                format!("{name} may not contain the NUL character"),
             ));
         }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {

@@ -233,3 +233,54 @@ async fn multi_byte_oversized_and_nul_text_is_refused_cleanly() {
         }
     }
 }
+
+/// A write to the API made with the session cookie needs the session's anti-forgery token in
+/// `X-CSRF-Token`: another site can make a browser send the cookie, not read the token.
+#[tokio::test]
+async fn cookie_authenticated_api_writes_need_the_csrf_header() {
+    for app in TestApp::each().await {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let res = client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"username": "rm.a", "password": crate::password().0}))
+            .send()
+            .await
+            .unwrap();
+        let csrf = res.json::<serde_json::Value>().await.unwrap()["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let task = json!({"customer_id": 1, "kind": "call", "reason": "x", "due_on": "2030-01-31"});
+        let without = client
+            .post(app.url("/api/v1/tasks"))
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(without.status(), 403, "{}", app.backend);
+        let body: serde_json::Value = without.json().await.unwrap();
+        assert_eq!(body["code"], "csrf_rejected");
+        let wrong = client
+            .post(app.url("/api/v1/tasks"))
+            .header("x-csrf-token", "forged")
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 403, "{}", app.backend);
+        let with = client
+            .post(app.url("/api/v1/tasks"))
+            .header("x-csrf-token", &csrf)
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(with.status(), 201, "{}", app.backend);
+        // Reads with the cookie need no token.
+        let read = client.get(app.url("/api/v1/tasks")).send().await.unwrap();
+        assert_eq!(read.status(), 200, "{}", app.backend);
+    }
+}
