@@ -2,7 +2,6 @@
 //! mapping files (`<import dir>/mappings/<name>.mapping.toml`). The same ingestion as
 //! `rapport import`: refused whole or loaded in atomic batches with a masked rejects report.
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use rapport_domain::Role;
 use rapport_ingest::{ImportOptions, IngestError, Mapping, import_file};
@@ -31,7 +30,7 @@ pub async fn upload(
     auth: Authenticated,
     ApiPath(mapping): ApiPath<String>,
     Query(query): Query<ImportQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<ImportReportDto>, WebError> {
     if !matches!(auth.staff.role, Role::DataSteward | Role::Admin) {
         let mut e = audit::by(&auth, state.clock.now(), AuditAction::AuthorizationFailed);
@@ -85,7 +84,10 @@ pub async fn upload(
         loaded.format.as_str()
     );
     let file = uploads.join(&name);
-    write_private(&file, &body).map_err(|e| WebError::internal("upload file", e))?;
+    if let Err(e) = stream_to_private_file(&file, body).await {
+        let _ = std::fs::remove_file(&file);
+        return Err(e);
+    }
     let options = ImportOptions {
         mode,
         batch_rows: 5_000,
@@ -140,11 +142,40 @@ pub async fn upload(
     }))
 }
 
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
+/// Writes the upload to a new file (mode 0600) as it arrives, a chunk at a time: the body is
+/// never held in memory whole. The upload router's body limit (`max_upload_bytes`) ends an
+/// oversized upload with 413.
+async fn stream_to_private_file(
+    path: &std::path::Path,
+    body: axum::body::Body,
+) -> Result<(), WebError> {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let mut options = tokio::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(bytes)
+    options.mode(0o600);
+    let mut file = options
+        .open(path)
+        .await
+        .map_err(|e| WebError::internal("upload file", e))?;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            if e.to_string().contains("length limit") {
+                WebError::new(
+                    ErrorCode::PayloadTooLarge,
+                    "the upload is larger than allowed",
+                )
+            } else {
+                WebError::invalid_parameter("body", format!("the upload was cut off: {e}"))
+            }
+        })?;
+        file.write_all(&chunk)
+            .await
+            .map_err(|e| WebError::internal("upload file", e))?;
+    }
+    file.flush()
+        .await
+        .map_err(|e| WebError::internal("upload file", e))
 }

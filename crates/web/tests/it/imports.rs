@@ -92,3 +92,30 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
         assert_eq!(runs.len(), 2, "{}: refused files leave no run", app.backend);
     }
 }
+
+/// An upload over the configured limit is refused with 413 and leaves no file behind.
+#[tokio::test]
+async fn an_upload_over_the_limit_is_413_and_leaves_nothing() {
+    let small = |mut s: rapport_web::AppState| {
+        s.config = std::sync::Arc::new(rapport_web::WebConfig {
+            max_upload_bytes: 4096,
+            ..(*s.config).clone()
+        });
+        s
+    };
+    for app in TestApp::each_with(small).await {
+        setup(&app);
+        let steward = app.token("steward01").await;
+        let (s, body) = upload(
+            &app,
+            &steward,
+            "/api/v1/imports/call_center",
+            vec![b'x'; 64 * 1024],
+        )
+        .await;
+        assert_eq!(s, 413, "{}: {body}", app.backend);
+        let uploads = app.import_dir.path().join("uploads");
+        let left = std::fs::read_dir(&uploads).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(left, 0, "{}", app.backend);
+    }
+}
