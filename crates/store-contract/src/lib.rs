@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fixture;
+pub mod reads;
 
 use std::sync::Arc;
 

@@ -136,7 +136,7 @@ pub async fn update_contact(
     author: &ChangeAuthor,
 ) -> StoreResult<i64> {
     let mut tx = pool.begin().await.map_err(db_err)?;
-    let (scope, value) = scope_condition(viewer.scope(), "p", 2);
+    let (scope, value) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 2);
     let sql = format!(
         "SELECT p.version, p.mobile, p.email, p.address, p.preferred_channel FROM parties p \
          WHERE p.id = $1 AND {scope} FOR UPDATE"
@@ -258,7 +258,7 @@ pub async fn party_changes(
     viewer: &Viewer,
     id: PartyId,
 ) -> StoreResult<Option<Vec<PartyChange>>> {
-    let (scope, value) = scope_condition(viewer.scope(), "p", 2);
+    let (scope, value) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 2);
     let sql = format!("SELECT 1 FROM parties p WHERE p.id = $1 AND {scope}");
     if sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.0)

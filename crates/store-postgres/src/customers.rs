@@ -135,7 +135,7 @@ pub async fn list(
     viewer: &Viewer,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p", 1);
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 1);
     // Page the party ids first, then compute the summary columns for that page only.
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM \
@@ -166,7 +166,7 @@ pub async fn segment_members(
     as_of: NaiveDate,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p", 3);
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 3);
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM \
            (SELECT p.id FROM segment_members sm JOIN parties p ON p.id = sm.party_id \
@@ -222,7 +222,7 @@ async fn search_once(
     let mut arms = Vec::new();
     let mut n = 0;
     for m in &query.matches {
-        let driven = drive(viewer.scope(), m);
+        let driven = drive(rapport_store::scope::data_scope(viewer), m);
         let staff_param = if matches!(driven, Drive::Portfolio(_) | Drive::Branch(_)) {
             n += 1;
             n
@@ -257,7 +257,8 @@ async fn search_once(
             ),
         });
     }
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p", n + 1);
+    let (scope, scope_value) =
+        scope_condition(rapport_store::scope::data_scope(viewer), "p", n + 1);
     let sql = format!(
         "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) k GROUP BY party_id), \
          page AS (SELECT h.party_id, h.rank FROM hits h JOIN parties p ON p.id = h.party_id \
@@ -271,7 +272,7 @@ async fn search_once(
     );
     let mut q: PgQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
-        match drive(viewer.scope(), m) {
+        match drive(rapport_store::scope::data_scope(viewer), m) {
             Drive::Portfolio(staff) => q = q.bind(staff.0),
             Drive::Branch(branch) => q = q.bind(branch.0),
             Drive::Keys { .. } => {}
@@ -301,7 +302,7 @@ pub async fn customer_360(
     viewer: &Viewer,
     party_id: PartyId,
 ) -> StoreResult<Option<Customer360>> {
-    let scope = viewer.scope();
+    let scope = rapport_store::scope::data_scope(viewer);
     let (cond, value) = scope_condition(scope, "p", 2);
     let sql = format!(
         "SELECT p.*, p.golden_sources::text AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \

@@ -64,9 +64,8 @@ use rapport_store::work::{
 };
 use rapport_store::{
     AssignedRm, AuditFilter, ChangeAuthor, ContactChanges, Customer360, CustomerSummary,
-    LockoutPolicy, NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange,
-    SessionRecord, SessionSummary, StaffAccount, StaffUpdate, Store, StoreCounts, StoreError,
-    StoreResult,
+    NewProspect, NewSession, NewStaff, Page, PageRequest, PartyChange, SessionRecord,
+    SessionSummary, StaffAccount, StaffUpdate, Store, StoreCounts, StoreError, StoreResult,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
@@ -376,19 +375,6 @@ impl Store for PgStore {
         staff::list_staff(&self.pool).await
     }
 
-    async fn record_login_failure(
-        &self,
-        staff_id: StaffId,
-        now: DateTime<Utc>,
-        policy: &LockoutPolicy,
-    ) -> StoreResult<()> {
-        staff::record_login_failure(&self.pool, staff_id, now, policy).await
-    }
-
-    async fn record_login_success(&self, staff_id: StaffId) -> StoreResult<()> {
-        staff::record_login_success(&self.pool, staff_id).await
-    }
-
     async fn throttle_hit(
         &self,
         bucket: &str,
@@ -456,7 +442,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::list(&self.protect, &self.pool, viewer, page).await
+        rapport_store::scope::operation("list_customers", async {
+            customers::list(&self.protect, &self.pool, viewer, page).await
+        })
+        .await
     }
 
     async fn search_customers(
@@ -465,7 +454,10 @@ impl Store for PgStore {
         query: &SearchQuery,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::search(&self.protect, &self.pool, viewer, query, page).await
+        rapport_store::scope::operation("search_customers", async {
+            customers::search(&self.protect, &self.pool, viewer, query, page).await
+        })
+        .await
     }
 
     async fn customer_360(
@@ -473,7 +465,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>> {
-        customers::customer_360(&self.protect, &self.pool, viewer, party_id).await
+        rapport_store::scope::operation("customer_360", async {
+            customers::customer_360(&self.protect, &self.pool, viewer, party_id).await
+        })
+        .await
     }
 
     async fn create_prospect(
@@ -492,15 +487,18 @@ impl Store for PgStore {
         changes: &ContactChanges,
         author: &ChangeAuthor,
     ) -> StoreResult<i64> {
-        changes::update_contact(
-            &self.protect,
-            &self.pool,
-            viewer,
-            party_id,
-            expected_version,
-            changes,
-            author,
-        )
+        rapport_store::scope::operation("update_contact", async {
+            changes::update_contact(
+                &self.protect,
+                &self.pool,
+                viewer,
+                party_id,
+                expected_version,
+                changes,
+                author,
+            )
+            .await
+        })
         .await
     }
 
@@ -509,7 +507,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         party_id: PartyId,
     ) -> StoreResult<Option<Vec<PartyChange>>> {
-        changes::party_changes(&self.protect, &self.pool, viewer, party_id).await
+        rapport_store::scope::operation("party_changes", async {
+            changes::party_changes(&self.protect, &self.pool, viewer, party_id).await
+        })
+        .await
     }
 
     async fn begin_import(&self, run: &NewImportRun) -> StoreResult<i64> {
@@ -598,7 +599,10 @@ impl Store for PgStore {
         status: ReviewStatus,
         page: PageRequest,
     ) -> StoreResult<Page<ReviewItem>> {
-        review::list_reviews(&self.pool, viewer, status, page).await
+        rapport_store::scope::operation("list_reviews", async {
+            review::list_reviews(&self.pool, viewer, status, page).await
+        })
+        .await
     }
 
     async fn review(
@@ -606,7 +610,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         id: i64,
     ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>> {
-        review::review(&self.protect, &self.pool, viewer, id).await
+        rapport_store::scope::operation("review", async {
+            review::review(&self.protect, &self.pool, viewer, id).await
+        })
+        .await
     }
 
     async fn decide_review(
@@ -617,22 +624,38 @@ impl Store for PgStore {
         note: Option<&str>,
         author: &ChangeAuthor,
     ) -> StoreResult<ReviewItem> {
-        review::decide_review(&self.pool, viewer, id, status, note, author).await
+        rapport_store::scope::operation("decide_review", async {
+            review::decide_review(&self.pool, viewer, id, status, note, author).await
+        })
+        .await
+    }
+
+    async fn customer_in_scope(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<rapport_store::scope::InScope>> {
+        rapport_store::scope::operation("customer_in_scope", async {
+            let found = scores::in_scope(&self.pool, viewer, party).await?;
+            #[allow(clippy::disallowed_methods)] // this is the store's scope check
+            Ok(found.then(|| rapport_store::scope::InScope::checked_by_the_store(viewer, party)))
+        })
+        .await
     }
 
     async fn party_source_records(
         &self,
-        viewer: &Viewer,
-        party_id: PartyId,
+        customer: &rapport_store::scope::InScope,
     ) -> StoreResult<Option<Vec<SourceRecordView>>> {
+        let (viewer, party_id) = (customer.viewer(), customer.party());
         review::party_source_records(&self.protect, &self.pool, viewer, party_id).await
     }
 
     async fn identity_events(
         &self,
-        viewer: &Viewer,
-        party_id: PartyId,
+        customer: &rapport_store::scope::InScope,
     ) -> StoreResult<Option<Vec<IdentityEvent>>> {
+        let (viewer, party_id) = (customer.viewer(), customer.party());
         review::identity_events(&self.pool, viewer, party_id).await
     }
 
@@ -642,7 +665,10 @@ impl Store for PgStore {
         event_id: i64,
         author: &ChangeAuthor,
     ) -> StoreResult<(PartyId, PartyId)> {
-        review::undo_merge(&self.pool, viewer, event_id, author).await
+        rapport_store::scope::operation("undo_merge", async {
+            review::undo_merge(&self.pool, viewer, event_id, author).await
+        })
+        .await
     }
 
     async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
@@ -676,10 +702,10 @@ impl Store for PgStore {
 
     async fn rms_on(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &rapport_store::scope::InScope,
         date: NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
         if !scores::in_scope(&self.pool, viewer, party).await? {
             return Ok(None);
         }
@@ -694,11 +720,17 @@ impl Store for PgStore {
         months: i64,
         top: i64,
     ) -> StoreResult<PortfolioOverview> {
-        scores::portfolio_overview(&self.pool, viewer, months, top).await
+        rapport_store::scope::operation("portfolio_overview", async {
+            scores::portfolio_overview(&self.pool, viewer, months, top).await
+        })
+        .await
     }
 
     async fn portfolio_cache(&self, viewer: &Viewer) -> StoreResult<PortfolioCache> {
-        workbench::portfolio_cache(&self.pool, viewer).await
+        rapport_store::scope::operation("portfolio_cache", async {
+            workbench::portfolio_cache(&self.pool, viewer).await
+        })
+        .await
     }
 
     async fn save_portfolio_cache(
@@ -708,7 +740,10 @@ impl Store for PgStore {
         summary_json: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        workbench::save_portfolio_cache(&self.pool, viewer, mark, summary_json, at).await
+        rapport_store::scope::operation("save_portfolio_cache", async {
+            workbench::save_portfolio_cache(&self.pool, viewer, mark, summary_json, at).await
+        })
+        .await
     }
 
     async fn party_names(
@@ -716,24 +751,27 @@ impl Store for PgStore {
         viewer: &Viewer,
         parties: &[PartyId],
     ) -> StoreResult<Vec<(PartyId, String)>> {
-        workbench::party_names(&self.pool, viewer, parties).await
+        rapport_store::scope::operation("party_names", async {
+            workbench::party_names(&self.pool, viewer, parties).await
+        })
+        .await
     }
 
     async fn party_scores(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<PartyScoreRow>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
         scores::party_scores(&self.pool, viewer, party, limit).await
     }
 
     async fn party_alerts(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<AlertRow>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
         scores::party_alerts(&self.pool, viewer, party, limit).await
     }
 
@@ -742,7 +780,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         branch: Option<BranchId>,
     ) -> StoreResult<ScoreDashboard> {
-        scores::score_dashboard(&self.pool, viewer, branch).await
+        rapport_store::scope::operation("score_dashboard", async {
+            scores::score_dashboard(&self.pool, viewer, branch).await
+        })
+        .await
     }
 
     async fn pareto(
@@ -752,15 +793,24 @@ impl Store for PgStore {
         branch: Option<BranchId>,
         segment: Option<&str>,
     ) -> StoreResult<ParetoCurve> {
-        scores::pareto(&self.pool, viewer, measure, branch, segment).await
+        rapport_store::scope::operation("pareto", async {
+            scores::pareto(&self.pool, viewer, measure, branch, segment).await
+        })
+        .await
     }
 
     async fn create_task(&self, viewer: &Viewer, task: &NewTask) -> StoreResult<Option<TaskRow>> {
-        work::create_task(&self.pool, viewer, task).await
+        rapport_store::scope::operation("create_task", async {
+            work::create_task(&self.pool, viewer, task).await
+        })
+        .await
     }
 
     async fn my_tasks(&self, viewer: &Viewer, query: &TaskQuery) -> StoreResult<Vec<TaskRow>> {
-        work::my_tasks(&self.pool, viewer, query).await
+        rapport_store::scope::operation("my_tasks", async {
+            work::my_tasks(&self.pool, viewer, query).await
+        })
+        .await
     }
 
     async fn task_counts(
@@ -769,7 +819,10 @@ impl Store for PgStore {
         today: NaiveDate,
         until: NaiveDate,
     ) -> StoreResult<TaskCounts> {
-        work::task_counts(&self.pool, viewer, today, until).await
+        rapport_store::scope::operation("task_counts", async {
+            work::task_counts(&self.pool, viewer, today, until).await
+        })
+        .await
     }
 
     async fn complete_task(
@@ -778,7 +831,10 @@ impl Store for PgStore {
         task_id: i64,
         done: &TaskCompletion,
     ) -> StoreResult<Option<(TaskRow, InteractionRow)>> {
-        work::complete_task(&self.pool, viewer, task_id, done).await
+        rapport_store::scope::operation("complete_task", async {
+            work::complete_task(&self.pool, viewer, task_id, done).await
+        })
+        .await
     }
 
     async fn log_interaction(
@@ -786,24 +842,27 @@ impl Store for PgStore {
         viewer: &Viewer,
         interaction: &NewInteraction,
     ) -> StoreResult<Option<InteractionRow>> {
-        work::log_interaction(&self.pool, viewer, interaction).await
+        rapport_store::scope::operation("log_interaction", async {
+            work::log_interaction(&self.pool, viewer, interaction).await
+        })
+        .await
     }
 
     async fn party_interactions(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<InteractionRow>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
         work::party_interactions(&self.pool, viewer, party, limit).await
     }
 
     async fn party_tasks(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<TaskRow>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
         work::party_tasks(&self.pool, viewer, party, limit).await
     }
 
@@ -838,7 +897,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         plan: &NewContactPlan,
     ) -> StoreResult<Option<ContactPlan>> {
-        work::set_contact_plan(&self.pool, viewer, plan).await
+        rapport_store::scope::operation("set_contact_plan", async {
+            work::set_contact_plan(&self.pool, viewer, plan).await
+        })
+        .await
     }
 
     async fn contact_plans(&self) -> StoreResult<Vec<ContactPlan>> {
@@ -850,7 +912,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         from: StaffId,
     ) -> StoreResult<ReassignmentPreview> {
-        portfolio::preview(&self.pool, viewer, from).await
+        rapport_store::scope::operation("reassignment_preview", async {
+            portfolio::preview(&self.pool, viewer, from).await
+        })
+        .await
     }
 
     async fn request_reassignment(
@@ -858,7 +923,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         r: &NewReassignment,
     ) -> StoreResult<Reassignment> {
-        portfolio::request(&self.pool, viewer, r).await
+        rapport_store::scope::operation("request_reassignment", async {
+            portfolio::request(&self.pool, viewer, r).await
+        })
+        .await
     }
 
     async fn approve_reassignment(
@@ -868,11 +936,17 @@ impl Store for PgStore {
         at: DateTime<Utc>,
         effective_on: NaiveDate,
     ) -> StoreResult<Reassignment> {
-        portfolio::approve(&self.pool, viewer, id, at, effective_on).await
+        rapport_store::scope::operation("approve_reassignment", async {
+            portfolio::approve(&self.pool, viewer, id, at, effective_on).await
+        })
+        .await
     }
 
     async fn pending_reassignments(&self, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
-        portfolio::pending(&self.pool, viewer).await
+        rapport_store::scope::operation("pending_reassignments", async {
+            portfolio::pending(&self.pool, viewer).await
+        })
+        .await
     }
 
     async fn assign_rm(
@@ -880,7 +954,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         assignment: &RmAssignment,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
-        assign::assign(&self.pool, viewer, assignment).await
+        rapport_store::scope::operation("assign_rm", async {
+            assign::assign(&self.pool, viewer, assignment).await
+        })
+        .await
     }
 
     async fn unserved_customers(&self, tiers: &[String]) -> StoreResult<Vec<(PartyId, BranchId)>> {
@@ -906,7 +983,10 @@ impl Store for PgStore {
         staff: StaffId,
         on: NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
-        assign::end_secondary(&self.pool, viewer, party, staff, on).await
+        rapport_store::scope::operation("end_secondary_rm", async {
+            assign::end_secondary(&self.pool, viewer, party, staff, on).await
+        })
+        .await
     }
 
     async fn rm_scorecards(
@@ -914,7 +994,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         period: ScorecardPeriod,
     ) -> StoreResult<Vec<RmScorecard>> {
-        scorecards::rm_scorecards(&self.pool, viewer, period).await
+        rapport_store::scope::operation("rm_scorecards", async {
+            scorecards::rm_scorecards(&self.pool, viewer, period).await
+        })
+        .await
     }
 
     async fn tier_proposals(
@@ -923,7 +1006,10 @@ impl Store for PgStore {
         status: &str,
         page: PageRequest,
     ) -> StoreResult<Page<TierProposal>> {
-        tiers::list(&self.pool, viewer, status, page).await
+        rapport_store::scope::operation("tier_proposals", async {
+            tiers::list(&self.pool, viewer, status, page).await
+        })
+        .await
     }
 
     async fn decide_tier_proposal(
@@ -931,7 +1017,10 @@ impl Store for PgStore {
         viewer: &Viewer,
         request: &TierDecisionRequest,
     ) -> StoreResult<Option<TierProposal>> {
-        tiers::decide(&self.pool, viewer, request).await
+        rapport_store::scope::operation("decide_tier_proposal", async {
+            tiers::decide(&self.pool, viewer, request).await
+        })
+        .await
     }
 
     async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64> {
@@ -939,11 +1028,17 @@ impl Store for PgStore {
     }
 
     async fn list_segments(&self, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
-        segments::list_segments(&self.pool, viewer).await
+        rapport_store::scope::operation("list_segments", async {
+            segments::list_segments(&self.pool, viewer).await
+        })
+        .await
     }
 
     async fn segment(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
-        segments::segment(&self.pool, viewer, id).await
+        rapport_store::scope::operation("segment", async {
+            segments::segment(&self.pool, viewer, id).await
+        })
+        .await
     }
 
     async fn segment_definitions(&self) -> StoreResult<Vec<SegmentDefinition>> {
@@ -970,14 +1065,17 @@ impl Store for PgStore {
         as_of: NaiveDate,
         page: PageRequest,
     ) -> StoreResult<Page<CustomerSummary>> {
-        customers::segment_members(&self.protect, &self.pool, viewer, id, as_of, page).await
+        rapport_store::scope::operation("segment_members", async {
+            customers::segment_members(&self.protect, &self.pool, viewer, id, as_of, page).await
+        })
+        .await
     }
 
     async fn party_segments(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &rapport_store::scope::InScope,
     ) -> StoreResult<Option<Vec<SegmentRef>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
         segments::party_segments(&self.pool, viewer, party).await
     }
 

@@ -76,8 +76,8 @@ const REVIEW_COLUMNS: &str = "v.id, v.record_a, v.record_b, v.probability, v.wei
 
 /// The join that puts both records' parties in the viewer's scope.
 fn scoped_reviews(viewer: &Viewer) -> (String, i64, i64) {
-    let (a, arg_a) = scope_condition(viewer.scope(), "pa", 1);
-    let (b, arg_b) = scope_condition(viewer.scope(), "pb", 2);
+    let (a, arg_a) = scope_condition(rapport_store::scope::data_scope(viewer), "pa", 1);
+    let (b, arg_b) = scope_condition(rapport_store::scope::data_scope(viewer), "pb", 2);
     (
         format!(
             "FROM identity_reviews v \
@@ -265,7 +265,7 @@ async fn party_in_scope(
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<bool> {
-    let (cond, arg) = scope_condition(viewer.scope(), "p", 2);
+    let (cond, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 2);
     let sql = format!("SELECT EXISTS (SELECT 1 FROM parties p WHERE p.id = $1 AND {cond})");
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(party.0)

@@ -68,7 +68,7 @@ pub async fn rm_scorecards(
     period: ScorecardPeriod,
 ) -> StoreResult<Vec<RmScorecard>> {
     // Which RMs the viewer sees: an RM their own card, a branch manager the RMs of the subtree.
-    let (scope, arg) = staff_scope_condition(viewer.scope(), "s", 5);
+    let (scope, arg) = staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 5);
     let sql = SCORECARDS.replace("{SCOPE}", &scope);
     // AUM is kept per month under the month's first day.
     let first_month = period.from.with_day(1).unwrap_or(period.from);

@@ -59,7 +59,7 @@ fn segment_row(r: &PgRow) -> StoreResult<SegmentRow> {
 }
 
 pub async fn list_segments(pool: &PgPool, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p", 1);
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 1);
     let sql = format!("{} ORDER BY s.name, s.id", select(&scope));
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(arg)
@@ -72,7 +72,7 @@ pub async fn list_segments(pool: &PgPool, viewer: &Viewer) -> StoreResult<Vec<Se
 }
 
 pub async fn segment(pool: &PgPool, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p", 1);
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 1);
     let sql = format!("{} AND s.id = $2", select(&scope));
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(arg)
@@ -160,7 +160,7 @@ pub async fn party_segments(
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<Option<Vec<SegmentRef>>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p", 2);
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 2);
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = $1 AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(party.0)

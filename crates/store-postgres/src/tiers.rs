@@ -48,7 +48,7 @@ pub async fn list(
     status: &str,
     page: PageRequest,
 ) -> StoreResult<Page<TierProposal>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p", 1);
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 1);
     let sql = format!(
         "{SELECT} WHERE {scope} AND t.status = $2 ORDER BY t.as_of DESC, t.id DESC LIMIT $3 OFFSET $4"
     );
@@ -71,7 +71,7 @@ async fn in_scope(
     viewer: &Viewer,
     id: i64,
 ) -> StoreResult<Option<TierProposal>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p", 1);
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p", 1);
     let sql = format!("{SELECT} WHERE {scope} AND t.id = $2");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(arg)

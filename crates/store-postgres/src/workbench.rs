@@ -13,7 +13,7 @@ use crate::scores::{numbered, scope_condition};
 
 /// The RM whose own portfolio the viewer sees, if that is the viewer's scope.
 fn own_portfolio(viewer: &Viewer) -> Option<StaffId> {
-    match viewer.scope() {
+    match rapport_store::scope::data_scope(viewer) {
         DataScope::Portfolio(staff) if staff == viewer.staff_id => Some(staff),
         _ => None,
     }
@@ -99,7 +99,7 @@ pub async fn party_names(
     if parties.is_empty() {
         return Ok(Vec::new());
     }
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("SELECT p.id, p.name FROM parties p WHERE p.id = ANY(?) AND {scope}");
     let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
     let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(numbered(&sql)))

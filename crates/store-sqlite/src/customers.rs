@@ -127,7 +127,7 @@ pub async fn list(
     viewer: &Viewer,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p");
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     // Page the party ids first, then compute the summary columns for that page only.
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM \
@@ -157,7 +157,7 @@ pub async fn segment_members(
     as_of: NaiveDate,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p");
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM \
            (SELECT p.id FROM segment_members sm JOIN parties p ON p.id = sm.party_id \
@@ -218,7 +218,7 @@ async fn search_once(
             ),
             KeyMatch::Prefix { rank, .. } => (rank, "k.key >= ? AND k.key < ?".to_owned()),
         };
-        arms.push(match drive(viewer.scope(), m) {
+        arms.push(match drive(rapport_store::scope::data_scope(viewer), m) {
             Drive::Portfolio(_) => format!(
                 "SELECT k.party_id, {rank} AS rank FROM rm_assignments ra \
                  JOIN party_search_keys k ON k.party_id = ra.party_id \
@@ -236,7 +236,7 @@ async fn search_once(
             ),
         });
     }
-    let (scope, scope_value) = scope_condition(viewer.scope(), "p");
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!(
         "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) GROUP BY party_id), \
          page AS (SELECT h.party_id, h.rank FROM hits h JOIN parties p ON p.id = h.party_id \
@@ -247,7 +247,7 @@ async fn search_once(
     );
     let mut q: SqliteQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
-        match drive(viewer.scope(), m) {
+        match drive(rapport_store::scope::data_scope(viewer), m) {
             Drive::Portfolio(staff) => q = q.bind(staff.0),
             Drive::Branch(branch) => q = q.bind(branch.0),
             Drive::Keys { .. } => {}
@@ -281,7 +281,7 @@ pub async fn customer_360(
     viewer: &Viewer,
     party_id: PartyId,
 ) -> StoreResult<Option<Customer360>> {
-    let scope = viewer.scope();
+    let scope = rapport_store::scope::data_scope(viewer);
     let (cond, value) = scope_condition(scope, "p");
     let sql = format!(
         "SELECT p.*, p.golden_sources AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \

@@ -59,7 +59,7 @@ pub(crate) async fn staff_in_scope(
     staff: StaffId,
     enabled_rm: bool,
 ) -> StoreResult<bool> {
-    let (sql, arg) = staff_in_scope_sql(viewer.scope(), enabled_rm);
+    let (sql, arg) = staff_in_scope_sql(rapport_store::scope::data_scope(viewer), enabled_rm);
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(staff.0)
         .bind(arg)
@@ -262,7 +262,7 @@ pub async fn approve(
 }
 
 pub async fn pending(pool: &SqlitePool, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
-    let (scope, arg) = staff_scope_condition(viewer.scope(), "s", 1);
+    let (scope, arg) = staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 1);
     let sql = format!(
         "SELECT {COLUMNS} FROM reassignments WHERE status = 'pending' \
          AND from_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) \

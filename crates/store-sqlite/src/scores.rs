@@ -271,7 +271,7 @@ pub(crate) async fn in_scope(
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<bool> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(party.0)
@@ -349,7 +349,7 @@ pub async fn party_alerts(
 /// `FROM party_scores s JOIN parties p … WHERE <latest as-of> AND <scope> AND <branch>` with
 /// its two bound values.
 fn scoped_latest(viewer: &Viewer, branch: Option<BranchId>) -> (String, i64, i64) {
-    let (scope, scope_arg) = scope_condition(viewer.scope(), "p");
+    let (scope, scope_arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let (branch_sql, branch_arg) = branch_filter(branch);
     (
         format!(
@@ -557,7 +557,7 @@ pub async fn portfolio_overview(
     months: i64,
     top: i64,
 ) -> StoreResult<PortfolioOverview> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let trend = format!(
         "SELECT m.month, sum(m.aum_minor) FROM party_monthly_aum m \
          JOIN parties p ON p.id = m.party_id WHERE {scope} \

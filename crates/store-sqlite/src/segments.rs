@@ -64,7 +64,7 @@ fn segment_row(r: &SqliteRow) -> StoreResult<SegmentRow> {
 }
 
 pub async fn list_segments(pool: &SqlitePool, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("{} ORDER BY s.name, s.id", select(&scope));
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(arg)
@@ -81,7 +81,7 @@ pub async fn segment(
     viewer: &Viewer,
     id: i64,
 ) -> StoreResult<Option<SegmentRow>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("{} AND s.id = ?", select(&scope));
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(arg)

@@ -2,8 +2,8 @@
 use chrono::{DateTime, Utc};
 use rapport_domain::{BranchId, StaffId, Username};
 use rapport_store::{
-    LockoutPolicy, NewSession, NewStaff, SessionKind, SessionRecord, SessionSummary, StaffAccount,
-    StaffUpdate, StoreError, StoreResult,
+    NewSession, NewStaff, SessionKind, SessionRecord, SessionSummary, StaffAccount, StaffUpdate,
+    StoreError, StoreResult,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -11,7 +11,7 @@ use sqlx::{Row, SqlitePool};
 use crate::{db_err, parse_col};
 
 const STAFF_COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.branch_id, s.password_hash, \
-     s.disabled, s.failed_logins, s.locked_until, s.must_change_password";
+     s.disabled, s.must_change_password";
 
 fn staff_from_row(row: &SqliteRow) -> StoreResult<StaffAccount> {
     let username: String = row.try_get("username").map_err(db_err)?;
@@ -29,8 +29,6 @@ fn staff_from_row(row: &SqliteRow) -> StoreResult<StaffAccount> {
             .map(BranchId),
         password_hash: row.try_get("password_hash").map_err(db_err)?,
         disabled: row.try_get("disabled").map_err(db_err)?,
-        failed_logins: row.try_get("failed_logins").map_err(db_err)?,
-        locked_until: row.try_get("locked_until").map_err(db_err)?,
         must_change_password: row.try_get("must_change_password").map_err(db_err)?,
     })
 }
@@ -60,7 +58,7 @@ pub async fn create_staff(pool: &SqlitePool, staff: &NewStaff) -> StoreResult<St
 
 pub async fn set_password(pool: &SqlitePool, staff_id: StaffId, hash: &str) -> StoreResult<()> {
     let done = sqlx::query(
-        "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+        "UPDATE staff SET password_hash = $1, \
          must_change_password = $3 WHERE id = $2",
     )
     .bind(hash)
@@ -136,37 +134,6 @@ pub async fn list_staff(pool: &SqlitePool) -> StoreResult<Vec<StaffAccount>> {
         .await
         .map_err(db_err)?;
     rows.iter().map(staff_from_row).collect()
-}
-
-pub async fn record_login_failure(
-    pool: &SqlitePool,
-    staff_id: StaffId,
-    now: DateTime<Utc>,
-    policy: &LockoutPolicy,
-) -> StoreResult<()> {
-    // Every SET expression sees the old row, so the count and the lock move together.
-    sqlx::query(
-        "UPDATE staff SET \
-           locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
-           failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
-         WHERE id = $3",
-    )
-    .bind(policy.max_failures)
-    .bind(now + policy.lock_for)
-    .bind(staff_id.0)
-    .execute(pool)
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
-pub async fn record_login_success(pool: &SqlitePool, staff_id: StaffId) -> StoreResult<()> {
-    sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-        .bind(staff_id.0)
-        .execute(pool)
-        .await
-        .map_err(db_err)?;
-    Ok(())
 }
 
 pub async fn create_session(pool: &SqlitePool, s: &NewSession) -> StoreResult<()> {
@@ -256,7 +223,7 @@ pub async fn reset_password(
 ) -> StoreResult<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let done = sqlx::query(
-        "UPDATE staff SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL \
+        "UPDATE staff SET password_hash = $1, must_change_password = $2 \
          WHERE id = $3",
     )
     .bind(hash)

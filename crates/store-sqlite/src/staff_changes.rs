@@ -243,8 +243,7 @@ async fn apply(
         (StaffChange::ResetPassword { username }, IssuedCredential::Password { hash }) => {
             let id = staff_id_of(tx, username.as_str()).await?;
             sqlx::query(
-                "UPDATE staff SET password_hash = $1, must_change_password = $2, failed_logins = 0, \
-                 locked_until = NULL WHERE id = $3",
+                "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE id = $3",
             )
             .bind(hash)
             .bind(true)

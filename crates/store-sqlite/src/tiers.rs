@@ -50,7 +50,7 @@ pub async fn list(
     status: &str,
     page: PageRequest,
 ) -> StoreResult<Page<TierProposal>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!(
         "{SELECT} WHERE {scope} AND t.status = ? ORDER BY t.as_of DESC, t.id DESC LIMIT ? OFFSET ?"
     );
@@ -73,7 +73,7 @@ async fn in_scope(
     viewer: &Viewer,
     id: i64,
 ) -> StoreResult<Option<TierProposal>> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("{SELECT} WHERE {scope} AND t.id = ?");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(arg)

@@ -82,7 +82,7 @@ async fn party_in_scope(
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<bool> {
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(party.0)
@@ -185,7 +185,7 @@ pub async fn my_tasks(
 ) -> StoreResult<Vec<TaskRow>> {
     // The owner's tasks, and only those whose customer is still in the owner's scope: a
     // customer reassigned away takes its tasks' visibility with it.
-    let (scope, arg) = row_scope_condition(viewer.scope(), "p");
+    let (scope, arg) = row_scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let mut sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
          WHERE t.owner_staff_id = ? AND {scope}"
@@ -221,7 +221,7 @@ pub async fn task_counts(
     today: NaiveDate,
     until: NaiveDate,
 ) -> StoreResult<TaskCounts> {
-    let (scope, arg) = row_scope_condition(viewer.scope(), "p");
+    let (scope, arg) = row_scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!(
         "SELECT t.kind, count(*) FILTER (WHERE t.due_on < ?), \
          count(*) FILTER (WHERE t.due_on = ?), count(*) FILTER (WHERE t.due_on > ?) \
@@ -266,7 +266,7 @@ pub async fn complete_task(
     let Some((party, kind, owner, alert_id, status)) = found else {
         return Ok(None);
     };
-    if owner != viewer.staff_id.0
+    if !rapport_store::scope::owns(viewer, StaffId(owner))
         || status != TaskStatus::Open.as_str()
         || !party_in_scope(&mut tx, viewer, PartyId(party)).await?
     {

@@ -14,7 +14,7 @@ use crate::db_err;
 
 /// The RM whose own portfolio the viewer sees, if that is the viewer's scope.
 fn own_portfolio(viewer: &Viewer) -> Option<StaffId> {
-    match viewer.scope() {
+    match rapport_store::scope::data_scope(viewer) {
         DataScope::Portfolio(staff) if staff == viewer.staff_id => Some(staff),
         _ => None,
     }
@@ -100,7 +100,7 @@ pub async fn party_names(
     if parties.is_empty() {
         return Ok(Vec::new());
     }
-    let (scope, arg) = scope_condition(viewer.scope(), "p");
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let ids = vec!["?"; parties.len()].join(", ");
     let sql = format!("SELECT p.id, p.name FROM parties p WHERE p.id IN ({ids}) AND {scope}");
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));

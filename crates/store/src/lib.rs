@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod portfolio;
 pub mod protect;
 mod rows;
+pub mod scope;
 pub mod scores;
 pub mod search;
 pub mod segments;
@@ -106,16 +107,6 @@ pub trait Store: Send + Sync + 'static {
     async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffAccount>>;
     async fn staff_by_id(&self, staff_id: StaffId) -> StoreResult<Option<StaffAccount>>;
     async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>>;
-
-    /// Counts a failed login; at `policy.max_failures` consecutive failures the account locks
-    /// until `now + policy.lock_for`. One atomic statement, so concurrent guesses all count.
-    async fn record_login_failure(
-        &self,
-        staff_id: StaffId,
-        now: DateTime<Utc>,
-        policy: &LockoutPolicy,
-    ) -> StoreResult<()>;
-    async fn record_login_success(&self, staff_id: StaffId) -> StoreResult<()>;
 
     /// Counts one hit of `bucket` in the fixed window of `window_secs` that holds `now` and
     /// returns that window's hits, this one included ([`throttle`]).
@@ -319,18 +310,24 @@ pub trait Store: Send + Sync + 'static {
         author: &ChangeAuthor,
     ) -> StoreResult<ReviewItem>;
 
+    /// Whether a live customer is in the viewer's scope: the proof that a customer's
+    /// sub-records may be read (`None` when unknown or out of scope).
+    async fn customer_in_scope(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<crate::scope::InScope>>;
+
     /// The source records behind an in-scope party (`None` if out of scope).
     async fn party_source_records(
         &self,
-        viewer: &Viewer,
-        party_id: PartyId,
+        customer: &crate::scope::InScope,
     ) -> StoreResult<Option<Vec<SourceRecordView>>>;
 
     /// Merges and unmerges of an in-scope party, newest first.
     async fn identity_events(
         &self,
-        viewer: &Viewer,
-        party_id: PartyId,
+        customer: &crate::scope::InScope,
     ) -> StoreResult<Option<Vec<IdentityEvent>>>;
 
     /// Undoes a merge: the absorbed party returns with its records, accounts and RM
@@ -366,22 +363,19 @@ pub trait Store: Send + Sync + 'static {
     /// included), primary first; `None` when the party is not in scope.
     async fn rms_on(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &crate::scope::InScope,
         date: NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>>;
     /// A party's scores, newest as-of first; `None` when the party is not in scope.
     async fn party_scores(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &crate::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<PartyScoreRow>>>;
     /// A party's alerts, newest first; `None` when the party is not in scope.
     async fn party_alerts(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &crate::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<AlertRow>>>;
     /// The viewer's portfolio at the latest scoring: AUM over the last `months` months, the
@@ -461,15 +455,13 @@ pub trait Store: Send + Sync + 'static {
     /// A customer's interactions, newest first; `None` when the customer is not in scope.
     async fn party_interactions(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &crate::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<InteractionRow>>>;
     /// A customer's tasks (any owner), newest first; `None` when not in scope.
     async fn party_tasks(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &crate::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<TaskRow>>>;
 
@@ -635,8 +627,7 @@ pub trait Store: Send + Sync + 'static {
     /// when the party is not in the viewer's scope.
     async fn party_segments(
         &self,
-        viewer: &Viewer,
-        party: PartyId,
+        customer: &crate::scope::InScope,
     ) -> StoreResult<Option<Vec<SegmentRef>>>;
 
     // --- keys ----------------------------------------------------------------------------------

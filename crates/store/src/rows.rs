@@ -88,8 +88,6 @@ pub struct StaffAccount {
     /// `None` until a password is set: the account cannot log in.
     pub password_hash: Option<String>,
     pub disabled: bool,
-    pub failed_logins: i32,
-    pub locked_until: Option<DateTime<Utc>>,
     pub must_change_password: bool,
 }
 

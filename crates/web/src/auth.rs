@@ -152,7 +152,6 @@ pub async fn login(
         state.audit.record(failed(Some(&account), reason)).await?;
         return Err(invalid());
     }
-    state.store.record_login_success(account.id).await?;
     let mut ok = NewAuditEntry::new(now, account.username.as_str(), AuditAction::LoginSucceeded);
     ok.actor_staff_id = Some(account.id);
     ok.actor_role = Some(account.role);

@@ -290,9 +290,14 @@ pub async fn as_of(
         ));
     }
     // The RMs of that day: assignments are ended, never deleted (R1.6).
+    let customer = state
+        .store
+        .customer_in_scope(&auth.viewer, id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
     view.rms = state
         .store
-        .rms_on(&auth.viewer, id, date)
+        .rms_on(&customer, date)
         .await?
         .ok_or_else(WebError::not_found)?;
     for c in changes.iter().rev().filter(|c| c.changed_at >= end) {

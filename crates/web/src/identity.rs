@@ -272,8 +272,13 @@ pub async fn customer_identity_unaudited(
     auth: &Authenticated,
     id: PartyId,
 ) -> Result<PartyIdentity, WebError> {
-    let records = state.store.party_source_records(&auth.viewer, id).await?;
-    let events = state.store.identity_events(&auth.viewer, id).await?;
+    let (records, events) = match state.store.customer_in_scope(&auth.viewer, id).await? {
+        Some(customer) => (
+            state.store.party_source_records(&customer).await?,
+            state.store.identity_events(&customer).await?,
+        ),
+        None => (None, None),
+    };
     match (records, events) {
         (Some(r), Some(e)) => Ok((r, e)),
         _ => {

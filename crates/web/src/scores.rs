@@ -135,16 +135,21 @@ pub async fn customer_scores_unaudited(
     on: Option<NaiveDate>,
     lang: Lang,
 ) -> Result<CustomerScoresDto, WebError> {
-    let Some(mut rows) = state.store.party_scores(&auth.viewer, id, HISTORY).await? else {
+    let Some(customer) = state.store.customer_in_scope(&auth.viewer, id).await? else {
         let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
         e.party_id = Some(id);
         e.reason = Some("customer unknown or outside the data scope".into());
         state.audit.record(e).await?;
         return Err(WebError::not_found());
     };
+    let mut rows = state
+        .store
+        .party_scores(&customer, HISTORY)
+        .await?
+        .ok_or_else(WebError::not_found)?;
     let mut alerts = state
         .store
-        .party_alerts(&auth.viewer, id, ALERTS)
+        .party_alerts(&customer, ALERTS)
         .await?
         .ok_or_else(WebError::not_found)?;
     if let Some(day) = on {
@@ -153,7 +158,7 @@ pub async fn customer_scores_unaudited(
     }
     let segments = state
         .store
-        .party_segments(&auth.viewer, id)
+        .party_segments(&customer)
         .await?
         .ok_or_else(WebError::not_found)?;
     let currency = state.bank.base_currency;

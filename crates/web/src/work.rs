@@ -221,13 +221,14 @@ pub async fn interactions(
     auth: &Authenticated,
     party: PartyId,
 ) -> Result<Vec<InteractionDto>, WebError> {
-    let Some(rows) = state
-        .store
-        .party_interactions(&auth.viewer, party, LIST)
-        .await?
-    else {
+    let Some(customer) = state.store.customer_in_scope(&auth.viewer, party).await? else {
         return Err(WebError::not_found());
     };
+    let rows = state
+        .store
+        .party_interactions(&customer, LIST)
+        .await?
+        .unwrap_or_default();
     let mut e = audit::viewed(auth, state.clock.now(), party);
     e.detail = Some("interactions".into());
     state.audit.record(e).await?;

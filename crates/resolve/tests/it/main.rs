@@ -551,12 +551,15 @@ async fn unmerge_restores_parties_records_accounts_and_rms_and_resolution_keeps_
             ts.name
         );
         assert_ne!(state(ts, [keep.0, absorb.0]).await, before);
-        let events = ts
-            .store
-            .identity_events(&steward(), keep)
-            .await
-            .unwrap()
-            .unwrap();
+        let events = rapport_store_contract::reads::in_scope(
+            ts.store.as_ref(),
+            &steward(),
+            keep,
+            |c| async move { ts.store.identity_events(&c).await },
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let merge = events
             .iter()
             .find(|e| e.other_party_id == Some(absorb))

@@ -109,36 +109,54 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         assert_eq!(runs[0].churn_auc, Some(0.91));
 
         // History, newest first, for a customer in scope; nothing for one out of scope.
-        let mine = s
-            .party_scores(&fixture::viewer(RM_A), ZHANG_WEI_A, 10)
-            .await
-            .unwrap()
-            .expect("in RM A's portfolio");
+        let mine = rapport_store_contract::reads::in_scope(
+            s,
+            &fixture::viewer(RM_A),
+            ZHANG_WEI_A,
+            |c| async move { s.party_scores(&c, 10).await },
+        )
+        .await
+        .unwrap()
+        .expect("in RM A's portfolio");
         assert_eq!(mine.len(), 2, "{}", t.name);
         assert_eq!((mine[0].as_of, mine[0].tier.as_str()), (june, "platinum"));
         assert_eq!((mine[1].as_of, mine[1].tier.as_str()), (may, "gold"));
         assert_eq!(mine[0].detail_json, "{\"party\":1}");
         assert!(
-            s.party_scores(&fixture::viewer(RM_A), ZHANG_WEI_B, 10)
-                .await
-                .unwrap()
-                .is_none(),
+            rapport_store_contract::reads::in_scope(
+                s,
+                &fixture::viewer(RM_A),
+                ZHANG_WEI_B,
+                |c| async move { s.party_scores(&c, 10).await }
+            )
+            .await
+            .unwrap()
+            .is_none(),
             "{}",
             t.name
         );
         assert!(
-            s.party_alerts(&fixture::viewer(RM_A), ZHANG_WEI_B, 10)
-                .await
-                .unwrap()
-                .is_none()
+            rapport_store_contract::reads::in_scope(
+                s,
+                &fixture::viewer(RM_A),
+                ZHANG_WEI_B,
+                |c| async move { s.party_alerts(&c, 10).await }
+            )
+            .await
+            .unwrap()
+            .is_none()
         );
 
         // One alert per dedup key, for the primary RM.
-        let alerts = s
-            .party_alerts(&fixture::viewer(RM_A), ZHANG_WEI_A, 10)
-            .await
-            .unwrap()
-            .unwrap();
+        let alerts = rapport_store_contract::reads::in_scope(
+            s,
+            &fixture::viewer(RM_A),
+            ZHANG_WEI_A,
+            |c| async move { s.party_alerts(&c, 10).await },
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(alerts.len(), 2, "{}: one per month", t.name);
         assert!(
             alerts
@@ -274,11 +292,15 @@ async fn a_rules_only_run_keeps_no_churn_probability_and_counts_in_no_decile() {
         .await
         .unwrap();
         assert_eq!(s.score_runs(1).await.unwrap()[0].churn_auc, None);
-        let mine = s
-            .party_scores(&fixture::viewer(RM_A), ZHANG_WEI_A, 1)
-            .await
-            .unwrap()
-            .unwrap();
+        let mine = rapport_store_contract::reads::in_scope(
+            s,
+            &fixture::viewer(RM_A),
+            ZHANG_WEI_A,
+            |c| async move { s.party_scores(&c, 1).await },
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(mine[0].churn_risk, None, "{}", t.name);
         let bank = s
             .score_dashboard(&fixture::viewer(HEAD_BM), None)

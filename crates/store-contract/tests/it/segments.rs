@@ -175,7 +175,12 @@ async fn segments_are_named_once_and_count_only_the_viewers_members() {
         assert_eq!(count(s, &admin, other).await, 0);
 
         // The 360 view's list: only for a party in scope.
-        let mine = s.party_segments(&rm_a, ZHANG_WEI_A).await.unwrap().unwrap();
+        let mine = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+            s.party_segments(&c).await
+        })
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(
             mine.iter()
                 .map(|r| (r.id, r.name.as_str(), r.as_of))
@@ -183,26 +188,35 @@ async fn segments_are_named_once_and_count_only_the_viewers_members() {
             [(id, "高净值客户", june)]
         );
         assert!(
-            s.party_segments(&rm_a, ZHANG_WEI_B)
-                .await
-                .unwrap()
-                .is_none(),
+            rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_B, |c| async move {
+                s.party_segments(&c).await
+            })
+            .await
+            .unwrap()
+            .is_none(),
             "{}: RM B's customer is out of RM A's scope",
             t.name
         );
         assert_eq!(
-            s.party_segments(&fixture::viewer(RM_B), ZHANG_WEI_B)
-                .await
-                .unwrap()
-                .unwrap()
-                .len(),
+            rapport_store_contract::reads::in_scope(
+                s,
+                &fixture::viewer(RM_B),
+                ZHANG_WEI_B,
+                |c| async move { s.party_segments(&c).await }
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .len(),
             1
         );
         assert!(
-            s.party_segments(&admin, PartyId(999_999))
-                .await
-                .unwrap()
-                .is_none()
+            rapport_store_contract::reads::in_scope(s, &admin, PartyId(999_999), |c| async move {
+                s.party_segments(&c).await
+            },)
+            .await
+            .unwrap()
+            .is_none()
         );
     }
 }
@@ -256,11 +270,13 @@ async fn members_are_replaced_per_as_of_all_or_nothing() {
         assert_eq!((row.as_of, row.members), (Some(june), 2), "{}", t.name);
         assert_eq!(member_ids(s, &admin, id, may).await, BTreeSet::from([5]));
         assert!(
-            s.party_segments(&admin, LI_NA)
-                .await
-                .unwrap()
-                .unwrap()
-                .is_empty(),
+            rapport_store_contract::reads::in_scope(s, &admin, LI_NA, |c| async move {
+                s.party_segments(&c).await
+            })
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty(),
             "{}: a member of May only is not a member now",
             t.name
         );
@@ -270,11 +286,13 @@ async fn members_are_replaced_per_as_of_all_or_nothing() {
         let row = s.segment(&admin, id).await.unwrap().unwrap();
         assert_eq!((row.as_of, row.members), (Some(july), 0), "{}", t.name);
         assert!(
-            s.party_segments(&admin, ZHANG_WEI_A)
-                .await
-                .unwrap()
-                .unwrap()
-                .is_empty()
+            rapport_store_contract::reads::in_scope(s, &admin, ZHANG_WEI_A, |c| async move {
+                s.party_segments(&c).await
+            })
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty()
         );
 
         let unknown = s
@@ -316,11 +334,13 @@ async fn a_deleted_segment_is_gone_and_its_name_free_again() {
         assert!(s.list_segments(&admin).await.unwrap().is_empty());
         assert!(s.segment_definitions().await.unwrap().is_empty());
         assert!(
-            s.party_segments(&admin, ZHANG_WEI_A)
-                .await
-                .unwrap()
-                .unwrap()
-                .is_empty()
+            rapport_store_contract::reads::in_scope(s, &admin, ZHANG_WEI_A, |c| async move {
+                s.party_segments(&c).await
+            })
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty()
         );
         let late = s.replace_segment_members(id, june, &[WANG_FANG]).await;
         assert!(matches!(late, Err(StoreError::NotFound(_))), "{late:?}");

@@ -1,6 +1,6 @@
 use chrono::{Duration, TimeZone, Utc};
 use rapport_domain::{Role, StaffId, Username};
-use rapport_store::{LockoutPolicy, NewSession, NewStaff, StoreError};
+use rapport_store::{NewSession, NewStaff, StoreError};
 use rapport_store_contract::fixture;
 
 use crate::loaded;
@@ -40,39 +40,6 @@ async fn staff_are_created_once_per_username() {
         assert_eq!(found.id, id);
         assert_eq!(found.password_hash.as_deref(), Some("$argon2id$fake"));
         assert!(t.store.list_staff().await.unwrap().len() >= 11);
-    }
-}
-
-#[tokio::test]
-async fn repeated_failures_lock_the_account() {
-    let policy = LockoutPolicy {
-        max_failures: 3,
-        lock_for: Duration::minutes(15),
-    };
-    let now = Utc.with_ymd_and_hms(2026, 6, 30, 1, 0, 0).unwrap();
-    for t in loaded().await {
-        for _ in 0..2 {
-            t.store
-                .record_login_failure(fixture::RM_A, now, &policy)
-                .await
-                .unwrap();
-        }
-        let a = t.store.staff_by_id(fixture::RM_A).await.unwrap().unwrap();
-        assert_eq!((a.failed_logins, a.locked_until), (2, None), "{}", t.name);
-        t.store
-            .record_login_failure(fixture::RM_A, now, &policy)
-            .await
-            .unwrap();
-        let a = t.store.staff_by_id(fixture::RM_A).await.unwrap().unwrap();
-        assert_eq!(
-            a.locked_until,
-            Some(now + Duration::minutes(15)),
-            "{}",
-            t.name
-        );
-        t.store.record_login_success(fixture::RM_A).await.unwrap();
-        let a = t.store.staff_by_id(fixture::RM_A).await.unwrap().unwrap();
-        assert_eq!((a.failed_logins, a.locked_until), (0, None), "{}", t.name);
     }
 }
 

@@ -205,30 +205,37 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
         );
 
         // The contact is in the customer's log, for those who may see the customer.
-        let log = s
-            .party_interactions(&rm_a, ZHANG_WEI_A, 10)
-            .await
-            .unwrap()
-            .unwrap();
+        let log = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+            s.party_interactions(&c, 10).await
+        })
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(log.len(), 1);
         assert_eq!(log[0], contact);
         assert!(
-            s.party_interactions(&rm_b, ZHANG_WEI_A, 10)
-                .await
-                .unwrap()
-                .is_none()
+            rapport_store_contract::reads::in_scope(s, &rm_b, ZHANG_WEI_A, |c| async move {
+                s.party_interactions(&c, 10).await
+            })
+            .await
+            .unwrap()
+            .is_none()
         );
-        let tasks = s
-            .party_tasks(&rm_a, ZHANG_WEI_A, 10)
+        let tasks =
+            rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+                s.party_tasks(&c, 10).await
+            })
             .await
             .unwrap()
             .unwrap();
         assert_eq!(tasks.len(), 1);
         assert!(
-            s.party_tasks(&rm_b, ZHANG_WEI_A, 10)
-                .await
-                .unwrap()
-                .is_none()
+            rapport_store_contract::reads::in_scope(s, &rm_b, ZHANG_WEI_A, |c| async move {
+                s.party_tasks(&c, 10).await
+            })
+            .await
+            .unwrap()
+            .is_none()
         );
     }
 }
@@ -263,10 +270,14 @@ async fn contacts_are_logged_within_scope_by_the_viewer() {
                 .is_none()
         );
         // A branch manager sees the branch subtree's customers' contacts.
-        let bm = s
-            .party_interactions(&fixture::viewer(BM_XIHU), ZHANG_WEI_A, 10)
-            .await
-            .unwrap();
+        let bm = rapport_store_contract::reads::in_scope(
+            s,
+            &fixture::viewer(BM_XIHU),
+            ZHANG_WEI_A,
+            |c| async move { s.party_interactions(&c, 10).await },
+        )
+        .await
+        .unwrap();
         let in_subtree = s
             .customer_360(&fixture::viewer(BM_XIHU), ZHANG_WEI_A)
             .await

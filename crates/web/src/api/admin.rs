@@ -26,20 +26,35 @@ use rapport_store::{StaffAccount, StaffUpdate};
 
 use crate::auth::{Authenticated, hash_password};
 use crate::extract::{ApiJson, ApiPath};
+use crate::throttle::LoginBuckets;
 use crate::{AppState, WebError, audit};
 
-pub fn staff_dto(s: &StaffAccount, now: chrono::DateTime<chrono::Utc>) -> StaffDto {
-    StaffDto {
+/// A staff member as administrators see them; `locked` when failed logins for the username
+/// have reached the limit in the current window (the login throttle, [`LoginBuckets`]).
+pub async fn staff_dto(state: &AppState, s: &StaffAccount) -> Result<StaffDto, WebError> {
+    let locked = LoginBuckets::new(s.username.as_str(), None)
+        .refused(state)
+        .await?;
+    Ok(StaffDto {
         id: s.id.0,
         username: s.username.to_string(),
         display_name: s.display_name.clone(),
         role: s.role.as_str().to_owned(),
         branch_id: s.branch_id.map(|b| b.0),
         disabled: s.disabled,
-        locked: s.locked_until.is_some_and(|t| t > now),
+        locked,
         must_change_password: s.must_change_password,
         can_log_in: s.password_hash.is_some() && !s.disabled,
+    })
+}
+
+/// Every staff member as administrators see them.
+pub async fn staff_dtos(state: &AppState) -> Result<Vec<StaffDto>, WebError> {
+    let mut out = Vec::new();
+    for s in state.store.list_staff().await? {
+        out.push(staff_dto(state, &s).await?);
     }
+    Ok(out)
 }
 
 pub async fn require_admin(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
@@ -105,16 +120,7 @@ pub async fn list_staff(
     auth: Authenticated,
 ) -> Result<Json<Vec<StaffDto>>, WebError> {
     require_admin(&state, &auth).await?;
-    let now = state.clock.now();
-    Ok(Json(
-        state
-            .store
-            .list_staff()
-            .await?
-            .iter()
-            .map(|s| staff_dto(s, now))
-            .collect(),
-    ))
+    Ok(Json(staff_dtos(&state).await?))
 }
 
 /// Request a staff login. It is created, with a temporary password shown to the approver once,
@@ -397,7 +403,7 @@ pub async fn update(
     };
     match change {
         Some(change) => Ok(Updated::Pending(request(state, auth, change, via).await?)),
-        None => Ok(Updated::Applied(staff_dto(&staff, state.clock.now()))),
+        None => Ok(Updated::Applied(staff_dto(state, &staff).await?)),
     }
 }
 

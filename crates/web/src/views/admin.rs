@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{Ctx, PageError, PageRequest};
 use crate::api::admin::{
-    Updated, approve, change_dto, create, reject, requester_name, require_admin, reset, staff_dto,
+    Updated, approve, change_dto, create, reject, requester_name, require_admin, reset, staff_dtos,
     update,
 };
 use crate::auth::Authenticated;
@@ -39,14 +39,7 @@ async fn page(
     error: Option<String>,
 ) -> Result<StaffPage, WebError> {
     require_admin(state, auth).await?;
-    let now = state.clock.now();
-    let staff: Vec<StaffDto> = state
-        .store
-        .list_staff()
-        .await?
-        .iter()
-        .map(|s| staff_dto(s, now))
-        .collect();
+    let staff: Vec<StaffDto> = staff_dtos(state).await?;
     let changes = state
         .store
         .pending_staff_changes()
@@ -59,7 +52,7 @@ async fn page(
         })
         .collect();
     Ok(StaffPage {
-        sessions: state.store.list_sessions(None, now).await?,
+        sessions: state.store.list_sessions(None, state.clock.now()).await?,
         ctx: req.ctx(Some(auth)),
         staff,
         changes,

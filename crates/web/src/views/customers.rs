@@ -183,12 +183,17 @@ pub async fn view(
             .await
             .map_err(fail)?,
     );
+    let customer = state
+        .store
+        .customer_in_scope(&auth.viewer, PartyId(id))
+        .await
+        .map_err(|e| fail(e.into()))?;
     // Part of the view audited above.
-    let contacts = match as_of {
-        Some(_) => Vec::new(),
-        None => state
+    let contacts = match (&customer, as_of) {
+        (None, _) | (_, Some(_)) => Vec::new(),
+        (Some(customer), None) => state
             .store
-            .party_interactions(&auth.viewer, PartyId(id), CONTACTS)
+            .party_interactions(customer, CONTACTS)
             .await
             .map_err(|e| fail(e.into()))?
             .unwrap_or_default()
@@ -197,11 +202,11 @@ pub async fn view(
             .collect(),
     };
     // Part of the view audited above.
-    let tasks = match as_of {
-        Some(_) => Vec::new(),
-        None => state
+    let tasks = match (&customer, as_of) {
+        (None, _) | (_, Some(_)) => Vec::new(),
+        (Some(customer), None) => state
             .store
-            .party_tasks(&auth.viewer, PartyId(id), CONTACTS)
+            .party_tasks(customer, CONTACTS)
             .await
             .map_err(|e| fail(e.into()))?
             .unwrap_or_default()

@@ -107,8 +107,27 @@ async fn login_throttling_says_nothing_about_which_usernames_exist() {
         let (s_none, none) = login("nobody.here", "guess".into()).await;
         assert_eq!((s_real, s_none), (423, 423), "{}", app.backend);
         assert_eq!(real["message"], none["message"], "{}", app.backend);
+        // The administrators' staff list shows the lock while it lasts.
+        let admin = app.token("admin").await;
+        let locked = |list: &serde_json::Value, user: &str| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["username"] == user)
+                .map(|s| s["locked"].clone())
+        };
+        let (_, staff) = app.get_json(&admin, "/api/v1/admin/staff").await;
+        assert_eq!(locked(&staff, "rm.b"), Some(json!(true)), "{}", app.backend);
+        assert_eq!(locked(&staff, "rm.a"), Some(json!(false)));
         // The window ends: the real user is back, with the right password.
         app.clock.advance(chrono::Duration::minutes(16));
+        let (_, staff) = app.get_json(&admin, "/api/v1/admin/staff").await;
+        assert_eq!(
+            locked(&staff, "rm.b"),
+            Some(json!(false)),
+            "{}",
+            app.backend
+        );
         let (s, _) = login("rm.b", password().0.clone()).await;
         assert_eq!(s, 200, "{}", app.backend);
     }

@@ -1,0 +1,231 @@
+//! Data the tests put in a fresh store beyond the fixture bank: a scoring run, and identity
+//! records with a review pair.
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rapport_domain::{FixedClock, PartyId};
+use rapport_ingest::{ImportOptions, Mapping, import_file};
+use rapport_resolve::{ResolveOptions, resolve_all};
+use rapport_scoring::{ChurnModel, Features, NbpModel, ScoringConfig, score_all};
+use rapport_store::ChangeAuthor;
+use rapport_store::identity::{FieldWeight, ResolutionRecord, ReviewCandidate};
+use rapport_store::ingest::LoadMode;
+use rapport_store::scores::{NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch};
+
+use super::TestApp;
+/// A small population: a third fading away (AUM and transactions falling to nothing), the
+/// rest steady, with the fixture's five parties among them.
+pub fn rows(as_of: NaiveDate) -> (Vec<Features>, Vec<bool>) {
+    let mut rows = Vec::new();
+    let mut labels = Vec::new();
+    for i in 0..240_i64 {
+        let party_id = if i < 5 { i + 1 } else { 1000 + i };
+        let fading = i % 3 == 0;
+        let base = 2_000_000 + (i % 17) * 900_000;
+        let mut f = Features {
+            party_id,
+            as_of,
+            branch_id: Some(4),
+            tenure_months: 12 + (i % 50) as u32,
+            ..Features::default()
+        };
+        for m in 0..12 {
+            let scale = if fading { (m as i64).min(6) } else { 6 };
+            f.aum[m] = base * scale / 6;
+            f.tx_count[m] = if fading && m < 3 {
+                0
+            } else {
+                6 + (i % 5) as u32
+            };
+            f.credit_amount[m] = f.aum[m] / 20;
+            f.debit_amount[m] = f.aum[m] / 25;
+        }
+        f.current_deposits = f.aum[0] / 2;
+        f.time_deposits = f.aum[0] - f.current_deposits;
+        f.families_held = if i % 4 == 0 {
+            vec!["current_deposit".into()]
+        } else {
+            vec!["current_deposit".into(), "time_deposit".into()]
+        };
+        f.open_accounts = f.families_held.len() as u32;
+        f.days_since_last_tx = Some(if fading { 95 } else { 3 });
+        f.digital_share = 0.4;
+        rows.push(f);
+        labels.push(fading);
+    }
+    (rows, labels)
+}
+
+pub async fn scored(app: &TestApp) {
+    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let (rows, labels) = rows(as_of);
+    let cfg = ScoringConfig::default();
+    let (churn, _) = ChurnModel::train(&rows, &labels, 7).unwrap();
+    let nbp = NbpModel::train(&rows, 7, &cfg.nbp).unwrap();
+    let scores = score_all(&rows, &HashMap::new(), Some(&churn), &nbp, &cfg).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    let run = app
+        .store
+        .begin_score_run(&NewScoreRun {
+            as_of,
+            model_version: rapport_scoring::MODEL_VERSION.into(),
+            started_by: "tester".into(),
+            started_at: at,
+        })
+        .await
+        .unwrap();
+    let batch = ScoreBatch {
+        scores: scores
+            .iter()
+            .filter(|s| s.party_id <= 5)
+            .map(|s| PartyScoreRow {
+                party_id: PartyId(s.party_id),
+                as_of,
+                model_version: s.model_version.clone(),
+                value_score: s.value.composite.score,
+                tier: s.tier.tier.as_str().into(),
+                lifecycle: s.lifecycle.stage.as_str().into(),
+                churn_risk: s.churn.probability,
+                clv_minor: 0,
+                p_alive: 0.0,
+                clv_class: "unknown".into(),
+                rfm_segment: s.rfm.segment.as_str().into(),
+                credit_rating: s.credit.grade.as_str().into(),
+                profit_minor: s.profit.annual_profit_minor,
+                aum_minor: 0,
+                detail_json: serde_json::to_string(s).unwrap(),
+            })
+            .collect(),
+        alerts: vec![NewAlert {
+            party_id: PartyId(1),
+            kind: "churn_risk".into(),
+            severity: "high".into(),
+            reason: "AUM fell 50% in 3 months".into(),
+            detail: None,
+            as_of,
+            dedup_key: "churn_risk:1:2026-06".into(),
+        }],
+        tier_changes: Vec::new(),
+    };
+    app.store.write_scores(run, &batch, at).await.unwrap();
+    app.store
+        .finish_score_run(
+            run,
+            &rapport_store::scores::ScoreRunEnd {
+                finished_at: at,
+                parties: batch.scores.len() as i64,
+                churn_auc: None,
+                stages_json: "{}".into(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+pub const MAPPING: &str = r#"
+source_system = "core_banking"
+kind = "customers"
+[columns]
+source_key = "cif"
+name = "name"
+gender = "sex"
+birth_date = "birthday"
+resident_id = "id_no"
+mobile = "mobile"
+branch_code = "branch"
+"#;
+
+pub fn valid_id(seq: u16) -> String {
+    rapport_domain::ResidentId::from_parts(
+        330106,
+        chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+        seq,
+    )
+    .unwrap()
+    .as_str()
+    .to_owned()
+}
+
+pub const CHEN_MOBILE: &str = "13800138000";
+pub const ZHOU_MOBILE: &str = "13900139000";
+/// The mobiles of the four imported records K1…K4, in that order.
+pub const IMPORTED_MOBILES: [&str; 4] = [CHEN_MOBILE, ZHOU_MOBILE, "13712345678", "13600136000"];
+
+/// Four people from the core system, resolved; then one review pair (陈静, 周杰) put in the
+/// queue. Returns the records by source key (K1…K4).
+pub async fn seed(app: &TestApp) -> Vec<ResolutionRecord> {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!(
+        "cif,name,sex,birthday,id_no,mobile,branch\n\
+         K1,陈静,F,1980-01-01,{},{CHEN_MOBILE},R01B01S01\n\
+         K2,周杰,M,1980-01-01,{},{ZHOU_MOBILE},R01B01S01\n\
+         K3,吴敏,F,1990-05-06,,13712345678,R01B01S01\n\
+         K4,孙磊,M,1975-03-04,{},13600136000,R01B01S01\n",
+        valid_id(11),
+        valid_id(22),
+        valid_id(33)
+    );
+    let path = dir.path().join("customers.csv");
+    std::fs::write(&path, csv).unwrap();
+    let clock = FixedClock(Utc.with_ymd_and_hms(2026, 6, 30, 2, 0, 0).unwrap());
+    import_file(
+        app.store.as_ref(),
+        &clock,
+        &Mapping::parse(MAPPING).unwrap(),
+        &path,
+        &ImportOptions {
+            mode: LoadMode::Full,
+            batch_rows: 100,
+            started_by: "tester".into(),
+            rejects_path: dir.path().join("rejects.csv"),
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let author = ChangeAuthor {
+        staff_id: None,
+        username: "identity resolution".into(),
+        source: "identity".into(),
+        at: Utc::now(),
+    };
+    resolve_all(
+        app.store.as_ref(),
+        &ResolveOptions::default(),
+        &author,
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    let mut records = app.store.resolution_input(0, 100).await.unwrap();
+    records.sort_by(|a, b| a.source_key.cmp(&b.source_key));
+    assert_eq!(records.len(), 4);
+    assert!(records.iter().all(|r| r.party_id.is_some()));
+    let (a, b) = (records[0].id, records[1].id);
+    app.store
+        .replace_pending_reviews(
+            &[ReviewCandidate {
+                record_a: a.min(b),
+                record_b: a.max(b),
+                probability: 0.62,
+                weight: 1.5,
+                explanation: vec![
+                    FieldWeight {
+                        field: "name".into(),
+                        level: Some(0),
+                        weight: -3.25,
+                    },
+                    FieldWeight {
+                        field: "birth_date".into(),
+                        level: Some(2),
+                        weight: 4.75,
+                    },
+                ],
+            }],
+            None,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    records
+}

@@ -1,0 +1,159 @@
+//! Proof that the route walk can fail: for every store operation that takes the caller (read
+//! from the `Store` trait, so a new one is included), drop that operation's scope predicate
+//! (`rapport_store::scope`, built with the test-only `scope-switches` feature) and require the
+//! walk to fail. A separate test binary, because the switch is process-wide.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "common/mod.rs"]
+mod common;
+pub use common::*;
+
+use rapport_store::identity::ReviewStatus;
+use rapport_store::{ChangeAuthor, PageRequest};
+use rapport_store_contract::{TestStore, fixture};
+
+/// Operations whose rows are keyed by the caller (an RM's own cached portfolio summary): there
+/// is no customer predicate to drop, only the caller's own row to read or write.
+const KEYED_BY_THE_CALLER: &[&str] = &["portfolio_cache", "save_portfolio_cache"];
+
+/// Operations only the data steward reaches, through any route; the steward sees every
+/// customer, so no route can show their scope predicate missing. Each is proven here on the
+/// store instead: as RM A, who sees none of the imported customers, the operation answers
+/// differently with its predicate dropped.
+const ONLY_FOR_ROLES_SEEING_EVERY_CUSTOMER: &[&str] =
+    &["list_reviews", "review", "decide_review", "undo_merge"];
+
+/// The `Store` methods that take `viewer: &Viewer`, in the trait's order.
+fn operations_taking_the_caller() -> Vec<String> {
+    let source = include_str!("../../store/src/lib.rs");
+    let mut ops = Vec::new();
+    let mut current: Option<String> = None;
+    for line in source.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("async fn ") {
+            current = rest.split('(').next().map(str::to_owned);
+        }
+        if line.contains("viewer: &Viewer")
+            && let Some(op) = current.take()
+        {
+            ops.push(op);
+        }
+    }
+    ops
+}
+
+/// Whether the walk fails on a fresh SQLite server, trying the callers in [`walk::WHO`]'s
+/// order and stopping at the first failure.
+async fn walk_fails() -> Option<String> {
+    for who in walk::WHO {
+        let app = TestApp::start(TestStore::sqlite().await, walk::walk_state).await;
+        let cx = walk::setup(&app).await;
+        if let Err(e) = walk::walk(&app, who, &cx).await {
+            return Some(e);
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn the_walk_fails_when_any_store_operation_drops_its_scope_predicate() {
+    let _one = SWITCH.lock().await;
+    let mut ops = operations_taking_the_caller();
+    assert!(ops.len() >= 30, "{ops:?}");
+    if let Ok(only) = std::env::var("WALK_ONLY") {
+        ops.retain(|o| only.split(',').any(|x| x == o));
+    }
+    assert_eq!(
+        walk_fails().await,
+        None,
+        "the walk passes with every predicate in place"
+    );
+    for exempt in KEYED_BY_THE_CALLER
+        .iter()
+        .chain(ONLY_FOR_ROLES_SEEING_EVERY_CUSTOMER)
+    {
+        assert!(
+            ops.iter().any(|o| o == exempt),
+            "{exempt} is no store operation"
+        );
+    }
+    let mut unnoticed = Vec::new();
+    for op in &ops {
+        if KEYED_BY_THE_CALLER.contains(&op.as_str())
+            || ONLY_FOR_ROLES_SEEING_EVERY_CUSTOMER.contains(&op.as_str())
+        {
+            continue;
+        }
+        rapport_store::scope::drop_predicate(Some(op));
+        match walk_fails().await {
+            Some(failure) => {
+                let first = failure.lines().take(2).collect::<Vec<_>>().join(" | ");
+                println!("{op}: noticed — {first}");
+            }
+            None => unnoticed.push(op.clone()),
+        }
+        rapport_store::scope::drop_predicate(None);
+    }
+    assert!(
+        unnoticed.is_empty(),
+        "the walk does not notice these operations without their scope predicate: {unnoticed:?}"
+    );
+}
+
+/// What `op` answers RM A about the walk's imported customers (out of RM A's scope).
+async fn steward_operation_as_rm_a(op: &str) -> String {
+    let app = TestApp::start(TestStore::sqlite().await, walk::walk_state).await;
+    let cx = walk::setup(&app).await;
+    let rm_a = fixture::viewer(fixture::RM_A);
+    let author = ChangeAuthor {
+        staff_id: Some(fixture::RM_A),
+        username: "rm.a".into(),
+        source: "test".into(),
+        at: chrono::Utc::now(),
+    };
+    let page = PageRequest {
+        page: 1,
+        page_size: 10,
+    };
+    let s = app.store.as_ref();
+    match op {
+        "list_reviews" => format!(
+            "{:?}",
+            s.list_reviews(&rm_a, ReviewStatus::Pending, page)
+                .await
+                .map(|p| p.items.len())
+        ),
+        "review" => format!(
+            "{:?}",
+            s.review(&rm_a, cx.review).await.map(|r| r.is_some())
+        ),
+        "decide_review" => format!(
+            "{:?}",
+            s.decide_review(&rm_a, cx.review, ReviewStatus::Rejected, None, &author)
+                .await
+                .map(|r| r.id)
+        ),
+        "undo_merge" => format!("{:?}", s.undo_merge(&rm_a, cx.merge_event, &author).await),
+        other => panic!("no store-level probe for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn the_steward_only_operations_drop_their_scope_predicate_on_the_store() {
+    // Serialised with the walk test above: the switch is process-wide.
+    let _one = SWITCH.lock().await;
+    for op in ONLY_FOR_ROLES_SEEING_EVERY_CUSTOMER {
+        let with = steward_operation_as_rm_a(op).await;
+        rapport_store::scope::drop_predicate(Some(op));
+        let without = steward_operation_as_rm_a(op).await;
+        rapport_store::scope::drop_predicate(None);
+        assert_ne!(
+            with, without,
+            "{op}: the same answer without its scope predicate"
+        );
+        println!("{op}: {with} with its predicate, {without} without");
+    }
+}
+
+/// One test at a time may hold the process-wide switch.
+static SWITCH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
