@@ -191,7 +191,9 @@ pub async fn synth(args: SynthArgs) -> anyhow::Result<()> {
 }
 
 /// Picks the demo's staff: admin, two RMs, the branch manager over the first RM, a service
-/// agent, a data steward and an auditor.
+/// agent, a data steward, an auditor, a head-office marketing login, and the branch manager of
+/// the second RM's branch (when it is another branch: one manager's moves are out of the
+/// other's scope).
 fn demo_staff(staff: &[StaffRecord], rms: usize) -> Vec<&StaffRecord> {
     let first = |role: Role| staff.iter().find(|s| s.role == role);
     let rms: Vec<&StaffRecord> = staff
@@ -207,6 +209,13 @@ fn demo_staff(staff: &[StaffRecord], rms: usize) -> Vec<&StaffRecord> {
                 .find(|s| s.role == Role::BranchManager && s.branch_id == rm.branch_id)
         })
         .or_else(|| first(Role::BranchManager));
+    let other_manager = rms.get(1).and_then(|rm| {
+        staff.iter().find(|s| {
+            s.role == Role::BranchManager
+                && s.branch_id == rm.branch_id
+                && manager.is_none_or(|m| m.id != s.id)
+        })
+    });
     let mut picked: Vec<&StaffRecord> = Vec::new();
     picked.extend(first(Role::Admin));
     picked.extend(manager);
@@ -214,6 +223,8 @@ fn demo_staff(staff: &[StaffRecord], rms: usize) -> Vec<&StaffRecord> {
     picked.extend(first(Role::ServiceAgent));
     picked.extend(first(Role::DataSteward));
     picked.extend(first(Role::Auditor));
+    picked.extend(first(Role::Marketing));
+    picked.extend(other_manager);
     picked
 }
 

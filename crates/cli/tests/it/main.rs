@@ -126,7 +126,9 @@ fn demo_creates_a_bank_and_logins_with_random_passwords() {
             "rm",
             "service_agent",
             "data_steward",
-            "auditor"
+            "auditor",
+            "marketing",
+            "branch_manager"
         ]
     );
     assert!(
