@@ -49,13 +49,13 @@ pub fn resolve(records: &[SourceCustomer], settings: &Settings) -> Resolution {
     let pairs = candidate_pairs(&std, settings.max_block);
     let comparisons: Vec<Comparison> = pairs
         .iter()
-        .map(|&(a, b)| compare(&std[a], &std[b]))
+        .filter_map(|&(a, b)| Some(compare(std.get(a)?, std.get(b)?)))
         .collect();
     let model = Model::train(&std, &comparisons, settings);
     let scored: Vec<PairScore> = pairs
         .iter()
         .zip(&comparisons)
-        .map(|(&(a, b), c)| model.score(a, b, c, &std[a], &std[b]))
+        .filter_map(|(&(a, b), c)| Some(model.score(a, b, c, std.get(a)?, std.get(b)?)))
         .collect();
     let matched: Vec<&PairScore> = scored
         .iter()
