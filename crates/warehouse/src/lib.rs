@@ -134,7 +134,12 @@ pub fn file_sha256(path: &Path) -> Result<[u8; 32]> {
         if n == 0 {
             return Ok(hasher.finalize().into());
         }
-        hasher.update(&buf[..n]);
+        let chunk = buf.get(..n).ok_or_else(|| {
+            io(path)(std::io::Error::other(
+                "read reported more bytes than its buffer",
+            ))
+        })?;
+        hasher.update(chunk);
     }
 }
 
@@ -333,5 +338,6 @@ fn load_id(table: &str, source_system: &str, file_sha256: &[u8; 32]) -> String {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part);
     }
-    hex::encode(&h.finalize()[..12])
+    let digest: Vec<u8> = h.finalize().into_iter().take(12).collect();
+    hex::encode(digest)
 }
