@@ -121,8 +121,8 @@ pub async fn import(ctx: &Opened, file: &Path, mapping: &Mapping) -> anyhow::Res
 
 fn hex_into(hex: &str, out: &mut [u8; 32]) -> anyhow::Result<()> {
     anyhow::ensure!(hex.len() == 64, "file digest has the wrong length");
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)?;
+    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair)?, 16)?;
     }
     Ok(())
 }

@@ -9,6 +9,9 @@
 //! 1 %/month for every customer, printing per-stage timings; `--report` also writes the figures
 //! as `key=value` lines for `bench/clv/lifetimes_run.py` to compare against.
 
+// A benchmark harness, not production code: like the tests it may index.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
+
 #[path = "../tests/it/sim.rs"]
 mod sim;
 

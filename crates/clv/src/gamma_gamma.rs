@@ -134,10 +134,12 @@ impl GammaGamma {
 }
 
 fn params_of(theta: &[f64]) -> GammaGammaParams {
+    // The optimiser passes the 3 log-parameters; a missing one would be NaN, never a panic.
+    let at = |i: usize| theta.get(i).map_or(f64::NAN, |t| t.exp());
     GammaGammaParams {
-        p: theta[0].exp(),
-        q: theta[1].exp(),
-        gamma: theta[2].exp(),
+        p: at(0),
+        q: at(1),
+        gamma: at(2),
     }
 }
 
@@ -187,7 +189,8 @@ impl Likelihood {
                     format!("is {}, must be finite and > 0", c.mean_spend),
                 ));
             }
-            let weight = weights.map_or(1.0, |w| w[row]);
+            // The lengths agree (checked above); a missing weight would be NaN and refused.
+            let weight = weights.map_or(1.0, |w| w.get(row).copied().unwrap_or(f64::NAN));
             if !(weight.is_finite() && weight > 0.0) {
                 return Err(row_err(
                     row,
@@ -287,8 +290,8 @@ impl Objective for Likelihood {
                 let mut g = [0.0; 3];
                 let v = self.total(&p, Some(&mut g));
                 let values = [p.p, p.q, p.gamma];
-                for i in 0..3 {
-                    out[i] = scale * g[i] * values[i];
+                for ((o, gi), value) in out.iter_mut().zip(g).zip(values) {
+                    *o = scale * gi * value;
                 }
                 scale * v
             }

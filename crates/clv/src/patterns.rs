@@ -63,7 +63,9 @@ impl Patterns {
                     weight: 0.0,
                 });
             }
-            patterns[id as usize].weight += 1.0;
+            if let Some(pattern) = patterns.get_mut(id as usize) {
+                pattern.weight += 1.0;
+            }
             customer_pattern.push(id);
         }
         if patterns.is_empty() {
@@ -135,11 +137,14 @@ impl Patterns {
                 ),
             ));
         }
-        Ok(self
-            .customer_pattern
+        self.customer_pattern
             .iter()
-            .map(|&i| per_pattern[i as usize])
-            .collect())
+            .map(|&i| {
+                per_pattern.get(i as usize).copied().ok_or_else(|| {
+                    crate::error::arg_err("per_pattern", format!("has no value for pattern {i}"))
+                })
+            })
+            .collect()
     }
 
     /// Evaluates `f` once per pattern, e.g. a prediction, in pattern order.

@@ -171,26 +171,19 @@ pub fn summarise<K: Ord + Clone>(
     let end = resolution.period(observation_end);
     // Sorting indices rather than the log keeps the caller's rows intact and lets one pass see
     // each customer's purchases in time order.
-    let mut order: Vec<usize> = (0..transactions.len())
-        .filter(|&i| resolution.period(transactions[i].time) <= end)
+    let mut order: Vec<&Transaction<K>> = transactions
+        .iter()
+        .filter(|t| resolution.period(t.time) <= end)
         .collect();
-    order.sort_unstable_by(|&i, &j| {
-        let (a, b) = (&transactions[i], &transactions[j]);
-        a.customer.cmp(&b.customer).then(a.time.total_cmp(&b.time))
-    });
+    order.sort_unstable_by(|a, b| a.customer.cmp(&b.customer).then(a.time.total_cmp(&b.time)));
     let mut out = Vec::new();
-    let mut start = 0;
-    while start < order.len() {
-        let id = &transactions[order[start]].customer;
-        let mut stop = start + 1;
-        while stop < order.len() && transactions[order[stop]].customer == *id {
-            stop += 1;
+    for purchases in order.chunk_by(|a, b| a.customer == b.customer) {
+        if let Some((first, later)) = purchases.split_first() {
+            out.push((
+                first.customer.clone(),
+                summarise_one(first, later, end, resolution),
+            ));
         }
-        out.push((
-            id.clone(),
-            summarise_one(transactions, &order[start..stop], end, resolution),
-        ));
-        start = stop;
     }
     if out.is_empty() {
         return Err(ClvError::Empty {
@@ -200,24 +193,25 @@ pub fn summarise<K: Ord + Clone>(
     Ok(out)
 }
 
+/// One customer's summary from its first purchase and the later ones, in time order.
 fn summarise_one<K>(
-    transactions: &[Transaction<K>],
-    rows: &[usize],
+    first_purchase: &Transaction<K>,
+    later: &[&Transaction<K>],
     end: f64,
     resolution: Resolution,
 ) -> Summary {
-    let first = resolution.period(transactions[rows[0]].time);
+    let first = resolution.period(first_purchase.time);
     let mut last = first;
     let mut repeats: u32 = 0;
     let mut repeat_spend = 0.0;
-    for &i in &rows[1..] {
-        let p = resolution.period(transactions[i].time);
+    for t in later {
+        let p = resolution.period(t.time);
         if p > last {
             repeats += 1;
             last = p;
         }
         if p > first {
-            repeat_spend += transactions[i].amount;
+            repeat_spend += t.amount;
         }
     }
     Summary {

@@ -238,15 +238,19 @@ impl KeyRing {
         let blob = base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(body)
             .map_err(|_| bad())?;
-        if blob.len() < 24 + 16 {
+        // A 24-byte nonce, then the ciphertext with its 16-byte tag.
+        let Some((nonce, msg)) = blob.split_first_chunk::<24>() else {
+            return Err(bad());
+        };
+        if msg.len() < 16 {
             return Err(bad());
         }
         let cipher = self.cipher(id).map_err(|_| bad())?;
         let pt = cipher
             .decrypt(
-                &nonce_of(&blob),
+                &XNonce::from(*nonce),
                 Payload {
-                    msg: &blob[24..],
+                    msg,
                     aad: context.as_bytes(),
                 },
             )
@@ -267,7 +271,9 @@ impl KeyRing {
         mac.update(kind.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        hex::encode(&mac.finalize().into_bytes()[..16])
+        // The first 16 of HMAC-SHA256's 32 bytes.
+        let truncated: Vec<u8> = mac.finalize().into_bytes().into_iter().take(16).collect();
+        hex::encode(truncated)
     }
 
     /// MAC of an audit anchor line.
@@ -288,12 +294,6 @@ impl KeyRing {
         XChaCha20Poly1305::new_from_slice(key.as_ref())
             .map_err(|_| KeyError::Invalid("bad key length".into()))
     }
-}
-
-fn nonce_of(blob: &[u8]) -> XNonce {
-    let mut n = [0u8; 24];
-    n.copy_from_slice(&blob[..24]);
-    XNonce::from(n)
 }
 
 /// HMAC accepts keys of any length, so construction cannot fail; this only satisfies the types.

@@ -6,10 +6,11 @@ fn keep_ends(s: &str, head: usize, tail: usize) -> String {
     if chars.len() <= head + tail {
         return "*".repeat(chars.len().max(1));
     }
+    let hidden = chars.len() - head - tail;
     let mut out = String::with_capacity(s.len());
-    out.extend(&chars[..head]);
-    out.extend(std::iter::repeat_n('*', chars.len() - head - tail));
-    out.extend(&chars[chars.len() - tail..]);
+    out.extend(chars.iter().take(head));
+    out.extend(std::iter::repeat_n('*', hidden));
+    out.extend(chars.iter().skip(head + hidden));
     out
 }
 
@@ -58,15 +59,15 @@ pub fn mask_email(s: &str) -> String {
 /// `张伟` → `张*`, `张小伟` → `张*伟`, `欧阳小明` → `欧**明`, `Zhang Wei` → `Z*******i`.
 pub fn mask_name(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
-    match chars.len() {
-        0 => String::new(),
-        1 => "*".to_owned(),
-        2 => format!("{}*", chars[0]),
-        n => {
+    match chars.as_slice() {
+        [] => String::new(),
+        [_] => "*".to_owned(),
+        [first, _] => format!("{first}*"),
+        [first, middle @ .., last] => {
             let mut out = String::new();
-            out.push(chars[0]);
-            out.extend(std::iter::repeat_n('*', n - 2));
-            out.push(chars[n - 1]);
+            out.push(*first);
+            out.extend(std::iter::repeat_n('*', middle.len()));
+            out.push(*last);
             out
         }
     }
@@ -78,15 +79,17 @@ pub fn mask_name(s: &str) -> String {
 pub fn mask_address(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut city_seen = false;
+    let mut previous = None;
     for (i, c) in chars.iter().enumerate() {
         match c {
-            '区' | '县' | '旗' => return chars[..=i].iter().collect(),
-            '市' if city_seen => return chars[..=i].iter().collect(),
+            '区' | '县' | '旗' => return chars.iter().take(i + 1).collect(),
+            '市' if city_seen => return chars.iter().take(i + 1).collect(),
             '市' | '盟' => city_seen = true,
             // 自治州 is prefecture-level; a bare 州 is part of a name (杭州市).
-            '州' if i > 0 && chars[i - 1] == '治' => city_seen = true,
+            '州' if previous == Some('治') => city_seen = true,
             _ => {}
         }
+        previous = Some(*c);
     }
     chars.iter().take(6).collect()
 }

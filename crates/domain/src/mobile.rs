@@ -26,12 +26,14 @@ impl Mobile {
                 }
             }
         }
-        let national = if digits.len() == 15 && digits.starts_with("0086") {
-            &digits[4..]
-        } else if digits.len() == 13 && digits.starts_with("86") {
-            &digits[2..]
-        } else {
-            &digits[..]
+        // `digits` is ASCII only, so stripping a prefix cannot split a character.
+        let national = match (
+            digits.len(),
+            digits.strip_prefix("0086"),
+            digits.strip_prefix("86"),
+        ) {
+            (15, Some(rest), _) | (13, _, Some(rest)) => rest,
+            _ => digits.as_str(),
         };
         if national.len() != 11 {
             return Err(InvalidValue::new(format!(
@@ -39,8 +41,7 @@ impl Mobile {
                 national.len()
             )));
         }
-        let b = national.as_bytes();
-        if b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
+        if !matches!(national.as_bytes(), [b'1', b'3'..=b'9', ..]) {
             return Err(InvalidValue::new(
                 "mobile number must start with 13–19 (mainland China)",
             ));
@@ -53,7 +54,8 @@ impl Mobile {
     }
 
     pub fn last4(&self) -> &str {
-        &self.0[7..]
+        // Always 11 ASCII digits (see `parse`); the fallback is never taken.
+        self.0.get(7..).unwrap_or_default()
     }
 }
 

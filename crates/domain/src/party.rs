@@ -22,7 +22,10 @@ impl CustomerNumber {
 
     pub fn parse(input: &str) -> Result<Self, InvalidValue> {
         let s = input.trim().to_ascii_uppercase();
-        if s.len() == 11 && s.starts_with('C') && s[1..].bytes().all(|b| b.is_ascii_digit()) {
+        if s.len() == 11
+            && s.strip_prefix('C')
+                .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+        {
             Ok(Self(s))
         } else {
             Err(InvalidValue::new(

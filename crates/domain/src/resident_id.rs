@@ -37,14 +37,16 @@ impl ResidentId {
         }
         match s.len() {
             18 => {
-                let body = &s[..17];
-                if !body.bytes().all(|b| b.is_ascii_digit()) {
+                let Some((body, &[given])) = s
+                    .split_at_checked(17)
+                    .map(|(body, check)| (body, check.as_bytes()))
+                    .filter(|(body, _)| body.bytes().all(|b| b.is_ascii_digit()))
+                else {
                     return Err(InvalidValue::new(
                         "resident ID must be 17 digits followed by a digit or X",
                     ));
-                }
+                };
                 let expected = check_char(body);
-                let given = s.as_bytes()[17];
                 if given != expected {
                     return Err(InvalidValue::new(format!(
                         "resident ID check character is {} but should be {}",
@@ -67,7 +69,12 @@ impl ResidentId {
                 "a 15-digit resident ID must be all digits",
             ));
         }
-        let body = format!("{}19{}", &s[..6], &s[6..]);
+        let Some((region, rest)) = s.split_at_checked(6) else {
+            return Err(InvalidValue::new(
+                "a 15-digit resident ID must be all digits",
+            ));
+        };
+        let body = format!("{region}19{rest}");
         validate_body(&body)?;
         let check = check_char(&body) as char;
         Ok(Self(format!("{body}{check}")))
@@ -95,16 +102,22 @@ impl ResidentId {
 
     /// The 6-digit administrative division code of the issuing registration.
     pub fn region_code(&self) -> &str {
-        &self.0[..6]
+        // Always 18 ASCII characters (see `parse`); the fallback is never taken.
+        self.0.get(..6).unwrap_or_default()
     }
 
     pub fn birth_date(&self) -> NaiveDate {
         // Validated at construction.
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+        NaiveDate::parse_from_str(self.0.get(6..14).unwrap_or_default(), "%Y%m%d")
+            .unwrap_or_default()
     }
 
     pub fn gender(&self) -> Gender {
-        let seq_last = self.0.as_bytes()[16] - b'0';
+        let seq_last = self
+            .0
+            .as_bytes()
+            .get(16)
+            .map_or(0, |b| b.wrapping_sub(b'0'));
         if seq_last % 2 == 1 {
             Gender::Male
         } else {
@@ -114,7 +127,11 @@ impl ResidentId {
 
     /// The 15-digit form (for source systems that still carry it): drops the century and check.
     pub fn to_legacy_15(&self) -> String {
-        format!("{}{}", &self.0[..6], &self.0[8..17])
+        format!(
+            "{}{}",
+            self.0.get(..6).unwrap_or_default(),
+            self.0.get(8..17).unwrap_or_default()
+        )
     }
 
     /// Checks the number against a separately recorded birth date and gender.
@@ -150,21 +167,25 @@ pub fn check_char(body17: &str) -> u8 {
         .zip(WEIGHTS)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    CHECK_CHARS[(sum % 11) as usize]
+    // `sum % 11` is always below CHECK_CHARS.len() == 11.
+    CHECK_CHARS
+        .get((sum % 11) as usize)
+        .copied()
+        .unwrap_or(b'?')
 }
 
 fn validate_body(body: &str) -> Result<(), InvalidValue> {
-    let province: u8 = body[..2].parse().unwrap_or(0);
+    let province: u8 = body.get(..2).and_then(|p| p.parse().ok()).unwrap_or(0);
     if !PROVINCE_CODES.contains(&province) {
         return Err(InvalidValue::new(format!(
             "resident ID region code {} is not a province of China",
-            &body[..6]
+            body.get(..6).unwrap_or(body)
         )));
     }
-    let birth = NaiveDate::parse_from_str(&body[6..14], "%Y%m%d").map_err(|_| {
+    let date = body.get(6..14).unwrap_or_default();
+    let birth = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| {
         InvalidValue::new(format!(
-            "resident ID birth date {} is not a calendar date",
-            &body[6..14]
+            "resident ID birth date {date} is not a calendar date"
         ))
     })?;
     let year = chrono::Datelike::year(&birth);

@@ -29,7 +29,7 @@ pub fn check_char(body17: &str) -> Option<u8> {
         sum += symbol_value(b)? * w;
     }
     let c = (31 - sum % 31) % 31;
-    Some(ALPHABET[c as usize])
+    ALPHABET.get(c as usize).copied()
 }
 
 /// The GB 11714 check character of an 8-character organisation code body.
@@ -65,13 +65,24 @@ impl Uscc {
                 bad as char
             )));
         }
-        if !s[2..8].bytes().all(|b| b.is_ascii_digit()) {
+        // Every byte is from the ASCII alphabet now, so byte ranges are character ranges.
+        if !s
+            .get(2..8)
+            .is_some_and(|division| division.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(InvalidValue::new(
                 "unified social credit code characters 3–8 must be a division code",
             ));
         }
-        let expected = check_char(&s[..17]).unwrap_or(b'?');
-        let given = s.as_bytes()[17];
+        let Some((body, &[given])) = s
+            .split_at_checked(17)
+            .map(|(body, check)| (body, check.as_bytes()))
+        else {
+            return Err(InvalidValue::new(
+                "unified social credit code must have 18 characters",
+            ));
+        };
+        let expected = check_char(body).unwrap_or(b'?');
         if given != expected {
             return Err(InvalidValue::new(format!(
                 "unified social credit code check character is {} but should be {}",

@@ -6,7 +6,13 @@
 //! Every 200th source record is held out; the rest are resolved in batch and indexed with
 //! their clusters as parties. Prints build time, lookup latency percentiles and how often the
 //! best party is the held-out record's true person.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::collections::HashMap;
 use std::time::Instant;

@@ -6,7 +6,13 @@
 //! Prints pairwise precision/recall/F1, B-cubed F1, the share of persons recovered exactly,
 //! and per-stage timings; `SHOW_MODEL=1` prints m/u per field and level, `SHOW_MISSES=1` lists
 //! missed pairs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::collections::HashMap;
 use std::time::Instant;

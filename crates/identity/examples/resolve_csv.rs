@@ -7,7 +7,13 @@
 //! `--map FIELD=COLUMN[+COLUMN…]` fills a `SourceCustomer` field from one or more columns
 //! (joined by a space); fields: name, gender, birth_date, resident_id, mobile, address, email,
 //! other_id, postcode, locality. Unmapped columns (the truth among them) are never read.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::time::Instant;
 

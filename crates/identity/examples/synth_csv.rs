@@ -5,7 +5,13 @@
 //!
 //! Generates enough customers for the requested number of source records (about 2.07 records
 //! per customer) and keeps the first that many.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use rapport_synth::{Generator, SynthConfig};
 

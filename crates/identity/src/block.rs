@@ -13,10 +13,14 @@ pub(crate) fn keys(s: &Standardised) -> Vec<String> {
         k.push(format!("id:{d}"));
         // One mistyped digit leaves two of region+birth, birth+sequence and region+sequence
         // intact (an 18-character ID: region 0..6, birth 6..14, sequence and check 14..18).
-        if d.len() == 18 && d.is_ascii() {
-            k.push(format!("id<:{}", &d[..14]));
-            k.push(format!("id>:{}", &d[6..]));
-            k.push(format!("id=:{}{}", &d[..6], &d[14..]));
+        if d.len() == 18
+            && d.is_ascii()
+            && let (Some(region_birth), Some(birth_sequence), Some(region), Some(sequence)) =
+                (d.get(..14), d.get(6..), d.get(..6), d.get(14..))
+        {
+            k.push(format!("id<:{region_birth}"));
+            k.push(format!("id>:{birth_sequence}"));
+            k.push(format!("id=:{region}{sequence}"));
         }
     }
     if let Some(m) = &s.mobile {
@@ -54,10 +58,13 @@ pub(crate) fn keys(s: &Standardised) -> Vec<String> {
     if let Some(o) = &s.other_id {
         k.push(format!("o:{o}"));
         // A mistyped character leaves one half intact.
+        // Halves by bytes (identifiers are ASCII); a cut inside a character gives no halves.
         let half = o.len() / 2;
-        if half >= 3 {
-            k.push(format!("o<:{}", &o[..half]));
-            k.push(format!("o>:{}", &o[half..]));
+        if half >= 3
+            && let Some((front, back)) = o.split_at_checked(half)
+        {
+            k.push(format!("o<:{front}"));
+            k.push(format!("o>:{back}"));
         }
     }
     // Where the source keeps postcode and locality apart, they narrow a name or a birth year
@@ -116,7 +123,10 @@ pub fn candidate_pairs(records: &[Standardised], max_block: usize) -> Vec<(usize
         .values()
         .filter(|m| m.len() > 1 && m.len() <= MAX_NAME_BLOCK.min(max_block))
     {
-        for &w in members.iter().filter(|&&i| weak(&records[i])) {
+        for &w in members
+            .iter()
+            .filter(|&&i| records.get(i).is_some_and(weak))
+        {
             for &other in members.iter().filter(|&&o| o != w) {
                 pairs.push((w.min(other), w.max(other)));
             }
@@ -127,7 +137,7 @@ pub fn candidate_pairs(records: &[Standardised], max_block: usize) -> Vec<(usize
         .filter(|m| m.len() > 1 && m.len() <= max_block)
     {
         for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
+            for &b in members.iter().skip(x + 1) {
                 pairs.push((a.min(b), a.max(b)));
             }
         }

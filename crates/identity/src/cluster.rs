@@ -10,15 +10,22 @@ struct Sets {
 }
 
 impl Sets {
+    /// The parent of `x`; an index outside the sets is its own root.
+    fn parent(&self, x: usize) -> usize {
+        self.parent.get(x).copied().unwrap_or(x)
+    }
+
     fn find(&mut self, x: usize) -> usize {
         let mut r = x;
-        while self.parent[r] != r {
-            r = self.parent[r];
+        while self.parent(r) != r {
+            r = self.parent(r);
         }
         let mut y = x;
-        while self.parent[y] != r {
-            let next = self.parent[y];
-            self.parent[y] = r;
+        while self.parent(y) != r {
+            let next = self.parent(y);
+            if let Some(slot) = self.parent.get_mut(y) {
+                *slot = r;
+            }
             y = next;
         }
         r
@@ -49,8 +56,8 @@ pub fn cluster(records: &[Standardised], pairs: &[&PairScore]) -> Vec<usize> {
         if ra == rb {
             continue;
         }
-        let mut ids = sets.ids[ra].clone();
-        for id in &sets.ids[rb] {
+        let mut ids = sets.ids.get(ra).cloned().unwrap_or_default();
+        for id in sets.ids.get(rb).into_iter().flatten() {
             if !ids.contains(id) {
                 ids.push(id.clone());
             }
@@ -60,8 +67,12 @@ pub fn cluster(records: &[Standardised], pairs: &[&PairScore]) -> Vec<usize> {
         }
         // The smaller index becomes the root, so labels do not depend on processing order.
         let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        sets.parent[child] = root;
-        sets.ids[root] = ids;
+        if let Some(slot) = sets.parent.get_mut(child) {
+            *slot = root;
+        }
+        if let Some(slot) = sets.ids.get_mut(root) {
+            *slot = ids;
+        }
     }
     (0..records.len()).map(|i| sets.find(i)).collect()
 }

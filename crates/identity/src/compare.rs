@@ -72,7 +72,7 @@ fn name(a: &Standardised, b: &Standardised) -> Option<u8> {
     // Same writing: the same hanzi, or (neither in hanzi) the same letters in the same order.
     let same_writing = match (&a.hanzi, &b.hanzi) {
         (Some(x), Some(y)) => x == y,
-        (None, None) => a.pinyin[0] == b.pinyin[0],
+        (None, None) => a.pinyin.first() == b.pinyin.first(),
         _ => false,
     };
     if same_writing {

@@ -115,10 +115,10 @@ impl MatchIndex {
 
     /// Removes the record in `slot`; false if there was none. Slots are not reused.
     pub fn remove(&mut self, slot: usize) -> bool {
-        let Some(Some((record, _))) = self.records.get(slot) else {
+        let Some((record, _)) = self.records.get_mut(slot).and_then(Option::take) else {
             return false;
         };
-        for k in keys(record) {
+        for k in keys(&record) {
             let h = hashed(&k);
             if let Some(members) = self.blocks.get_mut(&h) {
                 members.retain(|&s| s != slot);
@@ -127,7 +127,7 @@ impl MatchIndex {
                 }
             }
         }
-        if let Some(k) = name_key(record) {
+        if let Some(k) = name_key(&record) {
             let h = hashed(&k);
             if let Some(members) = self.names.get_mut(&h) {
                 members.retain(|&s| s != slot);
@@ -136,7 +136,6 @@ impl MatchIndex {
                 }
             }
         }
-        self.records[slot] = None;
         self.live -= 1;
         true
     }

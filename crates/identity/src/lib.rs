@@ -7,7 +7,16 @@
 //! deterministic rules → cluster (union-find that never joins two different valid resident
 //! IDs) → explain (a weight per field for every pair). [`MatchIndex`] then matches one record
 //! at a time against the resolved set with the same keys, model and rules.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice
+    )
+)]
 
 mod block;
 mod cluster;
@@ -40,13 +49,13 @@ pub fn resolve(records: &[SourceCustomer], settings: &Settings) -> Resolution {
     let pairs = candidate_pairs(&std, settings.max_block);
     let comparisons: Vec<Comparison> = pairs
         .iter()
-        .map(|&(a, b)| compare(&std[a], &std[b]))
+        .filter_map(|&(a, b)| Some(compare(std.get(a)?, std.get(b)?)))
         .collect();
     let model = Model::train(&std, &comparisons, settings);
     let scored: Vec<PairScore> = pairs
         .iter()
         .zip(&comparisons)
-        .map(|(&(a, b), c)| model.score(a, b, c, &std[a], &std[b]))
+        .filter_map(|(&(a, b), c)| Some(model.score(a, b, c, std.get(a)?, std.get(b)?)))
         .collect();
     let matched: Vec<&PairScore> = scored
         .iter()

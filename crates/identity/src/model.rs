@@ -153,9 +153,12 @@ impl Model {
                 if a == b {
                     continue;
                 }
-                for (f, level) in compare(&records[a], &records[b]).iter().enumerate() {
-                    if let Some(l) = level {
-                        u_counts[f][*l as usize] += 1.0;
+                let (Some(x), Some(y)) = (records.get(a), records.get(b)) else {
+                    continue;
+                };
+                for (row, level) in u_counts.iter_mut().zip(compare(x, y)) {
+                    if let Some(cell) = level.and_then(|l| row.get_mut(usize::from(l))) {
+                        *cell += 1.0;
                     }
                 }
             }
@@ -191,10 +194,15 @@ impl Model {
                 let g = posterior(candidate_prior, &m, &u_candidates, pattern);
                 matched += g * count;
                 total += count;
-                for (f, level) in pattern.iter().enumerate() {
-                    if let Some(l) = level {
-                        m_counts[f][*l as usize] += g * count;
-                        u_counts[f][*l as usize] += (1.0 - g) * count;
+                for ((m_row, u_row), level) in m_counts.iter_mut().zip(&mut u_counts).zip(pattern) {
+                    let Some(l) = level.map(usize::from) else {
+                        continue;
+                    };
+                    if let Some(cell) = m_row.get_mut(l) {
+                        *cell += g * count;
+                    }
+                    if let Some(cell) = u_row.get_mut(l) {
+                        *cell += (1.0 - g) * count;
                     }
                 }
             }
@@ -221,16 +229,25 @@ impl Model {
     /// The weight in bits of one field's agreement level; an exact name weighs by how rare
     /// it is.
     fn field_weight(&self, f: usize, level: u8, x: &Standardised, y: &Standardised) -> f64 {
-        let m = self.m[f][level as usize];
-        let u = if f == NAME && usize::from(level) == self.m[f].len() - 1 {
+        let l = usize::from(level);
+        // A loaded model without this field or level (saved by another version) weighs it
+        // nothing, as a missing field does.
+        let (Some(m_row), Some(u_row)) = (self.m.get(f), self.u.get(f)) else {
+            return 0.0;
+        };
+        let (Some(&m), Some(&u_level)) = (m_row.get(l), u_row.get(l)) else {
+            return 0.0;
+        };
+        // `m_row.get(l)` found a level, so `m_row` is not empty.
+        let u = if f == NAME && l == m_row.len() - 1 {
             // The commoner of the two writings (`Zhang Wei` against `zhangwei`), so that the
             // score stays symmetric.
             match (self.names.same_name_u(x), self.names.same_name_u(y)) {
                 (Some(p), Some(q)) => p.max(q),
-                _ => self.u[f][level as usize],
+                _ => u_level,
             }
         } else {
-            self.u[f][level as usize]
+            u_level
         };
         (m / u).log2()
     }
@@ -278,9 +295,12 @@ impl Model {
 
 fn posterior(prior: f64, m: &[Vec<f64>], u: &[Vec<f64>], c: &Comparison) -> f64 {
     let mut logit = (prior / (1.0 - prior)).ln();
-    for (f, level) in c.iter().enumerate() {
-        if let Some(l) = level {
-            logit += (m[f][*l as usize] / u[f][*l as usize]).ln();
+    for ((m_row, u_row), level) in m.iter().zip(u).zip(c) {
+        let Some(l) = level.map(usize::from) else {
+            continue;
+        };
+        if let (Some(m), Some(u)) = (m_row.get(l), u_row.get(l)) {
+            logit += (m / u).ln();
         }
     }
     1.0 / (1.0 + (-logit).exp())

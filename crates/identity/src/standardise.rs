@@ -179,10 +179,13 @@ fn name_forms(raw: &str) -> NameForms {
         return (None, Vec::new(), None, Vec::new());
     }
     let mut pinyin = vec![joined];
-    if words.len() == 2 {
-        pinyin.push(format!("{}{}", words[1], words[0]));
+    if let [first, second] = words.as_slice() {
+        pinyin.push(format!("{second}{first}"));
     }
-    let surname = (words.len() >= 2).then(|| words[0].clone());
+    let surname = match words.as_slice() {
+        [first, _, ..] => Some(first.clone()),
+        _ => None,
+    };
     (None, pinyin, surname, words)
 }
 
@@ -195,7 +198,8 @@ fn address(raw: &str) -> (String, Option<String>) {
     let district = a
         .char_indices()
         .find(|(_, c)| matches!(c, '区' | '县' | '旗'))
-        .map(|(i, c)| a[..i + c.len_utf8()].to_owned());
+        .and_then(|(i, c)| a.get(..i + c.len_utf8()))
+        .map(str::to_owned);
     (a, district)
 }
 

@@ -59,7 +59,13 @@ fn sha256_of(path: &Path) -> Result<(String, u64), IngestError> {
             break;
         }
         bytes += n as u64;
-        hasher.update(&buf[..n]);
+        let chunk = buf.get(..n).ok_or_else(|| {
+            io_error(
+                path,
+                std::io::Error::other("read reported more bytes than its buffer"),
+            )
+        })?;
+        hasher.update(chunk);
     }
     Ok((hex::encode(hasher.finalize()), bytes))
 }

@@ -51,9 +51,10 @@ pub fn mask_value(field: &str, value: &str) -> String {
             if chars.len() <= 4 {
                 "*".repeat(chars.len())
             } else {
-                let head: String = chars[..2].iter().collect();
-                let tail: String = chars[chars.len() - 2..].iter().collect();
-                format!("{head}{}{tail}", "*".repeat(chars.len() - 4))
+                let hidden = chars.len() - 4;
+                let head: String = chars.iter().take(2).collect();
+                let tail: String = chars.iter().skip(2 + hidden).collect();
+                format!("{head}{}{tail}", "*".repeat(hidden))
             }
         }
     }

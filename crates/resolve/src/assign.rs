@@ -23,10 +23,10 @@ pub fn assign(records: &[ResolutionRecord], cluster_of: &[usize]) -> Vec<Person>
     }
     let mut party_size: HashMap<i64, usize> = HashMap::new();
     let mut counts: HashMap<(usize, i64), usize> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
+    for (r, &cluster) in records.iter().zip(cluster_of) {
         if let Some(p) = r.party_id {
             *party_size.entry(p.0).or_default() += 1;
-            *counts.entry((cluster_of[i], p.0)).or_default() += 1;
+            *counts.entry((cluster, p.0)).or_default() += 1;
         }
     }
     let mut ranked: Vec<((usize, i64), usize)> = counts.into_iter().collect();
@@ -60,7 +60,9 @@ pub fn assign(records: &[ResolutionRecord], cluster_of: &[usize]) -> Vec<Person>
                 && party.is_some_and(|p| {
                     party_size.get(&p.0) == Some(&m.len())
                         && m.iter().all(|&i| {
-                            records[i].party_id == Some(p) && !records[i].needs_resolution
+                            records
+                                .get(i)
+                                .is_some_and(|r| r.party_id == Some(p) && !r.needs_resolution)
                         })
                 });
             Person {

@@ -11,15 +11,22 @@ struct Sets {
 }
 
 impl Sets {
+    /// The parent of `x`; an index outside the sets is its own root.
+    fn parent(&self, x: usize) -> usize {
+        self.parent.get(x).copied().unwrap_or(x)
+    }
+
     fn find(&mut self, x: usize) -> usize {
         let mut r = x;
-        while self.parent[r] != r {
-            r = self.parent[r];
+        while self.parent(r) != r {
+            r = self.parent(r);
         }
         let mut y = x;
-        while self.parent[y] != r {
-            let next = self.parent[y];
-            self.parent[y] = r;
+        while self.parent(y) != r {
+            let next = self.parent(y);
+            if let Some(slot) = self.parent.get_mut(y) {
+                *slot = r;
+            }
             y = next;
         }
         r
@@ -32,15 +39,15 @@ impl Sets {
         if ra == rb {
             return true;
         }
-        let apart_a = self.apart[ra].clone();
-        let apart_b = self.apart[rb].clone();
+        let apart_a = self.apart.get(ra).cloned().unwrap_or_default();
+        let apart_b = self.apart.get(rb).cloned().unwrap_or_default();
         if apart_a.iter().any(|&x| self.find(x) == rb)
             || apart_b.iter().any(|&x| self.find(x) == ra)
         {
             return false;
         }
-        let mut ids = self.ids[ra].clone();
-        for id in &self.ids[rb] {
+        let mut ids = self.ids.get(ra).cloned().unwrap_or_default();
+        for id in self.ids.get(rb).into_iter().flatten() {
             if !ids.contains(id) {
                 ids.push(id.clone());
             }
@@ -49,10 +56,20 @@ impl Sets {
             return false;
         }
         let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        self.parent[child] = root;
-        self.ids[root] = ids;
-        let moved = std::mem::take(&mut self.apart[child]);
-        self.apart[root].extend(moved);
+        if let Some(slot) = self.parent.get_mut(child) {
+            *slot = root;
+        }
+        if let Some(slot) = self.ids.get_mut(root) {
+            *slot = ids;
+        }
+        let moved = self
+            .apart
+            .get_mut(child)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        if let Some(slot) = self.apart.get_mut(root) {
+            slot.extend(moved);
+        }
         true
     }
 }
@@ -76,8 +93,12 @@ pub fn cluster(
     };
     for &(a, b) in different {
         if a < n && b < n {
-            sets.apart[a].push(b);
-            sets.apart[b].push(a);
+            if let Some(list) = sets.apart.get_mut(a) {
+                list.push(b);
+            }
+            if let Some(list) = sets.apart.get_mut(b) {
+                list.push(a);
+            }
         }
     }
     for &(a, b) in same {
@@ -90,12 +111,11 @@ pub fn cluster(
     for &&(a, b, _) in &order {
         sets.join(a, b, false);
     }
+    // Indexes ascend, so the first record met in a set is its smallest.
     let mut smallest: HashMap<usize, usize> = HashMap::new();
-    let roots: Vec<usize> = (0..n).map(|i| sets.find(i)).collect();
-    for (i, r) in roots.iter().enumerate() {
-        smallest.entry(*r).or_insert(i);
-    }
-    roots.iter().map(|r| smallest[r]).collect()
+    (0..n)
+        .map(|i| *smallest.entry(sets.find(i)).or_insert(i))
+        .collect()
 }
 
 #[cfg(test)]

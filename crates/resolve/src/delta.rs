@@ -14,7 +14,7 @@ use rapport_store::identity::ResolutionRecord;
 use rapport_store::{ChangeAuthor, Store};
 
 use crate::{
-    MODEL_META_KEY, Mode, ResolveError, ResolveOptions, ResolveReport, Stage,
+    MODEL_META_KEY, Mode, ResolveError, ResolveOptions, ResolveReport, Stage, apart_in,
     cluster_with_decisions, engine_input, full, read_input, review_candidate, write_persons,
 };
 
@@ -57,8 +57,11 @@ pub async fn resolve_pending(
     })
     .await
     .map_err(|e| ResolveError::Engine(e.to_string()))?;
-    let members: Vec<ResolutionRecord> =
-        found.members.iter().map(|&i| records[i].clone()).collect();
+    let members: Vec<ResolutionRecord> = found
+        .members
+        .iter()
+        .filter_map(|&i| records.get(i).cloned())
+        .collect();
     let local: HashMap<usize, usize> = found
         .members
         .iter()
@@ -77,8 +80,8 @@ pub async fn resolve_pending(
     let threshold = options.settings.match_threshold;
     let mut reviews: Vec<_> = inside
         .iter()
-        .filter(|p| p.probability < threshold && cluster_of[p.a] != cluster_of[p.b])
-        .map(|p| review_candidate(&members, p))
+        .filter(|p| p.probability < threshold && apart_in(&cluster_of, p))
+        .filter_map(|p| review_candidate(&members, p))
         .collect();
     // Pairs reaching outside: the other record's person was not touched, so they stay apart.
     reviews.extend(
@@ -87,7 +90,7 @@ pub async fn resolve_pending(
             .iter()
             .filter(|p| p.probability < threshold)
             .filter(|p| local.contains_key(&p.a) != local.contains_key(&p.b))
-            .map(|p| review_candidate(&records, p)),
+            .filter_map(|p| review_candidate(&records, p)),
     );
     timings.push(("match", started.elapsed().as_secs_f64()));
 
@@ -143,14 +146,16 @@ fn neighbourhood(records: &[ResolutionRecord], model: Model, settings: Settings)
     let mut parties: HashSet<PartyId> = HashSet::new();
     let mut work: Vec<usize> = Vec::new();
     let mut admit = |i: usize, inside: &mut Vec<bool>, work: &mut Vec<usize>| {
-        let whole = match records[i].party_id {
+        let whole = match records.get(i).and_then(|r| r.party_id) {
             Some(p) if parties.insert(p) => by_party.get(&p).cloned().unwrap_or_default(),
             Some(_) => Vec::new(),
             None => vec![i],
         };
         for j in whole.into_iter().chain([i]) {
-            if !inside[j] {
-                inside[j] = true;
+            if let Some(seen) = inside.get_mut(j)
+                && !*seen
+            {
+                *seen = true;
                 work.push(j);
             }
         }
@@ -178,14 +183,19 @@ fn neighbourhood(records: &[ResolutionRecord], model: Model, settings: Settings)
             if score.probability < settings.review_threshold {
                 continue;
             }
-            if score.probability >= settings.match_threshold && !inside[slot] {
+            if score.probability >= settings.match_threshold && inside.get(slot) == Some(&false) {
                 admit(slot, &mut inside, &mut work);
             }
             pairs.push(score);
         }
     }
     Neighbourhood {
-        members: (0..records.len()).filter(|&i| inside[i]).collect(),
+        members: inside
+            .iter()
+            .enumerate()
+            .filter(|&(_, &is_inside)| is_inside)
+            .map(|(i, _)| i)
+            .collect(),
         pairs,
     }
 }

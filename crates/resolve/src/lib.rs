@@ -2,7 +2,16 @@
 //! engine (`rapport-identity`), honours the steward's decisions, builds golden records by
 //! survivorship and writes only the persons that changed, in chunks of one transaction each.
 //! Grey-zone pairs go to the steward's queue.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice
+    )
+)]
 
 mod assign;
 mod cluster;
@@ -108,9 +117,15 @@ struct Matched {
 /// runs and the real-time match index.
 pub const MODEL_META_KEY: &str = "identity.model";
 
-fn review_candidate(records: &[ResolutionRecord], p: &PairScore) -> ReviewCandidate {
-    let (a, b) = (records[p.a].id, records[p.b].id);
-    ReviewCandidate {
+/// Whether the pair's records ended in different persons.
+fn apart_in(cluster_of: &[usize], p: &PairScore) -> bool {
+    cluster_of.get(p.a) != cluster_of.get(p.b)
+}
+
+/// The review of a pair; `None` only for a pair whose indexes are not among `records`.
+fn review_candidate(records: &[ResolutionRecord], p: &PairScore) -> Option<ReviewCandidate> {
+    let (a, b) = (records.get(p.a)?.id, records.get(p.b)?.id);
+    Some(ReviewCandidate {
         record_a: a.min(b),
         record_b: a.max(b),
         probability: p.probability,
@@ -124,7 +139,7 @@ fn review_candidate(records: &[ResolutionRecord], p: &PairScore) -> ReviewCandid
                 weight: *weight,
             })
             .collect(),
-    }
+    })
 }
 
 /// Clusters `records` from their scored pairs (indexes into `records`) with the steward's
@@ -166,8 +181,8 @@ fn run_engine(
     let reviews = resolution
         .pairs
         .iter()
-        .filter(|p| p.probability < settings.match_threshold && cluster_of[p.a] != cluster_of[p.b])
-        .map(|p| review_candidate(records, p))
+        .filter(|p| p.probability < settings.match_threshold && apart_in(&cluster_of, p))
+        .filter_map(|p| review_candidate(records, p))
         .collect();
     Matched {
         cluster_of,
@@ -216,7 +231,8 @@ async fn write_persons(
         .iter()
         .filter(|p| !p.unchanged)
         .map(|p| {
-            let members: Vec<&ResolutionRecord> = p.members.iter().map(|&i| &records[i]).collect();
+            let members: Vec<&ResolutionRecord> =
+                p.members.iter().filter_map(|&i| records.get(i)).collect();
             ResolvedParty {
                 party_id: p.party,
                 absorbed: p.absorbed.clone(),

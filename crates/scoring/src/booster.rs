@@ -35,9 +35,15 @@ fn sigmoid(z: f64) -> f64 {
 /// perpetual's matrices are column-major.
 fn column_major(rows: &[Vec<f64>], inputs: usize) -> Vec<f64> {
     let mut data = vec![0.0; rows.len() * inputs];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, x) in row.iter().enumerate().take(inputs) {
-            data[c * rows.len() + r] = *x;
+    if rows.is_empty() {
+        return data;
+    }
+    // One chunk per input (column), one slot per row in it.
+    for (c, column) in data.chunks_mut(rows.len()).enumerate() {
+        for (slot, row) in column.iter_mut().zip(rows) {
+            if let Some(x) = row.get(c) {
+                *slot = *x;
+            }
         }
     }
     data
@@ -139,7 +145,7 @@ impl Classifier {
             .predict_contributions(&matrix, ContributionsMethod::Average, false);
         // One row is `inputs` contributions and the bias.
         flat.chunks(self.inputs + 1)
-            .map(|c| c[..self.inputs].to_vec())
+            .map(|c| c.iter().take(self.inputs).copied().collect())
             .collect()
     }
 

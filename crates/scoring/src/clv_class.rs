@@ -70,7 +70,9 @@ pub fn assign_clv_classes(
     let clvs: Vec<f64> = with_clv.iter().map(|(_, c)| *c).collect();
     let percentiles = mid_rank_percentiles(&clvs);
     for ((i, clv), p) in with_clv.into_iter().zip(percentiles) {
-        let s = &mut scores[i];
+        let Some(s) = scores.get_mut(i) else {
+            continue;
+        };
         let class = ClvClass::classify(p, s.value_percentile, cfg);
         s.clv_class = Some(ClvDecision {
             class,

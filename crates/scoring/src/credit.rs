@@ -106,11 +106,11 @@ fn recency_factor(months: u32, c: &CreditConfig) -> f64 {
 }
 
 pub fn grade_of(score: f64, c: &CreditConfig) -> CreditGrade {
-    let position = c.grade_floors.iter().position(|floor| score >= *floor);
-    match position {
-        Some(i) => CreditGrade::ALL[i],
-        None => CreditGrade::C,
-    }
+    c.grade_floors
+        .iter()
+        .zip(CreditGrade::ALL)
+        .find(|(floor, _)| score >= **floor)
+        .map_or(CreditGrade::C, |(_, grade)| *grade)
 }
 
 pub fn credit_view(f: &Features, score: &Explained, c: &CreditConfig) -> CreditView {

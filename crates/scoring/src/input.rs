@@ -126,15 +126,27 @@ impl Features {
 
     /// Transactions over months `months` (0 = as-of month).
     pub fn tx_in(&self, months: Range<usize>) -> u32 {
-        self.tx_count[months].iter().sum()
+        self.tx_count
+            .iter()
+            .skip(months.start)
+            .take(months.len())
+            .sum()
     }
 
     pub fn debits_in(&self, months: Range<usize>) -> i64 {
-        self.debit_amount[months].iter().sum()
+        self.debit_amount
+            .iter()
+            .skip(months.start)
+            .take(months.len())
+            .sum()
     }
 
     pub fn credits_in(&self, months: Range<usize>) -> i64 {
-        self.credit_amount[months].iter().sum()
+        self.credit_amount
+            .iter()
+            .skip(months.start)
+            .take(months.len())
+            .sum()
     }
 
     /// Coefficient of variation of the 12 month-end AUMs (0 when they are all 0).

@@ -81,8 +81,8 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
         };
     }
     let k = c.churned_inactive_months;
-    let inactive = f.aum[..k].iter().all(|a| *a < negligible)
-        && f.tx_count[..k].iter().all(|t| *t == 0)
+    let inactive = f.aum.iter().take(k).all(|a| *a < negligible)
+        && f.tx_count.iter().take(k).all(|t| *t == 0)
         && f.loans == 0
         && f.card_balance == 0;
     if inactive && had_history {
@@ -103,7 +103,9 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
         );
     }
     let d = c.decline_months;
-    if let Some(ch) = change(f.aum[0] as f64, f.aum[d] as f64)
+    // `d` and `g` are validated to be 1..MONTHS; a window that did not fit would not decide.
+    if let Some(&then) = f.aum.get(d)
+        && let Some(ch) = change(f.aum[0] as f64, then as f64)
         && ch <= -c.decline_aum_share
     {
         return decided(
@@ -112,7 +114,7 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
             format!(
                 "AUM down {:.0} % over {d} months ({:.0} → {:.0} yuan)",
                 -ch * 100.0,
-                yuan(f.aum[d]),
+                yuan(then),
                 yuan(f.aum[0])
             ),
         );
@@ -133,7 +135,7 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
         );
     }
     let dm = c.dormant_months;
-    if f.tx_count[..dm].iter().all(|t| *t == 0) && f.aum[0] > 0 {
+    if f.tx_count.iter().take(dm).all(|t| *t == 0) && f.aum[0] > 0 {
         return decided(
             LifecycleStage::Declining,
             "dormant",
@@ -144,7 +146,8 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
         );
     }
     let g = c.growth_months;
-    if let Some(ch) = change(f.aum[0] as f64, f.aum[g] as f64)
+    if let Some(&then) = f.aum.get(g)
+        && let Some(ch) = change(f.aum[0] as f64, then as f64)
         && ch >= c.growth_aum_share
     {
         return decided(
@@ -153,7 +156,7 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
             format!(
                 "AUM up {:.0} % over {g} months ({:.0} → {:.0} yuan)",
                 ch * 100.0,
-                yuan(f.aum[g]),
+                yuan(then),
                 yuan(f.aum[0])
             ),
         );

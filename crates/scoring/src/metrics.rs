@@ -13,18 +13,17 @@ pub fn auc(scores: &[f64], labels: &[bool]) -> Option<f64> {
     if positives == 0 || negatives == 0 {
         return None;
     }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|a, b| scores[*a].total_cmp(&scores[*b]));
-    // Sum of the positives' ranks (1-based), tied scores sharing their mean rank.
+    // (score, label) in ascending score; the sort is stable, as the index sort it replaces.
+    let mut order: Vec<(f64, bool)> = scores.iter().copied().zip(labels.iter().copied()).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Sum of the positives' ranks (1-based), tied scores sharing their mean rank. No score is
+    // NaN, so equal neighbours are exactly the runs of equal scores.
     let mut rank_sum = 0.0;
     let mut start = 0;
-    while start < order.len() {
-        let mut end = start;
-        while end < order.len() && scores[order[end]] == scores[order[start]] {
-            end += 1;
-        }
+    for tied in order.chunk_by(|a, b| a.0 == b.0) {
+        let end = start + tied.len();
         let mean_rank = (start + end + 1) as f64 / 2.0;
-        let tied_positives = order[start..end].iter().filter(|i| labels[**i]).count();
+        let tied_positives = tied.iter().filter(|(_, label)| *label).count();
         rank_sum += mean_rank * tied_positives as f64;
         start = end;
     }

@@ -100,7 +100,11 @@ struct FamilyModel {
 
 impl FamilyModel {
     fn project(&self, all: &[f64]) -> Vec<f64> {
-        self.used.iter().map(|i| all[*i]).collect()
+        // NaN is the booster's missing value: an index a saved model has but the inputs lack.
+        self.used
+            .iter()
+            .map(|i| all.get(*i).copied().unwrap_or(f64::NAN))
+            .collect()
     }
 }
 
@@ -176,10 +180,18 @@ impl NbpModel {
                 continue;
             }
             let hidden = revealing(family);
-            let used: Vec<usize> = (0..names.len())
-                .filter(|i| *i != k && !hidden.contains(&names[*i].as_str()))
+            let used: Vec<usize> = names
+                .iter()
+                .enumerate()
+                .filter(|(i, name)| *i != k && !hidden.contains(&name.as_str()))
+                .map(|(i, _)| i)
                 .collect();
-            let project = |x: &Vec<f64>| used.iter().map(|i| x[*i]).collect::<Vec<f64>>();
+            // Every row has one input per name, so the fallback (missing) is never taken.
+            let project = |x: &Vec<f64>| {
+                used.iter()
+                    .map(|i| x.get(*i).copied().unwrap_or(f64::NAN))
+                    .collect::<Vec<f64>>()
+            };
             let test = held_out(&ids, &labels, cfg.model.test_share, seed);
             let (mut train_x, mut train_y, mut test_x, mut test_y) =
                 (vec![], vec![], vec![], vec![]);
@@ -219,15 +231,26 @@ impl NbpModel {
         let inputs: Vec<Vec<f64>> = rows.iter().map(all_inputs).collect();
         let mut out: Vec<Vec<Recommendation>> = vec![Vec::new(); rows.len()];
         for m in &self.models {
-            let candidates: Vec<usize> = (0..rows.len())
-                .filter(|i| !rows[*i].holds(m.family))
+            let candidates: Vec<usize> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.holds(m.family))
+                .map(|(i, _)| i)
                 .collect();
-            let x: Vec<Vec<f64>> = candidates.iter().map(|i| m.project(&inputs[*i])).collect();
+            let x: Vec<Vec<f64>> = candidates
+                .iter()
+                .map(|i| inputs.get(*i).map_or_else(Vec::new, |all| m.project(all)))
+                .collect();
             let p = m.classifier.predict(&x);
             let c = m.classifier.contributions(&x);
-            let used_names: Vec<&str> = m.used.iter().map(|i| names[*i].as_str()).collect();
-            for (j, row) in candidates.iter().enumerate() {
-                let reasons = top_reasons(&used_names, &x[j], &c[j], 2);
+            let used_names: Vec<&str> = m
+                .used
+                .iter()
+                .map(|i| names.get(*i).map_or("unknown", String::as_str))
+                .collect();
+            // One prediction and one row of contributions per candidate.
+            for (((row, xj), cj), pj) in candidates.iter().zip(&x).zip(&c).zip(&p) {
+                let reasons = top_reasons(&used_names, xj, cj, 2);
                 let reason = reasons.first().map_or_else(
                     || "customers like this one hold it".to_owned(),
                     |r| {
@@ -237,9 +260,12 @@ impl NbpModel {
                         )
                     },
                 );
-                out[*row].push(Recommendation {
+                let Some(recs) = out.get_mut(*row) else {
+                    continue;
+                };
+                recs.push(Recommendation {
                     family: m.family,
-                    propensity: p[j],
+                    propensity: *pj,
                     reasons,
                     reason,
                 });

@@ -91,24 +91,29 @@ pub fn rfm_scores(rows: &[Features], cfg: &RfmConfig) -> Vec<Rfm> {
         RfmSplit::Mean => mean(xs),
     };
     let (rc, fc, mc) = (centre(&recency), centre(&frequency), centre(&monetary));
-    (0..rows.len())
-        .map(|i| {
-            let segment = RfmSegment::of(recency[i] < rc, frequency[i] > fc, monetary[i] > mc);
+    // All six vectors have one entry per row.
+    recency
+        .iter()
+        .zip(&frequency)
+        .zip(&monetary)
+        .zip(r.iter().zip(&f).zip(&m))
+        .map(|(((&recency, &frequency), &monetary), ((&r, &f), &m))| {
+            let segment = RfmSegment::of(recency < rc, frequency > fc, monetary > mc);
             let explained = Explained {
-                score: f64::from(r[i] + f[i] + m[i]),
+                score: f64::from(r + f + m),
                 parts: vec![
-                    Part::new("recency_days", recency[i], f64::from(r[i])),
-                    Part::new("tx_12m", frequency[i], f64::from(f[i])),
-                    Part::new("amount_12m_yuan", monetary[i] / 100.0, f64::from(m[i])),
+                    Part::new("recency_days", recency, f64::from(r)),
+                    Part::new("tx_12m", frequency, f64::from(f)),
+                    Part::new("amount_12m_yuan", monetary / 100.0, f64::from(m)),
                 ],
             };
             Rfm {
-                recency_days: recency[i] as u32,
-                frequency: frequency[i] as u32,
-                monetary_minor: monetary[i] as i64,
-                r: r[i],
-                f: f[i],
-                m: m[i],
+                recency_days: recency as u32,
+                frequency: frequency as u32,
+                monetary_minor: monetary as i64,
+                r,
+                f,
+                m,
                 segment,
                 explained,
             }
@@ -130,19 +135,19 @@ pub fn quintiles(values: &[f64]) -> Vec<u8> {
 /// half the share equal to it. NaN ranks lowest.
 pub fn mid_rank_percentiles(values: &[f64]) -> Vec<f64> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| key(values[*a]).total_cmp(&key(values[*b])));
+    // (index, key) in ascending key; the sort is stable, as the index sort it replaces.
+    let mut order: Vec<(usize, f64)> = values.iter().map(|v| key(*v)).enumerate().collect();
+    order.sort_by(|a, b| a.1.total_cmp(&b.1));
     let mut out = vec![0.0; n];
     let mut start = 0;
-    while start < n {
-        let v = key(values[order[start]]);
-        let mut end = start;
-        while end < n && key(values[order[end]]) == v {
-            end += 1;
-        }
+    // Keys are never NaN, so equal neighbours are exactly the runs of equal keys.
+    for tied in order.chunk_by(|a, b| a.1 == b.1) {
+        let end = start + tied.len();
         let p = (start as f64 + (end - start) as f64 / 2.0) / n as f64;
-        for i in &order[start..end] {
-            out[*i] = p;
+        for &(i, _) in tied {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = p;
+            }
         }
         start = end;
     }
@@ -160,10 +165,13 @@ fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    if v.len().is_multiple_of(2) {
-        (v[mid - 1] + v[mid]) / 2.0
-    } else {
-        v[mid]
+    // `v` is not empty, so `mid` is in it, and so is `mid - 1` when the length is even.
+    let Some(&upper) = v.get(mid) else {
+        return 0.0;
+    };
+    match mid.checked_sub(1).and_then(|i| v.get(i)) {
+        Some(&lower) if v.len().is_multiple_of(2) => (lower + upper) / 2.0,
+        _ => upper,
     }
 }
 

@@ -128,7 +128,7 @@ pub fn decide_tier(previous: Option<Tier>, aum: &[i64; MONTHS], cfg: &TierConfig
             change_reason: None,
         };
     };
-    let held_low = aum[..up].iter().copied().min().unwrap_or(0);
+    let held_low = aum.iter().take(up).copied().min().unwrap_or(0);
     let held = cfg.tier_for(held_low);
     if held > prev {
         let reason = Reason::TierUpgrade {
@@ -151,7 +151,7 @@ pub fn decide_tier(previous: Option<Tier>, aum: &[i64; MONTHS], cfg: &TierConfig
         };
     }
     let floor = cfg.threshold_minor(prev);
-    let recent_high = aum[..down].iter().copied().max().unwrap_or(0);
+    let recent_high = aum.iter().take(down).copied().max().unwrap_or(0);
     if prev != Tier::Ordinary && recent_high < floor {
         let to = cfg.tier_for(recent_high);
         let reason = Reason::TierDowngrade {

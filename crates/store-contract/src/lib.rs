@@ -3,7 +3,13 @@
 //! [`TestStore::each`] yields a fresh store per backend: a SQLite file in a temporary directory,
 //! and a scratch PostgreSQL database when `RAPPORT_TEST_DATABASE_URL` is set. Without the URL
 //! PostgreSQL is skipped with a message, unless `RAPPORT_REQUIRE_PG=1` makes that a failure.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 pub mod fixture;
 pub mod reads;

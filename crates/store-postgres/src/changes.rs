@@ -180,17 +180,17 @@ pub async fn update_contact(
     ];
     let new_version = version + 1;
     let mut changed = Vec::new();
-    for (i, new) in new_values.iter().enumerate() {
+    for (i, (slot, new)) in stored.iter_mut().zip(&new_values).enumerate() {
         let Some(new) = new else { continue };
         let old_plain = if i == 0 {
             plain_old_mobile.clone()
         } else {
-            stored[i].1.clone()
+            slot.1.clone()
         };
         if &old_plain == new {
             continue;
         }
-        stored[i].1 = match (i, new) {
+        slot.1 = match (i, new) {
             (0, Some(m)) => Some(p.seal(Field::Mobile, &key, m)?),
             (_, v) => v.clone(),
         };
@@ -199,36 +199,37 @@ pub async fn update_contact(
     if changed.is_empty() {
         return Ok(version);
     }
+    let [mobile, email, address, channel] = &stored;
     sqlx::query("UPDATE parties SET mobile = $1, email = $2, address = $3, preferred_channel = $4, version = $5 WHERE id = $6 AND version = $7")
-        .bind(stored[0].1.as_deref())
-        .bind(stored[1].1.as_deref())
-        .bind(stored[2].1.as_deref())
-        .bind(stored[3].1.as_deref())
+        .bind(mobile.1.as_deref())
+        .bind(email.1.as_deref())
+        .bind(address.1.as_deref())
+        .bind(channel.1.as_deref())
         .bind(new_version)
         .bind(id.0)
         .bind(version)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-    for i in changed.iter().copied() {
+    for (i, ((column, new), (_, old))) in stored.iter().zip(&old).enumerate() {
+        if !changed.contains(&i) {
+            continue;
+        }
         record_change(
             &mut tx,
             id.0,
             new_version,
             author,
-            stored[i].0,
-            old[i].1.as_deref(),
-            stored[i].1.as_deref(),
+            column,
+            old.as_deref(),
+            new.as_deref(),
         )
         .await?;
     }
     if changed.contains(&0) {
         // The mobile's blind search keys follow it.
         if let Some(m) = &plain_old_mobile {
-            for k in [
-                format!("m:{m}"),
-                format!("l:{}", &m[m.len().saturating_sub(4)..]),
-            ] {
+            for k in [format!("m:{m}"), format!("l:{}", last_chars(m, 4))] {
                 sqlx::query("DELETE FROM party_search_keys WHERE party_id = $1 AND key = $2")
                     .bind(id.0)
                     .bind(p.search_key(k))
@@ -300,4 +301,16 @@ pub async fn party_changes(
         });
     }
     Ok(Some(out))
+}
+
+/// The last `n` characters of `s` (all of it when shorter), never splitting a character.
+fn last_chars(s: &str, n: usize) -> &str {
+    match n.checked_sub(1) {
+        Some(back) => s
+            .char_indices()
+            .rev()
+            .nth(back)
+            .map_or(s, |(start, _)| s.get(start..).unwrap_or(s)),
+        None => "",
+    }
 }

@@ -41,7 +41,7 @@ pub(crate) async fn insert_chunks<'r, T>(
 
 /// `INSERT INTO parties (…)` of an insert statement, for error messages.
 fn table_of(sql: &str) -> &str {
-    sql.find(" (").map_or(sql, |i| &sql[..i])
+    sql.split_once(" (").map_or(sql, |(table, _)| table)
 }
 
 /// One column of `rows` as a vector, ready to bind as an array.

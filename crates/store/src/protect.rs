@@ -91,11 +91,11 @@ impl Protector {
 
     /// A search key as stored: identifier keys blinded, names and customer numbers as they are.
     pub fn search_key(&self, key: String) -> String {
-        match SENSITIVE_KEYS.iter().find(|p| key.starts_with(**p)) {
-            Some(prefix) => format!(
-                "{prefix}{}",
-                self.keys.blind_index(prefix, &key[prefix.len()..])
-            ),
+        match SENSITIVE_KEYS
+            .iter()
+            .find_map(|p| Some((*p, key.strip_prefix(*p)?)))
+        {
+            Some((prefix, rest)) => format!("{prefix}{}", self.keys.blind_index(prefix, rest)),
             None => key,
         }
     }

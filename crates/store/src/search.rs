@@ -30,7 +30,7 @@ pub fn party_keys(party: &PartyRecord) -> Vec<String> {
     // Organisation names are long; their suffixes from every position would bloat the index,
     // so index only the full name and suffixes of at most 8 characters.
     for start in 0..chars.len() {
-        let suffix: String = chars[start..].iter().take(8).collect();
+        let suffix: String = chars.iter().skip(start).take(8).collect();
         push_unique(&mut keys, format!("{NAME}{suffix}"));
     }
     if party.kind != PartyKind::Organisation {
@@ -357,19 +357,21 @@ pub fn one_edit_variants(s: &str) -> Vec<String> {
             out.push(v);
         }
     };
-    for i in 0..b.len() {
+    for (i, &here) in b.iter().enumerate() {
         let mut v = b.to_vec();
         v.remove(i);
         push(v);
-        if i + 1 < b.len() && b[i] != b[i + 1] {
+        if b.get(i + 1).is_some_and(|&next| next != here) {
             let mut v = b.to_vec();
             v.swap(i, i + 1);
             push(v);
         }
         for c in b'a'..=b'z' {
-            if c != b[i] {
+            if c != here {
                 let mut v = b.to_vec();
-                v[i] = c;
+                if let Some(slot) = v.get_mut(i) {
+                    *slot = c;
+                }
                 push(v);
             }
         }

@@ -1,6 +1,14 @@
 //! Generates a bank and prints timings and headline statistics.
 //!
 //! `cargo run --release -p rapport-synth --example synth_stats -- 100000 [--transactions]`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+
 use std::collections::HashMap;
 use std::time::Instant;
 

@@ -16,13 +16,15 @@ use rapport_domain::{
 
 use crate::data::names::OCCUPATIONS;
 use crate::data::orgs::{INDUSTRIES, LEGAL_FORMS, TRADE_CHARS};
-use crate::data::places::DISTRICTS;
+use crate::data::places::{DISTRICTS, District};
 use crate::people::{
     self, Address, PersonName, add_years, date_between, hanzi_pinyin, mobile_number, mobile_prefix,
     shift, surname_pinyin,
 };
-use crate::reference::{Layout, product_term_months, rm_count};
-use crate::rng::{hash3, pick, pick_weighted, rng_for, scramble, stream, unit, with_luhn};
+use crate::reference::{Layout, SubBranch, product_term_months, rm_count};
+use crate::rng::{
+    hash3, pick, pick_ref, pick_weighted, rng_for, scramble, stream, unit, with_luhn,
+};
 use crate::{Archetype, GeneratedBatch, Generator, TruthCustomer};
 
 /// Share of organisations among all parties.
@@ -118,6 +120,13 @@ pub fn kind_of(seed: u64, party: u64, anchor: bool) -> PartyKind {
     }
 }
 
+/// Stores the entity of party `p` in its slot (`p - lo`) of the batch.
+fn put(entities: &mut [Option<Entity>], lo: u64, p: u64, e: Option<Entity>) {
+    if let Some(slot) = entities.get_mut((p - lo) as usize) {
+        *slot = e;
+    }
+}
+
 /// Anchor parties guarantee every RM a portfolio: RM `r` always serves party
 /// `r * N / R + 1`, which is made a customer of the RM's sub-branch.
 fn anchors(customers: u64, rms: usize, lo: u64, hi: u64) -> HashMap<u64, usize> {
@@ -169,7 +178,7 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
     // Organisations first, so people can point at them.
     for &p in &orgs {
         let e = make_org(&ctx, &mut rng, p, anchor_map.get(&p).copied());
-        entities[(p - lo) as usize] = Some(e);
+        put(&mut entities, lo, p, e);
     }
 
     // Households from a third of the individuals (anchors always live alone).
@@ -188,7 +197,9 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
         if size < 2 {
             break;
         }
-        let members = &pool[i..i + size];
+        let Some(members) = pool.get(i..i + size) else {
+            break;
+        };
         make_household(
             &ctx,
             &mut rng,
@@ -200,7 +211,10 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
         i += size;
     }
     for &p in &individuals {
-        if entities[(p - lo) as usize].is_none() {
+        let Some(slot) = entities.get_mut((p - lo) as usize) else {
+            continue;
+        };
+        if slot.is_none() {
             let gender = random_gender(&mut rng);
             let age = sample_age(&mut rng);
             let anchor = anchor_map.get(&p).copied();
@@ -208,18 +222,23 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
                 Some(r) => layout.rm_sub(r),
                 None => rng.random_range(0..layout.sub_branches.len()),
             };
-            let district = pick(&mut rng, &layout.sub_branches[home_sub].city_districts);
+            let Some(home) = layout.sub_branches.get(home_sub) else {
+                continue;
+            };
+            let district = pick(&mut rng, &home.city_districts);
             let address = Address::random(&mut rng, district);
             let mut e = make_person(
                 &ctx, &mut rng, p, gender, age, None, home_sub, address, None,
             );
-            e.anchor_rm = anchor;
-            entities[(p - lo) as usize] = Some(e);
+            if let Some(e) = &mut e {
+                e.anchor_rm = anchor;
+            }
+            *slot = e;
         }
     }
     for &p in &prospects {
         let e = make_prospect(&ctx, &mut rng, p);
-        entities[(p - lo) as usize] = Some(e);
+        put(&mut entities, lo, p, e);
     }
     let mut entities: Vec<Entity> = entities.into_iter().flatten().collect();
 
@@ -367,11 +386,11 @@ fn onboarding(
     }
 }
 
-fn registration_district(ctx: &Ctx, rng: &mut ChaCha8Rng, home_sub: usize) -> usize {
+fn registration_district(rng: &mut ChaCha8Rng, home: &SubBranch) -> &'static District {
     if rng.random_bool(HOME_CITY_REGISTRATION) {
-        pick(rng, &ctx.layout.sub_branches[home_sub].city_districts)
+        pick(rng, &home.city_districts)
     } else {
-        rng.random_range(0..DISTRICTS.len())
+        pick_ref(rng, DISTRICTS)
     }
 }
 
@@ -392,7 +411,8 @@ fn income_band(rng: &mut ChaCha8Rng, occupation: &str, arch: Archetype) -> &'sta
     }
     match occupation {
         "学生" => "<50k",
-        "退休" => pick_weighted(rng, &BANDS[..3]),
+        // The three lowest bands.
+        "退休" => pick_weighted(rng, BANDS.get(..3).unwrap_or(BANDS)),
         _ => pick_weighted(rng, BANDS),
     }
 }
@@ -418,15 +438,16 @@ fn make_person(
     home_sub: usize,
     address: Address,
     mobile_override: Option<rapport_domain::Mobile>,
-) -> Entity {
+) -> Option<Entity> {
+    let home = ctx.layout.sub_branches.get(home_sub)?;
     let birth = people::birth_date(ctx.as_of, p, ctx.seed, age_years);
     let age = people::age_on(birth, ctx.as_of);
     let name = PersonName {
         surname: surname.unwrap_or_else(|| people::surname(rng)),
         given: people::given_name(rng, gender),
     };
-    let reg = registration_district(ctx, rng, home_sub);
-    let resident_id = people::resident_id(DISTRICTS[reg].code, birth, p, ctx.seed, gender).ok();
+    let reg = registration_district(rng, home);
+    let resident_id = people::resident_id(reg.code, birth, p, ctx.seed, gender).ok();
     let archetype = sample_archetype(rng, age);
     let occupation = if age >= 60 && rng.random_bool(0.75) {
         "退休"
@@ -449,7 +470,7 @@ fn make_person(
         None
     };
     let onboarded_on = onboarding(ctx, rng, archetype, Some(birth));
-    Entity {
+    Some(Entity {
         record: PartyRecord {
             id: PartyId(p as i64),
             customer_number: CustomerNumber::from_sequence(p),
@@ -464,7 +485,7 @@ fn make_person(
             address: Some(address.format()),
             occupation: Some(occupation.into()),
             income_band: Some(income.into()),
-            home_branch: ctx.layout.sub_branches[home_sub].id,
+            home_branch: home.id,
             onboarded_on,
         },
         person: Some(name),
@@ -475,17 +496,21 @@ fn make_person(
         employer: None,
         anchor_rm: None,
         second_core_sub: None,
-    }
+    })
 }
 
 fn email_for(name: &PersonName, p: u64) -> String {
-    const DOMAINS: &[&str] = &["example.com", "example.net", "example.org"];
+    let domain = match p % 3 {
+        0 => "example.com",
+        1 => "example.net",
+        _ => "example.org",
+    };
     format!(
         "{}{}{}@{}",
         hanzi_pinyin(&name.given),
         surname_pinyin(name.surname),
         p % 1000,
-        DOMAINS[(p % 3) as usize]
+        domain
     )
 }
 
@@ -497,8 +522,14 @@ fn make_household(
     lo: u64,
     relationships: &mut Vec<RelationshipRecord>,
 ) {
+    let Some(&head_p) = members.first() else {
+        return;
+    };
     let home_sub = rng.random_range(0..ctx.layout.sub_branches.len());
-    let district = pick(rng, &ctx.layout.sub_branches[home_sub].city_districts);
+    let Some(home) = ctx.layout.sub_branches.get(home_sub) else {
+        return;
+    };
+    let district = pick(rng, &home.city_districts);
     let address = Address::random(rng, district);
     let head_gender = if rng.random_bool(0.7) {
         Gender::Male
@@ -515,21 +546,23 @@ fn make_household(
     } else {
         people::surname(rng)
     };
-    let head = make_person(
+    let Some(head) = make_person(
         ctx,
         rng,
-        members[0],
+        head_p,
         head_gender,
         head_age,
         Some(head_surname),
         home_sub,
         address,
         None,
-    );
+    ) else {
+        return;
+    };
     let head_mobile = head.record.mobile.clone();
     let head_id = head.record.id;
     let head_onboarded = head.record.onboarded_on;
-    entities[(members[0] - lo) as usize] = Some(head);
+    put(entities, lo, head_p, Some(head));
 
     for (k, &p) in members.iter().enumerate().skip(1) {
         let spouse = couple && k == 1;
@@ -563,7 +596,7 @@ fn make_household(
         } else {
             None
         };
-        let member = make_person(
+        let Some(member) = make_person(
             ctx,
             rng,
             p,
@@ -573,7 +606,9 @@ fn make_household(
             home_sub,
             address,
             mobile,
-        );
+        ) else {
+            continue;
+        };
         relationships.push(RelationshipRecord {
             from: member.record.id,
             to: head_id,
@@ -588,18 +623,18 @@ fn make_household(
                 since: None,
             });
         }
-        entities[(p - lo) as usize] = Some(member);
+        put(entities, lo, p, Some(member));
     }
 }
 
-fn make_org(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64, anchor: Option<usize>) -> Entity {
+fn make_org(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64, anchor: Option<usize>) -> Option<Entity> {
     let home_sub = match anchor {
         Some(r) => ctx.layout.rm_sub(r),
         None => rng.random_range(0..ctx.layout.sub_branches.len()),
     };
-    let district = pick(rng, &ctx.layout.sub_branches[home_sub].city_districts);
-    let d = &DISTRICTS[district];
-    let address = Address::random(rng, district);
+    let home = ctx.layout.sub_branches.get(home_sub)?;
+    let d = pick(rng, &home.city_districts);
+    let address = Address::random(rng, d);
     let trade = format!("{}{}", pick(rng, TRADE_CHARS), pick(rng, TRADE_CHARS));
     let industry = pick(rng, INDUSTRIES).0;
     let form = pick_weighted(rng, LEGAL_FORMS);
@@ -626,7 +661,7 @@ fn make_org(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64, anchor: Option<usize>) -> E
             address: Some(address.format_office()),
             occupation: None,
             income_band: None,
-            home_branch: ctx.layout.sub_branches[home_sub].id,
+            home_branch: home.id,
             onboarded_on,
         },
         person: None,
@@ -639,7 +674,7 @@ fn make_org(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64, anchor: Option<usize>) -> E
         second_core_sub: None,
     };
     e.anchor_rm = anchor;
-    e
+    Some(e)
 }
 
 /// USCC with registration authority 9 (市场监管) / type 1 (企业), the office's division code and
@@ -649,24 +684,25 @@ fn org_uscc(p: u64, division: u32, seed: u64) -> Option<Uscc> {
     let mut y = scramble(p, 8, seed ^ 0x7573_6363);
     let mut body = [b'0'; 6];
     for slot in body.iter_mut().rev() {
-        *slot = SYMBOLS[(y % 31) as usize];
+        *slot = *SYMBOLS.get((y % 31) as usize)?;
         y /= 31;
     }
     let org = format!("MA{}", std::str::from_utf8(&body).unwrap_or("000000"));
     Uscc::from_parts("91", division, &org).ok()
 }
 
-fn make_prospect(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64) -> Entity {
+fn make_prospect(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64) -> Option<Entity> {
     let gender = random_gender(rng);
     let age = sample_age(rng);
     let birth = people::birth_date(ctx.as_of, p, ctx.seed, age);
     let name = people::person_name(rng, gender);
     let home_sub = rng.random_range(0..ctx.layout.sub_branches.len());
+    let home = ctx.layout.sub_branches.get(home_sub)?;
     let mobile = mobile_number(mobile_prefix(rng), p, ctx.seed).ok();
     let known_birth = rng.random_bool(0.6);
     let email = rng.random_bool(0.3).then(|| email_for(&name, p));
     let onboarded_on = shift(ctx.as_of, -rng.random_range(0..730));
-    Entity {
+    Some(Entity {
         record: PartyRecord {
             id: PartyId(p as i64),
             customer_number: CustomerNumber::from_sequence(p),
@@ -681,7 +717,7 @@ fn make_prospect(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64) -> Entity {
             address: None,
             occupation: None,
             income_band: None,
-            home_branch: ctx.layout.sub_branches[home_sub].id,
+            home_branch: home.id,
             onboarded_on,
         },
         person: Some(name),
@@ -692,7 +728,7 @@ fn make_prospect(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64) -> Entity {
         employer: None,
         anchor_rm: None,
         second_core_sub: None,
-    }
+    })
 }
 
 /// Payroll employers, corporate groups and guarantors, all within the batch.
@@ -707,22 +743,27 @@ fn link_organisations(
     if orgs.is_empty() {
         return;
     }
-    let region_of = |e: &Entity| ctx.layout.sub_branches[e.home_sub].region;
-    let mut by_region: HashMap<usize, Vec<u64>> = HashMap::new();
+    let region_of = |e: &Entity| ctx.layout.sub_branches.get(e.home_sub).map(|s| s.region);
+    let mut by_region: HashMap<Option<usize>, Vec<u64>> = HashMap::new();
     for &o in orgs {
-        let e = &entities[(o - lo) as usize];
-        by_region.entry(region_of(e)).or_default().push(o);
+        if let Some(e) = entities.get((o - lo) as usize) {
+            by_region.entry(region_of(e)).or_default().push(o);
+        }
     }
     for (k, &o) in orgs.iter().enumerate() {
         if k > 0 && rng.random_bool(CORPORATE_GROUP_SHARE) {
-            let parent = orgs[rng.random_range(0..k)];
-            let since = entities[(o - lo) as usize].record.onboarded_on;
-            relationships.push(RelationshipRecord {
-                from: PartyId(o as i64),
-                to: PartyId(parent as i64),
-                kind: RelationshipKind::CorporateGroup,
-                since: Some(since),
-            });
+            let parent = orgs.get(rng.random_range(0..k));
+            let since = entities
+                .get((o - lo) as usize)
+                .map(|e| e.record.onboarded_on);
+            if let (Some(&parent), Some(since)) = (parent, since) {
+                relationships.push(RelationshipRecord {
+                    from: PartyId(o as i64),
+                    to: PartyId(parent as i64),
+                    kind: RelationshipKind::CorporateGroup,
+                    since: Some(since),
+                });
+            }
         }
     }
     for e in entities.iter_mut() {
@@ -809,9 +850,12 @@ fn plan(rng: &mut ChaCha8Rng, e: &Entity) -> Vec<Planned> {
             if hnw && rng.random_bool(0.5) {
                 "CD-3Y"
             } else {
-                [
-                    "TD-3M", "TD-6M", "TD-1Y", "TD-1Y", "TD-2Y", "TD-3Y", "TD-5Y",
-                ][rng.random_range(0..7)]
+                pick(
+                    rng,
+                    &[
+                        "TD-3M", "TD-6M", "TD-1Y", "TD-1Y", "TD-2Y", "TD-3Y", "TD-5Y",
+                    ],
+                )
             },
             ProductFamily::TimeDeposit,
         );
@@ -962,7 +1006,7 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
     let arch = e.archetype.unwrap_or(Archetype::Steady);
     let onboarded = e.record.onboarded_on;
     let p = e.record.id.0 as u64;
-    let home = ctx.layout.sub_branches[e.home_sub].id;
+    let home = e.record.home_branch;
 
     // Statuses by archetype.
     let status_of = |rng: &mut ChaCha8Rng, family: ProductFamily, first: bool| match arch {
@@ -1059,12 +1103,14 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
     let n_sub = ctx.layout.sub_branches.len();
     if e.record.kind == PartyKind::Individual && n_sub > 1 && rng.random_bool(SECOND_CORE_RECORD) {
         let other = (e.home_sub + rng.random_range(1..n_sub)) % n_sub;
-        e.second_core_sub = Some(other);
-        let other_id: BranchId = ctx.layout.sub_branches[other].id;
-        for a in accounts.iter_mut().skip(1) {
-            if a.record.source_system == SourceSystem::CoreBanking && rng.random_bool(0.5) {
-                a.core_file = 1;
-                a.record.branch_id = other_id;
+        if let Some(other_sub) = ctx.layout.sub_branches.get(other) {
+            e.second_core_sub = Some(other);
+            let other_id: BranchId = other_sub.id;
+            for a in accounts.iter_mut().skip(1) {
+                if a.record.source_system == SourceSystem::CoreBanking && rng.random_bool(0.5) {
+                    a.core_file = 1;
+                    a.record.branch_id = other_id;
+                }
             }
         }
     }
@@ -1210,9 +1256,10 @@ fn aum_series(
             let factor = |m: NaiveDate| {
                 1.0 + amp * (2.0 * std::f64::consts::PI * (f64::from(m.month()) - 2.0) / 12.0).cos()
             };
-            let end = factor(ctx.months[n - 1]);
-            for (t, v) in values.iter_mut().enumerate() {
-                *v = f * factor(ctx.months[t]) / end * noise(rng, 0.03);
+            // `months` is never empty; without months there are no values to scale.
+            let end = ctx.months.last().map_or(1.0, |m| factor(*m));
+            for (v, m) in values.iter_mut().zip(&ctx.months) {
+                *v = f * factor(*m) / end * noise(rng, 0.03);
             }
         }
         Archetype::DecliningThenChurned => {
@@ -1263,7 +1310,7 @@ fn aum_series(
         0.0
     };
     let mut out = Vec::with_capacity(n);
-    for (t, month) in ctx.months.iter().enumerate() {
+    for (t, (month, value)) in ctx.months.iter().zip(&values).enumerate() {
         let before = *month < onboard_month;
         if arch == Archetype::New && before {
             continue;
@@ -1273,7 +1320,7 @@ fn aum_series(
         } else if before {
             0
         } else {
-            values[t].max(floor).round() as i64
+            value.max(floor).round() as i64
         };
         out.push((*month, fen));
     }
@@ -1299,7 +1346,10 @@ fn assign_rms(
     if !wants {
         return;
     }
-    let local = &layout.rms_by_sub[e.home_sub];
+    let local = layout
+        .rms_by_sub
+        .get(e.home_sub)
+        .map_or(&[][..], Vec::as_slice);
     let rm = match e.anchor_rm {
         Some(r) => r,
         None if !local.is_empty() => pick(rng, local),
@@ -1314,34 +1364,43 @@ fn assign_rms(
     {
         let prev = (rm + rng.random_range(1..layout.rms.len())) % layout.rms.len();
         let prev_from = date_between(rng, onboarded, shift(from, -30));
+        if let Some(&staff_id) = layout.rms.get(prev) {
+            out.push(RmAssignmentRecord {
+                party_id,
+                staff_id,
+                primary: true,
+                effective_from: prev_from,
+                effective_to: Some(shift(from, -1)),
+            });
+        }
+    }
+    if let Some(&staff_id) = layout.rms.get(rm) {
         out.push(RmAssignmentRecord {
             party_id,
-            staff_id: layout.rms[prev],
+            staff_id,
             primary: true,
-            effective_from: prev_from,
-            effective_to: Some(shift(from, -1)),
+            effective_from: from,
+            effective_to: None,
         });
     }
-    out.push(RmAssignmentRecord {
-        party_id,
-        staff_id: layout.rms[rm],
-        primary: true,
-        effective_from: from,
-        effective_to: None,
-    });
     if layout.rms.len() > 1 && rng.random_bool(RM_SECONDARY) {
         let second = if local.len() > 1 {
             let i = local.iter().position(|&x| x == rm).unwrap_or(0);
-            local[(i + rng.random_range(1..local.len())) % local.len()]
+            local
+                .get((i + rng.random_range(1..local.len())) % local.len())
+                .copied()
         } else {
-            (rm + rng.random_range(1..layout.rms.len())) % layout.rms.len()
+            Some((rm + rng.random_range(1..layout.rms.len())) % layout.rms.len())
         };
-        out.push(RmAssignmentRecord {
-            party_id,
-            staff_id: layout.rms[second],
-            primary: false,
-            effective_from: date_between(rng, from, ctx.as_of),
-            effective_to: None,
-        });
+        let effective_from = date_between(rng, from, ctx.as_of);
+        if let Some(&staff_id) = second.and_then(|s| layout.rms.get(s)) {
+            out.push(RmAssignmentRecord {
+                party_id,
+                staff_id,
+                primary: false,
+                effective_from,
+                effective_to: None,
+            });
+        }
     }
 }

@@ -9,10 +9,10 @@ use rapport_domain::{Gender, PartyId, PartyKind, SourceSystem};
 
 use crate::batch::{AccountInfo, Entity};
 use crate::data::names::HOMOPHONES;
-use crate::data::places::DISTRICTS;
+use crate::data::places::District;
 use crate::people::{capitalise, date_between, hanzi_pinyin, mobile_prefix, surname_pinyin};
 use crate::reference::Layout;
-use crate::rng::scramble;
+use crate::rng::{pick, scramble};
 use crate::{SourceAccount, SourceRecord};
 
 /// Share of individuals with an internet-banking profile.
@@ -122,23 +122,26 @@ pub fn source_key(system: SourceSystem, party: u64, file: u64, seed: u64) -> Str
 pub fn homophone_typo(rng: &mut ChaCha8Rng, surname: &str, given: &str) -> String {
     let chars: Vec<char> = format!("{surname}{given}").chars().collect();
     let sn = surname.chars().count();
-    let mut candidates: Vec<usize> = (0..chars.len())
-        .filter(|&i| {
+    let mut candidates: Vec<(usize, char)> = chars
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, ch)| {
             let mut b = [0u8; 4];
-            let c: &str = chars[i].encode_utf8(&mut b);
+            let c: &str = ch.encode_utf8(&mut b);
             HOMOPHONES.iter().any(|(k, _)| *k == c)
         })
         .collect();
     // Prefer the given name: surnames are usually spelt out on the phone.
-    if candidates.iter().any(|&i| i >= sn) && rng.random_bool(0.8) {
-        candidates.retain(|&i| i >= sn);
+    if candidates.iter().any(|&(i, _)| i >= sn) && rng.random_bool(0.8) {
+        candidates.retain(|&(i, _)| i >= sn);
     }
     if candidates.is_empty() {
         return format!("{surname} {given}");
     }
-    let i = candidates[rng.random_range(0..candidates.len())];
+    let (i, ch) = pick(rng, &candidates);
     let mut b = [0u8; 4];
-    let c: &str = chars[i].encode_utf8(&mut b);
+    let c: &str = ch.encode_utf8(&mut b);
     let subs = HOMOPHONES
         .iter()
         .find(|(k, _)| *k == c)
@@ -146,8 +149,11 @@ pub fn homophone_typo(rng: &mut ChaCha8Rng, surname: &str, given: &str) -> Strin
         .unwrap_or(&[]);
     let mut out = String::new();
     for (j, ch) in chars.iter().enumerate() {
-        if j == i && !subs.is_empty() {
-            out.push_str(subs[rng.random_range(0..subs.len())]);
+        if j == i
+            && !subs.is_empty()
+            && let Some(sub) = subs.get(rng.random_range(0..subs.len()))
+        {
+            out.push_str(sub);
         } else {
             out.push(*ch);
         }
@@ -177,8 +183,7 @@ fn full_width_digits(s: &str) -> String {
 
 /// Abbreviates or reformats an address: drops the province (or the municipality's 市),
 /// writes `号` as `#` and `栋…室` as `-`, or uses full-width digits; one or two of these.
-pub fn reformat_address(rng: &mut ChaCha8Rng, address: &str, district: usize) -> String {
-    let d = &DISTRICTS[district];
+pub fn reformat_address(rng: &mut ChaCha8Rng, address: &str, d: &District) -> String {
     let mut s = address.to_owned();
     let ops = rng.random_range(1..=3u8);
     if ops & 1 == 1 {
@@ -218,12 +223,14 @@ pub fn reformat_address(rng: &mut ChaCha8Rng, address: &str, district: usize) ->
 fn mistype_digit(rng: &mut ChaCha8Rng, id: &str) -> String {
     let mut bytes: Vec<u8> = id.bytes().collect();
     let i = rng.random_range(0..17.min(bytes.len()));
-    let old = bytes[i];
-    let mut new = b'0' + rng.random_range(0..10u8);
-    if new == old {
-        new = b'0' + ((old - b'0' + 1) % 10);
+    if let Some(digit) = bytes.get_mut(i) {
+        let old = *digit;
+        let mut new = b'0' + rng.random_range(0..10u8);
+        if new == old {
+            new = b'0' + ((old - b'0' + 1) % 10);
+        }
+        *digit = new;
     }
-    bytes[i] = new;
     String::from_utf8(bytes).unwrap_or_else(|_| id.to_owned())
 }
 
@@ -251,7 +258,8 @@ pub fn source_records(
     let has_card = accounts
         .iter()
         .any(|a| a.record.source_system == SourceSystem::Card);
-    let home_code = &layout.sub_branches[e.home_sub].code;
+    let branch_code = |sub: usize| layout.sub_branches.get(sub).map(|s| &s.code);
+    let home_code = branch_code(e.home_sub);
     if has_core {
         records.push(record(
             &ctx,
@@ -259,22 +267,15 @@ pub fn source_records(
             e,
             SourceSystem::CoreBanking,
             0,
-            Some(home_code),
+            home_code,
         ));
         if let Some(other) = e.second_core_sub {
-            let code = &layout.sub_branches[other].code;
-            records.push(record(
-                &ctx,
-                rng,
-                e,
-                SourceSystem::CoreBanking,
-                1,
-                Some(code),
-            ));
+            let code = branch_code(other);
+            records.push(record(&ctx, rng, e, SourceSystem::CoreBanking, 1, code));
         }
     }
     if has_card {
-        records.push(record(&ctx, rng, e, SourceSystem::Card, 0, Some(home_code)));
+        records.push(record(&ctx, rng, e, SourceSystem::Card, 0, home_code));
     }
     match e.record.kind {
         PartyKind::Individual => {
@@ -366,12 +367,15 @@ fn record(
         let f = if rng.random_bool(BIRTH_DATE_USUAL_FORMAT) {
             usual_format(system)
         } else {
-            [
-                DateFormat::Iso,
-                DateFormat::Compact,
-                DateFormat::Slashed,
-                DateFormat::Chinese,
-            ][rng.random_range(0..4)]
+            pick(
+                rng,
+                &[
+                    DateFormat::Iso,
+                    DateFormat::Compact,
+                    DateFormat::Slashed,
+                    DateFormat::Chinese,
+                ],
+            )
         };
         format_date(b, f)
     });
@@ -454,6 +458,7 @@ fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::places::DISTRICTS;
     use rand::SeedableRng;
 
     #[test]
@@ -481,7 +486,7 @@ mod tests {
             assert_ne!(n, "张伟");
             assert_eq!(n.chars().count(), 2);
             let a = "浙江省杭州市西湖区人民路12号3栋1502室";
-            assert_ne!(reformat_address(&mut rng, a, 47), a);
+            assert_ne!(reformat_address(&mut rng, a, &DISTRICTS[47]), a);
             let p = pinyin_name(&mut rng, "曾", "伟");
             assert!(
                 ["ZENG WEI", "Zeng Wei", "zengwei"].contains(&p.as_str()),

@@ -6,7 +6,7 @@ use rapport_domain::{Gender, Mobile, ResidentId};
 use crate::data::names::{
     COMMON_FEMALE_GIVEN, COMMON_MALE_GIVEN, FEMALE_CHARS, MALE_CHARS, SURNAMES,
 };
-use crate::data::places::{DISTRICTS, ROADS};
+use crate::data::places::{District, ROADS};
 use crate::rng::{pick, pick_weighted, scramble};
 
 /// Share of people whose given name is one of the very common names (伟, 芳, 娜 …).
@@ -201,19 +201,20 @@ pub fn mobile_prefix<R: Rng + ?Sized>(rng: &mut R) -> u16 {
 /// A street address in a district.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Address {
-    pub district: usize,
-    pub road: usize,
+    pub district: &'static District,
+    /// Chinese and English name of the road.
+    pub road: (&'static str, &'static str),
     pub number: u32,
     pub building: u32,
     pub room: u32,
 }
 
 impl Address {
-    pub fn random<R: Rng + ?Sized>(rng: &mut R, district: usize) -> Self {
+    pub fn random<R: Rng + ?Sized>(rng: &mut R, district: &'static District) -> Self {
         let floor = rng.random_range(1..=28u32);
         Self {
             district,
-            road: rng.random_range(0..ROADS.len()),
+            road: pick(rng, ROADS),
             number: rng.random_range(1..=999),
             building: rng.random_range(1..=30),
             room: floor * 100 + rng.random_range(1..=4u32),
@@ -222,7 +223,7 @@ impl Address {
 
     /// `{省}{市}{区}{路}{n}号{栋}栋{室}室`; the municipalities omit the province.
     pub fn format(&self) -> String {
-        let d = &DISTRICTS[self.district];
+        let d = self.district;
         let mut s = String::with_capacity(64);
         if !d.is_municipality() {
             s.push_str(d.province);
@@ -239,20 +240,20 @@ impl Address {
         let _ = write!(
             s,
             "{}{}号{}栋{}室",
-            ROADS[self.road].0, self.number, self.building, self.room
+            self.road.0, self.number, self.building, self.room
         );
     }
 
     /// An organisation's address: street and number, no flat.
     pub fn format_office(&self) -> String {
-        let d = &DISTRICTS[self.district];
+        let d = self.district;
         let mut s = String::with_capacity(64);
         if !d.is_municipality() {
             s.push_str(d.province);
         }
         s.push_str(d.city);
         s.push_str(d.district);
-        s.push_str(ROADS[self.road].0);
+        s.push_str(self.road.0);
         s.push_str(&format!("{}号", self.number));
         s
     }
@@ -281,6 +282,7 @@ pub fn date_between<R: Rng + ?Sized>(rng: &mut R, from: NaiveDate, to: NaiveDate
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::places::DISTRICTS;
     use std::collections::HashSet;
 
     #[test]
@@ -316,14 +318,14 @@ mod tests {
     #[test]
     fn addresses() {
         let a = Address {
-            district: 0,
-            road: 0,
+            district: &DISTRICTS[0],
+            road: ROADS[0],
             number: 12,
             building: 3,
             room: 1502,
         };
         assert_eq!(a.format(), "北京市东城区人民路12号3栋1502室");
-        let hz = DISTRICTS.iter().position(|d| d.code == 330106).unwrap();
+        let hz = DISTRICTS.iter().find(|d| d.code == 330106).unwrap();
         let a = Address { district: hz, ..a };
         assert_eq!(a.format(), "浙江省杭州市西湖区人民路12号3栋1502室");
     }

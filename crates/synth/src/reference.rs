@@ -5,7 +5,7 @@ use rand::Rng;
 use rapport_domain::records::{BranchRecord, ProductRecord, ReferenceData, StaffRecord};
 use rapport_domain::{BranchId, BranchLevel, Gender, ProductFamily, Role, StaffId, Username};
 
-use crate::data::places::{DISTRICTS, REGIONS, ROADS, districts_of};
+use crate::data::places::{District, REGIONS, ROADS, districts_of};
 use crate::people::person_name;
 use crate::rng::{rng_for, stream};
 use crate::{SynthConfig, SynthError};
@@ -26,8 +26,8 @@ pub struct SubBranch {
     pub id: BranchId,
     pub code: String,
     pub region: usize,
-    /// Indices into [`DISTRICTS`] of the districts of the sub-branch's city.
-    pub city_districts: Vec<usize>,
+    /// The districts of the sub-branch's city; never empty.
+    pub city_districts: Vec<&'static District>,
 }
 
 /// Derived structure the batch generator needs besides the public reference data.
@@ -58,6 +58,15 @@ pub fn rm_count(customers: u64, sub_branches: u64) -> u64 {
 
 pub fn agent_count(customers: u64) -> u64 {
     (2 + customers / 100_000).min(50)
+}
+
+/// The element at `k` modulo the length; `None` only for an empty slice.
+fn cyclic<T>(items: &[T], k: usize) -> Option<&T> {
+    items.get(k.checked_rem(items.len())?)
+}
+
+fn layout_bug(what: &str) -> SynthError {
+    SynthError::Internal(format!("branch layout: no {what}"))
 }
 
 fn username(s: &str) -> Result<Username, SynthError> {
@@ -109,21 +118,26 @@ pub fn build(config: &SynthConfig) -> Result<(ReferenceData, Layout), SynthError
     let mut infos = Vec::new();
     for j in 0..n_branches {
         let region = j % n_regions;
-        let k = per_region[region];
-        per_region[region] += 1;
-        let cities = REGIONS[region].cities;
-        let city = cities[k % cities.len()];
+        let count = per_region
+            .get_mut(region)
+            .ok_or_else(|| layout_bug("region"))?;
+        let k = *count;
+        *count += 1;
+        let cities = REGIONS
+            .get(region)
+            .ok_or_else(|| layout_bug("region"))?
+            .cities;
+        let city = *cyclic(cities, k).ok_or_else(|| layout_bug("city"))?;
         let ds = districts_of(city);
         let round = k / cities.len();
-        let district = ds[round % ds.len()];
-        let d = &DISTRICTS[district];
+        let d = *cyclic(&ds, round).ok_or_else(|| layout_bug(&format!("district in {city}")))?;
         let (name_zh, name_en) = if round < ds.len() {
             (
                 format!("{}{}支行", d.city_short(), d.district_short()),
                 format!("{} {} Sub-branch", d.city_en, d.district_en),
             )
         } else {
-            let road = ROADS[(k * 7) % ROADS.len()];
+            let road = cyclic(ROADS, k * 7).ok_or_else(|| layout_bug("road"))?;
             (
                 format!("{}{}{}支行", d.city_short(), d.district_short(), road.0),
                 format!("{} {} {} Sub-branch", d.city_en, d.district_en, road.1),
@@ -134,7 +148,7 @@ pub fn build(config: &SynthConfig) -> Result<(ReferenceData, Layout), SynthError
         let code = format!("R{:02}B{:02}", region + 1, k + 1);
         branches.push(BranchRecord {
             id,
-            parent: Some(region_ids[region]),
+            parent: Some(*region_ids.get(region).ok_or_else(|| layout_bug("region"))?),
             level: BranchLevel::Branch,
             code: code.clone(),
             name_zh,
@@ -155,15 +169,16 @@ pub fn build(config: &SynthConfig) -> Result<(ReferenceData, Layout), SynthError
     let mut sub_branches = Vec::new();
     for s in 0..n_sub {
         let b = s % n_branches;
-        let info = &mut infos[b];
+        let info = infos.get_mut(b).ok_or_else(|| layout_bug("branch"))?;
         info.subs += 1;
         let ds = districts_of(info.city);
         let m = per_city.entry(info.city).or_insert(0);
         let mi = *m;
         *m += 1;
-        let district = ds[mi % ds.len()];
-        let road = ROADS[(mi / ds.len() + 5 * (mi % ds.len())) % ROADS.len()];
-        let d = &DISTRICTS[district];
+        let d =
+            *cyclic(&ds, mi).ok_or_else(|| layout_bug(&format!("district in {}", info.city)))?;
+        let road =
+            cyclic(ROADS, mi / ds.len() + 5 * (mi % ds.len())).ok_or_else(|| layout_bug("road"))?;
         let id = BranchId(next_id);
         next_id += 1;
         let code = format!("{}S{:02}", info.code, info.subs);
@@ -234,14 +249,16 @@ pub fn build(config: &SynthConfig) -> Result<(ReferenceData, Layout), SynthError
     let mut rms_by_sub = vec![Vec::new(); n_sub];
     for r in 0..n_rm {
         let sub = r % n_sub;
-        let id = add(
-            format!("rm{:04}", r + 1),
-            Role::Rm,
-            Some(sub_branches[sub].id),
-            &mut rng,
-        )?;
+        let branch = sub_branches
+            .get(sub)
+            .map(|s: &SubBranch| s.id)
+            .ok_or_else(|| layout_bug("sub-branch"))?;
+        let id = add(format!("rm{:04}", r + 1), Role::Rm, Some(branch), &mut rng)?;
         rms.push(id);
-        rms_by_sub[sub].push(r);
+        rms_by_sub
+            .get_mut(sub)
+            .ok_or_else(|| layout_bug("sub-branch"))?
+            .push(r);
     }
 
     let branch_codes = branches.iter().map(|b| (b.id, b.code.clone())).collect();

@@ -70,15 +70,33 @@ pub fn weighted<R: Rng + ?Sized>(rng: &mut R, weights: impl Iterator<Item = u32>
     last
 }
 
+/// The element at `i`, or the last one if `i` is past the end. `items` must be non-empty.
+// why: its only callers are `pick`, `pick_ref` and `pick_weighted`, which only ever draw from
+// non-empty slices: const tables and literal arrays, a city's districts (`reference::build`
+// rejects a city without any), a batch's organisations, a sub-branch's RMs and a name's homophone
+// candidates (each checked non-empty by the caller). `pick_ref` draws `i` below the length and
+// `pick_weighted` gets it from `weighted`, so the clamp never applies. Returning `Option` would
+// push a fallback that cannot occur into their ~28 callers, and the draws must stay exactly as
+// they are for the output to remain byte-identical.
+#[allow(clippy::indexing_slicing)]
+fn at_or_last<T>(items: &[T], i: usize) -> &T {
+    &items[i.min(items.len().saturating_sub(1))]
+}
+
 /// Picks from a non-empty `(value, weight)` table.
 pub fn pick_weighted<R: Rng + ?Sized, T: Copy>(rng: &mut R, table: &[(T, u32)]) -> T {
     let i = weighted(rng, table.iter().map(|(_, w)| *w));
-    table[i.min(table.len() - 1)].0
+    at_or_last(table, i).0
 }
 
 /// Picks uniformly from a non-empty slice.
 pub fn pick<R: Rng + ?Sized, T: Copy>(rng: &mut R, items: &[T]) -> T {
-    items[rng.random_range(0..items.len())]
+    *pick_ref(rng, items)
+}
+
+/// Picks uniformly from a non-empty slice, by reference.
+pub fn pick_ref<'a, R: Rng + ?Sized, T>(rng: &mut R, items: &'a [T]) -> &'a T {
+    at_or_last(items, rng.random_range(0..items.len()))
 }
 
 /// A standard normal sample (Box–Muller).
@@ -115,7 +133,9 @@ pub fn luhn_valid(number: &str) -> bool {
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    with_luhn(&number[..number.len() - 1]) == number
+    let mut digits = number.chars();
+    digits.next_back();
+    with_luhn(digits.as_str()) == number
 }
 
 #[cfg(test)]

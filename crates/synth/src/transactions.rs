@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use rapport_domain::{AccountStatus, Currency, Money, ProductFamily};
 
 use crate::batch::{AccountInfo, Entity};
-use crate::rng::{lognormal, rng_for, stream};
+use crate::rng::{lognormal, pick, rng_for, stream};
 use crate::{Archetype, Channel, Direction, Transaction};
 
 /// Months of transaction history ending at as_of.
@@ -84,22 +84,24 @@ impl Kind {
         match self {
             Self::Salary => "代发工资",
             Self::Atm => "ATM取款",
-            Self::Pos => [
-                "POS消费-超市",
-                "POS消费-餐饮",
-                "POS消费-加油",
-                "POS消费-商场",
-            ][rng.random_range(0..4)],
-            Self::QuickPay => {
-                ["快捷支付-网购", "快捷支付-生活缴费", "快捷支付-出行"][rng.random_range(0..3)]
-            }
+            Self::Pos => pick(
+                rng,
+                &[
+                    "POS消费-超市",
+                    "POS消费-餐饮",
+                    "POS消费-加油",
+                    "POS消费-商场",
+                ],
+            ),
+            Self::QuickPay => pick(
+                rng,
+                &["快捷支付-网购", "快捷支付-生活缴费", "快捷支付-出行"],
+            ),
             Self::TransferIn => "转账汇入",
             Self::TransferOut => "转账支出",
             Self::Deposit => "现金存入",
             Self::Interest => "结息",
-            Self::CardPurchase => {
-                ["消费-网购", "消费-餐饮", "消费-超市", "消费-差旅"][rng.random_range(0..4)]
-            }
+            Self::CardPurchase => pick(rng, &["消费-网购", "消费-餐饮", "消费-超市", "消费-差旅"]),
             Self::CardRepayment => "信用卡还款",
             Self::LoanRepayment => "贷款还款",
         }
@@ -340,7 +342,8 @@ pub fn for_party(
             }
         }
     }
-    let mine = &mut out[start..];
+    // `start` is where this party's transactions begin: `out` only grew since.
+    let mine = out.get_mut(start..).unwrap_or_default();
     mine.sort_by(|a, b| {
         a.booked_at
             .cmp(&b.booked_at)

@@ -7,7 +7,12 @@
 //! The account key here is a plain SHA-256 of a fixed benchmark salt and the account number,
 //! cut to 32 hex digits like `rapport-crypto`'s HMAC blind index: similar work per distinct
 //! account and the same stored width, no key file needed. Never use it for real data.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::fs::File;
 use std::path::PathBuf;

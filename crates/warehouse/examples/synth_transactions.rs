@@ -4,7 +4,12 @@
 //! ```text
 //! cargo run --release -p rapport-warehouse --example synth_transactions -- <customers> <dir>
 //! ```
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::path::PathBuf;
 

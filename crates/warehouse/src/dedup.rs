@@ -40,12 +40,12 @@ impl Dedup {
     pub(crate) fn filter(&mut self, group: &mut [Chunk]) -> Result<()> {
         let mut found: Vec<Found> = Vec::new();
         let mut drop: Vec<Vec<bool>> = Vec::new();
-        for ci in 0..group.len() {
-            let column = group[ci].columns.get(self.column).cloned();
+        for (ci, chunk) in group.iter().enumerate() {
+            let column = chunk.columns.get(self.column).cloned();
             let Some(keys) = column.as_ref().and_then(|c| c.as_string_opt::<i32>()) else {
                 return Err(WarehouseError::Internal("unique column is not text".into()));
             };
-            for (r, &line) in group[ci].lines.iter().enumerate() {
+            for (r, &line) in chunk.lines.iter().enumerate() {
                 let key = keys.value(r);
                 let Some(first) = self.seen.first_line(key, line) else {
                     continue;
@@ -104,8 +104,9 @@ impl Dedup {
 fn mark(drop: &mut Vec<Vec<bool>>, group: &[Chunk], ci: usize, r: usize) {
     if drop.len() < group.len() {
         drop.extend(
-            group[drop.len()..]
+            group
                 .iter()
+                .skip(drop.len())
                 .map(|c| vec![false; c.lines.len()]),
         );
     }

@@ -84,9 +84,9 @@ pub fn mask(value: &str) -> String {
     };
     let stars = (n - 2 * keep).min(8);
     let mut out = String::with_capacity(2 * keep + stars + 8);
-    out.extend(&chars[..keep]);
+    out.extend(chars.iter().take(keep));
     out.extend(std::iter::repeat_n('*', stars));
-    out.extend(&chars[n - keep..]);
+    out.extend(chars.iter().skip(n - keep));
     out
 }
 

@@ -28,10 +28,9 @@ pub fn parse_minor(text: &str) -> Result<i128, MoneyError> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, s),
     };
-    let (int, frac) = match s.iter().position(|&b| b == b'.') {
-        Some(dot) => (&s[..dot], Some(&s[dot + 1..])),
-        None => (s, None),
-    };
+    // Before the first dot, and after it if there is one.
+    let mut parts = s.splitn(2, |&b| b == b'.');
+    let (int, frac) = (parts.next().unwrap_or_default(), parts.next());
     if int.is_empty() || !int.iter().all(u8::is_ascii_digit) {
         return Err(MoneyError::Syntax);
     }

@@ -19,7 +19,9 @@ impl Hasher for Mix {
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
             let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
+            for (slot, byte) in b.iter_mut().zip(chunk) {
+                *slot = *byte;
+            }
             self.write_u64(u64::from_le_bytes(b));
         }
     }
@@ -94,7 +96,7 @@ fn insert<K: std::hash::Hash + Eq>(
 /// `Some` only for digits without a leading zero, so that `007` and `7` stay different keys.
 fn canonical_number(key: &str) -> Option<u64> {
     let b = key.as_bytes();
-    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
+    if b.is_empty() || b.len() > 19 || (b.first() == Some(&b'0') && b.len() > 1) {
         return None;
     }
     b.iter().try_fold(0u64, |acc, &d| {

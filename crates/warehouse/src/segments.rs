@@ -293,10 +293,10 @@ impl Checker {
         let arity_error = |n: &str| Err(SegmentError::Type(format!("{name} takes {n}")));
         let kind = match name.as_str() {
             "abs" | "yuan" => {
-                if kinds.len() != 1 {
+                let [kind] = kinds.as_slice() else {
                     return arity_error("one argument");
-                }
-                expect(kinds[0], Kind::Number, &name)?;
+                };
+                expect(*kind, Kind::Number, &name)?;
                 Kind::Number
             }
             "least" | "greatest" => {

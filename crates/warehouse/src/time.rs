@@ -60,18 +60,37 @@ fn digits(b: &[u8]) -> Option<u32> {
 /// `YYYY-MM-DDTHH:MM:SSZ`, what the generator and most exports write, without chrono's
 /// general parser (a third of the import time otherwise).
 fn parse_utc_seconds(b: &[u8]) -> Option<Result<NaiveDateTime, String>> {
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+    let &[
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+        b'Z',
+    ] = b
+    else {
         return None;
-    }
-    if b[16] != b':' || b[19] != b'Z' {
-        return None;
-    }
-    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    let (h, mi, s) = (
-        digits(&b[11..13])?,
-        digits(&b[14..16])?,
-        digits(&b[17..19])?,
+    };
+    let (y, m, d) = (
+        digits(&[y0, y1, y2, y3])?,
+        digits(&[m0, m1])?,
+        digits(&[d0, d1])?,
     );
+    let (h, mi, s) = (digits(&[h0, h1])?, digits(&[i0, i1])?, digits(&[s0, s1])?);
     let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) else {
         return Some(Err("no such date".into()));
     };
@@ -123,13 +142,14 @@ fn parse_general(t: &str, tz: Tz) -> Result<NaiveDateTime, String> {
 /// Parses a calendar date: `YYYY-MM-DD` or `YYYYMMDD`.
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let b = text.trim_matches(' ').as_bytes();
-    let (y, m, d) = match b.len() {
-        10 if b[4] == b'-' && b[7] == b'-' => (&b[0..4], &b[5..7], &b[8..10]),
-        8 => (&b[0..4], &b[4..6], &b[6..8]),
-        0 => return Err("empty".into()),
+    let (y, m, d) = match *b {
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] | [y0, y1, y2, y3, m0, m1, d0, d1] => {
+            ([y0, y1, y2, y3], [m0, m1], [d0, d1])
+        }
+        [] => return Err("empty".into()),
         _ => return Err("not a `YYYY-MM-DD` date".into()),
     };
-    let (Some(y), Some(m), Some(d)) = (digits(y), digits(m), digits(d)) else {
+    let (Some(y), Some(m), Some(d)) = (digits(&y), digits(&m), digits(&d)) else {
         return Err("not a `YYYY-MM-DD` date".into());
     };
     in_range(NaiveDate::from_ymd_opt(y as i32, m, d).ok_or("no such date")?)

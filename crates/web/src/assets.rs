@@ -39,7 +39,11 @@ fn versions() -> &'static Vec<(&'static str, String)> {
     V.get_or_init(|| {
         ASSETS
             .iter()
-            .map(|a| (a.name, hex::encode(&Sha256::digest(a.bytes)[..6])))
+            .map(|a| {
+                let digest = Sha256::digest(a.bytes);
+                let short: Vec<u8> = digest.into_iter().take(6).collect();
+                (a.name, hex::encode(short))
+            })
             .collect()
     })
 }

@@ -72,7 +72,7 @@ fn build(records: &[ResolutionRecord], saved: Option<Model>, settings: Settings)
         let pairs = candidate_pairs(&std, settings.max_block);
         let comparisons: Vec<Comparison> = pairs
             .iter()
-            .map(|&(a, b)| compare(&std[a], &std[b]))
+            .filter_map(|&(a, b)| Some(compare(std.get(a)?, std.get(b)?)))
             .collect();
         Model::train(&std, &comparisons, &settings)
     });

@@ -111,8 +111,10 @@ pub async fn scorecards(
         .map(|c| (c.staff_id.0, c.aum_end_minor - c.aum_start_minor))
         .collect();
     rms.sort_by(|a, b| {
-        growth[&b.staff_id]
-            .cmp(&growth[&a.staff_id])
+        // Every RM comes from a card, so both lookups find their growth.
+        growth
+            .get(&b.staff_id)
+            .cmp(&growth.get(&a.staff_id))
             .then(a.staff_id.cmp(&b.staff_id))
     });
     for (i, r) in rms.iter_mut().enumerate() {

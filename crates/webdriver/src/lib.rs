@@ -2,7 +2,13 @@
 //! (chromedriver). [`Driver::start`] is `None`, with a message, when chromedriver or Chromium is
 //! missing, unless `RAPPORT_REQUIRE_BROWSER=1` (CI) makes that a failure. Panics on any
 //! WebDriver error: it is for tests only.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -100,8 +106,9 @@ impl Driver {
             .json()
             .await
             .unwrap();
-        let session = res["value"]["sessionId"]
-            .as_str()
+        let session = res
+            .pointer("/value/sessionId")
+            .and_then(Value::as_str)
             .unwrap_or_else(|| panic!("no session: {res}"))
             .to_owned();
         Some(Driver {
@@ -120,8 +127,9 @@ impl Driver {
             req = req.json(&b);
         }
         let v: Value = req.send().await.unwrap().json().await.unwrap();
-        assert!(v["value"].get("error").is_none(), "webdriver {path}: {v}");
-        v["value"].clone()
+        let value = v.get("value").cloned().unwrap_or(Value::Null);
+        assert!(value.get("error").is_none(), "webdriver {path}: {v}");
+        value
     }
 
     pub async fn goto(&self, url: &str) {
@@ -137,7 +145,10 @@ impl Driver {
                 Some(json!({"using": "css selector", "value": css})),
             )
             .await;
-        v[ELEMENT_KEY].as_str().unwrap().to_owned()
+        v.get(ELEMENT_KEY)
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned()
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {

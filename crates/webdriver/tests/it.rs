@@ -1,6 +1,12 @@
 //! The driver cleans up after itself: dropping it — as a panicking test does, without `quit` —
 //! ends the browser too, not only chromedriver.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::new_without_default
+    clippy::new_without_default,
+    clippy::indexing_slicing,
+    clippy::string_slice
 )]
 
 mod accounts;

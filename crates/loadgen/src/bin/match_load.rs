@@ -6,7 +6,15 @@
 //! The records are rows of the synthetic bank's core-banking, internet-banking and call-center
 //! extracts — the same people, as a channel would send them — plus a share of made-up
 //! strangers who match nobody. Prints latency percentiles, throughput, answers and errors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A benchmark harness run by hand, not part of the service: like the tests it may panic
+// and index (arguments, percentiles of a non-empty sample).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::path::Path;
 use std::sync::Arc;

@@ -1,6 +1,12 @@
 //! The real path on every backend: synthetic extracts → import → resolve → golden records;
 //! resolving again changes nothing; a delta touches only its customer; merge and unmerge.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

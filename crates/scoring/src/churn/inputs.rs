@@ -65,7 +65,7 @@ fn share(part: f64, whole: f64) -> f64 {
 /// is 0). Positive = rising towards as-of.
 fn relative_slope(aum: &[i64; MONTHS], n: usize) -> f64 {
     // x runs from oldest (0) to as-of (n − 1).
-    let ys: Vec<f64> = aum[..n].iter().rev().map(|a| *a as f64).collect();
+    let ys: Vec<f64> = aum.iter().take(n).rev().map(|a| *a as f64).collect();
     let mean_y = ys.iter().sum::<f64>() / n as f64;
     if mean_y <= 0.0 {
         return 0.0;
@@ -83,8 +83,9 @@ fn relative_slope(aum: &[i64; MONTHS], n: usize) -> f64 {
 /// The inputs of the churn model for one row, named by [`CHURN_INPUT_NAMES`]. All finite
 /// for a row that passes [`Features::validate`].
 pub fn churn_inputs(f: &Features) -> Vec<f64> {
-    let aum = |i: usize| f.aum[i] as f64;
-    let aum_mean = |n: usize| f.aum[..n].iter().map(|a| *a as f64).sum::<f64>() / n as f64;
+    // Called with month-ends below MONTHS only.
+    let aum = |i: usize| f.aum.get(i).map_or(0.0, |a| *a as f64);
+    let aum_mean = |n: usize| f.aum.iter().take(n).map(|a| *a as f64).sum::<f64>() / n as f64;
     let money_eps = 100_000.0; // 1,000 yuan
     let max = f.aum.iter().copied().max().unwrap_or(0) as f64;
     let min = f.aum.iter().copied().min().unwrap_or(0) as f64;
@@ -108,7 +109,7 @@ pub fn churn_inputs(f: &Features) -> Vec<f64> {
         tx(0..MONTHS),
         sym_change(tx(0..3), tx(3..6), 1.0),
         sym_change(tx(0..6), tx(6..12), 1.0),
-        f.tx_count[..6].iter().filter(|t| **t == 0).count() as f64,
+        f.tx_count.iter().take(6).filter(|t| **t == 0).count() as f64,
         log_yuan(debits3),
         log_yuan(credits3),
         sym_change(debits3, f.debits_in(3..6) as f64, money_eps),

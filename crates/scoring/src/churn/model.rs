@@ -211,17 +211,19 @@ pub(crate) fn top_reasons(
     contributions: &[f64],
     n: usize,
 ) -> Vec<Part> {
-    let mut order: Vec<usize> = (0..contributions.len().min(names.len()))
-        .filter(|i| contributions[*i] > 0.0)
+    // (input order, name, input, contribution) of the positive contributions.
+    let mut order: Vec<(usize, &str, f64, f64)> = names
+        .iter()
+        .zip(inputs)
+        .zip(contributions)
+        .enumerate()
+        .filter(|(_, (_, c))| **c > 0.0)
+        .map(|(i, ((name, input), c))| (i, *name, *input, *c))
         .collect();
-    order.sort_by(|a, b| {
-        contributions[*b]
-            .total_cmp(&contributions[*a])
-            .then(a.cmp(b))
-    });
+    order.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
     order
         .into_iter()
         .take(n)
-        .map(|i| Part::new(names[i], inputs[i], contributions[i]))
+        .map(|(_, name, input, c)| Part::new(name, input, c))
         .collect()
 }

@@ -82,7 +82,8 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
     }
     // A slow leak: no single month is sharp, but half the money has gone in half a year.
     let k = c.decline_months;
-    let (then, now) = (f.aum[k], f.aum[0]);
+    // `k` is validated to be 1..MONTHS; were it not, `then` = 0 keeps the rule quiet.
+    let (then, now) = (f.aum.get(k).copied().unwrap_or(0), f.aum[0]);
     if then >= major(c.balance_base) && then > 0 {
         let drop = (then - now) as f64 / then as f64;
         if drop >= c.decline_share {
@@ -133,7 +134,9 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
         }
     }
     let k = c.outflow_months;
-    let outflow = f.aum[k] - f.aum[0];
+    // `k` is validated to be 1..MONTHS; were it not, there is no outflow to report.
+    let then = f.aum.get(k).copied().unwrap_or(f.aum[0]);
+    let outflow = then - f.aum[0];
     if outflow >= major(c.outflow_amount) && outflow > 0 {
         out.push(ChurnWarning::new(
             ChurnRule::AumOutflow,
@@ -141,7 +144,7 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
             c.outflow_amount,
             ChurnSignal::AumOutflow {
                 months: months(k),
-                then_minor: f.aum[k],
+                then_minor: then,
                 now_minor: f.aum[0],
             },
         ));

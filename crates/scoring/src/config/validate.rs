@@ -113,7 +113,11 @@ impl ScoringConfig {
                 "must be above credit.leverage_start",
             );
         }
-        if cr.grade_floors.windows(2).any(|w| w[0] <= w[1]) {
+        if cr
+            .grade_floors
+            .windows(2)
+            .any(|w| matches!(w, [higher, lower] if higher <= lower))
+        {
             return invalid("credit.grade_floors", "must fall strictly from AAA to CC");
         }
         share("clv.high_clv_percentile", self.clv.high_clv_percentile)?;

@@ -1,5 +1,11 @@
 //! Integration tests of rapport-scoring on a small synthetic bank (see `synth`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod churn;
 mod clv;

@@ -1,5 +1,11 @@
 //! The operational-store contract: every test runs on every backend available (see lib.rs).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod audit;
 mod changes;

@@ -2,7 +2,13 @@
 //! of its own; all skip (with a message) when `RAPPORT_TEST_DATABASE_URL` is unset.
 //!
 //! `cargo test -p rapport-store-postgres -- --ignored --nocapture load_rate` measures bulk load.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Real administrative divisions (GB/T 2260 six-digit codes), the bank's regions and street names.
 
 /// A district or county-level division with its six-digit code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct District {
     pub code: u32,
     /// Province, autonomous region or municipality (`北京市` for the municipalities).
@@ -388,12 +388,7 @@ pub const ROADS: &[(&str, &str)] = &[
     ("建国路", "Jianguo Road"),
 ];
 
-/// Indices of the districts of `city`, in table order.
-pub fn districts_of(city: &str) -> Vec<usize> {
-    DISTRICTS
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.city == city)
-        .map(|(i, _)| i)
-        .collect()
+/// The districts of `city`, in table order.
+pub fn districts_of(city: &str) -> Vec<&'static District> {
+    DISTRICTS.iter().filter(|d| d.city == city).collect()
 }

@@ -1,5 +1,11 @@
 //! Integration tests of the synthetic bank. One binary; a shared 10,000-customer bank.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod accounts;
 mod determinism;

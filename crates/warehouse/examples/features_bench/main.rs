@@ -7,7 +7,12 @@
 //! features_bench sql <file>        # the DuckDB dialect of the feature SQL
 //! features_bench pipeline <root>   # the whole scoring pipeline `rapport score` runs, per stage
 //! ```
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod generate;
 

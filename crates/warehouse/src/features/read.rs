@@ -49,6 +49,11 @@ fn to_u32(v: Option<i64>) -> u32 {
 }
 
 /// Whole months from `from` to `to` (0 if `from` is later).
+/// Row `i` of a column; every column of a batch has a value (or null) per row.
+fn at<T: Copy>(column: &[Option<T>], i: usize) -> Option<T> {
+    column.get(i).copied().flatten()
+}
+
 pub(crate) fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
     let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
     let months = if to.day() < from.day() {
@@ -114,51 +119,55 @@ pub(crate) fn features(as_of: NaiveDate, batches: &[RecordBatch]) -> Result<Vec<
             c.dates("last_tx_on")?,
         );
         for i in 0..n {
-            let Some(party_id) = party[i] else { continue };
-            let start = match (first_opened[i], onboarded[i]) {
+            let Some(party_id) = at(&party, i) else {
+                continue;
+            };
+            let start = match (at(&first_opened, i), at(&onboarded, i)) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
             let mut families_held: Vec<String> = holds
                 .iter()
-                .filter(|(_, v)| v[i].unwrap_or(0) > 0)
+                .filter(|(_, v)| at(v, i).unwrap_or(0) > 0)
                 .map(|(f, _)| (*f).to_owned())
                 .collect();
             families_held.sort();
-            let tx_total = total[i].unwrap_or(0);
-            let money = |v: &[Vec<Option<i64>>]| std::array::from_fn(|m| v[m][i].unwrap_or(0));
+            let tx_total = at(&total, i).unwrap_or(0);
+            let money = |v: &[Vec<Option<i64>>]| {
+                std::array::from_fn(|m| v.get(m).and_then(|c| at(c, i)).unwrap_or(0))
+            };
             out.push(Features {
                 party_id,
                 as_of,
-                branch_id: branch[i],
-                is_organisation: org[i].unwrap_or(0) > 0,
+                branch_id: at(&branch, i),
+                is_organisation: at(&org, i).unwrap_or(0) > 0,
                 tenure_months: start
                     .and_then(date_of)
                     .map_or(0, |s| whole_months(s, as_of)),
                 aum: money(&aum),
-                current_deposits: cur[i].unwrap_or(0),
-                time_deposits: time[i].unwrap_or(0),
-                wealth: wealth[i].unwrap_or(0),
-                funds: funds[i].unwrap_or(0),
-                insurance: insurance[i].unwrap_or(0),
-                loans: loans[i].unwrap_or(0),
-                card_balance: card[i].unwrap_or(0),
+                current_deposits: at(&cur, i).unwrap_or(0),
+                time_deposits: at(&time, i).unwrap_or(0),
+                wealth: at(&wealth, i).unwrap_or(0),
+                funds: at(&funds, i).unwrap_or(0),
+                insurance: at(&insurance, i).unwrap_or(0),
+                loans: at(&loans, i).unwrap_or(0),
+                card_balance: at(&card, i).unwrap_or(0),
                 families_held,
-                open_accounts: to_u32(open[i]),
-                tx_count: std::array::from_fn(|m| to_u32(tx[m][i])),
+                open_accounts: to_u32(at(&open, i)),
+                tx_count: std::array::from_fn(|m| to_u32(tx.get(m).and_then(|c| at(c, i)))),
                 credit_amount: money(&credit),
                 debit_amount: money(&debit),
-                days_since_last_tx: last_tx[i]
+                days_since_last_tx: at(&last_tx, i)
                     .map(|d| u32::try_from((as_of_days - d).max(0)).unwrap_or(0)),
-                payroll_months: to_u32(payroll[i]),
+                payroll_months: to_u32(at(&payroll, i)),
                 digital_share: if tx_total > 0 {
-                    digital[i].unwrap_or(0) as f64 / tx_total as f64
+                    at(&digital, i).unwrap_or(0) as f64 / tx_total as f64
                 } else {
                     0.0
                 },
-                maturing_90d: maturing[i].unwrap_or(0),
-                missed_repayments: to_u32(missed[i]),
-                months_since_missed_repayment: missed_m[i].map(|m| to_u32(Some(m))),
+                maturing_90d: at(&maturing, i).unwrap_or(0),
+                missed_repayments: to_u32(at(&missed, i)),
+                months_since_missed_repayment: at(&missed_m, i).map(|m| to_u32(Some(m))),
             });
         }
     }

@@ -41,7 +41,10 @@ fn columns() -> Vec<(String, Getter)> {
     add("is_organisation", Bool(Box::new(|f| f.is_organisation)));
     add("tenure_months", Int(Box::new(|f| f.tenure_months.into())));
     for m in 0..MONTHS {
-        add(&format!("aum_m{m}"), Int(Box::new(move |f| f.aum[m])));
+        add(
+            &format!("aum_m{m}"),
+            Int(Box::new(move |f| f.aum.get(m).copied().unwrap_or(0))),
+        );
     }
     add("current_deposits", Int(Box::new(|f| f.current_deposits)));
     add("time_deposits", Int(Box::new(|f| f.time_deposits)));
@@ -65,19 +68,25 @@ fn columns() -> Vec<(String, Getter)> {
     for m in 0..MONTHS {
         add(
             &format!("tx_count_m{m}"),
-            Int(Box::new(move |f| f.tx_count[m].into())),
+            Int(Box::new(move |f| {
+                f.tx_count.get(m).copied().unwrap_or(0).into()
+            })),
         );
     }
     for m in 0..MONTHS {
         add(
             &format!("credit_m{m}"),
-            Int(Box::new(move |f| f.credit_amount[m])),
+            Int(Box::new(move |f| {
+                f.credit_amount.get(m).copied().unwrap_or(0)
+            })),
         );
     }
     for m in 0..MONTHS {
         add(
             &format!("debit_m{m}"),
-            Int(Box::new(move |f| f.debit_amount[m])),
+            Int(Box::new(move |f| {
+                f.debit_amount.get(m).copied().unwrap_or(0)
+            })),
         );
     }
     add(

@@ -737,7 +737,7 @@ fn timeline(
         }
         // History is newest first: a change is where a scoring's tier differs from the one before.
         for pair in s.history.windows(2) {
-            let (newer, older) = (&pair[0], &pair[1]);
+            let [newer, older] = pair else { continue };
             if newer.tier != older.tier {
                 let (key, when) = day(newer.as_of);
                 out.push(TimelineEntry {

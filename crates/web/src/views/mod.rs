@@ -123,13 +123,14 @@ impl Ctx {
             grouped.push(c);
         }
         let symbol = if m.currency == "CNY" { "¥" } else { "" };
-        let frac = format!("{frac:0<2}");
+        // Two places, padded with zeros; counted in characters so odd input cannot split one.
+        let frac: String = format!("{frac:0<2}").chars().take(2).collect();
         let unit = if symbol.is_empty() {
             format!(" {}", m.currency)
         } else {
             String::new()
         };
-        format!("{sign}{symbol}{grouped}.{}{unit}", &frac[..2])
+        format!("{sign}{symbol}{grouped}.{frac}{unit}")
     }
 
     pub fn branch_name<'a>(&self, b: &'a BranchDto) -> &'a str {
