@@ -22,6 +22,7 @@ if [ -z "${BIN:-}" ]; then
 fi
 BASE="http://127.0.0.1:$PORT"
 DATA="$WORK/data"
+mkdir -p "$WORK"
 server=""
 failures=0
 cleanup() {
@@ -91,25 +92,51 @@ check "$(status -H "authorization: Bearer $T_MKT" "$BASE/api/v1/audit/export")" 
 check "$(status -H "authorization: Bearer $T_MKT" -H 'content-type: application/json' -d '{"field":"mobile","reason":"complaint"}' "$BASE/api/v1/customers/$first/unmask")" 403 "marketing may not unmask"
 
 echo "== 2. an RM ($RM1) and segments"
-mine=$(curl -s -H "authorization: Bearer $T_RM1" "$BASE/api/v1/customers?page_size=100" | json 'len(d["items"])')
+# Every id of a paged list (customers, or a segment's members), one per line.
+all_ids() { # token path key
+  python3 - "$BASE" "$1" "$2" "$3" <<'PY'
+import json, sys, urllib.request
+base, token, path, key = sys.argv[1:]
+page = 1
+while True:
+    sep = "&" if "?" in path else "?"
+    req = urllib.request.Request(f"{base}{path}{sep}page={page}&page_size=100",
+                                 headers={"authorization": f"Bearer {token}"})
+    d = json.load(urllib.request.urlopen(req))
+    items = d[key]["items"] if key else d["items"]
+    has_more = d[key]["has_more"] if key else d["has_more"]
+    for c in items:
+        print(c["id"])
+    if not has_more:
+        break
+    page += 1
+PY
+}
+all_ids "$T_RM1" /api/v1/customers "" | sort -n > "$WORK/portfolio.txt"
 seg() { curl -s -H "authorization: Bearer $T_RM1" -H 'content-type: application/json' -d "$1" "$BASE/api/v1/segments"; }
 check "$(seg '{"name":"probe id","expression":"party_id = 1"}' | json 'd.get("code")')" invalid_parameter "party_id is no feature"
-made=$(seg '{"name":"everyone","expression":"aum_m0 >= 0"}')
-sid=$(echo "$made" | json 'd["id"]')
-members=$(curl -s -H "authorization: Bearer $T_RM1" "$BASE/api/v1/segments/$sid?page_size=200" | json 'd["segment"]["members"]')
-[ "$members" -le "$mine" ] && pass "a segment of everyone counts $members, within the RM's $mine+ customers" || fail "segment counts $members > portfolio $mine"
+sid=$(seg '{"name":"everyone","expression":"aum_m0 >= 0"}' | json 'd["id"]')
+all_ids "$T_RM1" "/api/v1/segments/$sid" members | sort -n > "$WORK/members.txt"
+outside=$(comm -13 "$WORK/portfolio.txt" "$WORK/members.txt" | wc -l)
+check "$outside" 0 "a segment of everyone lists $(wc -l < "$WORK/members.txt") members, none outside the RM's $(wc -l < "$WORK/portfolio.txt") customers"
+count=$(curl -s -H "authorization: Bearer $T_RM1" "$BASE/api/v1/segments" | json "[s['members'] for s in d if s['id'] == $sid][0]")
+check "$count" "$(wc -l < "$WORK/members.txt")" "its count is the count of members in scope"
 zero=$(seg '{"name":"div","expression":"aum_m0 / (aum_m0 - aum_m0) > 1"}')
 check "$(echo "$zero" | json '"id" in d')" True "a division by zero selects nobody instead of answering an error that depends on data"
 
 echo "== 3. branch managers $BM1 and $BM2 and moves"
-rm1_id=$(curl -s -H "authorization: Bearer $T_RM1" "$BASE/api/v1/auth/me" | json 'd["id"]')
+# An RM's staff id, from their own scorecard.
+own_id() { curl -s -H "authorization: Bearer $1" "$BASE/api/v1/scorecards" \
+  | json '(d if isinstance(d, list) else next(v for v in d.values() if isinstance(v, list)))[0]["staff_id"]'; }
+rm1_id=$(own_id "$T_RM1")
 T_RM2=$(login "$RM2" "$(pw "$RM2")")
-rm2_id=$(curl -s -H "authorization: Bearer $T_RM2" "$BASE/api/v1/auth/me" | json 'd["id"]')
+rm2_id=$(own_id "$T_RM2")
 mv() { curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $1" -H 'content-type: application/json' -d "$2" "$BASE/api/v1/portfolios/reassignments"; }
 check "$(mv "$T_BM2" "{\"from_staff_id\":$rm1_id,\"to_staff_id\":$rm2_id,\"preview\":true}")" 404 "$BM2 cannot preview a move of $RM1"
 check "$(mv "$T_BM2" "{\"from_staff_id\":$rm1_id,\"to_staff_id\":$rm2_id}")" 404 "$BM2 cannot request it"
-pending=$(curl -s -H "authorization: Bearer $T_BM1" -H 'content-type: application/json' -d "{\"from_staff_id\":$rm1_id,\"to_staff_id\":$rm1_id}" "$BASE/api/v1/portfolios/reassignments" | json 'd.get("code")')
-echo "      (a move within $BM1's branch needs a second RM there; the request above answered $pending)"
+# Approving one: the demo's managers each run a sub-branch with one RM, so no pending move of RM 1
+# can be made here; crates/web/tests/common/walk.rs approves another branch's pending move as
+# the Xihu manager (404) on both backends.
 check "$(curl -s -H "authorization: Bearer $T_BM2" "$BASE/api/v1/portfolios/reassignments" | json "sum(1 for r in d if r['from_staff_id'] == $rm1_id)")" 0 "$BM2 lists no move of $RM1"
 
 echo "== 4. an administrator alone and a head-office login"
@@ -120,7 +147,7 @@ cid=$(echo "$req" | json 'd["id"]')
 check "$(status -H "authorization: Bearer $T_ADMIN" -X POST "$BASE/api/v1/admin/staff-changes/$cid/approve")" 403 "its maker cannot approve it"
 check "$(status "$BASE/api/v1/auth/login" -H 'content-type: application/json' -d '{"username":"hq.new","password":"anything-at-all"}')" 401 "no active login hq.new exists"
 cli=$("$BIN" user add --data-dir "$DATA" --username hq.cli --role branch_manager --display-name "总行" --branch-id 1 2>&1 || true)
-case "$cli" in *pending*|*request*) pass "the command line only requests it: $(echo "$cli" | head -1)";; *) fail "command line: $cli";; esac
+case "$cli" in *pending*|*request*) pass "the command line only requests it: $(echo "$cli" | grep -v ' INFO ' | head -1)";; *) fail "command line: $cli";; esac
 n=$(curl -s -H "authorization: Bearer $T_ADMIN" "$BASE/api/v1/customers?page_size=5" | json 'len(d["items"])')
 check "$n" 0 "an administrator sees no customer"
 
