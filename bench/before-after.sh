@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Customer-360 and search latency of two builds of `rapport`, in one run on identical data (a
+# regression check of a change, e.g. issue 20's access-control work): one demo bank is generated
+# with the BEFORE binary and copied byte for byte; BEFORE serves one copy, AFTER the other (its
+# migrations upgrade its copy on open — a database AFTER has migrated is refused by BEFORE).
+# Servers alternate (before, after, before, after…); each run logs in as the call centre's
+# agent01 (whole-bank scope in every version), warms up, then times REQUESTS 360 views of random
+# customers and REQUESTS/2 searches (bench/foundation.sh's term mix) from CONCURRENCY clients
+# in a closed loop. Prints p50/p99 per run and the after/before ratios of the medians.
+# Loopback only; every server it starts is stopped by its pid.
+#
+#   BIN_BEFORE=… BIN_AFTER=… bench/before-after.sh
+# Knobs: N (customers, 20000), REQUESTS (2000), CONCURRENCY (4), ROUNDS (2), PORT, WORK.
+set -euo pipefail
+: "${BIN_BEFORE:?path to the before binary}"
+: "${BIN_AFTER:?path to the after binary}"
+N=${N:-20000}
+REQUESTS=${REQUESTS:-2000}
+CONCURRENCY=${CONCURRENCY:-4}
+ROUNDS=${ROUNDS:-2}
+PORT=${PORT:-18191}
+WORK=${WORK:-/var/tmp/rapport-before-after}
+server=""
+stop() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
+trap 'stop; rm -rf "$WORK"' EXIT
+rm -rf "$WORK"; mkdir -p "$WORK"
+
+echo "== a bank of $N customers, made by the before binary"
+"$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$WORK/before" --no-serve --skip-extracts \
+  > "$WORK/demo.log" 2>&1
+cp -a "$WORK/before" "$WORK/after"
+
+: > "$WORK/results.tsv"
+for round in $(seq 1 "$ROUNDS"); do
+  for which in before after; do
+    bin=$BIN_BEFORE; [ "$which" = after ] && bin=$BIN_AFTER
+    "$bin" serve --data-dir "$WORK/$which" --listen "127.0.0.1:$PORT" 2> "$WORK/serve-$which.log" &
+    server=$!
+    for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.2; done
+    pw=$(awk '$1 == "agent01" {print $2}' "$WORK/$which/demo-logins.txt")
+    python3 - "$PORT" "$pw" "$N" "$REQUESTS" "$CONCURRENCY" "$round" "$which" >> "$WORK/results.tsv" <<'PY'
+import json, random, sys, time, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
+port, pw, n, requests, conc, rnd, which = sys.argv[1:]
+n, requests, conc = int(n), int(requests), int(conc)
+base = f"http://127.0.0.1:{port}/api/v1"
+login = urllib.request.Request(f"{base}/auth/login", method="POST",
+    data=json.dumps({"username": "agent01", "password": pw}).encode(),
+    headers={"content-type": "application/json"})
+token = json.load(urllib.request.urlopen(login))["token"]
+rng = random.Random(7)
+terms = ["张伟", "王芳", "李娜", "刘洋", "陈静", "伟", "zhangwei", "wangfang", "liu yang", "zhangwie", "zw", "lj"]
+views = [f"{base}/customers/{rng.randint(1, n)}" for _ in range(requests)]
+searches = [f"{base}/customers?q=" + quote(rng.choice(terms) if rng.random() < 0.6 else f"{rng.randint(0, 9999):04d}")
+            for _ in range(requests // 2)]
+def get(url):
+    req = urllib.request.Request(url, headers={"authorization": f"Bearer {token}"})
+    t = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req) as r:
+            r.read(); ok = r.status == 200
+    except urllib.error.HTTPError as e:
+        ok = e.code == 404  # a merged-away customer id
+    return time.perf_counter() - t, ok
+def run(urls):
+    with ThreadPoolExecutor(conc) as pool:
+        list(pool.map(get, urls[: max(50, len(urls) // 10)]))  # warm-up
+        t = time.perf_counter()
+        out = list(pool.map(get, urls))
+        wall = time.perf_counter() - t
+    lat = sorted(d for d, _ in out)
+    ok = sum(1 for _, o in out if o) / len(out)
+    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
+    return pct(0.5), pct(0.99), len(out) / wall, ok
+for kind, urls in (("360", views), ("search", searches)):
+    p50, p99, rps, ok = run(urls)
+    print(f"{rnd}\t{which}\t{kind}\t{p50:.2f}\t{p99:.2f}\t{rps:.0f}\t{ok:.3f}")
+PY
+    stop
+  done
+done
+
+python3 - "$WORK/results.tsv" <<'PY'
+import statistics, sys
+rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
+print("round  build   endpoint  p50_ms  p99_ms  req/s  ok")
+for r in rows:
+    print(f"{r[0]:>5}  {r[1]:<6}  {r[2]:<8}  {r[3]:>6}  {r[4]:>6}  {r[5]:>5}  {r[6]}")
+for kind in ("360", "search"):
+    med = {w: [statistics.median(float(r[i]) for r in rows if r[1] == w and r[2] == kind) for i in (3, 4)]
+           for w in ("before", "after")}
+    print(f"{kind}: after/before p50 {med['after'][0] / med['before'][0]:.2f}, "
+          f"p99 {med['after'][1] / med['before'][1]:.2f} (medians over rounds)")
+PY
