@@ -1,15 +1,5 @@
 //! `rapport`: the one binary. Parses the command line, opens the store the configuration names,
 //! and hands over to the library crates; no business rules live here.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod alerts;
 mod audit;

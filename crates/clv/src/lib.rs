@@ -39,17 +39,6 @@
 //! # }
 //! ```
 
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
-
 mod bgnbd;
 mod bgnbd_fit;
 mod book;

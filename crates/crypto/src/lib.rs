@@ -8,16 +8,6 @@
 //!
 //! Keys live in a key file (mode 0600, never in the repository), by default in the data
 //! directory, or come from `RAPPORT_KEYS` in production.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod keyring;
 

@@ -3,16 +3,6 @@
 //! Everything that crosses a crate boundary and carries meaning for the bank lives here:
 //! validated identifiers ("parse, don't validate"), money, parties and their relationships,
 //! products and accounts, branches, staff roles, data scope and masking policy.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 #[macro_use]
 mod string_enum;

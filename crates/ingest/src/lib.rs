@@ -5,16 +5,6 @@
 //! columns) before anything is written; [`import_file`] then validates each row, writes good
 //! rows in batches (one transaction each, idempotent on source system + source key) and
 //! reports bad rows with line, field, masked value and reason.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod columnar;
 pub mod mapping;

@@ -3,16 +3,6 @@
 //!
 //! Personal fields in responses are already masked per the viewer's role when they are put in
 //! these types (see `rapport-web`'s `present` module); the type does not say which.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod analytics;
 mod customers;

@@ -2,16 +2,6 @@
 //! engine (`rapport-identity`), honours the steward's decisions, builds golden records by
 //! survivorship and writes only the persons that changed, in chunks of one transaction each.
 //! Grey-zone pairs go to the steward's queue.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod assign;
 mod cluster;

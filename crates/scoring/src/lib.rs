@@ -34,16 +34,6 @@
 //! assert!(decision.propose_dedicated_rm);
 //! # Ok::<(), rapport_scoring::ConfigError>(())
 //! ```
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod booster;
 mod churn;

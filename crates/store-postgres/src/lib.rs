@@ -4,16 +4,6 @@
 //! A connection pool (16 connections), a connect timeout so an unreachable server fails within
 //! seconds, migrations applied at open (under PostgreSQL's advisory lock, so several servers may
 //! start at once), and native types: BIGINT ids and minor units, DATE, TIMESTAMPTZ, BOOLEAN.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod assign;
 mod audit;

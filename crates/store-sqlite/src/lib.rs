@@ -2,16 +2,6 @@
 //!
 //! WAL journal, `synchronous=NORMAL`, a busy timeout, and every write transaction started with
 //! `BEGIN IMMEDIATE` so concurrent writers queue instead of failing on lock upgrade.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod assign;
 mod audit;

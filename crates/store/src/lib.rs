@@ -5,16 +5,6 @@
 //! the database URL once at start. Every method that reads customers takes a [`Viewer`] and
 //! returns only what that viewer's [`DataScope`](rapport_domain::DataScope) allows: out-of-scope
 //! and unknown customers are indistinguishable (`None`).
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 pub mod audit;
 mod error;

@@ -9,16 +9,6 @@
 //! any order or in parallel and never need the whole bank in memory.
 //!
 //! See `docs/synthetic-bank.md` for the distributions and every noise rate.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod batch;
 pub mod data;

@@ -28,16 +28,6 @@
 //! 0.4 GB at its peak for 10M rows; the whole import of 10M rows peaks at about 0.95 GB RSS): a
 //! record is at most 1 MiB, rows are handed over in groups of 128Ki, encoded row groups in
 //! progress stay under about 256 MiB over all months, the account-key cache under 1Mi accounts.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod clv;
 mod columns;

@@ -4,16 +4,6 @@
 //! from the same store calls. Every response that carries customer data goes through
 //! [`present`], which masks personal fields per the viewer's role; every customer read goes
 //! through the store with the viewer's scope.
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::string_slice
-    )
-)]
 
 mod analytics;
 mod api;
