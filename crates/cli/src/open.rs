@@ -48,20 +48,17 @@ impl Opened {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
                 match &args.migrate_database_url {
                     Some(owner) => Arc::new(
-                        rapport_store_postgres::PgStore::connect_as_app(owner, u, keys.clone())
-                            .await?,
+                        rapport_store_sql::PgStore::connect_as_app(owner, u, keys.clone()).await?,
                     ),
-                    None => {
-                        Arc::new(rapport_store_postgres::PgStore::connect(u, keys.clone()).await?)
-                    }
+                    None => Arc::new(rapport_store_sql::PgStore::connect(u, keys.clone()).await?),
                 }
             }
             Some(u) if u.starts_with("sqlite:") => {
-                Arc::new(rapport_store_sqlite::SqliteStore::open_url(u, keys.clone()).await?)
+                Arc::new(rapport_store_sql::SqliteStore::open_url(u, keys.clone()).await?)
             }
             Some(_) => anyhow::bail!("--database-url must start with postgres:// or sqlite:"),
             None => Arc::new(
-                rapport_store_sqlite::SqliteStore::open(
+                rapport_store_sql::SqliteStore::open(
                     &args.data_dir.join("rapport.db"),
                     keys.clone(),
                 )

@@ -126,8 +126,7 @@ impl Drop for TestStore {
                     .enable_all()
                     .build()
                 {
-                    let _ =
-                        rt.block_on(rapport_store_postgres::drop_scratch_database(&admin, &url));
+                    let _ = rt.block_on(rapport_store_sql::drop_scratch_database(&admin, &url));
                 }
             })
             .join();
@@ -138,7 +137,7 @@ impl Drop for TestStore {
 impl TestStore {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = rapport_store_sqlite::SqliteStore::open(&dir.path().join("rapport.db"), keys())
+        let store = rapport_store_sql::SqliteStore::open(&dir.path().join("rapport.db"), keys())
             .await
             .expect("open SQLite");
         Self {
@@ -153,10 +152,10 @@ impl TestStore {
     /// A fresh PostgreSQL database, or `None` (with a message) when no server is configured.
     pub async fn postgres() -> Option<Self> {
         let admin_url = postgres_url()?;
-        let url = rapport_store_postgres::create_scratch_database(&admin_url)
+        let url = rapport_store_sql::create_scratch_database(&admin_url)
             .await
             .expect("create scratch PostgreSQL database");
-        let store = rapport_store_postgres::PgStore::connect(&url, keys())
+        let store = rapport_store_sql::PgStore::connect(&url, keys())
             .await
             .expect("connect to scratch PostgreSQL database");
         Some(Self {

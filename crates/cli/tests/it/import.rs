@@ -107,7 +107,7 @@ impl Target {
 
     async fn drop_database(&self) {
         if let Some((admin, url)) = &self.pg {
-            rapport_store_postgres::drop_scratch_database(admin, url)
+            rapport_store_sql::drop_scratch_database(admin, url)
                 .await
                 .unwrap();
         }
@@ -274,7 +274,7 @@ fn crash_and_complete(pg_admin: Option<&str>, label: &str) {
         data_dir: dir.path().join(name),
         pg: pg_admin.map(|admin| {
             let url = rt
-                .block_on(rapport_store_postgres::create_scratch_database(admin))
+                .block_on(rapport_store_sql::create_scratch_database(admin))
                 .unwrap();
             (admin.to_owned(), url)
         }),

@@ -66,7 +66,7 @@ async fn relationships_must_point_at_known_parties() {
 fn migrations_are_kept_in_lock_step() {
     let names = |dir: &str| {
         let mut v: Vec<String> = std::fs::read_dir(format!(
-            "{}/../{dir}/migrations",
+            "{}/../store-sql/migrations/{dir}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()
@@ -75,11 +75,11 @@ fn migrations_are_kept_in_lock_step() {
         v.sort();
         v
     };
-    let sqlite = names("store-sqlite");
+    let sqlite = names("sqlite");
     assert!(!sqlite.is_empty());
     assert_eq!(
         sqlite,
-        names("store-postgres"),
+        names("postgres"),
         "SQLite and PostgreSQL migrations differ"
     );
 }
@@ -93,14 +93,14 @@ const SHARED_MIGRATIONS: &[&str] = &["0020_pending_staff_changes.sql"];
 fn shared_migrations_are_written_once() {
     let read = |dir: &str, file: &str| {
         std::fs::read_to_string(format!(
-            "{}/../{dir}/migrations/{file}",
+            "{}/../store-sql/migrations/{dir}/{file}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()
     };
     for file in SHARED_MIGRATIONS {
-        let sqlite = read("store-sqlite", file);
-        let postgres = read("store-postgres", file);
+        let sqlite = read("sqlite", file);
+        let postgres = read("postgres", file);
         let rest = postgres
             .strip_prefix(sqlite.as_str())
             .unwrap_or_else(|| panic!("{file}: the PostgreSQL file does not start with SQLite's"));

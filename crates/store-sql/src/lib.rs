@@ -1,0 +1,45 @@
+//! The operational store in SQL, for SQLite (the embedded default) and PostgreSQL.
+//!
+//! Each backend is a module: its connection set-up, its migrations and its dialect. The area
+//! modules and the [`rapport_store::Store`] implementation are written once and loaded by both
+//! backend modules, each compiling them against its own dialect (hence the allowed
+//! `duplicate_mod`: one file loaded as two modules is how each query is written once).
+#![allow(clippy::duplicate_mod)]
+
+pub mod postgres;
+pub mod sqlite;
+
+pub use postgres::{PgStore, create_scratch_database, drop_scratch_database};
+pub use sqlite::SqliteStore;
+
+use std::str::FromStr;
+
+use rapport_store::{StoreError, StoreResult};
+
+/// Maps a driver error to the store's error, naming the broken rule for constraint violations.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(d.message().to_owned())
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Invalid(format!("reference to a missing row: {}", d.message()))
+        }
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+/// Parses a stored enum value; a bad value means a corrupted row, reported with its column.
+pub(crate) fn parse_col<T: FromStr>(column: &str, value: &str) -> StoreResult<T> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Database(format!("column {column} holds an unknown value")))
+}
+
+/// `?, ?, …` for an `IN (…)` list of `n` values (run through `dialect::numbered`).
+pub(crate) fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}

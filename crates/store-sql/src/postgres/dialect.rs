@@ -1,0 +1,57 @@
+//! What PostgreSQL needs differently from SQLite, for the area modules written once for both
+//! (`crate::area`): native `TIMESTAMPTZ` times, `$N` placeholders, and row locks
+//! (`SELECT … FOR UPDATE`) where SQLite's write transaction holds the one write lock.
+use chrono::{DateTime, Utc};
+use rapport_store::StoreResult;
+
+pub type Db = sqlx::Postgres;
+pub type Pool = sqlx::PgPool;
+pub type DbRow = sqlx::postgres::PgRow;
+pub type Tx<'c> = sqlx::Transaction<'c, Db>;
+/// A time as this backend binds and reads it.
+pub type Time = DateTime<Utc>;
+
+/// The suffix that locks the rows a `SELECT` reads until the transaction ends.
+pub const FOR_UPDATE: &str = " FOR UPDATE";
+
+/// Starts a write transaction.
+pub async fn begin_write(pool: &Pool) -> StoreResult<Tx<'static>> {
+    pool.begin().await.map_err(crate::db_err)
+}
+
+/// Locks `table` against other writers until the transaction ends.
+pub async fn lock_table(tx: &mut Tx<'_>, table: &str) -> StoreResult<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "LOCK TABLE {table} IN EXCLUSIVE MODE"
+    )))
+    .execute(&mut **tx)
+    .await
+    .map_err(crate::db_err)?;
+    Ok(())
+}
+
+/// SQL whose placeholders are written `?` in order, as this backend runs it (`$1`, `$2`, …).
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A time to bind.
+pub fn time(t: DateTime<Utc>) -> Time {
+    t
+}
+
+/// A time read back.
+pub fn from_time(t: &Time) -> StoreResult<DateTime<Utc>> {
+    Ok(*t)
+}

@@ -1,0 +1,188 @@
+//! Saved segments and their members (R3.3). Counts and member lists carry the viewer's scope
+//! (`customers::scope_condition`); the member page itself is read by `customers`.
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_domain::{PartyId, StaffId, Viewer};
+use rapport_store::segments::{
+    NewSegment, SegmentDefinition, SegmentRef, SegmentRow, distinct_members,
+};
+use rapport_store::{StoreError, StoreResult};
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Row};
+
+use super::db_err;
+use super::scoped::scope_at;
+
+pub async fn create_segment(pool: &PgPool, s: &NewSegment) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO segments (name, expression, description, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&s.name)
+    .bind(&s.expression)
+    .bind(&s.description)
+    .bind(s.created_by.0)
+    .bind(s.created_at)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| match db_err(e) {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("a segment named {:?} already exists", s.name))
+        }
+        other => other,
+    })
+}
+
+/// The segment columns and its in-scope member count at its latest evaluation; the scope's
+/// placeholder is `$1`.
+fn select(scope: &str) -> String {
+    format!(
+        "SELECT s.id, s.name, s.expression, s.description, s.created_by, st.username, \
+           s.created_at, s.latest_as_of, \
+           (SELECT count(*) FROM segment_members m JOIN parties p ON p.id = m.party_id \
+              WHERE m.segment_id = s.id AND m.as_of = s.latest_as_of AND {scope}) AS members \
+         FROM segments s JOIN staff st ON st.id = s.created_by WHERE s.deleted_at IS NULL"
+    )
+}
+
+fn segment_row(r: &PgRow) -> StoreResult<SegmentRow> {
+    Ok(SegmentRow {
+        id: r.try_get(0).map_err(db_err)?,
+        name: r.try_get(1).map_err(db_err)?,
+        expression: r.try_get(2).map_err(db_err)?,
+        description: r.try_get(3).map_err(db_err)?,
+        created_by: StaffId(r.try_get(4).map_err(db_err)?),
+        created_by_username: r.try_get(5).map_err(db_err)?,
+        created_at: r.try_get(6).map_err(db_err)?,
+        as_of: r.try_get(7).map_err(db_err)?,
+        members: r.try_get(8).map_err(db_err)?,
+    })
+}
+
+pub async fn list_segments(pool: &PgPool, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
+    let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
+    let sql = format!("{} ORDER BY s.name, s.id", select(&scope));
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(arg)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(segment_row)
+        .collect()
+}
+
+pub async fn segment(pool: &PgPool, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
+    let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
+    let sql = format!("{} AND s.id = $2", select(&scope));
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(arg)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(segment_row)
+        .transpose()
+}
+
+pub async fn segment_definitions(pool: &PgPool) -> StoreResult<Vec<SegmentDefinition>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, expression FROM segments WHERE deleted_at IS NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, expression)| SegmentDefinition {
+            id,
+            name,
+            expression,
+        })
+        .collect())
+}
+
+pub async fn delete_segment(pool: &PgPool, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+    let done =
+        sqlx::query("UPDATE segments SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+            .bind(at)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map_err(db_err)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn replace_segment_members(
+    pool: &PgPool,
+    id: i64,
+    as_of: NaiveDate,
+    parties: &[PartyId],
+) -> StoreResult<()> {
+    let ids = distinct_members(parties);
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    // The row lock also orders concurrent re-evaluations of the same segment.
+    let updated = sqlx::query(
+        "UPDATE segments SET latest_as_of = GREATEST(coalesce(latest_as_of, $1), $1) \
+         WHERE id = $2 AND deleted_at IS NULL",
+    )
+    .bind(as_of)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("segment {id}")));
+    }
+    sqlx::query("DELETE FROM segment_members WHERE segment_id = $1 AND as_of = $2")
+        .bind(id)
+        .bind(as_of)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if !ids.is_empty() {
+        sqlx::query(
+            "INSERT INTO segment_members (segment_id, as_of, party_id) \
+             SELECT $1, $2, x FROM UNNEST($3::bigint[]) AS x",
+        )
+        .bind(id)
+        .bind(as_of)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)
+}
+
+pub async fn party_segments(
+    pool: &PgPool,
+    viewer: &Viewer,
+    party: PartyId,
+) -> StoreResult<Option<Vec<SegmentRef>>> {
+    let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 2);
+    let sql = format!("SELECT count(*) FROM parties p WHERE p.id = $1 AND {scope}");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(party.0)
+        .bind(arg)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let rows: Vec<(i64, String, NaiveDate)> = sqlx::query_as(
+        "SELECT s.id, s.name, m.as_of FROM segment_members m \
+         JOIN segments s ON s.id = m.segment_id AND m.as_of = s.latest_as_of \
+         WHERE m.party_id = $1 AND s.deleted_at IS NULL ORDER BY s.name, s.id",
+    )
+    .bind(party.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(Some(
+        rows.into_iter()
+            .map(|(id, name, as_of)| SegmentRef { id, name, as_of })
+            .collect(),
+    ))
+}

@@ -1,0 +1,452 @@
+//! Customer reads. Every query carries the viewer's scope as a SQL condition built here, in
+//! one place: there is no unscoped customer read in this crate.
+use chrono::NaiveDate;
+use rapport_domain::{BranchId, Currency, DataScope, Money, PartyId, StaffId, Viewer};
+use rapport_store::protect::{Field, Protector};
+use rapport_store::search::{Drive, KeyMatch, SearchQuery, drive};
+use rapport_store::{
+    AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerSummary, Direction, Page,
+    PageRequest, PartyDetail, RelatedParty, StoreResult,
+};
+use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteRow};
+use sqlx::{Row, SqlitePool};
+
+use super::scoped::scope_condition;
+use super::{db_err, parse_col};
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+
+/// Related parties shown in a 360 view, per direction (an employer may have thousands).
+const MAX_RELATED: i64 = 200;
+
+const SUMMARY_COLUMNS: &str = "p.id, p.customer_number, p.kind, p.name, p.mobile, p.resident_id, \
+    b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, b.name_en AS branch_name_en, \
+    (SELECT s.display_name FROM rm_assignments ra JOIN staff s ON s.id = ra.staff_id \
+       WHERE ra.party_id = p.id AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1) AS primary_rm, \
+    (SELECT m.aum_minor FROM party_monthly_aum m WHERE m.party_id = p.id ORDER BY m.month DESC LIMIT 1) AS aum_minor, \
+    (SELECT m.currency FROM party_monthly_aum m WHERE m.party_id = p.id ORDER BY m.month DESC LIMIT 1) AS aum_currency";
+
+fn branch_from_row(row: &SqliteRow) -> StoreResult<BranchRef> {
+    Ok(BranchRef {
+        id: BranchId(row.try_get("branch_id").map_err(db_err)?),
+        code: row.try_get("branch_code").map_err(db_err)?,
+        name_zh: row.try_get("branch_name_zh").map_err(db_err)?,
+        name_en: row.try_get("branch_name_en").map_err(db_err)?,
+    })
+}
+
+fn money(minor: i64, currency: &str) -> StoreResult<Money> {
+    Ok(Money::from_minor_units(
+        minor,
+        parse_col::<Currency>("currency", currency)?,
+    ))
+}
+
+fn summary_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<CustomerSummary> {
+    let id: i64 = row.try_get("id").map_err(db_err)?;
+    let row_key = id.to_string();
+    let kind: String = row.try_get("kind").map_err(db_err)?;
+    let aum_minor: Option<i64> = row.try_get("aum_minor").map_err(db_err)?;
+    let aum_currency: Option<String> = row.try_get("aum_currency").map_err(db_err)?;
+    Ok(CustomerSummary {
+        party_id: PartyId(row.try_get("id").map_err(db_err)?),
+        customer_number: row.try_get("customer_number").map_err(db_err)?,
+        kind: parse_col("parties.kind", &kind)?,
+        name: row.try_get("name").map_err(db_err)?,
+        mobile: p.open_opt(
+            Field::Mobile,
+            &row_key,
+            row.try_get("mobile").map_err(db_err)?,
+        )?,
+        resident_id: p.open_opt(
+            Field::ResidentId,
+            &row_key,
+            row.try_get("resident_id").map_err(db_err)?,
+        )?,
+        home_branch: branch_from_row(row)?,
+        primary_rm: row.try_get("primary_rm").map_err(db_err)?,
+        latest_aum: match (aum_minor, aum_currency) {
+            (Some(m), Some(c)) => Some(money(m, &c)?),
+            _ => None,
+        },
+    })
+}
+
+pub async fn list(
+    p: &Protector,
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    // Page the party ids first, then compute the summary columns for that page only.
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM \
+           (SELECT p.id FROM parties p WHERE {scope} ORDER BY p.id LIMIT ? OFFSET ?) pg \
+         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id ORDER BY p.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope_value)
+        .bind(page.fetch_limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let items = rows
+        .iter()
+        .map(|r| summary_from_row(p, r))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page))
+}
+
+/// A page of a segment's members at `as_of` that are in the viewer's scope, by party id.
+pub async fn segment_members(
+    p: &Protector,
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    segment_id: i64,
+    as_of: NaiveDate,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM \
+           (SELECT p.id FROM segment_members sm JOIN parties p ON p.id = sm.party_id \
+            WHERE sm.segment_id = ? AND sm.as_of = ? AND {scope} ORDER BY p.id LIMIT ? OFFSET ?) pg \
+         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id ORDER BY p.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(segment_id)
+        .bind(as_of)
+        .bind(scope_value)
+        .bind(page.fetch_limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let items = rows
+        .iter()
+        .map(|r| summary_from_row(p, r))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page))
+}
+
+pub async fn search(
+    p: &Protector,
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    query: &SearchQuery,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
+    // One-typo spellings only when the exact ones do not fill the page.
+    if let Some(exact) = query.without_typos() {
+        let found = search_once(p, pool, viewer, &exact, page).await?;
+        if found.has_more || found.items.len() == page.page_size as usize {
+            return Ok(found);
+        }
+    }
+    search_once(p, pool, viewer, query, page).await
+}
+
+async fn search_once(
+    p: &Protector,
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    query: &SearchQuery,
+    page: PageRequest,
+) -> StoreResult<Page<CustomerSummary>> {
+    let protected = p.protect_query(query);
+    let query = &protected;
+    if query.is_empty() {
+        return Ok(Page::from_rows(Vec::new(), page));
+    }
+    let mut arms = Vec::new();
+    for m in &query.matches {
+        let (rank, condition) = match m {
+            KeyMatch::Exact { keys, rank } => (
+                rank,
+                format!("k.key IN ({})", vec!["?"; keys.len()].join(",")),
+            ),
+            KeyMatch::Prefix { rank, .. } => (rank, "k.key >= ? AND k.key < ?".to_owned()),
+        };
+        arms.push(match drive(rapport_store::scope::data_scope(viewer), m) {
+            Drive::Portfolio(_) => format!(
+                "SELECT k.party_id, {rank} AS rank FROM rm_assignments ra \
+                 JOIN party_search_keys k ON k.party_id = ra.party_id \
+                 WHERE ra.staff_id = ? AND ra.effective_to IS NULL AND {condition}"
+            ),
+            Drive::Branch(_) => format!(
+                "SELECT k.party_id, {rank} AS rank FROM parties bp \
+                 JOIN party_search_keys k ON k.party_id = bp.id \
+                 WHERE bp.home_branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
+                   (SELECT bb.path FROM branches bb WHERE bb.id = ?) || '%') AND {condition}"
+            ),
+            Drive::Keys { cap } => format!(
+                "SELECT party_id, {rank} AS rank FROM \
+                 (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap})"
+            ),
+        });
+    }
+    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let sql = format!(
+        "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) GROUP BY party_id), \
+         page AS (SELECT h.party_id, h.rank FROM hits h JOIN parties p ON p.id = h.party_id \
+                  WHERE {scope} ORDER BY h.rank, p.id LIMIT ? OFFSET ?) \
+         SELECT {SUMMARY_COLUMNS} FROM page h JOIN parties p ON p.id = h.party_id \
+         JOIN branches b ON b.id = p.home_branch_id ORDER BY h.rank, p.id",
+        arms.join(" UNION ALL ")
+    );
+    let mut q: SqliteQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for m in &query.matches {
+        match drive(rapport_store::scope::data_scope(viewer), m) {
+            Drive::Portfolio(staff) => q = q.bind(staff.0),
+            Drive::Branch(branch) => q = q.bind(branch.0),
+            Drive::Keys { .. } => {}
+        }
+        match m {
+            KeyMatch::Exact { keys, .. } => {
+                for k in keys {
+                    q = q.bind(k.as_str());
+                }
+            }
+            KeyMatch::Prefix { low, high, .. } => q = q.bind(low.as_str()).bind(high.as_str()),
+        }
+    }
+    let rows = q
+        .bind(scope_value)
+        .bind(page.fetch_limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let items = rows
+        .iter()
+        .map(|r| summary_from_row(p, r))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_rows(items, page))
+}
+
+pub async fn customer_360(
+    p: &Protector,
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party_id: PartyId,
+) -> StoreResult<Option<Customer360>> {
+    let scope = rapport_store::scope::data_scope(viewer);
+    let (cond, value) = scope_condition(scope, "p");
+    let sql = format!(
+        "SELECT p.*, p.golden_sources AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
+                b.name_en AS branch_name_en \
+         FROM parties p JOIN branches b ON b.id = p.home_branch_id WHERE p.id = ? AND {cond}"
+    );
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(party_id.0)
+        .bind(value)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let party = party_from_row(p, &row)?;
+    Ok(Some(Customer360 {
+        party,
+        relationships: relationships(pool, scope, party_id).await?,
+        accounts: accounts(p, pool, party_id).await?,
+        monthly_aum: monthly_aum(pool, party_id).await?,
+        rms: rms(pool, party_id).await?,
+    }))
+}
+
+fn party_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<PartyDetail> {
+    let id: i64 = row.try_get("id").map_err(db_err)?;
+    let row_key = id.to_string();
+    let kind: String = row.try_get("kind").map_err(db_err)?;
+    let gender: Option<String> = row.try_get("gender").map_err(db_err)?;
+    Ok(PartyDetail {
+        party_id: PartyId(row.try_get("id").map_err(db_err)?),
+        customer_number: row.try_get("customer_number").map_err(db_err)?,
+        kind: parse_col("parties.kind", &kind)?,
+        name: row.try_get("name").map_err(db_err)?,
+        gender: gender
+            .map(|g| parse_col("parties.gender", &g))
+            .transpose()?,
+        birth_date: row.try_get("birth_date").map_err(db_err)?,
+        resident_id: p.open_opt(
+            Field::ResidentId,
+            &row_key,
+            row.try_get("resident_id").map_err(db_err)?,
+        )?,
+        uscc: row.try_get("uscc").map_err(db_err)?,
+        mobile: p.open_opt(
+            Field::Mobile,
+            &row_key,
+            row.try_get("mobile").map_err(db_err)?,
+        )?,
+        email: row.try_get("email").map_err(db_err)?,
+        address: row.try_get("address").map_err(db_err)?,
+        occupation: row.try_get("occupation").map_err(db_err)?,
+        income_band: row.try_get("income_band").map_err(db_err)?,
+        home_branch: branch_from_row(row)?,
+        onboarded_on: row.try_get("onboarded_on").map_err(db_err)?,
+        preferred_channel: row.try_get("preferred_channel").map_err(db_err)?,
+        version: row.try_get("version").map_err(db_err)?,
+        field_sources: row
+            .try_get::<Option<String>, _>("golden_sources_text")
+            .map_err(db_err)?
+            .map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| {
+                rapport_store::StoreError::Database(format!("parties.golden_sources: {e}"))
+            })?
+            .unwrap_or_default(),
+    })
+}
+
+async fn relationships(
+    pool: &SqlitePool,
+    scope: DataScope,
+    party_id: PartyId,
+) -> StoreResult<Vec<RelatedParty>> {
+    let (in_scope, value) = scope_condition(scope, "o");
+    let sql = format!(
+        "SELECT * FROM (SELECT r.kind, 'outgoing' AS direction, o.id, o.kind AS party_kind, o.name, r.since, \
+                ({in_scope}) AS in_scope \
+           FROM party_relationships r JOIN parties o ON o.id = r.to_party_id \
+           WHERE r.from_party_id = ? ORDER BY o.id LIMIT ?) \
+         UNION ALL \
+         SELECT * FROM (SELECT r.kind, 'incoming', o.id, o.kind, o.name, r.since, ({in_scope}) \
+           FROM party_relationships r JOIN parties o ON o.id = r.from_party_id \
+           WHERE r.to_party_id = ? ORDER BY o.id LIMIT ?)"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(party_id.0)
+        .bind(MAX_RELATED)
+        .bind(value)
+        .bind(party_id.0)
+        .bind(MAX_RELATED)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get(0).map_err(db_err)?;
+            let direction: String = row.try_get(1).map_err(db_err)?;
+            let party_kind: String = row.try_get(3).map_err(db_err)?;
+            Ok(RelatedParty {
+                kind: parse_col("party_relationships.kind", &kind)?,
+                direction: if direction == "outgoing" {
+                    Direction::Outgoing
+                } else {
+                    Direction::Incoming
+                },
+                party_id: PartyId(row.try_get(2).map_err(db_err)?),
+                party_kind: parse_col("parties.kind", &party_kind)?,
+                name: row.try_get(4).map_err(db_err)?,
+                since: row.try_get::<Option<NaiveDate>, _>(5).map_err(db_err)?,
+                in_scope: row.try_get(6).map_err(db_err)?,
+            })
+        })
+        .collect()
+}
+
+async fn accounts(
+    p: &Protector,
+    pool: &SqlitePool,
+    party_id: PartyId,
+) -> StoreResult<Vec<AccountDetail>> {
+    let rows = sqlx::query(
+        "SELECT a.*, pr.name_zh, pr.name_en FROM accounts a JOIN products pr ON pr.code = a.product_code \
+         WHERE a.party_id = ? ORDER BY a.family, a.opened_on, a.account_number",
+    )
+    .bind(party_id.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            let currency: String = row.try_get("currency").map_err(db_err)?;
+            let family: String = row.try_get("family").map_err(db_err)?;
+            let status: String = row.try_get("status").map_err(db_err)?;
+            let source: String = row.try_get("source_system").map_err(db_err)?;
+            let limit: Option<i64> = row.try_get("limit_minor").map_err(db_err)?;
+            Ok(AccountDetail {
+                account_number: {
+                    let key: String = row.try_get("account_number").map_err(db_err)?;
+                    let sealed: Option<String> =
+                        row.try_get("account_number_enc").map_err(db_err)?;
+                    match sealed {
+                        Some(s) => p.open(Field::AccountNumber, &key, &s)?,
+                        // Written before encryption: the key column still holds the number.
+                        None => key,
+                    }
+                },
+                product_code: row.try_get("product_code").map_err(db_err)?,
+                product_name_zh: row.try_get("name_zh").map_err(db_err)?,
+                product_name_en: row.try_get("name_en").map_err(db_err)?,
+                family: parse_col("accounts.family", &family)?,
+                balance: money(row.try_get("balance_minor").map_err(db_err)?, &currency)?,
+                limit: limit.map(|l| money(l, &currency)).transpose()?,
+                opened_on: row.try_get("opened_on").map_err(db_err)?,
+                matures_on: row.try_get("matures_on").map_err(db_err)?,
+                status: parse_col("accounts.status", &status)?,
+                source_system: parse_col("accounts.source_system", &source)?,
+            })
+        })
+        .collect()
+}
+
+async fn monthly_aum(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<AumPoint>> {
+    let rows = sqlx::query(
+        "SELECT month, currency, aum_minor FROM party_monthly_aum WHERE party_id = ? ORDER BY month",
+    )
+    .bind(party_id.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            let currency: String = row.try_get("currency").map_err(db_err)?;
+            Ok(AumPoint {
+                month: row.try_get("month").map_err(db_err)?,
+                aum: money(row.try_get("aum_minor").map_err(db_err)?, &currency)?,
+            })
+        })
+        .collect()
+}
+
+async fn rms(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<AssignedRm>> {
+    rms_in_force(pool, party_id, None).await
+}
+
+/// The assignments in force on `on` (an assignment ended on a day no longer holds that day),
+/// or the current ones.
+pub(crate) async fn rms_in_force(
+    pool: &SqlitePool,
+    party_id: PartyId,
+    on: Option<chrono::NaiveDate>,
+) -> StoreResult<Vec<AssignedRm>> {
+    let rows = sqlx::query(
+        "SELECT ra.staff_id, s.display_name, ra.is_primary, ra.effective_from FROM rm_assignments ra \
+         JOIN staff s ON s.id = ra.staff_id WHERE ra.party_id = ?1 AND CASE WHEN ?2 IS NULL \
+         THEN ra.effective_to IS NULL ELSE ra.effective_from <= ?2 AND \
+         (ra.effective_to IS NULL OR ra.effective_to > ?2) END \
+         ORDER BY ra.is_primary DESC, ra.effective_from",
+    )
+    .bind(party_id.0)
+    .bind(on)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            Ok(AssignedRm {
+                staff_id: StaffId(row.try_get("staff_id").map_err(db_err)?),
+                display_name: row.try_get("display_name").map_err(db_err)?,
+                primary: row.try_get("is_primary").map_err(db_err)?,
+                effective_from: row.try_get("effective_from").map_err(db_err)?,
+            })
+        })
+        .collect()
+}

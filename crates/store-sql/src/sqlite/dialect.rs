@@ -1,0 +1,49 @@
+//! What SQLite needs differently from PostgreSQL, for the area modules written once for both
+//! (`crate::area`). Times are fixed-width UTC text (`2026-06-30T01:02:03.000004Z`), so that text
+//! order is time order; every write transaction starts with `BEGIN IMMEDIATE`, taking the one
+//! write lock up front, so that row locks (`FOR UPDATE`) are not needed and concurrent writers
+//! queue instead of failing on lock upgrade.
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rapport_store::{StoreError, StoreResult};
+
+pub type Db = sqlx::Sqlite;
+pub type Pool = sqlx::SqlitePool;
+pub type DbRow = sqlx::sqlite::SqliteRow;
+pub type Tx<'c> = sqlx::Transaction<'c, Db>;
+/// A time as this backend binds and reads it.
+pub type Time = String;
+
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// The suffix that locks the rows a `SELECT` reads until the transaction ends: nothing here,
+/// where the write transaction holds the database's write lock already.
+pub const FOR_UPDATE: &str = "";
+
+/// Starts a write transaction.
+pub async fn begin_write(pool: &Pool) -> StoreResult<Tx<'static>> {
+    pool.begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(crate::db_err)
+}
+
+/// Locks `table` against other writers until the transaction ends (SQLite: already held).
+pub async fn lock_table(_tx: &mut Tx<'_>, _table: &str) -> StoreResult<()> {
+    Ok(())
+}
+
+/// SQL whose placeholders are written `?` in order, as this backend runs it (SQLite: as is).
+pub fn numbered(sql: &str) -> String {
+    sql.to_owned()
+}
+
+/// A time to bind.
+pub fn time(t: DateTime<Utc>) -> Time {
+    t.format(TIME_FORMAT).to_string()
+}
+
+/// A time read back.
+pub fn from_time(t: &str) -> StoreResult<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(t, TIME_FORMAT)
+        .map(|n| n.and_utc())
+        .map_err(|_| StoreError::Database(format!("malformed stored time {t:?}")))
+}

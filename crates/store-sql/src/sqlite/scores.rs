@@ -1,0 +1,604 @@
+//! Scores, alerts and tier-change proposals (issue 5). Reads of customers' scores carry the
+//! viewer's scope (`customers::scope_condition`); the dimension and previous-tier reads are for
+//! the scoring batch job only.
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_domain::{BranchId, PartyId, PartyKind, StaffId, Viewer};
+use rapport_store::StoreResult;
+use rapport_store::scores::{
+    AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
+    PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    cumulative_shares,
+};
+use rapport_store::work::{reason_of_column, reason_to_column};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use super::dialect::{from_time as parse_time, time as time_text};
+use super::scoped::scope_condition;
+use super::{db_err, parse_col};
+
+const SCORE_COLUMNS: &str = "s.party_id, s.as_of, s.model_version, s.value_score, s.tier, \
+    s.lifecycle, s.churn_risk, s.clv_minor, s.p_alive, s.clv_class, s.rfm_segment, \
+    s.credit_rating, s.profit_minor, s.aum_minor, s.detail_json";
+
+/// The branch-subtree filter on `p` (one placeholder), or nothing.
+fn branch_filter(branch: Option<BranchId>) -> (&'static str, i64) {
+    match branch {
+        Some(BranchId(b)) => (
+            " AND p.home_branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
+             (SELECT bp.path FROM branches bp WHERE bp.id = ?) || '%')",
+            b,
+        ),
+        None => (" AND 1 = ?", 1),
+    }
+}
+
+pub async fn scoring_dimensions(
+    pool: &SqlitePool,
+) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
+    let accounts = sqlx::query(
+        "SELECT a.account_number, a.party_id, a.family, a.opened_on, a.matures_on, a.status, \
+         a.balance_minor FROM accounts a JOIN parties p ON p.id = a.party_id \
+         WHERE p.merged_into IS NULL",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(|r| {
+        Ok(AccountDimRow {
+            account_key: r.try_get(0).map_err(db_err)?,
+            party_id: PartyId(r.try_get(1).map_err(db_err)?),
+            family: r.try_get(2).map_err(db_err)?,
+            opened_on: r.try_get(3).map_err(db_err)?,
+            matures_on: r.try_get(4).map_err(db_err)?,
+            status: r.try_get(5).map_err(db_err)?,
+            balance_minor: r.try_get(6).map_err(db_err)?,
+        })
+    })
+    .collect::<StoreResult<Vec<_>>>()?;
+    let parties = sqlx::query(
+        "SELECT id, home_branch_id, kind, onboarded_on FROM parties WHERE merged_into IS NULL",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(|r| {
+        let kind: String = r.try_get(2).map_err(db_err)?;
+        Ok(PartyDimRow {
+            party_id: PartyId(r.try_get(0).map_err(db_err)?),
+            branch_id: r
+                .try_get::<Option<i64>, _>(1)
+                .map_err(db_err)?
+                .map(BranchId),
+            is_organisation: parse_col::<PartyKind>("parties.kind", &kind)?
+                == PartyKind::Organisation,
+            onboarded_on: r.try_get(3).map_err(db_err)?,
+        })
+    })
+    .collect::<StoreResult<Vec<_>>>()?;
+    Ok((accounts, parties))
+}
+
+pub async fn previous_tiers(
+    pool: &SqlitePool,
+    before: NaiveDate,
+) -> StoreResult<Vec<(PartyId, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT s.party_id, s.tier FROM party_scores s JOIN (SELECT party_id, max(as_of) AS as_of \
+         FROM party_scores WHERE as_of < ? GROUP BY party_id) l \
+         ON l.party_id = s.party_id AND l.as_of = s.as_of",
+    )
+    .bind(before)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(rows.into_iter().map(|(p, t)| (PartyId(p), t)).collect())
+}
+
+pub async fn begin_score_run(pool: &SqlitePool, run: &NewScoreRun) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO score_runs (as_of, model_version, started_by, started_at) \
+         VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(run.as_of)
+    .bind(&run.model_version)
+    .bind(&run.started_by)
+    .bind(time_text(run.started_at))
+    .fetch_one(pool)
+    .await
+    .map_err(db_err)
+}
+
+pub async fn write_scores(
+    pool: &SqlitePool,
+    run_id: i64,
+    batch: &ScoreBatch,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    for s in &batch.scores {
+        sqlx::query(
+            "INSERT INTO party_scores (party_id, as_of, run_id, model_version, value_score, tier, \
+             lifecycle, churn_risk, clv_minor, p_alive, clv_class, rfm_segment, credit_rating, \
+             profit_minor, aum_minor, detail_json) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (party_id, as_of) DO UPDATE SET run_id = excluded.run_id, \
+             model_version = excluded.model_version, value_score = excluded.value_score, \
+             tier = excluded.tier, lifecycle = excluded.lifecycle, \
+             churn_risk = excluded.churn_risk, clv_minor = excluded.clv_minor, \
+             p_alive = excluded.p_alive, clv_class = excluded.clv_class, \
+             rfm_segment = excluded.rfm_segment, credit_rating = excluded.credit_rating, \
+             profit_minor = excluded.profit_minor, aum_minor = excluded.aum_minor, \
+             detail_json = excluded.detail_json",
+        )
+        .bind(s.party_id.0)
+        .bind(s.as_of)
+        .bind(run_id)
+        .bind(&s.model_version)
+        .bind(s.value_score)
+        .bind(&s.tier)
+        .bind(&s.lifecycle)
+        .bind(s.churn_risk)
+        .bind(s.clv_minor)
+        .bind(s.p_alive)
+        .bind(&s.clv_class)
+        .bind(&s.rfm_segment)
+        .bind(&s.credit_rating)
+        .bind(s.profit_minor)
+        .bind(s.aum_minor)
+        .bind(&s.detail_json)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    for a in &batch.alerts {
+        sqlx::query(
+            "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
+             status, dedup_key, reason_detail) VALUES (?, ?, ?, ?, ?, ?, \
+             (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = ? \
+              AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1), 'open', ?, ?) \
+             ON CONFLICT (dedup_key) DO NOTHING",
+        )
+        .bind(a.party_id.0)
+        .bind(&a.kind)
+        .bind(&a.severity)
+        .bind(&a.reason)
+        .bind(a.as_of)
+        .bind(time_text(at))
+        .bind(a.party_id.0)
+        .bind(&a.dedup_key)
+        .bind(reason_to_column(a.detail.as_ref()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    for t in &batch.tier_changes {
+        sqlx::query(
+            "INSERT INTO tier_change_proposals (party_id, as_of, from_tier, to_tier, \
+             propose_dedicated_rm, rule, status, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, 'proposed', ?) \
+             ON CONFLICT (party_id, as_of) DO UPDATE SET from_tier = excluded.from_tier, \
+             to_tier = excluded.to_tier, propose_dedicated_rm = excluded.propose_dedicated_rm, \
+             rule = excluded.rule",
+        )
+        .bind(t.party_id.0)
+        .bind(t.as_of)
+        .bind(&t.from_tier)
+        .bind(&t.to_tier)
+        .bind(t.propose_dedicated_rm)
+        .bind(&t.rule)
+        .bind(time_text(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)
+}
+
+pub async fn finish_score_run(
+    pool: &SqlitePool,
+    run_id: i64,
+    end: &ScoreRunEnd,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE score_runs SET finished_at = ?, parties = ?, churn_auc = ?, stages_json = ? \
+         WHERE id = ?",
+    )
+    .bind(time_text(end.finished_at))
+    .bind(end.parties)
+    .bind(end.churn_auc)
+    .bind(&end.stages_json)
+    .bind(run_id)
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn score_runs(pool: &SqlitePool, limit: i64) -> StoreResult<Vec<ScoreRun>> {
+    sqlx::query(
+        "SELECT id, as_of, model_version, started_by, started_at, finished_at, parties, \
+         churn_auc, stages_json FROM score_runs ORDER BY id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(|r| {
+        let started: String = r.try_get(4).map_err(db_err)?;
+        let finished: Option<String> = r.try_get(5).map_err(db_err)?;
+        Ok(ScoreRun {
+            id: r.try_get(0).map_err(db_err)?,
+            as_of: r.try_get(1).map_err(db_err)?,
+            model_version: r.try_get(2).map_err(db_err)?,
+            started_by: r.try_get(3).map_err(db_err)?,
+            started_at: parse_time(&started)?,
+            finished_at: finished.as_deref().map(parse_time).transpose()?,
+            parties: r.try_get(6).map_err(db_err)?,
+            churn_auc: r.try_get(7).map_err(db_err)?,
+            stages_json: r.try_get(8).map_err(db_err)?,
+        })
+    })
+    .collect()
+}
+
+fn score_row(r: &SqliteRow) -> StoreResult<PartyScoreRow> {
+    Ok(PartyScoreRow {
+        party_id: PartyId(r.try_get(0).map_err(db_err)?),
+        as_of: r.try_get(1).map_err(db_err)?,
+        model_version: r.try_get(2).map_err(db_err)?,
+        value_score: r.try_get(3).map_err(db_err)?,
+        tier: r.try_get(4).map_err(db_err)?,
+        lifecycle: r.try_get(5).map_err(db_err)?,
+        churn_risk: r.try_get(6).map_err(db_err)?,
+        clv_minor: r.try_get(7).map_err(db_err)?,
+        p_alive: r.try_get(8).map_err(db_err)?,
+        clv_class: r.try_get(9).map_err(db_err)?,
+        rfm_segment: r.try_get(10).map_err(db_err)?,
+        credit_rating: r.try_get(11).map_err(db_err)?,
+        profit_minor: r.try_get(12).map_err(db_err)?,
+        aum_minor: r.try_get(13).map_err(db_err)?,
+        detail_json: r.try_get(14).map_err(db_err)?,
+    })
+}
+
+/// Whether the party is in the viewer's scope.
+pub(crate) async fn in_scope(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party: PartyId,
+) -> StoreResult<bool> {
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(party.0)
+        .bind(arg)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(n > 0)
+}
+
+pub async fn party_scores(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party: PartyId,
+    limit: i64,
+) -> StoreResult<Option<Vec<PartyScoreRow>>> {
+    if !in_scope(pool, viewer, party).await? {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {SCORE_COLUMNS} FROM party_scores s WHERE s.party_id = ? \
+         ORDER BY s.as_of DESC LIMIT ?"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(party.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(score_row)
+        .collect::<StoreResult<Vec<_>>>()
+        .map(Some)
+}
+
+pub async fn party_alerts(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    party: PartyId,
+    limit: i64,
+) -> StoreResult<Option<Vec<AlertRow>>> {
+    if !in_scope(pool, viewer, party).await? {
+        return Ok(None);
+    }
+    let rows = sqlx::query(
+        "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status, \
+         reason_detail \
+         FROM alerts WHERE party_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+    )
+    .bind(party.0)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            let created: String = r.try_get(6).map_err(db_err)?;
+            Ok(AlertRow {
+                id: r.try_get(0).map_err(db_err)?,
+                party_id: PartyId(r.try_get(1).map_err(db_err)?),
+                kind: r.try_get(2).map_err(db_err)?,
+                severity: r.try_get(3).map_err(db_err)?,
+                reason: r.try_get(4).map_err(db_err)?,
+                as_of: r.try_get(5).map_err(db_err)?,
+                created_at: parse_time(&created)?,
+                staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
+                status: r.try_get(8).map_err(db_err)?,
+                detail: reason_of_column(r.try_get(9).map_err(db_err)?),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()
+        .map(Some)
+}
+
+/// `FROM party_scores s JOIN parties p … WHERE <latest as-of> AND <scope> AND <branch>` with
+/// its two bound values.
+fn scoped_latest(viewer: &Viewer, branch: Option<BranchId>) -> (String, i64, i64) {
+    let (scope, scope_arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let (branch_sql, branch_arg) = branch_filter(branch);
+    (
+        format!(
+            "FROM party_scores s JOIN parties p ON p.id = s.party_id \
+             WHERE s.as_of = (SELECT max(as_of) FROM party_scores) AND {scope}{branch_sql}"
+        ),
+        scope_arg,
+        branch_arg,
+    )
+}
+
+async fn grouped(
+    pool: &SqlitePool,
+    select: &str,
+    from: &str,
+    group: &str,
+    args: (i64, i64),
+) -> StoreResult<Vec<SqliteRow>> {
+    let sql = format!("SELECT {select} {from} {group}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(args.0)
+        .bind(args.1)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)
+}
+
+async fn latest_as_of(pool: &SqlitePool) -> StoreResult<Option<NaiveDate>> {
+    sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)
+}
+
+/// (tier, customers, AUM minor units) of the latest scores `from` selects, most AUM first.
+async fn tier_sums(
+    pool: &SqlitePool,
+    from: &str,
+    args: (i64, i64),
+) -> StoreResult<Vec<(String, i64, i64)>> {
+    grouped(
+        pool,
+        "s.tier, count(*), coalesce(sum(s.aum_minor), 0)",
+        from,
+        "GROUP BY s.tier ORDER BY 3 DESC",
+        args,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get(0).map_err(db_err)?,
+            r.try_get(1).map_err(db_err)?,
+            r.try_get(2).map_err(db_err)?,
+        ))
+    })
+    .collect()
+}
+
+pub async fn score_dashboard(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    branch: Option<BranchId>,
+) -> StoreResult<ScoreDashboard> {
+    let (from, a, b) = scoped_latest(viewer, branch);
+    let mut d = ScoreDashboard {
+        as_of: latest_as_of(pool).await?,
+        tiers: tier_sums(pool, &from, (a, b)).await?,
+        ..ScoreDashboard::default()
+    };
+    d.customers = d.tiers.iter().map(|t| t.1).sum();
+    for r in grouped(
+        pool,
+        "s.lifecycle, count(*)",
+        &from,
+        "GROUP BY s.lifecycle",
+        (a, b),
+    )
+    .await?
+    {
+        d.lifecycle
+            .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
+    }
+    for r in grouped(
+        pool,
+        "s.clv_class, count(*)",
+        &from,
+        "GROUP BY s.clv_class",
+        (a, b),
+    )
+    .await?
+    {
+        d.clv_classes
+            .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
+    }
+    d.churn_deciles = vec![0; 10];
+    for r in grouped(
+        pool,
+        "min(CAST(s.churn_risk * 10 AS INTEGER), 9), count(*)",
+        &from,
+        "GROUP BY 1",
+        (a, b),
+    )
+    .await?
+    {
+        // A run without a churn model leaves the risk empty: no decile.
+        let decile: Option<i64> = r.try_get(0).map_err(db_err)?;
+        if let Some(slot) = decile.and_then(|k| d.churn_deciles.get_mut(k.clamp(0, 9) as usize)) {
+            *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
+        }
+    }
+    for r in grouped(
+        pool,
+        "br.id, br.code, br.name_zh, br.name_en, count(*), coalesce(sum(s.aum_minor), 0), \
+         coalesce(sum(s.profit_minor), 0)",
+        &from.replacen(
+            "JOIN parties p ON p.id = s.party_id",
+            "JOIN parties p ON p.id = s.party_id JOIN branches br ON br.id = p.home_branch_id",
+            1,
+        ),
+        "GROUP BY br.id, br.code, br.name_zh, br.name_en ORDER BY 6 DESC LIMIT 200",
+        (a, b),
+    )
+    .await?
+    {
+        d.branches.push((
+            r.try_get(0).map_err(db_err)?,
+            r.try_get(1).map_err(db_err)?,
+            r.try_get(2).map_err(db_err)?,
+            r.try_get(3).map_err(db_err)?,
+            r.try_get(4).map_err(db_err)?,
+            r.try_get(5).map_err(db_err)?,
+            r.try_get(6).map_err(db_err)?,
+        ));
+    }
+    Ok(d)
+}
+
+pub async fn pareto(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    measure: ParetoMeasure,
+    branch: Option<BranchId>,
+    segment: Option<&str>,
+) -> StoreResult<ParetoCurve> {
+    let (from, a, b) = scoped_latest(viewer, branch);
+    let column = measure.column();
+    // Customers ranked by the measure, cut into 100 buckets of (nearly) equal size.
+    let sql = format!(
+        "WITH ranked AS (SELECT s.{column} AS v, \
+           row_number() OVER (ORDER BY s.{column} DESC, s.party_id) AS rn, \
+           count(*) OVER () AS n {from} AND (? IS NULL OR s.rfm_segment = ? OR s.tier = ?)) \
+         SELECT (rn - 1) * 100 / n AS bucket, sum(v), max(n) FROM ranked GROUP BY bucket \
+         ORDER BY bucket"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(a)
+        .bind(b)
+        .bind(segment)
+        .bind(segment)
+        .bind(segment)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let mut buckets = vec![0i64; 100];
+    let mut customers = 0;
+    for r in rows {
+        let k: i64 = r.try_get(0).map_err(db_err)?;
+        if let Some(slot) = buckets.get_mut(k.clamp(0, 99) as usize) {
+            *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
+        }
+        customers = r.try_get(2).map_err(db_err)?;
+    }
+    let as_of: Option<NaiveDate> = sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(ParetoCurve {
+        as_of,
+        customers,
+        total_minor: buckets.iter().map(|v| (*v).max(0)).sum(),
+        points: if customers == 0 {
+            Vec::new()
+        } else {
+            cumulative_shares(&buckets)
+        },
+    })
+}
+
+fn portfolio_customer(r: &SqliteRow) -> StoreResult<PortfolioCustomer> {
+    Ok(PortfolioCustomer {
+        party_id: PartyId(r.try_get(0).map_err(db_err)?),
+        name: r.try_get(1).map_err(db_err)?,
+        tier: r.try_get(2).map_err(db_err)?,
+        churn_risk: r.try_get(3).map_err(db_err)?,
+        value_score: r.try_get(4).map_err(db_err)?,
+        aum_minor: r.try_get(5).map_err(db_err)?,
+        detail_json: r.try_get(6).map_err(db_err)?,
+    })
+}
+
+pub async fn portfolio_overview(
+    pool: &SqlitePool,
+    viewer: &Viewer,
+    months: i64,
+    top: i64,
+) -> StoreResult<PortfolioOverview> {
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let trend = format!(
+        "SELECT m.month, sum(m.aum_minor) FROM party_monthly_aum m \
+         JOIN parties p ON p.id = m.party_id WHERE {scope} \
+         GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
+    );
+    let mut aum_trend: Vec<(NaiveDate, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(trend))
+        .bind(arg)
+        .bind(months)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    aum_trend.reverse();
+    let (from, a, b) = scoped_latest(viewer, None);
+    let columns =
+        "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
+    let mut lists = Vec::new();
+    for order in [
+        "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
+        "ORDER BY s.value_score DESC, s.party_id",
+    ] {
+        let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(a)
+            .bind(b)
+            .bind(top)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+        lists.push(
+            rows.iter()
+                .map(portfolio_customer)
+                .collect::<StoreResult<Vec<_>>>()?,
+        );
+    }
+    let most_valuable = lists.pop().unwrap_or_default();
+    let at_risk = lists.pop().unwrap_or_default();
+    Ok(PortfolioOverview {
+        as_of: latest_as_of(pool).await?,
+        tiers: tier_sums(pool, &from, (a, b)).await?,
+        aum_trend,
+        at_risk,
+        most_valuable,
+    })
+}
