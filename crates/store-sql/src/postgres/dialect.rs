@@ -8,6 +8,7 @@ pub type Db = sqlx::Postgres;
 pub type Pool = sqlx::PgPool;
 pub type DbRow = sqlx::postgres::PgRow;
 pub type Tx<'c> = sqlx::Transaction<'c, Db>;
+pub type Connection = sqlx::PgConnection;
 /// A time as this backend binds and reads it.
 pub type Time = DateTime<Utc>;
 
@@ -55,3 +56,16 @@ pub fn time(t: DateTime<Utc>) -> Time {
 pub fn from_time(t: &Time) -> StoreResult<DateTime<Utc>> {
     Ok(*t)
 }
+
+/// Serialises the writers that take the same `key` until the transaction ends.
+pub async fn lock_key(tx: &mut Tx<'_>, key: i64) -> StoreResult<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(key)
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::db_err)?;
+    Ok(())
+}
+
+/// The cast a JSON text placeholder needs to fill a JSON column (`jsonb`).
+pub const JSONB: &str = "::jsonb";

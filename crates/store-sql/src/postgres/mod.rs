@@ -8,6 +8,7 @@
 #[path = "../area/assign.rs"]
 mod assign;
 mod audit;
+#[path = "../area/changes.rs"]
 mod changes;
 mod customers;
 #[path = "../area/dedicated.rs"]
@@ -17,11 +18,14 @@ mod ingest;
 #[path = "../area/keys.rs"]
 mod keys;
 mod load;
+#[path = "../area/portfolio.rs"]
 mod portfolio;
+#[path = "../area/review.rs"]
 mod review;
 #[path = "../area/scorecards.rs"]
 mod scorecards;
 mod scores;
+#[path = "../area/segments.rs"]
 mod segments;
 #[path = "../area/staff.rs"]
 mod staff;

@@ -10,6 +10,7 @@ pub type Db = sqlx::Sqlite;
 pub type Pool = sqlx::SqlitePool;
 pub type DbRow = sqlx::sqlite::SqliteRow;
 pub type Tx<'c> = sqlx::Transaction<'c, Db>;
+pub type Connection = sqlx::SqliteConnection;
 /// A time as this backend binds and reads it.
 pub type Time = String;
 
@@ -47,3 +48,12 @@ pub fn from_time(t: &str) -> StoreResult<DateTime<Utc>> {
         .map(|n| n.and_utc())
         .map_err(|_| StoreError::Database(format!("malformed stored time {t:?}")))
 }
+
+/// Serialises the writers that take the same `key` until the transaction ends (SQLite: the
+/// write transaction does already).
+pub async fn lock_key(_tx: &mut Tx<'_>, _key: i64) -> StoreResult<()> {
+    Ok(())
+}
+
+/// The cast a JSON text placeholder needs to fill a JSON column (SQLite: none, JSON is text).
+pub const JSONB: &str = "";

@@ -6,13 +6,16 @@ use rapport_store::segments::{
     NewSegment, SegmentDefinition, SegmentRef, SegmentRow, distinct_members,
 };
 use rapport_store::{StoreError, StoreResult};
-use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::Row;
 
 use super::db_err;
+use super::dialect::{DbRow, Pool, Time, begin_write, from_time, numbered, time};
 use super::scoped::scope_at;
 
-pub async fn create_segment(pool: &PgPool, s: &NewSegment) -> StoreResult<i64> {
+/// Member rows per INSERT statement (3 values each, well under SQLite's variable limit).
+const MEMBERS_PER_INSERT: usize = 500;
+
+pub async fn create_segment(pool: &Pool, s: &NewSegment) -> StoreResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO segments (name, expression, description, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -21,7 +24,7 @@ pub async fn create_segment(pool: &PgPool, s: &NewSegment) -> StoreResult<i64> {
     .bind(&s.expression)
     .bind(&s.description)
     .bind(s.created_by.0)
-    .bind(s.created_at)
+    .bind(time(s.created_at))
     .fetch_one(pool)
     .await
     .map_err(|e| match db_err(e) {
@@ -44,7 +47,7 @@ fn select(scope: &str) -> String {
     )
 }
 
-fn segment_row(r: &PgRow) -> StoreResult<SegmentRow> {
+fn segment_row(r: &DbRow) -> StoreResult<SegmentRow> {
     Ok(SegmentRow {
         id: r.try_get(0).map_err(db_err)?,
         name: r.try_get(1).map_err(db_err)?,
@@ -52,13 +55,13 @@ fn segment_row(r: &PgRow) -> StoreResult<SegmentRow> {
         description: r.try_get(3).map_err(db_err)?,
         created_by: StaffId(r.try_get(4).map_err(db_err)?),
         created_by_username: r.try_get(5).map_err(db_err)?,
-        created_at: r.try_get(6).map_err(db_err)?,
+        created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
         as_of: r.try_get(7).map_err(db_err)?,
         members: r.try_get(8).map_err(db_err)?,
     })
 }
 
-pub async fn list_segments(pool: &PgPool, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
+pub async fn list_segments(pool: &Pool, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
     let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
     let sql = format!("{} ORDER BY s.name, s.id", select(&scope));
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -71,7 +74,7 @@ pub async fn list_segments(pool: &PgPool, viewer: &Viewer) -> StoreResult<Vec<Se
         .collect()
 }
 
-pub async fn segment(pool: &PgPool, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
+pub async fn segment(pool: &Pool, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
     let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
     let sql = format!("{} AND s.id = $2", select(&scope));
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -85,7 +88,7 @@ pub async fn segment(pool: &PgPool, viewer: &Viewer, id: i64) -> StoreResult<Opt
         .transpose()
 }
 
-pub async fn segment_definitions(pool: &PgPool) -> StoreResult<Vec<SegmentDefinition>> {
+pub async fn segment_definitions(pool: &Pool) -> StoreResult<Vec<SegmentDefinition>> {
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT id, name, expression FROM segments WHERE deleted_at IS NULL ORDER BY id",
     )
@@ -102,10 +105,10 @@ pub async fn segment_definitions(pool: &PgPool) -> StoreResult<Vec<SegmentDefini
         .collect())
 }
 
-pub async fn delete_segment(pool: &PgPool, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+pub async fn delete_segment(pool: &Pool, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
     let done =
         sqlx::query("UPDATE segments SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
-            .bind(at)
+            .bind(time(at))
             .bind(id)
             .execute(pool)
             .await
@@ -114,17 +117,18 @@ pub async fn delete_segment(pool: &PgPool, id: i64, at: DateTime<Utc>) -> StoreR
 }
 
 pub async fn replace_segment_members(
-    pool: &PgPool,
+    pool: &Pool,
     id: i64,
     as_of: NaiveDate,
     parties: &[PartyId],
 ) -> StoreResult<()> {
     let ids = distinct_members(parties);
-    let mut tx = pool.begin().await.map_err(db_err)?;
-    // The row lock also orders concurrent re-evaluations of the same segment.
+    let mut tx = begin_write(pool).await?;
+    // The update's row lock also orders concurrent re-evaluations of the same segment. Dates
+    // compare as dates (SQLite: ISO text, in date order).
     let updated = sqlx::query(
-        "UPDATE segments SET latest_as_of = GREATEST(coalesce(latest_as_of, $1), $1) \
-         WHERE id = $2 AND deleted_at IS NULL",
+        "UPDATE segments SET latest_as_of = CASE WHEN latest_as_of IS NULL OR latest_as_of < $1 \
+         THEN $1 ELSE latest_as_of END WHERE id = $2 AND deleted_at IS NULL",
     )
     .bind(as_of)
     .bind(id)
@@ -140,23 +144,22 @@ pub async fn replace_segment_members(
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-    if !ids.is_empty() {
-        sqlx::query(
-            "INSERT INTO segment_members (segment_id, as_of, party_id) \
-             SELECT $1, $2, x FROM UNNEST($3::bigint[]) AS x",
-        )
-        .bind(id)
-        .bind(as_of)
-        .bind(&ids)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    for chunk in ids.chunks(MEMBERS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO segment_members (segment_id, as_of, party_id) VALUES {}",
+            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
+        for party in chunk {
+            q = q.bind(id).bind(as_of).bind(party);
+        }
+        q.execute(&mut *tx).await.map_err(db_err)?;
     }
     tx.commit().await.map_err(db_err)
 }
 
 pub async fn party_segments(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<Option<Vec<SegmentRef>>> {

@@ -6,23 +6,24 @@ use rapport_store::search::party_keys;
 use rapport_store::{
     ChangeAuthor, ContactChanges, NewProspect, PartyChange, StoreError, StoreResult,
 };
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::Row;
 
 use super::db_err;
+use super::dialect::{Connection, FOR_UPDATE, Pool, Time, begin_write, from_time, lock_key, time};
 use super::scoped::scope_at;
+
+/// The lock key of picking the next party id for a prospect.
+const PROSPECT_IDS: i64 = 7001;
 
 pub async fn create_prospect(
     p: &Protector,
-    pool: &PgPool,
+    pool: &Pool,
     n: &NewProspect,
     author: &ChangeAuthor,
 ) -> StoreResult<PartyId> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     // Prospect creation is rare: one at a time picks the next id.
-    sqlx::query("SELECT pg_advisory_xact_lock(7001)")
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    lock_key(&mut tx, PROSPECT_IDS).await?;
     let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM parties")
         .fetch_one(&mut *tx)
         .await
@@ -78,12 +79,16 @@ pub async fn create_prospect(
         .into_iter()
         .map(|k| p.search_key(k))
         .collect();
-    sqlx::query("INSERT INTO party_search_keys (key, party_id) SELECT k, $2 FROM UNNEST($1::text[]) k ON CONFLICT DO NOTHING")
-        .bind(&keys)
+    for key in &keys {
+        sqlx::query(
+            "INSERT INTO party_search_keys (key, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(key)
         .bind(id)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+    }
     if let Some(rm) = n.primary_rm {
         sqlx::query("INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) VALUES ($1, $2, TRUE, $3)")
             .bind(id)
@@ -99,7 +104,7 @@ pub async fn create_prospect(
 }
 
 pub(crate) async fn record_change(
-    conn: &mut PgConnection,
+    conn: &mut Connection,
     party: i64,
     version: i64,
     a: &ChangeAuthor,
@@ -113,7 +118,7 @@ pub(crate) async fn record_change(
     )
     .bind(party)
     .bind(version)
-    .bind(a.at)
+    .bind(time(a.at))
     .bind(a.staff_id.map(|s| s.0))
     .bind(a.username.as_str())
     .bind(a.source.as_str())
@@ -128,18 +133,18 @@ pub(crate) async fn record_change(
 
 pub async fn update_contact(
     p: &Protector,
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     id: PartyId,
     expected: i64,
     c: &ContactChanges,
     author: &ChangeAuthor,
 ) -> StoreResult<i64> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let (scope, value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 2);
     let sql = format!(
         "SELECT p.version, p.mobile, p.email, p.address, p.preferred_channel FROM parties p \
-         WHERE p.id = $1 AND {scope} FOR UPDATE"
+         WHERE p.id = $1 AND {scope}{FOR_UPDATE}"
     );
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.0)
@@ -255,7 +260,7 @@ pub async fn update_contact(
 
 pub async fn party_changes(
     p: &Protector,
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     id: PartyId,
 ) -> StoreResult<Option<Vec<PartyChange>>> {
@@ -292,7 +297,7 @@ pub async fn party_changes(
         let field: String = r.try_get("field").map_err(db_err)?;
         out.push(PartyChange {
             version: r.try_get("version").map_err(db_err)?,
-            changed_at: r.try_get("changed_at").map_err(db_err)?,
+            changed_at: from_time(&r.try_get::<Time, _>("changed_at").map_err(db_err)?)?,
             changed_by: r.try_get("changed_by").map_err(db_err)?,
             source: r.try_get("source").map_err(db_err)?,
             old_value: open(&field, r.try_get("old_value").map_err(db_err)?)?,

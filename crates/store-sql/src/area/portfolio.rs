@@ -7,17 +7,15 @@ use rapport_store::portfolio::{
     staff_in_scope_sql, staff_scope_condition,
 };
 use rapport_store::{StoreError, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::Row;
 
 use super::db_err;
-use super::dialect::{from_time as parse_time, time as time_text};
+use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
 
 const COLUMNS: &str = "id, from_staff_id, to_staff_id, status, customers, moved, requested_by, \
     requested_at, approved_by, approved_at";
 
-fn row(r: &SqliteRow) -> StoreResult<Reassignment> {
-    let approved_at: Option<String> = r.try_get(9).map_err(db_err)?;
+fn row(r: &DbRow) -> StoreResult<Reassignment> {
     Ok(Reassignment {
         id: r.try_get(0).map_err(db_err)?,
         from: StaffId(r.try_get(1).map_err(db_err)?),
@@ -26,19 +24,20 @@ fn row(r: &SqliteRow) -> StoreResult<Reassignment> {
         customers: r.try_get(4).map_err(db_err)?,
         moved: r.try_get(5).map_err(db_err)?,
         requested_by: StaffId(r.try_get(6).map_err(db_err)?),
-        requested_at: parse_time(&r.try_get::<String, _>(7).map_err(db_err)?)?,
+        requested_at: from_time(&r.try_get::<Time, _>(7).map_err(db_err)?)?,
         approved_by: r.try_get::<Option<i64>, _>(8).map_err(db_err)?.map(StaffId),
-        approved_at: approved_at.map(|t| parse_time(&t)).transpose()?,
+        approved_at: r
+            .try_get::<Option<Time>, _>(9)
+            .map_err(db_err)?
+            .map(|t| from_time(&t))
+            .transpose()?,
     })
 }
 
-async fn preview_in(
-    tx: &mut Transaction<'_, Sqlite>,
-    from: StaffId,
-) -> StoreResult<ReassignmentPreview> {
+async fn preview_in(tx: &mut Tx<'_>, from: StaffId) -> StoreResult<ReassignmentPreview> {
     let (customers, primary): (i64, i64) = sqlx::query_as(
-        "SELECT count(DISTINCT party_id), coalesce(sum(is_primary), 0) FROM rm_assignments \
-         WHERE staff_id = ? AND effective_to IS NULL",
+        "SELECT count(DISTINCT party_id), coalesce(sum(CASE WHEN is_primary THEN 1 ELSE 0 END), 0) FROM rm_assignments \
+         WHERE staff_id = $1 AND effective_to IS NULL",
     )
     .bind(from.0)
     .fetch_one(&mut **tx)
@@ -54,7 +53,7 @@ async fn preview_in(
 /// Whether `staff` is within the viewer's staff scope (and, with `enabled_rm`, an enabled
 /// relationship manager): the rule is `rapport_store::portfolio`'s, run as it is.
 pub(crate) async fn staff_in_scope(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     viewer: &Viewer,
     staff: StaffId,
     enabled_rm: bool,
@@ -73,7 +72,7 @@ pub(crate) async fn staff_in_scope(
 /// names the parameter that chose it.
 pub(crate) async fn check_target(
     field: &str,
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     viewer: &Viewer,
     to: StaffId,
 ) -> StoreResult<()> {
@@ -85,11 +84,7 @@ pub(crate) async fn check_target(
 }
 
 /// `from` must be a staff member within the viewer's staff scope; unknown reads the same.
-async fn check_source(
-    tx: &mut Transaction<'_, Sqlite>,
-    viewer: &Viewer,
-    from: StaffId,
-) -> StoreResult<()> {
+async fn check_source(tx: &mut Tx<'_>, viewer: &Viewer, from: StaffId) -> StoreResult<()> {
     if staff_in_scope(tx, viewer, from, false).await? {
         Ok(())
     } else {
@@ -98,22 +93,17 @@ async fn check_source(
 }
 
 /// Ends every current assignment of `from` and gives `to` the same role for each customer.
-async fn apply(
-    tx: &mut Transaction<'_, Sqlite>,
-    from: StaffId,
-    to: StaffId,
-    on: NaiveDate,
-) -> StoreResult<i64> {
+async fn apply(tx: &mut Tx<'_>, from: StaffId, to: StaffId, on: NaiveDate) -> StoreResult<i64> {
     let current: Vec<(i64, i64, bool)> = sqlx::query_as(
         "SELECT id, party_id, is_primary FROM rm_assignments \
-         WHERE staff_id = ? AND effective_to IS NULL",
+         WHERE staff_id = $1 AND effective_to IS NULL",
     )
     .bind(from.0)
     .fetch_all(&mut **tx)
     .await
     .map_err(db_err)?;
     for (id, party, primary) in &current {
-        sqlx::query("UPDATE rm_assignments SET effective_to = ? WHERE id = ?")
+        sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
             .bind(on)
             .bind(id)
             .execute(&mut **tx)
@@ -121,7 +111,7 @@ async fn apply(
             .map_err(db_err)?;
         let existing: Option<(i64, bool)> = sqlx::query_as(
             "SELECT id, is_primary FROM rm_assignments \
-             WHERE party_id = ? AND staff_id = ? AND effective_to IS NULL",
+             WHERE party_id = $1 AND staff_id = $2 AND effective_to IS NULL",
         )
         .bind(party)
         .bind(to.0)
@@ -132,7 +122,7 @@ async fn apply(
             None => true,
             // The new RM was the secondary: now the primary.
             Some((existing_id, false)) if *primary => {
-                sqlx::query("UPDATE rm_assignments SET effective_to = ? WHERE id = ?")
+                sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
                     .bind(on)
                     .bind(existing_id)
                     .execute(&mut **tx)
@@ -145,7 +135,7 @@ async fn apply(
         if insert {
             sqlx::query(
                 "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
-                 VALUES (?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(party)
             .bind(to.0)
@@ -159,9 +149,9 @@ async fn apply(
     Ok(current.len() as i64)
 }
 
-async fn by_id(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<Option<Reassignment>> {
+async fn by_id(tx: &mut Tx<'_>, id: i64) -> StoreResult<Option<Reassignment>> {
     let sql = format!("SELECT {COLUMNS} FROM reassignments WHERE id = ?");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
@@ -172,17 +162,17 @@ async fn by_id(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<Option<
 }
 
 pub async fn preview(
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     from: StaffId,
 ) -> StoreResult<ReassignmentPreview> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     check_source(&mut tx, viewer, from).await?;
     preview_in(&mut tx, from).await
 }
 
 pub async fn request(
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     r: &NewReassignment,
 ) -> StoreResult<Reassignment> {
@@ -191,7 +181,7 @@ pub async fn request(
             "to_staff_id: the same staff member as from_staff_id".into(),
         ));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     check_source(&mut tx, viewer, r.from).await?;
     check_target("to_staff_id", &mut tx, viewer, r.to).await?;
     let count = preview_in(&mut tx, r.from).await?.customers;
@@ -203,7 +193,7 @@ pub async fn request(
     };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reassignments (from_staff_id, to_staff_id, status, customers, moved, \
-         requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(r.from.0)
     .bind(r.to.0)
@@ -211,7 +201,7 @@ pub async fn request(
     .bind(count)
     .bind(moved)
     .bind(r.requested_by.0)
-    .bind(time_text(r.at))
+    .bind(time(r.at))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -223,14 +213,14 @@ pub async fn request(
 }
 
 pub async fn approve(
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     id: i64,
     at: DateTime<Utc>,
     on: NaiveDate,
 ) -> StoreResult<Reassignment> {
     let approver = viewer.staff_id;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == "pending") else {
         return Err(StoreError::NotFound(format!("pending reassignment {id}")));
     };
@@ -244,12 +234,12 @@ pub async fn approve(
     check_target("to_staff_id", &mut tx, viewer, r.to).await?;
     let moved = apply(&mut tx, r.from, r.to, on).await?;
     sqlx::query(
-        "UPDATE reassignments SET status = 'applied', moved = ?, approved_by = ?, \
-         approved_at = ? WHERE id = ?",
+        "UPDATE reassignments SET status = 'applied', moved = $1, approved_by = $2, \
+         approved_at = $3 WHERE id = $4",
     )
     .bind(moved)
     .bind(approver.0)
-    .bind(time_text(at))
+    .bind(time(at))
     .bind(id)
     .execute(&mut *tx)
     .await
@@ -261,7 +251,7 @@ pub async fn approve(
     Ok(out)
 }
 
-pub async fn pending(pool: &SqlitePool, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
+pub async fn pending(pool: &Pool, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
     let (scope, arg) = staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 1);
     let sql = format!(
         "SELECT {COLUMNS} FROM reassignments WHERE status = 'pending' \

@@ -8,15 +8,20 @@ use rapport_store::identity::{
 };
 use rapport_store::protect::{Field, Protector};
 use rapport_store::{ChangeAuthor, Page, PageRequest, StoreError, StoreResult};
-use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::Row;
 
+use super::dialect::{
+    Connection, DbRow, JSONB, Pool, Time, begin_write, from_time, numbered, time,
+};
 use super::ingest::follow_records;
 use super::scoped::scope_at;
 use super::{db_err, parse_col};
 
+/// Record ids per superseding statement (each bound twice, well under SQLite's variable limit).
+const IDS_PER_STATEMENT: usize = 400;
+
 pub async fn replace_pending_reviews(
-    pool: &PgPool,
+    pool: &Pool,
     pairs: &[ReviewCandidate],
     touching: Option<&[i64]>,
     at: DateTime<Utc>,
@@ -27,36 +32,47 @@ pub async fn replace_pending_reviews(
             .map_err(|e| StoreError::Database(format!("explanation: {e}")))?;
         rows.push((c, explanation));
     }
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     match touching {
-        None => sqlx::query(
-            "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'",
-        ),
-        Some(ids) => sqlx::query(
-            "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending' \
-             AND (record_a = ANY($1) OR record_b = ANY($1))",
-        )
-        .bind(ids),
+        None => {
+            sqlx::query(
+                "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'",
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        Some(ids) => {
+            for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                let list = crate::placeholders(chunk.len());
+                let sql = format!(
+                    "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending' \
+                     AND (record_a IN ({list}) OR record_b IN ({list}))"
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
+                for id in chunk.iter().chain(chunk) {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await.map_err(db_err)?;
+            }
+        }
     }
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let now = at;
+
     // A pair seen before is re-opened only when nobody has decided it.
     for (c, explanation) in &rows {
         sqlx::query(
-            "INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5::jsonb, 'pending', $6) \
+            sqlx::AssertSqlSafe(format!("INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5{JSONB}, 'pending', $6) \
              ON CONFLICT (record_a, record_b) DO UPDATE SET probability = excluded.probability, \
              weight = excluded.weight, explanation = excluded.explanation, status = 'pending' \
-             WHERE identity_reviews.status = 'superseded'",
+             WHERE identity_reviews.status = 'superseded'")),
         )
         .bind(c.record_a.min(c.record_b))
         .bind(c.record_a.max(c.record_b))
         .bind(c.probability)
         .bind(c.weight)
         .bind(explanation.as_str())
-        .bind(now)
+        .bind(time(at))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -70,7 +86,7 @@ pub async fn replace_pending_reviews(
     Ok(pending as u64)
 }
 
-const REVIEW_COLUMNS: &str = "v.id, v.record_a, v.record_b, v.probability, v.weight, v.explanation::text AS explanation, \
+const REVIEW_COLUMNS: &str = "v.id, v.record_a, v.record_b, v.probability, v.weight, CAST(v.explanation AS TEXT) AS explanation, \
     v.status, v.created_at, v.decided_at, v.note, \
     (SELECT s.username FROM staff s WHERE s.id = v.decided_by) AS decided_by";
 
@@ -90,7 +106,7 @@ fn scoped_reviews(viewer: &Viewer) -> (String, i64, i64) {
     )
 }
 
-fn review_from_row(row: &PgRow) -> StoreResult<ReviewItem> {
+fn review_from_row(row: &DbRow) -> StoreResult<ReviewItem> {
     let explanation: String = row.try_get("explanation").map_err(db_err)?;
     let explanation: Vec<FieldWeight> = serde_json::from_str(&explanation)
         .map_err(|e| StoreError::Database(format!("review explanation: {e}")))?;
@@ -107,15 +123,19 @@ fn review_from_row(row: &PgRow) -> StoreResult<ReviewItem> {
             "status",
             &row.try_get::<String, _>("status").map_err(db_err)?,
         )?,
-        created_at: row.try_get("created_at").map_err(db_err)?,
+        created_at: from_time(&row.try_get::<Time, _>("created_at").map_err(db_err)?)?,
         decided_by: row.try_get("decided_by").map_err(db_err)?,
-        decided_at: row.try_get("decided_at").map_err(db_err)?,
+        decided_at: row
+            .try_get::<Option<Time>, _>("decided_at")
+            .map_err(db_err)?
+            .map(|t| from_time(&t))
+            .transpose()?,
         note: row.try_get("note").map_err(db_err)?,
     })
 }
 
 pub async fn list_reviews(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     status: ReviewStatus,
     page: PageRequest,
@@ -142,7 +162,7 @@ pub async fn list_reviews(
 }
 
 async fn scoped_review(
-    conn: &mut PgConnection,
+    conn: &mut Connection,
     viewer: &Viewer,
     id: i64,
 ) -> StoreResult<Option<ReviewItem>> {
@@ -164,7 +184,7 @@ const RECORD_COLUMNS: &str = "r.id, r.source_system, r.source_key, r.party_id, r
     r.birth_date, r.resident_id, r.resident_id_valid, r.mobile, r.address, r.email, r.branch_code, \
     r.source_updated_on";
 
-fn record_from_row(p: &Protector, row: &PgRow) -> StoreResult<SourceRecordView> {
+fn record_from_row(p: &Protector, row: &DbRow) -> StoreResult<SourceRecordView> {
     let get = |c: &str| row.try_get::<Option<String>, _>(c).map_err(db_err);
     let system: SourceSystem = parse_col(
         "source_system",
@@ -197,7 +217,7 @@ fn record_from_row(p: &Protector, row: &PgRow) -> StoreResult<SourceRecordView> 
 
 async fn record_by_id(
     p: &Protector,
-    conn: &mut PgConnection,
+    conn: &mut Connection,
     id: i64,
 ) -> StoreResult<SourceRecordView> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM source_records r WHERE r.id = $1");
@@ -211,7 +231,7 @@ async fn record_by_id(
 
 pub async fn review(
     p: &Protector,
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     id: i64,
 ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>> {
@@ -225,14 +245,14 @@ pub async fn review(
 }
 
 pub async fn decide_review(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     id: i64,
     status: ReviewStatus,
     note: Option<&str>,
     author: &ChangeAuthor,
 ) -> StoreResult<ReviewItem> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let item = scoped_review(&mut tx, viewer, id)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("review {id}")))?;
@@ -247,7 +267,7 @@ pub async fn decide_review(
     )
     .bind(status.as_str())
     .bind(author.staff_id.map(|s| s.0))
-    .bind(author.at)
+    .bind(time(author.at))
     .bind(note)
     .bind(id)
     .execute(&mut *tx)
@@ -261,7 +281,7 @@ pub async fn decide_review(
 }
 
 async fn party_in_scope(
-    conn: &mut PgConnection,
+    conn: &mut Connection,
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<bool> {
@@ -277,7 +297,7 @@ async fn party_in_scope(
 
 pub async fn party_source_records(
     p: &Protector,
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<Option<Vec<SourceRecordView>>> {
@@ -300,7 +320,7 @@ pub async fn party_source_records(
         .map(Some)
 }
 
-fn event_from_row(row: &PgRow) -> StoreResult<IdentityEvent> {
+fn event_from_row(row: &DbRow) -> StoreResult<IdentityEvent> {
     Ok(IdentityEvent {
         id: row.try_get("id").map_err(db_err)?,
         kind: parse_col("kind", &row.try_get::<String, _>("kind").map_err(db_err)?)?,
@@ -311,13 +331,13 @@ fn event_from_row(row: &PgRow) -> StoreResult<IdentityEvent> {
             .map(PartyId),
         decided_by: row.try_get("decided_by").map_err(db_err)?,
         reason: row.try_get("reason").map_err(db_err)?,
-        at: row.try_get("at").map_err(db_err)?,
+        at: from_time(&row.try_get::<Time, _>("at").map_err(db_err)?)?,
         undone_by: row.try_get("undone_by").map_err(db_err)?,
     })
 }
 
 pub async fn identity_events(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
 ) -> StoreResult<Option<Vec<IdentityEvent>>> {
@@ -341,14 +361,14 @@ pub async fn identity_events(
 }
 
 pub async fn undo_merge(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     event_id: i64,
     author: &ChangeAuthor,
 ) -> StoreResult<(PartyId, PartyId)> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let row = sqlx::query(
-        "SELECT kind, party_id, other_party_id, snapshot::text AS snapshot, undone_by FROM identity_events WHERE id = $1",
+        "SELECT kind, party_id, other_party_id, CAST(snapshot AS TEXT) AS snapshot, undone_by FROM identity_events WHERE id = $1",
     )
     .bind(event_id)
     .fetch_optional(&mut *tx)
@@ -410,13 +430,13 @@ pub async fn undo_merge(
     }
     let undo: i64 = sqlx::query_scalar(
         "INSERT INTO identity_events (kind, party_id, other_party_id, snapshot, reason, decided_by, staff_id, at) \
-         VALUES ('unmerge', $1, $2, '{}'::jsonb, NULL, $3, $4, $5) RETURNING id",
+         VALUES ('unmerge', $1, $2, '{}', NULL, $3, $4, $5) RETURNING id",
     )
     .bind(keep.0)
     .bind(restored.0)
     .bind(author.username.as_str())
     .bind(author.staff_id.map(|s| s.0))
-    .bind(author.at)
+    .bind(time(author.at))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -430,15 +450,15 @@ pub async fn undo_merge(
     if let (Some(a), Some(b)) = (kept_record, moved.iter().min().copied()) {
         sqlx::query(
             "INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, \
-             created_at, decided_by, decided_at, note) VALUES ($1, $2, 0, 0, '[]'::jsonb, 'rejected', $3, $4, $5, 'unmerged') \
+             created_at, decided_by, decided_at, note) VALUES ($1, $2, 0, 0, '[]', 'rejected', $3, $4, $5, 'unmerged') \
              ON CONFLICT (record_a, record_b) DO UPDATE SET status = 'rejected', \
              decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = 'unmerged'",
         )
         .bind(a.min(b))
         .bind(a.max(b))
-        .bind(author.at)
+        .bind(time(author.at))
         .bind(author.staff_id.map(|s| s.0))
-        .bind(author.at)
+        .bind(time(author.at))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
