@@ -1,13 +1,15 @@
 //! The [`Store`] of a backend, written once: each backend module includes this file, and its
 //! area modules (most of them written once too) do the work.
 use super::*;
+use rapport_store::{
+    AuditStore, CustomerStore, IdentityStore, IngestStore, ScoreStore, StaffStore, WorkStore,
+};
 
 #[async_trait]
 impl Store for super::Backend {
     fn backend(&self) -> &'static str {
         super::BACKEND
     }
-
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)
@@ -15,19 +17,10 @@ impl Store for super::Backend {
             .map_err(db_err)?;
         Ok(())
     }
+}
 
-    async fn load_reference(&self, data: &ReferenceData) -> StoreResult<()> {
-        load::load_reference(&self.pool, data).await
-    }
-
-    async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()> {
-        load::load_customers(&self.protect, &self.pool, batch).await
-    }
-
-    async fn counts(&self) -> StoreResult<StoreCounts> {
-        load::counts(&self.pool).await
-    }
-
+#[async_trait]
+impl StaffStore for super::Backend {
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId> {
         staff::create_staff(&self.pool, staff).await
     }
@@ -142,7 +135,10 @@ impl Store for super::Backend {
     ) -> StoreResult<StaffChangeRow> {
         staff_changes::reject(&self.pool, decision).await
     }
+}
 
+#[async_trait]
+impl CustomerStore for super::Backend {
     async fn list_customers(
         &self,
         viewer: &Viewer,
@@ -219,6 +215,34 @@ impl Store for super::Backend {
         .await
     }
 
+    async fn customer_in_scope(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<rapport_store::scope::InScope>> {
+        rapport_store::scope::operation("customer_in_scope", async {
+            let found = scores::in_scope(&self.pool, viewer, party).await?;
+            #[allow(clippy::disallowed_methods)] // this is the store's scope check
+            Ok(found.then(|| rapport_store::scope::InScope::checked_by_the_store(viewer, party)))
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl IngestStore for super::Backend {
+    async fn load_reference(&self, data: &ReferenceData) -> StoreResult<()> {
+        load::load_reference(&self.pool, data).await
+    }
+
+    async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()> {
+        load::load_customers(&self.protect, &self.pool, batch).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        load::counts(&self.pool).await
+    }
+
     async fn begin_import(&self, run: &NewImportRun) -> StoreResult<i64> {
         ingest::begin_import(&self.pool, run).await
     }
@@ -250,7 +274,10 @@ impl Store for super::Backend {
     async fn import_runs(&self, limit: i64) -> StoreResult<Vec<ImportRun>> {
         ingest::import_runs(&self.pool, limit).await
     }
+}
 
+#[async_trait]
+impl IdentityStore for super::Backend {
     async fn resolution_input(&self, after: i64, limit: i64) -> StoreResult<Vec<ResolutionRecord>> {
         identity::resolution_input(&self.protect, &self.pool, after, limit).await
     }
@@ -336,19 +363,6 @@ impl Store for super::Backend {
         .await
     }
 
-    async fn customer_in_scope(
-        &self,
-        viewer: &Viewer,
-        party: PartyId,
-    ) -> StoreResult<Option<rapport_store::scope::InScope>> {
-        rapport_store::scope::operation("customer_in_scope", async {
-            let found = scores::in_scope(&self.pool, viewer, party).await?;
-            #[allow(clippy::disallowed_methods)] // this is the store's scope check
-            Ok(found.then(|| rapport_store::scope::InScope::checked_by_the_store(viewer, party)))
-        })
-        .await
-    }
-
     async fn party_source_records(
         &self,
         customer: &rapport_store::scope::InScope,
@@ -376,7 +390,10 @@ impl Store for super::Backend {
         })
         .await
     }
+}
 
+#[async_trait]
+impl ScoreStore for super::Backend {
     async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
         scores::scoring_dimensions(&self.pool).await
     }
@@ -505,6 +522,65 @@ impl Store for super::Backend {
         .await
     }
 
+    async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64> {
+        segments::create_segment(&self.pool, segment).await
+    }
+
+    async fn list_segments(&self, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
+        rapport_store::scope::operation("list_segments", async {
+            segments::list_segments(&self.pool, viewer).await
+        })
+        .await
+    }
+
+    async fn segment(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
+        rapport_store::scope::operation("segment", async {
+            segments::segment(&self.pool, viewer, id).await
+        })
+        .await
+    }
+
+    async fn segment_definitions(&self) -> StoreResult<Vec<SegmentDefinition>> {
+        segments::segment_definitions(&self.pool).await
+    }
+
+    async fn delete_segment(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        segments::delete_segment(&self.pool, id, at).await
+    }
+
+    async fn replace_segment_members(
+        &self,
+        id: i64,
+        as_of: NaiveDate,
+        parties: &[PartyId],
+    ) -> StoreResult<()> {
+        segments::replace_segment_members(&self.pool, id, as_of, parties).await
+    }
+
+    async fn segment_members(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        as_of: NaiveDate,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        rapport_store::scope::operation("segment_members", async {
+            customers::segment_members(&self.protect, &self.pool, viewer, id, as_of, page).await
+        })
+        .await
+    }
+
+    async fn party_segments(
+        &self,
+        customer: &rapport_store::scope::InScope,
+    ) -> StoreResult<Option<Vec<SegmentRef>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
+        segments::party_segments(&self.pool, viewer, party).await
+    }
+}
+
+#[async_trait]
+impl WorkStore for super::Backend {
     async fn create_task(&self, viewer: &Viewer, task: &NewTask) -> StoreResult<Option<TaskRow>> {
         rapport_store::scope::operation("create_task", async {
             work::create_task(&self.pool, viewer, task).await
@@ -728,63 +804,10 @@ impl Store for super::Backend {
         })
         .await
     }
+}
 
-    async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64> {
-        segments::create_segment(&self.pool, segment).await
-    }
-
-    async fn list_segments(&self, viewer: &Viewer) -> StoreResult<Vec<SegmentRow>> {
-        rapport_store::scope::operation("list_segments", async {
-            segments::list_segments(&self.pool, viewer).await
-        })
-        .await
-    }
-
-    async fn segment(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<SegmentRow>> {
-        rapport_store::scope::operation("segment", async {
-            segments::segment(&self.pool, viewer, id).await
-        })
-        .await
-    }
-
-    async fn segment_definitions(&self) -> StoreResult<Vec<SegmentDefinition>> {
-        segments::segment_definitions(&self.pool).await
-    }
-
-    async fn delete_segment(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
-        segments::delete_segment(&self.pool, id, at).await
-    }
-
-    async fn replace_segment_members(
-        &self,
-        id: i64,
-        as_of: NaiveDate,
-        parties: &[PartyId],
-    ) -> StoreResult<()> {
-        segments::replace_segment_members(&self.pool, id, as_of, parties).await
-    }
-
-    async fn segment_members(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        as_of: NaiveDate,
-        page: PageRequest,
-    ) -> StoreResult<Page<CustomerSummary>> {
-        rapport_store::scope::operation("segment_members", async {
-            customers::segment_members(&self.protect, &self.pool, viewer, id, as_of, page).await
-        })
-        .await
-    }
-
-    async fn party_segments(
-        &self,
-        customer: &rapport_store::scope::InScope,
-    ) -> StoreResult<Option<Vec<SegmentRef>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
-        segments::party_segments(&self.pool, viewer, party).await
-    }
-
+#[async_trait]
+impl AuditStore for super::Backend {
     async fn reseal_batch(&self, after: i64, limit: i64) -> StoreResult<(Option<i64>, u64)> {
         keys::reseal_batch(&self.protect, &self.pool, after, limit).await
     }

@@ -93,7 +93,7 @@ pub struct ResolutionApplied {
     /// Every party written (created, updated or kept with new records) and every party merged
     /// away: whose accounts, and so AUM, may have changed.
     #[serde(default)]
-    pub parties: Vec<crate::PartyId>,
+    pub parties: Vec<rapport_domain::PartyId>,
 }
 
 impl ResolutionApplied {

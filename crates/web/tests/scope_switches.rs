@@ -1,5 +1,5 @@
 //! Proof that the route walk can fail: for every store operation that takes the caller (read
-//! from the `Store` trait, so a new one is included), drop that operation's scope predicate
+//! from the store's area interfaces, so a new one is included), drop that operation's scope predicate
 //! (`rapport_store::scope`, built with the test-only `scope-switches` feature) and require the
 //! walk to fail. A separate test binary, because the switch is process-wide.
 #![allow(
@@ -29,9 +29,20 @@ const KEYED_BY_THE_CALLER: &[&str] = &["portfolio_cache", "save_portfolio_cache"
 const ONLY_FOR_ROLES_SEEING_EVERY_CUSTOMER: &[&str] =
     &["list_reviews", "review", "decide_review", "undo_merge"];
 
-/// The `Store` methods that take `viewer: &Viewer`, in the trait's order.
+/// The store methods that take `viewer: &Viewer`, read from every area interface of the store
+/// (`crates/store/src/area/*.rs`, so a new area is included), in file and trait order.
 fn operations_taking_the_caller() -> Vec<String> {
-    let source = include_str!("../../store/src/lib.rs");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../store/src/area");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    let source: String = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
     let mut ops = Vec::new();
     let mut current: Option<String> = None;
     for line in source.lines() {

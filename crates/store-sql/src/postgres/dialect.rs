@@ -69,3 +69,12 @@ pub async fn lock_key(tx: &mut Tx<'_>, key: i64) -> StoreResult<()> {
 
 /// The cast a JSON text placeholder needs to fill a JSON column (`jsonb`).
 pub const JSONB: &str = "::jsonb";
+
+/// The latest month's AUM of `p` as the columns `aum_minor, aum_currency` of a customer summary,
+/// and the join they need: a lateral join after the party table (one index probe per row).
+pub const LATEST_AUM_COLUMNS: &str = "lm.aum_minor, lm.currency AS aum_currency";
+pub const LATEST_AUM_JOIN: &str = "LEFT JOIN LATERAL (SELECT m.aum_minor, m.currency \
+    FROM party_monthly_aum m WHERE m.party_id = p.id ORDER BY m.month DESC LIMIT 1) lm ON TRUE";
+
+/// Text ordered in code-point order, as SQLite's BINARY collation does.
+pub const COLLATE_C: &str = " COLLATE \"C\"";

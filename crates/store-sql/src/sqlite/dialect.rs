@@ -57,3 +57,14 @@ pub async fn lock_key(_tx: &mut Tx<'_>, _key: i64) -> StoreResult<()> {
 
 /// The cast a JSON text placeholder needs to fill a JSON column (SQLite: none, JSON is text).
 pub const JSONB: &str = "";
+
+/// The latest month's AUM of `p` as the columns `aum_minor, aum_currency` of a customer summary,
+/// and the join they need (SQLite: correlated subqueries, no join).
+pub const LATEST_AUM_COLUMNS: &str = "(SELECT m.aum_minor FROM party_monthly_aum m \
+    WHERE m.party_id = p.id ORDER BY m.month DESC LIMIT 1) AS aum_minor, \
+    (SELECT m.currency FROM party_monthly_aum m WHERE m.party_id = p.id \
+    ORDER BY m.month DESC LIMIT 1) AS aum_currency";
+pub const LATEST_AUM_JOIN: &str = "";
+
+/// Text ordered in code-point order (SQLite's BINARY collation is the default).
+pub const COLLATE_C: &str = "";

@@ -5,50 +5,11 @@ use rapport_domain::records::{CustomerBatch, ReferenceData};
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{account_keys, party_keys};
 use rapport_store::{StoreCounts, StoreError, StoreResult};
-use sqlx::sqlite::{Sqlite, SqliteArguments};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 use super::db_err;
 
-/// SQLite allows 32,766 bound parameters per statement; stay well below.
-const MAX_PARAMS: usize = 30_000;
-
-pub(crate) type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
-
-/// Inserts `rows` with as few statements as the parameter limit allows.
-/// `head` is `INSERT INTO table (c1, c2, …)`; `bind` binds one row's `columns` values in order.
-pub(crate) async fn insert_rows<'q, T>(
-    conn: &mut SqliteConnection,
-    head: &'static str,
-    columns: usize,
-    rows: &'q [T],
-    bind: impl Fn(SqliteQuery<'q>, &'q T) -> SqliteQuery<'q>,
-) -> StoreResult<()> {
-    let tuple = format!("({})", vec!["?"; columns].join(","));
-    for chunk in rows.chunks((MAX_PARAMS / columns).max(1)) {
-        let mut sql = String::with_capacity(head.len() + chunk.len() * (tuple.len() + 1) + 8);
-        sql.push_str(head);
-        sql.push_str(" VALUES ");
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&tuple);
-        }
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            query = bind(query, row);
-        }
-        query
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| match db_err(e) {
-                StoreError::Conflict(m) => StoreError::Conflict(format!("{head}: {m}")),
-                other => other,
-            })?;
-    }
-    Ok(())
-}
+pub(crate) use super::rows::insert_rows;
 
 pub async fn load_reference(pool: &SqlitePool, data: &ReferenceData) -> StoreResult<()> {
     let mut paths: HashMap<i64, String> = HashMap::new();

@@ -5,9 +5,11 @@
 
 #[path = "../area/assign.rs"]
 mod assign;
+#[path = "../area/audit.rs"]
 mod audit;
 #[path = "../area/changes.rs"]
 mod changes;
+#[path = "../area/customers.rs"]
 mod customers;
 #[path = "../area/dedicated.rs"]
 mod dedicated;
@@ -22,6 +24,7 @@ mod portfolio;
 mod review;
 #[path = "../area/scorecards.rs"]
 mod scorecards;
+#[path = "../area/scores.rs"]
 mod scores;
 #[path = "../area/segments.rs"]
 mod segments;
@@ -31,11 +34,14 @@ mod staff;
 mod staff_changes;
 #[path = "../area/tiers.rs"]
 mod tiers;
+#[path = "../area/work.rs"]
 mod work;
 #[path = "../area/workbench.rs"]
 mod workbench;
 
 mod dialect;
+#[path = "../area/rows.rs"]
+mod rows;
 #[path = "../area/scoped.rs"]
 mod scoped;
 

@@ -22,6 +22,7 @@ use rapport_domain::{
     PartyKind, ProductFamily, RelationshipKind, ResidentId, Role, SourceSystem, StaffId, Username,
     Viewer,
 };
+use rapport_store::area::*;
 use rapport_store::search::SearchQuery;
 use rapport_store::{Direction, NewSession, NewStaff, PageRequest, Store, StoreCounts, StoreError};
 use rapport_store_sql::{PgStore, create_scratch_database, drop_scratch_database};

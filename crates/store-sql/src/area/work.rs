@@ -10,10 +10,9 @@ use rapport_store::work::{
 };
 use rapport_store::work::{reason_of_column, reason_to_column};
 use rapport_store::{StoreError, StoreResult};
-use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Postgres, Row, Transaction};
+use sqlx::Row;
 
-use super::dialect::numbered;
+use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, Tx, begin_write, from_time, numbered, time};
 use super::scoped::{row_scope_condition, scope_condition};
 use super::{db_err, parse_col};
 
@@ -23,7 +22,7 @@ const TASK_COLUMNS: &str = "t.id, t.party_id, p.name, t.owner_staff_id, t.kind, 
 const INTERACTION_COLUMNS: &str = "i.id, i.party_id, i.staff_id, i.channel, i.direction, \
     i.purpose, i.occurred_at, i.notes, i.outcome, i.task_id, i.alert_id";
 
-fn task_row(r: &PgRow) -> StoreResult<TaskRow> {
+fn task_row(r: &DbRow) -> StoreResult<TaskRow> {
     Ok(TaskRow {
         id: r.try_get(0).map_err(db_err)?,
         party_id: PartyId(r.try_get(1).map_err(db_err)?),
@@ -39,14 +38,18 @@ fn task_row(r: &PgRow) -> StoreResult<TaskRow> {
             .try_get::<Option<i64>, _>(10)
             .map_err(db_err)?
             .map(StaffId),
-        created_at: r.try_get(11).map_err(db_err)?,
-        completed_at: r.try_get(12).map_err(db_err)?,
+        created_at: from_time(&r.try_get::<Time, _>(11).map_err(db_err)?)?,
+        completed_at: r
+            .try_get::<Option<Time>, _>(12)
+            .map_err(db_err)?
+            .map(|t| from_time(&t))
+            .transpose()?,
         interaction_id: r.try_get(13).map_err(db_err)?,
         detail: reason_of_column(r.try_get(14).map_err(db_err)?),
     })
 }
 
-fn interaction_row(r: &PgRow) -> StoreResult<InteractionRow> {
+fn interaction_row(r: &DbRow) -> StoreResult<InteractionRow> {
     let purpose: Option<String> = r.try_get(5).map_err(db_err)?;
     Ok(InteractionRow {
         id: r.try_get(0).map_err(db_err)?,
@@ -63,7 +66,7 @@ fn interaction_row(r: &PgRow) -> StoreResult<InteractionRow> {
         purpose: purpose
             .map(|p| parse_col("interactions.purpose", &p))
             .transpose()?,
-        occurred_at: r.try_get(6).map_err(db_err)?,
+        occurred_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
         notes: r.try_get(7).map_err(db_err)?,
         outcome: r.try_get(8).map_err(db_err)?,
         task_id: r.try_get(9).map_err(db_err)?,
@@ -71,11 +74,7 @@ fn interaction_row(r: &PgRow) -> StoreResult<InteractionRow> {
     })
 }
 
-async fn party_in_scope(
-    tx: &mut Transaction<'_, Postgres>,
-    viewer: &Viewer,
-    party: PartyId,
-) -> StoreResult<bool> {
+async fn party_in_scope(tx: &mut Tx<'_>, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
     let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(&sql)))
@@ -87,7 +86,7 @@ async fn party_in_scope(
     Ok(n > 0)
 }
 
-async fn task_by_id(tx: &mut Transaction<'_, Postgres>, id: i64) -> StoreResult<TaskRow> {
+async fn task_by_id(tx: &mut Tx<'_>, id: i64) -> StoreResult<TaskRow> {
     let sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id WHERE t.id = ?"
     );
@@ -99,10 +98,7 @@ async fn task_by_id(tx: &mut Transaction<'_, Postgres>, id: i64) -> StoreResult<
     task_row(&row)
 }
 
-async fn insert_interaction(
-    tx: &mut Transaction<'_, Postgres>,
-    i: &NewInteraction,
-) -> StoreResult<InteractionRow> {
+async fn insert_interaction(tx: &mut Tx<'_>, i: &NewInteraction) -> StoreResult<InteractionRow> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO interactions (party_id, staff_id, channel, direction, purpose, occurred_at, \
          notes, outcome, task_id, alert_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -113,7 +109,7 @@ async fn insert_interaction(
     .bind(i.channel.as_str())
     .bind(i.direction.as_str())
     .bind(i.purpose.map(|p| p.as_str()))
-    .bind(i.occurred_at)
+    .bind(time(i.occurred_at))
     .bind(&i.notes)
     .bind(&i.outcome)
     .bind(i.task_id)
@@ -131,11 +127,11 @@ async fn insert_interaction(
 }
 
 pub async fn create_task(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     t: &NewTask,
 ) -> StoreResult<Option<TaskRow>> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     if !party_in_scope(&mut tx, viewer, t.party_id).await? {
         return Ok(None);
     }
@@ -163,7 +159,7 @@ pub async fn create_task(
     .bind(t.alert_id)
     .bind(t.due_on)
     .bind(t.created_by.map(|s| s.0))
-    .bind(t.created_at)
+    .bind(time(t.created_at))
     .bind(reason_to_column(t.detail.as_ref()))
     .fetch_one(&mut *tx)
     .await
@@ -173,7 +169,7 @@ pub async fn create_task(
     Ok(Some(row))
 }
 
-pub async fn my_tasks(pool: &PgPool, viewer: &Viewer, q: &TaskQuery) -> StoreResult<Vec<TaskRow>> {
+pub async fn my_tasks(pool: &Pool, viewer: &Viewer, q: &TaskQuery) -> StoreResult<Vec<TaskRow>> {
     // The owner's tasks, and only those whose customer is still in the owner's scope: a
     // customer reassigned away takes its tasks' visibility with it.
     let (scope, arg) = row_scope_condition(rapport_store::scope::data_scope(viewer), "p");
@@ -207,15 +203,15 @@ pub async fn my_tasks(pool: &PgPool, viewer: &Viewer, q: &TaskQuery) -> StoreRes
 /// Counted in one pass over the owner's open tasks (the `tasks_owner` index), each checked
 /// against the viewer's scope like `my_tasks`.
 pub async fn task_counts(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     today: NaiveDate,
     until: NaiveDate,
 ) -> StoreResult<TaskCounts> {
     let (scope, arg) = row_scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!(
-        "SELECT t.kind, count(*) FILTER (WHERE t.due_on < ?::date), \
-         count(*) FILTER (WHERE t.due_on = ?::date), count(*) FILTER (WHERE t.due_on > ?::date) \
+        "SELECT t.kind, count(*) FILTER (WHERE t.due_on < ?), \
+         count(*) FILTER (WHERE t.due_on = ?), count(*) FILTER (WHERE t.due_on > ?) \
          FROM tasks t JOIN parties p ON p.id = t.party_id \
          WHERE t.owner_staff_id = ? AND t.status = 'open' AND t.due_on <= ? AND {scope} \
          GROUP BY t.kind ORDER BY t.kind"
@@ -241,20 +237,21 @@ pub async fn task_counts(
 }
 
 pub async fn complete_task(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     task_id: i64,
     done: &TaskCompletion,
 ) -> StoreResult<Option<(TaskRow, InteractionRow)>> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
-    let found: Option<(i64, String, i64, Option<i64>, String)> = sqlx::query_as(
-        "SELECT party_id, kind, owner_staff_id, alert_id, status FROM tasks WHERE id = $1 \
-         FOR UPDATE",
-    )
-    .bind(task_id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
+    let found: Option<(i64, String, i64, Option<i64>, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT party_id, kind, owner_staff_id, alert_id, status FROM tasks WHERE id = $1 \
+        {FOR_UPDATE}"
+        )))
+        .bind(task_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
     let Some((party, kind, owner, alert_id, status)) = found else {
         return Ok(None);
     };
@@ -285,7 +282,7 @@ pub async fn complete_task(
          WHERE id = $4",
     )
     .bind(&done.outcome)
-    .bind(done.at)
+    .bind(time(done.at))
     .bind(interaction.id)
     .bind(task_id)
     .execute(&mut *tx)
@@ -304,11 +301,11 @@ pub async fn complete_task(
 }
 
 pub async fn log_interaction(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     i: &NewInteraction,
 ) -> StoreResult<Option<InteractionRow>> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     if !party_in_scope(&mut tx, viewer, i.party_id).await? {
         return Ok(None);
     }
@@ -325,12 +322,12 @@ pub async fn log_interaction(
 }
 
 pub async fn party_interactions(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
     limit: i64,
 ) -> StoreResult<Option<Vec<InteractionRow>>> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     if !party_in_scope(&mut tx, viewer, party).await? {
         return Ok(None);
     }
@@ -351,12 +348,12 @@ pub async fn party_interactions(
 }
 
 pub async fn party_tasks(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
     limit: i64,
 ) -> StoreResult<Option<Vec<TaskRow>>> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     if !party_in_scope(&mut tx, viewer, party).await? {
         return Ok(None);
     }
@@ -381,7 +378,7 @@ pub(crate) const MATURING_FAMILIES: &str =
     "'time_deposit', 'wealth_management', 'fund', 'insurance'";
 
 pub async fn work_facts(
-    pool: &PgPool,
+    pool: &Pool,
     after: i64,
     limit: i64,
     today: NaiveDate,
@@ -417,8 +414,16 @@ pub async fn work_facts(
             onboarded_on: r.try_get(4).map_err(db_err)?,
             primary_rm: r.try_get::<Option<i64>, _>(5).map_err(db_err)?.map(StaffId),
             contacted_since_onboarding: r.try_get(6).map_err(db_err)?,
-            last_care: r.try_get(7).map_err(db_err)?,
-            last_contact: r.try_get(8).map_err(db_err)?,
+            last_care: r
+                .try_get::<Option<Time>, _>(7)
+                .map_err(db_err)?
+                .map(|t| from_time(&t))
+                .transpose()?,
+            last_contact: r
+                .try_get::<Option<Time>, _>(8)
+                .map_err(db_err)?
+                .map(|t| from_time(&t))
+                .transpose()?,
             tier: r.try_get(9).map_err(db_err)?,
             maturities: Vec::new(),
         });
@@ -460,7 +465,7 @@ pub async fn work_facts(
 }
 
 pub async fn alerts_needing_tasks(
-    pool: &PgPool,
+    pool: &Pool,
     after: i64,
     limit: i64,
 ) -> StoreResult<Vec<AlertNeedingTask>> {
@@ -493,11 +498,11 @@ pub async fn alerts_needing_tasks(
 }
 
 pub async fn apply_work_plans(
-    pool: &PgPool,
+    pool: &Pool,
     plans: &[WorkPlan],
     at: DateTime<Utc>,
 ) -> StoreResult<WorkApplied> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let mut applied = WorkApplied::default();
     for p in plans {
         let inserted = sqlx::query(
@@ -512,7 +517,7 @@ pub async fn apply_work_plans(
         .bind(&p.severity)
         .bind(&p.reason)
         .bind(p.as_of)
-        .bind(at)
+        .bind(time(at))
         .bind(p.party_id.0)
         .bind(&p.dedup_key)
         .bind(reason_to_column(p.detail.as_ref()))
@@ -538,7 +543,7 @@ pub async fn apply_work_plans(
         )
         .bind(kind.as_str())
         .bind(due_on)
-        .bind(at)
+        .bind(time(at))
         .bind(&p.dedup_key)
         .execute(&mut *tx)
         .await
@@ -549,23 +554,23 @@ pub async fn apply_work_plans(
     Ok(applied)
 }
 
-fn plan_row(r: &PgRow) -> StoreResult<ContactPlan> {
+fn plan_row(r: &DbRow) -> StoreResult<ContactPlan> {
     Ok(ContactPlan {
         id: r.try_get(0).map_err(db_err)?,
         tier: r.try_get(1).map_err(db_err)?,
         party_id: r.try_get::<Option<i64>, _>(2).map_err(db_err)?.map(PartyId),
         cadence_days: r.try_get(3).map_err(db_err)?,
         created_by: StaffId(r.try_get(4).map_err(db_err)?),
-        created_at: r.try_get(5).map_err(db_err)?,
+        created_at: from_time(&r.try_get::<Time, _>(5).map_err(db_err)?)?,
     })
 }
 
 pub async fn set_contact_plan(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     plan: &NewContactPlan,
 ) -> StoreResult<Option<ContactPlan>> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     if let Some(party) = plan.party_id
         && !party_in_scope(&mut tx, viewer, party).await?
     {
@@ -586,7 +591,7 @@ pub async fn set_contact_plan(
     .bind(plan.party_id.map(|p| p.0))
     .bind(plan.cadence_days)
     .bind(plan.created_by.0)
-    .bind(plan.created_at)
+    .bind(time(plan.created_at))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -595,7 +600,7 @@ pub async fn set_contact_plan(
     Ok(Some(out))
 }
 
-pub async fn contact_plans(pool: &PgPool) -> StoreResult<Vec<ContactPlan>> {
+pub async fn contact_plans(pool: &Pool) -> StoreResult<Vec<ContactPlan>> {
     sqlx::query(
         "SELECT id, tier, party_id, cadence_days, created_by, created_at FROM contact_plans \
          ORDER BY tier NULLS LAST, party_id",

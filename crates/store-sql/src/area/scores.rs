@@ -10,10 +10,9 @@ use rapport_store::scores::{
     cumulative_shares,
 };
 use rapport_store::work::{reason_of_column, reason_to_column};
-use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::Row;
 
-use super::dialect::numbered;
+use super::dialect::{DbRow, Pool, Time, begin_write, from_time, numbered, time};
 use super::scoped::scope_condition;
 use super::{db_err, parse_col};
 
@@ -34,7 +33,7 @@ fn branch_filter(branch: Option<BranchId>) -> (&'static str, i64) {
 }
 
 pub async fn scoring_dimensions(
-    pool: &PgPool,
+    pool: &Pool,
 ) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
     let accounts = sqlx::query(
         "SELECT a.account_number, a.party_id, a.family, a.opened_on, a.matures_on, a.status, \
@@ -81,10 +80,7 @@ pub async fn scoring_dimensions(
     Ok((accounts, parties))
 }
 
-pub async fn previous_tiers(
-    pool: &PgPool,
-    before: NaiveDate,
-) -> StoreResult<Vec<(PartyId, String)>> {
+pub async fn previous_tiers(pool: &Pool, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT s.party_id, s.tier FROM party_scores s JOIN (SELECT party_id, max(as_of) AS as_of \
          FROM party_scores WHERE as_of < $1 GROUP BY party_id) l \
@@ -97,7 +93,7 @@ pub async fn previous_tiers(
     Ok(rows.into_iter().map(|(p, t)| (PartyId(p), t)).collect())
 }
 
-pub async fn begin_score_run(pool: &PgPool, run: &NewScoreRun) -> StoreResult<i64> {
+pub async fn begin_score_run(pool: &Pool, run: &NewScoreRun) -> StoreResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO score_runs (as_of, model_version, started_by, started_at) \
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -105,19 +101,19 @@ pub async fn begin_score_run(pool: &PgPool, run: &NewScoreRun) -> StoreResult<i6
     .bind(run.as_of)
     .bind(&run.model_version)
     .bind(&run.started_by)
-    .bind(run.started_at)
+    .bind(time(run.started_at))
     .fetch_one(pool)
     .await
     .map_err(db_err)
 }
 
 pub async fn write_scores(
-    pool: &PgPool,
+    pool: &Pool,
     run_id: i64,
     batch: &ScoreBatch,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     for s in &batch.scores {
         sqlx::query(
             "INSERT INTO party_scores (party_id, as_of, run_id, model_version, value_score, tier, \
@@ -166,7 +162,7 @@ pub async fn write_scores(
         .bind(&a.severity)
         .bind(&a.reason)
         .bind(a.as_of)
-        .bind(at)
+        .bind(time(at))
         .bind(a.party_id.0)
         .bind(&a.dedup_key)
         .bind(reason_to_column(a.detail.as_ref()))
@@ -189,7 +185,7 @@ pub async fn write_scores(
         .bind(&t.to_tier)
         .bind(t.propose_dedicated_rm)
         .bind(&t.rule)
-        .bind(at)
+        .bind(time(at))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -197,12 +193,12 @@ pub async fn write_scores(
     tx.commit().await.map_err(db_err)
 }
 
-pub async fn finish_score_run(pool: &PgPool, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()> {
+pub async fn finish_score_run(pool: &Pool, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()> {
     sqlx::query(
         "UPDATE score_runs SET finished_at = $1, parties = $2, churn_auc = $3, stages_json = $4 \
          WHERE id = $5",
     )
-    .bind(end.finished_at)
+    .bind(time(end.finished_at))
     .bind(end.parties)
     .bind(end.churn_auc)
     .bind(&end.stages_json)
@@ -213,7 +209,7 @@ pub async fn finish_score_run(pool: &PgPool, run_id: i64, end: &ScoreRunEnd) -> 
     Ok(())
 }
 
-pub async fn score_runs(pool: &PgPool, limit: i64) -> StoreResult<Vec<ScoreRun>> {
+pub async fn score_runs(pool: &Pool, limit: i64) -> StoreResult<Vec<ScoreRun>> {
     sqlx::query(
         "SELECT id, as_of, model_version, started_by, started_at, finished_at, parties, \
          churn_auc, stages_json FROM score_runs ORDER BY id DESC LIMIT $1",
@@ -229,8 +225,12 @@ pub async fn score_runs(pool: &PgPool, limit: i64) -> StoreResult<Vec<ScoreRun>>
             as_of: r.try_get(1).map_err(db_err)?,
             model_version: r.try_get(2).map_err(db_err)?,
             started_by: r.try_get(3).map_err(db_err)?,
-            started_at: r.try_get(4).map_err(db_err)?,
-            finished_at: r.try_get(5).map_err(db_err)?,
+            started_at: from_time(&r.try_get::<Time, _>(4).map_err(db_err)?)?,
+            finished_at: r
+                .try_get::<Option<Time>, _>(5)
+                .map_err(db_err)?
+                .map(|t| from_time(&t))
+                .transpose()?,
             parties: r.try_get(6).map_err(db_err)?,
             churn_auc: r.try_get(7).map_err(db_err)?,
             stages_json: r.try_get(8).map_err(db_err)?,
@@ -239,7 +239,7 @@ pub async fn score_runs(pool: &PgPool, limit: i64) -> StoreResult<Vec<ScoreRun>>
     .collect()
 }
 
-fn score_row(r: &PgRow) -> StoreResult<PartyScoreRow> {
+fn score_row(r: &DbRow) -> StoreResult<PartyScoreRow> {
     Ok(PartyScoreRow {
         party_id: PartyId(r.try_get(0).map_err(db_err)?),
         as_of: r.try_get(1).map_err(db_err)?,
@@ -260,7 +260,7 @@ fn score_row(r: &PgRow) -> StoreResult<PartyScoreRow> {
 }
 
 /// Whether the party is in the viewer's scope.
-pub(crate) async fn in_scope(pool: &PgPool, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
+pub(crate) async fn in_scope(pool: &Pool, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
     let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
     let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(&sql)))
@@ -273,7 +273,7 @@ pub(crate) async fn in_scope(pool: &PgPool, viewer: &Viewer, party: PartyId) -> 
 }
 
 pub async fn party_scores(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
     limit: i64,
@@ -298,7 +298,7 @@ pub async fn party_scores(
 }
 
 pub async fn party_alerts(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     party: PartyId,
     limit: i64,
@@ -325,7 +325,7 @@ pub async fn party_alerts(
                 severity: r.try_get(3).map_err(db_err)?,
                 reason: r.try_get(4).map_err(db_err)?,
                 as_of: r.try_get(5).map_err(db_err)?,
-                created_at: r.try_get(6).map_err(db_err)?,
+                created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
                 staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
                 status: r.try_get(8).map_err(db_err)?,
                 detail: reason_of_column(r.try_get(9).map_err(db_err)?),
@@ -351,12 +351,12 @@ fn scoped_latest(viewer: &Viewer, branch: Option<BranchId>) -> (String, i64, i64
 }
 
 async fn grouped(
-    pool: &PgPool,
+    pool: &Pool,
     select: &str,
     from: &str,
     group: &str,
     args: (i64, i64),
-) -> StoreResult<Vec<PgRow>> {
+) -> StoreResult<Vec<DbRow>> {
     let sql = format!("SELECT {select} {from} {group}");
     sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
         .bind(args.0)
@@ -366,7 +366,7 @@ async fn grouped(
         .map_err(db_err)
 }
 
-async fn latest_as_of(pool: &PgPool) -> StoreResult<Option<NaiveDate>> {
+async fn latest_as_of(pool: &Pool) -> StoreResult<Option<NaiveDate>> {
     sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
         .fetch_one(pool)
         .await
@@ -375,7 +375,7 @@ async fn latest_as_of(pool: &PgPool) -> StoreResult<Option<NaiveDate>> {
 
 /// (tier, customers, AUM minor units) of the latest scores `from` selects, most AUM first.
 async fn tier_sums(
-    pool: &PgPool,
+    pool: &Pool,
     from: &str,
     args: (i64, i64),
 ) -> StoreResult<Vec<(String, i64, i64)>> {
@@ -399,7 +399,7 @@ async fn tier_sums(
 }
 
 pub async fn score_dashboard(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     branch: Option<BranchId>,
 ) -> StoreResult<ScoreDashboard> {
@@ -437,9 +437,13 @@ pub async fn score_dashboard(
     d.churn_deciles = vec![0; 10];
     for r in grouped(
         pool,
-        // LEAST skips NULLs in PostgreSQL: a run without a model must give no decile, not 9.
-        "CASE WHEN s.churn_risk IS NULL THEN NULL \
-         ELSE LEAST(CAST(floor(s.churn_risk * 10) AS BIGINT), 9) END, count(*)",
+        // Thresholds, not a cast: a float cast to an integer truncates in SQLite and rounds in
+        // PostgreSQL. A run without a model leaves the risk NULL: no decile.
+        "CASE WHEN s.churn_risk IS NULL THEN NULL WHEN s.churn_risk >= 0.9 THEN 9 \
+         WHEN s.churn_risk >= 0.8 THEN 8 WHEN s.churn_risk >= 0.7 THEN 7 \
+         WHEN s.churn_risk >= 0.6 THEN 6 WHEN s.churn_risk >= 0.5 THEN 5 \
+         WHEN s.churn_risk >= 0.4 THEN 4 WHEN s.churn_risk >= 0.3 THEN 3 \
+         WHEN s.churn_risk >= 0.2 THEN 2 WHEN s.churn_risk >= 0.1 THEN 1 ELSE 0 END, count(*)",
         &from,
         "GROUP BY 1",
         (a, b),
@@ -480,7 +484,7 @@ pub async fn score_dashboard(
 }
 
 pub async fn pareto(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     measure: ParetoMeasure,
     branch: Option<BranchId>,
@@ -530,7 +534,7 @@ pub async fn pareto(
     })
 }
 
-fn portfolio_customer(r: &PgRow) -> StoreResult<PortfolioCustomer> {
+fn portfolio_customer(r: &DbRow) -> StoreResult<PortfolioCustomer> {
     Ok(PortfolioCustomer {
         party_id: PartyId(r.try_get(0).map_err(db_err)?),
         name: r.try_get(1).map_err(db_err)?,
@@ -543,7 +547,7 @@ fn portfolio_customer(r: &PgRow) -> StoreResult<PortfolioCustomer> {
 }
 
 pub async fn portfolio_overview(
-    pool: &PgPool,
+    pool: &Pool,
     viewer: &Viewer,
     months: i64,
     top: i64,

@@ -8,13 +8,12 @@ use rapport_store::{
     AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerSummary, Direction, Page,
     PageRequest, PartyDetail, RelatedParty, StoreResult,
 };
-use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteRow};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 
-use super::scoped::scope_condition;
+use super::dialect::{COLLATE_C, DbRow, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, Pool};
+use super::rows::Query;
+use super::scoped::scope_at;
 use super::{db_err, parse_col};
-
-type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
 /// Related parties shown in a 360 view, per direction (an employer may have thousands).
 const MAX_RELATED: i64 = 200;
@@ -22,11 +21,9 @@ const MAX_RELATED: i64 = 200;
 const SUMMARY_COLUMNS: &str = "p.id, p.customer_number, p.kind, p.name, p.mobile, p.resident_id, \
     b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, b.name_en AS branch_name_en, \
     (SELECT s.display_name FROM rm_assignments ra JOIN staff s ON s.id = ra.staff_id \
-       WHERE ra.party_id = p.id AND ra.is_primary = 1 AND ra.effective_to IS NULL LIMIT 1) AS primary_rm, \
-    (SELECT m.aum_minor FROM party_monthly_aum m WHERE m.party_id = p.id ORDER BY m.month DESC LIMIT 1) AS aum_minor, \
-    (SELECT m.currency FROM party_monthly_aum m WHERE m.party_id = p.id ORDER BY m.month DESC LIMIT 1) AS aum_currency";
+       WHERE ra.party_id = p.id AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1) AS primary_rm";
 
-fn branch_from_row(row: &SqliteRow) -> StoreResult<BranchRef> {
+fn branch_from_row(row: &DbRow) -> StoreResult<BranchRef> {
     Ok(BranchRef {
         id: BranchId(row.try_get("branch_id").map_err(db_err)?),
         code: row.try_get("branch_code").map_err(db_err)?,
@@ -42,7 +39,7 @@ fn money(minor: i64, currency: &str) -> StoreResult<Money> {
     ))
 }
 
-fn summary_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<CustomerSummary> {
+fn summary_from_row(p: &Protector, row: &DbRow) -> StoreResult<CustomerSummary> {
     let id: i64 = row.try_get("id").map_err(db_err)?;
     let row_key = id.to_string();
     let kind: String = row.try_get("kind").map_err(db_err)?;
@@ -74,16 +71,17 @@ fn summary_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<CustomerSumma
 
 pub async fn list(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let (scope, scope_value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
     // Page the party ids first, then compute the summary columns for that page only.
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM \
-           (SELECT p.id FROM parties p WHERE {scope} ORDER BY p.id LIMIT ? OFFSET ?) pg \
-         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id ORDER BY p.id"
+        "SELECT {SUMMARY_COLUMNS}, {LATEST_AUM_COLUMNS} FROM \
+           (SELECT p.id FROM parties p WHERE {scope} ORDER BY p.id LIMIT $2 OFFSET $3) pg \
+         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
+         ORDER BY p.id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(scope_value)
@@ -102,18 +100,19 @@ pub async fn list(
 /// A page of a segment's members at `as_of` that are in the viewer's scope, by party id.
 pub async fn segment_members(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     segment_id: i64,
     as_of: NaiveDate,
     page: PageRequest,
 ) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let (scope, scope_value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 3);
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM \
+        "SELECT {SUMMARY_COLUMNS}, {LATEST_AUM_COLUMNS} FROM \
            (SELECT p.id FROM segment_members sm JOIN parties p ON p.id = sm.party_id \
-            WHERE sm.segment_id = ? AND sm.as_of = ? AND {scope} ORDER BY p.id LIMIT ? OFFSET ?) pg \
-         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id ORDER BY p.id"
+            WHERE sm.segment_id = $1 AND sm.as_of = $2 AND {scope} ORDER BY p.id LIMIT $4 OFFSET $5) pg \
+         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
+         ORDER BY p.id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(segment_id)
@@ -133,7 +132,7 @@ pub async fn segment_members(
 
 pub async fn search(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     query: &SearchQuery,
     page: PageRequest,
@@ -150,7 +149,7 @@ pub async fn search(
 
 async fn search_once(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     query: &SearchQuery,
     page: PageRequest,
@@ -161,42 +160,58 @@ async fn search_once(
         return Ok(Page::from_rows(Vec::new(), page));
     }
     let mut arms = Vec::new();
+    let mut n = 0;
     for m in &query.matches {
-        let (rank, condition) = match m {
-            KeyMatch::Exact { keys, rank } => (
-                rank,
-                format!("k.key IN ({})", vec!["?"; keys.len()].join(",")),
-            ),
-            KeyMatch::Prefix { rank, .. } => (rank, "k.key >= ? AND k.key < ?".to_owned()),
+        let driven = drive(rapport_store::scope::data_scope(viewer), m);
+        let staff_param = if matches!(driven, Drive::Portfolio(_) | Drive::Branch(_)) {
+            n += 1;
+            n
+        } else {
+            0
         };
-        arms.push(match drive(rapport_store::scope::data_scope(viewer), m) {
+        let (rank, condition) = match m {
+            KeyMatch::Exact { rank, keys } => {
+                let first = n + 1;
+                n += keys.len();
+                let list: Vec<String> = (first..=n).map(|i| format!("${i}")).collect();
+                (rank, format!("k.key IN ({})", list.join(", ")))
+            }
+            KeyMatch::Prefix { rank, .. } => {
+                n += 2;
+                (rank, format!("k.key >= ${} AND k.key < ${n}", n - 1))
+            }
+        };
+        arms.push(match driven {
             Drive::Portfolio(_) => format!(
                 "SELECT k.party_id, {rank} AS rank FROM rm_assignments ra \
                  JOIN party_search_keys k ON k.party_id = ra.party_id \
-                 WHERE ra.staff_id = ? AND ra.effective_to IS NULL AND {condition}"
+                 WHERE ra.staff_id = ${staff_param} AND ra.effective_to IS NULL AND {condition}"
             ),
             Drive::Branch(_) => format!(
                 "SELECT k.party_id, {rank} AS rank FROM parties bp \
                  JOIN party_search_keys k ON k.party_id = bp.id \
                  WHERE bp.home_branch_id IN (SELECT sb.id FROM branches sb WHERE sb.path LIKE \
-                   (SELECT bb.path FROM branches bb WHERE bb.id = ?) || '%') AND {condition}"
+                   (SELECT bb.path FROM branches bb WHERE bb.id = ${staff_param}) || '%') AND {condition}"
             ),
             Drive::Keys { cap } => format!(
-                "SELECT party_id, {rank} AS rank FROM \
-                 (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap})"
+                "SELECT c.party_id, {rank} AS rank FROM \
+                 (SELECT k.party_id FROM party_search_keys k WHERE {condition} LIMIT {cap}) c"
             ),
         });
     }
-    let (scope, scope_value) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let (scope, scope_value) = scope_at(rapport_store::scope::data_scope(viewer), "p", n + 1);
     let sql = format!(
-        "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) GROUP BY party_id), \
+        "WITH hits AS (SELECT party_id, MIN(rank) AS rank FROM ({}) k GROUP BY party_id), \
          page AS (SELECT h.party_id, h.rank FROM hits h JOIN parties p ON p.id = h.party_id \
-                  WHERE {scope} ORDER BY h.rank, p.id LIMIT ? OFFSET ?) \
-         SELECT {SUMMARY_COLUMNS} FROM page h JOIN parties p ON p.id = h.party_id \
-         JOIN branches b ON b.id = p.home_branch_id ORDER BY h.rank, p.id",
-        arms.join(" UNION ALL ")
+                  WHERE {scope} ORDER BY h.rank, p.id LIMIT ${} OFFSET ${}) \
+         SELECT {SUMMARY_COLUMNS}, {LATEST_AUM_COLUMNS} FROM page h JOIN parties p ON p.id = h.party_id \
+         JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
+         ORDER BY h.rank, p.id",
+        arms.join(" UNION ALL "),
+        n + 2,
+        n + 3
     );
-    let mut q: SqliteQuery<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let mut q: Query<'_> = sqlx::query(sqlx::AssertSqlSafe(sql));
     for m in &query.matches {
         match drive(rapport_store::scope::data_scope(viewer), m) {
             Drive::Portfolio(staff) => q = q.bind(staff.0),
@@ -228,16 +243,16 @@ async fn search_once(
 
 pub async fn customer_360(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: &Viewer,
     party_id: PartyId,
 ) -> StoreResult<Option<Customer360>> {
     let scope = rapport_store::scope::data_scope(viewer);
-    let (cond, value) = scope_condition(scope, "p");
+    let (cond, value) = scope_at(scope, "p", 2);
     let sql = format!(
-        "SELECT p.*, p.golden_sources AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
+        "SELECT p.*, CAST(p.golden_sources AS TEXT) AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
                 b.name_en AS branch_name_en \
-         FROM parties p JOIN branches b ON b.id = p.home_branch_id WHERE p.id = ? AND {cond}"
+         FROM parties p JOIN branches b ON b.id = p.home_branch_id WHERE p.id = $1 AND {cond}"
     );
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(party_id.0)
@@ -258,7 +273,7 @@ pub async fn customer_360(
     }))
 }
 
-fn party_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<PartyDetail> {
+fn party_from_row(p: &Protector, row: &DbRow) -> StoreResult<PartyDetail> {
     let id: i64 = row.try_get("id").map_err(db_err)?;
     let row_key = id.to_string();
     let kind: String = row.try_get("kind").map_err(db_err)?;
@@ -304,25 +319,23 @@ fn party_from_row(p: &Protector, row: &SqliteRow) -> StoreResult<PartyDetail> {
 }
 
 async fn relationships(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: DataScope,
     party_id: PartyId,
 ) -> StoreResult<Vec<RelatedParty>> {
-    let (in_scope, value) = scope_condition(scope, "o");
+    // One scope placeholder ($1) serves both arms.
+    let (in_scope, value) = scope_at(scope, "o", 1);
     let sql = format!(
         "SELECT * FROM (SELECT r.kind, 'outgoing' AS direction, o.id, o.kind AS party_kind, o.name, r.since, \
                 ({in_scope}) AS in_scope \
            FROM party_relationships r JOIN parties o ON o.id = r.to_party_id \
-           WHERE r.from_party_id = ? ORDER BY o.id LIMIT ?) \
+           WHERE r.from_party_id = $2 ORDER BY o.id LIMIT $3) outgoing \
          UNION ALL \
          SELECT * FROM (SELECT r.kind, 'incoming', o.id, o.kind, o.name, r.since, ({in_scope}) \
            FROM party_relationships r JOIN parties o ON o.id = r.from_party_id \
-           WHERE r.to_party_id = ? ORDER BY o.id LIMIT ?)"
+           WHERE r.to_party_id = $2 ORDER BY o.id LIMIT $3) incoming"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(value)
-        .bind(party_id.0)
-        .bind(MAX_RELATED)
         .bind(value)
         .bind(party_id.0)
         .bind(MAX_RELATED)
@@ -353,13 +366,14 @@ async fn relationships(
 
 async fn accounts(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     party_id: PartyId,
 ) -> StoreResult<Vec<AccountDetail>> {
-    let rows = sqlx::query(
+    // Text ordered in code-point order, as SQLite's BINARY collation does.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT a.*, pr.name_zh, pr.name_en FROM accounts a JOIN products pr ON pr.code = a.product_code \
-         WHERE a.party_id = ? ORDER BY a.family, a.opened_on, a.account_number",
-    )
+         WHERE a.party_id = $1 ORDER BY a.family{COLLATE_C}, a.opened_on, a.account_number{COLLATE_C}",
+    )))
     .bind(party_id.0)
     .fetch_all(pool)
     .await
@@ -397,9 +411,9 @@ async fn accounts(
         .collect()
 }
 
-async fn monthly_aum(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<AumPoint>> {
+async fn monthly_aum(pool: &Pool, party_id: PartyId) -> StoreResult<Vec<AumPoint>> {
     let rows = sqlx::query(
-        "SELECT month, currency, aum_minor FROM party_monthly_aum WHERE party_id = ? ORDER BY month",
+        "SELECT month, currency, aum_minor FROM party_monthly_aum WHERE party_id = $1 ORDER BY month",
     )
     .bind(party_id.0)
     .fetch_all(pool)
@@ -416,22 +430,22 @@ async fn monthly_aum(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<Au
         .collect()
 }
 
-async fn rms(pool: &SqlitePool, party_id: PartyId) -> StoreResult<Vec<AssignedRm>> {
+async fn rms(pool: &Pool, party_id: PartyId) -> StoreResult<Vec<AssignedRm>> {
     rms_in_force(pool, party_id, None).await
 }
 
 /// The assignments in force on `on` (an assignment ended on a day no longer holds that day),
 /// or the current ones.
 pub(crate) async fn rms_in_force(
-    pool: &SqlitePool,
+    pool: &Pool,
     party_id: PartyId,
     on: Option<chrono::NaiveDate>,
 ) -> StoreResult<Vec<AssignedRm>> {
     let rows = sqlx::query(
         "SELECT ra.staff_id, s.display_name, ra.is_primary, ra.effective_from FROM rm_assignments ra \
-         JOIN staff s ON s.id = ra.staff_id WHERE ra.party_id = ?1 AND CASE WHEN ?2 IS NULL \
-         THEN ra.effective_to IS NULL ELSE ra.effective_from <= ?2 AND \
-         (ra.effective_to IS NULL OR ra.effective_to > ?2) END \
+         JOIN staff s ON s.id = ra.staff_id WHERE ra.party_id = $1 AND CASE WHEN $2 IS NULL \
+         THEN ra.effective_to IS NULL ELSE ra.effective_from <= $2 AND \
+         (ra.effective_to IS NULL OR ra.effective_to > $2) END \
          ORDER BY ra.is_primary DESC, ra.effective_from",
     )
     .bind(party_id.0)

@@ -1,24 +1,25 @@
-//! The audit trail on PostgreSQL.
-use chrono::{DateTime, Utc};
+//! The audit trail: a hash-chained, append-only log.
 use rapport_domain::{PartyId, StaffId};
 use rapport_store::audit::{AuditEntry, NewAuditEntry, link};
 use rapport_store::{AuditFilter, Page, PageRequest, StoreResult};
-use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::Row;
 
+use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, begin_write, from_time, numbered, time};
+use super::rows::insert_rows;
 use super::{db_err, parse_col};
 
 const COLUMNS: &str = "seq, at, actor_staff_id, actor_username, actor_role, source_ip, action, party_id, \
                        fields_unmasked, reason, detail, prev_hash, hash";
 
-fn entry_from_row(row: &PgRow) -> StoreResult<AuditEntry> {
+fn entry_from_row(row: &DbRow) -> StoreResult<AuditEntry> {
+    let at: Time = row.try_get("at").map_err(db_err)?;
     let role: Option<String> = row.try_get("actor_role").map_err(db_err)?;
     let action: String = row.try_get("action").map_err(db_err)?;
     let fields: String = row.try_get("fields_unmasked").map_err(db_err)?;
     Ok(AuditEntry {
         seq: row.try_get("seq").map_err(db_err)?,
         entry: NewAuditEntry {
-            at: row.try_get::<DateTime<Utc>, _>("at").map_err(db_err)?,
+            at: from_time(&at)?,
             actor_staff_id: row
                 .try_get::<Option<i64>, _>("actor_staff_id")
                 .map_err(db_err)?
@@ -46,44 +47,47 @@ fn entry_from_row(row: &PgRow) -> StoreResult<AuditEntry> {
     })
 }
 
-fn col<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
-    rows.iter().map(f).collect()
-}
-
-pub async fn append(pool: &PgPool, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>> {
+pub async fn append(pool: &Pool, entries: &[NewAuditEntry]) -> StoreResult<Vec<AuditEntry>> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let mut tx = pool.begin().await.map_err(db_err)?;
-    // The row lock on the head serialises appenders, also across application nodes.
-    let (seq, hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    let linked = link(seq, &hash, entries);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_staff_id, actor_username, actor_role, source_ip, action, \
-           party_id, fields_unmasked, reason, detail, prev_hash, hash) \
-         SELECT * FROM UNNEST($1::bigint[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], \
-           $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])",
-    )
-    .bind(col(&linked, |e| e.seq))
-    .bind(col(&linked, |e| e.entry.at))
-    .bind(col(&linked, |e| e.entry.actor_staff_id.map(|s| s.0)))
-    .bind(col(&linked, |e| e.entry.actor_username.clone()))
-    .bind(col(&linked, |e| e.entry.actor_role.map(|r| r.as_str().to_owned())))
-    .bind(col(&linked, |e| e.entry.source_ip.clone()))
-    .bind(col(&linked, |e| e.entry.action.as_str().to_owned()))
-    .bind(col(&linked, |e| e.entry.party_id.map(|p| p.0)))
-    .bind(col(&linked, |e| e.entry.fields_unmasked.join(",")))
-    .bind(col(&linked, |e| e.entry.reason.clone()))
-    .bind(col(&linked, |e| e.entry.detail.clone()))
-    .bind(col(&linked, |e| e.prev_hash.clone()))
-    .bind(col(&linked, |e| e.hash.clone()))
-    .execute(&mut *tx)
+    // The write transaction (SQLite) or the row lock on the head (PostgreSQL) serialises
+    // appenders, also across application nodes: no other appender can read the same head.
+    let mut tx = begin_write(pool).await?;
+    let (seq, hash): (i64, String) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT seq, hash FROM audit_head WHERE id = 1{FOR_UPDATE}"
+    )))
+    .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
+    let linked = link(seq, &hash, entries);
+    let rows: Vec<(&AuditEntry, Time, String)> = linked
+        .iter()
+        .map(|e| (e, time(e.entry.at), e.entry.fields_unmasked.join(",")))
+        .collect();
+    insert_rows(
+        &mut tx,
+        "INSERT INTO audit_log (seq, at, actor_staff_id, actor_username, actor_role, source_ip, action, \
+         party_id, fields_unmasked, reason, detail, prev_hash, hash)",
+        13,
+        &rows,
+        |q, (e, at, fields)| {
+            q.bind(e.seq)
+                .bind(at)
+                .bind(e.entry.actor_staff_id.map(|s| s.0))
+                .bind(e.entry.actor_username.as_str())
+                .bind(e.entry.actor_role.map(|r| r.as_str()))
+                .bind(e.entry.source_ip.as_deref())
+                .bind(e.entry.action.as_str())
+                .bind(e.entry.party_id.map(|p| p.0))
+                .bind(fields.as_str())
+                .bind(e.entry.reason.as_deref())
+                .bind(e.entry.detail.as_deref())
+                .bind(e.prev_hash.as_str())
+                .bind(e.hash.as_str())
+        },
+    )
+    .await?;
     if let Some(last) = linked.last() {
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(last.seq)
@@ -96,7 +100,7 @@ pub async fn append(pool: &PgPool, entries: &[NewAuditEntry]) -> StoreResult<Vec
     Ok(linked)
 }
 
-pub async fn entries_after(pool: &PgPool, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+pub async fn entries_after(pool: &Pool, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
     let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(after)
@@ -107,7 +111,7 @@ pub async fn entries_after(pool: &PgPool, after: i64, limit: i64) -> StoreResult
     rows.iter().map(entry_from_row).collect()
 }
 
-pub async fn head(pool: &PgPool) -> StoreResult<(i64, String)> {
+pub async fn head(pool: &Pool) -> StoreResult<(i64, String)> {
     sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(pool)
         .await
@@ -115,24 +119,47 @@ pub async fn head(pool: &PgPool) -> StoreResult<(i64, String)> {
 }
 
 pub async fn search(
-    pool: &PgPool,
+    pool: &Pool,
     f: &AuditFilter,
     page: PageRequest,
 ) -> StoreResult<Page<AuditEntry>> {
-    // Absent filters bind NULL and match everything: one statement, no string building.
+    let mut conditions = vec!["1 = 1".to_owned()];
+    if f.actor_username.is_some() {
+        conditions.push("actor_username = ?".into());
+    }
+    if f.party_id.is_some() {
+        conditions.push("party_id = ?".into());
+    }
+    if f.action.is_some() {
+        conditions.push("action = ?".into());
+    }
+    if f.from.is_some() {
+        conditions.push("at >= ?".into());
+    }
+    if f.to.is_some() {
+        conditions.push("at < ?".into());
+    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log \
-         WHERE ($1::text IS NULL OR actor_username = $1) AND ($2::bigint IS NULL OR party_id = $2) \
-           AND ($3::text IS NULL OR action = $3) AND ($4::timestamptz IS NULL OR at >= $4) \
-           AND ($5::timestamptz IS NULL OR at < $5) \
-         ORDER BY seq DESC LIMIT $6 OFFSET $7"
+        "SELECT {COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT ? OFFSET ?",
+        conditions.join(" AND ")
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(f.actor_username.as_deref())
-        .bind(f.party_id.map(|p| p.0))
-        .bind(f.action.map(|a| a.as_str()))
-        .bind(f.from)
-        .bind(f.to)
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
+    if let Some(u) = &f.actor_username {
+        q = q.bind(u.as_str());
+    }
+    if let Some(p) = f.party_id {
+        q = q.bind(p.0);
+    }
+    if let Some(a) = f.action {
+        q = q.bind(a.as_str());
+    }
+    if let Some(t) = f.from {
+        q = q.bind(time(t));
+    }
+    if let Some(t) = f.to {
+        q = q.bind(time(t));
+    }
+    let rows = q
         .bind(page.fetch_limit())
         .bind(page.offset())
         .fetch_all(pool)
