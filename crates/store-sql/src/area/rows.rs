@@ -20,6 +20,18 @@ pub(crate) async fn insert_rows<'q, T>(
     rows: &'q [T],
     bind: impl Fn(Query<'q>, &'q T) -> Query<'q>,
 ) -> StoreResult<()> {
+    upsert_rows(conn, head, columns, rows, "", bind).await
+}
+
+/// [`insert_rows`] with `on_conflict` after each statement's values (`ON CONFLICT …`).
+pub(crate) async fn upsert_rows<'q, T>(
+    conn: &mut Connection,
+    head: &'static str,
+    columns: usize,
+    rows: &'q [T],
+    on_conflict: &str,
+    bind: impl Fn(Query<'q>, &'q T) -> Query<'q>,
+) -> StoreResult<()> {
     let tuple = format!("({})", vec!["?"; columns].join(","));
     for chunk in rows.chunks((MAX_PARAMS / columns).max(1)) {
         let mut sql = String::with_capacity(head.len() + chunk.len() * (tuple.len() + 1) + 8);
@@ -30,6 +42,10 @@ pub(crate) async fn insert_rows<'q, T>(
                 sql.push(',');
             }
             sql.push_str(&tuple);
+        }
+        if !on_conflict.is_empty() {
+            sql.push(' ');
+            sql.push_str(on_conflict);
         }
         let mut query = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
         for row in chunk {

@@ -438,12 +438,13 @@ pub async fn score_dashboard(
     for r in grouped(
         pool,
         // Thresholds, not a cast: a float cast to an integer truncates in SQLite and rounds in
-        // PostgreSQL. A run without a model leaves the risk NULL: no decile.
-        "CASE WHEN s.churn_risk IS NULL THEN NULL WHEN s.churn_risk >= 0.9 THEN 9 \
+        // PostgreSQL. A run without a model leaves the risk NULL: no decile. BIGINT on both.
+        "CAST(CASE WHEN s.churn_risk IS NULL THEN NULL WHEN s.churn_risk >= 0.9 THEN 9 \
          WHEN s.churn_risk >= 0.8 THEN 8 WHEN s.churn_risk >= 0.7 THEN 7 \
          WHEN s.churn_risk >= 0.6 THEN 6 WHEN s.churn_risk >= 0.5 THEN 5 \
          WHEN s.churn_risk >= 0.4 THEN 4 WHEN s.churn_risk >= 0.3 THEN 3 \
-         WHEN s.churn_risk >= 0.2 THEN 2 WHEN s.churn_risk >= 0.1 THEN 1 ELSE 0 END, count(*)",
+         WHEN s.churn_risk >= 0.2 THEN 2 WHEN s.churn_risk >= 0.1 THEN 1 ELSE 0 END AS BIGINT), \
+         count(*)",
         &from,
         "GROUP BY 1",
         (a, b),

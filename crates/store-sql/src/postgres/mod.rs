@@ -15,6 +15,7 @@ mod changes;
 mod customers;
 #[path = "../area/dedicated.rs"]
 mod dedicated;
+#[path = "../area/identity.rs"]
 mod identity;
 mod ingest;
 #[path = "../area/keys.rs"]

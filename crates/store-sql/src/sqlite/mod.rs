@@ -13,6 +13,7 @@ mod changes;
 mod customers;
 #[path = "../area/dedicated.rs"]
 mod dedicated;
+#[path = "../area/identity.rs"]
 mod identity;
 mod ingest;
 #[path = "../area/keys.rs"]

@@ -11,12 +11,12 @@ use rapport_store::identity::{
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{ACCOUNT, party_keys};
 use rapport_store::{ChangeAuthor, StoreError, StoreResult};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::Row;
 
 use super::changes::record_change;
-use super::dialect::time as time_text;
+use super::dialect::{Connection, DbRow, JSONB, Pool, begin_write, numbered, time};
 use super::ingest::follow_records;
-use super::load::insert_rows;
+use super::rows::upsert_rows;
 use super::{db_err, parse_col};
 
 const INPUT_COLUMNS: &str = "r.id, r.source_system, r.source_key, r.party_id, r.kind, r.name, \
@@ -25,14 +25,17 @@ const INPUT_COLUMNS: &str = "r.id, r.source_system, r.source_key, r.party_id, r.
     r.needs_resolution, (SELECT MIN(sa.opened_on) FROM source_accounts sa \
     WHERE sa.source_system = r.source_system AND sa.source_key = r.source_key) AS first_opened";
 
+/// Ids per `IN (…)` list (well under SQLite's variable limit).
+const IDS_PER_STATEMENT: usize = 5_000;
+
 pub async fn resolution_input(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     after: i64,
     limit: i64,
 ) -> StoreResult<Vec<ResolutionRecord>> {
     let sql = format!(
-        "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.id > ? ORDER BY r.id LIMIT ?"
+        "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.id > $1 ORDER BY r.id LIMIT $2"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(after)
@@ -45,28 +48,26 @@ pub async fn resolution_input(
 
 pub async fn resolution_records_of(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     parties: &[PartyId],
 ) -> StoreResult<Vec<ResolutionRecord>> {
     let mut out = Vec::new();
-    for chunk in parties.chunks(5_000) {
+    for chunk in parties.chunks(IDS_PER_STATEMENT) {
         let sql = format!(
             "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.party_id IN ({}) ORDER BY r.id",
-            vec!["?"; chunk.len()].join(",")
+            crate::placeholders(chunk.len())
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
         for party in chunk {
             q = q.bind(party.0);
         }
         out.extend(input_rows(p, &q.fetch_all(pool).await.map_err(db_err)?)?);
     }
+    out.sort_by_key(|r| r.id);
     Ok(out)
 }
 
-fn input_rows(
-    p: &Protector,
-    rows: &[sqlx::sqlite::SqliteRow],
-) -> StoreResult<Vec<ResolutionRecord>> {
+fn input_rows(p: &Protector, rows: &[DbRow]) -> StoreResult<Vec<ResolutionRecord>> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let get = |c: &str| row.try_get::<Option<String>, _>(c).map_err(db_err);
@@ -107,7 +108,7 @@ fn input_rows(
     Ok(out)
 }
 
-pub async fn pair_decisions(pool: &SqlitePool) -> StoreResult<Vec<PairDecision>> {
+pub async fn pair_decisions(pool: &Pool) -> StoreResult<Vec<PairDecision>> {
     let rows: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT record_a, record_b, status FROM identity_reviews \
          WHERE status IN ('approved', 'rejected') ORDER BY id",
@@ -132,7 +133,7 @@ struct Lookups {
     staff: HashMap<String, i64>,
 }
 
-async fn lookups(conn: &mut SqliteConnection, parties: &[ResolvedParty]) -> StoreResult<Lookups> {
+async fn lookups(conn: &mut Connection, parties: &[ResolvedParty]) -> StoreResult<Lookups> {
     let head_office: Option<i64> =
         sqlx::query_scalar("SELECT id FROM branches WHERE parent_id IS NULL ORDER BY id LIMIT 1")
             .fetch_optional(&mut *conn)
@@ -161,7 +162,7 @@ async fn lookups(conn: &mut SqliteConnection, parties: &[ResolvedParty]) -> Stor
     }
     let mut staff = HashMap::new();
     for (name, id) in sqlx::query_as::<_, (String, i64)>(
-        "SELECT username, id FROM staff WHERE disabled = 0 AND role = ?",
+        "SELECT username, id FROM staff WHERE NOT disabled AND role = $1",
     )
     .bind(rapport_domain::Role::Rm.as_str())
     .fetch_all(&mut *conn)
@@ -201,12 +202,12 @@ fn sealed_party(
 
 async fn stored_fields(
     p: &Protector,
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     id: i64,
 ) -> StoreResult<Option<StoredParty>> {
     let row = sqlx::query(
-        "SELECT kind, name, gender, birth_date, resident_id, uscc, mobile, email, address, \
-         home_branch_id, version FROM parties WHERE id = ?",
+        "SELECT kind, name, gender, CAST(birth_date AS TEXT) AS birth_date, resident_id, uscc, mobile, email, address, \
+         home_branch_id, version FROM parties WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -248,11 +249,11 @@ struct StoredParty {
 /// Search keys of a party: name, pinyin, identifiers (blinded); account keys are kept.
 async fn replace_keys(
     p: &Protector,
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     record: &rapport_domain::records::PartyRecord,
 ) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM party_search_keys WHERE party_id = ? AND key NOT LIKE '{ACCOUNT}%'"
+        "DELETE FROM party_search_keys WHERE party_id = $1 AND key NOT LIKE '{ACCOUNT}%'"
     )))
     .bind(record.id.0)
     .execute(&mut *conn)
@@ -262,38 +263,39 @@ async fn replace_keys(
         .into_iter()
         .map(|k| p.search_key(k))
         .collect();
-    insert_rows(
+    upsert_rows(
         conn,
-        "INSERT OR IGNORE INTO party_search_keys (key, party_id)",
+        "INSERT INTO party_search_keys (key, party_id)",
         2,
         &keys,
+        "ON CONFLICT DO NOTHING",
         |q, k| q.bind(k.as_str()).bind(record.id.0),
     )
     .await
 }
 
 async fn merge_into(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     keep: i64,
     absorbed: i64,
     today: NaiveDate,
     author: &ChangeAuthor,
 ) -> StoreResult<MergeSnapshot> {
     let records: Vec<(i64, Option<i64>)> =
-        sqlx::query_as("SELECT id, party_id FROM source_records WHERE party_id = ?")
+        sqlx::query_as("SELECT id, party_id FROM source_records WHERE party_id = $1")
             .bind(absorbed)
             .fetch_all(&mut *conn)
             .await
             .map_err(db_err)?;
     let assignments: Vec<(i64, i64, bool)> = sqlx::query_as(
-        "SELECT id, staff_id, is_primary FROM rm_assignments WHERE party_id = ? AND effective_to IS NULL",
+        "SELECT id, staff_id, is_primary FROM rm_assignments WHERE party_id = $1 AND effective_to IS NULL",
     )
     .bind(absorbed)
     .fetch_all(&mut *conn)
     .await
     .map_err(db_err)?;
     sqlx::query(
-        "UPDATE rm_assignments SET effective_to = ? WHERE party_id = ? AND effective_to IS NULL",
+        "UPDATE rm_assignments SET effective_to = $1 WHERE party_id = $2 AND effective_to IS NULL",
     )
     .bind(today)
     .bind(absorbed)
@@ -307,7 +309,7 @@ async fn merge_into(
     };
     // The absorbed party's RM keeps the customer when the kept party has none.
     let kept_has_primary: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM rm_assignments WHERE party_id = ? AND is_primary = 1 AND effective_to IS NULL)",
+        "SELECT EXISTS (SELECT 1 FROM rm_assignments WHERE party_id = $1 AND is_primary AND effective_to IS NULL)",
     )
     .bind(keep)
     .fetch_one(&mut *conn)
@@ -315,7 +317,7 @@ async fn merge_into(
     .map_err(db_err)?;
     if !kept_has_primary && let Some((_, staff, _)) = assignments.iter().find(|a| a.2) {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) VALUES (?, ?, 1, ?) RETURNING id",
+            "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) VALUES ($1, $2, TRUE, $3) RETURNING id",
         )
         .bind(keep)
         .bind(staff)
@@ -325,14 +327,14 @@ async fn merge_into(
         .map_err(db_err)?;
         snapshot.opened_assignments.push(id);
     }
-    sqlx::query("UPDATE parties SET merged_into = ? WHERE id = ?")
+    sqlx::query("UPDATE parties SET merged_into = $1 WHERE id = $2")
         .bind(keep)
         .bind(absorbed)
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM party_search_keys WHERE party_id = ? AND key NOT LIKE '{ACCOUNT}%'"
+        "DELETE FROM party_search_keys WHERE party_id = $1 AND key NOT LIKE '{ACCOUNT}%'"
     )))
     .bind(absorbed)
     .execute(&mut *conn)
@@ -340,16 +342,16 @@ async fn merge_into(
     .map_err(db_err)?;
     let json = serde_json::to_string(&snapshot)
         .map_err(|e| StoreError::Database(format!("merge snapshot: {e}")))?;
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO identity_events (kind, party_id, other_party_id, snapshot, reason, decided_by, staff_id, at) \
-         VALUES ('merge', ?, ?, ?, NULL, ?, ?, ?)",
-    )
+         VALUES ('merge', $1, $2, $3{JSONB}, NULL, $4, $5, $6)",
+    )))
     .bind(keep)
     .bind(absorbed)
     .bind(json)
     .bind(author.username.as_str())
     .bind(author.staff_id.map(|s| s.0))
-    .bind(time_text(author.at))
+    .bind(time(author.at))
     .execute(&mut *conn)
     .await
     .map_err(db_err)?;
@@ -367,11 +369,11 @@ fn asset_families() -> String {
 
 pub async fn apply_resolution(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     parties: &[ResolvedParty],
     author: &ChangeAuthor,
 ) -> StoreResult<ResolutionApplied> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let look = lookups(&mut tx, parties).await?;
     let mut next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM parties")
         .fetch_one(&mut *tx)
@@ -404,11 +406,11 @@ pub async fn apply_resolution(
                     BranchId(branch),
                 );
                 let (rid, mobile) = sealed_party(p, id, &item.golden)?;
-                sqlx::query(
+                sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, \
                      uscc, mobile, email, address, home_branch_id, onboarded_on, version, golden_sources) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                )
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14{JSONB})",
+                )))
                 .bind(id)
                 .bind(record.customer_number.as_str())
                 .bind(record.kind.as_str())
@@ -435,7 +437,7 @@ pub async fn apply_resolution(
                 let version = stored.version;
                 let changes = stored.fields.diff(&item.golden.fields(branch));
                 let customer_number: String =
-                    sqlx::query_scalar("SELECT customer_number FROM parties WHERE id = ?")
+                    sqlx::query_scalar("SELECT customer_number FROM parties WHERE id = $1")
                         .bind(id)
                         .fetch_one(&mut *tx)
                         .await
@@ -447,24 +449,24 @@ pub async fn apply_resolution(
                     BranchId(branch),
                 );
                 if changes.is_empty() {
-                    sqlx::query(
-                        "UPDATE parties SET golden_sources = ?, merged_into = NULL WHERE id = ?",
-                    )
-                    .bind(&golden_sources)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE parties SET golden_sources = $1{JSONB}, merged_into = NULL WHERE id = $2"
+                    )))
+                        .bind(&golden_sources)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
                     // A merge may have taken its keys: put them back.
                     replace_keys(p, &mut tx, &record).await?;
                     applied.unchanged += 1;
                 } else {
                     let (rid, mobile) = sealed_party(p, id, &item.golden)?;
-                    sqlx::query(
-                        "UPDATE parties SET kind = ?, name = ?, gender = ?, birth_date = ?, resident_id = ?, \
-                         uscc = ?, mobile = ?, email = ?, address = ?, home_branch_id = ?, \
-                         golden_sources = ?, merged_into = NULL, version = version + 1 WHERE id = ?",
-                    )
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE parties SET kind = $1, name = $2, gender = $3, birth_date = $4, resident_id = $5, \
+                         uscc = $6, mobile = $7, email = $8, address = $9, home_branch_id = $10, \
+                         golden_sources = $11{JSONB}, merged_into = NULL, version = version + 1 WHERE id = $12",
+                    )))
                     .bind(record.kind.as_str())
                     .bind(&record.name)
                     .bind(record.gender.map(|g| g.as_str()))
@@ -512,12 +514,12 @@ pub async fn apply_resolution(
                 applied.parties.push(*absorbed);
             }
         }
-        for chunk in item.record_ids.chunks(5_000) {
+        for chunk in item.record_ids.chunks(IDS_PER_STATEMENT) {
             let sql = format!(
-                "UPDATE source_records SET party_id = ?, needs_resolution = 0 WHERE id IN ({})",
-                vec!["?"; chunk.len()].join(",")
+                "UPDATE source_records SET party_id = ?, needs_resolution = FALSE WHERE id IN ({})",
+                crate::placeholders(chunk.len())
             );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql))).bind(id);
             for r in chunk {
                 q = q.bind(*r);
             }
@@ -532,8 +534,8 @@ pub async fn apply_resolution(
         {
             sqlx::query(
                 "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
-                 SELECT ?, ?, 1, ? WHERE NOT EXISTS (SELECT 1 FROM rm_assignments \
-                 WHERE party_id = ? AND is_primary = 1 AND effective_to IS NULL)",
+                 SELECT $1, $2, TRUE, $3 WHERE NOT EXISTS (SELECT 1 FROM rm_assignments \
+                 WHERE party_id = $4 AND is_primary AND effective_to IS NULL)",
             )
             .bind(id)
             .bind(staff)
@@ -546,8 +548,8 @@ pub async fn apply_resolution(
         // The month's AUM point from the current balances (history comes from the warehouse).
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) \
-             SELECT ?, ?, 'CNY', COALESCE(SUM(balance_minor), 0) FROM accounts \
-             WHERE party_id = ? AND currency = 'CNY' AND status <> 'closed' AND family IN ({assets}) \
+             SELECT $1, $2, 'CNY', CAST(COALESCE(SUM(balance_minor), 0) AS BIGINT) FROM accounts \
+             WHERE party_id = $3 AND currency = 'CNY' AND status <> 'closed' AND family IN ({assets}) \
              ON CONFLICT (party_id, month) DO UPDATE SET aum_minor = excluded.aum_minor"
         )))
         .bind(id)
@@ -562,7 +564,7 @@ pub async fn apply_resolution(
 }
 
 pub async fn upsert_monthly_aum(
-    pool: &SqlitePool,
+    pool: &Pool,
     points: &[rapport_domain::records::MonthlyAumRecord],
 ) -> StoreResult<()> {
     let mut rows = Vec::with_capacity(points.len());
@@ -573,20 +575,22 @@ pub async fn upsert_monthly_aum(
             .map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?;
         rows.push((m, minor));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    for (m, minor) in rows {
-        sqlx::query(
-            "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
-             aum_minor = excluded.aum_minor",
-        )
-        .bind(m.party_id.0)
-        .bind(m.month)
-        .bind(m.aum.currency.code())
-        .bind(minor)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
-    tx.commit().await.map_err(db_err)
+    let mut tx = begin_write(pool).await?;
+    upsert_rows(
+        &mut tx,
+        "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor)",
+        4,
+        &rows,
+        "ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
+         aum_minor = excluded.aum_minor",
+        |q, (m, minor)| {
+            q.bind(m.party_id.0)
+                .bind(m.month)
+                .bind(m.aum.currency.code())
+                .bind(*minor)
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(())
 }
