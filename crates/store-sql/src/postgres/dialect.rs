@@ -2,7 +2,7 @@
 //! (`crate::area`): native `TIMESTAMPTZ` times, `$N` placeholders, and row locks
 //! (`SELECT … FOR UPDATE`) where SQLite's write transaction holds the one write lock.
 use chrono::{DateTime, Utc};
-use rapport_store::StoreResult;
+use rapport_store::{StoreError, StoreResult};
 
 pub type Db = sqlx::Postgres;
 pub type Pool = sqlx::PgPool;
@@ -78,3 +78,75 @@ pub const LATEST_AUM_JOIN: &str = "LEFT JOIN LATERAL (SELECT m.aum_minor, m.curr
 
 /// Text ordered in code-point order, as SQLite's BINARY collation does.
 pub const COLLATE_C: &str = " COLLATE \"C\"";
+
+/// Inserts the rows held in `columns` (all of one length) with one
+/// `INSERT … SELECT * FROM UNNEST($1::bigint[], $2::text[], …)` per chunk, binding one array per
+/// column, so a statement carries thousands of rows in a handful of parameters; `head` is
+/// `INSERT INTO t (c1, c2, …)` and `on_conflict` follows each statement (or is empty). A unique
+/// violation names the table.
+pub async fn insert_columns(
+    conn: &mut Connection,
+    head: &str,
+    columns: &[super::columns::Column<'_>],
+    on_conflict: &str,
+) -> StoreResult<()> {
+    use super::columns::Column;
+    /// Rows per statement: big enough to amortise a round trip, small enough to keep messages
+    /// and the server's memory for one statement modest.
+    const CHUNK_ROWS: usize = 10_000;
+    let rows = columns.first().map_or(0, Column::len);
+    let arrays: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let kind = match c {
+                Column::Int(_) => "bigint",
+                Column::Text(_) => "text",
+                Column::Date(_) => "date",
+                Column::Bool(_) => "boolean",
+                Column::Stamp(_) => "timestamptz",
+            };
+            format!("${}::{kind}[]", i + 1)
+        })
+        .collect();
+    let sql = format!(
+        "{head} SELECT * FROM UNNEST({}) {on_conflict}",
+        arrays.join(", ")
+    );
+    let mut start = 0;
+    while start < rows {
+        let end = (start + CHUNK_ROWS).min(rows);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+        for column in columns {
+            q = match column {
+                Column::Int(v) => q.bind(v.get(start..end)),
+                Column::Text(v) => q.bind(v.get(start..end)),
+                Column::Date(v) => q.bind(v.get(start..end)),
+                Column::Bool(v) => q.bind(v.get(start..end)),
+                Column::Stamp(v) => q.bind(v.get(start..end)),
+            };
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| match crate::db_err(e) {
+                StoreError::Conflict(m) => {
+                    StoreError::Conflict(format!("{}: {m}", super::columns::table_of(head)))
+                }
+                other => other,
+            })?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// After rows were inserted with explicit ids, moves the table's identity past the largest, so
+/// that a generated id is never one that is taken.
+pub async fn resync_ids(tx: &mut Tx<'_>, table: &str) -> StoreResult<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+    )))
+    .execute(&mut **tx)
+    .await
+    .map_err(crate::db_err)?;
+    Ok(())
+}

@@ -15,8 +15,44 @@ use rapport_store::{StoreError, StoreResult};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 
-use super::load::{col, insert_chunks};
 use super::{db_err, parse_col};
+use sqlx::postgres::{PgArguments, Postgres};
+
+/// Rows per statement: big enough to amortise a round trip, small enough to keep messages and
+/// the server's memory for one statement modest.
+const CHUNK_ROWS: usize = 10_000;
+
+pub(crate) type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
+
+/// Runs `sql` (an `INSERT … SELECT * FROM UNNEST(…)`) once per chunk of `rows`; `bind` binds
+/// a chunk's column arrays in order. A unique violation names the statement's table.
+pub(crate) async fn insert_chunks<'r, T>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    rows: &'r [T],
+    bind: impl Fn(PgQuery<'static>, &'r [T]) -> PgQuery<'static>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(CHUNK_ROWS) {
+        bind(sqlx::query(sql), chunk)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| match db_err(e) {
+                StoreError::Conflict(m) => StoreError::Conflict(format!("{}: {m}", table_of(sql))),
+                other => other,
+            })?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO parties (…)` of an insert statement, for error messages.
+fn table_of(sql: &str) -> &str {
+    sql.split_once(" (").map_or(sql, |(table, _)| table)
+}
+
+/// One column of `rows` as a vector, ready to bind as an array.
+pub(crate) fn col<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
+    rows.iter().map(f).collect()
+}
 
 pub async fn begin_import(pool: &PgPool, run: &NewImportRun) -> StoreResult<i64> {
     let mut tx = pool.begin().await.map_err(db_err)?;
@@ -128,10 +164,7 @@ const RECORD_ARRAYS: &str = "$1::text[], $2::text[], $3::text[], $4::text[], $5:
     $6::text[], $7::bool[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
     $13::text[], $14::date[], $15::text[]";
 
-fn bind_records<'q>(
-    q: super::load::PgQuery<'q>,
-    rows: &[&SealedRecord],
-) -> super::load::PgQuery<'q> {
+fn bind_records<'q>(q: PgQuery<'q>, rows: &[&SealedRecord]) -> PgQuery<'q> {
     q.bind(col(rows, |s| s.row.source_key.clone()))
         .bind(col(rows, |s| s.row.kind.as_str()))
         .bind(col(rows, |s| s.row.name.clone()))

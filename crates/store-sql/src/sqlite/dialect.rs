@@ -68,3 +68,54 @@ pub const LATEST_AUM_JOIN: &str = "";
 
 /// Text ordered in code-point order (SQLite's BINARY collation is the default).
 pub const COLLATE_C: &str = "";
+
+/// Inserts the rows held in `columns` (all of one length) with multi-row `VALUES`, as few
+/// statements as the parameter limit allows; `head` is `INSERT INTO t (c1, c2, …)` and
+/// `on_conflict` follows each statement (or is empty). A unique violation names the table.
+pub async fn insert_columns(
+    conn: &mut Connection,
+    head: &str,
+    columns: &[super::columns::Column<'_>],
+    on_conflict: &str,
+) -> StoreResult<()> {
+    use super::columns::Column;
+    /// SQLite allows 32,766 bound parameters per statement; stay well below.
+    const MAX_PARAMS: usize = 30_000;
+    let rows = columns.first().map_or(0, Column::len);
+    let tuple = format!("({})", vec!["?"; columns.len()].join(","));
+    let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
+    let mut start = 0;
+    while start < rows {
+        let end = (start + per_statement).min(rows);
+        let values = vec![tuple.as_str(); end - start].join(",");
+        let sql = format!("{head} VALUES {values} {on_conflict}");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in start..end {
+            for column in columns {
+                q = match column {
+                    Column::Int(v) => q.bind(v.get(row).copied().flatten()),
+                    Column::Text(v) => q.bind(v.get(row).copied().flatten()),
+                    Column::Date(v) => q.bind(v.get(row).copied().flatten()),
+                    Column::Bool(v) => q.bind(v.get(row).copied().flatten()),
+                    Column::Stamp(v) => q.bind(v.get(row).copied().flatten()),
+                };
+            }
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| match crate::db_err(e) {
+                StoreError::Conflict(m) => {
+                    StoreError::Conflict(format!("{}: {m}", super::columns::table_of(head)))
+                }
+                other => other,
+            })?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// After rows were inserted with explicit ids, lets the next generated id follow the largest
+/// (SQLite: a rowid table does so by itself).
+pub async fn resync_ids(_tx: &mut Tx<'_>, _table: &str) -> StoreResult<()> {
+    Ok(())
+}

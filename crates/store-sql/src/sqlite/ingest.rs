@@ -16,7 +16,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use super::dialect::{from_time as parse_time, time as time_text};
-use super::load::insert_rows;
+use super::rows::insert_rows;
 use super::{db_err, parse_col};
 
 /// Keys per `IN (…)` list, below SQLite's bound-parameter limit.

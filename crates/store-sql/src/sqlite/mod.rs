@@ -18,6 +18,7 @@ mod identity;
 mod ingest;
 #[path = "../area/keys.rs"]
 mod keys;
+#[path = "../area/load.rs"]
 mod load;
 #[path = "../area/portfolio.rs"]
 mod portfolio;
@@ -40,6 +41,8 @@ mod work;
 #[path = "../area/workbench.rs"]
 mod workbench;
 
+#[path = "../area/columns.rs"]
+mod columns;
 mod dialect;
 #[path = "../area/rows.rs"]
 mod rows;
