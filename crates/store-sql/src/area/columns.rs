@@ -11,6 +11,8 @@ pub(crate) enum Column<'a> {
     Bool(Vec<Option<bool>>),
     /// A time bound as the driver binds `DateTime<Utc>` (not the dialect's fixed-width text).
     Stamp(Vec<Option<DateTime<Utc>>>),
+    /// A time bound as the dialect binds times (`dialect::time`).
+    At(Vec<Option<DateTime<Utc>>>),
 }
 
 impl Column<'_> {
@@ -20,7 +22,7 @@ impl Column<'_> {
             Column::Text(v) => v.len(),
             Column::Date(v) => v.len(),
             Column::Bool(v) => v.len(),
-            Column::Stamp(v) => v.len(),
+            Column::Stamp(v) | Column::At(v) => v.len(),
         }
     }
 }
@@ -58,6 +60,13 @@ pub(crate) fn stamps<'a, T: 'a>(
     f: impl Fn(&'a T) -> DateTime<Utc>,
 ) -> Column<'static> {
     Column::Stamp(rows.into_iter().map(|r| Some(f(r))).collect())
+}
+
+pub(crate) fn times<'a, T: 'a>(
+    rows: impl IntoIterator<Item = &'a T>,
+    f: impl Fn(&'a T) -> DateTime<Utc>,
+) -> Column<'static> {
+    Column::At(rows.into_iter().map(|r| Some(f(r))).collect())
 }
 
 /// `INSERT INTO parties (…)` of an insert statement, for error messages.

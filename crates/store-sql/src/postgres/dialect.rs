@@ -104,7 +104,7 @@ pub async fn insert_columns(
                 Column::Text(_) => "text",
                 Column::Date(_) => "date",
                 Column::Bool(_) => "boolean",
-                Column::Stamp(_) => "timestamptz",
+                Column::Stamp(_) | Column::At(_) => "timestamptz",
             };
             format!("${}::{kind}[]", i + 1)
         })
@@ -123,7 +123,7 @@ pub async fn insert_columns(
                 Column::Text(v) => q.bind(v.get(start..end)),
                 Column::Date(v) => q.bind(v.get(start..end)),
                 Column::Bool(v) => q.bind(v.get(start..end)),
-                Column::Stamp(v) => q.bind(v.get(start..end)),
+                Column::Stamp(v) | Column::At(v) => q.bind(v.get(start..end)),
             };
         }
         q.execute(&mut *conn)

@@ -17,6 +17,7 @@ mod customers;
 mod dedicated;
 #[path = "../area/identity.rs"]
 mod identity;
+#[path = "../area/ingest.rs"]
 mod ingest;
 #[path = "../area/keys.rs"]
 mod keys;

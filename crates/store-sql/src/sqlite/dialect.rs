@@ -98,6 +98,7 @@ pub async fn insert_columns(
                     Column::Date(v) => q.bind(v.get(row).copied().flatten()),
                     Column::Bool(v) => q.bind(v.get(row).copied().flatten()),
                     Column::Stamp(v) => q.bind(v.get(row).copied().flatten()),
+                    Column::At(v) => q.bind(v.get(row).copied().flatten().map(time)),
                 };
             }
         }

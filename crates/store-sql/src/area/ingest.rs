@@ -12,11 +12,12 @@ use rapport_store::ingest::{
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::ACCOUNT;
 use rapport_store::{StoreError, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::Row;
 
-use super::dialect::{from_time as parse_time, time as time_text};
-use super::rows::insert_rows;
+use super::columns::{bools, dates, ints, texts, times};
+use super::dialect::{
+    Connection, DbRow, Pool, Time, begin_write, from_time, insert_columns, numbered, time,
+};
 use super::{db_err, parse_col};
 
 /// Keys per `IN (…)` list, below SQLite's bound-parameter limit.
@@ -26,31 +27,31 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
 
-pub async fn begin_import(pool: &SqlitePool, run: &NewImportRun) -> StoreResult<i64> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+pub async fn begin_import(pool: &Pool, run: &NewImportRun) -> StoreResult<i64> {
+    let mut tx = begin_write(pool).await?;
     // A run of the same file still marked running was cut off (a re-run is how a killed load
     // completes); two live imports of one file are not supported.
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(numbered(
         "UPDATE import_runs SET status = 'interrupted', finished_at = ? \
          WHERE status = 'running' AND source_system = ? AND file_sha256 = ?",
-    )
-    .bind(time_text(run.started_at))
+    )))
+    .bind(time(run.started_at))
     .bind(run.source_system.as_str())
     .bind(&run.file_sha256)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    let id = sqlx::query_scalar(
+    let id = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
         "INSERT INTO import_runs (source_system, kind, mode, file_name, file_sha256, started_by, \
          started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running') RETURNING id",
-    )
+    )))
     .bind(run.source_system.as_str())
     .bind(run.kind.as_str())
     .bind(run.mode.as_str())
     .bind(&run.file_name)
     .bind(&run.file_sha256)
     .bind(&run.started_by)
-    .bind(time_text(run.started_at))
+    .bind(time(run.started_at))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -60,7 +61,7 @@ pub async fn begin_import(pool: &SqlitePool, run: &NewImportRun) -> StoreResult<
 
 /// `key → (id, content hash)` of the rows of `table` with these keys.
 async fn existing(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     sql_head: &str,
     system: SourceSystem,
     keys: &[&str],
@@ -68,7 +69,7 @@ async fn existing(
     let mut found = HashMap::with_capacity(keys.len());
     for chunk in keys.chunks(IN_CHUNK) {
         let sql = format!("{sql_head} IN ({})", placeholders(chunk.len()));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(system.as_str());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql))).bind(system.as_str());
         for k in chunk {
             q = q.bind(*k);
         }
@@ -86,7 +87,7 @@ async fn existing(
 }
 
 async fn touch(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     table: &str,
     key_column: &str,
     run_id: i64,
@@ -98,7 +99,7 @@ async fn touch(
             "UPDATE {table} SET last_run_id = ? WHERE source_system = ? AND {key_column} IN ({})",
             placeholders(chunk.len())
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
             .bind(run_id)
             .bind(system.as_str());
         for k in chunk {
@@ -110,15 +111,15 @@ async fn touch(
 }
 
 async fn count_batch(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     run_id: i64,
     counts: UpsertCounts,
     problems: usize,
 ) -> StoreResult<()> {
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(numbered(
         "UPDATE import_runs SET batches = batches + 1, inserted = inserted + ?, \
          updated = updated + ?, unchanged = unchanged + ?, rejected = rejected + ? WHERE id = ?",
-    )
+    )))
     .bind(counts.inserted)
     .bind(counts.updated)
     .bind(counts.unchanged)
@@ -159,7 +160,7 @@ fn seal_record<'a>(
 
 pub async fn import_source_records(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     run_id: i64,
     system: SourceSystem,
     rows: &[SourceRecordRow],
@@ -169,8 +170,8 @@ pub async fn import_source_records(
         .iter()
         .map(|r| seal_record(p, system, r))
         .collect::<StoreResult<_>>()?;
-    let loaded_at = time_text(now);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let loaded_at = time(now);
+    let mut tx = begin_write(pool).await?;
     let keys: Vec<&str> = rows.iter().map(|r| r.source_key.as_str()).collect();
     let found = existing(
         &mut tx,
@@ -194,44 +195,44 @@ pub async fn import_source_records(
     }
     counts.inserted = fresh.len() as i64;
     counts.unchanged = same.len() as i64;
-    insert_rows(
+    insert_columns(
         &mut tx,
         "INSERT INTO source_records (source_system, source_key, kind, name, gender, birth_date, \
          resident_id, resident_id_valid, uscc, mobile, address, email, branch_code, rm_username, \
          source_updated_on, content_hash, last_run_id, loaded_at, needs_resolution)",
-        19,
-        &fresh,
-        |q, s| {
-            let r = s.row;
-            q.bind(system.as_str())
-                .bind(&r.source_key)
-                .bind(r.kind.as_str())
-                .bind(&r.name)
-                .bind(r.gender.map(|g| g.as_str()))
-                .bind(r.birth_date)
-                .bind(&s.resident_id)
-                .bind(r.resident_id_valid)
-                .bind(r.uscc.as_ref().map(|u| u.as_str()))
-                .bind(&s.mobile)
-                .bind(&r.address)
-                .bind(&r.email)
-                .bind(&r.branch_code)
-                .bind(&r.rm_username)
-                .bind(r.updated_on)
-                .bind(&r.content_hash)
-                .bind(run_id)
-                .bind(&loaded_at)
-                .bind(1_i64)
-        },
+        &[
+            texts(&fresh, |_| system.as_str()),
+            texts(&fresh, |s| s.row.source_key.as_str()),
+            texts(&fresh, |s| s.row.kind.as_str()),
+            texts(&fresh, |s| s.row.name.as_str()),
+            texts(&fresh, |s| s.row.gender.map(|g| g.as_str())),
+            dates(&fresh, |s| s.row.birth_date),
+            texts(&fresh, |s| s.resident_id.as_deref()),
+            bools(&fresh, |s| s.row.resident_id_valid),
+            texts(&fresh, |s| s.row.uscc.as_ref().map(|u| u.as_str())),
+            texts(&fresh, |s| s.mobile.as_deref()),
+            texts(&fresh, |s| s.row.address.as_deref()),
+            texts(&fresh, |s| s.row.email.as_deref()),
+            texts(&fresh, |s| s.row.branch_code.as_deref()),
+            texts(&fresh, |s| s.row.rm_username.as_deref()),
+            dates(&fresh, |s| s.row.updated_on),
+            texts(&fresh, |s| s.row.content_hash.as_str()),
+            ints(&fresh, |_| run_id),
+            times(&fresh, |_| now),
+            bools(&fresh, |_| true),
+        ],
+        "",
     )
     .await?;
     // Only a full load needs to know which records it saw (to close the others); a delta
     // leaves unchanged rows untouched, so re-running a file writes nothing.
-    let full: bool = sqlx::query_scalar("SELECT mode = 'full' FROM import_runs WHERE id = ?")
-        .bind(run_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    let full: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
+        "SELECT mode = 'full' FROM import_runs WHERE id = ?",
+    )))
+    .bind(run_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
     if full {
         touch(
             &mut tx,
@@ -252,19 +253,19 @@ pub async fn import_source_records(
 }
 
 async fn update_record(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     id: i64,
     s: &SealedRecord<'_>,
     run_id: i64,
-    loaded_at: &str,
+    loaded_at: &Time,
 ) -> StoreResult<()> {
     let r = s.row;
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(numbered(
         "UPDATE source_records SET kind = ?, name = ?, gender = ?, birth_date = ?, resident_id = ?, \
          resident_id_valid = ?, uscc = ?, mobile = ?, address = ?, email = ?, branch_code = ?, \
          rm_username = ?, source_updated_on = ?, content_hash = ?, last_run_id = ?, loaded_at = ?, \
-         closed_at = NULL, needs_resolution = 1 WHERE id = ?",
-    )
+         closed_at = NULL, needs_resolution = TRUE WHERE id = ?",
+    )))
     .bind(r.kind.as_str())
     .bind(&r.name)
     .bind(r.gender.map(|g| g.as_str()))
@@ -290,7 +291,7 @@ async fn update_record(
 
 /// Codes that exist in `table` among `codes`, with their id column (or the code itself).
 async fn known_codes(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     sql_head: &str,
     codes: &HashSet<&str>,
 ) -> StoreResult<HashMap<String, i64>> {
@@ -298,7 +299,7 @@ async fn known_codes(
     let mut out = HashMap::new();
     for chunk in codes.chunks(IN_CHUNK) {
         let sql = format!("{sql_head} IN ({})", placeholders(chunk.len()));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
         for c in chunk {
             q = q.bind(*c);
         }
@@ -323,12 +324,12 @@ struct AccountWrite<'a> {
 
 pub async fn import_source_accounts(
     p: &Protector,
-    pool: &SqlitePool,
+    pool: &Pool,
     run_id: i64,
     system: SourceSystem,
     rows: &[SourceAccountRow],
 ) -> StoreResult<BatchOutcome> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let mut tx = begin_write(pool).await?;
     let owners: HashSet<&str> = rows.iter().map(|r| r.owner_key.as_str()).collect();
     let owner_keys: Vec<&str> = owners.iter().copied().collect();
     let owners = existing(
@@ -340,7 +341,7 @@ pub async fn import_source_accounts(
     .await?;
     let products = known_codes(
         &mut tx,
-        "SELECT code, 0 FROM products WHERE code",
+        "SELECT code, CAST(0 AS BIGINT) FROM products WHERE code",
         &rows.iter().map(|r| r.product_code.as_str()).collect(),
     )
     .await?;
@@ -397,7 +398,7 @@ pub async fn import_source_accounts(
     let keys: Vec<&str> = writes.iter().map(|w| w.key.as_str()).collect();
     let found = existing(
         &mut tx,
-        "SELECT 0, account_key, content_hash FROM source_accounts WHERE source_system = ? AND account_key",
+        "SELECT CAST(0 AS BIGINT), account_key, content_hash FROM source_accounts WHERE source_system = ? AND account_key",
         system,
         &keys,
     )
@@ -417,30 +418,29 @@ pub async fn import_source_accounts(
     }
     counts.inserted = fresh.len() as i64;
     counts.unchanged = same.len() as i64;
-    insert_rows(
+    insert_columns(
         &mut tx,
         "INSERT INTO source_accounts (source_system, account_key, account_number_enc, source_key, \
          product_code, family, currency, balance_minor, limit_minor, opened_on, matures_on, status, \
          branch_id, content_hash, last_run_id)",
-        15,
-        &fresh,
-        |q, w| {
-            q.bind(system.as_str())
-                .bind(&w.key)
-                .bind(&w.sealed)
-                .bind(&w.row.owner_key)
-                .bind(&w.row.product_code)
-                .bind(w.row.family.as_str())
-                .bind(w.row.balance.currency.code())
-                .bind(w.balance)
-                .bind(w.limit)
-                .bind(w.row.opened_on)
-                .bind(w.row.matures_on)
-                .bind(w.row.status.as_str())
-                .bind(w.branch_id)
-                .bind(&w.row.content_hash)
-                .bind(run_id)
-        },
+        &[
+            texts(&fresh, |_| system.as_str()),
+            texts(&fresh, |w| w.key.as_str()),
+            texts(&fresh, |w| w.sealed.as_str()),
+            texts(&fresh, |w| w.row.owner_key.as_str()),
+            texts(&fresh, |w| w.row.product_code.as_str()),
+            texts(&fresh, |w| w.row.family.as_str()),
+            texts(&fresh, |w| w.row.balance.currency.code()),
+            ints(&fresh, |w| w.balance),
+            ints(&fresh, |w| w.limit),
+            dates(&fresh, |w| w.row.opened_on),
+            dates(&fresh, |w| w.row.matures_on),
+            texts(&fresh, |w| w.row.status.as_str()),
+            ints(&fresh, |w| w.branch_id),
+            texts(&fresh, |w| w.row.content_hash.as_str()),
+            ints(&fresh, |_| run_id),
+        ],
+        "",
     )
     .await?;
     // Accounts close through their status, not by absence: unchanged rows stay untouched.
@@ -457,17 +457,17 @@ pub async fn import_source_accounts(
 }
 
 async fn update_account(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     system: SourceSystem,
     w: &AccountWrite<'_>,
     run_id: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(numbered(
         "UPDATE source_accounts SET account_number_enc = ?, source_key = ?, product_code = ?, \
          family = ?, currency = ?, balance_minor = ?, limit_minor = ?, opened_on = ?, matures_on = ?, \
          status = ?, branch_id = ?, content_hash = ?, last_run_id = ? \
          WHERE source_system = ? AND account_key = ?",
-    )
+    )))
     .bind(&w.sealed)
     .bind(&w.row.owner_key)
     .bind(&w.row.product_code)
@@ -491,10 +491,7 @@ async fn update_account(
 
 /// Makes `accounts` (and the account search keys) follow these source records: each account
 /// of a resolved record belongs to the record's party, with the source's current balance.
-pub(crate) async fn follow_records(
-    conn: &mut SqliteConnection,
-    record_ids: &[i64],
-) -> StoreResult<()> {
+pub(crate) async fn follow_records(conn: &mut Connection, record_ids: &[i64]) -> StoreResult<()> {
     for chunk in record_ids.chunks(IN_CHUNK) {
         let list = placeholders(chunk.len());
         let statements = [
@@ -527,7 +524,7 @@ pub(crate) async fn follow_records(
             ),
         ];
         for sql in statements {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
             for id in chunk {
                 q = q.bind(*id);
             }
@@ -537,21 +534,17 @@ pub(crate) async fn follow_records(
     Ok(())
 }
 
-pub async fn finish_import(
-    pool: &SqlitePool,
-    run_id: i64,
-    end: &ImportEnd,
-) -> StoreResult<ImportRun> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+pub async fn finish_import(pool: &Pool, run_id: i64, end: &ImportEnd) -> StoreResult<ImportRun> {
+    let mut tx = begin_write(pool).await?;
     let run = run_by_id(&mut tx, run_id).await?;
     let mut closed = 0;
     // Only customer records close: an account's closing comes with its status.
     if end.close_unseen && end.status == RunStatus::Finished && run.kind == ImportKind::Customers {
-        closed = sqlx::query(
-            "UPDATE source_records SET closed_at = ?, needs_resolution = 1 \
+        closed = sqlx::query(sqlx::AssertSqlSafe(numbered(
+            "UPDATE source_records SET closed_at = ?, needs_resolution = TRUE \
              WHERE source_system = ? AND last_run_id <> ? AND closed_at IS NULL",
-        )
-        .bind(time_text(end.at))
+        )))
+        .bind(time(end.at))
         .bind(run.source_system.as_str())
         .bind(run_id)
         .execute(&mut *tx)
@@ -559,12 +552,12 @@ pub async fn finish_import(
         .map_err(db_err)?
         .rows_affected() as i64;
     }
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(numbered(
         "UPDATE import_runs SET status = ?, finished_at = ?, rejected = rejected + ?, closed = ? \
          WHERE id = ?",
-    )
+    )))
     .bind(end.status.as_str())
-    .bind(time_text(end.at))
+    .bind(time(end.at))
     .bind(end.rejected)
     .bind(closed)
     .bind(run_id)
@@ -579,9 +572,9 @@ pub async fn finish_import(
 const RUN_COLUMNS: &str = "id, source_system, kind, mode, file_name, file_sha256, started_by, \
     started_at, finished_at, status, batches, inserted, updated, unchanged, rejected, closed";
 
-async fn run_by_id(conn: &mut SqliteConnection, run_id: i64) -> StoreResult<ImportRun> {
+async fn run_by_id(conn: &mut Connection, run_id: i64) -> StoreResult<ImportRun> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM import_runs WHERE id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
         .bind(run_id)
         .fetch_optional(conn)
         .await
@@ -590,9 +583,9 @@ async fn run_by_id(conn: &mut SqliteConnection, run_id: i64) -> StoreResult<Impo
     run_from_row(&row)
 }
 
-pub async fn import_runs(pool: &SqlitePool, limit: i64) -> StoreResult<Vec<ImportRun>> {
+pub async fn import_runs(pool: &Pool, limit: i64) -> StoreResult<Vec<ImportRun>> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM import_runs ORDER BY id DESC LIMIT ?");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
         .bind(limit)
         .fetch_all(pool)
         .await
@@ -602,10 +595,10 @@ pub async fn import_runs(pool: &SqlitePool, limit: i64) -> StoreResult<Vec<Impor
         .collect()
 }
 
-fn run_from_row(row: &SqliteRow) -> StoreResult<ImportRun> {
+fn run_from_row(row: &DbRow) -> StoreResult<ImportRun> {
     let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
     let get_i = |c: &str| row.try_get::<i64, _>(c).map_err(db_err);
-    let finished: Option<String> = row.try_get("finished_at").map_err(db_err)?;
+    let finished: Option<Time> = row.try_get("finished_at").map_err(db_err)?;
     Ok(ImportRun {
         id: get_i("id")?,
         source_system: parse_col("source_system", &get_s("source_system")?)?,
@@ -614,8 +607,8 @@ fn run_from_row(row: &SqliteRow) -> StoreResult<ImportRun> {
         file_name: get_s("file_name")?,
         file_sha256: get_s("file_sha256")?,
         started_by: get_s("started_by")?,
-        started_at: parse_time(&get_s("started_at")?)?,
-        finished_at: finished.as_deref().map(parse_time).transpose()?,
+        started_at: from_time(&row.try_get::<Time, _>("started_at").map_err(db_err)?)?,
+        finished_at: finished.map(|t| from_time(&t)).transpose()?,
         status: parse_col("status", &get_s("status")?)?,
         batches: get_i("batches")?,
         counts: UpsertCounts {
