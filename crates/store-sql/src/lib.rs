@@ -6,6 +6,62 @@
 //! `duplicate_mod`: one file loaded as two modules is how each query is written once).
 #![allow(clippy::duplicate_mod)]
 
+/// The modules written once and loaded by both backend modules (`sqlite`, `postgres`), each
+/// compiling them against its own `dialect`. Invoked at the top of each backend's `mod.rs`,
+/// so the `#[path]`s resolve from `src/<backend>/`.
+macro_rules! written_once {
+    () => {
+        #[path = "../area/assign.rs"]
+        mod assign;
+        #[path = "../area/audit.rs"]
+        mod audit;
+        #[path = "../area/changes.rs"]
+        mod changes;
+        #[path = "../area/customers.rs"]
+        mod customers;
+        #[path = "../area/dedicated.rs"]
+        mod dedicated;
+        #[path = "../area/identity.rs"]
+        mod identity;
+        #[path = "../area/ingest.rs"]
+        mod ingest;
+        #[path = "../area/keys.rs"]
+        mod keys;
+        #[path = "../area/load.rs"]
+        mod load;
+        #[path = "../area/portfolio.rs"]
+        mod portfolio;
+        #[path = "../area/review.rs"]
+        mod review;
+        #[path = "../area/scorecards.rs"]
+        mod scorecards;
+        #[path = "../area/scores.rs"]
+        mod scores;
+        #[path = "../area/segments.rs"]
+        mod segments;
+        #[path = "../area/staff.rs"]
+        mod staff;
+        #[path = "../area/staff_changes.rs"]
+        mod staff_changes;
+        #[path = "../area/tiers.rs"]
+        mod tiers;
+        #[path = "../area/work.rs"]
+        mod work;
+        #[path = "../area/workbench.rs"]
+        mod workbench;
+
+        #[path = "../area/columns.rs"]
+        mod columns;
+        #[path = "../area/scoped.rs"]
+        mod scoped;
+
+        #[path = "../store_impl.rs"]
+        mod store_impl;
+
+        pub(crate) use crate::{db_err, parse_col};
+    };
+}
+
 pub mod postgres;
 pub mod sqlite;
 

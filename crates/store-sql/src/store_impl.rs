@@ -1,8 +1,19 @@
 //! The [`Store`] of a backend, written once: each backend module includes this file, and its
 //! area modules (most of them written once too) do the work.
 use super::*;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_domain::records::{CustomerBatch, ReferenceData};
+use rapport_domain::{BranchId, PartyId, StaffId, Username, Viewer};
+// Every area's row types: this file only passes them between the interface and the areas.
+use rapport_store::search::SearchQuery;
+use rapport_store::{audit::*, identity::*, ingest::*, portfolio::*, scores::*, segments::*};
+use rapport_store::{staff_changes::*, work::*};
 use rapport_store::{
-    AuditStore, CustomerStore, IdentityStore, IngestStore, ScoreStore, StaffStore, WorkStore,
+    AssignedRm, AuditFilter, AuditStore, ChangeAuthor, ContactChanges, Customer360,
+    CustomerStore, CustomerSummary, IdentityStore, IngestStore, NewProspect, NewSession, NewStaff,
+    Page, PageRequest, PartyChange, ScoreStore, SessionRecord, SessionSummary, StaffAccount,
+    StaffStore, StaffUpdate, Store, StoreCounts, StoreResult, WorkStore,
 };
 
 #[async_trait]

@@ -4,8 +4,8 @@ use rapport_store::audit::{AuditEntry, NewAuditEntry, link};
 use rapport_store::{AuditFilter, Page, PageRequest, StoreResult};
 use sqlx::Row;
 
-use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, begin_write, from_time, numbered, time};
-use super::rows::insert_rows;
+use super::dialect::{insert_columns, DbRow, FOR_UPDATE, Pool, Time, begin_write, from_time, numbered, time};
+use super::columns::{ints, texts, times};
 use super::{db_err, parse_col};
 
 const COLUMNS: &str = "seq, at, actor_staff_id, actor_username, actor_role, source_ip, action, party_id, \
@@ -61,31 +61,30 @@ pub async fn append(pool: &Pool, entries: &[NewAuditEntry]) -> StoreResult<Vec<A
     .await
     .map_err(db_err)?;
     let linked = link(seq, &hash, entries);
-    let rows: Vec<(&AuditEntry, Time, String)> = linked
+    let fields: Vec<String> = linked
         .iter()
-        .map(|e| (e, time(e.entry.at), e.entry.fields_unmasked.join(",")))
+        .map(|e| e.entry.fields_unmasked.join(","))
         .collect();
-    insert_rows(
+    insert_columns(
         &mut tx,
         "INSERT INTO audit_log (seq, at, actor_staff_id, actor_username, actor_role, source_ip, action, \
          party_id, fields_unmasked, reason, detail, prev_hash, hash)",
-        13,
-        &rows,
-        |q, (e, at, fields)| {
-            q.bind(e.seq)
-                .bind(at)
-                .bind(e.entry.actor_staff_id.map(|s| s.0))
-                .bind(e.entry.actor_username.as_str())
-                .bind(e.entry.actor_role.map(|r| r.as_str()))
-                .bind(e.entry.source_ip.as_deref())
-                .bind(e.entry.action.as_str())
-                .bind(e.entry.party_id.map(|p| p.0))
-                .bind(fields.as_str())
-                .bind(e.entry.reason.as_deref())
-                .bind(e.entry.detail.as_deref())
-                .bind(e.prev_hash.as_str())
-                .bind(e.hash.as_str())
-        },
+        &[
+            ints(&linked, |e| e.seq),
+            times(&linked, |e| e.entry.at),
+            ints(&linked, |e| e.entry.actor_staff_id.map(|s| s.0)),
+            texts(&linked, |e| e.entry.actor_username.as_str()),
+            texts(&linked, |e| e.entry.actor_role.map(|r| r.as_str())),
+            texts(&linked, |e| e.entry.source_ip.as_deref()),
+            texts(&linked, |e| e.entry.action.as_str()),
+            ints(&linked, |e| e.entry.party_id.map(|p| p.0)),
+            texts(&fields, String::as_str),
+            texts(&linked, |e| e.entry.reason.as_deref()),
+            texts(&linked, |e| e.entry.detail.as_deref()),
+            texts(&linked, |e| e.prev_hash.as_str()),
+            texts(&linked, |e| e.hash.as_str()),
+        ],
+        "",
     )
     .await?;
     if let Some(last) = linked.last() {

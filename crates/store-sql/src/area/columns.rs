@@ -27,47 +27,23 @@ impl Column<'_> {
     }
 }
 
-pub(crate) fn ints<'a, T: 'a, V: Into<Option<i64>>>(
-    rows: impl IntoIterator<Item = &'a T>,
-    f: impl Fn(&'a T) -> V,
-) -> Column<'static> {
-    Column::Int(rows.into_iter().map(|r| f(r).into()).collect())
+/// `$name(rows, f)`: the column of `f(row)` over `rows` (a value or an `Option` of one).
+macro_rules! column_of {
+    ($name:ident, $variant:ident, $value:ty) => {
+        pub(crate) fn $name<'a, T: 'a, V: Into<Option<$value>>>(
+            rows: impl IntoIterator<Item = &'a T>,
+            f: impl Fn(&'a T) -> V,
+        ) -> Column<'a> {
+            Column::$variant(rows.into_iter().map(|r| f(r).into()).collect())
+        }
+    };
 }
-
-pub(crate) fn texts<'a, T: 'a, V: Into<Option<&'a str>>>(
-    rows: impl IntoIterator<Item = &'a T>,
-    f: impl Fn(&'a T) -> V,
-) -> Column<'a> {
-    Column::Text(rows.into_iter().map(|r| f(r).into()).collect())
-}
-
-pub(crate) fn dates<'a, T: 'a, V: Into<Option<NaiveDate>>>(
-    rows: impl IntoIterator<Item = &'a T>,
-    f: impl Fn(&'a T) -> V,
-) -> Column<'static> {
-    Column::Date(rows.into_iter().map(|r| f(r).into()).collect())
-}
-
-pub(crate) fn bools<'a, T: 'a, V: Into<Option<bool>>>(
-    rows: impl IntoIterator<Item = &'a T>,
-    f: impl Fn(&'a T) -> V,
-) -> Column<'static> {
-    Column::Bool(rows.into_iter().map(|r| f(r).into()).collect())
-}
-
-pub(crate) fn stamps<'a, T: 'a>(
-    rows: impl IntoIterator<Item = &'a T>,
-    f: impl Fn(&'a T) -> DateTime<Utc>,
-) -> Column<'static> {
-    Column::Stamp(rows.into_iter().map(|r| Some(f(r))).collect())
-}
-
-pub(crate) fn times<'a, T: 'a>(
-    rows: impl IntoIterator<Item = &'a T>,
-    f: impl Fn(&'a T) -> DateTime<Utc>,
-) -> Column<'static> {
-    Column::At(rows.into_iter().map(|r| Some(f(r))).collect())
-}
+column_of!(ints, Int, i64);
+column_of!(texts, Text, &'a str);
+column_of!(dates, Date, NaiveDate);
+column_of!(bools, Bool, bool);
+column_of!(stamps, Stamp, DateTime<Utc>);
+column_of!(times, At, DateTime<Utc>);
 
 /// `INSERT INTO parties (…)` of an insert statement, for error messages.
 pub(crate) fn table_of(head: &str) -> &str {

@@ -10,8 +10,8 @@ use rapport_store::{
 };
 use sqlx::Row;
 
-use super::dialect::{COLLATE_C, DbRow, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, Pool};
-use super::rows::Query;
+use super::dialect::{Query, COLLATE_C, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, DbRow, Pool};
+
 use super::scoped::scope_at;
 use super::{db_err, parse_col};
 

@@ -14,9 +14,9 @@ use rapport_store::{ChangeAuthor, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::changes::record_change;
-use super::dialect::{Connection, DbRow, JSONB, Pool, begin_write, numbered, time};
+use super::dialect::{insert_columns, JSONB, Connection, DbRow, Pool, begin_write, numbered, time};
 use super::ingest::follow_records;
-use super::rows::upsert_rows;
+use super::columns::{dates, ints, texts};
 use super::{db_err, parse_col};
 
 const INPUT_COLUMNS: &str = "r.id, r.source_system, r.source_key, r.party_id, r.kind, r.name, \
@@ -263,13 +263,11 @@ async fn replace_keys(
         .into_iter()
         .map(|k| p.search_key(k))
         .collect();
-    upsert_rows(
+    insert_columns(
         conn,
         "INSERT INTO party_search_keys (key, party_id)",
-        2,
-        &keys,
+        &[texts(&keys, String::as_str), ints(&keys, |_| record.id.0)],
         "ON CONFLICT DO NOTHING",
-        |q, k| q.bind(k.as_str()).bind(record.id.0),
     )
     .await
 }
@@ -576,19 +574,17 @@ pub async fn upsert_monthly_aum(
         rows.push((m, minor));
     }
     let mut tx = begin_write(pool).await?;
-    upsert_rows(
+    insert_columns(
         &mut tx,
         "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor)",
-        4,
-        &rows,
+        &[
+            ints(&rows, |(m, _)| m.party_id.0),
+            dates(&rows, |(m, _)| m.month),
+            texts(&rows, |(m, _)| m.aum.currency.code()),
+            ints(&rows, |(_, minor)| *minor),
+        ],
         "ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
          aum_minor = excluded.aum_minor",
-        |q, (m, minor)| {
-            q.bind(m.party_id.0)
-                .bind(m.month)
-                .bind(m.aum.currency.code())
-                .bind(*minor)
-        },
     )
     .await?;
     tx.commit().await.map_err(db_err)?;

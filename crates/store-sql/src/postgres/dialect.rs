@@ -8,6 +8,8 @@ pub type Db = sqlx::Postgres;
 pub type Pool = sqlx::PgPool;
 pub type DbRow = sqlx::postgres::PgRow;
 pub type Tx<'c> = sqlx::Transaction<'c, Db>;
+/// A statement being bound on this backend.
+pub type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 pub type Connection = sqlx::PgConnection;
 /// A time as this backend binds and reads it.
 pub type Time = DateTime<Utc>;

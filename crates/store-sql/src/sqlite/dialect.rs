@@ -10,6 +10,8 @@ pub type Db = sqlx::Sqlite;
 pub type Pool = sqlx::SqlitePool;
 pub type DbRow = sqlx::sqlite::SqliteRow;
 pub type Tx<'c> = sqlx::Transaction<'c, Db>;
+/// A statement being bound on this backend.
+pub type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 pub type Connection = sqlx::SqliteConnection;
 /// A time as this backend binds and reads it.
 pub type Time = String;
