@@ -10,7 +10,8 @@
 # Loopback only; every server it starts is stopped by its pid.
 #
 #   BIN_BEFORE=… BIN_AFTER=… bench/before-after.sh
-# Knobs: N (customers, 20000), REQUESTS (2000), CONCURRENCY (4), ROUNDS (2), PORT, WORK.
+# Knobs: N (customers, 20000), REQUESTS (2000), CONCURRENCY (4), ROUNDS (2), PORT, WORK,
+# DEMO_FLAGS (more `rapport demo` flags, e.g. `--no-transactions` for a 1M bank on a small disk).
 set -euo pipefail
 : "${BIN_BEFORE:?path to the before binary}"
 : "${BIN_AFTER:?path to the after binary}"
@@ -20,13 +21,14 @@ CONCURRENCY=${CONCURRENCY:-4}
 ROUNDS=${ROUNDS:-2}
 PORT=${PORT:-18191}
 WORK=${WORK:-/var/tmp/rapport-before-after}
+DEMO_FLAGS=${DEMO_FLAGS:-}
 server=""
 stop() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
 trap 'stop; rm -rf "$WORK"' EXIT
 rm -rf "$WORK"; mkdir -p "$WORK"
 
 echo "== a bank of $N customers, made by the before binary"
-"$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$WORK/before" --no-serve --skip-extracts \
+"$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$WORK/before" --no-serve --skip-extracts $DEMO_FLAGS \
   > "$WORK/demo.log" 2>&1
 cp -a "$WORK/before" "$WORK/after"
 
