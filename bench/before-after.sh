@@ -11,7 +11,10 @@
 #
 #   BIN_BEFORE=… BIN_AFTER=… bench/before-after.sh
 # Knobs: N (customers, 20000), REQUESTS (2000), CONCURRENCY (4), ROUNDS (2), PORT, WORK,
-# DEMO_FLAGS (more `rapport demo` flags, e.g. `--no-transactions` for a 1M bank on a small disk).
+# DEMO_FLAGS (more `rapport demo` flags, e.g. `--no-transactions` for a 1M bank on a small disk),
+# BANK (a data directory the before binary already made, e.g. by an earlier run of
+# `rapport demo --no-serve`: BEFORE serves it in place, AFTER a copy; nothing is generated —
+# a 1M bank takes about an hour to make on 2 cores).
 set -euo pipefail
 : "${BIN_BEFORE:?path to the before binary}"
 : "${BIN_AFTER:?path to the after binary}"
@@ -27,19 +30,28 @@ stop() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$se
 trap 'stop; rm -rf "$WORK"' EXIT
 rm -rf "$WORK"; mkdir -p "$WORK"
 
-echo "== a bank of $N customers, made by the before binary"
-"$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$WORK/before" --no-serve --skip-extracts $DEMO_FLAGS \
-  > "$WORK/demo.log" 2>&1
-cp -a "$WORK/before" "$WORK/after"
+BANK=${BANK:-}
+if [ -n "$BANK" ]; then
+  echo "== the bank in $BANK (made by the before binary), $N customers"
+  before_dir=$BANK
+else
+  echo "== a bank of $N customers, made by the before binary"
+  before_dir=$WORK/before
+  "$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$before_dir" --no-serve --skip-extracts $DEMO_FLAGS \
+    > "$WORK/demo.log" 2>&1
+fi
+cp -a "$before_dir" "$WORK/after"
+rm -rf "$WORK/after/extracts"
 
 : > "$WORK/results.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   for which in before after; do
-    bin=$BIN_BEFORE; [ "$which" = after ] && bin=$BIN_AFTER
-    "$bin" serve --data-dir "$WORK/$which" --listen "127.0.0.1:$PORT" 2> "$WORK/serve-$which.log" &
+    bin=$BIN_BEFORE; dir=$before_dir
+    if [ "$which" = after ]; then bin=$BIN_AFTER; dir=$WORK/after; fi
+    "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" 2> "$WORK/serve-$which.log" &
     server=$!
     for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.2; done
-    pw=$(awk '$1 == "agent01" {print $2}' "$WORK/$which/demo-logins.txt")
+    pw=$(awk '$1 == "agent01" {print $2}' "$dir/demo-logins.txt")
     python3 - "$PORT" "$pw" "$N" "$REQUESTS" "$CONCURRENCY" "$round" "$which" >> "$WORK/results.tsv" <<'PY'
 import json, random, sys, time, urllib.request
 from concurrent.futures import ThreadPoolExecutor

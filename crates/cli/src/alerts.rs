@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::{Days, NaiveDate};
 use rapport_domain::{PartyId, StaffId};
+use rapport_store::scores::NewAlert;
 use rapport_store::work::{PartyWorkFacts, TaskKind, WorkPlan};
 use rapport_work::{
     BirthdayCalendar, Maturity, PartyFacts, PlannedAlert, PlannedTask, RmLoad, UnservedCustomer,
@@ -52,13 +53,15 @@ fn task_kind(t: &PlannedTask) -> anyhow::Result<TaskKind> {
 
 fn to_plan(p: PlannedAlert, today: NaiveDate) -> anyhow::Result<WorkPlan> {
     Ok(WorkPlan {
-        party_id: rapport_domain::PartyId(p.party_id),
-        kind: p.kind.to_owned(),
-        severity: p.severity.to_owned(),
-        reason: p.reason.english(),
-        detail: Some(p.reason),
-        as_of: today,
-        dedup_key: p.dedup_key,
+        alert: NewAlert {
+            party_id: rapport_domain::PartyId(p.party_id),
+            kind: p.kind.to_owned(),
+            severity: p.severity.to_owned(),
+            reason: p.reason.english(),
+            detail: Some(p.reason),
+            as_of: today,
+            dedup_key: p.dedup_key,
+        },
         task: p
             .task
             .as_ref()
@@ -221,7 +224,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
             .apply_work_plans(&plans, chrono::Utc::now())
             .await?;
         for p in &plans {
-            *by_kind.entry(p.kind.clone()).or_default() += 1;
+            *by_kind.entry(p.alert.kind.clone()).or_default() += 1;
         }
         alerts += done.alerts;
         tasks += done.tasks;
@@ -237,13 +240,15 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
         for a in page {
             if let Some(t) = task_for_alert(&a.kind, &a.severity, today, &rules) {
                 plans.push(WorkPlan {
-                    party_id: a.party_id,
-                    kind: a.kind,
-                    severity: a.severity,
-                    reason: a.reason,
-                    detail: a.detail,
-                    as_of: a.as_of,
-                    dedup_key: a.dedup_key,
+                    alert: NewAlert {
+                        party_id: a.party_id,
+                        kind: a.kind,
+                        severity: a.severity,
+                        reason: a.reason,
+                        detail: a.detail,
+                        as_of: a.as_of,
+                        dedup_key: a.dedup_key,
+                    },
                     task: Some((task_kind(&t)?, t.due_on)),
                 });
             }

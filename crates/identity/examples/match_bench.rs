@@ -18,20 +18,16 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use rapport_identity::*;
-use rapport_synth::{Generator, SynthConfig};
+
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 fn main() {
     let wanted: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let g = Generator::new(SynthConfig {
-        customers: (wanted as f64 / 2.07) as u64 + 10,
-        seed: 11,
-        transactions: false,
-        ..SynthConfig::default()
-    })
-    .unwrap();
+    let g = synthetic::bank((wanted as f64 / 2.07) as u64 + 10);
     let (mut indexed, mut indexed_truth, mut queries, mut query_truth) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut n = 0usize;
@@ -40,24 +36,13 @@ fn main() {
             if n == wanted {
                 break 'all;
             }
-            let record = SourceCustomer {
-                source_system: r.source_system.as_str().into(),
-                source_key: r.source_key,
-                name: r.name,
-                gender: r.gender,
-                birth_date: r.birth_date,
-                resident_id: r.resident_id.or(r.uscc),
-                mobile: r.mobile,
-                address: r.address,
-                email: r.email,
-                ..Default::default()
-            };
+            let (record, person) = synthetic::engine_input(r);
             if n % 200 == 199 {
                 queries.push(record);
-                query_truth.push(r.party_id.0);
+                query_truth.push(person);
             } else {
                 indexed.push(record);
-                indexed_truth.push(r.party_id.0);
+                indexed_truth.push(person);
             }
             n += 1;
         }

@@ -18,36 +18,22 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use rapport_identity::*;
-use rapport_synth::{Generator, SynthConfig};
+
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 fn main() {
     let customers: u64 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(50_000);
-    let g = Generator::new(SynthConfig {
-        customers,
-        seed: 11,
-        transactions: false,
-        ..SynthConfig::default()
-    })
-    .unwrap();
+    let g = synthetic::bank(customers);
     let (mut records, mut truth) = (Vec::new(), Vec::new());
     for batch in g.batches() {
         for r in batch.source_records {
-            truth.push(r.party_id.0);
-            records.push(SourceCustomer {
-                source_system: r.source_system.as_str().into(),
-                source_key: r.source_key,
-                name: r.name,
-                gender: r.gender,
-                birth_date: r.birth_date,
-                resident_id: r.resident_id.or(r.uscc),
-                mobile: r.mobile,
-                address: r.address,
-                email: r.email,
-                ..Default::default()
-            });
+            let (record, person) = synthetic::engine_input(r);
+            records.push(record);
+            truth.push(person);
         }
     }
     let settings = Settings::default();

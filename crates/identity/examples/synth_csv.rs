@@ -13,7 +13,8 @@
     clippy::string_slice
 )]
 
-use rapport_synth::{Generator, SynthConfig};
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 /// Source records per customer at the generator's default mix, measured (103,691 / 50,000).
 const RECORDS_PER_CUSTOMER: f64 = 2.07;
@@ -27,13 +28,7 @@ fn main() {
     let out = args.get(2).expect("usage: synth_csv RECORDS OUT.csv");
     // A little more than needed, so the cut falls inside the last batch.
     let customers = (wanted as f64 / RECORDS_PER_CUSTOMER * 1.02).ceil() as u64 + 10;
-    let g = Generator::new(SynthConfig {
-        customers,
-        seed: 11,
-        transactions: false,
-        ..SynthConfig::default()
-    })
-    .unwrap();
+    let g = synthetic::bank(customers);
     let mut w = csv::Writer::from_path(out).unwrap();
     w.write_record([
         "record_id",
@@ -54,19 +49,20 @@ fn main() {
             if written == wanted {
                 break 'batches;
             }
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            // Organisations are known by their unified social credit code (in `resident_id`).
+            let (r, person) = synthetic::engine_input(r);
+            let opt = |v: Option<String>| v.unwrap_or_default();
             w.write_record([
                 written.to_string(),
-                r.party_id.0.to_string(),
-                r.source_system.as_str().to_owned(),
-                r.name.clone(),
-                opt(&r.gender),
-                opt(&r.birth_date),
-                // Organisations are known by their unified social credit code.
-                opt(&r.resident_id.clone().or(r.uscc.clone())),
-                opt(&r.mobile),
-                opt(&r.address),
-                opt(&r.email),
+                person.to_string(),
+                r.source_system,
+                r.name,
+                opt(r.gender),
+                opt(r.birth_date),
+                opt(r.resident_id),
+                opt(r.mobile),
+                opt(r.address),
+                opt(r.email),
             ])
             .unwrap();
             written += 1;

@@ -52,6 +52,8 @@ macro_rules! written_once {
 
         #[path = "../area/columns.rs"]
         mod columns;
+        #[path = "../area/pages.rs"]
+        mod pages;
         #[path = "../area/scoped.rs"]
         mod scoped;
 

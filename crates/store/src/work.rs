@@ -213,13 +213,7 @@ pub struct MaturityRow {
 /// makes for that RM, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkPlan {
-    pub party_id: PartyId,
-    pub kind: String,
-    pub severity: String,
-    pub reason: String,
-    pub detail: Option<Reason>,
-    pub as_of: NaiveDate,
-    pub dedup_key: String,
+    pub alert: crate::scores::NewAlert,
     pub task: Option<(TaskKind, NaiveDate)>,
 }
 

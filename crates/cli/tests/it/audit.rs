@@ -3,7 +3,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use crate::{rapport, stderr};
+use crate::{demo_bank, execute_sql, rapport, stderr};
 
 /// A minimal HTTP/1.1 request over loopback; returns the status code.
 pub(crate) fn http(
@@ -34,22 +34,8 @@ pub(crate) fn http(
 
 #[test]
 fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let (_dir, data, _) = demo_bank("200", &["--skip-extracts"]);
     let d = data.to_str().unwrap();
-    assert!(
-        rapport(&[
-            "demo",
-            "--customers",
-            "200",
-            "--data-dir",
-            d,
-            "--no-serve",
-            "--skip-extracts"
-        ])
-        .status
-        .success()
-    );
     let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
     let rm_password = logins
         .lines()
@@ -134,7 +120,7 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
 
     // Remove the last two entries and rewind the head: a consistent-looking chain, caught by the anchor.
     let db = data.join("rapport.db");
-    sqlite(
+    execute_sql(
         &db,
         "DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update; \
                  DELETE FROM audit_log WHERE seq > 6; \
@@ -148,7 +134,7 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
         stderr(&bad)
     );
 
-    sqlite(
+    execute_sql(
         &db,
         "UPDATE audit_log SET source_ip = '10.9.9.9' WHERE seq = 3;",
     );
@@ -179,44 +165,10 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
     );
 }
 
-/// Edits the SQLite file directly, as someone with access to the disk could.
-fn sqlite(db: &std::path::Path, sql: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        use sqlx::ConnectOptions;
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(db)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    });
-}
-
 #[test]
 fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let (_dir, data, _) = demo_bank("200", &["--skip-extracts"]);
     let d = data.to_str().unwrap();
-    assert!(
-        rapport(&[
-            "demo",
-            "--customers",
-            "200",
-            "--data-dir",
-            d,
-            "--no-serve",
-            "--skip-extracts"
-        ])
-        .status
-        .success()
-    );
     let status = rapport(&["keys", "status", "--data-dir", d]);
     assert!(
         String::from_utf8_lossy(&status.stdout)

@@ -13,6 +13,7 @@ mod score;
 mod segments;
 mod workbench;
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,45 @@ pub async fn query_pairs(db: &std::path::Path, sql: &str) -> Vec<(String, String
         .iter()
         .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
         .collect()
+}
+
+/// A demo bank of `customers` customers made in a fresh directory (removed when the returned
+/// guard drops), with `flags` added to `rapport demo --no-serve`; the demo's output.
+pub fn demo_bank(customers: &str, flags: &[&str]) -> (tempfile::TempDir, PathBuf, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut args = vec![
+        "demo",
+        "--customers",
+        customers,
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--no-serve",
+    ];
+    args.extend_from_slice(flags);
+    let out = rapport(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (dir, data, out)
+}
+
+/// Runs `sql` straight on a SQLite database file, as someone with access to the disk could.
+pub fn execute_sql(db: &Path, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::ConnectOptions;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(db)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -108,18 +148,7 @@ fn an_unknown_configuration_key_is_named() {
 
 #[test]
 fn demo_creates_a_bank_and_logins_with_random_passwords() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let out = rapport(&[
-        "demo",
-        "--customers",
-        "1000",
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--no-serve",
-        "--skip-extracts",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (_dir, data, out) = demo_bank("1000", &["--skip-extracts"]);
     let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
     let lines: Vec<Vec<&str>> = logins.lines().map(|l| l.split(' ').collect()).collect();
     let roles: Vec<&str> = lines.iter().map(|l| l[2]).collect();

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{Months, NaiveDate};
 
-use crate::{query_pairs, rapport, stderr};
+use crate::{demo_bank, query_pairs, rapport, stderr};
 
 /// Rows of one of the generator's CSV files as header → value maps (the files hold no quoted
 /// commas in the columns read here).
@@ -62,11 +62,8 @@ fn store_party_of_truth(extracts: &Path, records: &[(String, String)]) -> HashMa
 
 #[test]
 fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let (_dir, data, out) = demo_bank("1500", &[]);
     let d = data.to_str().unwrap();
-    let out = rapport(&["demo", "--customers", "1500", "--data-dir", d, "--no-serve"]);
-    assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("held-out AUC"),
         "the demo scores its bank: {}",

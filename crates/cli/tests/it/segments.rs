@@ -12,7 +12,7 @@ use rapport_warehouse::segments::SegmentExpr;
 use serde_json::Value;
 
 use crate::audit::http;
-use crate::{rapport, stderr};
+use crate::{demo_bank, execute_sql, rapport, stderr};
 
 /// `rapport serve` on a free port; returns the process and its address.
 fn serve(data_dir: &str) -> (Child, String) {
@@ -68,25 +68,6 @@ fn query_i64(db: &Path, sql: &str) -> i64 {
     })
 }
 
-fn execute(db: &Path, sql: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        use sqlx::ConnectOptions;
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(db)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    });
-}
-
 fn login(addr: &str, username: &str, password: &str) -> String {
     let (s, body) = http(
         addr,
@@ -101,11 +82,8 @@ fn login(addr: &str, username: &str, password: &str) -> String {
 
 #[test]
 fn a_segment_saved_through_the_api_is_evaluated_by_the_warehouse_and_by_every_scoring() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let (_dir, data, _) = demo_bank("1000", &[]);
     let d = data.to_str().unwrap();
-    let out = rapport(&["demo", "--customers", "1000", "--data-dir", d, "--no-serve"]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let warehouse = Warehouse::open(
         data.join("warehouse"),
         rapport_domain::BankSettings::default().time_zone,
@@ -245,7 +223,7 @@ fn a_segment_saved_through_the_api_is_evaluated_by_the_warehouse_and_by_every_sc
 
     // Every scoring evaluates every active segment again, for the date it scores.
     // A definition the checker no longer accepts is reported and skipped, not fatal.
-    execute(
+    execute_sql(
         &db,
         &format!(
             "DELETE FROM segment_members WHERE segment_id = {id}; \

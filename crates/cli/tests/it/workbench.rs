@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rapport_webdriver::Driver;
 
-use crate::{query_pairs, rapport, stderr};
+use crate::{demo_bank, query_pairs};
 
 /// `rapport serve`, stopped on drop.
 struct Server(Child);
@@ -45,18 +45,8 @@ fn a_demo_rm_works_tasks_from_real_alerts_on_the_workbench_in_a_real_browser() {
     let Some(d) = rt.block_on(Driver::start()) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let (_dir, data, _) = demo_bank("800", &[]);
     let data_dir = data.to_str().unwrap();
-    let out = rapport(&[
-        "demo",
-        "--customers",
-        "800",
-        "--data-dir",
-        data_dir,
-        "--no-serve",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
 
     // The dedicated-RM rule of the alert job left no 私人银行/钻石 customer without a primary RM.
     let served = rt.block_on(query_pairs(

@@ -321,16 +321,18 @@ fn plan(
     task: Option<(TaskKind, NaiveDate)>,
 ) -> WorkPlan {
     WorkPlan {
-        party_id: party,
-        kind: "birthday".into(),
-        severity: "low".into(),
-        reason: "birthday on 2026-07-10 (solar calendar)".into(),
-        detail: Some(Reason::Birthday {
-            on: day(2026, 7, 10),
-            lunar: false,
-        }),
-        as_of: day(2026, 7, 5),
-        dedup_key: key.into(),
+        alert: rapport_store::scores::NewAlert {
+            party_id: party,
+            kind: "birthday".into(),
+            severity: "low".into(),
+            reason: "birthday on 2026-07-10 (solar calendar)".into(),
+            detail: Some(Reason::Birthday {
+                on: day(2026, 7, 10),
+                lunar: false,
+            }),
+            as_of: day(2026, 7, 5),
+            dedup_key: key.into(),
+        },
         task,
     }
 }

@@ -1,5 +1,6 @@
 //! Assigning RMs to a customer by hand (R4.1): a primary RM replaces the current one, secondary
 //! RMs are added and ended; every change ends an assignment and starts another, never deletes.
+use chrono::NaiveDate;
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::portfolio::RmAssignment;
 use rapport_store::{AssignedRm, StoreError, StoreResult};
@@ -34,12 +35,7 @@ pub(crate) async fn make_primary(
         return Ok(());
     }
     for (id, _, _) in &current {
-        sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
-            .bind(on)
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+        end_assignment(tx, *id, on).await?;
     }
     sqlx::query(
         "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
@@ -136,14 +132,20 @@ pub async fn end_secondary(
             )));
         }
         Some((id, false)) => {
-            sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
-                .bind(on)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            end_assignment(&mut tx, id, on).await?;
         }
     }
     tx.commit().await.map_err(db_err)?;
     rms_in_force(pool, party, None).await.map(Some)
+}
+
+/// Ends assignment `id` on `on` (it stays in the history).
+pub(crate) async fn end_assignment(tx: &mut Tx<'_>, id: i64, on: NaiveDate) -> StoreResult<()> {
+    sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
+        .bind(on)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
 }

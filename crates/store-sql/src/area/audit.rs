@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::dialect::{insert_columns, DbRow, FOR_UPDATE, Pool, Time, begin_write, from_time, numbered, time};
 use super::columns::{ints, texts, times};
+use super::pages::fetch_page;
 use super::{db_err, parse_col};
 
 const COLUMNS: &str = "seq, at, actor_staff_id, actor_username, actor_role, source_ip, action, party_id, \
@@ -158,15 +159,5 @@ pub async fn search(
     if let Some(t) = f.to {
         q = q.bind(time(t));
     }
-    let rows = q
-        .bind(page.fetch_limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    let items = rows
-        .iter()
-        .map(entry_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page))
+    fetch_page(q, pool, page, entry_from_row).await
 }

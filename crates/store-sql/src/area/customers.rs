@@ -12,6 +12,7 @@ use sqlx::Row;
 
 use super::dialect::{Query, COLLATE_C, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, DbRow, Pool};
 
+use super::pages::fetch_page;
 use super::scoped::scope_at;
 use super::{db_err, parse_col};
 
@@ -83,18 +84,8 @@ pub async fn list(
          JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
          ORDER BY p.id"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(scope_value)
-        .bind(page.fetch_limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    let items = rows
-        .iter()
-        .map(|r| summary_from_row(p, r))
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page))
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scope_value);
+    fetch_page(query, pool, page, |r| summary_from_row(p, r)).await
 }
 
 /// A page of a segment's members at `as_of` that are in the viewer's scope, by party id.
@@ -114,20 +105,11 @@ pub async fn segment_members(
          JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
          ORDER BY p.id"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(segment_id)
         .bind(as_of)
-        .bind(scope_value)
-        .bind(page.fetch_limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    let items = rows
-        .iter()
-        .map(|r| summary_from_row(p, r))
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page))
+        .bind(scope_value);
+    fetch_page(query, pool, page, |r| summary_from_row(p, r)).await
 }
 
 pub async fn search(
@@ -227,18 +209,7 @@ async fn search_once(
             KeyMatch::Prefix { low, high, .. } => q = q.bind(low.as_str()).bind(high.as_str()),
         }
     }
-    let rows = q
-        .bind(scope_value)
-        .bind(page.fetch_limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    let items = rows
-        .iter()
-        .map(|r| summary_from_row(p, r))
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page))
+    fetch_page(q.bind(scope_value), pool, page, |r| summary_from_row(p, r)).await
 }
 
 pub async fn customer_360(

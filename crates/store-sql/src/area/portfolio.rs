@@ -9,6 +9,7 @@ use rapport_store::portfolio::{
 use rapport_store::{StoreError, StoreResult};
 use sqlx::Row;
 
+use super::assign::end_assignment;
 use super::db_err;
 use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
 
@@ -103,12 +104,7 @@ async fn apply(tx: &mut Tx<'_>, from: StaffId, to: StaffId, on: NaiveDate) -> St
     .await
     .map_err(db_err)?;
     for (id, party, primary) in &current {
-        sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
-            .bind(on)
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+        end_assignment(tx, *id, on).await?;
         let existing: Option<(i64, bool)> = sqlx::query_as(
             "SELECT id, is_primary FROM rm_assignments \
              WHERE party_id = $1 AND staff_id = $2 AND effective_to IS NULL",
@@ -122,12 +118,7 @@ async fn apply(tx: &mut Tx<'_>, from: StaffId, to: StaffId, on: NaiveDate) -> St
             None => true,
             // The new RM was the secondary: now the primary.
             Some((existing_id, false)) if *primary => {
-                sqlx::query("UPDATE rm_assignments SET effective_to = $1 WHERE id = $2")
-                    .bind(on)
-                    .bind(existing_id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                end_assignment(tx, existing_id, on).await?;
                 true
             }
             Some(_) => false,
@@ -205,11 +196,7 @@ pub async fn request(
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
-    let out = by_id(&mut tx, id)
-        .await?
-        .ok_or_else(|| StoreError::Database("reassignment vanished".into()))?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(out)
+    committed(tx, id).await
 }
 
 pub async fn approve(
@@ -244,11 +231,7 @@ pub async fn approve(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    let out = by_id(&mut tx, id)
-        .await?
-        .ok_or_else(|| StoreError::Database("reassignment vanished".into()))?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(out)
+    committed(tx, id).await
 }
 
 pub async fn pending(pool: &Pool, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
@@ -266,4 +249,13 @@ pub async fn pending(pool: &Pool, viewer: &Viewer) -> StoreResult<Vec<Reassignme
         .iter()
         .map(row)
         .collect()
+}
+
+/// Commits a reassignment's transaction and returns the reassignment as written.
+async fn committed(mut tx: Tx<'_>, id: i64) -> StoreResult<Reassignment> {
+    let out = by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| StoreError::Database("reassignment vanished".into()))?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(out)
 }

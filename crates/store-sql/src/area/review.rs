@@ -14,6 +14,7 @@ use super::dialect::{
     Connection, DbRow, JSONB, Pool, Time, begin_write, from_time, numbered, time,
 };
 use super::ingest::follow_records;
+use super::pages::fetch_page;
 use super::scoped::scope_at;
 use super::{db_err, parse_col};
 
@@ -145,20 +146,11 @@ pub async fn list_reviews(
         "SELECT {REVIEW_COLUMNS} {from} AND v.status = $3 \
          ORDER BY v.probability DESC, v.id LIMIT $4 OFFSET $5"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(a)
         .bind(b)
-        .bind(status.as_str())
-        .bind(page.fetch_limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    let items = rows
-        .iter()
-        .map(review_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(items, page))
+        .bind(status.as_str());
+    fetch_page(query, pool, page, review_from_row).await
 }
 
 async fn scoped_review(

@@ -6,13 +6,13 @@ use rapport_domain::{BranchId, PartyId, PartyKind, StaffId, Viewer};
 use rapport_store::StoreResult;
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
+    NewAlert, PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
     cumulative_shares,
 };
 use rapport_store::work::{reason_of_column, reason_to_column};
 use sqlx::Row;
 
-use super::dialect::{DbRow, Pool, Time, begin_write, from_time, numbered, time};
+use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
 use super::scoped::scope_condition;
 use super::{db_err, parse_col};
 
@@ -150,25 +150,7 @@ pub async fn write_scores(
         .map_err(db_err)?;
     }
     for a in &batch.alerts {
-        sqlx::query(
-            "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
-             status, dedup_key, reason_detail) VALUES ($1, $2, $3, $4, $5, $6, \
-             (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = $7 \
-              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8, $9) \
-             ON CONFLICT (dedup_key) DO NOTHING",
-        )
-        .bind(a.party_id.0)
-        .bind(&a.kind)
-        .bind(&a.severity)
-        .bind(&a.reason)
-        .bind(a.as_of)
-        .bind(time(at))
-        .bind(a.party_id.0)
-        .bind(&a.dedup_key)
-        .bind(reason_to_column(a.detail.as_ref()))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        insert_alert(&mut tx, a, at).await?;
     }
     for t in &batch.tier_changes {
         sqlx::query(
@@ -598,4 +580,33 @@ pub async fn portfolio_overview(
         at_risk,
         most_valuable,
     })
+}
+
+/// Raises `alert` for the customer's current primary RM unless one with its `dedup_key` exists;
+/// true when it was new.
+pub(crate) async fn insert_alert(
+    tx: &mut Tx<'_>,
+    alert: &NewAlert,
+    at: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
+         status, dedup_key, reason_detail) VALUES ($1, $2, $3, $4, $5, $6, \
+         (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = $7 \
+          AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8, $9) \
+         ON CONFLICT (dedup_key) DO NOTHING",
+    )
+    .bind(alert.party_id.0)
+    .bind(&alert.kind)
+    .bind(&alert.severity)
+    .bind(&alert.reason)
+    .bind(alert.as_of)
+    .bind(time(at))
+    .bind(alert.party_id.0)
+    .bind(&alert.dedup_key)
+    .bind(reason_to_column(alert.detail.as_ref()))
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(inserted.rows_affected() > 0)
 }

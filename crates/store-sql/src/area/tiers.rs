@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::assign::make_primary;
 use super::db_err;
 use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, Tx, begin_write, from_time, time};
+use super::pages::fetch_page;
 use super::portfolio::check_target;
 use super::scoped::scope_at;
 
@@ -56,18 +57,8 @@ pub async fn list(
     let sql = format!(
         "{SELECT} WHERE {scope} AND t.status = $2 ORDER BY t.as_of DESC, t.id DESC LIMIT $3 OFFSET $4"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(arg)
-        .bind(status)
-        .bind(page.fetch_limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(row)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(rows, page))
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).bind(status);
+    fetch_page(query, pool, page, row).await
 }
 
 async fn in_scope(tx: &mut Tx<'_>, viewer: &Viewer, id: i64) -> StoreResult<Option<TierProposal>> {

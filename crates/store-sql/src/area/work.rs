@@ -14,6 +14,7 @@ use sqlx::Row;
 
 use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, Tx, begin_write, from_time, numbered, time};
 use super::scoped::{row_scope_condition, scope_condition};
+use super::scores::insert_alert;
 use super::{db_err, parse_col};
 
 const TASK_COLUMNS: &str = "t.id, t.party_id, p.name, t.owner_staff_id, t.kind, t.reason, \
@@ -327,24 +328,11 @@ pub async fn party_interactions(
     party: PartyId,
     limit: i64,
 ) -> StoreResult<Option<Vec<InteractionRow>>> {
-    let mut tx = begin_write(pool).await?;
-    if !party_in_scope(&mut tx, viewer, party).await? {
-        return Ok(None);
-    }
     let sql = format!(
         "SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.party_id = ? \
          ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-        .bind(party.0)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    rows.iter()
-        .map(interaction_row)
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
+    scoped_party_rows(pool, viewer, party, &sql, limit, interaction_row).await
 }
 
 pub async fn party_tasks(
@@ -353,24 +341,34 @@ pub async fn party_tasks(
     party: PartyId,
     limit: i64,
 ) -> StoreResult<Option<Vec<TaskRow>>> {
-    let mut tx = begin_write(pool).await?;
-    if !party_in_scope(&mut tx, viewer, party).await? {
-        return Ok(None);
-    }
     let sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
          WHERE t.party_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+    scoped_party_rows(pool, viewer, party, &sql, limit, task_row).await
+}
+
+/// At most `limit` rows of one customer by `sql` (its placeholders: the party, then the
+/// limit), or `None` when the customer is outside the viewer's scope.
+async fn scoped_party_rows<T>(
+    pool: &Pool,
+    viewer: &Viewer,
+    party: PartyId,
+    sql: &str,
+    limit: i64,
+    read: fn(&DbRow) -> StoreResult<T>,
+) -> StoreResult<Option<Vec<T>>> {
+    let mut tx = begin_write(pool).await?;
+    if !party_in_scope(&mut tx, viewer, party).await? {
+        return Ok(None);
+    }
+    let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(sql)))
         .bind(party.0)
         .bind(limit)
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
-    rows.iter()
-        .map(task_row)
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
+    rows.iter().map(read).collect::<StoreResult<Vec<_>>>().map(Some)
 }
 
 /// The family codes whose accounts mature into money the customer may move elsewhere.
@@ -505,26 +503,7 @@ pub async fn apply_work_plans(
     let mut tx = begin_write(pool).await?;
     let mut applied = WorkApplied::default();
     for p in plans {
-        let inserted = sqlx::query(
-            "INSERT INTO alerts (party_id, kind, severity, reason, as_of, created_at, staff_id, \
-             status, dedup_key, reason_detail) VALUES ($1, $2, $3, $4, $5, $6, \
-             (SELECT ra.staff_id FROM rm_assignments ra WHERE ra.party_id = $7 \
-              AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1), 'open', $8, $9) \
-             ON CONFLICT (dedup_key) DO NOTHING",
-        )
-        .bind(p.party_id.0)
-        .bind(&p.kind)
-        .bind(&p.severity)
-        .bind(&p.reason)
-        .bind(p.as_of)
-        .bind(time(at))
-        .bind(p.party_id.0)
-        .bind(&p.dedup_key)
-        .bind(reason_to_column(p.detail.as_ref()))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        applied.alerts += inserted.rows_affected();
+        applied.alerts += u64::from(insert_alert(&mut tx, &p.alert, at).await?);
         let Some((kind, due_on)) = p.task else {
             continue;
         };
@@ -544,7 +523,7 @@ pub async fn apply_work_plans(
         .bind(kind.as_str())
         .bind(due_on)
         .bind(time(at))
-        .bind(&p.dedup_key)
+        .bind(&p.alert.dedup_key)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;

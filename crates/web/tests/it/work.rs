@@ -765,18 +765,20 @@ async fn a_generated_reason_reads_in_the_viewers_language() {
         let today = today(&app);
         let matures_on = today.checked_add_days(Days::new(9)).unwrap();
         let plan = WorkPlan {
-            party_id: fixture::ZHANG_WEI_A,
-            kind: "maturity".into(),
-            severity: "medium".into(),
-            reason: "stored english text".into(),
-            detail: Some(Reason::Maturity {
-                family: "time_deposit".into(),
-                matures_on,
-                days: 9,
-                balance_minor: 5_000_000,
-            }),
-            as_of: today,
-            dedup_key: format!("maturity:{}:{matures_on}", fixture::ZHANG_WEI_A.0),
+            alert: rapport_store::scores::NewAlert {
+                party_id: fixture::ZHANG_WEI_A,
+                kind: "maturity".into(),
+                severity: "medium".into(),
+                reason: "stored english text".into(),
+                detail: Some(Reason::Maturity {
+                    family: "time_deposit".into(),
+                    matures_on,
+                    days: 9,
+                    balance_minor: 5_000_000,
+                }),
+                as_of: today,
+                dedup_key: format!("maturity:{}:{matures_on}", fixture::ZHANG_WEI_A.0),
+            },
             task: Some((TaskKind::Call, today)),
         };
         app.store
