@@ -1063,12 +1063,8 @@ pub async fn setup(app: &TestApp) -> Ctx {
     let _rm_b = app.token("rm.b").await;
     let admin = app.token("admin").await;
     let (_, sessions) = app.get_json(&admin, "/api/v1/admin/sessions").await;
-    let session_of_rm_b = sessions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["username"] == "rm.b")
-        .and_then(|s| s["id"].as_str())
+    let session_of_rm_b = super::element(&sessions, "username", "rm.b")["id"]
+        .as_str()
         .unwrap()
         .to_owned();
     let dir = app.import_dir.path().join("mappings");
