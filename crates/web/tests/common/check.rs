@@ -10,6 +10,12 @@ pub fn ints(list: &Value, key: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The status of an answer and the text of its `key`, as in `(409, Some("conflict"))` for
+/// the key `code`.
+pub fn status_and<'a>((status, body): &'a (u16, Value), key: &str) -> (u16, Option<&'a str>) {
+    (*status, body[key].as_str())
+}
+
 /// The `message` of an error answer.
 pub fn message(body: &Value) -> &str {
     body["message"].as_str().unwrap()

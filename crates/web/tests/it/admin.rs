@@ -25,6 +25,12 @@ async fn patch_staff(app: &TestApp, token: &str, username: &str, body: Value) ->
         .await
 }
 
+/// Asks for a new password of `username` as the holder of `token`.
+async fn reset_password(app: &TestApp, token: &str, username: &str) -> (u16, Value) {
+    let path = format!("/api/v1/admin/staff/{username}/reset-password");
+    app.request(token, Method::POST, &path, None).await
+}
+
 /// Tokens of two administrators: one asks for a change, the other decides it.
 async fn maker_and_checker(app: &TestApp) -> (String, String) {
     (app.token("admin").await, app.token("admin.b").await)
@@ -159,14 +165,7 @@ async fn administrators_create_change_disable_and_reset_staff() {
         // change the password again.
         let (_, body) = login(&app, "bm.new", "a-long-new-password").await;
         let token = body["token"].as_str().unwrap().to_owned();
-        let (s, reset) = app
-            .request(
-                &admin,
-                Method::POST,
-                "/api/v1/admin/staff/bm.new/reset-password",
-                None,
-            )
-            .await;
+        let (s, reset) = reset_password(&app, &admin, "bm.new").await;
         let id = pending_id(s, &reset);
         assert!(reset.get("temporary_password").is_none(), "{reset}");
         assert_eq!(app.get_json(&token, "/api/v1/auth/me").await.0, 200, "{b}");
@@ -254,14 +253,7 @@ async fn staff_changes_are_decided_once_by_another_administrator() {
     for app in TestApp::each().await {
         let b = app.backend;
         let (admin, checker) = maker_and_checker(&app).await;
-        let (s, v) = app
-            .request(
-                &admin,
-                Method::POST,
-                "/api/v1/admin/staff/rm.a/reset-password",
-                None,
-            )
-            .await;
+        let (s, v) = reset_password(&app, &admin, "rm.a").await;
         let id = pending_id(s, &v);
         assert_eq!(decide(&app, &checker, 9999, "approve").await.0, 404, "{b}");
         assert_eq!(decide(&app, &checker, 9999, "reject").await.0, 404, "{b}");
@@ -431,14 +423,7 @@ async fn staff_administration_refuses_bad_input_and_other_roles() {
                 403,
                 "{user}"
             );
-            let (s, _) = app
-                .request(
-                    &token,
-                    Method::POST,
-                    "/api/v1/admin/staff/rm.b/reset-password",
-                    None,
-                )
-                .await;
+            let (s, _) = reset_password(&app, &token, "rm.b").await;
             assert_eq!(s, 403, "{user}");
         }
     }

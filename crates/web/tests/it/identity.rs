@@ -4,8 +4,8 @@ use rapport_domain::PartyId;
 use rapport_store::identity::ResolutionRecord;
 use serde_json::json;
 
-use crate::TestApp;
 use crate::seeds::{CHEN_MOBILE, ZHOU_MOBILE, seed, valid_id};
+use crate::{TestApp, status_and};
 
 fn party(r: &ResolutionRecord) -> i64 {
     r.party_id.map(|PartyId(p)| p).unwrap()
@@ -52,33 +52,21 @@ async fn the_steward_reviews_and_decides_pairs() {
         // Other roles: 403 on the decision, 403 on the queue.
         let rm = app.token("rm.a").await;
         let path = format!("/api/v1/identity/reviews/{id}/decision");
-        let (s, body) = app
-            .post_json(&rm, &path, &json!({"decision": "same_person"}))
-            .await;
-        assert_eq!((s, body["code"].as_str()), (403, Some("forbidden")));
+        let decision = |decision: &str| json!({"decision": decision});
+        let answer = app.post_json(&rm, &path, &decision("same_person")).await;
+        assert_eq!(status_and(&answer, "code"), (403, Some("forbidden")));
         let (s, _) = app.get_json(&rm, "/api/v1/identity/reviews").await;
         assert_eq!(s, 403);
 
         // Bad bodies name the field; unknown pairs are 404.
-        let (s, body) = app
-            .post_json(&steward, &path, &json!({"decision": "maybe"}))
-            .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("decision")));
-        let long = "x".repeat(501);
-        let (s, body) = app
-            .post_json(
-                &steward,
-                &path,
-                &json!({"decision": "different_people", "note": long}),
-            )
-            .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("note")));
+        let answer = app.post_json(&steward, &path, &decision("maybe")).await;
+        assert_eq!(status_and(&answer, "field"), (400, Some("decision")));
+        let long = json!({"decision": "different_people", "note": "x".repeat(501)});
+        let answer = app.post_json(&steward, &path, &long).await;
+        assert_eq!(status_and(&answer, "field"), (400, Some("note")));
+        let unknown = "/api/v1/identity/reviews/999999/decision";
         let (s, _) = app
-            .post_json(
-                &steward,
-                "/api/v1/identity/reviews/999999/decision",
-                &json!({"decision": "same_person"}),
-            )
+            .post_json(&steward, unknown, &decision("same_person"))
             .await;
         assert_eq!(s, 404);
         let (s, _) = app
@@ -96,10 +84,10 @@ async fn the_steward_reviews_and_decides_pairs() {
             .await;
         assert_eq!(s, 200, "{}: {item}", app.backend);
         assert_eq!(item["status"], "approved");
-        let (s, body) = app
-            .post_json(&steward, &path, &json!({"decision": "different_people"}))
+        let answer = app
+            .post_json(&steward, &path, &decision("different_people"))
             .await;
-        assert_eq!((s, body["code"].as_str()), (409, Some("conflict")));
+        assert_eq!(status_and(&answer, "code"), (409, Some("conflict")));
         let (keep, absorbed) = {
             let (a, b) = (party(&records[0]), party(&records[1]));
             (a.min(b), a.max(b))
@@ -146,31 +134,25 @@ async fn a_manual_merge_can_be_undone() {
         assert_eq!(name["rule"], "most_trusted", "{}", app.backend);
         assert!(name["source_key"].as_str().is_some_and(|k| !k.is_empty()));
 
+        // RMs do not merge; a blank reason, a customer into itself and an unknown one are
+        // refused, the bad fields named.
         let rm = app.token("rm.a").await;
-        let (s, _) = app
-            .post_json(&rm, &path, &json!({"absorb": absorb, "reason": "dup"}))
-            .await;
-        assert_eq!(s, 403);
-        let (s, body) = app
-            .post_json(&steward, &path, &json!({"absorb": absorb, "reason": " "}))
-            .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("reason")));
-        let (s, body) = app
-            .post_json(&steward, &path, &json!({"absorb": keep, "reason": "dup"}))
-            .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("absorb")));
-        let (s, _) = app
-            .post_json(&steward, &path, &json!({"absorb": 999999, "reason": "dup"}))
-            .await;
-        assert_eq!(s, 404);
+        let merge = |absorb: i64, reason: &str| json!({"absorb": absorb, "reason": reason});
+        for (token, body, status, field) in [
+            (&rm, merge(absorb, "dup"), 403, None),
+            (&steward, merge(absorb, " "), 400, Some("reason")),
+            (&steward, merge(keep, "dup"), 400, Some("absorb")),
+            (&steward, merge(999999, "dup"), 404, None),
+        ] {
+            let (s, v) = app.post_json(token, &path, &body).await;
+            assert_eq!(s, status, "{}: {body}: {v}", app.backend);
+            if let Some(field) = field {
+                assert_eq!(v["field"], field, "{body}: {v}");
+            }
+        }
 
-        let (s, out) = app
-            .post_json(
-                &steward,
-                &path,
-                &json!({"absorb": absorb, "reason": "same person, confirmed by phone"}),
-            )
-            .await;
+        let confirmed = merge(absorb, "same person, confirmed by phone");
+        let (s, out) = app.post_json(&steward, &path, &confirmed).await;
         assert_eq!(s, 200, "{}: {out}", app.backend);
         assert_eq!(out["customer_id"], keep);
         let (s, _) = app
@@ -201,15 +183,16 @@ async fn a_manual_merge_can_be_undone() {
         assert_eq!(s, 200);
         assert_eq!(after["profile"]["name"], before["profile"]["name"]);
         assert_eq!(after["profile"]["mobile"], before["profile"]["mobile"]);
-        let (s, body) = app
+        let again = app
             .post_json(&steward, &undo, &json!({"reason": "again"}))
             .await;
-        assert_eq!((s, body["code"].as_str()), (409, Some("conflict")));
+        assert_eq!(status_and(&again, "code"), (409, Some("conflict")));
     }
 }
 
 #[tokio::test]
 async fn matching_finds_the_party_of_a_known_record() {
+    const MATCH: &str = "/api/v1/identity/match";
     for app in TestApp::each().await {
         let records = seed(&app).await;
         let indexed = rapport_web::rebuild_match_index(app.state.clone())
@@ -217,43 +200,29 @@ async fn matching_finds_the_party_of_a_known_record() {
             .unwrap();
         assert_eq!(indexed, 4);
         let agent = app.token("agent01").await;
-        let (s, body) = app.post_json(&agent, "/api/v1/identity/match", &json!({"name": "陈静", "resident_id": valid_id(11), "mobile": CHEN_MOBILE, "gender": "F"}))
-        .await;
+        let chen = json!({"name": "陈静", "resident_id": valid_id(11), "mobile": CHEN_MOBILE,
+                          "gender": "F"});
+        let (s, body) = app.post_json(&agent, MATCH, &chen).await;
         assert_eq!(s, 200, "{}: {body}", app.backend);
         assert_eq!(body["match"]["customer_id"], party(&records[0]));
         assert_eq!(body["match"]["decision"], "match");
         assert!(!body["match"]["explanation"].as_array().unwrap().is_empty());
 
-        let (s, body) = app
-            .post_json(
-                &agent,
-                "/api/v1/identity/match",
-                &json!({"name": "欧阳娜娜", "mobile": "13511112222", "birth_date": "2001-02-03"}),
-            )
-            .await;
+        let stranger = json!({"name": "欧阳娜娜", "mobile": "13511112222",
+                              "birth_date": "2001-02-03"});
+        let (s, body) = app.post_json(&agent, MATCH, &stranger).await;
         assert_eq!(s, 200);
         assert!(body["match"].is_null(), "{body}");
 
-        let (s, body) = app
-            .post_json(
-                &agent,
-                "/api/v1/identity/match",
-                &json!({"mobile": CHEN_MOBILE}),
-            )
-            .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("name")));
-        let (s, body) = app
-            .post_json(
-                &agent,
-                "/api/v1/identity/match",
-                &json!({"name": "陈静", "mobile": "12"}),
-            )
-            .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("mobile")));
+        for (body, field) in [
+            (json!({"mobile": CHEN_MOBILE}), "name"),
+            (json!({"name": "陈静", "mobile": "12"}), "mobile"),
+        ] {
+            let answer = app.post_json(&agent, MATCH, &body).await;
+            assert_eq!(status_and(&answer, "field"), (400, Some(field)), "{body}");
+        }
         let rm = app.token("rm.a").await;
-        let (s, _) = app
-            .post_json(&rm, "/api/v1/identity/match", &json!({"name": "陈静"}))
-            .await;
+        let (s, _) = app.post_json(&rm, MATCH, &json!({"name": "陈静"})).await;
         assert_eq!(s, 403);
     }
 }

@@ -40,6 +40,7 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
     for app in TestApp::each().await {
         setup(&app);
         let steward = app.token("steward01").await;
+        let with_mode = |mode: &str| format!("{CALL_CENTER}?mode={mode}");
         let csv = "key,name,mobile\nCC1,赵敏,13600001111\nCC2,钱进,1360000\nCC3,孙丽,\n";
         let (s, body) = upload(&app, &steward, CALL_CENTER, csv.into()).await;
         assert_eq!(s, 200, "{}: {body}", app.backend);
@@ -49,13 +50,7 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
         );
         assert_eq!(body["rejects"][0]["line"], 3);
         assert_eq!(body["rejects"][0]["field"], "mobile");
-        let (s, body) = upload(
-            &app,
-            &steward,
-            &format!("{CALL_CENTER}?mode=full"),
-            csv.into(),
-        )
-        .await;
+        let (s, body) = upload(&app, &steward, &with_mode("full"), csv.into()).await;
         assert_eq!(
             (s, body["unchanged"].as_i64(), body["inserted"].as_i64()),
             (200, Some(2), Some(0))
@@ -71,13 +66,7 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
         assert_eq!(s, 404);
         let (s, body) = upload(&app, &steward, "/api/v1/imports/bad..name", csv.into()).await;
         assert_eq!((s, body["field"].as_str()), (400, Some("mapping")));
-        let (s, body) = upload(
-            &app,
-            &steward,
-            &format!("{CALL_CENTER}?mode=sometimes"),
-            csv.into(),
-        )
-        .await;
+        let (s, body) = upload(&app, &steward, &with_mode("sometimes"), csv.into()).await;
         assert_eq!((s, body["field"].as_str()), (400, Some("mode")));
         let rm = app.token("rm.a").await;
         let (s, _) = upload(&app, &rm, CALL_CENTER, csv.into()).await;

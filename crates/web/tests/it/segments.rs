@@ -13,7 +13,7 @@ use rapport_store_contract::fixture::{self, ADMIN, RM_A, RM_B, ZHANG_WEI_A_MOBIL
 use serde_json::{Value, json};
 
 use crate::form_field;
-use crate::{Browser, TestApp, assert_has_all};
+use crate::{Browser, TestApp, assert_has_all, status_and};
 
 fn june() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
@@ -174,36 +174,22 @@ async fn bad_segment_requests_are_named() {
 
         // An active segment's name is taken.
         let id = saved(&app, "Affluent", RM_B).await;
-        let (s, v) = app
-            .post_json(
-                &rm,
-                "/api/v1/segments",
-                &json!({"name": "Affluent", "expression": expression}),
-            )
+        let named = |name: &str| json!({"name": name, "expression": expression});
+        let taken = app
+            .post_json(&rm, "/api/v1/segments", &named("Affluent"))
             .await;
-        assert_eq!(
-            (s, v["code"].as_str()),
-            (409, Some("conflict")),
-            "{}: {v}",
-            app.backend
-        );
-        assert_eq!(v["field"], "name");
+        let why = format!("{}: {}", app.backend, taken.1);
+        assert_eq!(status_and(&taken, "code"), (409, Some("conflict")), "{why}");
+        assert_eq!(taken.1["field"], "name");
 
         // A well-formed request needs the warehouse, which this server lacks: a clear 503.
-        let (s, v) = app
-            .post_json(
-                &rm,
-                "/api/v1/segments",
-                &json!({"name": "New one", "expression": expression}),
-            )
+        let refused = app
+            .post_json(&rm, "/api/v1/segments", &named("New one"))
             .await;
-        assert_eq!(
-            (s, v["code"].as_str()),
-            (503, Some("segments_unavailable")),
-            "{}: {v}",
-            app.backend
-        );
-        assert!(crate::message(&v).contains("warehouse"), "{v}");
+        let why = format!("{}: {}", app.backend, refused.1);
+        let unavailable = (503, Some("segments_unavailable"));
+        assert_eq!(status_and(&refused, "code"), unavailable, "{why}");
+        assert!(crate::message(&refused.1).contains("warehouse"), "{why}");
         assert_eq!(
             app.store
                 .list_segments(&fixture::viewer(ADMIN))

@@ -45,9 +45,8 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
         let (s, _) = app.get_json(&rm, "/api/v1/tier-proposals").await;
         assert_eq!(s, 403);
         let decide = |id: i64| format!("/api/v1/tier-proposals/{id}/decision");
-        let (s, _) = app
-            .post_json(&rm, &decide(zhang), &json!({"decision": "decline"}))
-            .await;
+        let decline = json!({"decision": "decline"});
+        let (s, _) = app.post_json(&rm, &decide(zhang), &decline).await;
         assert_eq!(s, 403);
         // Bad input, each named.
         let (s, e) = app
@@ -58,19 +57,10 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             .post_json(&bm, &decide(zhang), &json!({"decision": "perhaps"}))
             .await;
         assert_eq!((s, e["field"].as_str()), (400, Some("decision")), "{e}");
-        let (s, e) = app
-            .post_json(
-                &bm,
-                &decide(zhang),
-                &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::STEWARD.0}),
-            )
-            .await;
-        assert_eq!(
-            (s, e["field"].as_str()),
-            (400, Some("dedicated_rm_staff_id")),
-            "{}: {e}",
-            app.backend
-        );
+        let bad_rm = (400, Some("dedicated_rm_staff_id"));
+        let to_steward = json!({"decision": "accept", "dedicated_rm_staff_id": fixture::STEWARD.0});
+        let (s, e) = app.post_json(&bm, &decide(zhang), &to_steward).await;
+        assert_eq!((s, e["field"].as_str()), bad_rm, "{}: {e}", app.backend);
         assert!(crate::message(&e).contains("not an enabled relationship manager"));
         let (s, e) = app
             .post_json(
@@ -82,21 +72,14 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
         assert_eq!(s, 400, "{e}");
         // Out of scope and unknown look the same.
         for id in [li_na, 999_999] {
-            let (s, _) = app
-                .post_json(&bm, &decide(id), &json!({"decision": "decline"}))
-                .await;
+            let (s, _) = app.post_json(&bm, &decide(id), &decline).await;
             assert_eq!(s, 404, "{}: {id}", app.backend);
         }
 
         // 西湖's manager may not name 滨江's RM B; the region's manager may.
         let to_b = json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0});
         let (s, e) = app.post_json(&bm, &decide(zhang), &to_b).await;
-        assert_eq!(
-            (s, e["field"].as_str()),
-            (400, Some("dedicated_rm_staff_id")),
-            "{}: {e}",
-            app.backend
-        );
+        assert_eq!((s, e["field"].as_str()), bad_rm, "{}: {e}", app.backend);
         // Accept with RM B: 张伟 moves to B at once.
         let (s, _) = app
             .get_json(
@@ -118,23 +101,17 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             )
             .await;
         assert_eq!(s, 200, "{}: scope followed", app.backend);
-        let (s, _) = app
-            .post_json(&bm, &decide(zhang), &json!({"decision": "decline"}))
-            .await;
+        let (s, _) = app.post_json(&bm, &decide(zhang), &decline).await;
         assert_eq!(s, 409, "decided once");
-        let (s, _) = app
-            .post_json(&bm, &decide(company), &json!({"decision": "decline"}))
-            .await;
+        let (s, _) = app.post_json(&bm, &decide(company), &decline).await;
         assert_eq!(s, 200);
         let (_, accepted) = app
             .get_json(&bm, "/api/v1/tier-proposals?status=accepted")
             .await;
         assert_eq!(accepted["items"].as_array().unwrap().len(), 1);
-        let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
-        let decided: Vec<_> = trail
-            .iter()
-            .filter(|e| e.entry.action == rapport_store::audit::AuditAction::TierChangeDecided)
-            .collect();
+        let decided = app
+            .audited(rapport_store::audit::AuditAction::TierChangeDecided)
+            .await;
         assert_eq!(decided.len(), 2, "{}", app.backend);
         assert_eq!(decided[0].entry.party_id, Some(fixture::ZHANG_WEI_A));
     }
@@ -316,19 +293,12 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
             async move { app.get_json(&token, "/api/v1/customers/1").await.0 }
         };
         assert_eq!(see(rm_b.clone()).await, 404);
-        let (s, e) = app
-            .post_json(&bm, path, &json!({"staff_id": fixture::RM_B.0}))
-            .await;
-        assert_eq!(
-            (s, e["field"].as_str()),
-            (400, Some("staff_id")),
-            "{}: 滨江's RM is not 西湖's to assign: {e}",
-            app.backend
-        );
+        let rm_b_staff = json!({"staff_id": fixture::RM_B.0});
+        let (s, e) = app.post_json(&bm, path, &rm_b_staff).await;
+        let why = format!("{}: 滨江's RM is not 西湖's to assign: {e}", app.backend);
+        assert_eq!((s, e["field"].as_str()), (400, Some("staff_id")), "{why}");
         // RM B as a secondary RM: B sees 张伟 at once.
-        let (s, rms) = app
-            .post_json(&zj, path, &json!({"staff_id": fixture::RM_B.0}))
-            .await;
+        let (s, rms) = app.post_json(&zj, path, &rm_b_staff).await;
         assert_eq!(s, 200, "{}: {rms}", app.backend);
         assert_eq!(rms.as_array().unwrap().len(), 2, "{rms}");
         assert_eq!(see(rm_b.clone()).await, 200, "{}", app.backend);
@@ -348,19 +318,11 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
         let (s, _) = app.post_json(&bm, path, &json!({"staff": 3})).await;
         assert_eq!(s, 400);
         let (s, _) = app
-            .post_json(
-                &bm,
-                "/api/v1/customers/5/rms",
-                &json!({"staff_id": fixture::RM_B.0}),
-            )
+            .post_json(&bm, "/api/v1/customers/5/rms", &rm_b_staff)
             .await;
         assert_eq!(s, 404, "李娜 is not 西湖's");
         let (s, _) = app
-            .post_json(
-                &app.token("rm.a").await,
-                path,
-                &json!({"staff_id": fixture::RM_B.0}),
-            )
+            .post_json(&app.token("rm.a").await, path, &rm_b_staff)
             .await;
         assert_eq!(s, 403);
         // The primary RM is replaced, never just ended.

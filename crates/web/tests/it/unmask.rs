@@ -196,9 +196,7 @@ async fn the_360_page_unmasks_for_that_view_only() {
         let browser = app.browser("rm.a").await;
         let html = browser.page("/customers/1").await;
         assert!(html.contains("data-testid=\"unmask-form\""));
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let csrf = &html[start..start + html[start..].find('"').unwrap()];
+        let csrf = crate::form_field(&html, "csrf");
         let id = fixture::zhang_wei_a_resident_id();
         let page = browser
             .submit(
