@@ -56,10 +56,16 @@ impl Browser {
         self.post(self.url(path)).form(form).send().await.unwrap()
     }
 
-    /// Posts a form to `path`; the status and the text of the answer.
-    pub async fn send_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let res = self.submit(path, form).await;
-        (res.status().as_u16(), res.text().await.unwrap())
+    /// Posts a form to `path`: the anti-forgery token `csrf`, then `fields`; the answer.
+    pub async fn submit_with_csrf(
+        &self,
+        path: &str,
+        csrf: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = vec![("csrf", csrf)];
+        form.extend_from_slice(fields);
+        self.submit(path, &form).await
     }
 
     /// Posts a form to `path`; the text of the answer, whatever its status.

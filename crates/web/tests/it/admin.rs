@@ -441,10 +441,10 @@ async fn the_staff_page_creates_disables_and_resets() {
         );
         let csrf = crate::form_field(&html, "csrf").to_owned();
         let res = browser
-            .submit(
+            .submit_with_csrf(
                 "/admin/staff",
+                &csrf,
                 &[
-                    ("csrf", csrf.as_str()),
                     ("username", "agent.two"),
                     ("display_name", "坐席二"),
                     ("role", "service_agent"),
@@ -497,14 +497,10 @@ async fn the_staff_page_creates_disables_and_resets() {
         );
         assert!(page.contains("待复核的员工变更"), "{page}");
         let bad = browser
-            .submit(
+            .submit_with_csrf(
                 "/admin/staff",
-                &[
-                    ("csrf", csrf.as_str()),
-                    ("username", "X"),
-                    ("display_name", "x"),
-                    ("role", "rm"),
-                ],
+                &csrf,
+                &[("username", "X"), ("display_name", "x"), ("role", "rm")],
             )
             .await;
         assert!(

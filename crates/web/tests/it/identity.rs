@@ -155,9 +155,8 @@ async fn a_manual_merge_can_be_undone() {
         let (s, out) = app.post_json(&steward, &path, &confirmed).await;
         assert_eq!(s, 200, "{}: {out}", app.backend);
         assert_eq!(out["customer_id"], keep);
-        let (s, _) = app
-            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
-            .await;
+        let absorbed = format!("/api/v1/customers/{absorb}");
+        let (s, _) = app.get_json(&steward, &absorbed).await;
         assert_eq!(s, 404);
         let (_, ident) = app
             .get_json(&steward, &format!("/api/v1/customers/{keep}/identity"))
@@ -168,18 +167,11 @@ async fn a_manual_merge_can_be_undone() {
         let undo = format!("/api/v1/identity/merges/{event}/undo");
         let (s, _) = app.post_json(&rm, &undo, &json!({"reason": "wrong"})).await;
         assert_eq!(s, 403);
-        let (s, out) = app
-            .post_json(
-                &steward,
-                &undo,
-                &json!({"reason": "different people after all"}),
-            )
-            .await;
+        let why = json!({"reason": "different people after all"});
+        let (s, out) = app.post_json(&steward, &undo, &why).await;
         assert_eq!(s, 200, "{}: {out}", app.backend);
         assert_eq!(out["other_customer_id"], absorb);
-        let (s, after) = app
-            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
-            .await;
+        let (s, after) = app.get_json(&steward, &absorbed).await;
         assert_eq!(s, 200);
         assert_eq!(after["profile"]["name"], before["profile"]["name"]);
         assert_eq!(after["profile"]["mobile"], before["profile"]["mobile"]);

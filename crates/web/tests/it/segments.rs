@@ -321,9 +321,10 @@ async fn create_on_page(
     name: &str,
     more: &[(&str, &str)],
 ) -> (u16, String) {
-    let mut form = vec![("csrf", csrf), ("name", name), ("expression", "aum_m0 > 1")];
-    form.extend_from_slice(more);
-    browser.send_form("/segments", &form).await
+    let mut fields = vec![("name", name), ("expression", "aum_m0 > 1")];
+    fields.extend_from_slice(more);
+    let res = browser.submit_with_csrf("/segments", csrf, &fields).await;
+    (res.status().as_u16(), res.text().await.unwrap())
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use rapport_store::audit::AuditAction;
 use rapport_store_contract::fixture;
 use serde_json::{Value, json};
 
-use crate::{Browser, TestApp};
+use crate::TestApp;
 
 #[tokio::test]
 async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
@@ -170,18 +170,6 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
     }
 }
 
-/// Posts the workbench's completion form of the task at `path` with the form token `csrf`.
-async fn complete_on_page(
-    browser: &Browser,
-    path: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut form = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    browser.submit(path, &form).await
-}
-
 #[tokio::test]
 async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_page() {
     for app in TestApp::each().await {
@@ -203,40 +191,40 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
 
         // A forged form is refused and changes nothing.
         let path = format!("/workbench/tasks/{id}/complete");
-        let res = complete_on_page(
-            &browser,
-            &path,
-            "forged",
-            &[("channel", "phone"), ("outcome", "kept")],
-        )
-        .await;
+        let res = browser
+            .submit_with_csrf(
+                &path,
+                "forged",
+                &[("channel", "phone"), ("outcome", "kept")],
+            )
+            .await;
         assert_eq!(res.status(), 403);
         // An empty outcome is named on the page; the task stays open.
-        let html = complete_on_page(
-            &browser,
-            &path,
-            csrf.as_str(),
-            &[("channel", "phone"), ("outcome", " ")],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let html = browser
+            .submit_with_csrf(
+                &path,
+                csrf.as_str(),
+                &[("channel", "phone"), ("outcome", " ")],
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("outcome is required"), "{html}");
-        let html = complete_on_page(
-            &browser,
-            &path,
-            csrf.as_str(),
-            &[
-                ("channel", "wechat"),
-                ("outcome", "agreed to keep the deposit"),
-                ("notes", "offered a better rate"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let html = browser
+            .submit_with_csrf(
+                &path,
+                csrf.as_str(),
+                &[
+                    ("channel", "wechat"),
+                    ("outcome", "agreed to keep the deposit"),
+                    ("notes", "offered a better rate"),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("任务已完成"), "{}: {html}", app.backend);
         assert!(!html.contains(&format!("task-{id}\"")), "no longer due");
 
@@ -255,13 +243,13 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
         let other = app.browser("rm.b").await;
         let own_page = other.page("/workbench").await;
         let other_csrf = crate::form_field(&own_page, "csrf").to_owned();
-        let res = complete_on_page(
-            &other,
-            &open_path,
-            other_csrf.as_str(),
-            &[("channel", "phone"), ("outcome", "x")],
-        )
-        .await;
+        let res = other
+            .submit_with_csrf(
+                &open_path,
+                other_csrf.as_str(),
+                &[("channel", "phone"), ("outcome", "x")],
+            )
+            .await;
         assert_eq!(res.status(), 404, "{}", app.backend);
         let (_, tasks) = app.get_json(&rm, "/api/v1/tasks?status=open").await;
         assert!(
@@ -540,12 +528,7 @@ async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_paramet
         }
         let (s, page) = app.get_json(&rm_a, "/api/v1/tasks?page_size=2").await;
         assert_eq!(s, 200, "{page}");
-        let got: Vec<i64> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_i64().unwrap())
-            .collect();
+        let got = crate::ints(&page["items"], "id");
         assert_eq!(got, ids[..2], "{}", app.backend);
         assert_eq!(page["has_more"], true);
         let (_, next) = app
