@@ -2,13 +2,7 @@
 //! from the store's area interfaces, so a new one is included), drop that operation's scope predicate
 //! (`rapport_store::scope`, built with the test-only `scope-switches` feature) and require the
 //! walk to fail. A separate test binary, because the switch is process-wide.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 #[path = "common/mod.rs"]
 mod common;

@@ -1,9 +1,16 @@
 //! What the web crate's test binaries share: a real server on 127.0.0.1:0 over a real store
 //! (SQLite, and PostgreSQL when configured), fixture logins, seeds and the route walk.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 
+mod browser;
+mod check;
 pub mod seeds;
 pub mod walk;
+
+pub use browser::{Browser, form_field};
+pub use check::{assert_has_all, element, ints, message, status_and};
 
 use std::sync::{Arc, OnceLock};
 
@@ -72,6 +79,18 @@ pub const USERS: &[(&str, StaffId)] = &[
     ("admin.b", fixture::ADMIN_B),
 ];
 
+/// One login of each role in [`USERS`] (the other logins have the same role with another
+/// scope), the administrator last.
+pub const ONE_LOGIN_PER_ROLE: &[&str] = &[
+    "rm.a",
+    "bm.xihu",
+    "agent01",
+    "steward01",
+    "marketing01",
+    "auditor01",
+    "admin",
+];
+
 impl TestApp {
     /// A server per backend, each over a fresh store holding the fixture bank.
     pub async fn each() -> Vec<TestApp> {
@@ -126,6 +145,25 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Today at the bank (Shanghai), by the test's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        use rapport_domain::Clock;
+        let now = self.clock.now();
+        now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
+    }
+
+    /// The audit trail's entries of `action`, oldest first.
+    pub async fn audited(
+        &self,
+        action: rapport_store::audit::AuditAction,
+    ) -> Vec<rapport_store::audit::AuditEntry> {
+        let trail = self.store.audit_entries_after(0, 10_000).await.unwrap();
+        trail
+            .into_iter()
+            .filter(|e| e.entry.action == action)
+            .collect()
+    }
+
     /// A client without cookies or redirects.
     pub fn client() -> reqwest::Client {
         reqwest::Client::builder()
@@ -134,36 +172,96 @@ impl TestApp {
             .unwrap()
     }
 
-    /// A client holding a session cookie for `username`.
-    pub async fn browser(&self, username: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let res = client
+    /// A client keeping cookies and never following redirects, with no session yet.
+    pub fn anonymous_browser(&self) -> Browser {
+        Browser::new(self.base.clone())
+    }
+
+    /// A browser holding a session cookie for `username`.
+    pub async fn browser(&self, username: &str) -> Browser {
+        let browser = self.anonymous_browser();
+        self.logged_in(&browser, username).await;
+        browser
+    }
+
+    /// Logs `username` in through the API on `client`; the answer, known to be a 200.
+    async fn logged_in(&self, client: &reqwest::Client, username: &str) -> reqwest::Response {
+        let body = serde_json::json!({"username": username, "password": password().0});
+        let res = self.post_login(client, &body).await;
+        assert_eq!(res.status(), 200, "{}: login {username}", self.backend);
+        res
+    }
+
+    /// Posts `body` to the login operation on `client`, without a bearer token.
+    pub async fn post_login(
+        &self,
+        client: &reqwest::Client,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client
             .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": password().0}))
+            .json(body)
             .send()
             .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "{}: login {username}", self.backend);
-        client
+            .unwrap()
+    }
+
+    /// Logs in with `body` on a fresh client; the status and the JSON answer (which must be
+    /// JSON).
+    pub async fn login(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let res = self.post_login(&Self::client(), body).await;
+        (res.status().as_u16(), res.json().await.unwrap())
+    }
+
+    /// [`TestApp::login`] as `username` with `password`.
+    pub async fn login_as(&self, username: &str, password: &str) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({"username": username, "password": password});
+        self.login(&body).await
+    }
+
+    /// Asserts that GET `path` with `token` answers 401 `unauthenticated`; `why` says why.
+    pub async fn assert_unauthenticated(&self, token: &str, path: &str, why: &str) {
+        let (status, body) = self.get_json(token, path).await;
+        let answer = (status, body["code"].as_str());
+        assert_eq!(answer, (401, Some("unauthenticated")), "{why}: {body}");
+    }
+
+    /// Sends a request without any credentials; the answer.
+    pub async fn anonymous(&self, method: reqwest::Method, path: &str) -> reqwest::Response {
+        Self::client()
+            .request(method, self.url(path))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A bearer token for `username`.
     pub async fn token(&self, username: &str) -> String {
-        let res = Self::client()
-            .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": password().0}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "{}: login {username}", self.backend);
+        let res = self.logged_in(&Self::client(), username).await;
         res.json::<serde_json::Value>().await.unwrap()["token"]
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Sends a request with a bearer token and, when given, a JSON body; the status and the
+    /// JSON answer (null when the answer is not JSON).
+    pub async fn request(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = Self::client()
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     /// Sends a JSON body with a bearer token; the status and the JSON answer.
@@ -174,25 +272,29 @@ impl TestApp {
         path: &str,
         body: &serde_json::Value,
     ) -> (u16, serde_json::Value) {
-        let res = Self::client()
-            .request(method, self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
+        self.request(token, method, path, Some(body)).await
+    }
+
+    /// [`TestApp::send_json`] with POST.
+    pub async fn post_json(
+        &self,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.request(token, reqwest::Method::POST, path, Some(body))
             .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     pub async fn get_json(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
-        let res = Self::client()
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+        self.request(token, reqwest::Method::GET, path, None).await
+    }
+
+    /// Asserts that GET `path` as `token` answers 400 `invalid_parameter` naming `field`.
+    pub async fn assert_names_parameter(&self, token: &str, path: &str, field: &str) {
+        let (status, body) = self.get_json(token, path).await;
+        assert_eq!(status, 400, "{}: {path}: {body}", self.backend);
+        assert_eq!(body["code"], "invalid_parameter", "{path}: {body}");
+        assert_eq!(body["field"], field, "{path}: {body}");
     }
 }

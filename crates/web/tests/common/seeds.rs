@@ -2,11 +2,11 @@
 //! records with a review pair.
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rapport_domain::{FixedClock, PartyId};
 use rapport_ingest::{ImportOptions, Mapping, import_file};
 use rapport_resolve::{ResolveOptions, resolve_all};
-use rapport_scoring::{ChurnModel, Features, NbpModel, ScoringConfig, score_all};
+use rapport_scoring::{ChurnModel, Features, NbpModel, PartyScore, ScoringConfig, score_all};
 use rapport_store::ChangeAuthor;
 use rapport_store::identity::{FieldWeight, ResolutionRecord, ReviewCandidate};
 use rapport_store::ingest::LoadMode;
@@ -56,45 +56,69 @@ pub fn rows(as_of: NaiveDate) -> (Vec<Features>, Vec<bool>) {
     (rows, labels)
 }
 
-pub async fn scored(app: &TestApp) {
-    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+/// The scores of [`rows`] as of `as_of`, by models trained on them.
+pub fn scores(as_of: NaiveDate) -> Vec<PartyScore> {
     let (rows, labels) = rows(as_of);
     let cfg = ScoringConfig::default();
     let (churn, _) = ChurnModel::train(&rows, &labels, 7).unwrap();
     let nbp = NbpModel::train(&rows, 7, &cfg.nbp).unwrap();
-    let scores = score_all(&rows, &HashMap::new(), Some(&churn), &nbp, &cfg).unwrap();
-    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    score_all(&rows, &HashMap::new(), Some(&churn), &nbp, &cfg).unwrap()
+}
+
+/// The stored row of the score `s` as of `as_of`.
+pub fn score_row(s: &PartyScore, as_of: NaiveDate) -> PartyScoreRow {
+    PartyScoreRow {
+        party_id: PartyId(s.party_id),
+        as_of,
+        model_version: s.model_version.clone(),
+        value_score: s.value.composite.score,
+        tier: s.tier.tier.as_str().into(),
+        lifecycle: s.lifecycle.stage.as_str().into(),
+        churn_risk: s.churn.probability,
+        clv_minor: 0,
+        p_alive: 0.0,
+        clv_class: "unknown".into(),
+        rfm_segment: s.rfm.segment.as_str().into(),
+        credit_rating: s.credit.grade.as_str().into(),
+        profit_minor: s.profit.annual_profit_minor,
+        aum_minor: 0,
+        detail_json: serde_json::to_string(s).unwrap(),
+    }
+}
+
+/// Writes `batch` as a scoring run of `model_version` as of `as_of`, begun and written at
+/// `at`; the run's id.
+pub async fn write_run(
+    app: &TestApp,
+    as_of: NaiveDate,
+    model_version: &str,
+    at: DateTime<Utc>,
+    batch: &ScoreBatch,
+) -> i64 {
     let run = app
         .store
         .begin_score_run(&NewScoreRun {
             as_of,
-            model_version: rapport_scoring::MODEL_VERSION.into(),
+            model_version: model_version.into(),
             started_by: "tester".into(),
             started_at: at,
         })
         .await
         .unwrap();
+    app.store.write_scores(run, batch, at).await.unwrap();
+    run
+}
+
+/// The fixture's five parties scored as of 2026-06-30, with one churn alert for 张伟 (1).
+pub async fn scored(app: &TestApp) {
+    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let scores = scores(as_of);
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
     let batch = ScoreBatch {
         scores: scores
             .iter()
             .filter(|s| s.party_id <= 5)
-            .map(|s| PartyScoreRow {
-                party_id: PartyId(s.party_id),
-                as_of,
-                model_version: s.model_version.clone(),
-                value_score: s.value.composite.score,
-                tier: s.tier.tier.as_str().into(),
-                lifecycle: s.lifecycle.stage.as_str().into(),
-                churn_risk: s.churn.probability,
-                clv_minor: 0,
-                p_alive: 0.0,
-                clv_class: "unknown".into(),
-                rfm_segment: s.rfm.segment.as_str().into(),
-                credit_rating: s.credit.grade.as_str().into(),
-                profit_minor: s.profit.annual_profit_minor,
-                aum_minor: 0,
-                detail_json: serde_json::to_string(s).unwrap(),
-            })
+            .map(|s| score_row(s, as_of))
             .collect(),
         alerts: vec![NewAlert {
             party_id: PartyId(1),
@@ -107,7 +131,7 @@ pub async fn scored(app: &TestApp) {
         }],
         tier_changes: Vec::new(),
     };
-    app.store.write_scores(run, &batch, at).await.unwrap();
+    let run = write_run(app, as_of, rapport_scoring::MODEL_VERSION, at, &batch).await;
     app.store
         .finish_score_run(
             run,

@@ -44,23 +44,51 @@ pub struct Who {
 const RM_C: i64 = 12;
 const RM_D: i64 = 13;
 
+/// A relationship manager, who sees the `visible` fixture customers (those they serve) and no
+/// imported prospect.
+const fn relationship_manager(
+    user: &'static str,
+    staff: StaffId,
+    visible: &'static [i64],
+    foreign_staff: &'static [i64],
+) -> Who {
+    Who {
+        user,
+        staff,
+        role: Role::Rm,
+        visible,
+        sees_imported: false,
+        foreign_staff,
+    }
+}
+
+/// A caller who sees every fixture customer, the imported prospects and every staff member.
+const fn sees_every_customer(user: &'static str, staff: StaffId, role: Role) -> Who {
+    Who {
+        user,
+        staff,
+        role,
+        visible: &[1, 2, 3, 4, 5],
+        sees_imported: true,
+        foreign_staff: &[],
+    }
+}
+
+/// An administrator, who sees no customer at all.
+const fn administrator(user: &'static str, staff: StaffId) -> Who {
+    Who {
+        user,
+        staff,
+        role: Role::Admin,
+        visible: &[],
+        sees_imported: false,
+        foreign_staff: &[],
+    }
+}
+
 pub const WHO: &[Who] = &[
-    Who {
-        user: "rm.a",
-        staff: fixture::RM_A,
-        role: Role::Rm,
-        visible: &[1, 4],
-        sees_imported: false,
-        foreign_staff: &[3, RM_D],
-    },
-    Who {
-        user: "rm.b",
-        staff: fixture::RM_B,
-        role: Role::Rm,
-        visible: &[2, 3],
-        sees_imported: false,
-        foreign_staff: &[2, RM_C],
-    },
+    relationship_manager("rm.a", fixture::RM_A, &[1, 4], &[3, RM_D]),
+    relationship_manager("rm.b", fixture::RM_B, &[2, 3], &[2, RM_C]),
     Who {
         user: "bm.xihu",
         staff: fixture::BM_XIHU,
@@ -69,70 +97,14 @@ pub const WHO: &[Who] = &[
         sees_imported: true,
         foreign_staff: &[3, RM_D],
     },
-    Who {
-        user: "bm.zhejiang",
-        staff: fixture::BM_ZHEJIANG,
-        role: Role::BranchManager,
-        visible: &[1, 2, 3, 4, 5],
-        sees_imported: true,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "bm.head",
-        staff: fixture::HEAD_BM,
-        role: Role::BranchManager,
-        visible: &[1, 2, 3, 4, 5],
-        sees_imported: true,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "agent01",
-        staff: fixture::AGENT,
-        role: Role::ServiceAgent,
-        visible: &[1, 2, 3, 4, 5],
-        sees_imported: true,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "steward01",
-        staff: fixture::STEWARD,
-        role: Role::DataSteward,
-        visible: &[1, 2, 3, 4, 5],
-        sees_imported: true,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "marketing01",
-        staff: fixture::MARKETING,
-        role: Role::Marketing,
-        visible: &[1, 2, 3, 4, 5],
-        sees_imported: true,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "auditor01",
-        staff: fixture::AUDITOR,
-        role: Role::Auditor,
-        visible: &[1, 2, 3, 4, 5],
-        sees_imported: true,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "admin",
-        staff: fixture::ADMIN,
-        role: Role::Admin,
-        visible: &[],
-        sees_imported: false,
-        foreign_staff: &[],
-    },
-    Who {
-        user: "admin.b",
-        staff: fixture::ADMIN_B,
-        role: Role::Admin,
-        visible: &[],
-        sees_imported: false,
-        foreign_staff: &[],
-    },
+    sees_every_customer("bm.zhejiang", fixture::BM_ZHEJIANG, Role::BranchManager),
+    sees_every_customer("bm.head", fixture::HEAD_BM, Role::BranchManager),
+    sees_every_customer("agent01", fixture::AGENT, Role::ServiceAgent),
+    sees_every_customer("steward01", fixture::STEWARD, Role::DataSteward),
+    sees_every_customer("marketing01", fixture::MARKETING, Role::Marketing),
+    sees_every_customer("auditor01", fixture::AUDITOR, Role::Auditor),
+    administrator("admin", fixture::ADMIN),
+    administrator("admin.b", fixture::ADMIN_B),
 ];
 
 /// What the setup made, by name.
@@ -1063,12 +1035,8 @@ pub async fn setup(app: &TestApp) -> Ctx {
     let _rm_b = app.token("rm.b").await;
     let admin = app.token("admin").await;
     let (_, sessions) = app.get_json(&admin, "/api/v1/admin/sessions").await;
-    let session_of_rm_b = sessions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["username"] == "rm.b")
-        .and_then(|s| s["id"].as_str())
+    let session_of_rm_b = super::element(&sessions, "username", "rm.b")["id"]
+        .as_str()
         .unwrap()
         .to_owned();
     let dir = app.import_dir.path().join("mappings");

@@ -1,36 +1,39 @@
 //! Staff administration through the API, with its refusals, bad input and audit.
 use rapport_store::audit::AuditAction;
+use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::TestApp;
-
-async fn send(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = TestApp::client()
-        .request(method, app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let s = res.status().as_u16();
-    (s, res.json().await.unwrap_or(Value::Null))
-}
+use crate::{TestApp, element};
 
 async fn login(app: &TestApp, user: &str, password: &str) -> (u16, Value) {
-    send(
-        app,
-        "",
-        reqwest::Method::POST,
-        "/api/v1/auth/login",
-        Some(json!({"username": user, "password": password})),
-    )
-    .await
+    let body = json!({"username": user, "password": password});
+    app.post_json("", "/api/v1/auth/login", &body).await
+}
+
+/// Ends the session `id` as the holder of `token`; the status.
+async fn end_session(app: &TestApp, token: &str, id: &str) -> u16 {
+    let path = format!("/api/v1/admin/sessions/{id}");
+    app.request(token, reqwest::Method::DELETE, &path, None)
+        .await
+        .0
+}
+
+/// Changes the staff member `username` with `body` as the holder of `token`.
+async fn patch_staff(app: &TestApp, token: &str, username: &str, body: Value) -> (u16, Value) {
+    let path = format!("/api/v1/admin/staff/{username}");
+    app.send_json(token, reqwest::Method::PATCH, &path, &body)
+        .await
+}
+
+/// Asks for a new password of `username` as the holder of `token`.
+async fn reset_password(app: &TestApp, token: &str, username: &str) -> (u16, Value) {
+    let path = format!("/api/v1/admin/staff/{username}/reset-password");
+    app.request(token, Method::POST, &path, None).await
+}
+
+/// Tokens of two administrators: one asks for a change, the other decides it.
+async fn maker_and_checker(app: &TestApp) -> (String, String) {
+    (app.token("admin").await, app.token("admin.b").await)
 }
 
 /// The pending change's id from a 202 answer.
@@ -41,26 +44,18 @@ fn pending_id(status: u16, body: &Value) -> i64 {
 }
 
 async fn decide(app: &TestApp, token: &str, id: i64, what: &str) -> (u16, Value) {
-    send(
-        app,
-        token,
-        reqwest::Method::POST,
-        &format!("/api/v1/admin/staff-changes/{id}/{what}"),
-        None,
-    )
-    .await
+    let path = format!("/api/v1/admin/staff-changes/{id}/{what}");
+    app.request(token, reqwest::Method::POST, &path, None).await
 }
 
 #[tokio::test]
 async fn administrators_create_change_disable_and_reset_staff() {
-    use reqwest::Method;
     for app in TestApp::each().await {
         let b = app.backend;
-        let admin = app.token("admin").await;
-        let checker = app.token("admin.b").await;
+        let (admin, checker) = maker_and_checker(&app).await;
         // A head-office branch manager would see every customer: one administrator alone only
         // asks for the login.
-        let (s, created) = send(&app, &admin, Method::POST, "/api/v1/admin/staff", Some(json!({"username": "bm.new", "display_name": "总行新经理", "role": "branch_manager", "branch_id": 1}))).await;
+        let (s, created) = app.post_json(&admin, "/api/v1/admin/staff", &json!({"username": "bm.new", "display_name": "总行新经理", "role": "branch_manager", "branch_id": 1})).await;
         let id = pending_id(s, &created);
         assert_eq!(
             (created["kind"].as_str(), created["requested_via"].as_str()),
@@ -71,21 +66,14 @@ async fn administrators_create_change_disable_and_reset_staff() {
             created.get("temporary_password").is_none(),
             "{b}: {created}"
         );
-        let (_, list) = send(&app, &admin, Method::GET, "/api/v1/admin/staff", None).await;
+        let (_, list) = app.get_json(&admin, "/api/v1/admin/staff").await;
         assert!(
             !list.to_string().contains("bm.new"),
             "{b}: no login while pending"
         );
         let (s, _) = login(&app, "bm.new", "anything-at-all").await;
         assert_eq!(s, 401, "{b}: it cannot log in");
-        let (s, pending) = send(
-            &app,
-            &checker,
-            Method::GET,
-            "/api/v1/admin/staff-changes",
-            None,
-        )
-        .await;
+        let (s, pending) = app.get_json(&checker, "/api/v1/admin/staff-changes").await;
         assert_eq!(s, 200);
         assert_eq!(pending.as_array().unwrap().len(), 1, "{b}: {pending}");
         // The maker cannot approve their own request.
@@ -96,10 +84,7 @@ async fn administrators_create_change_disable_and_reset_staff() {
             "{b}: {v}"
         );
         assert!(
-            v["message"]
-                .as_str()
-                .unwrap()
-                .contains("different administrator"),
+            crate::message(&v).contains("different administrator"),
             "{v}"
         );
         assert_eq!(login(&app, "bm.new", "anything-at-all").await.0, 401);
@@ -121,33 +106,18 @@ async fn administrators_create_change_disable_and_reset_staff() {
         );
         let change =
             |current: &str, new: &str| json!({"current_password": current, "new_password": new});
-        let (s, v) = send(
-            &app,
-            &token,
-            Method::POST,
-            "/api/v1/auth/password",
-            Some(change("wrong", "a-long-new-password")),
-        )
-        .await;
-        assert_eq!((s, v["field"].as_str()), (400, Some("current_password")));
-        let (s, v) = send(
-            &app,
-            &token,
-            Method::POST,
-            "/api/v1/auth/password",
-            Some(change(&temp, "short")),
-        )
-        .await;
-        assert_eq!((s, v["field"].as_str()), (400, Some("new_password")));
-        let (s, _) = send(
-            &app,
-            &token,
-            Method::POST,
-            "/api/v1/auth/password",
-            Some(change(&temp, "a-long-new-password")),
-        )
-        .await;
-        assert_eq!(s, 204);
+        // A wrong current password, a short new one, then the change itself.
+        for (body, answer) in [
+            (
+                change("wrong", "a-long-new-password"),
+                (400, Some("current_password")),
+            ),
+            (change(&temp, "short"), (400, Some("new_password"))),
+            (change(&temp, "a-long-new-password"), (204, None)),
+        ] {
+            let (s, v) = app.post_json(&token, "/api/v1/auth/password", &body).await;
+            assert_eq!((s, v["field"].as_str()), answer, "{b}: {v}");
+        }
         let (s, page) = app.get_json(&token, "/api/v1/customers").await;
         assert_eq!(s, 200, "{b}: usable now");
         assert_eq!(
@@ -158,14 +128,7 @@ async fn administrators_create_change_disable_and_reset_staff() {
 
         // A new branch waits for the second administrator too, then applies at the next
         // request.
-        let (s, v) = send(
-            &app,
-            &admin,
-            Method::PATCH,
-            "/api/v1/admin/staff/bm.new",
-            Some(json!({"branch_id": 3})),
-        )
-        .await;
+        let (s, v) = patch_staff(&app, &admin, "bm.new", json!({"branch_id": 3})).await;
         let id = pending_id(s, &v);
         let (_, page) = app.get_json(&token, "/api/v1/customers").await;
         assert_eq!(page["items"].as_array().unwrap().len(), 5, "{b}: not yet");
@@ -178,14 +141,9 @@ async fn administrators_create_change_disable_and_reset_staff() {
         );
 
         // Sessions are listed and can be ended.
-        let (s, sessions) = send(&app, &admin, Method::GET, "/api/v1/admin/sessions", None).await;
+        let (s, sessions) = app.get_json(&admin, "/api/v1/admin/sessions").await;
         assert_eq!(s, 200);
-        let id = sessions
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["username"] == "bm.new")
-            .unwrap()["id"]
+        let id = element(&sessions, "username", "bm.new")["id"]
             .as_str()
             .unwrap()
             .to_owned();
@@ -193,61 +151,21 @@ async fn administrators_create_change_disable_and_reset_staff() {
             !sessions.to_string().contains(&token),
             "tokens are never shown"
         );
-        assert_eq!(
-            send(
-                &app,
-                &admin,
-                Method::DELETE,
-                &format!("/api/v1/admin/sessions/{id}"),
-                None
-            )
-            .await
-            .0,
-            204
-        );
+        assert_eq!(end_session(&app, &admin, &id).await, 204);
         assert_eq!(
             app.get_json(&token, "/api/v1/customers").await.0,
             401,
             "{b}: ended"
         );
-        assert_eq!(
-            send(
-                &app,
-                &admin,
-                Method::DELETE,
-                &format!("/api/v1/admin/sessions/{id}"),
-                None
-            )
-            .await
-            .0,
-            404
-        );
-        assert_eq!(
-            send(
-                &app,
-                &admin,
-                Method::DELETE,
-                "/api/v1/admin/sessions/xyz",
-                None
-            )
-            .await
-            .0,
-            400
-        );
+        assert_eq!(end_session(&app, &admin, &id).await, 404);
+        assert_eq!(end_session(&app, &admin, "xyz").await, 400);
 
         // A reset by one administrator changes nothing until a second approves: the old
         // password still opens, the session lives. Then sessions end and the next login must
         // change the password again.
         let (_, body) = login(&app, "bm.new", "a-long-new-password").await;
         let token = body["token"].as_str().unwrap().to_owned();
-        let (s, reset) = send(
-            &app,
-            &admin,
-            Method::POST,
-            "/api/v1/admin/staff/bm.new/reset-password",
-            None,
-        )
-        .await;
+        let (s, reset) = reset_password(&app, &admin, "bm.new").await;
         let id = pending_id(s, &reset);
         assert!(reset.get("temporary_password").is_none(), "{reset}");
         assert_eq!(app.get_json(&token, "/api/v1/auth/me").await.0, 200, "{b}");
@@ -269,14 +187,7 @@ async fn administrators_create_change_disable_and_reset_staff() {
         assert_eq!(s, 403);
 
         // Disable: only takes access away, so at once; the session dies.
-        let (s, _) = send(
-            &app,
-            &admin,
-            Method::PATCH,
-            "/api/v1/admin/staff/bm.new",
-            Some(json!({"disabled": true})),
-        )
-        .await;
+        let (s, _) = patch_staff(&app, &admin, "bm.new", json!({"disabled": true})).await;
         assert_eq!(s, 200);
         assert_eq!(
             app.get_json(body["token"].as_str().unwrap(), "/api/v1/auth/me")
@@ -285,24 +196,12 @@ async fn administrators_create_change_disable_and_reset_staff() {
             401
         );
         // Enabling it again waits for the second administrator.
-        let (s, v) = send(
-            &app,
-            &admin,
-            Method::PATCH,
-            "/api/v1/admin/staff/bm.new",
-            Some(json!({"disabled": false})),
-        )
-        .await;
+        let (s, v) = patch_staff(&app, &admin, "bm.new", json!({"disabled": false})).await;
         let enable = pending_id(s, &v);
         assert_eq!(v["kind"], "enable");
 
-        let (_, list) = send(&app, &admin, Method::GET, "/api/v1/admin/staff", None).await;
-        let new = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["username"] == "bm.new")
-            .unwrap();
+        let (_, list) = app.get_json(&admin, "/api/v1/admin/staff").await;
+        let new = element(&list, "username", "bm.new");
         assert_eq!(
             (new["disabled"].as_bool(), new["branch_id"].as_i64()),
             (Some(true), Some(3))
@@ -351,32 +250,23 @@ async fn administrators_create_change_disable_and_reset_staff() {
 
 #[tokio::test]
 async fn staff_changes_are_decided_once_by_another_administrator() {
-    use reqwest::Method;
     for app in TestApp::each().await {
         let b = app.backend;
-        let admin = app.token("admin").await;
-        let checker = app.token("admin.b").await;
-        let (s, v) = send(
-            &app,
-            &admin,
-            Method::POST,
-            "/api/v1/admin/staff/rm.a/reset-password",
-            None,
-        )
-        .await;
+        let (admin, checker) = maker_and_checker(&app).await;
+        let (s, v) = reset_password(&app, &admin, "rm.a").await;
         let id = pending_id(s, &v);
         assert_eq!(decide(&app, &checker, 9999, "approve").await.0, 404, "{b}");
         assert_eq!(decide(&app, &checker, 9999, "reject").await.0, 404, "{b}");
         let (s, v) = decide(&app, &admin, id, "reject").await;
         assert_eq!(s, 403, "{b}: the maker rejects not either: {v}");
-        let (s, v) = send(
-            &app,
-            &checker,
-            Method::POST,
-            "/api/v1/admin/staff-changes/x/approve",
-            None,
-        )
-        .await;
+        let (s, v) = app
+            .request(
+                &checker,
+                Method::POST,
+                "/api/v1/admin/staff-changes/x/approve",
+                None,
+            )
+            .await;
         assert_eq!(s, 400, "{b}: {v}");
         assert_eq!(decide(&app, &checker, id, "reject").await.0, 200, "{b}");
         let (s, v) = decide(&app, &checker, id, "approve").await;
@@ -389,12 +279,11 @@ async fn staff_changes_are_decided_once_by_another_administrator() {
             "{b}"
         );
         // Enabling and changing access are separate approvals.
-        let (s, v) = send(
+        let (s, v) = patch_staff(
             &app,
             &admin,
-            Method::PATCH,
-            "/api/v1/admin/staff/rm.b",
-            Some(json!({"disabled": false, "role": "marketing"})),
+            "rm.b",
+            json!({"disabled": false, "role": "marketing"}),
         )
         .await;
         assert_eq!(
@@ -419,20 +308,8 @@ async fn staff_changes_are_decided_once_by_another_administrator() {
             })
             .await
             .unwrap();
-        let (_, pending) = send(
-            &app,
-            &checker,
-            Method::GET,
-            "/api/v1/admin/staff-changes",
-            None,
-        )
-        .await;
-        let listed = pending
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == row.id)
-            .unwrap();
+        let (_, pending) = app.get_json(&checker, "/api/v1/admin/staff-changes").await;
+        let listed = element(&pending, "id", row.id);
         assert_eq!(
             (
                 listed["requested_by"].is_null(),
@@ -453,9 +330,7 @@ async fn staff_changes_are_decided_once_by_another_administrator() {
         for user in ["rm.a", "bm.head", "auditor01"] {
             let t = app.token(user).await;
             assert_eq!(
-                send(&app, &t, Method::GET, "/api/v1/admin/staff-changes", None)
-                    .await
-                    .0,
+                app.get_json(&t, "/api/v1/admin/staff-changes").await.0,
                 403,
                 "{user}"
             );
@@ -486,7 +361,6 @@ async fn an_administrator_sees_no_customer_data() {
 
 #[tokio::test]
 async fn staff_administration_refuses_bad_input_and_other_roles() {
-    use reqwest::Method;
     for app in TestApp::each().await {
         let admin = app.token("admin").await;
         for (body, field) in [
@@ -511,81 +385,45 @@ async fn staff_administration_refuses_bad_input_and_other_roles() {
                 "password",
             ),
         ] {
-            let (s, v) = send(
-                &app,
-                &admin,
-                Method::POST,
-                "/api/v1/admin/staff",
-                Some(body.clone()),
-            )
-            .await;
+            let (s, v) = app
+                .post_json(&admin, "/api/v1/admin/staff", &body.clone())
+                .await;
             assert_eq!(s, 400, "{body}: {v}");
             assert!(
-                v["field"] == field || v["message"].as_str().unwrap().contains(field),
+                v["field"] == field || crate::message(&v).contains(field),
                 "{body}: {v}"
             );
         }
-        let (s, _) = send(
-            &app,
-            &admin,
-            Method::POST,
-            "/api/v1/admin/staff",
-            Some(json!({"username": "rm.a", "display_name": "x", "role": "rm"})),
-        )
-        .await;
-        assert_eq!(s, 409, "taken");
-        let (s, _) = send(
-            &app,
-            &admin,
-            Method::PATCH,
-            "/api/v1/admin/staff/admin",
-            Some(json!({"disabled": true})),
-        )
-        .await;
-        assert_eq!(s, 409, "no self-lockout");
-        assert_eq!(
-            send(
-                &app,
+        let (s, _) = app
+            .post_json(
                 &admin,
-                Method::PATCH,
-                "/api/v1/admin/staff/nobody",
-                Some(json!({"display_name": "x"}))
-            )
-            .await
-            .0,
-            404
-        );
-        for user in [
-            "rm.a",
-            "bm.xihu",
-            "agent01",
-            "steward01",
-            "marketing01",
-            "auditor01",
-        ] {
-            let token = app.token(user).await;
-            assert_eq!(
-                send(&app, &token, Method::GET, "/api/v1/admin/staff", None)
-                    .await
-                    .0,
-                403,
-                "{user}"
-            );
-            assert_eq!(
-                send(&app, &token, Method::GET, "/api/v1/admin/sessions", None)
-                    .await
-                    .0,
-                403,
-                "{user}"
-            );
-            let (s, _) = send(
-                &app,
-                &token,
-                Method::POST,
-                "/api/v1/admin/staff/rm.b/reset-password",
-                None,
+                "/api/v1/admin/staff",
+                &json!({"username": "rm.a", "display_name": "x", "role": "rm"}),
             )
             .await;
+        assert_eq!(s, 409, "taken");
+        let (s, _) = patch_staff(&app, &admin, "admin", json!({"disabled": true})).await;
+        assert_eq!(s, 409, "no self-lockout");
+        assert_eq!(
+            patch_staff(&app, &admin, "nobody", json!({"display_name": "x"}))
+                .await
+                .0,
+            404
+        );
+        // One login of every other role.
+        for user in crate::ONE_LOGIN_PER_ROLE.iter().filter(|u| **u != "admin") {
+            let token = app.token(user).await;
+            assert_eq!(
+                app.get_json(&token, "/api/v1/admin/staff").await.0,
+                403,
+                "{user}"
+            );
+            assert_eq!(
+                app.get_json(&token, "/api/v1/admin/sessions").await.0,
+                403,
+                "{user}"
+            );
+            let (s, _) = reset_password(&app, &token, "rm.b").await;
             assert_eq!(s, 403, "{user}");
         }
     }
@@ -595,34 +433,25 @@ async fn staff_administration_refuses_bad_input_and_other_roles() {
 async fn the_staff_page_creates_disables_and_resets() {
     for app in TestApp::each().await {
         let browser = app.browser("admin").await;
-        let html = browser
-            .get(app.url("/admin/staff"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/admin/staff").await;
         assert!(
             html.contains("员工管理") && html.contains("rm.a"),
             "{}",
             app.backend
         );
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+        let csrf = crate::form_field(&html, "csrf").to_owned();
         let res = browser
-            .post(app.url("/admin/staff"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", "agent.two"),
-                ("display_name", "坐席二"),
-                ("role", "service_agent"),
-                ("branch_id", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit_with_csrf(
+                "/admin/staff",
+                &csrf,
+                &[
+                    ("username", "agent.two"),
+                    ("display_name", "坐席二"),
+                    ("role", "service_agent"),
+                    ("branch_id", ""),
+                ],
+            )
+            .await;
         assert_eq!(res.status(), 200);
         let page = res.text().await.unwrap();
         assert!(page.contains("已提交，待另一名管理员批准"), "{page}");
@@ -633,64 +462,34 @@ async fn the_staff_page_creates_disables_and_resets() {
         let approve = format!("/admin/staff-changes/{id}/approve");
         assert!(!page.contains(&approve), "{}", app.backend);
         let own = browser
-            .post(app.url(&approve))
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .submit_text(&approve, &[("csrf", csrf.as_str())])
+            .await;
         assert!(own.contains("须由另一名管理员批准或拒绝"), "{own}");
         // The second administrator approves on their page, in English, and sees the password.
         let checker = app.browser("admin.b").await;
-        let en = checker
-            .get(app.url("/lang/en?next=/admin/staff"))
-            .send()
-            .await
-            .unwrap();
+        let en = checker.open("/lang/en?next=/admin/staff").await;
         assert!(en.status().is_redirection());
-        let html = checker
-            .get(app.url("/admin/staff"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = checker.page("/admin/staff").await;
         assert!(
             html.contains("Staff changes awaiting approval") && html.contains(&approve),
             "{html}"
         );
-        let start = html.find(marker).unwrap() + marker.len();
-        let checker_csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+        let checker_csrf = crate::form_field(&html, "csrf").to_owned();
         let done = checker
-            .post(app.url(&approve))
-            .form(&[("csrf", checker_csrf.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .submit_text(&approve, &[("csrf", checker_csrf.as_str())])
+            .await;
         assert!(
             done.contains("Approved and in effect")
                 && done.contains("agent.two temporary password"),
             "{done}"
         );
         let res = browser
-            .post(app.url("/admin/staff/agent.two/disable"))
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+            .submit("/admin/staff/agent.two/disable", &[("csrf", csrf.as_str())])
+            .await;
         assert!(res.text().await.unwrap().contains("agent.two: 已停用"));
         let res = browser
-            .post(app.url("/admin/staff/agent.two/reset"))
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+            .submit("/admin/staff/agent.two/reset", &[("csrf", csrf.as_str())])
+            .await;
         let page = res.text().await.unwrap();
         assert!(
             page.contains("已提交") && page.contains("重置密码"),
@@ -698,36 +497,22 @@ async fn the_staff_page_creates_disables_and_resets() {
         );
         assert!(page.contains("待复核的员工变更"), "{page}");
         let bad = browser
-            .post(app.url("/admin/staff"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", "X"),
-                ("display_name", "x"),
-                ("role", "rm"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit_with_csrf(
+                "/admin/staff",
+                &csrf,
+                &[("username", "X"), ("display_name", "x"), ("role", "rm")],
+            )
+            .await;
         assert!(
             bad.text().await.unwrap().contains("username"),
             "errors name the field"
         );
         let forged = browser
-            .post(app.url("/admin/staff/rm.a/disable"))
-            .form(&[("csrf", "forged")])
-            .send()
-            .await
-            .unwrap();
+            .submit("/admin/staff/rm.a/disable", &[("csrf", "forged")])
+            .await;
         assert_eq!(forged.status(), 403);
         // Not for other roles.
         let rm = app.browser("rm.a").await;
-        assert_eq!(
-            rm.get(app.url("/admin/staff"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+        assert_eq!(rm.status("/admin/staff").await, 403);
     }
 }

@@ -2,24 +2,15 @@
 //! customers, bad parameters are named, the dashboard page renders in both languages.
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_domain::PartyId;
-use rapport_store::scores::{NewScoreRun, PartyScoreRow, ScoreBatch};
+use rapport_store::audit::AuditAction;
+use rapport_store::scores::{PartyScoreRow, ScoreBatch};
 
-use crate::TestApp;
+use crate::{TestApp, assert_has_all};
 
 /// Scores for the fixture's five parties: profits 500, 300, 100, 50, 50.
 async fn scored(app: &TestApp) {
     let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
-    let run = app
-        .store
-        .begin_score_run(&NewScoreRun {
-            as_of,
-            model_version: "test".into(),
-            started_by: "tester".into(),
-            started_at: at,
-        })
-        .await
-        .unwrap();
     let rows = [
         (1, "platinum", 500, 0.95, "declining"),
         (2, "gold", 300, 0.05, "mature"),
@@ -47,17 +38,11 @@ async fn scored(app: &TestApp) {
             detail_json: "{}".into(),
         })
         .collect();
-    app.store
-        .write_scores(
-            run,
-            &ScoreBatch {
-                scores,
-                ..ScoreBatch::default()
-            },
-            at,
-        )
-        .await
-        .unwrap();
+    let batch = ScoreBatch {
+        scores,
+        ..ScoreBatch::default()
+    };
+    crate::seeds::write_run(app, as_of, "test", at, &batch).await;
 }
 
 #[tokio::test]
@@ -93,14 +78,7 @@ async fn dashboard_and_pareto_count_only_the_callers_customers() {
         assert_eq!(gold["customers"], 1);
 
         // Reports are audited.
-        let entries = app
-            .store
-            .audit_entries_after(0, 1000)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|e| e.entry.action.as_str() == "report_viewed")
-            .count();
+        let entries = app.audited(AuditAction::ReportViewed).await.len();
         assert_eq!(entries, 5, "{}", app.backend);
     }
 }
@@ -115,22 +93,15 @@ async fn bad_analytics_parameters_are_named() {
             ("/api/v1/analytics/pareto?measure=median", "measure"),
             ("/api/v1/analytics/pareto?segment=x%3Bdrop", "segment"),
         ] {
-            let (status, body) = app.get_json(&token, path).await;
-            assert_eq!(status, 400, "{}: {path}: {body}", app.backend);
-            assert_eq!(body["code"], "invalid_parameter");
-            assert_eq!(body["field"], field, "{path}: {body}");
+            app.assert_names_parameter(&token, path, field).await;
         }
         let (status, body) = app
             .get_json(&token, "/api/v1/analytics/dashboard?tier=gold")
             .await;
         assert_eq!(status, 400, "{body}");
-        assert!(body["message"].as_str().unwrap().contains("tier"), "{body}");
-        let res = TestApp::client()
-            .get(app.url("/api/v1/analytics/dashboard"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 401);
+        assert!(crate::message(&body).contains("tier"), "{body}");
+        let anonymous = app.anonymous_browser();
+        assert_eq!(anonymous.status("/api/v1/analytics/dashboard").await, 401);
     }
 }
 
@@ -138,55 +109,23 @@ async fn bad_analytics_parameters_are_named() {
 async fn the_dashboard_page_renders_in_both_languages() {
     for app in TestApp::each().await {
         let browser = app.browser("rm.a").await;
-        let before = browser
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let before = browser.page("/dashboard").await;
         assert!(before.contains("data-testid=\"not-scored\""), "{before}");
         scored(&app).await;
-        let zh = browser
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in [
+        let zh = browser.page("/dashboard").await;
+        let needles = [
             "客户价值分析",
             "data-testid=\"dashboard-customers\">3<",
             "二八分析",
             "data-kind=\"funnel\"",
             "echarts.min.js",
             "钻石",
-        ] {
-            assert!(zh.contains(s), "{}: zh dashboard lacks {s}", app.backend);
-        }
-        browser
-            .get(app.url("/lang/en?next=/dashboard"))
-            .send()
-            .await
-            .unwrap();
-        let en = browser
-            .get(app.url("/dashboard?branch_id=4"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in ["Customer value", "80/20 analysis", "Diamond"] {
-            assert!(en.contains(s), "{}: en dashboard lacks {s}", app.backend);
-        }
-        let bad = browser
-            .get(app.url("/dashboard?branch_id=abc"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bad.status(), 400);
+        ];
+        assert_has_all(&zh, &needles, &format!("{}: zh dashboard", app.backend));
+        browser.open("/lang/en?next=/dashboard").await;
+        let en = browser.page("/dashboard?branch_id=4").await;
+        let needles = ["Customer value", "80/20 analysis", "Diamond"];
+        assert_has_all(&en, &needles, &format!("{}: en dashboard", app.backend));
+        assert_eq!(browser.status("/dashboard?branch_id=abc").await, 400);
     }
 }

@@ -1,16 +1,7 @@
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::{TestApp, password};
-
-async fn login(app: &TestApp, body: Value) -> (u16, Value) {
-    let res = TestApp::client()
-        .post(app.url("/api/v1/auth/login"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap())
-}
 
 #[tokio::test]
 async fn health_and_readiness() {
@@ -26,24 +17,20 @@ async fn health_and_readiness() {
 #[tokio::test]
 async fn wrong_password_and_unknown_user_are_401_alike() {
     for app in TestApp::each().await {
-        let (s, body) = login(
-            &app,
-            json!({"username": "rm.a", "password": "not-the-password"}),
-        )
-        .await;
+        let (s, body) = app.login_as("rm.a", "not-the-password").await;
         assert_eq!(
             (s, body["code"].as_str()),
             (401, Some("invalid_credentials")),
             "{}",
             app.backend
         );
-        let (s2, body2) = login(&app, json!({"username": "nobody", "password": "x"})).await;
+        let (s2, body2) = app.login_as("nobody", "x").await;
         assert_eq!(s2, 401);
         assert_eq!(
             body["message"], body2["message"],
             "no hint whether the user exists"
         );
-        let (s3, _) = login(&app, json!({"username": "NOT A USERNAME", "password": "x"})).await;
+        let (s3, _) = app.login_as("NOT A USERNAME", "x").await;
         assert_eq!(s3, 401);
     }
 }
@@ -52,10 +39,10 @@ async fn wrong_password_and_unknown_user_are_401_alike() {
 async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     for app in TestApp::each().await {
         for _ in 0..5 {
-            let (s, _) = login(&app, json!({"username": "rm.b", "password": "guess"})).await;
+            let (s, _) = app.login_as("rm.b", "guess").await;
             assert_eq!(s, 401, "{}", app.backend);
         }
-        let (s, body) = login(&app, json!({"username": "rm.b", "password": password().0})).await;
+        let (s, body) = app.login_as("rm.b", &password().0).await;
         assert_eq!(
             (s, body["code"].as_str()),
             (423, Some("account_locked")),
@@ -63,7 +50,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
             app.backend
         );
         // Other accounts are unaffected.
-        let (s, _) = login(&app, json!({"username": "rm.a", "password": password().0})).await;
+        let (s, _) = app.login_as("rm.a", &password().0).await;
         assert_eq!(s, 200);
     }
 }
@@ -82,25 +69,20 @@ async fn malformed_requests_are_400_naming_the_problem() {
         assert_eq!(res.status(), 400);
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["code"], "invalid_json");
-        assert!(
-            body["message"].as_str().unwrap().contains("malformed JSON"),
-            "{body}"
-        );
+        assert!(crate::message(&body).contains("malformed JSON"), "{body}");
 
-        let (s, body) = login(&app, json!({"username": "rm.a"})).await;
+        let (s, body) = app.login(&json!({"username": "rm.a"})).await;
         assert_eq!(s, 400);
         assert!(
-            body["message"].as_str().unwrap().contains("password"),
+            crate::message(&body).contains("password"),
             "names the missing field: {body}"
         );
 
-        let (s, body) = login(
-            &app,
-            json!({"username": "rm.a", "password": "x", "role": "admin"}),
-        )
-        .await;
+        let (s, body) = app
+            .login(&json!({"username": "rm.a", "password": "x", "role": "admin"}))
+            .await;
         assert_eq!(s, 400, "unknown fields are refused: {body}");
-        assert!(body["message"].as_str().unwrap().contains("role"), "{body}");
+        assert!(crate::message(&body).contains("role"), "{body}");
 
         let res = client
             .post(app.url("/api/v1/auth/login"))
@@ -127,12 +109,8 @@ async fn malformed_requests_are_400_naming_the_problem() {
 #[tokio::test]
 async fn sessions_use_safe_cookies_and_logout_revokes_them() {
     for app in TestApp::each().await {
-        let res = TestApp::client()
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"username": "rm.a", "password": password().0}))
-            .send()
-            .await
-            .unwrap();
+        let body = json!({"username": "rm.a", "password": password().0});
+        let res = app.post_login(&TestApp::client(), &body).await;
         let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
         for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
             assert!(cookie.contains(flag), "{cookie}");
@@ -147,20 +125,12 @@ async fn sessions_use_safe_cookies_and_logout_revokes_them() {
             (200, Some("rm.a"), Some("rm"))
         );
 
-        let res = TestApp::client()
-            .post(app.url("/api/v1/auth/logout"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        let (s, body) = app.get_json(&token, "/api/v1/auth/me").await;
-        assert_eq!(
-            (s, body["code"].as_str()),
-            (401, Some("unauthenticated")),
-            "{}",
-            app.backend
-        );
+        let (s, _) = app
+            .request(&token, Method::POST, "/api/v1/auth/logout", None)
+            .await;
+        assert_eq!(s, 204);
+        app.assert_unauthenticated(&token, "/api/v1/auth/me", app.backend)
+            .await;
 
         // Disabling a login ends its sessions at once.
         let token = app.token("rm.b").await;
@@ -169,7 +139,7 @@ async fn sessions_use_safe_cookies_and_logout_revokes_them() {
             .await
             .unwrap();
         assert_eq!(app.get_json(&token, "/api/v1/customers").await.0, 401);
-        let (s, _) = login(&app, json!({"username": "rm.b", "password": password().0})).await;
+        let (s, _) = app.login_as("rm.b", &password().0).await;
         assert_eq!(s, 401, "a disabled login cannot log in");
     }
 }
@@ -182,20 +152,11 @@ async fn every_api_route_but_login_and_health_needs_a_session() {
             "/api/v1/customers/1",
             "/api/v1/auth/me",
         ] {
-            let (s, body) = app.get_json("", path).await;
-            assert_eq!(
-                (s, body["code"].as_str()),
-                (401, Some("unauthenticated")),
-                "{path}"
-            );
+            app.assert_unauthenticated("", path, path).await;
             let (s, _) = app.get_json("forged-token", path).await;
             assert_eq!(s, 401, "{path}");
         }
-        let res = TestApp::client()
-            .post(app.url("/api/v1/auth/logout"))
-            .send()
-            .await
-            .unwrap();
+        let res = app.anonymous(Method::POST, "/api/v1/auth/logout").await;
         assert_eq!(res.status(), 401);
     }
 }
@@ -224,11 +185,7 @@ async fn the_openapi_document_lists_every_operation() {
 #[tokio::test]
 async fn responses_carry_security_headers_and_errors_are_json() {
     for app in TestApp::each().await {
-        let res = TestApp::client()
-            .get(app.url("/api/v1/nope"))
-            .send()
-            .await
-            .unwrap();
+        let res = app.anonymous(Method::GET, "/api/v1/nope").await;
         assert_eq!(res.status(), 404);
         let h = res.headers();
         assert!(
@@ -242,11 +199,7 @@ async fn responses_carry_security_headers_and_errors_are_json() {
         assert_eq!(h["cache-control"], "no-store");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["code"], "not_found");
-        let res = TestApp::client()
-            .delete(app.url("/api/v1/customers"))
-            .send()
-            .await
-            .unwrap();
+        let res = app.anonymous(Method::DELETE, "/api/v1/customers").await;
         assert_eq!(res.status(), 405);
     }
 }
@@ -256,20 +209,12 @@ async fn sessions_expire_when_idle_and_at_their_absolute_deadline() {
     for app in TestApp::each().await {
         let token = app.token("rm.a").await;
         app.clock.advance(chrono::Duration::minutes(20));
-        assert_eq!(
-            app.get_json(&token, "/api/v1/auth/me").await.0,
-            200,
-            "{}: still active",
-            app.backend
-        );
+        let (s, _) = app.get_json(&token, "/api/v1/auth/me").await;
+        assert_eq!(s, 200, "{}: still active", app.backend);
         app.clock.advance(chrono::Duration::minutes(31));
-        let (s, body) = app.get_json(&token, "/api/v1/auth/me").await;
-        assert_eq!(
-            (s, body["code"].as_str()),
-            (401, Some("unauthenticated")),
-            "{}: idle too long",
-            app.backend
-        );
+        let why = format!("{}: idle too long", app.backend);
+        app.assert_unauthenticated(&token, "/api/v1/auth/me", &why)
+            .await;
 
         // Kept busy, a session still ends at its absolute deadline (10 hours).
         let token = app.token("rm.a").await;
@@ -278,11 +223,8 @@ async fn sessions_expire_when_idle_and_at_their_absolute_deadline() {
             assert_eq!(app.get_json(&token, "/api/v1/auth/me").await.0, 200);
         }
         app.clock.advance(chrono::Duration::minutes(29));
-        assert_eq!(
-            app.get_json(&token, "/api/v1/auth/me").await.0,
-            401,
-            "{}: past 10 hours",
-            app.backend
-        );
+        let why = format!("{}: past 10 hours", app.backend);
+        app.assert_unauthenticated(&token, "/api/v1/auth/me", &why)
+            .await;
     }
 }

@@ -3,12 +3,7 @@ use serde_json::Value;
 use crate::TestApp;
 
 fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect()
+    crate::ints(&page["items"], "id")
 }
 
 #[tokio::test]
@@ -62,8 +57,8 @@ async fn bad_parameters_are_400_naming_the_parameter() {
                 (400, Some("invalid_parameter")),
                 "{path}: {body}"
             );
-            let named = body["field"].as_str() == Some(field)
-                || body["message"].as_str().unwrap().contains(field);
+            let named =
+                body["field"].as_str() == Some(field) || crate::message(&body).contains(field);
             assert!(named, "{path}: {body}");
         }
         let (s, body) = app.get_json(&token, "/api/v1/customers/999999").await;

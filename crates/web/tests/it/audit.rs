@@ -1,21 +1,13 @@
 //! Every sensitive action leaves exactly one audit entry with who / when / where / what / why.
 use rapport_store::audit::{AuditAction, ChainVerifier};
 use rapport_store_contract::fixture;
-use serde_json::{Value, json};
 
-use crate::{TestApp, password};
+use crate::TestApp;
 
 #[tokio::test]
 async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
     for app in TestApp::each().await {
-        let c = TestApp::client();
-        let bad = c
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"username": "rm.b", "password": "wrong"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bad.status(), 401);
+        assert_eq!(app.login_as("rm.b", "wrong").await.0, 401);
         let token = app.token("rm.a").await;
         assert_eq!(app.get_json(&token, "/api/v1/customers/1").await.0, 200);
         assert_eq!(app.get_json(&token, "/api/v1/customers/3").await.0, 404);
@@ -28,13 +20,10 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
         assert_eq!(found["items"].as_array().unwrap().len(), 1);
         assert_eq!(app.get_json(&token, "/api/v1/customers").await.0, 200);
         assert_eq!(app.get_json(&token, "/api/v1/audit").await.0, 403);
-        let out = c
-            .post(app.url("/api/v1/auth/logout"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(out.status(), 204);
+        let (s, _) = app
+            .request(&token, reqwest::Method::POST, "/api/v1/auth/logout", None)
+            .await;
+        assert_eq!(s, 204);
 
         let trail = app.store.audit_entries_after(0, 100).await.unwrap();
         let seen: Vec<(&str, &str, Option<i64>)> = trail
@@ -127,21 +116,11 @@ async fn the_auditor_reads_filters_and_exports_the_trail() {
             .get_json(&auditor, "/api/v1/audit?actor=rm.a&action=customer_viewed")
             .await;
         assert_eq!(s, 200, "{}: {page}", app.backend);
-        let parties: Vec<i64> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["party_id"].as_i64().unwrap())
-            .collect();
+        let parties = crate::ints(&page["items"], "party_id");
         assert_eq!(parties, vec![4, 1], "newest first");
         let (_, by_customer) = app.get_json(&auditor, "/api/v1/audit?party_id=1").await;
-        assert!(
-            by_customer["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|e| e["party_id"] == 1)
-        );
+        let parties = crate::ints(&by_customer["items"], "party_id");
+        assert!(parties.iter().all(|p| *p == 1), "{parties:?}");
         let today = chrono::Utc::now().date_naive();
         let (s, _) = app
             .get_json(&auditor, &format!("/api/v1/audit?from={today}&to={today}"))
@@ -156,16 +135,12 @@ async fn the_auditor_reads_filters_and_exports_the_trail() {
             let (s, body) = app.get_json(&auditor, path).await;
             assert_eq!(s, 400, "{path}: {body}");
             assert!(
-                body["field"] == field || body["message"].as_str().unwrap().contains(field),
+                body["field"] == field || crate::message(&body).contains(field),
                 "{path}: {body}"
             );
         }
-        let res = TestApp::client()
-            .get(app.url("/api/v1/audit/export?actor=rm.a"))
-            .bearer_auth(&auditor)
-            .send()
-            .await
-            .unwrap();
+        let export = TestApp::client().get(app.url("/api/v1/audit/export?actor=rm.a"));
+        let res = export.bearer_auth(&auditor).send().await.unwrap();
         assert_eq!(res.status(), 200);
         assert!(
             res.headers()["content-type"]
@@ -215,19 +190,12 @@ async fn the_auditor_reads_filters_and_exports_the_trail() {
         let html = app
             .browser("auditor01")
             .await
-            .get(app.url("/audit?actor=rm.a"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .page("/audit?actor=rm.a")
+            .await;
         assert!(
             html.contains("审计日志") && html.contains("customer_viewed"),
             "{}",
             app.backend
         );
-        let _: Value = Value::Null;
-        let _ = password();
     }
 }

@@ -10,18 +10,30 @@ fn shots() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
 }
 
-#[tokio::test]
-async fn an_rm_logs_in_finds_a_customer_and_reads_the_360_page_in_both_languages() {
-    let Some(d) = Driver::start().await else {
-        return;
-    };
-    let app = TestApp::each().await.remove(0);
+/// Logs in as RM A through the login page, which leads to the customer search.
+async fn log_in_as_rm_a(d: &Driver, app: &TestApp) {
     d.goto(&app.url("/login")).await;
     d.type_into("input[name=username]", "rm.a").await;
     d.type_into("input[name=password]", &password().0).await;
     d.click("button[type=submit]").await;
     d.wait_for("return location.pathname === '/customers'")
         .await;
+}
+
+/// Switches the page to English with its language switch, as a user would.
+async fn switch_to_english(d: &Driver) {
+    d.click("a[data-testid=lang-switch]").await;
+    d.wait_for("return document.documentElement.lang === 'en'")
+        .await;
+}
+
+#[tokio::test]
+async fn an_rm_logs_in_finds_a_customer_and_reads_the_360_page_in_both_languages() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::each().await.remove(0);
+    log_in_as_rm_a(&d, &app).await;
     // Headless Chromium asks for English; choose Chinese as a user would, with the switch.
     d.goto(&app.url("/lang/zh?next=/customers")).await;
     d.wait_for("return document.documentElement.lang === 'zh-CN'")
@@ -48,9 +60,7 @@ async fn an_rm_logs_in_finds_a_customer_and_reads_the_360_page_in_both_languages
     assert!(html.contains("AUM 近24个月走势") && html.contains("一年期定期存款"));
     d.screenshot(&shots(), "customer-360-zh.png").await;
 
-    d.click("a[data-testid=lang-switch]").await;
-    d.wait_for("return document.documentElement.lang === 'en'")
-        .await;
+    switch_to_english(&d).await;
     d.wait_for("return document.getElementById('aum-chart').dataset.rendered === 'true'")
         .await;
     let html = d.source().await;
@@ -68,30 +78,17 @@ async fn an_rm_completes_a_task_on_the_workbench_and_sees_the_contact_on_the_tim
         return;
     };
     let app = TestApp::each().await.remove(0);
-    let today = {
-        use rapport_domain::Clock;
-        app.clock
-            .now()
-            .with_timezone(&chrono_tz::Asia::Shanghai)
-            .date_naive()
-    };
+    let today = app.today();
     let rm = app.token("rm.a").await;
     for (kind, reason) in [
         ("retention", "AUM fell 45 % in a month"),
         ("care", "birthday today"),
     ] {
         let body = json!({"customer_id": 1, "kind": kind, "reason": reason, "due_on": today});
-        let (s, v) = app
-            .send_json(&rm, reqwest::Method::POST, "/api/v1/tasks", &body)
-            .await;
+        let (s, v) = app.post_json(&rm, "/api/v1/tasks", &body).await;
         assert_eq!(s, 201, "{v}");
     }
-    d.goto(&app.url("/login")).await;
-    d.type_into("input[name=username]", "rm.a").await;
-    d.type_into("input[name=password]", &password().0).await;
-    d.click("button[type=submit]").await;
-    d.wait_for("return location.pathname === '/customers'")
-        .await;
+    log_in_as_rm_a(&d, &app).await;
     d.goto(&app.url("/lang/zh?next=/workbench")).await;
     d.wait_for(
         "return document.documentElement.lang === 'zh-CN' && location.pathname === '/workbench'",
@@ -101,9 +98,7 @@ async fn an_rm_completes_a_task_on_the_workbench_and_sees_the_contact_on_the_tim
     assert!(html.contains("客户经理工作台") && html.contains("AUM fell 45 % in a month"));
     d.screenshot(&shots(), "workbench-zh.png").await;
 
-    d.click("a[data-testid=lang-switch]").await;
-    d.wait_for("return document.documentElement.lang === 'en'")
-        .await;
+    switch_to_english(&d).await;
     assert!(d.source().await.contains("RM workbench"));
     d.screenshot(&shots(), "workbench-en.png").await;
 

@@ -6,22 +6,10 @@ use serde_json::{Value, json};
 
 use crate::TestApp;
 
-pub async fn send(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let res = TestApp::client()
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
+/// Changes a customer with `body` (PATCH `path`) as the holder of `token`.
+async fn patch(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    app.send_json(token, reqwest::Method::PATCH, path, body)
         .await
-        .unwrap();
-    let s = res.status().as_u16();
-    (s, res.json().await.unwrap_or(Value::Null))
 }
 
 fn names(v: &Value, field: &str) -> bool {
@@ -33,7 +21,6 @@ async fn prospects_are_validated_and_created_in_the_rm_s_portfolio() {
     let id = fixture::zhang_wei_a_resident_id();
     for app in TestApp::each().await {
         let rm = app.token("rm.a").await;
-        let post = reqwest::Method::POST;
         for (body, field) in [
             (
                 json!({"name": "张三", "resident_id": "110105194912310021"}),
@@ -51,11 +38,11 @@ async fn prospects_are_validated_and_created_in_the_rm_s_portfolio() {
             (json!({"name": "张三", "owner_rm": 3}), "owner_rm"),
             (json!({"mobile": "13800000000"}), "name"),
         ] {
-            let (s, v) = send(&app, &rm, post.clone(), "/api/v1/customers", body.clone()).await;
+            let (s, v) = app.post_json(&rm, "/api/v1/customers", &body).await;
             assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
             assert!(names(&v, field), "{body}: {v}");
         }
-        let (s, v) = send(&app, &rm, post.clone(), "/api/v1/customers", json!({"name": "钱多多", "mobile": "１３７００００２２２２", "address": "浙江省杭州市西湖区文二路9号"})).await;
+        let (s, v) = app.post_json(&rm, "/api/v1/customers", &json!({"name": "钱多多", "mobile": "１３７００００２２２２", "address": "浙江省杭州市西湖区文二路9号"})).await;
         assert_eq!(s, 201, "{}: {v}", app.backend);
         assert_eq!(
             (
@@ -80,14 +67,9 @@ async fn prospects_are_validated_and_created_in_the_rm_s_portfolio() {
         );
         for user in ["marketing01", "agent01", "admin"] {
             let token = app.token(user).await;
-            let (s, _) = send(
-                &app,
-                &token,
-                post.clone(),
-                "/api/v1/customers",
-                json!({"name": "王五"}),
-            )
-            .await;
+            let (s, _) = app
+                .post_json(&token, "/api/v1/customers", &json!({"name": "王五"}))
+                .await;
             assert_eq!(s, 403, "{user}");
         }
     }
@@ -98,13 +80,11 @@ async fn contact_changes_need_the_current_version_and_keep_history() {
     for app in TestApp::each().await {
         let b = app.backend;
         let rm = app.token("rm.a").await;
-        let patch = reqwest::Method::PATCH;
-        let (s, v) = send(
+        let (s, v) = patch(
             &app,
             &rm,
-            patch.clone(),
             "/api/v1/customers/1",
-            json!({"version": 1, "mobile": "13911112222", "preferred_channel": "wechat"}),
+            &json!({"version": 1, "mobile": "13911112222", "preferred_channel": "wechat"}),
         )
         .await;
         assert_eq!(s, 200, "{b}: {v}");
@@ -115,12 +95,11 @@ async fn contact_changes_need_the_current_version_and_keep_history() {
             ),
             (Some(2), Some("13911112222"))
         );
-        let (s, v) = send(
+        let (s, v) = patch(
             &app,
             &rm,
-            patch.clone(),
             "/api/v1/customers/1",
-            json!({"version": 1, "email": "a@b.cn"}),
+            &json!({"version": 1, "email": "a@b.cn"}),
         )
         .await;
         assert_eq!(
@@ -139,49 +118,22 @@ async fn contact_changes_need_the_current_version_and_keep_history() {
             (json!({"version": 2, "branch": 1}), "branch"),
             (json!({"mobile": "13911112222"}), "version"),
         ] {
-            let (s, v) = send(
-                &app,
-                &rm,
-                patch.clone(),
-                "/api/v1/customers/1",
-                body.clone(),
-            )
-            .await;
+            let (s, v) = patch(&app, &rm, "/api/v1/customers/1", &body).await;
             assert_eq!(s, 400, "{body}: {v}");
             assert!(names(&v, field), "{body}: {v}");
         }
-        assert_eq!(
-            send(
-                &app,
-                &rm,
-                patch.clone(),
-                "/api/v1/customers/3",
-                json!({"version": 1, "email": "x@y.cn"})
-            )
-            .await
-            .0,
-            404
-        );
+        let email = |version: i64, address: &str| json!({"version": version, "email": address});
+        let (s, _) = patch(&app, &rm, "/api/v1/customers/3", &email(1, "x@y.cn")).await;
+        assert_eq!(s, 404);
         let marketing = app.token("marketing01").await;
-        assert_eq!(
-            send(
-                &app,
-                &marketing,
-                patch.clone(),
-                "/api/v1/customers/1",
-                json!({"version": 2, "email": "x@y.cn"})
-            )
-            .await
-            .0,
-            403
-        );
+        let (s, _) = patch(&app, &marketing, "/api/v1/customers/1", &email(2, "x@y.cn")).await;
+        assert_eq!(s, 403);
         let agent = app.token("agent01").await;
-        let (s, _) = send(
+        let (s, _) = patch(
             &app,
             &agent,
-            patch.clone(),
             "/api/v1/customers/1",
-            json!({"version": 2, "email": "zw@example.cn"}),
+            &email(2, "zw@example.cn"),
         )
         .await;
         assert_eq!(s, 200, "the call center updates contact details");
@@ -189,12 +141,7 @@ async fn contact_changes_need_the_current_version_and_keep_history() {
         // History, masked per role.
         let (s, h) = app.get_json(&agent, "/api/v1/customers/1/history").await;
         assert_eq!(s, 200);
-        let mobile = h
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["field"] == "mobile")
-            .unwrap();
+        let mobile = crate::element(&h, "field", "mobile");
         assert_eq!(
             (mobile["old_value"].as_str(), mobile["new_value"].as_str()),
             (Some("138****5678"), Some("139****2222")),

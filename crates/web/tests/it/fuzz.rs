@@ -24,17 +24,9 @@ const REQUIRE_VAR: &str = "RAPPORT_REQUIRE_FUZZ";
 const DEFAULT_BUDGET_SECONDS: u64 = 270;
 const DEFAULT_SEED: &str = "20";
 
-/// One login of each role in [`USERS`] (the other logins have the same role with another
-/// scope). The administrator comes last: its fuzzing may disable or demote the others.
-const ROLES: &[&str] = &[
-    "rm.a",
-    "bm.xihu",
-    "agent01",
-    "steward01",
-    "marketing01",
-    "auditor01",
-    "admin",
-];
+/// One login of each role. The administrator comes last: its fuzzing may disable or demote
+/// the others.
+const ROLES: &[&str] = crate::ONE_LOGIN_PER_ROLE;
 
 /// Not fuzzed: logging in with generated passwords throttles and locks the fuzzing login,
 /// logging out ends its session, and a generated password change would change its password or
@@ -262,33 +254,28 @@ async fn a_nul_in_text_is_a_400_naming_the_parameter() {
             assert_eq!(body["field"], "actor", "{} {path}", app.backend);
         }
         let rm = app.token("rm.a").await;
-        let (status, body) = app
-            .send_json(
-                &rm,
-                reqwest::Method::POST,
+        for (path, body, field) in [
+            (
                 "/api/v1/tasks",
-                &serde_json::json!({"customer_id": 1, "due_on": "2030-01-31",
+                serde_json::json!({"customer_id": 1, "due_on": "2030-01-31",
                     "kind": "follow_up", "reason": "a\u{0}b"}),
-            )
-            .await;
-        assert_eq!(status, 400, "{}: {body}", app.backend);
-        assert_eq!(body["field"], "reason", "{}", app.backend);
-        let (status, body) = app
-            .send_json(
-                &rm,
-                reqwest::Method::POST,
+                "reason",
+            ),
+            (
                 "/api/v1/customers/1/interactions",
-                &serde_json::json!({"channel": "phone", "purpose": "care",
+                serde_json::json!({"channel": "phone", "purpose": "care",
                     "outcome": "reached", "notes": "a\u{0}b"}),
-            )
-            .await;
-        assert_eq!(status, 400, "{}: {body}", app.backend);
-        assert_eq!(body["field"], "notes", "{}", app.backend);
+                "notes",
+            ),
+        ] {
+            let (status, body) = app.post_json(&rm, path, &body).await;
+            assert_eq!(status, 400, "{}: {body}", app.backend);
+            assert_eq!(body["field"], field, "{}", app.backend);
+        }
         // Lines stay allowed in notes.
         let (status, body) = app
-            .send_json(
+            .post_json(
                 &rm,
-                reqwest::Method::POST,
                 "/api/v1/customers/1/interactions",
                 &serde_json::json!({"channel": "phone", "purpose": "care",
                     "outcome": "reached", "notes": "first line\nsecond\tline"}),

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rapport_store::audit::AuditAction;
 use rapport_web::{EvaluationError, SegmentEngine};
 use serde_json::json;
 
@@ -30,9 +31,8 @@ async fn a_panic_in_a_handler_answers_500_is_audited_and_the_server_goes_on() {
     for app in TestApp::each_with(|s| s.with_segment_engine(Arc::new(PanickingEngine))).await {
         let token = app.token("rm.a").await;
         let (status, body) = app
-            .send_json(
+            .post_json(
                 &token,
-                reqwest::Method::POST,
                 "/api/v1/segments",
                 &json!({"name": "x", "expression": "aum_m0 > 0"}),
             )
@@ -42,12 +42,7 @@ async fn a_panic_in_a_handler_answers_500_is_audited_and_the_server_goes_on() {
         // The same server answers the next request, on a new connection and the same one.
         let (status, _) = app.get_json(&token, "/api/v1/segments").await;
         assert_eq!(status, 200, "{}", app.backend);
-        let head = app.store.audit_head().await.unwrap().0;
-        let entries = app.store.audit_entries_after(0, head + 1).await.unwrap();
-        let failed: Vec<_> = entries
-            .iter()
-            .filter(|e| e.entry.action.as_str() == "request_failed")
-            .collect();
+        let failed = app.audited(AuditAction::RequestFailed).await;
         assert_eq!(failed.len(), 1, "{}", app.backend);
         assert_eq!(
             failed[0].entry.detail.as_deref(),
@@ -85,50 +80,28 @@ async fn redirects_stay_on_this_site() {
 async fn login_throttling_says_nothing_about_which_usernames_exist() {
     use crate::password;
     for app in TestApp::each().await {
-        let login = |user: &'static str, pw: String| {
-            let app = &app;
-            async move {
-                let res = TestApp::client()
-                    .post(app.url("/api/v1/auth/login"))
-                    .json(&json!({"username": user, "password": pw}))
-                    .send()
-                    .await
-                    .unwrap();
-                let status = res.status().as_u16();
-                (status, res.json::<serde_json::Value>().await.unwrap())
-            }
-        };
         for user in ["rm.b", "nobody.here"] {
             for _ in 0..5 {
-                assert_eq!(login(user, "guess".into()).await.0, 401, "{user}");
+                assert_eq!(app.login_as(user, "guess").await.0, 401, "{user}");
             }
         }
-        let (s_real, real) = login("rm.b", password().0.clone()).await;
-        let (s_none, none) = login("nobody.here", "guess".into()).await;
+        let (s_real, real) = app.login_as("rm.b", &password().0).await;
+        let (s_none, none) = app.login_as("nobody.here", "guess").await;
         assert_eq!((s_real, s_none), (423, 423), "{}", app.backend);
         assert_eq!(real["message"], none["message"], "{}", app.backend);
         // The administrators' staff list shows the lock while it lasts.
         let admin = app.token("admin").await;
         let locked = |list: &serde_json::Value, user: &str| {
-            list.as_array()
-                .unwrap()
-                .iter()
-                .find(|s| s["username"] == user)
-                .map(|s| s["locked"].clone())
+            crate::element(list, "username", user)["locked"].clone()
         };
         let (_, staff) = app.get_json(&admin, "/api/v1/admin/staff").await;
-        assert_eq!(locked(&staff, "rm.b"), Some(json!(true)), "{}", app.backend);
-        assert_eq!(locked(&staff, "rm.a"), Some(json!(false)));
+        assert_eq!(locked(&staff, "rm.b"), json!(true), "{}", app.backend);
+        assert_eq!(locked(&staff, "rm.a"), json!(false));
         // The window ends: the real user is back, with the right password.
         app.clock.advance(chrono::Duration::minutes(16));
         let (_, staff) = app.get_json(&admin, "/api/v1/admin/staff").await;
-        assert_eq!(
-            locked(&staff, "rm.b"),
-            Some(json!(false)),
-            "{}",
-            app.backend
-        );
-        let (s, _) = login("rm.b", password().0.clone()).await;
+        assert_eq!(locked(&staff, "rm.b"), json!(false), "{}", app.backend);
+        let (s, _) = app.login_as("rm.b", &password().0).await;
         assert_eq!(s, 200, "{}", app.backend);
     }
 }
@@ -160,20 +133,12 @@ async fn guessing_a_masked_mobile_is_refused_and_raised() {
             .get_json(&token, "/api/v1/customers?q=13812345678")
             .await;
         assert_eq!(s, 429, "{}", app.backend);
-        let head = app.store.audit_head().await.unwrap().0;
-        let entries = app.store.audit_entries_after(0, head + 1).await.unwrap();
-        let alerts: Vec<_> = entries
-            .iter()
-            .filter(|e| e.entry.action.as_str() == "security_alert")
-            .collect();
+        let alerts = app.audited(AuditAction::SecurityAlert).await;
         assert_eq!(alerts.len(), 1, "{}", app.backend);
         let reason = alerts[0].entry.reason.clone().unwrap_or_default();
         assert!(reason.contains("138****5678"), "{reason}");
         assert!(!reason.contains("13812345678"), "{reason}");
-        let searched = entries
-            .iter()
-            .filter(|e| e.entry.action.as_str() == "identifier_searched")
-            .count();
+        let searched = app.audited(AuditAction::IdentifierSearched).await.len();
         assert!(searched >= 6, "{}: {searched}", app.backend);
         // A prefix does not rebuild the hidden digits either: no prefix search on mobiles.
         let (s, v) = app
@@ -241,9 +206,7 @@ async fn multi_byte_oversized_and_nul_text_is_refused_cleanly() {
             json!({"customer_id": 1, "kind": "call", "reason": long, "due_on": "2026-07-01"}),
             json!({"customer_id": 1, "kind": "電話\u{1F600}", "reason": "x", "due_on": "2026-07-01"}),
         ] {
-            let (s, v) = app
-                .send_json(&token, reqwest::Method::POST, "/api/v1/tasks", &body)
-                .await;
+            let (s, v) = app.post_json(&token, "/api/v1/tasks", &body).await;
             assert!((400..500).contains(&s), "{}: {s} {v}", app.backend);
         }
         for path in ["/api/v1/customers/%E5%BC%A0", "/api/v1/customers/1%00"] {

@@ -2,25 +2,13 @@
 //! manual merge and unmerge, source records, and real-time matching — on every backend.
 use rapport_domain::PartyId;
 use rapport_store::identity::ResolutionRecord;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::TestApp;
 use crate::seeds::{CHEN_MOBILE, ZHOU_MOBILE, seed, valid_id};
+use crate::{TestApp, status_and};
 
 fn party(r: &ResolutionRecord) -> i64 {
     r.party_id.map(|PartyId(p)| p).unwrap()
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let res = TestApp::client()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -64,30 +52,22 @@ async fn the_steward_reviews_and_decides_pairs() {
         // Other roles: 403 on the decision, 403 on the queue.
         let rm = app.token("rm.a").await;
         let path = format!("/api/v1/identity/reviews/{id}/decision");
-        let (s, body) = post(&app, &rm, &path, json!({"decision": "same_person"})).await;
-        assert_eq!((s, body["code"].as_str()), (403, Some("forbidden")));
+        let decision = |decision: &str| json!({"decision": decision});
+        let answer = app.post_json(&rm, &path, &decision("same_person")).await;
+        assert_eq!(status_and(&answer, "code"), (403, Some("forbidden")));
         let (s, _) = app.get_json(&rm, "/api/v1/identity/reviews").await;
         assert_eq!(s, 403);
 
         // Bad bodies name the field; unknown pairs are 404.
-        let (s, body) = post(&app, &steward, &path, json!({"decision": "maybe"})).await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("decision")));
-        let long = "x".repeat(501);
-        let (s, body) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"decision": "different_people", "note": long}),
-        )
-        .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("note")));
-        let (s, _) = post(
-            &app,
-            &steward,
-            "/api/v1/identity/reviews/999999/decision",
-            json!({"decision": "same_person"}),
-        )
-        .await;
+        let answer = app.post_json(&steward, &path, &decision("maybe")).await;
+        assert_eq!(status_and(&answer, "field"), (400, Some("decision")));
+        let long = json!({"decision": "different_people", "note": "x".repeat(501)});
+        let answer = app.post_json(&steward, &path, &long).await;
+        assert_eq!(status_and(&answer, "field"), (400, Some("note")));
+        let unknown = "/api/v1/identity/reviews/999999/decision";
+        let (s, _) = app
+            .post_json(&steward, unknown, &decision("same_person"))
+            .await;
         assert_eq!(s, 404);
         let (s, _) = app
             .get_json(&steward, "/api/v1/identity/reviews/999999")
@@ -95,23 +75,19 @@ async fn the_steward_reviews_and_decides_pairs() {
         assert_eq!(s, 404);
 
         // Same person: the two customers become one (the lower id kept); twice → 409.
-        let (s, item) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"decision": "same_person", "note": "same ID card seen at the branch"}),
-        )
-        .await;
+        let (s, item) = app
+            .post_json(
+                &steward,
+                &path,
+                &json!({"decision": "same_person", "note": "same ID card seen at the branch"}),
+            )
+            .await;
         assert_eq!(s, 200, "{}: {item}", app.backend);
         assert_eq!(item["status"], "approved");
-        let (s, body) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"decision": "different_people"}),
-        )
-        .await;
-        assert_eq!((s, body["code"].as_str()), (409, Some("conflict")));
+        let answer = app
+            .post_json(&steward, &path, &decision("different_people"))
+            .await;
+        assert_eq!(status_and(&answer, "code"), (409, Some("conflict")));
         let (keep, absorbed) = {
             let (a, b) = (party(&records[0]), party(&records[1]));
             (a.min(b), a.max(b))
@@ -158,46 +134,29 @@ async fn a_manual_merge_can_be_undone() {
         assert_eq!(name["rule"], "most_trusted", "{}", app.backend);
         assert!(name["source_key"].as_str().is_some_and(|k| !k.is_empty()));
 
+        // RMs do not merge; a blank reason, a customer into itself and an unknown one are
+        // refused, the bad fields named.
         let rm = app.token("rm.a").await;
-        let (s, _) = post(&app, &rm, &path, json!({"absorb": absorb, "reason": "dup"})).await;
-        assert_eq!(s, 403);
-        let (s, body) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"absorb": absorb, "reason": " "}),
-        )
-        .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("reason")));
-        let (s, body) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"absorb": keep, "reason": "dup"}),
-        )
-        .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("absorb")));
-        let (s, _) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"absorb": 999999, "reason": "dup"}),
-        )
-        .await;
-        assert_eq!(s, 404);
+        let merge = |absorb: i64, reason: &str| json!({"absorb": absorb, "reason": reason});
+        for (token, body, status, field) in [
+            (&rm, merge(absorb, "dup"), 403, None),
+            (&steward, merge(absorb, " "), 400, Some("reason")),
+            (&steward, merge(keep, "dup"), 400, Some("absorb")),
+            (&steward, merge(999999, "dup"), 404, None),
+        ] {
+            let (s, v) = app.post_json(token, &path, &body).await;
+            assert_eq!(s, status, "{}: {body}: {v}", app.backend);
+            if let Some(field) = field {
+                assert_eq!(v["field"], field, "{body}: {v}");
+            }
+        }
 
-        let (s, out) = post(
-            &app,
-            &steward,
-            &path,
-            json!({"absorb": absorb, "reason": "same person, confirmed by phone"}),
-        )
-        .await;
+        let confirmed = merge(absorb, "same person, confirmed by phone");
+        let (s, out) = app.post_json(&steward, &path, &confirmed).await;
         assert_eq!(s, 200, "{}: {out}", app.backend);
         assert_eq!(out["customer_id"], keep);
-        let (s, _) = app
-            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
-            .await;
+        let absorbed = format!("/api/v1/customers/{absorb}");
+        let (s, _) = app.get_json(&steward, &absorbed).await;
         assert_eq!(s, 404);
         let (_, ident) = app
             .get_json(&steward, &format!("/api/v1/customers/{keep}/identity"))
@@ -206,30 +165,26 @@ async fn a_manual_merge_can_be_undone() {
         assert_eq!(ident["events"][0]["other_customer_id"], absorb);
 
         let undo = format!("/api/v1/identity/merges/{event}/undo");
-        let (s, _) = post(&app, &rm, &undo, json!({"reason": "wrong"})).await;
+        let (s, _) = app.post_json(&rm, &undo, &json!({"reason": "wrong"})).await;
         assert_eq!(s, 403);
-        let (s, out) = post(
-            &app,
-            &steward,
-            &undo,
-            json!({"reason": "different people after all"}),
-        )
-        .await;
+        let why = json!({"reason": "different people after all"});
+        let (s, out) = app.post_json(&steward, &undo, &why).await;
         assert_eq!(s, 200, "{}: {out}", app.backend);
         assert_eq!(out["other_customer_id"], absorb);
-        let (s, after) = app
-            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
-            .await;
+        let (s, after) = app.get_json(&steward, &absorbed).await;
         assert_eq!(s, 200);
         assert_eq!(after["profile"]["name"], before["profile"]["name"]);
         assert_eq!(after["profile"]["mobile"], before["profile"]["mobile"]);
-        let (s, body) = post(&app, &steward, &undo, json!({"reason": "again"})).await;
-        assert_eq!((s, body["code"].as_str()), (409, Some("conflict")));
+        let again = app
+            .post_json(&steward, &undo, &json!({"reason": "again"}))
+            .await;
+        assert_eq!(status_and(&again, "code"), (409, Some("conflict")));
     }
 }
 
 #[tokio::test]
 async fn matching_finds_the_party_of_a_known_record() {
+    const MATCH: &str = "/api/v1/identity/match";
     for app in TestApp::each().await {
         let records = seed(&app).await;
         let indexed = rapport_web::rebuild_match_index(app.state.clone())
@@ -237,46 +192,29 @@ async fn matching_finds_the_party_of_a_known_record() {
             .unwrap();
         assert_eq!(indexed, 4);
         let agent = app.token("agent01").await;
-        let (s, body) = post(
-            &app,
-            &agent,
-            "/api/v1/identity/match",
-            json!({"name": "陈静", "resident_id": valid_id(11), "mobile": CHEN_MOBILE, "gender": "F"}),
-        )
-        .await;
+        let chen = json!({"name": "陈静", "resident_id": valid_id(11), "mobile": CHEN_MOBILE,
+                          "gender": "F"});
+        let (s, body) = app.post_json(&agent, MATCH, &chen).await;
         assert_eq!(s, 200, "{}: {body}", app.backend);
         assert_eq!(body["match"]["customer_id"], party(&records[0]));
         assert_eq!(body["match"]["decision"], "match");
         assert!(!body["match"]["explanation"].as_array().unwrap().is_empty());
 
-        let (s, body) = post(
-            &app,
-            &agent,
-            "/api/v1/identity/match",
-            json!({"name": "欧阳娜娜", "mobile": "13511112222", "birth_date": "2001-02-03"}),
-        )
-        .await;
+        let stranger = json!({"name": "欧阳娜娜", "mobile": "13511112222",
+                              "birth_date": "2001-02-03"});
+        let (s, body) = app.post_json(&agent, MATCH, &stranger).await;
         assert_eq!(s, 200);
         assert!(body["match"].is_null(), "{body}");
 
-        let (s, body) = post(
-            &app,
-            &agent,
-            "/api/v1/identity/match",
-            json!({"mobile": CHEN_MOBILE}),
-        )
-        .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("name")));
-        let (s, body) = post(
-            &app,
-            &agent,
-            "/api/v1/identity/match",
-            json!({"name": "陈静", "mobile": "12"}),
-        )
-        .await;
-        assert_eq!((s, body["field"].as_str()), (400, Some("mobile")));
+        for (body, field) in [
+            (json!({"mobile": CHEN_MOBILE}), "name"),
+            (json!({"name": "陈静", "mobile": "12"}), "mobile"),
+        ] {
+            let answer = app.post_json(&agent, MATCH, &body).await;
+            assert_eq!(status_and(&answer, "field"), (400, Some(field)), "{body}");
+        }
         let rm = app.token("rm.a").await;
-        let (s, _) = post(&app, &rm, "/api/v1/identity/match", json!({"name": "陈静"})).await;
+        let (s, _) = app.post_json(&rm, MATCH, &json!({"name": "陈静"})).await;
         assert_eq!(s, 403);
     }
 }
@@ -303,11 +241,7 @@ async fn identity_pages_render_in_both_languages() {
                 ],
             ),
         ] {
-            let res = browser
-                .get(app.url(&format!("/lang/{lang}?next=/")))
-                .send()
-                .await
-                .unwrap();
+            let res = browser.open(&format!("/lang/{lang}?next=/")).await;
             assert_eq!(res.status(), 303);
             let mut html = String::new();
             for path in [
@@ -315,7 +249,7 @@ async fn identity_pages_render_in_both_languages() {
                 format!("/identity/reviews/{id}"),
                 format!("/customers/{customer}"),
             ] {
-                let res = browser.get(app.url(&path)).send().await.unwrap();
+                let res = browser.open(&path).await;
                 assert_eq!(res.status(), 200, "{}: {path}", app.backend);
                 html.push_str(&res.text().await.unwrap());
             }
@@ -327,14 +261,14 @@ async fn identity_pages_render_in_both_languages() {
         }
         // Deciding through the page needs the session's form token.
         let res = browser
-            .post(app.url(&format!("/identity/reviews/{id}")))
-            .form(&[("csrf", "wrong"), ("decision", "different_people")])
-            .send()
-            .await
-            .unwrap();
+            .submit(
+                &format!("/identity/reviews/{id}"),
+                &[("csrf", "wrong"), ("decision", "different_people")],
+            )
+            .await;
         assert_eq!(res.status(), 403);
         let rm = app.browser("rm.a").await;
-        let res = rm.get(app.url("/identity/reviews")).send().await.unwrap();
+        let res = rm.open("/identity/reviews").await;
         assert_eq!(res.status(), 403);
     }
 }

@@ -13,6 +13,9 @@ name = "name"
 mobile = "mobile"
 "#;
 
+/// Where the call centre's extracts are uploaded.
+const CALL_CENTER: &str = "/api/v1/imports/call_center";
+
 fn setup(app: &TestApp) {
     let dir = app.import_dir.path().join("mappings");
     std::fs::create_dir_all(&dir).unwrap();
@@ -37,8 +40,9 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
     for app in TestApp::each().await {
         setup(&app);
         let steward = app.token("steward01").await;
+        let with_mode = |mode: &str| format!("{CALL_CENTER}?mode={mode}");
         let csv = "key,name,mobile\nCC1,赵敏,13600001111\nCC2,钱进,1360000\nCC3,孙丽,\n";
-        let (s, body) = upload(&app, &steward, "/api/v1/imports/call_center", csv.into()).await;
+        let (s, body) = upload(&app, &steward, CALL_CENTER, csv.into()).await;
         assert_eq!(s, 200, "{}: {body}", app.backend);
         assert_eq!(
             (body["inserted"].as_i64(), body["rejected"].as_i64()),
@@ -46,13 +50,7 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
         );
         assert_eq!(body["rejects"][0]["line"], 3);
         assert_eq!(body["rejects"][0]["field"], "mobile");
-        let (s, body) = upload(
-            &app,
-            &steward,
-            "/api/v1/imports/call_center?mode=full",
-            csv.into(),
-        )
-        .await;
+        let (s, body) = upload(&app, &steward, &with_mode("full"), csv.into()).await;
         assert_eq!(
             (s, body["unchanged"].as_i64(), body["inserted"].as_i64()),
             (200, Some(2), Some(0))
@@ -60,33 +58,18 @@ async fn an_uploaded_extract_loads_once_and_bad_files_are_refused_whole() {
 
         // GBK without a declaration: refused, naming the line; nothing loaded.
         let (gbk, _, _) = encoding_rs::GBK.encode("key,name,mobile\nCC9,周杰,13600002222\n");
-        let (s, body) = upload(
-            &app,
-            &steward,
-            "/api/v1/imports/call_center",
-            gbk.into_owned(),
-        )
-        .await;
+        let (s, body) = upload(&app, &steward, CALL_CENTER, gbk.into_owned()).await;
         assert_eq!(s, 400, "{body}");
-        assert!(
-            body["message"].as_str().unwrap().contains("line 2"),
-            "{body}"
-        );
+        assert!(crate::message(&body).contains("line 2"), "{body}");
 
         let (s, _) = upload(&app, &steward, "/api/v1/imports/nope", csv.into()).await;
         assert_eq!(s, 404);
         let (s, body) = upload(&app, &steward, "/api/v1/imports/bad..name", csv.into()).await;
         assert_eq!((s, body["field"].as_str()), (400, Some("mapping")));
-        let (s, body) = upload(
-            &app,
-            &steward,
-            "/api/v1/imports/call_center?mode=sometimes",
-            csv.into(),
-        )
-        .await;
+        let (s, body) = upload(&app, &steward, &with_mode("sometimes"), csv.into()).await;
         assert_eq!((s, body["field"].as_str()), (400, Some("mode")));
         let rm = app.token("rm.a").await;
-        let (s, _) = upload(&app, &rm, "/api/v1/imports/call_center", csv.into()).await;
+        let (s, _) = upload(&app, &rm, CALL_CENTER, csv.into()).await;
         assert_eq!(s, 403);
         let runs = app.store.import_runs(10).await.unwrap();
         assert_eq!(runs.len(), 2, "{}: refused files leave no run", app.backend);
@@ -106,13 +89,7 @@ async fn an_upload_over_the_limit_is_413_and_leaves_nothing() {
     for app in TestApp::each_with(small).await {
         setup(&app);
         let steward = app.token("steward01").await;
-        let (s, body) = upload(
-            &app,
-            &steward,
-            "/api/v1/imports/call_center",
-            vec![b'x'; 64 * 1024],
-        )
-        .await;
+        let (s, body) = upload(&app, &steward, CALL_CENTER, vec![b'x'; 64 * 1024]).await;
         assert_eq!(s, 413, "{}: {body}", app.backend);
         let uploads = app.import_dir.path().join("uploads");
         let left = std::fs::read_dir(&uploads).map(|d| d.count()).unwrap_or(0);

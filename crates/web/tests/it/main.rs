@@ -1,12 +1,7 @@
 //! The web crate's integration tests: a real server on 127.0.0.1:0 over a real store (SQLite,
 //! and PostgreSQL when configured), driven over HTTP.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 
 #[path = "../common/mod.rs"]
 mod common;

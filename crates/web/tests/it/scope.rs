@@ -26,12 +26,7 @@ const FOREIGN: &[(i64, &[&str])] = &[
 ];
 
 fn ids(page: &Value) -> BTreeSet<i64> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect()
+    crate::ints(&page["items"], "id").into_iter().collect()
 }
 
 #[tokio::test]
@@ -71,22 +66,11 @@ async fn rm_a_reaches_none_of_rm_b_s_customers_by_any_route() {
                 );
             }
             // The 360 page answers like an unknown customer.
-            let page = browser
-                .get(app.url(&format!("/customers/{id}")))
-                .send()
-                .await
-                .unwrap();
+            let page = browser.open(&format!("/customers/{id}")).await;
             assert_eq!(page.status(), 404);
             let html = page.text().await.unwrap();
             assert!(needles.iter().all(|n| !html.contains(n)), "page leaked");
-            let unknown = browser
-                .get(app.url("/customers/999999"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let unknown = browser.page("/customers/999999").await;
             assert_eq!(
                 strip_path(&html),
                 strip_path(&unknown),
@@ -103,14 +87,7 @@ async fn rm_a_reaches_none_of_rm_b_s_customers_by_any_route() {
                     "{}: search {needle} found {id}",
                     app.backend
                 );
-                let html = browser
-                    .get(app.url(&format!("/customers?q={needle}")))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+                let html = browser.page(&format!("/customers?q={needle}")).await;
                 assert!(
                     !html.contains(&format!("/customers/{id}\"")),
                     "page search {needle}"
@@ -286,16 +263,7 @@ async fn the_role_table_holds_row_by_row() {
                 );
             }
             // The page shows exactly what the API shows.
-            let html = app
-                .browser(row.user)
-                .await
-                .get(app.url("/customers/1"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let html = app.browser(row.user).await.page("/customers/1").await;
             for f in &forbidden {
                 assert!(!html.contains(f.as_str()), "{who}: 360 page shows {f}");
             }

@@ -1,8 +1,8 @@
 //! A customer's scores at the edge: every score explained by its parts, only within scope, on
 //! the 360 page in both languages.
 
-use crate::TestApp;
-pub use crate::seeds::{rows, scored};
+pub use crate::seeds::scored;
+use crate::{TestApp, assert_has_all};
 
 #[tokio::test]
 async fn every_score_of_a_customer_comes_with_its_explanation() {
@@ -49,42 +49,22 @@ async fn every_score_of_a_customer_comes_with_its_explanation() {
 
         // The 360 page shows them, in both languages.
         let browser = app.browser("rm.a").await;
-        let zh = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in [
+        let zh = browser.page("/customers/1").await;
+        let needles = [
             "data-testid=\"scores\"",
             "data-testid=\"score-parts\"",
             "客户价值与风险",
             "财务贡献",
-        ] {
-            assert!(zh.contains(s), "{}: zh 360 lacks {s}", app.backend);
-        }
-        browser
-            .get(app.url("/lang/en?next=/customers/1"))
-            .send()
-            .await
-            .unwrap();
-        let en = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in [
+        ];
+        assert_has_all(&zh, &needles, &format!("{}: zh 360", app.backend));
+        browser.open("/lang/en?next=/customers/1").await;
+        let en = browser.page("/customers/1").await;
+        let needles = [
             "Value and risk",
             "Financial contribution",
             "AUM fell 50% in 3 months",
-        ] {
-            assert!(en.contains(s), "{}: en 360 lacks {s}", app.backend);
-        }
+        ];
+        assert_has_all(&en, &needles, &format!("{}: en 360", app.backend));
 
         let viewed = app
             .store

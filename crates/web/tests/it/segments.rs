@@ -12,9 +12,8 @@ use rapport_store::segments::NewSegment;
 use rapport_store_contract::fixture::{self, ADMIN, RM_A, RM_B, ZHANG_WEI_A_MOBILE};
 use serde_json::{Value, json};
 
-use crate::TestApp;
-use crate::changes::send;
-use crate::pages::form_field;
+use crate::form_field;
+use crate::{Browser, TestApp, assert_has_all, status_and};
 
 fn june() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
@@ -41,21 +40,8 @@ async fn saved(app: &TestApp, name: &str, by: StaffId) -> i64 {
 }
 
 fn member_ids(detail: &Value) -> BTreeSet<i64> {
-    detail["members"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect()
-}
-
-async fn actions(app: &TestApp, action: AuditAction) -> Vec<rapport_store::audit::AuditEntry> {
-    app.store
-        .audit_entries_after(0, 10_000)
-        .await
-        .unwrap()
+    crate::ints(&detail["members"]["items"], "id")
         .into_iter()
-        .filter(|e| e.entry.action == action)
         .collect()
 }
 
@@ -127,7 +113,7 @@ async fn counts_and_members_hold_only_the_callers_customers_masked() {
         assert_eq!(second["members"]["has_more"], false);
 
         // Every view of members is audited with the ids shown; the list as a report.
-        let viewed = actions(&app, AuditAction::SegmentViewed).await;
+        let viewed = app.audited(AuditAction::SegmentViewed).await;
         assert_eq!(viewed.len(), 7, "{}", app.backend);
         let last = &viewed.last().unwrap().entry;
         assert_eq!(last.actor_username, "rm.a");
@@ -136,7 +122,7 @@ async fn counts_and_members_hold_only_the_callers_customers_masked() {
             Some(format!("segment={id} page=2 shown=4").as_str())
         );
         assert!(last.fields_unmasked.contains(&"name".to_owned()));
-        let reports = actions(&app, AuditAction::ReportViewed).await;
+        let reports = app.audited(AuditAction::ReportViewed).await;
         assert_eq!(reports.len(), 5, "{}: one per list", app.backend);
 
         // The customer's scores name the segments it is in, within scope.
@@ -155,7 +141,6 @@ async fn counts_and_members_hold_only_the_callers_customers_masked() {
 async fn bad_segment_requests_are_named() {
     for app in TestApp::each().await {
         let rm = app.token("rm.a").await;
-        let post = reqwest::Method::POST;
         let expression = "aum_m0 >= yuan(100000)";
         for (body, field) in [
             (json!({"name": "", "expression": expression}), "name"),
@@ -170,7 +155,7 @@ async fn bad_segment_requests_are_named() {
                 "description",
             ),
         ] {
-            let (s, v) = send(&app, &rm, post.clone(), "/api/v1/segments", body.clone()).await;
+            let (s, v) = app.post_json(&rm, "/api/v1/segments", &body).await;
             assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
             assert_eq!(v["code"], "invalid_parameter", "{v}");
             assert_eq!(v["field"], field, "{body}: {v}");
@@ -179,7 +164,7 @@ async fn bad_segment_requests_are_named() {
             json!({"name": "ok"}),
             json!({"name": "ok", "expression": expression, "owner": 3}),
         ] {
-            let (s, v) = send(&app, &rm, post.clone(), "/api/v1/segments", body.clone()).await;
+            let (s, v) = app.post_json(&rm, "/api/v1/segments", &body).await;
             assert_eq!(
                 (s, v["code"].as_str()),
                 (400, Some("invalid_json")),
@@ -189,38 +174,22 @@ async fn bad_segment_requests_are_named() {
 
         // An active segment's name is taken.
         let id = saved(&app, "Affluent", RM_B).await;
-        let (s, v) = send(
-            &app,
-            &rm,
-            post.clone(),
-            "/api/v1/segments",
-            json!({"name": "Affluent", "expression": expression}),
-        )
-        .await;
-        assert_eq!(
-            (s, v["code"].as_str()),
-            (409, Some("conflict")),
-            "{}: {v}",
-            app.backend
-        );
-        assert_eq!(v["field"], "name");
+        let named = |name: &str| json!({"name": name, "expression": expression});
+        let taken = app
+            .post_json(&rm, "/api/v1/segments", &named("Affluent"))
+            .await;
+        let why = format!("{}: {}", app.backend, taken.1);
+        assert_eq!(status_and(&taken, "code"), (409, Some("conflict")), "{why}");
+        assert_eq!(taken.1["field"], "name");
 
         // A well-formed request needs the warehouse, which this server lacks: a clear 503.
-        let (s, v) = send(
-            &app,
-            &rm,
-            post.clone(),
-            "/api/v1/segments",
-            json!({"name": "New one", "expression": expression}),
-        )
-        .await;
-        assert_eq!(
-            (s, v["code"].as_str()),
-            (503, Some("segments_unavailable")),
-            "{}: {v}",
-            app.backend
-        );
-        assert!(v["message"].as_str().unwrap().contains("warehouse"), "{v}");
+        let refused = app
+            .post_json(&rm, "/api/v1/segments", &named("New one"))
+            .await;
+        let why = format!("{}: {}", app.backend, refused.1);
+        let unavailable = (503, Some("segments_unavailable"));
+        assert_eq!(status_and(&refused, "code"), unavailable, "{why}");
+        assert!(crate::message(&refused.1).contains("warehouse"), "{why}");
         assert_eq!(
             app.store
                 .list_segments(&fixture::viewer(ADMIN))
@@ -238,16 +207,13 @@ async fn bad_segment_requests_are_named() {
             (format!("/api/v1/segments/{id}?page_size=101"), "page_size"),
             ("/api/v1/segments/abc".to_owned(), "id"),
         ] {
-            let (s, v) = app.get_json(&rm, &path).await;
-            assert_eq!(s, 400, "{}: {path}: {v}", app.backend);
-            assert_eq!(v["code"], "invalid_parameter");
-            assert_eq!(v["field"], field, "{path}: {v}");
+            app.assert_names_parameter(&rm, &path, field).await;
         }
         let (s, v) = app
             .get_json(&rm, &format!("/api/v1/segments/{id}?sort=name"))
             .await;
         assert_eq!(s, 400, "{v}");
-        assert!(v["message"].as_str().unwrap().contains("sort"), "{v}");
+        assert!(crate::message(&v).contains("sort"), "{v}");
         for path in ["/api/v1/segments/999999", "/api/v1/segments/-1"] {
             let (s, v) = app.get_json(&rm, path).await;
             assert_eq!(
@@ -256,21 +222,17 @@ async fn bad_segment_requests_are_named() {
                 "{path}: {v}"
             );
         }
-        let (s, _) = send(
-            &app,
-            &rm,
-            reqwest::Method::DELETE,
-            "/api/v1/segments/999999",
-            Value::Null,
-        )
-        .await;
+        let (s, _) = app
+            .send_json(
+                &rm,
+                reqwest::Method::DELETE,
+                "/api/v1/segments/999999",
+                &Value::Null,
+            )
+            .await;
         assert_eq!(s, 404);
-        let res = TestApp::client()
-            .get(app.url("/api/v1/segments"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 401);
+        let anonymous = app.anonymous_browser();
+        assert_eq!(anonymous.status("/api/v1/segments").await, 401);
     }
 }
 
@@ -288,7 +250,7 @@ async fn other_roles_are_refused_and_only_the_creator_or_an_administrator_delete
                 (reqwest::Method::DELETE, format!("/api/v1/segments/{by_a}")),
             ] {
                 let body = json!({"name": "x", "expression": "aum_m0 > 0"});
-                let (s, v) = send(&app, &token, method.clone(), &path, body).await;
+                let (s, v) = app.send_json(&token, method.clone(), &path, &body).await;
                 assert_eq!(
                     (s, v["code"].as_str()),
                     (403, Some("forbidden")),
@@ -298,7 +260,7 @@ async fn other_roles_are_refused_and_only_the_creator_or_an_administrator_delete
             }
         }
         assert_eq!(
-            actions(&app, AuditAction::AuthorizationFailed).await.len(),
+            app.audited(AuditAction::AuthorizationFailed).await.len(),
             16,
             "{}: every refusal audited",
             app.backend
@@ -307,26 +269,25 @@ async fn other_roles_are_refused_and_only_the_creator_or_an_administrator_delete
         // Neither another RM nor a branch manager may delete A's segment; A and admin may.
         for user in ["rm.b", "bm.xihu"] {
             let token = app.token(user).await;
-            let (s, v) = send(
-                &app,
-                &token,
-                reqwest::Method::DELETE,
-                &format!("/api/v1/segments/{by_a}"),
-                Value::Null,
-            )
-            .await;
+            let (s, v) = app
+                .send_json(
+                    &token,
+                    reqwest::Method::DELETE,
+                    &format!("/api/v1/segments/{by_a}"),
+                    &Value::Null,
+                )
+                .await;
             assert_eq!(s, 403, "{}: {user}: {v}", app.backend);
         }
         let rm_a = app.token("rm.a").await;
         let delete = |token: String, id: i64| {
             let app = &app;
             async move {
-                send(
-                    app,
+                app.send_json(
                     &token,
                     reqwest::Method::DELETE,
                     &format!("/api/v1/segments/{id}"),
-                    Value::Null,
+                    &Value::Null,
                 )
                 .await
                 .0
@@ -343,7 +304,7 @@ async fn other_roles_are_refused_and_only_the_creator_or_an_administrator_delete
         assert_eq!(delete(app.token("admin").await, by_b).await, 204);
         let (_, list) = app.get_json(&rm_a, "/api/v1/segments").await;
         assert_eq!(list, json!([]));
-        let changed = actions(&app, AuditAction::SegmentChanged).await;
+        let changed = app.audited(AuditAction::SegmentChanged).await;
         assert_eq!(changed.len(), 2, "{}", app.backend);
         assert_eq!(
             changed[0].entry.detail.as_deref(),
@@ -352,141 +313,73 @@ async fn other_roles_are_refused_and_only_the_creator_or_an_administrator_delete
     }
 }
 
+/// Posts the segment form with `name`, the expression `aum_m0 > 1` and `more`; the status and
+/// the page.
+async fn create_on_page(
+    browser: &Browser,
+    csrf: &str,
+    name: &str,
+    more: &[(&str, &str)],
+) -> (u16, String) {
+    let mut fields = vec![("name", name), ("expression", "aum_m0 > 1")];
+    fields.extend_from_slice(more);
+    let res = browser.submit_with_csrf("/segments", csrf, &fields).await;
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn the_segment_pages_render_in_both_languages_and_post_with_the_session_token() {
     for app in TestApp::each().await {
         crate::scores::scored(&app).await;
         let id = saved(&app, "高净值客户", RM_A).await;
         let browser = app.browser("rm.a").await;
-        let zh = browser
-            .get(app.url("/segments"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in [
+        let zh = browser.page("/segments").await;
+        let link = format!("href=\"/segments/{id}\"");
+        let needles = [
             "data-testid=\"nav-segments\"",
             "客户细分",
-            &format!("href=\"/segments/{id}\""),
+            link.as_str(),
             "高净值客户",
             "data-testid=\"segment-members\">3<",
             "2026-06-30",
             "data-testid=\"segment-form\"",
             "data-testid=\"segments-unavailable\"",
-        ] {
-            assert!(zh.contains(s), "{}: zh /segments lacks {s}", app.backend);
-        }
+        ];
+        assert_has_all(&zh, &needles, &format!("{}: zh /segments", app.backend));
         let csrf = form_field(&zh, "csrf").to_owned();
 
         // A bad field comes back next to the field, what was typed kept.
-        let res = browser
-            .post(app.url("/segments"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("name", " "),
-                ("expression", "aum_m0 > 1"),
-                ("description", "kept"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 400, "{}", app.backend);
-        let html = res.text().await.unwrap();
+        let kept = [("description", "kept")];
+        let (status, html) = create_on_page(&browser, &csrf, " ", &kept).await;
+        assert_eq!(status, 400, "{}", app.backend);
         assert!(html.contains("data-testid=\"error-name\""), "{html}");
         assert!(html.contains("aum_m0 &#62; 1") && html.contains("value=\"kept\""));
-        let res = browser
-            .post(app.url("/segments"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("name", "高净值客户"),
-                ("expression", "aum_m0 > 1"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 409);
-        assert!(
-            res.text()
-                .await
-                .unwrap()
-                .contains("data-testid=\"error-name\"")
-        );
+        let (status, html) = create_on_page(&browser, &csrf, "高净值客户", &[]).await;
+        assert_eq!(status, 409);
+        assert!(html.contains("data-testid=\"error-name\""));
         // Without the warehouse nothing can be created; said on the page.
-        let res = browser
-            .post(app.url("/segments"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("name", "New"),
-                ("expression", "aum_m0 > 1"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 503);
-        assert!(
-            res.text()
-                .await
-                .unwrap()
-                .contains("data-testid=\"segment-error\"")
-        );
-        let res = browser
-            .post(app.url("/segments"))
-            .form(&[
-                ("csrf", "forged"),
-                ("name", "x"),
-                ("expression", "aum_m0 > 1"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 403);
+        let (status, html) = create_on_page(&browser, &csrf, "New", &[]).await;
+        assert_eq!(status, 503);
+        assert!(html.contains("data-testid=\"segment-error\""));
+        let (status, _) = create_on_page(&browser, "forged", "x", &[]).await;
+        assert_eq!(status, 403);
 
         // One segment: its definition and its members in scope, linking to the 360 page.
-        let page = browser
-            .get(app.url(&format!("/segments/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in [
+        let page = browser.page(&format!("/segments/{id}")).await;
+        let needles = [
             "aum_m0 &#62;= (10000 * 100)",
             "href=\"/customers/1\"",
             "href=\"/customers/4\"",
             "张伟",
             "data-testid=\"delete-segment\"",
-        ] {
-            assert!(page.contains(s), "{}: segment page lacks {s}", app.backend);
-        }
+        ];
+        assert_has_all(&page, &needles, &format!("{}: segment page", app.backend));
         assert!(!page.contains("href=\"/customers/3\""), "RM B's customer");
-        let bad = browser
-            .get(app.url(&format!("/segments/{id}?page=0")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bad.status(), 400);
-        assert_eq!(
-            browser
-                .get(app.url("/segments/999999"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            404
-        );
+        assert_eq!(browser.status(&format!("/segments/{id}?page=0")).await, 400);
+        assert_eq!(browser.status("/segments/999999").await, 404);
 
         // The 360 page names the customer's segments in its value-and-risk section.
-        let customer = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let customer = browser.page("/customers/1").await;
         let section = customer
             .split("data-testid=\"customer-segments\"")
             .nth(1)
@@ -497,82 +390,37 @@ async fn the_segment_pages_render_in_both_languages_and_post_with_the_session_to
             "{section}"
         );
 
-        browser
-            .get(app.url("/lang/en?next=/segments"))
-            .send()
-            .await
-            .unwrap();
-        let en = browser
-            .get(app.url(&format!("/segments/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        for s in [
+        browser.open("/lang/en?next=/segments").await;
+        let en = browser.page(&format!("/segments/{id}")).await;
+        let needles = [
             "Back to segments",
             "Definition",
             "Evaluated as of",
             "Customers",
-        ] {
-            assert!(en.contains(s), "{}: en segment page lacks {s}", app.backend);
-        }
-        let en_list = browser
-            .get(app.url("/segments"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        ];
+        assert_has_all(&en, &needles, &format!("{}: en segment page", app.backend));
+        let en_list = browser.page("/segments").await;
         assert!(en_list.contains("New segment") && en_list.contains("runs without the warehouse"));
 
         // Deleting takes the session token too.
         let res = browser
-            .post(app.url(&format!("/segments/{id}/delete")))
-            .form(&[("csrf", "forged")])
-            .send()
-            .await
-            .unwrap();
+            .submit(&format!("/segments/{id}/delete"), &[("csrf", "forged")])
+            .await;
         assert_eq!(res.status(), 403);
         let res = browser
-            .post(app.url(&format!("/segments/{id}/delete")))
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+            .submit(
+                &format!("/segments/{id}/delete"),
+                &[("csrf", csrf.as_str())],
+            )
+            .await;
         assert_eq!(res.status(), 303, "{}", app.backend);
         assert_eq!(res.headers()["location"], "/segments");
-        assert_eq!(
-            browser
-                .get(app.url(&format!("/segments/{id}")))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            404
-        );
+        assert_eq!(browser.status(&format!("/segments/{id}")).await, 404);
 
         // Roles without segments see no link and a refusal.
         let agent = app.browser("agent01").await;
-        let html = agent
-            .get(app.url("/customers"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = agent.page("/customers").await;
         assert!(!html.contains("nav-segments"));
-        assert_eq!(
-            agent
-                .get(app.url("/segments"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+        assert_eq!(agent.status("/segments").await, 403);
     }
 }

@@ -1,9 +1,8 @@
 //! Tier change proposals at the edge: branch managers decide those of their scope, through the
 //! API and the page in both languages; bad input is named; every decision is audited.
 use chrono::{NaiveDate, TimeZone, Utc};
-use rapport_store::scores::{NewScoreRun, ScoreBatch};
+use rapport_store::scores::ScoreBatch;
 use rapport_store_contract::fixture;
-use reqwest::Method;
 use serde_json::json;
 
 use crate::TestApp;
@@ -21,12 +20,7 @@ async fn propose(app: &TestApp) {
 }
 
 fn id_of(list: &serde_json::Value, customer: i64) -> i64 {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["customer_id"] == customer)
-        .unwrap()["id"]
+    crate::element(&list["items"], "customer_id", customer)["id"]
         .as_i64()
         .unwrap()
 }
@@ -51,14 +45,8 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
         let (s, _) = app.get_json(&rm, "/api/v1/tier-proposals").await;
         assert_eq!(s, 403);
         let decide = |id: i64| format!("/api/v1/tier-proposals/{id}/decision");
-        let (s, _) = app
-            .send_json(
-                &rm,
-                Method::POST,
-                &decide(zhang),
-                &json!({"decision": "decline"}),
-            )
-            .await;
+        let decline = json!({"decision": "decline"});
+        let (s, _) = app.post_json(&rm, &decide(zhang), &decline).await;
         assert_eq!(s, 403);
         // Bad input, each named.
         let (s, e) = app
@@ -66,38 +54,17 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             .await;
         assert_eq!((s, e["field"].as_str()), (400, Some("status")), "{e}");
         let (s, e) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                &decide(zhang),
-                &json!({"decision": "perhaps"}),
-            )
+            .post_json(&bm, &decide(zhang), &json!({"decision": "perhaps"}))
             .await;
         assert_eq!((s, e["field"].as_str()), (400, Some("decision")), "{e}");
+        let bad_rm = (400, Some("dedicated_rm_staff_id"));
+        let to_steward = json!({"decision": "accept", "dedicated_rm_staff_id": fixture::STEWARD.0});
+        let (s, e) = app.post_json(&bm, &decide(zhang), &to_steward).await;
+        assert_eq!((s, e["field"].as_str()), bad_rm, "{}: {e}", app.backend);
+        assert!(crate::message(&e).contains("not an enabled relationship manager"));
         let (s, e) = app
-            .send_json(
+            .post_json(
                 &bm,
-                Method::POST,
-                &decide(zhang),
-                &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::STEWARD.0}),
-            )
-            .await;
-        assert_eq!(
-            (s, e["field"].as_str()),
-            (400, Some("dedicated_rm_staff_id")),
-            "{}: {e}",
-            app.backend
-        );
-        assert!(
-            e["message"]
-                .as_str()
-                .unwrap()
-                .contains("not an enabled relationship manager")
-        );
-        let (s, e) = app
-            .send_json(
-                &bm,
-                Method::POST,
                 &decide(zhang),
                 &json!({"decision": "accept", "extra": 1}),
             )
@@ -105,28 +72,14 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
         assert_eq!(s, 400, "{e}");
         // Out of scope and unknown look the same.
         for id in [li_na, 999_999] {
-            let (s, _) = app
-                .send_json(
-                    &bm,
-                    Method::POST,
-                    &decide(id),
-                    &json!({"decision": "decline"}),
-                )
-                .await;
+            let (s, _) = app.post_json(&bm, &decide(id), &decline).await;
             assert_eq!(s, 404, "{}: {id}", app.backend);
         }
 
         // 西湖's manager may not name 滨江's RM B; the region's manager may.
         let to_b = json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0});
-        let (s, e) = app
-            .send_json(&bm, Method::POST, &decide(zhang), &to_b)
-            .await;
-        assert_eq!(
-            (s, e["field"].as_str()),
-            (400, Some("dedicated_rm_staff_id")),
-            "{}: {e}",
-            app.backend
-        );
+        let (s, e) = app.post_json(&bm, &decide(zhang), &to_b).await;
+        assert_eq!((s, e["field"].as_str()), bad_rm, "{}: {e}", app.backend);
         // Accept with RM B: 张伟 moves to B at once.
         let (s, _) = app
             .get_json(
@@ -136,9 +89,7 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             .await;
         assert_eq!(s, 404);
         let zj = app.token("bm.zhejiang").await;
-        let (s, done) = app
-            .send_json(&zj, Method::POST, &decide(zhang), &to_b)
-            .await;
+        let (s, done) = app.post_json(&zj, &decide(zhang), &to_b).await;
         assert_eq!(s, 200, "{}: {done}", app.backend);
         assert_eq!(done["status"], "accepted");
         assert_eq!(done["assigned_rm_staff_id"], fixture::RM_B.0);
@@ -150,33 +101,17 @@ async fn a_branch_manager_accepts_with_a_dedicated_rm_and_bad_input_is_named() {
             )
             .await;
         assert_eq!(s, 200, "{}: scope followed", app.backend);
-        let (s, _) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                &decide(zhang),
-                &json!({"decision": "decline"}),
-            )
-            .await;
+        let (s, _) = app.post_json(&bm, &decide(zhang), &decline).await;
         assert_eq!(s, 409, "decided once");
-        let (s, _) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                &decide(company),
-                &json!({"decision": "decline"}),
-            )
-            .await;
+        let (s, _) = app.post_json(&bm, &decide(company), &decline).await;
         assert_eq!(s, 200);
         let (_, accepted) = app
             .get_json(&bm, "/api/v1/tier-proposals?status=accepted")
             .await;
         assert_eq!(accepted["items"].as_array().unwrap().len(), 1);
-        let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
-        let decided: Vec<_> = trail
-            .iter()
-            .filter(|e| e.entry.action == rapport_store::audit::AuditAction::TierChangeDecided)
-            .collect();
+        let decided = app
+            .audited(rapport_store::audit::AuditAction::TierChangeDecided)
+            .await;
         assert_eq!(decided.len(), 2, "{}", app.backend);
         assert_eq!(decided[0].entry.party_id, Some(fixture::ZHANG_WEI_A));
     }
@@ -187,45 +122,32 @@ async fn the_tier_change_page_decides_in_both_languages() {
     for app in TestApp::each().await {
         propose(&app).await;
         let browser = app.browser("bm.zhejiang").await;
-        let html = browser
-            .get(app.url("/tier-proposals"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/tier-proposals").await;
         assert!(
             html.contains("客户等级调整") && html.contains("专属客户经理"),
             "{html}"
         );
         assert!(html.contains("nav-tier-proposals"));
-        let csrf = crate::pages::form_field(&html, "csrf").to_owned();
+        let csrf = crate::form_field(&html, "csrf").to_owned();
         let bm = app.token("bm.zhejiang").await;
         let (_, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
         let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
         let path = format!("/tier-proposals/{zhang}/decision");
         let res = browser
-            .post(app.url(&path))
-            .form(&[("csrf", "forged"), ("decision", "decline")])
-            .send()
-            .await
-            .unwrap();
+            .submit(&path, &[("csrf", "forged"), ("decision", "decline")])
+            .await;
         assert_eq!(res.status(), 403);
         let rm_b = fixture::RM_B.0.to_string();
         let html = browser
-            .post(app.url(&path))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("decision", "accept"),
-                ("dedicated_rm_staff_id", rm_b.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .submit_text(
+                &path,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("decision", "accept"),
+                    ("dedicated_rm_staff_id", rm_b.as_str()),
+                ],
+            )
+            .await;
         assert!(html.contains("已处理该等级调整"), "{}: {html}", app.backend);
         assert!(
             !html.contains(&format!("proposal-{zhang}\"")),
@@ -241,26 +163,15 @@ async fn the_tier_change_page_decides_in_both_languages() {
             .await
             .unwrap();
         assert!(html.contains(&format!("proposal-{zhang}")), "{html}");
-        let en = browser.get(app.url("/lang/en")).send().await.unwrap();
+        let en = browser.open("/lang/en").await;
         assert!(en.status().is_redirection() || en.status().is_success());
-        let html = browser
-            .get(app.url("/tier-proposals?status=accepted"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/tier-proposals?status=accepted").await;
         assert!(
             html.contains("Tier changes") && html.contains("Dedicated RM"),
             "{html}"
         );
         // A bad status is named on the page, not a blank one.
-        let res = browser
-            .get(app.url("/tier-proposals?status=maybe"))
-            .send()
-            .await
-            .unwrap();
+        let res = browser.open("/tier-proposals?status=maybe").await;
         assert_eq!(res.status(), 400);
     }
 }
@@ -274,23 +185,7 @@ fn score_row(
     let mut s = base.clone();
     s.as_of = as_of;
     s.tier.tier = tier;
-    rapport_store::scores::PartyScoreRow {
-        party_id: fixture::ZHANG_WEI_A,
-        as_of,
-        model_version: s.model_version.clone(),
-        value_score: s.value.composite.score,
-        tier: tier.as_str().into(),
-        lifecycle: s.lifecycle.stage.as_str().into(),
-        churn_risk: s.churn.probability,
-        clv_minor: 0,
-        p_alive: 0.0,
-        clv_class: "unknown".into(),
-        rfm_segment: s.rfm.segment.as_str().into(),
-        credit_rating: s.credit.grade.as_str().into(),
-        profit_minor: s.profit.annual_profit_minor,
-        aum_minor: 0,
-        detail_json: serde_json::to_string(&s).unwrap(),
-    }
+    crate::seeds::score_row(&s, as_of)
 }
 
 #[tokio::test]
@@ -298,18 +193,7 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
     for app in TestApp::each().await {
         let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
         let june = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-        let (rows, labels) = crate::scores::rows(june);
-        let cfg = rapport_scoring::ScoringConfig::default();
-        let (churn, _) = rapport_scoring::ChurnModel::train(&rows, &labels, 7).unwrap();
-        let nbp = rapport_scoring::NbpModel::train(&rows, 7, &cfg.nbp).unwrap();
-        let all = rapport_scoring::score_all(
-            &rows,
-            &std::collections::HashMap::new(),
-            Some(&churn),
-            &nbp,
-            &cfg,
-        )
-        .unwrap();
+        let all = crate::seeds::scores(june);
         let base = all.iter().find(|s| s.party_id == 1).unwrap();
         for (as_of, tier) in [
             (
@@ -318,21 +202,11 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
             ),
             (june, rapport_scoring::Tier::Diamond),
         ] {
-            let run = app
-                .store
-                .begin_score_run(&NewScoreRun {
-                    as_of,
-                    model_version: "test".into(),
-                    started_by: "tester".into(),
-                    started_at: at,
-                })
-                .await
-                .unwrap();
             let batch = ScoreBatch {
                 scores: vec![score_row(base, as_of, tier)],
                 ..ScoreBatch::default()
             };
-            app.store.write_scores(run, &batch, at).await.unwrap();
+            crate::seeds::write_run(&app, as_of, "test", at, &batch).await;
         }
         // 张伟 moves from RM A to RM B today, through an accepted tier change.
         propose(&app).await;
@@ -340,9 +214,8 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
         let (_, list) = app.get_json(&bm, "/api/v1/tier-proposals").await;
         let zhang = id_of(&list, fixture::ZHANG_WEI_A.0);
         let (s, _) = app
-            .send_json(
+            .post_json(
                 &bm,
-                Method::POST,
                 &format!("/api/v1/tier-proposals/{zhang}/decision"),
                 &json!({"decision": "accept", "dedicated_rm_staff_id": fixture::RM_B.0}),
             )
@@ -391,28 +264,14 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
         assert_eq!(s, 400, "{e}");
 
         let browser = app.browser("bm.head").await;
-        let html = browser
-            .get(app.url("/customers/1?as_of=2026-05-15"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/customers/1?as_of=2026-05-15").await;
         assert!(
             html.contains("陈晓明") && !html.contains("刘思远"),
             "{html}"
         );
         assert!(html.contains("金卡"), "the tier of May: {html}");
         // Today's page puts the tier change on the customer's one timeline.
-        let html = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/customers/1").await;
         assert!(
             html.contains("data-kind=\"tier\"") && html.contains("金卡 → 钻石"),
             "{}: {html}",
@@ -434,29 +293,12 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
             async move { app.get_json(&token, "/api/v1/customers/1").await.0 }
         };
         assert_eq!(see(rm_b.clone()).await, 404);
-        let (s, e) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                path,
-                &json!({"staff_id": fixture::RM_B.0}),
-            )
-            .await;
-        assert_eq!(
-            (s, e["field"].as_str()),
-            (400, Some("staff_id")),
-            "{}: 滨江's RM is not 西湖's to assign: {e}",
-            app.backend
-        );
+        let rm_b_staff = json!({"staff_id": fixture::RM_B.0});
+        let (s, e) = app.post_json(&bm, path, &rm_b_staff).await;
+        let why = format!("{}: 滨江's RM is not 西湖's to assign: {e}", app.backend);
+        assert_eq!((s, e["field"].as_str()), (400, Some("staff_id")), "{why}");
         // RM B as a secondary RM: B sees 张伟 at once.
-        let (s, rms) = app
-            .send_json(
-                &zj,
-                Method::POST,
-                path,
-                &json!({"staff_id": fixture::RM_B.0}),
-            )
-            .await;
+        let (s, rms) = app.post_json(&zj, path, &rm_b_staff).await;
         assert_eq!(s, 200, "{}: {rms}", app.backend);
         assert_eq!(rms.as_array().unwrap().len(), 2, "{rms}");
         assert_eq!(see(rm_b.clone()).await, 200, "{}", app.backend);
@@ -465,7 +307,7 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
             (json!({"staff_id": fixture::STEWARD.0}), "staff_id"),
             (json!({"staff_id": fixture::RM_A.0}), "staff_id"),
         ] {
-            let (s, e) = app.send_json(&bm, Method::POST, path, &body).await;
+            let (s, e) = app.post_json(&bm, path, &body).await;
             assert_eq!(
                 (s, e["field"].as_str()),
                 (400, Some(field)),
@@ -473,44 +315,31 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
                 app.backend
             );
         }
-        let (s, _) = app
-            .send_json(&bm, Method::POST, path, &json!({"staff": 3}))
-            .await;
+        let (s, _) = app.post_json(&bm, path, &json!({"staff": 3})).await;
         assert_eq!(s, 400);
         let (s, _) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                "/api/v1/customers/5/rms",
-                &json!({"staff_id": fixture::RM_B.0}),
-            )
+            .post_json(&bm, "/api/v1/customers/5/rms", &rm_b_staff)
             .await;
         assert_eq!(s, 404, "李娜 is not 西湖's");
         let (s, _) = app
-            .send_json(
-                &app.token("rm.a").await,
-                Method::POST,
-                path,
-                &json!({"staff_id": fixture::RM_B.0}),
-            )
+            .post_json(&app.token("rm.a").await, path, &rm_b_staff)
             .await;
         assert_eq!(s, 403);
         // The primary RM is replaced, never just ended.
         let end_a = format!("/api/v1/customers/1/rms/{}/end", fixture::RM_A.0);
-        let (s, e) = app.send_json(&bm, Method::POST, &end_a, &json!({})).await;
+        let (s, e) = app.post_json(&bm, &end_a, &json!({})).await;
         assert_eq!((s, e["field"].as_str()), (400, Some("staff_id")), "{e}");
         let end_b = format!("/api/v1/customers/1/rms/{}/end", fixture::RM_B.0);
-        let (s, rms) = app.send_json(&zj, Method::POST, &end_b, &json!({})).await;
+        let (s, rms) = app.post_json(&zj, &end_b, &json!({})).await;
         assert_eq!(s, 200, "{rms}");
         assert_eq!(rms.as_array().unwrap().len(), 1);
         assert_eq!(see(rm_b.clone()).await, 404, "{}: B lost 张伟", app.backend);
-        let (s, _) = app.send_json(&zj, Method::POST, &end_b, &json!({})).await;
+        let (s, _) = app.post_json(&zj, &end_b, &json!({})).await;
         assert_eq!(s, 404, "B no longer serves 张伟");
         // B as primary: A's assignment ends.
         let (s, rms) = app
-            .send_json(
+            .post_json(
                 &zj,
-                Method::POST,
                 path,
                 &json!({"staff_id": fixture::RM_B.0, "primary": true}),
             )
@@ -528,49 +357,26 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
 
         // The 360 page's form, for a branch manager.
         let browser = app.browser("bm.xihu").await;
-        let html = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/customers/1").await;
         assert!(html.contains("data-testid=\"assign-rm\""), "{html}");
-        let csrf = crate::pages::form_field(&html, "csrf").to_owned();
+        let csrf = crate::form_field(&html, "csrf").to_owned();
         let res = browser
-            .post(app.url("/customers/1/rms"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("staff_id", &fixture::RM_A.0.to_string()),
-                ("role", "secondary"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit(
+                "/customers/1/rms",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("staff_id", &fixture::RM_A.0.to_string()),
+                    ("role", "secondary"),
+                ],
+            )
+            .await;
         assert_eq!(res.status(), 303, "{}", app.backend);
-        let html = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/customers/1").await;
         assert!(
             html.contains(&format!("end-rm-{}", fixture::RM_A.0)),
             "{html}"
         );
-        let rm_page = app
-            .browser("rm.a")
-            .await
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let rm_page = app.browser("rm.a").await.page("/customers/1").await;
         assert!(
             !rm_page.contains("data-testid=\"assign-rm\""),
             "RMs do not assign"
@@ -581,19 +387,12 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
 #[tokio::test]
 async fn scorecards_rank_the_rms_in_scope_and_name_bad_periods() {
     for app in TestApp::each().await {
-        let today = {
-            use rapport_domain::Clock;
-            app.clock
-                .now()
-                .with_timezone(&chrono_tz::Asia::Shanghai)
-                .date_naive()
-        };
+        let today = app.today();
         // A task of RM A due today, done.
         let rm = app.token("rm.a").await;
         let (s, task) = app
-            .send_json(
+            .post_json(
                 &rm,
-                Method::POST,
                 "/api/v1/tasks",
                 &json!({"customer_id": 1, "kind": "call", "reason": "review", "due_on": today}),
             )
@@ -601,9 +400,8 @@ async fn scorecards_rank_the_rms_in_scope_and_name_bad_periods() {
         assert_eq!(s, 201, "{task}");
         let done = format!("/api/v1/tasks/{}/complete", task["id"]);
         let (s, _) = app
-            .send_json(
+            .post_json(
                 &rm,
-                Method::POST,
                 &done,
                 &json!({"channel": "phone", "outcome": "reviewed"}),
             )
@@ -620,22 +418,12 @@ async fn scorecards_rank_the_rms_in_scope_and_name_bad_periods() {
         let (_, xihu) = app
             .get_json(&app.token("bm.xihu").await, "/api/v1/scorecards")
             .await;
-        let ids: Vec<i64> = xihu["rms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["staff_id"].as_i64().unwrap())
-            .collect();
+        let ids = crate::ints(&xihu["rms"], "staff_id");
         assert_eq!(ids, [fixture::RM_A.0], "{}: 西湖's RMs", app.backend);
         let (_, all) = app
             .get_json(&app.token("bm.head").await, "/api/v1/scorecards")
             .await;
-        let ranks: Vec<i64> = all["rms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["rank"].as_i64().unwrap())
-            .collect();
+        let ranks = crate::ints(&all["rms"], "rank");
         assert_eq!(ranks, [1, 2], "{all}");
         let (s, _) = app
             .get_json(&app.token("steward01").await, "/api/v1/scorecards")
@@ -656,24 +444,12 @@ async fn scorecards_rank_the_rms_in_scope_and_name_bad_periods() {
         assert_eq!(s, 400);
 
         let browser = app.browser("bm.xihu").await;
-        let html = browser
-            .get(app.url("/scorecards"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/scorecards").await;
         assert!(
             html.contains("客户经理考核") && html.contains("data-testid=\"leaderboard\""),
             "{html}"
         );
         assert!(html.contains("growth-chart") && html.contains("nav-scorecards"));
-        let res = browser
-            .get(app.url("/scorecards?from=2026-13"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 400);
+        assert_eq!(browser.status("/scorecards?from=2026-13").await, 400);
     }
 }

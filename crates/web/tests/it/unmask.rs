@@ -6,15 +6,8 @@ use serde_json::{Value, json};
 use crate::TestApp;
 
 async fn unmask(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value) {
-    let res = TestApp::client()
-        .post(app.url(&format!("/api/v1/customers/{id}/unmask")))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/customers/{id}/unmask");
+    app.post_json(token, &path, &body).await
 }
 
 fn ask(field: &str, reason: &str) -> Value {
@@ -201,81 +194,56 @@ async fn bad_unmask_requests_are_400_naming_the_field() {
 async fn the_360_page_unmasks_for_that_view_only() {
     for app in TestApp::each().await {
         let browser = app.browser("rm.a").await;
-        let html = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/customers/1").await;
         assert!(html.contains("data-testid=\"unmask-form\""));
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let csrf = &html[start..start + html[start..].find('"').unwrap()];
+        let csrf = crate::form_field(&html, "csrf");
         let id = fixture::zhang_wei_a_resident_id();
         let page = browser
-            .post(app.url("/customers/1/unmask"))
-            .form(&[
-                ("csrf", csrf),
-                ("field", "resident_id"),
-                ("reason", "kyc_review"),
-                ("reason_text", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit(
+                "/customers/1/unmask",
+                &[
+                    ("csrf", csrf),
+                    ("field", "resident_id"),
+                    ("reason", "kyc_review"),
+                    ("reason_text", ""),
+                ],
+            )
+            .await;
         assert_eq!(page.status(), 200);
         assert!(
             page.text().await.unwrap().contains(id.as_str()),
             "{}",
             app.backend
         );
-        let again = browser
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let again = browser.page("/customers/1").await;
         assert!(
             !again.contains(id.as_str()),
             "masked again on the next view"
         );
         let forged = browser
-            .post(app.url("/customers/1/unmask"))
-            .form(&[
-                ("csrf", "forged"),
-                ("field", "resident_id"),
-                ("reason", "kyc_review"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit(
+                "/customers/1/unmask",
+                &[
+                    ("csrf", "forged"),
+                    ("field", "resident_id"),
+                    ("reason", "kyc_review"),
+                ],
+            )
+            .await;
         assert_eq!(forged.status(), 403);
         let refused = browser
-            .post(app.url("/customers/1/unmask"))
-            .form(&[
-                ("csrf", csrf),
-                ("field", "address"),
-                ("reason", "kyc_review"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit(
+                "/customers/1/unmask",
+                &[
+                    ("csrf", csrf),
+                    ("field", "address"),
+                    ("reason", "kyc_review"),
+                ],
+            )
+            .await;
         assert_eq!(refused.status(), 403);
         // Marketing sees no form at all.
-        let html = app
-            .browser("marketing01")
-            .await
-            .get(app.url("/customers/1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.browser("marketing01").await.page("/customers/1").await;
         assert!(!html.contains("unmask-form"));
     }
 }

@@ -3,39 +3,18 @@
 use chrono::Days;
 use rapport_store::audit::AuditAction;
 use rapport_store_contract::fixture;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::TestApp;
-
-fn today(app: &TestApp) -> chrono::NaiveDate {
-    use rapport_domain::Clock;
-    app.clock
-        .now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive()
-}
-
-async fn audited(app: &TestApp, action: AuditAction) -> usize {
-    app.store
-        .audit_entries_after(0, 10_000)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.entry.action == action)
-        .count()
-}
 
 #[tokio::test]
 async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
     for app in TestApp::each().await {
         let (rm_a, rm_b) = (app.token("rm.a").await, app.token("rm.b").await);
-        let today = today(&app);
+        let today = app.today();
         let task = json!({"customer_id": fixture::ZHANG_WEI_A.0, "kind": "care",
                           "reason": "birthday", "due_on": today});
-        let (s, created) = app
-            .send_json(&rm_a, Method::POST, "/api/v1/tasks", &task)
-            .await;
+        let (s, created) = app.post_json(&rm_a, "/api/v1/tasks", &task).await;
         assert_eq!(s, 201, "{}: {created}", app.backend);
         assert_eq!(created["status"], "open");
         let id = created["id"].as_i64().unwrap();
@@ -43,9 +22,7 @@ async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
         // A customer outside the caller's scope is not found.
         let outside = json!({"customer_id": fixture::ZHANG_WEI_B.0, "kind": "call",
                              "reason": "x", "due_on": today});
-        let (s, _) = app
-            .send_json(&rm_a, Method::POST, "/api/v1/tasks", &outside)
-            .await;
+        let (s, _) = app.post_json(&rm_a, "/api/v1/tasks", &outside).await;
         assert_eq!(s, 404, "{}", app.backend);
 
         // The workbench lists it as due today; RM B's does not.
@@ -59,13 +36,13 @@ async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
         // Completing another RM's task is not found; the owner's completion logs the contact.
         let done = json!({"channel": "phone", "outcome": "reached, wished a happy birthday"});
         let path = format!("/api/v1/tasks/{id}/complete");
-        let (s, _) = app.send_json(&rm_b, Method::POST, &path, &done).await;
+        let (s, _) = app.post_json(&rm_b, &path, &done).await;
         assert_eq!(s, 404, "{}", app.backend);
-        let (s, v) = app.send_json(&rm_a, Method::POST, &path, &done).await;
+        let (s, v) = app.post_json(&rm_a, &path, &done).await;
         assert_eq!(s, 200, "{}: {v}", app.backend);
         assert_eq!(v["task"]["status"], "done");
         assert_eq!(v["interaction"]["purpose"], "care");
-        let (s, _) = app.send_json(&rm_a, Method::POST, &path, &done).await;
+        let (s, _) = app.post_json(&rm_a, &path, &done).await;
         assert_eq!(s, 404, "only once");
 
         let log_path = format!("/api/v1/customers/{}/interactions", fixture::ZHANG_WEI_A.0);
@@ -74,7 +51,7 @@ async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
         assert_eq!(log[0]["id"], v["interaction"]["id"]);
         let (s, _) = app.get_json(&rm_b, &log_path).await;
         assert_eq!(s, 404, "{}", app.backend);
-        assert!(audited(&app, AuditAction::CustomerChanged).await >= 2);
+        assert!(app.audited(AuditAction::CustomerChanged).await.len() >= 2);
     }
 }
 
@@ -82,7 +59,7 @@ async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
 async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
     for app in TestApp::each().await {
         let rm = app.token("rm.a").await;
-        let today = today(&app);
+        let today = app.today();
         let yesterday = today.checked_sub_days(Days::new(1)).unwrap();
         let party = fixture::ZHANG_WEI_A.0;
         for (body, field) in [
@@ -104,19 +81,12 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
                 "owner_staff_id",
             ),
         ] {
-            let (s, v) = app
-                .send_json(&rm, Method::POST, "/api/v1/tasks", &body)
-                .await;
+            let (s, v) = app.post_json(&rm, "/api/v1/tasks", &body).await;
             assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
             assert_eq!(v["field"], field, "{body}: {v}");
         }
         let (s, v) = app
-            .send_json(
-                &rm,
-                Method::POST,
-                "/api/v1/tasks",
-                &json!({"customer_id": party}),
-            )
+            .post_json(&rm, "/api/v1/tasks", &json!({"customer_id": party}))
             .await;
         assert_eq!((s, v["code"].as_str()), (400, Some("invalid_json")), "{v}");
 
@@ -131,9 +101,8 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
             .as_i64()
             .expect("the BM sees customers");
         let (s, v) = app
-            .send_json(
+            .post_json(
                 &bm,
-                Method::POST,
                 "/api/v1/tasks",
                 &json!({"customer_id": in_subtree, "kind": "call", "reason": "x",
                         "due_on": today, "owner_staff_id": fixture::RM_B.0}),
@@ -142,17 +111,13 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
         assert_eq!(s, 400, "{}: {v}", app.backend);
         assert_eq!(v["field"], "owner_staff_id");
         assert!(
-            v["message"]
-                .as_str()
-                .unwrap()
-                .contains(&fixture::RM_B.0.to_string()),
+            crate::message(&v).contains(&fixture::RM_B.0.to_string()),
             "{v}"
         );
 
         let task = app
-            .send_json(
+            .post_json(
                 &rm,
-                Method::POST,
                 "/api/v1/tasks",
                 &json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today}),
             )
@@ -171,7 +136,7 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
                 "notes",
             ),
         ] {
-            let (s, v) = app.send_json(&rm, Method::POST, &path, &body).await;
+            let (s, v) = app.post_json(&rm, &path, &body).await;
             assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
             assert_eq!(v["field"], field, "{body}: {v}");
         }
@@ -187,28 +152,18 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
                 "occurred_at",
             ),
         ] {
-            let (s, v) = app.send_json(&rm, Method::POST, &log, &body).await;
+            let (s, v) = app.post_json(&rm, &log, &body).await;
             assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
             assert_eq!(v["field"], field, "{body}: {v}");
         }
         // Roles that do not serve customers do not log contacts.
         let auditor = app.token("auditor01").await;
         let (s, _) = app
-            .send_json(
-                &auditor,
-                Method::POST,
-                &log,
-                &json!({"channel": "phone", "outcome": "x"}),
-            )
+            .post_json(&auditor, &log, &json!({"channel": "phone", "outcome": "x"}))
             .await;
         assert_eq!(s, 403);
         let (s, v) = app
-            .send_json(
-                &rm,
-                Method::POST,
-                &log,
-                &json!({"channel": "phone", "outcome": "x"}),
-            )
+            .post_json(&rm, &log, &json!({"channel": "phone", "outcome": "x"}))
             .await;
         assert_eq!(s, 201, "{v}");
         let _: &Value = &v;
@@ -220,68 +175,53 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
     for app in TestApp::each().await {
         let rm = app.token("rm.a").await;
         let task = json!({"customer_id": fixture::ZHANG_WEI_A.0, "kind": "retention",
-                          "reason": "AUM fell 40 % in a month", "due_on": today(&app)});
-        let (s, created) = app
-            .send_json(&rm, Method::POST, "/api/v1/tasks", &task)
-            .await;
+                          "reason": "AUM fell 40 % in a month", "due_on": app.today()});
+        let (s, created) = app.post_json(&rm, "/api/v1/tasks", &task).await;
         assert_eq!(s, 201, "{created}");
         let id = created["id"].as_i64().unwrap();
 
         let browser = app.browser("rm.a").await;
-        let html = browser
-            .get(app.url("/workbench"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = browser.page("/workbench").await;
         assert!(
             html.contains("客户经理工作台") && html.contains(&format!("task-{id}")),
             "{html}"
         );
         assert!(html.contains("AUM fell 40 % in a month"));
-        let csrf = crate::pages::form_field(&html, "csrf").to_owned();
+        let csrf = crate::form_field(&html, "csrf").to_owned();
 
         // A forged form is refused and changes nothing.
         let path = format!("/workbench/tasks/{id}/complete");
         let res = browser
-            .post(app.url(&path))
-            .form(&[
-                ("csrf", "forged"),
-                ("channel", "phone"),
-                ("outcome", "kept"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit_with_csrf(
+                &path,
+                "forged",
+                &[("channel", "phone"), ("outcome", "kept")],
+            )
+            .await;
         assert_eq!(res.status(), 403);
         // An empty outcome is named on the page; the task stays open.
         let html = browser
-            .post(app.url(&path))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("channel", "phone"),
-                ("outcome", " "),
-            ])
-            .send()
+            .submit_with_csrf(
+                &path,
+                csrf.as_str(),
+                &[("channel", "phone"), ("outcome", " ")],
+            )
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
         assert!(html.contains("outcome is required"), "{html}");
         let html = browser
-            .post(app.url(&path))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("channel", "wechat"),
-                ("outcome", "agreed to keep the deposit"),
-                ("notes", "offered a better rate"),
-            ])
-            .send()
+            .submit_with_csrf(
+                &path,
+                csrf.as_str(),
+                &[
+                    ("channel", "wechat"),
+                    ("outcome", "agreed to keep the deposit"),
+                    ("notes", "offered a better rate"),
+                ],
+            )
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -289,52 +229,31 @@ async fn the_workbench_page_completes_a_task_and_the_contact_shows_on_the_360_pa
         assert!(!html.contains(&format!("task-{id}\"")), "no longer due");
 
         let page = browser
-            .get(app.url(&format!("/customers/{}", fixture::ZHANG_WEI_A.0)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .page(&format!("/customers/{}", fixture::ZHANG_WEI_A.0))
+            .await;
         assert!(
             page.contains("agreed to keep the deposit") && page.contains("挽留"),
             "{page}"
         );
         // Another RM, with a valid form token of their own, cannot complete RM A's open task:
         // the ownership check answers (404), not the anti-forgery check.
-        let (s, open) = app
-            .send_json(&rm, Method::POST, "/api/v1/tasks", &task)
-            .await;
+        let (s, open) = app.post_json(&rm, "/api/v1/tasks", &task).await;
         assert_eq!(s, 201, "{open}");
         let open_path = format!("/workbench/tasks/{}/complete", open["id"]);
         let other = app.browser("rm.b").await;
-        let own_page = other
-            .get(app.url("/workbench"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let other_csrf = crate::pages::form_field(&own_page, "csrf").to_owned();
+        let own_page = other.page("/workbench").await;
+        let other_csrf = crate::form_field(&own_page, "csrf").to_owned();
         let res = other
-            .post(app.url(&open_path))
-            .form(&[
-                ("csrf", other_csrf.as_str()),
-                ("channel", "phone"),
-                ("outcome", "x"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .submit_with_csrf(
+                &open_path,
+                other_csrf.as_str(),
+                &[("channel", "phone"), ("outcome", "x")],
+            )
+            .await;
         assert_eq!(res.status(), 404, "{}", app.backend);
         let (_, tasks) = app.get_json(&rm, "/api/v1/tasks?status=open").await;
         assert!(
-            tasks["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|t| t["id"] == open["id"]),
+            crate::ints(&tasks["items"], "id").contains(&open["id"].as_i64().unwrap()),
             "{}: still open: {tasks}",
             app.backend
         );
@@ -355,12 +274,11 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
         let body = json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0});
 
         // Only branch managers and administrators; unknown staff read as not found.
-        let (s, _) = app.send_json(&rm_a, Method::POST, path, &body).await;
+        let (s, _) = app.post_json(&rm_a, path, &body).await;
         assert_eq!(s, 403, "{}", app.backend);
         let (s, v) = app
-            .send_json(
+            .post_json(
                 &bm,
-                Method::POST,
                 path,
                 &json!({"from_staff_id": 9999, "to_staff_id": fixture::RM_B.0}),
             )
@@ -372,10 +290,10 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
         for preview in [true, false] {
             let mut req = theirs.clone();
             req["preview"] = json!(preview);
-            let (s, v) = app.send_json(&xihu, Method::POST, path, &req).await;
+            let (s, v) = app.post_json(&xihu, path, &req).await;
             assert_eq!(s, 404, "{}: preview={preview}: {v}", app.backend);
         }
-        let (s, v) = app.send_json(&xihu, Method::POST, path, &body).await;
+        let (s, v) = app.post_json(&xihu, path, &body).await;
         assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
         assert_eq!(
             app.get_json(
@@ -389,17 +307,15 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
             app.backend
         );
         let (s, v) = app
-            .send_json(
+            .post_json(
                 &bm,
-                Method::POST,
                 path,
                 &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::BM_XIHU.0}),
             )
             .await;
         assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
 
-        let (s, preview) = app
-            .send_json(&bm, Method::POST, path, &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0, "preview": true}))
+        let (s, preview) = app.post_json(&bm, path, &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0, "preview": true}))
             .await;
         assert_eq!(
             (s, preview["customers"].as_i64()),
@@ -413,7 +329,7 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
             "preview moves nothing"
         );
 
-        let (s, moved) = app.send_json(&bm, Method::POST, path, &body).await;
+        let (s, moved) = app.post_json(&bm, path, &body).await;
         assert_eq!(s, 201, "{}: {moved}", app.backend);
         assert_eq!(
             (moved["status"].as_str(), moved["moved"].as_i64()),
@@ -431,7 +347,11 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
             "{}: B's grew at once",
             app.backend
         );
-        assert!(audited(&app, AuditAction::PortfolioReassigned).await >= 1);
+        assert!(
+            !app.audited(AuditAction::PortfolioReassigned)
+                .await
+                .is_empty()
+        );
 
         // To a disabled RM: 400 naming the RM; approving a move that is not pending: 404.
         app.store
@@ -439,22 +359,14 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
             .await
             .unwrap();
         let back = json!({"from_staff_id": fixture::RM_B.0, "to_staff_id": fixture::RM_A.0});
-        let (s, v) = app.send_json(&bm, Method::POST, path, &back).await;
+        let (s, v) = app.post_json(&bm, path, &back).await;
         assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
         assert!(
-            v["message"]
-                .as_str()
-                .unwrap()
-                .contains(&fixture::RM_A.0.to_string()),
+            crate::message(&v).contains(&fixture::RM_A.0.to_string()),
             "{v}"
         );
         let (s, _) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                &format!("{path}/{}/approve", moved["id"]),
-                &json!({}),
-            )
+            .post_json(&bm, &format!("{path}/{}/approve", moved["id"]), &json!({}))
             .await;
         assert_eq!(s, 404);
     }
@@ -465,80 +377,33 @@ async fn contact_plans_refuse_a_zero_or_negative_cadence_and_respect_scope() {
     for app in TestApp::each().await {
         let (bm, rm) = (app.token("bm.xihu").await, app.token("rm.a").await);
         let path = "/api/v1/contact-plans";
+        let diamond = |days: i64| json!({"tier": "diamond", "cadence_days": days});
+        let customer = |id: i64, days: i64| json!({"customer_id": id, "cadence_days": days});
+        let (zhang_a, zhang_b) = (fixture::ZHANG_WEI_A.0, fixture::ZHANG_WEI_B.0);
         for (token, body, field) in [
-            (
-                &bm,
-                json!({"tier": "diamond", "cadence_days": 0}),
-                "cadence_days",
-            ),
-            (
-                &bm,
-                json!({"tier": "diamond", "cadence_days": -30}),
-                "cadence_days",
-            ),
-            (
-                &bm,
-                json!({"tier": "diamond", "cadence_days": 400}),
-                "cadence_days",
-            ),
+            (&bm, diamond(0), "cadence_days"),
+            (&bm, diamond(-30), "cadence_days"),
+            (&bm, diamond(400), "cadence_days"),
             (&bm, json!({"tier": "emerald", "cadence_days": 30}), "tier"),
             (&bm, json!({"cadence_days": 30}), "tier"),
-            (
-                &rm,
-                json!({"customer_id": fixture::ZHANG_WEI_A.0, "cadence_days": 0}),
-                "cadence_days",
-            ),
+            (&rm, customer(zhang_a, 0), "cadence_days"),
         ] {
-            let (s, v) = app.send_json(token, Method::POST, path, &body).await;
+            let (s, v) = app.post_json(token, path, &body).await;
             assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
             assert_eq!(v["field"], field, "{body}: {v}");
         }
-        let (s, _) = app
-            .send_json(
-                &rm,
-                Method::POST,
-                path,
-                &json!({"tier": "diamond", "cadence_days": 30}),
-            )
-            .await;
-        assert_eq!(s, 403, "an RM does not set a tier's plan");
-        let (s, _) = app
-            .send_json(
-                &rm,
-                Method::POST,
-                path,
-                &json!({"customer_id": fixture::ZHANG_WEI_B.0, "cadence_days": 30}),
-            )
-            .await;
-        assert_eq!(s, 404, "outside the RM's scope");
-        let (s, v) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                path,
-                &json!({"tier": "diamond", "cadence_days": 30}),
-            )
-            .await;
-        assert_eq!(s, 201, "{v}");
-        let (s, v) = app
-            .send_json(
-                &rm,
-                Method::POST,
-                path,
-                &json!({"customer_id": fixture::ZHANG_WEI_A.0, "cadence_days": 14}),
-            )
-            .await;
-        assert_eq!(s, 201, "{v}");
-        // Setting the tier again replaces its plan.
-        let (s, _) = app
-            .send_json(
-                &bm,
-                Method::POST,
-                path,
-                &json!({"tier": "diamond", "cadence_days": 60}),
-            )
-            .await;
-        assert_eq!(s, 201);
+        // An RM sets no tier's plan, nor one outside their scope; a tier's plan set again
+        // replaces the one before.
+        for (token, body, status) in [
+            (&rm, diamond(30), 403),
+            (&rm, customer(zhang_b, 30), 404),
+            (&bm, diamond(30), 201),
+            (&rm, customer(zhang_a, 14), 201),
+            (&bm, diamond(60), 201),
+        ] {
+            let (s, v) = app.post_json(token, path, &body).await;
+            assert_eq!(s, status, "{}: {body}: {v}", app.backend);
+        }
         let (s, plans) = app.get_json(&rm, path).await;
         assert_eq!(s, 200);
         let plans = plans.as_array().unwrap();
@@ -571,12 +436,7 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
         assert_eq!(p["as_of"], "2026-06-30");
         // RM A serves 张伟 (1) and the company (4) as primary and 王芳 (2) as secondary.
         assert_eq!(p["customers"], 3, "{}: {p}", app.backend);
-        let tiers: i64 = p["tiers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["customers"].as_i64().unwrap())
-            .sum();
+        let tiers: i64 = crate::ints(&p["tiers"], "customers").iter().sum();
         assert_eq!(tiers, 3);
         let mine = [1, 2, 4];
         for list in ["at_risk", "opportunities"] {
@@ -629,7 +489,7 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
             fixture::RM_A.0
         );
         let (s, v) = app
-            .send_json(&app.token("bm.head").await, Method::POST, &end, &json!({}))
+            .post_json(&app.token("bm.head").await, &end, &json!({}))
             .await;
         assert_eq!(s, 200, "{}: {v}", app.backend);
         let (_, after) = app.get_json(&rm, "/api/v1/workbench").await;
@@ -640,16 +500,7 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
             }
         }
 
-        let html = app
-            .browser("rm.a")
-            .await
-            .get(app.url("/workbench"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.browser("rm.a").await.page("/workbench").await;
         assert!(
             html.contains("我的客户组合") && html.contains("data-testid=\"at-risk\""),
             "{html}"
@@ -662,7 +513,7 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
 async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_parameters() {
     for app in TestApp::each().await {
         let (rm_a, rm_b) = (app.token("rm.a").await, app.token("rm.b").await);
-        let today = today(&app);
+        let today = app.today();
         let mut ids = Vec::new();
         for (customer, days) in [
             (fixture::ZHANG_WEI_A, 0),
@@ -671,20 +522,13 @@ async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_paramet
         ] {
             let due = today.checked_add_days(Days::new(days)).unwrap();
             let task = json!({"customer_id": customer.0, "kind": "call", "reason": "review", "due_on": due});
-            let (s, v) = app
-                .send_json(&rm_a, Method::POST, "/api/v1/tasks", &task)
-                .await;
+            let (s, v) = app.post_json(&rm_a, "/api/v1/tasks", &task).await;
             assert_eq!(s, 201, "{}: {v}", app.backend);
             ids.push(v["id"].as_i64().unwrap());
         }
         let (s, page) = app.get_json(&rm_a, "/api/v1/tasks?page_size=2").await;
         assert_eq!(s, 200, "{page}");
-        let got: Vec<i64> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_i64().unwrap())
-            .collect();
+        let got = crate::ints(&page["items"], "id");
         assert_eq!(got, ids[..2], "{}", app.backend);
         assert_eq!(page["has_more"], true);
         let (_, next) = app
@@ -762,7 +606,7 @@ async fn a_generated_reason_reads_in_the_viewers_language() {
     use rapport_domain::{Clock, Reason};
     use rapport_store::work::{TaskKind, WorkPlan};
     for app in TestApp::each().await {
-        let today = today(&app);
+        let today = app.today();
         let matures_on = today.checked_add_days(Days::new(9)).unwrap();
         let plan = WorkPlan {
             alert: rapport_store::scores::NewAlert {
@@ -792,16 +636,11 @@ async fn a_generated_reason_reads_in_the_viewers_language() {
         let (s, wb) = app.get_json(&rm, "/api/v1/workbench").await;
         assert_eq!(s, 200, "{wb}");
         assert_eq!(wb["due"][0]["reason"], en.as_str(), "{}", app.backend);
-        let wb: Value = TestApp::client()
+        let in_chinese = TestApp::client()
             .get(app.url("/api/v1/workbench"))
             .bearer_auth(&rm)
-            .header("Accept-Language", "zh-CN,zh;q=0.9")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .header("Accept-Language", "zh-CN,zh;q=0.9");
+        let wb: Value = in_chinese.send().await.unwrap().json().await.unwrap();
         assert_eq!(wb["due"][0]["reason"], zh.as_str(), "{}", app.backend);
         let path = format!("/api/v1/customers/{}/scores", fixture::ZHANG_WEI_A.0);
         let (_, scores) = app.get_json(&rm, &path).await;
@@ -821,7 +660,7 @@ async fn a_generated_reason_reads_in_the_viewers_language() {
         );
         let html = page(customer.clone()).await;
         assert!(html.contains(&zh) && html.contains("到期提醒"), "{html}");
-        browser.get(app.url("/lang/en")).send().await.unwrap();
+        browser.open("/lang/en").await;
         let html = page("/workbench".into()).await;
         assert!(html.contains(&en), "{html}");
         let html = page(customer).await;
