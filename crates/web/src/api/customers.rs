@@ -1,5 +1,4 @@
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, StatedReason, UnmaskReason};
@@ -12,9 +11,9 @@ use rapport_store::PageRequest;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Authenticated;
+use super::{Caller, Errors};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
-use crate::{AppState, WebError, changes, present, reads};
+use crate::{WebError, changes, present, reads};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -58,10 +57,9 @@ pub fn page_request(page: Option<u32>, page_size: Option<u32>) -> Result<PageReq
     responses(
         (status = 200, body = CustomerPage),
         (status = 400, body = ErrorBody, description = "invalid_parameter (page, page_size)"),
-        (status = 401, body = ErrorBody)))]
+        Errors<401>))]
 pub async fn list_customers(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(query): ApiQuery<CustomerListQuery>,
 ) -> Result<Json<CustomerPage>, WebError> {
     let request = page_request(query.page, query.page_size)?;
@@ -85,11 +83,9 @@ pub struct ViewQuery {
     responses(
         (status = 200, body = Customer360Dto),
         (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 404>))]
 pub async fn get_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<Customer360Dto>, WebError> {
@@ -129,12 +125,10 @@ pub fn parse_unmask(req: &UnmaskRequest) -> Result<(MaskedField, StatedReason), 
     responses(
         (status = 200, body = UnmaskResponse),
         (status = 400, body = ErrorBody, description = "bad field, reason or reason_text"),
-        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "the role may not unmask this field"),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 404>))]
 pub async fn unmask_field(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UnmaskRequest>,
 ) -> Result<Json<UnmaskResponse>, WebError> {
@@ -153,11 +147,9 @@ pub async fn unmask_field(
     responses(
         (status = 201, body = Customer360Dto),
         (status = 400, body = ErrorBody, description = "a field is invalid; `field` names it"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+        Errors<401, 403>))]
 pub async fn create_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateProspectRequest>,
 ) -> Result<(StatusCode, Json<Customer360Dto>), WebError> {
     let view = changes::create_prospect(&state, &auth, &req).await?;
@@ -178,14 +170,10 @@ pub async fn create_customer(
     request_body = UpdateContactRequest,
     responses(
         (status = 200, body = Customer360Dto),
-        (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "changed by someone else since `version`")))]
+        (status = 409, body = ErrorBody, description = "changed by someone else since `version`"),
+        Errors<400, 401, 403, 404>))]
 pub async fn update_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateContactRequest>,
 ) -> Result<Json<Customer360Dto>, WebError> {
@@ -200,13 +188,9 @@ pub async fn update_customer(
 /// The change history of a customer, oldest first; values masked as their fields are.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/history", tag = "customers",
     params(("id" = i64, Path, description = "Customer (party) id")),
-    responses(
-        (status = 200, body = Vec<ChangeDto>),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ChangeDto>), Errors<401, 404>))]
 pub async fn customer_history(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<ChangeDto>>, WebError> {
     let h = changes::history(&state, &auth, PartyId(id)).await?;
@@ -235,11 +219,9 @@ pub async fn customer_history(
     responses(
         (status = 200, body = rapport_proto::CustomerScoresDto),
         (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 404>))]
 pub async fn customer_scores(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ViewQuery>,

@@ -15,16 +15,21 @@ pub use auth::me_of;
 pub use customers::{page_request, parse_unmask};
 pub use identity::parse_status;
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::auth::Authenticated;
+use crate::{AppState, WebError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -66,6 +71,50 @@ impl Modify for SecuritySchemes {
                 crate::auth::SESSION_COOKIE,
             ))),
         );
+    }
+}
+
+/// The error answers an operation lists with nothing to say but their status, each an
+/// `ErrorBody`: `Errors<401, 404>` in `responses(...)` stands for
+/// `(status = 401, body = ErrorBody), (status = 404, body = ErrorBody)`. A status that needs a
+/// description is written out as a tuple instead. `0` is no status (the unused places).
+pub struct Errors<const A: u16, const B: u16 = 0, const C: u16 = 0, const D: u16 = 0>;
+
+impl<const A: u16, const B: u16, const C: u16, const D: u16> IntoResponses for Errors<A, B, C, D> {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let error_body = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorBody")))
+            .build();
+        [A, B, C, D]
+            .into_iter()
+            .filter(|status| *status != 0)
+            .map(|status| {
+                let response = ResponseBuilder::new()
+                    .description("")
+                    .content("application/json", error_body.clone())
+                    .build();
+                (status.to_string(), RefOr::T(response))
+            })
+            .collect()
+    }
+}
+
+/// The caller of an operation: the server's state and the signed-in staff member (no valid
+/// session or token → the `Authenticated` rejection, 401).
+pub struct Caller {
+    pub state: AppState,
+    pub auth: Authenticated,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            auth,
+        })
     }
 }
 
