@@ -23,7 +23,7 @@ use rapport_store::staff_changes::{
 };
 use rapport_store::{StaffAccount, StaffUpdate};
 
-use super::{Caller, Errors};
+use super::{Caller, Errors, accepted};
 use crate::auth::{Authenticated, hash_password};
 use crate::extract::{ApiJson, ApiPath};
 use crate::throttle::LoginBuckets;
@@ -126,9 +126,8 @@ pub async fn create_staff(
     Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateStaffRequest>,
 ) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(create(&state, &auth, &req, RequestedVia::Api).await?),
+    Ok(accepted(
+        create(&state, &auth, &req, RequestedVia::Api).await?,
     ))
 }
 
@@ -409,9 +408,8 @@ pub async fn reset_password(
     Caller { state, auth }: Caller,
     ApiPath(name): ApiPath<String>,
 ) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(reset(&state, &auth, &name, RequestedVia::Api).await?),
+    Ok(accepted(
+        reset(&state, &auth, &name, RequestedVia::Api).await?,
     ))
 }
 

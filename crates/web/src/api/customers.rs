@@ -7,13 +7,14 @@ use rapport_proto::{
     ChangeDto, CreateProspectRequest, Customer360Dto, CustomerPage, ErrorBody, UnmaskRequest,
     UnmaskResponse, UpdateContactRequest,
 };
-use rapport_store::PageRequest;
+use rapport_store::{Customer360, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Caller, Errors};
+use super::{Caller, Errors, created};
+use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
-use crate::{WebError, changes, present, reads};
+use crate::{AppState, WebError, changes, present, reads};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -93,11 +94,12 @@ pub async fn get_customer(
         Some(date) => changes::as_of(&state, &auth, PartyId(id), date).await?.0,
         None => reads::customer_360(&state, &auth, PartyId(id)).await?,
     };
-    Ok(Json(present::customer_360(
-        &view,
-        auth.viewer.field_policy(),
-        state.bank.base_currency,
-    )))
+    Ok(Json(shown(&state, &auth, &view)))
+}
+
+/// A customer's 360° view as the caller may see it (masked per role).
+fn shown(state: &AppState, auth: &Authenticated, view: &Customer360) -> Customer360Dto {
+    present::customer_360(view, auth.viewer.field_policy(), state.bank.base_currency)
 }
 
 /// Parses and checks an unmask request; each problem names its field.
@@ -153,14 +155,7 @@ pub async fn create_customer(
     ApiJson(req): ApiJson<CreateProspectRequest>,
 ) -> Result<(StatusCode, Json<Customer360Dto>), WebError> {
     let view = changes::create_prospect(&state, &auth, &req).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(present::customer_360(
-            &view,
-            auth.viewer.field_policy(),
-            state.bank.base_currency,
-        )),
-    ))
+    Ok(created(shown(&state, &auth, &view)))
 }
 
 /// Change contact details (rm, branch_manager, service_agent) against the version last seen;
@@ -178,11 +173,7 @@ pub async fn update_customer(
     ApiJson(req): ApiJson<UpdateContactRequest>,
 ) -> Result<Json<Customer360Dto>, WebError> {
     let view = changes::update_contact(&state, &auth, PartyId(id), &req).await?;
-    Ok(Json(present::customer_360(
-        &view,
-        auth.viewer.field_policy(),
-        state.bank.base_currency,
-    )))
+    Ok(Json(shown(&state, &auth, &view)))
 }
 
 /// The change history of a customer, oldest first; values masked as their fields are.

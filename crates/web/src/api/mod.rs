@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use axum::Json;
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -111,11 +112,19 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let auth = Authenticated::from_request_parts(parts, state).await?;
-        Ok(Self {
-            state: state.clone(),
-            auth,
-        })
+        let state = state.clone();
+        Ok(Self { state, auth })
     }
+}
+
+/// A 201 answer: `body` was made.
+pub fn created<T>(body: T) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(body))
+}
+
+/// A 202 answer: `body` was requested and waits (for a second administrator).
+pub fn accepted<T>(body: T) -> (StatusCode, Json<T>) {
+    (StatusCode::ACCEPTED, Json(body))
 }
 
 /// Uploads: served with their own, larger body limit (`WebConfig::max_upload_bytes`).

@@ -7,8 +7,7 @@ use rapport_proto::{CreateSegmentRequest, ErrorBody, SegmentDetailDto, SegmentDt
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::page_request;
-use super::{Caller, Errors};
+use super::{Caller, Errors, created, page_request};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{WebError, segments};
 
@@ -40,8 +39,8 @@ pub async fn create_segment(
     Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateSegmentRequest>,
 ) -> Result<(StatusCode, Json<SegmentDto>), WebError> {
-    let created = segments::create(&state, &auth, &req).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created_segment = segments::create(&state, &auth, &req).await?;
+    Ok(created(created_segment))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

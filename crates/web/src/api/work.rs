@@ -10,7 +10,7 @@ use rapport_proto::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Caller, Errors};
+use super::{Caller, Errors, created};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{WebError, portfolio, work, workbench};
 
@@ -79,10 +79,7 @@ pub async fn create_task(
     ReplyLang(lang): ReplyLang,
     ApiJson(req): ApiJson<CreateTaskRequest>,
 ) -> Result<(StatusCode, Json<TaskDto>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(work::create_task(&state, &auth, &req, lang).await?),
-    ))
+    Ok(created(work::create_task(&state, &auth, &req, lang).await?))
 }
 
 /// Completes one of the caller's own open tasks with its outcome; the contact is logged on the
@@ -131,9 +128,8 @@ pub async fn log_interaction(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<LogInteractionRequest>,
 ) -> Result<(StatusCode, Json<InteractionDto>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(work::log_interaction(&state, &auth, PartyId(id), &req).await?),
+    Ok(created(
+        work::log_interaction(&state, &auth, PartyId(id), &req).await?,
     ))
 }
 
@@ -193,10 +189,7 @@ pub async fn set_contact_plan(
     Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<rapport_proto::ContactPlanRequest>,
 ) -> Result<(StatusCode, Json<rapport_proto::ContactPlanDto>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(work::set_contact_plan(&state, &auth, &req).await?),
-    ))
+    Ok(created(work::set_contact_plan(&state, &auth, &req).await?))
 }
 
 /// The contact plans: every tier's, and those of customers in the caller's scope.

@@ -183,31 +183,24 @@ pub async fn view(
         .customer_in_scope(&auth.viewer, PartyId(id))
         .await
         .map_err(|e| fail(e.into()))?;
-    // Part of the view audited above.
-    let contacts = match (&customer, as_of) {
-        (None, _) | (_, Some(_)) => Vec::new(),
-        (Some(customer), None) => state
-            .store
-            .party_interactions(customer, CONTACTS)
-            .await
-            .map_err(|e| fail(e.into()))?
-            .unwrap_or_default()
-            .iter()
-            .map(present::interaction)
-            .collect(),
-    };
-    // Part of the view audited above.
-    let tasks = match (&customer, as_of) {
-        (None, _) | (_, Some(_)) => Vec::new(),
-        (Some(customer), None) => state
-            .store
-            .party_tasks(customer, CONTACTS)
-            .await
-            .map_err(|e| fail(e.into()))?
-            .unwrap_or_default()
-            .iter()
-            .map(|t| present::task(t, auth.viewer.field_policy(), req.lang))
-            .collect(),
+    // Part of the view audited above; an as-of view has none.
+    let (contacts, tasks) = match (&customer, as_of) {
+        (Some(customer), None) => {
+            let store = &state.store;
+            let contacts = store.party_interactions(customer, CONTACTS).await;
+            let contacts = contacts.map_err(|e| fail(e.into()))?.unwrap_or_default();
+            let tasks = store.party_tasks(customer, CONTACTS).await;
+            let tasks = tasks.map_err(|e| fail(e.into()))?.unwrap_or_default();
+            let policy = auth.viewer.field_policy();
+            (
+                contacts.iter().map(present::interaction).collect(),
+                tasks
+                    .iter()
+                    .map(|t| present::task(t, policy, req.lang))
+                    .collect(),
+            )
+        }
+        _ => (Vec::new(), Vec::new()),
     };
     let rm_choices = if as_of.is_none() {
         assignable_rms(&state, auth).await.map_err(fail)?
@@ -242,11 +235,7 @@ pub struct ContactForm {
 /// The contact form: empty inputs leave a field unchanged.
 pub async fn contact(
     State(state): State<AppState>,
-    FormPost {
-        page,
-        path: id,
-        form,
-    }: FormPost<ContactForm, i64>,
+    FormPost { page, id, form }: FormPost<ContactForm, i64>,
 ) -> Result<CustomerPage, PageError> {
     let fail = page.fail();
     let SignedIn { req, auth } = &page;
@@ -366,11 +355,7 @@ pub struct UnmaskForm {
 /// The unmask form of the 360 page: the page again, with the one field in clear.
 pub async fn unmask(
     State(state): State<AppState>,
-    FormPost {
-        page,
-        path: id,
-        form,
-    }: FormPost<UnmaskForm, i64>,
+    FormPost { page, id, form }: FormPost<UnmaskForm, i64>,
 ) -> Result<CustomerPage, PageError> {
     let (fail, auth) = (page.fail(), &page.auth);
     let request = UnmaskRequest {
@@ -566,11 +551,7 @@ fn staff_id(s: &str) -> Result<i64, WebError> {
 /// Assigns an RM from the 360 page and shows the page again.
 pub async fn assign_rm(
     State(state): State<AppState>,
-    FormPost {
-        page,
-        path: id,
-        form,
-    }: FormPost<AssignForm, i64>,
+    FormPost { page, id, form }: FormPost<AssignForm, i64>,
 ) -> Result<axum::response::Redirect, PageError> {
     let fail = page.fail();
     let body = rapport_proto::AssignRmRequest {
@@ -586,9 +567,9 @@ pub async fn assign_rm(
 /// Ends a secondary RM's assignment from the 360 page and shows the page again.
 pub async fn end_rm(
     State(state): State<AppState>,
-    FormPost { page, path, .. }: FormPost<Button, (i64, i64)>,
+    FormPost { page, id, .. }: FormPost<Button, (i64, i64)>,
 ) -> Result<axum::response::Redirect, PageError> {
-    let (id, staff) = path;
+    let (id, staff) = id;
     let staff = rapport_domain::StaffId(staff);
     crate::portfolio::end_secondary_rm(&state, &page.auth, PartyId(id), staff)
         .await

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Ctx, FormPost, PageError, Pager, SignedIn};
 use crate::api::{page_request, parse_status};
-use crate::{AppState, identity, present};
+use crate::{AppState, WebError, identity, present};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "reviews.html")]
@@ -161,11 +161,7 @@ pub struct DecisionForm {
 /// The decision form: the pair again with the outcome (or the problem) above the form.
 pub async fn decide(
     State(state): State<AppState>,
-    FormPost {
-        page,
-        path: id,
-        form,
-    }: FormPost<DecisionForm, i64>,
+    FormPost { page, id, form }: FormPost<DecisionForm, i64>,
 ) -> Result<PairPage, PageError> {
     let it = page.req.lang.id_text();
     let outcome = async {
@@ -174,12 +170,13 @@ pub async fn decide(
         identity::decide(&state, &page.auth, id, same, note.as_deref()).await
     }
     .await;
-    let message = match outcome {
-        Ok(_) => (true, it.decided.to_owned()),
-        Err(e) if e.code == ErrorCode::Conflict => (false, it.already_decided.to_owned()),
-        Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
-        Err(e) => return Err(page.fail()(e)),
-    };
+    // A pair decided meanwhile is said in the page's language.
+    let outcome = outcome.map_err(|e| match e.code {
+        ErrorCode::Conflict => WebError::new(ErrorCode::Conflict, it.already_decided),
+        _ => e,
+    });
+    let shown = [ErrorCode::Conflict, ErrorCode::InvalidParameter];
+    let message = page.outcome(outcome, it.decided, &shown)?;
     pair_page(&state, &page, id, Some(message)).await
 }
 
@@ -192,9 +189,9 @@ pub struct UnmergeForm {
 /// The 360 page's unmerge form: back to the kept customer's page once done.
 pub async fn unmerge(
     State(state): State<AppState>,
-    FormPost { page, path, form }: FormPost<UnmergeForm, (i64, i64)>,
+    FormPost { page, id, form }: FormPost<UnmergeForm, (i64, i64)>,
 ) -> Result<Response, PageError> {
-    let (id, event_id) = path;
+    let (id, event_id) = id;
     identity::undo_merge(&state, &page.auth, event_id, &form.reason)
         .await
         .map_err(page.fail())?;

@@ -274,6 +274,21 @@ impl SignedIn {
         |e| PageError::from_web(e, &self.req, Some(&self.auth))
     }
 
+    /// What a form did, for the banner above it: done → (true, `done`); an error among the
+    /// `shown` codes → (false, its message) next to the form; any other → the error page.
+    pub fn outcome<T>(
+        &self,
+        result: Result<T, WebError>,
+        done: &str,
+        shown: &[ErrorCode],
+    ) -> Result<(bool, String), PageError> {
+        match result {
+            Ok(_) => Ok((true, done.to_owned())),
+            Err(e) if shown.contains(&e.code) => Ok((false, e.message)),
+            Err(e) => Err(self.fail()(e)),
+        }
+    }
+
     /// What the page's template needs, for this caller.
     pub fn ctx(&self) -> Ctx {
         self.req.ctx(Some(&self.auth))
@@ -325,20 +340,19 @@ impl PagePath for () {
 
 impl PagePath for i64 {
     async fn of(parts: &mut Parts) -> Option<Self> {
-        Path::from_request_parts(parts, &())
-            .await
-            .ok()
-            .map(|Path(p)| p)
+        path_of(parts).await
     }
 }
 
 impl PagePath for (i64, i64) {
     async fn of(parts: &mut Parts) -> Option<Self> {
-        Path::from_request_parts(parts, &())
-            .await
-            .ok()
-            .map(|Path(p)| p)
+        path_of(parts).await
     }
+}
+
+async fn path_of<T: DeserializeOwned + Send>(parts: &mut Parts) -> Option<T> {
+    let path = Path::from_request_parts(parts, &()).await;
+    path.ok().map(|Path(p)| p)
 }
 
 /// A form posted from a page by a signed-in caller, with the path it was posted to. Checked in
@@ -347,7 +361,8 @@ impl PagePath for (i64, i64) {
 /// token → `csrf_rejected` ("form expired"). The only place the pages compare that token.
 pub struct FormPost<F, P = ()> {
     pub page: SignedIn,
-    pub path: P,
+    /// The ids in the path posted to (`()` where the handler reads its path itself).
+    pub id: P,
     pub form: F,
 }
 
@@ -364,12 +379,12 @@ impl<F: PostedForm, P: PagePath> FromRequest<AppState> for FormPost<F, P> {
             .map_err(IntoResponse::into_response)?;
         let page = SignedIn::of(req, auth).map_err(IntoResponse::into_response)?;
         let fail = |e| page.fail()(e).into_response();
-        let path = path.ok_or_else(|| fail(WebError::not_found()))?;
+        let id = path.ok_or_else(|| fail(WebError::not_found()))?;
         if !page.auth.csrf_matches(form.csrf()) {
             let expired = page.req.lang.text().form_expired;
             return Err(fail(WebError::new(ErrorCode::CsrfRejected, expired)));
         }
-        Ok(Self { page, path, form })
+        Ok(Self { page, id, form })
     }
 }
 

@@ -169,7 +169,7 @@ pub async fn view(
 /// The delete button: back to the list once done.
 pub async fn delete(
     State(state): State<AppState>,
-    FormPost { page, path: id, .. }: FormPost<Button, i64>,
+    FormPost { page, id, .. }: FormPost<Button, i64>,
 ) -> Result<Response, PageError> {
     segments::delete(&state, &page.auth, id)
         .await

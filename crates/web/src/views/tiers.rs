@@ -84,11 +84,7 @@ pub struct DecisionForm {
 
 pub async fn decide(
     State(state): State<AppState>,
-    FormPost {
-        page,
-        path: id,
-        form,
-    }: FormPost<DecisionForm, i64>,
+    FormPost { page, id, form }: FormPost<DecisionForm, i64>,
 ) -> Result<TierProposalsPage, PageError> {
     let fail = page.fail();
     let rm = match form.dedicated_rm_staff_id.trim() {
@@ -106,12 +102,8 @@ pub async fn decide(
         decision: form.decision,
         dedicated_rm_staff_id: rm,
     };
-    let message = match tiers::decide(&state, &page.auth, id, &body).await {
-        Ok(_) => (true, page.req.lang.work_text().decided.to_owned()),
-        Err(e) if matches!(e.code, ErrorCode::InvalidParameter | ErrorCode::Conflict) => {
-            (false, e.message)
-        }
-        Err(e) => return Err(fail(e)),
-    };
+    let decided = tiers::decide(&state, &page.auth, id, &body).await;
+    let shown = [ErrorCode::InvalidParameter, ErrorCode::Conflict];
+    let message = page.outcome(decided, page.req.lang.work_text().decided, &shown)?;
     render(&state, &page, "proposed", None, Some(message)).await
 }

@@ -123,11 +123,7 @@ pub struct CompleteForm {
 
 pub async fn complete(
     State(state): State<AppState>,
-    FormPost {
-        page,
-        path: id,
-        form,
-    }: FormPost<CompleteForm, i64>,
+    FormPost { page, id, form }: FormPost<CompleteForm, i64>,
 ) -> Result<WorkbenchPage, PageError> {
     let lang = page.req.lang;
     let done = CompleteTaskRequest {
@@ -136,10 +132,8 @@ pub async fn complete(
         outcome: form.outcome,
         notes: form.notes,
     };
-    let message = match work::complete_task(&state, &page.auth, id, &done, lang).await {
-        Ok(_) => (true, lang.work_text().completed.to_owned()),
-        Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
-        Err(e) => return Err(page.fail()(e)),
-    };
+    let completed = work::complete_task(&state, &page.auth, id, &done, lang).await;
+    let shown = [ErrorCode::InvalidParameter];
+    let message = page.outcome(completed, lang.work_text().completed, &shown)?;
     render(&state, &page, 1, Some(message)).await
 }
