@@ -106,6 +106,18 @@ pub fn by(
     e
 }
 
+/// Records that `auth` was shown `what` of a customer, with the fields its role shows in clear.
+pub async fn record_view(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+    what: &str,
+) -> Result<(), WebError> {
+    let mut e = viewed(auth, state.clock.now(), party);
+    e.detail = Some(what.to_owned());
+    state.audit.record(e).await
+}
+
 /// A list of customers shown to `auth`, with the fields its role shows in clear; the detail
 /// says what was `listed`, then the ids shown.
 pub fn listed(

@@ -262,8 +262,6 @@ pub async fn customer_identity(
     id: PartyId,
 ) -> Result<PartyIdentity, WebError> {
     let found = customer_identity_unaudited(state, auth, id).await?;
-    let mut e = audit::viewed(auth, state.clock.now(), id);
-    e.detail = Some("source records and merge history".into());
-    state.audit.record(e).await?;
+    audit::record_view(state, auth, id, "source records and merge history").await?;
     Ok(found)
 }

@@ -184,18 +184,3 @@ pub async fn customer_scores_unaudited(
             .collect(),
     })
 }
-
-/// The scores of a customer in scope, audited as a view of that customer.
-pub async fn customer_scores(
-    state: &AppState,
-    auth: &Authenticated,
-    id: PartyId,
-    on: Option<NaiveDate>,
-    lang: Lang,
-) -> Result<CustomerScoresDto, WebError> {
-    let scores = customer_scores_unaudited(state, auth, id, on, lang).await?;
-    let mut e = audit::viewed(auth, state.clock.now(), id);
-    e.detail = Some("scores".into());
-    state.audit.record(e).await?;
-    Ok(scores)
-}

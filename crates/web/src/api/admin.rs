@@ -23,7 +23,7 @@ use rapport_store::staff_changes::{
 };
 use rapport_store::{StaffAccount, StaffUpdate};
 
-use super::{Caller, Errors, accepted};
+use super::{Caller, DecidedAlready, Errors, OwnRequest, accepted};
 use crate::auth::{Authenticated, hash_password};
 use crate::extract::{ApiJson, ApiPath};
 use crate::throttle::LoginBuckets;
@@ -458,7 +458,7 @@ pub async fn list_staff_changes(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = StaffChangeApproved),
-        (status = 403, body = ErrorBody, description = "you requested it: a different administrator decides"),
+        OwnRequest,
         (status = 409, body = ErrorBody, description = "decided already, or it cannot be applied any more"),
         Errors<404>))]
 pub async fn approve_staff_change(
@@ -471,11 +471,7 @@ pub async fn approve_staff_change(
 /// Reject another administrator's staff change; nothing is applied.
 #[utoipa::path(post, path = "/api/v1/admin/staff-changes/{id}/reject", tag = "admin",
     params(("id" = i64, Path)),
-    responses(
-        (status = 200, body = StaffChangeDto),
-        (status = 403, body = ErrorBody, description = "you requested it: a different administrator decides"),
-        (status = 409, body = ErrorBody, description = "decided already"),
-        Errors<404>))]
+    responses((status = 200, body = StaffChangeDto), OwnRequest, DecidedAlready, Errors<404>))]
 pub async fn reject_staff_change(
     Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,

@@ -11,7 +11,7 @@ use rapport_store::{Customer360, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Caller, Errors, created};
+use super::{BadField, BadId, Caller, Errors, created};
 use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{AppState, WebError, changes, present, reads};
@@ -81,10 +81,7 @@ pub struct ViewQuery {
 /// answer 404.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = i64, Path, description = "Customer (party) id"), ViewQuery),
-    responses(
-        (status = 200, body = Customer360Dto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        Errors<401, 404>))]
+    responses((status = 200, body = Customer360Dto), BadId, Errors<401, 404>))]
 pub async fn get_customer(
     Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -146,10 +143,7 @@ pub async fn unmask_field(
 /// for an RM, the RM's portfolio. Audited.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
     request_body = CreateProspectRequest,
-    responses(
-        (status = 201, body = Customer360Dto),
-        (status = 400, body = ErrorBody, description = "a field is invalid; `field` names it"),
-        Errors<401, 403>))]
+    responses((status = 201, body = Customer360Dto), BadField, Errors<401, 403>))]
 pub async fn create_customer(
     Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateProspectRequest>,
@@ -185,15 +179,7 @@ pub async fn customer_history(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<ChangeDto>>, WebError> {
     let h = changes::history(&state, &auth, PartyId(id)).await?;
-    let mut e = crate::audit::by(
-        &auth,
-        state.clock.now(),
-        rapport_store::audit::AuditAction::CustomerViewed,
-    );
-    e.party_id = Some(PartyId(id));
-    e.fields_unmasked = crate::audit::fields_shown(auth.viewer.field_policy());
-    e.detail = Some("history".into());
-    state.audit.record(e).await?;
+    crate::audit::record_view(&state, &auth, PartyId(id), "history").await?;
     Ok(Json(
         h.iter()
             .map(|c| present::change(c, auth.viewer.field_policy()))
@@ -207,17 +193,15 @@ pub async fn customer_history(
 /// day (the tier of that day). Audited as a view.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/scores", tag = "customers",
     params(("id" = i64, Path, description = "Customer (party) id"), ViewQuery),
-    responses(
-        (status = 200, body = rapport_proto::CustomerScoresDto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        Errors<401, 404>))]
+    responses((status = 200, body = rapport_proto::CustomerScoresDto), BadId, Errors<401, 404>))]
 pub async fn customer_scores(
     Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<rapport_proto::CustomerScoresDto>, WebError> {
-    Ok(Json(
-        crate::scores::customer_scores(&state, &auth, PartyId(id), q.as_of, lang).await?,
-    ))
+    let id = PartyId(id);
+    let scores = crate::scores::customer_scores_unaudited(&state, &auth, id, q.as_of, lang).await?;
+    crate::audit::record_view(&state, &auth, id, "scores").await?;
+    Ok(Json(scores))
 }

@@ -8,7 +8,7 @@ use rapport_store::identity::ReviewStatus;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Caller, Errors};
+use super::{BadField, BadId, BadPageQuery, Caller, Errors, NotSteward};
 use crate::api::page_request;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{WebError, identity, matching, present};
@@ -29,11 +29,7 @@ pub struct ReviewListQuery {
 /// probable first, limited to pairs whose customers are both in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/identity/reviews", tag = "identity",
     params(ReviewListQuery),
-    responses(
-        (status = 200, body = ReviewPage),
-        (status = 400, body = ErrorBody, description = "invalid_parameter (status, page, page_size)"),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
-        Errors<401>))]
+    responses((status = 200, body = ReviewPage), BadPageQuery, NotSteward, Errors<401>))]
 pub async fn list_reviews(
     Caller { state, auth }: Caller,
     ApiQuery(q): ApiQuery<ReviewListQuery>,
@@ -65,11 +61,7 @@ pub fn parse_status(s: Option<&str>) -> Result<ReviewStatus, WebError> {
 /// with each field's agreement level and weight. Audited with both customers.
 #[utoipa::path(get, path = "/api/v1/identity/reviews/{id}", tag = "identity",
     params(("id" = i64, Path, description = "Review pair id")),
-    responses(
-        (status = 200, body = ReviewDto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
-        Errors<401, 404>))]
+    responses((status = 200, body = ReviewDto), BadId, NotSteward, Errors<401, 404>))]
 pub async fn get_review(
     Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -92,7 +84,7 @@ pub async fn get_review(
     responses(
         (status = 200, body = ReviewSummaryDto),
         (status = 400, body = ErrorBody, description = "bad decision or note; `field` names it"),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
+        NotSteward,
         (status = 409, body = ErrorBody, description = "already decided"),
         Errors<401, 404>))]
 pub async fn decide_review(
@@ -113,7 +105,7 @@ pub async fn decide_review(
     request_body = MatchRequest,
     responses(
         (status = 200, body = MatchResponse),
-        (status = 400, body = ErrorBody, description = "a field is invalid; `field` names it"),
+        BadField,
         (status = 503, body = ErrorBody, description = "index_building: the index is not ready yet"),
         Errors<401, 403>))]
 pub async fn match_record(

@@ -3,7 +3,7 @@ use axum::Json;
 use rapport_domain::PartyId;
 use rapport_proto::{CustomerIdentityDto, ErrorBody, MergeOutcome, MergeRequest, UndoMergeRequest};
 
-use super::{Caller, Errors};
+use super::{BadId, Caller, Errors, NotSteward};
 use crate::extract::{ApiJson, ApiPath};
 use crate::{WebError, identity, present};
 
@@ -15,7 +15,7 @@ use crate::{WebError, identity, present};
     responses(
         (status = 200, body = MergeOutcome),
         (status = 400, body = ErrorBody, description = "bad absorb or reason; `field` names it"),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
+        NotSteward,
         (status = 404, body = ErrorBody, description = "either customer unknown or out of scope"),
         Errors<401>))]
 pub async fn merge_customer(
@@ -39,7 +39,7 @@ pub async fn merge_customer(
     responses(
         (status = 200, body = MergeOutcome),
         (status = 400, body = ErrorBody, description = "bad reason"),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
+        NotSteward,
         (status = 409, body = ErrorBody, description = "already undone"),
         Errors<401, 404>))]
 pub async fn undo_merge(
@@ -58,10 +58,7 @@ pub async fn undo_merge(
 /// newest first. Unknown customers and customers outside the caller's scope answer 404.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/identity", tag = "identity",
     params(("id" = i64, Path, description = "Customer (party) id")),
-    responses(
-        (status = 200, body = CustomerIdentityDto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        Errors<401, 404>))]
+    responses((status = 200, body = CustomerIdentityDto), BadId, Errors<401, 404>))]
 pub async fn customer_identity(
     Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,

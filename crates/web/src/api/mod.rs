@@ -77,27 +77,60 @@ impl Modify for SecuritySchemes {
 
 /// The error answers an operation lists with nothing to say but their status, each an
 /// `ErrorBody`: `Errors<401, 404>` in `responses(...)` stands for
-/// `(status = 401, body = ErrorBody), (status = 404, body = ErrorBody)`. A status that needs a
-/// description is written out as a tuple instead. `0` is no status (the unused places).
+/// `(status = 401, body = ErrorBody), (status = 404, body = ErrorBody)`. `0` is no status (the
+/// unused places).
 pub struct Errors<const A: u16, const B: u16 = 0, const C: u16 = 0, const D: u16 = 0>;
 
 impl<const A: u16, const B: u16, const C: u16, const D: u16> IntoResponses for Errors<A, B, C, D> {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let error_body = ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name("ErrorBody")))
-            .build();
         [A, B, C, D]
             .into_iter()
             .filter(|status| *status != 0)
-            .map(|status| {
-                let response = ResponseBuilder::new()
-                    .description("")
-                    .content("application/json", error_body.clone())
-                    .build();
-                (status.to_string(), RefOr::T(response))
-            })
+            .map(|status| error_response(status, ""))
             .collect()
     }
+}
+
+/// One error answer: `status` with an `ErrorBody`.
+fn error_response(status: u16, description: &str) -> (String, RefOr<Response>) {
+    let error_body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .build();
+    let response = ResponseBuilder::new()
+        .description(description)
+        .content("application/json", error_body)
+        .build();
+    (status.to_string(), RefOr::T(response))
+}
+
+/// Declares error answers that several operations give with the same description, as types
+/// to name in `responses(...)`.
+macro_rules! described_errors {
+    ($($(#[$doc:meta])* $name:ident = $status:literal, $description:literal;)+) => {
+        $($(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                BTreeMap::from([error_response($status, $description)])
+            }
+        })+
+    };
+}
+
+described_errors! {
+    /// An id in the path that is not a number.
+    BadId = 400, "id is not a number";
+    /// A list's status or paging that is out of range.
+    BadPageQuery = 400, "invalid_parameter (status, page, page_size)";
+    /// A body field that is invalid, named in `field`.
+    BadField = 400, "a field is invalid; `field` names it";
+    /// A data steward's operation asked by another role.
+    NotSteward = 403, "not a data steward";
+    /// A staff change decided by the administrator who requested it.
+    OwnRequest = 403, "you requested it: a different administrator decides";
+    /// A decision on something decided before.
+    DecidedAlready = 409, "decided already";
 }
 
 /// The caller of an operation: the server's state and the signed-in staff member (no valid

@@ -7,7 +7,7 @@ use rapport_proto::{CreateSegmentRequest, ErrorBody, SegmentDetailDto, SegmentDt
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Caller, Errors, created, page_request};
+use super::{BadId, Caller, Errors, created, page_request};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{WebError, segments};
 
@@ -76,7 +76,7 @@ pub async fn get_segment(
     params(("id" = i64, Path, description = "Segment id")),
     responses(
         (status = 204, description = "deleted"),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
+        BadId,
         (status = 403, body = ErrorBody, description = "neither the creator nor an administrator"),
         Errors<401, 404>))]
 pub async fn delete_segment(

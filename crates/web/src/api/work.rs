@@ -10,7 +10,7 @@ use rapport_proto::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Caller, Errors, created};
+use super::{BadPageQuery, Caller, DecidedAlready, Errors, created};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{WebError, portfolio, work, workbench};
 
@@ -219,7 +219,7 @@ pub struct TierProposalQuery {
     params(TierProposalQuery),
     responses(
         (status = 200, body = rapport_proto::TierProposalPage),
-        (status = 400, body = ErrorBody, description = "invalid_parameter (status, page, page_size)"),
+        BadPageQuery,
         Errors<401, 403>))]
 pub async fn tier_proposals(
     Caller { state, auth }: Caller,
@@ -239,7 +239,7 @@ pub async fn tier_proposals(
         (status = 200, body = rapport_proto::TierProposalDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: decision, or dedicated_rm_staff_id (not an enabled RM)"),
         (status = 404, body = ErrorBody, description = "no such proposal in the caller's scope"),
-        (status = 409, body = ErrorBody, description = "decided already"),
+        DecidedAlready,
         Errors<401, 403>))]
 pub async fn decide_tier_proposal(
     Caller { state, auth }: Caller,

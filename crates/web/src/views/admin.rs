@@ -29,19 +29,19 @@ pub struct StaffPage {
     error: Option<String>,
 }
 
-async fn page(
+/// The staff page with a message or an error above its forms; a failure is an error page.
+async fn render(
     state: &AppState,
     signed_in: &SignedIn,
     message: Option<String>,
     error: Option<String>,
-) -> Result<StaffPage, WebError> {
+) -> Result<StaffPage, PageError> {
     let SignedIn { req, auth } = signed_in;
-    require_admin(state, auth).await?;
-    let staff: Vec<StaffDto> = staff_dtos(state).await?;
-    let changes = state
-        .store
-        .pending_staff_changes()
-        .await?
+    let fail = signed_in.fail();
+    require_admin(state, auth).await.map_err(fail)?;
+    let staff: Vec<StaffDto> = staff_dtos(state).await.map_err(fail)?;
+    let pending = state.store.pending_staff_changes().await;
+    let changes = (pending.map_err(|e| fail(e.into()))?)
         .iter()
         .map(|row| {
             let dto = change_dto(row);
@@ -49,8 +49,9 @@ async fn page(
             (dto, by)
         })
         .collect();
+    let sessions = state.store.list_sessions(None, state.clock.now()).await;
     Ok(StaffPage {
-        sessions: state.store.list_sessions(None, state.clock.now()).await?,
+        sessions: sessions.map_err(|e| fail(e.into()))?,
         ctx: req.ctx(Some(auth)),
         staff,
         changes,
@@ -64,13 +65,8 @@ async fn page(
     })
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-) -> Result<StaffPage, PageError> {
-    page(&state, &signed_in, None, None)
-        .await
-        .map_err(signed_in.fail())
+pub async fn list(State(state): State<AppState>, page: SignedIn) -> Result<StaffPage, PageError> {
+    render(&state, &page, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -112,9 +108,7 @@ async fn outcome(
         }
         Err(e) => return Err(signed_in.fail()(e)),
     };
-    page(state, signed_in, message, error)
-        .await
-        .map_err(signed_in.fail())
+    render(state, signed_in, message, error).await
 }
 
 pub async fn create_staff(

@@ -1,7 +1,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, UnmaskReason, may_unmask};
 use rapport_domain::{ContactChannel, PartyId, Role};
@@ -12,7 +12,7 @@ use rapport_proto::{
 use rapport_store::{Customer360, PartyChange};
 use serde::Deserialize;
 
-use super::{Button, Ctx, FormPost, PageError, Pager, SignedIn, url_encode};
+use super::{Button, Ctx, FormPost, PageAt, PageError, Pager, SignedIn, url_encode};
 use crate::api::page_request;
 use crate::auth::Authenticated;
 use crate::i18n::Text;
@@ -133,11 +133,9 @@ pub struct ViewForm {
 
 pub async fn view(
     State(state): State<AppState>,
-    page: SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    PageAt { page, id }: PageAt<i64>,
     form: Result<Query<ViewForm>, QueryRejection>,
 ) -> Result<CustomerPage, PageError> {
-    let id = page.found(id)?;
     let fail = page.fail();
     let SignedIn { req, auth } = &page;
     let as_of = match form.ok().and_then(|f| f.0.as_of).filter(|d| !d.is_empty()) {

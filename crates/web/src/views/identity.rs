@@ -2,15 +2,15 @@
 //! and the unmerge form of the 360 page. Same calls and masking as `/api/v1/identity`.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_domain::PartyId;
 use rapport_proto::{ErrorCode, ReviewDto, ReviewSummaryDto, SourceRecordDto};
 use rapport_store::identity::ReviewStatus;
 use serde::Deserialize;
 
-use super::{Ctx, FormPost, PageError, Pager, SignedIn};
+use super::{Ctx, FormPost, PageAt, PageError, Pager, SignedIn};
 use crate::api::{page_request, parse_status};
 use crate::{AppState, WebError, identity, present};
 
@@ -142,10 +142,8 @@ fn pair_rows(ctx: Ctx, r: ReviewDto, message: Option<(bool, String)>) -> PairPag
 
 pub async fn review(
     State(state): State<AppState>,
-    page: SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    PageAt { page, id }: PageAt<i64>,
 ) -> Result<PairPage, PageError> {
-    let id = page.found(id)?;
     pair_page(&state, &page, id, None).await
 }
 

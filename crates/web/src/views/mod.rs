@@ -28,7 +28,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
@@ -256,8 +256,7 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let Ok(req) = PageRequest::from_request_parts(parts, state).await;
-        let auth = Authenticated::from_request_parts(parts, state).await;
-        Self::of(req, auth)
+        Self::of(req, Authenticated::from_request_parts(parts, state).await)
     }
 }
 
@@ -294,12 +293,6 @@ impl SignedIn {
         self.req.ctx(Some(&self.auth))
     }
 
-    /// The page's path parameters: a path that does not parse names no page.
-    pub fn found<T>(&self, path: Result<Path<T>, PathRejection>) -> Result<T, PageError> {
-        path.map(|Path(p)| p)
-            .map_err(|_| self.fail()(WebError::not_found()))
-    }
-
     /// The page's query: one that does not parse is an invalid `parameter`.
     pub fn query<T>(
         &self,
@@ -309,6 +302,25 @@ impl SignedIn {
         query
             .map(|Query(q)| q)
             .map_err(|e| self.fail()(WebError::invalid_parameter(parameter, e.body_text())))
+    }
+}
+
+/// A page at a path with ids, for a signed-in caller: a path that does not parse names no
+/// page (not found).
+pub struct PageAt<P> {
+    pub page: SignedIn,
+    pub id: P,
+}
+
+impl<P: PagePath> FromRequestParts<AppState> for PageAt<P> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let page = SignedIn::from_request_parts(parts, state).await?;
+        let id = P::of(parts)
+            .await
+            .ok_or_else(|| page.fail()(WebError::not_found()))?;
+        Ok(Self { page, id })
     }
 }
 

@@ -3,13 +3,13 @@
 //! 360 page), and the delete button. Same calls and masking as `/api/v1/segments`.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_proto::{CreateSegmentRequest, CustomerSummaryDto, ErrorCode, SegmentDto};
 use serde::Deserialize;
 
-use super::{Button, Ctx, FormPost, PageError, Pager, SignedIn};
+use super::{Button, Ctx, FormPost, PageAt, PageError, Pager, SignedIn};
 use crate::api::page_request;
 use crate::{AppState, WebError, segments};
 
@@ -144,11 +144,9 @@ pub struct MembersForm {
 
 pub async fn view(
     State(state): State<AppState>,
-    page: SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    PageAt { page, id }: PageAt<i64>,
     form: Result<Query<MembersForm>, QueryRejection>,
 ) -> Result<SegmentPage, PageError> {
-    let id = page.found(id)?;
     let form = page.query(form, "page")?;
     let request = page_request(form.page, Some(20)).map_err(page.fail())?;
     let (s, members) = segments::view(&state, &page.auth, id, request)
