@@ -12,8 +12,8 @@ use rapport_store::Store;
 use rapport_store::audit::{AuditAction, NewAuditEntry};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::WebError;
 use crate::auth::Authenticated;
+use crate::{AppState, WebError};
 
 /// Largest number of entries appended in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -106,6 +106,34 @@ pub fn by(
     e
 }
 
+/// Records that `auth` was shown `what` of a customer, with the fields its role shows in clear.
+pub async fn record_view(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+    what: &str,
+) -> Result<(), WebError> {
+    let mut e = viewed(auth, state.clock.now(), party);
+    e.detail = Some(what.to_owned());
+    state.audit.record(e).await
+}
+
+/// A list of customers shown to `auth`, with the fields its role shows in clear; the detail
+/// says what was `listed`, then the ids shown.
+pub fn listed(
+    auth: &Authenticated,
+    at: chrono::DateTime<chrono::Utc>,
+    action: AuditAction,
+    listed: &str,
+    shown: impl Iterator<Item = PartyId>,
+) -> NewAuditEntry {
+    let mut e = by(auth, at, action);
+    e.fields_unmasked = fields_shown(auth.viewer.field_policy());
+    let ids: Vec<String> = shown.map(|p| p.0.to_string()).collect();
+    e.detail = Some(format!("{listed} shown={}", ids.join(",")));
+    e
+}
+
 /// A customer shown to `auth`, with the fields its role shows in clear.
 pub fn viewed(
     auth: &Authenticated,
@@ -116,4 +144,36 @@ pub fn viewed(
     e.party_id = Some(party);
     e.fields_unmasked = fields_shown(auth.viewer.field_policy());
     e
+}
+
+/// The answer to a customer that is unknown or outside the caller's scope: the refusal is
+/// audited, and the caller gets a 404 either way (the two stay indistinguishable).
+pub async fn customer_refused<T>(
+    state: &AppState,
+    auth: &Authenticated,
+    party: PartyId,
+) -> Result<T, WebError> {
+    let mut e = by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+    e.party_id = Some(party);
+    e.reason = Some("customer unknown or outside the data scope".into());
+    state.audit.record(e).await?;
+    Err(WebError::not_found())
+}
+
+/// A refusal: audited with `reason` (and the customer concerned, if any), then answered 403
+/// with `message`. The audited reason may say more than the caller is told (their role).
+pub async fn refusal(
+    state: &AppState,
+    auth: &Authenticated,
+    party: Option<PartyId>,
+    reason: &str,
+    message: &str,
+) -> WebError {
+    let mut e = by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+    e.party_id = party;
+    e.reason = Some(reason.to_owned());
+    match state.audit.record(e).await {
+        Ok(()) => WebError::new(ErrorCode::Forbidden, message),
+        Err(e) => e,
+    }
 }

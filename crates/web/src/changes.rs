@@ -16,6 +16,17 @@ const MAX_EMAIL: usize = 100;
 const MAX_ADDRESS: usize = 200;
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, WebError> {
+    text_field(field, value, max, false)
+}
+
+/// A typed text, trimmed: at most `max` characters and no control characters — but line
+/// breaks where the text may have several lines (`multiline`).
+pub(crate) fn text_field(
+    field: &str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, WebError> {
     let v = value.trim();
     let n = v.chars().count();
     if n > max {
@@ -24,7 +35,8 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, WebError> {
             format!("{field} has {n} characters; at most {max} are allowed"),
         ));
     }
-    if v.chars().any(char::is_control) {
+    let refused = |c: char| c.is_control() && !(multiline && matches!(c, '\n' | '\r'));
+    if v.chars().any(refused) {
         return Err(WebError::invalid_parameter(
             field,
             format!("{field} may not contain control characters"),
@@ -140,7 +152,8 @@ pub fn parse_contact(req: &UpdateContactRequest) -> Result<ContactChanges, WebEr
     })
 }
 
-fn author(state: &AppState, auth: &Authenticated) -> ChangeAuthor {
+/// The caller as the author of a change, now.
+pub(crate) fn author(state: &AppState, auth: &Authenticated) -> ChangeAuthor {
     ChangeAuthor {
         staff_id: Some(auth.staff.id),
         username: auth.staff.username.to_string(),
@@ -155,13 +168,7 @@ async fn refuse(
     party: Option<PartyId>,
     why: &str,
 ) -> WebError {
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.party_id = party;
-    e.reason = Some(why.to_owned());
-    match state.audit.record(e).await {
-        Ok(()) => WebError::new(ErrorCode::Forbidden, why),
-        Err(e) => e,
-    }
+    audit::refusal(state, auth, party, why, why).await
 }
 
 pub async fn create_prospect(

@@ -4,6 +4,10 @@ use axum::http::request::Parts;
 use rapport_domain::{Language, Reason};
 
 use crate::auth::cookie;
+use crate::i18n_identity::{self, IdText};
+use crate::i18n_scores::{self, ScoreText};
+use crate::i18n_segments::{self, SegText};
+use crate::i18n_work::{self, WorkText};
 
 pub const LANG_COOKIE: &str = "rapport_lang";
 
@@ -75,11 +79,36 @@ impl Lang {
         )
     }
 
-    pub fn text(self) -> &'static Text {
+    /// This language's one of a pair of string tables.
+    fn pick<T>(self, zh: &'static T, en: &'static T) -> &'static T {
         match self {
-            Self::Zh => &ZH,
-            Self::En => &EN,
+            Self::Zh => zh,
+            Self::En => en,
         }
+    }
+
+    pub fn text(self) -> &'static Text {
+        self.pick(&ZH, &EN)
+    }
+
+    /// The identity pages' strings.
+    pub fn id_text(self) -> &'static IdText {
+        self.pick(&i18n_identity::ZH, &i18n_identity::EN)
+    }
+
+    /// The scoring pages' strings.
+    pub fn score_text(self) -> &'static ScoreText {
+        self.pick(&i18n_scores::ZH, &i18n_scores::EN)
+    }
+
+    /// The segment pages' strings.
+    pub fn seg_text(self) -> &'static SegText {
+        self.pick(&i18n_segments::ZH, &i18n_segments::EN)
+    }
+
+    /// The workbench's strings.
+    pub fn work_text(self) -> &'static WorkText {
+        self.pick(&i18n_work::ZH, &i18n_work::EN)
     }
 
     /// A label for a stored code (product family, party kind, role …, and the scoring crate's
@@ -119,368 +148,246 @@ fn scoring_label(code: &str) -> Option<(&'static str, &'static str)> {
         .or_else(|| code.parse::<RfmSegment>().ok().map(|t| pair(&t)))
 }
 
-pub struct Text {
-    pub product: &'static str,
-    pub switch_to: &'static str,
-    pub switch_lang: &'static str,
-    pub login_title: &'static str,
-    pub username: &'static str,
-    pub password: &'static str,
-    pub log_in: &'static str,
-    pub log_out: &'static str,
-    pub bad_credentials: &'static str,
-    pub locked: &'static str,
-    pub form_expired: &'static str,
-    pub customers: &'static str,
-    pub search_placeholder: &'static str,
-    pub search: &'static str,
-    pub search_hint: &'static str,
-    pub no_results: &'static str,
-    pub customer_number: &'static str,
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub mobile: &'static str,
-    pub resident_id: &'static str,
-    pub branch: &'static str,
-    pub primary_rm: &'static str,
-    pub latest_aum: &'static str,
-    pub previous: &'static str,
-    pub next: &'static str,
-    pub page: &'static str,
-    pub profile: &'static str,
-    pub gender: &'static str,
-    pub birth_date: &'static str,
-    pub uscc: &'static str,
-    pub email: &'static str,
-    pub address: &'static str,
-    pub occupation: &'static str,
-    pub income_band: &'static str,
-    pub onboarded_on: &'static str,
-    pub relationships: &'static str,
-    pub relation: &'static str,
-    pub since: &'static str,
-    pub holdings: &'static str,
-    pub account_number: &'static str,
-    pub product_name: &'static str,
-    pub balance: &'static str,
-    pub limit: &'static str,
-    pub opened_on: &'static str,
-    pub matures_on: &'static str,
-    pub status: &'static str,
-    pub source_system: &'static str,
-    pub aum_trend: &'static str,
-    pub golden_sources: &'static str,
-    pub aum: &'static str,
-    pub total_assets: &'static str,
-    pub total_liabilities: &'static str,
-    pub relationship_managers: &'static str,
-    pub primary: &'static str,
-    pub secondary: &'static str,
-    pub none: &'static str,
-    pub masked_note: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_body: &'static str,
-    pub error_title: &'static str,
-    pub back_to_search: &'static str,
-    pub employee_of: &'static str,
-    pub employer_of: &'static str,
-    pub audit_title: &'static str,
-    pub audit_actor: &'static str,
-    pub audit_customer: &'static str,
-    pub audit_action: &'static str,
-    pub audit_from: &'static str,
-    pub audit_to: &'static str,
-    pub audit_when: &'static str,
-    pub audit_fields: &'static str,
-    pub audit_reason: &'static str,
-    pub audit_export: &'static str,
-    pub unmask_title: &'static str,
-    pub unmask_field: &'static str,
-    pub unmask_reason: &'static str,
-    pub unmask_reason_text: &'static str,
-    pub unmask_submit: &'static str,
-    pub unmask_note: &'static str,
-    pub contact_title: &'static str,
-    pub preferred_channel: &'static str,
-    pub unchanged: &'static str,
-    pub save: &'static str,
-    pub saved: &'static str,
-    pub history_title: &'static str,
-    pub as_of: &'static str,
-    pub show: &'static str,
-    pub old_value: &'static str,
-    pub new_value: &'static str,
-    pub new_prospect: &'static str,
-    pub stale: &'static str,
-    pub password_title: &'static str,
-    pub password_hint: &'static str,
-    pub current_password: &'static str,
-    pub new_password: &'static str,
-    pub admin_title: &'static str,
-    pub role: &'static str,
-    pub create_staff: &'static str,
-    pub disabled: &'static str,
-    pub locked_short: &'static str,
-    pub enable: &'static str,
-    pub disable: &'static str,
-    pub reset_password: &'static str,
-    pub temporary_password: &'static str,
-    pub sessions_title: &'static str,
-    pub end_session: &'static str,
-    pub staff_changes_title: &'static str,
-    pub staff_changes_hint: &'static str,
-    pub no_pending_changes: &'static str,
-    pub approve: &'static str,
-    pub reject: &'static str,
-    pub requested_by: &'static str,
-    pub change_requested: &'static str,
-    pub change_approved: &'static str,
-    pub change_rejected: &'static str,
-    pub api_token_once: &'static str,
-    pub own_change: &'static str,
+translations! {
+    pub struct Text {
+        product: "Rapport 银行客户关系管理",
+            "Rapport Bank CRM";
+        switch_to: "English",
+            "中文";
+        switch_lang: "en",
+            "zh";
+        login_title: "员工登录",
+            "Staff login";
+        username: "用户名",
+            "Username";
+        password: "密码",
+            "Password";
+        log_in: "登录",
+            "Log in";
+        log_out: "退出",
+            "Log out";
+        bad_credentials: "用户名或密码错误。",
+            "Wrong username or password.";
+        locked: "登录失败次数过多，账户已暂时锁定，请稍后再试或联系管理员。",
+            "Too many failed logins: the account is locked for a while. Try later or ask an administrator.";
+        form_expired: "页面已过期，请重新提交。",
+            "The page expired; please submit again.";
+        customers: "客户",
+            "Customers";
+        search_placeholder: "姓名、拼音、手机号后4位、身份证号、客户号或账号",
+            "Name, pinyin, last 4 digits of mobile, resident ID, customer or account number";
+        search: "搜索",
+            "Search";
+        search_hint: "可按姓名（汉字或拼音、首字母）、手机号（全号或后4位）、身份证号、客户号、账号搜索。",
+            "Search by name (hanzi, pinyin or initials), mobile (full or last 4 digits), resident ID, customer number or account number.";
+        no_results: "没有找到符合条件的客户。",
+            "No customer matches.";
+        customer_number: "客户号",
+            "Customer no.";
+        name: "姓名/名称",
+            "Name";
+        kind: "类型",
+            "Type";
+        mobile: "手机号",
+            "Mobile";
+        resident_id: "身份证号",
+            "Resident ID";
+        branch: "归属网点",
+            "Home branch";
+        primary_rm: "主办客户经理",
+            "Primary RM";
+        latest_aum: "最近月末AUM",
+            "Latest month-end AUM";
+        previous: "上一页",
+            "Previous";
+        next: "下一页",
+            "Next";
+        page: "第{}页",
+            "Page {}";
+        profile: "基本信息",
+            "Profile";
+        gender: "性别",
+            "Gender";
+        birth_date: "出生日期",
+            "Date of birth";
+        uscc: "统一社会信用代码",
+            "Unified social credit code";
+        email: "电子邮箱",
+            "Email";
+        address: "地址",
+            "Address";
+        occupation: "职业",
+            "Occupation";
+        income_band: "年收入",
+            "Annual income";
+        onboarded_on: "开户日期",
+            "Customer since";
+        relationships: "关系",
+            "Relationships";
+        relation: "关系类型",
+            "Relationship";
+        since: "起始日期",
+            "Since";
+        holdings: "持有产品与账户",
+            "Holdings and accounts";
+        account_number: "账号/卡号",
+            "Account / card no.";
+        product_name: "产品",
+            "Product";
+        balance: "余额",
+            "Balance";
+        limit: "额度",
+            "Limit";
+        opened_on: "开立日期",
+            "Opened";
+        matures_on: "到期日",
+            "Matures";
+        status: "状态",
+            "Status";
+        source_system: "来源系统",
+            "Source system";
+        aum_trend: "AUM 近24个月走势",
+            "AUM, last 24 months";
+        golden_sources: "黄金记录：各字段来源",
+            "Golden record: source of each field";
+        aum: "AUM（月末）",
+            "AUM (month-end)";
+        total_assets: "资产合计",
+            "Total assets";
+        total_liabilities: "负债合计",
+            "Total liabilities";
+        relationship_managers: "客户经理",
+            "Relationship managers";
+        primary: "主办",
+            "Primary";
+        secondary: "协办",
+            "Secondary";
+        none: "无",
+            "None";
+        masked_note: "已脱敏显示的字段：",
+            "Fields shown masked: ";
+        not_found_title: "未找到",
+            "Not found";
+        not_found_body: "该客户不存在，或不在您的数据权限范围内。",
+            "This customer does not exist or is outside your data scope.";
+        error_title: "出错了",
+            "Something went wrong";
+        back_to_search: "返回客户搜索",
+            "Back to customer search";
+        employee_of: "任职于",
+            "Works at";
+        employer_of: "雇员",
+            "Employee";
+        audit_title: "审计日志",
+            "Audit trail";
+        audit_actor: "操作人",
+            "Staff";
+        audit_customer: "客户ID",
+            "Customer id";
+        audit_action: "操作",
+            "Action";
+        audit_from: "起始日期",
+            "From";
+        audit_to: "截止日期",
+            "To";
+        audit_when: "时间",
+            "When";
+        audit_fields: "明文显示字段",
+            "Shown in clear";
+        audit_reason: "原因",
+            "Reason";
+        audit_export: "导出CSV",
+            "Export CSV";
+        unmask_title: "查看明文",
+            "Show in clear";
+        unmask_field: "字段",
+            "Field";
+        unmask_reason: "事由",
+            "Reason";
+        unmask_reason_text: "说明（选“其他”时必填）",
+            "Explanation (required for “other”)";
+        unmask_submit: "查看",
+            "Show";
+        unmask_note: "明文仅在本次页面显示，且会记录审计日志。",
+            "Shown for this page only, and recorded in the audit trail.";
+        contact_title: "修改联系方式",
+            "Change contact details";
+        preferred_channel: "首选联系渠道",
+            "Preferred channel";
+        unchanged: "不修改",
+            "unchanged";
+        save: "保存",
+            "Save";
+        saved: "已保存。",
+            "Saved.";
+        history_title: "变更历史",
+            "Change history";
+        as_of: "查看历史时点",
+            "As of";
+        show: "查看",
+            "Show";
+        old_value: "原值",
+            "Before";
+        new_value: "新值",
+            "After";
+        new_prospect: "新建潜在客户",
+            "New prospect";
+        stale: "该客户信息已被他人修改，请刷新后重试。",
+            "Someone else changed this customer meanwhile: reload and try again.";
+        password_title: "设置新密码",
+            "Choose a new password";
+        password_hint: "当前密码为临时密码，请先设置新密码（至少12位）。",
+            "Your password is temporary: choose a new one (12 characters or more) first.";
+        current_password: "当前密码",
+            "Current password";
+        new_password: "新密码",
+            "New password";
+        admin_title: "员工管理",
+            "Staff administration";
+        role: "角色",
+            "Role";
+        create_staff: "新增员工",
+            "Add staff member";
+        disabled: "已停用",
+            "disabled";
+        locked_short: "已锁定",
+            "locked";
+        enable: "启用",
+            "Enable";
+        disable: "停用",
+            "Disable";
+        reset_password: "重置密码",
+            "Reset password";
+        temporary_password: "的临时密码（仅显示一次，首次登录须修改）",
+            "temporary password (shown once; to be changed at the first login)";
+        sessions_title: "在线会话与API令牌",
+            "Live sessions and API tokens";
+        end_session: "结束",
+            "End";
+        staff_changes_title: "待复核的员工变更",
+            "Staff changes awaiting approval";
+        staff_changes_hint: "开通登录、调整角色或机构、启用登录和重置密码须由另一名管理员批准后才生效；临时密码在批准时生成，仅向批准人显示一次。",
+            "New logins, role or branch changes, enabling a login and password resets take effect only when another administrator approves them; a temporary password is made at approval and shown once, to the approver.";
+        no_pending_changes: "没有待复核的变更。",
+            "No staff changes await approval.";
+        approve: "批准",
+            "Approve";
+        reject: "拒绝",
+            "Reject";
+        requested_by: "申请人",
+            "Requested by";
+        change_requested: "已提交，待另一名管理员批准",
+            "Requested; waits for another administrator's approval";
+        change_approved: "已批准并生效",
+            "Approved and in effect";
+        change_rejected: "已拒绝，未作任何变更",
+            "Rejected; nothing was changed";
+        api_token_once: "API令牌（仅显示一次）",
+            "API token (shown once)";
+        own_change: "这是您本人提交的变更，须由另一名管理员批准或拒绝。",
+            "You requested this staff change: a different administrator must approve or reject it.";
+    }
 }
-
-pub static ZH: Text = Text {
-    product: "Rapport 银行客户关系管理",
-    switch_to: "English",
-    switch_lang: "en",
-    login_title: "员工登录",
-    username: "用户名",
-    password: "密码",
-    log_in: "登录",
-    log_out: "退出",
-    bad_credentials: "用户名或密码错误。",
-    locked: "登录失败次数过多，账户已暂时锁定，请稍后再试或联系管理员。",
-    form_expired: "页面已过期，请重新提交。",
-    customers: "客户",
-    search_placeholder: "姓名、拼音、手机号后4位、身份证号、客户号或账号",
-    search: "搜索",
-    search_hint: "可按姓名（汉字或拼音、首字母）、手机号（全号或后4位）、身份证号、客户号、账号搜索。",
-    no_results: "没有找到符合条件的客户。",
-    customer_number: "客户号",
-    name: "姓名/名称",
-    kind: "类型",
-    mobile: "手机号",
-    resident_id: "身份证号",
-    branch: "归属网点",
-    primary_rm: "主办客户经理",
-    latest_aum: "最近月末AUM",
-    previous: "上一页",
-    next: "下一页",
-    page: "第{}页",
-    profile: "基本信息",
-    gender: "性别",
-    birth_date: "出生日期",
-    uscc: "统一社会信用代码",
-    email: "电子邮箱",
-    address: "地址",
-    occupation: "职业",
-    income_band: "年收入",
-    onboarded_on: "开户日期",
-    relationships: "关系",
-    relation: "关系类型",
-    since: "起始日期",
-    holdings: "持有产品与账户",
-    account_number: "账号/卡号",
-    product_name: "产品",
-    balance: "余额",
-    limit: "额度",
-    opened_on: "开立日期",
-    matures_on: "到期日",
-    status: "状态",
-    source_system: "来源系统",
-    aum_trend: "AUM 近24个月走势",
-    golden_sources: "黄金记录：各字段来源",
-    aum: "AUM（月末）",
-    total_assets: "资产合计",
-    total_liabilities: "负债合计",
-    relationship_managers: "客户经理",
-    primary: "主办",
-    secondary: "协办",
-    none: "无",
-    masked_note: "已脱敏显示的字段：",
-    not_found_title: "未找到",
-    not_found_body: "该客户不存在，或不在您的数据权限范围内。",
-    error_title: "出错了",
-    back_to_search: "返回客户搜索",
-    employee_of: "任职于",
-    employer_of: "雇员",
-    audit_title: "审计日志",
-    audit_actor: "操作人",
-    audit_customer: "客户ID",
-    audit_action: "操作",
-    audit_from: "起始日期",
-    audit_to: "截止日期",
-    audit_when: "时间",
-    audit_fields: "明文显示字段",
-    audit_reason: "原因",
-    audit_export: "导出CSV",
-    unmask_title: "查看明文",
-    unmask_field: "字段",
-    unmask_reason: "事由",
-    unmask_reason_text: "说明（选“其他”时必填）",
-    unmask_submit: "查看",
-    unmask_note: "明文仅在本次页面显示，且会记录审计日志。",
-    contact_title: "修改联系方式",
-    preferred_channel: "首选联系渠道",
-    unchanged: "不修改",
-    save: "保存",
-    saved: "已保存。",
-    history_title: "变更历史",
-    as_of: "查看历史时点",
-    show: "查看",
-    old_value: "原值",
-    new_value: "新值",
-    new_prospect: "新建潜在客户",
-    stale: "该客户信息已被他人修改，请刷新后重试。",
-    password_title: "设置新密码",
-    password_hint: "当前密码为临时密码，请先设置新密码（至少12位）。",
-    current_password: "当前密码",
-    new_password: "新密码",
-    admin_title: "员工管理",
-    role: "角色",
-    create_staff: "新增员工",
-    disabled: "已停用",
-    locked_short: "已锁定",
-    enable: "启用",
-    disable: "停用",
-    reset_password: "重置密码",
-    temporary_password: "的临时密码（仅显示一次，首次登录须修改）",
-    sessions_title: "在线会话与API令牌",
-    end_session: "结束",
-    staff_changes_title: "待复核的员工变更",
-    staff_changes_hint: "开通登录、调整角色或机构、启用登录和重置密码须由另一名管理员批准后才生效；临时密码在批准时生成，仅向批准人显示一次。",
-    no_pending_changes: "没有待复核的变更。",
-    approve: "批准",
-    reject: "拒绝",
-    requested_by: "申请人",
-    change_requested: "已提交，待另一名管理员批准",
-    change_approved: "已批准并生效",
-    change_rejected: "已拒绝，未作任何变更",
-    api_token_once: "API令牌（仅显示一次）",
-    own_change: "这是您本人提交的变更，须由另一名管理员批准或拒绝。",
-};
-
-pub static EN: Text = Text {
-    product: "Rapport Bank CRM",
-    switch_to: "中文",
-    switch_lang: "zh",
-    login_title: "Staff login",
-    username: "Username",
-    password: "Password",
-    log_in: "Log in",
-    log_out: "Log out",
-    bad_credentials: "Wrong username or password.",
-    locked: "Too many failed logins: the account is locked for a while. Try later or ask an administrator.",
-    form_expired: "The page expired; please submit again.",
-    customers: "Customers",
-    search_placeholder: "Name, pinyin, last 4 digits of mobile, resident ID, customer or account number",
-    search: "Search",
-    search_hint: "Search by name (hanzi, pinyin or initials), mobile (full or last 4 digits), resident ID, customer number or account number.",
-    no_results: "No customer matches.",
-    customer_number: "Customer no.",
-    name: "Name",
-    kind: "Type",
-    mobile: "Mobile",
-    resident_id: "Resident ID",
-    branch: "Home branch",
-    primary_rm: "Primary RM",
-    latest_aum: "Latest month-end AUM",
-    previous: "Previous",
-    next: "Next",
-    page: "Page {}",
-    profile: "Profile",
-    gender: "Gender",
-    birth_date: "Date of birth",
-    uscc: "Unified social credit code",
-    email: "Email",
-    address: "Address",
-    occupation: "Occupation",
-    income_band: "Annual income",
-    onboarded_on: "Customer since",
-    relationships: "Relationships",
-    relation: "Relationship",
-    since: "Since",
-    holdings: "Holdings and accounts",
-    account_number: "Account / card no.",
-    product_name: "Product",
-    balance: "Balance",
-    limit: "Limit",
-    opened_on: "Opened",
-    matures_on: "Matures",
-    status: "Status",
-    source_system: "Source system",
-    aum_trend: "AUM, last 24 months",
-    golden_sources: "Golden record: source of each field",
-    aum: "AUM (month-end)",
-    total_assets: "Total assets",
-    total_liabilities: "Total liabilities",
-    relationship_managers: "Relationship managers",
-    primary: "Primary",
-    secondary: "Secondary",
-    none: "None",
-    masked_note: "Fields shown masked: ",
-    not_found_title: "Not found",
-    not_found_body: "This customer does not exist or is outside your data scope.",
-    error_title: "Something went wrong",
-    back_to_search: "Back to customer search",
-    employee_of: "Works at",
-    employer_of: "Employee",
-    audit_title: "Audit trail",
-    audit_actor: "Staff",
-    audit_customer: "Customer id",
-    audit_action: "Action",
-    audit_from: "From",
-    audit_to: "To",
-    audit_when: "When",
-    audit_fields: "Shown in clear",
-    audit_reason: "Reason",
-    audit_export: "Export CSV",
-    unmask_title: "Show in clear",
-    unmask_field: "Field",
-    unmask_reason: "Reason",
-    unmask_reason_text: "Explanation (required for “other”)",
-    unmask_submit: "Show",
-    unmask_note: "Shown for this page only, and recorded in the audit trail.",
-    contact_title: "Change contact details",
-    preferred_channel: "Preferred channel",
-    unchanged: "unchanged",
-    save: "Save",
-    saved: "Saved.",
-    history_title: "Change history",
-    as_of: "As of",
-    show: "Show",
-    old_value: "Before",
-    new_value: "After",
-    new_prospect: "New prospect",
-    stale: "Someone else changed this customer meanwhile: reload and try again.",
-    password_title: "Choose a new password",
-    password_hint: "Your password is temporary: choose a new one (12 characters or more) first.",
-    current_password: "Current password",
-    new_password: "New password",
-    admin_title: "Staff administration",
-    role: "Role",
-    create_staff: "Add staff member",
-    disabled: "disabled",
-    locked_short: "locked",
-    enable: "Enable",
-    disable: "Disable",
-    reset_password: "Reset password",
-    temporary_password: "temporary password (shown once; to be changed at the first login)",
-    sessions_title: "Live sessions and API tokens",
-    end_session: "End",
-    staff_changes_title: "Staff changes awaiting approval",
-    staff_changes_hint: "New logins, role or branch changes, enabling a login and password resets take effect only when another administrator approves them; a temporary password is made at approval and shown once, to the approver.",
-    no_pending_changes: "No staff changes await approval.",
-    approve: "Approve",
-    reject: "Reject",
-    requested_by: "Requested by",
-    change_requested: "Requested; waits for another administrator's approval",
-    change_approved: "Approved and in effect",
-    change_rejected: "Rejected; nothing was changed",
-    api_token_once: "API token (shown once)",
-    own_change: "You requested this staff change: a different administrator must approve or reject it.",
-};
 
 /// Labels of stored codes: (code, 中文, English).
 const LABELS: &[(&str, &str, &str)] = &[

@@ -1,142 +1,88 @@
 //! The scoring pages' strings in both languages (the dashboard and the 360 page's scores);
 //! like [`crate::i18n::Text`], a missing translation is a compile error.
-use crate::i18n::Lang;
 
-pub struct ScoreText {
-    pub dashboard: &'static str,
-    pub dashboard_intro: &'static str,
-    pub as_of: &'static str,
-    pub not_scored: &'static str,
-    pub customers: &'static str,
-    pub tiers: &'static str,
-    pub pareto: &'static str,
-    pub pareto_note: &'static str,
-    pub pareto_profit: &'static str,
-    pub pareto_aum: &'static str,
-    pub top_customers: &'static str,
-    pub churn_risk: &'static str,
-    /// Shown instead of a churn probability when the run had no model.
-    pub rules_only: &'static str,
-    pub lifecycle: &'static str,
-    pub clv_classes: &'static str,
-    pub branches: &'static str,
-    pub branch: &'static str,
-    pub aum: &'static str,
-    pub profit: &'static str,
-    pub filter_branch: &'static str,
-    pub apply: &'static str,
-    pub scores: &'static str,
-    pub value_score: &'static str,
-    pub tier: &'static str,
-    pub rfm: &'static str,
-    pub clv: &'static str,
-    pub p_alive: &'static str,
-    pub credit_rating: &'static str,
-    pub next_products: &'static str,
-    pub reasons: &'static str,
-    pub part: &'static str,
-    pub input: &'static str,
-    pub points: &'static str,
-    pub alerts: &'static str,
-    pub model_version: &'static str,
-    pub history: &'static str,
-    pub financial: &'static str,
-    pub loyalty: &'static str,
-    pub credit: &'static str,
-    pub risk: &'static str,
-}
-
-impl Lang {
-    pub fn score_text(self) -> &'static ScoreText {
-        match self {
-            Self::Zh => &ZH,
-            Self::En => &EN,
-        }
+translations! {
+    pub struct ScoreText {
+        dashboard: "客户价值分析",
+            "Customer value";
+        dashboard_intro: "最近一次评分的客户分层、二八分析、流失风险与生命周期，仅含您权限范围内的客户。",
+            "Tiers, the 80/20 analysis, churn risk and lifecycle of the latest scoring, for the customers in your scope only.";
+        as_of: "评分日期",
+            "Scored as of";
+        not_scored: "尚未评分：请运行 rapport score。",
+            "Not scored yet: run rapport score.";
+        customers: "客户数",
+            "Customers";
+        tiers: "客户分层",
+            "Tiers";
+        pareto: "二八分析（帕累托曲线）",
+            "80/20 analysis (Pareto curve)";
+        pareto_note: "按贡献从高到低排列客户，前 x% 客户贡献的份额。",
+            "Customers ranked by contribution, highest first: the share brought by the top x%.";
+        pareto_profit: "利润",
+            "Profit";
+        pareto_aum: "资产规模",
+            "AUM";
+        top_customers: "前百分比客户",
+            "Top % of customers";
+        churn_risk: "流失风险分布",
+            "Churn risk";
+        /// Shown instead of a churn probability when the run had no model.
+        rules_only: "无模型概率（历史不足，仅按规则预警）",
+            "no model probability (too little history: rule warnings only)";
+        lifecycle: "生命周期",
+            "Lifecycle";
+        clv_classes: "客户终身价值分类",
+            "Lifetime value classes";
+        branches: "各网点",
+            "Branches";
+        branch: "网点",
+            "Branch";
+        aum: "资产规模(AUM)",
+            "AUM";
+        profit: "年化利润估计",
+            "Estimated annual profit";
+        filter_branch: "网点编号",
+            "Branch id";
+        apply: "查看",
+            "Show";
+        scores: "客户价值与风险",
+            "Value and risk";
+        value_score: "价值评分",
+            "Value score";
+        tier: "客户层级",
+            "Tier";
+        rfm: "RFM 细分",
+            "RFM segment";
+        clv: "客户终身价值(CLV)",
+            "Lifetime value (CLV)";
+        p_alive: "活跃概率",
+            "P(alive)";
+        credit_rating: "内部信用评级",
+            "Internal credit rating";
+        next_products: "推荐产品",
+            "Next best products";
+        reasons: "原因",
+            "Reasons";
+        part: "构成",
+            "Part";
+        input: "输入",
+            "Input";
+        points: "得分",
+            "Points";
+        alerts: "预警",
+            "Alerts";
+        model_version: "模型版本",
+            "Model version";
+        history: "评分历史",
+            "Score history";
+        financial: "财务贡献",
+            "Financial contribution";
+        loyalty: "忠诚度",
+            "Loyalty";
+        credit: "信用状况",
+            "Credit";
+        risk: "风险",
+            "Risk";
     }
 }
-
-static ZH: ScoreText = ScoreText {
-    dashboard: "客户价值分析",
-    dashboard_intro: "最近一次评分的客户分层、二八分析、流失风险与生命周期，仅含您权限范围内的客户。",
-    as_of: "评分日期",
-    not_scored: "尚未评分：请运行 rapport score。",
-    customers: "客户数",
-    tiers: "客户分层",
-    pareto: "二八分析（帕累托曲线）",
-    pareto_note: "按贡献从高到低排列客户，前 x% 客户贡献的份额。",
-    pareto_profit: "利润",
-    pareto_aum: "资产规模",
-    top_customers: "前百分比客户",
-    churn_risk: "流失风险分布",
-    rules_only: "无模型概率（历史不足，仅按规则预警）",
-    lifecycle: "生命周期",
-    clv_classes: "客户终身价值分类",
-    branches: "各网点",
-    branch: "网点",
-    aum: "资产规模(AUM)",
-    profit: "年化利润估计",
-    filter_branch: "网点编号",
-    apply: "查看",
-    scores: "客户价值与风险",
-    value_score: "价值评分",
-    tier: "客户层级",
-    rfm: "RFM 细分",
-    clv: "客户终身价值(CLV)",
-    p_alive: "活跃概率",
-    credit_rating: "内部信用评级",
-    next_products: "推荐产品",
-    reasons: "原因",
-    part: "构成",
-    input: "输入",
-    points: "得分",
-    alerts: "预警",
-    model_version: "模型版本",
-    history: "评分历史",
-    financial: "财务贡献",
-    loyalty: "忠诚度",
-    credit: "信用状况",
-    risk: "风险",
-};
-
-static EN: ScoreText = ScoreText {
-    dashboard: "Customer value",
-    dashboard_intro: "Tiers, the 80/20 analysis, churn risk and lifecycle of the latest scoring, for the customers in your scope only.",
-    as_of: "Scored as of",
-    not_scored: "Not scored yet: run rapport score.",
-    customers: "Customers",
-    tiers: "Tiers",
-    pareto: "80/20 analysis (Pareto curve)",
-    pareto_note: "Customers ranked by contribution, highest first: the share brought by the top x%.",
-    pareto_profit: "Profit",
-    pareto_aum: "AUM",
-    top_customers: "Top % of customers",
-    churn_risk: "Churn risk",
-    rules_only: "no model probability (too little history: rule warnings only)",
-    lifecycle: "Lifecycle",
-    clv_classes: "Lifetime value classes",
-    branches: "Branches",
-    branch: "Branch",
-    aum: "AUM",
-    profit: "Estimated annual profit",
-    filter_branch: "Branch id",
-    apply: "Show",
-    scores: "Value and risk",
-    value_score: "Value score",
-    tier: "Tier",
-    rfm: "RFM segment",
-    clv: "Lifetime value (CLV)",
-    p_alive: "P(alive)",
-    credit_rating: "Internal credit rating",
-    next_products: "Next best products",
-    reasons: "Reasons",
-    part: "Part",
-    input: "Input",
-    points: "Points",
-    alerts: "Alerts",
-    model_version: "Model version",
-    history: "Score history",
-    financial: "Financial contribution",
-    loyalty: "Loyalty",
-    credit: "Credit",
-    risk: "Risk",
-};

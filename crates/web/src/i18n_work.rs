@@ -1,205 +1,130 @@
 //! The workbench's strings in both languages; like [`crate::i18n::Text`], a missing
 //! translation is a compile error.
-use crate::i18n::Lang;
 
-pub struct WorkText {
-    pub workbench: &'static str,
-    pub intro: &'static str,
-    pub today: &'static str,
-    pub due: &'static str,
-    pub overdue: &'static str,
-    pub upcoming: &'static str,
-    pub none_due: &'static str,
-    /// "{} in all": how many tasks a list holds, of which the page shows some.
-    pub in_all: &'static str,
-    pub customer: &'static str,
-    pub kind: &'static str,
-    pub reason: &'static str,
-    pub due_on: &'static str,
-    pub channel: &'static str,
-    pub outcome: &'static str,
-    pub notes: &'static str,
-    pub complete: &'static str,
-    pub completed: &'static str,
-    pub open_by_kind: &'static str,
-    pub timeline: &'static str,
-    pub no_contacts: &'static str,
-    pub tier_proposals: &'static str,
-    pub tier_intro: &'static str,
-    pub tier_change: &'static str,
-    pub rule: &'static str,
-    pub as_of: &'static str,
-    pub primary_rm: &'static str,
-    pub dedicated_rm: &'static str,
-    pub keep_rm: &'static str,
-    pub accept: &'static str,
-    pub decline: &'static str,
-    pub decided: &'static str,
-    pub no_proposals: &'static str,
-    pub status_label: &'static str,
-    pub portfolio: &'static str,
-    pub scored_on: &'static str,
-    pub not_scored: &'static str,
-    pub by_tier: &'static str,
-    pub customers: &'static str,
-    pub aum_trend: &'static str,
-    pub at_risk: &'static str,
-    pub none_at_risk: &'static str,
-    pub tier: &'static str,
-    pub churn_risk: &'static str,
-    pub opportunities: &'static str,
-    pub no_opportunities: &'static str,
-    pub product: &'static str,
-    pub propensity: &'static str,
-    pub assign_rm: &'static str,
-    pub end_rm: &'static str,
-    pub scorecards: &'static str,
-    pub scorecards_intro: &'static str,
-    pub from_month: &'static str,
-    pub to_month: &'static str,
-    pub show: &'static str,
-    pub no_rms: &'static str,
-    pub rm: &'static str,
-    pub aum_growth: &'static str,
-    pub net_new: &'static str,
-    pub products_sold: &'static str,
-    pub task_completion: &'static str,
-    pub retention: &'static str,
-}
-
-impl Lang {
-    pub fn work_text(self) -> &'static WorkText {
-        match self {
-            Self::Zh => &ZH,
-            Self::En => &EN,
-        }
+translations! {
+    pub struct WorkText {
+        workbench: "客户经理工作台",
+            "RM workbench";
+        intro: "今日到期与逾期的任务、未来两周的任务；完成任务即记录一次客户接触。",
+            "Tasks due today or overdue and the next two weeks' tasks; completing a task logs a contact with the customer.";
+        today: "今天",
+            "Today";
+        due: "今日及逾期任务",
+            "Due today and overdue";
+        overdue: "逾期",
+            "overdue";
+        upcoming: "未来两周",
+            "Next two weeks";
+        none_due: "今天没有到期的任务。",
+            "No tasks due today.";
+        /// "{} in all": how many tasks a list holds, of which the page shows some.
+        in_all: "共 {} 项",
+            "{} in all";
+        customer: "客户",
+            "Customer";
+        kind: "类型",
+            "Kind";
+        reason: "原因",
+            "Reason";
+        due_on: "到期日",
+            "Due";
+        channel: "渠道",
+            "Channel";
+        outcome: "结果",
+            "Outcome";
+        notes: "备注",
+            "Notes";
+        complete: "完成",
+            "Complete";
+        completed: "任务已完成，接触已记入客户时间线。",
+            "Task completed; the contact is on the customer's timeline.";
+        open_by_kind: "未完成任务（按类型）",
+            "Open tasks by kind";
+        timeline: "客户时间线",
+            "Timeline";
+        no_contacts: "暂无接触、任务、预警或等级变化。",
+            "No contacts, tasks, alerts or tier changes yet.";
+        tier_proposals: "客户等级调整",
+            "Tier changes";
+        tier_intro: "评分规则提出的等级升降（如连续 6 个月达到门槛即升级）。接受时可指定专属客户经理，即日起成为主办客户经理，原分配留作历史。",
+            "Tier upgrades and downgrades the scoring rules proposed (e.g. six consecutive months above the threshold). Accepting can name a dedicated RM, who becomes the primary RM today; the previous assignment is kept as history.";
+        tier_change: "等级变化",
+            "Tier change";
+        rule: "规则",
+            "Rule";
+        as_of: "评分日",
+            "Scored on";
+        primary_rm: "主办客户经理",
+            "Primary RM";
+        dedicated_rm: "专属客户经理",
+            "Dedicated RM";
+        keep_rm: "保持不变",
+            "keep as is";
+        accept: "接受",
+            "Accept";
+        decline: "拒绝",
+            "Decline";
+        decided: "已处理该等级调整。",
+            "The tier change is decided.";
+        no_proposals: "没有该状态的等级调整。",
+            "No tier changes with this status.";
+        status_label: "状态",
+            "Status";
+        portfolio: "我的客户组合",
+            "My portfolio";
+        scored_on: "评分日",
+            "scored on";
+        not_scored: "尚未评分：运行 rapport score 后这里显示客户等级、AUM 走势、流失风险与产品机会。",
+            "Not scored yet: after rapport score this shows tiers, the AUM trend, churn risk and product opportunities.";
+        by_tier: "按等级的客户数",
+            "Customers by tier";
+        customers: "客户数",
+            "Customers";
+        aum_trend: "AUM 近12个月走势",
+            "AUM, last 12 months";
+        at_risk: "流失风险最高的客户",
+            "Customers most at risk of leaving";
+        none_at_risk: "暂无流失风险评分。",
+            "No churn-risk scores yet.";
+        tier: "等级",
+            "Tier";
+        churn_risk: "流失风险",
+            "Churn risk";
+        opportunities: "产品推荐机会",
+            "Next-product opportunities";
+        no_opportunities: "暂无产品推荐。",
+            "No product recommendations yet.";
+        product: "产品",
+            "Product";
+        propensity: "购买倾向",
+            "Propensity";
+        assign_rm: "分配客户经理",
+            "Assign RM";
+        end_rm: "解除",
+            "End";
+        scorecards: "客户经理考核",
+            "RM scorecards";
+        scorecards_intro: "按月统计每位客户经理的业绩：AUM 增长、净新增客户、新开产品、任务完成率、预警客户的保有率；按 AUM 增长排名。客户经理看自己的，支行行长看本支行及下辖网点的客户经理。",
+            "Each RM's results by whole months: AUM growth, net new customers, products sold, task completion and retention of warned customers, ranked by AUM growth. RMs see their own; branch managers the RMs of their branch and the branches under it.";
+        from_month: "起始月",
+            "From";
+        to_month: "截止月",
+            "To";
+        show: "查看",
+            "Show";
+        no_rms: "没有可查看的客户经理。",
+            "No RMs to show.";
+        rm: "客户经理",
+            "RM";
+        aum_growth: "AUM 增长",
+            "AUM growth";
+        net_new: "净新增客户",
+            "Net new customers";
+        products_sold: "新开产品",
+            "Products sold";
+        task_completion: "任务完成率",
+            "Task completion";
+        retention: "预警客户保有率",
+            "Retention of warned customers";
     }
 }
-
-static ZH: WorkText = WorkText {
-    workbench: "客户经理工作台",
-    intro: "今日到期与逾期的任务、未来两周的任务；完成任务即记录一次客户接触。",
-    today: "今天",
-    due: "今日及逾期任务",
-    overdue: "逾期",
-    upcoming: "未来两周",
-    none_due: "今天没有到期的任务。",
-    in_all: "共 {} 项",
-    customer: "客户",
-    kind: "类型",
-    reason: "原因",
-    due_on: "到期日",
-    channel: "渠道",
-    outcome: "结果",
-    notes: "备注",
-    complete: "完成",
-    completed: "任务已完成，接触已记入客户时间线。",
-    open_by_kind: "未完成任务（按类型）",
-    timeline: "客户时间线",
-    no_contacts: "暂无接触、任务、预警或等级变化。",
-    tier_proposals: "客户等级调整",
-    tier_intro: "评分规则提出的等级升降（如连续 6 个月达到门槛即升级）。接受时可指定专属客户经理，即日起成为主办客户经理，原分配留作历史。",
-    tier_change: "等级变化",
-    rule: "规则",
-    as_of: "评分日",
-    primary_rm: "主办客户经理",
-    dedicated_rm: "专属客户经理",
-    keep_rm: "保持不变",
-    accept: "接受",
-    decline: "拒绝",
-    decided: "已处理该等级调整。",
-    no_proposals: "没有该状态的等级调整。",
-    status_label: "状态",
-    portfolio: "我的客户组合",
-    scored_on: "评分日",
-    not_scored: "尚未评分：运行 rapport score 后这里显示客户等级、AUM 走势、流失风险与产品机会。",
-    by_tier: "按等级的客户数",
-    customers: "客户数",
-    aum_trend: "AUM 近12个月走势",
-    at_risk: "流失风险最高的客户",
-    none_at_risk: "暂无流失风险评分。",
-    tier: "等级",
-    churn_risk: "流失风险",
-    opportunities: "产品推荐机会",
-    no_opportunities: "暂无产品推荐。",
-    product: "产品",
-    propensity: "购买倾向",
-    assign_rm: "分配客户经理",
-    end_rm: "解除",
-    scorecards: "客户经理考核",
-    scorecards_intro: "按月统计每位客户经理的业绩：AUM 增长、净新增客户、新开产品、任务完成率、预警客户的保有率；按 AUM 增长排名。客户经理看自己的，支行行长看本支行及下辖网点的客户经理。",
-    from_month: "起始月",
-    to_month: "截止月",
-    show: "查看",
-    no_rms: "没有可查看的客户经理。",
-    rm: "客户经理",
-    aum_growth: "AUM 增长",
-    net_new: "净新增客户",
-    products_sold: "新开产品",
-    task_completion: "任务完成率",
-    retention: "预警客户保有率",
-};
-
-static EN: WorkText = WorkText {
-    workbench: "RM workbench",
-    intro: "Tasks due today or overdue and the next two weeks' tasks; completing a task logs a contact with the customer.",
-    today: "Today",
-    due: "Due today and overdue",
-    overdue: "overdue",
-    upcoming: "Next two weeks",
-    none_due: "No tasks due today.",
-    in_all: "{} in all",
-    customer: "Customer",
-    kind: "Kind",
-    reason: "Reason",
-    due_on: "Due",
-    channel: "Channel",
-    outcome: "Outcome",
-    notes: "Notes",
-    complete: "Complete",
-    completed: "Task completed; the contact is on the customer's timeline.",
-    open_by_kind: "Open tasks by kind",
-    timeline: "Timeline",
-    no_contacts: "No contacts, tasks, alerts or tier changes yet.",
-    tier_proposals: "Tier changes",
-    tier_intro: "Tier upgrades and downgrades the scoring rules proposed (e.g. six consecutive months above the threshold). Accepting can name a dedicated RM, who becomes the primary RM today; the previous assignment is kept as history.",
-    tier_change: "Tier change",
-    rule: "Rule",
-    as_of: "Scored on",
-    primary_rm: "Primary RM",
-    dedicated_rm: "Dedicated RM",
-    keep_rm: "keep as is",
-    accept: "Accept",
-    decline: "Decline",
-    decided: "The tier change is decided.",
-    no_proposals: "No tier changes with this status.",
-    status_label: "Status",
-    portfolio: "My portfolio",
-    scored_on: "scored on",
-    not_scored: "Not scored yet: after rapport score this shows tiers, the AUM trend, churn risk and product opportunities.",
-    by_tier: "Customers by tier",
-    customers: "Customers",
-    aum_trend: "AUM, last 12 months",
-    at_risk: "Customers most at risk of leaving",
-    none_at_risk: "No churn-risk scores yet.",
-    tier: "Tier",
-    churn_risk: "Churn risk",
-    opportunities: "Next-product opportunities",
-    no_opportunities: "No product recommendations yet.",
-    product: "Product",
-    propensity: "Propensity",
-    assign_rm: "Assign RM",
-    end_rm: "End",
-    scorecards: "RM scorecards",
-    scorecards_intro: "Each RM's results by whole months: AUM growth, net new customers, products sold, task completion and retention of warned customers, ranked by AUM growth. RMs see their own; branch managers the RMs of their branch and the branches under it.",
-    from_month: "From",
-    to_month: "To",
-    show: "Show",
-    no_rms: "No RMs to show.",
-    rm: "RM",
-    aum_growth: "AUM growth",
-    net_new: "Net new customers",
-    products_sold: "Products sold",
-    task_completion: "Task completion",
-    retention: "Retention of warned customers",
-};

@@ -10,19 +10,11 @@ use rapport_store::identity::{IdentityEvent, ReviewItem, ReviewStatus, SourceRec
 use rapport_store::{ChangeAuthor, Page, PageRequest, StoreError};
 
 use crate::auth::Authenticated;
+use crate::changes::author;
 use crate::{AppState, WebError, audit};
 
 /// Longest note or reason a steward may write.
 pub const MAX_REASON: usize = 500;
-
-fn author(state: &AppState, auth: &Authenticated) -> ChangeAuthor {
-    ChangeAuthor {
-        staff_id: Some(auth.staff.id),
-        username: auth.staff.username.to_string(),
-        source: "rapport".into(),
-        at: state.clock.now(),
-    }
-}
 
 fn from_resolve(e: ResolveError, field: &str) -> WebError {
     match e {
@@ -42,14 +34,9 @@ pub async fn require_steward(
     if auth.staff.role == Role::DataSteward {
         return Ok(());
     }
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.party_id = party;
-    e.reason = Some(format!("role {} may not {what}", auth.staff.role));
-    state.audit.record(e).await?;
-    Err(WebError::new(
-        ErrorCode::Forbidden,
-        format!("only data stewards may {what}"),
-    ))
+    let reason = format!("role {} may not {what}", auth.staff.role);
+    let message = format!("only data stewards may {what}");
+    Err(audit::refusal(state, auth, party, &reason, &message).await)
 }
 
 /// A note or reason: at most 500 characters, no control characters but line breaks.
@@ -65,20 +52,7 @@ pub fn text(field: &str, value: &str, required: bool) -> Result<Option<String>, 
             Ok(None)
         };
     }
-    let n = v.chars().count();
-    if n > MAX_REASON {
-        return Err(WebError::invalid_parameter(
-            field,
-            format!("{field} has {n} characters; at most {MAX_REASON} are allowed"),
-        ));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(WebError::invalid_parameter(
-            field,
-            format!("{field} may not contain control characters"),
-        ));
-    }
-    Ok(Some(v.to_owned()))
+    crate::changes::text_field(field, v, MAX_REASON, true).map(Some)
 }
 
 /// `same_person` → true, `different_people` → false.
@@ -174,16 +148,7 @@ pub async fn decide(
         };
         if pa != pb {
             let (keep, absorb) = if pa.0 < pb.0 { (pa, pb) } else { (pb, pa) };
-            rapport_resolve::merge_parties(
-                state.store.as_ref(),
-                &auth.viewer,
-                keep,
-                absorb,
-                &state.trust,
-                &author,
-            )
-            .await
-            .map_err(|e| from_resolve(e, "decision"))?;
+            merge_parties(state, auth, keep, absorb, &author, "decision").await?;
         }
     }
     let status = if same_person {
@@ -206,6 +171,21 @@ pub async fn decide(
     Ok(decided)
 }
 
+/// Merges `absorb` into `keep` as the resolver does; a refusal names `field`.
+async fn merge_parties(
+    state: &AppState,
+    auth: &Authenticated,
+    keep: PartyId,
+    absorb: PartyId,
+    author: &ChangeAuthor,
+    field: &str,
+) -> Result<PartyId, WebError> {
+    let store = state.store.as_ref();
+    rapport_resolve::merge_parties(store, &auth.viewer, keep, absorb, &state.trust, author)
+        .await
+        .map_err(|e| from_resolve(e, field))
+}
+
 /// A steward's manual merge of `absorb` into `keep`; audited with both and the reason.
 pub async fn merge(
     state: &AppState,
@@ -217,16 +197,7 @@ pub async fn merge(
     require_steward(state, auth, "merge customers", Some(keep)).await?;
     let reason = text("reason", reason, true)?;
     let author = author(state, auth);
-    let kept = rapport_resolve::merge_parties(
-        state.store.as_ref(),
-        &auth.viewer,
-        keep,
-        absorb,
-        &state.trust,
-        &author,
-    )
-    .await
-    .map_err(|e| from_resolve(e, "absorb"))?;
+    let kept = merge_parties(state, auth, keep, absorb, &author, "absorb").await?;
     let mut e = audit::by(auth, author.at, AuditAction::CustomersMerged);
     e.party_id = Some(kept);
     e.reason = reason;
@@ -281,13 +252,7 @@ pub async fn customer_identity_unaudited(
     };
     match (records, events) {
         (Some(r), Some(e)) => Ok((r, e)),
-        _ => {
-            let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-            e.party_id = Some(id);
-            e.reason = Some("customer unknown or outside the data scope".into());
-            state.audit.record(e).await?;
-            Err(WebError::not_found())
-        }
+        _ => audit::customer_refused(state, auth, id).await,
     }
 }
 
@@ -297,8 +262,6 @@ pub async fn customer_identity(
     id: PartyId,
 ) -> Result<PartyIdentity, WebError> {
     let found = customer_identity_unaudited(state, auth, id).await?;
-    let mut e = audit::viewed(auth, state.clock.now(), id);
-    e.detail = Some("source records and merge history".into());
-    state.audit.record(e).await?;
+    audit::record_view(state, auth, id, "source records and merge history").await?;
     Ok(found)
 }

@@ -5,6 +5,27 @@
 //! [`present`], which masks personal fields per the viewer's role; every customer read goes
 //! through the store with the viewer's scope.
 
+/// A table of page strings: each field once, its 中文 and English side by side
+/// (`field: "中文", "English";`), declared as a struct with the two tables `ZH` and `EN`. A
+/// field without both translations does not compile.
+macro_rules! translations {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$doc:meta])* $field:ident: $zh:literal, $en:literal;)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$doc])* pub $field: &'static str,)*
+        }
+
+        pub static ZH: $name = $name { $($field: $zh,)* };
+
+        pub static EN: $name = $name { $($field: $en,)* };
+    };
+}
+
 mod analytics;
 mod api;
 mod assets;

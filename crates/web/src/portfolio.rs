@@ -1,7 +1,7 @@
 //! Moving an RM's portfolio at the edge (R4.1, R1.6): branch managers and administrators
 //! preview and request a move; above the configured size a second person approves it.
 use rapport_domain::{PartyId, Role, StaffId};
-use rapport_proto::{ErrorCode, ReassignPreviewDto, ReassignRequest, ReassignmentDto};
+use rapport_proto::{ReassignPreviewDto, ReassignRequest, ReassignmentDto};
 use rapport_store::StoreError;
 use rapport_store::audit::AuditAction;
 use rapport_store::portfolio::{NewReassignment, Reassignment, RmAssignment};
@@ -29,10 +29,7 @@ async fn allowed(state: &AppState, auth: &Authenticated) -> Result<(), WebError>
         return Ok(());
     }
     let why = "only branch managers and administrators move portfolios";
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.reason = Some(why.into());
-    state.audit.record(e).await?;
-    Err(WebError::new(ErrorCode::Forbidden, why))
+    Err(audit::refusal(state, auth, None, why, why).await)
 }
 
 /// The store names the field in its message (`to_staff_id: …`).
@@ -95,15 +92,11 @@ pub async fn reassign(
         )
         .await
         .map_err(invalid)?;
-    record(
-        state,
-        auth,
-        format!(
-            "reassignment {} of staff {} to {}: {} ({} customers)",
-            r.id, r.from.0, r.to.0, r.status, r.customers
-        ),
-    )
-    .await?;
+    let what = format!(
+        "reassignment {} of staff {} to {}: {} ({} customers)",
+        r.id, r.from.0, r.to.0, r.status, r.customers
+    );
+    record(state, auth, what).await?;
     Ok(Outcome::Requested(dto(&r)))
 }
 
@@ -118,15 +111,11 @@ pub async fn approve(
         .approve_reassignment(&auth.viewer, id, state.clock.now(), work::today(state))
         .await
         .map_err(invalid)?;
-    record(
-        state,
-        auth,
-        format!(
-            "reassignment {} approved: {} customers moved",
-            r.id, r.moved
-        ),
-    )
-    .await?;
+    let what = format!(
+        "reassignment {} approved: {} customers moved",
+        r.id, r.moved
+    );
+    record(state, auth, what).await?;
     Ok(dto(&r))
 }
 

@@ -41,19 +41,9 @@ pub async fn search_or_list(
         }
         (page, AuditAction::CustomersSearched, query.kinds())
     };
-    let mut e = audit::by(auth, state.clock.now(), action);
-    e.fields_unmasked = audit::fields_shown(auth.viewer.field_policy());
-    let ids: Vec<String> = page
-        .items
-        .iter()
-        .map(|c| c.party_id.0.to_string())
-        .collect();
-    e.detail = Some(format!(
-        "query={} page={} shown={}",
-        kinds.join("+"),
-        request.page,
-        ids.join(",")
-    ));
+    let listed = format!("query={} page={}", kinds.join("+"), request.page);
+    let shown = page.items.iter().map(|c| c.party_id);
+    let e = audit::listed(auth, state.clock.now(), action, &listed, shown);
     state.audit.record(e).await?;
     Ok(page)
 }
@@ -128,12 +118,6 @@ pub async fn customer_360_unaudited(
 ) -> Result<Customer360, WebError> {
     match state.store.customer_360(&auth.viewer, id).await? {
         Some(view) => Ok(view),
-        None => {
-            let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-            e.party_id = Some(id);
-            e.reason = Some("customer unknown or outside the data scope".into());
-            state.audit.record(e).await?;
-            Err(WebError::not_found())
-        }
+        None => audit::customer_refused(state, auth, id).await,
     }
 }

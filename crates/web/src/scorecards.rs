@@ -3,7 +3,7 @@
 //! AUM growth. An RM sees their own card, a branch manager the RMs of their subtree.
 use chrono::{Datelike, Months, NaiveDate};
 use rapport_domain::Role;
-use rapport_proto::{ErrorCode, RmScorecardDto, ScorecardsDto};
+use rapport_proto::{RmScorecardDto, ScorecardsDto};
 use rapport_store::audit::AuditAction;
 use rapport_store::portfolio::ScorecardPeriod;
 
@@ -75,10 +75,7 @@ pub async fn scorecards(
         Role::Rm | Role::BranchManager | Role::Admin
     ) {
         let why = "scorecards are for RMs, branch managers and administrators";
-        let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-        e.reason = Some(why.into());
-        state.audit.record(e).await?;
-        return Err(WebError::new(ErrorCode::Forbidden, why));
+        return Err(audit::refusal(state, auth, None, why, why).await);
     }
     let p = period(work::today(state), from, to)?;
     let cards = state.store.rm_scorecards(&auth.viewer, p).await?;

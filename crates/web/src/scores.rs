@@ -8,7 +8,6 @@ use rapport_proto::{
     ScoresDto, SegmentRefDto,
 };
 use rapport_scoring::{Explained, Labelled, Part, PartyScore};
-use rapport_store::audit::AuditAction;
 use rapport_store::scores::{AlertRow, PartyScoreRow};
 
 use crate::auth::Authenticated;
@@ -136,11 +135,7 @@ pub async fn customer_scores_unaudited(
     lang: Lang,
 ) -> Result<CustomerScoresDto, WebError> {
     let Some(customer) = state.store.customer_in_scope(&auth.viewer, id).await? else {
-        let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-        e.party_id = Some(id);
-        e.reason = Some("customer unknown or outside the data scope".into());
-        state.audit.record(e).await?;
-        return Err(WebError::not_found());
+        return audit::customer_refused(state, auth, id).await;
     };
     let mut rows = state
         .store
@@ -188,19 +183,4 @@ pub async fn customer_scores_unaudited(
             })
             .collect(),
     })
-}
-
-/// The scores of a customer in scope, audited as a view of that customer.
-pub async fn customer_scores(
-    state: &AppState,
-    auth: &Authenticated,
-    id: PartyId,
-    on: Option<NaiveDate>,
-    lang: Lang,
-) -> Result<CustomerScoresDto, WebError> {
-    let scores = customer_scores_unaudited(state, auth, id, on, lang).await?;
-    let mut e = audit::viewed(auth, state.clock.now(), id);
-    e.detail = Some("scores".into());
-    state.audit.record(e).await?;
-    Ok(scores)
 }

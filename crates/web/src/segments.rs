@@ -48,12 +48,8 @@ pub fn may_use(role: Role) -> bool {
 
 /// A refusal, audited.
 async fn refuse(state: &AppState, auth: &Authenticated, why: &str) -> WebError {
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.reason = Some(format!("role {}: {why}", auth.staff.role));
-    match state.audit.record(e).await {
-        Ok(()) => WebError::new(ErrorCode::Forbidden, why),
-        Err(e) => e,
-    }
+    let reason = format!("role {}: {why}", auth.staff.role);
+    audit::refusal(state, auth, None, &reason, why).await
 }
 
 async fn require_user(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
@@ -77,21 +73,7 @@ fn unavailable() -> WebError {
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, WebError> {
-    let v = value.trim();
-    let n = v.chars().count();
-    if n > max {
-        return Err(WebError::invalid_parameter(
-            field,
-            format!("{field} has {n} characters; at most {max} are allowed"),
-        ));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(WebError::invalid_parameter(
-            field,
-            format!("{field} may not contain control characters"),
-        ));
-    }
-    Ok(v.to_owned())
+    crate::changes::text_field(field, value, max, true)
 }
 
 /// The name and description of a request, checked (the expression is the engine's to check).
@@ -246,6 +228,17 @@ async fn check_and_evaluate(
     outcome
 }
 
+/// A segment of a caller who may use segments; unknown or deleted → 404.
+async fn segment(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+) -> Result<rapport_store::segments::SegmentRow, WebError> {
+    require_user(state, auth).await?;
+    let row = state.store.segment(&auth.viewer, id).await?;
+    row.ok_or_else(WebError::not_found)
+}
+
 /// One segment and a page of its members at its latest evaluation, within the caller's
 /// scope; unknown or deleted → 404. Audited with the ids shown, like a customer list.
 pub async fn view(
@@ -254,12 +247,7 @@ pub async fn view(
     id: i64,
     request: PageRequest,
 ) -> Result<(SegmentDto, CustomerPage), WebError> {
-    require_user(state, auth).await?;
-    let row = state
-        .store
-        .segment(&auth.viewer, id)
-        .await?
-        .ok_or_else(WebError::not_found)?;
+    let row = segment(state, auth, id).await?;
     let page = match row.as_of {
         Some(as_of) => {
             state
@@ -269,37 +257,25 @@ pub async fn view(
         }
         None => rapport_store::Page::from_rows(Vec::new(), request),
     };
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::SegmentViewed);
-    e.fields_unmasked = audit::fields_shown(auth.viewer.field_policy());
-    let shown: Vec<String> = page
-        .items
-        .iter()
-        .map(|c| c.party_id.0.to_string())
-        .collect();
-    e.detail = Some(format!(
-        "segment={id} page={} shown={}",
-        request.page,
-        shown.join(",")
-    ));
+    let listed = format!("segment={id} page={}", request.page);
+    let shown = page.items.iter().map(|c| c.party_id);
+    let e = audit::listed(
+        auth,
+        state.clock.now(),
+        AuditAction::SegmentViewed,
+        &listed,
+        shown,
+    );
     state.audit.record(e).await?;
     Ok((dto(&row), present::page(&page, auth.viewer.field_policy())))
 }
 
 /// Deletes a segment: its creator or an administrator; audited.
 pub async fn delete(state: &AppState, auth: &Authenticated, id: i64) -> Result<(), WebError> {
-    require_user(state, auth).await?;
-    let row = state
-        .store
-        .segment(&auth.viewer, id)
-        .await?
-        .ok_or_else(WebError::not_found)?;
+    let row = segment(state, auth, id).await?;
     if row.created_by != auth.staff.id && auth.staff.role != Role::Admin {
-        return Err(refuse(
-            state,
-            auth,
-            "only the segment's creator or an administrator may delete it",
-        )
-        .await);
+        let why = "only the segment's creator or an administrator may delete it";
+        return Err(refuse(state, auth, why).await);
     }
     if !state.store.delete_segment(id, state.clock.now()).await? {
         return Err(WebError::not_found());

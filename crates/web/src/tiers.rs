@@ -35,10 +35,7 @@ async fn allowed(state: &AppState, auth: &Authenticated) -> Result<(), WebError>
         return Ok(());
     }
     let why = "only branch managers and administrators decide tier changes";
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.reason = Some(why.into());
-    state.audit.record(e).await?;
-    Err(WebError::new(ErrorCode::Forbidden, why))
+    Err(audit::refusal(state, auth, None, why, why).await)
 }
 
 pub fn parse_status(s: Option<&str>) -> Result<&'static str, WebError> {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rapport_domain::{PartyId, Role, StaffId};
 use rapport_proto::{
-    CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, ErrorCode, InteractionDto,
+    CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, InteractionDto,
     LogInteractionRequest, TaskDto,
 };
 use rapport_store::audit::AuditAction;
@@ -68,12 +68,7 @@ fn serves_customers(role: Role) -> bool {
 }
 
 async fn refuse(state: &AppState, auth: &Authenticated, why: &str) -> WebError {
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.reason = Some(why.to_owned());
-    match state.audit.record(e).await {
-        Ok(()) => WebError::new(ErrorCode::Forbidden, why),
-        Err(e) => e,
-    }
+    audit::refusal(state, auth, None, why, why).await
 }
 
 /// The bank's date today.
@@ -92,12 +87,8 @@ pub async fn create_task(
     lang: Lang,
 ) -> Result<TaskDto, WebError> {
     if !matches!(auth.staff.role, Role::Rm | Role::BranchManager) {
-        return Err(refuse(
-            state,
-            auth,
-            "only relationship managers and branch managers create tasks",
-        )
-        .await);
+        let why = "only relationship managers and branch managers create tasks";
+        return Err(refuse(state, auth, why).await);
     }
     let kind: TaskKind = parse("kind", &req.kind)?;
     let reason = text("reason", &req.reason, MAX_OUTCOME_CHARS, true)?;
@@ -267,12 +258,8 @@ pub async fn set_contact_plan(
         (Some(t), None) => {
             let tier: rapport_scoring::Tier = parse("tier", t)?;
             if !matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
-                return Err(refuse(
-                    state,
-                    auth,
-                    "only branch managers and administrators set a tier's plan",
-                )
-                .await);
+                let why = "only branch managers and administrators set a tier's plan";
+                return Err(refuse(state, auth, why).await);
             }
             Some(tier.as_str().to_owned())
         }
@@ -281,12 +268,8 @@ pub async fn set_contact_plan(
                 auth.staff.role,
                 Role::Rm | Role::BranchManager | Role::Admin
             ) {
-                return Err(refuse(
-                    state,
-                    auth,
-                    "only RMs, branch managers and administrators set contact plans",
-                )
-                .await);
+                let why = "only RMs, branch managers and administrators set contact plans";
+                return Err(refuse(state, auth, why).await);
             }
             None
         }
@@ -322,12 +305,8 @@ pub async fn contact_plans(
     auth: &Authenticated,
 ) -> Result<Vec<rapport_proto::ContactPlanDto>, WebError> {
     if !serves_customers(auth.staff.role) && auth.staff.role != Role::Admin {
-        return Err(refuse(
-            state,
-            auth,
-            "only staff who serve customers read contact plans",
-        )
-        .await);
+        let why = "only staff who serve customers read contact plans";
+        return Err(refuse(state, auth, why).await);
     }
     // Customer plans are listed only for customers in the caller's scope, read in one query.
     let plans = state.store.contact_plans().await?;

@@ -7,7 +7,6 @@
 //! and shown to the approver once. Disabling a login and ending sessions only take access away,
 //! so they stay immediate.
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
@@ -24,6 +23,7 @@ use rapport_store::staff_changes::{
 };
 use rapport_store::{StaffAccount, StaffUpdate};
 
+use super::{Caller, DecidedAlready, Errors, OwnRequest, accepted};
 use crate::auth::{Authenticated, hash_password};
 use crate::extract::{ApiJson, ApiPath};
 use crate::throttle::LoginBuckets;
@@ -61,13 +61,8 @@ pub async fn require_admin(state: &AppState, auth: &Authenticated) -> Result<(),
     if auth.staff.role == Role::Admin {
         return Ok(());
     }
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.reason = Some("only administrators manage staff".into());
-    state.audit.record(e).await?;
-    Err(WebError::new(
-        ErrorCode::Forbidden,
-        "only administrators manage staff",
-    ))
+    let why = "only administrators manage staff";
+    Err(audit::refusal(state, auth, None, why, why).await)
 }
 
 async fn record(state: &AppState, auth: &Authenticated, detail: String) -> Result<(), WebError> {
@@ -114,11 +109,8 @@ fn role(s: &str) -> Result<Role, WebError> {
 
 /// All staff.
 #[utoipa::path(get, path = "/api/v1/admin/staff", tag = "admin",
-    responses((status = 200, body = Vec<StaffDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_staff(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Json<Vec<StaffDto>>, WebError> {
+    responses((status = 200, body = Vec<StaffDto>), Errors<401, 403>))]
+pub async fn list_staff(Caller { state, auth }: Caller) -> Result<Json<Vec<StaffDto>>, WebError> {
     require_admin(&state, &auth).await?;
     Ok(Json(staff_dtos(&state).await?))
 }
@@ -126,17 +118,16 @@ pub async fn list_staff(
 /// Request a staff login. It is created, with a temporary password shown to the approver once,
 /// when a second administrator approves the change.
 #[utoipa::path(post, path = "/api/v1/admin/staff", tag = "admin", request_body = CreateStaffRequest,
-    responses((status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "username taken")))]
+    responses(
+        (status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
+        (status = 409, body = ErrorBody, description = "username taken"),
+        Errors<400, 403>))]
 pub async fn create_staff(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateStaffRequest>,
 ) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(create(&state, &auth, &req, RequestedVia::Api).await?),
+    Ok(accepted(
+        create(&state, &auth, &req, RequestedVia::Api).await?,
     ))
 }
 
@@ -316,13 +307,12 @@ impl IntoResponse for Updated {
 /// request a new role or branch, or enabling them (202: waits for a second administrator).
 #[utoipa::path(patch, path = "/api/v1/admin/staff/{username}", tag = "admin", request_body = UpdateStaffRequest,
     params(("username" = String, Path)),
-    responses((status = 200, body = StaffDto, description = "applied (display name, disabling)"),
+    responses(
+        (status = 200, body = StaffDto, description = "applied (display name, disabling)"),
         (status = 202, body = StaffChangeDto, description = "role, branch or enabling requested; waits for a second administrator"),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+        Errors<400, 403, 404, 409>))]
 pub async fn update_staff(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(name): ApiPath<String>,
     ApiJson(req): ApiJson<UpdateStaffRequest>,
 ) -> Result<Updated, WebError> {
@@ -411,16 +401,15 @@ pub async fn update(
 /// it is shown to them once and the staff member's sessions end.
 #[utoipa::path(post, path = "/api/v1/admin/staff/{username}/reset-password", tag = "admin",
     params(("username" = String, Path)),
-    responses((status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
+        Errors<403, 404>))]
 pub async fn reset_password(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(name): ApiPath<String>,
 ) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(reset(&state, &auth, &name, RequestedVia::Api).await?),
+    Ok(accepted(
+        reset(&state, &auth, &name, RequestedVia::Api).await?,
     ))
 }
 
@@ -447,10 +436,9 @@ pub async fn reset(
 
 /// Staff changes waiting for a second administrator, oldest first.
 #[utoipa::path(get, path = "/api/v1/admin/staff-changes", tag = "admin",
-    responses((status = 200, body = Vec<StaffChangeDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<StaffChangeDto>), Errors<401, 403>))]
 pub async fn list_staff_changes(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
 ) -> Result<Json<Vec<StaffChangeDto>>, WebError> {
     require_admin(&state, &auth).await?;
     Ok(Json(
@@ -468,12 +456,13 @@ pub async fn list_staff_changes(
 /// or token it makes is in the answer, shown once.
 #[utoipa::path(post, path = "/api/v1/admin/staff-changes/{id}/approve", tag = "admin",
     params(("id" = i64, Path)),
-    responses((status = 200, body = StaffChangeApproved),
-        (status = 403, body = ErrorBody, description = "you requested it: a different administrator decides"),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "decided already, or it cannot be applied any more")))]
+    responses(
+        (status = 200, body = StaffChangeApproved),
+        OwnRequest,
+        (status = 409, body = ErrorBody, description = "decided already, or it cannot be applied any more"),
+        Errors<404>))]
 pub async fn approve_staff_change(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StaffChangeApproved>, WebError> {
     Ok(Json(approve(&state, &auth, id).await?))
@@ -482,12 +471,9 @@ pub async fn approve_staff_change(
 /// Reject another administrator's staff change; nothing is applied.
 #[utoipa::path(post, path = "/api/v1/admin/staff-changes/{id}/reject", tag = "admin",
     params(("id" = i64, Path)),
-    responses((status = 200, body = StaffChangeDto),
-        (status = 403, body = ErrorBody, description = "you requested it: a different administrator decides"),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "decided already")))]
+    responses((status = 200, body = StaffChangeDto), OwnRequest, DecidedAlready, Errors<404>))]
 pub async fn reject_staff_change(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StaffChangeDto>, WebError> {
     Ok(Json(reject(&state, &auth, id).await?))
@@ -603,10 +589,9 @@ pub fn requester_name(row: &StaffChangeDto, staff: &[StaffDto]) -> String {
 
 /// Live sessions and API tokens.
 #[utoipa::path(get, path = "/api/v1/admin/sessions", tag = "admin",
-    responses((status = 200, body = Vec<SessionDto>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SessionDto>), Errors<403>))]
 pub async fn list_sessions(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
 ) -> Result<Json<Vec<SessionDto>>, WebError> {
     require_admin(&state, &auth).await?;
     let sessions = state.store.list_sessions(None, state.clock.now()).await?;
@@ -631,10 +616,9 @@ pub async fn list_sessions(
 
 /// End a session or revoke an API token.
 #[utoipa::path(delete, path = "/api/v1/admin/sessions/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), Errors<400, 403, 404>))]
 pub async fn revoke_session(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, WebError> {
     require_admin(&state, &auth).await?;

@@ -1,15 +1,14 @@
 //! `/api/v1/analytics/*`: score distributions and the 80/20 curve of the latest scoring, within
 //! the caller's data scope.
 use axum::Json;
-use axum::extract::State;
 use rapport_proto::{DashboardDto, ErrorBody, ParetoDto};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::{Caller, Errors};
+use crate::WebError;
 use crate::analytics::{self, parse_branch, parse_measure};
-use crate::auth::Authenticated;
 use crate::extract::ApiQuery;
-use crate::{AppState, WebError};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -26,10 +25,9 @@ pub struct DashboardQuery {
     responses(
         (status = 200, body = DashboardDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter (branch_id)"),
-        (status = 401, body = ErrorBody)))]
+        Errors<401>))]
 pub async fn dashboard(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Json<DashboardDto>, WebError> {
     let branch = parse_branch(q.branch_id.as_deref())?;
@@ -55,10 +53,9 @@ pub struct ParetoQuery {
     responses(
         (status = 200, body = ParetoDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter (measure, branch_id, segment)"),
-        (status = 401, body = ErrorBody)))]
+        Errors<401>))]
 pub async fn pareto(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(q): ApiQuery<ParetoQuery>,
 ) -> Result<Json<ParetoDto>, WebError> {
     let measure = parse_measure(q.measure.as_deref())?;

@@ -1,15 +1,15 @@
 use axum::Json;
-use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{PartyId, Role};
-use rapport_proto::{AuditEntryDto, AuditPage, ErrorBody, ErrorCode};
+use rapport_proto::{AuditEntryDto, AuditPage, ErrorBody};
 use rapport_store::audit::{AuditAction, AuditEntry};
 use rapport_store::{AuditFilter, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::{Caller, Errors};
 use crate::api::page_request;
 use crate::auth::Authenticated;
 use crate::extract::ApiQuery;
@@ -94,13 +94,8 @@ pub async fn require_auditor(state: &AppState, auth: &Authenticated) -> Result<(
     if auth.staff.role == Role::Auditor {
         return Ok(());
     }
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-    e.reason = Some("only auditors may read the audit trail".into());
-    state.audit.record(e).await?;
-    Err(WebError::new(
-        ErrorCode::Forbidden,
-        "only auditors may read the audit trail",
-    ))
+    let why = "only auditors may read the audit trail";
+    Err(audit::refusal(state, auth, None, why, why).await)
 }
 
 /// Reads a filtered page of the trail and records that it was read.
@@ -125,12 +120,10 @@ pub async fn read_page(
     params(AuditQuery),
     responses(
         (status = 200, body = AuditPage),
-        (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "not an auditor")))]
+        (status = 403, body = ErrorBody, description = "not an auditor"),
+        Errors<400, 401>))]
 pub async fn list_audit(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, WebError> {
     let request = page_request(q.page, q.page_size)?;
@@ -146,13 +139,9 @@ pub async fn list_audit(
 /// Exports the filtered trail as CSV (at most 100,000 entries per export; auditor role only).
 #[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit",
     params(AuditQuery),
-    responses(
-        (status = 200, content_type = "text/csv", body = String),
-        (status = 400, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/csv", body = String), Errors<400, 403>))]
 pub async fn export_audit(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<impl IntoResponse, WebError> {
     require_auditor(&state, &auth).await?;

@@ -5,6 +5,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
 use rapport_proto::{ChangePasswordRequest, ErrorBody, LoginRequest, LoginResponse, Me};
 
+use super::{Caller, Errors};
 use crate::audit;
 use crate::auth::{self as session, Authenticated, ClientIp};
 use crate::extract::ApiJson;
@@ -27,8 +28,8 @@ pub fn me_of(a: &Authenticated) -> Me {
         (status = 200, body = LoginResponse),
         (status = 400, body = ErrorBody, description = "malformed JSON"),
         (status = 401, body = ErrorBody, description = "invalid_credentials"),
-        (status = 415, body = ErrorBody),
-        (status = 423, body = ErrorBody, description = "account_locked")))]
+        (status = 423, body = ErrorBody, description = "account_locked"),
+        Errors<415>))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -52,11 +53,8 @@ pub async fn login(
 
 /// End the current session (cookie or bearer token).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<impl IntoResponse, WebError> {
+    responses((status = 204), Errors<401>))]
+pub async fn logout(Caller { state, auth }: Caller) -> Result<impl IntoResponse, WebError> {
     state.store.delete_session(&auth.token_hash).await?;
     state
         .audit
@@ -71,7 +69,7 @@ pub async fn logout(
 
 /// Who is logged in.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me), Errors<401>))]
 pub async fn me(auth: Authenticated) -> Json<Me> {
     Json(me_of(&auth))
 }
@@ -82,10 +80,9 @@ pub async fn me(auth: Authenticated) -> Json<Me> {
     responses(
         (status = 204),
         (status = 400, body = ErrorBody, description = "wrong current password, or a weak new one"),
-        (status = 401, body = ErrorBody)))]
+        Errors<401>))]
 pub async fn change_password(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, WebError> {
     session::change_password(&state, &auth, &req.current_password, &req.new_password).await?;

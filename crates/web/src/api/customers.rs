@@ -1,5 +1,4 @@
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, StatedReason, UnmaskReason};
@@ -8,10 +7,11 @@ use rapport_proto::{
     ChangeDto, CreateProspectRequest, Customer360Dto, CustomerPage, ErrorBody, UnmaskRequest,
     UnmaskResponse, UpdateContactRequest,
 };
-use rapport_store::PageRequest;
+use rapport_store::{Customer360, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::{BadField, BadId, Caller, Errors, created};
 use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
 use crate::{AppState, WebError, changes, present, reads};
@@ -58,10 +58,9 @@ pub fn page_request(page: Option<u32>, page_size: Option<u32>) -> Result<PageReq
     responses(
         (status = 200, body = CustomerPage),
         (status = 400, body = ErrorBody, description = "invalid_parameter (page, page_size)"),
-        (status = 401, body = ErrorBody)))]
+        Errors<401>))]
 pub async fn list_customers(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(query): ApiQuery<CustomerListQuery>,
 ) -> Result<Json<CustomerPage>, WebError> {
     let request = page_request(query.page, query.page_size)?;
@@ -82,14 +81,9 @@ pub struct ViewQuery {
 /// answer 404.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = i64, Path, description = "Customer (party) id"), ViewQuery),
-    responses(
-        (status = 200, body = Customer360Dto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Customer360Dto), BadId, Errors<401, 404>))]
 pub async fn get_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<Customer360Dto>, WebError> {
@@ -97,11 +91,12 @@ pub async fn get_customer(
         Some(date) => changes::as_of(&state, &auth, PartyId(id), date).await?.0,
         None => reads::customer_360(&state, &auth, PartyId(id)).await?,
     };
-    Ok(Json(present::customer_360(
-        &view,
-        auth.viewer.field_policy(),
-        state.bank.base_currency,
-    )))
+    Ok(Json(shown(&state, &auth, &view)))
+}
+
+/// A customer's 360° view as the caller may see it (masked per role).
+fn shown(state: &AppState, auth: &Authenticated, view: &Customer360) -> Customer360Dto {
+    present::customer_360(view, auth.viewer.field_policy(), state.bank.base_currency)
 }
 
 /// Parses and checks an unmask request; each problem names its field.
@@ -129,12 +124,10 @@ pub fn parse_unmask(req: &UnmaskRequest) -> Result<(MaskedField, StatedReason), 
     responses(
         (status = 200, body = UnmaskResponse),
         (status = 400, body = ErrorBody, description = "bad field, reason or reason_text"),
-        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "the role may not unmask this field"),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 404>))]
 pub async fn unmask_field(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UnmaskRequest>,
 ) -> Result<Json<UnmaskResponse>, WebError> {
@@ -150,25 +143,13 @@ pub async fn unmask_field(
 /// for an RM, the RM's portfolio. Audited.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
     request_body = CreateProspectRequest,
-    responses(
-        (status = 201, body = Customer360Dto),
-        (status = 400, body = ErrorBody, description = "a field is invalid; `field` names it"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Customer360Dto), BadField, Errors<401, 403>))]
 pub async fn create_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateProspectRequest>,
 ) -> Result<(StatusCode, Json<Customer360Dto>), WebError> {
     let view = changes::create_prospect(&state, &auth, &req).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(present::customer_360(
-            &view,
-            auth.viewer.field_policy(),
-            state.bank.base_currency,
-        )),
-    ))
+    Ok(created(shown(&state, &auth, &view)))
 }
 
 /// Change contact details (rm, branch_manager, service_agent) against the version last seen;
@@ -178,47 +159,27 @@ pub async fn create_customer(
     request_body = UpdateContactRequest,
     responses(
         (status = 200, body = Customer360Dto),
-        (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "changed by someone else since `version`")))]
+        (status = 409, body = ErrorBody, description = "changed by someone else since `version`"),
+        Errors<400, 401, 403, 404>))]
 pub async fn update_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateContactRequest>,
 ) -> Result<Json<Customer360Dto>, WebError> {
     let view = changes::update_contact(&state, &auth, PartyId(id), &req).await?;
-    Ok(Json(present::customer_360(
-        &view,
-        auth.viewer.field_policy(),
-        state.bank.base_currency,
-    )))
+    Ok(Json(shown(&state, &auth, &view)))
 }
 
 /// The change history of a customer, oldest first; values masked as their fields are.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/history", tag = "customers",
     params(("id" = i64, Path, description = "Customer (party) id")),
-    responses(
-        (status = 200, body = Vec<ChangeDto>),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ChangeDto>), Errors<401, 404>))]
 pub async fn customer_history(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<ChangeDto>>, WebError> {
     let h = changes::history(&state, &auth, PartyId(id)).await?;
-    let mut e = crate::audit::by(
-        &auth,
-        state.clock.now(),
-        rapport_store::audit::AuditAction::CustomerViewed,
-    );
-    e.party_id = Some(PartyId(id));
-    e.fields_unmasked = crate::audit::fields_shown(auth.viewer.field_policy());
-    e.detail = Some("history".into());
-    state.audit.record(e).await?;
+    crate::audit::record_view(&state, &auth, PartyId(id), "history").await?;
     Ok(Json(
         h.iter()
             .map(|c| present::change(c, auth.viewer.field_policy()))
@@ -232,19 +193,15 @@ pub async fn customer_history(
 /// day (the tier of that day). Audited as a view.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/scores", tag = "customers",
     params(("id" = i64, Path, description = "Customer (party) id"), ViewQuery),
-    responses(
-        (status = 200, body = rapport_proto::CustomerScoresDto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = rapport_proto::CustomerScoresDto), BadId, Errors<401, 404>))]
 pub async fn customer_scores(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<rapport_proto::CustomerScoresDto>, WebError> {
-    Ok(Json(
-        crate::scores::customer_scores(&state, &auth, PartyId(id), q.as_of, lang).await?,
-    ))
+    let id = PartyId(id);
+    let scores = crate::scores::customer_scores_unaudited(&state, &auth, id, q.as_of, lang).await?;
+    crate::audit::record_view(&state, &auth, id, "scores").await?;
+    Ok(Json(scores))
 }

@@ -1,6 +1,5 @@
 //! `/api/v1/identity/*`: the data steward's review queue and real-time matching.
 use axum::Json;
-use axum::extract::State;
 use rapport_proto::{
     ErrorBody, MatchRequest, MatchResponse, ReviewDecisionRequest, ReviewDto, ReviewPage,
     ReviewSummaryDto,
@@ -9,10 +8,10 @@ use rapport_store::identity::ReviewStatus;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::{BadField, BadId, BadPageQuery, Caller, Errors, NotSteward};
 use crate::api::page_request;
-use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{AppState, WebError, identity, matching, present};
+use crate::{WebError, identity, matching, present};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,14 +29,9 @@ pub struct ReviewListQuery {
 /// probable first, limited to pairs whose customers are both in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/identity/reviews", tag = "identity",
     params(ReviewListQuery),
-    responses(
-        (status = 200, body = ReviewPage),
-        (status = 400, body = ErrorBody, description = "invalid_parameter (status, page, page_size)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "not a data steward")))]
+    responses((status = 200, body = ReviewPage), BadPageQuery, NotSteward, Errors<401>))]
 pub async fn list_reviews(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiQuery(q): ApiQuery<ReviewListQuery>,
 ) -> Result<Json<ReviewPage>, WebError> {
     let status = parse_status(q.status.as_deref())?;
@@ -67,15 +61,9 @@ pub fn parse_status(s: Option<&str>) -> Result<ReviewStatus, WebError> {
 /// with each field's agreement level and weight. Audited with both customers.
 #[utoipa::path(get, path = "/api/v1/identity/reviews/{id}", tag = "identity",
     params(("id" = i64, Path, description = "Review pair id")),
-    responses(
-        (status = 200, body = ReviewDto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ReviewDto), BadId, NotSteward, Errors<401, 404>))]
 pub async fn get_review(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ReviewDto>, WebError> {
     let (item, a, b) = identity::view_review(&state, &auth, id).await?;
@@ -96,13 +84,11 @@ pub async fn get_review(
     responses(
         (status = 200, body = ReviewSummaryDto),
         (status = 400, body = ErrorBody, description = "bad decision or note; `field` names it"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
-        (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already decided")))]
+        NotSteward,
+        (status = 409, body = ErrorBody, description = "already decided"),
+        Errors<401, 404>))]
 pub async fn decide_review(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReviewDecisionRequest>,
 ) -> Result<Json<ReviewSummaryDto>, WebError> {
@@ -119,13 +105,11 @@ pub async fn decide_review(
     request_body = MatchRequest,
     responses(
         (status = 200, body = MatchResponse),
-        (status = 400, body = ErrorBody, description = "a field is invalid; `field` names it"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 503, body = ErrorBody, description = "index_building: the index is not ready yet")))]
+        BadField,
+        (status = 503, body = ErrorBody, description = "index_building: the index is not ready yet"),
+        Errors<401, 403>))]
 pub async fn match_record(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<MatchRequest>,
 ) -> Result<Json<MatchResponse>, WebError> {
     Ok(Json(matching::match_record(&state, &auth, &req).await?))

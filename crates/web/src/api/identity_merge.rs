@@ -1,12 +1,11 @@
 //! Manual merges and unmerges, and a customer's source records with its merge history.
 use axum::Json;
-use axum::extract::State;
 use rapport_domain::PartyId;
 use rapport_proto::{CustomerIdentityDto, ErrorBody, MergeOutcome, MergeRequest, UndoMergeRequest};
 
-use crate::auth::Authenticated;
+use super::{BadId, Caller, Errors, NotSteward};
 use crate::extract::{ApiJson, ApiPath};
-use crate::{AppState, WebError, identity, present};
+use crate::{WebError, identity, present};
 
 /// Merge another customer into this one (data stewards only); a reason is required. The
 /// golden record is recomputed from both customers' source records; the merge can be undone.
@@ -16,12 +15,11 @@ use crate::{AppState, WebError, identity, present};
     responses(
         (status = 200, body = MergeOutcome),
         (status = 400, body = ErrorBody, description = "bad absorb or reason; `field` names it"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
-        (status = 404, body = ErrorBody, description = "either customer unknown or out of scope")))]
+        NotSteward,
+        (status = 404, body = ErrorBody, description = "either customer unknown or out of scope"),
+        Errors<401>))]
 pub async fn merge_customer(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<MergeRequest>,
 ) -> Result<Json<MergeOutcome>, WebError> {
@@ -41,13 +39,11 @@ pub async fn merge_customer(
     responses(
         (status = 200, body = MergeOutcome),
         (status = 400, body = ErrorBody, description = "bad reason"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "not a data steward"),
-        (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already undone")))]
+        NotSteward,
+        (status = 409, body = ErrorBody, description = "already undone"),
+        Errors<401, 404>))]
 pub async fn undo_merge(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(event_id): ApiPath<i64>,
     ApiJson(req): ApiJson<UndoMergeRequest>,
 ) -> Result<Json<MergeOutcome>, WebError> {
@@ -62,14 +58,9 @@ pub async fn undo_merge(
 /// newest first. Unknown customers and customers outside the caller's scope answer 404.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/identity", tag = "identity",
     params(("id" = i64, Path, description = "Customer (party) id")),
-    responses(
-        (status = 200, body = CustomerIdentityDto),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CustomerIdentityDto), BadId, Errors<401, 404>))]
 pub async fn customer_identity(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CustomerIdentityDto>, WebError> {
     let (records, events) = identity::customer_identity(&state, &auth, PartyId(id)).await?;

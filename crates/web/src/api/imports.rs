@@ -2,16 +2,16 @@
 //! mapping files (`<import dir>/mappings/<name>.mapping.toml`). The same ingestion as
 //! `rapport import`: refused whole or loaded in atomic batches with a masked rejects report.
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use rapport_domain::Role;
 use rapport_ingest::{ImportOptions, IngestError, Mapping, import_file};
 use rapport_proto::{ErrorBody, ErrorCode, ImportQuery, ImportRejectDto, ImportReportDto};
 use rapport_store::audit::AuditAction;
 use rapport_store::ingest::{ImportKind, LoadMode};
 
-use crate::auth::Authenticated;
+use super::{Caller, Errors};
 use crate::extract::ApiPath;
-use crate::{AppState, WebError, audit};
+use crate::{WebError, audit};
 
 /// Upload a source extract (data stewards and administrators). `mapping` names a mapping file
 /// configured on the server; `mode` is `delta` (default) or `full`. The response counts what
@@ -22,24 +22,19 @@ use crate::{AppState, WebError, audit};
     responses(
         (status = 200, body = ImportReportDto),
         (status = 400, body = ErrorBody, description = "the file or a parameter is unusable; nothing was loaded"),
-        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "not a data steward or administrator"),
-        (status = 404, body = ErrorBody, description = "no such mapping")))]
+        (status = 404, body = ErrorBody, description = "no such mapping"),
+        Errors<401>))]
 pub async fn upload(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(mapping): ApiPath<String>,
     Query(query): Query<ImportQuery>,
     body: axum::body::Body,
 ) -> Result<Json<ImportReportDto>, WebError> {
     if !matches!(auth.staff.role, Role::DataSteward | Role::Admin) {
-        let mut e = audit::by(&auth, state.clock.now(), AuditAction::AuthorizationFailed);
-        e.reason = Some(format!("role {} may not import", auth.staff.role));
-        state.audit.record(e).await?;
-        return Err(WebError::new(
-            ErrorCode::Forbidden,
-            "only data stewards and administrators may import",
-        ));
+        let reason = format!("role {} may not import", auth.staff.role);
+        let message = "only data stewards and administrators may import";
+        return Err(audit::refusal(&state, &auth, None, &reason, message).await);
     }
     let dir = state.config.import_dir.clone().ok_or_else(|| {
         WebError::new(

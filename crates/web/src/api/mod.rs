@@ -15,16 +15,22 @@ pub use auth::me_of;
 pub use customers::{page_request, parse_unmask};
 pub use identity::parse_status;
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::auth::Authenticated;
+use crate::{AppState, WebError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -67,6 +73,91 @@ impl Modify for SecuritySchemes {
             ))),
         );
     }
+}
+
+/// The error answers an operation lists with nothing to say but their status, each an
+/// `ErrorBody`: `Errors<401, 404>` in `responses(...)` stands for
+/// `(status = 401, body = ErrorBody), (status = 404, body = ErrorBody)`. `0` is no status (the
+/// unused places).
+pub struct Errors<const A: u16, const B: u16 = 0, const C: u16 = 0, const D: u16 = 0>;
+
+impl<const A: u16, const B: u16, const C: u16, const D: u16> IntoResponses for Errors<A, B, C, D> {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        [A, B, C, D]
+            .into_iter()
+            .filter(|status| *status != 0)
+            .map(|status| error_response(status, ""))
+            .collect()
+    }
+}
+
+/// One error answer: `status` with an `ErrorBody`.
+fn error_response(status: u16, description: &str) -> (String, RefOr<Response>) {
+    let error_body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .build();
+    let response = ResponseBuilder::new()
+        .description(description)
+        .content("application/json", error_body)
+        .build();
+    (status.to_string(), RefOr::T(response))
+}
+
+/// Declares error answers that several operations give with the same description, as types
+/// to name in `responses(...)`.
+macro_rules! described_errors {
+    ($($(#[$doc:meta])* $name:ident = $status:literal, $description:literal;)+) => {
+        $($(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                BTreeMap::from([error_response($status, $description)])
+            }
+        })+
+    };
+}
+
+described_errors! {
+    /// An id in the path that is not a number.
+    BadId = 400, "id is not a number";
+    /// A list's status or paging that is out of range.
+    BadPageQuery = 400, "invalid_parameter (status, page, page_size)";
+    /// A body field that is invalid, named in `field`.
+    BadField = 400, "a field is invalid; `field` names it";
+    /// A data steward's operation asked by another role.
+    NotSteward = 403, "not a data steward";
+    /// A staff change decided by the administrator who requested it.
+    OwnRequest = 403, "you requested it: a different administrator decides";
+    /// A decision on something decided before.
+    DecidedAlready = 409, "decided already";
+}
+
+/// The caller of an operation: the server's state and the signed-in staff member (no valid
+/// session or token → the `Authenticated` rejection, 401).
+pub struct Caller {
+    pub state: AppState,
+    pub auth: Authenticated,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        let state = state.clone();
+        Ok(Self { state, auth })
+    }
+}
+
+/// A 201 answer: `body` was made.
+pub fn created<T>(body: T) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(body))
+}
+
+/// A 202 answer: `body` was requested and waits (for a second administrator).
+pub fn accepted<T>(body: T) -> (StatusCode, Json<T>) {
+    (StatusCode::ACCEPTED, Json(body))
 }
 
 /// Uploads: served with their own, larger body limit (`WebConfig::max_upload_bytes`).

@@ -2,27 +2,24 @@
 //! features table and evaluated in the warehouse; counts and members within the caller's
 //! data scope.
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use rapport_proto::{CreateSegmentRequest, ErrorBody, SegmentDetailDto, SegmentDto};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::page_request;
-use crate::auth::Authenticated;
+use super::{BadId, Caller, Errors, created, page_request};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{AppState, WebError, segments};
+use crate::{WebError, segments};
 
 /// The active segments by name, each with its members at the latest evaluation counted within
 /// the caller's scope (rm, branch_manager, admin). Audited as a report.
 #[utoipa::path(get, path = "/api/v1/segments", tag = "segments",
     responses(
         (status = 200, body = Vec<SegmentDto>),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "the role does not use segments")))]
+        (status = 403, body = ErrorBody, description = "the role does not use segments"),
+        Errors<401>))]
 pub async fn list_segments(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
 ) -> Result<Json<Vec<SegmentDto>>, WebError> {
     Ok(Json(segments::list(&state, &auth).await?))
 }
@@ -35,17 +32,15 @@ pub async fn list_segments(
     responses(
         (status = 201, body = SegmentDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: `field` is name, description or expression (the message names the problem, e.g. an unknown column)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "an active segment has this name"),
-        (status = 503, body = ErrorBody, description = "segments_unavailable: the server runs without the warehouse")))]
+        (status = 503, body = ErrorBody, description = "segments_unavailable: the server runs without the warehouse"),
+        Errors<401, 403>))]
 pub async fn create_segment(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<CreateSegmentRequest>,
 ) -> Result<(StatusCode, Json<SegmentDto>), WebError> {
-    let created = segments::create(&state, &auth, &req).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created_segment = segments::create(&state, &auth, &req).await?;
+    Ok(created(created_segment))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -65,12 +60,9 @@ pub struct MembersQuery {
     responses(
         (status = 200, body = SegmentDetailDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter (id, page, page_size)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 403, 404>))]
 pub async fn get_segment(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<MembersQuery>,
 ) -> Result<Json<SegmentDetailDto>, WebError> {
@@ -84,13 +76,11 @@ pub async fn get_segment(
     params(("id" = i64, Path, description = "Segment id")),
     responses(
         (status = 204, description = "deleted"),
-        (status = 400, body = ErrorBody, description = "id is not a number"),
-        (status = 401, body = ErrorBody),
+        BadId,
         (status = 403, body = ErrorBody, description = "neither the creator nor an administrator"),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 404>))]
 pub async fn delete_segment(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, WebError> {
     segments::delete(&state, &auth, id).await?;

@@ -1,6 +1,5 @@
 //! `/api/v1/workbench`, `/api/v1/tasks` and a customer's interactions: the RM's day (R4.2–R4.4).
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use rapport_domain::PartyId;
 use rapport_proto::{
@@ -11,17 +10,16 @@ use rapport_proto::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Authenticated;
+use super::{BadPageQuery, Caller, DecidedAlready, Errors, created};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReplyLang};
-use crate::{AppState, WebError, portfolio, work, workbench};
+use crate::{WebError, portfolio, work, workbench};
 
 /// The caller's day: their open tasks due today or overdue (soonest first), the next two
 /// weeks' tasks and open tasks by kind. Audited as a report.
 #[utoipa::path(get, path = "/api/v1/workbench", tag = "work",
-    responses((status = 200, body = WorkbenchDto), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = WorkbenchDto), Errors<401>))]
 pub async fn workbench(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
 ) -> Result<Json<WorkbenchDto>, WebError> {
     Ok(Json(workbench::workbench(&state, &auth, 1, lang).await?))
@@ -50,10 +48,9 @@ pub struct TaskListQuery {
     responses(
         (status = 200, body = TaskPage),
         (status = 400, body = ErrorBody, description = "invalid_parameter: status, due_after, due_until, page or page_size"),
-        (status = 401, body = ErrorBody)))]
+        Errors<401>))]
 pub async fn list_tasks(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
     ApiQuery(q): ApiQuery<TaskListQuery>,
 ) -> Result<Json<TaskPage>, WebError> {
@@ -75,19 +72,14 @@ pub async fn list_tasks(
     responses(
         (status = 201, body = TaskDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: kind, reason, due_on or owner_staff_id (e.g. a disabled owner)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "no such customer in the caller's scope")))]
+        (status = 404, body = ErrorBody, description = "no such customer in the caller's scope"),
+        Errors<401, 403>))]
 pub async fn create_task(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
     ApiJson(req): ApiJson<CreateTaskRequest>,
 ) -> Result<(StatusCode, Json<TaskDto>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(work::create_task(&state, &auth, &req, lang).await?),
-    ))
+    Ok(created(work::create_task(&state, &auth, &req, lang).await?))
 }
 
 /// Completes one of the caller's own open tasks with its outcome; the contact is logged on the
@@ -98,11 +90,10 @@ pub async fn create_task(
     responses(
         (status = 200, body = CompletedTaskDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: channel, direction, outcome or notes"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "not the caller's open task")))]
+        (status = 404, body = ErrorBody, description = "not the caller's open task"),
+        Errors<401>))]
 pub async fn complete_task(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ReplyLang(lang): ReplyLang,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CompleteTaskRequest>,
@@ -115,13 +106,9 @@ pub async fn complete_task(
 /// A customer's contacts, newest first (within the caller's scope). Audited as a view.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/interactions", tag = "work",
     params(("id" = i64, Path, description = "Customer (party) id")),
-    responses(
-        (status = 200, body = Vec<InteractionDto>),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<InteractionDto>), Errors<401, 404>))]
 pub async fn list_interactions(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<InteractionDto>>, WebError> {
     Ok(Json(work::interactions(&state, &auth, PartyId(id)).await?))
@@ -135,18 +122,14 @@ pub async fn list_interactions(
     responses(
         (status = 201, body = InteractionDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: channel, direction, purpose, outcome, notes or occurred_at"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 403, 404>))]
 pub async fn log_interaction(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<LogInteractionRequest>,
 ) -> Result<(StatusCode, Json<InteractionDto>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(work::log_interaction(&state, &auth, PartyId(id), &req).await?),
+    Ok(created(
+        work::log_interaction(&state, &auth, PartyId(id), &req).await?,
     ))
 }
 
@@ -159,11 +142,9 @@ pub async fn log_interaction(
         (status = 200, body = ReassignPreviewDto, description = "preview"),
         (status = 201, body = ReassignmentDto, description = "applied or pending"),
         (status = 400, body = ErrorBody, description = "invalid_parameter: from_staff_id or to_staff_id (e.g. a disabled RM)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+        Errors<401, 403>))]
 pub async fn reassign(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<ReassignRequest>,
 ) -> Result<axum::response::Response, WebError> {
     use axum::response::IntoResponse;
@@ -175,13 +156,9 @@ pub async fn reassign(
 
 /// Moves waiting for a second person's approval (branch_manager, admin).
 #[utoipa::path(get, path = "/api/v1/portfolios/reassignments", tag = "work",
-    responses(
-        (status = 200, body = Vec<ReassignmentDto>),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ReassignmentDto>), Errors<401, 403>))]
 pub async fn pending_reassignments(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
 ) -> Result<Json<Vec<ReassignmentDto>>, WebError> {
     Ok(Json(portfolio::pending(&state, &auth).await?))
 }
@@ -191,13 +168,10 @@ pub async fn pending_reassignments(
     params(("id" = i64, Path, description = "Reassignment id")),
     responses(
         (status = 200, body = ReassignmentDto),
-        (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "no such pending move")))]
+        (status = 404, body = ErrorBody, description = "no such pending move"),
+        Errors<400, 401, 403>))]
 pub async fn approve_reassignment(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ReassignmentDto>, WebError> {
     Ok(Json(portfolio::approve(&state, &auth, id).await?))
@@ -210,29 +184,19 @@ pub async fn approve_reassignment(
     responses(
         (status = 201, body = rapport_proto::ContactPlanDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: cadence_days (zero or negative), tier or customer_id"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 403, 404>))]
 pub async fn set_contact_plan(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiJson(req): ApiJson<rapport_proto::ContactPlanRequest>,
 ) -> Result<(StatusCode, Json<rapport_proto::ContactPlanDto>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(work::set_contact_plan(&state, &auth, &req).await?),
-    ))
+    Ok(created(work::set_contact_plan(&state, &auth, &req).await?))
 }
 
 /// The contact plans: every tier's, and those of customers in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/contact-plans", tag = "work",
-    responses(
-        (status = 200, body = Vec<rapport_proto::ContactPlanDto>),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<rapport_proto::ContactPlanDto>), Errors<401, 403>))]
 pub async fn contact_plans(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
 ) -> Result<Json<Vec<rapport_proto::ContactPlanDto>>, WebError> {
     Ok(Json(work::contact_plans(&state, &auth).await?))
 }
@@ -255,12 +219,10 @@ pub struct TierProposalQuery {
     params(TierProposalQuery),
     responses(
         (status = 200, body = rapport_proto::TierProposalPage),
-        (status = 400, body = ErrorBody, description = "invalid_parameter (status, page, page_size)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+        BadPageQuery,
+        Errors<401, 403>))]
 pub async fn tier_proposals(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<TierProposalQuery>,
 ) -> Result<Json<rapport_proto::TierProposalPage>, WebError> {
     let status = crate::tiers::parse_status(q.status.as_deref())?;
@@ -276,13 +238,11 @@ pub async fn tier_proposals(
     responses(
         (status = 200, body = rapport_proto::TierProposalDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: decision, or dedicated_rm_staff_id (not an enabled RM)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "no such proposal in the caller's scope"),
-        (status = 409, body = ErrorBody, description = "decided already")))]
+        DecidedAlready,
+        Errors<401, 403>))]
 pub async fn decide_tier_proposal(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<rapport_proto::TierDecisionBody>,
 ) -> Result<Json<rapport_proto::TierProposalDto>, WebError> {
@@ -298,12 +258,9 @@ pub async fn decide_tier_proposal(
     responses(
         (status = 200, body = Vec<rapport_proto::RmDto>),
         (status = 400, body = ErrorBody, description = "invalid_parameter: staff_id (not an enabled RM, or already the primary)"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        Errors<401, 403, 404>))]
 pub async fn assign_rm(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<rapport_proto::AssignRmRequest>,
 ) -> Result<Json<Vec<rapport_proto::RmDto>>, WebError> {
@@ -320,12 +277,10 @@ pub async fn assign_rm(
     responses(
         (status = 200, body = Vec<rapport_proto::RmDto>),
         (status = 400, body = ErrorBody, description = "invalid_parameter: staff_id is the primary RM"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "no such customer in scope, or the staff member does not serve it")))]
+        (status = 404, body = ErrorBody, description = "no such customer in scope, or the staff member does not serve it"),
+        Errors<401, 403>))]
 pub async fn end_secondary_rm(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     ApiPath((id, staff_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<Vec<rapport_proto::RmDto>>, WebError> {
     Ok(Json(
@@ -357,11 +312,9 @@ pub struct ScorecardQuery {
     responses(
         (status = 200, body = rapport_proto::ScorecardsDto),
         (status = 400, body = ErrorBody, description = "invalid_parameter: from or to"),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+        Errors<401, 403>))]
 pub async fn scorecards(
-    State(state): State<AppState>,
-    auth: Authenticated,
+    Caller { state, auth }: Caller,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<ScorecardQuery>,
 ) -> Result<Json<rapport_proto::ScorecardsDto>, WebError> {
     Ok(Json(

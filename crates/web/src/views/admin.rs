@@ -1,19 +1,17 @@
 //! The administrator's staff page: the same functions as `/api/v1/admin`.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use rapport_domain::Role;
 use rapport_proto::{CreateStaffRequest, ErrorCode, StaffChangeDto, StaffDto, UpdateStaffRequest};
 use rapport_store::staff_changes::RequestedVia;
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
+use super::{Ctx, FormPost, PageError, PageRequest, SignedIn};
 use crate::api::admin::{
     Updated, approve, change_dto, create, reject, requester_name, require_admin, reset, staff_dtos,
     update,
 };
-use crate::auth::Authenticated;
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -31,19 +29,19 @@ pub struct StaffPage {
     error: Option<String>,
 }
 
-async fn page(
+/// The staff page with a message or an error above its forms; a failure is an error page.
+async fn render(
     state: &AppState,
-    req: &PageRequest,
-    auth: &Authenticated,
+    signed_in: &SignedIn,
     message: Option<String>,
     error: Option<String>,
-) -> Result<StaffPage, WebError> {
-    require_admin(state, auth).await?;
-    let staff: Vec<StaffDto> = staff_dtos(state).await?;
-    let changes = state
-        .store
-        .pending_staff_changes()
-        .await?
+) -> Result<StaffPage, PageError> {
+    let SignedIn { req, auth } = signed_in;
+    let fail = signed_in.fail();
+    require_admin(state, auth).await.map_err(fail)?;
+    let staff: Vec<StaffDto> = staff_dtos(state).await.map_err(fail)?;
+    let pending = state.store.pending_staff_changes().await;
+    let changes = (pending.map_err(|e| fail(e.into()))?)
         .iter()
         .map(|row| {
             let dto = change_dto(row);
@@ -51,8 +49,9 @@ async fn page(
             (dto, by)
         })
         .collect();
+    let sessions = state.store.list_sessions(None, state.clock.now()).await;
     Ok(StaffPage {
-        sessions: state.store.list_sessions(None, state.clock.now()).await?,
+        sessions: sessions.map_err(|e| fail(e.into()))?,
         ctx: req.ctx(Some(auth)),
         staff,
         changes,
@@ -66,15 +65,8 @@ async fn page(
     })
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-) -> Result<StaffPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    page(&state, &req, &auth, None, None)
-        .await
-        .map_err(|e| PageError::from_web(e, &req, Some(&auth)))
+pub async fn list(State(state): State<AppState>, page: SignedIn) -> Result<StaffPage, PageError> {
+    render(&state, &page, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -93,23 +85,12 @@ pub struct CsrfForm {
     branch_id: Option<String>,
 }
 
-fn check(auth: &Authenticated, csrf: &str, req: &PageRequest) -> Result<(), PageError> {
-    if auth.csrf_matches(csrf) {
-        Ok(())
-    } else {
-        Err(PageError::from_web(
-            WebError::new(ErrorCode::CsrfRejected, req.lang.text().form_expired),
-            req,
-            Some(auth),
-        ))
-    }
-}
+posted_forms!(CreateForm, CsrfForm);
 
 /// Shows the outcome on the page: bad input next to the form, anything else as an error page.
 async fn outcome(
     state: &AppState,
-    req: &PageRequest,
-    auth: &Authenticated,
+    signed_in: &SignedIn,
     result: Result<String, WebError>,
 ) -> Result<StaffPage, PageError> {
     let (message, error) = match result {
@@ -125,21 +106,16 @@ async fn outcome(
         {
             (None, Some(e.message))
         }
-        Err(e) => return Err(PageError::from_web(e, req, Some(auth))),
+        Err(e) => return Err(signed_in.fail()(e)),
     };
-    page(state, req, auth, message, error)
-        .await
-        .map_err(|e| PageError::from_web(e, req, Some(auth)))
+    render(state, signed_in, message, error).await
 }
 
 pub async fn create_staff(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    Form(form): Form<CreateForm>,
+    FormPost { page, form, .. }: FormPost<CreateForm>,
 ) -> Result<StaffPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    check(&auth, &form.csrf, &req)?;
+    let SignedIn { req, auth } = &page;
     let branch_id = match form
         .branch_id
         .as_deref()
@@ -151,8 +127,7 @@ pub async fn create_staff(
             Err(_) => {
                 return outcome(
                     &state,
-                    &req,
-                    &auth,
+                    &page,
                     Err(WebError::invalid_parameter(
                         "branch_id",
                         "branch_id must be a number",
@@ -169,21 +144,18 @@ pub async fn create_staff(
         role: form.role,
         branch_id,
     };
-    let result = create(&state, &auth, &request, RequestedVia::Web)
+    let result = create(&state, auth, &request, RequestedVia::Web)
         .await
-        .map(|c| requested(&req, &c));
-    outcome(&state, &req, &auth, result).await
+        .map(|c| requested(req, &c));
+    outcome(&state, &page, result).await
 }
 
 pub async fn action(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
     Path((username, what)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    FormPost { page, form, .. }: FormPost<CsrfForm>,
 ) -> Result<StaffPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    check(&auth, &form.csrf, &req)?;
+    let SignedIn { req, auth } = &page;
     let t = req.lang.text();
     let toggle = |disabled| UpdateStaffRequest {
         display_name: None,
@@ -193,13 +165,13 @@ pub async fn action(
     };
     let said = |u: Updated, done: &str| match u {
         Updated::Applied(s) => format!("{}: {done}", s.username),
-        Updated::Pending(c) => requested(&req, &c),
+        Updated::Pending(c) => requested(req, &c),
     };
     let result = match what.as_str() {
-        "disable" => update(&state, &auth, &username, &toggle(true), RequestedVia::Web)
+        "disable" => update(&state, auth, &username, &toggle(true), RequestedVia::Web)
             .await
             .map(|u| said(u, t.disabled)),
-        "enable" => update(&state, &auth, &username, &toggle(false), RequestedVia::Web)
+        "enable" => update(&state, auth, &username, &toggle(false), RequestedVia::Web)
             .await
             .map(|u| said(u, req.lang.label("active"))),
         "assign" => {
@@ -219,37 +191,34 @@ pub async fn action(
                         branch_id,
                         disabled: None,
                     };
-                    update(&state, &auth, &username, &change, RequestedVia::Web)
+                    update(&state, auth, &username, &change, RequestedVia::Web)
                         .await
                         .map(|u| said(u, t.save))
                 }
                 Err(e) => Err(e),
             }
         }
-        "reset" => reset(&state, &auth, &username, RequestedVia::Web)
+        "reset" => reset(&state, auth, &username, RequestedVia::Web)
             .await
-            .map(|c| requested(&req, &c)),
+            .map(|c| requested(req, &c)),
         _ => Err(WebError::not_found()),
     };
-    outcome(&state, &req, &auth, result).await
+    outcome(&state, &page, result).await
 }
 
 pub async fn end_session(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    FormPost { page, .. }: FormPost<CsrfForm>,
 ) -> Result<StaffPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    check(&auth, &form.csrf, &req)?;
+    let SignedIn { req, auth } = &page;
     let result = async {
-        require_admin(&state, &auth).await?;
+        require_admin(&state, auth).await?;
         if !state.store.revoke_session(&id).await? {
             return Err(WebError::not_found());
         }
         let mut e = crate::audit::by(
-            &auth,
+            auth,
             state.clock.now(),
             rapport_store::audit::AuditAction::StaffChanged,
         );
@@ -258,7 +227,7 @@ pub async fn end_session(
         Ok(format!("{id}: {}", req.lang.text().end_session))
     }
     .await;
-    outcome(&state, &req, &auth, result).await
+    outcome(&state, &page, result).await
 }
 
 /// "Requested …: #3 New login bm.new" in the page's language.
@@ -276,16 +245,13 @@ fn requested(req: &PageRequest, c: &StaffChangeDto) -> String {
 /// token it made, once.
 pub async fn decide(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
     Path((id, what)): Path<(i64, String)>,
-    Form(form): Form<CsrfForm>,
+    FormPost { page, .. }: FormPost<CsrfForm>,
 ) -> Result<StaffPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    check(&auth, &form.csrf, &req)?;
+    let SignedIn { req, auth } = &page;
     let t = req.lang.text();
     let result = match what.as_str() {
-        "approve" => approve(&state, &auth, id).await.map(|a| {
+        "approve" => approve(&state, auth, id).await.map(|a| {
             let mut m = format!(
                 "{}: #{} {} {}",
                 t.change_approved,
@@ -304,7 +270,7 @@ pub async fn decide(
             }
             m
         }),
-        "reject" => reject(&state, &auth, id).await.map(|c| {
+        "reject" => reject(&state, auth, id).await.map(|c| {
             format!(
                 "{}: #{} {} {}",
                 t.change_rejected,
@@ -323,5 +289,5 @@ pub async fn decide(
         }
         _ => e,
     });
-    outcome(&state, &req, &auth, result).await
+    outcome(&state, &page, result).await
 }

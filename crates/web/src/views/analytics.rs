@@ -6,10 +6,9 @@ use axum::extract::{Query, State};
 use rapport_proto::{DashboardDto, ParetoDto};
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
+use super::{Ctx, PageError, SignedIn};
 use crate::analytics::{self, parse_branch};
-use crate::auth::Authenticated;
-use crate::{AppState, WebError, assets};
+use crate::{AppState, assets};
 use rapport_store::scores::ParetoMeasure;
 
 #[derive(Template, WebTemplate)]
@@ -47,47 +46,33 @@ fn percent(p: &ParetoDto) -> String {
 
 pub async fn dashboard(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
+    page: SignedIn,
     form: Result<Query<DashboardForm>, axum::extract::rejection::QueryRejection>,
 ) -> Result<DashboardPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Query(form) =
-        form.map_err(|e| fail(WebError::invalid_parameter("branch_id", e.body_text())))?;
-    let branch = parse_branch(form.branch_id.as_deref()).map_err(fail)?;
-    let d = analytics::dashboard(&state, &auth, branch)
+    let (fail, auth) = (page.fail(), &page.auth);
+    let form = page.query(form, "branch_id")?;
+    let branch = parse_branch(form.branch_id.as_deref()).map_err(&fail)?;
+    let d = analytics::dashboard(&state, auth, branch)
         .await
-        .map_err(fail)?;
-    let profit = analytics::pareto(&state, &auth, ParetoMeasure::Profit, branch, None)
-        .await
-        .map_err(fail)?;
-    let aum = analytics::pareto(&state, &auth, ParetoMeasure::Aum, branch, None)
-        .await
-        .map_err(fail)?;
-    let ctx = req.ctx(Some(&auth));
+        .map_err(&fail)?;
+    let pareto = |measure| analytics::pareto(&state, auth, measure, branch, None);
+    let profit = pareto(ParetoMeasure::Profit).await.map_err(&fail)?;
+    let aum = pareto(ParetoMeasure::Aum).await.map_err(&fail)?;
+    let ctx = page.ctx();
     let zh = ctx.lang == crate::i18n::Lang::Zh;
-    let label = |zh_label: &str, en_label: &str| {
-        if zh {
-            zh_label.to_owned()
-        } else {
-            en_label.to_owned()
-        }
-    };
+    let label = |zh_label: &str, en_label: &str| (if zh { zh_label } else { en_label }).to_owned();
+    let tier_labels: Vec<String> = d
+        .tiers
+        .iter()
+        .map(|t| label(&t.label_zh, &t.label_en))
+        .collect();
+    let lifecycle_labels: Vec<String> = (d.lifecycle.iter())
+        .map(|c| label(&c.label_zh, &c.label_en))
+        .collect();
     Ok(DashboardPage {
-        tier_labels: json(
-            &d.tiers
-                .iter()
-                .map(|t| label(&t.label_zh, &t.label_en))
-                .collect::<Vec<_>>(),
-        ),
+        tier_labels: json(&tier_labels),
         tier_counts: json(&d.tiers.iter().map(|t| t.customers).collect::<Vec<_>>()),
-        lifecycle_labels: json(
-            &d.lifecycle
-                .iter()
-                .map(|c| label(&c.label_zh, &c.label_en))
-                .collect::<Vec<_>>(),
-        ),
+        lifecycle_labels: json(&lifecycle_labels),
         lifecycle_counts: json(&d.lifecycle.iter().map(|c| c.customers).collect::<Vec<_>>()),
         churn_counts: json(&d.churn_deciles),
         pareto_profit: json(&profit.shares),

@@ -3,11 +3,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use rapport_store::audit::AuditAction;
 
-use super::{Ctx, PageError, PageRequest, url_encode};
+use super::{Ctx, PageError, SignedIn, url_encode};
+use crate::AppState;
 use crate::api::audit::{AuditQuery, read_page};
 use crate::api::page_request;
-use crate::auth::Authenticated;
-use crate::{AppState, WebError};
 
 pub struct Row {
     seq: i64,
@@ -40,15 +39,13 @@ pub struct AuditPage {
 /// The auditor's viewer: the same filters and the same audit of reading as the API.
 pub async fn view(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
+    page: SignedIn,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<AuditPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
+    let fail = page.fail();
     let q = q.map(|q| q.0).unwrap_or_default();
-    let request = page_request(q.page, Some(50)).map_err(fail)?;
-    let (rows, has_more, error) = match read_page(&state, &auth, &q, request).await {
+    let request = page_request(q.page, Some(50)).map_err(&fail)?;
+    let (rows, has_more, error) = match read_page(&state, &page.auth, &q, request).await {
         Ok(page) => (page.items, page.has_more, None),
         Err(e) if e.code == rapport_proto::ErrorCode::InvalidParameter => {
             (Vec::new(), false, Some(e.message))
@@ -72,7 +69,7 @@ pub async fn view(
     .join("&");
     let page_no = request.page;
     Ok(AuditPage {
-        ctx: req.ctx(Some(&auth)),
+        ctx: page.ctx(),
         actor: q.actor.clone().unwrap_or_default(),
         party_id: q.party_id.map(|p| p.to_string()).unwrap_or_default(),
         from: q.from.map(|d| d.to_string()).unwrap_or_default(),

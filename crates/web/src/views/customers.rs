@@ -1,7 +1,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, UnmaskReason, may_unmask};
 use rapport_domain::{ContactChannel, PartyId, Role};
@@ -9,10 +9,10 @@ use rapport_proto::{
     CreateProspectRequest, Customer360Dto, CustomerSummaryDto, ErrorCode, UnmaskRequest,
     UpdateContactRequest,
 };
-use rapport_store::PartyChange;
+use rapport_store::{Customer360, PartyChange};
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest, url_encode};
+use super::{Button, Ctx, FormPost, PageAt, PageError, Pager, SignedIn, url_encode};
 use crate::api::page_request;
 use crate::auth::Authenticated;
 use crate::i18n::Text;
@@ -25,9 +25,7 @@ pub struct CustomersPage {
     can_create: bool,
     q: String,
     rows: Vec<CustomerSummaryDto>,
-    page_label: String,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
@@ -38,27 +36,25 @@ pub struct SearchForm {
 
 pub async fn search(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    form: Result<Query<SearchForm>, axum::extract::rejection::QueryRejection>,
+    page: SignedIn,
+    form: Result<Query<SearchForm>, QueryRejection>,
 ) -> Result<CustomersPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Query(form) = form.map_err(|e| fail(WebError::invalid_parameter("page", e.body_text())))?;
+    let (fail, auth) = (page.fail(), &page.auth);
+    let form = page.query(form, "page")?;
     let request = page_request(form.page, Some(20)).map_err(fail)?;
     let q = form.q.unwrap_or_default();
-    let rows = reads::search_or_list(&state, &auth, &q, request)
+    let rows = reads::search_or_list(&state, auth, &q, request)
         .await
         .map_err(fail)?;
-    let page = present::page(&rows, auth.viewer.field_policy());
-    let link = |p: u32| format!("/customers?q={}&page={p}", url_encode(&q));
-    let ctx = req.ctx(Some(&auth));
+    let found = present::page(&rows, auth.viewer.field_policy());
+    let ctx = page.ctx();
+    let pager = Pager::new(ctx.t, found.page, found.has_more, |p| {
+        format!("/customers?q={}&page={p}", url_encode(&q))
+    });
     Ok(CustomersPage {
         can_create: matches!(auth.staff.role, Role::Rm | Role::BranchManager),
-        page_label: ctx.t.page.replace("{}", &page.page.to_string()),
-        prev_url: (page.page > 1).then(|| link(page.page - 1)),
-        next_url: page.has_more.then(|| link(page.page + 1)),
-        rows: page.items,
+        pager,
+        rows: found.items,
         q,
         ctx,
     })
@@ -137,14 +133,11 @@ pub struct ViewForm {
 
 pub async fn view(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    form: Result<Query<ViewForm>, axum::extract::rejection::QueryRejection>,
+    PageAt { page, id }: PageAt<i64>,
+    form: Result<Query<ViewForm>, QueryRejection>,
 ) -> Result<CustomerPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
+    let fail = page.fail();
+    let SignedIn { req, auth } = &page;
     let as_of = match form.ok().and_then(|f| f.0.as_of).filter(|d| !d.is_empty()) {
         Some(d) => Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
             fail(WebError::invalid_parameter(
@@ -155,14 +148,14 @@ pub async fn view(
         None => None,
     };
     let (view, history) = match as_of {
-        Some(date) => changes::as_of(&state, &auth, PartyId(id), date)
+        Some(date) => changes::as_of(&state, auth, PartyId(id), date)
             .await
             .map_err(fail)?,
         None => {
-            let view = reads::customer_360(&state, &auth, PartyId(id))
+            let view = reads::customer_360(&state, auth, PartyId(id))
                 .await
                 .map_err(fail)?;
-            let history = changes::history(&state, &auth, PartyId(id))
+            let history = changes::history(&state, auth, PartyId(id))
                 .await
                 .map_err(fail)?;
             (view, history)
@@ -172,14 +165,14 @@ pub async fn view(
     let identity = match as_of {
         Some(_) => None,
         None => Some(
-            crate::identity::customer_identity_unaudited(&state, &auth, PartyId(id))
+            crate::identity::customer_identity_unaudited(&state, auth, PartyId(id))
                 .await
                 .map_err(fail)?,
         ),
     };
     // As of a past day: the tier and scores of that day.
     let scores = Some(
-        crate::scores::customer_scores_unaudited(&state, &auth, PartyId(id), as_of, req.lang)
+        crate::scores::customer_scores_unaudited(&state, auth, PartyId(id), as_of, req.lang)
             .await
             .map_err(fail)?,
     );
@@ -188,55 +181,44 @@ pub async fn view(
         .customer_in_scope(&auth.viewer, PartyId(id))
         .await
         .map_err(|e| fail(e.into()))?;
-    // Part of the view audited above.
-    let contacts = match (&customer, as_of) {
-        (None, _) | (_, Some(_)) => Vec::new(),
-        (Some(customer), None) => state
-            .store
-            .party_interactions(customer, CONTACTS)
-            .await
-            .map_err(|e| fail(e.into()))?
-            .unwrap_or_default()
-            .iter()
-            .map(present::interaction)
-            .collect(),
-    };
-    // Part of the view audited above.
-    let tasks = match (&customer, as_of) {
-        (None, _) | (_, Some(_)) => Vec::new(),
-        (Some(customer), None) => state
-            .store
-            .party_tasks(customer, CONTACTS)
-            .await
-            .map_err(|e| fail(e.into()))?
-            .unwrap_or_default()
-            .iter()
-            .map(|t| present::task(t, auth.viewer.field_policy(), req.lang))
-            .collect(),
+    // Part of the view audited above; an as-of view has none.
+    let (contacts, tasks) = match (&customer, as_of) {
+        (Some(customer), None) => {
+            let store = &state.store;
+            let contacts = store.party_interactions(customer, CONTACTS).await;
+            let contacts = contacts.map_err(|e| fail(e.into()))?.unwrap_or_default();
+            let tasks = store.party_tasks(customer, CONTACTS).await;
+            let tasks = tasks.map_err(|e| fail(e.into()))?.unwrap_or_default();
+            let policy = auth.viewer.field_policy();
+            (
+                contacts.iter().map(present::interaction).collect(),
+                tasks
+                    .iter()
+                    .map(|t| present::task(t, policy, req.lang))
+                    .collect(),
+            )
+        }
+        _ => (Vec::new(), Vec::new()),
     };
     let rm_choices = if as_of.is_none() {
-        assignable_rms(&state, &auth).await.map_err(fail)?
+        assignable_rms(&state, auth).await.map_err(fail)?
     } else {
         Vec::new()
     };
-    let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
-    Ok(render(
-        &state,
-        &req,
-        &auth,
-        v,
-        Extras {
-            history,
-            as_of,
-            identity,
-            scores,
-            contacts,
-            tasks,
-            rm_choices,
-            ..Extras::default()
-        },
-    ))
+    let extras = Extras {
+        history,
+        as_of,
+        identity,
+        scores,
+        contacts,
+        tasks,
+        rm_choices,
+        ..Extras::default()
+    };
+    Ok(show(&state, &page, &view, extras))
 }
+
+posted_forms!(ContactForm, ProspectForm, UnmaskForm, AssignForm);
 
 #[derive(Deserialize)]
 pub struct ContactForm {
@@ -251,20 +233,10 @@ pub struct ContactForm {
 /// The contact form: empty inputs leave a field unchanged.
 pub async fn contact(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<ContactForm>,
+    FormPost { page, id, form }: FormPost<ContactForm, i64>,
 ) -> Result<CustomerPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
+    let fail = page.fail();
+    let SignedIn { req, auth } = &page;
     let keep = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let request = UpdateContactRequest {
         version: form.version,
@@ -274,8 +246,7 @@ pub async fn contact(
         preferred_channel: keep(form.preferred_channel),
     };
     let t = req.lang.text();
-    let (view, outcome) = match changes::update_contact(&state, &auth, PartyId(id), &request).await
-    {
+    let (view, outcome) = match changes::update_contact(&state, auth, PartyId(id), &request).await {
         Ok(view) => (view, (true, t.saved.to_owned())),
         Err(e) if matches!(e.code, ErrorCode::Conflict | ErrorCode::InvalidParameter) => {
             let message = if e.code == ErrorCode::Conflict {
@@ -283,30 +254,20 @@ pub async fn contact(
             } else {
                 e.message
             };
-            (
-                reads::customer_360(&state, &auth, PartyId(id))
-                    .await
-                    .map_err(fail)?,
-                (false, message),
-            )
+            let view = reads::customer_360(&state, auth, PartyId(id)).await;
+            (view.map_err(&fail)?, (false, message))
         }
         Err(e) => return Err(fail(e)),
     };
-    let history = changes::history(&state, &auth, PartyId(id))
+    let history = changes::history(&state, auth, PartyId(id))
         .await
         .map_err(fail)?;
-    let v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
-    Ok(render(
-        &state,
-        &req,
-        &auth,
-        v,
-        Extras {
-            contact: Some(outcome),
-            history,
-            ..Extras::default()
-        },
-    ))
+    let extras = Extras {
+        contact: Some(outcome),
+        history,
+        ..Extras::default()
+    };
+    Ok(show(&state, &page, &view, extras))
 }
 
 #[derive(Template, WebTemplate)]
@@ -321,13 +282,9 @@ pub struct ProspectPage {
     address: String,
 }
 
-pub async fn new_prospect(
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-) -> Result<ProspectPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+pub async fn new_prospect(page: SignedIn) -> Result<ProspectPage, PageError> {
     Ok(ProspectPage {
-        ctx: req.ctx(Some(&auth)),
+        ctx: page.ctx(),
         error: None,
         name: String::new(),
         mobile: String::new(),
@@ -349,19 +306,10 @@ pub struct ProspectForm {
 
 pub async fn create_prospect(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    Form(form): Form<ProspectForm>,
+    FormPost { page, form, .. }: FormPost<ProspectForm>,
 ) -> Result<axum::response::Response, PageError> {
     use axum::response::IntoResponse;
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
+    let auth = &page.auth;
     let request = CreateProspectRequest {
         name: form.name.clone(),
         gender: None,
@@ -371,7 +319,7 @@ pub async fn create_prospect(
         email: form.email.clone(),
         address: form.address.clone(),
     };
-    match changes::create_prospect(&state, &auth, &request).await {
+    match changes::create_prospect(&state, auth, &request).await {
         Ok(view) => Ok(axum::response::Redirect::to(&format!(
             "/customers/{}",
             view.party.party_id.0
@@ -380,7 +328,7 @@ pub async fn create_prospect(
         Err(e) if e.code == ErrorCode::InvalidParameter => Ok((
             axum::http::StatusCode::BAD_REQUEST,
             ProspectPage {
-                ctx: req.ctx(Some(&auth)),
+                ctx: page.ctx(),
                 error: Some(e.message),
                 name: form.name,
                 mobile: form.mobile.unwrap_or_default(),
@@ -390,7 +338,7 @@ pub async fn create_prospect(
             },
         )
             .into_response()),
-        Err(e) => Err(fail(e)),
+        Err(e) => Err(page.fail()(e)),
     }
 }
 
@@ -405,20 +353,9 @@ pub struct UnmaskForm {
 /// The unmask form of the 360 page: the page again, with the one field in clear.
 pub async fn unmask(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<UnmaskForm>,
+    FormPost { page, id, form }: FormPost<UnmaskForm, i64>,
 ) -> Result<CustomerPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
+    let (fail, auth) = (page.fail(), &page.auth);
     let request = UnmaskRequest {
         field: form.field,
         reason: form.reason,
@@ -428,30 +365,23 @@ pub async fn unmask(
         Ok(p) => p,
         Err(e) => {
             // Show the page (audited as a view) with the problem next to the form.
-            let view = reads::customer_360(&state, &auth, PartyId(id))
+            let view = reads::customer_360(&state, auth, PartyId(id))
                 .await
                 .map_err(fail)?;
-            let v =
-                present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
-            return Ok(render(
-                &state,
-                &req,
-                &auth,
-                v,
-                Extras {
-                    unmask_error: Some(e.message),
-                    ..Extras::default()
-                },
-            ));
+            let extras = Extras {
+                unmask_error: Some(e.message),
+                ..Extras::default()
+            };
+            return Ok(show(&state, &page, &view, extras));
         }
     };
     let (field, reason) = parsed;
-    let (view, values) = reads::unmask(&state, &auth, PartyId(id), field, &reason)
+    let (view, values) = reads::unmask(&state, auth, PartyId(id), field, &reason)
         .await
         .map_err(fail)?;
     let mut v = present::customer_360(&view, auth.viewer.field_policy(), state.bank.base_currency);
     present::reveal(&mut v, field, &values);
-    Ok(render(&state, &req, &auth, v, Extras::default()))
+    Ok(render(&state, &page, v, Extras::default()))
 }
 
 fn field_label(t: &'static Text, code: &str) -> &'static str {
@@ -464,14 +394,16 @@ fn field_label(t: &'static Text, code: &str) -> &'static str {
     }
 }
 
-fn render(
-    state: &AppState,
-    req: &PageRequest,
-    auth: &Authenticated,
-    v: Customer360Dto,
-    extras: Extras,
-) -> CustomerPage {
-    let ctx = req.ctx(Some(auth));
+/// The 360 page of `view`, masked for the caller.
+fn show(state: &AppState, page: &SignedIn, view: &Customer360, extras: Extras) -> CustomerPage {
+    let policy = page.auth.viewer.field_policy();
+    let v = present::customer_360(view, policy, state.bank.base_currency);
+    render(state, page, v, extras)
+}
+
+fn render(state: &AppState, page: &SignedIn, v: Customer360Dto, extras: Extras) -> CustomerPage {
+    let SignedIn { req, auth } = page;
+    let ctx = page.ctx();
     let policy = auth.viewer.field_policy();
     let tz = state.bank.time_zone;
     let history = extras
@@ -617,55 +549,29 @@ fn staff_id(s: &str) -> Result<i64, WebError> {
 /// Assigns an RM from the 360 page and shows the page again.
 pub async fn assign_rm(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<AssignForm>,
+    FormPost { page, id, form }: FormPost<AssignForm, i64>,
 ) -> Result<axum::response::Redirect, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
+    let fail = page.fail();
     let body = rapport_proto::AssignRmRequest {
         staff_id: staff_id(&form.staff_id).map_err(fail)?,
         primary: form.role == "primary",
     };
-    crate::portfolio::assign_rm(&state, &auth, PartyId(id), &body)
+    crate::portfolio::assign_rm(&state, &page.auth, PartyId(id), &body)
         .await
         .map_err(fail)?;
     Ok(axum::response::Redirect::to(&format!("/customers/{id}")))
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 /// Ends a secondary RM's assignment from the 360 page and shows the page again.
 pub async fn end_rm(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    ids: Result<Path<(i64, i64)>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<CsrfForm>,
+    FormPost { page, id, .. }: FormPost<Button, (i64, i64)>,
 ) -> Result<axum::response::Redirect, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path((id, staff)) = ids.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
-    crate::portfolio::end_secondary_rm(&state, &auth, PartyId(id), rapport_domain::StaffId(staff))
+    let (id, staff) = id;
+    let staff = rapport_domain::StaffId(staff);
+    crate::portfolio::end_secondary_rm(&state, &page.auth, PartyId(id), staff)
         .await
-        .map_err(fail)?;
+        .map_err(page.fail())?;
     Ok(axum::response::Redirect::to(&format!("/customers/{id}")))
 }
 
@@ -686,87 +592,66 @@ fn timeline(
     };
     let day = |d: NaiveDate| (format!("{d}T00:00:00+00:00"), d.to_string());
     let l = |code: &str| lang.label(code).to_owned();
+    let entry = |(key, when): (String, String), kind, text, testid| TimelineEntry {
+        key,
+        when,
+        kind,
+        text,
+        testid,
+    };
     let mut out = Vec::new();
     for c in contacts {
-        let (key, when) = at(c.occurred_at);
         let purpose = c
             .purpose
             .as_deref()
             .map(|p| format!(" · {}", l(p)))
             .unwrap_or_default();
-        out.push(TimelineEntry {
-            key,
-            when,
-            kind: "contact",
-            text: format!(
-                "{} · {}{purpose}: {} {}",
-                l(&c.channel),
-                l(&c.direction),
-                c.outcome,
-                c.notes
-            ),
-            testid: format!("contact-{}", c.id),
-        });
+        let (channel, direction) = (l(&c.channel), l(&c.direction));
+        let text = format!(
+            "{channel} · {direction}{purpose}: {} {}",
+            c.outcome, c.notes
+        );
+        let testid = format!("contact-{}", c.id);
+        out.push(entry(at(c.occurred_at), "contact", text, testid));
     }
     for t in tasks {
-        let (key, when) = at(t.created_at);
-        out.push(TimelineEntry {
-            key,
-            when,
-            kind: "task",
-            text: format!(
-                "{} ({}, {}): {}",
-                l(&t.kind),
-                l(&t.status),
-                t.due_on,
-                t.reason
-            ),
-            testid: format!("task-{}", t.id),
-        });
+        let (kind, status) = (l(&t.kind), l(&t.status));
+        let text = format!("{kind} ({status}, {}): {}", t.due_on, t.reason);
+        out.push(entry(
+            at(t.created_at),
+            "task",
+            text,
+            format!("task-{}", t.id),
+        ));
     }
     if let Some(s) = scores {
         for a in &s.alerts {
-            let (key, when) = day(a.as_of);
-            out.push(TimelineEntry {
-                key,
-                when,
-                kind: "alert",
-                text: format!("{} ({}): {}", l(&a.kind), l(&a.severity), a.reason),
-                testid: format!("alert-{}", a.id),
-            });
+            let text = format!("{} ({}): {}", l(&a.kind), l(&a.severity), a.reason);
+            out.push(entry(
+                day(a.as_of),
+                "alert",
+                text,
+                format!("alert-{}", a.id),
+            ));
         }
         // History is newest first: a change is where a scoring's tier differs from the one before.
         for pair in s.history.windows(2) {
             let [newer, older] = pair else { continue };
             if newer.tier != older.tier {
-                let (key, when) = day(newer.as_of);
-                out.push(TimelineEntry {
-                    key,
-                    when,
-                    kind: "tier",
-                    text: format!("{} → {}", l(&older.tier), l(&newer.tier)),
-                    testid: format!("tier-{}", newer.as_of),
-                });
+                let text = format!("{} → {}", l(&older.tier), l(&newer.tier));
+                let testid = format!("tier-{}", newer.as_of);
+                out.push(entry(day(newer.as_of), "tier", text, testid));
             }
         }
     }
     if let Some((_, events)) = identity {
         for e in events {
-            let (key, when) = at(e.at);
-            out.push(TimelineEntry {
-                key,
-                when,
-                kind: "merge",
-                text: format!(
-                    "{}{}: {}",
-                    l(e.kind.as_str()),
-                    e.other_party_id
-                        .map(|o| format!(" #{}", o.0))
-                        .unwrap_or_default(),
-                    e.decided_by
-                ),
-                testid: format!("event-{}", e.id),
-            });
+            let other = e
+                .other_party_id
+                .map(|o| format!(" #{}", o.0))
+                .unwrap_or_default();
+            let text = format!("{}{other}: {}", l(e.kind.as_str()), e.decided_by);
+            out.push(entry(at(e.at), "merge", text, format!("event-{}", e.id)));
         }
     }
     out.sort_by(|a, b| b.key.cmp(&a.key));

@@ -2,17 +2,16 @@
 //! and the unmerge form of the 360 page. Same calls and masking as `/api/v1/identity`.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_domain::PartyId;
 use rapport_proto::{ErrorCode, ReviewDto, ReviewSummaryDto, SourceRecordDto};
 use rapport_store::identity::ReviewStatus;
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
+use super::{Ctx, FormPost, PageAt, PageError, Pager, SignedIn};
 use crate::api::{page_request, parse_status};
-use crate::auth::Authenticated;
 use crate::{AppState, WebError, identity, present};
 
 #[derive(Template, WebTemplate)]
@@ -22,9 +21,7 @@ pub struct QueuePage {
     rows: Vec<ReviewSummaryDto>,
     status: String,
     statuses: Vec<&'static str>,
-    page_label: String,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
@@ -35,25 +32,22 @@ pub struct QueueForm {
 
 pub async fn queue(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    form: Result<Query<QueueForm>, axum::extract::rejection::QueryRejection>,
+    page: SignedIn,
+    form: Result<Query<QueueForm>, QueryRejection>,
 ) -> Result<QueuePage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Query(form) = form.map_err(|e| fail(WebError::invalid_parameter("page", e.body_text())))?;
-    let status = parse_status(form.status.as_deref()).map_err(fail)?;
-    let request = page_request(form.page, Some(20)).map_err(fail)?;
-    let page = identity::list_reviews(&state, &auth, status, request)
+    let fail = page.fail();
+    let form = page.query(form, "page")?;
+    let status = parse_status(form.status.as_deref()).map_err(&fail)?;
+    let request = page_request(form.page, Some(20)).map_err(&fail)?;
+    let found = identity::list_reviews(&state, &page.auth, status, request)
         .await
         .map_err(fail)?;
-    let link = |p: u32| format!("/identity/reviews?status={status}&page={p}");
-    let ctx = req.ctx(Some(&auth));
+    let ctx = page.ctx();
     Ok(QueuePage {
-        page_label: ctx.t.page.replace("{}", &page.page.to_string()),
-        prev_url: (page.page > 1).then(|| link(page.page - 1)),
-        next_url: page.has_more.then(|| link(page.page + 1)),
-        rows: page.items.iter().map(present::review_summary).collect(),
+        pager: Pager::new(ctx.t, found.page, found.has_more, |p| {
+            format!("/identity/reviews?status={status}&page={p}")
+        }),
+        rows: found.items.iter().map(present::review_summary).collect(),
         status: status.as_str().to_owned(),
         statuses: ReviewStatus::ALL.iter().map(|s| s.as_str()).collect(),
         ctx,
@@ -97,13 +91,21 @@ fn value(r: &SourceRecordDto, field: &str) -> String {
     v.unwrap_or_default()
 }
 
-fn pair_page(
-    req: &PageRequest,
-    auth: &Authenticated,
-    r: ReviewDto,
+/// The pair of review `id` side by side, masked for the caller, with a message above the form.
+async fn pair_page(
+    state: &AppState,
+    page: &SignedIn,
+    id: i64,
     message: Option<(bool, String)>,
-) -> PairPage {
-    let ctx = req.ctx(Some(auth));
+) -> Result<PairPage, PageError> {
+    let (item, a, b) = identity::view_review(state, &page.auth, id)
+        .await
+        .map_err(page.fail())?;
+    let r = present::review(&item, &a, &b, page.auth.viewer.field_policy());
+    Ok(pair_rows(page.ctx(), r, message))
+}
+
+fn pair_rows(ctx: Ctx, r: ReviewDto, message: Option<(bool, String)>) -> PairPage {
     let rows = r
         .fields
         .iter()
@@ -140,19 +142,12 @@ fn pair_page(
 
 pub async fn review(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    PageAt { page, id }: PageAt<i64>,
 ) -> Result<PairPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    let (item, a, b) = identity::view_review(&state, &auth, id)
-        .await
-        .map_err(fail)?;
-    let r = present::review(&item, &a, &b, auth.viewer.field_policy());
-    Ok(pair_page(&req, &auth, r, None))
+    pair_page(&state, &page, id, None).await
 }
+
+posted_forms!(DecisionForm, UnmergeForm);
 
 #[derive(Deserialize)]
 pub struct DecisionForm {
@@ -164,38 +159,23 @@ pub struct DecisionForm {
 /// The decision form: the pair again with the outcome (or the problem) above the form.
 pub async fn decide(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<DecisionForm>,
+    FormPost { page, id, form }: FormPost<DecisionForm, i64>,
 ) -> Result<PairPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
-    let it = req.lang.id_text();
+    let it = page.req.lang.id_text();
     let outcome = async {
         let same = identity::parse_decision(&form.decision)?;
         let note = identity::text("note", form.note.as_deref().unwrap_or(""), false)?;
-        identity::decide(&state, &auth, id, same, note.as_deref()).await
+        identity::decide(&state, &page.auth, id, same, note.as_deref()).await
     }
     .await;
-    let message = match outcome {
-        Ok(_) => (true, it.decided.to_owned()),
-        Err(e) if e.code == ErrorCode::Conflict => (false, it.already_decided.to_owned()),
-        Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
-        Err(e) => return Err(fail(e)),
-    };
-    let (item, a, b) = identity::view_review(&state, &auth, id)
-        .await
-        .map_err(fail)?;
-    let r = present::review(&item, &a, &b, auth.viewer.field_policy());
-    Ok(pair_page(&req, &auth, r, Some(message)))
+    // A pair decided meanwhile is said in the page's language.
+    let outcome = outcome.map_err(|e| match e.code {
+        ErrorCode::Conflict => WebError::new(ErrorCode::Conflict, it.already_decided),
+        _ => e,
+    });
+    let shown = [ErrorCode::Conflict, ErrorCode::InvalidParameter];
+    let message = page.outcome(outcome, it.decided, &shown)?;
+    pair_page(&state, &page, id, Some(message)).await
 }
 
 #[derive(Deserialize)]
@@ -207,22 +187,11 @@ pub struct UnmergeForm {
 /// The 360 page's unmerge form: back to the kept customer's page once done.
 pub async fn unmerge(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    ids: Result<Path<(i64, i64)>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<UnmergeForm>,
+    FormPost { page, id, form }: FormPost<UnmergeForm, (i64, i64)>,
 ) -> Result<Response, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path((id, event_id)) = ids.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
-    identity::undo_merge(&state, &auth, event_id, &form.reason)
+    let (id, event_id) = id;
+    identity::undo_merge(&state, &page.auth, event_id, &form.reason)
         .await
-        .map_err(fail)?;
+        .map_err(page.fail())?;
     Ok(Redirect::to(&format!("/customers/{}", PartyId(id).0)).into_response())
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rapport_proto::ErrorCode;
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
+use super::{Button, Ctx, FormPost, PageError, PageRequest, SignedIn};
 use crate::audit;
 use crate::auth::{self, Authenticated, ClientIp};
 use crate::{AppState, WebError};
@@ -109,32 +109,25 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct LogoutForm {
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    Form(form): Form<LogoutForm>,
+    FormPost { page, .. }: FormPost<Button>,
 ) -> Result<Response, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    if !auth.csrf_matches(&form.csrf) {
-        let e = WebError::new(ErrorCode::CsrfRejected, req.lang.text().form_expired);
-        return Err(PageError::from_web(e, &req, Some(&auth)));
-    }
+    let fail = page.fail();
     state
         .store
-        .delete_session(&auth.token_hash)
+        .delete_session(&page.auth.token_hash)
         .await
-        .map_err(|e| PageError::from_web(e.into(), &req, Some(&auth)))?;
+        .map_err(|e| fail(e.into()))?;
     state
         .audit
-        .record(audit::by(&auth, state.clock.now(), AuditAction::Logout))
+        .record(audit::by(
+            &page.auth,
+            state.clock.now(),
+            AuditAction::Logout,
+        ))
         .await
-        .map_err(|e| PageError::from_web(e, &req, Some(&auth)))?;
+        .map_err(fail)?;
     Ok((
         StatusCode::SEE_OTHER,
         [
@@ -152,16 +145,14 @@ pub struct PasswordPage {
     error: Option<String>,
 }
 
-pub async fn password_form(
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-) -> Result<PasswordPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
+pub async fn password_form(page: SignedIn) -> Result<PasswordPage, PageError> {
     Ok(PasswordPage {
-        ctx: req.ctx(Some(&auth)),
+        ctx: page.ctx(),
         error: None,
     })
 }
+
+posted_forms!(PasswordForm);
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
@@ -172,25 +163,19 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    Form(form): Form<PasswordForm>,
+    FormPost { page, form, .. }: FormPost<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    if !auth.csrf_matches(&form.csrf) {
-        let e = WebError::new(ErrorCode::CsrfRejected, req.lang.text().form_expired);
-        return Err(PageError::from_web(e, &req, Some(&auth)));
-    }
-    match auth::change_password(&state, &auth, &form.current_password, &form.new_password).await {
+    let (current, new) = (&form.current_password, &form.new_password);
+    match auth::change_password(&state, &page.auth, current, new).await {
         Ok(()) => Ok(Redirect::to("/customers").into_response()),
         Err(e) if e.code == ErrorCode::InvalidParameter => Ok((
             StatusCode::BAD_REQUEST,
             PasswordPage {
-                ctx: req.ctx(Some(&auth)),
+                ctx: page.ctx(),
                 error: Some(e.message),
             },
         )
             .into_response()),
-        Err(e) => Err(PageError::from_web(e, &req, Some(&auth))),
+        Err(e) => Err(page.fail()(e)),
     }
 }

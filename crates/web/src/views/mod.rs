@@ -1,5 +1,18 @@
 //! Server-rendered pages (中文 and English). They call the same store functions and the same
 //! `present` masking as the API; only the rendering differs.
+
+/// Declares that each named form carries the page's anti-forgery token in its `csrf` field,
+/// so that [`FormPost`] checks it.
+macro_rules! posted_forms {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::views::PostedForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
+}
+
 mod admin;
 mod analytics;
 mod audit;
@@ -13,8 +26,10 @@ mod work;
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::Router;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
@@ -22,6 +37,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rapport_proto::{AccountDto, BranchDto, ErrorCode, Me, MoneyDto, RelationshipDto};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::auth::Authenticated;
 use crate::i18n::{LANG_COOKIE, Lang, Text};
@@ -209,6 +225,179 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// The links under a paged table (`pager.html`): "page N" and the pages before and after.
+pub struct Pager {
+    pub label: String,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+impl Pager {
+    pub fn new(t: &Text, page: u32, has_more: bool, link: impl Fn(u32) -> String) -> Self {
+        Self {
+            label: t.page.replace("{}", &page.to_string()),
+            prev_url: (page > 1).then(|| link(page - 1)),
+            next_url: has_more.then(|| link(page + 1)),
+        }
+    }
+}
+
+/// A page request by a signed-in caller. Without a usable session the page is not shown: the
+/// rejection sends the browser to the login page (or to choose a new password).
+pub struct SignedIn {
+    pub req: PageRequest,
+    pub auth: Authenticated,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let Ok(req) = PageRequest::from_request_parts(parts, state).await;
+        Self::of(req, Authenticated::from_request_parts(parts, state).await)
+    }
+}
+
+impl SignedIn {
+    fn of(req: PageRequest, auth: Result<Authenticated, WebError>) -> Result<Self, PageError> {
+        match auth {
+            Ok(auth) => Ok(Self { req, auth }),
+            Err(e) => Err(PageError::from_web(e, &req, None)),
+        }
+    }
+
+    /// Shows a failure to this caller as a page.
+    pub fn fail(&self) -> impl Fn(WebError) -> PageError + Copy + '_ {
+        |e| PageError::from_web(e, &self.req, Some(&self.auth))
+    }
+
+    /// What a form did, for the banner above it: done → (true, `done`); an error among the
+    /// `shown` codes → (false, its message) next to the form; any other → the error page.
+    pub fn outcome<T>(
+        &self,
+        result: Result<T, WebError>,
+        done: &str,
+        shown: &[ErrorCode],
+    ) -> Result<(bool, String), PageError> {
+        match result {
+            Ok(_) => Ok((true, done.to_owned())),
+            Err(e) if shown.contains(&e.code) => Ok((false, e.message)),
+            Err(e) => Err(self.fail()(e)),
+        }
+    }
+
+    /// What the page's template needs, for this caller.
+    pub fn ctx(&self) -> Ctx {
+        self.req.ctx(Some(&self.auth))
+    }
+
+    /// The page's query: one that does not parse is an invalid `parameter`.
+    pub fn query<T>(
+        &self,
+        query: Result<Query<T>, QueryRejection>,
+        parameter: &str,
+    ) -> Result<T, PageError> {
+        query
+            .map(|Query(q)| q)
+            .map_err(|e| self.fail()(WebError::invalid_parameter(parameter, e.body_text())))
+    }
+}
+
+/// A page at a path with ids, for a signed-in caller: a path that does not parse names no
+/// page (not found).
+pub struct PageAt<P> {
+    pub page: SignedIn,
+    pub id: P,
+}
+
+impl<P: PagePath> FromRequestParts<AppState> for PageAt<P> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let page = SignedIn::from_request_parts(parts, state).await?;
+        let id = P::of(parts)
+            .await
+            .ok_or_else(|| page.fail()(WebError::not_found()))?;
+        Ok(Self { page, id })
+    }
+}
+
+/// A form a page posts: it carries the session's anti-forgery token.
+pub trait PostedForm: DeserializeOwned + Send {
+    fn csrf(&self) -> &str;
+}
+
+/// A form with nothing but the anti-forgery token (a button).
+#[derive(Deserialize)]
+pub struct Button {
+    csrf: String,
+}
+
+posted_forms!(Button);
+
+/// The path parameters of a page a form posts to.
+pub trait PagePath: Sized + Send {
+    /// `None` when the path does not parse.
+    fn of(parts: &mut Parts) -> impl Future<Output = Option<Self>> + Send;
+}
+
+/// A form posted to a path without parameters (or one its handler reads itself).
+impl PagePath for () {
+    async fn of(_: &mut Parts) -> Option<Self> {
+        Some(())
+    }
+}
+
+impl PagePath for i64 {
+    async fn of(parts: &mut Parts) -> Option<Self> {
+        path_of(parts).await
+    }
+}
+
+impl PagePath for (i64, i64) {
+    async fn of(parts: &mut Parts) -> Option<Self> {
+        path_of(parts).await
+    }
+}
+
+async fn path_of<T: DeserializeOwned + Send>(parts: &mut Parts) -> Option<T> {
+    let path = Path::from_request_parts(parts, &()).await;
+    path.ok().map(|Path(p)| p)
+}
+
+/// A form posted from a page by a signed-in caller, with the path it was posted to. Checked in
+/// this order, the pages' one rule: a form that does not parse is refused as axum refuses it;
+/// then no session → login, a path that does not parse → not found, and a wrong anti-forgery
+/// token → `csrf_rejected` ("form expired"). The only place the pages compare that token.
+pub struct FormPost<F, P = ()> {
+    pub page: SignedIn,
+    /// The ids in the path posted to (`()` where the handler reads its path itself).
+    pub id: P,
+    pub form: F,
+}
+
+impl<F: PostedForm, P: PagePath> FromRequest<AppState> for FormPost<F, P> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(req) = PageRequest::from_request_parts(&mut parts, state).await;
+        let auth = Authenticated::from_request_parts(&mut parts, state).await;
+        let path = P::of(&mut parts).await;
+        let Form(form) = Form::<F>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let page = SignedIn::of(req, auth).map_err(IntoResponse::into_response)?;
+        let fail = |e| page.fail()(e).into_response();
+        let id = path.ok_or_else(|| fail(WebError::not_found()))?;
+        if !page.auth.csrf_matches(form.csrf()) {
+            let expired = page.req.lang.text().form_expired;
+            return Err(fail(WebError::new(ErrorCode::CsrfRejected, expired)));
+        }
+        Ok(Self { page, id, form })
+    }
 }
 
 #[derive(Template, WebTemplate)]

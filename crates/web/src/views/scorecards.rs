@@ -6,9 +6,8 @@ use axum::extract::{Query, State};
 use rapport_proto::ScorecardsDto;
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
-use crate::auth::Authenticated;
-use crate::{AppState, WebError, assets, scorecards};
+use super::{Ctx, PageError, SignedIn};
+use crate::{AppState, assets, scorecards};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "scorecards.html")]
@@ -37,20 +36,19 @@ pub struct PeriodForm {
 
 pub async fn view(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
     Query(q): Query<PeriodForm>,
+    page: SignedIn,
 ) -> Result<ScorecardsPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let s = scorecards::scorecards(&state, &auth, q.from.as_deref(), q.to.as_deref())
+    let (from, to) = (q.from.as_deref(), q.to.as_deref());
+    let s = scorecards::scorecards(&state, &page.auth, from, to)
         .await
-        .map_err(|e| PageError::from_web(e, &req, Some(&auth)))?;
+        .map_err(page.fail())?;
     let json = |v: Vec<String>| serde_json::to_string(&v).unwrap_or_default();
     let names = json(s.rms.iter().map(|r| r.display_name.clone()).collect());
     // The chart only draws; amounts stay decimal strings until the browser plots them.
     let growth = json(s.rms.iter().map(|r| r.aum_growth.amount.clone()).collect());
     Ok(ScorecardsPage {
-        ctx: req.ctx(Some(&auth)),
+        ctx: page.ctx(),
         from: s.from.format("%Y-%m").to_string(),
         to: s.to.format("%Y-%m").to_string(),
         s,

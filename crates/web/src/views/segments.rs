@@ -3,15 +3,14 @@
 //! 360 page), and the delete button. Same calls and masking as `/api/v1/segments`.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_proto::{CreateSegmentRequest, CustomerSummaryDto, ErrorCode, SegmentDto};
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
+use super::{Button, Ctx, FormPost, PageAt, PageError, Pager, SignedIn};
 use crate::api::page_request;
-use crate::auth::Authenticated;
 use crate::{AppState, WebError, segments};
 
 #[derive(Template, WebTemplate)]
@@ -43,12 +42,11 @@ struct Filled {
 
 async fn list_page(
     state: &AppState,
-    req: &PageRequest,
-    auth: &Authenticated,
+    page: &SignedIn,
     filled: Filled,
 ) -> Result<SegmentsPage, PageError> {
-    let fail = |e: WebError| PageError::from_web(e, req, Some(auth));
-    let rows = segments::list(state, auth).await.map_err(fail)?;
+    let auth = &page.auth;
+    let rows = segments::list(state, auth).await.map_err(page.fail())?;
     let (mut name_error, mut expression_error, mut description_error, mut error) =
         (None, None, None, None);
     if let Some(e) = filled.error {
@@ -60,7 +58,7 @@ async fn list_page(
         }
     }
     Ok(SegmentsPage {
-        ctx: req.ctx(Some(auth)),
+        ctx: page.ctx(),
         rows: rows
             .into_iter()
             .map(|s| {
@@ -82,12 +80,12 @@ async fn list_page(
 
 pub async fn list(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
+    page: SignedIn,
 ) -> Result<SegmentsPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    list_page(&state, &req, &auth, Filled::default()).await
+    list_page(&state, &page, Filled::default()).await
 }
+
+posted_forms!(CreateForm);
 
 #[derive(Deserialize)]
 pub struct CreateForm {
@@ -101,24 +99,14 @@ pub struct CreateForm {
 /// next to its field.
 pub async fn create(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    Form(form): Form<CreateForm>,
+    FormPost { page, form, .. }: FormPost<CreateForm>,
 ) -> Result<Response, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
     let request = CreateSegmentRequest {
         name: form.name.clone(),
         expression: form.expression.clone(),
         description: form.description.clone(),
     };
-    match segments::create(&state, &auth, &request).await {
+    match segments::create(&state, &page.auth, &request).await {
         Ok(s) => Ok(Redirect::to(&format!("/segments/{}", s.id)).into_response()),
         Err(e)
             if matches!(
@@ -127,21 +115,15 @@ pub async fn create(
             ) =>
         {
             let status = e.status();
-            let page = list_page(
-                &state,
-                &req,
-                &auth,
-                Filled {
-                    name: form.name,
-                    expression: form.expression,
-                    description: form.description.unwrap_or_default(),
-                    error: Some(e),
-                },
-            )
-            .await?;
-            Ok((status, page).into_response())
+            let filled = Filled {
+                name: form.name,
+                expression: form.expression,
+                description: form.description.unwrap_or_default(),
+                error: Some(e),
+            };
+            Ok((status, list_page(&state, &page, filled).await?).into_response())
         }
-        Err(e) => Err(fail(e)),
+        Err(e) => Err(page.fail()(e)),
     }
 }
 
@@ -152,9 +134,7 @@ pub struct SegmentPage {
     s: SegmentDto,
     rows: Vec<CustomerSummaryDto>,
     can_delete: bool,
-    page_label: String,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
@@ -164,54 +144,33 @@ pub struct MembersForm {
 
 pub async fn view(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    form: Result<Query<MembersForm>, axum::extract::rejection::QueryRejection>,
+    PageAt { page, id }: PageAt<i64>,
+    form: Result<Query<MembersForm>, QueryRejection>,
 ) -> Result<SegmentPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    let Query(form) = form.map_err(|e| fail(WebError::invalid_parameter("page", e.body_text())))?;
-    let request = page_request(form.page, Some(20)).map_err(fail)?;
-    let (s, page) = segments::view(&state, &auth, id, request)
+    let form = page.query(form, "page")?;
+    let request = page_request(form.page, Some(20)).map_err(page.fail())?;
+    let (s, members) = segments::view(&state, &page.auth, id, request)
         .await
-        .map_err(fail)?;
-    let link = |p: u32| format!("/segments/{id}?page={p}");
-    let ctx = req.ctx(Some(&auth));
+        .map_err(page.fail())?;
+    let ctx = page.ctx();
     Ok(SegmentPage {
-        can_delete: segments::may_delete(&auth, &s),
-        page_label: ctx.t.page.replace("{}", &page.page.to_string()),
-        prev_url: (page.page > 1).then(|| link(page.page - 1)),
-        next_url: page.has_more.then(|| link(page.page + 1)),
-        rows: page.items,
+        can_delete: segments::may_delete(&page.auth, &s),
+        pager: Pager::new(ctx.t, members.page, members.has_more, |p| {
+            format!("/segments/{id}?page={p}")
+        }),
+        rows: members.items,
         s,
         ctx,
     })
 }
 
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    csrf: String,
-}
-
 /// The delete button: back to the list once done.
 pub async fn delete(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<DeleteForm>,
+    FormPost { page, id, .. }: FormPost<Button, i64>,
 ) -> Result<Response, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
-    segments::delete(&state, &auth, id).await.map_err(fail)?;
+    segments::delete(&state, &page.auth, id)
+        .await
+        .map_err(page.fail())?;
     Ok(Redirect::to("/segments").into_response())
 }

@@ -2,13 +2,11 @@
 //! each accepted with an optional dedicated RM, or declined.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use rapport_proto::{ErrorCode, TierDecisionBody, TierProposalPage};
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
-use crate::auth::Authenticated;
+use super::{Ctx, FormPost, PageError, SignedIn};
 use crate::{AppState, WebError, tiers};
 
 #[derive(Template, WebTemplate)]
@@ -44,20 +42,19 @@ pub struct ListQuery {
 
 async fn render(
     state: &AppState,
-    req: &PageRequest,
-    auth: &Authenticated,
+    signed_in: &SignedIn,
     status: &'static str,
     page: Option<u32>,
     message: Option<(bool, String)>,
 ) -> Result<TierProposalsPage, PageError> {
-    let fail = |e: WebError| PageError::from_web(e, req, Some(auth));
-    let request = crate::api::page_request(page, Some(50)).map_err(fail)?;
-    let page = tiers::list(state, auth, status, request)
+    let fail = signed_in.fail();
+    let request = crate::api::page_request(page, Some(50)).map_err(&fail)?;
+    let page = tiers::list(state, &signed_in.auth, status, request)
         .await
-        .map_err(fail)?;
+        .map_err(&fail)?;
     let rms = crate::portfolio::enabled_rms(state).await.map_err(fail)?;
     Ok(TierProposalsPage {
-        ctx: req.ctx(Some(auth)),
+        ctx: signed_in.ctx(),
         page,
         status,
         statuses: rapport_store::portfolio::TIER_PROPOSAL_STATUSES.to_vec(),
@@ -68,15 +65,14 @@ async fn render(
 
 pub async fn list(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
     Query(q): Query<ListQuery>,
+    page: SignedIn,
 ) -> Result<TierProposalsPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let status = tiers::parse_status(q.status.as_deref())
-        .map_err(|e| PageError::from_web(e, &req, Some(&auth)))?;
-    render(&state, &req, &auth, status, q.page, None).await
+    let status = tiers::parse_status(q.status.as_deref()).map_err(page.fail())?;
+    render(&state, &page, status, q.page, None).await
 }
+
+posted_forms!(DecisionForm);
 
 #[derive(Deserialize)]
 pub struct DecisionForm {
@@ -88,20 +84,9 @@ pub struct DecisionForm {
 
 pub async fn decide(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<DecisionForm>,
+    FormPost { page, id, form }: FormPost<DecisionForm, i64>,
 ) -> Result<TierProposalsPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
+    let fail = page.fail();
     let rm = match form.dedicated_rm_staff_id.trim() {
         "" => None,
         s => Some(s.parse::<i64>().map_err(|_| {
@@ -117,12 +102,8 @@ pub async fn decide(
         decision: form.decision,
         dedicated_rm_staff_id: rm,
     };
-    let message = match tiers::decide(&state, &auth, id, &body).await {
-        Ok(_) => (true, req.lang.work_text().decided.to_owned()),
-        Err(e) if matches!(e.code, ErrorCode::InvalidParameter | ErrorCode::Conflict) => {
-            (false, e.message)
-        }
-        Err(e) => return Err(fail(e)),
-    };
-    render(&state, &req, &auth, "proposed", None, Some(message)).await
+    let decided = tiers::decide(&state, &page.auth, id, &body).await;
+    let shown = [ErrorCode::InvalidParameter, ErrorCode::Conflict];
+    let message = page.outcome(decided, page.req.lang.work_text().decided, &shown)?;
+    render(&state, &page, "proposed", None, Some(message)).await
 }

@@ -2,14 +2,13 @@
 //! task that completes it with its outcome (logged as a contact on the customer's timeline).
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use rapport_proto::{CompleteTaskRequest, ErrorCode, WorkbenchDto};
 use serde::Deserialize;
 
-use super::{Ctx, PageError, PageRequest};
-use crate::auth::Authenticated;
-use crate::{AppState, WebError, work};
+use super::{Ctx, FormPost, PageError, SignedIn};
+use crate::{AppState, work};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "workbench.html")]
@@ -47,17 +46,16 @@ const CHANNELS: [&str; 7] = [
     "event",
 ];
 
-async fn page(
+async fn render(
     state: &AppState,
-    req: &PageRequest,
-    auth: &Authenticated,
+    page: &SignedIn,
     due_page: u32,
     message: Option<(bool, String)>,
 ) -> Result<WorkbenchPage, PageError> {
-    let w = crate::workbench::workbench(state, auth, due_page, req.lang)
+    let w = crate::workbench::workbench(state, &page.auth, due_page, page.req.lang)
         .await
-        .map_err(|e| PageError::from_web(e, req, Some(auth)))?;
-    let ctx = req.ctx(Some(auth));
+        .map_err(page.fail())?;
+    let ctx = page.ctx();
     let shown_to = i64::from(due_page - 1) * crate::workbench::TASKS_SHOWN + w.due.len() as i64;
     let due_label = format!(
         "{} · {}",
@@ -102,18 +100,17 @@ async fn page(
 
 pub async fn workbench(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    form: Result<Query<WorkbenchForm>, axum::extract::rejection::QueryRejection>,
+    page: SignedIn,
+    form: Result<Query<WorkbenchForm>, QueryRejection>,
 ) -> Result<WorkbenchPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Query(form) = form.map_err(|e| fail(WebError::invalid_parameter("page", e.body_text())))?;
+    let form = page.query(form, "page")?;
     let due_page = crate::api::page_request(form.page, Some(1))
-        .map_err(fail)?
+        .map_err(page.fail())?
         .page;
-    page(&state, &req, &auth, due_page, None).await
+    render(&state, &page, due_page, None).await
 }
+
+posted_forms!(CompleteForm);
 
 #[derive(Deserialize)]
 pub struct CompleteForm {
@@ -126,30 +123,17 @@ pub struct CompleteForm {
 
 pub async fn complete(
     State(state): State<AppState>,
-    req: PageRequest,
-    auth: Result<Authenticated, WebError>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    Form(form): Form<CompleteForm>,
+    FormPost { page, id, form }: FormPost<CompleteForm, i64>,
 ) -> Result<WorkbenchPage, PageError> {
-    let auth = auth.map_err(|e| PageError::from_web(e, &req, None))?;
-    let fail = |e: WebError| PageError::from_web(e, &req, Some(&auth));
-    let Path(id) = id.map_err(|_| fail(WebError::not_found()))?;
-    if !auth.csrf_matches(&form.csrf) {
-        return Err(fail(WebError::new(
-            ErrorCode::CsrfRejected,
-            req.lang.text().form_expired,
-        )));
-    }
+    let lang = page.req.lang;
     let done = CompleteTaskRequest {
         channel: form.channel,
         direction: None,
         outcome: form.outcome,
         notes: form.notes,
     };
-    let message = match work::complete_task(&state, &auth, id, &done, req.lang).await {
-        Ok(_) => (true, req.lang.work_text().completed.to_owned()),
-        Err(e) if e.code == ErrorCode::InvalidParameter => (false, e.message),
-        Err(e) => return Err(fail(e)),
-    };
-    page(&state, &req, &auth, 1, Some(message)).await
+    let completed = work::complete_task(&state, &page.auth, id, &done, lang).await;
+    let shown = [ErrorCode::InvalidParameter];
+    let message = page.outcome(completed, lang.work_text().completed, &shown)?;
+    render(&state, &page, 1, Some(message)).await
 }
