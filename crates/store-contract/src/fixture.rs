@@ -390,18 +390,10 @@ pub fn customers() -> CustomerBatch {
 /// with a dedicated RM proposed), as `rapport score` would.
 pub async fn propose_tier_changes(store: &dyn rapport_store::Store, changes: &[(PartyId, &str)]) {
     use chrono::TimeZone;
-    use rapport_store::scores::{NewScoreRun, ScoreBatch, TierChangeProposal};
+    use rapport_store::scores::{ScoreBatch, TierChangeProposal};
     let as_of = date(2026, 6, 30);
     let at = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
-    let run = store
-        .begin_score_run(&NewScoreRun {
-            as_of,
-            model_version: "test".into(),
-            started_by: "tester".into(),
-            started_at: at,
-        })
-        .await
-        .unwrap();
+    let run = begin_score_run(store, as_of, at).await;
     let batch = ScoreBatch {
         tier_changes: changes
             .iter()
@@ -417,4 +409,21 @@ pub async fn propose_tier_changes(store: &dyn rapport_store::Store, changes: &[(
         ..ScoreBatch::default()
     };
     store.write_scores(run, &batch, at).await.unwrap();
+}
+
+/// Starts a test scoring run as of `as_of`, begun at `at`; its id.
+pub async fn begin_score_run(
+    store: &dyn rapport_store::Store,
+    as_of: NaiveDate,
+    at: chrono::DateTime<chrono::Utc>,
+) -> i64 {
+    store
+        .begin_score_run(&rapport_store::scores::NewScoreRun {
+            as_of,
+            model_version: "test".into(),
+            started_by: "tester".into(),
+            started_at: at,
+        })
+        .await
+        .unwrap()
 }

@@ -59,55 +59,20 @@ async fn each_role_lists_exactly_its_scope() {
 
 #[tokio::test]
 async fn out_of_scope_and_unknown_customers_are_alike() {
+    // (caller, customer, seen?, why)
+    let cases = [
+        (RM_A, ZHANG_WEI_A, true, "the RM's own customer"),
+        (RM_A, ZHANG_WEI_B, false, "another RM's customer"),
+        (RM_A, LI_NA, false, "an ended assignment"),
+        (RM_A, PartyId(9_999), false, "no such customer"),
+        (BM_XIHU, WANG_FANG, false, "another branch's customer"),
+        (AGENT, LI_NA, true, "the call centre sees the whole bank"),
+    ];
     for t in loaded().await {
-        assert!(
-            t.store
-                .customer_360(&viewer(RM_A), ZHANG_WEI_A)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        assert!(
-            t.store
-                .customer_360(&viewer(RM_A), ZHANG_WEI_B)
-                .await
-                .unwrap()
-                .is_none(),
-            "{}",
-            t.name
-        );
-        assert!(
-            t.store
-                .customer_360(&viewer(RM_A), LI_NA)
-                .await
-                .unwrap()
-                .is_none(),
-            "{}: ended assignment",
-            t.name
-        );
-        assert!(
-            t.store
-                .customer_360(&viewer(RM_A), PartyId(9_999))
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert!(
-            t.store
-                .customer_360(&viewer(BM_XIHU), WANG_FANG)
-                .await
-                .unwrap()
-                .is_none(),
-            "{}",
-            t.name
-        );
-        assert!(
-            t.store
-                .customer_360(&viewer(AGENT), LI_NA)
-                .await
-                .unwrap()
-                .is_some()
-        );
+        for (caller, party, seen, why) in cases {
+            let view = t.store.customer_360(&viewer(caller), party).await.unwrap();
+            assert_eq!(view.is_some(), seen, "{}: {why}", t.name);
+        }
     }
 }
 

@@ -3,8 +3,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_domain::{ChurnSignal, PartyId, Reason};
 use rapport_store::scores::{
-    NewAlert, NewScoreRun, ParetoMeasure, PartyScoreRow, ScoreBatch, ScoreRunEnd,
-    TierChangeProposal,
+    NewAlert, ParetoMeasure, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
 };
 use rapport_store_contract::fixture::{
     self, BM_XIHU, COMPANY, HEAD_BM, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
@@ -61,15 +60,7 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         let s = t.store.as_ref();
         let (may, june) = (day(2026, 5, 31), day(2026, 6, 30));
         for (as_of, tier) in [(may, "gold"), (june, "platinum")] {
-            let run = s
-                .begin_score_run(&NewScoreRun {
-                    as_of,
-                    model_version: "scoring-test".into(),
-                    started_by: "tester".into(),
-                    started_at: at,
-                })
-                .await
-                .unwrap();
+            let run = fixture::begin_score_run(s, as_of, at).await;
             let batch = ScoreBatch {
                 scores: vec![
                     score(ZHANG_WEI_A, as_of, tier, 500, 0.95),
@@ -261,15 +252,7 @@ async fn a_rules_only_run_keeps_no_churn_probability_and_counts_in_no_decile() {
     for t in loaded().await {
         let s = t.store.as_ref();
         let as_of = day(2026, 6, 30);
-        let run = s
-            .begin_score_run(&NewScoreRun {
-                as_of,
-                model_version: "scoring-test".into(),
-                started_by: "tester".into(),
-                started_at: at,
-            })
-            .await
-            .unwrap();
+        let run = fixture::begin_score_run(s, as_of, at).await;
         let rules_only = |party| PartyScoreRow {
             churn_risk: None,
             ..score(party, as_of, "gold", 100, 0.0)

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_store::Store;
 use rapport_store::portfolio::NewReassignment;
-use rapport_store::scores::{NewScoreRun, PortfolioCache, ScoreRunEnd};
+use rapport_store::scores::{PortfolioCache, ScoreRunEnd};
 use rapport_store_contract::fixture::{
     self, BM_XIHU, BM_ZHEJIANG, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
@@ -16,14 +16,8 @@ fn day(d: u32) -> NaiveDate {
 }
 
 async fn begin_run(s: &dyn Store, as_of: NaiveDate) -> i64 {
-    s.begin_score_run(&NewScoreRun {
-        as_of,
-        model_version: "test".into(),
-        started_by: "tester".into(),
-        started_at: Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap(),
-    })
-    .await
-    .unwrap()
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    rapport_store_contract::fixture::begin_score_run(s, as_of, at).await
 }
 
 async fn finish_run(s: &dyn Store, run: i64) {
