@@ -14,7 +14,9 @@
 # DEMO_FLAGS (more `rapport demo` flags, e.g. `--no-transactions` for a 1M bank on a small disk),
 # BANK (a data directory the before binary already made, e.g. by an earlier run of
 # `rapport demo --no-serve`: BEFORE serves it in place, AFTER a copy; nothing is generated —
-# a 1M bank takes about an hour to make on 2 cores).
+# a 1M bank takes about an hour to make on 2 cores), PG (1: the bank in PostgreSQL — root's local
+# `postgres` superuser makes the before database, owned by PG_ROLE with PG_PASSWORD, and copies
+# it for AFTER with `createdb -T`; not with BANK).
 set -euo pipefail
 : "${BIN_BEFORE:?path to the before binary}"
 : "${BIN_AFTER:?path to the after binary}"
@@ -25,9 +27,18 @@ ROUNDS=${ROUNDS:-2}
 PORT=${PORT:-18191}
 WORK=${WORK:-/var/tmp/rapport-before-after}
 DEMO_FLAGS=${DEMO_FLAGS:-}
+PG=${PG:-}
+PG_ROLE=${PG_ROLE:-rapport_main}
+PG_PASSWORD=${PG_PASSWORD:-rapport_main}
+pg_url() { echo "postgres://$PG_ROLE:$PG_PASSWORD@127.0.0.1/rapport_ba_$1"; }
 server=""
 stop() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
-trap 'stop; rm -rf "$WORK"' EXIT
+drop_databases() {
+  if [ -n "$PG" ]; then
+    for which in before after; do su postgres -c "dropdb --if-exists rapport_ba_$which"; done
+  fi
+}
+trap 'stop; rm -rf "$WORK"; drop_databases' EXIT
 rm -rf "$WORK"; mkdir -p "$WORK"
 
 BANK=${BANK:-}
@@ -37,20 +48,29 @@ if [ -n "$BANK" ]; then
 else
   echo "== a bank of $N customers, made by the before binary"
   before_dir=$WORK/before
-  "$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$before_dir" --no-serve --skip-extracts $DEMO_FLAGS \
-    > "$WORK/demo.log" 2>&1
+  url_flags=()
+  if [ -n "$PG" ]; then
+    drop_databases
+    su postgres -c "createdb -O $PG_ROLE rapport_ba_before"
+    url_flags=(--database-url "$(pg_url before)")
+  fi
+  "$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$before_dir" --no-serve --skip-extracts \
+    "${url_flags[@]}" $DEMO_FLAGS > "$WORK/demo.log" 2>&1
 fi
 cp -a "$before_dir" "$WORK/after"
 rm -rf "$WORK/after/extracts"
+if [ -n "$PG" ]; then su postgres -c "createdb -O $PG_ROLE -T rapport_ba_before rapport_ba_after"; fi
 
 : > "$WORK/results.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   for which in before after; do
     bin=$BIN_BEFORE; dir=$before_dir
     if [ "$which" = after ]; then bin=$BIN_AFTER; dir=$WORK/after; fi
-    "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" 2> "$WORK/serve-$which.log" &
+    url_flags=()
+    if [ -n "$PG" ]; then url_flags=(--database-url "$(pg_url "$which")"); fi
+    "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" "${url_flags[@]}" 2> "$WORK/serve-$which.log" &
     server=$!
-    for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.2; done
+    for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.2; done
     pw=$(awk '$1 == "agent01" {print $2}' "$dir/demo-logins.txt")
     python3 - "$PORT" "$pw" "$N" "$REQUESTS" "$CONCURRENCY" "$round" "$which" >> "$WORK/results.tsv" <<'PY'
 import json, random, sys, time, urllib.request
