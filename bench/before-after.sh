@@ -16,7 +16,9 @@
 # `rapport demo --no-serve`: BEFORE serves it in place, AFTER a copy; nothing is generated —
 # a 1M bank takes about an hour to make on 2 cores), PG (1: the bank in PostgreSQL — root's local
 # `postgres` superuser makes the before database, owned by PG_ROLE with PG_PASSWORD, and copies
-# it for AFTER with `createdb -T`; not with BANK).
+# it for AFTER with `createdb -T`; with BANK, the database rapport_ba_before must already hold
+# that bank — e.g. `rapport demo --no-serve --data-dir BANK --database-url …/rapport_ba_before` —
+# and is kept afterwards).
 set -euo pipefail
 : "${BIN_BEFORE:?path to the before binary}"
 : "${BIN_AFTER:?path to the after binary}"
@@ -33,15 +35,18 @@ PG_PASSWORD=${PG_PASSWORD:-rapport_main}
 pg_url() { echo "postgres://$PG_ROLE:$PG_PASSWORD@127.0.0.1/rapport_ba_$1"; }
 server=""
 stop() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
+BANK=${BANK:-}
 drop_databases() {
   if [ -n "$PG" ]; then
-    for which in before after; do su postgres -c "dropdb --if-exists rapport_ba_$which"; done
+    for which in before after; do
+      if [ "$which" = before ] && [ -n "$BANK" ]; then continue; fi  # a prepared bank is kept
+      su postgres -c "dropdb --if-exists rapport_ba_$which"
+    done
   fi
 }
 trap 'stop; rm -rf "$WORK"; drop_databases' EXIT
 rm -rf "$WORK"; mkdir -p "$WORK"
 
-BANK=${BANK:-}
 if [ -n "$BANK" ]; then
   echo "== the bank in $BANK (made by the before binary), $N customers"
   before_dir=$BANK
@@ -57,9 +62,13 @@ else
   "$BIN_BEFORE" demo --customers "$N" --seed 7 --data-dir "$before_dir" --no-serve --skip-extracts \
     "${url_flags[@]}" $DEMO_FLAGS > "$WORK/demo.log" 2>&1
 fi
-cp -a "$before_dir" "$WORK/after"
-rm -rf "$WORK/after/extracts"
-if [ -n "$PG" ]; then su postgres -c "createdb -O $PG_ROLE -T rapport_ba_before rapport_ba_after"; fi
+mkdir -p "$WORK/after"  # the data directory without its (large, unread) extracts
+for entry in "$before_dir"/*; do
+  if [ "$(basename "$entry")" != extracts ]; then cp -a "$entry" "$WORK/after/"; fi
+done
+if [ -n "$PG" ]; then
+  su postgres -c "dropdb --if-exists rapport_ba_after; createdb -O $PG_ROLE -T rapport_ba_before rapport_ba_after"
+fi
 
 : > "$WORK/results.tsv"
 for round in $(seq 1 "$ROUNDS"); do

@@ -16,7 +16,7 @@ use rapport_synth::{Generator, SynthConfig};
 
 use crate::open::{Opened, create_private_dir};
 use crate::users::hash;
-use crate::{DemoArgs, SynthArgs};
+use crate::{BankArgs, DemoArgs, SynthArgs};
 
 pub const LOGINS_FILE: &str = "demo-logins.txt";
 
@@ -42,15 +42,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             ctx.data_dir.join(LOGINS_FILE).display()
         );
     } else {
-        let generator = Arc::new(
-            Generator::new(SynthConfig {
-                customers: args.customers,
-                seed: args.seed,
-                as_of: args.as_of,
-                transactions: !args.no_transactions && (!args.ground_truth || args.scored),
-            })
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
-        );
+        let generator = Arc::new(generator(&args.bank, !args.ground_truth || args.scored)?);
         if args.ground_truth {
             load(&ctx, generator.clone()).await?;
             if !args.skip_extracts || args.scored {
@@ -97,9 +89,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
 /// Scores the bank (unless it has no transactions) and runs the alert job.
 async fn score_and_alert(ctx: &Opened, args: &DemoArgs) -> anyhow::Result<()> {
-    if !args.no_transactions {
+    if !args.bank.no_transactions {
         // A bank too small to learn from is served unscored rather than not at all.
-        if let Err(e) = crate::score::run(ctx, &crate::score::ScoreArgs::at(args.as_of)).await {
+        if let Err(e) = crate::score::run(ctx, &crate::score::ScoreArgs::at(args.bank.as_of)).await
+        {
             eprintln!("scoring skipped: {e:#}");
         }
     }
@@ -107,7 +100,7 @@ async fn score_and_alert(ctx: &Opened, args: &DemoArgs) -> anyhow::Result<()> {
     crate::alerts::run(
         ctx,
         &crate::alerts::AlertArgs {
-            today: Some(args.as_of),
+            today: Some(args.bank.as_of),
             rules: None,
         },
     )
@@ -180,14 +173,19 @@ async fn write_extracts(generator: Arc<Generator>, dir: &Path, show: bool) -> an
 }
 
 pub async fn synth(args: SynthArgs) -> anyhow::Result<()> {
-    let generator = Generator::new(SynthConfig {
-        customers: args.customers,
-        seed: args.seed,
-        as_of: args.as_of,
-        transactions: !args.no_transactions,
-    })
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let generator = generator(&args.bank, true)?;
     write_extracts(Arc::new(generator), &args.out, true).await
+}
+
+/// The generator of the bank the arguments ask for; transactions only when `wanted` too.
+fn generator(bank: &BankArgs, wanted: bool) -> anyhow::Result<Generator> {
+    Generator::new(SynthConfig {
+        customers: bank.customers,
+        seed: bank.seed,
+        as_of: bank.as_of,
+        transactions: !bank.no_transactions && wanted,
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Picks the demo's staff: admin, two RMs, the branch manager over the first RM, a service

@@ -125,23 +125,11 @@ pub struct ServeArgs {
 pub struct DemoArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
-    /// Number of customers in the demo bank.
-    #[arg(long, default_value_t = 10_000)]
-    pub customers: u64,
-    /// Random seed: the same seed gives the same bank.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// The bank's "today" for the generated history (YYYY-MM-DD).
-    #[arg(long, default_value = "2026-06-30")]
-    pub as_of: NaiveDate,
+    #[command(flatten)]
+    pub bank: BankArgs,
     /// Load and create logins, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
-    /// Leave transactions out of the synthetic bank (faster for load benchmarks; the demo then
-    /// skips scoring, which learns from transactions, and runs the alert job on balances and
-    /// dates alone).
-    #[arg(long)]
-    pub no_transactions: bool,
     /// Do not write the source-system extracts (benchmarks of the load alone).
     #[arg(long, hide = true)]
     pub skip_extracts: bool,
@@ -165,13 +153,25 @@ pub struct SynthArgs {
     /// Output directory for the CSV files.
     #[arg(long)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+/// The synthetic bank to generate (`demo`, `synth`).
+#[derive(Args, Debug)]
+pub struct BankArgs {
+    /// Number of customers in the bank.
     #[arg(long, default_value_t = 10_000)]
     pub customers: u64,
+    /// Random seed: the same seed gives the same bank.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// The bank's "today" for the generated history (YYYY-MM-DD).
     #[arg(long, default_value = "2026-06-30")]
     pub as_of: NaiveDate,
-    /// Leave out transactions.csv.
+    /// Leave transactions out (faster for load benchmarks; `demo` then skips scoring, which
+    /// learns from transactions, and runs the alert job on balances and dates alone; `synth`
+    /// writes no transactions.csv).
     #[arg(long)]
     pub no_transactions: bool,
 }

@@ -3,7 +3,7 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rapport_resolve::{Mode, ResolveOptions, ResolveReport, Stage, resolve_all, resolve_pending};
+use rapport_resolve::{Mode, ResolveOptions, ResolveReport, Stage};
 use rapport_store::ChangeAuthor;
 
 use crate::StoreArgs;
@@ -81,11 +81,10 @@ pub async fn resolve(
         source: "identity".into(),
         at: Utc::now(),
     };
-    let report = match mode {
-        Mode::Full => resolve_all(ctx.store.as_ref(), options, &author, &mut progress).await,
-        Mode::Delta => resolve_pending(ctx.store.as_ref(), options, &author, &mut progress).await,
-    }
-    .context("resolving source records")?;
+    let report =
+        rapport_resolve::resolve(ctx.store.as_ref(), mode, options, &author, &mut progress)
+            .await
+            .context("resolving source records")?;
     bar.finish_and_clear();
     let a = &report.applied;
     let timings: Vec<String> = report

@@ -8,7 +8,7 @@
 
 use crate::bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};
 use crate::error::{ClvError, Result};
-use crate::optimise::{Objective, minimise};
+use crate::optimise::{Objective, minimise, negative_mean_in_log_space};
 use crate::patterns::Patterns;
 use crate::special::{digamma, ln_gamma};
 use crate::unit::TimeUnit;
@@ -156,20 +156,9 @@ fn params_of(theta: &[f64]) -> BgNbdParams {
 impl Objective for Likelihood {
     fn eval(&self, theta: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let p = params_of(theta);
-        let scale = -1.0 / self.total_weight;
-        match grad {
-            None => scale * self.total(&p, None),
-            Some(out) => {
-                let mut g = [0.0; 4];
-                let v = self.total(&p, Some(&mut g));
-                // Chain rule for log-parameters: ∂/∂ln θ = θ ∂/∂θ.
-                let values = [p.r, p.alpha, p.a, p.b];
-                for ((o, gi), value) in out.iter_mut().zip(g).zip(values) {
-                    *o = scale * gi * value;
-                }
-                scale * v
-            }
-        }
+        negative_mean_in_log_space([p.r, p.alpha, p.a, p.b], self.total_weight, grad, |g| {
+            self.total(&p, g)
+        })
     }
 }
 
@@ -219,16 +208,6 @@ mod tests {
         ])
         .unwrap();
         let lik = Likelihood::new(&patterns);
-        let theta = [-0.7, 1.2, 0.3, 0.6];
-        let mut g = [0.0; 4];
-        lik.eval(&theta, Some(&mut g));
-        for i in 0..4 {
-            let h = 1e-6;
-            let (mut up, mut down) = (theta, theta);
-            up[i] += h;
-            down[i] -= h;
-            let fd = (lik.eval(&up, None) - lik.eval(&down, None)) / (2.0 * h);
-            assert!((fd - g[i]).abs() < 1e-7, "component {i}: {fd} vs {}", g[i]);
-        }
+        crate::optimise::tests::assert_gradient_is_exact(&lik, [-0.7, 1.2, 0.3, 0.6]);
     }
 }

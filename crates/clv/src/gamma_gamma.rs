@@ -4,7 +4,7 @@
 //! the mean of their repeat spends.
 
 use crate::error::{ClvError, Result, arg_err, positive_arg, row_err};
-use crate::optimise::{Objective, minimise};
+use crate::optimise::{Objective, minimise, negative_mean_in_log_space};
 use crate::special::{digamma, ln_gamma};
 use crate::summary::Summary;
 
@@ -283,19 +283,9 @@ fn merge_equal_spends(rows: &mut Vec<Row>) {
 impl Objective for Likelihood {
     fn eval(&self, theta: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let p = params_of(theta);
-        let scale = -1.0 / self.total_weight;
-        match grad {
-            None => scale * self.total(&p, None),
-            Some(out) => {
-                let mut g = [0.0; 3];
-                let v = self.total(&p, Some(&mut g));
-                let values = [p.p, p.q, p.gamma];
-                for ((o, gi), value) in out.iter_mut().zip(g).zip(values) {
-                    *o = scale * gi * value;
-                }
-                scale * v
-            }
-        }
+        negative_mean_in_log_space([p.p, p.q, p.gamma], self.total_weight, grad, |g| {
+            self.total(&p, g)
+        })
     }
 }
 
@@ -313,16 +303,6 @@ mod tests {
             })
             .collect();
         let lik = Likelihood::new(&spends, Some(&[1.0, 2.0, 0.5, 3.0])).unwrap();
-        let theta = [1.1, 0.9, 2.5];
-        let mut g = [0.0; 3];
-        lik.eval(&theta, Some(&mut g));
-        for i in 0..3 {
-            let h = 1e-6;
-            let (mut up, mut down) = (theta, theta);
-            up[i] += h;
-            down[i] -= h;
-            let fd = (lik.eval(&up, None) - lik.eval(&down, None)) / (2.0 * h);
-            assert!((fd - g[i]).abs() < 1e-7, "component {i}: {fd} vs {}", g[i]);
-        }
+        crate::optimise::tests::assert_gradient_is_exact(&lik, [1.1, 0.9, 2.5]);
     }
 }

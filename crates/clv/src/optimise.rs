@@ -18,6 +18,28 @@ pub(crate) trait Objective {
     fn eval(&self, theta: &[f64], grad: Option<&mut [f64]>) -> f64;
 }
 
+/// A model's [`Objective`] from its weighted log-likelihood: the negative mean over
+/// `total_weight`, with the gradient taken to log-parameters by the chain rule
+/// (∂/∂ln θ = θ ∂/∂θ). `values` are the parameters in natural space; `total` is the
+/// log-likelihood there and fills ∂/∂θ when given somewhere to put it.
+pub(crate) fn negative_mean_in_log_space<const N: usize>(
+    values: [f64; N],
+    total_weight: f64,
+    grad: Option<&mut [f64]>,
+    total: impl FnOnce(Option<&mut [f64; N]>) -> f64,
+) -> f64 {
+    let scale = -1.0 / total_weight;
+    let Some(out) = grad else {
+        return scale * total(None);
+    };
+    let mut g = [0.0; N];
+    let v = total(Some(&mut g));
+    for ((o, gi), value) in out.iter_mut().zip(g).zip(values) {
+        *o = scale * gi * value;
+    }
+    scale * v
+}
+
 /// The objective plus its last evaluation: argmin asks for the cost and then the gradient at
 /// the same point, and one pass computes both, so caching the pair halves the work.
 struct Problem<'a, O> {
@@ -132,8 +154,28 @@ pub(crate) fn minimise<O: Objective>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Requires the analytic gradient of `objective` at `theta` to match central finite differences.
+    pub(crate) fn assert_gradient_is_exact<const N: usize>(
+        objective: &impl Objective,
+        theta: [f64; N],
+    ) {
+        let mut g = [0.0; N];
+        objective.eval(&theta, Some(&mut g));
+        for (i, &analytic) in g.iter().enumerate() {
+            let h = 1e-6;
+            let (mut up, mut down) = (theta, theta);
+            up[i] += h;
+            down[i] -= h;
+            let fd = (objective.eval(&up, None) - objective.eval(&down, None)) / (2.0 * h);
+            assert!(
+                (fd - analytic).abs() < 1e-7,
+                "component {i}: {fd} vs {analytic}"
+            );
+        }
+    }
 
     struct Bowl;
     impl Objective for Bowl {

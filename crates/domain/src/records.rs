@@ -9,6 +9,22 @@ use crate::{
     Username,
 };
 
+/// The fields of an account in a source system's extract, in the order the synthetic bank
+/// writes them and an account mapping may fill them.
+pub const ACCOUNT_FIELDS: &[&str] = &[
+    "source_key",
+    "account_number",
+    "product_code",
+    "family",
+    "currency",
+    "balance",
+    "limit",
+    "opened_on",
+    "matures_on",
+    "status",
+    "branch_code",
+];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BranchRecord {
     pub id: BranchId,

@@ -15,7 +15,6 @@
 )]
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use rapport_identity::*;
 
@@ -37,29 +36,12 @@ fn main() {
         }
     }
     let settings = Settings::default();
-    let t0 = Instant::now();
-    let std: Vec<Standardised> = records.iter().map(standardise).collect();
-    let t1 = Instant::now();
-    let pairs = candidate_pairs(&std, settings.max_block);
-    let t2 = Instant::now();
-    let comparisons: Vec<Comparison> = pairs
-        .iter()
-        .map(|&(a, b)| compare(&std[a], &std[b]))
-        .collect();
-    let t3 = Instant::now();
-    let model = Model::train(&std, &comparisons, &settings);
-    let t4 = Instant::now();
-    let scored: Vec<PairScore> = pairs
-        .iter()
-        .zip(&comparisons)
-        .map(|(&(a, b), c)| model.score(a, b, c, &std[a], &std[b]))
-        .collect();
-    let matched: Vec<&PairScore> = scored
-        .iter()
-        .filter(|p| p.probability >= settings.match_threshold)
-        .collect();
-    let cluster_of = cluster(&std, &matched);
-    let t5 = Instant::now();
+    let (resolution, times) = resolve_timed(&records, &settings);
+    let Resolution {
+        cluster_of,
+        pairs: scored,
+        model,
+    } = resolution;
 
     // Pairwise figures.
     let mut by_cluster: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -112,11 +94,13 @@ fn main() {
         }
     }
     if std::env::var("SHOW_MISSES").is_ok() {
-        // Same person, different clusters: what did the pair look like (if it was a candidate)?
+        // Same person, different clusters: what did the pair look like (if it was scored at or
+        // above the review threshold)?
         let index: HashMap<(usize, usize), &PairScore> =
             scored.iter().map(|p| ((p.a, p.b), p)).collect();
         let mut shown = 0;
-        // Missed pairs that were never compared, and compared ones by probability decile.
+        // Missed pairs below the review threshold or never compared, and the others by
+        // probability decile.
         let (mut uncompared, mut by_decile) = (0usize, [0usize; 10]);
         for members in by_truth.values() {
             for (x, &a) in members.iter().enumerate() {
@@ -155,26 +139,29 @@ fn main() {
             }
         }
         println!(
-            "missed pairs: {uncompared} never compared; compared, by probability decile: {by_decile:?}"
+            "missed pairs: {uncompared} below the review threshold or never compared; the others, by probability decile: {by_decile:?}"
         );
     }
     println!(
         "{} source records of {} persons, {} candidate pairs",
         records.len(),
         by_truth.len(),
-        pairs.len()
+        times.candidate_pairs
     );
     println!("pairwise precision {precision:.4}  recall {recall:.4}  F1 {f1:.4}");
     println!(
         "B-cubed precision {bp:.4}  recall {br:.4}  F1 {b3:.4};  persons recovered exactly {exact:.4}"
     );
+    let secs = |d: std::time::Duration| d.as_secs_f64();
+    let total =
+        times.standardise + times.block + times.compare + times.train + times.score_and_cluster;
     println!(
         "time: standardise {:.2}s  block {:.2}s  compare {:.2}s  train {:.2}s  score+cluster {:.2}s  total {:.2}s",
-        (t1 - t0).as_secs_f64(),
-        (t2 - t1).as_secs_f64(),
-        (t3 - t2).as_secs_f64(),
-        (t4 - t3).as_secs_f64(),
-        (t5 - t4).as_secs_f64(),
-        (t5 - t0).as_secs_f64()
+        secs(times.standardise),
+        secs(times.block),
+        secs(times.compare),
+        secs(times.train),
+        secs(times.score_and_cluster),
+        secs(total)
     );
 }

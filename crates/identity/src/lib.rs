@@ -8,6 +8,8 @@
 //! IDs) → explain (a weight per field for every pair). [`MatchIndex`] then matches one record
 //! at a time against the resolved set with the same keys, model and rules.
 
+use std::time::{Duration, Instant};
+
 mod block;
 mod cluster;
 mod compare;
@@ -16,7 +18,7 @@ mod model;
 mod standardise;
 
 pub use block::candidate_pairs;
-pub use cluster::cluster;
+pub use cluster::{Decisions, cluster, cluster_with_decisions};
 pub use compare::{Comparison, FIELDS, Field, NAME_COMPATIBLE, compare};
 pub use index::{Decision, Match, MatchIndex};
 pub use model::{Model, NameFrequencies, PairScore, Settings};
@@ -35,13 +37,40 @@ pub struct Resolution {
 
 /// Resolves a set of source records into persons.
 pub fn resolve(records: &[SourceCustomer], settings: &Settings) -> Resolution {
+    resolve_timed(records, settings).0
+}
+
+/// How long each stage of [`resolve`] took, and how many candidate pairs blocking found.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    pub standardise: Duration,
+    pub block: Duration,
+    pub compare: Duration,
+    pub train: Duration,
+    pub score_and_cluster: Duration,
+    pub candidate_pairs: usize,
+}
+
+/// [`resolve`], timed stage by stage (the quality and speed benchmarks).
+pub fn resolve_timed(records: &[SourceCustomer], settings: &Settings) -> (Resolution, StageTimes) {
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let now = Instant::now();
+        let took = now - clock;
+        clock = now;
+        took
+    };
     let std: Vec<Standardised> = records.iter().map(standardise).collect();
+    let standardise = lap();
     let pairs = candidate_pairs(&std, settings.max_block);
+    let block = lap();
     let comparisons: Vec<Comparison> = pairs
         .iter()
         .filter_map(|&(a, b)| Some(compare(std.get(a)?, std.get(b)?)))
         .collect();
+    let compare = lap();
     let model = Model::train(&std, &comparisons, settings);
+    let train = lap();
     let scored: Vec<PairScore> = pairs
         .iter()
         .zip(&comparisons)
@@ -52,13 +81,22 @@ pub fn resolve(records: &[SourceCustomer], settings: &Settings) -> Resolution {
         .filter(|p| p.probability >= settings.match_threshold)
         .collect();
     let cluster_of = cluster(&std, &matched);
+    let times = StageTimes {
+        standardise,
+        block,
+        compare,
+        train,
+        score_and_cluster: lap(),
+        candidate_pairs: pairs.len(),
+    };
     let pairs = scored
         .into_iter()
         .filter(|p| p.probability >= settings.review_threshold)
         .collect();
-    Resolution {
+    let resolution = Resolution {
         cluster_of,
         pairs,
         model,
-    }
+    };
+    (resolution, times)
 }

@@ -132,10 +132,7 @@ pub fn inspect(path: &Path, mapping: &Mapping) -> Result<SourceFile, IngestError
     }
     Ok(SourceFile {
         path: path.to_owned(),
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        file_name: crate::source::file_name_of(path),
         sha256,
         bytes,
         lines: rows,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rapport_domain::Clock;
+use rapport_domain::records::ACCOUNT_FIELDS;
 use rapport_store::Store;
 use rapport_store::ingest::{
     ImportEnd, ImportKind, ImportRun, LoadMode, NewImportRun, RowProblem, RunStatus,
@@ -18,20 +19,6 @@ use crate::IngestError;
 use crate::mapping::{CUSTOMER_FIELDS, Mapping};
 use crate::source::{self, RawRow, SourceFile, Unreadable};
 use crate::validate::{self, Action, Reject, mask_value};
-
-const ACCOUNT_FIELDS: &[&str] = &[
-    "source_key",
-    "account_number",
-    "product_code",
-    "family",
-    "currency",
-    "balance",
-    "limit",
-    "opened_on",
-    "matures_on",
-    "status",
-    "branch_code",
-];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions {

@@ -228,10 +228,7 @@ pub fn inspect(path: &Path, mapping: &Mapping) -> Result<SourceFile, IngestError
     check_columns(&columns, mapping)?;
     Ok(SourceFile {
         path: path.to_owned(),
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        file_name: crate::source::file_name_of(path),
         sha256: hex::encode(hasher.finalize()),
         bytes,
         lines,
@@ -421,4 +418,11 @@ fn json_row(
         values.push((*field, v));
     }
     Ok(RawRow { line, values })
+}
+
+/// The file's name without its directory, as run records and messages show it.
+pub(crate) fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

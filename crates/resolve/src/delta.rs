@@ -11,110 +11,109 @@ use rapport_identity::{
     MatchIndex, Model, PairScore, Settings, Standardised, compare, standardise,
 };
 use rapport_store::identity::ResolutionRecord;
-use rapport_store::{ChangeAuthor, Store};
 
 use crate::{
-    MODEL_META_KEY, Mode, ResolveError, ResolveOptions, ResolveReport, Stage, apart_in,
-    cluster_with_decisions, engine_input, full, read_input, review_candidate, write_persons,
+    Input, MODEL_META_KEY, Mode, ResolveError, ResolveReport, Run, Stage, apart_in,
+    cluster_records, engine_input, review_candidate, write_persons,
 };
 
 /// Above this share of touched records a full run is cheaper and trains the model afresh.
 const DELTA_MAX_SHARE: f64 = 0.2;
 
-/// Resolves what changed since the last run: the touched records and the persons they meet,
-/// with the saved model. Falls back to [`crate::resolve_all`] when there is no saved model,
-/// nothing was resolved yet, or more than a fifth of the records were touched.
-pub async fn resolve_pending(
-    store: &dyn Store,
-    options: &ResolveOptions,
-    author: &ChangeAuthor,
-    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
-) -> Result<ResolveReport, ResolveError> {
-    let started = Instant::now();
-    let (records, decisions) = read_input(store, progress).await?;
-    let mut timings = vec![("read", started.elapsed().as_secs_f64())];
-    let pending = records.iter().filter(|r| r.needs_resolution).count();
-    let resolved_before = records.iter().any(|r| r.party_id.is_some());
-    let model = match store.meta(MODEL_META_KEY).await? {
-        Some(json) => serde_json::from_str::<Model>(&json).ok(),
-        None => None,
-    };
-    let Some(model) = model
-        .filter(|_| resolved_before && (pending as f64) <= DELTA_MAX_SHARE * records.len() as f64)
-    else {
-        return full(
-            store, records, decisions, options, author, progress, timings,
-        )
-        .await;
-    };
-
-    let started = Instant::now();
-    progress(Stage::Matching, 0, pending as u64);
-    let settings = options.settings.clone();
-    let (records, found) = tokio::task::spawn_blocking(move || {
-        let found = neighbourhood(&records, model, settings);
-        (records, found)
-    })
-    .await
-    .map_err(|e| ResolveError::Engine(e.to_string()))?;
-    let members: Vec<ResolutionRecord> = found
-        .members
-        .iter()
-        .filter_map(|&i| records.get(i).cloned())
-        .collect();
-    let local: HashMap<usize, usize> = found
-        .members
-        .iter()
-        .enumerate()
-        .map(|(l, &g)| (g, l))
-        .collect();
-    let inside: Vec<PairScore> = found
-        .pairs
-        .iter()
-        .filter_map(|p| {
-            let (a, b) = (*local.get(&p.a)?, *local.get(&p.b)?);
-            Some(PairScore { a, b, ..p.clone() })
+impl Run<'_> {
+    /// The model the last full run saved, when a delta run is the better choice: something was
+    /// resolved before and at most a fifth of the records were touched. `None`: run in full.
+    pub(crate) async fn model_for_delta(
+        self,
+        records: &[ResolutionRecord],
+    ) -> Result<Option<Model>, ResolveError> {
+        let pending = records.iter().filter(|r| r.needs_resolution).count();
+        let resolved_before = records.iter().any(|r| r.party_id.is_some());
+        if !resolved_before || (pending as f64) > DELTA_MAX_SHARE * records.len() as f64 {
+            return Ok(None);
+        }
+        Ok(match self.store.meta(MODEL_META_KEY).await? {
+            Some(json) => serde_json::from_str::<Model>(&json).ok(),
+            None => None,
         })
-        .collect();
-    let cluster_of = cluster_with_decisions(&members, &inside, &decisions, &options.settings);
-    let threshold = options.settings.match_threshold;
-    let mut reviews: Vec<_> = inside
-        .iter()
-        .filter(|p| p.probability < threshold && apart_in(&cluster_of, p))
-        .filter_map(|p| review_candidate(&members, p))
-        .collect();
-    // Pairs reaching outside: the other record's person was not touched, so they stay apart.
-    reviews.extend(
-        found
+    }
+
+    /// What changed since the last run: the touched records and the persons they meet, with the
+    /// saved model.
+    pub(crate) async fn pending(
+        self,
+        input: Input,
+        model: Model,
+        progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+    ) -> Result<ResolveReport, ResolveError> {
+        let (store, options, author) = (self.store, self.options, self.author);
+        let (records, decisions, mut timings) = (input.records, input.decisions, input.timings);
+        let pending = records.iter().filter(|r| r.needs_resolution).count();
+        let started = Instant::now();
+        progress(Stage::Matching, 0, pending as u64);
+        let settings = options.settings.clone();
+        let (records, found) = tokio::task::spawn_blocking(move || {
+            let found = neighbourhood(&records, model, settings);
+            (records, found)
+        })
+        .await
+        .map_err(|e| ResolveError::Engine(e.to_string()))?;
+        let members: Vec<ResolutionRecord> = found
+            .members
+            .iter()
+            .filter_map(|&i| records.get(i).cloned())
+            .collect();
+        let local: HashMap<usize, usize> = found
+            .members
+            .iter()
+            .enumerate()
+            .map(|(l, &g)| (g, l))
+            .collect();
+        let inside: Vec<PairScore> = found
             .pairs
             .iter()
-            .filter(|p| p.probability < threshold)
-            .filter(|p| local.contains_key(&p.a) != local.contains_key(&p.b))
-            .filter_map(|p| review_candidate(&records, p)),
-    );
-    timings.push(("match", started.elapsed().as_secs_f64()));
+            .filter_map(|p| {
+                let (a, b) = (*local.get(&p.a)?, *local.get(&p.b)?);
+                Some(PairScore { a, b, ..p.clone() })
+            })
+            .collect();
+        let cluster_of = cluster_records(&members, &inside, &decisions, &options.settings);
+        let threshold = options.settings.match_threshold;
+        let mut reviews: Vec<_> = inside
+            .iter()
+            .filter(|p| p.probability < threshold && apart_in(&cluster_of, p))
+            .filter_map(|p| review_candidate(&members, p))
+            .collect();
+        // Pairs reaching outside: the other record's person was not touched, so they stay apart.
+        reviews.extend(
+            found
+                .pairs
+                .iter()
+                .filter(|p| p.probability < threshold)
+                .filter(|p| local.contains_key(&p.a) != local.contains_key(&p.b))
+                .filter_map(|p| review_candidate(&records, p)),
+        );
+        timings.push(("match", started.elapsed().as_secs_f64()));
 
-    let started = Instant::now();
-    let (persons, applied) =
-        write_persons(store, &members, &cluster_of, options, author, progress).await?;
-    timings.push(("write", started.elapsed().as_secs_f64()));
+        let started = Instant::now();
+        let (persons, applied) =
+            write_persons(store, &members, &cluster_of, options, author, progress).await?;
+        timings.push(("write", started.elapsed().as_secs_f64()));
 
-    let started = Instant::now();
-    progress(Stage::Reviews, 0, reviews.len() as u64);
-    let touched: Vec<i64> = members.iter().map(|r| r.id).collect();
-    let pending_reviews = store
-        .replace_pending_reviews(&reviews, Some(&touched), author.at)
-        .await?;
-    timings.push(("reviews", started.elapsed().as_secs_f64()));
-    Ok(ResolveReport {
-        mode: Mode::Delta,
-        records: records.len(),
-        matched: members.len(),
-        persons,
-        applied,
-        pending_reviews,
-        timings,
-    })
+        let touched: Vec<i64> = members.iter().map(|r| r.id).collect();
+        let pending_reviews = self
+            .replace_reviews(&reviews, Some(&touched), &mut timings, progress)
+            .await?;
+        Ok(ResolveReport {
+            mode: Mode::Delta,
+            records: records.len(),
+            matched: members.len(),
+            persons,
+            applied,
+            pending_reviews,
+            timings,
+        })
+    }
 }
 
 /// The records to cluster again and every scored pair (indexes into the records, at or above

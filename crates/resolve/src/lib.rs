@@ -4,22 +4,21 @@
 //! Grey-zone pairs go to the steward's queue.
 
 mod assign;
-mod cluster;
 mod delta;
 pub mod survivorship;
 
 use std::collections::HashMap;
 use std::time::Instant;
 
-use rapport_identity::{Model, PairScore, Settings, SourceCustomer};
+use rapport_identity::{
+    Decisions, Model, PairScore, Settings, SourceCustomer, cluster_with_decisions,
+};
 use rapport_store::identity::{
     FieldWeight, ResolutionApplied, ResolutionRecord, ResolvedParty, ReviewCandidate,
 };
 use rapport_store::{ChangeAuthor, Store, StoreError};
 
 pub use assign::{Person, assign};
-pub use cluster::cluster;
-pub use delta::resolve_pending;
 pub use survivorship::{Trust, golden};
 
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +133,7 @@ fn review_candidate(records: &[ResolutionRecord], p: &PairScore) -> Option<Revie
 
 /// Clusters `records` from their scored pairs (indexes into `records`) with the steward's
 /// decisions; for each record, the smallest record index of its person.
-fn cluster_with_decisions(
+fn cluster_records(
     records: &[ResolutionRecord],
     pairs: &[PairScore],
     decisions: &[(i64, i64, bool)],
@@ -157,7 +156,15 @@ fn cluster_with_decisions(
         .iter()
         .map(|r| r.resident_id.clone().filter(|_| r.resident_id_valid))
         .collect();
-    cluster(&valid_ids, &matched, &pick(true), &pick(false))
+    let (same, different) = (pick(true), pick(false));
+    cluster_with_decisions(
+        &valid_ids,
+        &matched,
+        Decisions {
+            same: &same,
+            different: &different,
+        },
+    )
 }
 
 fn run_engine(
@@ -167,7 +174,7 @@ fn run_engine(
 ) -> Matched {
     let input: Vec<SourceCustomer> = records.iter().map(engine_input).collect();
     let resolution = rapport_identity::resolve(&input, settings);
-    let cluster_of = cluster_with_decisions(records, &resolution.pairs, decisions, settings);
+    let cluster_of = cluster_records(records, &resolution.pairs, decisions, settings);
     let reviews = resolution
         .pairs
         .iter()
@@ -248,73 +255,120 @@ async fn write_persons(
     Ok((persons.len(), applied))
 }
 
-/// Resolves every source record in the store into parties, training the model again, and
-/// keeps the model for delta runs.
-pub async fn resolve_all(
+/// Resolves the store's source records into parties: every record again (`Mode::Full`,
+/// training the model afresh and keeping it for delta runs), or what loads touched since the
+/// last run (`Mode::Delta`, which runs in full when that is the better choice).
+pub async fn resolve(
     store: &dyn Store,
+    mode: Mode,
     options: &ResolveOptions,
     author: &ChangeAuthor,
     progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
 ) -> Result<ResolveReport, ResolveError> {
     let started = Instant::now();
     let (records, decisions) = read_input(store, progress).await?;
-    let timings = vec![("read", started.elapsed().as_secs_f64())];
-    full(
-        store, records, decisions, options, author, progress, timings,
-    )
-    .await
-}
-
-async fn full(
-    store: &dyn Store,
-    records: Vec<ResolutionRecord>,
-    decisions: Vec<(i64, i64, bool)>,
-    options: &ResolveOptions,
-    author: &ChangeAuthor,
-    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
-    mut timings: Vec<(&'static str, f64)>,
-) -> Result<ResolveReport, ResolveError> {
-    let started = Instant::now();
-    progress(Stage::Matching, 0, records.len() as u64);
-    let settings = options.settings.clone();
-    let (records, matched) = tokio::task::spawn_blocking(move || {
-        let matched = run_engine(&records, &decisions, &settings);
-        (records, matched)
-    })
-    .await
-    .map_err(|e| ResolveError::Engine(e.to_string()))?;
-    timings.push(("match", started.elapsed().as_secs_f64()));
-
-    let started = Instant::now();
-    let (persons, applied) = write_persons(
+    let input = Input {
+        records,
+        decisions,
+        timings: vec![("read", started.elapsed().as_secs_f64())],
+    };
+    let run = Run {
         store,
-        &records,
-        &matched.cluster_of,
         options,
         author,
-        progress,
-    )
-    .await?;
-    let model = serde_json::to_string(&matched.model)
-        .map_err(|e| ResolveError::Engine(format!("the model could not be saved: {e}")))?;
-    store.set_meta(MODEL_META_KEY, &model).await?;
-    timings.push(("write", started.elapsed().as_secs_f64()));
+    };
+    let model = match mode {
+        Mode::Full => None,
+        Mode::Delta => run.model_for_delta(&input.records).await?,
+    };
+    match model {
+        Some(model) => run.pending(input, model, progress).await,
+        None => run.full(input, progress).await,
+    }
+}
 
-    let started = Instant::now();
-    progress(Stage::Reviews, 0, matched.reviews.len() as u64);
-    let pending_reviews = store
-        .replace_pending_reviews(&matched.reviews, None, author.at)
+/// One resolution run: where it reads and writes, with what settings, in whose name.
+#[derive(Clone, Copy)]
+pub(crate) struct Run<'a> {
+    pub(crate) store: &'a dyn Store,
+    pub(crate) options: &'a ResolveOptions,
+    pub(crate) author: &'a ChangeAuthor,
+}
+
+/// What a run read: every source record, the steward's decisions, and the time it took.
+pub(crate) struct Input {
+    pub(crate) records: Vec<ResolutionRecord>,
+    pub(crate) decisions: Vec<(i64, i64, bool)>,
+    pub(crate) timings: Vec<(&'static str, f64)>,
+}
+
+impl Run<'_> {
+    /// The review stage: the grey-zone pairs replace the pending ones (all of them, or those
+    /// touching the records `touching`); the number pending afterwards.
+    pub(crate) async fn replace_reviews(
+        self,
+        reviews: &[ReviewCandidate],
+        touching: Option<&[i64]>,
+        timings: &mut Vec<(&'static str, f64)>,
+        progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+    ) -> Result<u64, ResolveError> {
+        let started = Instant::now();
+        progress(Stage::Reviews, 0, reviews.len() as u64);
+        let pending = self
+            .store
+            .replace_pending_reviews(reviews, touching, self.author.at)
+            .await?;
+        timings.push(("reviews", started.elapsed().as_secs_f64()));
+        Ok(pending)
+    }
+
+    /// Every record matched again with a model trained afresh.
+    pub(crate) async fn full(
+        self,
+        input: Input,
+        progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+    ) -> Result<ResolveReport, ResolveError> {
+        let (store, options, author) = (self.store, self.options, self.author);
+        let (records, decisions, mut timings) = (input.records, input.decisions, input.timings);
+        let started = Instant::now();
+        progress(Stage::Matching, 0, records.len() as u64);
+        let settings = options.settings.clone();
+        let (records, matched) = tokio::task::spawn_blocking(move || {
+            let matched = run_engine(&records, &decisions, &settings);
+            (records, matched)
+        })
+        .await
+        .map_err(|e| ResolveError::Engine(e.to_string()))?;
+        timings.push(("match", started.elapsed().as_secs_f64()));
+
+        let started = Instant::now();
+        let (persons, applied) = write_persons(
+            store,
+            &records,
+            &matched.cluster_of,
+            options,
+            author,
+            progress,
+        )
         .await?;
-    timings.push(("reviews", started.elapsed().as_secs_f64()));
-    Ok(ResolveReport {
-        mode: Mode::Full,
-        records: records.len(),
-        matched: records.len(),
-        persons,
-        applied,
-        pending_reviews,
-        timings,
-    })
+        let model = serde_json::to_string(&matched.model)
+            .map_err(|e| ResolveError::Engine(format!("the model could not be saved: {e}")))?;
+        store.set_meta(MODEL_META_KEY, &model).await?;
+        timings.push(("write", started.elapsed().as_secs_f64()));
+
+        let pending_reviews = self
+            .replace_reviews(&matched.reviews, None, &mut timings, progress)
+            .await?;
+        Ok(ResolveReport {
+            mode: Mode::Full,
+            records: records.len(),
+            matched: records.len(),
+            persons,
+            applied,
+            pending_reviews,
+            timings,
+        })
+    }
 }
 
 /// A steward's manual merge: `absorb` joins `keep`, whose golden record is recomputed from the

@@ -33,19 +33,7 @@ pub const RECORD_HEADER: &[&str] = &[
     "rm",
     "updated_at",
 ];
-pub const ACCOUNT_HEADER: &[&str] = &[
-    "source_key",
-    "account_number",
-    "product_code",
-    "family",
-    "currency",
-    "balance",
-    "limit",
-    "opened_on",
-    "matures_on",
-    "status",
-    "branch_code",
-];
+pub use rapport_domain::records::ACCOUNT_FIELDS as ACCOUNT_HEADER;
 pub const TRANSACTION_HEADER: &[&str] = &[
     "id",
     "account_number",

@@ -29,6 +29,7 @@ use rapport_domain::{
 };
 use serde::{Deserialize, Serialize};
 
+pub use batch::ARCHETYPE_MIX;
 pub use extract::{ExtractSummary, MAPPINGS, mapping_file_name, write_extracts};
 pub use rng::luhn_valid;
 pub use transactions::{MISSED_REPAYMENT_RATE, TRANSACTION_MONTHS};

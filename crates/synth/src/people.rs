@@ -223,6 +223,13 @@ impl Address {
 
     /// `{省}{市}{区}{路}{n}号{栋}栋{室}室`; the municipalities omit the province.
     pub fn format(&self) -> String {
+        let mut s = self.locality();
+        self.push_street(&mut s);
+        s
+    }
+
+    /// `{省}{市}{区}`, the province left out for the municipalities.
+    fn locality(&self) -> String {
         let d = self.district;
         let mut s = String::with_capacity(64);
         if !d.is_municipality() {
@@ -230,7 +237,6 @@ impl Address {
         }
         s.push_str(d.city);
         s.push_str(d.district);
-        self.push_street(&mut s);
         s
     }
 
@@ -246,13 +252,7 @@ impl Address {
 
     /// An organisation's address: street and number, no flat.
     pub fn format_office(&self) -> String {
-        let d = self.district;
-        let mut s = String::with_capacity(64);
-        if !d.is_municipality() {
-            s.push_str(d.province);
-        }
-        s.push_str(d.city);
-        s.push_str(d.district);
+        let mut s = self.locality();
         s.push_str(self.road.0);
         s.push_str(&format!("{}号", self.number));
         s

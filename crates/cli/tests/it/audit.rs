@@ -1,64 +1,16 @@
 //! `rapport audit verify` against a real server's trail, then against a tampered one.
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use crate::server::{demo_password, http, login, serve, stop};
+use std::io::Write;
 
-use crate::{demo_bank, execute_sql, rapport, stderr};
-
-/// A minimal HTTP/1.1 request over loopback; returns the status code.
-pub(crate) fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-    token: Option<&str>,
-) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
-    (
-        status,
-        out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned(),
-    )
-}
+use crate::{demo_bank, execute_sql, query_i64, rapport, refused, stderr};
 
 #[test]
 fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering() {
     let (_dir, data, _) = demo_bank("200", &["--skip-extracts"]);
     let d = data.to_str().unwrap();
-    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
-    let rm_password = logins
-        .lines()
-        .find(|l| l.starts_with("rm0001 "))
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .to_owned();
-
-    let mut server = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--data-dir", d, "--listen", "127.0.0.1:0"])
-        .env("RAPPORT_LOG", "warn")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
+    let rm_password = demo_password(&data, "rm0001");
+    let server = serve(d, "warn");
+    let addr = server.addr.clone();
     assert_eq!(
         http(
             &addr,
@@ -70,22 +22,7 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
         .0,
         401
     );
-    let (s, body) = http(
-        &addr,
-        "POST",
-        "/api/v1/auth/login",
-        &format!(r#"{{"username":"rm0001","password":"{rm_password}"}}"#),
-        None,
-    );
-    assert_eq!(s, 200, "{body}");
-    let token = body
-        .split("\"token\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = login(&addr, "rm0001", &rm_password);
     assert_eq!(
         http(&addr, "GET", "/api/v1/customers", "", Some(&token)).0,
         200
@@ -100,14 +37,7 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
         );
     }
     // A graceful stop anchors the head one last time.
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &server.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(server.wait().unwrap().success());
+    stop(server.child);
     assert!(data.join("audit-anchors.log").exists());
 
     let ok = rapport(&["audit", "verify", "--data-dir", d]);
@@ -126,12 +56,9 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
                  DELETE FROM audit_log WHERE seq > 6; \
                  UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit_log WHERE seq = 6);",
     );
-    let bad = rapport(&["audit", "verify", "--data-dir", d]);
-    assert!(!bad.status.success());
-    assert!(
-        stderr(&bad).contains("ends at entry 6 but entry 8 was anchored"),
-        "{}",
-        stderr(&bad)
+    refused(
+        &["audit", "verify", "--data-dir", d],
+        &["ends at entry 6 but entry 8 was anchored"],
     );
 
     execute_sql(
@@ -187,24 +114,7 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
             .contains("active field key: 2; data sealed with: 2")
     );
     let db = data.join("rapport.db");
-    let count = |sql: &str| -> i64 {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            use sqlx::ConnectOptions;
-            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&db)
-                .connect()
-                .await
-                .unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-                .fetch_one(&mut conn)
-                .await
-                .unwrap()
-        })
-    };
+    let count = |sql: &str| query_i64(&db, sql);
     assert_eq!(
         count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k1:%' OR resident_id LIKE 'k1:%'"),
         0
@@ -216,31 +126,11 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
     assert!(count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k2:%'") > 100);
 
     // The server reads them with the new key.
-    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
-    let pw = logins
-        .lines()
-        .find(|l| l.starts_with("rm0001 "))
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let pw = demo_password(&data, "rm0001");
     // The most verbose logging there is: it must still carry no customer identifier.
-    let mut server = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--data-dir", d, "--listen", "127.0.0.1:0"])
-        .env("RAPPORT_LOG", "debug")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    let addr = loop {
-        let line = lines.next().unwrap().unwrap();
-        log.push_str(&line);
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
+    let server = serve(d, "debug");
+    let (mut child, addr, lines, mut log) =
+        (server.child, server.addr, server.log, server.log_so_far);
     let (_, body) = http(
         &addr,
         "POST",
@@ -264,14 +154,15 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
         Some(&token),
     );
     assert_eq!(s, 200, "{list}");
-    let mobile = list
-        .split("\"mobile\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    // A value in a JSON body, by JSON pointer, as text.
+    let first = |body: &str, pointer: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        let found = v.pointer(pointer).unwrap();
+        found
+            .as_str()
+            .map_or_else(|| found.to_string(), str::to_owned)
+    };
+    let mobile = first(&list, "/items/0/mobile");
     assert!(
         mobile.len() == 11 && mobile.bytes().all(|b| b.is_ascii_digit()),
         "decrypted for the RM: {mobile}"
@@ -287,14 +178,7 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
         s == 200 && found.contains(&mobile),
         "search by mobile still works"
     );
-    let id = found
-        .split("\"id\":")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
+    let id = first(&found, "/items/0/id");
     let (s, unmasked) = http(
         &addr,
         "POST",
@@ -303,19 +187,12 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
         Some(&token),
     );
     assert_eq!(s, 200, "{unmasked}");
-    let resident_id = unmasked
-        .split("\"values\":[\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let resident_id = first(&unmasked, "/values/0");
     assert_eq!(resident_id.len(), 18);
-    let _ = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
         .status();
-    let _ = server.wait();
+    let _ = child.wait();
     for line in lines.map_while(Result::ok) {
         log.push_str(&line);
     }

@@ -129,6 +129,31 @@ const RUNS_SQL: &str =
 const DUPLICATES_SQL: &str = "SELECT count(*) FROM (SELECT source_system, source_key \
      FROM source_records GROUP BY source_system, source_key HAVING count(*) > 1) d";
 
+/// The counts and runs the invariants are checked on, read the same way from either backend.
+macro_rules! read_state {
+    ($pool:expr, $integrity:expr) => {{
+        let pool = $pool;
+        State {
+            rows: sqlx::query_scalar("SELECT count(*) FROM source_records")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            duplicate_keys: sqlx::query_scalar(DUPLICATES_SQL)
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            runs: sqlx::query(RUNS_SQL)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+                .collect(),
+            integrity: $integrity,
+        }
+    }};
+}
+
 async fn inspect(t: &Target) -> State {
     match &t.pg {
         None => {
@@ -140,32 +165,13 @@ async fn inspect(t: &Target) -> State {
                 .connect_with(options)
                 .await
                 .unwrap();
-            let rows = sqlx::query_scalar("SELECT count(*) FROM source_records")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let duplicate_keys = sqlx::query_scalar(DUPLICATES_SQL)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let runs = sqlx::query(RUNS_SQL)
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
-                .collect();
             let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
                 .fetch_all(&pool)
                 .await
                 .unwrap();
+            let state = read_state!(&pool, integrity.join("; "));
             pool.close().await;
-            State {
-                rows,
-                duplicate_keys,
-                runs,
-                integrity: integrity.join("; "),
-            }
+            state
         }
         Some((_, url)) => {
             let pool = sqlx::postgres::PgPoolOptions::new()
@@ -178,28 +184,9 @@ async fn inspect(t: &Target) -> State {
                 .execute(&pool)
                 .await
                 .unwrap();
-            let rows = sqlx::query_scalar("SELECT count(*) FROM source_records")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let duplicate_keys = sqlx::query_scalar(DUPLICATES_SQL)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let runs = sqlx::query(RUNS_SQL)
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
-                .collect();
+            let state = read_state!(&pool, "ok".to_owned());
             pool.close().await;
-            State {
-                rows,
-                duplicate_keys,
-                runs,
-                integrity: "ok".into(),
-            }
+            state
         }
     }
 }

@@ -11,6 +11,7 @@ mod audit;
 mod import;
 mod score;
 mod segments;
+mod server;
 mod workbench;
 
 use std::path::{Path, PathBuf};
@@ -64,8 +65,8 @@ pub fn demo_bank(customers: &str, flags: &[&str]) -> (tempfile::TempDir, PathBuf
     (dir, data, out)
 }
 
-/// Runs `sql` straight on a SQLite database file, as someone with access to the disk could.
-pub fn execute_sql(db: &Path, sql: &str) {
+/// Runs `work` on a connection to a SQLite database file, as someone with access to the disk could.
+fn on_sqlite<T>(db: &Path, work: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> T) -> T {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -77,11 +78,40 @@ pub fn execute_sql(db: &Path, sql: &str) {
             .connect()
             .await
             .unwrap();
+        work(&mut conn).await
+    })
+}
+
+/// Runs `sql` straight on a SQLite database file.
+pub fn execute_sql(db: &Path, sql: &str) {
+    on_sqlite(db, async |conn| {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&mut conn)
+            .execute(conn)
             .await
             .unwrap();
     });
+}
+
+/// The one integer `sql` selects from a SQLite database file.
+pub fn query_i64(db: &Path, sql: &str) -> i64 {
+    on_sqlite(db, async |conn| {
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    })
+}
+
+/// Runs `rapport` with `args`, requires it to fail, and requires its error output to name each
+/// of `named` (the flag, field or file at fault); the error output.
+pub fn refused(args: &[&str], named: &[&str]) -> String {
+    let out = rapport(args);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{args:?} succeeded: {err}");
+    for name in named {
+        assert!(err.contains(name), "{args:?}: no {name:?} in: {err}");
+    }
+    err
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -124,26 +154,24 @@ fn an_unknown_configuration_key_is_named() {
         "[server]\nlisten = \"127.0.0.1:0\"\nworkers = 4\n",
     )
     .unwrap();
-    let out = rapport(&["user", "list", "--data-dir", dir.path().to_str().unwrap()]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
-    assert!(
-        err.contains("workers") && err.contains("rapport.toml"),
-        "{err}"
+    refused(
+        &["user", "list", "--data-dir", dir.path().to_str().unwrap()],
+        &["workers", "rapport.toml"],
     );
 
     let cfg = dir.path().join("other.toml");
     std::fs::write(&cfg, "[bank]\nbase_currency = \"XYZ\"\n").unwrap();
-    let out = rapport(&[
-        "user",
-        "list",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("XYZ"), "{}", stderr(&out));
+    refused(
+        &[
+            "user",
+            "list",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &["XYZ"],
+    );
 }
 
 #[test]
@@ -208,21 +236,7 @@ fn demo_creates_a_bank_and_logins_with_random_passwords() {
 
     // The real path ran: import runs, golden records with their winning sources, AUM history.
     let db = data.join("rapport.db");
-    let count = |sql: &str| -> i64 {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-                .await
-                .unwrap();
-            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        })
-    };
+    let count = |sql: &str| query_i64(&db, sql);
     assert!(count("SELECT count(*) FROM import_runs WHERE status = 'finished'") >= 6);
     assert_eq!(
         count("SELECT count(*) FROM source_records WHERE party_id IS NULL"),
@@ -239,53 +253,27 @@ fn demo_creates_a_bank_and_logins_with_random_passwords() {
 fn user_commands_validate_their_input() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let out = rapport(&[
-        "user",
-        "add",
-        "--data-dir",
-        d,
-        "--username",
-        "Bad Name",
-        "--role",
-        "rm",
-        "--display-name",
-        "x",
-    ]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("--username"), "{}", stderr(&out));
-    let out = rapport(&[
-        "user",
-        "add",
-        "--data-dir",
-        d,
-        "--username",
-        "ok.name",
-        "--role",
-        "boss",
-        "--display-name",
-        "x",
-    ]);
-    assert!(
-        stderr(&out).contains("--role") && stderr(&out).contains("branch_manager"),
-        "{}",
-        stderr(&out)
-    );
-    let out = rapport(&[
-        "user",
-        "add",
-        "--data-dir",
-        d,
-        "--username",
-        "ok.name",
-        "--role",
-        "branch_manager",
-        "--display-name",
-        "x",
-    ]);
-    assert!(stderr(&out).contains("--branch-id"), "{}", stderr(&out));
-    let out = rapport(&["user", "disable", "--data-dir", d, "nobody"]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("nobody"), "{}", stderr(&out));
+    let add_user = |username: &str, role: &str, named: &[&str]| {
+        refused(
+            &[
+                "user",
+                "add",
+                "--data-dir",
+                d,
+                "--username",
+                username,
+                "--role",
+                role,
+                "--display-name",
+                "x",
+            ],
+            named,
+        );
+    };
+    add_user("Bad Name", "rm", &["--username"]);
+    add_user("ok.name", "boss", &["--role", "branch_manager"]);
+    add_user("ok.name", "branch_manager", &["--branch-id"]);
+    refused(&["user", "disable", "--data-dir", d, "nobody"], &["nobody"]);
 
     // Separation of duties: before two administrators exist, only an admin login is made at
     // once (the bootstrap); anything else is a request.
@@ -371,9 +359,10 @@ fn user_commands_validate_their_input() {
     );
     assert!(!out.status.success(), "two admins exist: no bootstrap");
     assert_eq!(login_of("admin.three"), None);
-    let out = rapport(&["user", "password", "--data-dir", d, "nobody.here"]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("nobody.here"), "{}", stderr(&out));
+    refused(
+        &["user", "password", "--data-dir", d, "nobody.here"],
+        &["nobody.here"],
+    );
 
     // From now on `user add`, `user password`, `user enable` and `token create` are requests.
     let out = add("auditor.two", "auditor");
@@ -455,15 +444,12 @@ fn demo_rejects_bad_flags() {
         "--no-serve",
     ]);
     assert!(!out.status.success());
-    let out = rapport(&["demo", "--as-of", "2026-02-30", "--no-serve"]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("--as-of"), "{}", stderr(&out));
-    let out = rapport(&["demo", "--scored", "--no-serve"]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("--ground-truth"), "{}", stderr(&out));
-    let out = rapport(&["serve", "--listen", "localhost:eighty"]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("--listen"), "{}", stderr(&out));
+    refused(
+        &["demo", "--as-of", "2026-02-30", "--no-serve"],
+        &["--as-of"],
+    );
+    refused(&["demo", "--scored", "--no-serve"], &["--ground-truth"]);
+    refused(&["serve", "--listen", "localhost:eighty"], &["--listen"]);
     let out = rapport(&[
         "serve",
         "--database-url",
@@ -478,15 +464,16 @@ fn demo_rejects_bad_flags() {
 fn synth_writes_extracts_and_rejects_bad_sizes() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("x");
-    let out = rapport(&[
-        "synth",
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--customers",
-        "20",
-    ]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("customers"), "{}", stderr(&out));
+    refused(
+        &[
+            "synth",
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--customers",
+            "20",
+        ],
+        &["customers"],
+    );
     let out = rapport(&[
         "synth",
         "--out",

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{Months, NaiveDate};
 
-use crate::{demo_bank, query_pairs, rapport, stderr};
+use crate::{demo_bank, query_pairs, rapport, refused, stderr};
 
 /// Rows of one of the generator's CSV files as header → value maps (the files hold no quoted
 /// commas in the columns read here).
@@ -205,39 +205,27 @@ fn score_names_its_bad_input() {
     let data = dir.path().join("data");
     let d = data.to_str().unwrap();
 
-    let bad_date = rapport(&["score", "--data-dir", d, "--as-of", "2026-02-30"]);
-    assert!(!bad_date.status.success());
-    assert!(
-        stderr(&bad_date).contains("--as-of"),
-        "{}",
-        stderr(&bad_date)
+    refused(
+        &["score", "--data-dir", d, "--as-of", "2026-02-30"],
+        &["--as-of"],
     );
 
     // An empty bank has nothing to score, and says what is missing.
-    let empty = rapport(&["score", "--data-dir", d]);
-    assert!(!empty.status.success());
-    assert!(
-        stderr(&empty).contains("import them first"),
-        "{}",
-        stderr(&empty)
-    );
+    refused(&["score", "--data-dir", d], &["import them first"]);
 
     let cfg = dir.path().join("scoring.toml");
     std::fs::write(&cfg, "[tiers]\nunknown_knob = 3\n").unwrap();
-    let bad_cfg = rapport(&[
-        "score",
-        "--data-dir",
-        d,
-        "--as-of",
-        "2026-06-30",
-        "--scoring-config",
-        cfg.to_str().unwrap(),
-    ]);
-    assert!(!bad_cfg.status.success());
-    let err = stderr(&bad_cfg);
-    assert!(
-        err.contains("scoring.toml") && err.contains("unknown_knob"),
-        "{err}"
+    refused(
+        &[
+            "score",
+            "--data-dir",
+            d,
+            "--as-of",
+            "2026-06-30",
+            "--scoring-config",
+            cfg.to_str().unwrap(),
+        ],
+        &["scoring.toml", "unknown_knob"],
     );
 
     for (flag, value) in [
@@ -262,40 +250,35 @@ fn alerts_names_its_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let d = data.to_str().unwrap();
-    let bad_date = rapport(&["alerts", "--data-dir", d, "--today", "2026-13-01"]);
-    assert!(!bad_date.status.success());
-    assert!(
-        stderr(&bad_date).contains("--today"),
-        "{}",
-        stderr(&bad_date)
+    refused(
+        &["alerts", "--data-dir", d, "--today", "2026-13-01"],
+        &["--today"],
     );
 
     let rules = dir.path().join("work.toml");
     std::fs::write(&rules, "maturity_days = 30\ncare_quiet = 7\n").unwrap();
-    let out = rapport(&[
-        "alerts",
-        "--data-dir",
-        d,
-        "--rules",
-        rules.to_str().unwrap(),
-    ]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
-    assert!(
-        err.contains("work.toml") && err.contains("care_quiet"),
-        "{err}"
+    refused(
+        &[
+            "alerts",
+            "--data-dir",
+            d,
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+        &["work.toml", "care_quiet"],
     );
 
     std::fs::write(&rules, "maturity_days = -3\n").unwrap();
-    let out = rapport(&[
-        "alerts",
-        "--data-dir",
-        d,
-        "--rules",
-        rules.to_str().unwrap(),
-    ]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("maturity_days"), "{}", stderr(&out));
+    refused(
+        &[
+            "alerts",
+            "--data-dir",
+            d,
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+        &["maturity_days"],
+    );
 
     // An empty bank has nothing due.
     let empty = rapport(&["alerts", "--data-dir", d, "--today", "2026-06-30"]);

@@ -2,82 +2,17 @@
 //! segment created through the API is checked and evaluated by the real warehouse at once, and
 //! `rapport score` re-evaluates every active segment. Member counts are compared with the
 //! warehouse's own evaluation and with the store's scores of the same as-of date.
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use chrono::NaiveDate;
 use rapport_warehouse::Warehouse;
 use rapport_warehouse::segments::SegmentExpr;
 use serde_json::Value;
 
-use crate::audit::http;
-use crate::{demo_bank, execute_sql, rapport, stderr};
-
-/// `rapport serve` on a free port; returns the process and its address.
-fn serve(data_dir: &str) -> (Child, String) {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"])
-        .env("RAPPORT_LOG", "warn")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
-    // Keep reading so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (server, addr)
-}
-
-fn stop(mut server: Child) {
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &server.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(server.wait().unwrap().success());
-}
+use crate::server::{demo_password, http, login, serve, stop};
+use crate::{demo_bank, execute_sql, query_i64, rapport, stderr};
 
 fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
-
-fn query_i64(db: &Path, sql: &str) -> i64 {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        use sqlx::ConnectOptions;
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(db)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-            .fetch_one(&mut conn)
-            .await
-            .unwrap()
-    })
-}
-
-fn login(addr: &str, username: &str, password: &str) -> String {
-    let (s, body) = http(
-        addr,
-        "POST",
-        "/api/v1/auth/login",
-        &format!(r#"{{"username":"{username}","password":"{password}"}}"#),
-        None,
-    );
-    assert_eq!(s, 200, "{body}");
-    json(&body)["token"].as_str().unwrap().to_owned()
 }
 
 #[test]
@@ -95,17 +30,12 @@ fn a_segment_saved_through_the_api_is_evaluated_by_the_warehouse_and_by_every_sc
         .last()
         .expect("the demo scored its bank: features exist");
 
-    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
-    let rm_password = logins
-        .lines()
-        .find(|l| l.starts_with("rm0001 "))
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .to_owned();
-
-    let (server, addr) = serve(d);
+    let rm_password = demo_password(&data, "rm0001");
+    let served = serve(d, "warn");
+    let (server, addr) = (served.child, served.addr);
+    // Keep reading so the server never blocks on a full pipe.
+    let log = served.log;
+    std::thread::spawn(move || for _ in log {});
     let post = |token: &str, body: &str| http(&addr, "POST", "/api/v1/segments", body, Some(token));
     // An RM defines the segment (an administrator sees no customer, so no members either).
     let rm = login(&addr, "rm0001", &rm_password);

@@ -1,8 +1,8 @@
 //! The CDNOW sample against lifetimes 0.11.3 (and the published Fader-Hardie-Lee estimates).
 
 use rapport_clv::{
-    BgNbd, BgNbdParams, ClvHorizon, GammaGamma, LIFETIMES_WEEKS_PER_MONTH, Pattern, Patterns,
-    Summary, TimeUnit, clv, clv_with,
+    BgNbd, BgNbdParams, ClvHorizon, FittedBgNbd, FittedGammaGamma, GammaGamma,
+    LIFETIMES_WEEKS_PER_MONTH, Pattern, Patterns, Summary, TimeUnit, clv, clv_with,
 };
 
 pub fn cdnow() -> Vec<Summary> {
@@ -154,15 +154,17 @@ fn probability_of_purchases_at_published_params() {
     assert!((total - 1.0).abs() < 1e-9, "{total}");
 }
 
+/// Both models fitted to the CDNOW summaries in weeks, as lifetimes fits them.
+fn fitted_weekly(summaries: &[Summary]) -> (FittedBgNbd, FittedGammaGamma) {
+    let patterns = Patterns::from_summaries(summaries).unwrap();
+    let bg = BgNbd::fit(&patterns, TimeUnit::Weeks).unwrap();
+    (bg, GammaGamma::fit_summaries(summaries).unwrap())
+}
+
 #[test]
 fn clv_of_customer_one_matches_lifetimes() {
     let summaries = cdnow();
-    let bg = BgNbd::fit(
-        &Patterns::from_summaries(&summaries).unwrap(),
-        TimeUnit::Weeks,
-    )
-    .unwrap();
-    let gg = GammaGamma::fit_summaries(&summaries).unwrap();
+    let (bg, gg) = fitted_weekly(&summaries);
     let lifetimes_month = ClvHorizon::new(12, 0.01)
         .unwrap()
         .with_month_days(LIFETIMES_WEEKS_PER_MONTH * 7.0)
@@ -179,12 +181,7 @@ fn clv_of_customer_one_matches_lifetimes() {
 #[test]
 fn mislabelled_unit_reproduces_the_seven_year_horizon() {
     let summaries = cdnow();
-    let bg = BgNbd::fit(
-        &Patterns::from_summaries(&summaries).unwrap(),
-        TimeUnit::Weeks,
-    )
-    .unwrap();
-    let gg = GammaGamma::fit_summaries(&summaries).unwrap();
+    let (bg, gg) = fitted_weekly(&summaries);
     let wrong = BgNbd::new(bg.params(), TimeUnit::Days).unwrap();
     let thirty = ClvHorizon::new(12, 0.01)
         .unwrap()

@@ -1,25 +1,11 @@
 //! Each bad input: a clear message naming line/column/field and reason, and nothing half-written.
 use rapport_store::ingest::LoadMode;
 
-use crate::{CUSTOMER_MAPPING, Env, HEADER, count, good_rows, stores, valid_id};
+use crate::{CUSTOMER_MAPPING, Env, HEADER, count, good_rows, refused_file, stores, valid_id};
 
-/// The file is refused whole: the error names the problem, and no row and no run is written.
+/// A CSV file of these bytes is refused whole (see [`refused_file`]).
 async fn refused(mapping: &str, bytes: &[u8], expect: &[&str]) {
-    for ts in stores().await {
-        let env = Env::new();
-        let path = env.file("bad.csv", bytes);
-        let err = env
-            .import(&ts, mapping, &path, LoadMode::Delta)
-            .await
-            .expect_err("the file must be refused")
-            .to_string();
-        for e in expect {
-            assert!(err.contains(e), "{}: '{err}' should mention '{e}'", ts.name);
-        }
-        assert!(err.contains("nothing was loaded"), "{err}");
-        assert_eq!(count(&ts, "SELECT count(*) FROM source_records").await, 0);
-        assert_eq!(count(&ts, "SELECT count(*) FROM import_runs").await, 0);
-    }
+    refused_file("bad.csv", mapping, bytes, expect).await;
 }
 
 #[tokio::test]

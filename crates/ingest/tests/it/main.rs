@@ -283,3 +283,23 @@ async fn json_lines_load_like_csv() {
         assert_eq!(report.run.counts.inserted, 2, "{}", ts.name);
     }
 }
+
+/// A file `file_name` of these bytes is refused whole: the error names each of `expect` and says
+/// nothing was loaded, and no row and no run is written.
+pub async fn refused_file(file_name: &str, mapping: &str, bytes: &[u8], expect: &[&str]) {
+    for ts in stores().await {
+        let env = Env::new();
+        let path = env.file(file_name, bytes);
+        let err = env
+            .import(&ts, mapping, &path, LoadMode::Delta)
+            .await
+            .expect_err("the file must be refused")
+            .to_string();
+        for e in expect {
+            assert!(err.contains(e), "{}: '{err}' should mention '{e}'", ts.name);
+        }
+        assert!(err.contains("nothing was loaded"), "{err}");
+        assert_eq!(count(&ts, "SELECT count(*) FROM source_records").await, 0);
+        assert_eq!(count(&ts, "SELECT count(*) FROM import_runs").await, 0);
+    }
+}

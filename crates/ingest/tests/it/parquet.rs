@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
 use parquet::arrow::ArrowWriter;
 use rapport_store::ingest::LoadMode;
 
-use crate::{CUSTOMER_MAPPING, Env, count, stores, valid_id};
+use crate::{CUSTOMER_MAPPING, Env, count, refused_file, stores, valid_id};
 
 fn parquet_mapping() -> String {
     CUSTOMER_MAPPING.replace(
@@ -111,22 +111,9 @@ async fn bad_parquet_rows_are_reported_by_row_number_while_good_rows_load() {
     }
 }
 
+/// A PARQUET file of these bytes is refused whole (see [`refused_file`]).
 async fn refused(mapping: &str, bytes: &[u8], expect: &[&str]) {
-    for ts in stores().await {
-        let env = Env::new();
-        let path = env.file("bad.parquet", bytes);
-        let err = env
-            .import(&ts, mapping, &path, LoadMode::Delta)
-            .await
-            .expect_err("the file must be refused")
-            .to_string();
-        for e in expect {
-            assert!(err.contains(e), "{}: '{err}' should mention '{e}'", ts.name);
-        }
-        assert!(err.contains("nothing was loaded"), "{err}");
-        assert_eq!(count(&ts, "SELECT count(*) FROM source_records").await, 0);
-        assert_eq!(count(&ts, "SELECT count(*) FROM import_runs").await, 0);
-    }
+    refused_file("bad.parquet", mapping, bytes, expect).await;
 }
 
 #[tokio::test]

@@ -157,21 +157,11 @@ async fn main() {
         errors += e;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    all.sort_unstable();
-    let pct =
-        |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
     println!(
         "match_load: {} requests in {elapsed:.1} s by {callers} callers = {:.0} req/s",
         all.len(),
         all.len() as f64 / elapsed
     );
-    println!(
-        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
-        pct(0.5),
-        pct(0.9),
-        pct(0.99),
-        pct(0.999),
-        all.last().unwrap().as_secs_f64() * 1e3
-    );
+    println!("{}", rapport_loadgen::latency_line(&mut all));
     println!("answers: {matched} match, {review} review, {none} no match, {errors} errors");
 }

@@ -105,23 +105,11 @@ async fn main() {
         errors += u64::from(!ok);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort_unstable();
-    let pct = |p: f64| {
-        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64()
-            * 1e3
-    };
     println!(
         "workbench_load {path}: {} requests at {rate:.0}/s open loop over {} RMs in {elapsed:.1} s",
         latencies.len(),
         tokens.len()
     );
-    println!(
-        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
-        pct(0.5),
-        pct(0.9),
-        pct(0.99),
-        pct(0.999),
-        latencies.last().unwrap().as_secs_f64() * 1e3
-    );
+    println!("{}", rapport_loadgen::latency_line(&mut latencies));
     println!("errors: {errors}");
 }

@@ -14,9 +14,7 @@ use std::path::Path;
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_domain::{BranchId, FixedClock, PartyId, Role, StaffId, Viewer};
 use rapport_ingest::{ImportOptions, Mapping, import_file};
-use rapport_resolve::{
-    Mode, ResolveOptions, Trust, merge_parties, resolve_all, resolve_pending, unmerge,
-};
+use rapport_resolve::{Mode, ResolveOptions, Trust, merge_parties, resolve, unmerge};
 use rapport_store::ChangeAuthor;
 use rapport_store::ingest::LoadMode;
 use rapport_store_contract::TestStore;
@@ -39,6 +37,66 @@ fn author(day: u32) -> ChangeAuthor {
         source: "identity".into(),
         at: Utc.with_ymd_and_hms(2026, 7, day, 1, 0, 0).unwrap(),
     }
+}
+
+/// A resolution run on `day` of July, by the batch job.
+async fn run(ts: &TestStore, mode: Mode, day: u32) -> rapport_resolve::ResolveReport {
+    let options = ResolveOptions::default();
+    resolve(
+        ts.store.as_ref(),
+        mode,
+        &options,
+        &author(day),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap()
+}
+
+/// A full run on `day` creates, updates and merges nothing.
+async fn assert_full_run_changes_nothing(ts: &TestStore, day: u32) {
+    let again = run(ts, Mode::Full, day).await;
+    let applied = &again.applied;
+    assert_eq!(
+        (applied.created, applied.updated, applied.merged),
+        (0, 0, 0),
+        "{}",
+        ts.name
+    );
+}
+
+/// The steward merges `absorb` into `keep` on `day` of July.
+async fn merge(
+    ts: &TestStore,
+    keep: PartyId,
+    absorb: PartyId,
+    day: u32,
+) -> Result<PartyId, rapport_resolve::ResolveError> {
+    merge_parties(
+        ts.store.as_ref(),
+        &steward(),
+        keep,
+        absorb,
+        &Trust::default(),
+        &author(day),
+    )
+    .await
+}
+
+/// The steward undoes merge event `event` on `day` of July.
+async fn undo(
+    ts: &TestStore,
+    event: i64,
+    day: u32,
+) -> Result<(PartyId, PartyId), rapport_resolve::ResolveError> {
+    unmerge(
+        ts.store.as_ref(),
+        &steward(),
+        event,
+        &Trust::default(),
+        &author(day),
+    )
+    .await
 }
 
 struct Bank {
@@ -157,14 +215,7 @@ fn pairwise(
 async fn extracts_become_golden_customers_and_resolving_again_changes_nothing() {
     for bank in banks().await {
         let ts = &bank.ts;
-        let first = resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(1),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        let first = run(ts, Mode::Full, 1).await;
         assert!(first.applied.created > 0, "{}", ts.name);
         let found = placement(ts).await;
         let (precision, recall) = pairwise(&found, &truth(bank.dir.path()));
@@ -210,24 +261,7 @@ async fn extracts_become_golden_customers_and_resolving_again_changes_nothing() 
                 .unwrap()
                 == 0
         );
-        let again = resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(2),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            (
-                again.applied.created,
-                again.applied.updated,
-                again.applied.merged
-            ),
-            (0, 0, 0),
-            "{}",
-            ts.name
-        );
+        assert_full_run_changes_nothing(ts, 2).await;
         assert_eq!(placement(ts).await, found);
     }
 }
@@ -236,14 +270,7 @@ async fn extracts_become_golden_customers_and_resolving_again_changes_nothing() 
 async fn a_delta_load_reresolves_only_the_customer_it_touches() {
     for bank in banks().await {
         let ts = &bank.ts;
-        resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(1),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        run(ts, Mode::Full, 1).await;
         // A new mobile for one core-banking customer, dated after everything else.
         let path = bank.dir.path().join("core_banking.csv");
         let text = std::fs::read_to_string(&path).unwrap();
@@ -275,14 +302,7 @@ async fn a_delta_load_reresolves_only_the_customer_it_touches() {
         )
         .unwrap();
         import(ts, delta_dir.path(), "core_banking.csv", LoadMode::Delta).await;
-        let report = resolve_pending(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(2),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        let report = run(ts, Mode::Delta, 2).await;
         assert_eq!(report.mode, Mode::Delta, "{}", ts.name);
         // Only the touched record's person was matched again, not the bank.
         assert!(
@@ -334,14 +354,7 @@ fn delta_extract(
 async fn a_delta_run_places_records_as_a_full_run_would_and_keeps_the_rest_of_the_queue() {
     for bank in banks().await {
         let ts = &bank.ts;
-        let first = resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(1),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        let first = run(ts, Mode::Full, 1).await;
         let queue_before = first.pending_reviews;
         // New records in the core system for existing customers (copies under new keys, one
         // with another mobile), and changed mobiles in the call center's records.
@@ -376,14 +389,7 @@ async fn a_delta_run_places_records_as_a_full_run_would_and_keeps_the_rest_of_th
         });
         import(ts, core.path(), "core_banking.csv", LoadMode::Delta).await;
         import(ts, calls.path(), "call_center.csv", LoadMode::Delta).await;
-        let delta = resolve_pending(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(2),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        let delta = run(ts, Mode::Delta, 2).await;
         assert_eq!(delta.mode, Mode::Delta, "{}", ts.name);
         assert!(
             delta.matched < delta.records / 4,
@@ -426,24 +432,7 @@ async fn a_delta_run_places_records_as_a_full_run_would_and_keeps_the_rest_of_th
             delta.pending_reviews
         );
         // A full run afterwards finds nothing to change.
-        let again = resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(3),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            (
-                again.applied.created,
-                again.applied.updated,
-                again.applied.merged
-            ),
-            (0, 0, 0),
-            "{}",
-            ts.name
-        );
+        assert_full_run_changes_nothing(ts, 3).await;
         assert_eq!(placement(ts).await, placed, "{}", ts.name);
     }
 }
@@ -452,14 +441,7 @@ async fn a_delta_run_places_records_as_a_full_run_would_and_keeps_the_rest_of_th
 async fn the_first_run_is_full_even_when_asked_for_a_delta() {
     for bank in banks().await {
         let ts = &bank.ts;
-        let report = resolve_pending(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(1),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        let report = run(ts, Mode::Delta, 1).await;
         assert_eq!(report.mode, Mode::Full, "{}", ts.name);
         assert_eq!(report.matched, report.records);
         assert!(
@@ -515,14 +497,7 @@ async fn state(ts: &TestStore, parties: [i64; 2]) -> String {
 async fn unmerge_restores_parties_records_accounts_and_rms_and_resolution_keeps_them_apart() {
     for bank in banks().await {
         let ts = &bank.ts;
-        resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(1),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        run(ts, Mode::Full, 1).await;
         // Two customers who each have accounts and an RM.
         let sql = "SELECT p.id FROM parties p WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.party_id = p.id) \
                    AND EXISTS (SELECT 1 FROM rm_assignments r WHERE r.party_id = p.id AND r.effective_to IS NULL) \
@@ -537,16 +512,7 @@ async fn unmerge_restores_parties_records_accounts_and_rms_and_resolution_keeps_
         };
         let (keep, absorb) = (PartyId(ids[0]), PartyId(ids[1]));
         let before = state(ts, [keep.0, absorb.0]).await;
-        merge_parties(
-            ts.store.as_ref(),
-            &steward(),
-            keep,
-            absorb,
-            &Trust::default(),
-            &author(3),
-        )
-        .await
-        .unwrap();
+        merge(ts, keep, absorb, 3).await.unwrap();
         assert!(
             ts.store
                 .customer_360(&steward(), absorb)
@@ -570,15 +536,7 @@ async fn unmerge_restores_parties_records_accounts_and_rms_and_resolution_keeps_
             .iter()
             .find(|e| e.other_party_id == Some(absorb))
             .unwrap();
-        unmerge(
-            ts.store.as_ref(),
-            &steward(),
-            merge.id,
-            &Trust::default(),
-            &author(4),
-        )
-        .await
-        .unwrap();
+        undo(ts, merge.id, 4).await.unwrap();
         assert_eq!(state(ts, [keep.0, absorb.0]).await, before, "{}", ts.name);
         assert!(
             ts.store
@@ -588,24 +546,10 @@ async fn unmerge_restores_parties_records_accounts_and_rms_and_resolution_keeps_
                 .is_some()
         );
         // Undoing twice is refused.
-        let again = unmerge(
-            ts.store.as_ref(),
-            &steward(),
-            merge.id,
-            &Trust::default(),
-            &author(4),
-        )
-        .await;
+        let again = undo(ts, merge.id, 4).await;
         assert!(again.is_err());
         // A later resolution keeps what the steward separated apart.
-        resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(5),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
+        run(ts, Mode::Full, 5).await;
         assert_eq!(state(ts, [keep.0, absorb.0]).await, before, "{}", ts.name);
     }
 }
@@ -614,33 +558,10 @@ async fn unmerge_restores_parties_records_accounts_and_rms_and_resolution_keeps_
 async fn merging_a_customer_into_itself_or_out_of_scope_is_refused() {
     for bank in banks().await {
         let ts = &bank.ts;
-        resolve_all(
-            ts.store.as_ref(),
-            &ResolveOptions::default(),
-            &author(1),
-            &mut |_, _, _| {},
-        )
-        .await
-        .unwrap();
-        let e = merge_parties(
-            ts.store.as_ref(),
-            &steward(),
-            PartyId(1),
-            PartyId(1),
-            &Trust::default(),
-            &author(2),
-        )
-        .await;
+        run(ts, Mode::Full, 1).await;
+        let e = merge(ts, PartyId(1), PartyId(1), 2).await;
         assert!(e.unwrap_err().to_string().contains("itself"));
-        let e = merge_parties(
-            ts.store.as_ref(),
-            &steward(),
-            PartyId(1),
-            PartyId(999_999),
-            &Trust::default(),
-            &author(2),
-        )
-        .await;
+        let e = merge(ts, PartyId(1), PartyId(999_999), 2).await;
         assert!(e.unwrap_err().to_string().contains("not found"));
     }
 }

@@ -1,12 +1,12 @@
 use std::collections::HashMap;
 
 use rapport_scoring::{
-    CHURN_INPUT_NAMES, ChurnModel, ScoringConfig, auc, churn_inputs, churn_matrix_csv,
+    CHURN_INPUT_NAMES, ChurnModel, Features, ScoringConfig, auc, churn_inputs, churn_matrix_csv,
     churn_warnings, score_all,
 };
 
 use crate::synth::{self, Archetype, HORIZON};
-use crate::{SEED, trained};
+use crate::{SEED, Trained, trained};
 
 #[test]
 fn the_churn_model_ranks_held_out_churners_high() {
@@ -68,15 +68,20 @@ fn every_declining_customer_is_warned_before_the_month_it_churns() {
     assert!(checked > 50, "{checked}");
 }
 
-#[test]
-fn warnings_carry_their_numbers_and_reasons_name_inputs() {
-    let t = trained();
+/// The features of a customer with a long history, a month before it churns.
+fn month_before_churn(t: &Trained) -> Features {
     let c = t
         .customers
         .iter()
         .find(|c| c.archetype == Archetype::DecliningThenChurned && c.churn.unwrap() > 14)
         .unwrap();
-    let f = c.features_at(c.churn.unwrap() - 1).unwrap();
+    c.features_at(c.churn.unwrap() - 1).unwrap()
+}
+
+#[test]
+fn warnings_carry_their_numbers_and_reasons_name_inputs() {
+    let t = trained();
+    let f = month_before_churn(t);
     let scores = score_all(
         std::slice::from_ref(&f),
         &HashMap::new(),
@@ -99,12 +104,7 @@ fn warnings_carry_their_numbers_and_reasons_name_inputs() {
 #[test]
 fn without_a_model_the_rules_still_warn_and_no_probability_is_made_up() {
     let t = trained();
-    let c = t
-        .customers
-        .iter()
-        .find(|c| c.archetype == Archetype::DecliningThenChurned && c.churn.unwrap() > 14)
-        .unwrap();
-    let f = c.features_at(c.churn.unwrap() - 1).unwrap();
+    let f = month_before_churn(t);
     let cfg = ScoringConfig::default();
     let scores = score_all(
         std::slice::from_ref(&f),

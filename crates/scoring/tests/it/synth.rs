@@ -10,27 +10,9 @@ use rapport_scoring::{Features, MONTHS};
 /// Months of history generated per customer (index 0 = oldest).
 pub const HORIZON: usize = 36;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Archetype {
-    Steady,
-    Growing,
-    Seasonal,
-    DecliningThenChurned,
-    Dormant,
-    New,
-    HighNetWorth,
-}
-
-/// The mix of `rapport-synth` (percent).
-pub const MIX: [(Archetype, u32); 7] = [
-    (Archetype::Steady, 40),
-    (Archetype::Growing, 15),
-    (Archetype::Seasonal, 10),
-    (Archetype::DecliningThenChurned, 10),
-    (Archetype::Dormant, 10),
-    (Archetype::New, 10),
-    (Archetype::HighNetWorth, 5),
-];
+/// The archetype mix of `rapport-synth` (percent).
+use rapport_synth::ARCHETYPE_MIX as MIX;
+pub use rapport_synth::Archetype;
 
 #[derive(Debug, Clone, Default)]
 struct Month {
@@ -111,7 +93,7 @@ fn lognormal(rng: &mut ChaCha8Rng, median: f64, sigma: f64) -> f64 {
 fn pick(rng: &mut ChaCha8Rng) -> Archetype {
     let total: u32 = MIX.iter().map(|(_, w)| w).sum();
     let mut x = rng.random_range(0..total);
-    for (a, w) in MIX {
+    for &(a, w) in MIX {
         if x < w {
             return a;
         }

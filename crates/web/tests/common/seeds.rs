@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rapport_domain::{FixedClock, PartyId};
 use rapport_ingest::{ImportOptions, Mapping, import_file};
-use rapport_resolve::{ResolveOptions, resolve_all};
+use rapport_resolve::{Mode, ResolveOptions, resolve};
 use rapport_scoring::{ChurnModel, Features, NbpModel, PartyScore, ScoringConfig, score_all};
 use rapport_store::ChangeAuthor;
 use rapport_store::identity::{FieldWeight, ResolutionRecord, ReviewCandidate};
@@ -213,8 +213,9 @@ pub async fn seed(app: &TestApp) -> Vec<ResolutionRecord> {
         source: "identity".into(),
         at: Utc::now(),
     };
-    resolve_all(
+    resolve(
         app.store.as_ref(),
+        Mode::Full,
         &ResolveOptions::default(),
         &author,
         &mut |_, _, _| {},
