@@ -1,14 +1,17 @@
 //! The operational store in SQL, for SQLite (the embedded default) and PostgreSQL.
 //!
 //! Each backend is a module: its connection set-up, its migrations and its dialect. The area
-//! modules and the [`rapport_store::Store`] implementation are written once and loaded by both
-//! backend modules, each compiling them against its own dialect (hence the allowed
-//! `duplicate_mod`: one file loaded as two modules is how each query is written once).
+//! modules are written once and loaded by both backend modules, each compiling them against its
+//! own dialect (hence the allowed `duplicate_mod`: one file loaded as two modules is how each
+//! query is written once). Each area module implements its area interfaces of
+//! [`rapport_store::Store`] for the backend, with the operations' bodies in place.
 #![allow(clippy::duplicate_mod)]
 
 /// The modules written once and loaded by both backend modules (`sqlite`, `postgres`), each
-/// compiling them against its own `dialect`. Invoked at the top of each backend's `mod.rs`,
-/// so the `#[path]`s resolve from `src/<backend>/`.
+/// compiling them against its own `dialect`: the area modules, each implementing its area
+/// interfaces for the backend (and `database`, [`rapport_store::Store`]'s own methods), then the
+/// helpers they share. Invoked at the top of each backend's `mod.rs`, so the `#[path]`s resolve
+/// from `src/<backend>/`.
 macro_rules! written_once {
     () => {
         #[path = "../area/assign.rs"]
@@ -19,6 +22,8 @@ macro_rules! written_once {
         mod changes;
         #[path = "../area/customers.rs"]
         mod customers;
+        #[path = "../area/database.rs"]
+        mod database;
         #[path = "../area/dedicated.rs"]
         mod dedicated;
         #[path = "../area/identity.rs"]
@@ -56,9 +61,6 @@ macro_rules! written_once {
         mod pages;
         #[path = "../area/scoped.rs"]
         mod scoped;
-
-        #[path = "../store_impl.rs"]
-        mod store_impl;
 
         pub(crate) use crate::{db_err, parse_col};
     };

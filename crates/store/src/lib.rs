@@ -1,11 +1,13 @@
 //! The operational store's contract (操作型数据中心).
 //!
-//! One interface per area ([`area`]: staff, customers, ingest, identity, scores, work, audit),
-//! gathered in [`Store`] and implemented once for both backends (`rapport-store-sql`); the
-//! server is written against [`Store`] and picks the backend from the database URL once at
-//! start. Every method that reads customers takes a [`Viewer`](rapport_domain::Viewer) and
-//! returns only what that viewer's [`DataScope`](rapport_domain::DataScope) allows: out-of-scope
-//! and unknown customers are indistinguishable (`None`).
+//! A few interfaces per area ([`area`]: staff, customers, ingest, identity, scores, work, audit),
+//! gathered in [`Store`] and each implemented once for both backends, by one area file of
+//! `rapport-store-sql` with the bodies in place; adding an operation touches its interface, its
+//! one implementation and its contract test (`rapport-store-contract`). The server is written
+//! against [`Store`] and picks the backend from the database URL once at start. Every method
+//! that reads customers takes a [`Viewer`](rapport_domain::Viewer) and returns only what that
+//! viewer's [`DataScope`](rapport_domain::DataScope) allows: out-of-scope and unknown customers
+//! are indistinguishable (`None`).
 
 pub mod area;
 pub mod audit;
@@ -26,7 +28,10 @@ pub mod work;
 use async_trait::async_trait;
 
 pub use area::{
-    AuditStore, CustomerStore, IdentityStore, IngestStore, ScoreStore, StaffStore, WorkStore,
+    AuditStore, BulkLoadStore, CustomerChangeStore, CustomerStore, DedicatedRmStore, IdentityStore,
+    IngestStore, KeyRotationStore, ReassignmentStore, ReviewStore, RmAssignmentStore, ScoreStore,
+    ScorecardStore, SegmentStore, StaffChangeStore, StaffStore, TierProposalStore, WorkStore,
+    WorkbenchStore,
 };
 pub use error::StoreError;
 pub use rows::*;
@@ -37,11 +42,23 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     StaffStore
+    + StaffChangeStore
     + CustomerStore
+    + CustomerChangeStore
+    + BulkLoadStore
     + IngestStore
     + IdentityStore
+    + ReviewStore
     + ScoreStore
+    + WorkbenchStore
+    + SegmentStore
     + WorkStore
+    + ReassignmentStore
+    + RmAssignmentStore
+    + DedicatedRmStore
+    + ScorecardStore
+    + TierProposalStore
+    + KeyRotationStore
     + AuditStore
     + 'static
 {

@@ -1,13 +1,14 @@
 //! Assigning RMs to a customer by hand (R4.1): a primary RM replaces the current one, secondary
 //! RMs are added and ended; every change ends an assignment and starts another, never deletes.
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::portfolio::RmAssignment;
-use rapport_store::{AssignedRm, StoreError, StoreResult};
+use rapport_store::{AssignedRm, RmAssignmentStore, StoreError, StoreResult};
 
 use super::customers::rms_in_force;
 use super::db_err;
-use super::dialect::{FOR_UPDATE, Pool, Tx, begin_write};
+use super::dialect::{FOR_UPDATE, Tx, begin_write};
 use super::portfolio::check_target;
 use super::scores::in_scope;
 
@@ -50,93 +51,102 @@ pub(crate) async fn make_primary(
     Ok(())
 }
 
-pub async fn assign(
-    pool: &Pool,
-    viewer: &Viewer,
-    a: &RmAssignment,
-) -> StoreResult<Option<Vec<AssignedRm>>> {
-    if !in_scope(pool, viewer, a.party).await? {
-        return Ok(None);
-    }
-    let mut tx = begin_write(pool).await?;
-    check_target("staff_id", &mut tx, viewer, a.staff).await?;
-    if a.primary {
-        make_primary(&mut tx, a.party, a.staff, a.on).await?;
-    } else {
-        let current: Option<bool> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT is_primary FROM rm_assignments WHERE party_id = $1 AND staff_id = $2 \
-             AND effective_to IS NULL{FOR_UPDATE}"
-        )))
-        .bind(a.party.0)
-        .bind(a.staff.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        match current {
-            Some(true) => {
-                return Err(StoreError::Invalid(format!(
-                    "staff_id: staff {} is the customer's primary RM",
-                    a.staff.0
-                )));
+#[async_trait]
+impl RmAssignmentStore for super::Backend {
+    async fn assign_rm(
+        &self,
+        viewer: &Viewer,
+        a: &RmAssignment,
+    ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        rapport_store::scope::operation("assign_rm", async {
+            if !in_scope(&self.pool, viewer, a.party).await? {
+                return Ok(None);
             }
-            Some(false) => {}
-            None => {
-                sqlx::query(
-                    "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
-                     VALUES ($1, $2, FALSE, $3)",
-                )
+            let mut tx = begin_write(&self.pool).await?;
+            check_target("staff_id", &mut tx, viewer, a.staff).await?;
+            if a.primary {
+                make_primary(&mut tx, a.party, a.staff, a.on).await?;
+            } else {
+                let current: Option<bool> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT is_primary FROM rm_assignments WHERE party_id = $1 AND staff_id = $2 \
+                     AND effective_to IS NULL{FOR_UPDATE}"
+                )))
                 .bind(a.party.0)
                 .bind(a.staff.0)
-                .bind(a.on)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
+                match current {
+                    Some(true) => {
+                        return Err(StoreError::Invalid(format!(
+                            "staff_id: staff {} is the customer's primary RM",
+                            a.staff.0
+                        )));
+                    }
+                    Some(false) => {}
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
+                             VALUES ($1, $2, FALSE, $3)",
+                        )
+                        .bind(a.party.0)
+                        .bind(a.staff.0)
+                        .bind(a.on)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                }
             }
-        }
+            tx.commit().await.map_err(db_err)?;
+            rms_in_force(&self.pool, a.party, None).await.map(Some)
+        })
+        .await
     }
-    tx.commit().await.map_err(db_err)?;
-    rms_in_force(pool, a.party, None).await.map(Some)
-}
 
-pub async fn end_secondary(
-    pool: &Pool,
-    viewer: &Viewer,
-    party: PartyId,
-    staff: StaffId,
-    on: chrono::NaiveDate,
-) -> StoreResult<Option<Vec<AssignedRm>>> {
-    if !in_scope(pool, viewer, party).await? {
-        return Ok(None);
+    async fn end_secondary_rm(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        staff: StaffId,
+        on: chrono::NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        rapport_store::scope::operation("end_secondary_rm", async {
+            if !in_scope(&self.pool, viewer, party).await? {
+                return Ok(None);
+            }
+            let mut tx = begin_write(&self.pool).await?;
+            let current: Option<(i64, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, is_primary FROM rm_assignments WHERE party_id = $1 AND staff_id = $2 \
+                 AND effective_to IS NULL{FOR_UPDATE}"
+            )))
+            .bind(party.0)
+            .bind(staff.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            match current {
+                None => {
+                    return Err(StoreError::NotFound(format!(
+                        "staff {} does not serve this customer",
+                        staff.0
+                    )));
+                }
+                Some((_, true)) => {
+                    return Err(StoreError::Invalid(format!(
+                        "staff_id: staff {} is the primary RM; assign another primary RM instead",
+                        staff.0
+                    )));
+                }
+                Some((id, false)) => {
+                    end_assignment(&mut tx, id, on).await?;
+                }
+            }
+            tx.commit().await.map_err(db_err)?;
+            rms_in_force(&self.pool, party, None).await.map(Some)
+        })
+        .await
     }
-    let mut tx = begin_write(pool).await?;
-    let current: Option<(i64, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id, is_primary FROM rm_assignments WHERE party_id = $1 AND staff_id = $2 \
-         AND effective_to IS NULL{FOR_UPDATE}"
-    )))
-    .bind(party.0)
-    .bind(staff.0)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    match current {
-        None => {
-            return Err(StoreError::NotFound(format!(
-                "staff {} does not serve this customer",
-                staff.0
-            )));
-        }
-        Some((_, true)) => {
-            return Err(StoreError::Invalid(format!(
-                "staff_id: staff {} is the primary RM; assign another primary RM instead",
-                staff.0
-            )));
-        }
-        Some((id, false)) => {
-            end_assignment(&mut tx, id, on).await?;
-        }
-    }
-    tx.commit().await.map_err(db_err)?;
-    rms_in_force(pool, party, None).await.map(Some)
 }
 
 /// Ends assignment `id` on `on` (it stays in the history).

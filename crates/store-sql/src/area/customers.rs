@@ -1,12 +1,13 @@
 //! Customer reads. Every query carries the viewer's scope as a SQL condition built here, in
 //! one place: there is no unscoped customer read in this crate.
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use rapport_domain::{BranchId, Currency, DataScope, Money, PartyId, StaffId, Viewer};
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{Drive, KeyMatch, SearchQuery, drive};
 use rapport_store::{
-    AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerSummary, Direction, Page,
-    PageRequest, PartyDetail, RelatedParty, StoreResult,
+    AccountDetail, AssignedRm, AumPoint, BranchRef, Customer360, CustomerStore, CustomerSummary,
+    Direction, Page, PageRequest, PartyDetail, RelatedParty, StoreResult,
 };
 use sqlx::Row;
 
@@ -14,12 +15,15 @@ use super::dialect::{Query, COLLATE_C, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, DbRo
 
 use super::pages::fetch_page;
 use super::scoped::scope_at;
+use super::scores;
 use super::{db_err, parse_col};
 
 /// Related parties shown in a 360 view, per direction (an employer may have thousands).
 const MAX_RELATED: i64 = 200;
 
-const SUMMARY_COLUMNS: &str = "p.id, p.customer_number, p.kind, p.name, p.mobile, p.resident_id, \
+/// The columns of a customer-list row (with `dialect::LATEST_AUM_COLUMNS`), read by
+/// `summary_from_row`: the customer list, search and a segment's members.
+pub(crate) const SUMMARY_COLUMNS: &str = "p.id, p.customer_number, p.kind, p.name, p.mobile, p.resident_id, \
     b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, b.name_en AS branch_name_en, \
     (SELECT s.display_name FROM rm_assignments ra JOIN staff s ON s.id = ra.staff_id \
        WHERE ra.party_id = p.id AND ra.is_primary AND ra.effective_to IS NULL LIMIT 1) AS primary_rm";
@@ -40,7 +44,7 @@ fn money(minor: i64, currency: &str) -> StoreResult<Money> {
     ))
 }
 
-fn summary_from_row(p: &Protector, row: &DbRow) -> StoreResult<CustomerSummary> {
+pub(crate) fn summary_from_row(p: &Protector, row: &DbRow) -> StoreResult<CustomerSummary> {
     let id: i64 = row.try_get("id").map_err(db_err)?;
     let row_key = id.to_string();
     let kind: String = row.try_get("kind").map_err(db_err)?;
@@ -70,63 +74,93 @@ fn summary_from_row(p: &Protector, row: &DbRow) -> StoreResult<CustomerSummary> 
     })
 }
 
-pub async fn list(
-    p: &Protector,
-    pool: &Pool,
-    viewer: &Viewer,
-    page: PageRequest,
-) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
-    // Page the party ids first, then compute the summary columns for that page only.
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, {LATEST_AUM_COLUMNS} FROM \
-           (SELECT p.id FROM parties p WHERE {scope} ORDER BY p.id LIMIT $2 OFFSET $3) pg \
-         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
-         ORDER BY p.id"
-    );
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scope_value);
-    fetch_page(query, pool, page, |r| summary_from_row(p, r)).await
-}
-
-/// A page of a segment's members at `as_of` that are in the viewer's scope, by party id.
-pub async fn segment_members(
-    p: &Protector,
-    pool: &Pool,
-    viewer: &Viewer,
-    segment_id: i64,
-    as_of: NaiveDate,
-    page: PageRequest,
-) -> StoreResult<Page<CustomerSummary>> {
-    let (scope, scope_value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 3);
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, {LATEST_AUM_COLUMNS} FROM \
-           (SELECT p.id FROM segment_members sm JOIN parties p ON p.id = sm.party_id \
-            WHERE sm.segment_id = $1 AND sm.as_of = $2 AND {scope} ORDER BY p.id LIMIT $4 OFFSET $5) pg \
-         JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
-         ORDER BY p.id"
-    );
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(segment_id)
-        .bind(as_of)
-        .bind(scope_value);
-    fetch_page(query, pool, page, |r| summary_from_row(p, r)).await
-}
-
-pub async fn search(
-    p: &Protector,
-    pool: &Pool,
-    viewer: &Viewer,
-    query: &SearchQuery,
-    page: PageRequest,
-) -> StoreResult<Page<CustomerSummary>> {
-    // One-typo spellings only when the exact ones do not fill the page.
-    if let Some(exact) = query.without_typos() {
-        let found = search_once(p, pool, viewer, &exact, page).await?;
-        if found.has_more || found.items.len() == page.page_size as usize {
-            return Ok(found);
-        }
+#[async_trait]
+impl CustomerStore for super::Backend {
+    async fn list_customers(
+        &self,
+        viewer: &Viewer,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        rapport_store::scope::operation("list_customers", async {
+            let (scope, scope_value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
+            // Page the party ids first, then compute the summary columns for that page only.
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS}, {LATEST_AUM_COLUMNS} FROM \
+                   (SELECT p.id FROM parties p WHERE {scope} ORDER BY p.id LIMIT $2 OFFSET $3) pg \
+                 JOIN parties p ON p.id = pg.id JOIN branches b ON b.id = p.home_branch_id {LATEST_AUM_JOIN} \
+                 ORDER BY p.id"
+            );
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scope_value);
+            fetch_page(query, &self.pool, page, |r| summary_from_row(&self.protect, r)).await
+        })
+        .await
     }
-    search_once(p, pool, viewer, query, page).await
+
+    async fn search_customers(
+        &self,
+        viewer: &Viewer,
+        query: &SearchQuery,
+        page: PageRequest,
+    ) -> StoreResult<Page<CustomerSummary>> {
+        rapport_store::scope::operation("search_customers", async {
+            // One-typo spellings only when the exact ones do not fill the page.
+            if let Some(exact) = query.without_typos() {
+                let found = search_once(&self.protect, &self.pool, viewer, &exact, page).await?;
+                if found.has_more || found.items.len() == page.page_size as usize {
+                    return Ok(found);
+                }
+            }
+            search_once(&self.protect, &self.pool, viewer, query, page).await
+        })
+        .await
+    }
+
+    async fn customer_360(
+        &self,
+        viewer: &Viewer,
+        party_id: PartyId,
+    ) -> StoreResult<Option<Customer360>> {
+        rapport_store::scope::operation("customer_360", async {
+            let scope = rapport_store::scope::data_scope(viewer);
+            let (cond, value) = scope_at(scope, "p", 2);
+            let sql = format!(
+                "SELECT p.*, CAST(p.golden_sources AS TEXT) AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
+                        b.name_en AS branch_name_en \
+                 FROM parties p JOIN branches b ON b.id = p.home_branch_id WHERE p.id = $1 AND {cond}"
+            );
+            let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(party_id.0)
+                .bind(value)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?
+            else {
+                return Ok(None);
+            };
+            let party = party_from_row(&self.protect, &row)?;
+            Ok(Some(Customer360 {
+                party,
+                relationships: relationships(&self.pool, scope, party_id).await?,
+                accounts: accounts(&self.protect, &self.pool, party_id).await?,
+                monthly_aum: monthly_aum(&self.pool, party_id).await?,
+                rms: rms(&self.pool, party_id).await?,
+            }))
+        })
+        .await
+    }
+
+    async fn customer_in_scope(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<rapport_store::scope::InScope>> {
+        rapport_store::scope::operation("customer_in_scope", async {
+            let found = scores::in_scope(&self.pool, viewer, party).await?;
+            #[allow(clippy::disallowed_methods)] // this is the store's scope check
+            Ok(found.then(|| rapport_store::scope::InScope::checked_by_the_store(viewer, party)))
+        })
+        .await
+    }
 }
 
 async fn search_once(
@@ -210,38 +244,6 @@ async fn search_once(
         }
     }
     fetch_page(q.bind(scope_value), pool, page, |r| summary_from_row(p, r)).await
-}
-
-pub async fn customer_360(
-    p: &Protector,
-    pool: &Pool,
-    viewer: &Viewer,
-    party_id: PartyId,
-) -> StoreResult<Option<Customer360>> {
-    let scope = rapport_store::scope::data_scope(viewer);
-    let (cond, value) = scope_at(scope, "p", 2);
-    let sql = format!(
-        "SELECT p.*, CAST(p.golden_sources AS TEXT) AS golden_sources_text, b.id AS branch_id, b.code AS branch_code, b.name_zh AS branch_name_zh, \
-                b.name_en AS branch_name_en \
-         FROM parties p JOIN branches b ON b.id = p.home_branch_id WHERE p.id = $1 AND {cond}"
-    );
-    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(party_id.0)
-        .bind(value)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-    else {
-        return Ok(None);
-    };
-    let party = party_from_row(p, &row)?;
-    Ok(Some(Customer360 {
-        party,
-        relationships: relationships(pool, scope, party_id).await?,
-        accounts: accounts(p, pool, party_id).await?,
-        monthly_aum: monthly_aum(pool, party_id).await?,
-        rms: rms(pool, party_id).await?,
-    }))
 }
 
 fn party_from_row(p: &Protector, row: &DbRow) -> StoreResult<PartyDetail> {

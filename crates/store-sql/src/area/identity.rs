@@ -2,6 +2,7 @@
 //! with history, records moved (accounts follow), absorbed parties merged with a snapshot.
 use std::collections::{HashMap, HashSet};
 
+use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use rapport_domain::{BranchId, CustomerNumber, PartyId, ProductFamily, SourceSystem};
 use rapport_store::identity::{
@@ -10,11 +11,11 @@ use rapport_store::identity::{
 };
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::{ACCOUNT, party_keys};
-use rapport_store::{ChangeAuthor, StoreError, StoreResult};
+use rapport_store::{ChangeAuthor, IdentityStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::changes::record_change;
-use super::dialect::{insert_columns, JSONB, Connection, DbRow, Pool, begin_write, numbered, time};
+use super::dialect::{insert_columns, JSONB, Connection, DbRow, begin_write, numbered, time};
 use super::ingest::follow_records;
 use super::columns::{dates, ints, texts};
 use super::{db_err, parse_col};
@@ -28,43 +29,297 @@ const INPUT_COLUMNS: &str = "r.id, r.source_system, r.source_key, r.party_id, r.
 /// Ids per `IN (…)` list (well under SQLite's variable limit).
 const IDS_PER_STATEMENT: usize = 5_000;
 
-pub async fn resolution_input(
-    p: &Protector,
-    pool: &Pool,
-    after: i64,
-    limit: i64,
-) -> StoreResult<Vec<ResolutionRecord>> {
-    let sql = format!(
-        "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.id > $1 ORDER BY r.id LIMIT $2"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
+#[async_trait]
+impl IdentityStore for super::Backend {
+    async fn resolution_input(&self, after: i64, limit: i64) -> StoreResult<Vec<ResolutionRecord>> {
+        let sql = format!(
+            "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.id > $1 ORDER BY r.id LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        input_rows(&self.protect, &rows)
+    }
+
+    async fn resolution_records_of(
+        &self,
+        parties: &[PartyId],
+    ) -> StoreResult<Vec<ResolutionRecord>> {
+        let mut out = Vec::new();
+        for chunk in parties.chunks(IDS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.party_id IN ({}) ORDER BY r.id",
+                crate::placeholders(chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
+            for party in chunk {
+                q = q.bind(party.0);
+            }
+            out.extend(input_rows(
+                &self.protect,
+                &q.fetch_all(&self.pool).await.map_err(db_err)?,
+            )?);
+        }
+        out.sort_by_key(|r| r.id);
+        Ok(out)
+    }
+
+    async fn pair_decisions(&self) -> StoreResult<Vec<PairDecision>> {
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT record_a, record_b, status FROM identity_reviews \
+             WHERE status IN ('approved', 'rejected') ORDER BY id",
+        )
+        .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-    input_rows(p, &rows)
-}
-
-pub async fn resolution_records_of(
-    p: &Protector,
-    pool: &Pool,
-    parties: &[PartyId],
-) -> StoreResult<Vec<ResolutionRecord>> {
-    let mut out = Vec::new();
-    for chunk in parties.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT {INPUT_COLUMNS} FROM source_records r WHERE r.party_id IN ({}) ORDER BY r.id",
-            crate::placeholders(chunk.len())
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
-        for party in chunk {
-            q = q.bind(party.0);
-        }
-        out.extend(input_rows(p, &q.fetch_all(pool).await.map_err(db_err)?)?);
+        Ok(rows
+            .into_iter()
+            .map(|(a, b, s)| PairDecision {
+                record_a: a,
+                record_b: b,
+                same_person: s == "approved",
+            })
+            .collect())
     }
-    out.sort_by_key(|r| r.id);
-    Ok(out)
+
+    async fn apply_resolution(
+        &self,
+        parties: &[ResolvedParty],
+        author: &ChangeAuthor,
+    ) -> StoreResult<ResolutionApplied> {
+        let mut tx = begin_write(&self.pool).await?;
+        let look = lookups(&mut tx, parties).await?;
+        let mut next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM parties")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let today = author.at.date_naive();
+        let month = today.with_day(1).unwrap_or(today);
+        let assets = asset_families();
+        let mut applied = ResolutionApplied::default();
+        for item in parties {
+            let branch = item
+                .golden
+                .home_branch_code
+                .as_deref()
+                .and_then(|c| look.branches.get(c).copied())
+                .unwrap_or(look.head_office);
+            let golden_sources = serde_json::to_string(&item.golden.sources)
+                .map_err(|e| StoreError::Database(format!("golden sources: {e}")))?;
+            let existing = match item.party_id {
+                Some(id) => stored_fields(&self.protect, &mut tx, id.0)
+                    .await?
+                    .map(|f| (id.0, f)),
+                None => None,
+            };
+            let id = match existing {
+                None => {
+                    let id = next_id;
+                    next_id += 1;
+                    let record = item.golden.to_party_record(
+                        PartyId(id),
+                        CustomerNumber::from_sequence(id as u64),
+                        BranchId(branch),
+                    );
+                    let (rid, mobile) = sealed_party(&self.protect, id, &item.golden)?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, \
+                         uscc, mobile, email, address, home_branch_id, onboarded_on, version, golden_sources) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14{JSONB})",
+                    )))
+                    .bind(id)
+                    .bind(record.customer_number.as_str())
+                    .bind(record.kind.as_str())
+                    .bind(&record.name)
+                    .bind(record.gender.map(|g| g.as_str()))
+                    .bind(record.birth_date)
+                    .bind(rid)
+                    .bind(record.uscc.as_ref().map(|u| u.as_str()))
+                    .bind(mobile)
+                    .bind(&record.email)
+                    .bind(&record.address)
+                    .bind(branch)
+                    .bind(record.onboarded_on)
+                    .bind(&golden_sources)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    record_change(&mut tx, id, 1, author, "created", None, None).await?;
+                    replace_keys(&self.protect, &mut tx, &record).await?;
+                    applied.created += 1;
+                    id
+                }
+                Some((id, stored)) => {
+                    let version = stored.version;
+                    let changes = stored.fields.diff(&item.golden.fields(branch));
+                    let customer_number: String =
+                        sqlx::query_scalar("SELECT customer_number FROM parties WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    let record = item.golden.to_party_record(
+                        PartyId(id),
+                        CustomerNumber::parse(&customer_number)
+                            .map_err(|e| StoreError::Database(format!("customer number: {e}")))?,
+                        BranchId(branch),
+                    );
+                    if changes.is_empty() {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "UPDATE parties SET golden_sources = $1{JSONB}, merged_into = NULL WHERE id = $2"
+                        )))
+                            .bind(&golden_sources)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        // A merge may have taken its keys: put them back.
+                        replace_keys(&self.protect, &mut tx, &record).await?;
+                        applied.unchanged += 1;
+                    } else {
+                        let (rid, mobile) = sealed_party(&self.protect, id, &item.golden)?;
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "UPDATE parties SET kind = $1, name = $2, gender = $3, birth_date = $4, resident_id = $5, \
+                             uscc = $6, mobile = $7, email = $8, address = $9, home_branch_id = $10, \
+                             golden_sources = $11{JSONB}, merged_into = NULL, version = version + 1 WHERE id = $12",
+                        )))
+                        .bind(record.kind.as_str())
+                        .bind(&record.name)
+                        .bind(record.gender.map(|g| g.as_str()))
+                        .bind(record.birth_date)
+                        .bind(&rid)
+                        .bind(record.uscc.as_ref().map(|u| u.as_str()))
+                        .bind(&mobile)
+                        .bind(&record.email)
+                        .bind(&record.address)
+                        .bind(branch)
+                        .bind(&golden_sources)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                        for (field, old, new) in &changes {
+                            // History holds identifiers sealed, like the party row.
+                            let (old, new) = match *field {
+                                "resident_id" => (stored.sealed_resident_id.clone(), rid.clone()),
+                                "mobile" => (stored.sealed_mobile.clone(), mobile.clone()),
+                                _ => (old.clone(), new.clone()),
+                            };
+                            record_change(
+                                &mut tx,
+                                id,
+                                version + 1,
+                                author,
+                                field,
+                                old.as_deref(),
+                                new.as_deref(),
+                            )
+                            .await?;
+                        }
+                        replace_keys(&self.protect, &mut tx, &record).await?;
+                        applied.updated += 1;
+                    }
+                    id
+                }
+            };
+            applied.parties.push(PartyId(id));
+            for absorbed in &item.absorbed {
+                if absorbed.0 != id {
+                    merge_into(&mut tx, id, absorbed.0, today, author).await?;
+                    applied.merged += 1;
+                    applied.parties.push(*absorbed);
+                }
+            }
+            for chunk in item.record_ids.chunks(IDS_PER_STATEMENT) {
+                let sql = format!(
+                    "UPDATE source_records SET party_id = ?, needs_resolution = FALSE WHERE id IN ({})",
+                    crate::placeholders(chunk.len())
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql))).bind(id);
+                for r in chunk {
+                    q = q.bind(*r);
+                }
+                q.execute(&mut *tx).await.map_err(db_err)?;
+            }
+            follow_records(&mut tx, &item.record_ids).await?;
+            if let Some(staff) = item
+                .golden
+                .rm_username
+                .as_deref()
+                .and_then(|u| look.staff.get(u))
+            {
+                sqlx::query(
+                    "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
+                     SELECT $1, $2, TRUE, $3 WHERE NOT EXISTS (SELECT 1 FROM rm_assignments \
+                     WHERE party_id = $4 AND is_primary AND effective_to IS NULL)",
+                )
+                .bind(id)
+                .bind(staff)
+                .bind(today)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            // The month's AUM point from the current balances (history comes from the warehouse).
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) \
+                 SELECT $1, $2, 'CNY', CAST(COALESCE(SUM(balance_minor), 0) AS BIGINT) FROM accounts \
+                 WHERE party_id = $3 AND currency = 'CNY' AND status <> 'closed' AND family IN ({assets}) \
+                 ON CONFLICT (party_id, month) DO UPDATE SET aum_minor = excluded.aum_minor"
+            )))
+            .bind(id)
+            .bind(month)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(applied)
+    }
+
+    async fn account_owners(&self) -> StoreResult<Vec<(String, PartyId)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT account_number, party_id FROM accounts")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(k, p)| (k, PartyId(p))).collect())
+    }
+
+    async fn upsert_monthly_aum(
+        &self,
+        points: &[rapport_domain::records::MonthlyAumRecord],
+    ) -> StoreResult<()> {
+        let mut rows = Vec::with_capacity(points.len());
+        for m in points {
+            let minor = m
+                .aum
+                .to_minor_units()
+                .map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?;
+            rows.push((m, minor));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        insert_columns(
+            &mut tx,
+            "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor)",
+            &[
+                ints(&rows, |(m, _)| m.party_id.0),
+                dates(&rows, |(m, _)| m.month),
+                texts(&rows, |(m, _)| m.aum.currency.code()),
+                ints(&rows, |(_, minor)| *minor),
+            ],
+            "ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
+             aum_minor = excluded.aum_minor",
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
 }
 
 fn input_rows(p: &Protector, rows: &[DbRow]) -> StoreResult<Vec<ResolutionRecord>> {
@@ -106,24 +361,6 @@ fn input_rows(p: &Protector, rows: &[DbRow]) -> StoreResult<Vec<ResolutionRecord
         });
     }
     Ok(out)
-}
-
-pub async fn pair_decisions(pool: &Pool) -> StoreResult<Vec<PairDecision>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT record_a, record_b, status FROM identity_reviews \
-         WHERE status IN ('approved', 'rejected') ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    Ok(rows
-        .into_iter()
-        .map(|(a, b, s)| PairDecision {
-            record_a: a,
-            record_b: b,
-            same_person: s == "approved",
-        })
-        .collect())
 }
 
 /// Reference lookups for a chunk of golden records.
@@ -363,230 +600,4 @@ fn asset_families() -> String {
         .map(|f| format!("'{}'", f.as_str()))
         .collect::<Vec<_>>()
         .join(",")
-}
-
-pub async fn apply_resolution(
-    p: &Protector,
-    pool: &Pool,
-    parties: &[ResolvedParty],
-    author: &ChangeAuthor,
-) -> StoreResult<ResolutionApplied> {
-    let mut tx = begin_write(pool).await?;
-    let look = lookups(&mut tx, parties).await?;
-    let mut next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM parties")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    let today = author.at.date_naive();
-    let month = today.with_day(1).unwrap_or(today);
-    let assets = asset_families();
-    let mut applied = ResolutionApplied::default();
-    for item in parties {
-        let branch = item
-            .golden
-            .home_branch_code
-            .as_deref()
-            .and_then(|c| look.branches.get(c).copied())
-            .unwrap_or(look.head_office);
-        let golden_sources = serde_json::to_string(&item.golden.sources)
-            .map_err(|e| StoreError::Database(format!("golden sources: {e}")))?;
-        let existing = match item.party_id {
-            Some(id) => stored_fields(p, &mut tx, id.0).await?.map(|f| (id.0, f)),
-            None => None,
-        };
-        let id = match existing {
-            None => {
-                let id = next_id;
-                next_id += 1;
-                let record = item.golden.to_party_record(
-                    PartyId(id),
-                    CustomerNumber::from_sequence(id as u64),
-                    BranchId(branch),
-                );
-                let (rid, mobile) = sealed_party(p, id, &item.golden)?;
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, \
-                     uscc, mobile, email, address, home_branch_id, onboarded_on, version, golden_sources) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14{JSONB})",
-                )))
-                .bind(id)
-                .bind(record.customer_number.as_str())
-                .bind(record.kind.as_str())
-                .bind(&record.name)
-                .bind(record.gender.map(|g| g.as_str()))
-                .bind(record.birth_date)
-                .bind(rid)
-                .bind(record.uscc.as_ref().map(|u| u.as_str()))
-                .bind(mobile)
-                .bind(&record.email)
-                .bind(&record.address)
-                .bind(branch)
-                .bind(record.onboarded_on)
-                .bind(&golden_sources)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                record_change(&mut tx, id, 1, author, "created", None, None).await?;
-                replace_keys(p, &mut tx, &record).await?;
-                applied.created += 1;
-                id
-            }
-            Some((id, stored)) => {
-                let version = stored.version;
-                let changes = stored.fields.diff(&item.golden.fields(branch));
-                let customer_number: String =
-                    sqlx::query_scalar("SELECT customer_number FROM parties WHERE id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                let record = item.golden.to_party_record(
-                    PartyId(id),
-                    CustomerNumber::parse(&customer_number)
-                        .map_err(|e| StoreError::Database(format!("customer number: {e}")))?,
-                    BranchId(branch),
-                );
-                if changes.is_empty() {
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "UPDATE parties SET golden_sources = $1{JSONB}, merged_into = NULL WHERE id = $2"
-                    )))
-                        .bind(&golden_sources)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    // A merge may have taken its keys: put them back.
-                    replace_keys(p, &mut tx, &record).await?;
-                    applied.unchanged += 1;
-                } else {
-                    let (rid, mobile) = sealed_party(p, id, &item.golden)?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "UPDATE parties SET kind = $1, name = $2, gender = $3, birth_date = $4, resident_id = $5, \
-                         uscc = $6, mobile = $7, email = $8, address = $9, home_branch_id = $10, \
-                         golden_sources = $11{JSONB}, merged_into = NULL, version = version + 1 WHERE id = $12",
-                    )))
-                    .bind(record.kind.as_str())
-                    .bind(&record.name)
-                    .bind(record.gender.map(|g| g.as_str()))
-                    .bind(record.birth_date)
-                    .bind(&rid)
-                    .bind(record.uscc.as_ref().map(|u| u.as_str()))
-                    .bind(&mobile)
-                    .bind(&record.email)
-                    .bind(&record.address)
-                    .bind(branch)
-                    .bind(&golden_sources)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    for (field, old, new) in &changes {
-                        // History holds identifiers sealed, like the party row.
-                        let (old, new) = match *field {
-                            "resident_id" => (stored.sealed_resident_id.clone(), rid.clone()),
-                            "mobile" => (stored.sealed_mobile.clone(), mobile.clone()),
-                            _ => (old.clone(), new.clone()),
-                        };
-                        record_change(
-                            &mut tx,
-                            id,
-                            version + 1,
-                            author,
-                            field,
-                            old.as_deref(),
-                            new.as_deref(),
-                        )
-                        .await?;
-                    }
-                    replace_keys(p, &mut tx, &record).await?;
-                    applied.updated += 1;
-                }
-                id
-            }
-        };
-        applied.parties.push(PartyId(id));
-        for absorbed in &item.absorbed {
-            if absorbed.0 != id {
-                merge_into(&mut tx, id, absorbed.0, today, author).await?;
-                applied.merged += 1;
-                applied.parties.push(*absorbed);
-            }
-        }
-        for chunk in item.record_ids.chunks(IDS_PER_STATEMENT) {
-            let sql = format!(
-                "UPDATE source_records SET party_id = ?, needs_resolution = FALSE WHERE id IN ({})",
-                crate::placeholders(chunk.len())
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql))).bind(id);
-            for r in chunk {
-                q = q.bind(*r);
-            }
-            q.execute(&mut *tx).await.map_err(db_err)?;
-        }
-        follow_records(&mut tx, &item.record_ids).await?;
-        if let Some(staff) = item
-            .golden
-            .rm_username
-            .as_deref()
-            .and_then(|u| look.staff.get(u))
-        {
-            sqlx::query(
-                "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
-                 SELECT $1, $2, TRUE, $3 WHERE NOT EXISTS (SELECT 1 FROM rm_assignments \
-                 WHERE party_id = $4 AND is_primary AND effective_to IS NULL)",
-            )
-            .bind(id)
-            .bind(staff)
-            .bind(today)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-        // The month's AUM point from the current balances (history comes from the warehouse).
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) \
-             SELECT $1, $2, 'CNY', CAST(COALESCE(SUM(balance_minor), 0) AS BIGINT) FROM accounts \
-             WHERE party_id = $3 AND currency = 'CNY' AND status <> 'closed' AND family IN ({assets}) \
-             ON CONFLICT (party_id, month) DO UPDATE SET aum_minor = excluded.aum_minor"
-        )))
-        .bind(id)
-        .bind(month)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
-    tx.commit().await.map_err(db_err)?;
-    Ok(applied)
-}
-
-pub async fn upsert_monthly_aum(
-    pool: &Pool,
-    points: &[rapport_domain::records::MonthlyAumRecord],
-) -> StoreResult<()> {
-    let mut rows = Vec::with_capacity(points.len());
-    for m in points {
-        let minor = m
-            .aum
-            .to_minor_units()
-            .map_err(|e| StoreError::Invalid(format!("monthly AUM: {e}")))?;
-        rows.push((m, minor));
-    }
-    let mut tx = begin_write(pool).await?;
-    insert_columns(
-        &mut tx,
-        "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor)",
-        &[
-            ints(&rows, |(m, _)| m.party_id.0),
-            dates(&rows, |(m, _)| m.month),
-            texts(&rows, |(m, _)| m.aum.currency.code()),
-            ints(&rows, |(_, minor)| *minor),
-        ],
-        "ON CONFLICT (party_id, month) DO UPDATE SET currency = excluded.currency, \
-         aum_minor = excluded.aum_minor",
-    )
-    .await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(())
 }

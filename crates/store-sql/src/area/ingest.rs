@@ -3,6 +3,7 @@
 //! file writes nothing new and a run killed half-way is completed by running it again.
 use std::collections::{HashMap, HashSet};
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::SourceSystem;
 use rapport_store::ingest::{
@@ -11,12 +12,12 @@ use rapport_store::ingest::{
 };
 use rapport_store::protect::{Field, Protector};
 use rapport_store::search::ACCOUNT;
-use rapport_store::{StoreError, StoreResult};
+use rapport_store::{IngestStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::columns::{bools, dates, ints, texts, times};
 use super::dialect::{
-    Connection, DbRow, Pool, Time, begin_write, from_time, insert_columns, numbered, time,
+    Connection, DbRow, Time, begin_write, from_time, insert_columns, numbered, time,
 };
 use super::{db_err, parse_col};
 
@@ -27,36 +28,319 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
 
-pub async fn begin_import(pool: &Pool, run: &NewImportRun) -> StoreResult<i64> {
-    let mut tx = begin_write(pool).await?;
-    // A run of the same file still marked running was cut off (a re-run is how a killed load
-    // completes); two live imports of one file are not supported.
-    sqlx::query(sqlx::AssertSqlSafe(numbered(
-        "UPDATE import_runs SET status = 'interrupted', finished_at = ? \
-         WHERE status = 'running' AND source_system = ? AND file_sha256 = ?",
-    )))
-    .bind(time(run.started_at))
-    .bind(run.source_system.as_str())
-    .bind(&run.file_sha256)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let id = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
-        "INSERT INTO import_runs (source_system, kind, mode, file_name, file_sha256, started_by, \
-         started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running') RETURNING id",
-    )))
-    .bind(run.source_system.as_str())
-    .bind(run.kind.as_str())
-    .bind(run.mode.as_str())
-    .bind(&run.file_name)
-    .bind(&run.file_sha256)
-    .bind(&run.started_by)
-    .bind(time(run.started_at))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(id)
+#[async_trait]
+impl IngestStore for super::Backend {
+    async fn begin_import(&self, run: &NewImportRun) -> StoreResult<i64> {
+        let mut tx = begin_write(&self.pool).await?;
+        // A run of the same file still marked running was cut off (a re-run is how a killed load
+        // completes); two live imports of one file are not supported.
+        sqlx::query(sqlx::AssertSqlSafe(numbered(
+            "UPDATE import_runs SET status = 'interrupted', finished_at = ? \
+             WHERE status = 'running' AND source_system = ? AND file_sha256 = ?",
+        )))
+        .bind(time(run.started_at))
+        .bind(run.source_system.as_str())
+        .bind(&run.file_sha256)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let id = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
+            "INSERT INTO import_runs (source_system, kind, mode, file_name, file_sha256, started_by, \
+             started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running') RETURNING id",
+        )))
+        .bind(run.source_system.as_str())
+        .bind(run.kind.as_str())
+        .bind(run.mode.as_str())
+        .bind(&run.file_name)
+        .bind(&run.file_sha256)
+        .bind(&run.started_by)
+        .bind(time(run.started_at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(id)
+    }
+
+    async fn import_source_records(
+        &self,
+        run_id: i64,
+        system: SourceSystem,
+        rows: &[SourceRecordRow],
+        now: DateTime<Utc>,
+    ) -> StoreResult<BatchOutcome> {
+        let sealed: Vec<SealedRecord> = rows
+            .iter()
+            .map(|r| seal_record(&self.protect, system, r))
+            .collect::<StoreResult<_>>()?;
+        let loaded_at = time(now);
+        let mut tx = begin_write(&self.pool).await?;
+        let keys: Vec<&str> = rows.iter().map(|r| r.source_key.as_str()).collect();
+        let found = existing(
+            &mut tx,
+            "SELECT id, source_key, content_hash FROM source_records WHERE source_system = ? AND source_key",
+            system,
+            &keys,
+        )
+        .await?;
+        let mut counts = UpsertCounts::default();
+        let mut fresh = Vec::new();
+        let mut same = Vec::new();
+        for s in &sealed {
+            match found.get(&s.row.source_key) {
+                None => fresh.push(s),
+                Some((_, hash)) if *hash == s.row.content_hash => {
+                    same.push(s.row.source_key.as_str())
+                }
+                Some((id, _)) => {
+                    update_record(&mut tx, *id, s, run_id, &loaded_at).await?;
+                    counts.updated += 1;
+                }
+            }
+        }
+        counts.inserted = fresh.len() as i64;
+        counts.unchanged = same.len() as i64;
+        insert_columns(
+            &mut tx,
+            "INSERT INTO source_records (source_system, source_key, kind, name, gender, birth_date, \
+             resident_id, resident_id_valid, uscc, mobile, address, email, branch_code, rm_username, \
+             source_updated_on, content_hash, last_run_id, loaded_at, needs_resolution)",
+            &[
+                texts(&fresh, |_| system.as_str()),
+                texts(&fresh, |s| s.row.source_key.as_str()),
+                texts(&fresh, |s| s.row.kind.as_str()),
+                texts(&fresh, |s| s.row.name.as_str()),
+                texts(&fresh, |s| s.row.gender.map(|g| g.as_str())),
+                dates(&fresh, |s| s.row.birth_date),
+                texts(&fresh, |s| s.resident_id.as_deref()),
+                bools(&fresh, |s| s.row.resident_id_valid),
+                texts(&fresh, |s| s.row.uscc.as_ref().map(|u| u.as_str())),
+                texts(&fresh, |s| s.mobile.as_deref()),
+                texts(&fresh, |s| s.row.address.as_deref()),
+                texts(&fresh, |s| s.row.email.as_deref()),
+                texts(&fresh, |s| s.row.branch_code.as_deref()),
+                texts(&fresh, |s| s.row.rm_username.as_deref()),
+                dates(&fresh, |s| s.row.updated_on),
+                texts(&fresh, |s| s.row.content_hash.as_str()),
+                ints(&fresh, |_| run_id),
+                times(&fresh, |_| now),
+                bools(&fresh, |_| true),
+            ],
+            "",
+        )
+        .await?;
+        // Only a full load needs to know which records it saw (to close the others); a delta
+        // leaves unchanged rows untouched, so re-running a file writes nothing.
+        let full: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
+            "SELECT mode = 'full' FROM import_runs WHERE id = ?",
+        )))
+        .bind(run_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if full {
+            touch(
+                &mut tx,
+                "source_records",
+                "source_key",
+                run_id,
+                system,
+                &same,
+            )
+            .await?;
+        }
+        count_batch(&mut tx, run_id, counts, 0).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(BatchOutcome {
+            counts,
+            problems: Vec::new(),
+        })
+    }
+
+    async fn import_source_accounts(
+        &self,
+        run_id: i64,
+        system: SourceSystem,
+        rows: &[SourceAccountRow],
+    ) -> StoreResult<BatchOutcome> {
+        let mut tx = begin_write(&self.pool).await?;
+        let owners: HashSet<&str> = rows.iter().map(|r| r.owner_key.as_str()).collect();
+        let owner_keys: Vec<&str> = owners.iter().copied().collect();
+        let owners = existing(
+            &mut tx,
+            "SELECT id, source_key, content_hash FROM source_records WHERE source_system = ? AND source_key",
+            system,
+            &owner_keys,
+        )
+        .await?;
+        let products = known_codes(
+            &mut tx,
+            "SELECT code, CAST(0 AS BIGINT) FROM products WHERE code",
+            &rows.iter().map(|r| r.product_code.as_str()).collect(),
+        )
+        .await?;
+        let branches = known_codes(
+            &mut tx,
+            "SELECT code, id FROM branches WHERE code",
+            &rows.iter().map(|r| r.branch_code.as_str()).collect(),
+        )
+        .await?;
+        let mut problems = Vec::new();
+        let mut writes = Vec::with_capacity(rows.len());
+        for (index, row) in rows.iter().enumerate() {
+            let problem = |field: &'static str, reason: String| RowProblem {
+                index,
+                field,
+                reason,
+            };
+            if !owners.contains_key(&row.owner_key) {
+                problems.push(problem(
+                    "source_key",
+                    format!("no {} customer record has this key", system.as_str()),
+                ));
+                continue;
+            }
+            if !products.contains_key(&row.product_code) {
+                problems.push(problem("product_code", "unknown product code".into()));
+                continue;
+            }
+            let Some(&branch_id) = branches.get(&row.branch_code) else {
+                problems.push(problem("branch_code", "unknown branch code".into()));
+                continue;
+            };
+            let balance = row
+                .balance
+                .to_minor_units()
+                .map_err(|e| StoreError::Invalid(format!("balance: {e}")))?;
+            let limit = row
+                .limit
+                .map(|l| l.to_minor_units())
+                .transpose()
+                .map_err(|e| StoreError::Invalid(format!("limit: {e}")))?;
+            let key = self.protect.account_key(&row.account_number);
+            // Sealed to the same row as in `accounts`, so following a record copies it as it is.
+            let sealed = self
+                .protect
+                .seal(Field::AccountNumber, &key, &row.account_number)?;
+            writes.push(AccountWrite {
+                row,
+                key,
+                sealed,
+                balance,
+                limit,
+                branch_id,
+            });
+        }
+        let keys: Vec<&str> = writes.iter().map(|w| w.key.as_str()).collect();
+        let found = existing(
+            &mut tx,
+            "SELECT CAST(0 AS BIGINT), account_key, content_hash FROM source_accounts WHERE source_system = ? AND account_key",
+            system,
+            &keys,
+        )
+        .await?;
+        let mut counts = UpsertCounts::default();
+        let mut fresh = Vec::new();
+        let mut same = Vec::new();
+        for w in &writes {
+            match found.get(&w.key) {
+                None => fresh.push(w),
+                Some((_, hash)) if *hash == w.row.content_hash => same.push(w.key.as_str()),
+                Some(_) => {
+                    update_account(&mut tx, system, w, run_id).await?;
+                    counts.updated += 1;
+                }
+            }
+        }
+        counts.inserted = fresh.len() as i64;
+        counts.unchanged = same.len() as i64;
+        insert_columns(
+            &mut tx,
+            "INSERT INTO source_accounts (source_system, account_key, account_number_enc, source_key, \
+             product_code, family, currency, balance_minor, limit_minor, opened_on, matures_on, status, \
+             branch_id, content_hash, last_run_id)",
+            &[
+                texts(&fresh, |_| system.as_str()),
+                texts(&fresh, |w| w.key.as_str()),
+                texts(&fresh, |w| w.sealed.as_str()),
+                texts(&fresh, |w| w.row.owner_key.as_str()),
+                texts(&fresh, |w| w.row.product_code.as_str()),
+                texts(&fresh, |w| w.row.family.as_str()),
+                texts(&fresh, |w| w.row.balance.currency.code()),
+                ints(&fresh, |w| w.balance),
+                ints(&fresh, |w| w.limit),
+                dates(&fresh, |w| w.row.opened_on),
+                dates(&fresh, |w| w.row.matures_on),
+                texts(&fresh, |w| w.row.status.as_str()),
+                ints(&fresh, |w| w.branch_id),
+                texts(&fresh, |w| w.row.content_hash.as_str()),
+                ints(&fresh, |_| run_id),
+            ],
+            "",
+        )
+        .await?;
+        // Accounts close through their status, not by absence: unchanged rows stay untouched.
+        let record_ids: Vec<i64> = writes
+            .iter()
+            .filter_map(|w| owners.get(&w.row.owner_key).map(|(id, _)| *id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        follow_records(&mut tx, &record_ids).await?;
+        count_batch(&mut tx, run_id, counts, problems.len()).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(BatchOutcome { counts, problems })
+    }
+
+    async fn finish_import(&self, run_id: i64, end: &ImportEnd) -> StoreResult<ImportRun> {
+        let mut tx = begin_write(&self.pool).await?;
+        let run = run_by_id(&mut tx, run_id).await?;
+        let mut closed = 0;
+        // Only customer records close: an account's closing comes with its status.
+        if end.close_unseen
+            && end.status == RunStatus::Finished
+            && run.kind == ImportKind::Customers
+        {
+            closed = sqlx::query(sqlx::AssertSqlSafe(numbered(
+                "UPDATE source_records SET closed_at = ?, needs_resolution = TRUE \
+                 WHERE source_system = ? AND last_run_id <> ? AND closed_at IS NULL",
+            )))
+            .bind(time(end.at))
+            .bind(run.source_system.as_str())
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected() as i64;
+        }
+        sqlx::query(sqlx::AssertSqlSafe(numbered(
+            "UPDATE import_runs SET status = ?, finished_at = ?, rejected = rejected + ?, closed = ? \
+             WHERE id = ?",
+        )))
+        .bind(end.status.as_str())
+        .bind(time(end.at))
+        .bind(end.rejected)
+        .bind(closed)
+        .bind(run_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let run = run_by_id(&mut tx, run_id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(run)
+    }
+
+    async fn import_runs(&self, limit: i64) -> StoreResult<Vec<ImportRun>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM import_runs ORDER BY id DESC LIMIT ?");
+        sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(run_from_row)
+            .collect()
+    }
 }
 
 /// `key → (id, content hash)` of the rows of `table` with these keys.
@@ -158,100 +442,6 @@ fn seal_record<'a>(
     })
 }
 
-pub async fn import_source_records(
-    p: &Protector,
-    pool: &Pool,
-    run_id: i64,
-    system: SourceSystem,
-    rows: &[SourceRecordRow],
-    now: DateTime<Utc>,
-) -> StoreResult<BatchOutcome> {
-    let sealed: Vec<SealedRecord> = rows
-        .iter()
-        .map(|r| seal_record(p, system, r))
-        .collect::<StoreResult<_>>()?;
-    let loaded_at = time(now);
-    let mut tx = begin_write(pool).await?;
-    let keys: Vec<&str> = rows.iter().map(|r| r.source_key.as_str()).collect();
-    let found = existing(
-        &mut tx,
-        "SELECT id, source_key, content_hash FROM source_records WHERE source_system = ? AND source_key",
-        system,
-        &keys,
-    )
-    .await?;
-    let mut counts = UpsertCounts::default();
-    let mut fresh = Vec::new();
-    let mut same = Vec::new();
-    for s in &sealed {
-        match found.get(&s.row.source_key) {
-            None => fresh.push(s),
-            Some((_, hash)) if *hash == s.row.content_hash => same.push(s.row.source_key.as_str()),
-            Some((id, _)) => {
-                update_record(&mut tx, *id, s, run_id, &loaded_at).await?;
-                counts.updated += 1;
-            }
-        }
-    }
-    counts.inserted = fresh.len() as i64;
-    counts.unchanged = same.len() as i64;
-    insert_columns(
-        &mut tx,
-        "INSERT INTO source_records (source_system, source_key, kind, name, gender, birth_date, \
-         resident_id, resident_id_valid, uscc, mobile, address, email, branch_code, rm_username, \
-         source_updated_on, content_hash, last_run_id, loaded_at, needs_resolution)",
-        &[
-            texts(&fresh, |_| system.as_str()),
-            texts(&fresh, |s| s.row.source_key.as_str()),
-            texts(&fresh, |s| s.row.kind.as_str()),
-            texts(&fresh, |s| s.row.name.as_str()),
-            texts(&fresh, |s| s.row.gender.map(|g| g.as_str())),
-            dates(&fresh, |s| s.row.birth_date),
-            texts(&fresh, |s| s.resident_id.as_deref()),
-            bools(&fresh, |s| s.row.resident_id_valid),
-            texts(&fresh, |s| s.row.uscc.as_ref().map(|u| u.as_str())),
-            texts(&fresh, |s| s.mobile.as_deref()),
-            texts(&fresh, |s| s.row.address.as_deref()),
-            texts(&fresh, |s| s.row.email.as_deref()),
-            texts(&fresh, |s| s.row.branch_code.as_deref()),
-            texts(&fresh, |s| s.row.rm_username.as_deref()),
-            dates(&fresh, |s| s.row.updated_on),
-            texts(&fresh, |s| s.row.content_hash.as_str()),
-            ints(&fresh, |_| run_id),
-            times(&fresh, |_| now),
-            bools(&fresh, |_| true),
-        ],
-        "",
-    )
-    .await?;
-    // Only a full load needs to know which records it saw (to close the others); a delta
-    // leaves unchanged rows untouched, so re-running a file writes nothing.
-    let full: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
-        "SELECT mode = 'full' FROM import_runs WHERE id = ?",
-    )))
-    .bind(run_id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if full {
-        touch(
-            &mut tx,
-            "source_records",
-            "source_key",
-            run_id,
-            system,
-            &same,
-        )
-        .await?;
-    }
-    count_batch(&mut tx, run_id, counts, 0).await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(BatchOutcome {
-        counts,
-        problems: Vec::new(),
-    })
-}
-
 async fn update_record(
     conn: &mut Connection,
     id: i64,
@@ -320,140 +510,6 @@ struct AccountWrite<'a> {
     balance: i64,
     limit: Option<i64>,
     branch_id: i64,
-}
-
-pub async fn import_source_accounts(
-    p: &Protector,
-    pool: &Pool,
-    run_id: i64,
-    system: SourceSystem,
-    rows: &[SourceAccountRow],
-) -> StoreResult<BatchOutcome> {
-    let mut tx = begin_write(pool).await?;
-    let owners: HashSet<&str> = rows.iter().map(|r| r.owner_key.as_str()).collect();
-    let owner_keys: Vec<&str> = owners.iter().copied().collect();
-    let owners = existing(
-        &mut tx,
-        "SELECT id, source_key, content_hash FROM source_records WHERE source_system = ? AND source_key",
-        system,
-        &owner_keys,
-    )
-    .await?;
-    let products = known_codes(
-        &mut tx,
-        "SELECT code, CAST(0 AS BIGINT) FROM products WHERE code",
-        &rows.iter().map(|r| r.product_code.as_str()).collect(),
-    )
-    .await?;
-    let branches = known_codes(
-        &mut tx,
-        "SELECT code, id FROM branches WHERE code",
-        &rows.iter().map(|r| r.branch_code.as_str()).collect(),
-    )
-    .await?;
-    let mut problems = Vec::new();
-    let mut writes = Vec::with_capacity(rows.len());
-    for (index, row) in rows.iter().enumerate() {
-        let problem = |field: &'static str, reason: String| RowProblem {
-            index,
-            field,
-            reason,
-        };
-        if !owners.contains_key(&row.owner_key) {
-            problems.push(problem(
-                "source_key",
-                format!("no {} customer record has this key", system.as_str()),
-            ));
-            continue;
-        }
-        if !products.contains_key(&row.product_code) {
-            problems.push(problem("product_code", "unknown product code".into()));
-            continue;
-        }
-        let Some(&branch_id) = branches.get(&row.branch_code) else {
-            problems.push(problem("branch_code", "unknown branch code".into()));
-            continue;
-        };
-        let balance = row
-            .balance
-            .to_minor_units()
-            .map_err(|e| StoreError::Invalid(format!("balance: {e}")))?;
-        let limit = row
-            .limit
-            .map(|l| l.to_minor_units())
-            .transpose()
-            .map_err(|e| StoreError::Invalid(format!("limit: {e}")))?;
-        let key = p.account_key(&row.account_number);
-        // Sealed to the same row as in `accounts`, so following a record copies it as it is.
-        let sealed = p.seal(Field::AccountNumber, &key, &row.account_number)?;
-        writes.push(AccountWrite {
-            row,
-            key,
-            sealed,
-            balance,
-            limit,
-            branch_id,
-        });
-    }
-    let keys: Vec<&str> = writes.iter().map(|w| w.key.as_str()).collect();
-    let found = existing(
-        &mut tx,
-        "SELECT CAST(0 AS BIGINT), account_key, content_hash FROM source_accounts WHERE source_system = ? AND account_key",
-        system,
-        &keys,
-    )
-    .await?;
-    let mut counts = UpsertCounts::default();
-    let mut fresh = Vec::new();
-    let mut same = Vec::new();
-    for w in &writes {
-        match found.get(&w.key) {
-            None => fresh.push(w),
-            Some((_, hash)) if *hash == w.row.content_hash => same.push(w.key.as_str()),
-            Some(_) => {
-                update_account(&mut tx, system, w, run_id).await?;
-                counts.updated += 1;
-            }
-        }
-    }
-    counts.inserted = fresh.len() as i64;
-    counts.unchanged = same.len() as i64;
-    insert_columns(
-        &mut tx,
-        "INSERT INTO source_accounts (source_system, account_key, account_number_enc, source_key, \
-         product_code, family, currency, balance_minor, limit_minor, opened_on, matures_on, status, \
-         branch_id, content_hash, last_run_id)",
-        &[
-            texts(&fresh, |_| system.as_str()),
-            texts(&fresh, |w| w.key.as_str()),
-            texts(&fresh, |w| w.sealed.as_str()),
-            texts(&fresh, |w| w.row.owner_key.as_str()),
-            texts(&fresh, |w| w.row.product_code.as_str()),
-            texts(&fresh, |w| w.row.family.as_str()),
-            texts(&fresh, |w| w.row.balance.currency.code()),
-            ints(&fresh, |w| w.balance),
-            ints(&fresh, |w| w.limit),
-            dates(&fresh, |w| w.row.opened_on),
-            dates(&fresh, |w| w.row.matures_on),
-            texts(&fresh, |w| w.row.status.as_str()),
-            ints(&fresh, |w| w.branch_id),
-            texts(&fresh, |w| w.row.content_hash.as_str()),
-            ints(&fresh, |_| run_id),
-        ],
-        "",
-    )
-    .await?;
-    // Accounts close through their status, not by absence: unchanged rows stay untouched.
-    let record_ids: Vec<i64> = writes
-        .iter()
-        .filter_map(|w| owners.get(&w.row.owner_key).map(|(id, _)| *id))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    follow_records(&mut tx, &record_ids).await?;
-    count_batch(&mut tx, run_id, counts, problems.len()).await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(BatchOutcome { counts, problems })
 }
 
 async fn update_account(
@@ -534,41 +590,6 @@ pub(crate) async fn follow_records(conn: &mut Connection, record_ids: &[i64]) ->
     Ok(())
 }
 
-pub async fn finish_import(pool: &Pool, run_id: i64, end: &ImportEnd) -> StoreResult<ImportRun> {
-    let mut tx = begin_write(pool).await?;
-    let run = run_by_id(&mut tx, run_id).await?;
-    let mut closed = 0;
-    // Only customer records close: an account's closing comes with its status.
-    if end.close_unseen && end.status == RunStatus::Finished && run.kind == ImportKind::Customers {
-        closed = sqlx::query(sqlx::AssertSqlSafe(numbered(
-            "UPDATE source_records SET closed_at = ?, needs_resolution = TRUE \
-             WHERE source_system = ? AND last_run_id <> ? AND closed_at IS NULL",
-        )))
-        .bind(time(end.at))
-        .bind(run.source_system.as_str())
-        .bind(run_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected() as i64;
-    }
-    sqlx::query(sqlx::AssertSqlSafe(numbered(
-        "UPDATE import_runs SET status = ?, finished_at = ?, rejected = rejected + ?, closed = ? \
-         WHERE id = ?",
-    )))
-    .bind(end.status.as_str())
-    .bind(time(end.at))
-    .bind(end.rejected)
-    .bind(closed)
-    .bind(run_id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let run = run_by_id(&mut tx, run_id).await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(run)
-}
-
 const RUN_COLUMNS: &str = "id, source_system, kind, mode, file_name, file_sha256, started_by, \
     started_at, finished_at, status, batches, inserted, updated, unchanged, rejected, closed";
 
@@ -581,18 +602,6 @@ async fn run_by_id(conn: &mut Connection, run_id: i64) -> StoreResult<ImportRun>
         .map_err(db_err)?
         .ok_or_else(|| StoreError::NotFound(format!("import run {run_id}")))?;
     run_from_row(&row)
-}
-
-pub async fn import_runs(pool: &Pool, limit: i64) -> StoreResult<Vec<ImportRun>> {
-    let sql = format!("SELECT {RUN_COLUMNS} FROM import_runs ORDER BY id DESC LIMIT ?");
-    sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(run_from_row)
-        .collect()
 }
 
 fn run_from_row(row: &DbRow) -> StoreResult<ImportRun> {

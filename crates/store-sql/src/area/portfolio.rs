@@ -1,17 +1,18 @@
 //! Bulk reassignment of an RM's portfolio (issue 6, R4.1/R1.6): ended assignments stay as
 //! history; scope follows at once because it reads only current assignments.
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{StaffId, Viewer};
 use rapport_store::portfolio::{
     NewReassignment, Reassignment, ReassignmentPreview, check_approver, not_an_enabled_rm,
     staff_in_scope_sql, staff_scope_condition,
 };
-use rapport_store::{StoreError, StoreResult};
+use rapport_store::{ReassignmentStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::assign::end_assignment;
 use super::db_err;
-use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
+use super::dialect::{DbRow, Time, Tx, begin_write, from_time, numbered, time};
 
 const COLUMNS: &str = "id, from_staff_id, to_staff_id, status, customers, moved, requested_by, \
     requested_at, approved_by, approved_at";
@@ -152,103 +153,119 @@ async fn by_id(tx: &mut Tx<'_>, id: i64) -> StoreResult<Option<Reassignment>> {
         .transpose()
 }
 
-pub async fn preview(
-    pool: &Pool,
-    viewer: &Viewer,
-    from: StaffId,
-) -> StoreResult<ReassignmentPreview> {
-    let mut tx = begin_write(pool).await?;
-    check_source(&mut tx, viewer, from).await?;
-    preview_in(&mut tx, from).await
-}
-
-pub async fn request(
-    pool: &Pool,
-    viewer: &Viewer,
-    r: &NewReassignment,
-) -> StoreResult<Reassignment> {
-    if r.from == r.to {
-        return Err(StoreError::Invalid(
-            "to_staff_id: the same staff member as from_staff_id".into(),
-        ));
-    }
-    let mut tx = begin_write(pool).await?;
-    check_source(&mut tx, viewer, r.from).await?;
-    check_target("to_staff_id", &mut tx, viewer, r.to).await?;
-    let count = preview_in(&mut tx, r.from).await?.customers;
-    let waits = r.waits_for_approval(count);
-    let moved = if waits {
-        0
-    } else {
-        apply(&mut tx, r.from, r.to, r.effective_on).await?
-    };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reassignments (from_staff_id, to_staff_id, status, customers, moved, \
-         requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(r.from.0)
-    .bind(r.to.0)
-    .bind(if waits { "pending" } else { "applied" })
-    .bind(count)
-    .bind(moved)
-    .bind(r.requested_by.0)
-    .bind(time(r.at))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    committed(tx, id).await
-}
-
-pub async fn approve(
-    pool: &Pool,
-    viewer: &Viewer,
-    id: i64,
-    at: DateTime<Utc>,
-    on: NaiveDate,
-) -> StoreResult<Reassignment> {
-    let approver = viewer.staff_id;
-    let mut tx = begin_write(pool).await?;
-    let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == "pending") else {
-        return Err(StoreError::NotFound(format!("pending reassignment {id}")));
-    };
-    // Both RMs within the approver's scope, or the move is not theirs to see.
-    if !staff_in_scope(&mut tx, viewer, r.from, false).await?
-        || !staff_in_scope(&mut tx, viewer, r.to, false).await?
-    {
-        return Err(StoreError::NotFound(format!("pending reassignment {id}")));
-    }
-    check_approver(&r, approver)?;
-    check_target("to_staff_id", &mut tx, viewer, r.to).await?;
-    let moved = apply(&mut tx, r.from, r.to, on).await?;
-    sqlx::query(
-        "UPDATE reassignments SET status = 'applied', moved = $1, approved_by = $2, \
-         approved_at = $3 WHERE id = $4",
-    )
-    .bind(moved)
-    .bind(approver.0)
-    .bind(time(at))
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    committed(tx, id).await
-}
-
-pub async fn pending(pool: &Pool, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
-    let (scope, arg) = staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 1);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM reassignments WHERE status = 'pending' \
-         AND from_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) \
-         AND to_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) ORDER BY id"
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(arg)
-        .fetch_all(pool)
+#[async_trait]
+impl ReassignmentStore for super::Backend {
+    async fn reassignment_preview(
+        &self,
+        viewer: &Viewer,
+        from: StaffId,
+    ) -> StoreResult<ReassignmentPreview> {
+        rapport_store::scope::operation("reassignment_preview", async {
+            let mut tx = begin_write(&self.pool).await?;
+            check_source(&mut tx, viewer, from).await?;
+            preview_in(&mut tx, from).await
+        })
         .await
-        .map_err(db_err)?
-        .iter()
-        .map(row)
-        .collect()
+    }
+
+    async fn request_reassignment(
+        &self,
+        viewer: &Viewer,
+        r: &NewReassignment,
+    ) -> StoreResult<Reassignment> {
+        rapport_store::scope::operation("request_reassignment", async {
+            if r.from == r.to {
+                return Err(StoreError::Invalid(
+                    "to_staff_id: the same staff member as from_staff_id".into(),
+                ));
+            }
+            let mut tx = begin_write(&self.pool).await?;
+            check_source(&mut tx, viewer, r.from).await?;
+            check_target("to_staff_id", &mut tx, viewer, r.to).await?;
+            let count = preview_in(&mut tx, r.from).await?.customers;
+            let waits = r.waits_for_approval(count);
+            let moved = if waits {
+                0
+            } else {
+                apply(&mut tx, r.from, r.to, r.effective_on).await?
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reassignments (from_staff_id, to_staff_id, status, customers, moved, \
+                 requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(r.from.0)
+            .bind(r.to.0)
+            .bind(if waits { "pending" } else { "applied" })
+            .bind(count)
+            .bind(moved)
+            .bind(r.requested_by.0)
+            .bind(time(r.at))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            committed(tx, id).await
+        })
+        .await
+    }
+
+    async fn approve_reassignment(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        at: DateTime<Utc>,
+        on: NaiveDate,
+    ) -> StoreResult<Reassignment> {
+        rapport_store::scope::operation("approve_reassignment", async {
+            let approver = viewer.staff_id;
+            let mut tx = begin_write(&self.pool).await?;
+            let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == "pending") else {
+                return Err(StoreError::NotFound(format!("pending reassignment {id}")));
+            };
+            // Both RMs within the approver's scope, or the move is not theirs to see.
+            if !staff_in_scope(&mut tx, viewer, r.from, false).await?
+                || !staff_in_scope(&mut tx, viewer, r.to, false).await?
+            {
+                return Err(StoreError::NotFound(format!("pending reassignment {id}")));
+            }
+            check_approver(&r, approver)?;
+            check_target("to_staff_id", &mut tx, viewer, r.to).await?;
+            let moved = apply(&mut tx, r.from, r.to, on).await?;
+            sqlx::query(
+                "UPDATE reassignments SET status = 'applied', moved = $1, approved_by = $2, \
+                 approved_at = $3 WHERE id = $4",
+            )
+            .bind(moved)
+            .bind(approver.0)
+            .bind(time(at))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            committed(tx, id).await
+        })
+        .await
+    }
+
+    async fn pending_reassignments(&self, viewer: &Viewer) -> StoreResult<Vec<Reassignment>> {
+        rapport_store::scope::operation("pending_reassignments", async {
+            let (scope, arg) =
+                staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 1);
+            let sql = format!(
+                "SELECT {COLUMNS} FROM reassignments WHERE status = 'pending' \
+                 AND from_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) \
+                 AND to_staff_id IN (SELECT s.id FROM staff s WHERE {scope}) ORDER BY id"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(arg)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(row)
+                .collect()
+        })
+        .await
+    }
 }
 
 /// Commits a reassignment's transaction and returns the reassignment as written.

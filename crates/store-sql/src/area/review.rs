@@ -1,5 +1,6 @@
 //! The data steward's side (R2.5): the review queue, the records behind a party, merge history
 //! and unmerge. Every read is scoped through the parties the records belong to.
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::{PartyId, SourceSystem, Viewer};
 use rapport_store::identity::{
@@ -7,12 +8,10 @@ use rapport_store::identity::{
     SourceRecordView,
 };
 use rapport_store::protect::{Field, Protector};
-use rapport_store::{ChangeAuthor, Page, PageRequest, StoreError, StoreResult};
+use rapport_store::{ChangeAuthor, Page, PageRequest, ReviewStore, StoreError, StoreResult};
 use sqlx::Row;
 
-use super::dialect::{
-    Connection, DbRow, JSONB, Pool, Time, begin_write, from_time, numbered, time,
-};
+use super::dialect::{Connection, DbRow, JSONB, Time, begin_write, from_time, numbered, time};
 use super::ingest::follow_records;
 use super::pages::fetch_page;
 use super::scoped::scope_at;
@@ -21,70 +20,314 @@ use super::{db_err, parse_col};
 /// Record ids per superseding statement (each bound twice, well under SQLite's variable limit).
 const IDS_PER_STATEMENT: usize = 400;
 
-pub async fn replace_pending_reviews(
-    pool: &Pool,
-    pairs: &[ReviewCandidate],
-    touching: Option<&[i64]>,
-    at: DateTime<Utc>,
-) -> StoreResult<u64> {
-    let mut rows = Vec::with_capacity(pairs.len());
-    for c in pairs {
-        let explanation = serde_json::to_string(&c.explanation)
-            .map_err(|e| StoreError::Database(format!("explanation: {e}")))?;
-        rows.push((c, explanation));
-    }
-    let mut tx = begin_write(pool).await?;
-    match touching {
-        None => {
+#[async_trait]
+impl ReviewStore for super::Backend {
+    async fn replace_pending_reviews(
+        &self,
+        pairs: &[ReviewCandidate],
+        touching: Option<&[i64]>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut rows = Vec::with_capacity(pairs.len());
+        for c in pairs {
+            let explanation = serde_json::to_string(&c.explanation)
+                .map_err(|e| StoreError::Database(format!("explanation: {e}")))?;
+            rows.push((c, explanation));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        match touching {
+            None => {
+                sqlx::query(
+                    "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'",
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            Some(ids) => {
+                for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                    let list = crate::placeholders(chunk.len());
+                    let sql = format!(
+                        "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending' \
+                         AND (record_a IN ({list}) OR record_b IN ({list}))"
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
+                    for id in chunk.iter().chain(chunk) {
+                        q = q.bind(id);
+                    }
+                    q.execute(&mut *tx).await.map_err(db_err)?;
+                }
+            }
+        }
+
+        // A pair seen before is re-opened only when nobody has decided it.
+        for (c, explanation) in &rows {
             sqlx::query(
-                "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending'",
+                sqlx::AssertSqlSafe(format!("INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5{JSONB}, 'pending', $6) \
+                 ON CONFLICT (record_a, record_b) DO UPDATE SET probability = excluded.probability, \
+                 weight = excluded.weight, explanation = excluded.explanation, status = 'pending' \
+                 WHERE identity_reviews.status = 'superseded'")),
             )
+            .bind(c.record_a.min(c.record_b))
+            .bind(c.record_a.max(c.record_b))
+            .bind(c.probability)
+            .bind(c.weight)
+            .bind(explanation.as_str())
+            .bind(time(at))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         }
-        Some(ids) => {
-            for chunk in ids.chunks(IDS_PER_STATEMENT) {
-                let list = crate::placeholders(chunk.len());
-                let sql = format!(
-                    "UPDATE identity_reviews SET status = 'superseded' WHERE status = 'pending' \
-                     AND (record_a IN ({list}) OR record_b IN ({list}))"
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)));
-                for id in chunk.iter().chain(chunk) {
-                    q = q.bind(id);
-                }
-                q.execute(&mut *tx).await.map_err(db_err)?;
-            }
-        }
+        let pending: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM identity_reviews WHERE status = 'pending'")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(pending as u64)
     }
 
-    // A pair seen before is re-opened only when nobody has decided it.
-    for (c, explanation) in &rows {
-        sqlx::query(
-            sqlx::AssertSqlSafe(format!("INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5{JSONB}, 'pending', $6) \
-             ON CONFLICT (record_a, record_b) DO UPDATE SET probability = excluded.probability, \
-             weight = excluded.weight, explanation = excluded.explanation, status = 'pending' \
-             WHERE identity_reviews.status = 'superseded'")),
+    async fn list_reviews(
+        &self,
+        viewer: &Viewer,
+        status: ReviewStatus,
+        page: PageRequest,
+    ) -> StoreResult<Page<ReviewItem>> {
+        rapport_store::scope::operation("list_reviews", async {
+            let (from, a, b) = scoped_reviews(viewer);
+            let sql = format!(
+                "SELECT {REVIEW_COLUMNS} {from} AND v.status = $3 \
+                 ORDER BY v.probability DESC, v.id LIMIT $4 OFFSET $5"
+            );
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(a)
+                .bind(b)
+                .bind(status.as_str());
+            fetch_page(query, &self.pool, page, review_from_row).await
+        })
+        .await
+    }
+
+    async fn review(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>> {
+        rapport_store::scope::operation("review", async {
+            let mut conn = self.pool.acquire().await.map_err(db_err)?;
+            let Some(item) = scoped_review(&mut conn, viewer, id).await? else {
+                return Ok(None);
+            };
+            let a = record_by_id(&self.protect, &mut conn, item.candidate.record_a).await?;
+            let b = record_by_id(&self.protect, &mut conn, item.candidate.record_b).await?;
+            Ok(Some((item, a, b)))
+        })
+        .await
+    }
+
+    async fn decide_review(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        status: ReviewStatus,
+        note: Option<&str>,
+        author: &ChangeAuthor,
+    ) -> StoreResult<ReviewItem> {
+        rapport_store::scope::operation("decide_review", async {
+            let mut tx = begin_write(&self.pool).await?;
+            let item = scoped_review(&mut tx, viewer, id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("review {id}")))?;
+            if item.status != ReviewStatus::Pending {
+                return Err(StoreError::Conflict(format!(
+                    "review {id} is already {}",
+                    item.status.as_str()
+                )));
+            }
+            sqlx::query(
+                "UPDATE identity_reviews SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5",
+            )
+            .bind(status.as_str())
+            .bind(author.staff_id.map(|s| s.0))
+            .bind(time(author.at))
+            .bind(note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let item = scoped_review(&mut tx, viewer, id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("review {id}")))?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(item)
+        })
+        .await
+    }
+
+    async fn party_source_records(
+        &self,
+        customer: &rapport_store::scope::InScope,
+    ) -> StoreResult<Option<Vec<SourceRecordView>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        if !party_in_scope(&mut conn, viewer, party).await? {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM source_records r WHERE r.party_id = $1 \
+             ORDER BY r.source_system, r.source_key"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(party.0)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| record_from_row(&self.protect, r))
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    async fn identity_events(
+        &self,
+        customer: &rapport_store::scope::InScope,
+    ) -> StoreResult<Option<Vec<IdentityEvent>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        if !party_in_scope(&mut conn, viewer, party).await? {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "SELECT id, kind, party_id, other_party_id, decided_by, reason, at, undone_by \
+             FROM identity_events WHERE party_id = $1 OR other_party_id = $2 ORDER BY id DESC",
         )
-        .bind(c.record_a.min(c.record_b))
-        .bind(c.record_a.max(c.record_b))
-        .bind(c.probability)
-        .bind(c.weight)
-        .bind(explanation.as_str())
-        .bind(time(at))
-        .execute(&mut *tx)
+        .bind(party.0)
+        .bind(party.0)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db_err)?;
+        rows.iter()
+            .map(event_from_row)
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
     }
-    let pending: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM identity_reviews WHERE status = 'pending'")
+
+    async fn undo_merge(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        author: &ChangeAuthor,
+    ) -> StoreResult<(PartyId, PartyId)> {
+        rapport_store::scope::operation("undo_merge", async {
+            let mut tx = begin_write(&self.pool).await?;
+            let row = sqlx::query(
+                "SELECT kind, party_id, other_party_id, CAST(snapshot AS TEXT) AS snapshot, undone_by FROM identity_events WHERE id = $1",
+            )
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| StoreError::NotFound(format!("merge {event_id}")))?;
+            let kind: String = row.try_get("kind").map_err(db_err)?;
+            let keep = PartyId(row.try_get("party_id").map_err(db_err)?);
+            let restored: Option<i64> = row.try_get("other_party_id").map_err(db_err)?;
+            let (Some(restored), "merge") = (restored.map(PartyId), kind.as_str()) else {
+                return Err(StoreError::NotFound(format!("merge {event_id}")));
+            };
+            if !party_in_scope(&mut tx, viewer, keep).await? {
+                return Err(StoreError::NotFound(format!("merge {event_id}")));
+            }
+            if row
+                .try_get::<Option<i64>, _>("undone_by")
+                .map_err(db_err)?
+                .is_some()
+            {
+                return Err(StoreError::Conflict(format!(
+                    "merge {event_id} was already undone"
+                )));
+            }
+            let snapshot: MergeSnapshot =
+                serde_json::from_str(&row.try_get::<String, _>("snapshot").map_err(db_err)?)
+                    .map_err(|e| StoreError::Database(format!("merge snapshot: {e}")))?;
+            sqlx::query("UPDATE parties SET merged_into = NULL WHERE id = $1")
+                .bind(restored.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let mut moved = Vec::with_capacity(snapshot.records.len());
+            for (record, party) in &snapshot.records {
+                sqlx::query(
+                    "UPDATE source_records SET party_id = $1, needs_resolution = FALSE WHERE id = $2",
+                )
+                .bind(party)
+                .bind(record)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                moved.push(*record);
+            }
+            follow_records(&mut tx, &moved).await?;
+            for id in &snapshot.opened_assignments {
+                sqlx::query("DELETE FROM rm_assignments WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            for id in &snapshot.ended_assignments {
+                sqlx::query("UPDATE rm_assignments SET effective_to = NULL WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            let undo: i64 = sqlx::query_scalar(
+                "INSERT INTO identity_events (kind, party_id, other_party_id, snapshot, reason, decided_by, staff_id, at) \
+                 VALUES ('unmerge', $1, $2, '{}', NULL, $3, $4, $5) RETURNING id",
+            )
+            .bind(keep.0)
+            .bind(restored.0)
+            .bind(author.username.as_str())
+            .bind(author.staff_id.map(|s| s.0))
+            .bind(time(author.at))
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(pending as u64)
+            // Later resolutions must keep the two apart: a rejected pair between one record of each.
+            let kept_record: Option<i64> =
+                sqlx::query_scalar("SELECT MIN(id) FROM source_records WHERE party_id = $1")
+                    .bind(keep.0)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            if let (Some(a), Some(b)) = (kept_record, moved.iter().min().copied()) {
+                sqlx::query(
+                    "INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, \
+                     created_at, decided_by, decided_at, note) VALUES ($1, $2, 0, 0, '[]', 'rejected', $3, $4, $5, 'unmerged') \
+                     ON CONFLICT (record_a, record_b) DO UPDATE SET status = 'rejected', \
+                     decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = 'unmerged'",
+                )
+                .bind(a.min(b))
+                .bind(a.max(b))
+                .bind(time(author.at))
+                .bind(author.staff_id.map(|s| s.0))
+                .bind(time(author.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            sqlx::query("UPDATE identity_events SET undone_by = $1 WHERE id = $2")
+                .bind(undo)
+                .bind(event_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
+            Ok((keep, restored))
+        })
+        .await
+    }
 }
 
 const REVIEW_COLUMNS: &str = "v.id, v.record_a, v.record_b, v.probability, v.weight, CAST(v.explanation AS TEXT) AS explanation, \
@@ -133,24 +376,6 @@ fn review_from_row(row: &DbRow) -> StoreResult<ReviewItem> {
             .transpose()?,
         note: row.try_get("note").map_err(db_err)?,
     })
-}
-
-pub async fn list_reviews(
-    pool: &Pool,
-    viewer: &Viewer,
-    status: ReviewStatus,
-    page: PageRequest,
-) -> StoreResult<Page<ReviewItem>> {
-    let (from, a, b) = scoped_reviews(viewer);
-    let sql = format!(
-        "SELECT {REVIEW_COLUMNS} {from} AND v.status = $3 \
-         ORDER BY v.probability DESC, v.id LIMIT $4 OFFSET $5"
-    );
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(a)
-        .bind(b)
-        .bind(status.as_str());
-    fetch_page(query, pool, page, review_from_row).await
 }
 
 async fn scoped_review(
@@ -221,57 +446,6 @@ async fn record_by_id(
     record_from_row(p, &row)
 }
 
-pub async fn review(
-    p: &Protector,
-    pool: &Pool,
-    viewer: &Viewer,
-    id: i64,
-) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>> {
-    let mut conn = pool.acquire().await.map_err(db_err)?;
-    let Some(item) = scoped_review(&mut conn, viewer, id).await? else {
-        return Ok(None);
-    };
-    let a = record_by_id(p, &mut conn, item.candidate.record_a).await?;
-    let b = record_by_id(p, &mut conn, item.candidate.record_b).await?;
-    Ok(Some((item, a, b)))
-}
-
-pub async fn decide_review(
-    pool: &Pool,
-    viewer: &Viewer,
-    id: i64,
-    status: ReviewStatus,
-    note: Option<&str>,
-    author: &ChangeAuthor,
-) -> StoreResult<ReviewItem> {
-    let mut tx = begin_write(pool).await?;
-    let item = scoped_review(&mut tx, viewer, id)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("review {id}")))?;
-    if item.status != ReviewStatus::Pending {
-        return Err(StoreError::Conflict(format!(
-            "review {id} is already {}",
-            item.status.as_str()
-        )));
-    }
-    sqlx::query(
-        "UPDATE identity_reviews SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5",
-    )
-    .bind(status.as_str())
-    .bind(author.staff_id.map(|s| s.0))
-    .bind(time(author.at))
-    .bind(note)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let item = scoped_review(&mut tx, viewer, id)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("review {id}")))?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(item)
-}
-
 async fn party_in_scope(
     conn: &mut Connection,
     viewer: &Viewer,
@@ -285,31 +459,6 @@ async fn party_in_scope(
         .fetch_one(conn)
         .await
         .map_err(db_err)
-}
-
-pub async fn party_source_records(
-    p: &Protector,
-    pool: &Pool,
-    viewer: &Viewer,
-    party: PartyId,
-) -> StoreResult<Option<Vec<SourceRecordView>>> {
-    let mut conn = pool.acquire().await.map_err(db_err)?;
-    if !party_in_scope(&mut conn, viewer, party).await? {
-        return Ok(None);
-    }
-    let sql = format!(
-        "SELECT {RECORD_COLUMNS} FROM source_records r WHERE r.party_id = $1 \
-         ORDER BY r.source_system, r.source_key"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(party.0)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    rows.iter()
-        .map(|r| record_from_row(p, r))
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
 }
 
 fn event_from_row(row: &DbRow) -> StoreResult<IdentityEvent> {
@@ -326,141 +475,4 @@ fn event_from_row(row: &DbRow) -> StoreResult<IdentityEvent> {
         at: from_time(&row.try_get::<Time, _>("at").map_err(db_err)?)?,
         undone_by: row.try_get("undone_by").map_err(db_err)?,
     })
-}
-
-pub async fn identity_events(
-    pool: &Pool,
-    viewer: &Viewer,
-    party: PartyId,
-) -> StoreResult<Option<Vec<IdentityEvent>>> {
-    let mut conn = pool.acquire().await.map_err(db_err)?;
-    if !party_in_scope(&mut conn, viewer, party).await? {
-        return Ok(None);
-    }
-    let rows = sqlx::query(
-        "SELECT id, kind, party_id, other_party_id, decided_by, reason, at, undone_by \
-         FROM identity_events WHERE party_id = $1 OR other_party_id = $2 ORDER BY id DESC",
-    )
-    .bind(party.0)
-    .bind(party.0)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(event_from_row)
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
-}
-
-pub async fn undo_merge(
-    pool: &Pool,
-    viewer: &Viewer,
-    event_id: i64,
-    author: &ChangeAuthor,
-) -> StoreResult<(PartyId, PartyId)> {
-    let mut tx = begin_write(pool).await?;
-    let row = sqlx::query(
-        "SELECT kind, party_id, other_party_id, CAST(snapshot AS TEXT) AS snapshot, undone_by FROM identity_events WHERE id = $1",
-    )
-    .bind(event_id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?
-    .ok_or_else(|| StoreError::NotFound(format!("merge {event_id}")))?;
-    let kind: String = row.try_get("kind").map_err(db_err)?;
-    let keep = PartyId(row.try_get("party_id").map_err(db_err)?);
-    let restored: Option<i64> = row.try_get("other_party_id").map_err(db_err)?;
-    let (Some(restored), "merge") = (restored.map(PartyId), kind.as_str()) else {
-        return Err(StoreError::NotFound(format!("merge {event_id}")));
-    };
-    if !party_in_scope(&mut tx, viewer, keep).await? {
-        return Err(StoreError::NotFound(format!("merge {event_id}")));
-    }
-    if row
-        .try_get::<Option<i64>, _>("undone_by")
-        .map_err(db_err)?
-        .is_some()
-    {
-        return Err(StoreError::Conflict(format!(
-            "merge {event_id} was already undone"
-        )));
-    }
-    let snapshot: MergeSnapshot =
-        serde_json::from_str(&row.try_get::<String, _>("snapshot").map_err(db_err)?)
-            .map_err(|e| StoreError::Database(format!("merge snapshot: {e}")))?;
-    sqlx::query("UPDATE parties SET merged_into = NULL WHERE id = $1")
-        .bind(restored.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    let mut moved = Vec::with_capacity(snapshot.records.len());
-    for (record, party) in &snapshot.records {
-        sqlx::query(
-            "UPDATE source_records SET party_id = $1, needs_resolution = FALSE WHERE id = $2",
-        )
-        .bind(party)
-        .bind(record)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        moved.push(*record);
-    }
-    follow_records(&mut tx, &moved).await?;
-    for id in &snapshot.opened_assignments {
-        sqlx::query("DELETE FROM rm_assignments WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    }
-    for id in &snapshot.ended_assignments {
-        sqlx::query("UPDATE rm_assignments SET effective_to = NULL WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    }
-    let undo: i64 = sqlx::query_scalar(
-        "INSERT INTO identity_events (kind, party_id, other_party_id, snapshot, reason, decided_by, staff_id, at) \
-         VALUES ('unmerge', $1, $2, '{}', NULL, $3, $4, $5) RETURNING id",
-    )
-    .bind(keep.0)
-    .bind(restored.0)
-    .bind(author.username.as_str())
-    .bind(author.staff_id.map(|s| s.0))
-    .bind(time(author.at))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    // Later resolutions must keep the two apart: a rejected pair between one record of each.
-    let kept_record: Option<i64> =
-        sqlx::query_scalar("SELECT MIN(id) FROM source_records WHERE party_id = $1")
-            .bind(keep.0)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    if let (Some(a), Some(b)) = (kept_record, moved.iter().min().copied()) {
-        sqlx::query(
-            "INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, \
-             created_at, decided_by, decided_at, note) VALUES ($1, $2, 0, 0, '[]', 'rejected', $3, $4, $5, 'unmerged') \
-             ON CONFLICT (record_a, record_b) DO UPDATE SET status = 'rejected', \
-             decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = 'unmerged'",
-        )
-        .bind(a.min(b))
-        .bind(a.max(b))
-        .bind(time(author.at))
-        .bind(author.staff_id.map(|s| s.0))
-        .bind(time(author.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
-    sqlx::query("UPDATE identity_events SET undone_by = $1 WHERE id = $2")
-        .bind(undo)
-        .bind(event_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
-    Ok((keep, restored))
 }

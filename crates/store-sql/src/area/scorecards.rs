@@ -1,14 +1,15 @@
 //! RM scorecards (R4.5): per RM and period, from the store's own records — assignments,
 //! month-end AUM, accounts, tasks, alerts and the latest scores. One statement, the same on
 //! both backends (generated from one text).
+use async_trait::async_trait;
 use chrono::Datelike;
 use rapport_domain::{BranchId, StaffId, Viewer};
-use rapport_store::StoreResult;
 use rapport_store::portfolio::{RmScorecard, ScorecardPeriod, staff_scope_condition};
+use rapport_store::{ScorecardStore, StoreResult};
 use sqlx::Row;
 
 use super::db_err;
-use super::dialect::{DbRow, Pool};
+use super::dialect::DbRow;
 
 const SCORECARDS: &str = "SELECT s.id, s.display_name, s.branch_id, \
     (SELECT count(*) FROM rm_assignments ra WHERE ra.staff_id = s.id AND ra.is_primary = TRUE \
@@ -62,27 +63,34 @@ fn card(r: &DbRow) -> StoreResult<RmScorecard> {
     })
 }
 
-pub async fn rm_scorecards(
-    pool: &Pool,
-    viewer: &Viewer,
-    period: ScorecardPeriod,
-) -> StoreResult<Vec<RmScorecard>> {
-    // Which RMs the viewer sees: an RM their own card, a branch manager the RMs of the subtree.
-    let (scope, arg) = staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 5);
-    let sql = SCORECARDS.replace("{SCOPE}", &scope);
-    // AUM is kept per month under the month's first day.
-    let first_month = period.from.with_day(1).unwrap_or(period.from);
-    let last_month = period.to.with_day(1).unwrap_or(period.to);
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(period.from)
-        .bind(period.to)
-        .bind(first_month)
-        .bind(last_month)
-        .bind(arg)
-        .fetch_all(pool)
+#[async_trait]
+impl ScorecardStore for super::Backend {
+    async fn rm_scorecards(
+        &self,
+        viewer: &Viewer,
+        period: ScorecardPeriod,
+    ) -> StoreResult<Vec<RmScorecard>> {
+        rapport_store::scope::operation("rm_scorecards", async {
+            // Which RMs the viewer sees: an RM their own card, a branch manager the RMs of the subtree.
+            let (scope, arg) =
+                staff_scope_condition(rapport_store::scope::data_scope(viewer), "s", 5);
+            let sql = SCORECARDS.replace("{SCOPE}", &scope);
+            // AUM is kept per month under the month's first day.
+            let first_month = period.from.with_day(1).unwrap_or(period.from);
+            let last_month = period.to.with_day(1).unwrap_or(period.to);
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(period.from)
+                .bind(period.to)
+                .bind(first_month)
+                .bind(last_month)
+                .bind(arg)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(card)
+                .collect()
+        })
         .await
-        .map_err(db_err)?
-        .iter()
-        .map(card)
-        .collect()
+    }
 }

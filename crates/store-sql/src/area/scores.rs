@@ -1,9 +1,10 @@
 //! Scores, alerts and tier-change proposals (issue 5). Reads of customers' scores carry the
 //! viewer's scope (`customers::scope_condition`); the dimension and previous-tier reads are for
 //! the scoring batch job only.
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{BranchId, PartyId, PartyKind, StaffId, Viewer};
-use rapport_store::StoreResult;
+use rapport_store::{AssignedRm, ScoreStore, StoreResult};
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
     NewAlert, PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
@@ -12,6 +13,7 @@ use rapport_store::scores::{
 use rapport_store::work::{reason_of_column, reason_to_column};
 use sqlx::Row;
 
+use super::customers;
 use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
 use super::scoped::scope_condition;
 use super::{db_err, parse_col};
@@ -32,193 +34,470 @@ fn branch_filter(branch: Option<BranchId>) -> (&'static str, i64) {
     }
 }
 
-pub async fn scoring_dimensions(
-    pool: &Pool,
-) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
-    let accounts = sqlx::query(
-        "SELECT a.account_number, a.party_id, a.family, a.opened_on, a.matures_on, a.status, \
-         a.balance_minor FROM accounts a JOIN parties p ON p.id = a.party_id \
-         WHERE p.merged_into IS NULL",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?
-    .iter()
-    .map(|r| {
-        Ok(AccountDimRow {
-            account_key: r.try_get(0).map_err(db_err)?,
-            party_id: PartyId(r.try_get(1).map_err(db_err)?),
-            family: r.try_get(2).map_err(db_err)?,
-            opened_on: r.try_get(3).map_err(db_err)?,
-            matures_on: r.try_get(4).map_err(db_err)?,
-            status: r.try_get(5).map_err(db_err)?,
-            balance_minor: r.try_get(6).map_err(db_err)?,
-        })
-    })
-    .collect::<StoreResult<Vec<_>>>()?;
-    let parties = sqlx::query(
-        "SELECT id, home_branch_id, kind, onboarded_on FROM parties WHERE merged_into IS NULL",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?
-    .iter()
-    .map(|r| {
-        let kind: String = r.try_get(2).map_err(db_err)?;
-        Ok(PartyDimRow {
-            party_id: PartyId(r.try_get(0).map_err(db_err)?),
-            branch_id: r
-                .try_get::<Option<i64>, _>(1)
-                .map_err(db_err)?
-                .map(BranchId),
-            is_organisation: parse_col::<PartyKind>("parties.kind", &kind)?
-                == PartyKind::Organisation,
-            onboarded_on: r.try_get(3).map_err(db_err)?,
-        })
-    })
-    .collect::<StoreResult<Vec<_>>>()?;
-    Ok((accounts, parties))
-}
-
-pub async fn previous_tiers(pool: &Pool, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT s.party_id, s.tier FROM party_scores s JOIN (SELECT party_id, max(as_of) AS as_of \
-         FROM party_scores WHERE as_of < $1 GROUP BY party_id) l \
-         ON l.party_id = s.party_id AND l.as_of = s.as_of",
-    )
-    .bind(before)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    Ok(rows.into_iter().map(|(p, t)| (PartyId(p), t)).collect())
-}
-
-pub async fn begin_score_run(pool: &Pool, run: &NewScoreRun) -> StoreResult<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO score_runs (as_of, model_version, started_by, started_at) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(run.as_of)
-    .bind(&run.model_version)
-    .bind(&run.started_by)
-    .bind(time(run.started_at))
-    .fetch_one(pool)
-    .await
-    .map_err(db_err)
-}
-
-pub async fn write_scores(
-    pool: &Pool,
-    run_id: i64,
-    batch: &ScoreBatch,
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    let mut tx = begin_write(pool).await?;
-    for s in &batch.scores {
-        sqlx::query(
-            "INSERT INTO party_scores (party_id, as_of, run_id, model_version, value_score, tier, \
-             lifecycle, churn_risk, clv_minor, p_alive, clv_class, rfm_segment, credit_rating, \
-             profit_minor, aum_minor, detail_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-             ON CONFLICT (party_id, as_of) DO UPDATE SET run_id = excluded.run_id, \
-             model_version = excluded.model_version, value_score = excluded.value_score, \
-             tier = excluded.tier, lifecycle = excluded.lifecycle, \
-             churn_risk = excluded.churn_risk, clv_minor = excluded.clv_minor, \
-             p_alive = excluded.p_alive, clv_class = excluded.clv_class, \
-             rfm_segment = excluded.rfm_segment, credit_rating = excluded.credit_rating, \
-             profit_minor = excluded.profit_minor, aum_minor = excluded.aum_minor, \
-             detail_json = excluded.detail_json",
+#[async_trait]
+impl ScoreStore for super::Backend {
+    async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
+        let accounts = sqlx::query(
+            "SELECT a.account_number, a.party_id, a.family, a.opened_on, a.matures_on, a.status, \
+             a.balance_minor FROM accounts a JOIN parties p ON p.id = a.party_id \
+             WHERE p.merged_into IS NULL",
         )
-        .bind(s.party_id.0)
-        .bind(s.as_of)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(AccountDimRow {
+                account_key: r.try_get(0).map_err(db_err)?,
+                party_id: PartyId(r.try_get(1).map_err(db_err)?),
+                family: r.try_get(2).map_err(db_err)?,
+                opened_on: r.try_get(3).map_err(db_err)?,
+                matures_on: r.try_get(4).map_err(db_err)?,
+                status: r.try_get(5).map_err(db_err)?,
+                balance_minor: r.try_get(6).map_err(db_err)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let parties = sqlx::query(
+            "SELECT id, home_branch_id, kind, onboarded_on FROM parties WHERE merged_into IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            let kind: String = r.try_get(2).map_err(db_err)?;
+            Ok(PartyDimRow {
+                party_id: PartyId(r.try_get(0).map_err(db_err)?),
+                branch_id: r
+                    .try_get::<Option<i64>, _>(1)
+                    .map_err(db_err)?
+                    .map(BranchId),
+                is_organisation: parse_col::<PartyKind>("parties.kind", &kind)?
+                    == PartyKind::Organisation,
+                onboarded_on: r.try_get(3).map_err(db_err)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok((accounts, parties))
+    }
+
+    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT s.party_id, s.tier FROM party_scores s JOIN (SELECT party_id, max(as_of) AS as_of \
+             FROM party_scores WHERE as_of < $1 GROUP BY party_id) l \
+             ON l.party_id = s.party_id AND l.as_of = s.as_of",
+        )
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(p, t)| (PartyId(p), t)).collect())
+    }
+
+    async fn begin_score_run(&self, run: &NewScoreRun) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO score_runs (as_of, model_version, started_by, started_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(run.as_of)
+        .bind(&run.model_version)
+        .bind(&run.started_by)
+        .bind(time(run.started_at))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    async fn write_scores(
+        &self,
+        run_id: i64,
+        batch: &ScoreBatch,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for s in &batch.scores {
+            sqlx::query(
+                "INSERT INTO party_scores (party_id, as_of, run_id, model_version, value_score, tier, \
+                 lifecycle, churn_risk, clv_minor, p_alive, clv_class, rfm_segment, credit_rating, \
+                 profit_minor, aum_minor, detail_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 ON CONFLICT (party_id, as_of) DO UPDATE SET run_id = excluded.run_id, \
+                 model_version = excluded.model_version, value_score = excluded.value_score, \
+                 tier = excluded.tier, lifecycle = excluded.lifecycle, \
+                 churn_risk = excluded.churn_risk, clv_minor = excluded.clv_minor, \
+                 p_alive = excluded.p_alive, clv_class = excluded.clv_class, \
+                 rfm_segment = excluded.rfm_segment, credit_rating = excluded.credit_rating, \
+                 profit_minor = excluded.profit_minor, aum_minor = excluded.aum_minor, \
+                 detail_json = excluded.detail_json",
+            )
+            .bind(s.party_id.0)
+            .bind(s.as_of)
+            .bind(run_id)
+            .bind(&s.model_version)
+            .bind(s.value_score)
+            .bind(&s.tier)
+            .bind(&s.lifecycle)
+            .bind(s.churn_risk)
+            .bind(s.clv_minor)
+            .bind(s.p_alive)
+            .bind(&s.clv_class)
+            .bind(&s.rfm_segment)
+            .bind(&s.credit_rating)
+            .bind(s.profit_minor)
+            .bind(s.aum_minor)
+            .bind(&s.detail_json)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for a in &batch.alerts {
+            insert_alert(&mut tx, a, at).await?;
+        }
+        for t in &batch.tier_changes {
+            sqlx::query(
+                "INSERT INTO tier_change_proposals (party_id, as_of, from_tier, to_tier, \
+                 propose_dedicated_rm, rule, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) \
+                 ON CONFLICT (party_id, as_of) DO UPDATE SET from_tier = excluded.from_tier, \
+                 to_tier = excluded.to_tier, propose_dedicated_rm = excluded.propose_dedicated_rm, \
+                 rule = excluded.rule",
+            )
+            .bind(t.party_id.0)
+            .bind(t.as_of)
+            .bind(&t.from_tier)
+            .bind(&t.to_tier)
+            .bind(t.propose_dedicated_rm)
+            .bind(&t.rule)
+            .bind(time(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn finish_score_run(&self, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE score_runs SET finished_at = $1, parties = $2, churn_auc = $3, stages_json = $4 \
+             WHERE id = $5",
+        )
+        .bind(time(end.finished_at))
+        .bind(end.parties)
+        .bind(end.churn_auc)
+        .bind(&end.stages_json)
         .bind(run_id)
-        .bind(&s.model_version)
-        .bind(s.value_score)
-        .bind(&s.tier)
-        .bind(&s.lifecycle)
-        .bind(s.churn_risk)
-        .bind(s.clv_minor)
-        .bind(s.p_alive)
-        .bind(&s.clv_class)
-        .bind(&s.rfm_segment)
-        .bind(&s.credit_rating)
-        .bind(s.profit_minor)
-        .bind(s.aum_minor)
-        .bind(&s.detail_json)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await
         .map_err(db_err)?;
+        Ok(())
     }
-    for a in &batch.alerts {
-        insert_alert(&mut tx, a, at).await?;
-    }
-    for t in &batch.tier_changes {
+
+    async fn score_runs(&self, limit: i64) -> StoreResult<Vec<ScoreRun>> {
         sqlx::query(
-            "INSERT INTO tier_change_proposals (party_id, as_of, from_tier, to_tier, \
-             propose_dedicated_rm, rule, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) \
-             ON CONFLICT (party_id, as_of) DO UPDATE SET from_tier = excluded.from_tier, \
-             to_tier = excluded.to_tier, propose_dedicated_rm = excluded.propose_dedicated_rm, \
-             rule = excluded.rule",
+            "SELECT id, as_of, model_version, started_by, started_at, finished_at, parties, \
+             churn_auc, stages_json FROM score_runs ORDER BY id DESC LIMIT $1",
         )
-        .bind(t.party_id.0)
-        .bind(t.as_of)
-        .bind(&t.from_tier)
-        .bind(&t.to_tier)
-        .bind(t.propose_dedicated_rm)
-        .bind(&t.rule)
-        .bind(time(at))
-        .execute(&mut *tx)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(ScoreRun {
+                id: r.try_get(0).map_err(db_err)?,
+                as_of: r.try_get(1).map_err(db_err)?,
+                model_version: r.try_get(2).map_err(db_err)?,
+                started_by: r.try_get(3).map_err(db_err)?,
+                started_at: from_time(&r.try_get::<Time, _>(4).map_err(db_err)?)?,
+                finished_at: r
+                    .try_get::<Option<Time>, _>(5)
+                    .map_err(db_err)?
+                    .map(|t| from_time(&t))
+                    .transpose()?,
+                parties: r.try_get(6).map_err(db_err)?,
+                churn_auc: r.try_get(7).map_err(db_err)?,
+                stages_json: r.try_get(8).map_err(db_err)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn rms_on(
+        &self,
+        customer: &rapport_store::scope::InScope,
+        date: NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
+        if !in_scope(&self.pool, viewer, party).await? {
+            return Ok(None);
+        }
+        customers::rms_in_force(&self.pool, party, Some(date))
+            .await
+            .map(Some)
+    }
+
+    async fn party_scores(
+        &self,
+        customer: &rapport_store::scope::InScope,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<PartyScoreRow>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
+        if !in_scope(&self.pool, viewer, party).await? {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT {SCORE_COLUMNS} FROM party_scores s WHERE s.party_id = ? \
+             ORDER BY s.as_of DESC LIMIT ?"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+            .bind(party.0)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(score_row)
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    async fn party_alerts(
+        &self,
+        customer: &rapport_store::scope::InScope,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<AlertRow>>> {
+        let (viewer, party) = (customer.viewer(), customer.party());
+        if !in_scope(&self.pool, viewer, party).await? {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status, \
+             reason_detail \
+             FROM alerts WHERE party_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(party.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AlertRow {
+                    id: r.try_get(0).map_err(db_err)?,
+                    party_id: PartyId(r.try_get(1).map_err(db_err)?),
+                    kind: r.try_get(2).map_err(db_err)?,
+                    severity: r.try_get(3).map_err(db_err)?,
+                    reason: r.try_get(4).map_err(db_err)?,
+                    as_of: r.try_get(5).map_err(db_err)?,
+                    created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
+                    staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
+                    status: r.try_get(8).map_err(db_err)?,
+                    detail: reason_of_column(r.try_get(9).map_err(db_err)?),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
     }
-    tx.commit().await.map_err(db_err)
-}
 
-pub async fn finish_score_run(pool: &Pool, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE score_runs SET finished_at = $1, parties = $2, churn_auc = $3, stages_json = $4 \
-         WHERE id = $5",
-    )
-    .bind(time(end.finished_at))
-    .bind(end.parties)
-    .bind(end.churn_auc)
-    .bind(&end.stages_json)
-    .bind(run_id)
-    .execute(pool)
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
-pub async fn score_runs(pool: &Pool, limit: i64) -> StoreResult<Vec<ScoreRun>> {
-    sqlx::query(
-        "SELECT id, as_of, model_version, started_by, started_at, finished_at, parties, \
-         churn_auc, stages_json FROM score_runs ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?
-    .iter()
-    .map(|r| {
-        Ok(ScoreRun {
-            id: r.try_get(0).map_err(db_err)?,
-            as_of: r.try_get(1).map_err(db_err)?,
-            model_version: r.try_get(2).map_err(db_err)?,
-            started_by: r.try_get(3).map_err(db_err)?,
-            started_at: from_time(&r.try_get::<Time, _>(4).map_err(db_err)?)?,
-            finished_at: r
-                .try_get::<Option<Time>, _>(5)
-                .map_err(db_err)?
-                .map(|t| from_time(&t))
-                .transpose()?,
-            parties: r.try_get(6).map_err(db_err)?,
-            churn_auc: r.try_get(7).map_err(db_err)?,
-            stages_json: r.try_get(8).map_err(db_err)?,
+    async fn portfolio_overview(
+        &self,
+        viewer: &Viewer,
+        months: i64,
+        top: i64,
+    ) -> StoreResult<PortfolioOverview> {
+        rapport_store::scope::operation("portfolio_overview", async {
+            let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+            let trend = format!(
+                "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
+                 JOIN parties p ON p.id = m.party_id WHERE {scope} \
+                 GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
+            );
+            let mut aum_trend: Vec<(NaiveDate, i64)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
+                    .bind(arg)
+                    .bind(months)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+            aum_trend.reverse();
+            let (from, a, b) = scoped_latest(viewer, None);
+            let columns =
+                "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
+            let mut lists = Vec::new();
+            for order in [
+                "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
+                "ORDER BY s.value_score DESC, s.party_id",
+            ] {
+                let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
+                let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+                    .bind(a)
+                    .bind(b)
+                    .bind(top)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                lists.push(
+                    rows.iter()
+                        .map(portfolio_customer)
+                        .collect::<StoreResult<Vec<_>>>()?,
+                );
+            }
+            let most_valuable = lists.pop().unwrap_or_default();
+            let at_risk = lists.pop().unwrap_or_default();
+            Ok(PortfolioOverview {
+                as_of: latest_as_of(&self.pool).await?,
+                tiers: tier_sums(&self.pool, &from, (a, b)).await?,
+                aum_trend,
+                at_risk,
+                most_valuable,
+            })
         })
-    })
-    .collect()
+        .await
+    }
+
+    async fn score_dashboard(
+        &self,
+        viewer: &Viewer,
+        branch: Option<BranchId>,
+    ) -> StoreResult<ScoreDashboard> {
+        rapport_store::scope::operation("score_dashboard", async {
+            let (from, a, b) = scoped_latest(viewer, branch);
+            let mut d = ScoreDashboard {
+                as_of: latest_as_of(&self.pool).await?,
+                tiers: tier_sums(&self.pool, &from, (a, b)).await?,
+                ..ScoreDashboard::default()
+            };
+            d.customers = d.tiers.iter().map(|t| t.1).sum();
+            for r in grouped(
+                &self.pool,
+                "s.lifecycle, count(*)",
+                &from,
+                "GROUP BY s.lifecycle",
+                (a, b),
+            )
+            .await?
+            {
+                d.lifecycle
+                    .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
+            }
+            for r in grouped(
+                &self.pool,
+                "s.clv_class, count(*)",
+                &from,
+                "GROUP BY s.clv_class",
+                (a, b),
+            )
+            .await?
+            {
+                d.clv_classes
+                    .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
+            }
+            d.churn_deciles = vec![0; 10];
+            for r in grouped(
+                &self.pool,
+                // Thresholds, not a cast: a float cast to an integer truncates in SQLite and rounds in
+                // PostgreSQL. A run without a model leaves the risk NULL: no decile. BIGINT on both.
+                "CAST(CASE WHEN s.churn_risk IS NULL THEN NULL WHEN s.churn_risk >= 0.9 THEN 9 \
+                 WHEN s.churn_risk >= 0.8 THEN 8 WHEN s.churn_risk >= 0.7 THEN 7 \
+                 WHEN s.churn_risk >= 0.6 THEN 6 WHEN s.churn_risk >= 0.5 THEN 5 \
+                 WHEN s.churn_risk >= 0.4 THEN 4 WHEN s.churn_risk >= 0.3 THEN 3 \
+                 WHEN s.churn_risk >= 0.2 THEN 2 WHEN s.churn_risk >= 0.1 THEN 1 ELSE 0 END AS BIGINT), \
+                 count(*)",
+                &from,
+                "GROUP BY 1",
+                (a, b),
+            )
+            .await?
+            {
+                // A run without a churn model leaves the risk empty: no decile.
+                let decile: Option<i64> = r.try_get(0).map_err(db_err)?;
+                if let Some(slot) = decile.and_then(|k| d.churn_deciles.get_mut(k.clamp(0, 9) as usize)) {
+                    *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
+                }
+            }
+            for r in grouped(
+                &self.pool,
+                "br.id, br.code, br.name_zh, br.name_en, count(*), CAST(coalesce(sum(s.aum_minor), 0) AS BIGINT), \
+                 CAST(coalesce(sum(s.profit_minor), 0) AS BIGINT)",
+                &from.replacen(
+                    "JOIN parties p ON p.id = s.party_id",
+                    "JOIN parties p ON p.id = s.party_id JOIN branches br ON br.id = p.home_branch_id",
+                    1,
+                ),
+                "GROUP BY br.id, br.code, br.name_zh, br.name_en ORDER BY 6 DESC LIMIT 200",
+                (a, b),
+            )
+            .await?
+            {
+                d.branches.push((
+                    r.try_get(0).map_err(db_err)?,
+                    r.try_get(1).map_err(db_err)?,
+                    r.try_get(2).map_err(db_err)?,
+                    r.try_get(3).map_err(db_err)?,
+                    r.try_get(4).map_err(db_err)?,
+                    r.try_get(5).map_err(db_err)?,
+                    r.try_get(6).map_err(db_err)?,
+                ));
+            }
+            Ok(d)
+        })
+        .await
+    }
+
+    async fn pareto(
+        &self,
+        viewer: &Viewer,
+        measure: ParetoMeasure,
+        branch: Option<BranchId>,
+        segment: Option<&str>,
+    ) -> StoreResult<ParetoCurve> {
+        rapport_store::scope::operation("pareto", async {
+            let (from, a, b) = scoped_latest(viewer, branch);
+            let column = measure.column();
+            // Customers ranked by the measure, cut into 100 buckets of (nearly) equal size.
+            let sql = format!(
+                "WITH ranked AS (SELECT s.{column} AS v, \
+                   row_number() OVER (ORDER BY s.{column} DESC, s.party_id) AS rn, \
+                   count(*) OVER () AS n {from} AND (CAST(? AS TEXT) IS NULL OR s.rfm_segment = ? OR s.tier = ?)) \
+                 SELECT (rn - 1) * 100 / n AS bucket, CAST(sum(v) AS BIGINT), max(n) FROM ranked GROUP BY bucket \
+                 ORDER BY bucket"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+                .bind(a)
+                .bind(b)
+                .bind(segment)
+                .bind(segment)
+                .bind(segment)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            let mut buckets = vec![0i64; 100];
+            let mut customers = 0;
+            for r in rows {
+                let k: i64 = r.try_get(0).map_err(db_err)?;
+                if let Some(slot) = buckets.get_mut(k.clamp(0, 99) as usize) {
+                    *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
+                }
+                customers = r.try_get(2).map_err(db_err)?;
+            }
+            let as_of: Option<NaiveDate> = sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+            Ok(ParetoCurve {
+                as_of,
+                customers,
+                total_minor: buckets.iter().map(|v| (*v).max(0)).sum(),
+                points: if customers == 0 {
+                    Vec::new()
+                } else {
+                    cumulative_shares(&buckets)
+                },
+            })
+        })
+        .await
+    }
 }
 
 fn score_row(r: &DbRow) -> StoreResult<PartyScoreRow> {
@@ -252,69 +531,6 @@ pub(crate) async fn in_scope(pool: &Pool, viewer: &Viewer, party: PartyId) -> St
         .await
         .map_err(db_err)?;
     Ok(n > 0)
-}
-
-pub async fn party_scores(
-    pool: &Pool,
-    viewer: &Viewer,
-    party: PartyId,
-    limit: i64,
-) -> StoreResult<Option<Vec<PartyScoreRow>>> {
-    if !in_scope(pool, viewer, party).await? {
-        return Ok(None);
-    }
-    let sql = format!(
-        "SELECT {SCORE_COLUMNS} FROM party_scores s WHERE s.party_id = ? \
-         ORDER BY s.as_of DESC LIMIT ?"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-        .bind(party.0)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    rows.iter()
-        .map(score_row)
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
-}
-
-pub async fn party_alerts(
-    pool: &Pool,
-    viewer: &Viewer,
-    party: PartyId,
-    limit: i64,
-) -> StoreResult<Option<Vec<AlertRow>>> {
-    if !in_scope(pool, viewer, party).await? {
-        return Ok(None);
-    }
-    let rows = sqlx::query(
-        "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status, \
-         reason_detail \
-         FROM alerts WHERE party_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-    )
-    .bind(party.0)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(AlertRow {
-                id: r.try_get(0).map_err(db_err)?,
-                party_id: PartyId(r.try_get(1).map_err(db_err)?),
-                kind: r.try_get(2).map_err(db_err)?,
-                severity: r.try_get(3).map_err(db_err)?,
-                reason: r.try_get(4).map_err(db_err)?,
-                as_of: r.try_get(5).map_err(db_err)?,
-                created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
-                staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
-                status: r.try_get(8).map_err(db_err)?,
-                detail: reason_of_column(r.try_get(9).map_err(db_err)?),
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
 }
 
 /// `FROM party_scores s JOIN parties p … WHERE <latest as-of> AND <scope> AND <branch>` with
@@ -380,143 +596,6 @@ async fn tier_sums(
     .collect()
 }
 
-pub async fn score_dashboard(
-    pool: &Pool,
-    viewer: &Viewer,
-    branch: Option<BranchId>,
-) -> StoreResult<ScoreDashboard> {
-    let (from, a, b) = scoped_latest(viewer, branch);
-    let mut d = ScoreDashboard {
-        as_of: latest_as_of(pool).await?,
-        tiers: tier_sums(pool, &from, (a, b)).await?,
-        ..ScoreDashboard::default()
-    };
-    d.customers = d.tiers.iter().map(|t| t.1).sum();
-    for r in grouped(
-        pool,
-        "s.lifecycle, count(*)",
-        &from,
-        "GROUP BY s.lifecycle",
-        (a, b),
-    )
-    .await?
-    {
-        d.lifecycle
-            .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
-    }
-    for r in grouped(
-        pool,
-        "s.clv_class, count(*)",
-        &from,
-        "GROUP BY s.clv_class",
-        (a, b),
-    )
-    .await?
-    {
-        d.clv_classes
-            .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
-    }
-    d.churn_deciles = vec![0; 10];
-    for r in grouped(
-        pool,
-        // Thresholds, not a cast: a float cast to an integer truncates in SQLite and rounds in
-        // PostgreSQL. A run without a model leaves the risk NULL: no decile. BIGINT on both.
-        "CAST(CASE WHEN s.churn_risk IS NULL THEN NULL WHEN s.churn_risk >= 0.9 THEN 9 \
-         WHEN s.churn_risk >= 0.8 THEN 8 WHEN s.churn_risk >= 0.7 THEN 7 \
-         WHEN s.churn_risk >= 0.6 THEN 6 WHEN s.churn_risk >= 0.5 THEN 5 \
-         WHEN s.churn_risk >= 0.4 THEN 4 WHEN s.churn_risk >= 0.3 THEN 3 \
-         WHEN s.churn_risk >= 0.2 THEN 2 WHEN s.churn_risk >= 0.1 THEN 1 ELSE 0 END AS BIGINT), \
-         count(*)",
-        &from,
-        "GROUP BY 1",
-        (a, b),
-    )
-    .await?
-    {
-        // A run without a churn model leaves the risk empty: no decile.
-        let decile: Option<i64> = r.try_get(0).map_err(db_err)?;
-        if let Some(slot) = decile.and_then(|k| d.churn_deciles.get_mut(k.clamp(0, 9) as usize)) {
-            *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
-        }
-    }
-    for r in grouped(
-        pool,
-        "br.id, br.code, br.name_zh, br.name_en, count(*), CAST(coalesce(sum(s.aum_minor), 0) AS BIGINT), \
-         CAST(coalesce(sum(s.profit_minor), 0) AS BIGINT)",
-        &from.replacen(
-            "JOIN parties p ON p.id = s.party_id",
-            "JOIN parties p ON p.id = s.party_id JOIN branches br ON br.id = p.home_branch_id",
-            1,
-        ),
-        "GROUP BY br.id, br.code, br.name_zh, br.name_en ORDER BY 6 DESC LIMIT 200",
-        (a, b),
-    )
-    .await?
-    {
-        d.branches.push((
-            r.try_get(0).map_err(db_err)?,
-            r.try_get(1).map_err(db_err)?,
-            r.try_get(2).map_err(db_err)?,
-            r.try_get(3).map_err(db_err)?,
-            r.try_get(4).map_err(db_err)?,
-            r.try_get(5).map_err(db_err)?,
-            r.try_get(6).map_err(db_err)?,
-        ));
-    }
-    Ok(d)
-}
-
-pub async fn pareto(
-    pool: &Pool,
-    viewer: &Viewer,
-    measure: ParetoMeasure,
-    branch: Option<BranchId>,
-    segment: Option<&str>,
-) -> StoreResult<ParetoCurve> {
-    let (from, a, b) = scoped_latest(viewer, branch);
-    let column = measure.column();
-    // Customers ranked by the measure, cut into 100 buckets of (nearly) equal size.
-    let sql = format!(
-        "WITH ranked AS (SELECT s.{column} AS v, \
-           row_number() OVER (ORDER BY s.{column} DESC, s.party_id) AS rn, \
-           count(*) OVER () AS n {from} AND (CAST(? AS TEXT) IS NULL OR s.rfm_segment = ? OR s.tier = ?)) \
-         SELECT (rn - 1) * 100 / n AS bucket, CAST(sum(v) AS BIGINT), max(n) FROM ranked GROUP BY bucket \
-         ORDER BY bucket"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-        .bind(a)
-        .bind(b)
-        .bind(segment)
-        .bind(segment)
-        .bind(segment)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-    let mut buckets = vec![0i64; 100];
-    let mut customers = 0;
-    for r in rows {
-        let k: i64 = r.try_get(0).map_err(db_err)?;
-        if let Some(slot) = buckets.get_mut(k.clamp(0, 99) as usize) {
-            *slot += r.try_get::<i64, _>(1).map_err(db_err)?;
-        }
-        customers = r.try_get(2).map_err(db_err)?;
-    }
-    let as_of: Option<NaiveDate> = sqlx::query_scalar("SELECT max(as_of) FROM party_scores")
-        .fetch_one(pool)
-        .await
-        .map_err(db_err)?;
-    Ok(ParetoCurve {
-        as_of,
-        customers,
-        total_minor: buckets.iter().map(|v| (*v).max(0)).sum(),
-        points: if customers == 0 {
-            Vec::new()
-        } else {
-            cumulative_shares(&buckets)
-        },
-    })
-}
-
 fn portfolio_customer(r: &DbRow) -> StoreResult<PortfolioCustomer> {
     Ok(PortfolioCustomer {
         party_id: PartyId(r.try_get(0).map_err(db_err)?),
@@ -526,59 +605,6 @@ fn portfolio_customer(r: &DbRow) -> StoreResult<PortfolioCustomer> {
         value_score: r.try_get(4).map_err(db_err)?,
         aum_minor: r.try_get(5).map_err(db_err)?,
         detail_json: r.try_get(6).map_err(db_err)?,
-    })
-}
-
-pub async fn portfolio_overview(
-    pool: &Pool,
-    viewer: &Viewer,
-    months: i64,
-    top: i64,
-) -> StoreResult<PortfolioOverview> {
-    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
-    let trend = format!(
-        "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
-         JOIN parties p ON p.id = m.party_id WHERE {scope} \
-         GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
-    );
-    let mut aum_trend: Vec<(NaiveDate, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
-            .bind(arg)
-            .bind(months)
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
-    aum_trend.reverse();
-    let (from, a, b) = scoped_latest(viewer, None);
-    let columns =
-        "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
-    let mut lists = Vec::new();
-    for order in [
-        "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
-        "ORDER BY s.value_score DESC, s.party_id",
-    ] {
-        let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-            .bind(a)
-            .bind(b)
-            .bind(top)
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
-        lists.push(
-            rows.iter()
-                .map(portfolio_customer)
-                .collect::<StoreResult<Vec<_>>>()?,
-        );
-    }
-    let most_valuable = lists.pop().unwrap_or_default();
-    let at_risk = lists.pop().unwrap_or_default();
-    Ok(PortfolioOverview {
-        as_of: latest_as_of(pool).await?,
-        tiers: tier_sums(pool, &from, (a, b)).await?,
-        aum_trend,
-        at_risk,
-        most_valuable,
     })
 }
 

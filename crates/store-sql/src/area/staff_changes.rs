@@ -1,15 +1,16 @@
 //! Staff changes awaiting a second administrator (`rapport_store::staff_changes`).
+use async_trait::async_trait;
 use chrono::Duration;
 use rapport_domain::StaffId;
 use rapport_store::staff_changes::{
     IssuedCredential, NewStaffChange, RequestedVia, StaffChange, StaffChangeApplied,
     StaffChangeDecision, StaffChangeRow, StaffChangeStatus, check_credential, check_decision,
 };
-use rapport_store::{StoreError, StoreResult};
+use rapport_store::{StaffChangeStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::db_err;
-use super::dialect::{DbRow, FOR_UPDATE, Pool, Tx, begin_write, lock_table};
+use super::dialect::{DbRow, FOR_UPDATE, Tx, begin_write, lock_table};
 
 const COLUMNS: &str = "id, detail, requested_by, requested_via, requested_at, status, decided_by, \
      decided_at";
@@ -40,56 +41,82 @@ fn from_row(row: &DbRow) -> StoreResult<StaffChangeRow> {
     })
 }
 
-pub async fn request(pool: &Pool, new: &NewStaffChange) -> StoreResult<StaffChangeRow> {
-    let detail = serde_json::to_string(&new.change)
-        .map_err(|e| StoreError::Invalid(format!("staff change: {e}")))?;
-    let username = new.change.username()?;
-    // The table lock makes max(id) + 1 this writer's alone (requests are rare: no contention
-    // worth a sequence).
-    let mut tx = begin_write(pool).await?;
-    lock_table(&mut tx, "pending_staff_changes").await?;
-    let sql = format!(
-        "INSERT INTO pending_staff_changes (id, kind, username, detail, requested_by, requested_via, \
-         requested_at) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM pending_staff_changes), \
-         $1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(new.change.kind())
-        .bind(username.as_str())
-        .bind(detail)
-        .bind(new.requested_by.map(|s| s.0))
-        .bind(new.requested_via.as_str())
-        .bind(new.at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    let row = from_row(&row)?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(row)
-}
+#[async_trait]
+impl StaffChangeStore for super::Backend {
+    async fn request_staff_change(&self, new: &NewStaffChange) -> StoreResult<StaffChangeRow> {
+        let detail = serde_json::to_string(&new.change)
+            .map_err(|e| StoreError::Invalid(format!("staff change: {e}")))?;
+        let username = new.change.username()?;
+        // The table lock makes max(id) + 1 this writer's alone (requests are rare: no contention
+        // worth a sequence).
+        let mut tx = begin_write(&self.pool).await?;
+        lock_table(&mut tx, "pending_staff_changes").await?;
+        let sql = format!(
+            "INSERT INTO pending_staff_changes (id, kind, username, detail, requested_by, requested_via, \
+             requested_at) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM pending_staff_changes), \
+             $1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(new.change.kind())
+            .bind(username.as_str())
+            .bind(detail)
+            .bind(new.requested_by.map(|s| s.0))
+            .bind(new.requested_via.as_str())
+            .bind(new.at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let row = from_row(&row)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(row)
+    }
 
-pub async fn pending(pool: &Pool) -> StoreResult<Vec<StaffChangeRow>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM pending_staff_changes WHERE status = 'pending' ORDER BY id");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(from_row)
-        .collect()
-}
+    async fn pending_staff_changes(&self) -> StoreResult<Vec<StaffChangeRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM pending_staff_changes WHERE status = 'pending' ORDER BY id"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
 
-pub async fn one(pool: &Pool, id: i64) -> StoreResult<Option<StaffChangeRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM pending_staff_changes WHERE id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    async fn staff_change(&self, id: i64) -> StoreResult<Option<StaffChangeRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM pending_staff_changes WHERE id = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    async fn approve_staff_change(
+        &self,
+        d: &StaffChangeDecision,
+        credential: &IssuedCredential,
+    ) -> StoreResult<StaffChangeApplied> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = decidable(&mut tx, d).await?;
+        check_credential(&row.change, credential)?;
+        let staff_id = apply(&mut tx, &row.change, credential, d).await?;
+        let row = mark(&mut tx, d, StaffChangeStatus::Approved).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(StaffChangeApplied { row, staff_id })
+    }
+
+    async fn reject_staff_change(&self, d: &StaffChangeDecision) -> StoreResult<StaffChangeRow> {
+        let mut tx = begin_write(&self.pool).await?;
+        decidable(&mut tx, d).await?;
+        let row = mark(&mut tx, d, StaffChangeStatus::Rejected).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(row)
+    }
 }
 
 /// The change, locked for the decision (a concurrent decision waits, then finds it decided).
@@ -127,28 +154,6 @@ async fn mark(
             StoreError::Conflict(format!("staff change {} was decided already", d.id))
         })?;
     from_row(&row)
-}
-
-pub async fn reject(pool: &Pool, d: &StaffChangeDecision) -> StoreResult<StaffChangeRow> {
-    let mut tx = begin_write(pool).await?;
-    decidable(&mut tx, d).await?;
-    let row = mark(&mut tx, d, StaffChangeStatus::Rejected).await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(row)
-}
-
-pub async fn approve(
-    pool: &Pool,
-    d: &StaffChangeDecision,
-    credential: &IssuedCredential,
-) -> StoreResult<StaffChangeApplied> {
-    let mut tx = begin_write(pool).await?;
-    let row = decidable(&mut tx, d).await?;
-    check_credential(&row.change, credential)?;
-    let staff_id = apply(&mut tx, &row.change, credential, d).await?;
-    let row = mark(&mut tx, d, StaffChangeStatus::Approved).await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(StaffChangeApplied { row, staff_id })
 }
 
 /// A login that is gone since the request: the change cannot be applied (409, not 404: the

@@ -1,13 +1,14 @@
 //! Deciding the tier change proposals of a scoring run (R3.3, R4.1): a branch manager accepts
 //! one — making a dedicated RM the customer's primary RM — or declines it, in one transaction.
+use async_trait::async_trait;
 use rapport_domain::{PartyId, StaffId, Viewer};
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest, TierProposal};
-use rapport_store::{Page, PageRequest, StoreError, StoreResult};
+use rapport_store::{Page, PageRequest, StoreError, StoreResult, TierProposalStore};
 use sqlx::Row;
 
 use super::assign::make_primary;
 use super::db_err;
-use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, Tx, begin_write, from_time, time};
+use super::dialect::{DbRow, FOR_UPDATE, Time, Tx, begin_write, from_time, time};
 use super::pages::fetch_page;
 use super::portfolio::check_target;
 use super::scoped::scope_at;
@@ -47,18 +48,83 @@ fn row(r: &DbRow) -> StoreResult<TierProposal> {
     })
 }
 
-pub async fn list(
-    pool: &Pool,
-    viewer: &Viewer,
-    status: &str,
-    page: PageRequest,
-) -> StoreResult<Page<TierProposal>> {
-    let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
-    let sql = format!(
-        "{SELECT} WHERE {scope} AND t.status = $2 ORDER BY t.as_of DESC, t.id DESC LIMIT $3 OFFSET $4"
-    );
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).bind(status);
-    fetch_page(query, pool, page, row).await
+#[async_trait]
+impl TierProposalStore for super::Backend {
+    async fn tier_proposals(
+        &self,
+        viewer: &Viewer,
+        status: &str,
+        page: PageRequest,
+    ) -> StoreResult<Page<TierProposal>> {
+        rapport_store::scope::operation("tier_proposals", async {
+            let (scope, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 1);
+            let sql = format!(
+                "{SELECT} WHERE {scope} AND t.status = $2 ORDER BY t.as_of DESC, t.id DESC LIMIT $3 OFFSET $4"
+            );
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).bind(status);
+            fetch_page(query, &self.pool, page, row).await
+        })
+        .await
+    }
+
+    async fn decide_tier_proposal(
+        &self,
+        viewer: &Viewer,
+        d: &TierDecisionRequest,
+    ) -> StoreResult<Option<TierProposal>> {
+        rapport_store::scope::operation("decide_tier_proposal", async {
+            let mut tx = begin_write(&self.pool).await?;
+            // Two deciders of one proposal: the second waits here and then sees it decided.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM tier_change_proposals WHERE id = $1{FOR_UPDATE}"
+            )))
+            .bind(d.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let Some(proposal) = in_scope(&mut tx, viewer, d.id).await? else {
+                return Ok(None);
+            };
+            if proposal.status != "proposed" {
+                return Err(StoreError::Conflict(format!(
+                    "tier proposal {} was {} already",
+                    d.id, proposal.status
+                )));
+            }
+            let (status, assigned) = match d.decision {
+                TierDecision::Accept { dedicated_rm } => ("accepted", dedicated_rm),
+                TierDecision::Decline => ("declined", None),
+            };
+            if let Some(rm) = assigned {
+                check_target("dedicated_rm_staff_id", &mut tx, viewer, rm).await?;
+                make_primary(&mut tx, proposal.party_id, rm, d.effective_on).await?;
+            }
+            sqlx::query(
+                "UPDATE tier_change_proposals SET status = $1, decided_by = $2, decided_at = $3, \
+                 assigned_staff_id = $4 WHERE id = $5",
+            )
+            .bind(status)
+            .bind(d.by.0)
+            .bind(time(d.at))
+            .bind(assigned.map(|s| s.0))
+            .bind(d.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            // Read back with the decider's scope widened to the proposal itself: accepting may move the
+            // customer out of an RM-scoped viewer's portfolio, but the decision is theirs to see.
+            let sql = format!("{SELECT} WHERE t.id = $1");
+            let out = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(d.id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)
+                .and_then(|r| row(&r))?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(Some(out))
+        })
+        .await
+    }
 }
 
 async fn in_scope(tx: &mut Tx<'_>, viewer: &Viewer, id: i64) -> StoreResult<Option<TierProposal>> {
@@ -73,60 +139,4 @@ async fn in_scope(tx: &mut Tx<'_>, viewer: &Viewer, id: i64) -> StoreResult<Opti
         .as_ref()
         .map(row)
         .transpose()
-}
-
-pub async fn decide(
-    pool: &Pool,
-    viewer: &Viewer,
-    d: &TierDecisionRequest,
-) -> StoreResult<Option<TierProposal>> {
-    let mut tx = begin_write(pool).await?;
-    // Two deciders of one proposal: the second waits here and then sees it decided.
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT id FROM tier_change_proposals WHERE id = $1{FOR_UPDATE}"
-    )))
-    .bind(d.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let Some(proposal) = in_scope(&mut tx, viewer, d.id).await? else {
-        return Ok(None);
-    };
-    if proposal.status != "proposed" {
-        return Err(StoreError::Conflict(format!(
-            "tier proposal {} was {} already",
-            d.id, proposal.status
-        )));
-    }
-    let (status, assigned) = match d.decision {
-        TierDecision::Accept { dedicated_rm } => ("accepted", dedicated_rm),
-        TierDecision::Decline => ("declined", None),
-    };
-    if let Some(rm) = assigned {
-        check_target("dedicated_rm_staff_id", &mut tx, viewer, rm).await?;
-        make_primary(&mut tx, proposal.party_id, rm, d.effective_on).await?;
-    }
-    sqlx::query(
-        "UPDATE tier_change_proposals SET status = $1, decided_by = $2, decided_at = $3, \
-         assigned_staff_id = $4 WHERE id = $5",
-    )
-    .bind(status)
-    .bind(d.by.0)
-    .bind(time(d.at))
-    .bind(assigned.map(|s| s.0))
-    .bind(d.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    // Read back with the decider's scope widened to the proposal itself: accepting may move the
-    // customer out of an RM-scoped viewer's portfolio, but the decision is theirs to see.
-    let sql = format!("{SELECT} WHERE t.id = $1");
-    let out = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(d.id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)
-        .and_then(|r| row(&r))?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(Some(out))
 }

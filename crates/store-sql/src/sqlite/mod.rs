@@ -6,7 +6,7 @@
 mod dialect;
 written_once!();
 
-/// This backend's [`Store`], implemented once for both (`store_impl`).
+/// This backend's [`Store`], implemented once for both by the area modules.
 type Backend = SqliteStore;
 const BACKEND: &str = "sqlite";
 

@@ -6,11 +6,10 @@ use crate::{
 use async_trait::async_trait;
 use rapport_domain::{PartyId, Viewer};
 
-/// Customers and search (always scoped to the caller), and changes of customer data.
+/// Customers and search (always scoped to the caller), and the scope door of a customer's
+/// sub-records.
 #[async_trait]
 pub trait CustomerStore: Send + Sync {
-    // --- customers (always scoped) -------------------------------------------------------------
-
     async fn list_customers(
         &self,
         viewer: &Viewer,
@@ -30,8 +29,19 @@ pub trait CustomerStore: Send + Sync {
         party_id: PartyId,
     ) -> StoreResult<Option<Customer360>>;
 
-    // --- customer changes ----------------------------------------------------------------------
+    /// Whether a live customer is in the viewer's scope: the proof that a customer's
+    /// sub-records may be read (`None` when unknown or out of scope).
+    async fn customer_in_scope(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+    ) -> StoreResult<Option<crate::scope::InScope>>;
+}
 
+/// Changes of customer data: prospects created, contact details changed against a version,
+/// and the history of those changes.
+#[async_trait]
+pub trait CustomerChangeStore: Send + Sync {
     /// Creates a prospect in the viewer's branch; returns its id.
     async fn create_prospect(
         &self,
@@ -57,14 +67,4 @@ pub trait CustomerStore: Send + Sync {
         viewer: &Viewer,
         party_id: PartyId,
     ) -> StoreResult<Option<Vec<PartyChange>>>;
-
-    // --- the scope door of a customer's sub-records -------------------------------------------
-
-    /// Whether a live customer is in the viewer's scope: the proof that a customer's
-    /// sub-records may be read (`None` when unknown or out of scope).
-    async fn customer_in_scope(
-        &self,
-        viewer: &Viewer,
-        party: PartyId,
-    ) -> StoreResult<Option<crate::scope::InScope>>;
 }

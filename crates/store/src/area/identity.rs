@@ -8,11 +8,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::{PartyId, Viewer};
 
-/// Identity resolution: its input, its results, the review queue, merge history and undo.
+/// Identity resolution: its input, the steward's decisions it honours and writing its results;
+/// and the accounts' owners and monthly AUM that roll warehouse balances up to parties.
 #[async_trait]
 pub trait IdentityStore: Send + Sync {
-    // --- identity resolution ------------------------------------------------------------------
-
     /// Source records with `id > after` in id order (at most `limit`), identifiers opened.
     /// For the resolver only: nothing here is scoped or masked, so no handler may pass it on.
     async fn resolution_input(&self, after: i64, limit: i64) -> StoreResult<Vec<ResolutionRecord>>;
@@ -44,7 +43,12 @@ pub trait IdentityStore: Send + Sync {
         &self,
         points: &[rapport_domain::records::MonthlyAumRecord],
     ) -> StoreResult<()>;
+}
 
+/// The data steward's side of identity resolution: the review queue, the source records and
+/// merge history of a party, and undoing a merge.
+#[async_trait]
+pub trait ReviewStore: Send + Sync {
     /// Replaces the pending review queue with these pairs; decided pairs stay as they are.
     /// With `touching`, only the pending pairs with a record among those ids are replaced (a
     /// delta resolution); the rest of the queue stays.

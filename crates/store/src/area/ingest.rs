@@ -7,11 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::records::{CustomerBatch, ReferenceData};
 
-/// Loading reference data and customers, and importing source extracts.
+/// Loading reference data and customers in bulk.
 #[async_trait]
-pub trait IngestStore: Send + Sync {
-    // --- loading -------------------------------------------------------------------------------
-
+pub trait BulkLoadStore: Send + Sync {
     /// Loads branches, staff and products; idempotent for identical data.
     async fn load_reference(&self, data: &ReferenceData) -> StoreResult<()>;
 
@@ -19,9 +17,11 @@ pub trait IngestStore: Send + Sync {
     async fn load_customers(&self, batch: &CustomerBatch) -> StoreResult<()>;
 
     async fn counts(&self) -> StoreResult<StoreCounts>;
+}
 
-    // --- ingestion (source extracts) ----------------------------------------------------------
-
+/// Importing source extracts: import runs and their batches of source records and accounts.
+#[async_trait]
+pub trait IngestStore: Send + Sync {
     /// Records the start of an import run; returns its id.
     async fn begin_import(&self, run: &NewImportRun) -> StoreResult<i64>;
 

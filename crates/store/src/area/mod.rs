@@ -1,5 +1,6 @@
-//! The store's areas: one interface each, implemented once for both backends
-//! (`rapport-store-sql`), with its own contract tests (`rapport-store-contract`).
+//! The store's areas, each a file of a few interfaces: each interface implemented once for both
+//! backends, by one file of `rapport-store-sql`'s `area` with the bodies in place, and with its
+//! own contract tests (`rapport-store-contract`).
 
 mod audit;
 mod customers;
@@ -9,10 +10,13 @@ mod scores;
 mod staff;
 mod work;
 
-pub use audit::AuditStore;
-pub use customers::CustomerStore;
-pub use identity::IdentityStore;
-pub use ingest::IngestStore;
-pub use scores::ScoreStore;
-pub use staff::StaffStore;
-pub use work::WorkStore;
+pub use audit::{AuditStore, KeyRotationStore};
+pub use customers::{CustomerChangeStore, CustomerStore};
+pub use identity::{IdentityStore, ReviewStore};
+pub use ingest::{BulkLoadStore, IngestStore};
+pub use scores::{ScoreStore, SegmentStore, WorkbenchStore};
+pub use staff::{StaffChangeStore, StaffStore};
+pub use work::{
+    DedicatedRmStore, ReassignmentStore, RmAssignmentStore, ScorecardStore, TierProposalStore,
+    WorkStore,
+};

@@ -10,11 +10,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{BranchId, PartyId, Viewer};
 
-/// Scores, alerts, dashboards and segments (R3).
+/// Scoring (R3): score runs, each party's scores and alerts, the RMs who served a party on a
+/// day, and the portfolio overview and dashboards over the latest scores.
 #[async_trait]
 pub trait ScoreStore: Send + Sync {
-    // --- scoring (R3) ---------------------------------------------------------------------------
-
     /// Every live party's accounts and party facts, for the warehouse's dimension snapshot.
     /// For the scoring batch job only (unscoped, like `resolution_input`).
     async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)>;
@@ -60,6 +59,28 @@ pub trait ScoreStore: Send + Sync {
         months: i64,
         top: i64,
     ) -> StoreResult<PortfolioOverview>;
+    /// Tier, lifecycle, CLV-class and churn-risk distributions and per-branch sums of the
+    /// latest scores within the viewer's scope (and a branch subtree, if given).
+    async fn score_dashboard(
+        &self,
+        viewer: &Viewer,
+        branch: Option<BranchId>,
+    ) -> StoreResult<ScoreDashboard>;
+    /// The 80/20 curve of the latest scores within the viewer's scope, optionally within a
+    /// branch subtree and one segment (an RFM segment or a tier).
+    async fn pareto(
+        &self,
+        viewer: &Viewer,
+        measure: ParetoMeasure,
+        branch: Option<BranchId>,
+        segment: Option<&str>,
+    ) -> StoreResult<ParetoCurve>;
+}
+
+/// The RM workbench: the portfolio summary cached per RM, and the names of the customers it
+/// lists.
+#[async_trait]
+pub trait WorkbenchStore: Send + Sync {
     /// The viewer's cached portfolio summary and the mark a current one carries (see
     /// [`PortfolioCache`]); nothing is cached for scopes other than one RM's own portfolio.
     async fn portfolio_cache(&self, viewer: &Viewer) -> StoreResult<PortfolioCache>;
@@ -78,25 +99,12 @@ pub trait ScoreStore: Send + Sync {
         viewer: &Viewer,
         parties: &[PartyId],
     ) -> StoreResult<Vec<(PartyId, String)>>;
-    /// Tier, lifecycle, CLV-class and churn-risk distributions and per-branch sums of the
-    /// latest scores within the viewer's scope (and a branch subtree, if given).
-    async fn score_dashboard(
-        &self,
-        viewer: &Viewer,
-        branch: Option<BranchId>,
-    ) -> StoreResult<ScoreDashboard>;
-    /// The 80/20 curve of the latest scores within the viewer's scope, optionally within a
-    /// branch subtree and one segment (an RFM segment or a tier).
-    async fn pareto(
-        &self,
-        viewer: &Viewer,
-        measure: ParetoMeasure,
-        branch: Option<BranchId>,
-        segment: Option<&str>,
-    ) -> StoreResult<ParetoCurve>;
+}
 
-    // --- segments (R3.3) -----------------------------------------------------------------------
-
+/// Saved segments (R3.3): their definitions, their members per evaluation, and a party's
+/// segments.
+#[async_trait]
+pub trait SegmentStore: Send + Sync {
     /// Creates a segment; returns its id. Another active segment of the same name →
     /// `Conflict`.
     async fn create_segment(&self, segment: &NewSegment) -> StoreResult<i64>;

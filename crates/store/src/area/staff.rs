@@ -9,11 +9,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::{StaffId, Username};
 
-/// Staff accounts, sessions, the login throttle and the staff changes awaiting a second administrator.
+/// Staff accounts, the login throttle and sessions.
 #[async_trait]
 pub trait StaffStore: Send + Sync {
-    // --- staff and sessions --------------------------------------------------------------------
-
     /// Creates a staff member with a login (for staff not in reference data).
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<StaffId>;
     /// Sets a password the staff member chose (clears the must-change flag and any lock).
@@ -70,9 +68,12 @@ pub trait StaffStore: Send + Sync {
         idle_timeout: chrono::Duration,
     ) -> StoreResult<Option<(SessionRecord, StaffAccount)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+}
 
-    // --- staff changes awaiting a second administrator (see `staff_changes`) ---------------------
-
+/// The staff changes awaiting a second administrator (see `staff_changes`): requested by one
+/// administrator, approved or rejected by another.
+#[async_trait]
+pub trait StaffChangeStore: Send + Sync {
     /// Records a change that gives access, to take effect when another administrator approves.
     async fn request_staff_change(&self, change: &NewStaffChange) -> StoreResult<StaffChangeRow>;
     /// The changes still pending, oldest first.

@@ -12,11 +12,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{BranchId, PartyId, StaffId, Viewer};
 
-/// The RM's work: tasks, interactions, contact plans, portfolios, assignments and tier decisions.
+/// The RM's work: tasks, interactions and contact plans, and the alert job's reads and writes.
 #[async_trait]
 pub trait WorkStore: Send + Sync {
-    // --- the RM's work (tasks, interactions) ----------------------------------------------------
-
     /// Creates a task for a customer in the viewer's scope; `None` when the customer is not in
     /// scope (or unknown). The owner must be an enabled staff member (`StoreError::Invalid` names it otherwise).
     async fn create_task(&self, viewer: &Viewer, task: &NewTask) -> StoreResult<Option<TaskRow>>;
@@ -93,9 +91,12 @@ pub trait WorkStore: Send + Sync {
     ) -> StoreResult<Option<ContactPlan>>;
     /// Every plan (for the alert job and the plans page).
     async fn contact_plans(&self) -> StoreResult<Vec<ContactPlan>>;
+}
 
-    // --- portfolios ----------------------------------------------------------------------------
-
+/// Portfolio moves: all of an RM's customers reassigned to another RM, above a threshold only
+/// when a second person approves.
+#[async_trait]
+pub trait ReassignmentStore: Send + Sync {
     /// How many customers `from` currently serves (primary and secondary); `NotFound` when
     /// `from` is not a staff member within the viewer's staff scope
     /// ([`portfolio::staff_scope_condition`]).
@@ -126,6 +127,11 @@ pub trait WorkStore: Send + Sync {
     ) -> StoreResult<Reassignment>;
     /// Pending reassignments whose both RMs are within the viewer's staff scope.
     async fn pending_reassignments(&self, viewer: &Viewer) -> StoreResult<Vec<Reassignment>>;
+}
+
+/// One customer's RMs changed by hand: an RM assigned, a secondary RM's assignment ended.
+#[async_trait]
+pub trait RmAssignmentStore: Send + Sync {
     /// Assigns an RM to a customer in the viewer's scope (`None` otherwise) and returns the
     /// customer's current RMs. `Invalid` naming `staff_id` when that is not an enabled RM
     /// within the viewer's staff scope.
@@ -134,6 +140,23 @@ pub trait WorkStore: Send + Sync {
         viewer: &Viewer,
         assignment: &RmAssignment,
     ) -> StoreResult<Option<Vec<AssignedRm>>>;
+    /// Ends a secondary RM's assignment on `on` (kept as history) and returns the customer's
+    /// current RMs; `None` when the customer is not in scope. A primary RM is replaced, never
+    /// just ended (`Invalid`), so that every served customer keeps one; `NotFound` when
+    /// `staff` is not a current RM of the customer.
+    async fn end_secondary_rm(
+        &self,
+        viewer: &Viewer,
+        party: PartyId,
+        staff: StaffId,
+        on: NaiveDate,
+    ) -> StoreResult<Option<Vec<AssignedRm>>>;
+}
+
+/// The dedicated-RM rule of `rapport alerts`: customers without a primary RM, the RMs' loads,
+/// and the primary assignments the rule decides.
+#[async_trait]
+pub trait DedicatedRmStore: Send + Sync {
     /// Customers whose latest tier is one of `tiers` and who have no primary RM, with their
     /// home branch, by id (for the dedicated-RM rule of `rapport alerts`).
     async fn unserved_customers(&self, tiers: &[String]) -> StoreResult<Vec<(PartyId, BranchId)>>;
@@ -146,17 +169,11 @@ pub trait WorkStore: Send + Sync {
         assignments: &[(PartyId, StaffId)],
         on: NaiveDate,
     ) -> StoreResult<u64>;
-    /// Ends a secondary RM's assignment on `on` (kept as history) and returns the customer's
-    /// current RMs; `None` when the customer is not in scope. A primary RM is replaced, never
-    /// just ended (`Invalid`), so that every served customer keeps one; `NotFound` when
-    /// `staff` is not a current RM of the customer.
-    async fn end_secondary_rm(
-        &self,
-        viewer: &Viewer,
-        party: PartyId,
-        staff: StaffId,
-        on: NaiveDate,
-    ) -> StoreResult<Option<Vec<AssignedRm>>>;
+}
+
+/// RM scorecards over whole months, within the viewer's staff scope.
+#[async_trait]
+pub trait ScorecardStore: Send + Sync {
     /// The scorecards of the RMs the viewer may see (an RM: their own; a branch manager: the
     /// RMs of their branch subtree; bank-wide roles: every RM), by staff id.
     async fn rm_scorecards(
@@ -164,6 +181,11 @@ pub trait WorkStore: Send + Sync {
         viewer: &Viewer,
         period: ScorecardPeriod,
     ) -> StoreResult<Vec<RmScorecard>>;
+}
+
+/// The tier change proposals of scoring, listed and decided within the viewer's scope.
+#[async_trait]
+pub trait TierProposalStore: Send + Sync {
     /// Tier change proposals of customers in the viewer's scope with this status (one of
     /// `portfolio::TIER_PROPOSAL_STATUSES`), latest as-of first.
     async fn tier_proposals(
