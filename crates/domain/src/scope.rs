@@ -35,9 +35,14 @@ impl Viewer {
                 Some(b) => DataScope::BranchSubtree(b),
                 None => DataScope::Nothing,
             },
-            Role::ServiceAgent | Role::DataSteward | Role::Marketing | Role::Auditor => {
-                DataScope::All
-            }
+            // A data steward keeps the records of their branch's customers: at the head office
+            // (the root branch) that is every customer, at a branch only its subtree, so one
+            // branch's steward cannot read, merge or unmerge another branch's customers.
+            Role::DataSteward => match self.branch_id {
+                Some(b) => DataScope::BranchSubtree(b),
+                None => DataScope::All,
+            },
+            Role::ServiceAgent | Role::Marketing | Role::Auditor => DataScope::All,
             // Separation of duties (R8.x): whoever administers logins sees no customer data,
             // so an administrator who grants themselves nothing reaches nothing.
             Role::Admin => DataScope::Nothing,
@@ -249,6 +254,10 @@ mod tests {
         ] {
             assert_eq!(viewer(r, None).scope(), DataScope::All);
         }
+        assert_eq!(
+            viewer(Role::DataSteward, Some(5)).scope(),
+            DataScope::BranchSubtree(BranchId(5))
+        );
         assert_eq!(viewer(Role::Admin, Some(1)).scope(), DataScope::Nothing);
     }
 

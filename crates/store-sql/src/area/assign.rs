@@ -10,7 +10,7 @@ use super::customers::rms_in_force;
 use super::db_err;
 use super::dialect::{FOR_UPDATE, Tx, begin_write};
 use super::portfolio::check_target;
-use super::scores::in_scope;
+use super::scoped::party_in_scope;
 
 /// Makes `rm` the party's primary RM from `on`, ending the current primary (and `rm`'s own
 /// secondary assignment, which the primary one replaces).
@@ -59,7 +59,7 @@ impl RmAssignmentStore for super::Backend {
         a: &RmAssignment,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
         rapport_store::scope::operation("assign_rm", async {
-            if !in_scope(&self.pool, viewer, a.party).await? {
+            if !party_in_scope(&self.pool, viewer, a.party).await? {
                 return Ok(None);
             }
             let mut tx = begin_write(&self.pool).await?;
@@ -112,7 +112,7 @@ impl RmAssignmentStore for super::Backend {
         on: chrono::NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
         rapport_store::scope::operation("end_secondary_rm", async {
-            if !in_scope(&self.pool, viewer, party).await? {
+            if !party_in_scope(&self.pool, viewer, party).await? {
                 return Ok(None);
             }
             let mut tx = begin_write(&self.pool).await?;

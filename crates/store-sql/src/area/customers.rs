@@ -14,8 +14,7 @@ use sqlx::Row;
 use super::dialect::{Query, COLLATE_C, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, DbRow, Pool};
 
 use super::pages::fetch_page;
-use super::scoped::scope_at;
-use super::scores;
+use super::scoped::{party_in_scope, scope_at};
 use super::{db_err, parse_col};
 
 /// Related parties shown in a 360 view, per direction (an employer may have thousands).
@@ -155,7 +154,7 @@ impl CustomerStore for super::Backend {
         party: PartyId,
     ) -> StoreResult<Option<rapport_store::scope::InScope>> {
         rapport_store::scope::operation("customer_in_scope", async {
-            let found = scores::in_scope(&self.pool, viewer, party).await?;
+            let found = party_in_scope(&self.pool, viewer, party).await?;
             #[allow(clippy::disallowed_methods)] // this is the store's scope check
             Ok(found.then(|| rapport_store::scope::InScope::checked_by_the_store(viewer, party)))
         })

@@ -14,7 +14,7 @@ use sqlx::Row;
 use super::dialect::{Connection, DbRow, JSONB, Time, begin_write, from_time, numbered, time};
 use super::ingest::follow_records;
 use super::pages::fetch_page;
-use super::scoped::scope_at;
+use super::scoped::{customer_rows, party_in_scope, scope_at};
 use super::{db_err, parse_col};
 
 /// Record ids per superseding statement (each bound twice, well under SQLite's variable limit).
@@ -169,48 +169,21 @@ impl ReviewStore for super::Backend {
         &self,
         customer: &rapport_store::scope::InScope,
     ) -> StoreResult<Option<Vec<SourceRecordView>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
-        let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        if !party_in_scope(&mut conn, viewer, party).await? {
-            return Ok(None);
-        }
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM source_records r WHERE r.party_id = $1 \
+            "SELECT {RECORD_COLUMNS} FROM source_records r WHERE r.party_id = ? \
              ORDER BY r.source_system, r.source_key"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(party.0)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| record_from_row(&self.protect, r))
-            .collect::<StoreResult<Vec<_>>>()
-            .map(Some)
+        let read = |r: &DbRow| record_from_row(&self.protect, r);
+        customer_rows(&self.pool, customer, &sql, 1, None, read).await
     }
 
     async fn identity_events(
         &self,
         customer: &rapport_store::scope::InScope,
     ) -> StoreResult<Option<Vec<IdentityEvent>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
-        let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        if !party_in_scope(&mut conn, viewer, party).await? {
-            return Ok(None);
-        }
-        let rows = sqlx::query(
-            "SELECT id, kind, party_id, other_party_id, decided_by, reason, at, undone_by \
-             FROM identity_events WHERE party_id = $1 OR other_party_id = $2 ORDER BY id DESC",
-        )
-        .bind(party.0)
-        .bind(party.0)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(event_from_row)
-            .collect::<StoreResult<Vec<_>>>()
-            .map(Some)
+        let sql = "SELECT id, kind, party_id, other_party_id, decided_by, reason, at, undone_by \
+                   FROM identity_events WHERE party_id = ? OR other_party_id = ? ORDER BY id DESC";
+        customer_rows(&self.pool, customer, sql, 2, None, event_from_row).await
     }
 
     async fn undo_merge(
@@ -235,7 +208,7 @@ impl ReviewStore for super::Backend {
             let (Some(restored), "merge") = (restored.map(PartyId), kind.as_str()) else {
                 return Err(StoreError::NotFound(format!("merge {event_id}")));
             };
-            if !party_in_scope(&mut tx, viewer, keep).await? {
+            if !party_in_scope(&mut *tx, viewer, keep).await? {
                 return Err(StoreError::NotFound(format!("merge {event_id}")));
             }
             if row
@@ -444,21 +417,6 @@ async fn record_by_id(
         .await
         .map_err(db_err)?;
     record_from_row(p, &row)
-}
-
-async fn party_in_scope(
-    conn: &mut Connection,
-    viewer: &Viewer,
-    party: PartyId,
-) -> StoreResult<bool> {
-    let (cond, arg) = scope_at(rapport_store::scope::data_scope(viewer), "p", 2);
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM parties p WHERE p.id = $1 AND {cond})");
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(party.0)
-        .bind(arg)
-        .fetch_one(conn)
-        .await
-        .map_err(db_err)
 }
 
 fn event_from_row(row: &DbRow) -> StoreResult<IdentityEvent> {

@@ -15,7 +15,7 @@ use sqlx::Row;
 
 use super::customers;
 use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
-use super::scoped::scope_condition;
+use super::scoped::{customer_rows, party_in_scope, scope_condition};
 use super::{db_err, parse_col};
 
 const SCORE_COLUMNS: &str = "s.party_id, s.as_of, s.model_version, s.value_score, s.tier, \
@@ -229,7 +229,7 @@ impl ScoreStore for super::Backend {
         date: NaiveDate,
     ) -> StoreResult<Option<Vec<AssignedRm>>> {
         let (viewer, party) = (customer.viewer(), customer.party());
-        if !in_scope(&self.pool, viewer, party).await? {
+        if !party_in_scope(&self.pool, viewer, party).await? {
             return Ok(None);
         }
         customers::rms_in_force(&self.pool, party, Some(date))
@@ -242,24 +242,11 @@ impl ScoreStore for super::Backend {
         customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<PartyScoreRow>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
-        if !in_scope(&self.pool, viewer, party).await? {
-            return Ok(None);
-        }
         let sql = format!(
             "SELECT {SCORE_COLUMNS} FROM party_scores s WHERE s.party_id = ? \
              ORDER BY s.as_of DESC LIMIT ?"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-            .bind(party.0)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(score_row)
-            .collect::<StoreResult<Vec<_>>>()
-            .map(Some)
+        customer_rows(&self.pool, customer, &sql, 1, Some(limit), score_row).await
     }
 
     async fn party_alerts(
@@ -267,37 +254,10 @@ impl ScoreStore for super::Backend {
         customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<AlertRow>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
-        if !in_scope(&self.pool, viewer, party).await? {
-            return Ok(None);
-        }
-        let rows = sqlx::query(
-            "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, status, \
-             reason_detail \
-             FROM alerts WHERE party_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-        )
-        .bind(party.0)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(AlertRow {
-                    id: r.try_get(0).map_err(db_err)?,
-                    party_id: PartyId(r.try_get(1).map_err(db_err)?),
-                    kind: r.try_get(2).map_err(db_err)?,
-                    severity: r.try_get(3).map_err(db_err)?,
-                    reason: r.try_get(4).map_err(db_err)?,
-                    as_of: r.try_get(5).map_err(db_err)?,
-                    created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
-                    staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
-                    status: r.try_get(8).map_err(db_err)?,
-                    detail: reason_of_column(r.try_get(9).map_err(db_err)?),
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()
-            .map(Some)
+        let sql = "SELECT id, party_id, kind, severity, reason, as_of, created_at, staff_id, \
+                   status, reason_detail \
+                   FROM alerts WHERE party_id = ? ORDER BY created_at DESC, id DESC LIMIT ?";
+        customer_rows(&self.pool, customer, sql, 1, Some(limit), alert_row).await
     }
 
     async fn portfolio_overview(
@@ -521,18 +481,6 @@ fn score_row(r: &DbRow) -> StoreResult<PartyScoreRow> {
 }
 
 /// Whether the party is in the viewer's scope.
-pub(crate) async fn in_scope(pool: &Pool, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
-    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
-    let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(&sql)))
-        .bind(party.0)
-        .bind(arg)
-        .fetch_one(pool)
-        .await
-        .map_err(db_err)?;
-    Ok(n > 0)
-}
-
 /// `FROM party_scores s JOIN parties p … WHERE <latest as-of> AND <scope> AND <branch>` with
 /// its two bound values.
 fn scoped_latest(viewer: &Viewer, branch: Option<BranchId>) -> (String, i64, i64) {
@@ -635,4 +583,19 @@ pub(crate) async fn insert_alert(
     .await
     .map_err(db_err)?;
     Ok(inserted.rows_affected() > 0)
+}
+
+fn alert_row(r: &DbRow) -> StoreResult<AlertRow> {
+    Ok(AlertRow {
+        id: r.try_get(0).map_err(db_err)?,
+        party_id: PartyId(r.try_get(1).map_err(db_err)?),
+        kind: r.try_get(2).map_err(db_err)?,
+        severity: r.try_get(3).map_err(db_err)?,
+        reason: r.try_get(4).map_err(db_err)?,
+        as_of: r.try_get(5).map_err(db_err)?,
+        created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
+        staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
+        status: r.try_get(8).map_err(db_err)?,
+        detail: reason_of_column(r.try_get(9).map_err(db_err)?),
+    })
 }

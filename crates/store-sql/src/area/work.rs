@@ -13,8 +13,8 @@ use rapport_store::work::{reason_of_column, reason_to_column};
 use rapport_store::{StoreError, StoreResult, WorkStore};
 use sqlx::Row;
 
-use super::dialect::{DbRow, FOR_UPDATE, Pool, Time, Tx, begin_write, from_time, numbered, time};
-use super::scoped::{row_scope_condition, scope_condition};
+use super::dialect::{DbRow, FOR_UPDATE, Time, Tx, begin_write, from_time, numbered, time};
+use super::scoped::{customer_rows, party_in_scope, row_scope_condition};
 use super::scores::insert_alert;
 use super::{db_err, parse_col};
 
@@ -76,18 +76,6 @@ fn interaction_row(r: &DbRow) -> StoreResult<InteractionRow> {
     })
 }
 
-async fn party_in_scope(tx: &mut Tx<'_>, viewer: &Viewer, party: PartyId) -> StoreResult<bool> {
-    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
-    let sql = format!("SELECT count(*) FROM parties p WHERE p.id = ? AND {scope}");
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(&sql)))
-        .bind(party.0)
-        .bind(arg)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    Ok(n > 0)
-}
-
 async fn task_by_id(tx: &mut Tx<'_>, id: i64) -> StoreResult<TaskRow> {
     let sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id WHERE t.id = ?"
@@ -133,7 +121,7 @@ impl WorkStore for super::Backend {
     async fn create_task(&self, viewer: &Viewer, t: &NewTask) -> StoreResult<Option<TaskRow>> {
         rapport_store::scope::operation("create_task", async {
             let mut tx = begin_write(&self.pool).await?;
-            if !party_in_scope(&mut tx, viewer, t.party_id).await? {
+            if !party_in_scope(&mut *tx, viewer, t.party_id).await? {
                 return Ok(None);
             }
             let enabled: i64 =
@@ -268,7 +256,7 @@ impl WorkStore for super::Backend {
             };
             if !rapport_store::scope::owns(viewer, StaffId(owner))
                 || status != TaskStatus::Open.as_str()
-                || !party_in_scope(&mut tx, viewer, PartyId(party)).await?
+                || !party_in_scope(&mut *tx, viewer, PartyId(party)).await?
             {
                 return Ok(None);
             }
@@ -320,7 +308,7 @@ impl WorkStore for super::Backend {
     ) -> StoreResult<Option<InteractionRow>> {
         rapport_store::scope::operation("log_interaction", async {
             let mut tx = begin_write(&self.pool).await?;
-            if !party_in_scope(&mut tx, viewer, i.party_id).await? {
+            if !party_in_scope(&mut *tx, viewer, i.party_id).await? {
                 return Ok(None);
             }
             let row = insert_interaction(
@@ -342,12 +330,11 @@ impl WorkStore for super::Backend {
         customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<InteractionRow>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
         let sql = format!(
             "SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.party_id = ? \
              ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
         );
-        scoped_party_rows(&self.pool, viewer, party, &sql, limit, interaction_row).await
+        customer_rows(&self.pool, customer, &sql, 1, Some(limit), interaction_row).await
     }
 
     async fn party_tasks(
@@ -355,12 +342,11 @@ impl WorkStore for super::Backend {
         customer: &rapport_store::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<TaskRow>>> {
-        let (viewer, party) = (customer.viewer(), customer.party());
         let sql = format!(
             "SELECT {TASK_COLUMNS} FROM tasks t JOIN parties p ON p.id = t.party_id \
              WHERE t.party_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
         );
-        scoped_party_rows(&self.pool, viewer, party, &sql, limit, task_row).await
+        customer_rows(&self.pool, customer, &sql, 1, Some(limit), task_row).await
     }
 
     async fn work_facts(
@@ -529,7 +515,7 @@ impl WorkStore for super::Backend {
         rapport_store::scope::operation("set_contact_plan", async {
             let mut tx = begin_write(&self.pool).await?;
             if let Some(party) = plan.party_id
-                && !party_in_scope(&mut tx, viewer, party).await?
+                && !party_in_scope(&mut *tx, viewer, party).await?
             {
                 return Ok(None);
             }
@@ -571,29 +557,6 @@ impl WorkStore for super::Backend {
         .map(plan_row)
         .collect()
     }
-}
-
-/// At most `limit` rows of one customer by `sql` (its placeholders: the party, then the
-/// limit), or `None` when the customer is outside the viewer's scope.
-async fn scoped_party_rows<T>(
-    pool: &Pool,
-    viewer: &Viewer,
-    party: PartyId,
-    sql: &str,
-    limit: i64,
-    read: fn(&DbRow) -> StoreResult<T>,
-) -> StoreResult<Option<Vec<T>>> {
-    let mut tx = begin_write(pool).await?;
-    if !party_in_scope(&mut tx, viewer, party).await? {
-        return Ok(None);
-    }
-    let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(sql)))
-        .bind(party.0)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    rows.iter().map(read).collect::<StoreResult<Vec<_>>>().map(Some)
 }
 
 /// The family codes whose accounts mature into money the customer may move elsewhere.

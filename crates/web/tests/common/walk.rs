@@ -43,6 +43,9 @@ pub struct Who {
 
 const RM_C: i64 = 12;
 const RM_D: i64 = 13;
+/// The data steward of 滨江支行 (branch 5): sees its customers only (王芳, the second 张伟,
+/// 李娜), so the imported prospects' review pair and merge are out of reach.
+const STEWARD_BINJIANG: i64 = 14;
 
 /// A relationship manager, who sees the `visible` fixture customers (those they serve) and no
 /// imported prospect.
@@ -101,6 +104,14 @@ pub const WHO: &[Who] = &[
     sees_every_customer("bm.head", fixture::HEAD_BM, Role::BranchManager),
     sees_every_customer("agent01", fixture::AGENT, Role::ServiceAgent),
     sees_every_customer("steward01", fixture::STEWARD, Role::DataSteward),
+    Who {
+        user: "steward.binjiang",
+        staff: StaffId(STEWARD_BINJIANG),
+        role: Role::DataSteward,
+        visible: &[2, 3, 5],
+        sees_imported: false,
+        foreign_staff: &[],
+    },
     sees_every_customer("marketing01", fixture::MARKETING, Role::Marketing),
     sees_every_customer("auditor01", fixture::AUDITOR, Role::Auditor),
     administrator("admin", fixture::ADMIN),
@@ -110,6 +121,8 @@ pub const WHO: &[Who] = &[
 /// What the setup made, by name.
 pub struct Ctx {
     pub imported: Vec<i64>,
+    /// The source records of the imported prospects (a review pair names two of them).
+    pub imported_records: Vec<i64>,
     pub segment: i64,
     /// Each task owner's open task: RM A on 张伟 (1), RM B on the other 张伟 (3), the Xihu
     /// manager on 张伟 (1); RM A's task on 王芳, who then left RM A's portfolio.
@@ -308,6 +321,8 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
     ));
     let admin = allowed(role == Role::Admin);
     let steward = allowed(role == Role::DataSteward);
+    // The review pair, the merge and its undo are the imported prospects'.
+    let steward_of_imported = allowed(role == Role::DataSteward && who.sees_imported);
     let bm = allowed(role == Role::BranchManager);
     let segments = allowed(matches!(role, Role::Rm | Role::BranchManager | Role::Admin));
     let reads_customers = allowed(role != Role::Admin);
@@ -384,7 +399,7 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
         "GET /api/v1/identity/reviews" => vec![get("/api/v1/identity/reviews", steward)],
         "GET /api/v1/identity/reviews/{id}" => vec![get(
             format!("/api/v1/identity/reviews/{}", cx.review),
-            steward,
+            steward_of_imported,
         )],
         "GET /api/v1/audit" => vec![get("/api/v1/audit", allowed(role == Role::Auditor))],
         "GET /api/v1/audit/export" => {
@@ -543,12 +558,12 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
         "POST /api/v1/identity/reviews/{id}/decision" => vec![post(
             format!("/api/v1/identity/reviews/{}/decision", cx.review),
             json!({"decision": "different_people"}),
-            steward,
+            steward_of_imported,
         )],
         "POST /api/v1/identity/merges/{event_id}/undo" => vec![post(
             format!("/api/v1/identity/merges/{}/undo", cx.merge_event),
             json!({"reason": "walk"}),
-            steward,
+            steward_of_imported,
         )],
         "POST /api/v1/customers/{id}/merge" => {
             let (keep, absorb) = (cx.imported[2], cx.imported[3]);
@@ -556,7 +571,7 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             let mut v = vec![post(
                 format!("/api/v1/customers/{keep}/merge"),
                 body,
-                steward,
+                steward_of_imported,
             )];
             for p in &theirs {
                 v.push(post(
@@ -723,8 +738,8 @@ fn figures(op: &str, who: &Who, cx: &Ctx, json: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Customer and staff ids (and segment member counts) that only data outside the caller's
-/// scope could produce, wherever they sit in the answer.
+/// Customer, source record and staff ids (and segment member counts) that only data outside the
+/// caller's scope could produce, wherever they sit in the answer.
 fn foreign_references(who: &Who, cx: &Ctx, json: &Value) -> Vec<String> {
     let theirs = theirs(who, cx);
     let mut bad = Vec::new();
@@ -737,6 +752,11 @@ fn foreign_references(who: &Who, cx: &Ctx, json: &Value) -> Vec<String> {
                     match (k.as_str(), id) {
                         ("customer_id" | "party_id", Some(id)) if theirs.contains(&id) => {
                             bad.push(format!("{k} {id} is out of scope"));
+                        }
+                        ("record_a" | "record_b", Some(id))
+                            if !who.sees_imported && cx.imported_records.contains(&id) =>
+                        {
+                            bad.push(format!("{k} {id} is a source record out of scope"));
                         }
                         (
                             "from_staff_id" | "to_staff_id" | "staff_id" | "owner_staff_id",
@@ -854,15 +874,20 @@ pub async fn setup(app: &TestApp) -> Ctx {
         .iter()
         .filter_map(|r| r.party_id.map(|p| p.0))
         .collect();
+    let imported_records: Vec<i64> = records.iter().map(|r| r.id).collect();
     super::seeds::scored(app).await;
     fixture::propose_tier_changes(store, &[(PartyId(1), "diamond"), (PartyId(3), "diamond")]).await;
     let hash = password().1.clone();
-    for (id, user, branch) in [(RM_C, "rm.c", 4), (RM_D, "rm.d", 5)] {
+    for (id, user, branch, role) in [
+        (RM_C, "rm.c", 4, Role::Rm),
+        (RM_D, "rm.d", 5, Role::Rm),
+        (STEWARD_BINJIANG, "steward.binjiang", 5, Role::DataSteward),
+    ] {
         let made = store
             .create_staff(&NewStaff {
                 username: Username::parse(user).unwrap(),
                 display_name: user.into(),
-                role: Role::Rm,
+                role,
                 branch_id: Some(rapport_domain::BranchId(branch)),
                 password_hash: hash.clone(),
                 must_change_password: false,
@@ -1048,6 +1073,7 @@ pub async fn setup(app: &TestApp) -> Ctx {
     .unwrap();
     Ctx {
         imported,
+        imported_records,
         segment,
         tasks,
         stale_task: stale.id,
