@@ -155,6 +155,9 @@ pub struct ReviewItem {
     pub note: Option<String>,
 }
 
+/// A review pair with the two source records it compares.
+pub type ReviewPair = (ReviewItem, SourceRecordView, SourceRecordView);
+
 /// A source record as a steward sees it (identifiers still in clear: the web edge masks).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRecordView {

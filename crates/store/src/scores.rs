@@ -226,24 +226,7 @@ pub struct PortfolioOverview {
     /// The most valuable customers, highest value score first: their next best products are
     /// the portfolio's opportunities.
     pub most_valuable: Vec<PortfolioCustomer>,
-}
-
-/// What a cached portfolio summary was computed from: the latest scoring run, finished, and the
-/// generation of the RM's assignments, which triggers bump on every change to them (whatever
-/// code path makes it: a reassignment, a merge, an undo). A summary with another mark is stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortfolioMark {
-    pub score_run_id: i64,
-    pub generation: i64,
-}
-
-/// The viewer's cached portfolio summary (the workbench's overview), if it is current.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PortfolioCache {
-    /// What a summary computed now would be marked with; `None` when nothing may be cached:
-    /// the viewer's scope is not one RM's portfolio, or no scoring run has finished since the
-    /// latest one began.
-    pub mark: Option<PortfolioMark>,
-    /// The stored summary, only when it was computed from `mark`. Opaque to the store.
-    pub summary_json: Option<String>,
+    /// When this overview was computed (it may have been kept since: see
+    /// `WorkbenchStore::portfolio_overview`).
+    pub computed_at: DateTime<Utc>,
 }

@@ -6,7 +6,9 @@ use rapport_domain::{PartyId, Role};
 use rapport_proto::ErrorCode;
 use rapport_resolve::ResolveError;
 use rapport_store::audit::AuditAction;
-use rapport_store::identity::{IdentityEvent, ReviewItem, ReviewStatus, SourceRecordView};
+use rapport_store::identity::{
+    IdentityEvent, ReviewItem, ReviewPair, ReviewStatus, SourceRecordView,
+};
 use rapport_store::{ChangeAuthor, Page, PageRequest, StoreError};
 
 use crate::auth::Authenticated;
@@ -83,21 +85,26 @@ pub async fn list_reviews(
 /// A customer's source records and merge history.
 pub type PartyIdentity = (Vec<SourceRecordView>, Vec<IdentityEvent>);
 
-type Pair = (ReviewItem, SourceRecordView, SourceRecordView);
-
 /// A pair unknown or outside the scope is a 404 (recorded as a refusal) before the role is
 /// looked at, so that the answer does not tell a non-steward which pairs exist.
-async fn pair_unaudited(state: &AppState, auth: &Authenticated, id: i64) -> Result<Pair, WebError> {
+async fn pair_unaudited(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+) -> Result<ReviewPair, WebError> {
     match state.store.review(&auth.viewer, id).await? {
         Some(p) => Ok(p),
-        None => {
-            let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-            e.reason = Some("review pair unknown or outside the data scope".into());
-            e.detail = Some(format!("review={id}"));
-            state.audit.record(e).await?;
-            Err(WebError::not_found())
-        }
+        None => pair_refused(state, auth, id).await,
     }
+}
+
+/// Records the refusal of a pair unknown or outside the caller's scope; answers 404.
+async fn pair_refused<T>(state: &AppState, auth: &Authenticated, id: i64) -> Result<T, WebError> {
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+    e.reason = Some("review pair unknown or outside the data scope".into());
+    e.detail = Some(format!("review={id}"));
+    state.audit.record(e).await?;
+    Err(WebError::not_found())
 }
 
 fn parties(a: &SourceRecordView, b: &SourceRecordView) -> String {
@@ -110,7 +117,7 @@ pub async fn view_review(
     state: &AppState,
     auth: &Authenticated,
     id: i64,
-) -> Result<Pair, WebError> {
+) -> Result<ReviewPair, WebError> {
     let pair = pair_unaudited(state, auth, id).await?;
     require_steward(state, auth, "see review pairs", pair.1.party_id).await?;
     let mut e = audit::by(auth, state.clock.now(), AuditAction::ReviewViewed);
@@ -122,7 +129,8 @@ pub async fn view_review(
 }
 
 /// Decides a pending pair: the same person merges the two records' customers (the lower id is
-/// kept); different people only records the decision, which later resolutions honour.
+/// kept); different people only records the decision, which later resolutions honour. The
+/// store's decision checks the caller's scope; a merge reads the pair (scoped) first.
 pub async fn decide(
     state: &AppState,
     auth: &Authenticated,
@@ -131,27 +139,9 @@ pub async fn decide(
     note: Option<&str>,
 ) -> Result<ReviewItem, WebError> {
     require_steward(state, auth, "decide review pairs", None).await?;
-    let (item, a, b) = pair_unaudited(state, auth, id).await?;
-    if item.status != ReviewStatus::Pending {
-        return Err(WebError::new(
-            ErrorCode::Conflict,
-            format!("this pair was already decided ({})", item.status),
-        ));
-    }
     let author = author(state, auth);
-    if same_person {
-        let (Some(pa), Some(pb)) = (a.party_id, b.party_id) else {
-            return Err(WebError::new(
-                ErrorCode::Conflict,
-                "a record of this pair is not resolved to a customer yet",
-            ));
-        };
-        if pa != pb {
-            let (keep, absorb) = if pa.0 < pb.0 { (pa, pb) } else { (pb, pa) };
-            merge_parties(state, auth, keep, absorb, &author, "decision").await?;
-        }
-    }
     let status = if same_person {
+        merge_pair(state, auth, id, &author).await?;
         ReviewStatus::Approved
     } else {
         ReviewStatus::Rejected
@@ -159,7 +149,12 @@ pub async fn decide(
     let decided = state
         .store
         .decide_review(&auth.viewer, id, status, note, &author)
-        .await?;
+        .await;
+    let (decided, a, b) = match decided {
+        Ok(pair) => pair,
+        Err(StoreError::NotFound(_)) => return pair_refused(state, auth, id).await,
+        Err(e) => return Err(e.into()),
+    };
     let mut e = audit::by(auth, author.at, AuditAction::ReviewDecided);
     e.party_id = a.party_id;
     e.reason = note.map(str::to_owned);
@@ -169,6 +164,37 @@ pub async fn decide(
     ));
     state.audit.record(e).await?;
     Ok(decided)
+}
+
+fn already_decided(status: ReviewStatus) -> WebError {
+    WebError::new(
+        ErrorCode::Conflict,
+        format!("this pair was already decided ({status})"),
+    )
+}
+
+/// Merges the customers of a pending pair's two records, if they are two.
+async fn merge_pair(
+    state: &AppState,
+    auth: &Authenticated,
+    id: i64,
+    author: &ChangeAuthor,
+) -> Result<(), WebError> {
+    let (item, a, b) = pair_unaudited(state, auth, id).await?;
+    if item.status != ReviewStatus::Pending {
+        return Err(already_decided(item.status));
+    }
+    let (Some(pa), Some(pb)) = (a.party_id, b.party_id) else {
+        return Err(WebError::new(
+            ErrorCode::Conflict,
+            "a record of this pair is not resolved to a customer yet",
+        ));
+    };
+    if pa != pb {
+        let (keep, absorb) = if pa.0 < pb.0 { (pa, pb) } else { (pb, pa) };
+        merge_parties(state, auth, keep, absorb, author, "decision").await?;
+    }
+    Ok(())
 }
 
 /// Merges `absorb` into `keep` as the resolver does; a refusal names `field`.

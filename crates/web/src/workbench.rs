@@ -1,6 +1,6 @@
 //! The RM workbench (R4.2): the caller's tasks due and upcoming, and their portfolio at a
-//! glance. The portfolio summary is computed once per scoring run and change of the RM's
-//! customers and kept in the store (`Store::portfolio_cache`); the customers it lists are
+//! glance. The store keeps an RM's portfolio overview from one scoring run and change of their
+//! customers to the next (`WorkbenchStore::portfolio_overview`); the customers it lists are
 //! named live, within scope, at every request, so a summary never shows a customer the caller
 //! may no longer see. Everything else is read live.
 use std::collections::HashMap;
@@ -14,7 +14,6 @@ use rapport_store::PageRequest;
 use rapport_store::audit::AuditAction;
 use rapport_store::scores::PortfolioOverview;
 use rapport_store::work::{TaskQuery, TaskStatus};
-use serde::{Deserialize, Serialize};
 
 use crate::auth::Authenticated;
 use crate::i18n::Lang;
@@ -27,9 +26,8 @@ const TOP: usize = 10;
 /// Tasks on each of the workbench's lists; the rest are a page away (`GET /api/v1/tasks`).
 pub const TASKS_SHOWN: i64 = 50;
 
-/// The portfolio summary as cached: what the latest scoring says of the RM's customers,
-/// without their names.
-#[derive(Debug, Serialize, Deserialize)]
+/// What the latest scoring says of the caller's customers, without their names.
+#[derive(Debug)]
 struct Summary {
     as_of: Option<NaiveDate>,
     /// (tier, customers, AUM minor units), most AUM first.
@@ -40,7 +38,7 @@ struct Summary {
     opportunities: Vec<Opportunity>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 struct AtRisk {
     party_id: i64,
     tier: String,
@@ -48,7 +46,7 @@ struct AtRisk {
     aum_minor: i64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 struct Opportunity {
     party_id: i64,
     family: String,
@@ -93,27 +91,18 @@ fn summarise(o: PortfolioOverview) -> Result<Summary, WebError> {
     })
 }
 
-/// The caller's summary: the cached one when it is current, else computed now (and kept when
-/// the store says it may be).
+/// The caller's summary at the latest scoring.
 async fn summary(state: &AppState, auth: &Authenticated) -> Result<Summary, WebError> {
-    let cache = state.store.portfolio_cache(&auth.viewer).await?;
-    // A summary that no longer parses (kept by an older release) is recomputed like a stale one.
-    if let Some(Ok(s)) = cache.summary_json.as_deref().map(serde_json::from_str) {
-        return Ok(s);
-    }
-    let live = state
+    let overview = state
         .store
-        .portfolio_overview(&auth.viewer, TREND_MONTHS, (TOP * 3) as i64)
+        .portfolio_overview(
+            &auth.viewer,
+            TREND_MONTHS,
+            (TOP * 3) as i64,
+            state.clock.now(),
+        )
         .await?;
-    let s = summarise(live)?;
-    if let Some(mark) = cache.mark {
-        let json = serde_json::to_string(&s).map_err(|e| WebError::internal("summary", e))?;
-        state
-            .store
-            .save_portfolio_cache(&auth.viewer, &mark, &json, state.clock.now())
-            .await?;
-    }
-    Ok(s)
+    summarise(overview)
 }
 
 /// The caller's customers at the latest scoring: by tier, AUM month by month, the most at

@@ -1,10 +1,11 @@
-//! The workbench's cached portfolio summary: kept per RM, current only while the latest
-//! scoring run and the RM's customers are those it was computed from; and customers' names,
-//! only within scope.
-use chrono::{NaiveDate, TimeZone, Utc};
+//! The workbench's portfolio overview: kept per RM, current only while the latest scoring run
+//! and the RM's customers are those it was computed from; and customers' names, only within
+//! scope.
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rapport_domain::StaffId;
 use rapport_store::Store;
 use rapport_store::portfolio::NewReassignment;
-use rapport_store::scores::{PortfolioCache, ScoreRunEnd};
+use rapport_store::scores::ScoreRunEnd;
 use rapport_store_contract::fixture::{
     self, BM_XIHU, BM_ZHEJIANG, COMPANY, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
@@ -34,100 +35,100 @@ async fn finish_run(s: &dyn Store, run: i64) {
     .unwrap();
 }
 
+/// When the store says `viewer`'s overview (12 months, top 5) asked for at minute `m` was
+/// computed: at `m` if computed by that call, earlier if kept.
+async fn computed(s: &dyn Store, viewer: StaffId, m: u32) -> u32 {
+    let now = at(m);
+    let o = s
+        .portfolio_overview(&fixture::viewer(viewer), 12, 5, now)
+        .await
+        .unwrap();
+    assert!(o.computed_at <= now);
+    u32::try_from((o.computed_at - at(0)).num_minutes()).unwrap()
+}
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 7, 1, 3, minute, 0).unwrap()
+}
+
 #[tokio::test]
-async fn a_portfolio_summary_is_current_until_the_rms_customers_or_the_scoring_change() {
-    let at = Utc.with_ymd_and_hms(2026, 7, 1, 3, 0, 0).unwrap();
+async fn an_rms_overview_is_kept_until_their_customers_or_the_scoring_change() {
     for t in loaded().await {
         let s = t.store.as_ref();
-        let (rm_a, rm_b) = (fixture::viewer(RM_A), fixture::viewer(RM_B));
+        let name = &t.name;
+        assert_eq!(computed(s, RM_A, 1).await, 1, "{name}");
         assert_eq!(
-            s.portfolio_cache(&rm_a).await.unwrap(),
-            PortfolioCache::default(),
-            "{}: nothing is cached before a scoring run",
-            t.name
+            computed(s, RM_A, 2).await,
+            2,
+            "{name}: not kept before a scoring run"
         );
         let run = begin_run(s, day(30)).await;
-        assert_eq!(
-            s.portfolio_cache(&rm_a).await.unwrap().mark,
-            None,
-            "nor while one is under way"
-        );
+        assert_eq!(computed(s, RM_A, 3).await, 3);
+        assert_eq!(computed(s, RM_A, 4).await, 4, "nor while one is under way");
         finish_run(s, run).await;
-        let first = s.portfolio_cache(&rm_a).await.unwrap();
-        let mark = first.mark.expect("a finished run");
-        assert_eq!(mark.score_run_id, run);
-        assert_eq!(first.summary_json, None);
-        s.save_portfolio_cache(&rm_a, &mark, "{\"a\":1}", at)
+        let first = s
+            .portfolio_overview(&fixture::viewer(RM_A), 12, 5, at(5))
+            .await
+            .unwrap();
+        let kept = s
+            .portfolio_overview(&fixture::viewer(RM_A), 12, 5, at(6))
+            .await
+            .unwrap();
+        assert_eq!(kept, first, "{name}: kept whole");
+        assert_eq!(computed(s, RM_B, 6).await, 6, "{name}: each RM their own");
+        assert_eq!(computed(s, RM_B, 7).await, 6);
+        let other_shape = s
+            .portfolio_overview(&fixture::viewer(RM_A), 6, 5, at(7))
             .await
             .unwrap();
         assert_eq!(
-            s.portfolio_cache(&rm_a)
-                .await
-                .unwrap()
-                .summary_json
-                .as_deref(),
-            Some("{\"a\":1}"),
-            "{}",
-            t.name
+            other_shape.computed_at,
+            at(7),
+            "{name}: another shape is computed"
         );
-        assert_eq!(s.portfolio_cache(&rm_b).await.unwrap().summary_json, None);
-        // A branch manager's scope is not one RM's portfolio: nothing kept, nothing read.
-        let bm = fixture::viewer(BM_XIHU);
-        s.save_portfolio_cache(&bm, &mark, "{}", at).await.unwrap();
-        assert_eq!(
-            s.portfolio_cache(&bm).await.unwrap(),
-            PortfolioCache::default()
-        );
+        // A branch manager's scope is not one RM's portfolio: computed live every time.
+        assert_eq!(computed(s, BM_XIHU, 8).await, 8);
+        assert_eq!(computed(s, BM_XIHU, 9).await, 9, "{name}");
 
-        // A secondary RM leaving one of RM A's customers makes RM A's summary stale at once.
+        assert_eq!(computed(s, RM_A, 10).await, 10);
+        assert_eq!(computed(s, RM_A, 11).await, 10);
+        // A secondary RM leaving one of RM A's customers makes RM A's overview stale at once.
         s.end_secondary_rm(&fixture::viewer(fixture::HEAD_BM), WANG_FANG, RM_A, day(30))
             .await
             .unwrap()
             .expect("in the administrator's scope");
-        let after = s.portfolio_cache(&rm_a).await.unwrap();
-        assert_eq!(after.summary_json, None, "{}", t.name);
-        let moved = after.mark.unwrap();
-        assert!(moved.generation > mark.generation);
-        s.save_portfolio_cache(&rm_a, &moved, "{\"a\":2}", at)
-            .await
-            .unwrap();
+        assert_eq!(computed(s, RM_A, 12).await, 12, "{name}");
+        assert_eq!(computed(s, RM_A, 13).await, 12);
         // So does moving the whole portfolio, for both RMs.
-        s.save_portfolio_cache(
-            &rm_b,
-            &s.portfolio_cache(&rm_b).await.unwrap().mark.unwrap(),
-            "{\"b\":1}",
-            at,
-        )
-        .await
-        .unwrap();
+        assert_eq!(computed(s, RM_B, 13).await, 6);
         s.request_reassignment(
             &fixture::viewer(BM_ZHEJIANG),
             &NewReassignment {
                 from: RM_A,
                 to: RM_B,
                 requested_by: BM_ZHEJIANG,
-                at,
+                at: at(14),
                 effective_on: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
                 approval_threshold: 10,
             },
         )
         .await
         .unwrap();
-        assert_eq!(s.portfolio_cache(&rm_a).await.unwrap().summary_json, None);
-        assert_eq!(s.portfolio_cache(&rm_b).await.unwrap().summary_json, None);
-        let now = s.portfolio_cache(&rm_b).await.unwrap().mark.unwrap();
-        s.save_portfolio_cache(&rm_b, &now, "{\"b\":2}", at)
+        assert_eq!(computed(s, RM_A, 15).await, 15, "{name}");
+        assert_eq!(computed(s, RM_B, 15).await, 15, "{name}");
+        let moved = s
+            .portfolio_overview(&fixture::viewer(RM_A), 12, 5, at(16))
             .await
             .unwrap();
-        // And a new scoring run: stale while it runs and after.
+        assert!(moved.at_risk.is_empty() && moved.most_valuable.is_empty());
+        assert!(moved.tiers.is_empty(), "{name}: RM A has no customers left");
+        // And a new scoring run: computed while it runs, kept anew after.
         let next = begin_run(s, NaiveDate::from_ymd_opt(2026, 7, 31).unwrap()).await;
-        assert_eq!(
-            s.portfolio_cache(&rm_b).await.unwrap(),
-            PortfolioCache::default()
-        );
+        assert_eq!(computed(s, RM_B, 17).await, 17, "{name}");
+        assert_eq!(computed(s, RM_B, 18).await, 18);
         finish_run(s, next).await;
-        let c = s.portfolio_cache(&rm_b).await.unwrap();
-        assert_eq!((c.mark.unwrap().score_run_id, c.summary_json), (next, None));
+        assert_eq!(computed(s, RM_B, 19).await, 19, "{name}");
+        assert_eq!(computed(s, RM_B, 20).await, 19);
     }
 }
 

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::{PartyId, SourceSystem, Viewer};
 use rapport_store::identity::{
-    FieldWeight, IdentityEvent, MergeSnapshot, ReviewCandidate, ReviewItem, ReviewStatus,
-    SourceRecordView,
+    FieldWeight, IdentityEvent, MergeSnapshot, ReviewCandidate, ReviewItem, ReviewPair,
+    ReviewStatus, SourceRecordView,
 };
 use rapport_store::protect::{Field, Protector};
 use rapport_store::{ChangeAuthor, Page, PageRequest, ReviewStore, StoreError, StoreResult};
@@ -113,7 +113,7 @@ impl ReviewStore for super::Backend {
         &self,
         viewer: &Viewer,
         id: i64,
-    ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>> {
+    ) -> StoreResult<Option<ReviewPair>> {
         rapport_store::scope::operation("review", async {
             let mut conn = self.pool.acquire().await.map_err(db_err)?;
             let Some(item) = scoped_review(&mut conn, viewer, id).await? else {
@@ -133,7 +133,7 @@ impl ReviewStore for super::Backend {
         status: ReviewStatus,
         note: Option<&str>,
         author: &ChangeAuthor,
-    ) -> StoreResult<ReviewItem> {
+    ) -> StoreResult<ReviewPair> {
         rapport_store::scope::operation("decide_review", async {
             let mut tx = begin_write(&self.pool).await?;
             let item = scoped_review(&mut tx, viewer, id)
@@ -159,8 +159,10 @@ impl ReviewStore for super::Backend {
             let item = scoped_review(&mut tx, viewer, id)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("review {id}")))?;
+            let a = record_by_id(&self.protect, &mut tx, item.candidate.record_a).await?;
+            let b = record_by_id(&self.protect, &mut tx, item.candidate.record_b).await?;
             tx.commit().await.map_err(db_err)?;
-            Ok(item)
+            Ok((item, a, b))
         })
         .await
     }

@@ -260,62 +260,6 @@ impl ScoreStore for super::Backend {
         customer_rows(&self.pool, customer, sql, 1, Some(limit), alert_row).await
     }
 
-    async fn portfolio_overview(
-        &self,
-        viewer: &Viewer,
-        months: i64,
-        top: i64,
-    ) -> StoreResult<PortfolioOverview> {
-        rapport_store::scope::operation("portfolio_overview", async {
-            let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
-            let trend = format!(
-                "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
-                 JOIN parties p ON p.id = m.party_id WHERE {scope} \
-                 GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
-            );
-            let mut aum_trend: Vec<(NaiveDate, i64)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
-                    .bind(arg)
-                    .bind(months)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-            aum_trend.reverse();
-            let (from, a, b) = scoped_latest(viewer, None);
-            let columns =
-                "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
-            let mut lists = Vec::new();
-            for order in [
-                "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
-                "ORDER BY s.value_score DESC, s.party_id",
-            ] {
-                let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
-                let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-                    .bind(a)
-                    .bind(b)
-                    .bind(top)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                lists.push(
-                    rows.iter()
-                        .map(portfolio_customer)
-                        .collect::<StoreResult<Vec<_>>>()?,
-                );
-            }
-            let most_valuable = lists.pop().unwrap_or_default();
-            let at_risk = lists.pop().unwrap_or_default();
-            Ok(PortfolioOverview {
-                as_of: latest_as_of(&self.pool).await?,
-                tiers: tier_sums(&self.pool, &from, (a, b)).await?,
-                aum_trend,
-                at_risk,
-                most_valuable,
-            })
-        })
-        .await
-    }
-
     async fn score_dashboard(
         &self,
         viewer: &Viewer,
@@ -599,3 +543,61 @@ fn alert_row(r: &DbRow) -> StoreResult<AlertRow> {
         detail: reason_of_column(r.try_get(9).map_err(db_err)?),
     })
 }
+
+/// The viewer's portfolio overview computed now, within their scope (see
+/// `WorkbenchStore::portfolio_overview`, which keeps it).
+pub(super) async fn live_overview(
+    pool: &Pool,
+    viewer: &Viewer,
+    months: i64,
+    top: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<PortfolioOverview> {
+        let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+        let trend = format!(
+            "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
+             JOIN parties p ON p.id = m.party_id WHERE {scope} \
+             GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
+        );
+        let mut aum_trend: Vec<(NaiveDate, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
+                .bind(arg)
+                .bind(months)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+        aum_trend.reverse();
+        let (from, a, b) = scoped_latest(viewer, None);
+        let columns =
+            "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
+        let mut lists = Vec::new();
+        for order in [
+            "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
+            "ORDER BY s.value_score DESC, s.party_id",
+        ] {
+            let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+                .bind(a)
+                .bind(b)
+                .bind(top)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            lists.push(
+                rows.iter()
+                    .map(portfolio_customer)
+                    .collect::<StoreResult<Vec<_>>>()?,
+            );
+        }
+        let most_valuable = lists.pop().unwrap_or_default();
+        let at_risk = lists.pop().unwrap_or_default();
+        Ok(PortfolioOverview {
+            as_of: latest_as_of(pool).await?,
+            tiers: tier_sums(pool, &from, (a, b)).await?,
+            aum_trend,
+            at_risk,
+            most_valuable,
+            computed_at: now,
+        })
+}
+

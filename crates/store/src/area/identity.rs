@@ -1,7 +1,7 @@
 //! Identity resolution: its input, its results, the review queue, merge history and undo.
 use crate::identity::{
     IdentityEvent, PairDecision, ResolutionApplied, ResolutionRecord, ResolvedParty,
-    ReviewCandidate, ReviewItem, ReviewStatus, SourceRecordView,
+    ReviewCandidate, ReviewItem, ReviewPair, ReviewStatus, SourceRecordView,
 };
 use crate::{ChangeAuthor, Page, PageRequest, StoreResult};
 use async_trait::async_trait;
@@ -69,13 +69,11 @@ pub trait ReviewStore: Send + Sync {
     ) -> StoreResult<Page<ReviewItem>>;
 
     /// One review pair with its two source records (`None` if unknown or out of scope).
-    async fn review(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-    ) -> StoreResult<Option<(ReviewItem, SourceRecordView, SourceRecordView)>>;
+    async fn review(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<ReviewPair>>;
 
-    /// Records a steward's decision on a pending pair (`Conflict` if already decided).
+    /// Records a steward's decision on a pending pair in the viewer's scope, and gives the
+    /// pair as decided (`NotFound` if unknown or outside the scope, `Conflict` if already
+    /// decided).
     async fn decide_review(
         &self,
         viewer: &Viewer,
@@ -83,7 +81,7 @@ pub trait ReviewStore: Send + Sync {
         status: ReviewStatus,
         note: Option<&str>,
         author: &ChangeAuthor,
-    ) -> StoreResult<ReviewItem>;
+    ) -> StoreResult<ReviewPair>;
 
     /// The source records behind an in-scope party (`None` if out of scope).
     async fn party_source_records(

@@ -1,8 +1,7 @@
 //! Scores, alerts, dashboards and segments (R3).
 use crate::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    PortfolioCache, PortfolioMark, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun,
-    ScoreRunEnd,
+    PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
 };
 use crate::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use crate::{AssignedRm, CustomerSummary, Page, PageRequest, StoreResult};
@@ -51,14 +50,6 @@ pub trait ScoreStore: Send + Sync {
         customer: &crate::scope::InScope,
         limit: i64,
     ) -> StoreResult<Option<Vec<AlertRow>>>;
-    /// The viewer's portfolio at the latest scoring: AUM over the last `months` months, the
-    /// `top` customers most at risk and the `top` most valuable, all within scope.
-    async fn portfolio_overview(
-        &self,
-        viewer: &Viewer,
-        months: i64,
-        top: i64,
-    ) -> StoreResult<PortfolioOverview>;
     /// Tier, lifecycle, CLV-class and churn-risk distributions and per-branch sums of the
     /// latest scores within the viewer's scope (and a branch subtree, if given).
     async fn score_dashboard(
@@ -77,22 +68,22 @@ pub trait ScoreStore: Send + Sync {
     ) -> StoreResult<ParetoCurve>;
 }
 
-/// The RM workbench: the portfolio summary cached per RM, and the names of the customers it
+/// The RM workbench: the portfolio overview, kept per RM, and the names of the customers it
 /// lists.
 #[async_trait]
 pub trait WorkbenchStore: Send + Sync {
-    /// The viewer's cached portfolio summary and the mark a current one carries (see
-    /// [`PortfolioCache`]); nothing is cached for scopes other than one RM's own portfolio.
-    async fn portfolio_cache(&self, viewer: &Viewer) -> StoreResult<PortfolioCache>;
-    /// Keeps the viewer's portfolio summary, computed from `mark`, replacing the one before.
-    /// Does nothing for scopes other than one RM's own portfolio.
-    async fn save_portfolio_cache(
+    /// The viewer's portfolio at the latest scoring: AUM over the last `months` months, the
+    /// `top` customers most at risk and the `top` most valuable, all within scope. For a
+    /// caller whose scope is their own portfolio it is computed once per finished scoring run
+    /// and change of their assignments (whatever makes it: a move, a merge, an undo) and kept;
+    /// `computed_at` says when (`now` if computed by this call).
+    async fn portfolio_overview(
         &self,
         viewer: &Viewer,
-        mark: &PortfolioMark,
-        summary_json: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()>;
+        months: i64,
+        top: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PortfolioOverview>;
     /// The names of those of `parties` in the viewer's scope (the others are left out).
     async fn party_names(
         &self,

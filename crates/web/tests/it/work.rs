@@ -472,12 +472,13 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
 
         // The summary is kept for the next request; a change of RM A's customers (王芳's
         // secondary RM ended) shows at once, lists included.
-        let cached = app
+        let later = chrono::Utc::now() + chrono::Duration::days(1);
+        let kept = app
             .store
-            .portfolio_cache(&fixture::viewer(fixture::RM_A))
+            .portfolio_overview(&fixture::viewer(fixture::RM_A), 12, 30, later)
             .await
             .unwrap();
-        assert!(cached.summary_json.is_some(), "{}", app.backend);
+        assert!(kept.computed_at < later, "{}: kept", app.backend);
         let (_, again) = app.get_json(&rm, "/api/v1/workbench").await;
         assert_eq!(
             again["portfolio"], w["portfolio"],
