@@ -146,7 +146,7 @@ pub async fn verify(
 
 async fn bench(ctx: &Opened, entries: usize, writers: usize) -> anyhow::Result<()> {
     use rapport_store::audit::{AuditAction, NewAuditEntry};
-    let sink = rapport_web::audit::AuditSink::start(ctx.store.clone());
+    let sink = rapport_services::AuditSink::start(ctx.store.clone());
     let (before, _) = ctx.store.audit_head().await?;
     let started = std::time::Instant::now();
     let mut tasks = Vec::with_capacity(writers);
@@ -162,7 +162,7 @@ async fn bench(ctx: &Opened, entries: usize, writers: usize) -> anyhow::Result<(
                 );
                 e.party_id = Some(rapport_domain::PartyId((w * 1_000_000 + i) as i64));
                 e.fields_unmasked = vec!["name".into()];
-                sink.record(e).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                sink.record(e).await?;
             }
             anyhow::Ok(())
         }));

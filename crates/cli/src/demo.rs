@@ -31,7 +31,7 @@ fn progress(total: usize, what: &str) -> ProgressBar {
     bar
 }
 
-pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+pub async fn run(args: DemoArgs, serve: crate::Serve) -> anyhow::Result<()> {
     let ctx = Opened::open(&args.serve.store).await?;
     let counts = ctx.store.counts().await?;
     if counts.parties > 0 {
@@ -84,7 +84,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    ctx.serve(args.serve.listen).await
+    ctx.serve(args.serve.listen, serve).await
 }
 
 /// Scores the bank (unless it has no transactions) and runs the alert job.
@@ -241,7 +241,7 @@ async fn create_demo_logins(ctx: &Opened, rms: usize) -> anyhow::Result<()> {
         .collect();
     let mut lines = String::new();
     for s in demo_staff(&records, rms) {
-        let password = rapport_web::temporary_password();
+        let password = rapport_services::passwords::temporary_password();
         ctx.store
             .set_password(s.id, &hash(password.clone()).await?)
             .await?;

@@ -1,15 +1,31 @@
-//! Opens the configured store once and builds what the server needs from it.
+//! Opens the configured store once and hands what the server needs from it to the server.
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
 use rapport_crypto::KeyRing;
-use rapport_domain::SystemClock;
-use rapport_store::{LockoutPolicy, Store};
-use rapport_web::{AppState, WebConfig};
+use rapport_domain::BankSettings;
+use rapport_services::SegmentEngine;
+use rapport_store::Store;
 
 use crate::StoreArgs;
-use crate::config::FileConfig;
+use crate::config::{FileConfig, ServerConfig};
+
+/// What `serve` and `demo` hand to the web server: the bound listener, the opened store, and
+/// the bank's and the server's settings from the configuration.
+pub struct Serving {
+    pub listener: tokio::net::TcpListener,
+    pub store: Arc<dyn Store>,
+    pub bank: BankSettings,
+    pub server: ServerConfig,
+    /// Where uploaded extracts are spooled.
+    pub import_dir: std::path::PathBuf,
+    /// Checks and evaluates segments; `None` when the warehouse cannot be opened.
+    pub segments: Option<Arc<dyn SegmentEngine>>,
+}
+
+/// The web server of the executable: serves until shut down.
+pub type Serve = fn(Serving) -> std::pin::Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 
 pub struct Opened {
     pub store: Arc<dyn Store>,
@@ -74,43 +90,16 @@ impl Opened {
         })
     }
 
-    pub fn app_state(&self, listen: SocketAddr) -> AppState {
-        let s = &self.config.server;
-        let state = AppState::new(
-            self.store.clone(),
-            Arc::new(SystemClock),
-            self.config.bank.clone(),
-            WebConfig {
-                session_idle: chrono::Duration::minutes(s.session_idle_minutes),
-                session_absolute: chrono::Duration::hours(s.session_absolute_hours),
-                lockout: LockoutPolicy {
-                    max_failures: s.lockout_max_failures,
-                    lock_for: chrono::Duration::minutes(s.lockout_minutes),
-                },
-                login_failures_per_address: s.lockout_max_failures_per_address,
-                trusted_proxies: s.trusted_proxies.clone(),
-                identifier_searches: rapport_web::IdentifierSearchLimits {
-                    per_minute: s.identifier_searches_per_minute,
-                    misses_per_masked_value: s.identifier_misses_per_masked_value,
-                    ..rapport_web::IdentifierSearchLimits::default()
-                },
-                // Plain HTTP is only for loopback; anywhere else cookies require HTTPS.
-                secure_cookies: !listen.ip().is_loopback(),
-                import_dir: Some(self.data_dir.join("imports")),
-                ..WebConfig::default()
-            },
-        );
-        // Segments are checked and evaluated in the warehouse; without it they are read-only.
+    /// The segment engine over this bank's warehouse; `None` (segments read-only) without one.
+    fn segment_engine(&self) -> Option<Arc<dyn SegmentEngine>> {
         match rapport_warehouse::Warehouse::open(
             crate::warehouse::root(self),
             self.config.bank.time_zone,
         ) {
-            Ok(w) => {
-                state.with_segment_engine(Arc::new(crate::segments::WarehouseSegments::new(w)))
-            }
+            Ok(w) => Some(Arc::new(crate::segments::WarehouseSegments::new(w))),
             Err(e) => {
                 tracing::warn!(error = %e, "warehouse unavailable: segments cannot be created");
-                state
+                None
             }
         }
     }
@@ -133,7 +122,7 @@ impl Opened {
         });
     }
 
-    pub async fn serve(&self, listen: Option<SocketAddr>) -> anyhow::Result<()> {
+    pub async fn serve(&self, listen: Option<SocketAddr>, serve: Serve) -> anyhow::Result<()> {
         let addr = listen.unwrap_or(self.config.server.listen);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -150,7 +139,15 @@ impl Opened {
                 }
             });
         }
-        rapport_web::serve(listener, self.app_state(bound)).await?;
+        serve(Serving {
+            listener,
+            store: self.store.clone(),
+            bank: self.config.bank.clone(),
+            server: self.config.server.clone(),
+            import_dir: self.data_dir.join("imports"),
+            segments: self.segment_engine(),
+        })
+        .await?;
         // One last anchor so the trail's end at shutdown is recorded too.
         let path = self.data_dir.join(crate::audit::ANCHOR_FILE);
         crate::audit::anchor(self.store.as_ref(), &self.keys, &path, None).await?;

@@ -3,10 +3,10 @@
 //! active segment for the as-of date it scored.
 use chrono::NaiveDate;
 use rapport_domain::PartyId;
+use rapport_services::{EvaluationError, SegmentEngine};
 use rapport_store::StoreError;
 use rapport_warehouse::segments::{SegmentExpr, segment_columns};
 use rapport_warehouse::{Warehouse, WarehouseError};
-use rapport_web::{EvaluationError, SegmentEngine};
 
 use crate::open::Opened;
 

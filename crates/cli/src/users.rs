@@ -58,7 +58,7 @@ pub enum UserCommand {
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || rapport_web::hash_password(&password))
+    tokio::task::spawn_blocking(move || rapport_services::passwords::hash_password(&password))
         .await?
         .map_err(|e| anyhow::anyhow!("cannot hash password: {e}"))
 }
@@ -231,7 +231,7 @@ fn read_or_generate(password_stdin: bool) -> anyhow::Result<(String, bool)> {
             .context("cannot read the password from stdin")?;
         (s.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
-        (rapport_web::temporary_password(), true)
+        (rapport_services::passwords::temporary_password(), true)
     };
     anyhow::ensure!(
         password.chars().count() >= MIN_PASSWORD_LEN,

@@ -1,86 +1,26 @@
-//! Audit records from the HTTP edge, appended with group commit.
-//!
-//! Handlers call [`AuditSink::record`] and wait for it before answering: a view whose audit
-//! entry cannot be written is not shown (fail closed). One writer task appends whatever has
-//! queued up while the previous append was in flight, in one transaction, so a busy server
-//! writes many entries per commit instead of serialising every request on its own commit.
-use std::sync::Arc;
-
+//! Audit records from the HTTP edge. Handlers build entries here and record them through the
+//! one audit writer (`rapport_services::AuditSink`, group commit), waiting for it before they
+//! answer: a view whose audit entry cannot be written is not shown (fail closed).
 use rapport_domain::{FieldPolicy, PartyId};
 use rapport_proto::ErrorCode;
-use rapport_store::Store;
 use rapport_store::audit::{AuditAction, NewAuditEntry};
-use tokio::sync::{mpsc, oneshot};
 
 use crate::auth::Authenticated;
 use crate::{AppState, WebError};
 
-/// Largest number of entries appended in one transaction.
-const MAX_BATCH: usize = 1024;
-
-type Job = (NewAuditEntry, oneshot::Sender<Result<(), String>>);
-
+/// The one audit writer as the HTTP edge uses it: a refusal is a `WebError`.
 #[derive(Clone)]
-pub struct AuditSink {
-    tx: mpsc::Sender<Job>,
-}
+pub struct AuditSink(rapport_services::AuditSink);
 
 impl AuditSink {
     /// Starts the writer task on the current runtime.
-    pub fn start(store: Arc<dyn Store>) -> Self {
-        let (tx, rx) = mpsc::channel::<Job>(16 * MAX_BATCH);
-        tokio::spawn(writer(store, rx));
-        Self { tx }
+    pub fn start(store: std::sync::Arc<dyn rapport_store::Store>) -> Self {
+        Self(rapport_services::AuditSink::start(store))
     }
 
     /// Appends one entry and waits until it is durable.
     pub async fn record(&self, entry: NewAuditEntry) -> Result<(), WebError> {
-        let (done, wait) = oneshot::channel();
-        self.tx
-            .send((entry, done))
-            .await
-            .map_err(|_| WebError::internal("audit", "audit writer stopped"))?;
-        match wait.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "audit append failed");
-                Err(WebError::new(
-                    ErrorCode::StoreUnavailable,
-                    "the audit trail cannot be written; try again",
-                ))
-            }
-            Err(_) => Err(WebError::internal(
-                "audit",
-                "audit writer dropped the entry",
-            )),
-        }
-    }
-}
-
-async fn writer(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Job>) {
-    let mut entries = Vec::with_capacity(MAX_BATCH);
-    let mut waiters = Vec::with_capacity(MAX_BATCH);
-    while let Some((entry, done)) = rx.recv().await {
-        entries.push(entry);
-        waiters.push(done);
-        while entries.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok((entry, done)) => {
-                    entries.push(entry);
-                    waiters.push(done);
-                }
-                Err(_) => break,
-            }
-        }
-        let result = store
-            .append_audit(&entries)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string());
-        for w in waiters.drain(..) {
-            let _ = w.send(result.clone());
-        }
-        entries.clear();
+        Ok(self.0.record(entry).await?)
     }
 }
 

@@ -3,9 +3,6 @@
 //! A session is a random 256-bit token: browsers hold it in an HttpOnly, SameSite=Strict
 //! cookie, API clients send it as `Authorization: Bearer`. The store keeps only its SHA-256,
 //! with an idle and an absolute deadline.
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
@@ -18,29 +15,11 @@ use rapport_store::audit::{AuditAction, NewAuditEntry};
 use rapport_store::{NewSession, StaffAccount};
 use sha2::{Digest, Sha256};
 
+use rapport_services::passwords::{hash_password, verify_password};
+
 use crate::{AppState, WebError};
 
 pub const SESSION_COOKIE: &str = "rapport_session";
-
-/// Hashes a password with argon2id (default parameters, random salt). CPU-heavy: call from a
-/// blocking thread.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
-}
-
-/// Checks a password against a stored PHC string. CPU-heavy: call from a blocking thread.
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
 
 /// A valid hash of a random password, checked when the account does not exist so that an
 /// unknown username takes as long to refuse as a wrong password.

@@ -65,6 +65,18 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<rapport_services::AuditError> for WebError {
+    fn from(e: rapport_services::AuditError) -> Self {
+        match e {
+            rapport_services::AuditError::Append(_) => Self::new(
+                ErrorCode::StoreUnavailable,
+                "the audit trail cannot be written; try again",
+            ),
+            rapport_services::AuditError::Stopped => Self::internal("audit", e),
+        }
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();

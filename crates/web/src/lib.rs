@@ -63,13 +63,10 @@ use rapport_domain::{BankSettings, Clock};
 use rapport_store::{LockoutPolicy, Store};
 use tokio::net::TcpListener;
 
-pub use api::admin::temporary_password;
-pub use auth::{
-    hash_password, random_token as new_token, token_hash as token_digest, verify_password,
-};
+pub use auth::{random_token as new_token, token_hash as token_digest};
 pub use error::WebError;
 pub use matching::{MatchIndexHandle, rebuild_match_index};
-pub use segments::{EvaluationError, SegmentEngine};
+pub use rapport_services::{EvaluationError, SegmentEngine};
 pub use throttle::IdentifierSearchLimits;
 
 /// Settings of the HTTP edge.

@@ -9,8 +9,6 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rand::Rng;
-use rand::distr::Alphanumeric;
 use rapport_domain::{BranchId, Role, Username};
 use rapport_proto::{
     CreateStaffRequest, ErrorBody, ErrorCode, SessionDto, StaffChangeApproved, StaffChangeDto,
@@ -24,7 +22,9 @@ use rapport_store::staff_changes::{
 use rapport_store::{StaffAccount, StaffUpdate};
 
 use super::{Caller, DecidedAlready, Errors, OwnRequest, accepted};
-use crate::auth::{Authenticated, hash_password};
+use rapport_services::passwords::{hash_password, temporary_password};
+
+use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiPath};
 use crate::throttle::LoginBuckets;
 use crate::{AppState, WebError, audit};
@@ -69,15 +69,6 @@ async fn record(state: &AppState, auth: &Authenticated, detail: String) -> Resul
     let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChanged);
     e.detail = Some(detail);
     state.audit.record(e).await
-}
-
-/// A random password for a first login or a reset: 20 letters and digits.
-pub fn temporary_password() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect()
 }
 
 async fn hash(password: String) -> Result<String, WebError> {

@@ -51,7 +51,7 @@ pub fn password() -> &'static (String, String) {
     static P: OnceLock<(String, String)> = OnceLock::new();
     P.get_or_init(|| {
         let pw = format!("pw-{}", rapport_web_test_token());
-        let hash = rapport_web::hash_password(&pw).unwrap();
+        let hash = rapport_services::passwords::hash_password(&pw).unwrap();
         (pw, hash)
     })
 }

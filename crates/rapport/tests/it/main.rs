@@ -9,6 +9,7 @@
 
 mod audit;
 mod import;
+mod layers;
 mod score;
 mod segments;
 mod server;

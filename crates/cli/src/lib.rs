@@ -1,9 +1,11 @@
-//! `rapport`: the one binary. Parses the command line, opens the store the configuration names,
-//! and hands over to the library crates; no business rules live here.
+//! The command line of `rapport`: parses it, opens the store the configuration names, hands
+//! over to the library crates and prints what they answer; no business rules live here, and no
+//! HTTP: `serve` and `demo` hand the opened store to the web server the executable
+//! (crates/rapport) was built with ([`Serve`]), so this crate does not depend on the web crate.
 
 mod alerts;
 mod audit;
-mod config;
+pub mod config;
 mod demo;
 mod import;
 mod keys;
@@ -13,6 +15,8 @@ mod score;
 mod segments;
 mod users;
 mod warehouse;
+
+pub use open::{Serve, Serving};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -176,7 +180,8 @@ pub struct BankArgs {
     pub no_transactions: bool,
 }
 
-fn main() -> ExitCode {
+/// Runs the command line of this process with `serve` as its web server.
+pub fn main(serve: Serve) -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -197,7 +202,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, serve)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line, the whole cause chain.
@@ -207,13 +212,13 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli, serve: Serve) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let ctx = open::Opened::open(&args.store).await?;
-            ctx.serve(args.listen).await
+            ctx.serve(args.listen, serve).await
         }
-        Command::Demo(args) => demo::run(args).await,
+        Command::Demo(args) => demo::run(args, serve).await,
         Command::Synth(args) => demo::synth(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Resolve(args) => resolve::run(args).await,

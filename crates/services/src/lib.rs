@@ -1,0 +1,9 @@
+//! Application services: what the command line and the web server both need, written once
+//! here so that neither reaches into the other. No HTTP (that is `rapport-web`) and no
+//! argument parsing (that is `rapport-cli`) lives in this crate.
+pub mod audit;
+pub mod passwords;
+pub mod segments;
+
+pub use audit::{AuditError, AuditSink};
+pub use segments::{EvaluationError, SegmentEngine};
