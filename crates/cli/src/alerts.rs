@@ -55,8 +55,8 @@ fn to_plan(p: PlannedAlert, today: NaiveDate) -> anyhow::Result<WorkPlan> {
     Ok(WorkPlan {
         alert: NewAlert {
             party_id: rapport_domain::PartyId(p.party_id),
-            kind: p.kind.to_owned(),
-            severity: p.severity.to_owned(),
+            kind: p.kind,
+            severity: p.severity,
             reason: p.reason.english(),
             detail: Some(p.reason),
             as_of: today,
@@ -189,7 +189,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
         .unwrap_or(today);
     let started = std::time::Instant::now();
     assign_dedicated_rms(ctx, &rules, today).await?;
-    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_kind: BTreeMap<rapport_domain::AlertKind, u64> = BTreeMap::new();
     let (mut alerts, mut tasks) = (0u64, 0u64);
 
     let mut cadences = Cadences {
@@ -224,7 +224,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
             .apply_work_plans(&plans, chrono::Utc::now())
             .await?;
         for p in &plans {
-            *by_kind.entry(p.alert.kind.clone()).or_default() += 1;
+            *by_kind.entry(p.alert.kind).or_default() += 1;
         }
         alerts += done.alerts;
         tasks += done.tasks;
@@ -238,7 +238,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
         after = last.alert_id;
         let mut plans = Vec::new();
         for a in page {
-            if let Some(t) = task_for_alert(&a.kind, &a.severity, today, &rules) {
+            if let Some(t) = task_for_alert(a.kind, a.severity, today, &rules) {
                 plans.push(WorkPlan {
                     alert: NewAlert {
                         party_id: a.party_id,

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
-use rapport_domain::{ChurnSignal, PartyId, Reason};
+use rapport_domain::{AlertKind, AlertSeverity, ChurnSignal, PartyId, Reason};
 use rapport_scoring::{ChurnRule, PartyScore, ScoringConfig, Tier, TierChange, churn_matrix_csv};
 use rapport_store::scores::{
     NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
@@ -124,13 +124,13 @@ fn load_config(ctx: &Opened, path: Option<&PathBuf>) -> anyhow::Result<ScoringCo
     }
 }
 
-fn severity(probability: f64) -> &'static str {
+fn severity(probability: f64) -> AlertSeverity {
     if probability >= 0.8 {
-        "high"
+        AlertSeverity::High
     } else if probability >= 0.5 {
-        "medium"
+        AlertSeverity::Medium
     } else {
-        "low"
+        AlertSeverity::Low
     }
 }
 
@@ -185,10 +185,10 @@ fn to_store(
             .iter()
             .any(|w| w.rule == ChurnRule::AumOutflow);
         let (kind, severity) = if outflow {
-            ("large_outflow", "high")
+            (AlertKind::LargeOutflow, AlertSeverity::High)
         } else {
             (
-                "churn_risk",
+                AlertKind::ChurnRisk,
                 severity(
                     s.churn
                         .probability
@@ -199,8 +199,8 @@ fn to_store(
         };
         batch.alerts.push(NewAlert {
             party_id: party,
-            kind: kind.into(),
-            severity: severity.into(),
+            kind,
+            severity,
             reason: reasons.join("; "),
             detail: signals.map(|signals| Reason::Churn { signals }),
             as_of: s.as_of,
@@ -209,8 +209,8 @@ fn to_store(
     }
     if let Some(change) = &s.tier.change {
         let (from, to, kind) = match change {
-            TierChange::Upgrade { from, to } => (*from, *to, "tier_upgrade"),
-            TierChange::Downgrade { from, to } => (*from, *to, "tier_downgrade"),
+            TierChange::Upgrade { from, to } => (*from, *to, AlertKind::TierUpgrade),
+            TierChange::Downgrade { from, to } => (*from, *to, AlertKind::TierDowngrade),
         };
         batch.tier_changes.push(TierChangeProposal {
             party_id: party,
@@ -222,8 +222,8 @@ fn to_store(
         });
         batch.alerts.push(NewAlert {
             party_id: party,
-            kind: kind.into(),
-            severity: "medium".into(),
+            kind,
+            severity: AlertSeverity::Medium,
             reason: s.tier.rule.clone(),
             detail: s.tier.change_reason.clone(),
             as_of: s.as_of,

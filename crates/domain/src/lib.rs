@@ -23,6 +23,7 @@ pub mod records;
 pub mod resident_id;
 pub mod scope;
 pub mod settings;
+pub mod states;
 pub mod unmask;
 pub mod uscc;
 
@@ -36,6 +37,7 @@ pub use reason::{ChurnSignal, Language, ModelDriver, Reason};
 pub use resident_id::ResidentId;
 pub use scope::{BirthDateShown, DataScope, FieldPolicy, ResidentIdMask, Viewer};
 pub use settings::BankSettings;
+pub use states::{AlertKind, AlertSeverity, AlertStatus, ReassignmentStatus, TierProposalStatus};
 pub use uscc::Uscc;
 
 /// A value that failed validation, with the reason in words a bank clerk understands.

@@ -2,7 +2,9 @@
 //! with history kept (an assignment is ended, never deleted) and, above a size, a second
 //! person's approval (maker-checker).
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, DataScope, PartyId, StaffId};
+use rapport_domain::{
+    BranchId, DataScope, PartyId, ReassignmentStatus, StaffId, TierProposalStatus,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{StoreError, StoreResult};
@@ -32,8 +34,7 @@ pub struct Reassignment {
     pub id: i64,
     pub from: StaffId,
     pub to: StaffId,
-    /// pending | applied
-    pub status: String,
+    pub status: ReassignmentStatus,
     /// Customers counted when requested.
     pub customers: i64,
     /// Customers moved when applied.
@@ -58,8 +59,7 @@ pub struct TierProposal {
     pub propose_dedicated_rm: bool,
     pub rule: String,
     pub as_of: NaiveDate,
-    /// proposed | accepted | declined
-    pub status: String,
+    pub status: TierProposalStatus,
     /// The customer's current primary RM.
     pub primary_rm: Option<StaffId>,
     pub decided_by: Option<StaffId>,
@@ -86,9 +86,6 @@ pub struct TierDecisionRequest {
     /// The bank's date a new assignment starts on (and the previous one ends).
     pub effective_on: NaiveDate,
 }
-
-/// The statuses a tier proposal can have.
-pub const TIER_PROPOSAL_STATUSES: [&str; 3] = ["proposed", "accepted", "declined"];
 
 /// One RM assigned to one customer by hand (R4.1): as the primary RM (the current primary's
 /// assignment ends that day, kept as history) or as a secondary RM.

@@ -3,7 +3,7 @@
 //! tier changes proposed for a dedicated RM. The scores themselves are computed elsewhere
 //! (`rapport-scoring`); the store keeps them and reads them back within the viewer's scope.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, PartyId, Reason, StaffId};
+use rapport_domain::{AlertKind, AlertSeverity, AlertStatus, BranchId, PartyId, Reason, StaffId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +66,8 @@ pub struct PartyScoreRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAlert {
     pub party_id: PartyId,
-    /// churn_risk, large_outflow, dormancy, tier_upgrade, tier_downgrade …
-    pub kind: String,
-    /// high, medium or low.
-    pub severity: String,
+    pub kind: AlertKind,
+    pub severity: AlertSeverity,
     /// Why, in words staff read (numbers, not identifiers; English).
     pub reason: String,
     /// The same as data, read out in the viewer's language where it is shown.
@@ -83,8 +81,8 @@ pub struct NewAlert {
 pub struct AlertRow {
     pub id: i64,
     pub party_id: PartyId,
-    pub kind: String,
-    pub severity: String,
+    pub kind: AlertKind,
+    pub severity: AlertSeverity,
     pub reason: String,
     /// `None` for alerts raised before reasons were kept as data.
     pub detail: Option<Reason>,
@@ -92,7 +90,7 @@ pub struct AlertRow {
     pub created_at: DateTime<Utc>,
     /// The party's primary RM when the alert was raised, if it had one.
     pub staff_id: Option<StaffId>,
-    pub status: String,
+    pub status: AlertStatus,
 }
 
 /// A tier change that the rules decided, with a dedicated RM proposed where the tier calls

@@ -2,7 +2,7 @@
 //! and the interactions log. A task is completed by logging the contact that did it; any
 //! logged contact counts for the customer's contact plan whoever made it.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{PartyId, Reason, StaffId, string_enum};
+use rapport_domain::{AlertKind, AlertSeverity, PartyId, Reason, StaffId, string_enum};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -229,8 +229,8 @@ pub struct WorkApplied {
 pub struct AlertNeedingTask {
     pub alert_id: i64,
     pub party_id: PartyId,
-    pub kind: String,
-    pub severity: String,
+    pub kind: AlertKind,
+    pub severity: AlertSeverity,
     pub reason: String,
     pub detail: Option<Reason>,
     pub as_of: NaiveDate,

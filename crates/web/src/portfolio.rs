@@ -14,7 +14,7 @@ fn dto(r: &Reassignment) -> ReassignmentDto {
         id: r.id,
         from_staff_id: r.from.0,
         to_staff_id: r.to.0,
-        status: r.status.clone(),
+        status: r.status.as_str().to_owned(),
         customers: r.customers,
         moved: r.moved,
         requested_by: r.requested_by.0,

@@ -115,11 +115,11 @@ fn latest(row: &PartyScoreRow, currency: Currency, lang: Lang) -> Result<ScoresD
 fn alert(a: &AlertRow, lang: Lang) -> AlertDto {
     AlertDto {
         id: a.id,
-        kind: a.kind.clone(),
-        severity: a.severity.clone(),
+        kind: a.kind.as_str().to_owned(),
+        severity: a.severity.as_str().to_owned(),
         reason: lang.reason(a.detail.as_ref(), &a.reason),
         as_of: a.as_of,
-        status: a.status.clone(),
+        status: a.status.as_str().to_owned(),
     }
 }
 

@@ -1,12 +1,10 @@
 //! Tier change proposals at the edge (R3.3, R4.1): branch managers and administrators see the
 //! proposals of customers in their scope and accept them — making a dedicated RM the primary —
 //! or decline them. Every decision is audited with its customer.
-use rapport_domain::{Role, StaffId};
+use rapport_domain::{Role, StaffId, TierProposalStatus};
 use rapport_proto::{ErrorCode, TierDecisionBody, TierProposalDto, TierProposalPage};
 use rapport_store::audit::AuditAction;
-use rapport_store::portfolio::{
-    TIER_PROPOSAL_STATUSES, TierDecision, TierDecisionRequest, TierProposal,
-};
+use rapport_store::portfolio::{TierDecision, TierDecisionRequest, TierProposal};
 use rapport_store::{PageRequest, StoreError};
 
 use crate::auth::Authenticated;
@@ -22,7 +20,7 @@ pub fn dto(p: &TierProposal, policy: rapport_domain::FieldPolicy) -> TierProposa
         propose_dedicated_rm: p.propose_dedicated_rm,
         rule: p.rule.clone(),
         as_of: p.as_of,
-        status: p.status.clone(),
+        status: p.status.as_str().to_owned(),
         primary_rm_staff_id: p.primary_rm.map(|s| s.0),
         decided_by: p.decided_by.map(|s| s.0),
         decided_at: p.decided_at,
@@ -38,26 +36,20 @@ async fn allowed(state: &AppState, auth: &Authenticated) -> Result<(), WebError>
     Err(audit::refusal(state, auth, None, why, why).await)
 }
 
-pub fn parse_status(s: Option<&str>) -> Result<&'static str, WebError> {
+/// The `status` parameter (proposed when absent or empty).
+pub fn parse_status(s: Option<&str>) -> Result<TierProposalStatus, WebError> {
     match s.filter(|s| !s.is_empty()) {
-        None => Ok("proposed"),
-        Some(s) => TIER_PROPOSAL_STATUSES
-            .iter()
-            .find(|known| **known == s)
-            .copied()
-            .ok_or_else(|| {
-                WebError::invalid_parameter(
-                    "status",
-                    "status must be proposed, accepted or declined",
-                )
-            }),
+        None => Ok(TierProposalStatus::Proposed),
+        Some(s) => s.parse().map_err(|_| {
+            WebError::invalid_parameter("status", "status must be proposed, accepted or declined")
+        }),
     }
 }
 
 pub async fn list(
     state: &AppState,
     auth: &Authenticated,
-    status: &str,
+    status: TierProposalStatus,
     page: PageRequest,
 ) -> Result<TierProposalPage, WebError> {
     allowed(state, auth).await?;

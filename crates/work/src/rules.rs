@@ -5,7 +5,7 @@
 //! no second care task for `care_quiet_days` days in the bank's time zone.
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rapport_domain::Reason;
+use rapport_domain::{AlertKind, AlertSeverity, Reason};
 use serde::{Deserialize, Serialize};
 
 use crate::birthday::{BirthdayCalendar, next_birthday};
@@ -83,8 +83,8 @@ pub struct PlannedTask {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedAlert {
     pub party_id: i64,
-    pub kind: &'static str,
-    pub severity: &'static str,
+    pub kind: AlertKind,
+    pub severity: AlertSeverity,
     /// The rule and its numbers; no identifiers.
     pub reason: Reason,
     pub dedup_key: String,
@@ -158,8 +158,12 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
         }
         out.push(PlannedAlert {
             party_id: f.party_id,
-            kind: "maturity",
-            severity: if days <= 7 { "high" } else { "medium" },
+            kind: AlertKind::Maturity,
+            severity: if days <= 7 {
+                AlertSeverity::High
+            } else {
+                AlertSeverity::Medium
+            },
             reason: Reason::Maturity {
                 family: m.family.clone(),
                 matures_on: m.matures_on,
@@ -185,8 +189,8 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
         });
         out.push(PlannedAlert {
             party_id: f.party_id,
-            kind: "birthday",
-            severity: "low",
+            kind: AlertKind::Birthday,
+            severity: AlertSeverity::Low,
             reason: Reason::Birthday {
                 on: next,
                 lunar: f.birthday_calendar == BirthdayCalendar::Lunar,
@@ -202,11 +206,11 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
         if due <= today {
             out.push(PlannedAlert {
                 party_id: f.party_id,
-                kind: "contact_due",
+                kind: AlertKind::ContactDue,
                 severity: if (today - due).num_days() > i64::from(cadence) {
-                    "high"
+                    AlertSeverity::High
                 } else {
-                    "medium"
+                    AlertSeverity::Medium
                 },
                 reason: Reason::ContactDue {
                     cadence_days: cadence,
@@ -230,8 +234,8 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
         let due = plus(f.onboarded_on, r.revisit_within_days);
         out.push(PlannedAlert {
             party_id: f.party_id,
-            kind: "revisit_due",
-            severity: "medium",
+            kind: AlertKind::RevisitDue,
+            severity: AlertSeverity::Medium,
             reason: Reason::Revisit {
                 onboarded_on: f.onboarded_on,
                 due,
@@ -248,27 +252,30 @@ pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> V
 
 /// The task an alert raised elsewhere (by scoring) makes, if any.
 pub fn task_for_alert(
-    kind: &str,
-    severity: &str,
+    kind: AlertKind,
+    severity: AlertSeverity,
     today: NaiveDate,
     r: &WorkRules,
 ) -> Option<PlannedTask> {
     match kind {
-        "churn_risk" | "large_outflow" => Some(PlannedTask {
+        AlertKind::ChurnRisk | AlertKind::LargeOutflow => Some(PlannedTask {
             kind: PlannedKind::Retention,
             due_on: plus(
                 today,
                 match severity {
-                    "high" => r.retention_due_days_high,
-                    "medium" => r.retention_due_days_medium,
-                    _ => r.retention_due_days_low,
+                    AlertSeverity::High => r.retention_due_days_high,
+                    AlertSeverity::Medium => r.retention_due_days_medium,
+                    AlertSeverity::Low => r.retention_due_days_low,
                 },
             ),
         }),
-        "tier_upgrade" | "tier_downgrade" => Some(PlannedTask {
+        AlertKind::TierUpgrade | AlertKind::TierDowngrade => Some(PlannedTask {
             kind: PlannedKind::FollowUp,
             due_on: plus(today, r.tier_change_due_days),
         }),
-        _ => None,
+        AlertKind::Maturity
+        | AlertKind::Birthday
+        | AlertKind::ContactDue
+        | AlertKind::RevisitDue => None,
     }
 }

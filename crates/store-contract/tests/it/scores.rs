@@ -38,8 +38,8 @@ fn score(party: PartyId, as_of: NaiveDate, tier: &str, profit: i64, churn: f64) 
 fn alert(party: PartyId, as_of: NaiveDate) -> NewAlert {
     NewAlert {
         party_id: party,
-        kind: "churn_risk".into(),
-        severity: "high".into(),
+        kind: rapport_domain::AlertKind::ChurnRisk,
+        severity: rapport_domain::AlertSeverity::High,
         reason: "AUM fell 45% in 3 months".into(),
         detail: Some(Reason::Churn {
             signals: vec![ChurnSignal::BalanceDrop {
@@ -152,7 +152,7 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         assert!(
             alerts
                 .iter()
-                .all(|a| a.staff_id == Some(RM_A) && a.status == "open")
+                .all(|a| a.staff_id == Some(RM_A) && a.status == rapport_domain::AlertStatus::Open)
         );
         assert_eq!(
             alerts[0].detail,

@@ -1,6 +1,7 @@
 //! Deciding tier change proposals: only within scope, once, and accepting with a dedicated RM
 //! moves the customer to that RM at once with the previous assignment kept as history.
 use chrono::{NaiveDate, TimeZone, Utc};
+use rapport_domain::TierProposalStatus;
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest};
 use rapport_store::{PageRequest, StoreError};
 use rapport_store_contract::fixture::{
@@ -34,14 +35,21 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
         let s = t.store.as_ref();
         propose(s).await;
         let bm = fixture::viewer(BM_XIHU);
-        let listed = s.tier_proposals(&bm, "proposed", PAGE).await.unwrap();
+        let listed = s
+            .tier_proposals(&bm, TierProposalStatus::Proposed, PAGE)
+            .await
+            .unwrap();
         // 西湖 sees 张伟 (1), not 李娜 (5) of 滨江.
         assert_eq!(listed.items.len(), 1, "{}", t.name);
         let p = &listed.items[0];
         assert_eq!((p.party_id, p.to_tier.as_str()), (ZHANG_WEI_A, "diamond"));
         assert_eq!(p.primary_rm, Some(RM_A));
         let all = s
-            .tier_proposals(&fixture::viewer(HEAD_BM), "proposed", PAGE)
+            .tier_proposals(
+                &fixture::viewer(HEAD_BM),
+                TierProposalStatus::Proposed,
+                PAGE,
+            )
             .await
             .unwrap();
         assert_eq!(all.items.len(), 2, "{}", t.name);
@@ -53,7 +61,7 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
             .unwrap();
         assert!(out.is_none(), "{}", t.name);
         let none = s
-            .tier_proposals(&fixture::viewer(RM_B), "proposed", PAGE)
+            .tier_proposals(&fixture::viewer(RM_B), TierProposalStatus::Proposed, PAGE)
             .await
             .unwrap();
         assert!(none.items.is_empty(), "{}: neither is RM B's", t.name);
@@ -86,7 +94,7 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(done.status, "accepted", "{}", t.name);
+        assert_eq!(done.status, TierProposalStatus::Accepted, "{}", t.name);
         assert_eq!(
             (done.assigned_rm, done.primary_rm, done.decided_by),
             (Some(RM_B), Some(RM_B), Some(BM_ZHEJIANG))
@@ -119,7 +127,10 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
             "{}: {again:?}",
             t.name
         );
-        let accepted = s.tier_proposals(&bm, "accepted", PAGE).await.unwrap();
+        let accepted = s
+            .tier_proposals(&bm, TierProposalStatus::Accepted, PAGE)
+            .await
+            .unwrap();
         assert_eq!(accepted.items.len(), 1, "{}", t.name);
     }
 }
@@ -131,7 +142,7 @@ async fn a_dedicated_rm_must_be_an_enabled_rm_and_a_refusal_changes_nothing() {
         propose(s).await;
         let admin = fixture::viewer(HEAD_BM);
         let p = s
-            .tier_proposals(&admin, "proposed", PAGE)
+            .tier_proposals(&admin, TierProposalStatus::Proposed, PAGE)
             .await
             .unwrap()
             .items
@@ -154,7 +165,10 @@ async fn a_dedicated_rm_must_be_an_enabled_rm_and_a_refusal_changes_nothing() {
             StoreError::Invalid(m) => assert!(m.starts_with("dedicated_rm_staff_id"), "{m}"),
             other => panic!("{}: {other:?}", t.name),
         }
-        let still = s.tier_proposals(&admin, "proposed", PAGE).await.unwrap();
+        let still = s
+            .tier_proposals(&admin, TierProposalStatus::Proposed, PAGE)
+            .await
+            .unwrap();
         assert_eq!(still.items.len(), 2, "{}: nothing decided", t.name);
         assert!(
             s.customer_360(&fixture::viewer(RM_A), ZHANG_WEI_A)

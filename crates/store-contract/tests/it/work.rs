@@ -323,8 +323,8 @@ fn plan(
     WorkPlan {
         alert: rapport_store::scores::NewAlert {
             party_id: party,
-            kind: "birthday".into(),
-            severity: "low".into(),
+            kind: rapport_domain::AlertKind::Birthday,
+            severity: rapport_domain::AlertSeverity::Low,
             reason: "birthday on 2026-07-10 (solar calendar)".into(),
             detail: Some(Reason::Birthday {
                 on: day(2026, 7, 10),

@@ -2,7 +2,7 @@
 //! history; scope follows at once because it reads only current assignments.
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{StaffId, Viewer};
+use rapport_domain::{ReassignmentStatus, StaffId, Viewer};
 use rapport_store::portfolio::{
     NewReassignment, Reassignment, ReassignmentPreview, check_approver, not_an_enabled_rm,
     staff_in_scope_sql, staff_scope_condition,
@@ -11,7 +11,7 @@ use rapport_store::{ReassignmentStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::assign::end_assignment;
-use super::db_err;
+use super::{db_err, parse_col};
 use super::dialect::{DbRow, Time, Tx, begin_write, from_time, numbered, time};
 
 const COLUMNS: &str = "id, from_staff_id, to_staff_id, status, customers, moved, requested_by, \
@@ -22,7 +22,7 @@ fn row(r: &DbRow) -> StoreResult<Reassignment> {
         id: r.try_get(0).map_err(db_err)?,
         from: StaffId(r.try_get(1).map_err(db_err)?),
         to: StaffId(r.try_get(2).map_err(db_err)?),
-        status: r.try_get(3).map_err(db_err)?,
+        status: parse_col("reassignments.status", &r.try_get::<String, _>(3).map_err(db_err)?)?,
         customers: r.try_get(4).map_err(db_err)?,
         moved: r.try_get(5).map_err(db_err)?,
         requested_by: StaffId(r.try_get(6).map_err(db_err)?),
@@ -195,7 +195,12 @@ impl ReassignmentStore for super::Backend {
             )
             .bind(r.from.0)
             .bind(r.to.0)
-            .bind(if waits { "pending" } else { "applied" })
+            .bind(if waits {
+                ReassignmentStatus::Pending
+            } else {
+                ReassignmentStatus::Applied
+            }
+            .as_str())
             .bind(count)
             .bind(moved)
             .bind(r.requested_by.0)
@@ -218,7 +223,7 @@ impl ReassignmentStore for super::Backend {
         rapport_store::scope::operation("approve_reassignment", async {
             let approver = viewer.staff_id;
             let mut tx = begin_write(&self.pool).await?;
-            let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == "pending") else {
+            let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == ReassignmentStatus::Pending) else {
                 return Err(StoreError::NotFound(format!("pending reassignment {id}")));
             };
             // Both RMs within the approver's scope, or the move is not theirs to see.

@@ -515,8 +515,8 @@ pub(crate) async fn insert_alert(
          ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(alert.party_id.0)
-    .bind(&alert.kind)
-    .bind(&alert.severity)
+    .bind(alert.kind.as_str())
+    .bind(alert.severity.as_str())
     .bind(&alert.reason)
     .bind(alert.as_of)
     .bind(time(at))
@@ -533,13 +533,13 @@ fn alert_row(r: &DbRow) -> StoreResult<AlertRow> {
     Ok(AlertRow {
         id: r.try_get(0).map_err(db_err)?,
         party_id: PartyId(r.try_get(1).map_err(db_err)?),
-        kind: r.try_get(2).map_err(db_err)?,
-        severity: r.try_get(3).map_err(db_err)?,
+        kind: parse_col("alerts.kind", &r.try_get::<String, _>(2).map_err(db_err)?)?,
+        severity: parse_col("alerts.severity", &r.try_get::<String, _>(3).map_err(db_err)?)?,
         reason: r.try_get(4).map_err(db_err)?,
         as_of: r.try_get(5).map_err(db_err)?,
         created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
         staff_id: r.try_get::<Option<i64>, _>(7).map_err(db_err)?.map(StaffId),
-        status: r.try_get(8).map_err(db_err)?,
+        status: parse_col("alerts.status", &r.try_get::<String, _>(8).map_err(db_err)?)?,
         detail: reason_of_column(r.try_get(9).map_err(db_err)?),
     })
 }

@@ -1,13 +1,13 @@
 //! Deciding the tier change proposals of a scoring run (R3.3, R4.1): a branch manager accepts
 //! one — making a dedicated RM the customer's primary RM — or declines it, in one transaction.
 use async_trait::async_trait;
-use rapport_domain::{PartyId, StaffId, Viewer};
+use rapport_domain::{PartyId, StaffId, TierProposalStatus, Viewer};
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest, TierProposal};
 use rapport_store::{Page, PageRequest, StoreError, StoreResult, TierProposalStore};
 use sqlx::Row;
 
 use super::assign::make_primary;
-use super::db_err;
+use super::{db_err, parse_col};
 use super::dialect::{DbRow, FOR_UPDATE, Time, Tx, begin_write, from_time, time};
 use super::pages::fetch_page;
 use super::portfolio::check_target;
@@ -30,7 +30,7 @@ fn row(r: &DbRow) -> StoreResult<TierProposal> {
         propose_dedicated_rm: r.try_get(5).map_err(db_err)?,
         rule: r.try_get(6).map_err(db_err)?,
         as_of: r.try_get(7).map_err(db_err)?,
-        status: r.try_get(8).map_err(db_err)?,
+        status: parse_col("tier_change_proposals.status", &r.try_get::<String, _>(8).map_err(db_err)?)?,
         primary_rm: r.try_get::<Option<i64>, _>(9).map_err(db_err)?.map(StaffId),
         decided_by: r
             .try_get::<Option<i64>, _>(10)
@@ -53,7 +53,7 @@ impl TierProposalStore for super::Backend {
     async fn tier_proposals(
         &self,
         viewer: &Viewer,
-        status: &str,
+        status: TierProposalStatus,
         page: PageRequest,
     ) -> StoreResult<Page<TierProposal>> {
         rapport_store::scope::operation("tier_proposals", async {
@@ -61,7 +61,7 @@ impl TierProposalStore for super::Backend {
             let sql = format!(
                 "{SELECT} WHERE {scope} AND t.status = $2 ORDER BY t.as_of DESC, t.id DESC LIMIT $3 OFFSET $4"
             );
-            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).bind(status);
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).bind(status.as_str());
             fetch_page(query, &self.pool, page, row).await
         })
         .await
@@ -85,15 +85,15 @@ impl TierProposalStore for super::Backend {
             let Some(proposal) = in_scope(&mut tx, viewer, d.id).await? else {
                 return Ok(None);
             };
-            if proposal.status != "proposed" {
+            if proposal.status != TierProposalStatus::Proposed {
                 return Err(StoreError::Conflict(format!(
                     "tier proposal {} was {} already",
                     d.id, proposal.status
                 )));
             }
             let (status, assigned) = match d.decision {
-                TierDecision::Accept { dedicated_rm } => ("accepted", dedicated_rm),
-                TierDecision::Decline => ("declined", None),
+                TierDecision::Accept { dedicated_rm } => (TierProposalStatus::Accepted, dedicated_rm),
+                TierDecision::Decline => (TierProposalStatus::Declined, None),
             };
             if let Some(rm) = assigned {
                 check_target("dedicated_rm_staff_id", &mut tx, viewer, rm).await?;
@@ -103,7 +103,7 @@ impl TierProposalStore for super::Backend {
                 "UPDATE tier_change_proposals SET status = $1, decided_by = $2, decided_at = $3, \
                  assigned_staff_id = $4 WHERE id = $5",
             )
-            .bind(status)
+            .bind(status.as_str())
             .bind(d.by.0)
             .bind(time(d.at))
             .bind(assigned.map(|s| s.0))

@@ -458,8 +458,8 @@ impl WorkStore for super::Backend {
                 Ok(AlertNeedingTask {
                     alert_id: r.try_get(0).map_err(db_err)?,
                     party_id: PartyId(r.try_get(1).map_err(db_err)?),
-                    kind: r.try_get(2).map_err(db_err)?,
-                    severity: r.try_get(3).map_err(db_err)?,
+                    kind: parse_col("alerts.kind", &r.try_get::<String, _>(2).map_err(db_err)?)?,
+                    severity: parse_col("alerts.severity", &r.try_get::<String, _>(3).map_err(db_err)?)?,
                     reason: r.try_get(4).map_err(db_err)?,
                     as_of: r.try_get(5).map_err(db_err)?,
                     dedup_key: r.try_get(6).map_err(db_err)?,

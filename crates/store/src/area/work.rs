@@ -10,7 +10,7 @@ use crate::work::{
 use crate::{AssignedRm, Page, PageRequest, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, PartyId, StaffId, Viewer};
+use rapport_domain::{BranchId, PartyId, StaffId, TierProposalStatus, Viewer};
 
 /// The RM's work: tasks, interactions and contact plans, and the alert job's reads and writes.
 #[async_trait]
@@ -186,12 +186,12 @@ pub trait ScorecardStore: Send + Sync {
 /// The tier change proposals of scoring, listed and decided within the viewer's scope.
 #[async_trait]
 pub trait TierProposalStore: Send + Sync {
-    /// Tier change proposals of customers in the viewer's scope with this status (one of
-    /// `portfolio::TIER_PROPOSAL_STATUSES`), latest as-of first.
+    /// Tier change proposals of customers in the viewer's scope with this status, latest
+    /// as-of first.
     async fn tier_proposals(
         &self,
         viewer: &Viewer,
-        status: &str,
+        status: TierProposalStatus,
         page: PageRequest,
     ) -> StoreResult<Page<TierProposal>>;
     /// Decides a proposal of a customer in the viewer's scope (`None` for an unknown one or one

@@ -3,6 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
+use rapport_domain::TierProposalStatus;
 use rapport_proto::{ErrorCode, TierDecisionBody, TierProposalPage};
 use serde::Deserialize;
 
@@ -43,7 +44,7 @@ pub struct ListQuery {
 async fn render(
     state: &AppState,
     signed_in: &SignedIn,
-    status: &'static str,
+    status: TierProposalStatus,
     page: Option<u32>,
     message: Option<(bool, String)>,
 ) -> Result<TierProposalsPage, PageError> {
@@ -56,8 +57,8 @@ async fn render(
     Ok(TierProposalsPage {
         ctx: signed_in.ctx(),
         page,
-        status,
-        statuses: rapport_store::portfolio::TIER_PROPOSAL_STATUSES.to_vec(),
+        status: status.as_str(),
+        statuses: TierProposalStatus::ALL.iter().map(|s| s.as_str()).collect(),
         rms,
         message,
     })
@@ -105,5 +106,12 @@ pub async fn decide(
     let decided = tiers::decide(&state, &page.auth, id, &body).await;
     let shown = [ErrorCode::InvalidParameter, ErrorCode::Conflict];
     let message = page.outcome(decided, page.req.lang.work_text().decided, &shown)?;
-    render(&state, &page, "proposed", None, Some(message)).await
+    render(
+        &state,
+        &page,
+        TierProposalStatus::Proposed,
+        None,
+        Some(message),
+    )
+    .await
 }

@@ -122,8 +122,8 @@ pub async fn scored(app: &TestApp) {
             .collect(),
         alerts: vec![NewAlert {
             party_id: PartyId(1),
-            kind: "churn_risk".into(),
-            severity: "high".into(),
+            kind: rapport_domain::AlertKind::ChurnRisk,
+            severity: rapport_domain::AlertSeverity::High,
             reason: "AUM fell 50% in 3 months".into(),
             detail: None,
             as_of,

@@ -982,7 +982,7 @@ pub async fn setup(app: &TestApp) -> Ctx {
     let proposals = store
         .tier_proposals(
             &v(fixture::HEAD_BM),
-            "proposed",
+            rapport_domain::TierProposalStatus::Proposed,
             rapport_store::PageRequest {
                 page: 1,
                 page_size: 100,

@@ -612,8 +612,8 @@ async fn a_generated_reason_reads_in_the_viewers_language() {
         let plan = WorkPlan {
             alert: rapport_store::scores::NewAlert {
                 party_id: fixture::ZHANG_WEI_A,
-                kind: "maturity".into(),
-                severity: "medium".into(),
+                kind: rapport_domain::AlertKind::Maturity,
+                severity: rapport_domain::AlertSeverity::Medium,
                 reason: "stored english text".into(),
                 detail: Some(Reason::Maturity {
                     family: "time_deposit".into(),

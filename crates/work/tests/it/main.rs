@@ -9,6 +9,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
+use rapport_domain::{AlertKind, AlertSeverity};
 use rapport_work::{
     BirthdayCalendar, Maturity, PartyFacts, PlannedKind, WorkRules, care_is_quiet, next_birthday,
     plan_alerts, task_for_alert,
@@ -88,7 +89,7 @@ fn a_birthday_within_the_window_raises_one_care_task_on_the_day() {
     let p = &plans[0];
     assert_eq!(
         (p.kind, p.dedup_key.as_str()),
-        ("birthday", "birthday:7:2026-07-10")
+        (AlertKind::Birthday, "birthday:7:2026-07-10")
     );
     let task = p.task.as_ref().unwrap();
     assert_eq!(
@@ -173,7 +174,7 @@ fn maturities_within_thirty_days_make_a_call_a_week_ahead() {
         day(2026, 7, 1),
         "not in the past"
     );
-    assert_eq!(plans[1].severity, "high");
+    assert_eq!(plans[1].severity, AlertSeverity::High);
     assert_eq!(
         plans[0].reason,
         rapport_domain::Reason::Maturity {
@@ -201,7 +202,7 @@ fn a_new_customer_not_yet_contacted_is_due_a_revisit_within_three_months() {
     );
     let plans = plan_alerts(&new, day(2026, 6, 5), Shanghai, &r);
     assert_eq!(plans.len(), 1);
-    assert_eq!(plans[0].kind, "revisit_due");
+    assert_eq!(plans[0].kind, AlertKind::RevisitDue);
     assert_eq!(plans[0].task.as_ref().unwrap().kind, PlannedKind::Revisit);
     assert!(
         plan_alerts(&new, day(2026, 8, 5), Shanghai, &r).is_empty(),
@@ -218,14 +219,14 @@ fn a_new_customer_not_yet_contacted_is_due_a_revisit_within_three_months() {
 fn scoring_alerts_become_retention_and_follow_up_tasks() {
     let r = WorkRules::default();
     let today = day(2026, 7, 1);
-    let t = task_for_alert("churn_risk", "high", today, &r).unwrap();
+    let t = task_for_alert(AlertKind::ChurnRisk, AlertSeverity::High, today, &r).unwrap();
     assert_eq!(
         (t.kind, t.due_on),
         (PlannedKind::Retention, day(2026, 7, 3))
     );
-    let t = task_for_alert("tier_upgrade", "medium", today, &r).unwrap();
+    let t = task_for_alert(AlertKind::TierUpgrade, AlertSeverity::Medium, today, &r).unwrap();
     assert_eq!(t.kind, PlannedKind::FollowUp);
-    assert!(task_for_alert("something_else", "low", today, &r).is_none());
+    assert!(task_for_alert(AlertKind::Birthday, AlertSeverity::Low, today, &r).is_none());
 }
 
 #[test]
@@ -245,7 +246,7 @@ fn a_contact_plan_flags_a_customer_not_contacted_in_time_and_any_contact_resets_
     assert_eq!(plans.len(), 1);
     assert_eq!(
         (plans[0].kind, plans[0].dedup_key.as_str()),
-        ("contact_due", "contact_due:7:2026-05-20")
+        (AlertKind::ContactDue, "contact_due:7:2026-05-20")
     );
     assert_eq!(plans[0].task.as_ref().unwrap().kind, PlannedKind::Call);
     // A contact by anyone on the 19th starts a new cycle: nothing due until 30 days later.
