@@ -10,11 +10,8 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
-use rapport_domain::{AlertKind, AlertSeverity, ChurnSignal, PartyId, Reason};
-use rapport_scoring::{ChurnRule, PartyScore, ScoringConfig, Tier, TierChange, churn_matrix_csv};
-use rapport_store::scores::{
-    NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
-};
+use rapport_scoring::{ScoringConfig, Tier, churn_matrix_csv};
+use rapport_store::scores::{NewScoreRun, ScoreBatch, ScoreRunEnd};
 use rapport_warehouse::score_pipeline::{self, PipelineSettings, run_scoring};
 use rapport_warehouse::{AccountDim, PartyDim, Warehouse};
 
@@ -122,115 +119,6 @@ fn load_config(ctx: &Opened, path: Option<&PathBuf>) -> anyhow::Result<ScoringCo
                 .map_err(|e| anyhow::anyhow!("scoring settings {}: {e}", p.display()))
         }
     }
-}
-
-fn severity(probability: f64) -> AlertSeverity {
-    if probability >= 0.8 {
-        AlertSeverity::High
-    } else if probability >= 0.5 {
-        AlertSeverity::Medium
-    } else {
-        AlertSeverity::Low
-    }
-}
-
-/// The store's row, alerts and tier proposal of one scored party.
-fn to_store(
-    s: &PartyScore,
-    p_alive: f64,
-    aum_minor: i64,
-    batch: &mut ScoreBatch,
-) -> anyhow::Result<()> {
-    let party = PartyId(s.party_id);
-    let (clv, class) = s
-        .clv_class
-        .as_ref()
-        .map_or((0.0, "unknown".to_owned()), |c| {
-            (c.clv, c.class.as_str().to_owned())
-        });
-    batch.scores.push(PartyScoreRow {
-        party_id: party,
-        as_of: s.as_of,
-        model_version: s.model_version.clone(),
-        value_score: s.value.composite.score,
-        tier: s.tier.tier.as_str().to_owned(),
-        lifecycle: s.lifecycle.stage.as_str().to_owned(),
-        churn_risk: s.churn.probability,
-        // CLV is an estimate in yuan; kept in fen, rounded.
-        clv_minor: (clv * 100.0).round() as i64,
-        p_alive,
-        clv_class: class,
-        rfm_segment: s.rfm.segment.as_str().to_owned(),
-        credit_rating: s.credit.grade.as_str().to_owned(),
-        profit_minor: s.profit.annual_profit_minor,
-        aum_minor,
-        detail_json: serde_json::to_string(s)?,
-    });
-    let month = s.as_of.format("%Y-%m");
-    if let Some(w) = s.churn.warnings.first() {
-        let reasons: Vec<&str> = s
-            .churn
-            .warnings
-            .iter()
-            .map(|w| w.message.as_str())
-            .collect();
-        let signals: Option<Vec<ChurnSignal>> =
-            s.churn.warnings.iter().map(|w| w.signal.clone()).collect();
-        // A large outflow is the churn warning an RM must act on first: it is raised as its
-        // own kind, high, instead of (not beside) the churn-risk alert, so the customer gets
-        // one retention task, not two.
-        let outflow = s
-            .churn
-            .warnings
-            .iter()
-            .any(|w| w.rule == ChurnRule::AumOutflow);
-        let (kind, severity) = if outflow {
-            (AlertKind::LargeOutflow, AlertSeverity::High)
-        } else {
-            (
-                AlertKind::ChurnRisk,
-                severity(
-                    s.churn
-                        .probability
-                        .unwrap_or(0.0)
-                        .max(if w.rule.as_str() == "model" { 0.0 } else { 0.5 }),
-                ),
-            )
-        };
-        batch.alerts.push(NewAlert {
-            party_id: party,
-            kind,
-            severity,
-            reason: reasons.join("; "),
-            detail: signals.map(|signals| Reason::Churn { signals }),
-            as_of: s.as_of,
-            dedup_key: format!("{kind}:{}:{month}", s.party_id),
-        });
-    }
-    if let Some(change) = &s.tier.change {
-        let (from, to, kind) = match change {
-            TierChange::Upgrade { from, to } => (*from, *to, AlertKind::TierUpgrade),
-            TierChange::Downgrade { from, to } => (*from, *to, AlertKind::TierDowngrade),
-        };
-        batch.tier_changes.push(TierChangeProposal {
-            party_id: party,
-            from_tier: Some(from.as_str().to_owned()),
-            to_tier: to.as_str().to_owned(),
-            propose_dedicated_rm: s.tier.propose_dedicated_rm,
-            rule: s.tier.rule.clone(),
-            as_of: s.as_of,
-        });
-        batch.alerts.push(NewAlert {
-            party_id: party,
-            kind,
-            severity: AlertSeverity::Medium,
-            reason: s.tier.rule.clone(),
-            detail: s.tier.change_reason.clone(),
-            as_of: s.as_of,
-            dedup_key: format!("{kind}:{}:{month}", s.party_id),
-        });
-    }
-    Ok(())
 }
 
 pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
@@ -376,7 +264,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
         for s in chunk.iter() {
             let p_alive = clv.get(&s.party_id).map_or(0.0, |c| c.p_alive);
             let aum_minor = aum.get(&s.party_id).copied().unwrap_or(0);
-            to_store(s, p_alive, aum_minor, &mut batch)?;
+            rapport_services::scored::to_store(s, p_alive, aum_minor, &mut batch)?;
         }
         alerts += batch.alerts.len();
         proposals += batch.tier_changes.len();

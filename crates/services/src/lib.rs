@@ -3,6 +3,7 @@
 //! argument parsing (that is `rapport-cli`) lives in this crate.
 pub mod audit;
 pub mod passwords;
+pub mod scored;
 pub mod segments;
 
 pub use audit::{AuditError, AuditSink};
