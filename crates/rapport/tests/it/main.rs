@@ -8,6 +8,7 @@
 )]
 
 mod audit;
+mod docs;
 mod import;
 mod layers;
 mod score;
