@@ -1,7 +1,8 @@
 //! Audit records from the HTTP edge. Handlers build entries here and record them through the
 //! one audit writer (`rapport_services::AuditSink`, group commit), waiting for it before they
 //! answer: a view whose audit entry cannot be written is not shown (fail closed).
-use rapport_domain::{FieldPolicy, PartyId};
+use rapport_domain::permissions::permission;
+use rapport_domain::{Action, FieldPolicy, PartyId, permits};
 use rapport_proto::ErrorCode;
 use rapport_store::audit::{AuditAction, NewAuditEntry};
 
@@ -102,6 +103,23 @@ pub async fn customer_refused<T>(
 
 /// A refusal: audited with `reason` (and the customer concerned, if any), then answered 403
 /// with `message`. The audited reason may say more than the caller is told (their role).
+/// Refuses `action` unless the caller's role may take it (`rapport_domain::permissions`): the
+/// refusal is audited with the customer it was about, if any, and answered 403 with the
+/// table's words.
+pub async fn require(
+    state: &AppState,
+    auth: &Authenticated,
+    action: Action,
+    party: Option<PartyId>,
+) -> Result<(), WebError> {
+    if permits(auth.staff.role, action) {
+        return Ok(());
+    }
+    let reason = format!("role {} may not {action}", auth.staff.role);
+    let message = permission(action).map_or("your role may not do this", |p| p.refusal);
+    Err(refusal(state, auth, party, &reason, message).await)
+}
+
 pub async fn refusal(
     state: &AppState,
     auth: &Authenticated,

@@ -1,7 +1,7 @@
 //! Prospects and contact changes from the edge: typed validation naming each bad field, role
 //! checks, the store's scope and version checks, and an audit entry per change.
 use chrono::NaiveDate;
-use rapport_domain::{ContactChannel, Gender, Mobile, PartyId, ResidentId, Role};
+use rapport_domain::{Action, ContactChannel, Gender, Mobile, PartyId, ResidentId, Role, permits};
 use rapport_proto::{CreateProspectRequest, ErrorCode, UpdateContactRequest};
 use rapport_store::audit::AuditAction;
 use rapport_store::{
@@ -162,29 +162,12 @@ pub(crate) fn author(state: &AppState, auth: &Authenticated) -> ChangeAuthor {
     }
 }
 
-async fn refuse(
-    state: &AppState,
-    auth: &Authenticated,
-    party: Option<PartyId>,
-    why: &str,
-) -> WebError {
-    audit::refusal(state, auth, party, why, why).await
-}
-
 pub async fn create_prospect(
     state: &AppState,
     auth: &Authenticated,
     req: &CreateProspectRequest,
 ) -> Result<Customer360, WebError> {
-    if !matches!(auth.staff.role, Role::Rm | Role::BranchManager) {
-        return Err(refuse(
-            state,
-            auth,
-            None,
-            "only relationship managers and branch managers register prospects",
-        )
-        .await);
-    }
+    audit::require(state, auth, Action::RegisterProspects, None).await?;
     let prospect = parse_prospect(req, auth)?;
     let id = state
         .store
@@ -204,19 +187,10 @@ pub async fn update_contact(
     req: &UpdateContactRequest,
 ) -> Result<Customer360, WebError> {
     let changes = parse_contact(req)?;
-    if !matches!(
-        auth.staff.role,
-        Role::Rm | Role::BranchManager | Role::ServiceAgent
-    ) {
+    if !permits(auth.staff.role, Action::ChangeContactDetails) {
         // Out-of-scope customers stay 404 for every role.
         reads::customer_360_unaudited(state, auth, id).await?;
-        return Err(refuse(
-            state,
-            auth,
-            Some(id),
-            "your role may not change customer data",
-        )
-        .await);
+        audit::require(state, auth, Action::ChangeContactDetails, Some(id)).await?;
     }
     match state
         .store

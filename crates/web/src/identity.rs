@@ -2,7 +2,7 @@
 //! manual merges and unmerges, and a customer's source records and merge history. Each goes
 //! through the store with the viewer's scope; each view of a pair and each change is audited
 //! with the parties concerned.
-use rapport_domain::{PartyId, Role};
+use rapport_domain::{Action, PartyId, permits};
 use rapport_proto::ErrorCode;
 use rapport_resolve::ResolveError;
 use rapport_store::audit::AuditAction;
@@ -33,7 +33,7 @@ pub async fn require_steward(
     what: &str,
     party: Option<PartyId>,
 ) -> Result<(), WebError> {
-    if auth.staff.role == Role::DataSteward {
+    if permits(auth.staff.role, Action::StewardIdentities) {
         return Ok(());
     }
     let reason = format!("role {} may not {what}", auth.staff.role);

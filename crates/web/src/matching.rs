@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use rapport_domain::{Gender, Mobile, PartyId, ResidentId, Role, SourceSystem};
+use rapport_domain::{Action, Gender, Mobile, PartyId, ResidentId, SourceSystem, permits};
 use rapport_identity::{
     Comparison, Decision, MatchIndex, Model, Settings, SourceCustomer, Standardised,
     candidate_pairs, compare, standardise,
@@ -223,10 +223,7 @@ pub async fn match_record(
     req: &MatchRequest,
 ) -> Result<MatchResponse, WebError> {
     let now = state.clock.now();
-    if !matches!(
-        auth.staff.role,
-        Role::DataSteward | Role::Admin | Role::ServiceAgent
-    ) {
+    if !permits(auth.staff.role, Action::MatchRecords) {
         let mut e = audit::by(auth, now, AuditAction::AuthorizationFailed);
         e.reason = Some(format!("role {} may not match records", auth.staff.role));
         state.audit.record(e).await?;

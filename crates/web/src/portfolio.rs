@@ -1,6 +1,6 @@
 //! Moving an RM's portfolio at the edge (R4.1, R1.6): branch managers and administrators
 //! preview and request a move; above the configured size a second person approves it.
-use rapport_domain::{PartyId, Role, StaffId};
+use rapport_domain::{Action, PartyId, Role, StaffId};
 use rapport_proto::{ReassignPreviewDto, ReassignRequest, ReassignmentDto};
 use rapport_store::StoreError;
 use rapport_store::audit::AuditAction;
@@ -25,11 +25,7 @@ fn dto(r: &Reassignment) -> ReassignmentDto {
 }
 
 async fn allowed(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
-    if matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
-        return Ok(());
-    }
-    let why = "only branch managers and administrators move portfolios";
-    Err(audit::refusal(state, auth, None, why, why).await)
+    audit::require(state, auth, Action::MovePortfolios, None).await
 }
 
 /// The store names the field in its message (`to_staff_id: …`).

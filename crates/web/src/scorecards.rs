@@ -2,7 +2,7 @@
 //! customers, products sold, task completion and retention of warned customers — ranked by
 //! AUM growth. An RM sees their own card, a branch manager the RMs of their subtree.
 use chrono::{Datelike, Months, NaiveDate};
-use rapport_domain::Role;
+use rapport_domain::Action;
 use rapport_proto::{RmScorecardDto, ScorecardsDto};
 use rapport_store::audit::AuditAction;
 use rapport_store::portfolio::ScorecardPeriod;
@@ -70,13 +70,7 @@ pub async fn scorecards(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<ScorecardsDto, WebError> {
-    if !matches!(
-        auth.staff.role,
-        Role::Rm | Role::BranchManager | Role::Admin
-    ) {
-        let why = "scorecards are for RMs, branch managers and administrators";
-        return Err(audit::refusal(state, auth, None, why, why).await);
-    }
+    audit::require(state, auth, Action::ViewScorecards, None).await?;
     let p = period(work::today(state), from, to)?;
     let cards = state.store.rm_scorecards(&auth.viewer, p).await?;
     let mut e = audit::by(auth, state.clock.now(), AuditAction::ReportViewed);

@@ -7,7 +7,7 @@
 //! passes an engine over its warehouse; without one the segments are still listed and shown,
 //! but none can be created (`segments_unavailable`).
 use chrono::NaiveDate;
-use rapport_domain::Role;
+use rapport_domain::{Action, permits};
 use rapport_proto::{CreateSegmentRequest, CustomerPage, ErrorCode, SegmentDto};
 use rapport_store::audit::AuditAction;
 use rapport_store::segments::{NewSegment, SegmentRow};
@@ -21,28 +21,8 @@ pub use rapport_services::{EvaluationError, SegmentEngine};
 pub const MAX_NAME: usize = 80;
 pub const MAX_DESCRIPTION: usize = 500;
 
-/// The roles that define and use segments.
-pub fn may_use(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::BranchManager | Role::Rm)
-}
-
-/// A refusal, audited.
-async fn refuse(state: &AppState, auth: &Authenticated, why: &str) -> WebError {
-    let reason = format!("role {}: {why}", auth.staff.role);
-    audit::refusal(state, auth, None, &reason, why).await
-}
-
 async fn require_user(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
-    if may_use(auth.staff.role) {
-        Ok(())
-    } else {
-        Err(refuse(
-            state,
-            auth,
-            "only relationship managers, branch managers and administrators use segments",
-        )
-        .await)
-    }
+    audit::require(state, auth, Action::UseSegments, None).await
 }
 
 fn unavailable() -> WebError {
@@ -253,9 +233,8 @@ pub async fn view(
 /// Deletes a segment: its creator or an administrator; audited.
 pub async fn delete(state: &AppState, auth: &Authenticated, id: i64) -> Result<(), WebError> {
     let row = segment(state, auth, id).await?;
-    if row.created_by != auth.staff.id && auth.staff.role != Role::Admin {
-        let why = "only the segment's creator or an administrator may delete it";
-        return Err(refuse(state, auth, why).await);
+    if row.created_by != auth.staff.id {
+        audit::require(state, auth, Action::DeleteOthersSegments, None).await?;
     }
     if !state.store.delete_segment(id, state.clock.now()).await? {
         return Err(WebError::not_found());
@@ -268,5 +247,6 @@ pub async fn delete(state: &AppState, auth: &Authenticated, id: i64) -> Result<(
 
 /// Whether the caller may delete this segment (for the pages' buttons).
 pub fn may_delete(auth: &Authenticated, s: &SegmentDto) -> bool {
-    auth.staff.role == Role::Admin || s.created_by == auth.staff.username.as_str()
+    s.created_by == auth.staff.username.as_str()
+        || permits(auth.staff.role, Action::DeleteOthersSegments)
 }

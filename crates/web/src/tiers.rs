@@ -1,7 +1,7 @@
 //! Tier change proposals at the edge (R3.3, R4.1): branch managers and administrators see the
 //! proposals of customers in their scope and accept them — making a dedicated RM the primary —
 //! or decline them. Every decision is audited with its customer.
-use rapport_domain::{Role, StaffId, TierProposalStatus};
+use rapport_domain::{Action, StaffId, TierProposalStatus};
 use rapport_proto::{ErrorCode, TierDecisionBody, TierProposalDto, TierProposalPage};
 use rapport_store::audit::AuditAction;
 use rapport_store::portfolio::{TierDecision, TierDecisionRequest, TierProposal};
@@ -29,11 +29,7 @@ pub fn dto(p: &TierProposal, policy: rapport_domain::FieldPolicy) -> TierProposa
 }
 
 async fn allowed(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
-    if matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
-        return Ok(());
-    }
-    let why = "only branch managers and administrators decide tier changes";
-    Err(audit::refusal(state, auth, None, why, why).await)
+    audit::require(state, auth, Action::DecideTierProposals, None).await
 }
 
 /// The `status` parameter (proposed when absent or empty).

@@ -2,7 +2,7 @@
 //! interactions log and the workbench. Scope and ownership are the store's; this module
 //! parses the input (naming the field), checks the role and writes the audit entries.
 use chrono::NaiveDate;
-use rapport_domain::{PartyId, Role, StaffId};
+use rapport_domain::{Action, PartyId, StaffId, permits};
 use rapport_proto::{
     CompleteTaskRequest, CompletedTaskDto, CreateTaskRequest, InteractionDto,
     LogInteractionRequest, TaskDto,
@@ -62,15 +62,6 @@ fn direction(value: Option<&str>) -> Result<Direction, WebError> {
     value.map_or(Ok(Direction::Outbound), |d| parse("direction", d))
 }
 
-/// Staff who serve customers: the roles that keep tasks and log contacts.
-fn serves_customers(role: Role) -> bool {
-    matches!(role, Role::Rm | Role::BranchManager | Role::ServiceAgent)
-}
-
-async fn refuse(state: &AppState, auth: &Authenticated, why: &str) -> WebError {
-    audit::refusal(state, auth, None, why, why).await
-}
-
 /// The bank's date today.
 pub fn today(state: &AppState) -> NaiveDate {
     state
@@ -86,10 +77,7 @@ pub async fn create_task(
     req: &CreateTaskRequest,
     lang: Lang,
 ) -> Result<TaskDto, WebError> {
-    if !matches!(auth.staff.role, Role::Rm | Role::BranchManager) {
-        let why = "only relationship managers and branch managers create tasks";
-        return Err(refuse(state, auth, why).await);
-    }
+    audit::require(state, auth, Action::CreateTasks, None).await?;
     let kind: TaskKind = parse("kind", &req.kind)?;
     let reason = text("reason", &req.reason, MAX_OUTCOME_CHARS, true)?;
     if req.due_on < today(state) {
@@ -99,7 +87,7 @@ pub async fn create_task(
         ));
     }
     let owner = StaffId(req.owner_staff_id.unwrap_or(auth.staff.id.0));
-    if owner != auth.staff.id && auth.staff.role != Role::BranchManager {
+    if owner != auth.staff.id && !permits(auth.staff.role, Action::GiveTasksToOthers) {
         return Err(WebError::invalid_parameter(
             "owner_staff_id",
             "only a branch manager gives a task to someone else",
@@ -170,9 +158,7 @@ pub async fn log_interaction(
     party: PartyId,
     req: &LogInteractionRequest,
 ) -> Result<InteractionDto, WebError> {
-    if !serves_customers(auth.staff.role) {
-        return Err(refuse(state, auth, "only staff who serve customers log contacts").await);
-    }
+    audit::require(state, auth, Action::ServeCustomers, None).await?;
     let now = state.clock.now();
     let occurred_at = req.occurred_at.unwrap_or(now);
     if occurred_at > now {
@@ -257,20 +243,11 @@ pub async fn set_contact_plan(
     let tier = match (&req.tier, req.customer_id) {
         (Some(t), None) => {
             let tier: rapport_scoring::Tier = parse("tier", t)?;
-            if !matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
-                let why = "only branch managers and administrators set a tier's plan";
-                return Err(refuse(state, auth, why).await);
-            }
+            audit::require(state, auth, Action::SetTierContactPlans, None).await?;
             Some(tier.as_str().to_owned())
         }
         (None, Some(_)) => {
-            if !matches!(
-                auth.staff.role,
-                Role::Rm | Role::BranchManager | Role::Admin
-            ) {
-                let why = "only RMs, branch managers and administrators set contact plans";
-                return Err(refuse(state, auth, why).await);
-            }
+            audit::require(state, auth, Action::SetCustomerContactPlans, None).await?;
             None
         }
         _ => {
@@ -304,10 +281,7 @@ pub async fn contact_plans(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<Vec<rapport_proto::ContactPlanDto>, WebError> {
-    if !serves_customers(auth.staff.role) && auth.staff.role != Role::Admin {
-        let why = "only staff who serve customers read contact plans";
-        return Err(refuse(state, auth, why).await);
-    }
+    audit::require(state, auth, Action::ReadContactPlans, None).await?;
     // Customer plans are listed only for customers in the caller's scope, read in one query.
     let plans = state.store.contact_plans().await?;
     let customers: Vec<PartyId> = plans.iter().filter_map(|p| p.party_id).collect();

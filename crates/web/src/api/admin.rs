@@ -9,7 +9,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rapport_domain::{BranchId, Role, Username};
+use rapport_domain::{Action, BranchId, Role, Username};
 use rapport_proto::{
     CreateStaffRequest, ErrorBody, ErrorCode, SessionDto, StaffChangeApproved, StaffChangeDto,
     StaffDto, UpdateStaffRequest,
@@ -58,11 +58,7 @@ pub async fn staff_dtos(state: &AppState) -> Result<Vec<StaffDto>, WebError> {
 }
 
 pub async fn require_admin(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
-    if auth.staff.role == Role::Admin {
-        return Ok(());
-    }
-    let why = "only administrators manage staff";
-    Err(audit::refusal(state, auth, None, why, why).await)
+    audit::require(state, auth, Action::AdministerStaff, None).await
 }
 
 async fn record(state: &AppState, auth: &Authenticated, detail: String) -> Result<(), WebError> {

@@ -2,7 +2,7 @@ use axum::Json;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{PartyId, Role};
+use rapport_domain::{Action, PartyId};
 use rapport_proto::{AuditEntryDto, AuditPage, ErrorBody};
 use rapport_store::audit::{AuditAction, AuditEntry};
 use rapport_store::{AuditFilter, PageRequest};
@@ -91,11 +91,7 @@ pub fn dto(e: &AuditEntry) -> AuditEntryDto {
 
 /// Only auditors read the trail; anyone else is refused, and the refusal is itself audited.
 pub async fn require_auditor(state: &AppState, auth: &Authenticated) -> Result<(), WebError> {
-    if auth.staff.role == Role::Auditor {
-        return Ok(());
-    }
-    let why = "only auditors may read the audit trail";
-    Err(audit::refusal(state, auth, None, why, why).await)
+    audit::require(state, auth, Action::ReadAuditTrail, None).await
 }
 
 /// Reads a filtered page of the trail and records that it was read.

@@ -3,7 +3,7 @@
 //! `rapport import`: refused whole or loaded in atomic batches with a masked rejects report.
 use axum::Json;
 use axum::extract::Query;
-use rapport_domain::Role;
+use rapport_domain::Action;
 use rapport_ingest::{ImportOptions, IngestError, Mapping, import_file};
 use rapport_proto::{ErrorBody, ErrorCode, ImportQuery, ImportRejectDto, ImportReportDto};
 use rapport_store::audit::AuditAction;
@@ -31,11 +31,7 @@ pub async fn upload(
     Query(query): Query<ImportQuery>,
     body: axum::body::Body,
 ) -> Result<Json<ImportReportDto>, WebError> {
-    if !matches!(auth.staff.role, Role::DataSteward | Role::Admin) {
-        let reason = format!("role {} may not import", auth.staff.role);
-        let message = "only data stewards and administrators may import";
-        return Err(audit::refusal(&state, &auth, None, &reason, message).await);
-    }
+    audit::require(&state, &auth, Action::ImportExtracts, None).await?;
     let dir = state.config.import_dir.clone().ok_or_else(|| {
         WebError::new(
             ErrorCode::NotFound,

@@ -4,7 +4,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, UnmaskReason, may_unmask};
-use rapport_domain::{ContactChannel, PartyId, Role};
+use rapport_domain::{Action, ContactChannel, PartyId, permits};
 use rapport_proto::{
     CreateProspectRequest, Customer360Dto, CustomerSummaryDto, ErrorCode, UnmaskRequest,
     UpdateContactRequest,
@@ -52,7 +52,7 @@ pub async fn search(
         format!("/customers?q={}&page={p}", url_encode(&q))
     });
     Ok(CustomersPage {
-        can_create: matches!(auth.staff.role, Role::Rm | Role::BranchManager),
+        can_create: permits(auth.staff.role, Action::RegisterProspects),
         pager,
         rows: found.items,
         q,
@@ -469,11 +469,7 @@ fn render(state: &AppState, page: &SignedIn, v: Customer360Dto, extras: Extras) 
         unmaskable,
         reasons,
         unmask_error: extras.unmask_error,
-        can_edit: extras.as_of.is_none()
-            && matches!(
-                auth.staff.role,
-                Role::Rm | Role::BranchManager | Role::ServiceAgent
-            ),
+        can_edit: extras.as_of.is_none() && permits(auth.staff.role, Action::ChangeContactDetails),
         channels: ContactChannel::ALL
             .iter()
             .map(|c| (c.as_str(), req.lang.label(c.as_str())))
@@ -490,7 +486,7 @@ fn render(state: &AppState, page: &SignedIn, v: Customer360Dto, extras: Extras) 
         events: extras.identity.as_ref().map_or_else(Vec::new, |(_, e)| {
             e.iter().map(present::identity_event).collect()
         }),
-        can_unmerge: auth.staff.role == Role::DataSteward,
+        can_unmerge: permits(auth.staff.role, Action::StewardIdentities),
         rm_choices: extras.rm_choices,
         timeline: timeline(
             &req.lang,
@@ -501,7 +497,7 @@ fn render(state: &AppState, page: &SignedIn, v: Customer360Dto, extras: Extras) 
             extras.identity.as_ref(),
         ),
 
-        can_open_segments: crate::segments::may_use(auth.staff.role),
+        can_open_segments: permits(auth.staff.role, Action::UseSegments),
         score_groups: extras
             .scores
             .as_ref()
@@ -526,7 +522,7 @@ async fn assignable_rms(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<Vec<(i64, String)>, WebError> {
-    if !matches!(auth.staff.role, Role::BranchManager | Role::Admin) {
+    if !permits(auth.staff.role, Action::MovePortfolios) {
         return Ok(Vec::new());
     }
     crate::portfolio::enabled_rms(state).await
