@@ -361,8 +361,35 @@ impl FromRequestParts<AppState> for Authenticated {
             token_hash: hash,
             source_ip: source_ip(parts, &state.config.trusted_proxies),
         };
+        route_allows(parts, state, &auth).await?;
         parts.extensions.insert(auth.clone());
         Ok(auth)
+    }
+}
+
+/// Refuses the caller when the route needs an action their role may not take
+/// (`crate::access`); a route the table does not know is refused too (fail closed).
+async fn route_allows(
+    parts: &Parts,
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<(), WebError> {
+    let Some(route) = parts.extensions.get::<axum::extract::MatchedPath>() else {
+        return Ok(());
+    };
+    match crate::access::of(parts.method.as_str(), route.as_str()) {
+        Some(crate::access::Access::Needs(action)) => {
+            crate::audit::require(state, auth, action, None).await
+        }
+        Some(_) => Ok(()),
+        None => Err(WebError::internal(
+            "permissions",
+            format!(
+                "{} {} has no entry in the route table",
+                parts.method,
+                route.as_str()
+            ),
+        )),
     }
 }
 

@@ -26,6 +26,7 @@ macro_rules! translations {
     };
 }
 
+pub mod access;
 mod analytics;
 mod api;
 mod assets;

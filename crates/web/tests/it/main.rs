@@ -7,6 +7,7 @@
 mod common;
 pub use common::*;
 
+mod access;
 mod admin;
 mod analytics;
 mod api_auth;
