@@ -27,15 +27,31 @@ pub fn to_store(
     aum_minor: i64,
     batch: &mut ScoreBatch,
 ) -> Result<(), serde_json::Error> {
-    let party = PartyId(s.party_id);
+    batch.scores.push(score_row(s, p_alive, aum_minor)?);
+    if let Some(alert) = churn_alert(s) {
+        batch.alerts.push(alert);
+    }
+    if let Some((proposal, alert)) = tier_change(s) {
+        batch.tier_changes.push(proposal);
+        batch.alerts.push(alert);
+    }
+    Ok(())
+}
+
+/// The party's row of scores, the whole score kept as JSON beside it.
+fn score_row(
+    s: &PartyScore,
+    p_alive: f64,
+    aum_minor: i64,
+) -> Result<PartyScoreRow, serde_json::Error> {
     let (clv, class) = s
         .clv_class
         .as_ref()
         .map_or((0.0, "unknown".to_owned()), |c| {
             (c.clv, c.class.as_str().to_owned())
         });
-    batch.scores.push(PartyScoreRow {
-        party_id: party,
+    Ok(PartyScoreRow {
+        party_id: PartyId(s.party_id),
         as_of: s.as_of,
         model_version: s.model_version.clone(),
         value_score: s.value.composite.score,
@@ -51,70 +67,68 @@ pub fn to_store(
         profit_minor: s.profit.annual_profit_minor,
         aum_minor,
         detail_json: serde_json::to_string(s)?,
-    });
-    let month = s.as_of.format("%Y-%m");
-    if let Some(w) = s.churn.warnings.first() {
-        let reasons: Vec<&str> = s
-            .churn
-            .warnings
-            .iter()
-            .map(|w| w.message.as_str())
-            .collect();
-        let signals: Option<Vec<ChurnSignal>> =
-            s.churn.warnings.iter().map(|w| w.signal.clone()).collect();
-        // A large outflow is the churn warning an RM must act on first: it is raised as its
-        // own kind, high, instead of (not beside) the churn-risk alert, so the customer gets
-        // one retention task, not two.
-        let outflow = s
-            .churn
-            .warnings
-            .iter()
-            .any(|w| w.rule == ChurnRule::AumOutflow);
-        let (kind, severity) = if outflow {
-            (AlertKind::LargeOutflow, AlertSeverity::High)
+    })
+}
+
+/// One alert for the party's churn warnings, if it has any. A large outflow is the warning an
+/// RM must act on first: it is raised as its own kind, high, instead of (not beside) the
+/// churn-risk alert, so the customer gets one retention task, not two.
+fn churn_alert(s: &PartyScore) -> Option<NewAlert> {
+    let warnings = &s.churn.warnings;
+    let first = warnings.first()?;
+    let outflow = warnings.iter().any(|w| w.rule == ChurnRule::AumOutflow);
+    let (kind, severity) = if outflow {
+        (AlertKind::LargeOutflow, AlertSeverity::High)
+    } else {
+        // A warning of the rules alone counts as at least an even chance of leaving.
+        let floor = if first.rule == ChurnRule::Model {
+            0.0
         } else {
-            (
-                AlertKind::ChurnRisk,
-                severity(
-                    s.churn
-                        .probability
-                        .unwrap_or(0.0)
-                        .max(if w.rule.as_str() == "model" { 0.0 } else { 0.5 }),
-                ),
-            )
+            0.5
         };
-        batch.alerts.push(NewAlert {
-            party_id: party,
-            kind,
-            severity,
-            reason: reasons.join("; "),
-            detail: signals.map(|signals| Reason::Churn { signals }),
-            as_of: s.as_of,
-            dedup_key: format!("{kind}:{}:{month}", s.party_id),
-        });
-    }
-    if let Some(change) = &s.tier.change {
-        let (from, to, kind) = match change {
-            TierChange::Upgrade { from, to } => (*from, *to, AlertKind::TierUpgrade),
-            TierChange::Downgrade { from, to } => (*from, *to, AlertKind::TierDowngrade),
-        };
-        batch.tier_changes.push(TierChangeProposal {
-            party_id: party,
-            from_tier: Some(from.as_str().to_owned()),
-            to_tier: to.as_str().to_owned(),
-            propose_dedicated_rm: s.tier.propose_dedicated_rm,
-            rule: s.tier.rule.clone(),
-            as_of: s.as_of,
-        });
-        batch.alerts.push(NewAlert {
-            party_id: party,
-            kind,
-            severity: AlertSeverity::Medium,
-            reason: s.tier.rule.clone(),
-            detail: s.tier.change_reason.clone(),
-            as_of: s.as_of,
-            dedup_key: format!("{kind}:{}:{month}", s.party_id),
-        });
-    }
-    Ok(())
+        let probability = s.churn.probability.unwrap_or(0.0).max(floor);
+        (AlertKind::ChurnRisk, severity(probability))
+    };
+    let reasons: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    let signals: Option<Vec<ChurnSignal>> = warnings.iter().map(|w| w.signal.clone()).collect();
+    Some(NewAlert {
+        party_id: PartyId(s.party_id),
+        kind,
+        severity,
+        reason: reasons.join("; "),
+        detail: signals.map(|signals| Reason::Churn { signals }),
+        as_of: s.as_of,
+        dedup_key: dedup_key(kind, s),
+    })
+}
+
+/// The proposal a branch manager decides, and the medium alert beside it, for a tier change.
+fn tier_change(s: &PartyScore) -> Option<(TierChangeProposal, NewAlert)> {
+    let (from, to, kind) = match s.tier.change.as_ref()? {
+        TierChange::Upgrade { from, to } => (*from, *to, AlertKind::TierUpgrade),
+        TierChange::Downgrade { from, to } => (*from, *to, AlertKind::TierDowngrade),
+    };
+    let proposal = TierChangeProposal {
+        party_id: PartyId(s.party_id),
+        from_tier: Some(from.as_str().to_owned()),
+        to_tier: to.as_str().to_owned(),
+        propose_dedicated_rm: s.tier.propose_dedicated_rm,
+        rule: s.tier.rule.clone(),
+        as_of: s.as_of,
+    };
+    let alert = NewAlert {
+        party_id: PartyId(s.party_id),
+        kind,
+        severity: AlertSeverity::Medium,
+        reason: s.tier.rule.clone(),
+        detail: s.tier.change_reason.clone(),
+        as_of: s.as_of,
+        dedup_key: dedup_key(kind, s),
+    };
+    Some((proposal, alert))
+}
+
+/// One alert of a kind per party and month.
+fn dedup_key(kind: AlertKind, s: &PartyScore) -> String {
+    format!("{kind}:{}:{}", s.party_id, s.as_of.format("%Y-%m"))
 }

@@ -6,7 +6,10 @@ use rapport_proto::{
     AccountDto, AumPointDto, BranchDto, Customer360Dto, CustomerPage, CustomerSummaryDto, MoneyDto,
     ProfileDto, RelationshipDto, RmDto,
 };
-use rapport_store::{BranchRef, Customer360, CustomerSummary, Direction, Page};
+use rapport_store::{
+    AccountDetail, BranchRef, Customer360, CustomerSummary, Direction, Page, PartyDetail,
+    RelatedParty,
+};
 
 pub fn rm(r: &rapport_store::AssignedRm) -> RmDto {
     RmDto {
@@ -105,83 +108,15 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
             ("account_number", !v.accounts.is_empty()),
         ],
     );
-    let mut assets = Money::zero(base);
-    let mut liabilities = Money::zero(base);
-    for a in v.accounts.iter().filter(|a| a.balance.currency == base) {
-        if a.family.is_asset() {
-            assets = assets.checked_add(a.balance).unwrap_or(assets);
-        } else if ProductFamily::is_liability(a.family) {
-            liabilities = liabilities.checked_add(a.balance).unwrap_or(liabilities);
-        }
-    }
+    let (assets, liabilities) = totals(&v.accounts, base);
     Customer360Dto {
-        profile: ProfileDto {
-            id: p.party_id.0,
-            customer_number: p.customer_number.clone(),
-            kind: p.kind.as_str().to_owned(),
-            name: name(p.kind, &p.name, policy),
-            gender: p.gender.map(|g| g.as_str().to_owned()),
-            birth_date: birth_date(p.birth_date, policy),
-            resident_id: resident_id(p.resident_id.as_deref(), policy),
-            uscc: p.uscc.clone(),
-            mobile: mobile(p.mobile.as_deref(), policy),
-            email: email(p.email.as_deref(), policy),
-            address: address(p.address.as_deref(), policy),
-            occupation: p.occupation.clone(),
-            income_band: p.income_band.clone(),
-            home_branch: branch(&p.home_branch),
-            onboarded_on: p.onboarded_on,
-            preferred_channel: p.preferred_channel.clone(),
-            version: p.version,
-            field_sources: p
-                .field_sources
-                .iter()
-                .map(|(field, s)| rapport_proto::FieldSourceDto {
-                    field: field.clone(),
-                    source_system: s.source_system.as_str().to_owned(),
-                    source_key: s.source_key.clone(),
-                    rule: s.rule.as_str().to_owned(),
-                })
-                .collect(),
-        },
+        profile: profile(p, policy),
         relationships: v
             .relationships
             .iter()
-            .map(|r| RelationshipDto {
-                kind: r.kind.as_str().to_owned(),
-                direction: match r.direction {
-                    Direction::Outgoing => "outgoing",
-                    Direction::Incoming => "incoming",
-                }
-                .to_owned(),
-                party_id: r.in_scope.then_some(r.party_id.0),
-                party_kind: r.party_kind.as_str().to_owned(),
-                // A related party outside the viewer's scope is shown masked whatever the role.
-                name: if r.in_scope {
-                    name(r.party_kind, &r.name, policy)
-                } else {
-                    name(r.party_kind, &r.name, FieldPolicy::ALL_MASKED)
-                },
-                since: r.since,
-            })
+            .map(|r| relationship(r, policy))
             .collect(),
-        accounts: v
-            .accounts
-            .iter()
-            .map(|a| AccountDto {
-                account_number: policy.account_number(&a.account_number),
-                product_code: a.product_code.clone(),
-                product_name_zh: a.product_name_zh.clone(),
-                product_name_en: a.product_name_en.clone(),
-                family: a.family.as_str().to_owned(),
-                balance: money(a.balance),
-                limit: a.limit.map(money),
-                opened_on: a.opened_on,
-                matures_on: a.matures_on,
-                status: a.status.as_str().to_owned(),
-                source_system: a.source_system.as_str().to_owned(),
-            })
-            .collect(),
+        accounts: v.accounts.iter().map(|a| account(a, policy)).collect(),
         aum_trend: v
             .monthly_aum
             .iter()
@@ -194,6 +129,89 @@ pub fn customer_360(v: &Customer360, policy: FieldPolicy, base: Currency) -> Cus
         total_liabilities: money(liabilities),
         relationship_managers: v.rms.iter().map(rm).collect(),
         masked_fields: masked,
+    }
+}
+
+/// Assets and liabilities in the base currency (other currencies are not converted here).
+fn totals(accounts: &[AccountDetail], base: Currency) -> (Money, Money) {
+    let mut assets = Money::zero(base);
+    let mut liabilities = Money::zero(base);
+    for a in accounts.iter().filter(|a| a.balance.currency == base) {
+        if a.family.is_asset() {
+            assets = assets.checked_add(a.balance).unwrap_or(assets);
+        } else if ProductFamily::is_liability(a.family) {
+            liabilities = liabilities.checked_add(a.balance).unwrap_or(liabilities);
+        }
+    }
+    (assets, liabilities)
+}
+
+/// The golden record as the role may see it.
+fn profile(p: &PartyDetail, policy: FieldPolicy) -> ProfileDto {
+    ProfileDto {
+        id: p.party_id.0,
+        customer_number: p.customer_number.clone(),
+        kind: p.kind.as_str().to_owned(),
+        name: name(p.kind, &p.name, policy),
+        gender: p.gender.map(|g| g.as_str().to_owned()),
+        birth_date: birth_date(p.birth_date, policy),
+        resident_id: resident_id(p.resident_id.as_deref(), policy),
+        uscc: p.uscc.clone(),
+        mobile: mobile(p.mobile.as_deref(), policy),
+        email: email(p.email.as_deref(), policy),
+        address: address(p.address.as_deref(), policy),
+        occupation: p.occupation.clone(),
+        income_band: p.income_band.clone(),
+        home_branch: branch(&p.home_branch),
+        onboarded_on: p.onboarded_on,
+        preferred_channel: p.preferred_channel.clone(),
+        version: p.version,
+        field_sources: p
+            .field_sources
+            .iter()
+            .map(|(field, s)| rapport_proto::FieldSourceDto {
+                field: field.clone(),
+                source_system: s.source_system.as_str().to_owned(),
+                source_key: s.source_key.clone(),
+                rule: s.rule.as_str().to_owned(),
+            })
+            .collect(),
+    }
+}
+
+fn relationship(r: &RelatedParty, policy: FieldPolicy) -> RelationshipDto {
+    RelationshipDto {
+        kind: r.kind.as_str().to_owned(),
+        direction: match r.direction {
+            Direction::Outgoing => "outgoing",
+            Direction::Incoming => "incoming",
+        }
+        .to_owned(),
+        party_id: r.in_scope.then_some(r.party_id.0),
+        party_kind: r.party_kind.as_str().to_owned(),
+        // A related party outside the viewer's scope is shown masked whatever the role.
+        name: if r.in_scope {
+            name(r.party_kind, &r.name, policy)
+        } else {
+            name(r.party_kind, &r.name, FieldPolicy::ALL_MASKED)
+        },
+        since: r.since,
+    }
+}
+
+fn account(a: &AccountDetail, policy: FieldPolicy) -> AccountDto {
+    AccountDto {
+        account_number: policy.account_number(&a.account_number),
+        product_code: a.product_code.clone(),
+        product_name_zh: a.product_name_zh.clone(),
+        product_name_en: a.product_name_en.clone(),
+        family: a.family.as_str().to_owned(),
+        balance: money(a.balance),
+        limit: a.limit.map(money),
+        opened_on: a.opened_on,
+        matures_on: a.matures_on,
+        status: a.status.as_str().to_owned(),
+        source_system: a.source_system.as_str().to_owned(),
     }
 }
 
