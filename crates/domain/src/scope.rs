@@ -78,7 +78,7 @@ pub enum ResidentIdMask {
 
 /// Which personal fields a role sees in clear by default (R8.2), and how the others are
 /// masked. Every value a role is shown goes through these methods, so that a masked value
-/// together with everything else the role sees cannot rebuild it (see ARCHITECTURE.md,
+/// together with everything else the role sees cannot rebuild it (see docs/security.md,
 /// "masking against reconstruction").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldPolicy {

@@ -4,7 +4,7 @@ use utoipa::ToSchema;
 /// Every error answer of the API has this body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
-    /// A stable code from the table in ARCHITECTURE.md; clients branch on this, never on `message`.
+    /// A stable code from this table (served at `/docs/errors`); clients branch on this, never on `message`.
     pub code: String,
     /// What went wrong, for a person.
     pub message: String,
