@@ -44,7 +44,7 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
     if !rules.dedicated_rm_tiers.is_empty() {
         eprintln!(
             "dedicated RMs ({}): {} customers given the least loaded RM of their branch{}",
-            rules.dedicated_rm_tiers.join(", "),
+            tier_names(&rules.dedicated_rm_tiers),
             report.dedicated_assigned,
             unplaced(&report.dedicated_unplaced)
         );
@@ -66,6 +66,12 @@ pub async fn run(ctx: &Opened, args: &AlertArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The tiers' storage names, as the rules file spells them.
+fn tier_names(tiers: &[rapport_domain::Tier]) -> String {
+    let names: Vec<&str> = tiers.iter().map(|t| t.as_str()).collect();
+    names.join(", ")
 }
 
 /// The customers the dedicated-RM rule could not place, the first ten named.

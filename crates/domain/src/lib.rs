@@ -9,6 +9,7 @@ mod string_enum;
 
 #[doc(hidden)]
 pub use serde as __serde;
+pub mod classes;
 pub mod clock;
 pub mod dates;
 pub mod mask;
@@ -28,6 +29,7 @@ pub mod states;
 pub mod unmask;
 pub mod uscc;
 
+pub use classes::{ClvClass, CreditGrade, Labelled, LifecycleStage, RfmSegment, Tier};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use mobile::Mobile;
 pub use money::{Currency, Money};

@@ -2,33 +2,12 @@
 //! low current value (the composite value score), both as population percentiles.
 use std::collections::HashMap;
 
-use rapport_domain::string_enum;
+use rapport_domain::ClvClass;
 use serde::{Deserialize, Serialize};
 
 use crate::config::ClvClassConfig;
-use crate::labels::labels;
 use crate::rfm::mid_rank_percentiles;
 use crate::score::PartyScore;
-
-string_enum! {
-    pub enum ClvClass {
-        /// High CLV, high current value.
-        Vip => "vip",
-        /// High CLV, low current value: worth developing (改进型).
-        Growth => "growth",
-        /// Low CLV, high current value: keep at low cost (维持型).
-        Maintenance => "maintenance",
-        /// Low on both (放弃型).
-        LowValue => "low_value",
-    }
-}
-
-labels!(ClvClass {
-    Vip => ("VIP客户", "VIP"),
-    Growth => ("改进型客户", "Growth"),
-    Maintenance => ("维持型客户", "Maintenance"),
-    LowValue => ("放弃型客户", "Low value"),
-});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClvDecision {
@@ -39,17 +18,17 @@ pub struct ClvDecision {
     pub rule: String,
 }
 
-impl ClvClass {
+impl ClvClassConfig {
     /// The class of a customer at these percentiles (0–1) of CLV and of current value;
     /// "high" is at or above the configured percentile.
-    pub fn classify(clv_percentile: f64, value_percentile: f64, cfg: &ClvClassConfig) -> Self {
-        let high_clv = clv_percentile >= cfg.high_clv_percentile;
-        let high_value = value_percentile >= cfg.high_value_percentile;
+    pub fn classify(&self, clv_percentile: f64, value_percentile: f64) -> ClvClass {
+        let high_clv = clv_percentile >= self.high_clv_percentile;
+        let high_value = value_percentile >= self.high_value_percentile;
         match (high_clv, high_value) {
-            (true, true) => Self::Vip,
-            (true, false) => Self::Growth,
-            (false, true) => Self::Maintenance,
-            (false, false) => Self::LowValue,
+            (true, true) => ClvClass::Vip,
+            (true, false) => ClvClass::Growth,
+            (false, true) => ClvClass::Maintenance,
+            (false, false) => ClvClass::LowValue,
         }
     }
 }
@@ -73,7 +52,7 @@ pub fn assign_clv_classes(
         let Some(s) = scores.get_mut(i) else {
             continue;
         };
-        let class = ClvClass::classify(p, s.value_percentile, cfg);
+        let class = cfg.classify(p, s.value_percentile);
         s.clv_class = Some(ClvDecision {
             class,
             clv,

@@ -1,40 +1,12 @@
 //! The credit component of value (R3.2) and the internal credit rating (R3.9): repayment
 //! behaviour (missed repayments, weighted by how recent the last one was) and leverage
 //! (loans against AUM).
-use rapport_domain::string_enum;
+use rapport_domain::CreditGrade;
 use serde::{Deserialize, Serialize};
 
 use crate::config::CreditConfig;
 use crate::explain::{Explained, Part, linear_share};
 use crate::features::Features;
-use crate::labels::labels;
-
-string_enum! {
-    /// Internal rating, best first.
-    pub enum CreditGrade {
-        Aaa => "AAA",
-        Aa => "AA",
-        A => "A",
-        Bbb => "BBB",
-        Bb => "BB",
-        B => "B",
-        Ccc => "CCC",
-        Cc => "CC",
-        C => "C",
-    }
-}
-
-labels!(CreditGrade {
-    Aaa => ("AAA 极好", "AAA excellent"),
-    Aa => ("AA 很好", "AA very good"),
-    A => ("A 良好", "A good"),
-    Bbb => ("BBB 较好", "BBB adequate"),
-    Bb => ("BB 一般", "BB fair"),
-    B => ("B 关注", "B watch"),
-    Ccc => ("CCC 较差", "CCC weak"),
-    Cc => ("CC 差", "CC poor"),
-    C => ("C 很差", "C very poor"),
-});
 
 /// The credit view of a customer: rating, the score it comes from and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 //! - value (R3.2): [`value_scores`] — financial, loyalty, credit and risk components and
 //!   their composite, each an [`Explained`]; [`profit_estimate`] for the 80/20 analysis;
 //! - tiers (R3.3): [`decide_tier`] with its upgrade and downgrade rules; RFM: [`rfm_scores`];
-//! - CLV classes (R3.5): [`ClvClass::classify`], [`assign_clv_classes`];
+//! - CLV classes (R3.5): [`ClvClassConfig::classify`], [`assign_clv_classes`];
 //! - lifecycle (R3.6): [`lifecycle`];
 //! - churn (R3.7): [`churn_warnings`] and the trained [`ChurnModel`] (its held-out AUC in
 //!   [`TrainReport`]);
@@ -44,7 +44,6 @@ mod error;
 mod explain;
 mod features;
 mod input;
-mod labels;
 mod lifecycle;
 mod metrics;
 mod nbp;
@@ -57,24 +56,24 @@ pub use churn::{
     CHURN_INPUT_NAMES, ChurnAssessment, ChurnModel, ChurnRule, ChurnWarning, REASONS, TrainReport,
     churn_inputs, churn_matrix_csv, churn_warnings,
 };
-pub use clv_class::{ClvClass, ClvDecision, assign_clv_classes};
+pub use clv_class::{ClvDecision, assign_clv_classes};
 pub use config::{
     ChurnRuleConfig, ClvClassConfig, CreditConfig, FinancialConfig, LifecycleConfig, LoyaltyConfig,
     MINOR_PER_MAJOR, MODEL_VERSION, ModelConfig, NbpConfig, Rates, RfmConfig, RfmSplit, RiskConfig,
     ScoringConfig, TierConfig, ValueConfig,
 };
-pub use credit::{CreditGrade, CreditView, credit_score, credit_view, grade_of, leverage};
+pub use credit::{CreditView, credit_score, credit_view, grade_of, leverage};
 pub use error::{ConfigError, InvalidFeatures, ScoringError};
 pub use explain::{BOUND_PART, Explained, Part, describe_input};
 pub use features::{Features, MONTHS};
 pub use input::yuan;
-pub use labels::Labelled;
-pub use lifecycle::{LifecycleDecision, LifecycleStage, lifecycle};
+pub use lifecycle::{LifecycleDecision, lifecycle};
 pub use metrics::{auc, held_out, sample_parties};
 pub use nbp::{FamilyReport, NbpModel, Recommendation, nbp_input_names};
-pub use rfm::{NO_TRANSACTION_DAYS, Rfm, RfmSegment, mid_rank_percentiles, quintiles, rfm_scores};
+pub use rapport_domain::{ClvClass, CreditGrade, Labelled, LifecycleStage, RfmSegment, Tier};
+pub use rfm::{NO_TRANSACTION_DAYS, Rfm, mid_rank_percentiles, quintiles, rfm_scores};
 pub use score::{PartyScore, score_all};
-pub use tier::{Tier, TierChange, TierDecision, decide_tier};
+pub use tier::{TierChange, TierDecision, decide_tier};
 pub use value::{
     ProfitEstimate, ServiceSignals, ValueScores, composite, financial_score, loyalty_score,
     profit_estimate, risk_score, value_scores,

@@ -1,32 +1,11 @@
 //! Lifecycle stage (客户生命周期, R3.6), by rules checked in a fixed order; the first that
 //! holds places the customer and is kept with the numbers that made it hold.
-use rapport_domain::string_enum;
+use rapport_domain::LifecycleStage;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{LifecycleConfig, MINOR_PER_MAJOR};
 use crate::features::Features;
 use crate::input::yuan;
-use crate::labels::labels;
-
-string_enum! {
-    pub enum LifecycleStage {
-        Prospect => "prospect",
-        New => "new",
-        Growing => "growing",
-        Mature => "mature",
-        Declining => "declining",
-        Churned => "churned",
-    }
-}
-
-labels!(LifecycleStage {
-    Prospect => ("潜在客户", "Prospect"),
-    New => ("新客户", "New"),
-    Growing => ("成长期", "Growing"),
-    Mature => ("成熟期", "Mature"),
-    Declining => ("衰退期", "Declining"),
-    Churned => ("流失", "Churned"),
-});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LifecycleDecision {

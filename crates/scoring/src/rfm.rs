@@ -4,58 +4,16 @@
 //!
 //! Population-dependent by design: a score says where a customer stands among the rows
 //! passed together, so [`rfm_scores`] takes the whole batch.
-use rapport_domain::string_enum;
+use rapport_domain::RfmSegment;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{RfmConfig, RfmSplit};
 use crate::explain::{Explained, Part};
 use crate::features::{Features, MONTHS};
-use crate::labels::labels;
 
 /// The recency, in days, of a party with no transaction in the warehouse's window: one day
 /// past the window, so it is worse than any party that transacted.
 pub const NO_TRANSACTION_DAYS: u32 = 366;
-
-string_enum! {
-    pub enum RfmSegment {
-        ImportantValue => "important_value",
-        ImportantDevelop => "important_develop",
-        ImportantKeep => "important_keep",
-        ImportantRetain => "important_retain",
-        GeneralValue => "general_value",
-        GeneralDevelop => "general_develop",
-        GeneralKeep => "general_keep",
-        GeneralRetain => "general_retain",
-    }
-}
-
-labels!(RfmSegment {
-    ImportantValue => ("重要价值客户", "Important value"),
-    ImportantDevelop => ("重要发展客户", "Important to develop"),
-    ImportantKeep => ("重要保持客户", "Important to keep"),
-    ImportantRetain => ("重要挽留客户", "Important to win back"),
-    GeneralValue => ("一般价值客户", "General value"),
-    GeneralDevelop => ("一般发展客户", "General to develop"),
-    GeneralKeep => ("一般保持客户", "General to keep"),
-    GeneralRetain => ("一般挽留客户", "General to win back"),
-});
-
-impl RfmSegment {
-    /// The segment of high (`true`) or low recency, frequency and monetary value. High
-    /// recency means a recent last transaction.
-    pub fn of(recent: bool, frequent: bool, monetary: bool) -> Self {
-        match (recent, frequent, monetary) {
-            (true, true, true) => Self::ImportantValue,
-            (true, false, true) => Self::ImportantDevelop,
-            (false, true, true) => Self::ImportantKeep,
-            (false, false, true) => Self::ImportantRetain,
-            (true, true, false) => Self::GeneralValue,
-            (true, false, false) => Self::GeneralDevelop,
-            (false, true, false) => Self::GeneralKeep,
-            (false, false, false) => Self::GeneralRetain,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rfm {

@@ -16,8 +16,9 @@ use crate::features::Features;
 use crate::lifecycle::{LifecycleDecision, lifecycle};
 use crate::nbp::{NbpModel, Recommendation};
 use crate::rfm::{Rfm, mid_rank_percentiles, rfm_scores};
-use crate::tier::{Tier, TierDecision, decide_tier};
+use crate::tier::{TierDecision, decide_tier};
 use crate::value::{ProfitEstimate, ServiceSignals, ValueScores, profit_estimate, value_scores};
+use rapport_domain::Tier;
 
 /// Everything scored for one party at one as-of date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,38 +1,12 @@
 //! Value tiers by month-end AUM (R3.3), with the rule-based upgrades and downgrades: a tier
 //! changes only on a sustained run of month-ends, not on one good or bad month.
-use rapport_domain::{Language, Reason, string_enum};
+use rapport_domain::{Language, Reason, Tier};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{MINOR_PER_MAJOR, TierConfig};
 use crate::features::MONTHS;
 use crate::input::{months, yuan};
-use crate::labels::{Labelled, labels};
-
-string_enum! {
-    /// Lowest first, so that `Ord` ranks tiers.
-    pub enum Tier {
-        Ordinary => "ordinary",
-        Gold => "gold",
-        Platinum => "platinum",
-        Diamond => "diamond",
-        PrivateBanking => "private_banking",
-    }
-}
-
-labels!(Tier {
-    Ordinary => ("普通", "Ordinary"),
-    Gold => ("金卡", "Gold"),
-    Platinum => ("白金", "Platinum"),
-    Diamond => ("钻石", "Diamond"),
-    PrivateBanking => ("私人银行", "Private banking"),
-});
-
-impl Tier {
-    /// Tiers whose customers get a dedicated relationship manager (专属客户经理).
-    pub fn has_dedicated_rm(self) -> bool {
-        matches!(self, Tier::Diamond | Tier::PrivateBanking)
-    }
-}
+use rapport_domain::Labelled;
 
 impl TierConfig {
     /// The month-end AUM (minor units) a tier needs.

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rapport_domain::{AlertKind, PartyId, StaffId};
+use rapport_domain::{AlertKind, PartyId, StaffId, Tier};
 use rapport_store::scores::NewAlert;
 use rapport_store::work::{PartyWorkFacts, TaskKind, WorkPlan};
 use rapport_store::{Store, StoreError};
@@ -66,10 +66,6 @@ async fn assign_dedicated_rms(
     let tiers = &rules.dedicated_rm_tiers;
     if tiers.is_empty() {
         return Ok(());
-    }
-    for t in tiers {
-        t.parse::<rapport_scoring::Tier>()
-            .map_err(|e| AlertJobError::Rules(format!("dedicated_rm_tiers: {e}")))?;
     }
     let unserved: Vec<UnservedCustomer> = store
         .unserved_customers(tiers)
@@ -172,7 +168,7 @@ async fn make_tasks_for_open_alerts(
 /// Each customer's contact cadence: its own plan, else its tier's.
 struct Cadences {
     by_party: HashMap<i64, u32>,
-    by_tier: HashMap<String, u32>,
+    by_tier: HashMap<Tier, u32>,
 }
 
 impl Cadences {

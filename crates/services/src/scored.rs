@@ -44,26 +44,21 @@ fn score_row(
     p_alive: f64,
     aum_minor: i64,
 ) -> Result<PartyScoreRow, serde_json::Error> {
-    let (clv, class) = s
-        .clv_class
-        .as_ref()
-        .map_or((0.0, "unknown".to_owned()), |c| {
-            (c.clv, c.class.as_str().to_owned())
-        });
+    let clv = s.clv_class.as_ref().map_or(0.0, |c| c.clv);
     Ok(PartyScoreRow {
         party_id: PartyId(s.party_id),
         as_of: s.as_of,
         model_version: s.model_version.clone(),
         value_score: s.value.composite.score,
-        tier: s.tier.tier.as_str().to_owned(),
-        lifecycle: s.lifecycle.stage.as_str().to_owned(),
+        tier: s.tier.tier,
+        lifecycle: s.lifecycle.stage,
         churn_risk: s.churn.probability,
         // CLV is an estimate in yuan; kept in fen, rounded.
         clv_minor: (clv * 100.0).round() as i64,
         p_alive,
-        clv_class: class,
-        rfm_segment: s.rfm.segment.as_str().to_owned(),
-        credit_rating: s.credit.grade.as_str().to_owned(),
+        clv_class: s.clv_class.as_ref().map(|c| c.class),
+        rfm_segment: s.rfm.segment,
+        credit_rating: s.credit.grade,
         profit_minor: s.profit.annual_profit_minor,
         aum_minor,
         detail_json: serde_json::to_string(s)?,
@@ -110,8 +105,8 @@ fn tier_change(s: &PartyScore) -> Option<(TierChangeProposal, NewAlert)> {
     };
     let proposal = TierChangeProposal {
         party_id: PartyId(s.party_id),
-        from_tier: Some(from.as_str().to_owned()),
-        to_tier: to.as_str().to_owned(),
+        from_tier: Some(from),
+        to_tier: to,
         propose_dedicated_rm: s.tier.propose_dedicated_rm,
         rule: s.tier.rule.clone(),
         as_of: s.as_of,

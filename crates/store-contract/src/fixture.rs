@@ -399,8 +399,8 @@ pub async fn propose_tier_changes(store: &dyn rapport_store::Store, changes: &[(
             .iter()
             .map(|(party, to)| TierChangeProposal {
                 party_id: *party,
-                from_tier: Some("gold".into()),
-                to_tier: (*to).into(),
+                from_tier: Some(rapport_domain::Tier::Gold),
+                to_tier: to.parse().unwrap(),
                 propose_dedicated_rm: true,
                 rule: "6 consecutive months above the threshold".into(),
                 as_of,

@@ -55,6 +55,8 @@ macro_rules! written_once {
         #[path = "../area/workbench.rs"]
         mod workbench;
 
+        #[path = "../area/coded.rs"]
+        mod coded;
         #[path = "../area/columns.rs"]
         mod columns;
         #[path = "../area/pages.rs"]

@@ -3,7 +3,7 @@
 //! person's approval (maker-checker).
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{
-    BranchId, DataScope, PartyId, ReassignmentStatus, StaffId, TierProposalStatus,
+    BranchId, DataScope, PartyId, ReassignmentStatus, StaffId, Tier, TierProposalStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -54,8 +54,8 @@ pub struct TierProposal {
     pub party_id: PartyId,
     /// The customer's name, masked at the edge like any other name.
     pub party_name: String,
-    pub from_tier: Option<String>,
-    pub to_tier: String,
+    pub from_tier: Option<Tier>,
+    pub to_tier: Tier,
     pub propose_dedicated_rm: bool,
     pub rule: String,
     pub as_of: NaiveDate,

@@ -3,7 +3,10 @@
 //! tier changes proposed for a dedicated RM. The scores themselves are computed elsewhere
 //! (`rapport-scoring`); the store keeps them and reads them back within the viewer's scope.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{AlertKind, AlertSeverity, AlertStatus, BranchId, PartyId, Reason, StaffId};
+use rapport_domain::{
+    AlertKind, AlertSeverity, AlertStatus, BranchId, ClvClass, CreditGrade, LifecycleStage,
+    PartyId, Reason, RfmSegment, StaffId, Tier,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,15 +49,16 @@ pub struct PartyScoreRow {
     pub as_of: NaiveDate,
     pub model_version: String,
     pub value_score: f64,
-    pub tier: String,
-    pub lifecycle: String,
+    pub tier: Tier,
+    pub lifecycle: LifecycleStage,
     /// `None` when the run had no churn model (rules only).
     pub churn_risk: Option<f64>,
     pub clv_minor: i64,
     pub p_alive: f64,
-    pub clv_class: String,
-    pub rfm_segment: String,
-    pub credit_rating: String,
+    /// `None` when the party had no CLV (no transactions to fit).
+    pub clv_class: Option<ClvClass>,
+    pub rfm_segment: RfmSegment,
+    pub credit_rating: CreditGrade,
     /// Estimated annual profit (net interest and fee income), minor units.
     pub profit_minor: i64,
     /// Month-end AUM at as-of, minor units.
@@ -98,8 +102,8 @@ pub struct AlertRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierChangeProposal {
     pub party_id: PartyId,
-    pub from_tier: Option<String>,
-    pub to_tier: String,
+    pub from_tier: Option<Tier>,
+    pub to_tier: Tier,
     pub propose_dedicated_rm: bool,
     pub rule: String,
     pub as_of: NaiveDate,
@@ -140,11 +144,11 @@ pub struct ScoreDashboard {
     pub as_of: Option<NaiveDate>,
     pub customers: i64,
     /// (tier, customers, AUM minor units)
-    pub tiers: Vec<(String, i64, i64)>,
+    pub tiers: Vec<(Tier, i64, i64)>,
     /// (stage, customers)
-    pub lifecycle: Vec<(String, i64)>,
-    /// (CLV class, customers)
-    pub clv_classes: Vec<(String, i64)>,
+    pub lifecycle: Vec<(LifecycleStage, i64)>,
+    /// (CLV class — `None`: no CLV —, customers)
+    pub clv_classes: Vec<(Option<ClvClass>, i64)>,
     /// Customers per churn-risk decile: index 0 = risk below 0.1 … 9 = 0.9 and above.
     pub churn_deciles: Vec<i64>,
     /// (branch id, code, zh name, en name, customers, AUM, profit)
@@ -201,7 +205,7 @@ pub struct PortfolioCustomer {
     pub party_id: PartyId,
     /// Masked at the edge like any other name.
     pub name: String,
-    pub tier: String,
+    pub tier: Tier,
     pub churn_risk: Option<f64>,
     pub value_score: f64,
     pub aum_minor: i64,
@@ -215,7 +219,7 @@ pub struct PortfolioOverview {
     /// The latest scoring's as-of date; `None` before the first one.
     pub as_of: Option<NaiveDate>,
     /// (tier, customers, AUM minor units) at the latest scoring, most AUM first.
-    pub tiers: Vec<(String, i64, i64)>,
+    pub tiers: Vec<(Tier, i64, i64)>,
     /// (first day of the month, month-end AUM in minor units of the base currency), oldest
     /// first.
     pub aum_trend: Vec<(NaiveDate, i64)>,

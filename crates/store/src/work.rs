@@ -2,7 +2,7 @@
 //! and the interactions log. A task is completed by logging the contact that did it; any
 //! logged contact counts for the customer's contact plan whoever made it.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{AlertKind, AlertSeverity, PartyId, Reason, StaffId, string_enum};
+use rapport_domain::{AlertKind, AlertSeverity, PartyId, Reason, StaffId, Tier, string_enum};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -195,7 +195,7 @@ pub struct PartyWorkFacts {
     /// The latest contact of any kind, by anyone.
     pub last_contact: Option<DateTime<Utc>>,
     /// The tier of the latest scoring, if scored.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Open deposits and wealth products maturing on or before the window's end.
     pub maturities: Vec<MaturityRow>,
 }
@@ -240,7 +240,7 @@ pub struct AlertNeedingTask {
 /// A contact cadence (R4.3): for every customer of a tier, or for one customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewContactPlan {
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     pub party_id: Option<PartyId>,
     pub cadence_days: i32,
     pub created_by: StaffId,
@@ -250,7 +250,7 @@ pub struct NewContactPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactPlan {
     pub id: i64,
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     pub party_id: Option<PartyId>,
     pub cadence_days: i32,
     pub created_by: StaffId,

@@ -1,7 +1,7 @@
 //! The analytical views (R3.3, R3.4): score distributions and the 80/20 curve of the latest
 //! scoring, within the caller's scope (the store applies it), audited as reports. Shared by
 //! `/api/v1/analytics` and the dashboard page.
-use rapport_domain::{BranchId, Currency, Money};
+use rapport_domain::{BranchId, ClvClass, Currency, LifecycleStage, Money, Tier};
 use rapport_proto::{
     BranchDto, BranchFiguresDto, CountDto, DashboardDto, MoneyDto, ParetoDto, TierCountDto,
 };
@@ -12,16 +12,8 @@ use crate::auth::Authenticated;
 use crate::i18n::Lang;
 use crate::{AppState, WebError, audit, present};
 
-/// Tiers from the top, lifecycle stages in order: how charts list them.
-pub const TIERS: [&str; 5] = ["private_banking", "diamond", "platinum", "gold", "ordinary"];
-pub const LIFECYCLE: [&str; 6] = [
-    "prospect",
-    "new",
-    "growing",
-    "mature",
-    "declining",
-    "churned",
-];
+/// The API's key for customers without a CLV class (no CLV could be fitted).
+const NO_CLV_CLASS: &str = "unknown";
 
 pub(crate) fn minor(v: i64, currency: Currency) -> MoneyDto {
     present::money(Money::from_minor_units(v, currency))
@@ -71,18 +63,21 @@ async fn audited(state: &AppState, auth: &Authenticated, what: String) -> Result
 /// Customers and AUM per tier, every tier listed (highest first), from the store's
 /// (tier, customers, AUM) sums.
 pub fn tier_counts(
-    sums: &[(String, i64, i64)],
+    sums: &[(Tier, i64, i64)],
     currency: rapport_domain::Currency,
 ) -> Vec<TierCountDto> {
-    TIERS
+    // Tiers from the top: how charts list them.
+    Tier::ALL
         .iter()
-        .map(|key| {
+        .rev()
+        .map(|tier| {
             let (customers, aum) = sums
                 .iter()
-                .find(|t| t.0 == *key)
+                .find(|t| t.0 == *tier)
                 .map_or((0, 0), |t| (t.1, t.2));
+            let key = tier.as_str();
             TierCountDto {
-                tier: (*key).to_owned(),
+                tier: key.to_owned(),
                 label_zh: Lang::Zh.label(key).to_owned(),
                 label_en: Lang::En.label(key).to_owned(),
                 customers,
@@ -105,19 +100,22 @@ pub async fn dashboard(
     )
     .await?;
     let currency = state.bank.base_currency;
-    let count_of =
-        |rows: &[(String, i64)], key: &str| rows.iter().find(|r| r.0 == key).map_or(0, |r| r.1);
+    let stage_count = |stage: LifecycleStage| {
+        (d.lifecycle.iter())
+            .find(|r| r.0 == stage)
+            .map_or(0, |r| r.1)
+    };
     let tiers = tier_counts(&d.tiers, currency);
-    let mut clv_classes: Vec<CountDto> =
-        d.clv_classes.iter().map(|(k, n)| labelled(k, *n)).collect();
+    let mut clv_classes: Vec<CountDto> = (d.clv_classes.iter())
+        .map(|(k, n)| labelled(k.map_or(NO_CLV_CLASS, ClvClass::as_str), *n))
+        .collect();
     clv_classes.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(DashboardDto {
         as_of: d.as_of,
         customers: d.customers,
         tiers,
-        lifecycle: LIFECYCLE
-            .iter()
-            .map(|k| labelled(k, count_of(&d.lifecycle, k)))
+        lifecycle: (LifecycleStage::ALL.iter())
+            .map(|s| labelled(s.as_str(), stage_count(*s)))
             .collect(),
         clv_classes,
         churn_deciles: d.churn_deciles.clone(),

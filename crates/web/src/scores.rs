@@ -168,8 +168,8 @@ pub async fn customer_scores_unaudited(
             .map(|r| ScorePointDto {
                 as_of: r.as_of,
                 value_score: r.value_score,
-                tier: r.tier.clone(),
-                lifecycle: r.lifecycle.clone(),
+                tier: r.tier.as_str().to_owned(),
+                lifecycle: r.lifecycle.as_str().to_owned(),
                 churn_risk: r.churn_risk,
             })
             .collect(),

@@ -15,8 +15,8 @@ pub fn dto(p: &TierProposal, policy: rapport_domain::FieldPolicy) -> TierProposa
         id: p.id,
         customer_id: p.party_id.0,
         customer_name: present::name(rapport_domain::PartyKind::Individual, &p.party_name, policy),
-        from_tier: p.from_tier.clone(),
-        to_tier: p.to_tier.clone(),
+        from_tier: p.from_tier.map(|t| t.as_str().to_owned()),
+        to_tier: p.to_tier.as_str().to_owned(),
         propose_dedicated_rm: p.propose_dedicated_rm,
         rule: p.rule.clone(),
         as_of: p.as_of,
@@ -116,7 +116,7 @@ pub async fn decide(
     e.detail = Some(format!(
         "tier proposal {} ({} → {}): {}{}",
         decided.id,
-        decided.from_tier.as_deref().unwrap_or("-"),
+        decided.from_tier.map_or("-", rapport_domain::Tier::as_str),
         decided.to_tier,
         decided.status,
         decided

@@ -215,7 +215,7 @@ pub async fn interactions(
 fn plan_dto(p: &rapport_store::work::ContactPlan) -> rapport_proto::ContactPlanDto {
     rapport_proto::ContactPlanDto {
         id: p.id,
-        tier: p.tier.clone(),
+        tier: p.tier.map(|t| t.as_str().to_owned()),
         customer_id: p.party_id.map(|x| x.0),
         cadence_days: p.cadence_days,
         created_by: p.created_by.0,
@@ -242,9 +242,9 @@ pub async fn set_contact_plan(
     }
     let tier = match (&req.tier, req.customer_id) {
         (Some(t), None) => {
-            let tier: rapport_scoring::Tier = parse("tier", t)?;
+            let tier: rapport_domain::Tier = parse("tier", t)?;
             audit::require(state, auth, Action::SetTierContactPlans, None).await?;
-            Some(tier.as_str().to_owned())
+            Some(tier)
         }
         (None, Some(_)) => {
             audit::require(state, auth, Action::SetCustomerContactPlans, None).await?;

@@ -31,7 +31,7 @@ pub const TASKS_SHOWN: i64 = 50;
 struct Summary {
     as_of: Option<NaiveDate>,
     /// (tier, customers, AUM minor units), most AUM first.
-    tiers: Vec<(String, i64, i64)>,
+    tiers: Vec<(rapport_domain::Tier, i64, i64)>,
     /// (month, AUM minor units), oldest first.
     aum_trend: Vec<(NaiveDate, i64)>,
     at_risk: Vec<AtRisk>,
@@ -41,7 +41,7 @@ struct Summary {
 #[derive(Debug)]
 struct AtRisk {
     party_id: i64,
-    tier: String,
+    tier: rapport_domain::Tier,
     churn_risk: f64,
     aum_minor: i64,
 }
@@ -151,7 +151,7 @@ async fn portfolio(state: &AppState, auth: &Authenticated) -> Result<PortfolioDt
                 Some(AtRiskDto {
                     customer_id: c.party_id,
                     customer_name: name(c.party_id)?,
-                    tier: c.tier.clone(),
+                    tier: c.tier.as_str().to_owned(),
                     churn_risk: c.churn_risk,
                     aum: crate::analytics::minor(c.aum_minor, currency),
                 })

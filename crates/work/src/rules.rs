@@ -5,7 +5,7 @@
 //! no second care task for `care_quiet_days` days in the bank's time zone.
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rapport_domain::{AlertKind, AlertSeverity, Reason};
+use rapport_domain::{AlertKind, AlertSeverity, Reason, Tier};
 use serde::{Deserialize, Serialize};
 
 use crate::birthday::{BirthdayCalendar, next_birthday};
@@ -31,7 +31,7 @@ pub struct WorkRules {
     pub tier_change_due_days: u32,
     /// Tiers whose customers are each served by a dedicated RM: one without a primary RM gets
     /// the least loaded RM of their home branch (R4.1). Empty: none are assigned by rule.
-    pub dedicated_rm_tiers: Vec<String>,
+    pub dedicated_rm_tiers: Vec<Tier>,
 }
 
 impl Default for WorkRules {
@@ -46,7 +46,7 @@ impl Default for WorkRules {
             retention_due_days_medium: 5,
             retention_due_days_low: 10,
             tier_change_due_days: 7,
-            dedicated_rm_tiers: vec!["private_banking".into(), "diamond".into()],
+            dedicated_rm_tiers: vec![Tier::PrivateBanking, Tier::Diamond],
         }
     }
 }

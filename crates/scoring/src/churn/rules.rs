@@ -1,13 +1,12 @@
 //! Churn early-warning rules (流失预警, R3.7): each rule that fires gives a warning with
 //! the observed number and the threshold it crossed.
 use rapport_domain::reason::percent;
-use rapport_domain::{ChurnSignal, string_enum};
+use rapport_domain::{ChurnSignal, labels, string_enum};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ChurnRuleConfig, MINOR_PER_MAJOR};
 use crate::features::Features;
 use crate::input::{months, yuan};
-use crate::labels::labels;
 
 string_enum! {
     pub enum ChurnRule {

@@ -10,10 +10,10 @@ use crate::trained;
 #[test]
 fn the_four_classes_split_on_clv_and_current_value() {
     let cfg = ClvClassConfig::default();
-    assert_eq!(ClvClass::classify(0.9, 0.9, &cfg), ClvClass::Vip);
-    assert_eq!(ClvClass::classify(0.9, 0.1, &cfg), ClvClass::Growth);
-    assert_eq!(ClvClass::classify(0.1, 0.9, &cfg), ClvClass::Maintenance);
-    assert_eq!(ClvClass::classify(0.1, 0.1, &cfg), ClvClass::LowValue);
+    assert_eq!(cfg.classify(0.9, 0.9), ClvClass::Vip);
+    assert_eq!(cfg.classify(0.9, 0.1), ClvClass::Growth);
+    assert_eq!(cfg.classify(0.1, 0.9), ClvClass::Maintenance);
+    assert_eq!(cfg.classify(0.1, 0.1), ClvClass::LowValue);
     assert_eq!(ClvClass::Growth.label_zh(), "改进型客户");
     assert_eq!(ClvClass::LowValue.as_str(), "low_value");
 }

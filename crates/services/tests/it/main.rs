@@ -38,19 +38,3 @@ async fn the_alert_job_reports_what_it_wrote_and_raises_each_alert_once() {
         assert_eq!((again.alerts, again.tasks), (0, 0), "{}: {again:?}", t.name);
     }
 }
-
-#[tokio::test]
-async fn a_dedicated_rm_tier_that_does_not_exist_is_named() {
-    let t = TestStore::sqlite().await;
-    let rules = WorkRules {
-        dedicated_rm_tiers: vec!["titanium".into()],
-        ..WorkRules::default()
-    };
-    let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-    let err = alert_job::run(t.store.as_ref(), &rules, chrono_tz::Asia::Shanghai, today)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("alert rules: dedicated_rm_tiers:"), "{err}");
-    assert!(err.contains("titanium"), "{err}");
-}

@@ -1,7 +1,9 @@
 //! Scores, alerts and tier proposals: kept per as-of date, read back only within scope,
 //! aggregated within scope.
 use chrono::{NaiveDate, TimeZone, Utc};
-use rapport_domain::{ChurnSignal, PartyId, Reason};
+use rapport_domain::{
+    ChurnSignal, ClvClass, CreditGrade, LifecycleStage, PartyId, Reason, RfmSegment, Tier,
+};
 use rapport_store::scores::{
     NewAlert, ParetoMeasure, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
 };
@@ -21,14 +23,18 @@ fn score(party: PartyId, as_of: NaiveDate, tier: &str, profit: i64, churn: f64) 
         as_of,
         model_version: "scoring-test".into(),
         value_score: profit as f64 / 10.0,
-        tier: tier.into(),
-        lifecycle: if churn > 0.5 { "declining" } else { "mature" }.into(),
+        tier: tier.parse().unwrap(),
+        lifecycle: if churn > 0.5 {
+            LifecycleStage::Declining
+        } else {
+            LifecycleStage::Mature
+        },
         churn_risk: Some(churn),
         clv_minor: profit * 3,
         p_alive: 1.0 - churn,
-        clv_class: "maintenance".into(),
-        rfm_segment: "important_value".into(),
-        credit_rating: "A".into(),
+        clv_class: Some(ClvClass::Maintenance),
+        rfm_segment: RfmSegment::ImportantValue,
+        credit_rating: CreditGrade::A,
         profit_minor: profit,
         aum_minor: profit * 100,
         detail_json: format!("{{\"party\":{}}}", party.0),
@@ -72,8 +78,8 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
                 alerts: vec![alert(ZHANG_WEI_A, as_of), alert(ZHANG_WEI_B, as_of)],
                 tier_changes: vec![TierChangeProposal {
                     party_id: ZHANG_WEI_A,
-                    from_tier: Some("gold".into()),
-                    to_tier: tier.into(),
+                    from_tier: Some(Tier::Gold),
+                    to_tier: tier.parse().unwrap(),
                     propose_dedicated_rm: false,
                     rule: "6 consecutive month-ends at or above 500,000".into(),
                     as_of,

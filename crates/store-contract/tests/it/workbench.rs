@@ -167,14 +167,14 @@ fn scored(party: rapport_domain::PartyId, tier: &str) -> rapport_store::scores::
         as_of: day(30),
         model_version: "test".into(),
         value_score: 1.0,
-        tier: tier.into(),
-        lifecycle: "mature".into(),
+        tier: tier.parse().unwrap(),
+        lifecycle: rapport_domain::LifecycleStage::Mature,
         churn_risk: None,
         clv_minor: 0,
         p_alive: 1.0,
-        clv_class: "maintenance".into(),
-        rfm_segment: "important_value".into(),
-        credit_rating: "A".into(),
+        clv_class: Some(rapport_domain::ClvClass::Maintenance),
+        rfm_segment: rapport_domain::RfmSegment::ImportantValue,
+        credit_rating: rapport_domain::CreditGrade::A,
         profit_minor: 0,
         aum_minor: 0,
         detail_json: "{}".into(),
@@ -198,7 +198,10 @@ async fn the_dedicated_rm_rule_finds_unserved_customers_and_assigns_each_once() 
         };
         s.write_scores(run, &batch, at).await.unwrap();
         finish_run(s, run).await;
-        let tiers = ["diamond".to_owned(), "private_banking".to_owned()];
+        let tiers = [
+            rapport_domain::Tier::Diamond,
+            rapport_domain::Tier::PrivateBanking,
+        ];
         // 李娜's only assignment ended; 张伟 (B) has RM B; 王芳 is gold.
         assert_eq!(
             s.unserved_customers(&tiers).await.unwrap(),

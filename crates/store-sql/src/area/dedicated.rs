@@ -3,7 +3,7 @@
 //! like any other, and bumping the RMs' portfolio generation through the triggers).
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use rapport_domain::{BranchId, PartyId, StaffId};
+use rapport_domain::{BranchId, PartyId, StaffId, Tier};
 use rapport_store::{DedicatedRmStore, StoreResult};
 
 use super::db_err;
@@ -11,7 +11,7 @@ use super::dialect::{begin_write, numbered};
 
 #[async_trait]
 impl DedicatedRmStore for super::Backend {
-    async fn unserved_customers(&self, tiers: &[String]) -> StoreResult<Vec<(PartyId, BranchId)>> {
+    async fn unserved_customers(&self, tiers: &[Tier]) -> StoreResult<Vec<(PartyId, BranchId)>> {
         if tiers.is_empty() {
             return Ok(Vec::new());
         }
@@ -26,7 +26,7 @@ impl DedicatedRmStore for super::Backend {
         );
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(numbered(&sql)));
         for tier in tiers {
-            query = query.bind(tier);
+            query = query.bind(tier.as_str());
         }
         let rows: Vec<(i64, i64)> = query.fetch_all(&self.pool).await.map_err(db_err)?;
         Ok(rows

@@ -3,7 +3,7 @@
 //! the scoring batch job only.
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, PartyId, PartyKind, StaffId, Viewer};
+use rapport_domain::{BranchId, ClvClass, PartyId, PartyKind, StaffId, Tier, Viewer};
 use rapport_store::{AssignedRm, ScoreStore, StoreResult};
 use rapport_store::scores::{
     AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
@@ -13,6 +13,7 @@ use rapport_store::scores::{
 use rapport_store::work::{reason_of_column, reason_to_column};
 use sqlx::Row;
 
+use super::coded::coded;
 use super::customers;
 use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
 use super::scoped::{customer_rows, party_in_scope, scope_condition};
@@ -136,14 +137,14 @@ impl ScoreStore for super::Backend {
             .bind(run_id)
             .bind(&s.model_version)
             .bind(s.value_score)
-            .bind(&s.tier)
-            .bind(&s.lifecycle)
+            .bind(s.tier.as_str())
+            .bind(s.lifecycle.as_str())
             .bind(s.churn_risk)
             .bind(s.clv_minor)
             .bind(s.p_alive)
-            .bind(&s.clv_class)
-            .bind(&s.rfm_segment)
-            .bind(&s.credit_rating)
+            .bind(clv_class_column(s.clv_class))
+            .bind(s.rfm_segment.as_str())
+            .bind(s.credit_rating.as_str())
             .bind(s.profit_minor)
             .bind(s.aum_minor)
             .bind(&s.detail_json)
@@ -165,8 +166,8 @@ impl ScoreStore for super::Backend {
             )
             .bind(t.party_id.0)
             .bind(t.as_of)
-            .bind(&t.from_tier)
-            .bind(&t.to_tier)
+            .bind(t.from_tier.map(Tier::as_str))
+            .bind(t.to_tier.as_str())
             .bind(t.propose_dedicated_rm)
             .bind(&t.rule)
             .bind(time(at))
@@ -282,8 +283,10 @@ impl ScoreStore for super::Backend {
             )
             .await?
             {
-                d.lifecycle
-                    .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
+                d.lifecycle.push((
+                    coded(&r, 0, "party_scores.lifecycle")?,
+                    r.try_get(1).map_err(db_err)?,
+                ));
             }
             for r in grouped(
                 &self.pool,
@@ -294,8 +297,7 @@ impl ScoreStore for super::Backend {
             )
             .await?
             {
-                d.clv_classes
-                    .push((r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?));
+                d.clv_classes.push((clv_class_of(&r, 0)?, r.try_get(1).map_err(db_err)?));
             }
             d.churn_deciles = vec![0; 10];
             for r in grouped(
@@ -404,20 +406,35 @@ impl ScoreStore for super::Backend {
     }
 }
 
+/// What `party_scores.clv_class` holds for a party without a CLV.
+const NO_CLV_CLASS: &str = "unknown";
+
+fn clv_class_column(class: Option<ClvClass>) -> &'static str {
+    class.map_or(NO_CLV_CLASS, ClvClass::as_str)
+}
+
+fn clv_class_of(r: &DbRow, index: usize) -> StoreResult<Option<ClvClass>> {
+    let text: String = r.try_get(index).map_err(db_err)?;
+    if text == NO_CLV_CLASS {
+        return Ok(None);
+    }
+    parse_col("party_scores.clv_class", &text).map(Some)
+}
+
 fn score_row(r: &DbRow) -> StoreResult<PartyScoreRow> {
     Ok(PartyScoreRow {
         party_id: PartyId(r.try_get(0).map_err(db_err)?),
         as_of: r.try_get(1).map_err(db_err)?,
         model_version: r.try_get(2).map_err(db_err)?,
         value_score: r.try_get(3).map_err(db_err)?,
-        tier: r.try_get(4).map_err(db_err)?,
-        lifecycle: r.try_get(5).map_err(db_err)?,
+        tier: coded(r, 4, "party_scores.tier")?,
+        lifecycle: coded(r, 5, "party_scores.lifecycle")?,
         churn_risk: r.try_get(6).map_err(db_err)?,
         clv_minor: r.try_get(7).map_err(db_err)?,
         p_alive: r.try_get(8).map_err(db_err)?,
-        clv_class: r.try_get(9).map_err(db_err)?,
-        rfm_segment: r.try_get(10).map_err(db_err)?,
-        credit_rating: r.try_get(11).map_err(db_err)?,
+        clv_class: clv_class_of(r, 9)?,
+        rfm_segment: coded(r, 10, "party_scores.rfm_segment")?,
+        credit_rating: coded(r, 11, "party_scores.credit_rating")?,
         profit_minor: r.try_get(12).map_err(db_err)?,
         aum_minor: r.try_get(13).map_err(db_err)?,
         detail_json: r.try_get(14).map_err(db_err)?,
@@ -468,7 +485,7 @@ async fn tier_sums(
     pool: &Pool,
     from: &str,
     args: (i64, i64),
-) -> StoreResult<Vec<(String, i64, i64)>> {
+) -> StoreResult<Vec<(Tier, i64, i64)>> {
     grouped(
         pool,
         "s.tier, count(*), CAST(coalesce(sum(s.aum_minor), 0) AS BIGINT)",
@@ -480,7 +497,7 @@ async fn tier_sums(
     .iter()
     .map(|r| {
         Ok((
-            r.try_get(0).map_err(db_err)?,
+            coded(r, 0, "party_scores.tier")?,
             r.try_get(1).map_err(db_err)?,
             r.try_get(2).map_err(db_err)?,
         ))
@@ -492,7 +509,7 @@ fn portfolio_customer(r: &DbRow) -> StoreResult<PortfolioCustomer> {
     Ok(PortfolioCustomer {
         party_id: PartyId(r.try_get(0).map_err(db_err)?),
         name: r.try_get(1).map_err(db_err)?,
-        tier: r.try_get(2).map_err(db_err)?,
+        tier: coded(r, 2, "party_scores.tier")?,
         churn_risk: r.try_get(3).map_err(db_err)?,
         value_score: r.try_get(4).map_err(db_err)?,
         aum_minor: r.try_get(5).map_err(db_err)?,

@@ -7,6 +7,7 @@ use rapport_store::{Page, PageRequest, StoreError, StoreResult, TierProposalStor
 use sqlx::Row;
 
 use super::assign::make_primary;
+use super::coded::{coded, coded_opt};
 use super::{db_err, parse_col};
 use super::dialect::{DbRow, FOR_UPDATE, Time, Tx, begin_write, from_time, time};
 use super::pages::fetch_page;
@@ -25,8 +26,8 @@ fn row(r: &DbRow) -> StoreResult<TierProposal> {
         id: r.try_get(0).map_err(db_err)?,
         party_id: PartyId(r.try_get(1).map_err(db_err)?),
         party_name: r.try_get(2).map_err(db_err)?,
-        from_tier: r.try_get(3).map_err(db_err)?,
-        to_tier: r.try_get(4).map_err(db_err)?,
+        from_tier: coded_opt(r, 3, "tier_change_proposals.from_tier")?,
+        to_tier: coded(r, 4, "tier_change_proposals.to_tier")?,
         propose_dedicated_rm: r.try_get(5).map_err(db_err)?,
         rule: r.try_get(6).map_err(db_err)?,
         as_of: r.try_get(7).map_err(db_err)?,

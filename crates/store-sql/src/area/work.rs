@@ -3,7 +3,7 @@
 //! completed only by its owner.
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{PartyId, StaffId, Viewer};
+use rapport_domain::{PartyId, StaffId, Tier, Viewer};
 use rapport_store::work::{
     AlertNeedingTask, ContactPlan, InteractionRow, MaturityRow, NewContactPlan, NewInteraction,
     NewTask, PartyWorkFacts, TaskBind, TaskCompletion, TaskCounts, TaskQuery, TaskRow, TaskStatus,
@@ -13,6 +13,7 @@ use rapport_store::work::{reason_of_column, reason_to_column};
 use rapport_store::{StoreError, StoreResult, WorkStore};
 use sqlx::Row;
 
+use super::coded::coded_opt;
 use super::dialect::{DbRow, FOR_UPDATE, Time, Tx, begin_write, from_time, numbered, time};
 use super::scoped::{customer_rows, party_in_scope, row_scope_condition};
 use super::scores::insert_alert;
@@ -396,7 +397,7 @@ impl WorkStore for super::Backend {
                     .map_err(db_err)?
                     .map(|t| from_time(&t))
                     .transpose()?,
-                tier: r.try_get(9).map_err(db_err)?,
+                tier: coded_opt(r, 9, "party_scores.tier")?,
                 maturities: Vec::new(),
             });
         }
@@ -520,7 +521,7 @@ impl WorkStore for super::Backend {
                 return Ok(None);
             }
             sqlx::query("DELETE FROM contact_plans WHERE tier = $1 OR party_id = $2")
-                .bind(plan.tier.as_deref())
+                .bind(plan.tier.map(Tier::as_str))
                 .bind(plan.party_id.map(|p| p.0))
                 .execute(&mut *tx)
                 .await
@@ -530,7 +531,7 @@ impl WorkStore for super::Backend {
                  VALUES ($1, $2, $3, $4, $5) \
                  RETURNING id, tier, party_id, cadence_days, created_by, created_at",
             )
-            .bind(plan.tier.as_deref())
+            .bind(plan.tier.map(Tier::as_str))
             .bind(plan.party_id.map(|p| p.0))
             .bind(plan.cadence_days)
             .bind(plan.created_by.0)
@@ -566,7 +567,7 @@ pub(crate) const MATURING_FAMILIES: &str =
 fn plan_row(r: &DbRow) -> StoreResult<ContactPlan> {
     Ok(ContactPlan {
         id: r.try_get(0).map_err(db_err)?,
-        tier: r.try_get(1).map_err(db_err)?,
+        tier: coded_opt(r, 1, "contact_plans.tier")?,
         party_id: r.try_get::<Option<i64>, _>(2).map_err(db_err)?.map(PartyId),
         cadence_days: r.try_get(3).map_err(db_err)?,
         created_by: StaffId(r.try_get(4).map_err(db_err)?),

@@ -10,7 +10,7 @@ use crate::work::{
 use crate::{AssignedRm, Page, PageRequest, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, PartyId, StaffId, TierProposalStatus, Viewer};
+use rapport_domain::{BranchId, PartyId, StaffId, Tier, TierProposalStatus, Viewer};
 
 /// The RM's work: tasks, interactions and contact plans, and the alert job's reads and writes.
 #[async_trait]
@@ -159,7 +159,7 @@ pub trait RmAssignmentStore: Send + Sync {
 pub trait DedicatedRmStore: Send + Sync {
     /// Customers whose latest tier is one of `tiers` and who have no primary RM, with their
     /// home branch, by id (for the dedicated-RM rule of `rapport alerts`).
-    async fn unserved_customers(&self, tiers: &[String]) -> StoreResult<Vec<(PartyId, BranchId)>>;
+    async fn unserved_customers(&self, tiers: &[Tier]) -> StoreResult<Vec<(PartyId, BranchId)>>;
     /// Every enabled RM with a branch: (RM, branch, customers they serve as primary RM).
     async fn rm_loads(&self) -> StoreResult<Vec<(StaffId, BranchId, i64)>>;
     /// Makes each RM the primary RM of its customer from `on`, in one transaction, skipping a

@@ -261,3 +261,17 @@ fn a_contact_plan_flags_a_customer_not_contacted_in_time_and_any_contact_resets_
     };
     assert!(plan_alerts(&unplanned, day(2026, 6, 19), Shanghai, &r).is_empty());
 }
+
+#[test]
+fn a_dedicated_rm_tier_that_does_not_exist_is_named_when_the_rules_are_read() {
+    let err = toml::from_str::<WorkRules>("dedicated_rm_tiers = [\"diamond\", \"titanium\"]")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("dedicated_rm_tiers"), "{err}");
+    assert!(err.contains("'titanium' is not a valid Tier"), "{err}");
+    let rules: WorkRules = toml::from_str("dedicated_rm_tiers = [\"diamond\"]").unwrap();
+    assert_eq!(
+        rules.dedicated_rm_tiers,
+        vec![rapport_domain::Tier::Diamond]
+    );
+}
