@@ -1,8 +1,8 @@
 //! Prospects and contact changes with their history (R1.5), optimistic concurrency.
 use async_trait::async_trait;
 use rapport_domain::records::PartyRecord;
-use rapport_domain::{CustomerNumber, PartyId, PartyKind, Viewer};
-use rapport_store::protect::Field;
+use rapport_domain::{CustomerNumber, Mobile, PartyId, PartyKind, Viewer};
+use rapport_store::protect::{Field, Protector};
 use rapport_store::search::party_keys;
 use rapport_store::{
     ChangeAuthor, ContactChanges, CustomerChangeStore, NewProspect, PartyChange, StoreError,
@@ -31,67 +31,9 @@ impl CustomerChangeStore for super::Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-        let record = PartyRecord {
-            id: PartyId(id),
-            customer_number: CustomerNumber::from_sequence(id as u64),
-            kind: PartyKind::Prospect,
-            name: n.name.clone(),
-            gender: n.gender,
-            birth_date: n.birth_date,
-            resident_id: n.resident_id.clone(),
-            uscc: None,
-            mobile: n.mobile.clone(),
-            email: n.email.clone(),
-            address: n.address.clone(),
-            occupation: None,
-            income_band: None,
-            home_branch: n.home_branch,
-            onboarded_on: author.at.date_naive(),
-        };
-        let row = id.to_string();
-        let rid = record
-            .resident_id
-            .as_ref()
-            .map(|r| self.protect.seal(Field::ResidentId, &row, r.as_str()))
-            .transpose()?;
-        let mobile = record
-            .mobile
-            .as_ref()
-            .map(|m| self.protect.seal(Field::Mobile, &row, m.as_str()))
-            .transpose()?;
-        sqlx::query(
-            "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, mobile, email, \
-             address, home_branch_id, onboarded_on, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)",
-        )
-        .bind(id)
-        .bind(record.customer_number.as_str())
-        .bind(record.kind.as_str())
-        .bind(record.name.as_str())
-        .bind(record.gender.map(|g| g.as_str()))
-        .bind(record.birth_date)
-        .bind(rid.as_deref())
-        .bind(mobile.as_deref())
-        .bind(record.email.as_deref())
-        .bind(record.address.as_deref())
-        .bind(record.home_branch.0)
-        .bind(record.onboarded_on)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let keys: Vec<String> = party_keys(&record)
-            .into_iter()
-            .map(|k| self.protect.search_key(k))
-            .collect();
-        for key in &keys {
-            sqlx::query(
-                "INSERT INTO party_search_keys (key, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(key)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
+        let record = prospect_record(id, n, author);
+        insert_prospect(&self.protect, &mut tx, &record).await?;
+        insert_search_keys(&self.protect, &mut tx, &record).await?;
         if let Some(rm) = n.primary_rm {
             sqlx::query("INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) VALUES ($1, $2, TRUE, $3)")
                 .bind(id)
@@ -116,118 +58,40 @@ impl CustomerChangeStore for super::Backend {
     ) -> StoreResult<i64> {
         rapport_store::scope::operation("update_contact", async {
             let mut tx = begin_write(&self.pool).await?;
-            let (scope, value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 2);
-            let sql = format!(
-                "SELECT p.version, p.mobile, p.email, p.address, p.preferred_channel FROM parties p \
-                 WHERE p.id = $1 AND {scope}{FOR_UPDATE}"
-            );
-            let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(id.0)
-                .bind(value)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?
-            else {
-                return Err(StoreError::NotFound(format!("customer {}", id.0)));
-            };
-            let version: i64 = row.try_get("version").map_err(db_err)?;
-            if version != expected {
-                return Err(StoreError::Conflict(format!(
-                    "customer {} was changed by someone else since version {expected} (now {version}): reload and try again",
-                    id.0
-                )));
-            }
+            let (version, mut stored) = locked_contact(&mut tx, viewer, id, expected).await?;
             let key = id.0.to_string();
-            let old_mobile: Option<String> = row.try_get("mobile").map_err(db_err)?;
-            let mut stored = [
-                ("mobile", old_mobile.clone()),
-                ("email", row.try_get("email").map_err(db_err)?),
-                ("address", row.try_get("address").map_err(db_err)?),
-                (
-                    "preferred_channel",
-                    row.try_get("preferred_channel").map_err(db_err)?,
-                ),
-            ];
-            let old = stored.clone();
-            let plain_old_mobile = self.protect.open_opt(Field::Mobile, &key, old_mobile)?;
-            let new_values: [Option<Option<String>>; 4] = [
-                c.mobile
-                    .as_ref()
-                    .map(|m| m.as_ref().map(|m| m.as_str().to_owned())),
-                c.email.clone(),
-                c.address.clone(),
-                c.preferred_channel.clone(),
-            ];
-            let new_version = version + 1;
-            let mut changed = Vec::new();
-            for (i, (slot, new)) in stored.iter_mut().zip(&new_values).enumerate() {
-                let Some(new) = new else { continue };
-                let old_plain = if i == 0 {
-                    plain_old_mobile.clone()
-                } else {
-                    slot.1.clone()
-                };
-                if &old_plain == new {
-                    continue;
-                }
-                slot.1 = match (i, new) {
-                    (0, Some(m)) => Some(self.protect.seal(Field::Mobile, &key, m)?),
-                    (_, v) => v.clone(),
-                };
-                changed.push(i);
-            }
-            if changed.is_empty() {
+            let [(_, old_mobile), ..] = &stored;
+            let plain_old_mobile =
+                self.protect
+                    .open_opt(Field::Mobile, &key, old_mobile.clone())?;
+            let changes = change_contact(&self.protect, &key, &mut stored, &plain_old_mobile, c)?;
+            if changes.is_empty() {
                 return Ok(version);
             }
-            let [mobile, email, address, channel] = &stored;
-            sqlx::query("UPDATE parties SET mobile = $1, email = $2, address = $3, preferred_channel = $4, version = $5 WHERE id = $6 AND version = $7")
-                .bind(mobile.1.as_deref())
-                .bind(email.1.as_deref())
-                .bind(address.1.as_deref())
-                .bind(channel.1.as_deref())
-                .bind(new_version)
-                .bind(id.0)
-                .bind(version)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            for (i, ((column, new), (_, old))) in stored.iter().zip(&old).enumerate() {
-                if !changed.contains(&i) {
-                    continue;
-                }
+            let new_version = version + 1;
+            write_contact(&mut tx, id, &stored, version).await?;
+            for change in &changes {
                 record_change(
                     &mut tx,
                     id.0,
                     new_version,
                     author,
-                    column,
-                    old.as_deref(),
-                    new.as_deref(),
+                    change.column,
+                    change.old.as_deref(),
+                    change.new.as_deref(),
                 )
                 .await?;
             }
-            if changed.contains(&0) {
-                // The mobile's blind search keys follow it.
-                if let Some(m) = &plain_old_mobile {
-                    for k in [format!("m:{m}"), format!("l:{}", last_chars(m, 4))] {
-                        sqlx::query("DELETE FROM party_search_keys WHERE party_id = $1 AND key = $2")
-                            .bind(id.0)
-                            .bind(self.protect.search_key(k))
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                }
-                if let Some(Some(m)) = &c.mobile {
-                    for k in [format!("m:{}", m.as_str()), format!("l:{}", m.last4())] {
-                        sqlx::query("INSERT INTO party_search_keys (key, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                            .bind(self.protect.search_key(k))
-                            .bind(id.0)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                }
+            if changes.iter().any(|change| change.column == "mobile") {
+                let new_mobile = c.mobile.as_ref().and_then(Option::as_ref);
+                move_mobile_keys(
+                    &self.protect,
+                    &mut tx,
+                    id,
+                    plain_old_mobile.as_deref(),
+                    new_mobile,
+                )
+                .await?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(new_version)
@@ -286,6 +150,237 @@ impl CustomerChangeStore for super::Backend {
         })
         .await
     }
+}
+
+/// A new prospect's party row: the next customer number, onboarded the day it is created.
+fn prospect_record(id: i64, n: &NewProspect, author: &ChangeAuthor) -> PartyRecord {
+    PartyRecord {
+        id: PartyId(id),
+        customer_number: CustomerNumber::from_sequence(id as u64),
+        kind: PartyKind::Prospect,
+        name: n.name.clone(),
+        gender: n.gender,
+        birth_date: n.birth_date,
+        resident_id: n.resident_id.clone(),
+        uscc: None,
+        mobile: n.mobile.clone(),
+        email: n.email.clone(),
+        address: n.address.clone(),
+        occupation: None,
+        income_band: None,
+        home_branch: n.home_branch,
+        onboarded_on: author.at.date_naive(),
+    }
+}
+
+/// Inserts a prospect's party row at version 1, its identifiers sealed to the row.
+async fn insert_prospect(
+    p: &Protector,
+    conn: &mut Connection,
+    record: &PartyRecord,
+) -> StoreResult<()> {
+    let row = record.id.0.to_string();
+    let rid = record
+        .resident_id
+        .as_ref()
+        .map(|r| p.seal(Field::ResidentId, &row, r.as_str()))
+        .transpose()?;
+    let mobile = record
+        .mobile
+        .as_ref()
+        .map(|m| p.seal(Field::Mobile, &row, m.as_str()))
+        .transpose()?;
+    sqlx::query(
+        "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, mobile, email, \
+         address, home_branch_id, onboarded_on, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)",
+    )
+    .bind(record.id.0)
+    .bind(record.customer_number.as_str())
+    .bind(record.kind.as_str())
+    .bind(record.name.as_str())
+    .bind(record.gender.map(|g| g.as_str()))
+    .bind(record.birth_date)
+    .bind(rid.as_deref())
+    .bind(mobile.as_deref())
+    .bind(record.email.as_deref())
+    .bind(record.address.as_deref())
+    .bind(record.home_branch.0)
+    .bind(record.onboarded_on)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Adds a party's blind search keys (name, pinyin, identifiers).
+async fn insert_search_keys(
+    p: &Protector,
+    conn: &mut Connection,
+    record: &PartyRecord,
+) -> StoreResult<()> {
+    let keys: Vec<String> = party_keys(record)
+        .into_iter()
+        .map(|k| p.search_key(k))
+        .collect();
+    for key in &keys {
+        sqlx::query(
+            "INSERT INTO party_search_keys (key, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(key)
+        .bind(record.id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// A party's contact columns as stored (the mobile sealed): mobile, email, address, channel.
+type ContactColumns = [(&'static str, Option<String>); 4];
+
+/// One contact column an update changes, with its stored value before and after.
+struct ContactChange {
+    column: &'static str,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+/// The party's version and contact columns, locked for the update; not found out of the
+/// viewer's scope, a conflict when someone else changed it since `expected`.
+async fn locked_contact(
+    conn: &mut Connection,
+    viewer: &Viewer,
+    id: PartyId,
+    expected: i64,
+) -> StoreResult<(i64, ContactColumns)> {
+    let (scope, value) = scope_at(rapport_store::scope::data_scope(viewer), "p", 2);
+    let sql = format!(
+        "SELECT p.version, p.mobile, p.email, p.address, p.preferred_channel FROM parties p \
+         WHERE p.id = $1 AND {scope}{FOR_UPDATE}"
+    );
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .bind(value)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?
+    else {
+        return Err(StoreError::NotFound(format!("customer {}", id.0)));
+    };
+    let version: i64 = row.try_get("version").map_err(db_err)?;
+    if version != expected {
+        return Err(StoreError::Conflict(format!(
+            "customer {} was changed by someone else since version {expected} (now {version}): reload and try again",
+            id.0
+        )));
+    }
+    Ok((
+        version,
+        [
+            ("mobile", row.try_get("mobile").map_err(db_err)?),
+            ("email", row.try_get("email").map_err(db_err)?),
+            ("address", row.try_get("address").map_err(db_err)?),
+            (
+                "preferred_channel",
+                row.try_get("preferred_channel").map_err(db_err)?,
+            ),
+        ],
+    ))
+}
+
+/// Puts each requested value that differs from the current one into `stored` (the mobile is
+/// compared in clear and stored sealed), returning the changes in column order.
+fn change_contact(
+    p: &Protector,
+    key: &str,
+    stored: &mut ContactColumns,
+    plain_old_mobile: &Option<String>,
+    c: &ContactChanges,
+) -> StoreResult<Vec<ContactChange>> {
+    let new_values: [Option<Option<String>>; 4] = [
+        c.mobile
+            .as_ref()
+            .map(|m| m.as_ref().map(|m| m.as_str().to_owned())),
+        c.email.clone(),
+        c.address.clone(),
+        c.preferred_channel.clone(),
+    ];
+    let mut changes = Vec::new();
+    for (i, (slot, new)) in stored.iter_mut().zip(&new_values).enumerate() {
+        let Some(new) = new else { continue };
+        let old_plain = if i == 0 {
+            plain_old_mobile.clone()
+        } else {
+            slot.1.clone()
+        };
+        if &old_plain == new {
+            continue;
+        }
+        let old = slot.1.clone();
+        slot.1 = match (i, new) {
+            (0, Some(m)) => Some(p.seal(Field::Mobile, key, m)?),
+            (_, v) => v.clone(),
+        };
+        changes.push(ContactChange {
+            column: slot.0,
+            old,
+            new: slot.1.clone(),
+        });
+    }
+    Ok(changes)
+}
+
+/// Writes the contact columns, moving the party from `version` to the next.
+async fn write_contact(
+    conn: &mut Connection,
+    id: PartyId,
+    stored: &ContactColumns,
+    version: i64,
+) -> StoreResult<()> {
+    let [mobile, email, address, channel] = stored;
+    sqlx::query("UPDATE parties SET mobile = $1, email = $2, address = $3, preferred_channel = $4, version = $5 WHERE id = $6 AND version = $7")
+        .bind(mobile.1.as_deref())
+        .bind(email.1.as_deref())
+        .bind(address.1.as_deref())
+        .bind(channel.1.as_deref())
+        .bind(version + 1)
+        .bind(id.0)
+        .bind(version)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// The mobile's blind search keys follow it: the old number's go, the new number's come.
+async fn move_mobile_keys(
+    p: &Protector,
+    conn: &mut Connection,
+    id: PartyId,
+    old: Option<&str>,
+    new: Option<&Mobile>,
+) -> StoreResult<()> {
+    if let Some(m) = old {
+        for k in [format!("m:{m}"), format!("l:{}", last_chars(m, 4))] {
+            sqlx::query("DELETE FROM party_search_keys WHERE party_id = $1 AND key = $2")
+                .bind(id.0)
+                .bind(p.search_key(k))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+        }
+    }
+    if let Some(m) = new {
+        for k in [format!("m:{}", m.as_str()), format!("l:{}", m.last4())] {
+            sqlx::query("INSERT INTO party_search_keys (key, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(p.search_key(k))
+                .bind(id.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn record_change(

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
+use rapport_domain::records::PartyRecord;
 use rapport_domain::{BranchId, CustomerNumber, PartyId, ProductFamily, SourceSystem};
 use rapport_store::identity::{
     GoldenRecord, MergeSnapshot, PairDecision, PartyFields, ResolutionApplied, ResolutionRecord,
@@ -15,9 +16,9 @@ use rapport_store::{ChangeAuthor, IdentityStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::changes::record_change;
-use super::dialect::{insert_columns, JSONB, Connection, DbRow, begin_write, numbered, time};
-use super::ingest::follow_records;
 use super::columns::{dates, ints, texts};
+use super::dialect::{Connection, DbRow, JSONB, begin_write, insert_columns, numbered, time};
+use super::ingest::follow_records;
 use super::{db_err, parse_col};
 
 const INPUT_COLUMNS: &str = "r.id, r.source_system, r.source_key, r.party_id, r.kind, r.name, \
@@ -97,186 +98,17 @@ impl IdentityStore for super::Backend {
             .await
             .map_err(db_err)?;
         let today = author.at.date_naive();
-        let month = today.with_day(1).unwrap_or(today);
-        let assets = asset_families();
+        let run = Resolution {
+            protect: &self.protect,
+            look,
+            author,
+            today,
+            month: today.with_day(1).unwrap_or(today),
+            assets: asset_families(),
+        };
         let mut applied = ResolutionApplied::default();
         for item in parties {
-            let branch = item
-                .golden
-                .home_branch_code
-                .as_deref()
-                .and_then(|c| look.branches.get(c).copied())
-                .unwrap_or(look.head_office);
-            let golden_sources = serde_json::to_string(&item.golden.sources)
-                .map_err(|e| StoreError::Database(format!("golden sources: {e}")))?;
-            let existing = match item.party_id {
-                Some(id) => stored_fields(&self.protect, &mut tx, id.0)
-                    .await?
-                    .map(|f| (id.0, f)),
-                None => None,
-            };
-            let id = match existing {
-                None => {
-                    let id = next_id;
-                    next_id += 1;
-                    let record = item.golden.to_party_record(
-                        PartyId(id),
-                        CustomerNumber::from_sequence(id as u64),
-                        BranchId(branch),
-                    );
-                    let (rid, mobile) = sealed_party(&self.protect, id, &item.golden)?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, \
-                         uscc, mobile, email, address, home_branch_id, onboarded_on, version, golden_sources) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14{JSONB})",
-                    )))
-                    .bind(id)
-                    .bind(record.customer_number.as_str())
-                    .bind(record.kind.as_str())
-                    .bind(&record.name)
-                    .bind(record.gender.map(|g| g.as_str()))
-                    .bind(record.birth_date)
-                    .bind(rid)
-                    .bind(record.uscc.as_ref().map(|u| u.as_str()))
-                    .bind(mobile)
-                    .bind(&record.email)
-                    .bind(&record.address)
-                    .bind(branch)
-                    .bind(record.onboarded_on)
-                    .bind(&golden_sources)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    record_change(&mut tx, id, 1, author, "created", None, None).await?;
-                    replace_keys(&self.protect, &mut tx, &record).await?;
-                    applied.created += 1;
-                    id
-                }
-                Some((id, stored)) => {
-                    let version = stored.version;
-                    let changes = stored.fields.diff(&item.golden.fields(branch));
-                    let customer_number: String =
-                        sqlx::query_scalar("SELECT customer_number FROM parties WHERE id = $1")
-                            .bind(id)
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    let record = item.golden.to_party_record(
-                        PartyId(id),
-                        CustomerNumber::parse(&customer_number)
-                            .map_err(|e| StoreError::Database(format!("customer number: {e}")))?,
-                        BranchId(branch),
-                    );
-                    if changes.is_empty() {
-                        sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "UPDATE parties SET golden_sources = $1{JSONB}, merged_into = NULL WHERE id = $2"
-                        )))
-                            .bind(&golden_sources)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                        // A merge may have taken its keys: put them back.
-                        replace_keys(&self.protect, &mut tx, &record).await?;
-                        applied.unchanged += 1;
-                    } else {
-                        let (rid, mobile) = sealed_party(&self.protect, id, &item.golden)?;
-                        sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "UPDATE parties SET kind = $1, name = $2, gender = $3, birth_date = $4, resident_id = $5, \
-                             uscc = $6, mobile = $7, email = $8, address = $9, home_branch_id = $10, \
-                             golden_sources = $11{JSONB}, merged_into = NULL, version = version + 1 WHERE id = $12",
-                        )))
-                        .bind(record.kind.as_str())
-                        .bind(&record.name)
-                        .bind(record.gender.map(|g| g.as_str()))
-                        .bind(record.birth_date)
-                        .bind(&rid)
-                        .bind(record.uscc.as_ref().map(|u| u.as_str()))
-                        .bind(&mobile)
-                        .bind(&record.email)
-                        .bind(&record.address)
-                        .bind(branch)
-                        .bind(&golden_sources)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                        for (field, old, new) in &changes {
-                            // History holds identifiers sealed, like the party row.
-                            let (old, new) = match *field {
-                                "resident_id" => (stored.sealed_resident_id.clone(), rid.clone()),
-                                "mobile" => (stored.sealed_mobile.clone(), mobile.clone()),
-                                _ => (old.clone(), new.clone()),
-                            };
-                            record_change(
-                                &mut tx,
-                                id,
-                                version + 1,
-                                author,
-                                field,
-                                old.as_deref(),
-                                new.as_deref(),
-                            )
-                            .await?;
-                        }
-                        replace_keys(&self.protect, &mut tx, &record).await?;
-                        applied.updated += 1;
-                    }
-                    id
-                }
-            };
-            applied.parties.push(PartyId(id));
-            for absorbed in &item.absorbed {
-                if absorbed.0 != id {
-                    merge_into(&mut tx, id, absorbed.0, today, author).await?;
-                    applied.merged += 1;
-                    applied.parties.push(*absorbed);
-                }
-            }
-            for chunk in item.record_ids.chunks(IDS_PER_STATEMENT) {
-                let sql = format!(
-                    "UPDATE source_records SET party_id = ?, needs_resolution = FALSE WHERE id IN ({})",
-                    crate::placeholders(chunk.len())
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql))).bind(id);
-                for r in chunk {
-                    q = q.bind(*r);
-                }
-                q.execute(&mut *tx).await.map_err(db_err)?;
-            }
-            follow_records(&mut tx, &item.record_ids).await?;
-            if let Some(staff) = item
-                .golden
-                .rm_username
-                .as_deref()
-                .and_then(|u| look.staff.get(u))
-            {
-                sqlx::query(
-                    "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
-                     SELECT $1, $2, TRUE, $3 WHERE NOT EXISTS (SELECT 1 FROM rm_assignments \
-                     WHERE party_id = $4 AND is_primary AND effective_to IS NULL)",
-                )
-                .bind(id)
-                .bind(staff)
-                .bind(today)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            }
-            // The month's AUM point from the current balances (history comes from the warehouse).
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) \
-                 SELECT $1, $2, 'CNY', CAST(COALESCE(SUM(balance_minor), 0) AS BIGINT) FROM accounts \
-                 WHERE party_id = $3 AND currency = 'CNY' AND status <> 'closed' AND family IN ({assets}) \
-                 ON CONFLICT (party_id, month) DO UPDATE SET aum_minor = excluded.aum_minor"
-            )))
-            .bind(id)
-            .bind(month)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            apply_party(&run, &mut tx, item, &mut next_id, &mut applied).await?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(applied)
@@ -320,6 +152,279 @@ impl IdentityStore for super::Backend {
         tx.commit().await.map_err(db_err)?;
         Ok(())
     }
+}
+
+/// What writing one chunk of golden records shares.
+struct Resolution<'a> {
+    protect: &'a Protector,
+    look: Lookups,
+    author: &'a ChangeAuthor,
+    today: NaiveDate,
+    /// The month whose AUM point the written parties get.
+    month: NaiveDate,
+    /// The asset families, quoted for an `IN (…)` list.
+    assets: String,
+}
+
+/// A golden record being written, with its home branch and its sources as stored (JSON).
+struct Golden<'a> {
+    golden: &'a GoldenRecord,
+    branch: i64,
+    sources: String,
+}
+
+/// Writes one resolved party: the party itself (new, updated or unchanged), the parties it
+/// absorbs, its records and their accounts, its primary RM when it has none, its AUM point.
+async fn apply_party(
+    run: &Resolution<'_>,
+    conn: &mut Connection,
+    item: &ResolvedParty,
+    next_id: &mut i64,
+    applied: &mut ResolutionApplied,
+) -> StoreResult<()> {
+    let branch = item
+        .golden
+        .home_branch_code
+        .as_deref()
+        .and_then(|c| run.look.branches.get(c).copied())
+        .unwrap_or(run.look.head_office);
+    let g = Golden {
+        golden: &item.golden,
+        branch,
+        sources: serde_json::to_string(&item.golden.sources)
+            .map_err(|e| StoreError::Database(format!("golden sources: {e}")))?,
+    };
+    let existing = match item.party_id {
+        Some(id) => stored_fields(run.protect, conn, id.0)
+            .await?
+            .map(|f| (id.0, f)),
+        None => None,
+    };
+    let id = match existing {
+        None => {
+            let id = *next_id;
+            *next_id += 1;
+            create_party(run, conn, &g, id).await?;
+            applied.created += 1;
+            id
+        }
+        Some((id, stored)) => {
+            if update_party(run, conn, &g, id, &stored).await? {
+                applied.updated += 1;
+            } else {
+                applied.unchanged += 1;
+            }
+            id
+        }
+    };
+    applied.parties.push(PartyId(id));
+    for absorbed in &item.absorbed {
+        if absorbed.0 != id {
+            merge_into(conn, id, absorbed.0, run.today, run.author).await?;
+            applied.merged += 1;
+            applied.parties.push(*absorbed);
+        }
+    }
+    attach_records(conn, id, &item.record_ids).await?;
+    if let Some(staff) = item
+        .golden
+        .rm_username
+        .as_deref()
+        .and_then(|u| run.look.staff.get(u))
+    {
+        assign_if_unassigned(conn, id, *staff, run.today).await?;
+    }
+    record_month_aum(conn, id, run.month, &run.assets).await
+}
+
+/// Inserts a new party from its golden record, with its history's first entry and its keys.
+async fn create_party(
+    run: &Resolution<'_>,
+    conn: &mut Connection,
+    g: &Golden<'_>,
+    id: i64,
+) -> StoreResult<()> {
+    let record = g.golden.to_party_record(
+        PartyId(id),
+        CustomerNumber::from_sequence(id as u64),
+        BranchId(g.branch),
+    );
+    let (rid, mobile) = sealed_party(run.protect, id, g.golden)?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO parties (id, customer_number, kind, name, gender, birth_date, resident_id, \
+         uscc, mobile, email, address, home_branch_id, onboarded_on, version, golden_sources) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14{JSONB})",
+    )))
+    .bind(id)
+    .bind(record.customer_number.as_str())
+    .bind(record.kind.as_str())
+    .bind(&record.name)
+    .bind(record.gender.map(|g| g.as_str()))
+    .bind(record.birth_date)
+    .bind(rid)
+    .bind(record.uscc.as_ref().map(|u| u.as_str()))
+    .bind(mobile)
+    .bind(&record.email)
+    .bind(&record.address)
+    .bind(g.branch)
+    .bind(record.onboarded_on)
+    .bind(&g.sources)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    record_change(conn, id, 1, run.author, "created", None, None).await?;
+    replace_keys(run.protect, conn, &record).await
+}
+
+/// Brings an existing party to its golden record; whether any field changed (a new version
+/// with its history) or only its sources did.
+async fn update_party(
+    run: &Resolution<'_>,
+    conn: &mut Connection,
+    g: &Golden<'_>,
+    id: i64,
+    stored: &StoredParty,
+) -> StoreResult<bool> {
+    let changes = stored.fields.diff(&g.golden.fields(g.branch));
+    let customer_number: String =
+        sqlx::query_scalar("SELECT customer_number FROM parties WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    let record = g.golden.to_party_record(
+        PartyId(id),
+        CustomerNumber::parse(&customer_number)
+            .map_err(|e| StoreError::Database(format!("customer number: {e}")))?,
+        BranchId(g.branch),
+    );
+    if changes.is_empty() {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE parties SET golden_sources = $1{JSONB}, merged_into = NULL WHERE id = $2"
+        )))
+        .bind(&g.sources)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    } else {
+        rewrite_party(run, conn, g, &record, stored, &changes).await?;
+    }
+    // A merge may have taken its keys: put them back.
+    replace_keys(run.protect, conn, &record).await?;
+    Ok(!changes.is_empty())
+}
+
+/// Writes a party's changed fields as its next version, each change in its history.
+async fn rewrite_party(
+    run: &Resolution<'_>,
+    conn: &mut Connection,
+    g: &Golden<'_>,
+    record: &PartyRecord,
+    stored: &StoredParty,
+    changes: &[(&'static str, Option<String>, Option<String>)],
+) -> StoreResult<()> {
+    let id = record.id.0;
+    let (rid, mobile) = sealed_party(run.protect, id, g.golden)?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE parties SET kind = $1, name = $2, gender = $3, birth_date = $4, resident_id = $5, \
+         uscc = $6, mobile = $7, email = $8, address = $9, home_branch_id = $10, \
+         golden_sources = $11{JSONB}, merged_into = NULL, version = version + 1 WHERE id = $12",
+    )))
+    .bind(record.kind.as_str())
+    .bind(&record.name)
+    .bind(record.gender.map(|g| g.as_str()))
+    .bind(record.birth_date)
+    .bind(&rid)
+    .bind(record.uscc.as_ref().map(|u| u.as_str()))
+    .bind(&mobile)
+    .bind(&record.email)
+    .bind(&record.address)
+    .bind(g.branch)
+    .bind(&g.sources)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for (field, old, new) in changes {
+        // History holds identifiers sealed, like the party row.
+        let (old, new) = match *field {
+            "resident_id" => (stored.sealed_resident_id.clone(), rid.clone()),
+            "mobile" => (stored.sealed_mobile.clone(), mobile.clone()),
+            _ => (old.clone(), new.clone()),
+        };
+        record_change(
+            conn,
+            id,
+            stored.version + 1,
+            run.author,
+            field,
+            old.as_deref(),
+            new.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Points the records at their party (resolved), and the records' accounts with them.
+async fn attach_records(conn: &mut Connection, id: i64, record_ids: &[i64]) -> StoreResult<()> {
+    for chunk in record_ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE source_records SET party_id = ?, needs_resolution = FALSE WHERE id IN ({})",
+            crate::placeholders(chunk.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql))).bind(id);
+        for r in chunk {
+            q = q.bind(*r);
+        }
+        q.execute(&mut *conn).await.map_err(db_err)?;
+    }
+    follow_records(conn, record_ids).await
+}
+
+/// Makes `staff` the party's primary RM from `today`, unless it has one already.
+async fn assign_if_unassigned(
+    conn: &mut Connection,
+    id: i64,
+    staff: i64,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO rm_assignments (party_id, staff_id, is_primary, effective_from) \
+         SELECT $1, $2, TRUE, $3 WHERE NOT EXISTS (SELECT 1 FROM rm_assignments \
+         WHERE party_id = $4 AND is_primary AND effective_to IS NULL)",
+    )
+    .bind(id)
+    .bind(staff)
+    .bind(today)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// The month's AUM point from the current balances (history comes from the warehouse).
+async fn record_month_aum(
+    conn: &mut Connection,
+    id: i64,
+    month: NaiveDate,
+    assets: &str,
+) -> StoreResult<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO party_monthly_aum (party_id, month, currency, aum_minor) \
+         SELECT $1, $2, 'CNY', CAST(COALESCE(SUM(balance_minor), 0) AS BIGINT) FROM accounts \
+         WHERE party_id = $3 AND currency = 'CNY' AND status <> 'closed' AND family IN ({assets}) \
+         ON CONFLICT (party_id, month) DO UPDATE SET aum_minor = excluded.aum_minor"
+    )))
+    .bind(id)
+    .bind(month)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }
 
 fn input_rows(p: &Protector, rows: &[DbRow]) -> StoreResult<Vec<ResolutionRecord>> {
@@ -487,7 +592,7 @@ struct StoredParty {
 async fn replace_keys(
     p: &Protector,
     conn: &mut Connection,
-    record: &rapport_domain::records::PartyRecord,
+    record: &PartyRecord,
 ) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DELETE FROM party_search_keys WHERE party_id = $1 AND key NOT LIKE '{ACCOUNT}%'"

@@ -100,35 +100,7 @@ impl IngestStore for super::Backend {
         }
         counts.inserted = fresh.len() as i64;
         counts.unchanged = same.len() as i64;
-        insert_columns(
-            &mut tx,
-            "INSERT INTO source_records (source_system, source_key, kind, name, gender, birth_date, \
-             resident_id, resident_id_valid, uscc, mobile, address, email, branch_code, rm_username, \
-             source_updated_on, content_hash, last_run_id, loaded_at, needs_resolution)",
-            &[
-                texts(&fresh, |_| system.as_str()),
-                texts(&fresh, |s| s.row.source_key.as_str()),
-                texts(&fresh, |s| s.row.kind.as_str()),
-                texts(&fresh, |s| s.row.name.as_str()),
-                texts(&fresh, |s| s.row.gender.map(|g| g.as_str())),
-                dates(&fresh, |s| s.row.birth_date),
-                texts(&fresh, |s| s.resident_id.as_deref()),
-                bools(&fresh, |s| s.row.resident_id_valid),
-                texts(&fresh, |s| s.row.uscc.as_ref().map(|u| u.as_str())),
-                texts(&fresh, |s| s.mobile.as_deref()),
-                texts(&fresh, |s| s.row.address.as_deref()),
-                texts(&fresh, |s| s.row.email.as_deref()),
-                texts(&fresh, |s| s.row.branch_code.as_deref()),
-                texts(&fresh, |s| s.row.rm_username.as_deref()),
-                dates(&fresh, |s| s.row.updated_on),
-                texts(&fresh, |s| s.row.content_hash.as_str()),
-                ints(&fresh, |_| run_id),
-                times(&fresh, |_| now),
-                bools(&fresh, |_| true),
-            ],
-            "",
-        )
-        .await?;
+        insert_records(&mut tx, system, run_id, now, &fresh).await?;
         // Only a full load needs to know which records it saw (to close the others); a delta
         // leaves unchanged rows untouched, so re-running a file writes nothing.
         let full: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(numbered(
@@ -164,73 +136,8 @@ impl IngestStore for super::Backend {
         rows: &[SourceAccountRow],
     ) -> StoreResult<BatchOutcome> {
         let mut tx = begin_write(&self.pool).await?;
-        let owners: HashSet<&str> = rows.iter().map(|r| r.owner_key.as_str()).collect();
-        let owner_keys: Vec<&str> = owners.iter().copied().collect();
-        let owners = existing(
-            &mut tx,
-            "SELECT id, source_key, content_hash FROM source_records WHERE source_system = ? AND source_key",
-            system,
-            &owner_keys,
-        )
-        .await?;
-        let products = known_codes(
-            &mut tx,
-            "SELECT code, CAST(0 AS BIGINT) FROM products WHERE code",
-            &rows.iter().map(|r| r.product_code.as_str()).collect(),
-        )
-        .await?;
-        let branches = known_codes(
-            &mut tx,
-            "SELECT code, id FROM branches WHERE code",
-            &rows.iter().map(|r| r.branch_code.as_str()).collect(),
-        )
-        .await?;
-        let mut problems = Vec::new();
-        let mut writes = Vec::with_capacity(rows.len());
-        for (index, row) in rows.iter().enumerate() {
-            let problem = |field: &'static str, reason: String| RowProblem {
-                index,
-                field,
-                reason,
-            };
-            if !owners.contains_key(&row.owner_key) {
-                problems.push(problem(
-                    "source_key",
-                    format!("no {} customer record has this key", system.as_str()),
-                ));
-                continue;
-            }
-            if !products.contains_key(&row.product_code) {
-                problems.push(problem("product_code", "unknown product code".into()));
-                continue;
-            }
-            let Some(&branch_id) = branches.get(&row.branch_code) else {
-                problems.push(problem("branch_code", "unknown branch code".into()));
-                continue;
-            };
-            let balance = row
-                .balance
-                .to_minor_units()
-                .map_err(|e| StoreError::Invalid(format!("balance: {e}")))?;
-            let limit = row
-                .limit
-                .map(|l| l.to_minor_units())
-                .transpose()
-                .map_err(|e| StoreError::Invalid(format!("limit: {e}")))?;
-            let key = self.protect.account_key(&row.account_number);
-            // Sealed to the same row as in `accounts`, so following a record copies it as it is.
-            let sealed = self
-                .protect
-                .seal(Field::AccountNumber, &key, &row.account_number)?;
-            writes.push(AccountWrite {
-                row,
-                key,
-                sealed,
-                balance,
-                limit,
-                branch_id,
-            });
-        }
+        let known = account_references(&mut tx, system, rows).await?;
+        let (writes, problems) = account_writes(&self.protect, system, rows, &known)?;
         let keys: Vec<&str> = writes.iter().map(|w| w.key.as_str()).collect();
         let found = existing(
             &mut tx,
@@ -254,35 +161,11 @@ impl IngestStore for super::Backend {
         }
         counts.inserted = fresh.len() as i64;
         counts.unchanged = same.len() as i64;
-        insert_columns(
-            &mut tx,
-            "INSERT INTO source_accounts (source_system, account_key, account_number_enc, source_key, \
-             product_code, family, currency, balance_minor, limit_minor, opened_on, matures_on, status, \
-             branch_id, content_hash, last_run_id)",
-            &[
-                texts(&fresh, |_| system.as_str()),
-                texts(&fresh, |w| w.key.as_str()),
-                texts(&fresh, |w| w.sealed.as_str()),
-                texts(&fresh, |w| w.row.owner_key.as_str()),
-                texts(&fresh, |w| w.row.product_code.as_str()),
-                texts(&fresh, |w| w.row.family.as_str()),
-                texts(&fresh, |w| w.row.balance.currency.code()),
-                ints(&fresh, |w| w.balance),
-                ints(&fresh, |w| w.limit),
-                dates(&fresh, |w| w.row.opened_on),
-                dates(&fresh, |w| w.row.matures_on),
-                texts(&fresh, |w| w.row.status.as_str()),
-                ints(&fresh, |w| w.branch_id),
-                texts(&fresh, |w| w.row.content_hash.as_str()),
-                ints(&fresh, |_| run_id),
-            ],
-            "",
-        )
-        .await?;
+        insert_accounts(&mut tx, system, run_id, &fresh).await?;
         // Accounts close through their status, not by absence: unchanged rows stay untouched.
         let record_ids: Vec<i64> = writes
             .iter()
-            .filter_map(|w| owners.get(&w.row.owner_key).map(|(id, _)| *id))
+            .filter_map(|w| known.owners.get(&w.row.owner_key).map(|(id, _)| *id))
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
@@ -510,6 +393,175 @@ struct AccountWrite<'a> {
     balance: i64,
     limit: Option<i64>,
     branch_id: i64,
+}
+
+/// Inserts the records not seen before, each to be resolved.
+async fn insert_records(
+    conn: &mut Connection,
+    system: SourceSystem,
+    run_id: i64,
+    now: DateTime<Utc>,
+    fresh: &[&SealedRecord<'_>],
+) -> StoreResult<()> {
+    insert_columns(
+        conn,
+        "INSERT INTO source_records (source_system, source_key, kind, name, gender, birth_date, \
+         resident_id, resident_id_valid, uscc, mobile, address, email, branch_code, rm_username, \
+         source_updated_on, content_hash, last_run_id, loaded_at, needs_resolution)",
+        &[
+            texts(fresh, |_| system.as_str()),
+            texts(fresh, |s| s.row.source_key.as_str()),
+            texts(fresh, |s| s.row.kind.as_str()),
+            texts(fresh, |s| s.row.name.as_str()),
+            texts(fresh, |s| s.row.gender.map(|g| g.as_str())),
+            dates(fresh, |s| s.row.birth_date),
+            texts(fresh, |s| s.resident_id.as_deref()),
+            bools(fresh, |s| s.row.resident_id_valid),
+            texts(fresh, |s| s.row.uscc.as_ref().map(|u| u.as_str())),
+            texts(fresh, |s| s.mobile.as_deref()),
+            texts(fresh, |s| s.row.address.as_deref()),
+            texts(fresh, |s| s.row.email.as_deref()),
+            texts(fresh, |s| s.row.branch_code.as_deref()),
+            texts(fresh, |s| s.row.rm_username.as_deref()),
+            dates(fresh, |s| s.row.updated_on),
+            texts(fresh, |s| s.row.content_hash.as_str()),
+            ints(fresh, |_| run_id),
+            times(fresh, |_| now),
+            bools(fresh, |_| true),
+        ],
+        "",
+    )
+    .await
+}
+
+/// What a batch of accounts refers to, as far as it exists: the owners' customer records
+/// (`key → (id, content hash)`), the products and the branches (`code → id`).
+struct AccountReferences {
+    owners: HashMap<String, (i64, String)>,
+    products: HashMap<String, i64>,
+    branches: HashMap<String, i64>,
+}
+
+async fn account_references(
+    conn: &mut Connection,
+    system: SourceSystem,
+    rows: &[SourceAccountRow],
+) -> StoreResult<AccountReferences> {
+    let owners: HashSet<&str> = rows.iter().map(|r| r.owner_key.as_str()).collect();
+    let owner_keys: Vec<&str> = owners.iter().copied().collect();
+    let owners = existing(
+        conn,
+        "SELECT id, source_key, content_hash FROM source_records WHERE source_system = ? AND source_key",
+        system,
+        &owner_keys,
+    )
+    .await?;
+    let products = known_codes(
+        conn,
+        "SELECT code, CAST(0 AS BIGINT) FROM products WHERE code",
+        &rows.iter().map(|r| r.product_code.as_str()).collect(),
+    )
+    .await?;
+    let branches = known_codes(
+        conn,
+        "SELECT code, id FROM branches WHERE code",
+        &rows.iter().map(|r| r.branch_code.as_str()).collect(),
+    )
+    .await?;
+    Ok(AccountReferences {
+        owners,
+        products,
+        branches,
+    })
+}
+
+/// The accounts to write, their amounts in minor units and their numbers sealed; a row whose
+/// owner, product or branch is unknown is a problem instead.
+fn account_writes<'a>(
+    p: &Protector,
+    system: SourceSystem,
+    rows: &'a [SourceAccountRow],
+    known: &AccountReferences,
+) -> StoreResult<(Vec<AccountWrite<'a>>, Vec<RowProblem>)> {
+    let mut problems = Vec::new();
+    let mut writes = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        let problem = |field: &'static str, reason: String| RowProblem {
+            index,
+            field,
+            reason,
+        };
+        if !known.owners.contains_key(&row.owner_key) {
+            problems.push(problem(
+                "source_key",
+                format!("no {} customer record has this key", system.as_str()),
+            ));
+            continue;
+        }
+        if !known.products.contains_key(&row.product_code) {
+            problems.push(problem("product_code", "unknown product code".into()));
+            continue;
+        }
+        let Some(&branch_id) = known.branches.get(&row.branch_code) else {
+            problems.push(problem("branch_code", "unknown branch code".into()));
+            continue;
+        };
+        let balance = row
+            .balance
+            .to_minor_units()
+            .map_err(|e| StoreError::Invalid(format!("balance: {e}")))?;
+        let limit = row
+            .limit
+            .map(|l| l.to_minor_units())
+            .transpose()
+            .map_err(|e| StoreError::Invalid(format!("limit: {e}")))?;
+        let key = p.account_key(&row.account_number);
+        // Sealed to the same row as in `accounts`, so following a record copies it as it is.
+        let sealed = p.seal(Field::AccountNumber, &key, &row.account_number)?;
+        writes.push(AccountWrite {
+            row,
+            key,
+            sealed,
+            balance,
+            limit,
+            branch_id,
+        });
+    }
+    Ok((writes, problems))
+}
+
+/// Inserts the source accounts not seen before.
+async fn insert_accounts(
+    conn: &mut Connection,
+    system: SourceSystem,
+    run_id: i64,
+    fresh: &[&AccountWrite<'_>],
+) -> StoreResult<()> {
+    insert_columns(
+        conn,
+        "INSERT INTO source_accounts (source_system, account_key, account_number_enc, source_key, \
+         product_code, family, currency, balance_minor, limit_minor, opened_on, matures_on, status, \
+         branch_id, content_hash, last_run_id)",
+        &[
+            texts(fresh, |_| system.as_str()),
+            texts(fresh, |w| w.key.as_str()),
+            texts(fresh, |w| w.sealed.as_str()),
+            texts(fresh, |w| w.row.owner_key.as_str()),
+            texts(fresh, |w| w.row.product_code.as_str()),
+            texts(fresh, |w| w.row.family.as_str()),
+            texts(fresh, |w| w.row.balance.currency.code()),
+            ints(fresh, |w| w.balance),
+            ints(fresh, |w| w.limit),
+            dates(fresh, |w| w.row.opened_on),
+            dates(fresh, |w| w.row.matures_on),
+            texts(fresh, |w| w.row.status.as_str()),
+            ints(fresh, |w| w.branch_id),
+            texts(fresh, |w| w.row.content_hash.as_str()),
+            ints(fresh, |_| run_id),
+        ],
+        "",
+    )
+    .await
 }
 
 async fn update_account(

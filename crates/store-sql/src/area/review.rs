@@ -109,11 +109,7 @@ impl ReviewStore for super::Backend {
         .await
     }
 
-    async fn review(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-    ) -> StoreResult<Option<ReviewPair>> {
+    async fn review(&self, viewer: &Viewer, id: i64) -> StoreResult<Option<ReviewPair>> {
         rapport_store::scope::operation("review", async {
             let mut conn = self.pool.acquire().await.map_err(db_err)?;
             let Some(item) = scoped_review(&mut conn, viewer, id).await? else {
@@ -196,67 +192,8 @@ impl ReviewStore for super::Backend {
     ) -> StoreResult<(PartyId, PartyId)> {
         rapport_store::scope::operation("undo_merge", async {
             let mut tx = begin_write(&self.pool).await?;
-            let row = sqlx::query(
-                "SELECT kind, party_id, other_party_id, CAST(snapshot AS TEXT) AS snapshot, undone_by FROM identity_events WHERE id = $1",
-            )
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| StoreError::NotFound(format!("merge {event_id}")))?;
-            let kind: String = row.try_get("kind").map_err(db_err)?;
-            let keep = PartyId(row.try_get("party_id").map_err(db_err)?);
-            let restored: Option<i64> = row.try_get("other_party_id").map_err(db_err)?;
-            let (Some(restored), "merge") = (restored.map(PartyId), kind.as_str()) else {
-                return Err(StoreError::NotFound(format!("merge {event_id}")));
-            };
-            if !party_in_scope(&mut *tx, viewer, keep).await? {
-                return Err(StoreError::NotFound(format!("merge {event_id}")));
-            }
-            if row
-                .try_get::<Option<i64>, _>("undone_by")
-                .map_err(db_err)?
-                .is_some()
-            {
-                return Err(StoreError::Conflict(format!(
-                    "merge {event_id} was already undone"
-                )));
-            }
-            let snapshot: MergeSnapshot =
-                serde_json::from_str(&row.try_get::<String, _>("snapshot").map_err(db_err)?)
-                    .map_err(|e| StoreError::Database(format!("merge snapshot: {e}")))?;
-            sqlx::query("UPDATE parties SET merged_into = NULL WHERE id = $1")
-                .bind(restored.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let mut moved = Vec::with_capacity(snapshot.records.len());
-            for (record, party) in &snapshot.records {
-                sqlx::query(
-                    "UPDATE source_records SET party_id = $1, needs_resolution = FALSE WHERE id = $2",
-                )
-                .bind(party)
-                .bind(record)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                moved.push(*record);
-            }
-            follow_records(&mut tx, &moved).await?;
-            for id in &snapshot.opened_assignments {
-                sqlx::query("DELETE FROM rm_assignments WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            for id in &snapshot.ended_assignments {
-                sqlx::query("UPDATE rm_assignments SET effective_to = NULL WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
+            let (keep, restored, snapshot) = undoable_merge(&mut tx, viewer, event_id).await?;
+            let moved = restore_absorbed(&mut tx, restored, &snapshot).await?;
             let undo: i64 = sqlx::query_scalar(
                 "INSERT INTO identity_events (kind, party_id, other_party_id, snapshot, reason, decided_by, staff_id, at) \
                  VALUES ('unmerge', $1, $2, '{}', NULL, $3, $4, $5) RETURNING id",
@@ -269,29 +206,7 @@ impl ReviewStore for super::Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-            // Later resolutions must keep the two apart: a rejected pair between one record of each.
-            let kept_record: Option<i64> =
-                sqlx::query_scalar("SELECT MIN(id) FROM source_records WHERE party_id = $1")
-                    .bind(keep.0)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            if let (Some(a), Some(b)) = (kept_record, moved.iter().min().copied()) {
-                sqlx::query(
-                    "INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, \
-                     created_at, decided_by, decided_at, note) VALUES ($1, $2, 0, 0, '[]', 'rejected', $3, $4, $5, 'unmerged') \
-                     ON CONFLICT (record_a, record_b) DO UPDATE SET status = 'rejected', \
-                     decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = 'unmerged'",
-                )
-                .bind(a.min(b))
-                .bind(a.max(b))
-                .bind(time(author.at))
-                .bind(author.staff_id.map(|s| s.0))
-                .bind(time(author.at))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            }
+            keep_apart(&mut tx, keep, &moved, author).await?;
             sqlx::query("UPDATE identity_events SET undone_by = $1 WHERE id = $2")
                 .bind(undo)
                 .bind(event_id)
@@ -303,6 +218,119 @@ impl ReviewStore for super::Backend {
         })
         .await
     }
+}
+
+/// A merge not undone yet, with the party it kept, the party it absorbed and its snapshot;
+/// not found when it is no merge or the kept party is out of the viewer's scope.
+async fn undoable_merge(
+    conn: &mut Connection,
+    viewer: &Viewer,
+    event_id: i64,
+) -> StoreResult<(PartyId, PartyId, MergeSnapshot)> {
+    let row = sqlx::query(
+        "SELECT kind, party_id, other_party_id, CAST(snapshot AS TEXT) AS snapshot, undone_by FROM identity_events WHERE id = $1",
+    )
+    .bind(event_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?
+    .ok_or_else(|| StoreError::NotFound(format!("merge {event_id}")))?;
+    let kind: String = row.try_get("kind").map_err(db_err)?;
+    let keep = PartyId(row.try_get("party_id").map_err(db_err)?);
+    let restored: Option<i64> = row.try_get("other_party_id").map_err(db_err)?;
+    let (Some(restored), "merge") = (restored.map(PartyId), kind.as_str()) else {
+        return Err(StoreError::NotFound(format!("merge {event_id}")));
+    };
+    if !party_in_scope(&mut *conn, viewer, keep).await? {
+        return Err(StoreError::NotFound(format!("merge {event_id}")));
+    }
+    if row
+        .try_get::<Option<i64>, _>("undone_by")
+        .map_err(db_err)?
+        .is_some()
+    {
+        return Err(StoreError::Conflict(format!(
+            "merge {event_id} was already undone"
+        )));
+    }
+    let snapshot: MergeSnapshot =
+        serde_json::from_str(&row.try_get::<String, _>("snapshot").map_err(db_err)?)
+            .map_err(|e| StoreError::Database(format!("merge snapshot: {e}")))?;
+    Ok((keep, restored, snapshot))
+}
+
+/// Brings the absorbed party back as the snapshot had it: its records (and their accounts) and
+/// its RM assignments; the records moved back.
+async fn restore_absorbed(
+    conn: &mut Connection,
+    restored: PartyId,
+    snapshot: &MergeSnapshot,
+) -> StoreResult<Vec<i64>> {
+    sqlx::query("UPDATE parties SET merged_into = NULL WHERE id = $1")
+        .bind(restored.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    let mut moved = Vec::with_capacity(snapshot.records.len());
+    for (record, party) in &snapshot.records {
+        sqlx::query(
+            "UPDATE source_records SET party_id = $1, needs_resolution = FALSE WHERE id = $2",
+        )
+        .bind(party)
+        .bind(record)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+        moved.push(*record);
+    }
+    follow_records(conn, &moved).await?;
+    for id in &snapshot.opened_assignments {
+        sqlx::query("DELETE FROM rm_assignments WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
+    for id in &snapshot.ended_assignments {
+        sqlx::query("UPDATE rm_assignments SET effective_to = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(moved)
+}
+
+/// Later resolutions must keep the two apart: a rejected pair between one record of each.
+async fn keep_apart(
+    conn: &mut Connection,
+    keep: PartyId,
+    moved: &[i64],
+    author: &ChangeAuthor,
+) -> StoreResult<()> {
+    let kept_record: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(id) FROM source_records WHERE party_id = $1")
+            .bind(keep.0)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    if let (Some(a), Some(b)) = (kept_record, moved.iter().min().copied()) {
+        sqlx::query(
+            "INSERT INTO identity_reviews (record_a, record_b, probability, weight, explanation, status, \
+             created_at, decided_by, decided_at, note) VALUES ($1, $2, 0, 0, '[]', 'rejected', $3, $4, $5, 'unmerged') \
+             ON CONFLICT (record_a, record_b) DO UPDATE SET status = 'rejected', \
+             decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = 'unmerged'",
+        )
+        .bind(a.min(b))
+        .bind(a.max(b))
+        .bind(time(author.at))
+        .bind(author.staff_id.map(|s| s.0))
+        .bind(time(author.at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 const REVIEW_COLUMNS: &str = "v.id, v.record_a, v.record_b, v.probability, v.weight, CAST(v.explanation AS TEXT) AS explanation, \

@@ -1,7 +1,7 @@
 //! Staff changes awaiting a second administrator (`rapport_store::staff_changes`).
 use async_trait::async_trait;
-use chrono::Duration;
-use rapport_domain::StaffId;
+use chrono::{DateTime, Duration, Utc};
+use rapport_domain::{BranchId, Role, StaffId, Username};
 use rapport_store::staff_changes::{
     IssuedCredential, NewStaffChange, RequestedVia, StaffChange, StaffChangeApplied,
     StaffChangeDecision, StaffChangeRow, StaffChangeStatus, check_credential, check_decision,
@@ -179,6 +179,7 @@ async fn staff_id_of(tx: &mut Tx<'_>, username: &str) -> StoreResult<StaffId> {
         .ok_or_else(|| gone(&username))
 }
 
+/// Applies an approved change with the credential issued for it; the login it made or changed.
 async fn apply(
     tx: &mut Tx<'_>,
     change: &StaffChange,
@@ -195,21 +196,17 @@ async fn apply(
             },
             IssuedCredential::Password { hash },
         ) => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO staff (username, display_name, role, branch_id, password_hash, \
-                 created_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(username.as_str())
-            .bind(display_name)
-            .bind(role.as_str())
-            .bind(branch_id.map(|b| b.0))
-            .bind(hash)
-            .bind(d.at)
-            .bind(true)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| taken(e, username))?;
-            Ok(StaffId(id))
+            let login = NewLogin {
+                username: username.as_str(),
+                display_name,
+                role: *role,
+                branch_id: *branch_id,
+                password_hash: hash,
+                must_change_password: true,
+            };
+            insert_login(tx, &login, d)
+                .await
+                .map_err(|e| taken(e, username))
         }
         (
             StaffChange::ChangeAccess {
@@ -219,48 +216,10 @@ async fn apply(
                 branch_id,
             },
             IssuedCredential::Nothing,
-        ) => {
-            let id = staff_id_of(tx, username.as_str()).await?;
-            sqlx::query(
-                "UPDATE staff SET role = COALESCE($1, role), \
-                 branch_id = CASE WHEN $2 THEN $3 ELSE branch_id END WHERE id = $4",
-            )
-            .bind(role.map(|r| r.as_str()))
-            .bind(set_branch)
-            .bind(branch_id.map(|b| b.0))
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-            Ok(id)
-        }
-        (StaffChange::Enable { username }, IssuedCredential::Nothing) => {
-            let id = staff_id_of(tx, username.as_str()).await?;
-            sqlx::query("UPDATE staff SET disabled = $1 WHERE id = $2")
-                .bind(false)
-                .bind(id.0)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            Ok(id)
-        }
+        ) => change_access(tx, username, *role, *set_branch, *branch_id).await,
+        (StaffChange::Enable { username }, IssuedCredential::Nothing) => enable(tx, username).await,
         (StaffChange::ResetPassword { username }, IssuedCredential::Password { hash }) => {
-            let id = staff_id_of(tx, username.as_str()).await?;
-            sqlx::query(
-                "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE id = $3",
-            )
-            .bind(hash)
-            .bind(true)
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
-                .bind(id.0)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            Ok(id)
+            reset_password(tx, username, hash).await
         }
         (
             StaffChange::CreateToken {
@@ -276,40 +235,147 @@ async fn apply(
             },
         ) => {
             let account = change.username()?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO staff (username, display_name, role, branch_id, password_hash, \
-                 created_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(account.as_str())
-            .bind(format!("API token {name}"))
-            .bind(role.as_str())
-            .bind(branch_id.map(|b| b.0))
-            .bind(account_password_hash)
-            .bind(d.at)
-            .bind(false)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| taken(e, &account))?;
-            let expires = d.at + Duration::days(*days);
-            sqlx::query(
-                "INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, \
-                 idle_expires_at, absolute_expires_at, kind, name) \
-                 VALUES ($1, $2, $3, $4, $5, $5, 'token', $6)",
-            )
-            .bind(token_hash)
-            .bind(id)
-            .bind(csrf_token)
-            .bind(d.at)
-            .bind(expires)
-            .bind(name)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-            Ok(StaffId(id))
+            let display_name = format!("API token {name}");
+            let login = NewLogin {
+                username: account.as_str(),
+                display_name: &display_name,
+                role: *role,
+                branch_id: *branch_id,
+                password_hash: account_password_hash,
+                must_change_password: false,
+            };
+            let id = insert_login(tx, &login, d)
+                .await
+                .map_err(|e| taken(e, &account))?;
+            let session = TokenSession {
+                token_hash,
+                csrf_token,
+                name,
+                expires: d.at + Duration::days(*days),
+            };
+            open_token_session(tx, id, &session, d).await?;
+            Ok(id)
         }
         _ => Err(StoreError::Invalid(format!(
             "a {} change needs a different credential",
             change.kind()
         ))),
     }
+}
+
+/// A login to add to `staff`: a person's, or the service account an API token acts as.
+struct NewLogin<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    role: Role,
+    branch_id: Option<BranchId>,
+    password_hash: &'a str,
+    must_change_password: bool,
+}
+
+/// Inserts the login, created when the change is decided; the driver's error is left to the
+/// caller, which names a taken username.
+async fn insert_login(
+    tx: &mut Tx<'_>,
+    login: &NewLogin<'_>,
+    d: &StaffChangeDecision,
+) -> Result<StaffId, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff (username, display_name, role, branch_id, password_hash, \
+         created_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(login.username)
+    .bind(login.display_name)
+    .bind(login.role.as_str())
+    .bind(login.branch_id.map(|b| b.0))
+    .bind(login.password_hash)
+    .bind(d.at)
+    .bind(login.must_change_password)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(StaffId(id))
+}
+
+/// A new role (`None` keeps it) and, when `set_branch`, the branch `branch_id`.
+async fn change_access(
+    tx: &mut Tx<'_>,
+    username: &Username,
+    role: Option<Role>,
+    set_branch: bool,
+    branch_id: Option<BranchId>,
+) -> StoreResult<StaffId> {
+    let id = staff_id_of(tx, username.as_str()).await?;
+    sqlx::query(
+        "UPDATE staff SET role = COALESCE($1, role), \
+         branch_id = CASE WHEN $2 THEN $3 ELSE branch_id END WHERE id = $4",
+    )
+    .bind(role.map(|r| r.as_str()))
+    .bind(set_branch)
+    .bind(branch_id.map(|b| b.0))
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(id)
+}
+
+async fn enable(tx: &mut Tx<'_>, username: &Username) -> StoreResult<StaffId> {
+    let id = staff_id_of(tx, username.as_str()).await?;
+    sqlx::query("UPDATE staff SET disabled = $1 WHERE id = $2")
+        .bind(false)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(id)
+}
+
+/// Sets a temporary password (changed at the next login) and ends the login's sessions.
+async fn reset_password(tx: &mut Tx<'_>, username: &Username, hash: &str) -> StoreResult<StaffId> {
+    let id = staff_id_of(tx, username.as_str()).await?;
+    sqlx::query("UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(true)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(id)
+}
+
+/// An API token's session, as issued at approval.
+struct TokenSession<'a> {
+    token_hash: &'a str,
+    csrf_token: &'a str,
+    name: &'a str,
+    /// Both its idle and its absolute expiry: a token is not refreshed by use.
+    expires: DateTime<Utc>,
+}
+
+async fn open_token_session(
+    tx: &mut Tx<'_>,
+    id: StaffId,
+    session: &TokenSession<'_>,
+    d: &StaffChangeDecision,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, \
+         idle_expires_at, absolute_expires_at, kind, name) \
+         VALUES ($1, $2, $3, $4, $5, $5, 'token', $6)",
+    )
+    .bind(session.token_hash)
+    .bind(id.0)
+    .bind(session.csrf_token)
+    .bind(d.at)
+    .bind(session.expires)
+    .bind(session.name)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

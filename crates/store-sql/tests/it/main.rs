@@ -211,14 +211,14 @@ fn assignment(party: i64, staff: i64, primary: bool) -> RmAssignmentRecord {
     }
 }
 
-/// 张伟 (East, RM East), 李娜 (West, RM West) and an organisation in East employing 张伟.
-fn batch() -> CustomerBatch {
+/// An organisation in `branch`: no gender, birth date, resident id or mobile.
+fn organisation(id: i64, name: &str, branch: i64) -> PartyRecord {
     let mut org = person(
-        3,
-        "北京星辰科技有限公司",
+        id,
+        name,
         Gender::Male,
         "13700001111",
-        2,
+        branch,
         date(2001, 1, 1),
     );
     org.kind = PartyKind::Organisation;
@@ -226,43 +226,59 @@ fn batch() -> CustomerBatch {
     org.birth_date = None;
     org.resident_id = None;
     org.mobile = None;
+    org
+}
+
+fn relationship(
+    from: i64,
+    to: i64,
+    kind: RelationshipKind,
+    since: Option<NaiveDate>,
+) -> RelationshipRecord {
+    RelationshipRecord {
+        from: PartyId(from),
+        to: PartyId(to),
+        kind,
+        since,
+    }
+}
+
+/// A current-deposit account (product CUR01) without a limit.
+fn deposit(number: &str, party: i64, balance: i64, branch: i64) -> AccountRecord {
+    let family = ProductFamily::CurrentDeposit;
+    account(number, party, "CUR01", family, balance, None, branch)
+}
+
+fn monthly_aum(party: i64, month: NaiveDate, minor: i64) -> MonthlyAumRecord {
+    MonthlyAumRecord {
+        party_id: PartyId(party),
+        month,
+        aum: cny(minor),
+    }
+}
+
+/// 张伟 (East, RM East), 李娜 (West, RM West) and an organisation in East employing 张伟.
+fn batch() -> CustomerBatch {
+    let li_na = person(
+        2,
+        "李娜",
+        Gender::Female,
+        "13912349999",
+        3,
+        date(1985, 2, 3),
+    );
     CustomerBatch {
         parties: vec![
             person(1, "张伟", Gender::Male, "13812345678", 2, date(1980, 6, 15)),
-            person(
-                2,
-                "李娜",
-                Gender::Female,
-                "13912349999",
-                3,
-                date(1985, 2, 3),
-            ),
-            org,
+            li_na,
+            organisation(3, "北京星辰科技有限公司", 2),
         ],
         relationships: vec![
-            RelationshipRecord {
-                from: PartyId(1),
-                to: PartyId(3),
-                kind: RelationshipKind::Employer,
-                since: Some(date(2010, 9, 1)),
-            },
-            RelationshipRecord {
-                from: PartyId(1),
-                to: PartyId(2),
-                kind: RelationshipKind::Spouse,
-                since: None,
-            },
+            relationship(1, 3, RelationshipKind::Employer, Some(date(2010, 9, 1))),
+            relationship(1, 2, RelationshipKind::Spouse, None),
         ],
         accounts: vec![
-            account(
-                "6222020000000001",
-                1,
-                "CUR01",
-                ProductFamily::CurrentDeposit,
-                123_456,
-                None,
-                2,
-            ),
+            deposit("6222020000000001", 1, 123_456, 2),
             account(
                 "6225880000000002",
                 1,
@@ -272,32 +288,12 @@ fn batch() -> CustomerBatch {
                 Some(2_000_000),
                 2,
             ),
-            account(
-                "6222020000000003",
-                2,
-                "CUR01",
-                ProductFamily::CurrentDeposit,
-                99_900,
-                None,
-                3,
-            ),
+            deposit("6222020000000003", 2, 99_900, 3),
         ],
         monthly_aum: vec![
-            MonthlyAumRecord {
-                party_id: PartyId(1),
-                month: date(2024, 5, 1),
-                aum: cny(100_000),
-            },
-            MonthlyAumRecord {
-                party_id: PartyId(1),
-                month: date(2024, 6, 1),
-                aum: cny(123_456),
-            },
-            MonthlyAumRecord {
-                party_id: PartyId(2),
-                month: date(2024, 6, 1),
-                aum: cny(99_900),
-            },
+            monthly_aum(1, date(2024, 5, 1), 100_000),
+            monthly_aum(1, date(2024, 6, 1), 123_456),
+            monthly_aum(2, date(2024, 6, 1), 99_900),
         ],
         rm_assignments: vec![
             assignment(1, RM_EAST, true),
@@ -411,8 +407,17 @@ async fn loads_and_reads_customers_within_scope() {
     );
 
     let rm_east = viewer(RM_EAST, Role::Rm, Some(2));
+    assert_zhang_wei_seen_by_rm_east(store, &rm_east).await;
+    assert_out_of_scope_looks_unknown(store, &rm_east).await;
+    assert_lists_page_within_scope(store, &rm_east).await;
+    assert_search_finds_within_scope(store, &rm_east).await;
+    s.drop().await;
+}
+
+/// 张伟's 360 as RM East sees it (the spouse in West out of scope), and the organisation's.
+async fn assert_zhang_wei_seen_by_rm_east(store: &PgStore, rm_east: &Viewer) {
     let c = store
-        .customer_360(&rm_east, PartyId(1))
+        .customer_360(rm_east, PartyId(1))
         .await
         .unwrap()
         .expect("in scope");
@@ -448,24 +453,26 @@ async fn loads_and_reads_customers_within_scope() {
         .unwrap();
     assert!(!spouse.in_scope, "李娜 is in RM West's book only");
     let org = store
-        .customer_360(&rm_east, PartyId(3))
+        .customer_360(rm_east, PartyId(3))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(org.relationships.len(), 1);
     assert_eq!(org.relationships[0].direction, Direction::Incoming);
+}
 
-    // Out of scope and unknown look the same.
+/// Out of scope and unknown look the same, for an RM and for branch managers.
+async fn assert_out_of_scope_looks_unknown(store: &PgStore, rm_east: &Viewer) {
     assert!(
         store
-            .customer_360(&rm_east, PartyId(2))
+            .customer_360(rm_east, PartyId(2))
             .await
             .unwrap()
             .is_none()
     );
     assert!(
         store
-            .customer_360(&rm_east, PartyId(999))
+            .customer_360(rm_east, PartyId(999))
             .await
             .unwrap()
             .is_none()
@@ -501,8 +508,10 @@ async fn loads_and_reads_customers_within_scope() {
             .unwrap()
             .is_none()
     );
+}
 
-    // Lists page with has_more, scoped.
+/// Lists page with has_more, scoped.
+async fn assert_lists_page_within_scope(store: &PgStore, rm_east: &Viewer) {
     // The head office's branch manager sees every customer (an administrator sees none).
     let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
     let first = store.list_customers(&head_office, page(2)).await.unwrap();
@@ -525,11 +534,12 @@ async fn loads_and_reads_customers_within_scope() {
         .unwrap();
     assert_eq!(second.items.len(), 1);
     assert!(!second.has_more);
-    let mine = store.list_customers(&rm_east, page(10)).await.unwrap();
+    let mine = store.list_customers(rm_east, page(10)).await.unwrap();
     assert_eq!(
         mine.items.iter().map(|c| c.party_id.0).collect::<Vec<_>>(),
         vec![1, 3]
     );
+    let nobody = viewer(MANAGER_EAST, Role::BranchManager, None);
     assert_eq!(
         store
             .list_customers(&nobody, page(10))
@@ -539,8 +549,13 @@ async fn loads_and_reads_customers_within_scope() {
             .len(),
         0
     );
+}
 
-    // Search by hanzi (whole and part), pinyin, initials, mobile and its last four digits.
+/// Search by hanzi (whole and part), pinyin, initials, mobile and its last four digits, an
+/// account or customer number; scoped like the rest.
+async fn assert_search_finds_within_scope(store: &PgStore, rm_east: &Viewer) {
+    // The head office's branch manager sees every customer (an administrator sees none).
+    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
     assert_eq!(search_ids(store, &head_office, "张伟").await, vec![1]);
     assert_eq!(search_ids(store, &head_office, "伟").await, vec![1]);
     assert_eq!(search_ids(store, &head_office, "星辰").await, vec![3]);
@@ -576,69 +591,40 @@ async fn loads_and_reads_customers_within_scope() {
             .is_empty()
     );
     // Search is scoped too.
-    assert!(search_ids(store, &rm_east, "李娜").await.is_empty());
+    assert!(search_ids(store, rm_east, "李娜").await.is_empty());
     assert_eq!(
         search_ids(store, &viewer(RM_WEST, Role::Rm, Some(3)), "lina").await,
         vec![2]
     );
-    s.drop().await;
 }
 
-#[tokio::test]
-async fn a_failing_batch_leaves_nothing_behind() {
-    let Some(s) = loaded("a_failing_batch_leaves_nothing_behind").await else {
-        return;
-    };
-    let before = s.store.counts().await.unwrap();
-    let mut bad = CustomerBatch {
-        parties: vec![person(
-            4,
-            "周杰",
-            Gender::Male,
-            "13600004444",
-            2,
-            date(1979, 1, 18),
-        )],
-        accounts: vec![account(
-            "6222020000000004",
-            4,
-            "CUR01",
-            ProductFamily::CurrentDeposit,
-            1,
-            None,
-            2,
-        )],
+/// Parties 4 and 5 with an account each, party 5's repeating an account number already loaded:
+/// the batch fails late, after its parties, accounts and assignments went in.
+fn batch_failing_late() -> CustomerBatch {
+    CustomerBatch {
+        parties: vec![
+            person(4, "周杰", Gender::Male, "13600004444", 2, date(1979, 1, 18)),
+            person(
+                5,
+                "吴敏",
+                Gender::Female,
+                "13600005555",
+                2,
+                date(1990, 7, 7),
+            ),
+        ],
+        accounts: vec![
+            deposit("6222020000000004", 4, 1, 2),
+            deposit("6222020000000001", 5, 1, 2),
+        ],
         rm_assignments: vec![assignment(4, RM_EAST, true)],
         ..CustomerBatch::default()
-    };
-    // Party 5 repeats an account number already loaded: the batch fails late, after its
-    // parties, accounts and assignments went in.
-    bad.parties.push(person(
-        5,
-        "吴敏",
-        Gender::Female,
-        "13600005555",
-        2,
-        date(1990, 7, 7),
-    ));
-    bad.accounts.push(account(
-        "6222020000000001",
-        5,
-        "CUR01",
-        ProductFamily::CurrentDeposit,
-        1,
-        None,
-        2,
-    ));
-    let err = s.store.load_customers(&bad).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    assert_eq!(s.store.counts().await.unwrap(), before);
-    // The head office's branch manager sees every customer (an administrator sees none).
-    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
-    assert!(search_ids(&s.store, &head_office, "周杰").await.is_empty());
+    }
+}
 
-    // A reference to a missing party is invalid data, and also leaves nothing behind.
-    let dangling = CustomerBatch {
+/// A party whose spouse is a party that does not exist.
+fn batch_with_dangling_relationship() -> CustomerBatch {
+    CustomerBatch {
         parties: vec![person(
             6,
             "郑爽",
@@ -647,27 +633,42 @@ async fn a_failing_batch_leaves_nothing_behind() {
             2,
             date(1991, 8, 22),
         )],
-        relationships: vec![RelationshipRecord {
-            from: PartyId(6),
-            to: PartyId(404),
-            kind: RelationshipKind::Spouse,
-            since: None,
-        }],
+        relationships: vec![relationship(6, 404, RelationshipKind::Spouse, None)],
         ..CustomerBatch::default()
+    }
+}
+
+#[tokio::test]
+async fn a_failing_batch_leaves_nothing_behind() {
+    let Some(s) = loaded("a_failing_batch_leaves_nothing_behind").await else {
+        return;
     };
-    let err = s.store.load_customers(&dangling).await.unwrap_err();
+    let before = s.store.counts().await.unwrap();
+    let err = s
+        .store
+        .load_customers(&batch_failing_late())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(s.store.counts().await.unwrap(), before);
+    // The head office's branch manager sees every customer (an administrator sees none).
+    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
+    assert!(search_ids(&s.store, &head_office, "周杰").await.is_empty());
+
+    // A reference to a missing party is invalid data, and also leaves nothing behind.
+    let err = s
+        .store
+        .load_customers(&batch_with_dangling_relationship())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert_eq!(s.store.counts().await.unwrap(), before);
     s.drop().await;
 }
 
-#[tokio::test]
-async fn staff_lockout_sessions_and_new_ids() {
-    let Some(s) = loaded("staff_lockout_sessions_and_new_ids").await else {
-        return;
-    };
-    let store = &s.store;
-    // Staff created after the reference load take ids after the loaded ones.
+/// Staff created after the reference load take ids after the loaded ones; a username is taken
+/// once. The new RM's id.
+async fn create_rm_after_the_load(store: &PgStore) -> StaffId {
     let id = store
         .create_staff(&NewStaff {
             username: Username::parse("new.rm").unwrap(),
@@ -692,20 +693,12 @@ async fn staff_lockout_sessions_and_new_ids() {
         .await
         .unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup:?}");
+    id
+}
 
-    // Sessions: the idle deadline moves at most once a minute; disabling ends the session.
-    let now = Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap();
-    let session = NewSession {
-        token_hash: "ab".repeat(32),
-        staff_id: id,
-        csrf_token: "csrf".into(),
-        created_at: now,
-        idle_expires_at: now + chrono::Duration::minutes(30),
-        absolute_expires_at: now + chrono::Duration::hours(8),
-        kind: rapport_store::SessionKind::Browser,
-        name: None,
-    };
-    store.create_session(&session).await.unwrap();
+/// The idle deadline moves at most once a minute, and the session ends when it passes.
+async fn assert_idle_deadline_moves_once_a_minute(store: &PgStore, session: &NewSession) {
+    let now = session.created_at;
     let idle = chrono::Duration::minutes(30);
     let (rec, staff) = store
         .touch_session(
@@ -716,7 +709,7 @@ async fn staff_lockout_sessions_and_new_ids() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(staff.id, id);
+    assert_eq!(staff.id, session.staff_id);
     assert_eq!(
         rec.idle_expires_at, session.idle_expires_at,
         "not refreshed within a minute"
@@ -736,7 +729,12 @@ async fn staff_lockout_sessions_and_new_ids() {
             .is_none(),
         "idle expiry"
     );
-    store.create_session(&session).await.unwrap();
+}
+
+/// Disabling a login ends its sessions; an unknown login is not found.
+async fn assert_disabling_ends_sessions(store: &PgStore, session: &NewSession) {
+    let now = session.created_at;
+    let idle = chrono::Duration::minutes(30);
     store
         .set_disabled(&Username::parse("new.rm").unwrap(), true)
         .await
@@ -759,6 +757,32 @@ async fn staff_lockout_sessions_and_new_ids() {
             .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+#[tokio::test]
+async fn staff_lockout_sessions_and_new_ids() {
+    let Some(s) = loaded("staff_lockout_sessions_and_new_ids").await else {
+        return;
+    };
+    let store = &s.store;
+    let id = create_rm_after_the_load(store).await;
+
+    // Sessions: the idle deadline moves at most once a minute; disabling ends the session.
+    let now = Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap();
+    let session = NewSession {
+        token_hash: "ab".repeat(32),
+        staff_id: id,
+        csrf_token: "csrf".into(),
+        created_at: now,
+        idle_expires_at: now + chrono::Duration::minutes(30),
+        absolute_expires_at: now + chrono::Duration::hours(8),
+        kind: rapport_store::SessionKind::Browser,
+        name: None,
+    };
+    store.create_session(&session).await.unwrap();
+    assert_idle_deadline_moves_once_a_minute(store, &session).await;
+    store.create_session(&session).await.unwrap();
+    assert_disabling_ends_sessions(store, &session).await;
     assert_eq!(store.list_staff().await.unwrap().len(), 5);
     s.drop().await;
 }
@@ -817,6 +841,101 @@ async fn scratch_databases_are_dropped_and_only_they() {
     assert!(PgStore::connect(&url, keys()).await.is_err());
 }
 
+/// Party `id` of a synthetic book: a name of a common surname and two given names, a mobile
+/// and a resident id derived from the id, a birth date spread over forty years.
+fn synthetic_party(id: i64, branch: i64) -> PartyRecord {
+    let surnames = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴'];
+    let given = [
+        '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳',
+    ];
+    let name = format!(
+        "{}{}{}",
+        surnames[(id % 10) as usize],
+        given[(id / 10 % 12) as usize],
+        given[(id / 120 % 12) as usize]
+    );
+    let mobile = format!("13{:09}", id * 7919 % 1_000_000_000);
+    let mut p = person(
+        id,
+        &name,
+        Gender::Female,
+        &mobile,
+        branch,
+        date(
+            1960 + (id % 40) as i32,
+            1 + (id % 12) as u32,
+            1 + (id % 28) as u32,
+        ),
+    );
+    p.resident_id =
+        Some(ResidentId::from_parts(110105, p.birth_date.unwrap(), (id % 1000) as u16).unwrap());
+    p
+}
+
+/// Parties `ids` of a synthetic book, in East and West by turns, each with two current
+/// accounts, twelve months of AUM and its branch's RM; every third married to the one before.
+fn synthetic_batch(ids: std::ops::Range<i64>) -> CustomerBatch {
+    let mut b = CustomerBatch::default();
+    for id in ids {
+        let branch = 2 + id % 2;
+        b.parties.push(synthetic_party(id, branch));
+        for k in 0..2 {
+            b.accounts.push(deposit(
+                &format!("62220{:011}{k}", id),
+                id,
+                id * 100,
+                branch,
+            ));
+        }
+        for m in 1..=12 {
+            b.monthly_aum
+                .push(monthly_aum(id, date(2024, m, 1), id * 100 + i64::from(m)));
+        }
+        b.rm_assignments.push(assignment(
+            id,
+            if branch == 2 { RM_EAST } else { RM_WEST },
+            true,
+        ));
+        if id > 1 && id % 3 == 0 {
+            b.relationships
+                .push(relationship(id, id - 1, RelationshipKind::Spouse, None));
+        }
+    }
+    b
+}
+
+/// Prints how long a search and a deep page of a branch's list take on the loaded book.
+async fn print_read_timings(store: &PgStore) {
+    // The head office's branch manager sees every customer (an administrator sees none).
+    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
+    let t = Instant::now();
+    let found = store
+        .search_customers(&head_office, &SearchQuery::parse("zhangwei"), page(20))
+        .await
+        .unwrap();
+    println!(
+        "search 'zhangwei': {} hits on page 1 in {:?}",
+        found.items.len(),
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let listed = store
+        .list_customers(
+            &viewer(MANAGER_EAST, Role::BranchManager, Some(2)),
+            PageRequest {
+                page: 50,
+                page_size: 20,
+            },
+        )
+        .await
+        .unwrap();
+    println!(
+        "branch list page 50: {} rows in {:?}",
+        listed.items.len(),
+        t.elapsed()
+    );
+}
+
 /// Bulk-load rate on a synthetic book (not a correctness test; run with `--ignored`).
 #[tokio::test]
 #[ignore = "measurement; run explicitly"]
@@ -830,73 +949,12 @@ async fn load_rate() {
         .unwrap_or(50_000);
     let batch_size: i64 = 5_000;
     s.store.load_reference(&reference()).await.unwrap();
-    let surnames = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴'];
-    let given = [
-        '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳',
-    ];
     let mut rows = 0_usize;
     let mut elapsed = Duration::ZERO;
     // Deriving search keys (pinyin) is CPU work inside `load_customers`, timed apart to show it.
     let mut key_derivation = Duration::ZERO;
     for start in (1..=parties).step_by(batch_size as usize) {
-        let mut b = CustomerBatch::default();
-        for id in start..(start + batch_size).min(parties + 1) {
-            let name = format!(
-                "{}{}{}",
-                surnames[(id % 10) as usize],
-                given[(id / 10 % 12) as usize],
-                given[(id / 120 % 12) as usize]
-            );
-            let mobile = format!("13{:09}", id * 7919 % 1_000_000_000);
-            let branch = 2 + id % 2;
-            let mut p = person(
-                id,
-                &name,
-                Gender::Female,
-                &mobile,
-                branch,
-                date(
-                    1960 + (id % 40) as i32,
-                    1 + (id % 12) as u32,
-                    1 + (id % 28) as u32,
-                ),
-            );
-            p.resident_id = Some(
-                ResidentId::from_parts(110105, p.birth_date.unwrap(), (id % 1000) as u16).unwrap(),
-            );
-            b.parties.push(p);
-            for k in 0..2 {
-                b.accounts.push(account(
-                    &format!("62220{:011}{k}", id),
-                    id,
-                    "CUR01",
-                    ProductFamily::CurrentDeposit,
-                    id * 100,
-                    None,
-                    branch,
-                ));
-            }
-            for m in 1..=12 {
-                b.monthly_aum.push(MonthlyAumRecord {
-                    party_id: PartyId(id),
-                    month: date(2024, m, 1),
-                    aum: cny(id * 100 + i64::from(m)),
-                });
-            }
-            b.rm_assignments.push(assignment(
-                id,
-                if branch == 2 { RM_EAST } else { RM_WEST },
-                true,
-            ));
-            if id > 1 && id % 3 == 0 {
-                b.relationships.push(RelationshipRecord {
-                    from: PartyId(id),
-                    to: PartyId(id - 1),
-                    kind: RelationshipKind::Spouse,
-                    since: None,
-                });
-            }
-        }
+        let b = synthetic_batch(start..(start + batch_size).min(parties + 1));
         rows += b.parties.len()
             + b.accounts.len()
             + b.monthly_aum.len()
@@ -925,36 +983,7 @@ async fn load_rate() {
         "of which deriving search keys takes about {:.2} s",
         key_derivation.as_secs_f64()
     );
-    // The head office's branch manager sees every customer (an administrator sees none).
-    let head_office = viewer(ADMIN, Role::BranchManager, Some(1));
-    let t = Instant::now();
-    let found = s
-        .store
-        .search_customers(&head_office, &SearchQuery::parse("zhangwei"), page(20))
-        .await
-        .unwrap();
-    println!(
-        "search 'zhangwei': {} hits on page 1 in {:?}",
-        found.items.len(),
-        t.elapsed()
-    );
-    let t = Instant::now();
-    let listed = s
-        .store
-        .list_customers(
-            &viewer(MANAGER_EAST, Role::BranchManager, Some(2)),
-            PageRequest {
-                page: 50,
-                page_size: 20,
-            },
-        )
-        .await
-        .unwrap();
-    println!(
-        "branch list page 50: {} rows in {:?}",
-        listed.items.len(),
-        t.elapsed()
-    );
+    print_read_timings(&s.store).await;
     if std::env::var("RAPPORT_KEEP_DB").is_ok_and(|v| v == "1") {
         println!(
             "kept the database for inspection: {}",
@@ -970,48 +999,38 @@ fn keys() -> std::sync::Arc<rapport_crypto::KeyRing> {
     std::sync::Arc::new(rapport_crypto::KeyRing::generate())
 }
 
-/// T-11: with privilege separation the server's role may append to the audit trail and read
-/// it, but never change, delete or truncate it, nor switch its protection off.
-#[tokio::test]
-async fn the_application_role_cannot_rewrite_the_audit_trail() {
-    let Ok(admin_url) = std::env::var(URL_VAR) else {
-        eprintln!("privilege separation: skipped, set {URL_VAR}");
-        return;
-    };
-    let url = create_scratch_database(&admin_url)
-        .await
-        .expect("scratch database");
+/// Creates (or re-passwords) the application role `rapport_app` and lets the test's own role
+/// end its sessions; its new password.
+async fn create_app_role(owner: &mut sqlx::PgConnection) -> String {
     let password = format!("{:032x}", rand::random::<u128>());
-    let mut owner = {
-        use sqlx::ConnectOptions;
-        url.parse::<sqlx::postgres::PgConnectOptions>()
-            .unwrap()
-            .connect()
-            .await
-            .unwrap()
-    };
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rapport_app') THEN \
          CREATE ROLE rapport_app LOGIN; END IF; END $$; ALTER ROLE rapport_app PASSWORD '{password}';"
     )))
-    .execute(&mut owner)
+    .execute(&mut *owner)
     .await
     .expect("create the application role (needs CREATEROLE)");
     // Membership lets the test's own role end the app role's sessions when it drops the scratch
     // databases (DROP DATABASE … WITH (FORCE) signals them), however slowly a loaded machine
-    // lets a closed connection's process exit. Where it cannot be granted, the wait below is
-    // all there is.
+    // lets a closed connection's process exit. Where it cannot be granted, the wait at the end
+    // of the test is all there is.
     sqlx::raw_sql("GRANT rapport_app TO CURRENT_USER")
-        .execute(&mut owner)
+        .execute(&mut *owner)
         .await
         .ok();
+    password
+}
+
+/// `url` (a scratch database's) with the application role as its user.
+fn as_app_role(url: &str, password: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap();
     let host_and_db = rest.split_once('@').unwrap().1;
-    let app_url = format!("{scheme}://rapport_app:{password}@{host_and_db}");
+    format!("{scheme}://rapport_app:{password}@{host_and_db}")
+}
 
-    let app = PgStore::connect_as_app(&url, &app_url, keys())
-        .await
-        .expect("connect as the app role");
+/// The app appends to the audit trail and reads and writes the RM's work: tasks, contact
+/// plans, the cached portfolio summaries.
+async fn assert_app_does_its_work(app: &PgStore) {
     let entry = rapport_store::audit::NewAuditEntry::new(
         chrono::Utc::now(),
         "rm.a",
@@ -1021,7 +1040,6 @@ async fn the_application_role_cannot_rewrite_the_audit_trail() {
         .await
         .expect("the app appends");
     assert_eq!(app.audit_head().await.unwrap().0, 2);
-    // It reads and writes the RM's work: tasks, contact plans, the cached portfolio summaries.
     let rm = rapport_domain::Viewer {
         staff_id: rapport_domain::StaffId(1),
         role: rapport_domain::Role::Rm,
@@ -1045,6 +1063,10 @@ async fn the_application_role_cannot_rewrite_the_audit_trail() {
     app.portfolio_overview(&rm, 12, 10, chrono::Utc::now())
         .await
         .expect("and the portfolio overview, kept in the portfolio summaries");
+}
+
+/// The app can neither change, delete nor truncate the audit trail, nor switch its trigger off.
+async fn assert_app_cannot_rewrite_the_audit_trail(app: &PgStore) {
     for sql in [
         "UPDATE audit_log SET actor_username = 'x' WHERE seq = 1",
         "DELETE FROM audit_log WHERE seq = 2",
@@ -1062,18 +1084,53 @@ async fn the_application_role_cannot_rewrite_the_audit_trail() {
             "{sql}: {err}"
         );
     }
+}
+
+/// A closed connection's server process exits a moment later, and DROP DATABASE … WITH
+/// (FORCE) may not signal the app role's processes: waits (up to 30 s) until they are gone.
+async fn wait_until_the_app_role_is_disconnected(owner: &mut sqlx::PgConnection) {
+    for _ in 0..300 {
+        let left: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = 'rapport_app'",
+        )
+        .fetch_one(&mut *owner)
+        .await
+        .unwrap();
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// T-11: with privilege separation the server's role may append to the audit trail and read
+/// it, but never change, delete or truncate it, nor switch its protection off.
+#[tokio::test]
+async fn the_application_role_cannot_rewrite_the_audit_trail() {
+    let Ok(admin_url) = std::env::var(URL_VAR) else {
+        eprintln!("privilege separation: skipped, set {URL_VAR}");
+        return;
+    };
+    let url = create_scratch_database(&admin_url)
+        .await
+        .expect("scratch database");
+    let mut owner = {
+        use sqlx::ConnectOptions;
+        url.parse::<sqlx::postgres::PgConnectOptions>()
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
+    };
+    let password = create_app_role(&mut owner).await;
+    let app = PgStore::connect_as_app(&url, &as_app_role(&url, &password), keys())
+        .await
+        .expect("connect as the app role");
+    assert_app_does_its_work(&app).await;
+    assert_app_cannot_rewrite_the_audit_trail(&app).await;
     // Without migrations applied by the owner, the app role refuses to start.
     let fresh = create_scratch_database(&admin_url).await.unwrap();
-    let fresh_app = format!(
-        "{scheme}://rapport_app:{password}@{}",
-        fresh
-            .split_once("://")
-            .unwrap()
-            .1
-            .split_once('@')
-            .unwrap()
-            .1
-    );
+    let fresh_app = as_app_role(&fresh, &password);
     let err = match PgStore::connect_as_app(&fresh_app, &fresh_app, keys()).await {
         Ok(_) => panic!("the app role must not be able to migrate"),
         Err(e) => e.to_string(),
@@ -1083,20 +1140,7 @@ async fn the_application_role_cannot_rewrite_the_audit_trail() {
         "{err}"
     );
     app.pool().close().await;
-    // A closed connection's server process exits a moment later, and DROP DATABASE … WITH
-    // (FORCE) may not signal the app role's processes: wait until they are gone.
-    for _ in 0..300 {
-        let left: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE usename = 'rapport_app'",
-        )
-        .fetch_one(&mut owner)
-        .await
-        .unwrap();
-        if left == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_until_the_app_role_is_disconnected(&mut owner).await;
     sqlx::Connection::close(owner).await.ok();
     drop_scratch_database(&admin_url, &url).await.unwrap();
     drop_scratch_database(&admin_url, &fresh).await.unwrap();
