@@ -312,42 +312,115 @@ const OPERATIONS: &[&str] = &[
     "POST /api/v1/auth/logout",
 ];
 
+/// One caller as the probes see them: who they are, what the setup made, a customer in their
+/// scope and the customers outside it.
+struct Caller<'a> {
+    who: &'a Who,
+    cx: &'a Ctx,
+    role: Role,
+    /// A customer in scope (customer 1 for a caller who sees none).
+    mine: i64,
+    theirs: Vec<i64>,
+}
+
+impl<'a> Caller<'a> {
+    fn new(who: &'a Who, cx: &'a Ctx) -> Self {
+        Caller {
+            who,
+            cx,
+            role: who.role,
+            mine: who.visible.first().copied().unwrap_or(1),
+            theirs: theirs(who, cx),
+        }
+    }
+
+    /// `first`, then the probe `f` makes of each customer outside the caller's scope.
+    fn with_theirs(&self, first: Probe, f: impl Fn(i64) -> Probe) -> Vec<Probe> {
+        let mut v = vec![first];
+        v.extend(self.theirs.iter().map(|p| f(*p)));
+        v
+    }
+
+    /// The roles that serve customers: relationship and branch managers, service agents.
+    fn serves(&self) -> Expect {
+        allowed(matches!(
+            self.role,
+            Role::Rm | Role::BranchManager | Role::ServiceAgent
+        ))
+    }
+
+    fn admin(&self) -> Expect {
+        allowed(self.role == Role::Admin)
+    }
+
+    fn steward(&self) -> Expect {
+        allowed(self.role == Role::DataSteward)
+    }
+
+    /// The review pair, the merge and its undo are the imported prospects'.
+    fn steward_of_imported(&self) -> Expect {
+        allowed(self.role == Role::DataSteward && self.who.sees_imported)
+    }
+
+    fn bm(&self) -> Expect {
+        allowed(self.role == Role::BranchManager)
+    }
+
+    fn segments(&self) -> Expect {
+        allowed(matches!(
+            self.role,
+            Role::Rm | Role::BranchManager | Role::Admin
+        ))
+    }
+
+    fn rm_or_bm(&self) -> Expect {
+        allowed(is_rm_or_bm(self.role))
+    }
+}
+
 /// The probes of one operation for one caller: the in-scope one first, then the others.
 fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
-    let role = who.role;
-    let serves = allowed(matches!(
-        role,
-        Role::Rm | Role::BranchManager | Role::ServiceAgent
-    ));
-    let admin = allowed(role == Role::Admin);
-    let steward = allowed(role == Role::DataSteward);
-    // The review pair, the merge and its undo are the imported prospects'.
-    let steward_of_imported = allowed(role == Role::DataSteward && who.sees_imported);
-    let bm = allowed(role == Role::BranchManager);
-    let segments = allowed(matches!(role, Role::Rm | Role::BranchManager | Role::Admin));
-    let reads_customers = allowed(role != Role::Admin);
-    let mine = who.visible.first().copied().unwrap_or(1);
-    let theirs = theirs(who, cx);
-    let each_theirs = |f: &dyn Fn(i64) -> Probe| theirs.iter().map(|p| f(*p)).collect::<Vec<_>>();
-    let with_theirs = |first: Probe, f: &dyn Fn(i64) -> Probe| {
-        let mut v = vec![first];
-        v.extend(each_theirs(f));
-        v
-    };
-    match op {
+    let c = Caller::new(who, cx);
+    session_probes(op, &c)
+        .or_else(|| customer_read_probes(op, &c))
+        .or_else(|| read_probes(op, &c))
+        .or_else(|| customer_write_probes(op, &c))
+        .or_else(|| portfolio_probes(op, &c))
+        .or_else(|| segment_and_identity_probes(op, &c))
+        .or_else(|| admin_probes(op, &c))
+        .unwrap_or_default()
+}
+
+/// Health, login, who am I, password change and logout: every caller may.
+fn session_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    Some(match op {
         "GET /healthz" | "GET /readyz" => {
             vec![get(op.trim_start_matches("GET "), Expect::Ok)]
         }
         "POST /api/v1/auth/login" => vec![post(
             "/api/v1/auth/login",
-            json!({"username": who.user, "password": password().0}),
+            json!({"username": c.who.user, "password": password().0}),
             Expect::Ok,
         )],
         "GET /api/v1/auth/me" => vec![get("/api/v1/auth/me", Expect::Ok)],
+        "POST /api/v1/auth/password" => vec![post(
+            "/api/v1/auth/password",
+            json!({"current_password": password().0, "new_password": "Walk-Only-Once-2026!x"}),
+            Expect::Ok,
+        )],
+        "POST /api/v1/auth/logout" => vec![post("/api/v1/auth/logout", json!({}), Expect::Ok)],
+        _ => return None,
+    })
+}
+
+/// The customer list (searched by every identifier of every customer out of scope) and one
+/// customer's pages, in scope and out of it.
+fn customer_read_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    Some(match op {
         "GET /api/v1/customers" => {
             let mut v = vec![get("/api/v1/customers?page_size=100", Expect::Ok)];
-            for p in &theirs {
-                for needle in identifiers(&FieldPolicy::for_role(role), *p, cx) {
+            for p in &c.theirs {
+                for needle in identifiers(&FieldPolicy::for_role(c.role), *p, c.cx) {
                     v.push(get(format!("/api/v1/customers?q={needle}"), Expect::Ok));
                 }
             }
@@ -362,13 +435,21 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
                 op.trim_start_matches("GET ")
                     .replace("{id}", &p.to_string())
             };
-            let first = if who.visible.is_empty() {
-                get(path(mine), Expect::Denied)
+            let first = if c.who.visible.is_empty() {
+                get(path(c.mine), Expect::Denied)
             } else {
-                get(path(mine), reads_customers)
+                get(path(c.mine), allowed(c.role != Role::Admin))
             };
-            with_theirs(first, &|p| get(path(p), Expect::Denied))
+            c.with_theirs(first, |p| get(path(p), Expect::Denied))
         }
+        _ => return None,
+    })
+}
+
+/// The other reads: lists, analytics, reviews, audit and administration.
+fn read_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    let (role, cx) = (c.role, c.cx);
+    Some(match op {
         "GET /api/v1/workbench" => vec![get("/api/v1/workbench", Expect::Ok)],
         "GET /api/v1/tasks" => vec![get("/api/v1/tasks", Expect::Ok)],
         "GET /api/v1/contact-plans" => vec![get(
@@ -383,10 +464,10 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             "/api/v1/scorecards",
             allowed(matches!(role, Role::Rm | Role::BranchManager | Role::Admin)),
         )],
-        "GET /api/v1/segments" => vec![get("/api/v1/segments", segments)],
+        "GET /api/v1/segments" => vec![get("/api/v1/segments", c.segments())],
         "GET /api/v1/segments/{id}" => vec![get(
             format!("/api/v1/segments/{}?page_size=100", cx.segment),
-            segments,
+            c.segments(),
         )],
         "GET /api/v1/portfolios/reassignments" => vec![get(
             "/api/v1/portfolios/reassignments",
@@ -396,18 +477,27 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             vec![get("/api/v1/analytics/dashboard", Expect::Ok)]
         }
         "GET /api/v1/analytics/pareto" => vec![get("/api/v1/analytics/pareto", Expect::Ok)],
-        "GET /api/v1/identity/reviews" => vec![get("/api/v1/identity/reviews", steward)],
+        "GET /api/v1/identity/reviews" => vec![get("/api/v1/identity/reviews", c.steward())],
         "GET /api/v1/identity/reviews/{id}" => vec![get(
             format!("/api/v1/identity/reviews/{}", cx.review),
-            steward_of_imported,
+            c.steward_of_imported(),
         )],
         "GET /api/v1/audit" => vec![get("/api/v1/audit", allowed(role == Role::Auditor))],
         "GET /api/v1/audit/export" => {
             vec![get("/api/v1/audit/export", allowed(role == Role::Auditor))]
         }
-        "GET /api/v1/admin/staff" => vec![get("/api/v1/admin/staff", admin)],
-        "GET /api/v1/admin/staff-changes" => vec![get("/api/v1/admin/staff-changes", admin)],
-        "GET /api/v1/admin/sessions" => vec![get("/api/v1/admin/sessions", admin)],
+        "GET /api/v1/admin/staff" => vec![get("/api/v1/admin/staff", c.admin())],
+        "GET /api/v1/admin/staff-changes" => vec![get("/api/v1/admin/staff-changes", c.admin())],
+        "GET /api/v1/admin/sessions" => vec![get("/api/v1/admin/sessions", c.admin())],
+        _ => return None,
+    })
+}
+
+/// Writes about one customer (unmask, edit, interactions, tasks, contact plans), in scope and
+/// out of it, and identity matching.
+fn customer_write_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    let (role, mine) = (c.role, c.mine);
+    Some(match op {
         "POST /api/v1/customers/{id}/unmask" => {
             // A field and reason each serving role may unmask (crates/domain/src/unmask.rs).
             let body = match role {
@@ -415,9 +505,9 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
                 _ => json!({"field": "account_number", "reason": "complaint"}),
             };
             let path = |p: i64| format!("/api/v1/customers/{p}/unmask");
-            let mut first = post(path(mine), body.clone(), serves);
+            let mut first = post(path(mine), body.clone(), c.serves());
             first.reveals = true;
-            with_theirs(first, &|p| post(path(p), body.clone(), Expect::Denied))
+            c.with_theirs(first, |p| post(path(p), body.clone(), Expect::Denied))
         }
         "POST /api/v1/identity/match" => vec![post(
             "/api/v1/identity/match",
@@ -430,56 +520,69 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
         "POST /api/v1/customers" => vec![post(
             "/api/v1/customers",
             json!({"name": "王五"}),
-            allowed(is_rm_or_bm(role)),
+            c.rm_or_bm(),
         )],
         "PATCH /api/v1/customers/{id}" => {
             let body = json!({"version": 1, "email": "walk@example.cn"});
             let path = |p: i64| format!("/api/v1/customers/{p}");
-            let first = probe(Method::PATCH, path(mine), Some(body.clone()), serves);
-            with_theirs(first, &|p| {
+            let first = probe(Method::PATCH, path(mine), Some(body.clone()), c.serves());
+            c.with_theirs(first, |p| {
                 probe(Method::PATCH, path(p), Some(body.clone()), Expect::Denied)
             })
         }
         "POST /api/v1/customers/{id}/interactions" => {
             let body = json!({"channel": "phone", "outcome": "walked"});
             let path = |p: i64| format!("/api/v1/customers/{p}/interactions");
-            with_theirs(post(path(mine), body.clone(), serves), &|p| {
+            c.with_theirs(post(path(mine), body.clone(), c.serves()), |p| {
                 post(path(p), body.clone(), Expect::Denied)
             })
         }
         "POST /api/v1/tasks" => {
             let body = |p: i64| json!({"customer_id": p, "kind": "call", "reason": "walk", "due_on": "2030-01-31"});
-            let expect = allowed(is_rm_or_bm(role));
-            with_theirs(post("/api/v1/tasks", body(mine), expect), &|p| {
+            c.with_theirs(post("/api/v1/tasks", body(mine), c.rm_or_bm()), |p| {
                 post("/api/v1/tasks", body(p), Expect::Denied)
             })
         }
-        "POST /api/v1/tasks/{id}/complete" => {
-            let body = json!({"channel": "phone", "outcome": "done"});
-            let path = |t: i64| format!("/api/v1/tasks/{t}/complete");
-            let own = cx.tasks.get(who.user).copied();
-            let mut v = Vec::new();
-            if let Some(t) = own {
-                v.push(post(path(t), body.clone(), Expect::Ok));
-            }
-            for (owner, t) in &cx.tasks {
-                if *owner != who.user {
-                    v.push(post(path(*t), body.clone(), Expect::Denied));
-                }
-            }
-            v.push(post(path(cx.stale_task), body, Expect::Denied));
-            v
-        }
+        "POST /api/v1/tasks/{id}/complete" => task_completion_probes(c),
         "POST /api/v1/contact-plans" => {
             let body = |p: i64| json!({"customer_id": p, "cadence_days": 30});
-            let expect = allowed(is_rm_or_bm(role));
-            with_theirs(post("/api/v1/contact-plans", body(mine), expect), &|p| {
-                post("/api/v1/contact-plans", body(p), Expect::Denied)
-            })
+            c.with_theirs(
+                post("/api/v1/contact-plans", body(mine), c.rm_or_bm()),
+                |p| post("/api/v1/contact-plans", body(p), Expect::Denied),
+            )
         }
+        _ => return None,
+    })
+}
+
+/// The caller completes their own open task, and neither another owner's nor RM A's task on
+/// 王芳 (who has left RM A's portfolio).
+fn task_completion_probes(c: &Caller) -> Vec<Probe> {
+    let cx = c.cx;
+    let body = json!({"channel": "phone", "outcome": "done"});
+    let path = |t: i64| format!("/api/v1/tasks/{t}/complete");
+    let own = cx.tasks.get(c.who.user).copied();
+    let mut v = Vec::new();
+    if let Some(t) = own {
+        v.push(post(path(t), body.clone(), Expect::Ok));
+    }
+    for (owner, t) in &cx.tasks {
+        if *owner != c.who.user {
+            v.push(post(path(*t), body.clone(), Expect::Denied));
+        }
+    }
+    v.push(post(path(cx.stale_task), body, Expect::Denied));
+    v
+}
+
+/// Who serves a customer, moves between relationship managers and tier decisions: a branch
+/// manager's, within their customers and staff.
+fn portfolio_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    let (who, cx, mine, bm) = (c.who, c.cx, c.mine, c.bm());
+    Some(match op {
         "POST /api/v1/customers/{id}/rms" => {
             let path = |p: i64| format!("/api/v1/customers/{p}/rms");
-            let mut v = with_theirs(post(path(mine), json!({"staff_id": RM_C}), bm), &|p| {
+            let mut v = c.with_theirs(post(path(mine), json!({"staff_id": RM_C}), bm), |p| {
                 post(path(p), json!({"staff_id": RM_C}), Expect::Denied)
             });
             for s in who.foreign_staff {
@@ -489,7 +592,7 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
         }
         "POST /api/v1/customers/{id}/rms/{staff_id}/end" => {
             let path = |p: i64, s: i64| format!("/api/v1/customers/{p}/rms/{s}/end");
-            let mut v = with_theirs(post(path(mine, RM_C), json!({}), bm), &|p| {
+            let mut v = c.with_theirs(post(path(mine, RM_C), json!({}), bm), |p| {
                 post(path(p, 3), json!({}), Expect::Denied)
             });
             for s in who.foreign_staff {
@@ -497,20 +600,7 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             }
             v
         }
-        "POST /api/v1/portfolios/reassignments" => {
-            let path = "/api/v1/portfolios/reassignments";
-            let body = |from: i64, to: i64| json!({"from_staff_id": from, "to_staff_id": to, "preview": true});
-            let mut v = vec![post(path, body(2, RM_C), bm)];
-            for s in who.foreign_staff {
-                v.push(post(path, body(*s, RM_C), Expect::Denied));
-                v.push(post(
-                    path,
-                    json!({"from_staff_id": s, "to_staff_id": if *s == RM_D { 3 } else { RM_D }}),
-                    Expect::Denied,
-                ));
-            }
-            v
-        }
+        "POST /api/v1/portfolios/reassignments" => reassignment_request_probes(c),
         "POST /api/v1/portfolios/reassignments/{id}/approve" => {
             let path = |id: i64| format!("/api/v1/portfolios/reassignments/{id}/approve");
             let expect = match who.user {
@@ -528,11 +618,37 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             let body = json!({"decision": "decline"});
             let own = who.visible.iter().find(|p| cx.proposals.contains_key(p));
             let mut v = vec![post(path(*own.unwrap_or(&1)), body.clone(), bm)];
-            for p in theirs.iter().filter(|p| cx.proposals.contains_key(p)) {
+            for p in c.theirs.iter().filter(|p| cx.proposals.contains_key(p)) {
                 v.push(post(path(*p), body.clone(), Expect::Denied));
             }
             v
         }
+        _ => return None,
+    })
+}
+
+/// A preview of moving RM B's customers to RM C, and none from or to a staff member outside
+/// the caller's scope.
+fn reassignment_request_probes(c: &Caller) -> Vec<Probe> {
+    let path = "/api/v1/portfolios/reassignments";
+    let body =
+        |from: i64, to: i64| json!({"from_staff_id": from, "to_staff_id": to, "preview": true});
+    let mut v = vec![post(path, body(2, RM_C), c.bm())];
+    for s in c.who.foreign_staff {
+        v.push(post(path, body(*s, RM_C), Expect::Denied));
+        v.push(post(
+            path,
+            json!({"from_staff_id": s, "to_staff_id": if *s == RM_D { 3 } else { RM_D }}),
+            Expect::Denied,
+        ));
+    }
+    v
+}
+
+/// Segments, the identity review queue, merges and their undo, and imports.
+fn segment_and_identity_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    let (role, cx) = (c.role, c.cx);
+    Some(match op {
         "POST /api/v1/segments" => {
             // These servers have no segment engine: the allowed roles get 503.
             let expect = match role {
@@ -547,7 +663,7 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
         }
         "DELETE /api/v1/segments/{id}" => {
             // The segment is RM B's: only its creator or an administrator deletes it.
-            let expect = allowed(matches!(who.user, "rm.b" | "admin" | "admin.b"));
+            let expect = allowed(matches!(c.who.user, "rm.b" | "admin" | "admin.b"));
             vec![probe(
                 Method::DELETE,
                 format!("/api/v1/segments/{}", cx.segment),
@@ -558,30 +674,14 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
         "POST /api/v1/identity/reviews/{id}/decision" => vec![post(
             format!("/api/v1/identity/reviews/{}/decision", cx.review),
             json!({"decision": "different_people"}),
-            steward_of_imported,
+            c.steward_of_imported(),
         )],
         "POST /api/v1/identity/merges/{event_id}/undo" => vec![post(
             format!("/api/v1/identity/merges/{}/undo", cx.merge_event),
             json!({"reason": "walk"}),
-            steward_of_imported,
+            c.steward_of_imported(),
         )],
-        "POST /api/v1/customers/{id}/merge" => {
-            let (keep, absorb) = (cx.imported[2], cx.imported[3]);
-            let body = json!({"absorb": absorb, "reason": "walk"});
-            let mut v = vec![post(
-                format!("/api/v1/customers/{keep}/merge"),
-                body,
-                steward_of_imported,
-            )];
-            for p in &theirs {
-                v.push(post(
-                    format!("/api/v1/customers/{p}/merge"),
-                    json!({"absorb": mine, "reason": "walk"}),
-                    Expect::Denied,
-                ));
-            }
-            v
-        }
+        "POST /api/v1/customers/{id}/merge" => merge_probes(c),
         "POST /api/v1/imports/{mapping}" => {
             let mut p = probe(
                 Method::POST,
@@ -592,6 +692,33 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             p.csv = Some("key,name,mobile\nW1,赵敏,13600001111\n");
             vec![p]
         }
+        _ => return None,
+    })
+}
+
+/// Merging the imported prospects, and no customer out of scope absorbing one in scope.
+fn merge_probes(c: &Caller) -> Vec<Probe> {
+    let (keep, absorb) = (c.cx.imported[2], c.cx.imported[3]);
+    let body = json!({"absorb": absorb, "reason": "walk"});
+    let mut v = vec![post(
+        format!("/api/v1/customers/{keep}/merge"),
+        body,
+        c.steward_of_imported(),
+    )];
+    for p in &c.theirs {
+        v.push(post(
+            format!("/api/v1/customers/{p}/merge"),
+            json!({"absorb": c.mine, "reason": "walk"}),
+            Expect::Denied,
+        ));
+    }
+    v
+}
+
+/// Staff administration, staff changes and sessions: an administrator's.
+fn admin_probes(op: &str, c: &Caller) -> Option<Vec<Probe>> {
+    let (who, cx, admin) = (c.who, c.cx, c.admin());
+    Some(match op {
         "POST /api/v1/admin/staff" => vec![post(
             "/api/v1/admin/staff",
             json!({"username": "walk.new", "display_name": "新客户经理", "role": "rm", "branch_id": 4}),
@@ -627,14 +754,8 @@ fn probes(op: &str, who: &Who, cx: &Ctx) -> Vec<Probe> {
             None,
             admin,
         )],
-        "POST /api/v1/auth/password" => vec![post(
-            "/api/v1/auth/password",
-            json!({"current_password": password().0, "new_password": "Walk-Only-Once-2026!x"}),
-            Expect::Ok,
-        )],
-        "POST /api/v1/auth/logout" => vec![post("/api/v1/auth/logout", json!({}), Expect::Ok)],
-        _ => Vec::new(),
-    }
+        _ => return None,
+    })
 }
 
 /// The maker of a staff change (admin.b here) cannot decide it.
@@ -868,7 +989,6 @@ fn today() -> NaiveDate {
 /// Puts in `app`'s store what the walk's probes refer to (see [`Ctx`]).
 pub async fn setup(app: &TestApp) -> Ctx {
     let store = app.store.as_ref();
-    let v = fixture::viewer;
     let records = seeds::seed(app).await;
     let imported: Vec<i64> = records
         .iter()
@@ -877,6 +997,36 @@ pub async fn setup(app: &TestApp) -> Ctx {
     let imported_records: Vec<i64> = records.iter().map(|r| r.id).collect();
     super::seeds::scored(app).await;
     fixture::propose_tier_changes(store, &[(PartyId(1), "diamond"), (PartyId(3), "diamond")]).await;
+    create_walk_staff(store).await;
+    let segment = create_segment_of_rm_b(store).await;
+    let (tasks, stale_task) = create_tasks(store).await;
+    record_contact_of_rm_b(store).await;
+    let proposals = pending_tier_proposals(store).await;
+    let (move_xihu, move_binjiang) = request_moves(store).await;
+    let merge_event = merge_imported_prospects(app, &imported).await;
+    let review = pending_review(store).await;
+    let (change_to_approve, change_to_reject) = request_staff_changes(app).await;
+    let session_of_rm_b = session_of_rm_b(app).await;
+    write_call_center_mapping(app);
+    Ctx {
+        imported,
+        imported_records,
+        segment,
+        tasks,
+        stale_task,
+        proposals,
+        move_xihu,
+        move_binjiang,
+        merge_event,
+        review,
+        change_to_approve,
+        change_to_reject,
+        session_of_rm_b,
+    }
+}
+
+/// RM C (文三路网点), RM D and the steward of 滨江支行, with the ids the walk names them by.
+async fn create_walk_staff(store: &dyn rapport_store::Store) {
     let hash = password().1.clone();
     for (id, user, branch, role) in [
         (RM_C, "rm.c", 4, Role::Rm),
@@ -896,6 +1046,10 @@ pub async fn setup(app: &TestApp) -> Ctx {
             .unwrap();
         assert_eq!(made.0, id, "the walk's staff ids");
     }
+}
+
+/// RM B's segment, holding every fixture customer.
+async fn create_segment_of_rm_b(store: &dyn rapport_store::Store) -> i64 {
     let segment = store
         .create_segment(&NewSegment {
             name: "走查客群".into(),
@@ -914,7 +1068,12 @@ pub async fn setup(app: &TestApp) -> Ctx {
         )
         .await
         .unwrap();
-    let task = |owner: StaffId, party: i64| NewTask {
+    segment
+}
+
+/// A call task for `owner` on `party`, due today.
+fn call_task(owner: StaffId, party: i64) -> NewTask {
+    NewTask {
         party_id: PartyId(party),
         owner,
         kind: rapport_store::work::TaskKind::Call,
@@ -924,7 +1083,13 @@ pub async fn setup(app: &TestApp) -> Ctx {
         due_on: today(),
         created_by: Some(owner),
         created_at: at(),
-    };
+    }
+}
+
+/// Each task owner's open task by username, and RM A's task on 王芳, who then leaves RM A's
+/// portfolio (the task stays RM A's).
+async fn create_tasks(store: &dyn rapport_store::Store) -> (BTreeMap<&'static str, i64>, i64) {
+    let v = fixture::viewer;
     let mut tasks = BTreeMap::new();
     for (user, owner, party) in [
         ("rm.a", fixture::RM_A, 1),
@@ -932,15 +1097,14 @@ pub async fn setup(app: &TestApp) -> Ctx {
         ("bm.xihu", fixture::BM_XIHU, 1),
     ] {
         let t = store
-            .create_task(&v(owner), &task(owner, party))
+            .create_task(&v(owner), &call_task(owner, party))
             .await
             .unwrap()
             .unwrap();
         tasks.insert(user, t.id);
     }
-    // RM A's task on 王芳 stays RM A's after 王芳 leaves RM A's portfolio.
     let stale = store
-        .create_task(&v(fixture::RM_A), &task(fixture::RM_A, 2))
+        .create_task(&v(fixture::RM_A), &call_task(fixture::RM_A, 2))
         .await
         .unwrap()
         .unwrap();
@@ -948,9 +1112,15 @@ pub async fn setup(app: &TestApp) -> Ctx {
         .end_secondary_rm(&v(fixture::HEAD_BM), PartyId(2), fixture::RM_A, today())
         .await
         .unwrap();
+    (tasks, stale.id)
+}
+
+/// RM B's call to the second 张伟 (3) and a contact plan for him.
+async fn record_contact_of_rm_b(store: &dyn rapport_store::Store) {
+    let rm_b = fixture::viewer(fixture::RM_B);
     store
         .log_interaction(
-            &v(fixture::RM_B),
+            &rm_b,
             &NewInteraction {
                 party_id: PartyId(3),
                 staff_id: fixture::RM_B,
@@ -968,7 +1138,7 @@ pub async fn setup(app: &TestApp) -> Ctx {
         .unwrap();
     store
         .set_contact_plan(
-            &v(fixture::RM_B),
+            &rm_b,
             &NewContactPlan {
                 tier: None,
                 party_id: Some(PartyId(3)),
@@ -979,9 +1149,13 @@ pub async fn setup(app: &TestApp) -> Ctx {
         )
         .await
         .unwrap();
-    let proposals = store
+}
+
+/// The proposed tier changes, by party.
+async fn pending_tier_proposals(store: &dyn rapport_store::Store) -> BTreeMap<i64, i64> {
+    store
         .tier_proposals(
-            &v(fixture::HEAD_BM),
+            &fixture::viewer(fixture::HEAD_BM),
             rapport_domain::TierProposalStatus::Proposed,
             rapport_store::PageRequest {
                 page: 1,
@@ -993,7 +1167,11 @@ pub async fn setup(app: &TestApp) -> Ctx {
         .items
         .into_iter()
         .map(|p| (p.party_id.0, p.id))
-        .collect();
+        .collect()
+}
+
+/// The Zhejiang manager's pending moves: RM A → RM C (Xihu), RM B → RM D (Binjiang).
+async fn request_moves(store: &dyn rapport_store::Store) -> (i64, i64) {
     let request = |from: StaffId, to: i64| NewReassignment {
         from,
         to: StaffId(to),
@@ -1002,7 +1180,7 @@ pub async fn setup(app: &TestApp) -> Ctx {
         effective_on: today(),
         approval_threshold: 0,
     };
-    let zj = v(fixture::BM_ZHEJIANG);
+    let zj = fixture::viewer(fixture::BM_ZHEJIANG);
     let move_xihu = store
         .request_reassignment(&zj, &request(fixture::RM_A, RM_C))
         .await
@@ -1013,6 +1191,11 @@ pub async fn setup(app: &TestApp) -> Ctx {
         .await
         .unwrap()
         .id;
+    (move_xihu, move_binjiang)
+}
+
+/// The steward merges the fourth imported prospect into the third; the merge event's id.
+async fn merge_imported_prospects(app: &TestApp, imported: &[i64]) -> i64 {
     let steward = app.token("steward01").await;
     let (s, merged) = app
         .send_json(
@@ -1029,10 +1212,14 @@ pub async fn setup(app: &TestApp) -> Ctx {
             &format!("/api/v1/customers/{}/identity", imported[2]),
         )
         .await;
-    let merge_event = identity["events"][0]["id"].as_i64().unwrap();
-    let review = store
+    identity["events"][0]["id"].as_i64().unwrap()
+}
+
+/// The first pending identity review (a pair of imported prospects).
+async fn pending_review(store: &dyn rapport_store::Store) -> i64 {
+    store
         .list_reviews(
-            &v(fixture::STEWARD),
+            &fixture::viewer(fixture::STEWARD),
             rapport_store::identity::ReviewStatus::Pending,
             rapport_store::PageRequest {
                 page: 1,
@@ -1042,7 +1229,11 @@ pub async fn setup(app: &TestApp) -> Ctx {
         .await
         .unwrap()
         .items[0]
-        .id;
+        .id
+}
+
+/// Two new staff members requested by admin.b: the change to approve and the one to reject.
+async fn request_staff_changes(app: &TestApp) -> (i64, i64) {
     let admin_b = app.token("admin.b").await;
     let mut changes = Vec::new();
     for user in ["walk.one", "walk.two"] {
@@ -1057,13 +1248,22 @@ pub async fn setup(app: &TestApp) -> Ctx {
         assert!(s == 200 || s == 202, "{s} {c}");
         changes.push(c["change"]["id"].as_i64().or(c["id"].as_i64()).unwrap());
     }
+    (changes[0], changes[1])
+}
+
+/// RM B logs in; the id of that session, as the administrator lists it.
+async fn session_of_rm_b(app: &TestApp) -> String {
     let _rm_b = app.token("rm.b").await;
     let admin = app.token("admin").await;
     let (_, sessions) = app.get_json(&admin, "/api/v1/admin/sessions").await;
-    let session_of_rm_b = super::element(&sessions, "username", "rm.b")["id"]
+    super::element(&sessions, "username", "rm.b")["id"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+/// The mapping the import probe posts its CSV with.
+fn write_call_center_mapping(app: &TestApp) {
     let dir = app.import_dir.path().join("mappings");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -1071,21 +1271,6 @@ pub async fn setup(app: &TestApp) -> Ctx {
         "source_system = \"call_center\"\nkind = \"customers\"\n[columns]\nsource_key = \"key\"\nname = \"name\"\nmobile = \"mobile\"\n",
     )
     .unwrap();
-    Ctx {
-        imported,
-        imported_records,
-        segment,
-        tasks,
-        stale_task: stale.id,
-        proposals,
-        move_xihu,
-        move_binjiang,
-        merge_event,
-        review,
-        change_to_approve: changes[0],
-        change_to_reject: changes[1],
-        session_of_rm_b,
-    }
 }
 
 /// The servers the walk runs on: the identifier-search limits raised, as the walk searches by

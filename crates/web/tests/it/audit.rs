@@ -1,5 +1,5 @@
 //! Every sensitive action leaves exactly one audit entry with who / when / where / what / why.
-use rapport_store::audit::{AuditAction, ChainVerifier};
+use rapport_store::audit::{AuditAction, AuditEntry, ChainVerifier};
 use rapport_store_contract::fixture;
 
 use crate::TestApp;
@@ -7,24 +7,7 @@ use crate::TestApp;
 #[tokio::test]
 async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
     for app in TestApp::each().await {
-        assert_eq!(app.login_as("rm.b", "wrong").await.0, 401);
-        let token = app.token("rm.a").await;
-        assert_eq!(app.get_json(&token, "/api/v1/customers/1").await.0, 200);
-        assert_eq!(app.get_json(&token, "/api/v1/customers/3").await.0, 404);
-        let (_, found) = app
-            .get_json(
-                &token,
-                &format!("/api/v1/customers?q={}", fixture::ZHANG_WEI_A_MOBILE),
-            )
-            .await;
-        assert_eq!(found["items"].as_array().unwrap().len(), 1);
-        assert_eq!(app.get_json(&token, "/api/v1/customers").await.0, 200);
-        assert_eq!(app.get_json(&token, "/api/v1/audit").await.0, 403);
-        let (s, _) = app
-            .request(&token, reqwest::Method::POST, "/api/v1/auth/logout", None)
-            .await;
-        assert_eq!(s, 204);
-
+        scripted_session(&app).await;
         let trail = app.store.audit_entries_after(0, 100).await.unwrap();
         let seen: Vec<(&str, &str, Option<i64>)> = trail
             .iter()
@@ -53,45 +36,8 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
             "{}",
             app.backend
         );
-        let view = &trail[2].entry;
-        assert_eq!(
-            view.fields_unmasked,
-            vec!["name", "mobile", "email"],
-            "what the RM saw in clear"
-        );
-        assert_eq!(view.source_ip.as_deref(), Some("127.0.0.1"), "from where");
-        assert_eq!(view.actor_staff_id, Some(fixture::RM_A));
-        assert!(
-            (chrono::Utc::now() - view.at).num_seconds().abs() < 120,
-            "when, in UTC"
-        );
-        assert_eq!(
-            trail[0].entry.reason.as_deref(),
-            Some("wrong password"),
-            "why it failed"
-        );
-        let search = trail[5].entry.detail.as_deref().unwrap();
-        assert!(
-            search.contains("query=mobile") && search.contains("shown=1"),
-            "{search}"
-        );
-        assert!(
-            !search.contains(fixture::ZHANG_WEI_A_MOBILE),
-            "the searched value is never recorded"
-        );
-        // Nothing personal in any entry.
-        let all = serde_json::to_string(&trail).unwrap();
-        for secret in [
-            fixture::ZHANG_WEI_A_MOBILE,
-            fixture::zhang_wei_a_resident_id().as_str(),
-            fixture::ZHANG_WEI_A_ACCOUNT,
-        ] {
-            assert!(
-                !all.contains(secret),
-                "{}: {secret} in the trail",
-                app.backend
-            );
-        }
+        assert_entries_say_who_when_where_what_and_why(&trail);
+        assert_nothing_personal_in_the_trail(&app, &trail);
         let mut v = ChainVerifier::default();
         for e in &trail {
             v.feed(e).unwrap();
@@ -101,6 +47,75 @@ async fn a_scripted_session_leaves_exactly_one_entry_per_sensitive_action() {
                 .unwrap()
                 .0,
             9
+        );
+    }
+}
+
+/// rm.b fails to log in; rm.a logs in, views 张伟 (1), is refused the other 张伟 (3), searches
+/// by 张伟's whole mobile, lists the customers, is refused the audit trail and logs out.
+async fn scripted_session(app: &TestApp) {
+    assert_eq!(app.login_as("rm.b", "wrong").await.0, 401);
+    let token = app.token("rm.a").await;
+    assert_eq!(app.get_json(&token, "/api/v1/customers/1").await.0, 200);
+    assert_eq!(app.get_json(&token, "/api/v1/customers/3").await.0, 404);
+    let (_, found) = app
+        .get_json(
+            &token,
+            &format!("/api/v1/customers?q={}", fixture::ZHANG_WEI_A_MOBILE),
+        )
+        .await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get_json(&token, "/api/v1/customers").await.0, 200);
+    assert_eq!(app.get_json(&token, "/api/v1/audit").await.0, 403);
+    let (s, _) = app
+        .request(&token, reqwest::Method::POST, "/api/v1/auth/logout", None)
+        .await;
+    assert_eq!(s, 204);
+}
+
+/// The scripted session's view says what was seen in clear, from where, by whom and when;
+/// the failed login says why; the search says its kind and outcome but not the value.
+fn assert_entries_say_who_when_where_what_and_why(trail: &[AuditEntry]) {
+    let view = &trail[2].entry;
+    assert_eq!(
+        view.fields_unmasked,
+        vec!["name", "mobile", "email"],
+        "what the RM saw in clear"
+    );
+    assert_eq!(view.source_ip.as_deref(), Some("127.0.0.1"), "from where");
+    assert_eq!(view.actor_staff_id, Some(fixture::RM_A));
+    assert!(
+        (chrono::Utc::now() - view.at).num_seconds().abs() < 120,
+        "when, in UTC"
+    );
+    assert_eq!(
+        trail[0].entry.reason.as_deref(),
+        Some("wrong password"),
+        "why it failed"
+    );
+    let search = trail[5].entry.detail.as_deref().unwrap();
+    assert!(
+        search.contains("query=mobile") && search.contains("shown=1"),
+        "{search}"
+    );
+    assert!(
+        !search.contains(fixture::ZHANG_WEI_A_MOBILE),
+        "the searched value is never recorded"
+    );
+}
+
+/// Nothing personal of 张伟 (mobile, resident id, account) in any entry.
+fn assert_nothing_personal_in_the_trail(app: &TestApp, trail: &[AuditEntry]) {
+    let all = serde_json::to_string(&trail).unwrap();
+    for secret in [
+        fixture::ZHANG_WEI_A_MOBILE,
+        fixture::zhang_wei_a_resident_id().as_str(),
+        fixture::ZHANG_WEI_A_ACCOUNT,
+    ] {
+        assert!(
+            !all.contains(secret),
+            "{}: {secret} in the trail",
+            app.backend
         );
     }
 }
@@ -126,33 +141,8 @@ async fn the_auditor_reads_filters_and_exports_the_trail() {
             .get_json(&auditor, &format!("/api/v1/audit?from={today}&to={today}"))
             .await;
         assert_eq!(s, 200);
-        for (path, field) in [
-            ("/api/v1/audit?action=teleport", "action"),
-            ("/api/v1/audit?from=2026-13-01", "from"),
-            ("/api/v1/audit?from=2026-06-02&to=2026-06-01", "from"),
-            ("/api/v1/audit?page_size=0", "page_size"),
-        ] {
-            let (s, body) = app.get_json(&auditor, path).await;
-            assert_eq!(s, 400, "{path}: {body}");
-            assert!(
-                body["field"] == field || crate::message(&body).contains(field),
-                "{path}: {body}"
-            );
-        }
-        let export = TestApp::client().get(app.url("/api/v1/audit/export?actor=rm.a"));
-        let res = export.bearer_auth(&auditor).send().await.unwrap();
-        assert_eq!(res.status(), 200);
-        assert!(
-            res.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/csv")
-        );
-        let csv = res.text().await.unwrap();
-        assert!(
-            csv.starts_with("seq,at,actor,") && csv.contains("customer_viewed"),
-            "{csv}"
-        );
+        assert_bad_filters_are_refused(&app, &auditor).await;
+        assert_the_export_is_csv(&app, &auditor).await;
         // Reading and exporting the trail is itself in the trail.
         let trail = app.store.audit_entries_after(0, 1000).await.unwrap();
         let auditor_actions: Vec<AuditAction> = trail
@@ -164,28 +154,7 @@ async fn the_auditor_reads_filters_and_exports_the_trail() {
             auditor_actions.contains(&AuditAction::AuditViewed)
                 && auditor_actions.contains(&AuditAction::Exported)
         );
-        // Nobody else may read it.
-        for user in [
-            "rm.a",
-            "admin",
-            "bm.xihu",
-            "steward01",
-            "marketing01",
-            "agent01",
-        ] {
-            let token = app.token(user).await;
-            let (s, body) = app.get_json(&token, "/api/v1/audit").await;
-            assert_eq!(
-                (s, body["code"].as_str()),
-                (403, Some("forbidden")),
-                "{user}"
-            );
-            assert_eq!(
-                app.get_json(&token, "/api/v1/audit/export").await.0,
-                403,
-                "{user}"
-            );
-        }
+        assert_nobody_else_reads_the_trail(&app).await;
         // The page, in the browser.
         let html = app
             .browser("auditor01")
@@ -196,6 +165,67 @@ async fn the_auditor_reads_filters_and_exports_the_trail() {
             html.contains("审计日志") && html.contains("customer_viewed"),
             "{}",
             app.backend
+        );
+    }
+}
+
+/// An unknown action, a bad date, a reversed range and an empty page are refused, naming
+/// the field.
+async fn assert_bad_filters_are_refused(app: &TestApp, auditor: &str) {
+    for (path, field) in [
+        ("/api/v1/audit?action=teleport", "action"),
+        ("/api/v1/audit?from=2026-13-01", "from"),
+        ("/api/v1/audit?from=2026-06-02&to=2026-06-01", "from"),
+        ("/api/v1/audit?page_size=0", "page_size"),
+    ] {
+        let (s, body) = app.get_json(auditor, path).await;
+        assert_eq!(s, 400, "{path}: {body}");
+        assert!(
+            body["field"] == field || crate::message(&body).contains(field),
+            "{path}: {body}"
+        );
+    }
+}
+
+/// The export of rm.a's entries is a CSV with a header, holding the views.
+async fn assert_the_export_is_csv(app: &TestApp, auditor: &str) {
+    let export = TestApp::client().get(app.url("/api/v1/audit/export?actor=rm.a"));
+    let res = export.bearer_auth(auditor).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.starts_with("seq,at,actor,") && csv.contains("customer_viewed"),
+        "{csv}"
+    );
+}
+
+/// No other role may read or export the trail.
+async fn assert_nobody_else_reads_the_trail(app: &TestApp) {
+    for user in [
+        "rm.a",
+        "admin",
+        "bm.xihu",
+        "steward01",
+        "marketing01",
+        "agent01",
+    ] {
+        let token = app.token(user).await;
+        let (s, body) = app.get_json(&token, "/api/v1/audit").await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (403, Some("forbidden")),
+            "{user}"
+        );
+        assert_eq!(
+            app.get_json(&token, "/api/v1/audit/export").await.0,
+            403,
+            "{user}"
         );
     }
 }

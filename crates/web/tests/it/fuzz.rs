@@ -151,43 +151,7 @@ async fn every_operation_survives_fuzzing_as_every_role() {
             .await
             .unwrap();
         for run in &runs {
-            let token = app.token(run.role).await;
-            let args = arguments(&app.base, &token, run, &seed);
-            let (program, dir) = (schemathesis.clone(), logs.clone());
-            let run_started = Instant::now();
-            // Run in the reports' directory: Schemathesis keeps a cache in `.schemathesis/`.
-            let out = tokio::task::spawn_blocking(move || {
-                Command::new(program).args(args).current_dir(dir).output()
-            })
-            .await
-            .unwrap()
-            .unwrap();
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .replace(&token, "<token>");
-            let label = format!("{} as {}", app.backend, run.label);
-            let log = logs.join(format!("{}-{}.log", app.backend, run.label));
-            std::fs::write(&log, &text).unwrap();
-            let coverage = tested(&text);
-            eprintln!(
-                "fuzz {label}: {} in {:.0?}; {} (output in {})",
-                if out.status.success() {
-                    "passed"
-                } else {
-                    "FAILED"
-                },
-                run_started.elapsed(),
-                summary(&text),
-                log.display()
-            );
-            if !out.status.success() {
-                failures.push(format!("=== {label} ===\n{}", findings(&text)));
-            } else if let Err(why) = coverage {
-                failures.push(format!("=== {label} === {why}; see {}", log.display()));
-            }
+            failures.extend(fuzz(&app, &schemathesis, &logs, run, &seed).await);
         }
     }
     eprintln!(
@@ -199,6 +163,56 @@ async fn every_operation_survives_fuzzing_as_every_role() {
         "Schemathesis found failures (seed {seed}):\n{}",
         failures.join("\n")
     );
+}
+
+/// One Schemathesis run against `app`, its output kept in `logs`; the failure, if any: a
+/// failing run's findings, or a passing run that did not test enough.
+async fn fuzz(
+    app: &TestApp,
+    schemathesis: &Path,
+    logs: &Path,
+    run: &Run,
+    seed: &str,
+) -> Option<String> {
+    let token = app.token(run.role).await;
+    let args = arguments(&app.base, &token, run, seed);
+    let (program, dir) = (schemathesis.to_owned(), logs.to_owned());
+    let run_started = Instant::now();
+    // Run in the reports' directory: Schemathesis keeps a cache in `.schemathesis/`.
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(program).args(args).current_dir(dir).output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+    .replace(&token, "<token>");
+    let label = format!("{} as {}", app.backend, run.label);
+    let log = logs.join(format!("{}-{}.log", app.backend, run.label));
+    std::fs::write(&log, &text).unwrap();
+    let coverage = tested(&text);
+    eprintln!(
+        "fuzz {label}: {} in {:.0?}; {} (output in {})",
+        if out.status.success() {
+            "passed"
+        } else {
+            "FAILED"
+        },
+        run_started.elapsed(),
+        summary(&text),
+        log.display()
+    );
+    if !out.status.success() {
+        Some(format!("=== {label} ===\n{}", findings(&text)))
+    } else if let Err(why) = coverage {
+        Some(format!("=== {label} === {why}; see {}", log.display()))
+    } else {
+        None
+    }
 }
 
 /// Found by the fuzzing: the query parameters of list operations were declared `in: path`, so

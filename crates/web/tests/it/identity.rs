@@ -22,59 +22,11 @@ async fn the_steward_reviews_and_decides_pairs() {
         assert_eq!(items.len(), 1);
         let id = items[0]["id"].as_i64().unwrap();
         assert_eq!(items[0]["status"], "pending");
-
-        // Both records side by side, identifiers masked for the steward's role.
-        let (s, pair) = app
-            .get_json(&steward, &format!("/api/v1/identity/reviews/{id}"))
-            .await;
-        assert_eq!(s, 200);
-        let text = pair.to_string();
-        for clear in [
-            CHEN_MOBILE,
-            ZHOU_MOBILE,
-            &valid_id(11),
-            &valid_id(22),
-            "陈静",
-            "周杰",
-        ] {
-            assert!(!text.contains(clear), "{}: {clear} in clear", app.backend);
-        }
-        assert_eq!(pair["a"]["mobile"], "138****8000");
-        assert_eq!(pair["fields"][0]["field"], "name");
-        assert_eq!(pair["fields"][1]["weight"], 4.75);
-        assert!(
-            pair["masked_fields"]
-                .as_array()
-                .unwrap()
-                .contains(&json!("resident_id"))
-        );
-
-        // Other roles: 403 on the decision, 403 on the queue.
-        let rm = app.token("rm.a").await;
-        let path = format!("/api/v1/identity/reviews/{id}/decision");
-        let decision = |decision: &str| json!({"decision": decision});
-        let answer = app.post_json(&rm, &path, &decision("same_person")).await;
-        assert_eq!(status_and(&answer, "code"), (403, Some("forbidden")));
-        let (s, _) = app.get_json(&rm, "/api/v1/identity/reviews").await;
-        assert_eq!(s, 403);
-
-        // Bad bodies name the field; unknown pairs are 404.
-        let answer = app.post_json(&steward, &path, &decision("maybe")).await;
-        assert_eq!(status_and(&answer, "field"), (400, Some("decision")));
-        let long = json!({"decision": "different_people", "note": "x".repeat(501)});
-        let answer = app.post_json(&steward, &path, &long).await;
-        assert_eq!(status_and(&answer, "field"), (400, Some("note")));
-        let unknown = "/api/v1/identity/reviews/999999/decision";
-        let (s, _) = app
-            .post_json(&steward, unknown, &decision("same_person"))
-            .await;
-        assert_eq!(s, 404);
-        let (s, _) = app
-            .get_json(&steward, "/api/v1/identity/reviews/999999")
-            .await;
-        assert_eq!(s, 404);
+        assert_the_pair_is_shown_masked(&app, &steward, id).await;
+        assert_other_roles_and_bad_decisions_are_refused(&app, &steward, id).await;
 
         // Same person: the two customers become one (the lower id kept); twice → 409.
+        let path = format!("/api/v1/identity/reviews/{id}/decision");
         let (s, item) = app
             .post_json(
                 &steward,
@@ -85,7 +37,7 @@ async fn the_steward_reviews_and_decides_pairs() {
         assert_eq!(s, 200, "{}: {item}", app.backend);
         assert_eq!(item["status"], "approved");
         let answer = app
-            .post_json(&steward, &path, &decision("different_people"))
+            .post_json(&steward, &path, &json!({"decision": "different_people"}))
             .await;
         assert_eq!(status_and(&answer, "code"), (409, Some("conflict")));
         let (keep, absorbed) = {
@@ -115,6 +67,61 @@ async fn the_steward_reviews_and_decides_pairs() {
         assert!(actions.contains(&"review_viewed"), "{actions:?}");
         assert!(actions.contains(&"review_decided"), "{actions:?}");
     }
+}
+
+/// Review `id` shows both records side by side, identifiers masked for the steward's role.
+async fn assert_the_pair_is_shown_masked(app: &TestApp, steward: &str, id: i64) {
+    let (s, pair) = app
+        .get_json(steward, &format!("/api/v1/identity/reviews/{id}"))
+        .await;
+    assert_eq!(s, 200);
+    let text = pair.to_string();
+    for clear in [
+        CHEN_MOBILE,
+        ZHOU_MOBILE,
+        &valid_id(11),
+        &valid_id(22),
+        "陈静",
+        "周杰",
+    ] {
+        assert!(!text.contains(clear), "{}: {clear} in clear", app.backend);
+    }
+    assert_eq!(pair["a"]["mobile"], "138****8000");
+    assert_eq!(pair["fields"][0]["field"], "name");
+    assert_eq!(pair["fields"][1]["weight"], 4.75);
+    assert!(
+        pair["masked_fields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("resident_id"))
+    );
+}
+
+/// Other roles get 403 on the decision and on the queue; the steward's bad bodies name the
+/// field, and unknown pairs are 404. Review `id` stays pending.
+async fn assert_other_roles_and_bad_decisions_are_refused(app: &TestApp, steward: &str, id: i64) {
+    let rm = app.token("rm.a").await;
+    let path = format!("/api/v1/identity/reviews/{id}/decision");
+    let decision = |decision: &str| json!({"decision": decision});
+    let answer = app.post_json(&rm, &path, &decision("same_person")).await;
+    assert_eq!(status_and(&answer, "code"), (403, Some("forbidden")));
+    let (s, _) = app.get_json(&rm, "/api/v1/identity/reviews").await;
+    assert_eq!(s, 403);
+
+    let answer = app.post_json(steward, &path, &decision("maybe")).await;
+    assert_eq!(status_and(&answer, "field"), (400, Some("decision")));
+    let long = json!({"decision": "different_people", "note": "x".repeat(501)});
+    let answer = app.post_json(steward, &path, &long).await;
+    assert_eq!(status_and(&answer, "field"), (400, Some("note")));
+    let unknown = "/api/v1/identity/reviews/999999/decision";
+    let (s, _) = app
+        .post_json(steward, unknown, &decision("same_person"))
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = app
+        .get_json(steward, "/api/v1/identity/reviews/999999")
+        .await;
+    assert_eq!(s, 404);
 }
 
 #[tokio::test]

@@ -210,43 +210,7 @@ async fn the_role_table_holds_row_by_row() {
             }
             let text = res.text().await.unwrap();
             let v: Value = serde_json::from_str(&text).unwrap();
-            let p = &v["profile"];
-            assert_eq!(
-                p["name"],
-                if row.name_shown { "张伟" } else { "张*" },
-                "{who}: name"
-            );
-            assert_eq!(
-                p["mobile"],
-                if row.mobile_shown {
-                    ZHANG_WEI_A_MOBILE
-                } else {
-                    "138****5678"
-                },
-                "{who}: mobile"
-            );
-            // Resident ID, account numbers and address are masked for every role.
-            if row.birthday_shown {
-                assert_eq!(p["resident_id"], "******************", "{who}: resident ID");
-                assert_eq!(p["birth_date"], "--07-09", "{who}: birthday, no year");
-            } else {
-                assert_eq!(
-                    p["resident_id"],
-                    rapport_domain::mask::mask_resident_id(id.as_str()).as_str(),
-                    "{who}: resident ID"
-                );
-                assert_eq!(p["resident_id"], "330106********1236", "{who}");
-                assert!(p["birth_date"].is_null(), "{who}: no birth date");
-            }
-            assert_eq!(p["address"], "浙江省杭州市西湖区", "{who}: address");
-            for a in v["accounts"].as_array().unwrap() {
-                let n = a["account_number"].as_str().unwrap();
-                assert_eq!(
-                    n.matches('*').count(),
-                    n.len() - 10,
-                    "{who}: first 6 + last 4 of {n}"
-                );
-            }
+            assert_the_360_masks_as_the_row_says(&who, row, &v, id.as_str());
             let mut forbidden = vec![
                 id.as_str().to_owned(),
                 ZHANG_WEI_A_ACCOUNT.to_owned(),
@@ -272,5 +236,47 @@ async fn the_role_table_holds_row_by_row() {
                 "{who}: page name"
             );
         }
+    }
+}
+
+/// Customer 1's 360 (`v`) as `row`'s role sees it: name, mobile and birthday as the row says;
+/// resident ID, account numbers and address masked for every role.
+fn assert_the_360_masks_as_the_row_says(who: &str, row: &Row, v: &Value, id: &str) {
+    let p = &v["profile"];
+    assert_eq!(
+        p["name"],
+        if row.name_shown { "张伟" } else { "张*" },
+        "{who}: name"
+    );
+    assert_eq!(
+        p["mobile"],
+        if row.mobile_shown {
+            ZHANG_WEI_A_MOBILE
+        } else {
+            "138****5678"
+        },
+        "{who}: mobile"
+    );
+    // Resident ID, account numbers and address are masked for every role.
+    if row.birthday_shown {
+        assert_eq!(p["resident_id"], "******************", "{who}: resident ID");
+        assert_eq!(p["birth_date"], "--07-09", "{who}: birthday, no year");
+    } else {
+        assert_eq!(
+            p["resident_id"],
+            rapport_domain::mask::mask_resident_id(id).as_str(),
+            "{who}: resident ID"
+        );
+        assert_eq!(p["resident_id"], "330106********1236", "{who}");
+        assert!(p["birth_date"].is_null(), "{who}: no birth date");
+    }
+    assert_eq!(p["address"], "浙江省杭州市西湖区", "{who}: address");
+    for a in v["accounts"].as_array().unwrap() {
+        let n = a["account_number"].as_str().unwrap();
+        assert_eq!(
+            n.matches('*').count(),
+            n.len() - 10,
+            "{who}: first 6 + last 4 of {n}"
+        );
     }
 }

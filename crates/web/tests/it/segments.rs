@@ -94,23 +94,8 @@ async fn counts_and_members_hold_only_the_callers_customers_masked() {
                 );
             }
         }
-        // Pages of members follow one another.
         let rm_a = app.token("rm.a").await;
-        let (_, first) = app
-            .get_json(&rm_a, &format!("/api/v1/segments/{id}?page_size=2"))
-            .await;
-        assert_eq!(
-            member_ids(&first),
-            BTreeSet::from([1, 2]),
-            "{}",
-            app.backend
-        );
-        assert_eq!(first["members"]["has_more"], true);
-        let (_, second) = app
-            .get_json(&rm_a, &format!("/api/v1/segments/{id}?page=2&page_size=2"))
-            .await;
-        assert_eq!(member_ids(&second), BTreeSet::from([4]));
-        assert_eq!(second["members"]["has_more"], false);
+        assert_members_page_one_after_another(&app, &rm_a, id).await;
 
         // Every view of members is audited with the ids shown; the list as a report.
         let viewed = app.audited(AuditAction::SegmentViewed).await;
@@ -135,6 +120,25 @@ async fn counts_and_members_hold_only_the_callers_customers_masked() {
         let (s, _) = app.get_json(&rm_a, "/api/v1/customers/3/scores").await;
         assert_eq!(s, 404);
     }
+}
+
+/// RM A's members of segment `id` (customers 1, 2 and 4), two a page, follow one another.
+async fn assert_members_page_one_after_another(app: &TestApp, rm_a: &str, id: i64) {
+    let (_, first) = app
+        .get_json(rm_a, &format!("/api/v1/segments/{id}?page_size=2"))
+        .await;
+    assert_eq!(
+        member_ids(&first),
+        BTreeSet::from([1, 2]),
+        "{}",
+        app.backend
+    );
+    assert_eq!(first["members"]["has_more"], true);
+    let (_, second) = app
+        .get_json(rm_a, &format!("/api/v1/segments/{id}?page=2&page_size=2"))
+        .await;
+    assert_eq!(member_ids(&second), BTreeSet::from([4]));
+    assert_eq!(second["members"]["has_more"], false);
 }
 
 #[tokio::test]
@@ -199,41 +203,46 @@ async fn bad_segment_requests_are_named() {
             1
         );
 
-        // Members' paging, ids and unknown segments.
-        for (path, field) in [
-            (format!("/api/v1/segments/{id}?page=0"), "page"),
-            (format!("/api/v1/segments/{id}?page=abc"), "page"),
-            (format!("/api/v1/segments/{id}?page_size=0"), "page_size"),
-            (format!("/api/v1/segments/{id}?page_size=101"), "page_size"),
-            ("/api/v1/segments/abc".to_owned(), "id"),
-        ] {
-            app.assert_names_parameter(&rm, &path, field).await;
-        }
-        let (s, v) = app
-            .get_json(&rm, &format!("/api/v1/segments/{id}?sort=name"))
-            .await;
-        assert_eq!(s, 400, "{v}");
-        assert!(crate::message(&v).contains("sort"), "{v}");
-        for path in ["/api/v1/segments/999999", "/api/v1/segments/-1"] {
-            let (s, v) = app.get_json(&rm, path).await;
-            assert_eq!(
-                (s, v["code"].as_str()),
-                (404, Some("not_found")),
-                "{path}: {v}"
-            );
-        }
-        let (s, _) = app
-            .send_json(
-                &rm,
-                reqwest::Method::DELETE,
-                "/api/v1/segments/999999",
-                &Value::Null,
-            )
-            .await;
-        assert_eq!(s, 404);
+        assert_bad_member_requests_are_refused(&app, &rm, id).await;
         let anonymous = app.anonymous_browser();
         assert_eq!(anonymous.status("/api/v1/segments").await, 401);
     }
+}
+
+/// Members' paging and ids that are none are named; unknown segments are not found (to read
+/// or to delete).
+async fn assert_bad_member_requests_are_refused(app: &TestApp, rm: &str, id: i64) {
+    for (path, field) in [
+        (format!("/api/v1/segments/{id}?page=0"), "page"),
+        (format!("/api/v1/segments/{id}?page=abc"), "page"),
+        (format!("/api/v1/segments/{id}?page_size=0"), "page_size"),
+        (format!("/api/v1/segments/{id}?page_size=101"), "page_size"),
+        ("/api/v1/segments/abc".to_owned(), "id"),
+    ] {
+        app.assert_names_parameter(rm, &path, field).await;
+    }
+    let (s, v) = app
+        .get_json(rm, &format!("/api/v1/segments/{id}?sort=name"))
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert!(crate::message(&v).contains("sort"), "{v}");
+    for path in ["/api/v1/segments/999999", "/api/v1/segments/-1"] {
+        let (s, v) = app.get_json(rm, path).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (404, Some("not_found")),
+            "{path}: {v}"
+        );
+    }
+    let (s, _) = app
+        .send_json(
+            rm,
+            reqwest::Method::DELETE,
+            "/api/v1/segments/999999",
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(s, 404);
 }
 
 #[tokio::test]
@@ -348,21 +357,7 @@ async fn the_segment_pages_render_in_both_languages_and_post_with_the_session_to
         assert_has_all(&zh, &needles, &format!("{}: zh /segments", app.backend));
         let csrf = form_field(&zh, "csrf").to_owned();
 
-        // A bad field comes back next to the field, what was typed kept.
-        let kept = [("description", "kept")];
-        let (status, html) = create_on_page(&browser, &csrf, " ", &kept).await;
-        assert_eq!(status, 400, "{}", app.backend);
-        assert!(html.contains("data-testid=\"error-name\""), "{html}");
-        assert!(html.contains("aum_m0 &#62; 1") && html.contains("value=\"kept\""));
-        let (status, html) = create_on_page(&browser, &csrf, "高净值客户", &[]).await;
-        assert_eq!(status, 409);
-        assert!(html.contains("data-testid=\"error-name\""));
-        // Without the warehouse nothing can be created; said on the page.
-        let (status, html) = create_on_page(&browser, &csrf, "New", &[]).await;
-        assert_eq!(status, 503);
-        assert!(html.contains("data-testid=\"segment-error\""));
-        let (status, _) = create_on_page(&browser, "forged", "x", &[]).await;
-        assert_eq!(status, 403);
+        assert_the_form_refuses_on_the_page(&app, &browser, &csrf).await;
 
         // One segment: its definition and its members in scope, linking to the 360 page.
         let page = browser.page(&format!("/segments/{id}")).await;
@@ -423,4 +418,23 @@ async fn the_segment_pages_render_in_both_languages_and_post_with_the_session_to
         assert!(!html.contains("nav-segments"));
         assert_eq!(agent.status("/segments").await, 403);
     }
+}
+
+/// A bad field comes back next to the field, what was typed kept; a taken name is a conflict;
+/// without the warehouse nothing can be created, said on the page; a forged token is refused.
+async fn assert_the_form_refuses_on_the_page(app: &TestApp, browser: &Browser, csrf: &str) {
+    let kept = [("description", "kept")];
+    let (status, html) = create_on_page(browser, csrf, " ", &kept).await;
+    assert_eq!(status, 400, "{}", app.backend);
+    assert!(html.contains("data-testid=\"error-name\""), "{html}");
+    assert!(html.contains("aum_m0 &#62; 1") && html.contains("value=\"kept\""));
+    let (status, html) = create_on_page(browser, csrf, "高净值客户", &[]).await;
+    assert_eq!(status, 409);
+    assert!(html.contains("data-testid=\"error-name\""));
+    // Without the warehouse nothing can be created; said on the page.
+    let (status, html) = create_on_page(browser, csrf, "New", &[]).await;
+    assert_eq!(status, 503);
+    assert!(html.contains("data-testid=\"segment-error\""));
+    let (status, _) = create_on_page(browser, "forged", "x", &[]).await;
+    assert_eq!(status, 403);
 }

@@ -191,23 +191,7 @@ fn score_row(
 #[tokio::test]
 async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
     for app in TestApp::each().await {
-        let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
-        let june = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-        let all = crate::seeds::scores(june);
-        let base = all.iter().find(|s| s.party_id == 1).unwrap();
-        for (as_of, tier) in [
-            (
-                NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
-                rapport_scoring::Tier::Gold,
-            ),
-            (june, rapport_scoring::Tier::Diamond),
-        ] {
-            let batch = ScoreBatch {
-                scores: vec![score_row(base, as_of, tier)],
-                ..ScoreBatch::default()
-            };
-            crate::seeds::write_run(&app, as_of, "test", at, &batch).await;
-        }
+        score_zhang_wei_gold_in_march_and_diamond_in_june(&app).await;
         // 张伟 moves from RM A to RM B today, through an accepted tier change.
         propose(&app).await;
         let bm = app.token("bm.zhejiang").await;
@@ -241,27 +225,7 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
         assert_eq!(s, 200, "{then}");
         assert_eq!(rms(&then), ["陈晓明"], "{}: RM A in May", app.backend);
 
-        let (_, scores) = app.get_json(&admin, "/api/v1/customers/1/scores").await;
-        assert_eq!(scores["latest"]["tier"]["code"], "diamond", "{scores}");
-        let (s, may) = app
-            .get_json(&admin, "/api/v1/customers/1/scores?as_of=2026-05-15")
-            .await;
-        assert_eq!(s, 200, "{may}");
-        assert_eq!(
-            may["latest"]["tier"]["code"], "gold",
-            "{}: {may}",
-            app.backend
-        );
-        assert_eq!(may["history"].as_array().unwrap().len(), 1);
-        let (s, before) = app
-            .get_json(&admin, "/api/v1/customers/1/scores?as_of=2026-01-31")
-            .await;
-        assert_eq!(s, 200);
-        assert!(before["latest"].is_null(), "not scored yet then: {before}");
-        let (s, e) = app
-            .get_json(&admin, "/api/v1/customers/1/scores?as_of=2026-02-30")
-            .await;
-        assert_eq!(s, 400, "{e}");
+        assert_scores_as_of_a_date(&app, &admin).await;
 
         let browser = app.browser("bm.head").await;
         let html = browser.page("/customers/1?as_of=2026-05-15").await;
@@ -278,6 +242,53 @@ async fn the_360_view_as_of_a_past_date_shows_that_dates_tier_and_rm() {
             app.backend
         );
     }
+}
+
+/// Scoring runs of 张伟 (1): gold at the end of March, diamond at the end of June.
+async fn score_zhang_wei_gold_in_march_and_diamond_in_june(app: &TestApp) {
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    let june = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let all = crate::seeds::scores(june);
+    let base = all.iter().find(|s| s.party_id == 1).unwrap();
+    for (as_of, tier) in [
+        (
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            rapport_scoring::Tier::Gold,
+        ),
+        (june, rapport_scoring::Tier::Diamond),
+    ] {
+        let batch = ScoreBatch {
+            scores: vec![score_row(base, as_of, tier)],
+            ..ScoreBatch::default()
+        };
+        crate::seeds::write_run(app, as_of, "test", at, &batch).await;
+    }
+}
+
+/// 张伟's scores today (diamond), as of May (gold, one run), before any run (none), and as of
+/// a date that is none (400).
+async fn assert_scores_as_of_a_date(app: &TestApp, token: &str) {
+    let (_, scores) = app.get_json(token, "/api/v1/customers/1/scores").await;
+    assert_eq!(scores["latest"]["tier"]["code"], "diamond", "{scores}");
+    let (s, may) = app
+        .get_json(token, "/api/v1/customers/1/scores?as_of=2026-05-15")
+        .await;
+    assert_eq!(s, 200, "{may}");
+    assert_eq!(
+        may["latest"]["tier"]["code"], "gold",
+        "{}: {may}",
+        app.backend
+    );
+    assert_eq!(may["history"].as_array().unwrap().len(), 1);
+    let (s, before) = app
+        .get_json(token, "/api/v1/customers/1/scores?as_of=2026-01-31")
+        .await;
+    assert_eq!(s, 200);
+    assert!(before["latest"].is_null(), "not scored yet then: {before}");
+    let (s, e) = app
+        .get_json(token, "/api/v1/customers/1/scores?as_of=2026-02-30")
+        .await;
+    assert_eq!(s, 400, "{e}");
 }
 
 #[tokio::test]
@@ -302,29 +313,7 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
         assert_eq!(s, 200, "{}: {rms}", app.backend);
         assert_eq!(rms.as_array().unwrap().len(), 2, "{rms}");
         assert_eq!(see(rm_b.clone()).await, 200, "{}", app.backend);
-        // Bad input, each named; out of scope is unknown; RMs may not assign.
-        for (body, field) in [
-            (json!({"staff_id": fixture::STEWARD.0}), "staff_id"),
-            (json!({"staff_id": fixture::RM_A.0}), "staff_id"),
-        ] {
-            let (s, e) = app.post_json(&bm, path, &body).await;
-            assert_eq!(
-                (s, e["field"].as_str()),
-                (400, Some(field)),
-                "{}: {e}",
-                app.backend
-            );
-        }
-        let (s, _) = app.post_json(&bm, path, &json!({"staff": 3})).await;
-        assert_eq!(s, 400);
-        let (s, _) = app
-            .post_json(&bm, "/api/v1/customers/5/rms", &rm_b_staff)
-            .await;
-        assert_eq!(s, 404, "李娜 is not 西湖's");
-        let (s, _) = app
-            .post_json(&app.token("rm.a").await, path, &rm_b_staff)
-            .await;
-        assert_eq!(s, 403);
+        assert_bad_assignments_are_refused(&app, &bm, &rm_b_staff).await;
         // The primary RM is replaced, never just ended.
         let end_a = format!("/api/v1/customers/1/rms/{}/end", fixture::RM_A.0);
         let (s, e) = app.post_json(&bm, &end_a, &json!({})).await;
@@ -355,33 +344,70 @@ async fn a_branch_manager_assigns_primary_and_secondary_rms_and_scope_follows() 
         assert_eq!(primaries, [fixture::RM_B.0], "{}: {rms}", app.backend);
         assert_eq!(see(app.token("rm.a").await).await, 404);
 
-        // The 360 page's form, for a branch manager.
-        let browser = app.browser("bm.xihu").await;
-        let html = browser.page("/customers/1").await;
-        assert!(html.contains("data-testid=\"assign-rm\""), "{html}");
-        let csrf = crate::form_field(&html, "csrf").to_owned();
-        let res = browser
-            .submit(
-                "/customers/1/rms",
-                &[
-                    ("csrf", csrf.as_str()),
-                    ("staff_id", &fixture::RM_A.0.to_string()),
-                    ("role", "secondary"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 303, "{}", app.backend);
-        let html = browser.page("/customers/1").await;
-        assert!(
-            html.contains(&format!("end-rm-{}", fixture::RM_A.0)),
-            "{html}"
-        );
-        let rm_page = app.browser("rm.a").await.page("/customers/1").await;
-        assert!(
-            !rm_page.contains("data-testid=\"assign-rm\""),
-            "RMs do not assign"
+        the_360_page_assigns_for_a_branch_manager_only(&app).await;
+    }
+}
+
+/// Bad input, each named; a customer out of the manager's scope is unknown; RMs may not
+/// assign.
+async fn assert_bad_assignments_are_refused(
+    app: &TestApp,
+    bm: &str,
+    rm_b_staff: &serde_json::Value,
+) {
+    let path = "/api/v1/customers/1/rms";
+    for (body, field) in [
+        (json!({"staff_id": fixture::STEWARD.0}), "staff_id"),
+        (json!({"staff_id": fixture::RM_A.0}), "staff_id"),
+    ] {
+        let (s, e) = app.post_json(bm, path, &body).await;
+        assert_eq!(
+            (s, e["field"].as_str()),
+            (400, Some(field)),
+            "{}: {e}",
+            app.backend
         );
     }
+    let (s, _) = app.post_json(bm, path, &json!({"staff": 3})).await;
+    assert_eq!(s, 400);
+    let (s, _) = app
+        .post_json(bm, "/api/v1/customers/5/rms", rm_b_staff)
+        .await;
+    assert_eq!(s, 404, "李娜 is not 西湖's");
+    let (s, _) = app
+        .post_json(&app.token("rm.a").await, path, rm_b_staff)
+        .await;
+    assert_eq!(s, 403);
+}
+
+/// The 360 page's form assigns RM A as a secondary RM for the 西湖 manager, and is not
+/// offered to an RM.
+async fn the_360_page_assigns_for_a_branch_manager_only(app: &TestApp) {
+    let browser = app.browser("bm.xihu").await;
+    let html = browser.page("/customers/1").await;
+    assert!(html.contains("data-testid=\"assign-rm\""), "{html}");
+    let csrf = crate::form_field(&html, "csrf").to_owned();
+    let res = browser
+        .submit(
+            "/customers/1/rms",
+            &[
+                ("csrf", csrf.as_str()),
+                ("staff_id", &fixture::RM_A.0.to_string()),
+                ("role", "secondary"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", app.backend);
+    let html = browser.page("/customers/1").await;
+    assert!(
+        html.contains(&format!("end-rm-{}", fixture::RM_A.0)),
+        "{html}"
+    );
+    let rm_page = app.browser("rm.a").await.page("/customers/1").await;
+    assert!(
+        !rm_page.contains("data-testid=\"assign-rm\""),
+        "RMs do not assign"
+    );
 }
 
 #[tokio::test]

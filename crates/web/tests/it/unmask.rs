@@ -16,129 +16,150 @@ fn ask(field: &str, reason: &str) -> Value {
 
 #[tokio::test]
 async fn the_unmask_table_holds_row_by_row() {
-    let id = fixture::zhang_wei_a_resident_id();
     for app in TestApp::each().await {
-        let b = app.backend;
-        // rm: resident ID and account numbers of its own portfolio; nothing else.
-        let rm = app.token("rm.a").await;
-        let (s, v) = unmask(&app, &rm, 1, ask("resident_id", "kyc_review")).await;
-        assert_eq!(
-            (s, v["values"][0].as_str()),
-            (200, Some(id.as_str())),
-            "{b}: {v}"
-        );
-        let (s, v) = unmask(&app, &rm, 1, ask("account_number", "complaint")).await;
-        assert_eq!(s, 200);
-        assert!(
-            v["values"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|n| n == fixture::ZHANG_WEI_A_ACCOUNT),
-            "{v}"
-        );
-        for field in ["address", "name", "mobile"] {
-            let (s, body) = unmask(&app, &rm, 1, ask(field, "kyc_review")).await;
-            assert_eq!(
-                (s, body["code"].as_str()),
-                (403, Some("forbidden")),
-                "{b}: rm {field}"
-            );
-        }
-        assert_eq!(
-            unmask(&app, &rm, 3, ask("resident_id", "kyc_review"))
-                .await
-                .0,
-            404,
-            "{b}: RM B's customer"
-        );
-        assert_eq!(
-            unmask(&app, &rm, 999, ask("resident_id", "kyc_review"))
-                .await
-                .0,
-            404
-        );
+        an_rm_unmasks_ids_and_accounts_of_its_portfolio(&app).await;
+        a_branch_manager_unmasks_any_field_of_its_subtree(&app).await;
+        a_service_agent_unmasks_the_mobile_for_a_call_back(&app).await;
+        the_other_roles_unmask_nothing(&app).await;
+        assert_every_unmasking_and_refusal_is_audited(&app).await;
+    }
+}
 
-        // branch_manager: any field of its subtree.
-        let bm = app.token("bm.xihu").await;
-        for field in ["name", "mobile", "resident_id", "account_number", "address"] {
-            assert_eq!(
-                unmask(&app, &bm, 1, ask(field, "complaint")).await.0,
-                200,
-                "{b}: bm {field}"
-            );
-        }
-        let (_, v) = unmask(&app, &bm, 1, ask("address", "complaint")).await;
-        assert_eq!(v["values"][0], "浙江省杭州市西湖区文三路90号3栋201室");
-        assert_eq!(
-            unmask(&app, &bm, 2, ask("address", "complaint")).await.0,
-            404,
-            "{b}: outside the branch"
-        );
-
-        // service_agent: mobile, for a call-back only.
-        let agent = app.token("agent01").await;
-        let (s, v) = unmask(&app, &agent, 1, ask("mobile", "customer_callback")).await;
-        assert_eq!(
-            (s, v["values"][0].as_str()),
-            (200, Some(fixture::ZHANG_WEI_A_MOBILE))
-        );
-        assert_eq!(
-            unmask(&app, &agent, 1, ask("mobile", "complaint")).await.0,
-            403
-        );
-        assert_eq!(
-            unmask(&app, &agent, 1, ask("resident_id", "customer_callback"))
-                .await
-                .0,
-            403
-        );
-
-        // data_steward (no identity review items exist yet), marketing, auditor: nothing; an
-        // administrator sees no customer at all, so the customer is not found.
-        for (user, refused) in [
-            ("steward01", 403),
-            ("marketing01", 403),
-            ("auditor01", 403),
-            ("admin", 404),
-        ] {
-            let token = app.token(user).await;
-            for field in ["name", "mobile", "resident_id", "account_number", "address"] {
-                assert_eq!(
-                    unmask(&app, &token, 1, ask(field, "kyc_review")).await.0,
-                    refused,
-                    "{b}: {user} {field}"
-                );
-            }
-        }
-
-        // Every unmasking is audited with its reason; so is every refusal.
-        let trail = app.store.audit_entries_after(0, 10_000).await.unwrap();
-        let first = trail
+/// rm: resident ID and account numbers of its own portfolio; nothing else.
+async fn an_rm_unmasks_ids_and_accounts_of_its_portfolio(app: &TestApp) {
+    let b = app.backend;
+    let id = fixture::zhang_wei_a_resident_id();
+    let rm = app.token("rm.a").await;
+    let (s, v) = unmask(app, &rm, 1, ask("resident_id", "kyc_review")).await;
+    assert_eq!(
+        (s, v["values"][0].as_str()),
+        (200, Some(id.as_str())),
+        "{b}: {v}"
+    );
+    let (s, v) = unmask(app, &rm, 1, ask("account_number", "complaint")).await;
+    assert_eq!(s, 200);
+    assert!(
+        v["values"]
+            .as_array()
+            .unwrap()
             .iter()
-            .find(|e| e.entry.action == AuditAction::FieldUnmasked)
-            .unwrap();
-        assert_eq!(first.entry.actor_username, "rm.a");
-        assert_eq!(first.entry.fields_unmasked, vec!["resident_id"]);
-        assert_eq!(first.entry.reason.as_deref(), Some("kyc_review"));
-        let unmasked = trail
-            .iter()
-            .filter(|e| e.entry.action == AuditAction::FieldUnmasked)
-            .count();
-        assert_eq!(unmasked, 2 + 5 + 1 + 1, "{b}: one entry per unmasking");
-        let refused = trail
-            .iter()
-            .filter(|e| {
-                e.entry.action == AuditAction::AuthorizationFailed && e.entry.party_id.is_some()
-            })
-            .count();
-        assert_eq!(refused, 3 + 2 + 1 + 2 + 20, "{b}: one entry per refusal");
-        let all = serde_json::to_string(&trail).unwrap();
-        assert!(
-            !all.contains(id.as_str()) && !all.contains(fixture::ZHANG_WEI_A_MOBILE),
-            "values never enter the trail"
+            .any(|n| n == fixture::ZHANG_WEI_A_ACCOUNT),
+        "{v}"
+    );
+    for field in ["address", "name", "mobile"] {
+        let (s, body) = unmask(app, &rm, 1, ask(field, "kyc_review")).await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (403, Some("forbidden")),
+            "{b}: rm {field}"
         );
     }
+    assert_eq!(
+        unmask(app, &rm, 3, ask("resident_id", "kyc_review"))
+            .await
+            .0,
+        404,
+        "{b}: RM B's customer"
+    );
+    assert_eq!(
+        unmask(app, &rm, 999, ask("resident_id", "kyc_review"))
+            .await
+            .0,
+        404
+    );
+}
+
+/// branch_manager: any field of its subtree.
+async fn a_branch_manager_unmasks_any_field_of_its_subtree(app: &TestApp) {
+    let b = app.backend;
+    let bm = app.token("bm.xihu").await;
+    for field in ["name", "mobile", "resident_id", "account_number", "address"] {
+        assert_eq!(
+            unmask(app, &bm, 1, ask(field, "complaint")).await.0,
+            200,
+            "{b}: bm {field}"
+        );
+    }
+    let (_, v) = unmask(app, &bm, 1, ask("address", "complaint")).await;
+    assert_eq!(v["values"][0], "浙江省杭州市西湖区文三路90号3栋201室");
+    assert_eq!(
+        unmask(app, &bm, 2, ask("address", "complaint")).await.0,
+        404,
+        "{b}: outside the branch"
+    );
+}
+
+/// service_agent: mobile, for a call-back only.
+async fn a_service_agent_unmasks_the_mobile_for_a_call_back(app: &TestApp) {
+    let agent = app.token("agent01").await;
+    let (s, v) = unmask(app, &agent, 1, ask("mobile", "customer_callback")).await;
+    assert_eq!(
+        (s, v["values"][0].as_str()),
+        (200, Some(fixture::ZHANG_WEI_A_MOBILE))
+    );
+    assert_eq!(
+        unmask(app, &agent, 1, ask("mobile", "complaint")).await.0,
+        403
+    );
+    assert_eq!(
+        unmask(app, &agent, 1, ask("resident_id", "customer_callback"))
+            .await
+            .0,
+        403
+    );
+}
+
+/// data_steward (no identity review items exist yet), marketing, auditor: nothing; an
+/// administrator sees no customer at all, so the customer is not found.
+async fn the_other_roles_unmask_nothing(app: &TestApp) {
+    let b = app.backend;
+    for (user, refused) in [
+        ("steward01", 403),
+        ("marketing01", 403),
+        ("auditor01", 403),
+        ("admin", 404),
+    ] {
+        let token = app.token(user).await;
+        for field in ["name", "mobile", "resident_id", "account_number", "address"] {
+            assert_eq!(
+                unmask(app, &token, 1, ask(field, "kyc_review")).await.0,
+                refused,
+                "{b}: {user} {field}"
+            );
+        }
+    }
+}
+
+/// Every unmasking above is audited with its reason; so is every refusal; no value enters
+/// the trail.
+async fn assert_every_unmasking_and_refusal_is_audited(app: &TestApp) {
+    let b = app.backend;
+    let id = fixture::zhang_wei_a_resident_id();
+    let trail = app.store.audit_entries_after(0, 10_000).await.unwrap();
+    let first = trail
+        .iter()
+        .find(|e| e.entry.action == AuditAction::FieldUnmasked)
+        .unwrap();
+    assert_eq!(first.entry.actor_username, "rm.a");
+    assert_eq!(first.entry.fields_unmasked, vec!["resident_id"]);
+    assert_eq!(first.entry.reason.as_deref(), Some("kyc_review"));
+    let unmasked = trail
+        .iter()
+        .filter(|e| e.entry.action == AuditAction::FieldUnmasked)
+        .count();
+    assert_eq!(unmasked, 2 + 5 + 1 + 1, "{b}: one entry per unmasking");
+    let refused = trail
+        .iter()
+        .filter(|e| {
+            e.entry.action == AuditAction::AuthorizationFailed && e.entry.party_id.is_some()
+        })
+        .count();
+    assert_eq!(refused, 3 + 2 + 1 + 2 + 20, "{b}: one entry per refusal");
+    let all = serde_json::to_string(&trail).unwrap();
+    assert!(
+        !all.contains(id.as_str()) && !all.contains(fixture::ZHANG_WEI_A_MOBILE),
+        "values never enter the trail"
+    );
 }
 
 #[tokio::test]

@@ -59,104 +59,11 @@ async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
 async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
     for app in TestApp::each().await {
         let rm = app.token("rm.a").await;
-        let today = app.today();
-        let yesterday = today.checked_sub_days(Days::new(1)).unwrap();
-        let party = fixture::ZHANG_WEI_A.0;
-        for (body, field) in [
-            (
-                json!({"customer_id": party, "kind": "party", "reason": "x", "due_on": today}),
-                "kind",
-            ),
-            (
-                json!({"customer_id": party, "kind": "call", "reason": "  ", "due_on": today}),
-                "reason",
-            ),
-            (
-                json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": yesterday}),
-                "due_on",
-            ),
-            (
-                json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today,
-                    "owner_staff_id": fixture::RM_B.0}),
-                "owner_staff_id",
-            ),
-        ] {
-            let (s, v) = app.post_json(&rm, "/api/v1/tasks", &body).await;
-            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
-            assert_eq!(v["field"], field, "{body}: {v}");
-        }
-        let (s, v) = app
-            .post_json(&rm, "/api/v1/tasks", &json!({"customer_id": party}))
-            .await;
-        assert_eq!((s, v["code"].as_str()), (400, Some("invalid_json")), "{v}");
-
-        // A branch manager may give a task to an RM, not to a disabled one.
-        let bm = app.token("bm.xihu").await;
-        app.store
-            .set_disabled(&rapport_domain::Username::parse("rm.b").unwrap(), true)
-            .await
-            .unwrap();
-        let (_, listed) = app.get_json(&bm, "/api/v1/customers").await;
-        let in_subtree = listed["items"][0]["id"]
-            .as_i64()
-            .expect("the BM sees customers");
-        let (s, v) = app
-            .post_json(
-                &bm,
-                "/api/v1/tasks",
-                &json!({"customer_id": in_subtree, "kind": "call", "reason": "x",
-                        "due_on": today, "owner_staff_id": fixture::RM_B.0}),
-            )
-            .await;
-        assert_eq!(s, 400, "{}: {v}", app.backend);
-        assert_eq!(v["field"], "owner_staff_id");
-        assert!(
-            crate::message(&v).contains(&fixture::RM_B.0.to_string()),
-            "{v}"
-        );
-
-        let task = app
-            .post_json(
-                &rm,
-                "/api/v1/tasks",
-                &json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today}),
-            )
-            .await
-            .1;
-        let path = format!("/api/v1/tasks/{}/complete", task["id"]);
-        for (body, field) in [
-            (json!({"channel": "pigeon", "outcome": "x"}), "channel"),
-            (json!({"channel": "phone", "outcome": ""}), "outcome"),
-            (
-                json!({"channel": "phone", "direction": "sideways", "outcome": "x"}),
-                "direction",
-            ),
-            (
-                json!({"channel": "phone", "outcome": "x", "notes": "n".repeat(4001)}),
-                "notes",
-            ),
-        ] {
-            let (s, v) = app.post_json(&rm, &path, &body).await;
-            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
-            assert_eq!(v["field"], field, "{body}: {v}");
-        }
-        let log = format!("/api/v1/customers/{party}/interactions");
-        let future = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
-        for (body, field) in [
-            (
-                json!({"channel": "wechat", "outcome": "x", "purpose": "gossip"}),
-                "purpose",
-            ),
-            (
-                json!({"channel": "wechat", "outcome": "x", "occurred_at": future}),
-                "occurred_at",
-            ),
-        ] {
-            let (s, v) = app.post_json(&rm, &log, &body).await;
-            assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
-            assert_eq!(v["field"], field, "{body}: {v}");
-        }
+        assert_bad_tasks_are_named(&app, &rm).await;
+        a_branch_manager_gives_no_task_to_a_disabled_rm(&app).await;
+        assert_bad_contacts_are_named(&app, &rm).await;
         // Roles that do not serve customers do not log contacts.
+        let log = format!("/api/v1/customers/{}/interactions", fixture::ZHANG_WEI_A.0);
         let auditor = app.token("auditor01").await;
         let (s, _) = app
             .post_json(&auditor, &log, &json!({"channel": "phone", "outcome": "x"}))
@@ -167,6 +74,117 @@ async fn tasks_and_contacts_refuse_bad_input_naming_the_field() {
             .await;
         assert_eq!(s, 201, "{v}");
         let _: &Value = &v;
+    }
+}
+
+/// A task's kind, reason, due date and owner are checked, each named; a task without them is
+/// not JSON of a task.
+async fn assert_bad_tasks_are_named(app: &TestApp, rm: &str) {
+    let today = app.today();
+    let yesterday = today.checked_sub_days(Days::new(1)).unwrap();
+    let party = fixture::ZHANG_WEI_A.0;
+    for (body, field) in [
+        (
+            json!({"customer_id": party, "kind": "party", "reason": "x", "due_on": today}),
+            "kind",
+        ),
+        (
+            json!({"customer_id": party, "kind": "call", "reason": "  ", "due_on": today}),
+            "reason",
+        ),
+        (
+            json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": yesterday}),
+            "due_on",
+        ),
+        (
+            json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today,
+                "owner_staff_id": fixture::RM_B.0}),
+            "owner_staff_id",
+        ),
+    ] {
+        let (s, v) = app.post_json(rm, "/api/v1/tasks", &body).await;
+        assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+        assert_eq!(v["field"], field, "{body}: {v}");
+    }
+    let (s, v) = app
+        .post_json(rm, "/api/v1/tasks", &json!({"customer_id": party}))
+        .await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_json")), "{v}");
+}
+
+/// A branch manager may give a task to an RM, not to a disabled one (RM B, disabled here).
+async fn a_branch_manager_gives_no_task_to_a_disabled_rm(app: &TestApp) {
+    let today = app.today();
+    let bm = app.token("bm.xihu").await;
+    app.store
+        .set_disabled(&rapport_domain::Username::parse("rm.b").unwrap(), true)
+        .await
+        .unwrap();
+    let (_, listed) = app.get_json(&bm, "/api/v1/customers").await;
+    let in_subtree = listed["items"][0]["id"]
+        .as_i64()
+        .expect("the BM sees customers");
+    let (s, v) = app
+        .post_json(
+            &bm,
+            "/api/v1/tasks",
+            &json!({"customer_id": in_subtree, "kind": "call", "reason": "x",
+                    "due_on": today, "owner_staff_id": fixture::RM_B.0}),
+        )
+        .await;
+    assert_eq!(s, 400, "{}: {v}", app.backend);
+    assert_eq!(v["field"], "owner_staff_id");
+    assert!(
+        crate::message(&v).contains(&fixture::RM_B.0.to_string()),
+        "{v}"
+    );
+}
+
+/// Completing a task and logging a contact check the channel, outcome, direction, notes,
+/// purpose and time, each named.
+async fn assert_bad_contacts_are_named(app: &TestApp, rm: &str) {
+    let today = app.today();
+    let party = fixture::ZHANG_WEI_A.0;
+    let task = app
+        .post_json(
+            rm,
+            "/api/v1/tasks",
+            &json!({"customer_id": party, "kind": "call", "reason": "x", "due_on": today}),
+        )
+        .await
+        .1;
+    let path = format!("/api/v1/tasks/{}/complete", task["id"]);
+    for (body, field) in [
+        (json!({"channel": "pigeon", "outcome": "x"}), "channel"),
+        (json!({"channel": "phone", "outcome": ""}), "outcome"),
+        (
+            json!({"channel": "phone", "direction": "sideways", "outcome": "x"}),
+            "direction",
+        ),
+        (
+            json!({"channel": "phone", "outcome": "x", "notes": "n".repeat(4001)}),
+            "notes",
+        ),
+    ] {
+        let (s, v) = app.post_json(rm, &path, &body).await;
+        assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+        assert_eq!(v["field"], field, "{body}: {v}");
+    }
+    let log = format!("/api/v1/customers/{party}/interactions");
+    let future = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    for (body, field) in [
+        (
+            json!({"channel": "wechat", "outcome": "x", "purpose": "gossip"}),
+            "purpose",
+        ),
+        (
+            json!({"channel": "wechat", "outcome": "x", "occurred_at": future}),
+            "occurred_at",
+        ),
+    ] {
+        let (s, v) = app.post_json(rm, &log, &body).await;
+        assert_eq!(s, 400, "{}: {body}: {v}", app.backend);
+        assert_eq!(v["field"], field, "{body}: {v}");
     }
 }
 
@@ -273,47 +291,7 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
         let path = "/api/v1/portfolios/reassignments";
         let body = json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0});
 
-        // Only branch managers and administrators; unknown staff read as not found.
-        let (s, _) = app.post_json(&rm_a, path, &body).await;
-        assert_eq!(s, 403, "{}", app.backend);
-        let (s, v) = app
-            .post_json(
-                &bm,
-                path,
-                &json!({"from_staff_id": 9999, "to_staff_id": fixture::RM_B.0}),
-            )
-            .await;
-        assert_eq!(s, 404, "{v}");
-        // Xihu's manager may not preview or move Binjiang's RM (as unknown: 404), nor move
-        // their own RM's customers to Binjiang's RM (400 naming the target).
-        let theirs = json!({"from_staff_id": fixture::RM_B.0, "to_staff_id": fixture::RM_A.0});
-        for preview in [true, false] {
-            let mut req = theirs.clone();
-            req["preview"] = json!(preview);
-            let (s, v) = app.post_json(&xihu, path, &req).await;
-            assert_eq!(s, 404, "{}: preview={preview}: {v}", app.backend);
-        }
-        let (s, v) = app.post_json(&xihu, path, &body).await;
-        assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
-        assert_eq!(
-            app.get_json(
-                &rm_a,
-                &format!("/api/v1/customers/{}", fixture::ZHANG_WEI_A.0)
-            )
-            .await
-            .0,
-            200,
-            "{}: nothing moved",
-            app.backend
-        );
-        let (s, v) = app
-            .post_json(
-                &bm,
-                path,
-                &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::BM_XIHU.0}),
-            )
-            .await;
-        assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
+        assert_moves_out_of_reach_are_refused(&app, &bm, &xihu, &rm_a).await;
 
         let (s, preview) = app.post_json(&bm, path, &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0, "preview": true}))
             .await;
@@ -370,6 +348,55 @@ async fn a_branch_manager_moves_a_portfolio_and_scope_follows_for_both_rms() {
             .await;
         assert_eq!(s, 404);
     }
+}
+
+/// Moves out of the caller's reach are refused and move nothing: only branch managers and
+/// administrators move portfolios, unknown staff read as not found, and customers move only to
+/// an RM of the caller's subtree.
+async fn assert_moves_out_of_reach_are_refused(app: &TestApp, bm: &str, xihu: &str, rm_a: &str) {
+    let path = "/api/v1/portfolios/reassignments";
+    let body = json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::RM_B.0});
+    // Only branch managers and administrators; unknown staff read as not found.
+    let (s, _) = app.post_json(rm_a, path, &body).await;
+    assert_eq!(s, 403, "{}", app.backend);
+    let (s, v) = app
+        .post_json(
+            bm,
+            path,
+            &json!({"from_staff_id": 9999, "to_staff_id": fixture::RM_B.0}),
+        )
+        .await;
+    assert_eq!(s, 404, "{v}");
+    // Xihu's manager may not preview or move Binjiang's RM (as unknown: 404), nor move
+    // their own RM's customers to Binjiang's RM (400 naming the target).
+    let theirs = json!({"from_staff_id": fixture::RM_B.0, "to_staff_id": fixture::RM_A.0});
+    for preview in [true, false] {
+        let mut req = theirs.clone();
+        req["preview"] = json!(preview);
+        let (s, v) = app.post_json(xihu, path, &req).await;
+        assert_eq!(s, 404, "{}: preview={preview}: {v}", app.backend);
+    }
+    let (s, v) = app.post_json(xihu, path, &body).await;
+    assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
+    assert_eq!(
+        app.get_json(
+            rm_a,
+            &format!("/api/v1/customers/{}", fixture::ZHANG_WEI_A.0)
+        )
+        .await
+        .0,
+        200,
+        "{}: nothing moved",
+        app.backend
+    );
+    let (s, v) = app
+        .post_json(
+            bm,
+            path,
+            &json!({"from_staff_id": fixture::RM_A.0, "to_staff_id": fixture::BM_XIHU.0}),
+        )
+        .await;
+    assert_eq!((s, v["field"].as_str()), (400, Some("to_staff_id")), "{v}");
 }
 
 #[tokio::test]
@@ -560,43 +587,52 @@ async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_paramet
             "{wb}"
         );
 
-        for (query, field) in [
-            ("status=later", "status"),
-            ("due_until=2026-13-01", "due_until"),
-            ("due_after=yesterday", "due_after"),
-            ("due_after=2026-07-10&due_until=2026-07-01", "due_until"),
-            ("page=0", "page"),
-            ("page_size=500", "page_size"),
-        ] {
-            let (s, v) = app.get_json(&rm_a, &format!("/api/v1/tasks?{query}")).await;
-            assert_eq!(s, 400, "{query}: {v}");
-            assert_eq!(v["code"], "invalid_parameter", "{query}: {v}");
-            assert_eq!(v["field"], field, "{query}: {v}");
-        }
-        // The page shows the due list's count, and refuses a bad page number.
-        let browser = app.browser("rm.a").await;
-        let page = |q: &'static str| {
-            let browser = browser.clone();
-            let url = app.url(&format!("/workbench{q}"));
-            async move {
-                let r = browser.get(url).send().await.unwrap();
-                (r.status().as_u16(), r.text().await.unwrap())
-            }
-        };
-        let (s, html) = page("").await;
-        assert_eq!(s, 200);
-        assert!(
-            html.contains("data-testid=\"due-total\"") && html.contains("共 1 项"),
-            "{html}"
-        );
-        for bad in ["?page=0", "?page=x"] {
-            let (s, html) = page(bad).await;
-            assert_eq!(s, 400, "{bad}: {html}");
-        }
+        assert_bad_task_list_parameters_are_named(&app, &rm_a).await;
+        the_workbench_page_counts_the_due_tasks_and_names_a_bad_page(&app).await;
         let (s, _) = app.get_json(&rm_a, "/api/v1/tasks?colour=red").await;
         assert_eq!(s, 400, "an unknown parameter");
         let (s, _) = app.get_json("not-a-token", "/api/v1/tasks").await;
         assert_eq!(s, 401);
+    }
+}
+
+/// A bad status, date, window, page or page size is named.
+async fn assert_bad_task_list_parameters_are_named(app: &TestApp, rm_a: &str) {
+    for (query, field) in [
+        ("status=later", "status"),
+        ("due_until=2026-13-01", "due_until"),
+        ("due_after=yesterday", "due_after"),
+        ("due_after=2026-07-10&due_until=2026-07-01", "due_until"),
+        ("page=0", "page"),
+        ("page_size=500", "page_size"),
+    ] {
+        let (s, v) = app.get_json(rm_a, &format!("/api/v1/tasks?{query}")).await;
+        assert_eq!(s, 400, "{query}: {v}");
+        assert_eq!(v["code"], "invalid_parameter", "{query}: {v}");
+        assert_eq!(v["field"], field, "{query}: {v}");
+    }
+}
+
+/// The workbench page shows the due list's count (one task), and refuses a bad page number.
+async fn the_workbench_page_counts_the_due_tasks_and_names_a_bad_page(app: &TestApp) {
+    let browser = app.browser("rm.a").await;
+    let page = |q: &'static str| {
+        let browser = browser.clone();
+        let url = app.url(&format!("/workbench{q}"));
+        async move {
+            let r = browser.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, html) = page("").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("data-testid=\"due-total\"") && html.contains("共 1 项"),
+        "{html}"
+    );
+    for bad in ["?page=0", "?page=x"] {
+        let (s, html) = page(bad).await;
+        assert_eq!(s, 400, "{bad}: {html}");
     }
 }
 
