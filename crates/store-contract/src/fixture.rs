@@ -64,6 +64,15 @@ pub fn viewer(staff: StaffId) -> Viewer {
 }
 
 pub fn reference() -> ReferenceData {
+    ReferenceData {
+        branches: branches(),
+        staff: staff(),
+        products: products(),
+    }
+}
+
+/// HQ → 浙江分行 → 西湖支行 → 文三路网点, and 浙江分行 → 滨江支行.
+fn branches() -> Vec<BranchRecord> {
     let branch = |id, parent: Option<i64>, level, code: &str, zh: &str, en: &str| BranchRecord {
         id: BranchId(id),
         parent: parent.map(BranchId),
@@ -72,6 +81,45 @@ pub fn reference() -> ReferenceData {
         name_zh: zh.into(),
         name_en: en.into(),
     };
+    vec![
+        branch(1, None, BranchLevel::Hq, "HQ", "总行", "Head Office"),
+        branch(
+            2,
+            Some(1),
+            BranchLevel::Region,
+            "R01",
+            "浙江分行",
+            "Zhejiang Branch",
+        ),
+        branch(
+            3,
+            Some(2),
+            BranchLevel::Branch,
+            "R01B01",
+            "西湖支行",
+            "Xihu Sub-branch",
+        ),
+        branch(
+            4,
+            Some(3),
+            BranchLevel::SubBranch,
+            "R01B01S01",
+            "文三路网点",
+            "Wensan Road Outlet",
+        ),
+        branch(
+            5,
+            Some(2),
+            BranchLevel::Branch,
+            "R01B02",
+            "滨江支行",
+            "Binjiang Sub-branch",
+        ),
+    ]
+}
+
+/// One staff member of each role, and a second administrator and two more branch managers.
+fn staff() -> Vec<StaffRecord> {
     let staff = |id, user: &str, name: &str, role, branch: i64| StaffRecord {
         id: StaffId(id),
         username: Username::parse(user).unwrap(),
@@ -79,82 +127,48 @@ pub fn reference() -> ReferenceData {
         role,
         branch_id: Some(BranchId(branch)),
     };
+    vec![
+        staff(1, "admin", "系统管理员", Role::Admin, 1),
+        staff(2, "rm.a", "陈晓明", Role::Rm, 4),
+        staff(3, "rm.b", "刘思远", Role::Rm, 5),
+        staff(4, "bm.xihu", "周建国", Role::BranchManager, 3),
+        staff(5, "agent01", "吴佳怡", Role::ServiceAgent, 1),
+        staff(6, "steward01", "郑雅琴", Role::DataSteward, 1),
+        staff(7, "marketing01", "孙悦", Role::Marketing, 1),
+        staff(8, "auditor01", "钱正", Role::Auditor, 1),
+        staff(9, "bm.head", "赵总行", Role::BranchManager, 1),
+        staff(10, "admin.b", "第二管理员", Role::Admin, 1),
+        staff(11, "bm.zhejiang", "冯立群", Role::BranchManager, 2),
+    ]
+}
+
+fn products() -> Vec<ProductRecord> {
     let product = |code: &str, family, zh: &str, en: &str| ProductRecord {
         code: code.into(),
         family,
         name_zh: zh.into(),
         name_en: en.into(),
     };
-    ReferenceData {
-        branches: vec![
-            branch(1, None, BranchLevel::Hq, "HQ", "总行", "Head Office"),
-            branch(
-                2,
-                Some(1),
-                BranchLevel::Region,
-                "R01",
-                "浙江分行",
-                "Zhejiang Branch",
-            ),
-            branch(
-                3,
-                Some(2),
-                BranchLevel::Branch,
-                "R01B01",
-                "西湖支行",
-                "Xihu Sub-branch",
-            ),
-            branch(
-                4,
-                Some(3),
-                BranchLevel::SubBranch,
-                "R01B01S01",
-                "文三路网点",
-                "Wensan Road Outlet",
-            ),
-            branch(
-                5,
-                Some(2),
-                BranchLevel::Branch,
-                "R01B02",
-                "滨江支行",
-                "Binjiang Sub-branch",
-            ),
-        ],
-        staff: vec![
-            staff(1, "admin", "系统管理员", Role::Admin, 1),
-            staff(2, "rm.a", "陈晓明", Role::Rm, 4),
-            staff(3, "rm.b", "刘思远", Role::Rm, 5),
-            staff(4, "bm.xihu", "周建国", Role::BranchManager, 3),
-            staff(5, "agent01", "吴佳怡", Role::ServiceAgent, 1),
-            staff(6, "steward01", "郑雅琴", Role::DataSteward, 1),
-            staff(7, "marketing01", "孙悦", Role::Marketing, 1),
-            staff(8, "auditor01", "钱正", Role::Auditor, 1),
-            staff(9, "bm.head", "赵总行", Role::BranchManager, 1),
-            staff(10, "admin.b", "第二管理员", Role::Admin, 1),
-            staff(11, "bm.zhejiang", "冯立群", Role::BranchManager, 2),
-        ],
-        products: vec![
-            product(
-                "CASA",
-                ProductFamily::CurrentDeposit,
-                "活期储蓄",
-                "Current account",
-            ),
-            product(
-                "TD-1Y",
-                ProductFamily::TimeDeposit,
-                "一年期定期存款",
-                "1-year time deposit",
-            ),
-            product(
-                "CC-GOLD",
-                ProductFamily::CreditCard,
-                "金卡信用卡",
-                "Gold credit card",
-            ),
-        ],
-    }
+    vec![
+        product(
+            "CASA",
+            ProductFamily::CurrentDeposit,
+            "活期储蓄",
+            "Current account",
+        ),
+        product(
+            "TD-1Y",
+            ProductFamily::TimeDeposit,
+            "一年期定期存款",
+            "1-year time deposit",
+        ),
+        product(
+            "CC-GOLD",
+            ProductFamily::CreditCard,
+            "金卡信用卡",
+            "Gold credit card",
+        ),
+    ]
 }
 
 fn resident_id(region: u32, birth: NaiveDate, seq: u16) -> ResidentId {
@@ -194,24 +208,18 @@ pub fn zhang_wei_a_resident_id() -> ResidentId {
 }
 
 pub fn customers() -> CustomerBatch {
-    let company = PartyRecord {
-        id: COMPANY,
-        customer_number: CustomerNumber::from_sequence(4),
-        kind: PartyKind::Organisation,
-        name: "杭州恒信贸易有限公司".into(),
-        gender: None,
-        birth_date: None,
-        resident_id: None,
-        uscc: Some(Uscc::from_parts("91", 330106, "MA2B3C4D").unwrap()),
-        mobile: Some(Mobile::parse("13900001111").unwrap()),
-        email: None,
-        address: Some("浙江省杭州市西湖区天目山路18号".into()),
-        occupation: None,
-        income_band: None,
-        home_branch: BranchId(4),
-        onboarded_on: date(2012, 5, 20),
-    };
-    let parties = vec![
+    CustomerBatch {
+        parties: parties(),
+        relationships: relationships(),
+        accounts: accounts(),
+        monthly_aum: monthly_aum(),
+        rm_assignments: rm_assignments(),
+    }
+}
+
+/// The five customers, in id order: four people and the company (4).
+fn parties() -> Vec<PartyRecord> {
+    vec![
         person(
             1,
             "张伟",
@@ -236,7 +244,7 @@ pub fn customers() -> CustomerBatch {
             "15811112222",
             5,
         ),
-        company,
+        company(),
         person(
             5,
             "李娜",
@@ -245,8 +253,39 @@ pub fn customers() -> CustomerBatch {
             "18655556666",
             5,
         ),
-    ];
-    let account = |number: &str, party: PartyId, code: &str, family, yuan, branch| AccountRecord {
+    ]
+}
+
+/// 杭州恒信贸易有限公司 (4), 张伟 (1)'s employer.
+fn company() -> PartyRecord {
+    PartyRecord {
+        id: COMPANY,
+        customer_number: CustomerNumber::from_sequence(4),
+        kind: PartyKind::Organisation,
+        name: "杭州恒信贸易有限公司".into(),
+        gender: None,
+        birth_date: None,
+        resident_id: None,
+        uscc: Some(Uscc::from_parts("91", 330106, "MA2B3C4D").unwrap()),
+        mobile: Some(Mobile::parse("13900001111").unwrap()),
+        email: None,
+        address: Some("浙江省杭州市西湖区天目山路18号".into()),
+        occupation: None,
+        income_band: None,
+        home_branch: BranchId(4),
+        onboarded_on: date(2012, 5, 20),
+    }
+}
+
+fn account(
+    number: &str,
+    party: PartyId,
+    code: &str,
+    family: ProductFamily,
+    yuan: i64,
+    branch: i64,
+) -> AccountRecord {
+    AccountRecord {
         account_number: number.into(),
         party_id: party,
         product_code: code.into(),
@@ -262,8 +301,13 @@ pub fn customers() -> CustomerBatch {
             SourceSystem::CoreBanking
         },
         branch_id: BranchId(branch),
-    };
-    let accounts = vec![
+    }
+}
+
+/// 张伟 (1) holds a current account, a time deposit and a credit card; the others one current
+/// account each.
+fn accounts() -> Vec<AccountRecord> {
+    vec![
         account(
             ZHANG_WEI_A_ACCOUNT,
             ZHANG_WEI_A,
@@ -320,7 +364,12 @@ pub fn customers() -> CustomerBatch {
             9_000,
             5,
         ),
-    ];
+    ]
+}
+
+/// Two years of monthly AUM per customer, 2024-07 to 2026-06: rising by 1,000 a month to its base
+/// in the last month (20,000 more for 张伟 (1)).
+fn monthly_aum() -> Vec<MonthlyAumRecord> {
     let mut monthly_aum = Vec::new();
     for (party, base) in [
         (ZHANG_WEI_A, 400_000),
@@ -343,6 +392,29 @@ pub fn customers() -> CustomerBatch {
             });
         }
     }
+    monthly_aum
+}
+
+/// 张伟 (1) is employed by the company and is 李娜's spouse.
+fn relationships() -> Vec<RelationshipRecord> {
+    vec![
+        RelationshipRecord {
+            from: ZHANG_WEI_A,
+            to: COMPANY,
+            kind: RelationshipKind::Employer,
+            since: Some(date(2018, 7, 1)),
+        },
+        RelationshipRecord {
+            from: ZHANG_WEI_A,
+            to: LI_NA,
+            kind: RelationshipKind::Spouse,
+            since: None,
+        },
+    ]
+}
+
+/// RM A: 张伟 (1) and the company as primary, 王芳 as secondary; RM B: 王芳 and 张伟 (3).
+fn rm_assignments() -> Vec<RmAssignmentRecord> {
     let assign = |party, staff, primary| RmAssignmentRecord {
         party_id: party,
         staff_id: staff,
@@ -350,40 +422,21 @@ pub fn customers() -> CustomerBatch {
         effective_from: date(2024, 1, 1),
         effective_to: None,
     };
-    CustomerBatch {
-        parties,
-        relationships: vec![
-            RelationshipRecord {
-                from: ZHANG_WEI_A,
-                to: COMPANY,
-                kind: RelationshipKind::Employer,
-                since: Some(date(2018, 7, 1)),
-            },
-            RelationshipRecord {
-                from: ZHANG_WEI_A,
-                to: LI_NA,
-                kind: RelationshipKind::Spouse,
-                since: None,
-            },
-        ],
-        accounts,
-        monthly_aum,
-        rm_assignments: vec![
-            assign(ZHANG_WEI_A, RM_A, true),
-            assign(COMPANY, RM_A, true),
-            assign(WANG_FANG, RM_A, false),
-            assign(WANG_FANG, RM_B, true),
-            assign(ZHANG_WEI_B, RM_B, true),
-            // An ended assignment grants nothing.
-            RmAssignmentRecord {
-                party_id: LI_NA,
-                staff_id: RM_A,
-                primary: true,
-                effective_from: date(2020, 1, 1),
-                effective_to: Some(date(2023, 1, 1)),
-            },
-        ],
-    }
+    vec![
+        assign(ZHANG_WEI_A, RM_A, true),
+        assign(COMPANY, RM_A, true),
+        assign(WANG_FANG, RM_A, false),
+        assign(WANG_FANG, RM_B, true),
+        assign(ZHANG_WEI_B, RM_B, true),
+        // An ended assignment grants nothing.
+        RmAssignmentRecord {
+            party_id: LI_NA,
+            staff_id: RM_A,
+            primary: true,
+            effective_from: date(2020, 1, 1),
+            effective_to: Some(date(2023, 1, 1)),
+        },
+    ]
 }
 
 /// Writes a scoring run as of 2026-06-30 that proposes these tier changes (each from gold,

@@ -1,6 +1,7 @@
 //! `rapport audit verify` against a real server's trail, then against a tampered one.
 use crate::server::{demo_password, http, login, serve, stop};
 use std::io::Write;
+use std::path::Path;
 
 use crate::{demo_bank, execute_sql, query_i64, rapport, refused, stderr};
 
@@ -96,34 +97,7 @@ fn verify_passes_on_a_real_trail_and_names_the_first_bad_entry_after_tampering()
 fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
     let (_dir, data, _) = demo_bank("200", &["--skip-extracts"]);
     let d = data.to_str().unwrap();
-    let status = rapport(&["keys", "status", "--data-dir", d]);
-    assert!(
-        String::from_utf8_lossy(&status.stdout)
-            .contains("active field key: 1; data sealed with: 1")
-    );
-    let rotate = rapport(&["keys", "rotate", "--data-dir", d]);
-    assert!(rotate.status.success(), "{}", stderr(&rotate));
-    assert!(
-        stderr(&rotate).contains("all identifiers sealed with field key 2"),
-        "{}",
-        stderr(&rotate)
-    );
-    let status = rapport(&["keys", "status", "--data-dir", d]);
-    assert!(
-        String::from_utf8_lossy(&status.stdout)
-            .contains("active field key: 2; data sealed with: 2")
-    );
-    let db = data.join("rapport.db");
-    let count = |sql: &str| query_i64(&db, sql);
-    assert_eq!(
-        count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k1:%' OR resident_id LIKE 'k1:%'"),
-        0
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM accounts WHERE account_number_enc LIKE 'k1:%'"),
-        0
-    );
-    assert!(count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k2:%'") > 100);
+    assert_rotation_re_seals_every_identifier(&data);
 
     // The server reads them with the new key.
     let pw = demo_password(&data, "rm0001");
@@ -154,15 +128,7 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
         Some(&token),
     );
     assert_eq!(s, 200, "{list}");
-    // A value in a JSON body, by JSON pointer, as text.
-    let first = |body: &str, pointer: &str| -> String {
-        let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        let found = v.pointer(pointer).unwrap();
-        found
-            .as_str()
-            .map_or_else(|| found.to_string(), str::to_owned)
-    };
-    let mobile = first(&list, "/items/0/mobile");
+    let mobile = json_text(&list, "/items/0/mobile");
     assert!(
         mobile.len() == 11 && mobile.bytes().all(|b| b.is_ascii_digit()),
         "decrypted for the RM: {mobile}"
@@ -178,7 +144,7 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
         s == 200 && found.contains(&mobile),
         "search by mobile still works"
     );
-    let id = first(&found, "/items/0/id");
+    let id = json_text(&found, "/items/0/id");
     let (s, unmasked) = http(
         &addr,
         "POST",
@@ -187,7 +153,7 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
         Some(&token),
     );
     assert_eq!(s, 200, "{unmasked}");
-    let resident_id = first(&unmasked, "/values/0");
+    let resident_id = json_text(&unmasked, "/values/0");
     assert_eq!(resident_id.len(), 18);
     let _ = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -206,4 +172,47 @@ fn key_rotation_re_seals_every_identifier_and_data_stays_readable() {
             "the application log holds {secret}"
         );
     }
+}
+
+/// `rapport keys rotate` moves every identifier from field key 1 to field key 2, as
+/// `rapport keys status` and the stored values show.
+fn assert_rotation_re_seals_every_identifier(data: &Path) {
+    let d = data.to_str().unwrap();
+    let status = rapport(&["keys", "status", "--data-dir", d]);
+    assert!(
+        String::from_utf8_lossy(&status.stdout)
+            .contains("active field key: 1; data sealed with: 1")
+    );
+    let rotate = rapport(&["keys", "rotate", "--data-dir", d]);
+    assert!(rotate.status.success(), "{}", stderr(&rotate));
+    assert!(
+        stderr(&rotate).contains("all identifiers sealed with field key 2"),
+        "{}",
+        stderr(&rotate)
+    );
+    let status = rapport(&["keys", "status", "--data-dir", d]);
+    assert!(
+        String::from_utf8_lossy(&status.stdout)
+            .contains("active field key: 2; data sealed with: 2")
+    );
+    let db = data.join("rapport.db");
+    let count = |sql: &str| query_i64(&db, sql);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k1:%' OR resident_id LIKE 'k1:%'"),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM accounts WHERE account_number_enc LIKE 'k1:%'"),
+        0
+    );
+    assert!(count("SELECT COUNT(*) FROM parties WHERE mobile LIKE 'k2:%'") > 100);
+}
+
+/// A value in a JSON body, by JSON pointer, as text.
+fn json_text(body: &str, pointer: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    let found = v.pointer(pointer).unwrap();
+    found
+        .as_str()
+        .map_or_else(|| found.to_string(), str::to_owned)
 }

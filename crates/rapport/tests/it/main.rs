@@ -276,32 +276,61 @@ fn user_commands_validate_their_input() {
     add_user("ok.name", "boss", &["--role", "branch_manager"]);
     add_user("ok.name", "branch_manager", &["--branch-id"]);
     refused(&["user", "disable", "--data-dir", d, "nobody"], &["nobody"]);
+}
 
-    // Separation of duties: before two administrators exist, only an admin login is made at
-    // once (the bootstrap); anything else is a request.
-    let add = |user: &str, role: &str| {
-        rapport(&[
-            "user",
-            "add",
-            "--data-dir",
-            d,
-            "--username",
-            user,
-            "--role",
-            role,
-            "--display-name",
-            "某人",
-        ])
-    };
-    let login_of = |user: &str| {
-        let list = rapport(&["user", "list", "--data-dir", d]);
-        String::from_utf8_lossy(&list.stdout)
-            .lines()
-            .find(|l| l.split_whitespace().nth(1) == Some(user))
-            .and_then(|l| l.split_whitespace().last().map(str::to_owned))
-    };
+/// `rapport user add` of `user` with `role` in the data directory `d`.
+fn add_login(d: &str, user: &str, role: &str) -> Output {
+    rapport(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        user,
+        "--role",
+        role,
+        "--display-name",
+        "某人",
+    ])
+}
+
+/// What `rapport user list` says of `user`'s login ("temporary", …), if it lists `user`.
+fn login_of(d: &str, user: &str) -> Option<String> {
+    let list = rapport(&["user", "list", "--data-dir", d]);
+    String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(user))
+        .and_then(|l| l.split_whitespace().last().map(str::to_owned))
+}
+
+/// `rapport` with `args` and `--password-stdin`, `password` written to its standard input.
+fn with_password_stdin(d: &str, args: &[&str], password: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .args(["--data-dir", d, "--password-stdin"])
+        .env_remove("RAPPORT_DATABASE_URL")
+        .env_remove("RAPPORT_CONFIG")
+        .env("RAPPORT_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Separation of duties: before two administrators exist, only an admin login is made at once
+/// (the bootstrap), with a temporary password shown once.
+fn bootstrap_two_administrators(d: &str) {
     for admin in ["admin.one", "admin.two"] {
-        let out = add(admin, "admin");
+        let out = add_login(d, admin, "admin");
         assert!(out.status.success(), "{}", stderr(&out));
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
@@ -309,44 +338,32 @@ fn user_commands_validate_their_input() {
                 && stdout.contains("password (shown once; to be changed at the first login): "),
             "{stdout}"
         );
-        assert_eq!(login_of(admin).as_deref(), Some("temporary"));
+        assert_eq!(login_of(d, admin).as_deref(), Some("temporary"));
     }
-    let dup = add("admin.one", "auditor");
+}
+
+#[test]
+fn the_bootstrap_makes_two_administrators_and_no_password_is_chosen_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    bootstrap_two_administrators(d);
+    let dup = add_login(d, "admin.one", "auditor");
     assert!(
         stderr(&dup).contains("admin.one is taken"),
         "{}",
         stderr(&dup)
     );
 
-    let with_stdin = |args: &[&str], password: &str| {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(args)
-            .args(["--data-dir", d, "--password-stdin"])
-            .env_remove("RAPPORT_DATABASE_URL")
-            .env_remove("RAPPORT_CONFIG")
-            .env("RAPPORT_LOG", "warn")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(password.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
     // A password chosen on the command line would let one person log in alone: refused.
-    let out = with_stdin(
+    let out = with_password_stdin(
+        d,
         &["user", "password", "admin.one"],
         "a long enough password\n",
     );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("approval"), "{}", stderr(&out));
-    let out = with_stdin(
+    let out = with_password_stdin(
+        d,
         &[
             "user",
             "add",
@@ -360,14 +377,20 @@ fn user_commands_validate_their_input() {
         "a long enough password\n",
     );
     assert!(!out.status.success(), "two admins exist: no bootstrap");
-    assert_eq!(login_of("admin.three"), None);
+    assert_eq!(login_of(d, "admin.three"), None);
     refused(
         &["user", "password", "--data-dir", d, "nobody.here"],
         &["nobody.here"],
     );
+}
 
+#[test]
+fn after_the_bootstrap_logins_passwords_enabling_and_tokens_are_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    bootstrap_two_administrators(d);
     // From now on `user add`, `user password`, `user enable` and `token create` are requests.
-    let out = add("auditor.two", "auditor");
+    let out = add_login(d, "auditor.two", "auditor");
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -378,7 +401,7 @@ fn user_commands_validate_their_input() {
         !stdout.contains("password ("),
         "no password for the requester: {stdout}"
     );
-    assert_eq!(login_of("auditor.two"), None, "no login until approved");
+    assert_eq!(login_of(d, "auditor.two"), None, "no login until approved");
     let out = rapport(&["user", "password", "--data-dir", d, "admin.one"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -388,7 +411,7 @@ fn user_commands_validate_their_input() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(
-        login_of("admin.one").as_deref(),
+        login_of(d, "admin.one").as_deref(),
         Some("temporary"),
         "unchanged"
     );
@@ -528,6 +551,17 @@ fn api_tokens_are_created_once_listed_and_revoked() {
     let pending = String::from_utf8_lossy(&rapport(&["user", "pending", "--data-dir", d]).stdout)
         .into_owned();
     assert!(pending.contains("crm-sync"), "{pending}");
+    assert_token_commands_name_their_bad_input(d);
+    // Nothing to revoke: the request made no token.
+    assert!(
+        !rapport(&["token", "revoke", "--data-dir", d, "crm-sync"])
+            .status
+            .success()
+    );
+}
+
+/// Each bad flag of `rapport token`, and an unknown token to revoke, is refused and named.
+fn assert_token_commands_name_their_bad_input(d: &str) {
     for (args, needle) in [
         (
             vec![
@@ -579,10 +613,4 @@ fn api_tokens_are_created_once_listed_and_revoked() {
             stderr(&out)
         );
     }
-    // Nothing to revoke: the request made no token.
-    assert!(
-        !rapport(&["token", "revoke", "--data-dir", d, "crm-sync"])
-            .status
-            .success()
-    );
 }

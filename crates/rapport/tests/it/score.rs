@@ -69,20 +69,67 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         "the demo scores its bank: {}",
         stderr(&out)
     );
-    // …and raises the RMs' alerts, each kind making its task for the customer's primary RM.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let db = data.join("rapport.db");
-    let kinds = rt.block_on(query_pairs(
-        &db,
+    // …and raises the RMs' alerts, each kind making its task for the customer's primary RM.
+    rt.block_on(assert_each_alert_kind_made_a_task_for_the_primary_rm(&db));
+    let again = rapport(&["alerts", "--data-dir", d, "--today", "2026-06-30"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains(" 0 new alerts") && stderr(&again).contains(" 0 new tasks"),
+        "the same day again changes nothing: {}",
+        stderr(&again)
+    );
+
+    let churners = planted_churners(&data.join("extracts/truth_customers.csv"));
+    assert!(churners.len() >= 20, "{} planted churners", churners.len());
+    let runs = score_every_two_months_through_the_churns(d, &churners);
+
+    let (records, alerts) = rt.block_on(async {
+        let records = query_pairs(
+            &db,
+            "SELECT source_system || '/' || source_key, CAST(party_id AS TEXT) \
+             FROM source_records WHERE party_id IS NOT NULL",
+        )
+        .await;
+        let alerts = query_pairs(
+            &db,
+            "SELECT CAST(party_id AS TEXT), as_of FROM alerts \
+             WHERE kind IN ('churn_risk', 'large_outflow')",
+        )
+        .await;
+        (records, alerts)
+    });
+    let party_of = store_party_of_truth(&data.join("extracts"), &records);
+    assert_each_churner_was_warned_before_churning(&churners, &party_of, &alerts);
+    // The warnings are aimed: most of the bank is not flagged in those months.
+    let first_run = runs[0].format("%Y-%m-%d").to_string();
+    let flagged_first_run = alerts.iter().filter(|(_, a)| *a == first_run).count();
+    let customers = csv_rows(&data.join("extracts/truth_customers.csv"))
+        .iter()
+        .filter(|r| !r["archetype"].is_empty())
+        .count();
+    assert!(
+        flagged_first_run * 2 < customers,
+        "{flagged_first_run} of {customers} customers flagged at {}",
+        runs[0]
+    );
+}
+
+/// Each kind of alert made its task, owned by the customer's current primary RM.
+async fn assert_each_alert_kind_made_a_task_for_the_primary_rm(db: &Path) {
+    let kinds = query_pairs(
+        db,
         "SELECT al.kind || '/' || t.kind, CAST(count(*) AS TEXT) FROM tasks t \
          JOIN alerts al ON al.id = t.alert_id \
          JOIN rm_assignments ra ON ra.party_id = t.party_id AND ra.staff_id = t.owner_staff_id \
           AND ra.is_primary = 1 AND ra.effective_to IS NULL \
          GROUP BY 1",
-    ));
+    )
+    .await;
     let made: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
     for want in [
         "churn_risk/retention",
@@ -92,16 +139,11 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
     ] {
         assert!(made.contains(&want), "no {want} task in {kinds:?}");
     }
-    let again = rapport(&["alerts", "--data-dir", d, "--today", "2026-06-30"]);
-    assert!(again.status.success(), "{}", stderr(&again));
-    assert!(
-        stderr(&again).contains(" 0 new alerts") && stderr(&again).contains(" 0 new tasks"),
-        "the same day again changes nothing: {}",
-        stderr(&again)
-    );
+}
 
-    // The planted churners and the month each churns in, from the generator's ground truth.
-    let churners: Vec<(String, NaiveDate)> = csv_rows(&data.join("extracts/truth_customers.csv"))
+/// The planted churners and the month each churns in, from the generator's ground truth.
+fn planted_churners(truth_customers: &Path) -> Vec<(String, NaiveDate)> {
+    csv_rows(truth_customers)
         .into_iter()
         .filter(|r| r["archetype"] == "declining_then_churned")
         .map(|r| {
@@ -109,11 +151,15 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
                 NaiveDate::parse_from_str(&format!("{}-01", r["churned_in"]), "%Y-%m-%d").unwrap();
             (r["party_id"].clone(), month)
         })
-        .collect();
-    assert!(churners.len() >= 20, "{} planted churners", churners.len());
+        .collect()
+}
 
-    // Score the bank as it stood at earlier month-ends, as the pipeline would have then:
-    // every two months from just before the first planted churn.
+/// Scores the bank as it stood at earlier month-ends, as the pipeline would have then: every
+/// two months from just before the first planted churn; the as-of dates scored.
+fn score_every_two_months_through_the_churns(
+    d: &str,
+    churners: &[(String, NaiveDate)],
+) -> Vec<NaiveDate> {
     let first = churners.iter().map(|c| c.1).min().unwrap();
     let last = churners.iter().map(|c| c.1).max().unwrap();
     let (mut runs, mut rules_only) = (Vec::new(), 0);
@@ -141,34 +187,26 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         rules_only >= 1,
         "the first run has no churn history to train on"
     );
+    runs
+}
 
-    let (records, alerts) = rt.block_on(async {
-        let records = query_pairs(
-            &db,
-            "SELECT source_system || '/' || source_key, CAST(party_id AS TEXT) \
-             FROM source_records WHERE party_id IS NOT NULL",
-        )
-        .await;
-        let alerts = query_pairs(
-            &db,
-            "SELECT CAST(party_id AS TEXT), as_of FROM alerts \
-             WHERE kind IN ('churn_risk', 'large_outflow')",
-        )
-        .await;
-        (records, alerts)
-    });
-    let party_of = store_party_of_truth(&data.join("extracts"), &records);
+/// Each planted churner (by the store's party it resolved into) was warned about by a churn or
+/// outflow alert of a run before the month it churned.
+fn assert_each_churner_was_warned_before_churning(
+    churners: &[(String, NaiveDate)],
+    party_of: &HashMap<String, String>,
+    alerts: &[(String, String)],
+) {
     let mut alerted: HashMap<&str, Vec<NaiveDate>> = HashMap::new();
-    for (party, as_of) in &alerts {
+    for (party, as_of) in alerts {
         alerted
             .entry(party.as_str())
             .or_default()
             .push(NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap());
     }
 
-    // Each planted churner was warned about by a run before the month it churned.
     let (mut checked, mut missed) = (0, Vec::new());
-    for (truth, churn_month) in &churners {
+    for (truth, churn_month) in churners {
         checked += 1;
         let party = party_of
             .get(truth)
@@ -184,18 +222,6 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         missed.is_empty(),
         "{} of {checked} planted churners got no churn alert before churning: {missed:?}",
         missed.len()
-    );
-    // The warnings are aimed: most of the bank is not flagged in those months.
-    let first_run = runs[0].format("%Y-%m-%d").to_string();
-    let flagged_first_run = alerts.iter().filter(|(_, a)| *a == first_run).count();
-    let customers = csv_rows(&data.join("extracts/truth_customers.csv"))
-        .iter()
-        .filter(|r| !r["archetype"].is_empty())
-        .count();
-    assert!(
-        flagged_first_run * 2 < customers,
-        "{flagged_first_run} of {customers} customers flagged at {}",
-        runs[0]
     );
 }
 

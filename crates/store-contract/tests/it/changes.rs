@@ -1,8 +1,9 @@
 //! Prospects, contact changes with history, optimistic concurrency (R1.5).
 use chrono::{TimeZone, Utc};
-use rapport_domain::{BranchId, Mobile, PartyId};
+use rapport_domain::{BranchId, Mobile, PartyId, Viewer};
 use rapport_store::search::SearchQuery;
 use rapport_store::{ChangeAuthor, ContactChanges, NewProspect, PageRequest, StoreError};
+use rapport_store_contract::TestStore;
 use rapport_store_contract::fixture::{self, RM_A, viewer};
 
 use crate::loaded;
@@ -95,17 +96,22 @@ async fn prospects_join_their_rm_s_portfolio_and_are_searchable() {
     }
 }
 
+/// 张伟 (1)'s first change: a new mobile and an email.
+fn new_mobile_and_email() -> ContactChanges {
+    ContactChanges {
+        mobile: mobile("13988887777"),
+        email: Some(Some("zw@example.com".into())),
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn contact_changes_are_versioned_kept_and_searchable() {
     for t in loaded().await {
         let n = t.name;
         let a = viewer(RM_A);
         let id = fixture::ZHANG_WEI_A;
-        let changes = ContactChanges {
-            mobile: mobile("13988887777"),
-            email: Some(Some("zw@example.com".into())),
-            ..Default::default()
-        };
+        let changes = new_mobile_and_email();
         assert_eq!(
             t.store
                 .update_contact(&a, id, 1, &changes, &author(5))
@@ -155,68 +161,95 @@ async fn contact_changes_are_versioned_kept_and_searchable() {
             (Some("13988887777"), None, 3),
             "{n}"
         );
-        let history = t.store.party_changes(&a, id).await.unwrap().unwrap();
-        let seen: Vec<(i64, &str, Option<&str>, Option<&str>)> = history
-            .iter()
-            .map(|c| {
-                (
-                    c.version,
-                    c.field.as_str(),
-                    c.old_value.as_deref(),
-                    c.new_value.as_deref(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            seen,
-            vec![
-                (
-                    2,
-                    "mobile",
-                    Some(fixture::ZHANG_WEI_A_MOBILE),
-                    Some("13988887777")
-                ),
-                (2, "email", None, Some("zw@example.com")),
-                (3, "email", Some("zw@example.com"), None),
-                (
-                    3,
-                    "address",
-                    Some("浙江省杭州市西湖区文三路90号3栋201室"),
-                    Some("浙江省杭州市滨江区江南大道3号")
-                ),
-            ],
-            "{n}"
-        );
-        assert_eq!(history[0].changed_by, "rm.a");
-        assert_eq!(history[0].changed_at, author(5).at);
+        assert_history_of_both_changes(&t, &a).await;
+        assert_search_follows_the_new_mobile(&t, &a).await;
+    }
+}
 
-        // Search follows the mobile; the old one no longer finds the customer.
-        let page = PageRequest {
-            page: 1,
-            page_size: 10,
-        };
-        for (q, hits) in [
-            ("13988887777", 1),
-            ("7777", 1),
-            (fixture::ZHANG_WEI_A_MOBILE, 0),
-        ] {
-            let found = t
-                .store
-                .search_customers(&a, &SearchQuery::parse(q), page)
-                .await
-                .unwrap();
-            assert_eq!(found.items.len(), hits, "{n}: {q}");
-        }
-        // No plaintext of the new mobile anywhere, history included.
-        assert!(
-            !t.raw.dump_text().await.unwrap().contains("13988887777"),
-            "{n}"
-        );
+/// Each changed field of versions 2 and 3 of 张伟 (1), old and new value, with who and when.
+async fn assert_history_of_both_changes(t: &TestStore, a: &Viewer) {
+    let n = t.name;
+    let history = t
+        .store
+        .party_changes(a, fixture::ZHANG_WEI_A)
+        .await
+        .unwrap()
+        .unwrap();
+    let seen: Vec<(i64, &str, Option<&str>, Option<&str>)> = history
+        .iter()
+        .map(|c| {
+            (
+                c.version,
+                c.field.as_str(),
+                c.old_value.as_deref(),
+                c.new_value.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                2,
+                "mobile",
+                Some(fixture::ZHANG_WEI_A_MOBILE),
+                Some("13988887777")
+            ),
+            (2, "email", None, Some("zw@example.com")),
+            (3, "email", Some("zw@example.com"), None),
+            (
+                3,
+                "address",
+                Some("浙江省杭州市西湖区文三路90号3栋201室"),
+                Some("浙江省杭州市滨江区江南大道3号")
+            ),
+        ],
+        "{n}"
+    );
+    assert_eq!(history[0].changed_by, "rm.a");
+    assert_eq!(history[0].changed_at, author(5).at);
+}
 
-        // Out of scope: not found, and no history either.
+/// Search follows the mobile; the old one no longer finds the customer, and the new one is
+/// nowhere in plaintext, history included.
+async fn assert_search_follows_the_new_mobile(t: &TestStore, a: &Viewer) {
+    let n = t.name;
+    let page = PageRequest {
+        page: 1,
+        page_size: 10,
+    };
+    for (q, hits) in [
+        ("13988887777", 1),
+        ("7777", 1),
+        (fixture::ZHANG_WEI_A_MOBILE, 0),
+    ] {
+        let found = t
+            .store
+            .search_customers(a, &SearchQuery::parse(q), page)
+            .await
+            .unwrap();
+        assert_eq!(found.items.len(), hits, "{n}: {q}");
+    }
+    assert!(
+        !t.raw.dump_text().await.unwrap().contains("13988887777"),
+        "{n}"
+    );
+}
+
+#[tokio::test]
+async fn contact_changes_out_of_scope_are_not_found_and_leave_no_history() {
+    for t in loaded().await {
+        let n = t.name;
+        let a = viewer(RM_A);
         let other = t
             .store
-            .update_contact(&a, fixture::ZHANG_WEI_B, 1, &changes, &author(9))
+            .update_contact(
+                &a,
+                fixture::ZHANG_WEI_B,
+                1,
+                &new_mobile_and_email(),
+                &author(9),
+            )
             .await
             .unwrap_err();
         assert!(matches!(other, StoreError::NotFound(_)), "{n}");

@@ -7,6 +7,7 @@ use rapport_domain::{
 use rapport_store::scores::{
     NewAlert, ParetoMeasure, PartyScoreRow, ScoreBatch, ScoreRunEnd, TierChangeProposal,
 };
+use rapport_store_contract::TestStore;
 use rapport_store_contract::fixture::{
     self, BM_XIHU, COMPANY, HEAD_BM, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
@@ -59,13 +60,21 @@ fn alert(party: PartyId, as_of: NaiveDate) -> NewAlert {
     }
 }
 
-#[tokio::test]
-async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
+fn may() -> NaiveDate {
+    day(2026, 5, 31)
+}
+
+fn june() -> NaiveDate {
+    day(2026, 6, 30)
+}
+
+/// The fixture bank scored as of the end of May (张伟 (1) gold) and of June (platinum).
+async fn scored_may_and_june() -> Vec<TestStore> {
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap();
-    for t in loaded().await {
+    let stores = loaded().await;
+    for t in &stores {
         let s = t.store.as_ref();
-        let (may, june) = (day(2026, 5, 31), day(2026, 6, 30));
-        for (as_of, tier) in [(may, "gold"), (june, "platinum")] {
+        for (as_of, tier) in [(may(), "gold"), (june(), "platinum")] {
             let run = fixture::begin_score_run(s, as_of, at).await;
             let batch = ScoreBatch {
                 scores: vec![
@@ -100,9 +109,17 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
             .await
             .unwrap();
         }
+    }
+    stores
+}
+
+#[tokio::test]
+async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
+    for t in scored_may_and_june().await {
+        let s = t.store.as_ref();
         let runs = s.score_runs(10).await.unwrap();
         assert_eq!(runs.len(), 2, "{}", t.name);
-        assert_eq!(runs[0].as_of, june);
+        assert_eq!(runs[0].as_of, june());
         assert_eq!(runs[0].churn_auc, Some(0.91));
 
         // History, newest first, for a customer in scope; nothing for one out of scope.
@@ -116,8 +133,8 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         .unwrap()
         .expect("in RM A's portfolio");
         assert_eq!(mine.len(), 2, "{}", t.name);
-        assert_eq!((mine[0].as_of, mine[0].tier.as_str()), (june, "platinum"));
-        assert_eq!((mine[1].as_of, mine[1].tier.as_str()), (may, "gold"));
+        assert_eq!((mine[0].as_of, mine[0].tier.as_str()), (june(), "platinum"));
+        assert_eq!((mine[1].as_of, mine[1].tier.as_str()), (may(), "gold"));
         assert_eq!(mine[0].detail_json, "{\"party\":1}");
         assert!(
             rapport_store_contract::reads::in_scope(
@@ -143,8 +160,13 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
             .unwrap()
             .is_none()
         );
+    }
+}
 
-        // One alert per dedup key, for the primary RM.
+#[tokio::test]
+async fn one_alert_per_dedup_key_goes_to_the_primary_rm() {
+    for t in scored_may_and_june().await {
+        let s = t.store.as_ref();
         let alerts = rapport_store_contract::reads::in_scope(
             s,
             &fixture::viewer(RM_A),
@@ -162,25 +184,34 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         );
         assert_eq!(
             alerts[0].detail,
-            alert(ZHANG_WEI_A, june).detail,
+            alert(ZHANG_WEI_A, june()).detail,
             "{}: the reason as data reads back",
             t.name
         );
+    }
+}
 
-        // The tier rules start from the latest tier before the as-of date.
-        let previous = s.previous_tiers(june).await.unwrap();
+#[tokio::test]
+async fn the_tier_rules_start_from_the_latest_tier_before_the_as_of_date() {
+    for t in scored_may_and_june().await {
+        let previous = t.store.previous_tiers(june()).await.unwrap();
         assert!(
             previous.contains(&(ZHANG_WEI_A, "gold".to_owned())),
             "{previous:?}"
         );
         assert_eq!(previous.len(), 5);
+    }
+}
 
-        // Aggregates see only the viewer's scope.
+#[tokio::test]
+async fn score_dashboards_see_only_the_viewer_s_scope() {
+    for t in scored_may_and_june().await {
+        let s = t.store.as_ref();
         let bank = s
             .score_dashboard(&fixture::viewer(HEAD_BM), None)
             .await
             .unwrap();
-        assert_eq!(bank.as_of, Some(june));
+        assert_eq!(bank.as_of, Some(june()));
         assert_eq!(bank.customers, 5, "{}", t.name);
         assert_eq!(bank.churn_deciles.iter().sum::<i64>(), 5);
         assert_eq!(bank.churn_deciles[9], 1, "{:?}", bank.churn_deciles);
@@ -217,7 +248,13 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         let bm_dashboard = s.score_dashboard(&bm, None).await.unwrap();
         assert_eq!(bm_dashboard.customers, subtree, "{}", t.name);
         assert!(subtree > 0 && subtree < 5, "{}: {subtree}", t.name);
+    }
+}
 
+#[tokio::test]
+async fn the_pareto_curve_sees_only_the_viewer_s_scope() {
+    for t in scored_may_and_june().await {
+        let s = t.store.as_ref();
         // 80/20: the top 20% (one of five) brings 500 of 1,000.
         let p = s
             .pareto(&fixture::viewer(HEAD_BM), ParetoMeasure::Profit, None, None)
@@ -239,9 +276,13 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
             .await
             .unwrap();
         assert_eq!(scoped.customers, 1, "{}: RM B's gold customer", t.name);
+    }
+}
 
-        // The dimension snapshot covers every live party.
-        let (accounts, parties) = s.scoring_dimensions().await.unwrap();
+#[tokio::test]
+async fn the_dimension_snapshot_covers_every_live_party() {
+    for t in scored_may_and_june().await {
+        let (accounts, parties) = t.store.scoring_dimensions().await.unwrap();
         assert_eq!(parties.len(), 5, "{}", t.name);
         assert!(!accounts.is_empty());
         assert!(

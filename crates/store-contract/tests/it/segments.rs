@@ -111,114 +111,135 @@ async fn segments_are_named_once_and_count_only_the_viewers_members() {
             s.segment(&admin, id).await.unwrap().unwrap().as_of,
             Some(june)
         );
-        // Counts and members within each viewer's scope (see the fixture's bank).
-        for (staff, expected) in [
-            (HEAD_BM, vec![1, 2, 3, 4, 5]),
-            (ADMIN, vec![]),
-            (RM_A, vec![1, 2, 4]),
-            (RM_B, vec![2, 3]),
-            (BM_XIHU, vec![1, 4]),
-        ] {
-            let v = fixture::viewer(staff);
-            let expected: BTreeSet<i64> = expected.into_iter().collect();
-            assert_eq!(
-                member_ids(s, &v, id, june).await,
-                expected,
-                "{}: staff {}",
-                t.name,
-                staff.0
-            );
-            assert_eq!(count(s, &v, id).await, expected.len() as i64, "{}", t.name);
-        }
-        // Members come as customer rows (masked later, at the edge), a page at a time.
-        let rm_a = fixture::viewer(RM_A);
-        let first = s
-            .segment_members(
-                &rm_a,
-                id,
-                june,
-                PageRequest {
-                    page: 1,
-                    page_size: 2,
-                },
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            first.items.iter().map(|c| c.party_id).collect::<Vec<_>>(),
-            [ZHANG_WEI_A, WANG_FANG]
-        );
-        assert!(first.has_more);
-        assert_eq!(first.items[0].name, "张伟");
-        assert_eq!(
-            first.items[0].mobile.as_deref(),
-            Some(fixture::ZHANG_WEI_A_MOBILE),
-            "opened by the store, masked by the edge"
-        );
-        assert!(first.items[0].latest_aum.is_some());
-        let second = s
-            .segment_members(
-                &rm_a,
-                id,
-                june,
-                PageRequest {
-                    page: 2,
-                    page_size: 2,
-                },
-            )
-            .await
-            .unwrap();
-        assert_eq!(second.items.len(), 1);
-        assert_eq!(second.items[0].party_id, COMPANY);
-        assert!(!second.has_more);
+        assert_members_counted_within_each_scope(t.name, s, id, june).await;
+        assert_members_come_a_page_at_a_time(s, id, june).await;
         // The other segment has no members.
         assert_eq!(count(s, &admin, other).await, 0);
+        assert_the_360_lists_segments_only_in_scope(t.name, s, id, june).await;
+    }
+}
 
-        // The 360 view's list: only for a party in scope.
-        let mine = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+/// Counts and members within each viewer's scope (see the fixture's bank).
+async fn assert_members_counted_within_each_scope(
+    name: &str,
+    s: &dyn Store,
+    id: i64,
+    june: NaiveDate,
+) {
+    for (staff, expected) in [
+        (HEAD_BM, vec![1, 2, 3, 4, 5]),
+        (ADMIN, vec![]),
+        (RM_A, vec![1, 2, 4]),
+        (RM_B, vec![2, 3]),
+        (BM_XIHU, vec![1, 4]),
+    ] {
+        let v = fixture::viewer(staff);
+        let expected: BTreeSet<i64> = expected.into_iter().collect();
+        assert_eq!(
+            member_ids(s, &v, id, june).await,
+            expected,
+            "{name}: staff {}",
+            staff.0
+        );
+        assert_eq!(count(s, &v, id).await, expected.len() as i64, "{name}");
+    }
+}
+
+/// Members come as customer rows (masked later, at the edge), a page at a time.
+async fn assert_members_come_a_page_at_a_time(s: &dyn Store, id: i64, june: NaiveDate) {
+    let rm_a = fixture::viewer(RM_A);
+    let first = s
+        .segment_members(
+            &rm_a,
+            id,
+            june,
+            PageRequest {
+                page: 1,
+                page_size: 2,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first.items.iter().map(|c| c.party_id).collect::<Vec<_>>(),
+        [ZHANG_WEI_A, WANG_FANG]
+    );
+    assert!(first.has_more);
+    assert_eq!(first.items[0].name, "张伟");
+    assert_eq!(
+        first.items[0].mobile.as_deref(),
+        Some(fixture::ZHANG_WEI_A_MOBILE),
+        "opened by the store, masked by the edge"
+    );
+    assert!(first.items[0].latest_aum.is_some());
+    let second = s
+        .segment_members(
+            &rm_a,
+            id,
+            june,
+            PageRequest {
+                page: 2,
+                page_size: 2,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.items.len(), 1);
+    assert_eq!(second.items[0].party_id, COMPANY);
+    assert!(!second.has_more);
+}
+
+/// The 360 view's list of a party's segments: only for a party in scope.
+async fn assert_the_360_lists_segments_only_in_scope(
+    name: &str,
+    s: &dyn Store,
+    id: i64,
+    june: NaiveDate,
+) {
+    let rm_a = fixture::viewer(RM_A);
+    let admin = fixture::viewer(HEAD_BM);
+    let mine = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+        s.party_segments(&c).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        mine.iter()
+            .map(|r| (r.id, r.name.as_str(), r.as_of))
+            .collect::<Vec<_>>(),
+        [(id, "高净值客户", june)]
+    );
+    assert!(
+        rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_B, |c| async move {
             s.party_segments(&c).await
         })
         .await
         .unwrap()
-        .unwrap();
-        assert_eq!(
-            mine.iter()
-                .map(|r| (r.id, r.name.as_str(), r.as_of))
-                .collect::<Vec<_>>(),
-            [(id, "高净值客户", june)]
-        );
-        assert!(
-            rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_B, |c| async move {
-                s.party_segments(&c).await
-            })
-            .await
-            .unwrap()
-            .is_none(),
-            "{}: RM B's customer is out of RM A's scope",
-            t.name
-        );
-        assert_eq!(
-            rapport_store_contract::reads::in_scope(
-                s,
-                &fixture::viewer(RM_B),
-                ZHANG_WEI_B,
-                |c| async move { s.party_segments(&c).await }
-            )
-            .await
-            .unwrap()
-            .unwrap()
-            .len(),
-            1
-        );
-        assert!(
-            rapport_store_contract::reads::in_scope(s, &admin, PartyId(999_999), |c| async move {
-                s.party_segments(&c).await
-            },)
-            .await
-            .unwrap()
-            .is_none()
-        );
-    }
+        .is_none(),
+        "{name}: RM B's customer is out of RM A's scope"
+    );
+    assert_eq!(
+        rapport_store_contract::reads::in_scope(
+            s,
+            &fixture::viewer(RM_B),
+            ZHANG_WEI_B,
+            |c| async move { s.party_segments(&c).await }
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .len(),
+        1
+    );
+    assert!(
+        rapport_store_contract::reads::in_scope(s, &admin, PartyId(999_999), |c| async move {
+            s.party_segments(&c).await
+        },)
+        .await
+        .unwrap()
+        .is_none()
+    );
 }
 
 #[tokio::test]

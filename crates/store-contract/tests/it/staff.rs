@@ -1,6 +1,6 @@
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport_domain::{Role, StaffId, Username};
-use rapport_store::{NewSession, NewStaff, StoreError};
+use rapport_store::{NewSession, NewStaff, SessionKind, StaffUpdate, StoreError};
 use rapport_store_contract::fixture;
 
 use crate::loaded;
@@ -43,21 +43,33 @@ async fn staff_are_created_once_per_username() {
     }
 }
 
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 30, 1, 0, 0).unwrap()
+}
+
+/// A browser session of `staff` begun `now()`: idle for 30 minutes at most, 8 hours in all.
+fn browser_session(token_hash: &str, staff: StaffId) -> NewSession {
+    let now = now();
+    NewSession {
+        token_hash: token_hash.into(),
+        staff_id: staff,
+        csrf_token: "csrf".into(),
+        created_at: now,
+        idle_expires_at: now + Duration::minutes(30),
+        absolute_expires_at: now + Duration::hours(8),
+        kind: SessionKind::Browser,
+        name: None,
+    }
+}
+
 #[tokio::test]
-async fn sessions_expire_and_die_with_a_disabled_account() {
-    let now = Utc.with_ymd_and_hms(2026, 6, 30, 1, 0, 0).unwrap();
+async fn sessions_expire_when_idle_past_the_deadline() {
+    let now = now();
     for t in loaded().await {
-        let session = NewSession {
-            token_hash: "hash-1".into(),
-            staff_id: fixture::RM_A,
-            csrf_token: "csrf".into(),
-            created_at: now,
-            idle_expires_at: now + Duration::minutes(30),
-            absolute_expires_at: now + Duration::hours(8),
-            kind: rapport_store::SessionKind::Browser,
-            name: None,
-        };
-        t.store.create_session(&session).await.unwrap();
+        t.store
+            .create_session(&browser_session("hash-1", fixture::RM_A))
+            .await
+            .unwrap();
         let (s, staff) = t
             .store
             .touch_session("hash-1", now, Duration::minutes(30))
@@ -105,12 +117,14 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
             "{}: deleted",
             t.name
         );
+    }
+}
 
+#[tokio::test]
+async fn sessions_die_with_a_disabled_account() {
+    for t in loaded().await {
         t.store
-            .create_session(&NewSession {
-                token_hash: "hash-2".into(),
-                ..session.clone()
-            })
+            .create_session(&browser_session("hash-2", fixture::RM_A))
             .await
             .unwrap();
         t.store
@@ -119,7 +133,7 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
             .unwrap();
         assert!(
             t.store
-                .touch_session("hash-2", now, Duration::minutes(30))
+                .touch_session("hash-2", now(), Duration::minutes(30))
                 .await
                 .unwrap()
                 .is_none(),
@@ -132,19 +146,20 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
                 .await
                 .is_err()
         );
+    }
+}
 
+#[tokio::test]
+async fn a_deleted_session_is_gone() {
+    for t in loaded().await {
         t.store
-            .create_session(&NewSession {
-                token_hash: "hash-3".into(),
-                staff_id: fixture::RM_B,
-                ..session
-            })
+            .create_session(&browser_session("hash-3", fixture::RM_B))
             .await
             .unwrap();
         t.store.delete_session("hash-3").await.unwrap();
         assert!(
             t.store
-                .touch_session("hash-3", now, Duration::minutes(30))
+                .touch_session("hash-3", now(), Duration::minutes(30))
                 .await
                 .unwrap()
                 .is_none()
@@ -153,9 +168,7 @@ async fn sessions_expire_and_die_with_a_disabled_account() {
 }
 
 #[tokio::test]
-async fn staff_are_administered_and_tokens_ignore_idleness() {
-    use rapport_store::{SessionKind, StaffUpdate};
-    let now = Utc.with_ymd_and_hms(2026, 6, 30, 1, 0, 0).unwrap();
+async fn staff_are_updated_and_an_unknown_one_is_an_error() {
     for t in loaded().await {
         let n = t.name;
         let rm_a = Username::parse("rm.a").unwrap();
@@ -182,23 +195,35 @@ async fn staff_are_administered_and_tokens_ignore_idleness() {
                 .await
                 .is_err()
         );
+    }
+}
 
-        let session = |hash: &str, kind| NewSession {
-            token_hash: hash.into(),
-            staff_id: fixture::RM_B,
-            csrf_token: "c".into(),
-            created_at: now,
-            idle_expires_at: now + Duration::minutes(30),
-            absolute_expires_at: now + Duration::days(90),
-            kind,
-            name: (kind == SessionKind::Token).then(|| "crm-sync".to_owned()),
-        };
+/// A session of RM B begun `now()` that lives 90 days unless idle (a token has a name).
+fn rm_b_session(token_hash: &str, kind: SessionKind) -> NewSession {
+    let now = now();
+    NewSession {
+        token_hash: token_hash.into(),
+        staff_id: fixture::RM_B,
+        csrf_token: "c".into(),
+        created_at: now,
+        idle_expires_at: now + Duration::minutes(30),
+        absolute_expires_at: now + Duration::days(90),
+        kind,
+        name: (kind == SessionKind::Token).then(|| "crm-sync".to_owned()),
+    }
+}
+
+#[tokio::test]
+async fn tokens_ignore_idleness_and_are_revoked_by_id() {
+    let now = now();
+    for t in loaded().await {
+        let n = t.name;
         t.store
-            .create_session(&session("aaaaaaaaaaaaaaaa0000", SessionKind::Browser))
+            .create_session(&rm_b_session("aaaaaaaaaaaaaaaa0000", SessionKind::Browser))
             .await
             .unwrap();
         t.store
-            .create_session(&session("bbbbbbbbbbbbbbbb0000", SessionKind::Token))
+            .create_session(&rm_b_session("bbbbbbbbbbbbbbbb0000", SessionKind::Token))
             .await
             .unwrap();
         let later = now + Duration::days(2);
@@ -239,10 +264,16 @@ async fn staff_are_administered_and_tokens_ignore_idleness() {
                 .unwrap()
                 .is_none()
         );
+    }
+}
 
-        // A reset password must be changed, and ends sessions.
+#[tokio::test]
+async fn a_reset_password_must_be_changed_and_ends_sessions() {
+    let now = now();
+    for t in loaded().await {
+        let n = t.name;
         t.store
-            .create_session(&session("cccccccccccccccc0000", SessionKind::Browser))
+            .create_session(&rm_b_session("cccccccccccccccc0000", SessionKind::Browser))
             .await
             .unwrap();
         t.store
@@ -270,11 +301,18 @@ async fn staff_are_administered_and_tokens_ignore_idleness() {
                 .unwrap()
                 .must_change_password
         );
+    }
+}
 
-        // A password an administrator sets as chosen also ends sessions, but need not be
-        // changed; an unknown staff member is not found and nothing changes.
+/// A password an administrator sets as chosen also ends sessions, but need not be changed; an
+/// unknown staff member is not found and nothing changes.
+#[tokio::test]
+async fn a_password_set_as_chosen_ends_sessions_but_need_not_be_changed() {
+    let now = now();
+    for t in loaded().await {
+        let n = t.name;
         t.store
-            .create_session(&session("dddddddddddddddd0000", SessionKind::Browser))
+            .create_session(&rm_b_session("dddddddddddddddd0000", SessionKind::Browser))
             .await
             .unwrap();
         t.store

@@ -2,7 +2,7 @@
 //! moves the customer to that RM at once with the previous assignment kept as history.
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_domain::TierProposalStatus;
-use rapport_store::portfolio::{TierDecision, TierDecisionRequest};
+use rapport_store::portfolio::{TierDecision, TierDecisionRequest, TierProposal};
 use rapport_store::{PageRequest, StoreError};
 use rapport_store_contract::fixture::{
     self, BM_XIHU, BM_ZHEJIANG, HEAD_BM, LI_NA, RM_A, RM_B, STEWARD, ZHANG_WEI_A,
@@ -29,19 +29,28 @@ const PAGE: PageRequest = PageRequest {
     page_size: 50,
 };
 
+/// The proposals 西湖's manager sees: 张伟 (1)'s only, not 李娜 (5)'s of 滨江.
+async fn xihu_s_proposals(s: &dyn rapport_store::Store) -> Vec<TierProposal> {
+    s.tier_proposals(
+        &fixture::viewer(BM_XIHU),
+        TierProposalStatus::Proposed,
+        PAGE,
+    )
+    .await
+    .unwrap()
+    .items
+}
+
 #[tokio::test]
 async fn proposals_are_listed_and_decided_only_within_scope() {
     for t in loaded().await {
         let s = t.store.as_ref();
         propose(s).await;
         let bm = fixture::viewer(BM_XIHU);
-        let listed = s
-            .tier_proposals(&bm, TierProposalStatus::Proposed, PAGE)
-            .await
-            .unwrap();
+        let listed = xihu_s_proposals(s).await;
         // 西湖 sees 张伟 (1), not 李娜 (5) of 滨江.
-        assert_eq!(listed.items.len(), 1, "{}", t.name);
-        let p = &listed.items[0];
+        assert_eq!(listed.len(), 1, "{}", t.name);
+        let p = &listed[0];
         assert_eq!((p.party_id, p.to_tier.as_str()), (ZHANG_WEI_A, "diamond"));
         assert_eq!(p.primary_rm, Some(RM_A));
         let all = s
@@ -65,7 +74,16 @@ async fn proposals_are_listed_and_decided_only_within_scope() {
             .await
             .unwrap();
         assert!(none.items.is_empty(), "{}: neither is RM B's", t.name);
+    }
+}
 
+#[tokio::test]
+async fn only_a_manager_over_the_dedicated_rm_hands_the_customer_to_them_once() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        propose(s).await;
+        let bm = fixture::viewer(BM_XIHU);
+        let p = xihu_s_proposals(s).await.remove(0);
         // 西湖's manager may not hand 张伟 to 滨江's RM B: not an RM of their subtree.
         let to_b = TierDecision::Accept {
             dedicated_rm: Some(RM_B),
@@ -186,65 +204,74 @@ async fn a_dedicated_rm_must_be_an_enabled_rm_and_a_refusal_changes_nothing() {
     }
 }
 
+/// RM A's work in and after the scorecard period of July to September 2026, and 张伟 (1) moving
+/// to RM B in the middle of it.
+async fn work_and_a_move_in_the_period(s: &dyn rapport_store::Store) {
+    use rapport_store::portfolio::RmAssignment;
+    use rapport_store::work::{Channel, Direction, NewTask, TaskCompletion, TaskKind};
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+    let rm_a = fixture::viewer(RM_A);
+    // Two tasks of RM A due in the period, one done; one due after it.
+    let mut ids = Vec::new();
+    for due in [day(7, 10), day(8, 1), day(10, 5)] {
+        let task = s
+            .create_task(
+                &rm_a,
+                &NewTask {
+                    party_id: ZHANG_WEI_A,
+                    owner: RM_A,
+                    kind: TaskKind::Call,
+                    reason: "quarterly review".into(),
+                    detail: None,
+                    alert_id: None,
+                    due_on: due,
+                    created_by: Some(RM_A),
+                    created_at: at,
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        ids.push(task.id);
+    }
+    s.complete_task(
+        &rm_a,
+        ids[0],
+        &TaskCompletion {
+            channel: Channel::Phone,
+            direction: Direction::Outbound,
+            notes: String::new(),
+            outcome: "reviewed".into(),
+            at,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // 张伟 moves to RM B in the middle of the period.
+    s.assign_rm(
+        &fixture::viewer(HEAD_BM),
+        &RmAssignment {
+            party: ZHANG_WEI_A,
+            staff: RM_B,
+            primary: true,
+            on: day(8, 15),
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+}
+
 #[tokio::test]
 async fn scorecards_count_each_rms_results_over_the_period_within_scope() {
-    use rapport_store::portfolio::{RmAssignment, ScorecardPeriod};
-    use rapport_store::work::{Channel, Direction, NewTask, TaskCompletion, TaskKind};
+    use rapport_store::portfolio::ScorecardPeriod;
     for t in loaded().await {
         let s = t.store.as_ref();
         let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-        let at = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+        work_and_a_move_in_the_period(s).await;
         let rm_a = fixture::viewer(RM_A);
-        // Two tasks of RM A due in the period, one done; one due after it.
-        let mut ids = Vec::new();
-        for due in [day(7, 10), day(8, 1), day(10, 5)] {
-            let task = s
-                .create_task(
-                    &rm_a,
-                    &NewTask {
-                        party_id: ZHANG_WEI_A,
-                        owner: RM_A,
-                        kind: TaskKind::Call,
-                        reason: "quarterly review".into(),
-                        detail: None,
-                        alert_id: None,
-                        due_on: due,
-                        created_by: Some(RM_A),
-                        created_at: at,
-                    },
-                )
-                .await
-                .unwrap()
-                .unwrap();
-            ids.push(task.id);
-        }
-        s.complete_task(
-            &rm_a,
-            ids[0],
-            &TaskCompletion {
-                channel: Channel::Phone,
-                direction: Direction::Outbound,
-                notes: String::new(),
-                outcome: "reviewed".into(),
-                at,
-            },
-        )
-        .await
-        .unwrap()
-        .unwrap();
-        // 张伟 moves to RM B in the middle of the period.
-        s.assign_rm(
-            &fixture::viewer(HEAD_BM),
-            &RmAssignment {
-                party: ZHANG_WEI_A,
-                staff: RM_B,
-                primary: true,
-                on: day(8, 15),
-            },
-        )
-        .await
-        .unwrap()
-        .unwrap();
         let period = ScorecardPeriod {
             from: day(7, 1),
             to: day(9, 30),

@@ -2,11 +2,11 @@
 //! a completion is one contact in the log.
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport_domain::{Reason, Username};
-use rapport_store::StoreError;
 use rapport_store::work::{
-    Channel, Direction, NewInteraction, NewTask, TaskCompletion, TaskKind, TaskQuery, TaskStatus,
-    WorkApplied, WorkPlan,
+    Channel, Direction, InteractionRow, NewInteraction, NewTask, TaskCompletion, TaskKind,
+    TaskQuery, TaskRow, TaskStatus, WorkApplied, WorkPlan,
 };
+use rapport_store::{Store, StoreError};
 use rapport_store_contract::fixture::{
     self, BM_XIHU, LI_NA, RM_A, RM_B, WANG_FANG, ZHANG_WEI_A, ZHANG_WEI_B,
 };
@@ -41,21 +41,31 @@ fn all_open(limit: i64) -> TaskQuery {
     }
 }
 
+/// RM A's two open tasks: 张伟 (1)'s due on 2026-07-03 and 王芳's on 2026-07-20.
+async fn rm_a_s_two_tasks(s: &dyn Store) -> (TaskRow, TaskRow) {
+    let rm_a = fixture::viewer(RM_A);
+    let mine = s
+        .create_task(&rm_a, &task(ZHANG_WEI_A, RM_A, day(2026, 7, 3)))
+        .await
+        .unwrap()
+        .expect("ZHANG_WEI_A is RM A's");
+    let later = s
+        .create_task(&rm_a, &task(WANG_FANG, RM_A, day(2026, 7, 20)))
+        .await
+        .unwrap()
+        .unwrap();
+    (mine, later)
+}
+
 #[tokio::test]
-async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
+async fn tasks_are_created_only_for_a_customer_in_scope() {
     for t in loaded().await {
         let s = t.store.as_ref();
         let rm_a = fixture::viewer(RM_A);
-        let rm_b = fixture::viewer(RM_B);
-
-        // Only for a customer in scope; out of scope is the same as unknown.
-        let mine = s
-            .create_task(&rm_a, &task(ZHANG_WEI_A, RM_A, day(2026, 7, 3)))
-            .await
-            .unwrap()
-            .expect("ZHANG_WEI_A is RM A's");
+        let (mine, _) = rm_a_s_two_tasks(s).await;
         assert_eq!((mine.status, mine.kind), (TaskStatus::Open, TaskKind::Care));
         assert!(!mine.party_name.is_empty());
+        // Out of scope is the same as unknown.
         assert!(
             s.create_task(&rm_a, &task(ZHANG_WEI_B, RM_A, day(2026, 7, 3)))
                 .await
@@ -73,12 +83,16 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
             .unwrap()
             .is_none()
         );
-        let later = s
-            .create_task(&rm_a, &task(WANG_FANG, RM_A, day(2026, 7, 20)))
-            .await
-            .unwrap()
-            .unwrap();
+    }
+}
 
+#[tokio::test]
+async fn open_tasks_are_listed_soonest_first_by_due_date_and_paged() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let rm_a = fixture::viewer(RM_A);
+        let rm_b = fixture::viewer(RM_B);
+        let (mine, later) = rm_a_s_two_tasks(s).await;
         // Today's and overdue ones, soonest first; RM B sees none of RM A's.
         let due = s
             .my_tasks(
@@ -124,6 +138,16 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
             .await
             .unwrap();
         assert_eq!(second.iter().map(|t| t.id).collect::<Vec<_>>(), [later.id]);
+    }
+}
+
+#[tokio::test]
+async fn open_tasks_are_counted_by_when_and_by_kind() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let rm_a = fixture::viewer(RM_A);
+        let rm_b = fixture::viewer(RM_B);
+        rm_a_s_two_tasks(s).await;
         // Counted by when and by kind, up to a day; RM B owns none.
         let counts = s
             .task_counts(&rm_a, day(2026, 7, 3), day(2026, 7, 17))
@@ -151,7 +175,16 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
                 .unwrap(),
             Default::default()
         );
+    }
+}
 
+#[tokio::test]
+async fn a_task_is_completed_once_by_its_owner_as_a_logged_contact() {
+    for t in loaded().await {
+        let s = t.store.as_ref();
+        let rm_a = fixture::viewer(RM_A);
+        let rm_b = fixture::viewer(RM_B);
+        let (mine, later) = rm_a_s_two_tasks(s).await;
         // Another RM cannot complete it; its owner can, once.
         let done = TaskCompletion {
             channel: Channel::Phone,
@@ -203,41 +236,45 @@ async fn tasks_are_scoped_owned_and_completed_by_a_logged_contact() {
             "{}",
             t.name
         );
+        assert_the_contact_is_in_the_log_within_scope(s, &contact).await;
+    }
+}
 
-        // The contact is in the customer's log, for those who may see the customer.
-        let log = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+/// The contact is in the customer's log, for those who may see the customer.
+async fn assert_the_contact_is_in_the_log_within_scope(s: &dyn Store, contact: &InteractionRow) {
+    let rm_a = fixture::viewer(RM_A);
+    let rm_b = fixture::viewer(RM_B);
+    let log = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+        s.party_interactions(&c, 10).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(&log[0], contact);
+    assert!(
+        rapport_store_contract::reads::in_scope(s, &rm_b, ZHANG_WEI_A, |c| async move {
             s.party_interactions(&c, 10).await
         })
         .await
         .unwrap()
-        .unwrap();
-        assert_eq!(log.len(), 1);
-        assert_eq!(log[0], contact);
-        assert!(
-            rapport_store_contract::reads::in_scope(s, &rm_b, ZHANG_WEI_A, |c| async move {
-                s.party_interactions(&c, 10).await
-            })
-            .await
-            .unwrap()
-            .is_none()
-        );
-        let tasks =
-            rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
-                s.party_tasks(&c, 10).await
-            })
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(tasks.len(), 1);
-        assert!(
-            rapport_store_contract::reads::in_scope(s, &rm_b, ZHANG_WEI_A, |c| async move {
-                s.party_tasks(&c, 10).await
-            })
-            .await
-            .unwrap()
-            .is_none()
-        );
-    }
+        .is_none()
+    );
+    let tasks = rapport_store_contract::reads::in_scope(s, &rm_a, ZHANG_WEI_A, |c| async move {
+        s.party_tasks(&c, 10).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert!(
+        rapport_store_contract::reads::in_scope(s, &rm_b, ZHANG_WEI_A, |c| async move {
+            s.party_tasks(&c, 10).await
+        })
+        .await
+        .unwrap()
+        .is_none()
+    );
 }
 
 #[tokio::test]
@@ -411,41 +448,7 @@ async fn the_alert_job_raises_each_alert_once_with_one_task_for_the_primary_rm()
             .await
             .unwrap()
             .unwrap();
-        let facts = s
-            .work_facts(0, 100, day(2026, 7, 11), day(2027, 1, 31))
-            .await
-            .unwrap();
-        let zhang = facts.iter().find(|f| f.party_id == ZHANG_WEI_A).unwrap();
-        assert_eq!(zhang.primary_rm, Some(RM_A), "{}", t.name);
-        assert_eq!(zhang.last_care, Some(contact.occurred_at), "{}", t.name);
-        assert!(zhang.contacted_since_onboarding);
-        assert_eq!(zhang.birthday_calendar, "solar");
-        assert!(zhang.is_person);
-        // The fixture's time deposits mature on 2026-12-31: inside the window given.
-        assert!(
-            facts.iter().any(|f| f
-                .maturities
-                .iter()
-                .any(|m| m.matures_on == day(2026, 12, 31))),
-            "{}",
-            t.name
-        );
-        // The blind key, never the account number (a prefix test would fail once in 65,536
-        // random key rings, when the key happens to start with the number's digits).
-        let numbers: Vec<String> = fixture::customers()
-            .accounts
-            .iter()
-            .map(|a| a.account_number.clone())
-            .collect();
-        assert!(
-            facts
-                .iter()
-                .flat_map(|f| &f.maturities)
-                .all(|m| !numbers.contains(&m.account_key) && m.account_key.len() == 32),
-            "never an account number"
-        );
-        let li_na = facts.iter().find(|f| f.party_id == LI_NA).unwrap();
-        assert_eq!(li_na.primary_rm, None);
+        assert_work_facts_after_the_care_contact(t.name, s, &contact).await;
         assert!(
             s.alerts_needing_tasks(waiting[0].alert_id, 10)
                 .await
@@ -453,4 +456,47 @@ async fn the_alert_job_raises_each_alert_once_with_one_task_for_the_primary_rm()
                 .is_empty()
         );
     }
+}
+
+/// The facts the alert job reads after 张伟 (1)'s care contact: his primary RM and last care,
+/// the maturities inside the window (by blind key), and 李娜 without an RM.
+async fn assert_work_facts_after_the_care_contact(
+    name: &str,
+    s: &dyn Store,
+    contact: &InteractionRow,
+) {
+    let facts = s
+        .work_facts(0, 100, day(2026, 7, 11), day(2027, 1, 31))
+        .await
+        .unwrap();
+    let zhang = facts.iter().find(|f| f.party_id == ZHANG_WEI_A).unwrap();
+    assert_eq!(zhang.primary_rm, Some(RM_A), "{name}");
+    assert_eq!(zhang.last_care, Some(contact.occurred_at), "{name}");
+    assert!(zhang.contacted_since_onboarding);
+    assert_eq!(zhang.birthday_calendar, "solar");
+    assert!(zhang.is_person);
+    // The fixture's time deposits mature on 2026-12-31: inside the window given.
+    assert!(
+        facts.iter().any(|f| f
+            .maturities
+            .iter()
+            .any(|m| m.matures_on == day(2026, 12, 31))),
+        "{name}"
+    );
+    // The blind key, never the account number (a prefix test would fail once in 65,536
+    // random key rings, when the key happens to start with the number's digits).
+    let numbers: Vec<String> = fixture::customers()
+        .accounts
+        .iter()
+        .map(|a| a.account_number.clone())
+        .collect();
+    assert!(
+        facts
+            .iter()
+            .flat_map(|f| &f.maturities)
+            .all(|m| !numbers.contains(&m.account_key) && m.account_key.len() == 32),
+        "never an account number"
+    );
+    let li_na = facts.iter().find(|f| f.party_id == LI_NA).unwrap();
+    assert_eq!(li_na.primary_rm, None);
 }
