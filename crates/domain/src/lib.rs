@@ -41,7 +41,10 @@ pub use reason::{ChurnSignal, Language, ModelDriver, Reason};
 pub use resident_id::ResidentId;
 pub use scope::{BirthDateShown, DataScope, FieldPolicy, ResidentIdMask, Viewer};
 pub use settings::BankSettings;
-pub use states::{AlertKind, AlertSeverity, AlertStatus, ReassignmentStatus, TierProposalStatus};
+pub use states::{
+    AlertKind, AlertSeverity, AlertStatus, Channel, Direction, IdentityEventKind, ImportKind,
+    ReassignmentStatus, ReviewStatus, RunStatus, TaskKind, TaskStatus, TierProposalStatus,
+};
 pub use uscc::Uscc;
 
 /// A value that failed validation, with the reason in words a bank clerk understands.

@@ -53,6 +53,88 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Why an RM is to get in touch.
+    pub enum TaskKind {
+        Call => "call",
+        Visit => "visit",
+        /// A new customer's revisit within 3 months of onboarding (R7.2).
+        Revisit => "revisit",
+        /// Keep a customer who shows signs of leaving.
+        Retention => "retention",
+        /// Birthdays and other care (关怀).
+        Care => "care",
+        FollowUp => "follow_up",
+    }
+}
+
+string_enum! {
+    pub enum TaskStatus {
+        Open => "open",
+        Done => "done",
+        Cancelled => "cancelled",
+    }
+}
+
+string_enum! {
+    pub enum Channel {
+        BranchVisit => "branch_visit",
+        Phone => "phone",
+        Sms => "sms",
+        WeChat => "wechat",
+        Email => "email",
+        App => "app",
+        Event => "event",
+    }
+}
+
+string_enum! {
+    pub enum Direction {
+        Outbound => "outbound",
+        Inbound => "inbound",
+    }
+}
+
+string_enum! {
+    pub enum ReviewStatus {
+        Pending => "pending",
+        /// Same person: the records' parties were merged.
+        Approved => "approved",
+        /// Different persons: resolution must keep them apart.
+        Rejected => "rejected",
+        /// A later resolution no longer found the pair in the grey zone.
+        Superseded => "superseded",
+    }
+}
+
+string_enum! {
+    pub enum IdentityEventKind {
+        Merge => "merge",
+        Unmerge => "unmerge",
+    }
+}
+
+string_enum! {
+    /// What a source file holds.
+    pub enum ImportKind {
+        Customers => "customers",
+        Accounts => "accounts",
+        Transactions => "transactions",
+        Balances => "balances",
+    }
+}
+
+string_enum! {
+    pub enum RunStatus {
+        Running => "running",
+        Finished => "finished",
+        Failed => "failed",
+        /// The process ended without finishing the run (killed, power lost); set when the
+        /// same file is imported again, which completes the load.
+        Interrupted => "interrupted",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +157,9 @@ mod tests {
         assert!("dormancy".parse::<AlertKind>().is_err());
         assert!("".parse::<AlertSeverity>().is_err());
         assert!("closed".parse::<AlertStatus>().is_err());
+        for k in TaskKind::ALL {
+            assert_eq!(k.as_str().parse::<TaskKind>().unwrap(), *k);
+        }
+        assert!("Rejected".parse::<ReviewStatus>().is_err());
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+pub use rapport_domain::states::{IdentityEventKind, ReviewStatus};
 use rapport_domain::{
     Gender, Mobile, PartyId, PartyKind, ResidentId, SourceSystem, Uscc, string_enum,
 };
@@ -124,18 +125,6 @@ pub struct ReviewCandidate {
     pub explanation: Vec<FieldWeight>,
 }
 
-string_enum! {
-    pub enum ReviewStatus {
-        Pending => "pending",
-        /// Same person: the records' parties were merged.
-        Approved => "approved",
-        /// Different persons: resolution must keep them apart.
-        Rejected => "rejected",
-        /// A later resolution no longer found the pair in the grey zone.
-        Superseded => "superseded",
-    }
-}
-
 /// A steward's decision on two source records, which later resolutions honour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairDecision {
@@ -175,13 +164,6 @@ pub struct SourceRecordView {
     pub email: Option<String>,
     pub branch_code: Option<String>,
     pub updated_on: Option<NaiveDate>,
-}
-
-string_enum! {
-    pub enum IdentityEventKind {
-        Merge => "merge",
-        Unmerge => "unmerge",
-    }
 }
 
 /// A merge or unmerge in a party's history.

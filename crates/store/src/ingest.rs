@@ -1,20 +1,11 @@
 //! What an import hands the store: validated source records and accounts, one batch at a time,
 //! and the bookkeeping of an import run. Parsing and validation live in `rapport-ingest`.
 use chrono::{DateTime, NaiveDate, Utc};
+pub use rapport_domain::states::{ImportKind, RunStatus};
 use rapport_domain::{
     AccountStatus, Gender, Money, PartyKind, ProductFamily, SourceSystem, Uscc, string_enum,
 };
 use serde::{Deserialize, Serialize};
-
-string_enum! {
-    /// What a source file holds.
-    pub enum ImportKind {
-        Customers => "customers",
-        Accounts => "accounts",
-        Transactions => "transactions",
-        Balances => "balances",
-    }
-}
 
 string_enum! {
     /// A full load is the source's complete set: records it no longer holds are closed.
@@ -22,17 +13,6 @@ string_enum! {
     pub enum LoadMode {
         Full => "full",
         Delta => "delta",
-    }
-}
-
-string_enum! {
-    pub enum RunStatus {
-        Running => "running",
-        Finished => "finished",
-        Failed => "failed",
-        /// The process ended without finishing the run (killed, power lost); set when the
-        /// same file is imported again, which completes the load.
-        Interrupted => "interrupted",
     }
 }
 

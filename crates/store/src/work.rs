@@ -2,50 +2,9 @@
 //! and the interactions log. A task is completed by logging the contact that did it; any
 //! logged contact counts for the customer's contact plan whoever made it.
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{AlertKind, AlertSeverity, PartyId, Reason, StaffId, Tier, string_enum};
+pub use rapport_domain::states::{Channel, Direction, TaskKind, TaskStatus};
+use rapport_domain::{AlertKind, AlertSeverity, PartyId, Reason, StaffId, Tier};
 use serde::{Deserialize, Serialize};
-
-string_enum! {
-    /// Why an RM is to get in touch.
-    pub enum TaskKind {
-        Call => "call",
-        Visit => "visit",
-        /// A new customer's revisit within 3 months of onboarding (R7.2).
-        Revisit => "revisit",
-        /// Keep a customer who shows signs of leaving.
-        Retention => "retention",
-        /// Birthdays and other care (关怀).
-        Care => "care",
-        FollowUp => "follow_up",
-    }
-}
-
-string_enum! {
-    pub enum TaskStatus {
-        Open => "open",
-        Done => "done",
-        Cancelled => "cancelled",
-    }
-}
-
-string_enum! {
-    pub enum Channel {
-        BranchVisit => "branch_visit",
-        Phone => "phone",
-        Sms => "sms",
-        WeChat => "wechat",
-        Email => "email",
-        App => "app",
-        Event => "event",
-    }
-}
-
-string_enum! {
-    pub enum Direction {
-        Outbound => "outbound",
-        Inbound => "inbound",
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewTask {
