@@ -6,6 +6,7 @@ pub mod audit;
 pub mod passwords;
 pub mod scored;
 pub mod segments;
+pub mod staff;
 
 pub use audit::{AuditError, AuditSink};
 pub use segments::{EvaluationError, SegmentEngine};

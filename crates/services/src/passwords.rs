@@ -6,6 +6,19 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
+/// Shortest password a staff member may choose.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// A password a staff member chose is long enough; the error says how long it must be.
+pub fn check_chosen(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!(
+            "a password needs at least {MIN_PASSWORD_LEN} characters"
+        ));
+    }
+    Ok(())
+}
+
 /// Hashes a password with argon2id (default parameters, random salt). CPU-heavy: call from a
 /// blocking thread.
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -45,6 +58,18 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("correct hors", &hash));
         assert!(!verify_password("correct horse", "not a phc string"));
+    }
+
+    #[test]
+    fn a_chosen_password_is_refused_below_the_minimum_length_only() {
+        let short = "a".repeat(MIN_PASSWORD_LEN - 1);
+        assert_eq!(
+            check_chosen(&short).unwrap_err(),
+            "a password needs at least 12 characters"
+        );
+        // Characters, not bytes: twelve hanzi are enough.
+        assert!(check_chosen(&"密".repeat(MIN_PASSWORD_LEN)).is_ok());
+        assert!(check_chosen(&"密".repeat(MIN_PASSWORD_LEN - 1)).is_err());
     }
 
     #[test]

@@ -77,6 +77,19 @@ impl From<rapport_services::AuditError> for WebError {
     }
 }
 
+impl From<rapport_services::staff::StaffError> for WebError {
+    fn from(e: rapport_services::staff::StaffError) -> Self {
+        use rapport_services::staff::StaffError;
+        match e {
+            StaffError::Invalid { field, message } => Self::invalid_parameter(field, message),
+            StaffError::UsernameTaken(_) => Self::new(ErrorCode::Conflict, e.to_string()),
+            // The administrator addressed a login by name: unknown reads as 404.
+            StaffError::UnknownStaff(_) => Self::not_found(),
+            StaffError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();

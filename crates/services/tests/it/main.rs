@@ -2,6 +2,8 @@
 //! what it wrote, and a second run on the same day raises nothing new.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod staff;
+
 use chrono::NaiveDate;
 use rapport_services::alert_job;
 use rapport_store_contract::{TestStore, fixture};

@@ -14,10 +14,10 @@ use rapport_proto::{
     CreateStaffRequest, ErrorBody, ErrorCode, SessionDto, StaffChangeApproved, StaffChangeDto,
     StaffDto, UpdateStaffRequest,
 };
+use rapport_services::staff::{self, LoginRequest, Requester};
 use rapport_store::audit::AuditAction;
 use rapport_store::staff_changes::{
-    IssuedCredential, Issues, NewStaffChange, RequestedVia, StaffChange, StaffChangeDecision,
-    StaffChangeRow,
+    IssuedCredential, Issues, RequestedVia, StaffChange, StaffChangeDecision, StaffChangeRow,
 };
 use rapport_store::{StaffAccount, StaffUpdate};
 
@@ -78,17 +78,6 @@ fn username(s: &str) -> Result<Username, WebError> {
     Username::parse(s).map_err(|e| WebError::invalid_parameter("username", e.reason))
 }
 
-fn display_name(s: &str) -> Result<String, WebError> {
-    let s = s.trim();
-    if s.is_empty() || s.chars().count() > 50 || s.chars().any(char::is_control) {
-        return Err(WebError::invalid_parameter(
-            "display_name",
-            "display_name must have 1–50 printable characters",
-        ));
-    }
-    Ok(s.to_owned())
-}
-
 fn role(s: &str) -> Result<Role, WebError> {
     s.parse()
         .map_err(|e: rapport_domain::InvalidValue| WebError::invalid_parameter("role", e.reason))
@@ -126,26 +115,13 @@ pub async fn create(
     via: RequestedVia,
 ) -> Result<StaffChangeDto, WebError> {
     require_admin(state, auth).await?;
-    let username = username(&req.username)?;
-    let role = role(&req.role)?;
-    if role == Role::BranchManager && req.branch_id.is_none() {
-        return Err(WebError::invalid_parameter(
-            "branch_id",
-            "a branch manager needs a branch_id (their data scope)",
-        ));
-    }
-    if state.store.staff_by_username(&username).await?.is_some() {
-        return Err(WebError::new(
-            ErrorCode::Conflict,
-            format!("username {username} is taken"),
-        ));
-    }
-    let change = StaffChange::CreateLogin {
-        username,
-        display_name: display_name(&req.display_name)?,
-        role,
+    let login = LoginRequest {
+        username: username(&req.username)?,
+        display_name: req.display_name.clone(),
+        role: role(&req.role)?,
         branch_id: req.branch_id.map(BranchId),
     };
+    let change = staff::check_login(state.store.as_ref(), &login).await?;
     request(state, auth, change, via).await
 }
 
@@ -156,15 +132,25 @@ pub async fn request(
     change: StaffChange,
     via: RequestedVia,
 ) -> Result<StaffChangeDto, WebError> {
-    let row = state
-        .store
-        .request_staff_change(&NewStaffChange {
-            change,
-            requested_by: Some(auth.staff.id),
-            requested_via: via,
-            at: state.clock.now(),
-        })
-        .await?;
+    let row = staff::request(state.store.as_ref(), change, requester(state, auth, via)).await?;
+    requested(state, auth, row).await
+}
+
+/// The administrator asking, for a staff change.
+fn requester(state: &AppState, auth: &Authenticated, via: RequestedVia) -> Requester {
+    Requester {
+        staff: Some(auth.staff.id),
+        via,
+        at: state.clock.now(),
+    }
+}
+
+/// Audits a requested change and gives it as the API shows it.
+async fn requested(
+    state: &AppState,
+    auth: &Authenticated,
+    row: StaffChangeRow,
+) -> Result<StaffChangeDto, WebError> {
     let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeRequested);
     e.detail = Some(describe(&row));
     state.audit.record(e).await?;
@@ -325,7 +311,9 @@ pub async fn update(
         ));
     }
     let new_role = req.role.as_deref().map(role).transpose()?;
-    let new_name = req.display_name.as_deref().map(display_name).transpose()?;
+    let new_name = (req.display_name.as_deref())
+        .map(staff::display_name)
+        .transpose()?;
     let changes_access = new_role.is_some() || req.branch_id.is_some();
     let enables = req.disabled == Some(false);
     if changes_access && enables {
@@ -409,16 +397,9 @@ pub async fn reset(
 ) -> Result<StaffChangeDto, WebError> {
     require_admin(state, auth).await?;
     let name = username(name)?;
-    if state.store.staff_by_username(&name).await?.is_none() {
-        return Err(WebError::not_found());
-    }
-    request(
-        state,
-        auth,
-        StaffChange::ResetPassword { username: name },
-        via,
-    )
-    .await
+    let by = requester(state, auth, via);
+    let row = staff::request_password_reset(state.store.as_ref(), name, by).await?;
+    requested(state, auth, row).await
 }
 
 /// Staff changes waiting for a second administrator, oldest first.
