@@ -85,6 +85,43 @@ pub async fn check_login(store: &dyn Store, req: &LoginRequest) -> Result<StaffC
     })
 }
 
+/// Longest life of an API token, in days.
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+/// An API token as asked for: its name, the role and branch its service account acts with,
+/// and its life in days.
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub name: String,
+    pub role: Role,
+    pub branch_id: Option<BranchId>,
+    pub days: i64,
+}
+
+/// Checks a token request — its life, a name that makes a valid and free service account
+/// (`svc.<name>`) — and gives the change that creates it at approval.
+pub async fn check_token(store: &dyn Store, req: &TokenRequest) -> Result<StaffChange, StaffError> {
+    if !(1..=MAX_TOKEN_DAYS).contains(&req.days) {
+        return Err(invalid(
+            "days",
+            format!("days must be between 1 and {MAX_TOKEN_DAYS}"),
+        ));
+    }
+    let account = rapport_store::staff_changes::token_account(&req.name).map_err(|e| match e {
+        StoreError::Invalid(m) => invalid("name", m.trim_start_matches("name: ").to_owned()),
+        other => StaffError::Store(other),
+    })?;
+    if store.staff_by_username(&account).await?.is_some() {
+        return Err(StaffError::UsernameTaken(account));
+    }
+    Ok(StaffChange::CreateToken {
+        name: req.name.clone(),
+        role: req.role,
+        branch_id: req.branch_id,
+        days: req.days,
+    })
+}
+
 /// Records `change` as waiting for an administrator other than the requester.
 pub async fn request(
     store: &dyn Store,

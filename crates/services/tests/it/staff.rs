@@ -118,3 +118,32 @@ async fn the_bootstrap_holds_while_fewer_than_two_administrators_are_enabled() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_token_request_names_a_bad_life_or_name() {
+    use rapport_services::staff::TokenRequest;
+    for t in TestStore::each().await {
+        let s = t.store.as_ref();
+        s.load_reference(&fixture::reference()).await.unwrap();
+        let token = |name: &str, days| TokenRequest {
+            name: name.into(),
+            role: Role::Marketing,
+            branch_id: None,
+            days,
+        };
+        for days in [0, 367] {
+            let e = staff::check_token(s, &token("crm-sync", days))
+                .await
+                .unwrap_err();
+            assert_eq!(field_of(e), "days", "{}", t.name);
+        }
+        let e = staff::check_token(s, &token("has space", 30))
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(e), "name", "{}", t.name);
+        let change = staff::check_token(s, &token("crm-sync", 366))
+            .await
+            .unwrap();
+        assert_eq!(change.kind(), "create_token", "{}", t.name);
+    }
+}
