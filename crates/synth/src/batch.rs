@@ -143,153 +143,210 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
     let layout = &generator.layout;
     let range = generator.batch_party_range(index);
     let (lo, hi) = (*range.start() as u64, *range.end() as u64);
-    let as_of = config.as_of;
+    let ctx = Ctx {
+        seed: config.seed,
+        as_of: config.as_of,
+        layout,
+        months: aum_months(config.as_of),
+    };
+    let mut rng = rng_for(config.seed, stream::BATCH, index as u64);
+    let n_rm = rm_count(config.customers, layout.sub_branches.len() as u64) as usize;
+    let roster = Roster::new(
+        config.seed,
+        lo,
+        hi,
+        anchors(config.customers, n_rm.min(layout.rms.len()), lo, hi),
+    );
+
+    let mut relationships = Vec::new();
+    let mut entities = make_parties(&ctx, &mut rng, &roster, &mut relationships);
+    link_organisations(
+        &ctx,
+        &mut rng,
+        &mut entities,
+        &roster.orgs,
+        lo,
+        &mut relationships,
+    );
+    let mut batch = CustomerBatch {
+        relationships,
+        ..CustomerBatch::default()
+    };
+    let (accounts_by_party, truth) = open_books(&ctx, &mut rng, &mut entities, &mut batch);
+
+    let mut out = GeneratedBatch {
+        truth,
+        ..GeneratedBatch::default()
+    };
+    source_views(generator, index, &entities, &accounts_by_party, &mut out);
+    batch.accounts = accounts_by_party
+        .into_iter()
+        .flatten()
+        .map(|a| a.record)
+        .collect();
+    batch.parties = entities.into_iter().map(|e| e.record).collect();
+    out.customers = batch;
+    out
+}
+
+/// The first days of the [`crate::AUM_MONTHS`] months ending with as_of's month, oldest first.
+fn aum_months(as_of: NaiveDate) -> Vec<NaiveDate> {
     let last_month = NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1).unwrap_or(as_of);
-    let months = (0..crate::AUM_MONTHS)
+    (0..crate::AUM_MONTHS)
         .rev()
         .map(|k| {
             last_month
                 .checked_sub_months(Months::new(k))
                 .unwrap_or(last_month)
         })
-        .collect();
-    let ctx = Ctx {
-        seed: config.seed,
-        as_of,
-        layout,
-        months,
-    };
-    let mut rng = rng_for(config.seed, stream::BATCH, index as u64);
-    let n_rm = rm_count(config.customers, layout.sub_branches.len() as u64) as usize;
-    let anchor_map = anchors(config.customers, n_rm.min(layout.rms.len()), lo, hi);
+        .collect()
+}
 
-    let mut entities: Vec<Option<Entity>> = (lo..=hi).map(|_| None).collect();
-    let mut individuals = Vec::new();
-    let mut orgs = Vec::new();
-    let mut prospects = Vec::new();
-    for p in lo..=hi {
-        match kind_of(config.seed, p, anchor_map.contains_key(&p)) {
-            PartyKind::Individual => individuals.push(p),
-            PartyKind::Organisation => orgs.push(p),
-            PartyKind::Prospect => prospects.push(p),
+/// The parties `lo..=hi` of a batch by kind, each list in party order, and the RM each anchor
+/// party is guaranteed to.
+struct Roster {
+    lo: u64,
+    hi: u64,
+    anchors: HashMap<u64, usize>,
+    individuals: Vec<u64>,
+    orgs: Vec<u64>,
+    prospects: Vec<u64>,
+}
+
+impl Roster {
+    fn new(seed: u64, lo: u64, hi: u64, anchors: HashMap<u64, usize>) -> Roster {
+        let mut roster = Roster {
+            lo,
+            hi,
+            anchors,
+            individuals: Vec::new(),
+            orgs: Vec::new(),
+            prospects: Vec::new(),
+        };
+        for p in lo..=hi {
+            match kind_of(seed, p, roster.anchors.contains_key(&p)) {
+                PartyKind::Individual => roster.individuals.push(p),
+                PartyKind::Organisation => roster.orgs.push(p),
+                PartyKind::Prospect => roster.prospects.push(p),
+            }
         }
+        roster
     }
 
+    fn anchor_rm(&self, p: u64) -> Option<usize> {
+        self.anchors.get(&p).copied()
+    }
+}
+
+/// Every party of the batch, in party order; household relationships go to `relationships`.
+fn make_parties(
+    ctx: &Ctx,
+    rng: &mut ChaCha8Rng,
+    roster: &Roster,
+    relationships: &mut Vec<RelationshipRecord>,
+) -> Vec<Entity> {
+    let lo = roster.lo;
+    let mut entities: Vec<Option<Entity>> = (lo..=roster.hi).map(|_| None).collect();
     // Organisations first, so people can point at them.
-    for &p in &orgs {
-        let e = make_org(&ctx, &mut rng, p, anchor_map.get(&p).copied());
+    for &p in &roster.orgs {
+        let e = make_org(ctx, rng, p, roster.anchor_rm(p));
         put(&mut entities, lo, p, e);
     }
+    form_households(ctx, rng, roster, &mut entities, relationships);
+    // Everyone not in a household lives alone.
+    for &p in &roster.individuals {
+        let Some(slot) = entities.get_mut((p - lo) as usize) else {
+            continue;
+        };
+        if slot.is_none() {
+            *slot = make_single(ctx, rng, p, roster.anchor_rm(p));
+        }
+    }
+    for &p in &roster.prospects {
+        let e = make_prospect(ctx, rng, p);
+        put(&mut entities, lo, p, e);
+    }
+    entities.into_iter().flatten().collect()
+}
 
-    // Households from a third of the individuals (anchors always live alone).
-    let mut pool: Vec<u64> = individuals
+/// Households from a third of the individuals (anchors always live alone).
+fn form_households(
+    ctx: &Ctx,
+    rng: &mut ChaCha8Rng,
+    roster: &Roster,
+    entities: &mut [Option<Entity>],
+    relationships: &mut Vec<RelationshipRecord>,
+) {
+    let mut pool: Vec<u64> = roster
+        .individuals
         .iter()
         .copied()
-        .filter(|p| !anchor_map.contains_key(p))
+        .filter(|p| !roster.anchors.contains_key(p))
         .collect();
-    pool.shuffle(&mut rng);
-    let in_households = (individuals.len() as f64 * HOUSEHOLD_SHARE).round() as usize;
+    pool.shuffle(rng);
+    let in_households = (roster.individuals.len() as f64 * HOUSEHOLD_SHARE).round() as usize;
     let in_households = in_households.min(pool.len());
-    let mut relationships = Vec::new();
     let mut i = 0;
     while i < in_households {
-        let size = (pick_weighted(&mut rng, HOUSEHOLD_SIZES)).min(in_households - i);
+        let size = (pick_weighted(rng, HOUSEHOLD_SIZES)).min(in_households - i);
         if size < 2 {
             break;
         }
         let Some(members) = pool.get(i..i + size) else {
             break;
         };
-        make_household(
-            &ctx,
-            &mut rng,
-            members,
-            &mut entities,
-            lo,
-            &mut relationships,
-        );
+        make_household(ctx, rng, members, entities, roster.lo, relationships);
         i += size;
     }
-    for &p in &individuals {
-        let Some(slot) = entities.get_mut((p - lo) as usize) else {
-            continue;
-        };
-        if slot.is_none() {
-            let gender = random_gender(&mut rng);
-            let age = sample_age(&mut rng);
-            let anchor = anchor_map.get(&p).copied();
-            let home_sub = match anchor {
-                Some(r) => layout.rm_sub(r),
-                None => rng.random_range(0..layout.sub_branches.len()),
-            };
-            let Some(home) = layout.sub_branches.get(home_sub) else {
-                continue;
-            };
-            let district = pick(&mut rng, &home.city_districts);
-            let address = Address::random(&mut rng, district);
-            let mut e = make_person(
-                &ctx, &mut rng, p, gender, age, None, home_sub, address, None,
-            );
-            if let Some(e) = &mut e {
-                e.anchor_rm = anchor;
-            }
-            *slot = e;
-        }
-    }
-    for &p in &prospects {
-        let e = make_prospect(&ctx, &mut rng, p);
-        put(&mut entities, lo, p, e);
-    }
-    let mut entities: Vec<Entity> = entities.into_iter().flatten().collect();
+}
 
-    link_organisations(&ctx, &mut rng, &mut entities, &orgs, lo, &mut relationships);
-
-    // Accounts, AUM and RM books, party by party.
-    let mut batch = CustomerBatch {
-        relationships,
-        ..CustomerBatch::default()
+/// An individual living alone; an anchor lives at its RM's sub-branch.
+fn make_single(ctx: &Ctx, rng: &mut ChaCha8Rng, p: u64, anchor: Option<usize>) -> Option<Entity> {
+    let gender = random_gender(rng);
+    let age = sample_age(rng);
+    let home_sub = match anchor {
+        Some(r) => ctx.layout.rm_sub(r),
+        None => rng.random_range(0..ctx.layout.sub_branches.len()),
     };
+    let home = ctx.layout.sub_branches.get(home_sub)?;
+    let district = pick(rng, &home.city_districts);
+    let address = Address::random(rng, district);
+    let mut e = make_person(ctx, rng, p, gender, age, None, home_sub, address, None);
+    if let Some(e) = &mut e {
+        e.anchor_rm = anchor;
+    }
+    e
+}
+
+/// Accounts, AUM and RM books, party by party, into `batch`: each party's accounts and truth.
+fn open_books(
+    ctx: &Ctx,
+    rng: &mut ChaCha8Rng,
+    entities: &mut [Entity],
+    batch: &mut CustomerBatch,
+) -> (Vec<Vec<AccountInfo>>, Vec<TruthCustomer>) {
     let mut accounts_by_party: Vec<Vec<AccountInfo>> = Vec::with_capacity(entities.len());
     let mut truth = Vec::with_capacity(entities.len());
-    for e in &mut entities {
+    for e in entities.iter_mut() {
         let accounts = if e.record.kind == PartyKind::Prospect {
             Vec::new()
         } else {
-            make_accounts(&ctx, &mut rng, e)
+            make_accounts(ctx, rng, e)
         };
         let final_aum: i64 = accounts
             .iter()
             .filter(|a| a.record.family.is_asset())
             .map(|a| minor(a.record.balance))
             .sum();
-        let mut churned_in = None;
-        if !accounts.is_empty()
-            && let Some(arch) = e.archetype
-        {
-            let (series, churn_month) =
-                aum_series(&ctx, &mut rng, arch, final_aum, e.record.onboarded_on);
-            churned_in = churn_month;
-            for (month, fen) in series {
-                batch.monthly_aum.push(MonthlyAumRecord {
-                    party_id: e.record.id,
-                    month,
-                    aum: Money::from_minor_units(fen, Currency::Cny),
-                });
-            }
-        }
+        let churned_in = if accounts.is_empty() {
+            None
+        } else {
+            record_aum(ctx, rng, e, final_aum, &mut batch.monthly_aum)
+        };
         if let Some(employer) = e.employer {
-            let since = accounts
-                .iter()
-                .find(|a| a.record.family == ProductFamily::Payroll)
-                .map(|a| a.record.opened_on);
-            batch.relationships.push(RelationshipRecord {
-                from: e.record.id,
-                to: PartyId(employer as i64),
-                kind: RelationshipKind::Employer,
-                since,
-            });
+            batch.relationships.push(employment(e, employer, &accounts));
         }
-        assign_rms(&ctx, &mut rng, e, final_aum, &mut batch.rm_assignments);
+        assign_rms(ctx, rng, e, final_aum, &mut batch.rm_assignments);
         truth.push(TruthCustomer {
             party_id: e.record.id,
             customer_number: e.record.customer_number.clone(),
@@ -299,27 +356,70 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
         });
         accounts_by_party.push(accounts);
     }
+    (accounts_by_party, truth)
+}
 
-    let mut out = GeneratedBatch {
-        truth,
-        ..GeneratedBatch::default()
-    };
+/// The party's monthly AUM history ending at `final_aum`, if it has an archetype; returns the
+/// month it churned in.
+fn record_aum(
+    ctx: &Ctx,
+    rng: &mut ChaCha8Rng,
+    e: &Entity,
+    final_aum: i64,
+    out: &mut Vec<MonthlyAumRecord>,
+) -> Option<NaiveDate> {
+    let arch = e.archetype?;
+    let (series, churn_month) = aum_series(ctx, rng, arch, final_aum, e.record.onboarded_on);
+    for (month, fen) in series {
+        out.push(MonthlyAumRecord {
+            party_id: e.record.id,
+            month,
+            aum: Money::from_minor_units(fen, Currency::Cny),
+        });
+    }
+    churn_month
+}
+
+/// The party works for `employer` since its payroll account was opened (if it has one).
+fn employment(e: &Entity, employer: u64, accounts: &[AccountInfo]) -> RelationshipRecord {
+    let since = accounts
+        .iter()
+        .find(|a| a.record.family == ProductFamily::Payroll)
+        .map(|a| a.record.opened_on);
+    RelationshipRecord {
+        from: e.record.id,
+        to: PartyId(employer as i64),
+        kind: RelationshipKind::Employer,
+        since,
+    }
+}
+
+/// What the source systems hold of each party, noise included, and its transactions, drawn
+/// from the batch's own stream for sources.
+fn source_views(
+    generator: &Generator,
+    index: usize,
+    entities: &[Entity],
+    accounts_by_party: &[Vec<AccountInfo>],
+    out: &mut GeneratedBatch,
+) {
+    let config = generator.config();
     let mut src_rng = rng_for(config.seed, stream::SOURCES, index as u64);
-    for ((e, accounts), truth) in entities.iter().zip(&accounts_by_party).zip(&out.truth) {
+    for ((e, accounts), truth) in entities.iter().zip(accounts_by_party).zip(&out.truth) {
         crate::noise::source_records(
             &mut src_rng,
             e,
             accounts,
-            layout,
+            &generator.layout,
             config.seed,
-            as_of,
+            config.as_of,
             &mut out.source_records,
             &mut out.source_accounts,
         );
         if config.transactions {
             crate::transactions::for_party(
                 config.seed,
-                as_of,
+                config.as_of,
                 e,
                 truth.churned_in,
                 accounts,
@@ -327,14 +427,6 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
             );
         }
     }
-    batch.accounts = accounts_by_party
-        .into_iter()
-        .flatten()
-        .map(|a| a.record)
-        .collect();
-    batch.parties = entities.into_iter().map(|e| e.record).collect();
-    out.customers = batch;
-    out
 }
 
 fn minor(m: Money) -> i64 {
@@ -541,11 +633,7 @@ fn make_household(
     let husband_surname = people::surname(rng);
     let shared_mobile = rng.random_bool(HOUSEHOLD_SHARED_MOBILE);
 
-    let head_surname = if head_gender == Gender::Male {
-        husband_surname
-    } else {
-        people::surname(rng)
-    };
+    let head_surname = surname_for(rng, head_gender, husband_surname);
     let Some(head) = make_person(
         ctx,
         rng,
@@ -567,29 +655,9 @@ fn make_household(
     for (k, &p) in members.iter().enumerate().skip(1) {
         let spouse = couple && k == 1;
         let (gender, age, surname) = if spouse {
-            let g = if head_gender == Gender::Male {
-                Gender::Female
-            } else {
-                Gender::Male
-            };
-            let s = if g == Gender::Male {
-                husband_surname
-            } else {
-                people::surname(rng)
-            };
-            (g, head_age + rng.random_range(-6.0..6.0), s)
+            spouse_traits(rng, head_gender, head_age, husband_surname)
         } else {
-            let g = random_gender(rng);
-            if head_age >= 42.0 {
-                (g, head_age - rng.random_range(22.0..34.0), husband_surname)
-            } else {
-                let s = if g == Gender::Male {
-                    husband_surname
-                } else {
-                    people::surname(rng)
-                };
-                (g, (head_age + rng.random_range(24.0..32.0)).min(84.0), s)
-            }
+            relative_traits(rng, head_age, husband_surname)
         };
         let mobile = if shared_mobile {
             head_mobile.clone()
@@ -624,6 +692,51 @@ fn make_household(
             });
         }
         put(entities, lo, p, Some(member));
+    }
+}
+
+/// A man carries the husband's surname (the household's family name); a woman keeps her own.
+fn surname_for(
+    rng: &mut ChaCha8Rng,
+    gender: Gender,
+    husband_surname: &'static str,
+) -> &'static str {
+    if gender == Gender::Male {
+        husband_surname
+    } else {
+        people::surname(rng)
+    }
+}
+
+/// Gender, age and surname of the head's spouse: the other gender, of about the head's age.
+fn spouse_traits(
+    rng: &mut ChaCha8Rng,
+    head_gender: Gender,
+    head_age: f64,
+    husband_surname: &'static str,
+) -> (Gender, f64, &'static str) {
+    let g = if head_gender == Gender::Male {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
+    let s = surname_for(rng, g, husband_surname);
+    (g, head_age + rng.random_range(-6.0..6.0), s)
+}
+
+/// Gender, age and surname of a member who is not the spouse: a grown child of an older head
+/// (with the family name), else a parent of a younger one.
+fn relative_traits(
+    rng: &mut ChaCha8Rng,
+    head_age: f64,
+    husband_surname: &'static str,
+) -> (Gender, f64, &'static str) {
+    let g = random_gender(rng);
+    if head_age >= 42.0 {
+        (g, head_age - rng.random_range(22.0..34.0), husband_surname)
+    } else {
+        let s = surname_for(rng, g, husband_surname);
+        (g, (head_age + rng.random_range(24.0..32.0)).min(84.0), s)
     }
 }
 
@@ -801,53 +914,89 @@ struct Planned {
 }
 
 fn plan(rng: &mut ChaCha8Rng, e: &Entity) -> Vec<Planned> {
+    let arch = e.archetype.unwrap_or(Archetype::Steady);
+    if e.record.kind == PartyKind::Organisation {
+        return plan_organisation(rng, arch);
+    }
+    let mut plan = IndividualPlan {
+        e,
+        age: e.age,
+        hnw: arch == Archetype::HighNetWorth,
+        damp: match arch {
+            Archetype::Dormant => 0.3,
+            Archetype::New => 0.5,
+            _ => 1.0,
+        },
+        planned: Vec::with_capacity(6),
+    };
+    plan.deposits(rng);
+    plan.credit_cards(rng);
+    if arch != Archetype::Dormant {
+        plan.loans(rng);
+    }
+    plan.investments(rng);
+    plan.planned
+}
+
+fn plan_organisation(rng: &mut ChaCha8Rng, arch: Archetype) -> Vec<Planned> {
     let mut v = Vec::with_capacity(6);
     let mut add = |code: &'static str, family: ProductFamily| v.push(Planned { code, family });
-    let arch = e.archetype.unwrap_or(Archetype::Steady);
     let hnw = arch == Archetype::HighNetWorth;
-    if e.record.kind == PartyKind::Organisation {
-        add("CA-CORP", ProductFamily::CurrentDeposit);
-        if rng.random_bool(if hnw { 0.9 } else { 0.45 }) {
-            add("TD-CORP-1Y", ProductFamily::TimeDeposit);
-        }
-        if arch != Archetype::Dormant && rng.random_bool(0.5) {
-            add(
-                if rng.random_bool(0.5) {
-                    "BL-SME"
-                } else {
-                    "BL-WC"
-                },
-                ProductFamily::BusinessLoan,
-            );
-        }
-        if rng.random_bool(if hnw { 0.8 } else { 0.25 }) {
-            add("WM-R2-365D", ProductFamily::WealthManagement);
-        }
-        return v;
+    add("CA-CORP", ProductFamily::CurrentDeposit);
+    if rng.random_bool(if hnw { 0.9 } else { 0.45 }) {
+        add("TD-CORP-1Y", ProductFamily::TimeDeposit);
     }
-    let age = e.age;
-    let dormant = arch == Archetype::Dormant;
-    let damp = match arch {
-        Archetype::Dormant => 0.3,
-        Archetype::New => 0.5,
-        _ => 1.0,
-    };
-    let chance = |rng: &mut ChaCha8Rng, p: f64| rng.random_bool((p * damp).clamp(0.0, 1.0));
-    add("CA-STD", ProductFamily::CurrentDeposit);
-    if chance(rng, 0.15) {
-        add("CA-STD", ProductFamily::CurrentDeposit);
-    }
-    if e.employer.is_some() {
-        add("PR-STD", ProductFamily::Payroll);
-    }
-    let td = if hnw {
-        0.8
-    } else {
-        0.2 + 0.005 * f64::from(age.saturating_sub(18))
-    };
-    if chance(rng, td) {
+    if arch != Archetype::Dormant && rng.random_bool(0.5) {
         add(
-            if hnw && rng.random_bool(0.5) {
+            if rng.random_bool(0.5) {
+                "BL-SME"
+            } else {
+                "BL-WC"
+            },
+            ProductFamily::BusinessLoan,
+        );
+    }
+    if rng.random_bool(if hnw { 0.8 } else { 0.25 }) {
+        add("WM-R2-365D", ProductFamily::WealthManagement);
+    }
+    v
+}
+
+/// An individual's products, planned family by family; dormant and new customers take up
+/// fewer products (`damp`).
+struct IndividualPlan<'a> {
+    e: &'a Entity,
+    age: u32,
+    hnw: bool,
+    damp: f64,
+    planned: Vec<Planned>,
+}
+
+impl IndividualPlan<'_> {
+    fn add(&mut self, code: &'static str, family: ProductFamily) {
+        self.planned.push(Planned { code, family });
+    }
+
+    /// Takes up a product with probability `p`, damped.
+    fn chance(&self, rng: &mut ChaCha8Rng, p: f64) -> bool {
+        rng.random_bool((p * self.damp).clamp(0.0, 1.0))
+    }
+
+    fn deposits(&mut self, rng: &mut ChaCha8Rng) {
+        self.add("CA-STD", ProductFamily::CurrentDeposit);
+        if self.chance(rng, 0.15) {
+            self.add("CA-STD", ProductFamily::CurrentDeposit);
+        }
+        if self.e.employer.is_some() {
+            self.add("PR-STD", ProductFamily::Payroll);
+        }
+        let td = if self.hnw {
+            0.8
+        } else {
+            0.2 + 0.005 * f64::from(self.age.saturating_sub(18))
+        };
+        if self.chance(rng, td) {
+            let code = if self.hnw && rng.random_bool(0.5) {
                 "CD-3Y"
             } else {
                 pick(
@@ -856,112 +1005,116 @@ fn plan(rng: &mut ChaCha8Rng, e: &Entity) -> Vec<Planned> {
                         "TD-3M", "TD-6M", "TD-1Y", "TD-1Y", "TD-2Y", "TD-3Y", "TD-5Y",
                     ],
                 )
-            },
-            ProductFamily::TimeDeposit,
-        );
-        if chance(rng, 0.25) {
-            add("TD-1Y", ProductFamily::TimeDeposit);
+            };
+            self.add(code, ProductFamily::TimeDeposit);
+            if self.chance(rng, 0.25) {
+                self.add("TD-1Y", ProductFamily::TimeDeposit);
+            }
         }
     }
-    let cc = if hnw {
-        0.8
-    } else if age < 40 {
-        0.5
-    } else if age < 60 {
-        0.35
-    } else {
-        0.1
-    };
-    if chance(rng, cc) {
-        let rich = matches!(e.record.income_band.as_deref(), Some("300k-1m" | ">1m"));
-        let code = if hnw {
-            "CC-PLAT"
-        } else if rich || rng.random_bool(0.15) {
-            "CC-GOLD"
+
+    fn credit_cards(&mut self, rng: &mut ChaCha8Rng) {
+        let cc = if self.hnw {
+            0.8
+        } else if self.age < 40 {
+            0.5
+        } else if self.age < 60 {
+            0.35
         } else {
-            "CC-STD"
+            0.1
         };
-        add(code, ProductFamily::CreditCard);
-        if chance(rng, 0.1) {
-            add("CC-STD", ProductFamily::CreditCard);
+        if self.chance(rng, cc) {
+            let rich = matches!(
+                self.e.record.income_band.as_deref(),
+                Some("300k-1m" | ">1m")
+            );
+            let code = if self.hnw {
+                "CC-PLAT"
+            } else if rich || rng.random_bool(0.15) {
+                "CC-GOLD"
+            } else {
+                "CC-STD"
+            };
+            self.add(code, ProductFamily::CreditCard);
+            if self.chance(rng, 0.1) {
+                self.add("CC-STD", ProductFamily::CreditCard);
+            }
         }
     }
-    if !dormant {
-        if chance(rng, if (22..45).contains(&age) { 0.14 } else { 0.04 }) {
-            add(
-                if rng.random_bool(0.7) {
-                    "CL-CASH"
-                } else {
-                    "CL-AUTO"
-                },
-                ProductFamily::ConsumerLoan,
-            );
+
+    fn loans(&mut self, rng: &mut ChaCha8Rng) {
+        let age = self.age;
+        if self.chance(rng, if (22..45).contains(&age) { 0.14 } else { 0.04 }) {
+            let code = if rng.random_bool(0.7) {
+                "CL-CASH"
+            } else {
+                "CL-AUTO"
+            };
+            self.add(code, ProductFamily::ConsumerLoan);
         }
-        if chance(rng, if (28..=55).contains(&age) { 0.24 } else { 0.03 }) {
-            add(
-                if hnw && rng.random_bool(0.5) {
-                    "ML-SECOND"
-                } else {
-                    "ML-FIRST"
-                },
-                ProductFamily::Mortgage,
-            );
+        if self.chance(rng, if (28..=55).contains(&age) { 0.24 } else { 0.03 }) {
+            let code = if self.hnw && rng.random_bool(0.5) {
+                "ML-SECOND"
+            } else {
+                "ML-FIRST"
+            };
+            self.add(code, ProductFamily::Mortgage);
         }
         let business = matches!(
-            e.record.occupation.as_deref(),
+            self.e.record.occupation.as_deref(),
             Some("个体工商户" | "私营企业主")
         );
-        if chance(rng, if business { 0.35 } else { 0.005 }) {
-            add("BL-IND", ProductFamily::BusinessLoan);
+        if self.chance(rng, if business { 0.35 } else { 0.005 }) {
+            self.add("BL-IND", ProductFamily::BusinessLoan);
         }
     }
-    let wm = if hnw {
-        0.9
-    } else if age >= 35 {
-        0.16
-    } else {
-        0.07
-    };
-    if chance(rng, wm) {
-        const WM: &[&str] = &[
-            "WM-R1-90D",
-            "WM-R2-180D",
-            "WM-R2-365D",
-            "WM-R3-365D",
-            "WM-R4-730D",
-        ];
-        add(pick(rng, WM), ProductFamily::WealthManagement);
-        if hnw && rng.random_bool(0.5) {
-            add(pick(rng, WM), ProductFamily::WealthManagement);
+
+    /// Wealth management, funds and insurance.
+    fn investments(&mut self, rng: &mut ChaCha8Rng) {
+        let (hnw, age) = (self.hnw, self.age);
+        let wm = if hnw {
+            0.9
+        } else if age >= 35 {
+            0.16
+        } else {
+            0.07
+        };
+        if self.chance(rng, wm) {
+            const WM: &[&str] = &[
+                "WM-R1-90D",
+                "WM-R2-180D",
+                "WM-R2-365D",
+                "WM-R3-365D",
+                "WM-R4-730D",
+            ];
+            self.add(pick(rng, WM), ProductFamily::WealthManagement);
+            if hnw && rng.random_bool(0.5) {
+                self.add(pick(rng, WM), ProductFamily::WealthManagement);
+            }
         }
-    }
-    if chance(
-        rng,
-        if hnw {
+        let fund = if hnw {
             0.7
         } else if age < 45 {
             0.13
         } else {
             0.08
-        },
-    ) {
-        const FD: &[&str] = &["FD-MMF", "FD-BOND", "FD-MIX", "FD-EQ", "FD-IDX"];
-        add(pick(rng, FD), ProductFamily::Fund);
-    }
-    if chance(
-        rng,
-        if hnw {
+        };
+        if self.chance(rng, fund) {
+            const FD: &[&str] = &["FD-MMF", "FD-BOND", "FD-MIX", "FD-EQ", "FD-IDX"];
+            self.add(pick(rng, FD), ProductFamily::Fund);
+        }
+        let insurance = if hnw {
             0.6
         } else if (30..60).contains(&age) {
             0.1
         } else {
             0.05
-        },
-    ) {
-        const INS: &[&str] = &["INS-LIFE", "INS-ANN", "INS-CI"];
-        add(pick(rng, INS), ProductFamily::Insurance);
+        };
+        if self.chance(rng, insurance) {
+            const INS: &[&str] = &["INS-LIFE", "INS-ANN", "INS-CI"];
+            self.add(pick(rng, INS), ProductFamily::Insurance);
+        }
     }
-    v
 }
 
 /// The party's AUM at as_of in fen, by archetype, age, income and kind.
@@ -1005,60 +1158,15 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
     let planned = plan(rng, e);
     let arch = e.archetype.unwrap_or(Archetype::Steady);
     let onboarded = e.record.onboarded_on;
-    let p = e.record.id.0 as u64;
-    let home = e.record.home_branch;
+    let mut numbers = AccountNumbers::new(ctx.seed, e.record.id.0 as u64);
 
-    // Statuses by archetype.
-    let status_of = |rng: &mut ChaCha8Rng, family: ProductFamily, first: bool| match arch {
-        Archetype::DecliningThenChurned if first => {
-            if rng.random_bool(0.5) {
-                AccountStatus::Active
-            } else {
-                AccountStatus::Dormant
-            }
-        }
-        Archetype::DecliningThenChurned => AccountStatus::Closed,
-        Archetype::Dormant if family.is_asset() || family == ProductFamily::CreditCard => {
-            AccountStatus::Dormant
-        }
-        _ if rng.random_bool(FROZEN_RATE) => AccountStatus::Frozen,
-        _ => AccountStatus::Active,
-    };
-
-    // Asset allocation: weights per family, the first current account takes the remainder.
     let total = target_aum(rng, e);
     let mut accounts: Vec<AccountInfo> = Vec::with_capacity(planned.len());
     let mut weights = Vec::with_capacity(planned.len());
-    let (mut debit_seq, mut card_seq) = (0u64, 0u64);
     for (k, pl) in planned.iter().enumerate() {
-        let status = status_of(rng, pl.family, k == 0);
-        let w = if status == AccountStatus::Closed || !pl.family.is_asset() {
-            0.0
-        } else {
-            let base = match pl.family {
-                ProductFamily::CurrentDeposit if arch == Archetype::HighNetWorth => 0.3,
-                ProductFamily::CurrentDeposit => 1.0,
-                ProductFamily::Payroll => 0.5,
-                ProductFamily::TimeDeposit => 2.0,
-                ProductFamily::WealthManagement => 2.5,
-                ProductFamily::Fund => 1.5,
-                _ => 1.0,
-            };
-            base * rng.random_range(0.5..1.5)
-        };
-        weights.push(w);
-        let account_number = if pl.family == ProductFamily::CreditCard {
-            card_seq += 1;
-            let body = scramble(p, 8, ctx.seed ^ 0x6361_7264);
-            with_luhn(&format!("{CREDIT_BIN}{body:08}{}", (card_seq - 1) % 10))
-        } else {
-            debit_seq += 1;
-            let body = scramble(p, 10, ctx.seed ^ 0x6465_6269);
-            with_luhn(&format!(
-                "{DEBIT_BIN}{body:010}{:02}",
-                (debit_seq - 1) % 100
-            ))
-        };
+        let status = account_status(rng, arch, pl.family, k == 0);
+        weights.push(asset_weight(rng, arch, pl.family, status));
+        let account_number = numbers.next(pl.family);
         let term = product_term_months(pl.code);
         let (opened_on, matures_on, balance, limit) =
             dates_and_amounts(ctx, rng, e, pl, k == 0, term, status, onboarded);
@@ -1079,14 +1187,108 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
                 matures_on,
                 status,
                 source_system,
-                branch_id: home,
+                branch_id: e.record.home_branch,
             },
             core_file: 0,
         });
     }
+    allocate_assets(&mut accounts, &weights, total);
+    split_core_file(ctx, rng, e, &mut accounts);
+    accounts
+}
+
+/// An account's status by archetype: a churned customer closed all but its first account, a
+/// dormant one lets its deposits and cards sleep; a few accounts of the others are frozen.
+fn account_status(
+    rng: &mut ChaCha8Rng,
+    arch: Archetype,
+    family: ProductFamily,
+    first: bool,
+) -> AccountStatus {
+    match arch {
+        Archetype::DecliningThenChurned if first => {
+            if rng.random_bool(0.5) {
+                AccountStatus::Active
+            } else {
+                AccountStatus::Dormant
+            }
+        }
+        Archetype::DecliningThenChurned => AccountStatus::Closed,
+        Archetype::Dormant if family.is_asset() || family == ProductFamily::CreditCard => {
+            AccountStatus::Dormant
+        }
+        _ if rng.random_bool(FROZEN_RATE) => AccountStatus::Frozen,
+        _ => AccountStatus::Active,
+    }
+}
+
+/// The account's weight in the allocation of the party's assets (0 for liabilities and closed
+/// accounts).
+fn asset_weight(
+    rng: &mut ChaCha8Rng,
+    arch: Archetype,
+    family: ProductFamily,
+    status: AccountStatus,
+) -> f64 {
+    if status == AccountStatus::Closed || !family.is_asset() {
+        return 0.0;
+    }
+    let base = match family {
+        ProductFamily::CurrentDeposit if arch == Archetype::HighNetWorth => 0.3,
+        ProductFamily::CurrentDeposit => 1.0,
+        ProductFamily::Payroll => 0.5,
+        ProductFamily::TimeDeposit => 2.0,
+        ProductFamily::WealthManagement => 2.5,
+        ProductFamily::Fund => 1.5,
+        _ => 1.0,
+    };
+    base * rng.random_range(0.5..1.5)
+}
+
+/// A party's account and card numbers: they embed the (scrambled) party number and a running
+/// number per kind, with a Luhn check digit.
+struct AccountNumbers {
+    seed: u64,
+    party: u64,
+    debit_seq: u64,
+    card_seq: u64,
+}
+
+impl AccountNumbers {
+    fn new(seed: u64, party: u64) -> AccountNumbers {
+        AccountNumbers {
+            seed,
+            party,
+            debit_seq: 0,
+            card_seq: 0,
+        }
+    }
+
+    fn next(&mut self, family: ProductFamily) -> String {
+        if family == ProductFamily::CreditCard {
+            self.card_seq += 1;
+            let body = scramble(self.party, 8, self.seed ^ 0x6361_7264);
+            with_luhn(&format!(
+                "{CREDIT_BIN}{body:08}{}",
+                (self.card_seq - 1) % 10
+            ))
+        } else {
+            self.debit_seq += 1;
+            let body = scramble(self.party, 10, self.seed ^ 0x6465_6269);
+            with_luhn(&format!(
+                "{DEBIT_BIN}{body:010}{:02}",
+                (self.debit_seq - 1) % 100
+            ))
+        }
+    }
+}
+
+/// Shares `total` (fen) among the asset accounts by weight; the first current account takes
+/// the remainder.
+fn allocate_assets(accounts: &mut [AccountInfo], weights: &[f64], total: i64) {
     let wsum: f64 = weights.iter().sum();
     let mut allocated = 0i64;
-    for (a, w) in accounts.iter_mut().zip(&weights).skip(1) {
+    for (a, w) in accounts.iter_mut().zip(weights).skip(1) {
         if *w > 0.0 {
             let share = ((total as f64) * w / wsum).floor() as i64;
             a.record.balance = cny(share);
@@ -1098,8 +1300,10 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
     if let Some(first) = accounts.first_mut() {
         first.record.balance = cny(total - allocated);
     }
+}
 
-    // A second customer file at another branch holds some of the core accounts.
+/// A second customer file at another branch holds some of the core accounts.
+fn split_core_file(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity, accounts: &mut [AccountInfo]) {
     let n_sub = ctx.layout.sub_branches.len();
     if e.record.kind == PartyKind::Individual && n_sub > 1 && rng.random_bool(SECOND_CORE_RECORD) {
         let other = (e.home_sub + rng.random_range(1..n_sub)) % n_sub;
@@ -1114,7 +1318,6 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
             }
         }
     }
-    accounts
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1129,12 +1332,7 @@ fn dates_and_amounts(
     onboarded: NaiveDate,
 ) -> (NaiveDate, Option<NaiveDate>, i64, Option<i64>) {
     let as_of = ctx.as_of;
-    let org = e.record.kind == PartyKind::Organisation;
-    let hnw = e.archetype == Some(Archetype::HighNetWorth);
     let closed = status == AccountStatus::Closed;
-    let round_k = |x: f64| ((x / 1000.0).round().max(1.0) * 1000.0 * 100.0) as i64;
-    let add_months = |d: NaiveDate, m: u32| d.checked_add_months(Months::new(m)).unwrap_or(d);
-    let sub_months = |d: NaiveDate, m: u32| d.checked_sub_months(Months::new(m)).unwrap_or(d);
     // For churned customers, closed accounts were opened well before the decline.
     let latest_open = if closed {
         shift(as_of, -400).max(onboarded)
@@ -1164,17 +1362,7 @@ fn dates_and_amounts(
             )
         }
         ProductFamily::CreditCard => {
-            let limit = match pl.code {
-                "CC-PLAT" => rng.random_range(100_000.0..500_000.0),
-                "CC-GOLD" => rng.random_range(50_000.0..100_000.0),
-                _ => rng.random_range(5_000.0..30_000.0),
-            };
-            let limit = round_k(limit);
-            let owed = if closed || status == AccountStatus::Dormant || rng.random_bool(0.3) {
-                0
-            } else {
-                (limit as f64 * rng.random_range(0.0..0.6)) as i64
-            };
+            let (limit, owed) = card_limit_and_owed(rng, pl.code, status);
             (
                 date_between(rng, onboarded, latest_open),
                 None,
@@ -1183,18 +1371,8 @@ fn dates_and_amounts(
             )
         }
         ProductFamily::Mortgage | ProductFamily::ConsumerLoan | ProductFamily::BusinessLoan => {
-            let (years, median) = match pl.family {
-                ProductFamily::Mortgage => (
-                    pick(rng, &[20u32, 25, 30]),
-                    if hnw { 3_000_000.0 } else { 1_000_000.0 },
-                ),
-                ProductFamily::ConsumerLoan => (rng.random_range(1..=5u32), 80_000.0),
-                _ => (
-                    rng.random_range(1..=3u32),
-                    if org { 3_000_000.0 } else { 400_000.0 },
-                ),
-            };
-            let limit = round_k(crate::rng::lognormal(rng, median, 0.6));
+            let (years, median) = loan_years_and_median(rng, e, pl.family);
+            let limit = round_thousands(crate::rng::lognormal(rng, median, 0.6));
             let from = shift(sub_months(as_of, years * 12), 31)
                 .max(onboarded)
                 .max(shift(as_of, -3650));
@@ -1203,17 +1381,79 @@ fn dates_and_amounts(
             let owed = if closed {
                 0
             } else {
-                let elapsed = opened
-                    .signed_duration_since(as_of)
-                    .num_days()
-                    .unsigned_abs() as f64;
-                let total = matures.signed_duration_since(opened).num_days().max(1) as f64;
-                let remaining = (1.0 - elapsed / total).clamp(0.05, 1.0);
-                ((limit as f64) * remaining * rng.random_range(0.9..1.0)) as i64
+                loan_outstanding(rng, as_of, opened, matures, limit)
             };
             (opened, Some(matures), owed, Some(limit))
         }
     }
+}
+
+fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(m)).unwrap_or(d)
+}
+
+fn sub_months(d: NaiveDate, m: u32) -> NaiveDate {
+    d.checked_sub_months(Months::new(m)).unwrap_or(d)
+}
+
+/// Yuan rounded to whole thousands (at least one thousand), in fen.
+fn round_thousands(x: f64) -> i64 {
+    ((x / 1000.0).round().max(1.0) * 1000.0 * 100.0) as i64
+}
+
+/// A credit card's limit by grade and what is owed on it (fen); nothing on a closed or
+/// dormant card.
+fn card_limit_and_owed(rng: &mut ChaCha8Rng, code: &str, status: AccountStatus) -> (i64, i64) {
+    let limit = match code {
+        "CC-PLAT" => rng.random_range(100_000.0..500_000.0),
+        "CC-GOLD" => rng.random_range(50_000.0..100_000.0),
+        _ => rng.random_range(5_000.0..30_000.0),
+    };
+    let limit = round_thousands(limit);
+    let owed = if status == AccountStatus::Closed
+        || status == AccountStatus::Dormant
+        || rng.random_bool(0.3)
+    {
+        0
+    } else {
+        (limit as f64 * rng.random_range(0.0..0.6)) as i64
+    };
+    (limit, owed)
+}
+
+/// A loan's term in years and median amount (CNY) by kind.
+fn loan_years_and_median(rng: &mut ChaCha8Rng, e: &Entity, family: ProductFamily) -> (u32, f64) {
+    let org = e.record.kind == PartyKind::Organisation;
+    let hnw = e.archetype == Some(Archetype::HighNetWorth);
+    match family {
+        ProductFamily::Mortgage => (
+            pick(rng, &[20u32, 25, 30]),
+            if hnw { 3_000_000.0 } else { 1_000_000.0 },
+        ),
+        ProductFamily::ConsumerLoan => (rng.random_range(1..=5u32), 80_000.0),
+        _ => (
+            rng.random_range(1..=3u32),
+            if org { 3_000_000.0 } else { 400_000.0 },
+        ),
+    }
+}
+
+/// What is still owed on a loan of `limit` fen: the share of its term not yet elapsed (at least
+/// 5%), give or take.
+fn loan_outstanding(
+    rng: &mut ChaCha8Rng,
+    as_of: NaiveDate,
+    opened: NaiveDate,
+    matures: NaiveDate,
+    limit: i64,
+) -> i64 {
+    let elapsed = opened
+        .signed_duration_since(as_of)
+        .num_days()
+        .unsigned_abs() as f64;
+    let total = matures.signed_duration_since(opened).num_days().max(1) as f64;
+    let remaining = (1.0 - elapsed / total).clamp(0.05, 1.0);
+    ((limit as f64) * remaining * rng.random_range(0.9..1.0)) as i64
 }
 
 /// The monthly AUM points of a party ending at `final_fen` in as_of's month, and for a
@@ -1229,7 +1469,6 @@ fn aum_series(
         NaiveDate::from_ymd_opt(onboarded.year(), onboarded.month(), 1).unwrap_or(onboarded);
     let n = ctx.months.len();
     let f = final_fen as f64;
-    let noise = |rng: &mut ChaCha8Rng, s: f64| 1.0 + s * crate::rng::normal(rng);
     let mut values = vec![0f64; n];
     let last = (n - 1) as f64;
     let mut churned_in = None;
@@ -1239,78 +1478,120 @@ fn aum_series(
                 *v = f * noise(rng, 0.04);
             }
         }
-        Archetype::Growing | Archetype::HighNetWorth => {
-            let (s, sd) = if arch == Archetype::Growing {
-                (rng.random_range(0.3..0.7), 0.03)
-            } else {
-                (rng.random_range(0.75..1.0), 0.04)
-            };
-            let gamma = rng.random_range(0.8..1.6);
-            for (t, v) in values.iter_mut().enumerate() {
-                let x = t as f64 / last;
-                *v = f * (s + (1.0 - s) * x.powf(gamma)) * noise(rng, sd);
-            }
-        }
-        Archetype::Seasonal => {
-            let amp = rng.random_range(0.2..0.5);
-            let factor = |m: NaiveDate| {
-                1.0 + amp * (2.0 * std::f64::consts::PI * (f64::from(m.month()) - 2.0) / 12.0).cos()
-            };
-            // `months` is never empty; without months there are no values to scale.
-            let end = ctx.months.last().map_or(1.0, |m| factor(*m));
-            for (v, m) in values.iter_mut().zip(&ctx.months) {
-                *v = f * factor(*m) / end * noise(rng, 0.03);
-            }
-        }
-        Archetype::DecliningThenChurned => {
-            let level = crate::rng::lognormal(rng, 100_000.0, 0.8) * 100.0;
-            let t0 = rng.random_range(1..8) as f64;
-            let t1 = rng.random_range(14..21i32);
-            churned_in = usize::try_from(t1)
-                .ok()
-                .and_then(|t| ctx.months.get(t))
-                .copied();
-            let t1 = f64::from(t1);
-            for (t, v) in values.iter_mut().enumerate() {
-                let t = t as f64;
-                *v = if t < t0 {
-                    level * noise(rng, 0.03)
-                } else if t < t1 {
-                    level * (1.0 - (t - t0) / (t1 - t0)).powf(1.5) + f
-                } else {
-                    f * rng.random_range(0.8..1.2)
-                };
-            }
-        }
+        Archetype::Growing | Archetype::HighNetWorth => growth_curve(rng, arch, f, &mut values),
+        Archetype::Seasonal => seasonal_curve(ctx, rng, f, &mut values),
+        Archetype::DecliningThenChurned => churned_in = churn_curve(ctx, rng, f, &mut values),
         Archetype::Dormant => {
             for (t, v) in values.iter_mut().enumerate() {
                 *v = f * (1.0 - 0.0005 * (last - t as f64));
             }
         }
-        Archetype::New => {
-            let k = ctx
-                .months
-                .iter()
-                .filter(|m| **m >= onboard_month)
-                .count()
-                .max(1);
-            for (i, v) in values.iter_mut().skip(n - k).enumerate() {
-                let x = if k > 1 {
-                    i as f64 / (k - 1) as f64
-                } else {
-                    1.0
-                };
-                *v = f * (0.5 + 0.5 * x) * noise(rng, 0.05);
-            }
-        }
+        Archetype::New => new_customer_curve(ctx, rng, f, onboard_month, &mut values),
     }
+    let points = month_points(ctx, arch, &values, final_fen, onboard_month);
+    (points, churned_in)
+}
+
+/// A multiplicative noise factor around 1 with standard deviation `s`.
+fn noise(rng: &mut ChaCha8Rng, s: f64) -> f64 {
+    1.0 + s * crate::rng::normal(rng)
+}
+
+/// Rises to `f` along a power curve from a fraction of it (a high-net-worth customer starts
+/// nearer its final level).
+fn growth_curve(rng: &mut ChaCha8Rng, arch: Archetype, f: f64, values: &mut [f64]) {
+    let last = (values.len() - 1) as f64;
+    let (s, sd) = if arch == Archetype::Growing {
+        (rng.random_range(0.3..0.7), 0.03)
+    } else {
+        (rng.random_range(0.75..1.0), 0.04)
+    };
+    let gamma = rng.random_range(0.8..1.6);
+    for (t, v) in values.iter_mut().enumerate() {
+        let x = t as f64 / last;
+        *v = f * (s + (1.0 - s) * x.powf(gamma)) * noise(rng, sd);
+    }
+}
+
+/// A yearly cycle peaking in February, scaled to end at `f`.
+fn seasonal_curve(ctx: &Ctx, rng: &mut ChaCha8Rng, f: f64, values: &mut [f64]) {
+    let amp = rng.random_range(0.2..0.5);
+    let factor = |m: NaiveDate| {
+        1.0 + amp * (2.0 * std::f64::consts::PI * (f64::from(m.month()) - 2.0) / 12.0).cos()
+    };
+    // `months` is never empty; without months there are no values to scale.
+    let end = ctx.months.last().map_or(1.0, |m| factor(*m));
+    for (v, m) in values.iter_mut().zip(&ctx.months) {
+        *v = f * factor(*m) / end * noise(rng, 0.03);
+    }
+}
+
+/// A steady level, a decline from month `t0` and balances about `f` from month `t1`, the month it
+/// churns in (returned).
+fn churn_curve(ctx: &Ctx, rng: &mut ChaCha8Rng, f: f64, values: &mut [f64]) -> Option<NaiveDate> {
+    let level = crate::rng::lognormal(rng, 100_000.0, 0.8) * 100.0;
+    let t0 = rng.random_range(1..8) as f64;
+    let t1 = rng.random_range(14..21i32);
+    let churned_in = usize::try_from(t1)
+        .ok()
+        .and_then(|t| ctx.months.get(t))
+        .copied();
+    let t1 = f64::from(t1);
+    for (t, v) in values.iter_mut().enumerate() {
+        let t = t as f64;
+        *v = if t < t0 {
+            level * noise(rng, 0.03)
+        } else if t < t1 {
+            level * (1.0 - (t - t0) / (t1 - t0)).powf(1.5) + f
+        } else {
+            f * rng.random_range(0.8..1.2)
+        };
+    }
+    churned_in
+}
+
+/// From half of `f` in the onboarding month up to `f`; nothing before.
+fn new_customer_curve(
+    ctx: &Ctx,
+    rng: &mut ChaCha8Rng,
+    f: f64,
+    onboard_month: NaiveDate,
+    values: &mut [f64],
+) {
+    let n = values.len();
+    let k = ctx
+        .months
+        .iter()
+        .filter(|m| **m >= onboard_month)
+        .count()
+        .max(1);
+    for (i, v) in values.iter_mut().skip(n - k).enumerate() {
+        let x = if k > 1 {
+            i as f64 / (k - 1) as f64
+        } else {
+            1.0
+        };
+        *v = f * (0.5 + 0.5 * x) * noise(rng, 0.05);
+    }
+}
+
+/// The curve as (month, fen) points: exactly `final_fen` in the last month, nothing below the
+/// high-net-worth floor, 0 before onboarding (a new customer has no points then).
+fn month_points(
+    ctx: &Ctx,
+    arch: Archetype,
+    values: &[f64],
+    final_fen: i64,
+    onboard_month: NaiveDate,
+) -> Vec<(NaiveDate, i64)> {
+    let n = ctx.months.len();
     let floor = if arch == Archetype::HighNetWorth {
         HNW_FLOOR_CNY as f64 * 100.0
     } else {
         0.0
     };
     let mut out = Vec::with_capacity(n);
-    for (t, (month, value)) in ctx.months.iter().zip(&values).enumerate() {
+    for (t, (month, value)) in ctx.months.iter().zip(values).enumerate() {
         let before = *month < onboard_month;
         if arch == Archetype::New && before {
             continue;
@@ -1324,7 +1605,7 @@ fn aum_series(
         };
         out.push((*month, fen));
     }
-    (out, churned_in)
+    out
 }
 
 fn assign_rms(

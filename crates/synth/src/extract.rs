@@ -172,6 +172,50 @@ struct Files {
 }
 
 impl Files {
+    /// Creates every extract file in `dir` with its header.
+    fn create(generator: &Generator, dir: &Path) -> Result<Files, SynthError> {
+        Ok(Files {
+            balances: Out::create(
+                dir,
+                BALANCES_CSV,
+                &["account_number", "as_of", "balance", "currency"],
+            )?,
+            usernames: generator
+                .reference()
+                .staff
+                .iter()
+                .map(|s| (s.id, s.username.as_str().to_owned()))
+                .collect(),
+            core: Out::create(dir, CORE_BANKING_CSV, RECORD_HEADER)?,
+            card: Out::create(dir, CARD_CSV, RECORD_HEADER)?,
+            ib: Out::create(dir, INTERNET_BANKING_CSV, RECORD_HEADER)?,
+            cc: Out::create(dir, CALL_CENTER_CSV, RECORD_HEADER)?,
+            core_accounts: Out::create(dir, CORE_BANKING_ACCOUNTS_CSV, ACCOUNT_HEADER)?,
+            card_accounts: Out::create(dir, CARD_ACCOUNTS_CSV, ACCOUNT_HEADER)?,
+            transactions: if generator.config().transactions {
+                Some(Out::create(dir, TRANSACTIONS_CSV, TRANSACTION_HEADER)?)
+            } else {
+                None
+            },
+            truth_records: Out::create(
+                dir,
+                TRUTH_RECORDS_CSV,
+                &["source_system", "source_key", "party_id"],
+            )?,
+            truth_customers: Out::create(
+                dir,
+                TRUTH_CUSTOMERS_CSV,
+                &[
+                    "party_id",
+                    "customer_number",
+                    "kind",
+                    "archetype",
+                    "churned_in",
+                ],
+            )?,
+        })
+    }
+
     fn write(&mut self, batch: &GeneratedBatch) -> Result<(), SynthError> {
         let primary_rm: HashMap<PartyId, &str> = batch
             .customers
@@ -323,46 +367,7 @@ pub fn write_extracts(
         path: dir.display().to_string(),
         source,
     })?;
-    let mut files = Files {
-        balances: Out::create(
-            dir,
-            BALANCES_CSV,
-            &["account_number", "as_of", "balance", "currency"],
-        )?,
-        usernames: generator
-            .reference()
-            .staff
-            .iter()
-            .map(|s| (s.id, s.username.as_str().to_owned()))
-            .collect(),
-        core: Out::create(dir, CORE_BANKING_CSV, RECORD_HEADER)?,
-        card: Out::create(dir, CARD_CSV, RECORD_HEADER)?,
-        ib: Out::create(dir, INTERNET_BANKING_CSV, RECORD_HEADER)?,
-        cc: Out::create(dir, CALL_CENTER_CSV, RECORD_HEADER)?,
-        core_accounts: Out::create(dir, CORE_BANKING_ACCOUNTS_CSV, ACCOUNT_HEADER)?,
-        card_accounts: Out::create(dir, CARD_ACCOUNTS_CSV, ACCOUNT_HEADER)?,
-        transactions: if generator.config().transactions {
-            Some(Out::create(dir, TRANSACTIONS_CSV, TRANSACTION_HEADER)?)
-        } else {
-            None
-        },
-        truth_records: Out::create(
-            dir,
-            TRUTH_RECORDS_CSV,
-            &["source_system", "source_key", "party_id"],
-        )?,
-        truth_customers: Out::create(
-            dir,
-            TRUTH_CUSTOMERS_CSV,
-            &[
-                "party_id",
-                "customer_number",
-                "kind",
-                "archetype",
-                "churned_in",
-            ],
-        )?,
-    };
+    let mut files = Files::create(generator, dir)?;
     let total = generator.batch_count();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -372,23 +377,7 @@ pub fn write_extracts(
     progress(0, total);
     while done < total {
         let end = (done + workers).min(total);
-        let batches: Vec<GeneratedBatch> = if end - done == 1 {
-            vec![generator.batch(done)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (done..end)
-                    .map(|i| s.spawn(move || generator.batch(i)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().map_err(|_| {
-                            SynthError::Internal("a batch generator thread panicked".into())
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })?
-        };
+        let batches = generate_batches(generator, done..end)?;
         for b in &batches {
             files.write(b)?;
             done += 1;
@@ -399,6 +388,26 @@ pub fn write_extracts(
     Ok(ExtractSummary {
         rows: files.finish()?,
         batches: total,
+    })
+}
+
+/// Generates the batches `range`, one thread each, in order.
+fn generate_batches(
+    generator: &Generator,
+    range: std::ops::Range<usize>,
+) -> Result<Vec<GeneratedBatch>, SynthError> {
+    if range.len() == 1 {
+        return Ok(vec![generator.batch(range.start)]);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = range.map(|i| s.spawn(move || generator.batch(i))).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .map_err(|_| SynthError::Internal("a batch generator thread panicked".into()))
+            })
+            .collect::<Result<Vec<_>, _>>()
     })
 }
 

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rapport_domain::{Gender, PartyId, PartyKind, SourceSystem};
+use rapport_domain::{Gender, PartyId, PartyKind, ResidentId, SourceSystem};
 
 use crate::batch::{AccountInfo, Entity};
 use crate::data::names::HOMOPHONES;
@@ -332,25 +332,7 @@ fn record(
 ) -> SourceRecord {
     let t = &e.record;
     let p = t.id.0 as u64;
-    let person = e.person.as_ref();
-
-    // Name.
-    let name = match person {
-        Some(n) => {
-            if system == SourceSystem::InternetBanking
-                && rng.random_bool(INTERNET_BANKING_PINYIN_RATE)
-            {
-                pinyin_name(rng, n.surname, &n.given)
-            } else if rng.random_bool(NAME_HOMOPHONE_RATE) {
-                homophone_typo(rng, n.surname, &n.given)
-            } else {
-                t.name.clone()
-            }
-        }
-        None => t.name.clone(),
-    };
-
-    // Gender and birth date.
+    let name = noisy_name(rng, e, system);
     let optional = matches!(
         system,
         SourceSystem::InternetBanking | SourceSystem::CallCenter
@@ -359,80 +341,13 @@ fn record(
         .gender
         .filter(|_| !(optional && rng.random_bool(GENDER_MISSING_RATE)))
         .map(|g| gender_code(system, g).to_owned());
-    let birth_present = match system {
-        SourceSystem::CallCenter => rng.random_bool(CALL_CENTER_BIRTH_DATE_SHARE),
-        _ => true,
-    };
-    let birth_date = t.birth_date.filter(|_| birth_present).map(|b| {
-        let f = if rng.random_bool(BIRTH_DATE_USUAL_FORMAT) {
-            usual_format(system)
-        } else {
-            pick(
-                rng,
-                &[
-                    DateFormat::Iso,
-                    DateFormat::Compact,
-                    DateFormat::Slashed,
-                    DateFormat::Chinese,
-                ],
-            )
-        };
-        format_date(b, f)
-    });
-
-    // Resident ID.
-    let id_present =
-        !(system == SourceSystem::CallCenter && rng.random_bool(CALL_CENTER_ID_MISSING_RATE));
-    let resident_id = t.resident_id.as_ref().filter(|_| id_present).map(|id| {
-        let born_1900s = id.birth_date().year() < 2000;
-        if born_1900s && rng.random_bool(ID_LEGACY_15_RATE) {
-            id.to_legacy_15()
-        } else if rng.random_bool(ID_TYPO_RATE) {
-            mistype_digit(rng, id.as_str())
-        } else {
-            id.as_str().to_owned()
-        }
-    });
-
-    // Mobile.
-    let mobile = t.mobile.as_ref().and_then(|m| {
-        let u: f64 = rng.random();
-        if u < PHONE_MISSING_RATE {
-            None
-        } else if u < PHONE_MISSING_RATE + PHONE_OUTDATED_RATE {
-            // A number the person used before: unrelated to the current one, as in life.
-            loop {
-                let old = format!(
-                    "{}{:08}",
-                    mobile_prefix(rng),
-                    rng.random_range(0..100_000_000_u32)
-                );
-                if old != m.as_str() {
-                    break Some(old);
-                }
-            }
-        } else {
-            Some(m.as_str().to_owned())
-        }
-    });
-
-    // Address.
-    let address_present = match system {
-        SourceSystem::CoreBanking | SourceSystem::Card => true,
-        SourceSystem::InternetBanking => rng.random_bool(INTERNET_BANKING_ADDRESS_SHARE),
-        _ => false,
-    };
-    let address = match (&t.address, e.address) {
-        (Some(a), Some(parts)) if address_present => {
-            if rng.random_bool(ADDRESS_REFORMAT_RATE) {
-                Some(reformat_address(rng, a, parts.district))
-            } else {
-                Some(a.clone())
-            }
-        }
-        _ => None,
-    };
-
+    let birth_date = noisy_birth_date(rng, t.birth_date, system);
+    let resident_id = noisy_resident_id(rng, t.resident_id.as_ref(), system);
+    let mobile = t
+        .mobile
+        .as_ref()
+        .and_then(|m| noisy_mobile(rng, m.as_str()));
+    let address = noisy_address(rng, e, system);
     let email = t
         .email
         .clone()
@@ -452,6 +367,116 @@ fn record(
         email,
         branch_code: branch_code.cloned(),
         updated_at,
+    }
+}
+
+/// A person's name as the system spells it: in pinyin (internet banking), with a homophone
+/// typo, or as it is. Organisation names are never altered.
+fn noisy_name(rng: &mut ChaCha8Rng, e: &Entity, system: SourceSystem) -> String {
+    match e.person.as_ref() {
+        Some(n) => {
+            if system == SourceSystem::InternetBanking
+                && rng.random_bool(INTERNET_BANKING_PINYIN_RATE)
+            {
+                pinyin_name(rng, n.surname, &n.given)
+            } else if rng.random_bool(NAME_HOMOPHONE_RATE) {
+                homophone_typo(rng, n.surname, &n.given)
+            } else {
+                e.record.name.clone()
+            }
+        }
+        None => e.record.name.clone(),
+    }
+}
+
+/// The birth date in the system's usual format or any other; the call center often has none.
+fn noisy_birth_date(
+    rng: &mut ChaCha8Rng,
+    birth_date: Option<NaiveDate>,
+    system: SourceSystem,
+) -> Option<String> {
+    let birth_present = match system {
+        SourceSystem::CallCenter => rng.random_bool(CALL_CENTER_BIRTH_DATE_SHARE),
+        _ => true,
+    };
+    birth_date.filter(|_| birth_present).map(|b| {
+        let f = if rng.random_bool(BIRTH_DATE_USUAL_FORMAT) {
+            usual_format(system)
+        } else {
+            pick(
+                rng,
+                &[
+                    DateFormat::Iso,
+                    DateFormat::Compact,
+                    DateFormat::Slashed,
+                    DateFormat::Chinese,
+                ],
+            )
+        };
+        format_date(b, f)
+    })
+}
+
+/// The resident ID in its legacy 15-digit form, mistyped, or as it is; often missing in the
+/// call center.
+fn noisy_resident_id(
+    rng: &mut ChaCha8Rng,
+    resident_id: Option<&ResidentId>,
+    system: SourceSystem,
+) -> Option<String> {
+    let id_present =
+        !(system == SourceSystem::CallCenter && rng.random_bool(CALL_CENTER_ID_MISSING_RATE));
+    resident_id.filter(|_| id_present).map(|id| {
+        let born_1900s = id.birth_date().year() < 2000;
+        if born_1900s && rng.random_bool(ID_LEGACY_15_RATE) {
+            id.to_legacy_15()
+        } else if rng.random_bool(ID_TYPO_RATE) {
+            mistype_digit(rng, id.as_str())
+        } else {
+            id.as_str().to_owned()
+        }
+    })
+}
+
+/// The mobile `m` as a record holds it: missing, outdated or current.
+fn noisy_mobile(rng: &mut ChaCha8Rng, m: &str) -> Option<String> {
+    let u: f64 = rng.random();
+    if u < PHONE_MISSING_RATE {
+        None
+    } else if u < PHONE_MISSING_RATE + PHONE_OUTDATED_RATE {
+        // A number the person used before: unrelated to the current one, as in life.
+        loop {
+            let old = format!(
+                "{}{:08}",
+                mobile_prefix(rng),
+                rng.random_range(0..100_000_000_u32)
+            );
+            if old != m {
+                break Some(old);
+            }
+        }
+    } else {
+        Some(m.to_owned())
+    }
+}
+
+/// The address, sometimes reformatted; the core and card systems always hold one, internet
+/// banking sometimes, the call center never.
+fn noisy_address(rng: &mut ChaCha8Rng, e: &Entity, system: SourceSystem) -> Option<String> {
+    let address_present = match system {
+        SourceSystem::CoreBanking | SourceSystem::Card => true,
+        SourceSystem::InternetBanking => rng.random_bool(INTERNET_BANKING_ADDRESS_SHARE),
+        _ => false,
+    };
+    match (&e.record.address, e.address) {
+        (Some(a), Some(parts)) if address_present => {
+            if rng.random_bool(ADDRESS_REFORMAT_RATE) {
+                Some(reformat_address(rng, a, parts.district))
+            } else {
+                Some(a.clone())
+            }
+        }
+        _ => None,
     }
 }
 

@@ -78,193 +78,42 @@ pub fn build(config: &SynthConfig) -> Result<(ReferenceData, Layout), SynthError
     let n_regions = n_sub.div_ceil(2).clamp(2, REGIONS.len());
     let n_branches = n_sub.div_ceil(3).clamp(n_regions, n_sub);
 
-    let mut branches = Vec::new();
-    let mut next_id = 1i64;
-    let hq = BranchId(next_id);
-    branches.push(BranchRecord {
-        id: hq,
-        parent: None,
-        level: BranchLevel::Hq,
-        code: "HQ".into(),
-        name_zh: "总行".into(),
-        name_en: "Head Office".into(),
-    });
-    next_id += 1;
-
-    let mut region_ids = Vec::new();
-    for (i, r) in REGIONS.iter().take(n_regions).enumerate() {
-        let id = BranchId(next_id);
-        next_id += 1;
-        region_ids.push(id);
-        branches.push(BranchRecord {
-            id,
-            parent: Some(hq),
-            level: BranchLevel::Region,
-            code: format!("R{:02}", i + 1),
-            name_zh: r.name_zh.into(),
-            name_en: format!("{} Branch", r.name_en),
-        });
-    }
-
-    // Branches (支行): round-robin over regions; each takes a city of its region and a district.
-    struct BranchInfo {
-        id: BranchId,
-        code: String,
-        region: usize,
-        city: &'static str,
-        subs: usize,
-    }
-    let mut per_region = vec![0usize; n_regions];
-    let mut infos = Vec::new();
-    for j in 0..n_branches {
-        let region = j % n_regions;
-        let count = per_region
-            .get_mut(region)
-            .ok_or_else(|| layout_bug("region"))?;
-        let k = *count;
-        *count += 1;
-        let cities = REGIONS
-            .get(region)
-            .ok_or_else(|| layout_bug("region"))?
-            .cities;
-        let city = *cyclic(cities, k).ok_or_else(|| layout_bug("city"))?;
-        let ds = districts_of(city);
-        let round = k / cities.len();
-        let d = *cyclic(&ds, round).ok_or_else(|| layout_bug(&format!("district in {city}")))?;
-        let (name_zh, name_en) = if round < ds.len() {
-            (
-                format!("{}{}支行", d.city_short(), d.district_short()),
-                format!("{} {} Sub-branch", d.city_en, d.district_en),
-            )
-        } else {
-            let road = cyclic(ROADS, k * 7).ok_or_else(|| layout_bug("road"))?;
-            (
-                format!("{}{}{}支行", d.city_short(), d.district_short(), road.0),
-                format!("{} {} {} Sub-branch", d.city_en, d.district_en, road.1),
-            )
-        };
-        let id = BranchId(next_id);
-        next_id += 1;
-        let code = format!("R{:02}B{:02}", region + 1, k + 1);
-        branches.push(BranchRecord {
-            id,
-            parent: Some(*region_ids.get(region).ok_or_else(|| layout_bug("region"))?),
-            level: BranchLevel::Branch,
-            code: code.clone(),
-            name_zh,
-            name_en,
-        });
-        infos.push(BranchInfo {
-            id,
-            code,
-            region,
-            city,
-            subs: 0,
-        });
-    }
-
-    // Sub-branches (网点): round-robin over branches, named after a district and road of the
-    // branch's city; (district, road) is unique within a city.
-    let mut per_city: HashMap<&'static str, usize> = HashMap::new();
-    let mut sub_branches = Vec::new();
-    for s in 0..n_sub {
-        let b = s % n_branches;
-        let info = infos.get_mut(b).ok_or_else(|| layout_bug("branch"))?;
-        info.subs += 1;
-        let ds = districts_of(info.city);
-        let m = per_city.entry(info.city).or_insert(0);
-        let mi = *m;
-        *m += 1;
-        let d =
-            *cyclic(&ds, mi).ok_or_else(|| layout_bug(&format!("district in {}", info.city)))?;
-        let road =
-            cyclic(ROADS, mi / ds.len() + 5 * (mi % ds.len())).ok_or_else(|| layout_bug("road"))?;
-        let id = BranchId(next_id);
-        next_id += 1;
-        let code = format!("{}S{:02}", info.code, info.subs);
-        branches.push(BranchRecord {
-            id,
-            parent: Some(info.id),
-            level: BranchLevel::SubBranch,
-            code: code.clone(),
-            name_zh: format!("{}{}{}网点", d.city_short(), d.district_short(), road.0),
-            name_en: format!("{} {} {} Outlet", d.city_en, d.district_en, road.1),
-        });
-        sub_branches.push(SubBranch {
-            id,
-            code,
-            region: info.region,
-            city_districts: ds,
-        });
-    }
-
-    // Staff.
-    let mut rng = rng_for(config.seed, stream::REFERENCE, 0);
-    let mut staff = Vec::new();
-    let mut add =
-        |name: String, role: Role, branch: Option<BranchId>, rng: &mut rand_chacha::ChaCha8Rng| {
-            let gender = if rng.random_bool(0.5) {
-                Gender::Male
-            } else {
-                Gender::Female
-            };
-            let display_name = person_name(rng, gender).full();
-            let id = StaffId(staff.len() as i64 + 1);
-            staff.push(StaffRecord {
-                id,
-                username: username(&name)?,
-                display_name,
-                role,
-                branch_id: branch,
-            });
-            Ok::<_, SynthError>(id)
-        };
-    add("admin".into(), Role::Admin, Some(hq), &mut rng)?;
-    add("auditor01".into(), Role::Auditor, Some(hq), &mut rng)?;
-    add("steward01".into(), Role::DataSteward, Some(hq), &mut rng)?;
-    add("marketing01".into(), Role::Marketing, Some(hq), &mut rng)?;
-    for a in 1..=agent_count(config.customers) {
-        add(
-            format!("agent{a:02}"),
-            Role::ServiceAgent,
-            Some(hq),
-            &mut rng,
-        )?;
-    }
-    let managed: Vec<BranchId> = branches
+    let mut tree = BranchTree::default();
+    let hq = tree.push(
+        None,
+        BranchLevel::Hq,
+        "HQ".into(),
+        "总行".into(),
+        "Head Office".into(),
+    );
+    let region_ids: Vec<BranchId> = REGIONS
         .iter()
-        .filter(|b| matches!(b.level, BranchLevel::Branch | BranchLevel::SubBranch))
-        .map(|b| b.id)
+        .take(n_regions)
+        .enumerate()
+        .map(|(i, r)| {
+            tree.push(
+                Some(hq),
+                BranchLevel::Region,
+                format!("R{:02}", i + 1),
+                r.name_zh.into(),
+                format!("{} Branch", r.name_en),
+            )
+        })
         .collect();
-    for (i, b) in managed.iter().enumerate() {
-        add(
-            format!("bm{:04}", i + 1),
-            Role::BranchManager,
-            Some(*b),
-            &mut rng,
-        )?;
-    }
+    let mut infos = tree.add_branches(&region_ids, n_branches)?;
+    let sub_branches = tree.add_sub_branches(&mut infos, n_sub)?;
+    let branches = tree.branches;
+
+    let mut staff = StaffList::new(config.seed);
+    staff.add_head_office(hq, agent_count(config.customers))?;
+    staff.add_branch_managers(&branches)?;
     let n_rm = rm_count(config.customers, n_sub as u64) as usize;
-    let mut rms = Vec::with_capacity(n_rm);
-    let mut rms_by_sub = vec![Vec::new(); n_sub];
-    for r in 0..n_rm {
-        let sub = r % n_sub;
-        let branch = sub_branches
-            .get(sub)
-            .map(|s: &SubBranch| s.id)
-            .ok_or_else(|| layout_bug("sub-branch"))?;
-        let id = add(format!("rm{:04}", r + 1), Role::Rm, Some(branch), &mut rng)?;
-        rms.push(id);
-        rms_by_sub
-            .get_mut(sub)
-            .ok_or_else(|| layout_bug("sub-branch"))?
-            .push(r);
-    }
+    let (rms, rms_by_sub) = staff.add_rms(&sub_branches, n_rm)?;
 
     let branch_codes = branches.iter().map(|b| (b.id, b.code.clone())).collect();
     let reference = ReferenceData {
         branches,
-        staff,
+        staff: staff.staff,
         products: products(),
     };
     Ok((
@@ -276,6 +125,236 @@ pub fn build(config: &SynthConfig) -> Result<(ReferenceData, Layout), SynthError
             branch_codes,
         },
     ))
+}
+
+/// The branch tree as it is built, top down: ids are given in order from 1.
+#[derive(Default)]
+struct BranchTree {
+    branches: Vec<BranchRecord>,
+}
+
+/// A branch (支行) while its sub-branches are laid out.
+struct BranchInfo {
+    id: BranchId,
+    code: String,
+    region: usize,
+    city: &'static str,
+    subs: usize,
+}
+
+impl BranchTree {
+    fn push(
+        &mut self,
+        parent: Option<BranchId>,
+        level: BranchLevel,
+        code: String,
+        name_zh: String,
+        name_en: String,
+    ) -> BranchId {
+        let id = BranchId(self.branches.len() as i64 + 1);
+        self.branches.push(BranchRecord {
+            id,
+            parent,
+            level,
+            code,
+            name_zh,
+            name_en,
+        });
+        id
+    }
+
+    /// Branches (支行): round-robin over regions; each takes a city of its region and a
+    /// district.
+    fn add_branches(
+        &mut self,
+        region_ids: &[BranchId],
+        n_branches: usize,
+    ) -> Result<Vec<BranchInfo>, SynthError> {
+        let n_regions = region_ids.len();
+        let mut per_region = vec![0usize; n_regions];
+        let mut infos = Vec::new();
+        for j in 0..n_branches {
+            let region = j % n_regions;
+            let count = per_region
+                .get_mut(region)
+                .ok_or_else(|| layout_bug("region"))?;
+            let k = *count;
+            *count += 1;
+            let cities = REGIONS
+                .get(region)
+                .ok_or_else(|| layout_bug("region"))?
+                .cities;
+            let city = *cyclic(cities, k).ok_or_else(|| layout_bug("city"))?;
+            let (name_zh, name_en) = branch_names(city, k / cities.len(), k)?;
+            let code = format!("R{:02}B{:02}", region + 1, k + 1);
+            let parent = *region_ids.get(region).ok_or_else(|| layout_bug("region"))?;
+            let id = self.push(
+                Some(parent),
+                BranchLevel::Branch,
+                code.clone(),
+                name_zh,
+                name_en,
+            );
+            infos.push(BranchInfo {
+                id,
+                code,
+                region,
+                city,
+                subs: 0,
+            });
+        }
+        Ok(infos)
+    }
+
+    /// Sub-branches (网点): round-robin over branches, named after a district and road of the
+    /// branch's city; (district, road) is unique within a city.
+    fn add_sub_branches(
+        &mut self,
+        infos: &mut [BranchInfo],
+        n_sub: usize,
+    ) -> Result<Vec<SubBranch>, SynthError> {
+        let n_branches = infos.len();
+        let mut per_city: HashMap<&'static str, usize> = HashMap::new();
+        let mut sub_branches = Vec::new();
+        for s in 0..n_sub {
+            let b = s % n_branches;
+            let info = infos.get_mut(b).ok_or_else(|| layout_bug("branch"))?;
+            info.subs += 1;
+            let ds = districts_of(info.city);
+            let m = per_city.entry(info.city).or_insert(0);
+            let mi = *m;
+            *m += 1;
+            let d = *cyclic(&ds, mi)
+                .ok_or_else(|| layout_bug(&format!("district in {}", info.city)))?;
+            let road = cyclic(ROADS, mi / ds.len() + 5 * (mi % ds.len()))
+                .ok_or_else(|| layout_bug("road"))?;
+            let code = format!("{}S{:02}", info.code, info.subs);
+            let id = self.push(
+                Some(info.id),
+                BranchLevel::SubBranch,
+                code.clone(),
+                format!("{}{}{}网点", d.city_short(), d.district_short(), road.0),
+                format!("{} {} {} Outlet", d.city_en, d.district_en, road.1),
+            );
+            sub_branches.push(SubBranch {
+                id,
+                code,
+                region: info.region,
+                city_districts: ds,
+            });
+        }
+        Ok(sub_branches)
+    }
+}
+
+/// The Chinese and English names of the `k`-th branch of a region in `city`, on its `round`
+/// over the region's cities: after a district, and once the districts are used up, a road.
+fn branch_names(
+    city: &'static str,
+    round: usize,
+    k: usize,
+) -> Result<(String, String), SynthError> {
+    let ds = districts_of(city);
+    let d = *cyclic(&ds, round).ok_or_else(|| layout_bug(&format!("district in {city}")))?;
+    Ok(if round < ds.len() {
+        (
+            format!("{}{}支行", d.city_short(), d.district_short()),
+            format!("{} {} Sub-branch", d.city_en, d.district_en),
+        )
+    } else {
+        let road = cyclic(ROADS, k * 7).ok_or_else(|| layout_bug("road"))?;
+        (
+            format!("{}{}{}支行", d.city_short(), d.district_short(), road.0),
+            format!("{} {} {} Sub-branch", d.city_en, d.district_en, road.1),
+        )
+    })
+}
+
+/// The staff as it is hired, with random display names from the reference stream.
+struct StaffList {
+    rng: rand_chacha::ChaCha8Rng,
+    staff: Vec<StaffRecord>,
+}
+
+impl StaffList {
+    fn new(seed: u64) -> StaffList {
+        StaffList {
+            rng: rng_for(seed, stream::REFERENCE, 0),
+            staff: Vec::new(),
+        }
+    }
+
+    fn add(
+        &mut self,
+        name: String,
+        role: Role,
+        branch: Option<BranchId>,
+    ) -> Result<StaffId, SynthError> {
+        let gender = if self.rng.random_bool(0.5) {
+            Gender::Male
+        } else {
+            Gender::Female
+        };
+        let display_name = person_name(&mut self.rng, gender).full();
+        let id = StaffId(self.staff.len() as i64 + 1);
+        self.staff.push(StaffRecord {
+            id,
+            username: username(&name)?,
+            display_name,
+            role,
+            branch_id: branch,
+        });
+        Ok(id)
+    }
+
+    /// The administrator, auditor, data steward, marketing user and service agents.
+    fn add_head_office(&mut self, hq: BranchId, agents: u64) -> Result<(), SynthError> {
+        self.add("admin".into(), Role::Admin, Some(hq))?;
+        self.add("auditor01".into(), Role::Auditor, Some(hq))?;
+        self.add("steward01".into(), Role::DataSteward, Some(hq))?;
+        self.add("marketing01".into(), Role::Marketing, Some(hq))?;
+        for a in 1..=agents {
+            self.add(format!("agent{a:02}"), Role::ServiceAgent, Some(hq))?;
+        }
+        Ok(())
+    }
+
+    /// One manager per branch and sub-branch.
+    fn add_branch_managers(&mut self, branches: &[BranchRecord]) -> Result<(), SynthError> {
+        let managed = branches
+            .iter()
+            .filter(|b| matches!(b.level, BranchLevel::Branch | BranchLevel::SubBranch));
+        for (i, b) in managed.enumerate() {
+            self.add(format!("bm{:04}", i + 1), Role::BranchManager, Some(b.id))?;
+        }
+        Ok(())
+    }
+
+    /// `n_rm` RMs, round-robin over the sub-branches: their staff ids, and the RMs (by
+    /// number) of each sub-branch.
+    fn add_rms(
+        &mut self,
+        sub_branches: &[SubBranch],
+        n_rm: usize,
+    ) -> Result<(Vec<StaffId>, Vec<Vec<usize>>), SynthError> {
+        let n_sub = sub_branches.len();
+        let mut rms = Vec::with_capacity(n_rm);
+        let mut rms_by_sub = vec![Vec::new(); n_sub];
+        for r in 0..n_rm {
+            let sub = r % n_sub;
+            let branch = sub_branches
+                .get(sub)
+                .map(|s: &SubBranch| s.id)
+                .ok_or_else(|| layout_bug("sub-branch"))?;
+            let id = self.add(format!("rm{:04}", r + 1), Role::Rm, Some(branch))?;
+            rms.push(id);
+            rms_by_sub
+                .get_mut(sub)
+                .ok_or_else(|| layout_bug("sub-branch"))?
+                .push(r);
+        }
+        Ok((rms, rms_by_sub))
+    }
 }
 
 /// Product code, family, Chinese and English name, term in months (0 = none).

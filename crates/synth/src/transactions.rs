@@ -2,6 +2,7 @@
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use rapport_domain::records::AccountRecord;
 use rapport_domain::{AccountStatus, Currency, Money, ProductFamily};
 
 use crate::batch::{AccountInfo, Entity};
@@ -212,6 +213,49 @@ fn count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     whole as u32 + u32::from(rng.random_bool((x - whole).clamp(0.0, 1.0)))
 }
 
+/// What shapes a party's transactions besides its accounts.
+struct Party {
+    arch: Archetype,
+    salary: f64,
+    churned_in: Option<NaiveDate>,
+    as_of: NaiveDate,
+    /// The first day of the history's first month.
+    first_month: NaiveDate,
+}
+
+/// Month `k` of the history as an account sees it.
+struct MonthWindow {
+    k: u32,
+    /// The month's first day.
+    month: NaiveDate,
+    /// The first day of the month the account is open.
+    from: NaiveDate,
+    /// The month's last day, at most as_of.
+    end: NaiveDate,
+}
+
+impl Party {
+    /// Month `k` for an account opened on `opened_on`; `None` if it was not open that month.
+    fn month(&self, k: u32, opened_on: NaiveDate) -> Option<MonthWindow> {
+        let month = self
+            .first_month
+            .checked_add_months(Months::new(k))
+            .unwrap_or(self.first_month);
+        let end = month
+            .checked_add_months(Months::new(1))
+            .and_then(|m| m.pred_opt())
+            .unwrap_or(month)
+            .min(self.as_of);
+        let from = month.max(opened_on);
+        (from <= end).then_some(MonthWindow {
+            k,
+            month,
+            from,
+            end,
+        })
+    }
+}
+
 pub fn for_party(
     seed: u64,
     as_of: NaiveDate,
@@ -225,122 +269,26 @@ pub fn for_party(
     }
     let p = e.record.id.0 as u64;
     let mut rng = rng_for(seed, stream::TRANSACTIONS, p);
-    let arch = e.archetype.unwrap_or(Archetype::Steady);
-    let salary = monthly_salary(e.record.income_band.as_deref());
-    let first_month = NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1)
-        .and_then(|m| m.checked_sub_months(Months::new(TRANSACTION_MONTHS - 1)))
-        .unwrap_or(as_of);
+    let party = Party {
+        arch: e.archetype.unwrap_or(Archetype::Steady),
+        salary: monthly_salary(e.record.income_band.as_deref()),
+        churned_in,
+        as_of,
+        first_month: NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1)
+            .and_then(|m| m.checked_sub_months(Months::new(TRANSACTION_MONTHS - 1)))
+            .unwrap_or(as_of),
+    };
     let start = out.len();
     let missed = missed_months(seed, p, accounts);
     for (a, &missed) in accounts.iter().zip(&missed) {
         let r = &a.record;
         let closed_churn = r.status == AccountStatus::Closed;
         if matches!(r.status, AccountStatus::Frozen)
-            || (closed_churn && arch != Archetype::DecliningThenChurned)
+            || (closed_churn && party.arch != Archetype::DecliningThenChurned)
         {
             continue;
         }
-        for k in 0..TRANSACTION_MONTHS {
-            let month = first_month
-                .checked_add_months(Months::new(k))
-                .unwrap_or(first_month);
-            let month_end = month
-                .checked_add_months(Months::new(1))
-                .and_then(|m| m.pred_opt())
-                .unwrap_or(month)
-                .min(as_of);
-            let from = month.max(r.opened_on);
-            if from > month_end {
-                continue;
-            }
-            let mut kinds: Vec<Kind> = Vec::new();
-            let everyday = everyday_rate(arch, month, k, churned_in);
-            match r.family {
-                ProductFamily::CurrentDeposit | ProductFamily::Payroll => {
-                    if r.family == ProductFamily::Payroll && everyday > 0.0 {
-                        kinds.push(Kind::Salary);
-                    }
-                    let scale = if r.status == AccountStatus::Dormant {
-                        0.0
-                    } else {
-                        1.0
-                    };
-                    for _ in 0..count(&mut rng, everyday * scale) {
-                        kinds.push(match rng.random_range(0..20) {
-                            0..=4 => Kind::QuickPay,
-                            5..=8 => Kind::Pos,
-                            9..=11 => Kind::TransferOut,
-                            12..=14 => Kind::TransferIn,
-                            15..=17 => Kind::Atm,
-                            _ => Kind::Deposit,
-                        });
-                    }
-                    if matches!(month.month(), 3 | 6 | 9 | 12)
-                        && r.family == ProductFamily::CurrentDeposit
-                        && arch != Archetype::DecliningThenChurned
-                    {
-                        kinds.push(Kind::Interest);
-                    }
-                }
-                ProductFamily::CreditCard => {
-                    let scale = if r.status == AccountStatus::Active {
-                        0.8
-                    } else {
-                        0.0
-                    };
-                    let n = count(&mut rng, everyday * scale);
-                    for _ in 0..n {
-                        kinds.push(Kind::CardPurchase);
-                    }
-                    if n > 0 {
-                        kinds.push(Kind::CardRepayment);
-                    }
-                }
-                ProductFamily::Mortgage
-                | ProductFamily::ConsumerLoan
-                | ProductFamily::BusinessLoan
-                    if !closed_churn || everyday > 0.0 =>
-                {
-                    kinds.push(Kind::LoanRepayment);
-                }
-                _ => {}
-            }
-            for kind in kinds {
-                let day = match kind {
-                    Kind::Salary => 10,
-                    Kind::Interest => 21,
-                    Kind::LoanRepayment => 15,
-                    _ => rng.random_range(1..=31),
-                };
-                let date = NaiveDate::from_ymd_opt(month.year(), month.month(), day)
-                    .unwrap_or(month_end)
-                    .clamp(from, month_end);
-                let secs = rng.random_range(7 * 3600..23 * 3600);
-                let time =
-                    NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or_default();
-                let booked_at = Utc.from_utc_datetime(&date.and_time(time));
-                let cny = kind.amount(&mut rng, salary).max(0.01);
-                let fen = (cny * 100.0).round() as i64;
-                let channel = kind.channel(&mut rng);
-                let description = kind.description(&mut rng);
-                // Drawn in full before being dropped, so the rest of the stream is unchanged.
-                let skipped = matches!(kind, Kind::LoanRepayment | Kind::CardRepayment)
-                    && missed & (1 << k) != 0;
-                if skipped {
-                    continue;
-                }
-                out.push(Transaction {
-                    id: 0,
-                    account_number: r.account_number.clone(),
-                    party_id: r.party_id,
-                    booked_at,
-                    amount: Money::from_minor_units(fen.max(1), Currency::Cny),
-                    direction: kind.direction(),
-                    channel,
-                    description: description.to_owned(),
-                });
-            }
-        }
+        account_transactions(&mut rng, &party, r, missed, out);
     }
     // `start` is where this party's transactions begin: `out` only grew since.
     let mine = out.get_mut(start..).unwrap_or_default();
@@ -351,5 +299,134 @@ pub fn for_party(
     });
     for (n, t) in mine.iter_mut().enumerate() {
         t.id = p * 100_000 + n as u64 + 1;
+    }
+}
+
+/// The account's transactions month by month, without ids; the repayments of the months set
+/// in `missed` are left out.
+fn account_transactions(
+    rng: &mut ChaCha8Rng,
+    party: &Party,
+    r: &AccountRecord,
+    missed: u16,
+    out: &mut Vec<Transaction>,
+) {
+    for k in 0..TRANSACTION_MONTHS {
+        let Some(w) = party.month(k, r.opened_on) else {
+            continue;
+        };
+        let everyday = everyday_rate(party.arch, w.month, k, party.churned_in);
+        for kind in month_kinds(rng, r, party.arch, w.month, everyday) {
+            let t = draw_transaction(rng, r, kind, &w, party.salary);
+            // Drawn in full before being dropped, so the rest of the stream is unchanged.
+            let skipped = matches!(kind, Kind::LoanRepayment | Kind::CardRepayment)
+                && missed & (1 << w.k) != 0;
+            if !skipped {
+                out.push(t);
+            }
+        }
+    }
+}
+
+/// The kinds of the transactions an account books in `month`, given the party's everyday
+/// activity rate that month.
+fn month_kinds(
+    rng: &mut ChaCha8Rng,
+    r: &AccountRecord,
+    arch: Archetype,
+    month: NaiveDate,
+    everyday: f64,
+) -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = Vec::new();
+    match r.family {
+        ProductFamily::CurrentDeposit | ProductFamily::Payroll => {
+            if r.family == ProductFamily::Payroll && everyday > 0.0 {
+                kinds.push(Kind::Salary);
+            }
+            let scale = if r.status == AccountStatus::Dormant {
+                0.0
+            } else {
+                1.0
+            };
+            for _ in 0..count(rng, everyday * scale) {
+                kinds.push(everyday_kind(rng));
+            }
+            if matches!(month.month(), 3 | 6 | 9 | 12)
+                && r.family == ProductFamily::CurrentDeposit
+                && arch != Archetype::DecliningThenChurned
+            {
+                kinds.push(Kind::Interest);
+            }
+        }
+        ProductFamily::CreditCard => {
+            let scale = if r.status == AccountStatus::Active {
+                0.8
+            } else {
+                0.0
+            };
+            let n = count(rng, everyday * scale);
+            for _ in 0..n {
+                kinds.push(Kind::CardPurchase);
+            }
+            if n > 0 {
+                kinds.push(Kind::CardRepayment);
+            }
+        }
+        ProductFamily::Mortgage | ProductFamily::ConsumerLoan | ProductFamily::BusinessLoan
+            if r.status != AccountStatus::Closed || everyday > 0.0 =>
+        {
+            kinds.push(Kind::LoanRepayment);
+        }
+        _ => {}
+    }
+    kinds
+}
+
+/// An everyday movement on a current or payroll account.
+fn everyday_kind(rng: &mut ChaCha8Rng) -> Kind {
+    match rng.random_range(0..20) {
+        0..=4 => Kind::QuickPay,
+        5..=8 => Kind::Pos,
+        9..=11 => Kind::TransferOut,
+        12..=14 => Kind::TransferIn,
+        15..=17 => Kind::Atm,
+        _ => Kind::Deposit,
+    }
+}
+
+/// A transaction of `kind` on the account in the month `w`: its day, time, amount, channel and
+/// description (its id is given once the party's transactions are sorted).
+fn draw_transaction(
+    rng: &mut ChaCha8Rng,
+    r: &AccountRecord,
+    kind: Kind,
+    w: &MonthWindow,
+    salary: f64,
+) -> Transaction {
+    let day = match kind {
+        Kind::Salary => 10,
+        Kind::Interest => 21,
+        Kind::LoanRepayment => 15,
+        _ => rng.random_range(1..=31),
+    };
+    let date = NaiveDate::from_ymd_opt(w.month.year(), w.month.month(), day)
+        .unwrap_or(w.end)
+        .clamp(w.from, w.end);
+    let secs = rng.random_range(7 * 3600..23 * 3600);
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or_default();
+    let booked_at = Utc.from_utc_datetime(&date.and_time(time));
+    let cny = kind.amount(rng, salary).max(0.01);
+    let fen = (cny * 100.0).round() as i64;
+    let channel = kind.channel(rng);
+    let description = kind.description(rng);
+    Transaction {
+        id: 0,
+        account_number: r.account_number.clone(),
+        party_id: r.party_id,
+        booked_at,
+        amount: Money::from_minor_units(fen.max(1), Currency::Cny),
+        direction: kind.direction(),
+        channel,
+        description: description.to_owned(),
     }
 }

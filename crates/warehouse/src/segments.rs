@@ -19,7 +19,7 @@ use std::fmt;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::sql::sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectNamePart,
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectNamePart,
     UnaryOperator, Value,
 };
 use datafusion::sql::sqlparser::dialect::GenericDialect;
@@ -156,17 +156,7 @@ impl Checker {
     fn check(&self, e: &mut Expr) -> Result<Kind, SegmentError> {
         let not_allowed = |what: &str| Err(SegmentError::NotAllowed(what.to_owned()));
         match e {
-            Expr::Identifier(id) => {
-                // Unquoted names are case-insensitive as in SQL; quoted ones must match.
-                let name = if id.quote_style.is_some() {
-                    id.value.clone()
-                } else {
-                    id.value.to_lowercase()
-                };
-                let kind = self.column(&name)?;
-                id.value = name;
-                Ok(kind)
-            }
+            Expr::Identifier(id) => self.identifier(id),
             Expr::CompoundIdentifier(parts) => {
                 let name: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
                 not_allowed(&format!(
@@ -182,43 +172,8 @@ impl Checker {
                 other => not_allowed(&format!("the literal `{other}`")),
             },
             Expr::Nested(inner) => self.check(inner),
-            Expr::UnaryOp { op, expr } => {
-                let kind = self.check(expr)?;
-                match op {
-                    UnaryOperator::Not => expect(kind, Kind::Bool, "NOT").map(|()| Kind::Bool),
-                    UnaryOperator::Minus | UnaryOperator::Plus => {
-                        expect(kind, Kind::Number, "a sign").map(|()| Kind::Number)
-                    }
-                    other => not_allowed(&format!("the operator `{other}`")),
-                }
-            }
-            Expr::BinaryOp { left, op, right } => {
-                let (l, r) = (self.check(left)?, self.check(right)?);
-                let what = format!("`{op}`");
-                match op {
-                    BinaryOperator::And | BinaryOperator::Or => {
-                        expect(l, Kind::Bool, &what)?;
-                        expect(r, Kind::Bool, &what)?;
-                        Ok(Kind::Bool)
-                    }
-                    BinaryOperator::Eq
-                    | BinaryOperator::NotEq
-                    | BinaryOperator::Lt
-                    | BinaryOperator::LtEq
-                    | BinaryOperator::Gt
-                    | BinaryOperator::GtEq => l.unify(r, &what).map(|_| Kind::Bool),
-                    BinaryOperator::Plus
-                    | BinaryOperator::Minus
-                    | BinaryOperator::Multiply
-                    | BinaryOperator::Divide
-                    | BinaryOperator::Modulo => {
-                        expect(l, Kind::Number, &what)?;
-                        expect(r, Kind::Number, &what)?;
-                        Ok(Kind::Number)
-                    }
-                    other => not_allowed(&format!("the operator `{other}`")),
-                }
-            }
+            Expr::UnaryOp { op, expr } => self.unary(op, expr),
+            Expr::BinaryOp { left, op, right } => self.binary(left, op, right),
             Expr::Between {
                 expr, low, high, ..
             } => {
@@ -250,6 +205,65 @@ impl Checker {
                 not_allowed("a subquery")
             }
             other => not_allowed(&format!("`{other}`")),
+        }
+    }
+
+    /// A column; unquoted names are case-insensitive as in SQL (rewritten to lower case),
+    /// quoted ones must match.
+    fn identifier(&self, id: &mut Ident) -> Result<Kind, SegmentError> {
+        let name = if id.quote_style.is_some() {
+            id.value.clone()
+        } else {
+            id.value.to_lowercase()
+        };
+        let kind = self.column(&name)?;
+        id.value = name;
+        Ok(kind)
+    }
+
+    /// `NOT` of a condition, or the sign of a number.
+    fn unary(&self, op: &UnaryOperator, expr: &mut Expr) -> Result<Kind, SegmentError> {
+        let kind = self.check(expr)?;
+        match op {
+            UnaryOperator::Not => expect(kind, Kind::Bool, "NOT").map(|()| Kind::Bool),
+            UnaryOperator::Minus | UnaryOperator::Plus => {
+                expect(kind, Kind::Number, "a sign").map(|()| Kind::Number)
+            }
+            other => Err(SegmentError::NotAllowed(format!("the operator `{other}`"))),
+        }
+    }
+
+    /// `AND`/`OR` of conditions, a comparison of two values of one kind, or arithmetic.
+    fn binary(
+        &self,
+        left: &mut Expr,
+        op: &BinaryOperator,
+        right: &mut Expr,
+    ) -> Result<Kind, SegmentError> {
+        let (l, r) = (self.check(left)?, self.check(right)?);
+        let what = format!("`{op}`");
+        match op {
+            BinaryOperator::And | BinaryOperator::Or => {
+                expect(l, Kind::Bool, &what)?;
+                expect(r, Kind::Bool, &what)?;
+                Ok(Kind::Bool)
+            }
+            BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq => l.unify(r, &what).map(|_| Kind::Bool),
+            BinaryOperator::Plus
+            | BinaryOperator::Minus
+            | BinaryOperator::Multiply
+            | BinaryOperator::Divide
+            | BinaryOperator::Modulo => {
+                expect(l, Kind::Number, &what)?;
+                expect(r, Kind::Number, &what)?;
+                Ok(Kind::Number)
+            }
+            other => Err(SegmentError::NotAllowed(format!("the operator `{other}`"))),
         }
     }
 

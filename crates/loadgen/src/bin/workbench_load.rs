@@ -41,8 +41,29 @@ async fn main() {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
+    let tokens = log_in_rms(&client, &base, &logins).await;
+    assert!(!tokens.is_empty(), "no rm logins in {logins}");
+    let tokens = Arc::new(tokens);
+    let url = Arc::new(format!("{base}{path}"));
+    warm_up(&client, &url, &tokens).await;
+    let Run {
+        mut latencies,
+        errors,
+        elapsed,
+    } = open_loop(&client, &url, &tokens, rate, seconds).await;
+    println!(
+        "workbench_load {path}: {} requests at {rate:.0}/s open loop over {} RMs in {elapsed:.1} s",
+        latencies.len(),
+        tokens.len()
+    );
+    println!("{}", rapport_loadgen::latency_line(&mut latencies));
+    println!("errors: {errors}");
+}
+
+/// Logs in every `rm` of the logins file; their bearer tokens.
+async fn log_in_rms(client: &reqwest::Client, base: &str, logins: &str) -> Vec<String> {
     let mut tokens = Vec::new();
-    for line in std::fs::read_to_string(&logins).unwrap().lines() {
+    for line in std::fs::read_to_string(logins).unwrap().lines() {
         let parts: Vec<&str> = line.split(' ').collect();
         if parts.len() != 3 || parts[2] != "rm" {
             continue;
@@ -58,19 +79,25 @@ async fn main() {
             .unwrap();
         tokens.push(res["token"].as_str().expect("login token").to_owned());
     }
-    assert!(!tokens.is_empty(), "no rm logins in {logins}");
-    let tokens = Arc::new(tokens);
-    let url = Arc::new(format!("{base}{path}"));
-    // Warm-up, outside the measured run: every RM once, one at a time. The first request of an
-    // RM after a scoring run computes the portfolio summary the later ones read; its latency
-    // is printed on its own.
+    tokens
+}
+
+/// GETs `url` as `token`; whether it succeeded and the whole body arrived.
+async fn fetch_ok(client: &reqwest::Client, url: &str, token: &str) -> bool {
+    match client.get(url).bearer_auth(token).send().await {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
+/// Warm-up, outside the measured run: every RM once, one at a time. The first request of an
+/// RM after a scoring run computes the portfolio summary the later ones read; its latency
+/// is printed on its own.
+async fn warm_up(client: &reqwest::Client, url: &str, tokens: &[String]) {
     let mut first = Vec::with_capacity(tokens.len());
-    for t in tokens.iter() {
+    for t in tokens {
         let start = Instant::now();
-        let ok = match client.get(url.as_str()).bearer_auth(t).send().await {
-            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-            _ => false,
-        };
+        let ok = fetch_ok(client, url, t).await;
         assert!(ok, "warm-up request to {url} failed");
         first.push(start.elapsed().as_secs_f64() * 1e3);
     }
@@ -80,6 +107,27 @@ async fn main() {
         first[first.len() / 2],
         first[first.len() - 1]
     );
+}
+
+/// The measured run.
+struct Run {
+    /// Each request's latency, from the moment it was due.
+    latencies: Vec<Duration>,
+    /// Requests that failed.
+    errors: u64,
+    /// Seconds from the start of the run until the last answer.
+    elapsed: f64,
+}
+
+/// Starts `rate` requests a second for `seconds`, each as the next RM, whatever the answers
+/// do.
+async fn open_loop(
+    client: &reqwest::Client,
+    url: &Arc<String>,
+    tokens: &Arc<Vec<String>>,
+    rate: f64,
+    seconds: f64,
+) -> Run {
     let interval = Duration::from_secs_f64(1.0 / rate);
     let total = (rate * seconds) as usize;
     let started = Instant::now();
@@ -90,10 +138,7 @@ async fn main() {
         let (client, url, tokens) = (client.clone(), url.clone(), tokens.clone());
         handles.push(tokio::spawn(async move {
             let token = &tokens[k % tokens.len()];
-            let ok = match client.get(url.as_str()).bearer_auth(token).send().await {
-                Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                _ => false,
-            };
+            let ok = fetch_ok(&client, &url, token).await;
             (due.elapsed(), ok)
         }));
     }
@@ -104,12 +149,9 @@ async fn main() {
         latencies.push(l);
         errors += u64::from(!ok);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "workbench_load {path}: {} requests at {rate:.0}/s open loop over {} RMs in {elapsed:.1} s",
-        latencies.len(),
-        tokens.len()
-    );
-    println!("{}", rapport_loadgen::latency_line(&mut latencies));
-    println!("errors: {errors}");
+    Run {
+        latencies,
+        errors,
+        elapsed: started.elapsed().as_secs_f64(),
+    }
 }

@@ -241,171 +241,219 @@ fn write_facts(root: &Path, size: &Size, accounts: &[AccountDim], part: usize) -
         .collect();
     let mut written = 0u64;
     let mut next_id = (part as u64) << 40;
-    let mut i = 0;
-    while i < accounts.len() {
-        let p = accounts[i].party_id;
-        let mine: Vec<&AccountDim> = accounts[i..]
-            .iter()
-            .take_while(|a| a.party_id == p)
-            .collect();
-        i += mine.len();
+    // The accounts come party by party.
+    for mine in accounts.chunk_by(|a, b| a.party_id == b.party_id) {
+        let p = mine[0].party_id;
         let mut rng = ChaCha8Rng::seed_from_u64(
             size.seed ^ 0xB5 ^ (p as u64).wrapping_mul(0xD1B5_4A32_D192_ED03),
         );
         let misses = rng.random_bool(0.03);
-        for a in &mine {
-            let base = a.balance_minor as f64;
-            for m in 0..=MONTHS {
-                let start = month_start(size, m);
-                let end = (start + Months::new(1)).pred_opt().unwrap().min(size.as_of);
-                if end < a.opened_on {
-                    continue;
-                }
-                let v = (base * (1.0 - 0.02 * f64::from(m)) * rng.random_range(0.9..1.1)) as i128;
-                let mut days = vec![end];
-                if a.family == "current_deposit" {
-                    days.push(start + chrono::Duration::days(14));
-                }
-                for d in days {
-                    let b = &mut bal[m as usize];
-                    b.text(0, Some(&a.account_key));
-                    b.date(1, epoch_days(d));
-                    b.money(2, v);
-                    b.text(3, Some("CNY"));
-                    b.text(4, Some("bench"));
-                    b.text(5, Some("bench"));
-                    b.end_row();
-                }
-            }
+        for a in mine {
+            write_balances(size, &mut rng, a, &mut bal);
         }
-        let live: Vec<&&AccountDim> = mine
-            .iter()
-            .filter(|a| a.status != "closed" && a.status != "frozen")
-            .collect();
-        let everyday: Vec<&&AccountDim> = live
-            .iter()
-            .copied()
-            .filter(|a| {
-                matches!(
-                    a.family.as_str(),
-                    "current_deposit" | "payroll" | "credit_card"
-                )
-            })
-            .collect();
-        let mut events: Vec<(
-            u32,
-            u32,
-            &AccountDim,
-            &'static str,
-            i128,
-            &'static str,
-            &'static str,
-        )> = Vec::new();
-        for a in &live {
-            let loan = matches!(
-                a.family.as_str(),
-                "mortgage" | "consumer_loan" | "business_loan"
-            );
-            for m in 0..MONTHS {
-                if month_start(size, m) <= a.opened_on {
-                    continue;
-                }
-                if loan && !(misses && rng.random_bool(0.15)) {
-                    events.push((
-                        m,
-                        15,
-                        a,
-                        "credit",
-                        rng.random_range(100_000..900_000),
-                        "counter",
-                        "贷款还款",
-                    ));
-                }
-                if a.family == "payroll" {
-                    events.push((
-                        m,
-                        10,
-                        a,
-                        "credit",
-                        rng.random_range(300_000..3_000_000),
-                        "counter",
-                        "代发工资",
-                    ));
-                }
-            }
-        }
-        let budget = (per_party_mean - events.len() as f64 / 1.0).max(0.0);
-        let n = if everyday.is_empty() {
-            0
-        } else {
-            (budget * rng.random_range(0.2..1.8)).round() as u32
-        };
-        for _ in 0..n {
-            let a = everyday[rng.random_range(0..everyday.len())];
-            let m = rng.random_range(0..MONTHS);
-            let (dir, desc) = match (a.family.as_str(), rng.random_range(0..10)) {
-                ("credit_card", _) => ("debit", "消费-网购"),
-                (_, 0..4) => ("credit", "转账汇入"),
-                _ => ("debit", "快捷支付"),
-            };
-            let channel =
-                ["mobile", "internet", "pos", "atm", "counter", "mobile"][rng.random_range(0..6)];
-            events.push((
-                m,
-                rng.random_range(1..=28),
-                a,
-                dir,
-                rng.random_range(100..500_000),
-                channel,
-                desc,
-            ));
-        }
-        // A card used in a month is repaid that month, except by the parties who miss.
-        let mut used: Vec<(u32, &AccountDim)> = events
-            .iter()
-            .filter(|e| e.2.family == "credit_card" && e.3 == "debit")
-            .map(|e| (e.0, e.2))
-            .collect();
-        used.sort_by_key(|(m, a)| (*m, a.account_key.as_str()));
-        used.dedup_by_key(|(m, a)| (*m, a.account_key.as_str()));
-        for (m, a) in used {
-            if !(misses && rng.random_bool(0.15)) {
-                events.push((
-                    m,
-                    28,
-                    a,
-                    "credit",
-                    rng.random_range(10_000..900_000),
-                    "mobile",
-                    "信用卡还款",
-                ));
-            }
-        }
-        for (m, day, a, dir, amount, channel, desc) in events {
-            let date = month_start(size, m).with_day(day).unwrap().min(size.as_of);
-            let t = &mut tx[m as usize];
+        for e in party_events(size, &mut rng, mine, misses, per_party_mean) {
             next_id += 1;
-            t.text(0, Some(&format!("T{next_id}")));
-            t.text(1, Some(&a.account_key));
-            t.time(
-                2,
-                i64::from(epoch_days(date)) * 86_400_000_000 + 3_600_000_000,
-            );
-            t.date(3, epoch_days(date));
-            t.text(4, Some(dir));
-            t.money(5, amount);
-            t.money(6, if dir == "credit" { amount } else { -amount });
-            t.text(7, Some("CNY"));
-            t.text(8, Some(channel));
-            t.text(9, Some(desc));
-            t.text(10, Some("bench"));
-            t.text(11, Some("bench"));
-            t.end_row();
+            write_transaction(size, &mut tx[e.m as usize], next_id, &e);
             written += 1;
         }
     }
     tx.into_iter().chain(bal).for_each(Month::close);
     written
+}
+
+/// The account's month-end balances (and a mid-month one for a current account), drifting
+/// down 2% a month into the past.
+fn write_balances(size: &Size, rng: &mut ChaCha8Rng, a: &AccountDim, bal: &mut [Month]) {
+    let base = a.balance_minor as f64;
+    for m in 0..=MONTHS {
+        let start = month_start(size, m);
+        let end = (start + Months::new(1)).pred_opt().unwrap().min(size.as_of);
+        if end < a.opened_on {
+            continue;
+        }
+        let v = (base * (1.0 - 0.02 * f64::from(m)) * rng.random_range(0.9..1.1)) as i128;
+        let mut days = vec![end];
+        if a.family == "current_deposit" {
+            days.push(start + chrono::Duration::days(14));
+        }
+        for d in days {
+            let b = &mut bal[m as usize];
+            b.text(0, Some(&a.account_key));
+            b.date(1, epoch_days(d));
+            b.money(2, v);
+            b.text(3, Some("CNY"));
+            b.text(4, Some("bench"));
+            b.text(5, Some("bench"));
+            b.end_row();
+        }
+    }
+}
+
+/// A transaction to write: month index `m` (0 = as-of month) and day of the month.
+struct Event<'a> {
+    m: u32,
+    day: u32,
+    account: &'a AccountDim,
+    direction: &'static str,
+    amount: i128,
+    channel: &'static str,
+    description: &'static str,
+}
+
+/// A party's transactions: loan repayments and salaries, everyday transactions up to the
+/// party's share of the total, and card repayments.
+fn party_events<'a>(
+    size: &Size,
+    rng: &mut ChaCha8Rng,
+    mine: &'a [AccountDim],
+    misses: bool,
+    per_party_mean: f64,
+) -> Vec<Event<'a>> {
+    let live: Vec<&AccountDim> = mine
+        .iter()
+        .filter(|a| a.status != "closed" && a.status != "frozen")
+        .collect();
+    let everyday: Vec<&AccountDim> = live
+        .iter()
+        .copied()
+        .filter(|a| {
+            matches!(
+                a.family.as_str(),
+                "current_deposit" | "payroll" | "credit_card"
+            )
+        })
+        .collect();
+    let mut events = scheduled_events(size, rng, &live, misses);
+    let budget = (per_party_mean - events.len() as f64 / 1.0).max(0.0);
+    let n = if everyday.is_empty() {
+        0
+    } else {
+        (budget * rng.random_range(0.2..1.8)).round() as u32
+    };
+    for _ in 0..n {
+        events.push(everyday_event(rng, &everyday));
+    }
+    card_repayments(rng, misses, &mut events);
+    events
+}
+
+/// Each month's loan repayment (some skipped by the parties who miss) and salary.
+fn scheduled_events<'a>(
+    size: &Size,
+    rng: &mut ChaCha8Rng,
+    live: &[&'a AccountDim],
+    misses: bool,
+) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    for &a in live {
+        let loan = matches!(
+            a.family.as_str(),
+            "mortgage" | "consumer_loan" | "business_loan"
+        );
+        for m in 0..MONTHS {
+            if month_start(size, m) <= a.opened_on {
+                continue;
+            }
+            if loan && !(misses && rng.random_bool(0.15)) {
+                events.push(Event {
+                    m,
+                    day: 15,
+                    account: a,
+                    direction: "credit",
+                    amount: rng.random_range(100_000..900_000),
+                    channel: "counter",
+                    description: "贷款还款",
+                });
+            }
+            if a.family == "payroll" {
+                events.push(Event {
+                    m,
+                    day: 10,
+                    account: a,
+                    direction: "credit",
+                    amount: rng.random_range(300_000..3_000_000),
+                    channel: "counter",
+                    description: "代发工资",
+                });
+            }
+        }
+    }
+    events
+}
+
+/// A card purchase, an incoming transfer or a quick payment on one of `everyday`.
+fn everyday_event<'a>(rng: &mut ChaCha8Rng, everyday: &[&'a AccountDim]) -> Event<'a> {
+    let a = everyday[rng.random_range(0..everyday.len())];
+    let m = rng.random_range(0..MONTHS);
+    let (direction, description) = match (a.family.as_str(), rng.random_range(0..10)) {
+        ("credit_card", _) => ("debit", "消费-网购"),
+        (_, 0..4) => ("credit", "转账汇入"),
+        _ => ("debit", "快捷支付"),
+    };
+    let channel = ["mobile", "internet", "pos", "atm", "counter", "mobile"][rng.random_range(0..6)];
+    Event {
+        m,
+        day: rng.random_range(1..=28),
+        account: a,
+        direction,
+        amount: rng.random_range(100..500_000),
+        channel,
+        description,
+    }
+}
+
+/// A card used in a month is repaid that month, except by the parties who miss.
+fn card_repayments(rng: &mut ChaCha8Rng, misses: bool, events: &mut Vec<Event<'_>>) {
+    let mut used: Vec<(u32, &AccountDim)> = events
+        .iter()
+        .filter(|e| e.account.family == "credit_card" && e.direction == "debit")
+        .map(|e| (e.m, e.account))
+        .collect();
+    used.sort_by_key(|(m, a)| (*m, a.account_key.as_str()));
+    used.dedup_by_key(|(m, a)| (*m, a.account_key.as_str()));
+    for (m, a) in used {
+        if !(misses && rng.random_bool(0.15)) {
+            events.push(Event {
+                m,
+                day: 28,
+                account: a,
+                direction: "credit",
+                amount: rng.random_range(10_000..900_000),
+                channel: "mobile",
+                description: "信用卡还款",
+            });
+        }
+    }
+}
+
+fn write_transaction(size: &Size, t: &mut Month, id: u64, e: &Event<'_>) {
+    let date = month_start(size, e.m)
+        .with_day(e.day)
+        .unwrap()
+        .min(size.as_of);
+    t.text(0, Some(&format!("T{id}")));
+    t.text(1, Some(&e.account.account_key));
+    t.time(
+        2,
+        i64::from(epoch_days(date)) * 86_400_000_000 + 3_600_000_000,
+    );
+    t.date(3, epoch_days(date));
+    t.text(4, Some(e.direction));
+    t.money(5, e.amount);
+    t.money(
+        6,
+        if e.direction == "credit" {
+            e.amount
+        } else {
+            -e.amount
+        },
+    );
+    t.text(7, Some("CNY"));
+    t.text(8, Some(e.channel));
+    t.text(9, Some(e.description));
+    t.text(10, Some("bench"));
+    t.text(11, Some("bench"));
+    t.end_row();
 }
 
 /// Generates the whole warehouse under `root` on two threads; returns the transaction count.

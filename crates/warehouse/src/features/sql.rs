@@ -271,54 +271,11 @@ fn lowest(x: &str) -> String {
 }
 
 fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, String) {
-    let mut c = Vec::new();
-    let mut per_account = Vec::new();
-    let mut per_party = Vec::new();
-    for (series, col) in [("tx_count", "n"), ("credit", "credit"), ("debit", "debit")] {
-        for m in 0..MONTHS {
-            let name = format!("{series}_m{m}");
-            per_account.push(format!("sum(CASE WHEN m = {m} THEN {col} END) AS {name}"));
-            per_party.push(format!("sum({name}) AS {name}"));
-            c.push((name.clone(), name));
-        }
-    }
-    let mask = |cond: &str| format!("bit_or(CASE WHEN {cond} THEN 1 << m ELSE 0 END)");
-    per_account.extend([
-        "sum(n) AS n".to_owned(),
-        "sum(digital) AS digital".to_owned(),
-        "max(last_on) AS last_on".to_owned(),
-        "max(is_card) AS is_card".to_owned(),
-        format!("{} AS payroll_mask", mask("payroll = 1")),
-        format!("{} AS judged_mask", mask("judged = 1")),
-        format!("{} AS credit_mask", mask("n_credit > 0")),
-        format!("{} AS debit_mask", mask("n_debit > 0")),
-    ]);
-    per_party.extend([
-        "sum(n) AS tx_total".to_owned(),
-        "sum(digital) AS tx_digital".to_owned(),
-        "max(last_on) AS last_tx_on".to_owned(),
-        "bit_or(payroll_mask) AS payroll_mask".to_owned(),
-        format!("sum({}) AS missed_repayments", popcount("missed")),
-        format!("min({}) AS missed_last_m", lowest("missed")),
-    ]);
-    for name in [
-        "tx_total",
-        "tx_digital",
-        "last_tx_on",
-        "missed_repayments",
-        "missed_last_m",
-    ] {
-        c.push((name.to_owned(), name.to_owned()));
-    }
-    c.push(("payroll_months".into(), popcount("payroll_mask")));
-    let debt = list(&DEBT);
-    let card = ProductFamily::CreditCard.as_str();
-    let payroll = ProductFamily::Payroll.as_str();
-    let judged_months: Vec<String> = w
-        .judged
-        .iter()
-        .map(|(m, start)| format!("({m}, DATE '{start}')"))
-        .collect();
+    let TransactionColumns {
+        computed,
+        per_account,
+        per_party,
+    } = TransactionColumns::new();
     // Per (party, month, debt account; NULL for the others): the transactions, plus one empty
     // row per month a loan or card repayment was due, so a month with no repayment shows up.
     // Then per account: the months as bit masks. A loan misses a due month with no credit; a
@@ -334,7 +291,89 @@ fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, Stri
          max(judged) AS judged, sum(n) AS n, sum(n_credit) AS n_credit, \
          sum(n_debit) AS n_debit, sum(credit) AS credit, sum(debit) AS debit, \
          sum(digital) AS digital, max(payroll) AS payroll, max(booked_on) AS last_on FROM (\n\
-         SELECT a.party_id, {m} AS m,\n\
+         {rows}\
+         ) r GROUP BY party_id, m, debt_account) per_month\n\
+         GROUP BY party_id, debt_account) per_account) flagged\n\
+         GROUP BY party_id) per_party",
+        per_party = per_party.join(", "),
+        per_account = per_account.join(", "),
+        rows = transaction_and_due_rows(w, currency),
+    );
+    (computed, from)
+}
+
+/// The output columns of the transactions part, and the aggregates per account and per party
+/// that compute them.
+struct TransactionColumns {
+    computed: Vec<(String, String)>,
+    per_account: Vec<String>,
+    per_party: Vec<String>,
+}
+
+impl TransactionColumns {
+    fn new() -> TransactionColumns {
+        let mut c = Vec::new();
+        let mut per_account = Vec::new();
+        let mut per_party = Vec::new();
+        for (series, col) in [("tx_count", "n"), ("credit", "credit"), ("debit", "debit")] {
+            for m in 0..MONTHS {
+                let name = format!("{series}_m{m}");
+                per_account.push(format!("sum(CASE WHEN m = {m} THEN {col} END) AS {name}"));
+                per_party.push(format!("sum({name}) AS {name}"));
+                c.push((name.clone(), name));
+            }
+        }
+        let mask = |cond: &str| format!("bit_or(CASE WHEN {cond} THEN 1 << m ELSE 0 END)");
+        per_account.extend([
+            "sum(n) AS n".to_owned(),
+            "sum(digital) AS digital".to_owned(),
+            "max(last_on) AS last_on".to_owned(),
+            "max(is_card) AS is_card".to_owned(),
+            format!("{} AS payroll_mask", mask("payroll = 1")),
+            format!("{} AS judged_mask", mask("judged = 1")),
+            format!("{} AS credit_mask", mask("n_credit > 0")),
+            format!("{} AS debit_mask", mask("n_debit > 0")),
+        ]);
+        per_party.extend([
+            "sum(n) AS tx_total".to_owned(),
+            "sum(digital) AS tx_digital".to_owned(),
+            "max(last_on) AS last_tx_on".to_owned(),
+            "bit_or(payroll_mask) AS payroll_mask".to_owned(),
+            format!("sum({}) AS missed_repayments", popcount("missed")),
+            format!("min({}) AS missed_last_m", lowest("missed")),
+        ]);
+        for name in [
+            "tx_total",
+            "tx_digital",
+            "last_tx_on",
+            "missed_repayments",
+            "missed_last_m",
+        ] {
+            c.push((name.to_owned(), name.to_owned()));
+        }
+        c.push(("payroll_months".into(), popcount("payroll_mask")));
+        TransactionColumns {
+            computed: c,
+            per_account,
+            per_party,
+        }
+    }
+}
+
+/// One row per transaction of the window, then one empty row per month each active loan or
+/// card was due (`judged = 1`), each with its month `m` and its debt account (NULL for the
+/// others).
+fn transaction_and_due_rows(w: &Window, currency: &str) -> String {
+    let debt = list(&DEBT);
+    let card = ProductFamily::CreditCard.as_str();
+    let payroll = ProductFamily::Payroll.as_str();
+    let judged_months: Vec<String> = w
+        .judged
+        .iter()
+        .map(|(m, start)| format!("({m}, DATE '{start}')"))
+        .collect();
+    format!(
+        "SELECT a.party_id, {m} AS m,\n\
            CASE WHEN a.family IN ({debt}) THEN a.account_id END AS debt_account,\n\
            CASE WHEN a.family = '{card}' THEN 1 ELSE 0 END AS is_card, 0 AS judged, 1 AS n,\n\
            CASE WHEN t.direction = 'credit' THEN 1 ELSE 0 END AS n_credit,\n\
@@ -358,12 +397,7 @@ fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, Stri
            CAST(NULL AS DATE) AS booked_on\n\
          FROM accounts a CROSS JOIN (VALUES {judged}) AS w(m, month_start)\n\
          WHERE a.family IN ({debt}) AND a.status = 'active' AND a.opened_on < w.month_start \
-           AND (a.matures_on IS NULL OR a.matures_on >= w.month_start)\n\
-         ) r GROUP BY party_id, m, debt_account) per_month\n\
-         GROUP BY party_id, debt_account) per_account) flagged\n\
-         GROUP BY party_id) per_party",
-        per_party = per_party.join(", "),
-        per_account = per_account.join(", "),
+           AND (a.matures_on IS NULL OR a.matures_on >= w.month_start)\n",
         m = w.m("t.booked_on"),
         months = w.months_filter("t"),
         first = w.first,
@@ -373,8 +407,7 @@ fn transactions_part(w: &Window, currency: &str) -> (Vec<(String, String)>, Stri
         } else {
             judged_months.join(", ")
         },
-    );
-    (c, from)
+    )
 }
 
 /// The whole statement: one row per party with at least one account, ordered by party id,

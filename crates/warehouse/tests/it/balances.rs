@@ -35,34 +35,7 @@ fn balances_load_by_month_of_their_date() {
     );
     assert_eq!(s.months, ["2025-01", "2025-02"]);
 
-    let mut rows = Vec::new();
-    for (month, b) in read_table(&w, "balances") {
-        for i in 0..b.num_rows() {
-            rows.push((
-                month.clone(),
-                b.column_by_name("account_key")
-                    .unwrap()
-                    .as_string::<i32>()
-                    .value(i)
-                    .to_owned(),
-                b.column_by_name("as_of")
-                    .unwrap()
-                    .as_primitive::<Date32Type>()
-                    .value_as_date(i)
-                    .unwrap()
-                    .to_string(),
-                b.column_by_name("balance")
-                    .unwrap()
-                    .as_primitive::<Decimal128Type>()
-                    .value(i),
-                b.column_by_name("currency")
-                    .unwrap()
-                    .as_string::<i32>()
-                    .value(i)
-                    .to_owned(),
-            ));
-        }
-    }
+    let mut rows = stored_balances(&w);
     rows.sort();
     let (k1, k2) = (key("6200000001"), key("6200000002"));
     let mut expected = vec![
@@ -91,4 +64,41 @@ fn balances_load_by_month_of_their_date() {
     expected.sort();
     assert_eq!(rows, expected);
     assert_eq!(w.loads().unwrap()[0].table, "balances");
+}
+
+/// A stored balance: (month directory, account key, as-of date, balance in minor units,
+/// currency).
+type BalanceRow = (String, String, String, i128, String);
+
+/// Every row of the balances table.
+fn stored_balances(w: &Warehouse) -> Vec<BalanceRow> {
+    let mut rows = Vec::new();
+    for (month, b) in read_table(w, "balances") {
+        for i in 0..b.num_rows() {
+            rows.push((
+                month.clone(),
+                b.column_by_name("account_key")
+                    .unwrap()
+                    .as_string::<i32>()
+                    .value(i)
+                    .to_owned(),
+                b.column_by_name("as_of")
+                    .unwrap()
+                    .as_primitive::<Date32Type>()
+                    .value_as_date(i)
+                    .unwrap()
+                    .to_string(),
+                b.column_by_name("balance")
+                    .unwrap()
+                    .as_primitive::<Decimal128Type>()
+                    .value(i),
+                b.column_by_name("currency")
+                    .unwrap()
+                    .as_string::<i32>()
+                    .value(i)
+                    .to_owned(),
+            ));
+        }
+    }
+    rows
 }

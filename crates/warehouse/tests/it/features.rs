@@ -25,6 +25,36 @@ const AS_OF: &str = "2025-06-30";
 /// Party 1: current account A, wealth product W, credit card C, mortgage L. Party 2: one
 /// current account, nothing in the warehouse. Party 3: no account. Party 4: a closed fund.
 fn bank(w: &Warehouse) {
+    write_dimensions(w);
+    import_balances(
+        w,
+        "account_number,as_of,balance,currency\n\
+         A,2025-06-15,100.00,CNY\n\
+         A,2025-06-30,200.00,CNY\n\
+         A,2025-05-31,150.00,CNY\n\
+         A,2024-06-30,999.00,CNY\n\
+         W,2025-06-30,10000.00,CNY\n\
+         L,2025-06-30,500000.00,CNY\n\
+         C,2025-06-30,3000.00,CNY\n",
+    )
+    .unwrap();
+
+    let mut csv = HEADER.to_owned();
+    let mut id = 0;
+    let mut tx = |account: &str, at: &str, dir: &str, amount: &str, channel: &str, desc: &str| {
+        id += 1;
+        csv += &format!("{id},{account},{at},{dir},{amount},CNY,{channel},{desc}\n");
+    };
+    current_account_transactions(&mut tx);
+    mortgage_repayments(&mut tx);
+    card_transactions(&mut tx);
+    import_tx(w, &csv).unwrap();
+}
+
+/// Adds a transaction line: account, booked at, direction, amount, channel, description.
+type Tx<'a> = dyn FnMut(&str, &str, &str, &str, &str, &str) + 'a;
+
+fn write_dimensions(w: &Warehouse) {
     let mut wealth = account("W", 1, "wealth_management", "2025-01-01", "active");
     wealth.matures_on = Some(date("2025-08-15"));
     wealth.balance_minor = 1_000_000;
@@ -51,26 +81,10 @@ fn bank(w: &Warehouse) {
     ];
     w.write_dimensions(date(AS_OF), &accounts, &parties)
         .unwrap();
+}
 
-    import_balances(
-        w,
-        "account_number,as_of,balance,currency\n\
-         A,2025-06-15,100.00,CNY\n\
-         A,2025-06-30,200.00,CNY\n\
-         A,2025-05-31,150.00,CNY\n\
-         A,2024-06-30,999.00,CNY\n\
-         W,2025-06-30,10000.00,CNY\n\
-         L,2025-06-30,500000.00,CNY\n\
-         C,2025-06-30,3000.00,CNY\n",
-    )
-    .unwrap();
-
-    let mut csv = HEADER.to_owned();
-    let mut id = 0;
-    let mut tx = |account: &str, at: &str, dir: &str, amount: &str, channel: &str, desc: &str| {
-        id += 1;
-        csv += &format!("{id},{account},{at},{dir},{amount},CNY,{channel},{desc}\n");
-    };
+/// Account A's transactions, two of them outside the window.
+fn current_account_transactions(tx: &mut Tx) {
     tx(
         "A",
         "2025-06-10T02:00:00Z",
@@ -123,6 +137,9 @@ fn bank(w: &Warehouse) {
         "pos",
         "POS",
     );
+}
+
+fn mortgage_repayments(tx: &mut Tx) {
     // Mortgage repayments on the 15th, except in 2025-03 (m = 3) and 2024-09 (m = 9).
     for month in [
         "2024-07", "2024-08", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-04",
@@ -137,6 +154,9 @@ fn bank(w: &Warehouse) {
             "贷款还款",
         );
     }
+}
+
+fn card_transactions(tx: &mut Tx) {
     // The card: used in April and May, repaid in May (both months covered: a statement is
     // due the month after); used in February (m = 4), repaid neither then nor in March.
     tx("C", "2025-02-03T02:00:00Z", "debit", "60.00", "pos", "消费");
@@ -164,7 +184,6 @@ fn bank(w: &Warehouse) {
         "internet",
         "消费",
     );
-    import_tx(w, &csv).unwrap();
 }
 
 #[test]

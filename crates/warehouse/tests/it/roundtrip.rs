@@ -18,8 +18,18 @@ fn rows_come_back_with_their_values_in_the_right_month() {
     assert!(!s.replaced_previous);
     assert_eq!(w.months("transactions").unwrap(), s.months);
 
+    let mut rows = stored_transactions(&w);
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let [first, second, third] = expected_rows(&s.load_id);
+    assert_eq!(rows[0], first);
+    assert_eq!(rows[1], second);
+    assert_eq!(rows[2], third);
+}
+
+/// Every row of the transactions table, with the month directory it came from.
+fn stored_transactions(w: &Warehouse) -> Vec<Row> {
     let mut rows = Vec::new();
-    for (month, b) in read_table(&w, "transactions") {
+    for (month, b) in read_table(w, "transactions") {
         let col = |n: &str| b.column_by_name(n).unwrap().clone();
         let text = |n: &str, i: usize| {
             let c = col(n);
@@ -50,8 +60,12 @@ fn rows_come_back_with_their_values_in_the_right_month() {
             });
         }
     }
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
-    let k1 = key("6222020200112233");
+    rows
+}
+
+/// The rows of `CSV` as they should be stored by load `load_id`, in id order.
+fn expected_rows(load_id: &str) -> [Row; 3] {
+    let (k1, k2) = (key("6222020200112233"), key("6222020200445566"));
     let row = |month: &str,
                id: &str,
                key: &str,
@@ -75,10 +89,9 @@ fn rows_come_back_with_their_values_in_the_right_month() {
         channel: channel.map(Into::into),
         description: description.map(Into::into),
         source: "core_banking".into(),
-        load: s.load_id.clone(),
+        load: load_id.to_owned(),
     };
-    assert_eq!(
-        rows[0],
+    [
         row(
             "month=2025-01",
             "1001",
@@ -90,12 +103,9 @@ fn rows_come_back_with_their_values_in_the_right_month() {
             123_450,
             "CNY",
             Some("counter"),
-            Some("工资")
-        )
-    );
-    // 17:30 UTC on the 31st is 01:30 on 1 February in Shanghai.
-    assert_eq!(
-        rows[1],
+            Some("工资"),
+        ),
+        // 17:30 UTC on the 31st is 01:30 on 1 February in Shanghai.
         row(
             "month=2025-02",
             "1002",
@@ -107,12 +117,8 @@ fn rows_come_back_with_their_values_in_the_right_month() {
             -7,
             "CNY",
             Some("pos"),
-            Some("咖啡, 大杯")
-        )
-    );
-    let k2 = key("6222020200445566");
-    assert_eq!(
-        rows[2],
+            Some("咖啡, 大杯"),
+        ),
         row(
             "month=2025-03",
             "1003",
@@ -124,9 +130,9 @@ fn rows_come_back_with_their_values_in_the_right_month() {
             -2_000,
             "USD",
             None,
-            None
-        )
-    );
+            None,
+        ),
+    ]
 }
 
 #[derive(Debug, PartialEq)]

@@ -23,6 +23,24 @@ fn days(d: NaiveDate) -> i32 {
 /// Every party: a current account and a card; each month two transactions on each, but the
 /// card repayments of months `party % 50` and the one after skipped (one missed month).
 fn write_bank(w: &Warehouse) {
+    write_dimensions(w);
+    for m in 0..12u32 {
+        let start = date("2025-06-01")
+            .checked_sub_months(chrono::Months::new(m))
+            .unwrap();
+        let batch = MonthRows::of(m, start).into_batch();
+        let dir = w
+            .root()
+            .join(format!("transactions/month={}", &start.to_string()[..7]));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = File::create(dir.join("part-test-0.parquet")).unwrap();
+        let mut writer = ArrowWriter::try_new(file, transactions_schema(), None).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+}
+
+fn write_dimensions(w: &Warehouse) {
     let mut accounts = Vec::new();
     let mut parties = Vec::new();
     for p in 0..PARTIES {
@@ -46,38 +64,52 @@ fn write_bank(w: &Warehouse) {
     }
     w.write_dimensions(date(AS_OF), &accounts, &parties)
         .unwrap();
+}
 
-    for m in 0..12u32 {
-        let start = date("2025-06-01")
-            .checked_sub_months(chrono::Months::new(m))
-            .unwrap();
-        let mut ids = Vec::new();
-        let (mut keys, mut at, mut on, mut dir, mut amount) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+/// The transactions of month `m` (starting on `start`), column by column.
+#[derive(Default)]
+struct MonthRows {
+    ids: Vec<String>,
+    keys: Vec<String>,
+    at: Vec<i64>,
+    on: Vec<i32>,
+    dir: Vec<&'static str>,
+    amount: Vec<i128>,
+}
+
+impl MonthRows {
+    fn of(m: u32, start: NaiveDate) -> MonthRows {
+        let mut rows = MonthRows::default();
         for p in 0..PARTIES {
-            for (family, rows) in [
+            for (family, txs) in [
                 ("current_deposit", [("credit", 1), ("debit", 2)]),
                 ("credit_card", [("debit", 3), ("credit", 4)]),
             ] {
-                for (direction, day) in rows {
+                for (direction, day) in txs {
                     let gap = [i64::from(m), i64::from(m) + 1].contains(&(p % 50));
                     if family == "credit_card" && direction == "credit" && gap {
                         continue;
                     }
                     let d = start.with_day(day).unwrap();
-                    ids.push(format!("{p}-{m}-{family}-{direction}"));
-                    keys.push(format!("{p:016x}{family}"));
-                    at.push(d.and_hms_opt(4, 0, 0).unwrap().and_utc().timestamp_micros());
-                    on.push(days(d));
-                    dir.push(direction);
-                    amount.push(i128::from(100 + p % 1000));
+                    rows.ids.push(format!("{p}-{m}-{family}-{direction}"));
+                    rows.keys.push(format!("{p:016x}{family}"));
+                    rows.at
+                        .push(d.and_hms_opt(4, 0, 0).unwrap().and_utc().timestamp_micros());
+                    rows.on.push(days(d));
+                    rows.dir.push(direction);
+                    rows.amount.push(i128::from(100 + p % 1000));
                 }
             }
         }
-        let n = ids.len();
-        let signed: Vec<i128> = amount
+        rows
+    }
+
+    fn into_batch(self) -> RecordBatch {
+        let n = self.ids.len();
+        let signed: Vec<i128> = self
+            .amount
             .iter()
-            .zip(&dir)
+            .zip(&self.dir)
             .map(|(a, d)| if *d == "credit" { *a } else { -*a })
             .collect();
         let money = |v: Vec<i128>| -> ArrayRef {
@@ -91,12 +123,12 @@ fn write_bank(w: &Warehouse) {
             Arc::new(StringArray::from_iter_values(std::iter::repeat_n(s, n)))
         };
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(StringArray::from(ids)),
-            Arc::new(StringArray::from(keys)),
-            Arc::new(TimestampMicrosecondArray::from(at).with_timezone("UTC")),
-            Arc::new(Date32Array::from(on)),
-            Arc::new(StringArray::from(dir)),
-            money(amount),
+            Arc::new(StringArray::from(self.ids)),
+            Arc::new(StringArray::from(self.keys)),
+            Arc::new(TimestampMicrosecondArray::from(self.at).with_timezone("UTC")),
+            Arc::new(Date32Array::from(self.on)),
+            Arc::new(StringArray::from(self.dir)),
+            money(self.amount),
             money(signed),
             repeat("CNY"),
             repeat("mobile"),
@@ -104,15 +136,7 @@ fn write_bank(w: &Warehouse) {
             repeat("test"),
             repeat("test"),
         ];
-        let batch = RecordBatch::try_new(transactions_schema(), columns).unwrap();
-        let dir = w
-            .root()
-            .join(format!("transactions/month={}", &start.to_string()[..7]));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = File::create(dir.join("part-test-0.parquet")).unwrap();
-        let mut writer = ArrowWriter::try_new(file, transactions_schema(), None).unwrap();
-        writer.write(&batch).unwrap();
-        writer.close().unwrap();
+        RecordBatch::try_new(transactions_schema(), columns).unwrap()
     }
 }
 
