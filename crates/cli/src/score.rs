@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_scoring::{ScoringConfig, Tier, churn_matrix_csv};
 use rapport_store::scores::{NewScoreRun, ScoreBatch, ScoreRunEnd};
-use rapport_warehouse::score_pipeline::{self, PipelineSettings, run_scoring};
+use rapport_warehouse::score_pipeline::{
+    self, ClvFit, PipelineOutput, PipelineSettings, run_scoring,
+};
 use rapport_warehouse::{AccountDim, PartyDim, Warehouse};
 
 use crate::open::Opened;
@@ -125,31 +127,77 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     let cfg = load_config(ctx, args.scoring_config.as_ref())?;
     let warehouse = Warehouse::open(crate::warehouse::root(ctx), ctx.config.bank.time_zone)
         .context("opening the warehouse")?;
-    let as_of = match args.as_of {
-        Some(d) => score_pipeline::month_end(d),
-        None => crate::warehouse::latest_month_end(&warehouse)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "the warehouse holds no transactions or balances yet: import them first, or \
-                 give --as-of"
-            )
-        })?,
-    };
+    let as_of = as_of_date(args, &warehouse)?;
     eprintln!(
         "scoring as of {as_of} (churn model trained on {TRAINING_SNAPSHOTS} snapshots {} months apart)",
         args.churn_horizon_months
     );
-    let started = chrono::Utc::now();
     let run_id = ctx
         .store
         .begin_score_run(&NewScoreRun {
             as_of,
             model_version: rapport_scoring::MODEL_VERSION.to_owned(),
             started_by: "cli".into(),
-            started_at: started,
+            started_at: chrono::Utc::now(),
         })
         .await?;
     let mut stages = Stages::new();
 
+    snapshot_dimensions(ctx, &warehouse, as_of).await?;
+    stages.done("dimensions");
+
+    let previous = previous_tiers(ctx, as_of).await?;
+    let out = score_warehouse(&warehouse, as_of, previous, pipeline_settings(&cfg, args)).await?;
+    stages.ran_elsewhere(&out.stages);
+    eprintln!("  {} parties with features", out.features.len());
+    print_clv_fit(&out.clv_fit);
+
+    // Saved segments are conditions over the features just written: evaluate them for as-of.
+    crate::segments::evaluate_all(ctx, &warehouse, as_of).await?;
+    stages.done("segments");
+
+    let churn_auc = churn_model_auc(&out, &cfg, args)?;
+    let written = write_scores(ctx, run_id, &out, args.batch).await?;
+    stages.done("writing");
+    ctx.store
+        .finish_score_run(
+            run_id,
+            &ScoreRunEnd {
+                finished_at: chrono::Utc::now(),
+                parties: out.scores.len() as i64,
+                churn_auc,
+                stages_json: stages.json(),
+            },
+        )
+        .await?;
+    let total: f64 = stages.0.iter().map(|s| s.1).sum();
+    let Written { alerts, proposals } = written;
+    eprintln!(
+        "scored {} customers as of {as_of} in {total:.1} s: {alerts} alerts, {proposals} tier changes proposed (run {run_id})",
+        out.scores.len()
+    );
+    Ok(())
+}
+
+/// The month-end of `--as-of`, else the last month-end the warehouse holds data for.
+fn as_of_date(args: &ScoreArgs, warehouse: &Warehouse) -> anyhow::Result<NaiveDate> {
+    match args.as_of {
+        Some(d) => Ok(score_pipeline::month_end(d)),
+        None => crate::warehouse::latest_month_end(warehouse)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "the warehouse holds no transactions or balances yet: import them first, or \
+                 give --as-of"
+            )
+        }),
+    }
+}
+
+/// The store's accounts and parties as the warehouse's dimension snapshot for `as_of`.
+async fn snapshot_dimensions(
+    ctx: &Opened,
+    warehouse: &Warehouse,
+    as_of: NaiveDate,
+) -> anyhow::Result<()> {
     let (accounts, parties) = ctx.store.scoring_dimensions().await?;
     let accounts: Vec<AccountDim> = accounts
         .into_iter()
@@ -174,23 +222,38 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
         .collect();
     let w = warehouse.clone();
     tokio::task::spawn_blocking(move || w.write_dimensions(as_of, &accounts, &parties)).await??;
-    stages.done("dimensions");
+    Ok(())
+}
 
-    let previous: HashMap<i64, Tier> = ctx
+/// Each party's tier before `as_of`, which the tier rules move from.
+async fn previous_tiers(ctx: &Opened, as_of: NaiveDate) -> anyhow::Result<HashMap<i64, Tier>> {
+    Ok(ctx
         .store
         .previous_tiers(as_of)
         .await?
         .into_iter()
         .filter_map(|(p, t)| t.parse::<Tier>().ok().map(|t| (p.0, t)))
-        .collect();
-    let settings = PipelineSettings {
+        .collect())
+}
+
+fn pipeline_settings(cfg: &ScoringConfig, args: &ScoreArgs) -> PipelineSettings {
+    PipelineSettings {
         scoring: cfg.clone(),
         churn_horizon_months: args.churn_horizon_months,
         training_snapshots: TRAINING_SNAPSHOTS,
         clv_months: args.clv_months,
         clv_monthly_discount: args.clv_monthly_discount,
         seed: args.seed,
-    };
+    }
+}
+
+/// The scoring pipeline over the warehouse, off the async threads; it prints each stage's time.
+async fn score_warehouse(
+    warehouse: &Warehouse,
+    as_of: NaiveDate,
+    previous: HashMap<i64, Tier>,
+    settings: PipelineSettings,
+) -> anyhow::Result<PipelineOutput> {
     let w = warehouse.clone();
     let out = tokio::task::spawn_blocking(move || {
         run_scoring(&w, as_of, &previous, &settings, |name, secs| {
@@ -198,9 +261,11 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
         })
     })
     .await??;
-    stages.ran_elsewhere(&out.stages);
-    eprintln!("  {} parties with features", out.features.len());
-    match &out.clv_fit {
+    Ok(out)
+}
+
+fn print_clv_fit(fit: &Result<Option<ClvFit>, String>) {
+    match fit {
         Ok(Some(fit)) => {
             let (bg, gg) = (fit.bg_nbd, fit.gamma_gamma);
             eprintln!(
@@ -213,83 +278,86 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
             "  CLV could not be fitted ({reason}); every other score is made, CLV is left empty"
         ),
     }
+}
 
-    // Saved segments are conditions over the features just written: evaluate them for as-of.
-    crate::segments::evaluate_all(ctx, &warehouse, as_of).await?;
-    stages.done("segments");
-
-    let churn_auc = match &out.churn {
-        Ok(model) => {
-            let report = &model.report;
-            eprintln!(
-                "  churn model: held-out AUC {:.4} (training AUC {:.4}; {} training and {} held-out customers, {} and {} churned)",
-                report.auc_holdout,
-                report.auc_train,
-                report.n_train,
-                report.n_test,
-                report.positives_train,
-                report.positives_test
-            );
-            if let Some(path) = &args.export_churn {
-                let (rows, labels) = &out.training;
-                let csv = churn_matrix_csv(rows, labels, model, &cfg.churn_model, args.seed);
-                std::fs::write(path, csv)
-                    .with_context(|| format!("writing the churn matrix {}", path.display()))?;
-            }
-            Some(report.auc_holdout)
-        }
+/// The churn model's held-out AUC, if one was trained: prints its report and writes its
+/// training matrix when `--export-churn` asks.
+fn churn_model_auc(
+    out: &PipelineOutput,
+    cfg: &ScoringConfig,
+    args: &ScoreArgs,
+) -> anyhow::Result<Option<f64>> {
+    let model = match &out.churn {
+        Ok(model) => model,
         Err(reason) => {
             eprintln!(
                 "  churn model not trained ({reason}): churn warnings come from the rules only"
             );
-            None
+            return Ok(None);
         }
     };
+    let report = &model.report;
+    eprintln!(
+        "  churn model: held-out AUC {:.4} (training AUC {:.4}; {} training and {} held-out customers, {} and {} churned)",
+        report.auc_holdout,
+        report.auc_train,
+        report.n_train,
+        report.n_test,
+        report.positives_train,
+        report.positives_test
+    );
+    if let Some(path) = &args.export_churn {
+        let (rows, labels) = &out.training;
+        let csv = churn_matrix_csv(rows, labels, model, &cfg.churn_model, args.seed);
+        std::fs::write(path, csv)
+            .with_context(|| format!("writing the churn matrix {}", path.display()))?;
+    }
+    Ok(Some(report.auc_holdout))
+}
+
+/// What writing the scores raised.
+struct Written {
+    alerts: usize,
+    proposals: usize,
+}
+
+/// Every score with its alerts and tier change proposal, `batch` parties per transaction,
+/// behind a progress bar.
+async fn write_scores(
+    ctx: &Opened,
+    run_id: i64,
+    out: &PipelineOutput,
+    batch: u64,
+) -> anyhow::Result<Written> {
     let aum: HashMap<i64, i64> = out
         .features
         .iter()
         .map(|f| (f.party_id, f.aum[0]))
         .collect();
-    let (clv, mut scores) = (out.clv, out.scores);
-
-    let bar = ProgressBar::new(scores.len() as u64);
+    let bar = ProgressBar::new(out.scores.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("writing scores [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let (mut alerts, mut proposals) = (0usize, 0usize);
-    for chunk in scores.chunks_mut(usize::try_from(args.batch).unwrap_or(5_000)) {
+    let mut written = Written {
+        alerts: 0,
+        proposals: 0,
+    };
+    for chunk in out.scores.chunks(usize::try_from(batch).unwrap_or(5_000)) {
         let mut batch = ScoreBatch::default();
-        for s in chunk.iter() {
-            let p_alive = clv.get(&s.party_id).map_or(0.0, |c| c.p_alive);
+        for s in chunk {
+            let p_alive = out.clv.get(&s.party_id).map_or(0.0, |c| c.p_alive);
             let aum_minor = aum.get(&s.party_id).copied().unwrap_or(0);
             rapport_services::scored::to_store(s, p_alive, aum_minor, &mut batch)?;
         }
-        alerts += batch.alerts.len();
-        proposals += batch.tier_changes.len();
+        written.alerts += batch.alerts.len();
+        written.proposals += batch.tier_changes.len();
         ctx.store
             .write_scores(run_id, &batch, chrono::Utc::now())
             .await?;
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
-    stages.done("writing");
-    ctx.store
-        .finish_score_run(
-            run_id,
-            &ScoreRunEnd {
-                finished_at: chrono::Utc::now(),
-                parties: scores.len() as i64,
-                churn_auc,
-                stages_json: stages.json(),
-            },
-        )
-        .await?;
-    let total: f64 = stages.0.iter().map(|s| s.1).sum();
-    eprintln!(
-        "scored {} customers as of {as_of} in {total:.1} s: {alerts} alerts, {proposals} tier changes proposed (run {run_id})",
-        scores.len()
-    );
-    Ok(())
+    Ok(written)
 }

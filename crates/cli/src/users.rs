@@ -72,112 +72,156 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
             branch_id,
             password_stdin,
         } => {
-            let username =
-                Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
-            let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            anyhow::ensure!(
-                !display_name.trim().is_empty(),
-                "--display-name must not be empty"
-            );
-            anyhow::ensure!(
-                role != Role::BranchManager || branch_id.is_some(),
-                "--branch-id is required for a branch_manager (their data scope is that branch)"
-            );
-            if role != Role::Admin || enabled_admins(ctx).await? >= 2 {
-                anyhow::ensure!(
-                    !password_stdin,
-                    "--password-stdin: this login waits for an administrator's approval, who \
-                     gets its temporary password (a password chosen here would let one person \
-                     log in alone)"
-                );
-                if ctx.store.staff_by_username(&username).await?.is_some() {
-                    anyhow::bail!("username {username} is taken");
-                }
-                let change = StaffChange::CreateLogin {
-                    username,
-                    display_name: display_name.trim().to_owned(),
-                    role,
-                    branch_id: branch_id.map(BranchId),
-                };
-                return requested(ctx, change).await;
-            }
-            // Bootstrap: the first two administrators (see the module's comment).
-            let (password, generated) = read_or_generate(password_stdin)?;
-            let password_hash = hash(password.clone()).await?;
-            let id = ctx
-                .store
-                .create_staff(&NewStaff {
-                    username: username.clone(),
-                    display_name,
-                    role,
-                    branch_id: branch_id.map(BranchId),
-                    password_hash,
-                    // A generated password is only for the first login.
-                    must_change_password: generated,
-                })
-                .await?;
-            println!(
-                "created {username} (id {}, role {role}): fewer than two administrators existed",
-                id.0
-            );
-            if generated {
-                println!("password (shown once; to be changed at the first login): {password}");
-            }
-            Ok(())
+            let login = Login {
+                username: Username::parse(&username)
+                    .map_err(|e| anyhow::anyhow!("--username: {e}"))?,
+                role: role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?,
+                display_name,
+                branch_id: branch_id.map(BranchId),
+            };
+            add(ctx, login, password_stdin).await
         }
         UserCommand::Password {
             username,
             password_stdin,
         } => set_password(ctx, &username, password_stdin).await,
-        UserCommand::List => {
-            println!(
-                "{:<6} {:<20} {:<16} {:<10} {:<8} login",
-                "id", "username", "role", "branch", "state"
-            );
-            for s in ctx.store.list_staff().await? {
-                println!(
-                    "{:<6} {:<20} {:<16} {:<10} {:<8} {}",
-                    s.id.0,
-                    s.username,
-                    s.role,
-                    s.branch_id
-                        .map(|b| b.0.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    if s.disabled { "disabled" } else { "active" },
-                    match (&s.password_hash, s.must_change_password) {
-                        (None, _) => "no",
-                        (Some(_), true) => "temporary",
-                        (Some(_), false) => "yes",
-                    },
-                );
-            }
-            Ok(())
-        }
+        UserCommand::List => list(ctx).await,
         UserCommand::Disable { username } => set_disabled(ctx, &username, true).await,
         UserCommand::Enable { username } => {
             let username = existing(ctx, &username).await?;
             requested(ctx, StaffChange::Enable { username }).await
         }
-        UserCommand::Pending => {
-            let changes = ctx.store.pending_staff_changes().await?;
-            if changes.is_empty() {
-                println!("no staff changes wait for approval");
-            }
-            for c in changes {
-                println!(
-                    "#{:<5} {:<15} {:<24} requested {} by {}",
-                    c.id,
-                    c.change.kind(),
-                    c.change.username()?,
-                    c.requested_at.format("%Y-%m-%d %H:%M UTC"),
-                    c.requested_by
-                        .map(|s| format!("staff {}", s.0))
-                        .unwrap_or_else(|| "the command line".into()),
-                );
-            }
-            Ok(())
-        }
+        UserCommand::Pending => pending(ctx).await,
     }
+}
+
+/// The login `user add` asks for.
+struct Login {
+    username: Username,
+    role: Role,
+    /// As given: trimmed for a request, kept as typed for a bootstrap administrator.
+    display_name: String,
+    branch_id: Option<BranchId>,
+}
+
+/// `user add`: a login request for an administrator to approve, except for the bootstrap
+/// administrators (see the module's comment).
+async fn add(ctx: &Opened, login: Login, password_stdin: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !login.display_name.trim().is_empty(),
+        "--display-name must not be empty"
+    );
+    anyhow::ensure!(
+        login.role != Role::BranchManager || login.branch_id.is_some(),
+        "--branch-id is required for a branch_manager (their data scope is that branch)"
+    );
+    if login.role != Role::Admin || enabled_admins(ctx).await? >= 2 {
+        anyhow::ensure!(
+            !password_stdin,
+            "--password-stdin: this login waits for an administrator's approval, who \
+             gets its temporary password (a password chosen here would let one person \
+             log in alone)"
+        );
+        return request_login(ctx, login).await;
+    }
+    create_bootstrap_admin(ctx, login, password_stdin).await
+}
+
+async fn request_login(ctx: &Opened, login: Login) -> anyhow::Result<()> {
+    let username = login.username;
+    if ctx.store.staff_by_username(&username).await?.is_some() {
+        anyhow::bail!("username {username} is taken");
+    }
+    let change = StaffChange::CreateLogin {
+        username,
+        display_name: login.display_name.trim().to_owned(),
+        role: login.role,
+        branch_id: login.branch_id,
+    };
+    requested(ctx, change).await
+}
+
+/// One of the first two administrators, made at once; a generated password is printed once.
+async fn create_bootstrap_admin(
+    ctx: &Opened,
+    login: Login,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let (password, generated) = read_or_generate(password_stdin)?;
+    let password_hash = hash(password.clone()).await?;
+    let Login {
+        username,
+        role,
+        display_name,
+        branch_id,
+    } = login;
+    let id = ctx
+        .store
+        .create_staff(&NewStaff {
+            username: username.clone(),
+            display_name,
+            role,
+            branch_id,
+            password_hash,
+            // A generated password is only for the first login.
+            must_change_password: generated,
+        })
+        .await?;
+    println!(
+        "created {username} (id {}, role {role}): fewer than two administrators existed",
+        id.0
+    );
+    if generated {
+        println!("password (shown once; to be changed at the first login): {password}");
+    }
+    Ok(())
+}
+
+/// `user list`: staff and the state of their logins.
+async fn list(ctx: &Opened) -> anyhow::Result<()> {
+    println!(
+        "{:<6} {:<20} {:<16} {:<10} {:<8} login",
+        "id", "username", "role", "branch", "state"
+    );
+    for s in ctx.store.list_staff().await? {
+        println!(
+            "{:<6} {:<20} {:<16} {:<10} {:<8} {}",
+            s.id.0,
+            s.username,
+            s.role,
+            s.branch_id
+                .map(|b| b.0.to_string())
+                .unwrap_or_else(|| "-".into()),
+            if s.disabled { "disabled" } else { "active" },
+            match (&s.password_hash, s.must_change_password) {
+                (None, _) => "no",
+                (Some(_), true) => "temporary",
+                (Some(_), false) => "yes",
+            },
+        );
+    }
+    Ok(())
+}
+
+/// `user pending`: staff changes waiting for an administrator's approval.
+async fn pending(ctx: &Opened) -> anyhow::Result<()> {
+    let changes = ctx.store.pending_staff_changes().await?;
+    if changes.is_empty() {
+        println!("no staff changes wait for approval");
+    }
+    for c in changes {
+        println!(
+            "#{:<5} {:<15} {:<24} requested {} by {}",
+            c.id,
+            c.change.kind(),
+            c.change.username()?,
+            c.requested_at.format("%Y-%m-%d %H:%M UTC"),
+            c.requested_by
+                .map(|s| format!("staff {}", s.0))
+                .unwrap_or_else(|| "the command line".into()),
+        );
+    }
+    Ok(())
 }
 
 /// Enabled administrators: below two, `user add --role admin` is the bootstrap.

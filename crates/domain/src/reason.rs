@@ -148,68 +148,24 @@ impl Reason {
     /// The reason in `lang`; `label` names a stored code (product family, tier, feature) in
     /// that language.
     pub fn describe(&self, lang: Language, label: &dyn Fn(&str) -> String) -> String {
-        let zh = lang == Language::Zh;
-        let m = |minor: i64| money(minor, lang);
         match self {
             Self::Maturity {
                 family,
                 matures_on,
                 days,
                 balance_minor,
-            } => {
-                let family = label(family);
-                if zh {
-                    format!(
-                        "{family}于 {matures_on} 到期（{days} 天后），金额 {}",
-                        m(*balance_minor)
-                    )
-                } else {
-                    format!(
-                        "{family} matures on {matures_on} (in {days} days) with {}",
-                        m(*balance_minor)
-                    )
-                }
-            }
-            Self::Birthday { on, lunar } => match (zh, lunar) {
-                (true, true) => format!("{on} 生日（农历）"),
-                (true, false) => format!("{on} 生日（公历）"),
-                (false, true) => format!("birthday on {on} (lunar calendar)"),
-                (false, false) => format!("birthday on {on} (solar calendar)"),
-            },
+            } => text::maturity(lang, &label(family), *matures_on, *days, *balance_minor),
+            Self::Birthday { on, lunar } => text::birthday(lang, *on, *lunar),
             Self::ContactDue {
                 cadence_days,
                 last_contact,
                 onboarded_on,
                 due,
-            } => match (zh, last_contact) {
-                (true, Some(last)) => {
-                    format!("接触计划每 {cadence_days} 天一次：上次接触 {last}，应于 {due} 接触")
-                }
-                (true, None) => format!(
-                    "接触计划每 {cadence_days} 天一次：自 {onboarded_on} 开户以来从未接触，应于 {due} 接触"
-                ),
-                (false, Some(last)) => {
-                    format!(
-                        "contact plan every {cadence_days} days: last contact {last}, due {due}"
-                    )
-                }
-                (false, None) => format!(
-                    "contact plan every {cadence_days} days: never contacted since onboarding on \
-                     {onboarded_on}, due {due}"
-                ),
-            },
-            Self::Revisit { onboarded_on, due } => {
-                if zh {
-                    format!("{onboarded_on} 新开户客户，尚未接触：应于 {due} 前回访")
-                } else {
-                    format!(
-                        "new customer since {onboarded_on}: revisit due by {due} (not contacted yet)"
-                    )
-                }
-            }
+            } => text::contact_due(lang, *cadence_days, *last_contact, *onboarded_on, *due),
+            Self::Revisit { onboarded_on, due } => text::revisit(lang, *onboarded_on, *due),
             Self::Churn { signals } => {
                 let parts: Vec<String> = signals.iter().map(|s| s.describe(lang, label)).collect();
-                parts.join(if zh { "；" } else { "; " })
+                parts.join(if lang == Language::Zh { "；" } else { "; " })
             }
             Self::TierUpgrade {
                 from,
@@ -217,46 +173,26 @@ impl Reason {
                 months,
                 threshold_minor,
                 lowest_minor,
-            } => {
-                let (from, to) = (label(from), label(to));
-                if zh {
-                    format!(
-                        "升级：{from} → {to}，连续 {months} 个月末资产不低于{to}门槛 {}（最低 {}）",
-                        m(*threshold_minor),
-                        m(*lowest_minor)
-                    )
-                } else {
-                    format!(
-                        "upgrade {from} → {to}: {months} consecutive month-ends at or above the \
-                         {to} threshold of {} (lowest {})",
-                        m(*threshold_minor),
-                        m(*lowest_minor)
-                    )
-                }
-            }
+            } => text::tier_upgrade(
+                lang,
+                (&label(from), &label(to)),
+                *months,
+                *threshold_minor,
+                *lowest_minor,
+            ),
             Self::TierDowngrade {
                 from,
                 to,
                 months,
                 threshold_minor,
                 highest_minor,
-            } => {
-                let (from, to) = (label(from), label(to));
-                if zh {
-                    format!(
-                        "降级：{from} → {to}，连续 {months} 个月末资产低于{from}门槛 {}（最高 {}）",
-                        m(*threshold_minor),
-                        m(*highest_minor)
-                    )
-                } else {
-                    format!(
-                        "downgrade {from} → {to}: {months} consecutive month-ends below the \
-                         {from} threshold of {} (highest {})",
-                        m(*threshold_minor),
-                        m(*highest_minor)
-                    )
-                }
-            }
+            } => text::tier_downgrade(
+                lang,
+                (&label(from), &label(to)),
+                *months,
+                *threshold_minor,
+                *highest_minor,
+            ),
         }
     }
 
@@ -268,110 +204,41 @@ impl Reason {
 
 impl ChurnSignal {
     pub fn describe(&self, lang: Language, label: &dyn Fn(&str) -> String) -> String {
-        let zh = lang == Language::Zh;
-        let m = |minor: i64| money(minor, lang);
         match self {
             Self::BalanceDrop {
                 percent,
                 before_minor,
                 now_minor,
-            } => {
-                let (before, now) = (m(*before_minor), m(*now_minor));
-                if zh {
-                    format!("资产一个月下降 {percent}%（{before} → {now}）")
-                } else {
-                    format!("AUM fell {percent} % in a month ({before} → {now})")
-                }
-            }
+            } => text::balance_drop(lang, *percent, *before_minor, *now_minor),
             Self::SustainedDecline {
                 percent,
                 months,
                 then_minor,
                 now_minor,
-            } => {
-                let (then, now) = (m(*then_minor), m(*now_minor));
-                if zh {
-                    format!("资产 {months} 个月下降 {percent}%（{then} → {now}）")
-                } else {
-                    format!("AUM fell {percent} % over {months} months ({then} → {now})")
-                }
-            }
+            } => text::sustained_decline(lang, *percent, *months, *then_minor, *now_minor),
             Self::SpendDrop {
                 percent,
                 now_minor,
                 before_minor,
-            } => {
-                let (now, before) = (m(*now_minor), m(*before_minor));
-                if zh {
-                    format!("消费下降 {percent}%：本月 {now}，此前三个月月均 {before}")
-                } else {
-                    format!(
-                        "spending fell {percent} %: {now} this month against {before} a month \
-                         over the 3 before"
-                    )
-                }
-            }
+            } => text::spend_drop(lang, *percent, *now_minor, *before_minor),
             Self::TransactionDrop {
                 percent,
                 now,
                 before,
-            } => {
-                if zh {
-                    format!("交易笔数下降 {percent}%：近三个月 {now} 笔，此前三个月 {before} 笔")
-                } else {
-                    format!(
-                        "transactions fell {percent} %: {now} in the last 3 months against \
-                         {before} in the 3 before"
-                    )
-                }
-            }
+            } => text::transaction_drop(lang, *percent, *now, *before),
             Self::AumOutflow {
                 months,
                 then_minor,
                 now_minor,
-            } => {
-                let out = m(then_minor.saturating_sub(*now_minor));
-                let (then, now) = (m(*then_minor), m(*now_minor));
-                if zh {
-                    format!("{months} 个月内资产流出 {out}（{then} → {now}）")
-                } else {
-                    format!("{out} of AUM left over {months} months ({then} → {now})")
-                }
-            }
-            Self::Dormancy { days, aum_minor } => {
-                let aum = m(*aum_minor);
-                match (zh, days) {
-                    (true, Some(d)) => format!("{d} 天无交易，资产 {aum}"),
-                    (true, None) => format!("数据仓库期间内无交易，资产 {aum}"),
-                    (false, Some(d)) => {
-                        format!("no transaction for {d} days while holding {aum}")
-                    }
-                    (false, None) => {
-                        format!("no transaction in the warehouse's window while holding {aum}")
-                    }
-                }
-            }
+            } => text::aum_outflow(lang, *months, *then_minor, *now_minor),
+            Self::Dormancy { days, aum_minor } => text::dormancy(lang, *days, *aum_minor),
             Self::Model {
                 percent,
                 alert_percent,
                 driver,
             } => {
                 let driver = driver.as_ref().map(|d| d.describe(lang, label));
-                match (zh, driver) {
-                    (true, Some(d)) => format!(
-                        "流失模型：概率 {percent}%（{alert_percent}% 起预警），主要因素：{d}"
-                    ),
-                    (true, None) => {
-                        format!("流失模型：概率 {percent}%（{alert_percent}% 起预警）")
-                    }
-                    (false, Some(d)) => format!(
-                        "churn model: probability {percent} % (alert from {alert_percent} %), \
-                         mostly from {d}"
-                    ),
-                    (false, None) => format!(
-                        "churn model: probability {percent} % (alert from {alert_percent} %)"
-                    ),
-                }
+                text::churn_model(lang, *percent, *alert_percent, driver)
             }
         }
     }
@@ -414,6 +281,215 @@ impl ModelDriver {
             },
             Self::Value { name, hundredths } => {
                 format!("{} = {:.2}", label(name), *hundredths as f64 / 100.0)
+            }
+        }
+    }
+}
+
+/// The sentences, one function per reason or signal, in both languages; names (product
+/// families, tiers, model drivers) arrive already labelled in the reader's language.
+mod text {
+    use super::{Language, money};
+    use chrono::NaiveDate;
+
+    pub(super) fn maturity(
+        lang: Language,
+        family: &str,
+        matures_on: NaiveDate,
+        days: i64,
+        balance_minor: i64,
+    ) -> String {
+        let balance = money(balance_minor, lang);
+        match lang {
+            Language::Zh => format!("{family}于 {matures_on} 到期（{days} 天后），金额 {balance}"),
+            Language::En => {
+                format!("{family} matures on {matures_on} (in {days} days) with {balance}")
+            }
+        }
+    }
+
+    pub(super) fn birthday(lang: Language, on: NaiveDate, lunar: bool) -> String {
+        match (lang, lunar) {
+            (Language::Zh, true) => format!("{on} 生日（农历）"),
+            (Language::Zh, false) => format!("{on} 生日（公历）"),
+            (Language::En, true) => format!("birthday on {on} (lunar calendar)"),
+            (Language::En, false) => format!("birthday on {on} (solar calendar)"),
+        }
+    }
+
+    pub(super) fn contact_due(
+        lang: Language,
+        cadence_days: u32,
+        last_contact: Option<NaiveDate>,
+        onboarded_on: NaiveDate,
+        due: NaiveDate,
+    ) -> String {
+        match (lang, last_contact) {
+            (Language::Zh, Some(last)) => {
+                format!("接触计划每 {cadence_days} 天一次：上次接触 {last}，应于 {due} 接触")
+            }
+            (Language::Zh, None) => format!(
+                "接触计划每 {cadence_days} 天一次：自 {onboarded_on} 开户以来从未接触，应于 {due} 接触"
+            ),
+            (Language::En, Some(last)) => {
+                format!("contact plan every {cadence_days} days: last contact {last}, due {due}")
+            }
+            (Language::En, None) => format!(
+                "contact plan every {cadence_days} days: never contacted since onboarding on \
+                 {onboarded_on}, due {due}"
+            ),
+        }
+    }
+
+    pub(super) fn revisit(lang: Language, onboarded_on: NaiveDate, due: NaiveDate) -> String {
+        match lang {
+            Language::Zh => format!("{onboarded_on} 新开户客户，尚未接触：应于 {due} 前回访"),
+            Language::En => format!(
+                "new customer since {onboarded_on}: revisit due by {due} (not contacted yet)"
+            ),
+        }
+    }
+
+    /// `lowest_minor`: the lowest of the month-ends that stayed at or above the threshold.
+    pub(super) fn tier_upgrade(
+        lang: Language,
+        (from, to): (&str, &str),
+        months: u32,
+        threshold_minor: i64,
+        lowest_minor: i64,
+    ) -> String {
+        let (threshold, lowest) = (money(threshold_minor, lang), money(lowest_minor, lang));
+        match lang {
+            Language::Zh => format!(
+                "升级：{from} → {to}，连续 {months} 个月末资产不低于{to}门槛 {threshold}（最低 {lowest}）"
+            ),
+            Language::En => format!(
+                "upgrade {from} → {to}: {months} consecutive month-ends at or above the {to} \
+                 threshold of {threshold} (lowest {lowest})"
+            ),
+        }
+    }
+
+    /// `highest_minor`: the highest of the month-ends that stayed below the threshold.
+    pub(super) fn tier_downgrade(
+        lang: Language,
+        (from, to): (&str, &str),
+        months: u32,
+        threshold_minor: i64,
+        highest_minor: i64,
+    ) -> String {
+        let (threshold, highest) = (money(threshold_minor, lang), money(highest_minor, lang));
+        match lang {
+            Language::Zh => format!(
+                "降级：{from} → {to}，连续 {months} 个月末资产低于{from}门槛 {threshold}（最高 {highest}）"
+            ),
+            Language::En => format!(
+                "downgrade {from} → {to}: {months} consecutive month-ends below the {from} \
+                 threshold of {threshold} (highest {highest})"
+            ),
+        }
+    }
+
+    pub(super) fn balance_drop(
+        lang: Language,
+        percent: u32,
+        before_minor: i64,
+        now_minor: i64,
+    ) -> String {
+        let (before, now) = (money(before_minor, lang), money(now_minor, lang));
+        match lang {
+            Language::Zh => format!("资产一个月下降 {percent}%（{before} → {now}）"),
+            Language::En => format!("AUM fell {percent} % in a month ({before} → {now})"),
+        }
+    }
+
+    pub(super) fn sustained_decline(
+        lang: Language,
+        percent: u32,
+        months: u32,
+        then_minor: i64,
+        now_minor: i64,
+    ) -> String {
+        let (then, now) = (money(then_minor, lang), money(now_minor, lang));
+        match lang {
+            Language::Zh => format!("资产 {months} 个月下降 {percent}%（{then} → {now}）"),
+            Language::En => format!("AUM fell {percent} % over {months} months ({then} → {now})"),
+        }
+    }
+
+    pub(super) fn spend_drop(
+        lang: Language,
+        percent: u32,
+        now_minor: i64,
+        before_minor: i64,
+    ) -> String {
+        let (now, before) = (money(now_minor, lang), money(before_minor, lang));
+        match lang {
+            Language::Zh => format!("消费下降 {percent}%：本月 {now}，此前三个月月均 {before}"),
+            Language::En => format!(
+                "spending fell {percent} %: {now} this month against {before} a month over the \
+                 3 before"
+            ),
+        }
+    }
+
+    pub(super) fn transaction_drop(lang: Language, percent: u32, now: u32, before: u32) -> String {
+        match lang {
+            Language::Zh => {
+                format!("交易笔数下降 {percent}%：近三个月 {now} 笔，此前三个月 {before} 笔")
+            }
+            Language::En => format!(
+                "transactions fell {percent} %: {now} in the last 3 months against {before} in \
+                 the 3 before"
+            ),
+        }
+    }
+
+    pub(super) fn aum_outflow(
+        lang: Language,
+        months: u32,
+        then_minor: i64,
+        now_minor: i64,
+    ) -> String {
+        let out = money(then_minor.saturating_sub(now_minor), lang);
+        let (then, now) = (money(then_minor, lang), money(now_minor, lang));
+        match lang {
+            Language::Zh => format!("{months} 个月内资产流出 {out}（{then} → {now}）"),
+            Language::En => format!("{out} of AUM left over {months} months ({then} → {now})"),
+        }
+    }
+
+    /// `days`: `None` when the warehouse's window holds no transaction at all.
+    pub(super) fn dormancy(lang: Language, days: Option<u32>, aum_minor: i64) -> String {
+        let aum = money(aum_minor, lang);
+        match (lang, days) {
+            (Language::Zh, Some(d)) => format!("{d} 天无交易，资产 {aum}"),
+            (Language::Zh, None) => format!("数据仓库期间内无交易，资产 {aum}"),
+            (Language::En, Some(d)) => format!("no transaction for {d} days while holding {aum}"),
+            (Language::En, None) => {
+                format!("no transaction in the warehouse's window while holding {aum}")
+            }
+        }
+    }
+
+    /// `driver`: the input that raised the probability most, already in words.
+    pub(super) fn churn_model(
+        lang: Language,
+        percent: u32,
+        alert_percent: u32,
+        driver: Option<String>,
+    ) -> String {
+        match (lang, driver) {
+            (Language::Zh, Some(d)) => {
+                format!("流失模型：概率 {percent}%（{alert_percent}% 起预警），主要因素：{d}")
+            }
+            (Language::Zh, None) => format!("流失模型：概率 {percent}%（{alert_percent}% 起预警）"),
+            (Language::En, Some(d)) => format!(
+                "churn model: probability {percent} % (alert from {alert_percent} %), mostly \
+                 from {d}"
+            ),
+            (Language::En, None) => {
+                format!("churn model: probability {percent} % (alert from {alert_percent} %)")
             }
         }
     }

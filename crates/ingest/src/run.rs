@@ -10,7 +10,7 @@ use rapport_domain::Clock;
 use rapport_domain::records::ACCOUNT_FIELDS;
 use rapport_store::Store;
 use rapport_store::ingest::{
-    ImportEnd, ImportKind, ImportRun, LoadMode, NewImportRun, RowProblem, RunStatus,
+    BatchOutcome, ImportEnd, ImportKind, ImportRun, LoadMode, NewImportRun, RowProblem, RunStatus,
     SourceAccountRow, SourceRecordRow,
 };
 use tokio::sync::mpsc;
@@ -77,6 +77,79 @@ fn unreadable(u: Unreadable) -> Reject {
     }
 }
 
+impl Batch {
+    fn empty(kind: ImportKind, capacity: usize) -> Self {
+        Self {
+            rows: match kind {
+                ImportKind::Accounts => Rows::Accounts(Vec::with_capacity(capacity)),
+                _ => Rows::Customers(Vec::with_capacity(capacity)),
+            },
+            lines: Vec::with_capacity(capacity),
+            rejects: Vec::new(),
+            rejected_rows: 0,
+            last_line: 0,
+        }
+    }
+
+    /// A row that is not loaded, for the reasons in `rejects`.
+    fn reject(&mut self, rejects: impl IntoIterator<Item = Reject>) {
+        self.rejects.extend(rejects);
+        self.rejected_rows += 1;
+    }
+
+    /// Validates a row into the batch: its record (with the values kept as unverified noted),
+    /// or its problems.
+    fn add(&mut self, row: &RawRow, mapping: &Mapping) {
+        let problems = match &mut self.rows {
+            Rows::Customers(out) => validate::customer(row, mapping).map(|(record, notes)| {
+                out.push(record);
+                self.rejects.extend(notes);
+            }),
+            Rows::Accounts(out) => validate::account(row, mapping).map(|account| out.push(account)),
+        };
+        match problems {
+            Ok(()) => self.lines.push(row.line),
+            Err(problems) => self.reject(problems),
+        }
+    }
+}
+
+/// The line each row key first appeared on in this file: a key seen again rejects its row.
+struct FirstSeen {
+    key_field: &'static str,
+    lines: HashMap<String, u64>,
+}
+
+impl FirstSeen {
+    fn new(kind: ImportKind) -> Self {
+        let key_field = match kind {
+            ImportKind::Accounts => "account_number",
+            _ => "source_key",
+        };
+        Self {
+            key_field,
+            lines: HashMap::new(),
+        }
+    }
+
+    /// The reject for a row whose key an earlier line had; a new key is remembered.
+    fn repeated(&mut self, row: &RawRow) -> Option<Reject> {
+        let key_field = self.key_field;
+        let key = row.get(key_field)?;
+        if let Some(first) = self.lines.get(key) {
+            return Some(Reject {
+                line: row.line,
+                field: key_field.into(),
+                value_masked: mask_value(key_field, key),
+                reason: format!("appears again: line {first} has the same {key_field}"),
+                action: Action::RowRejected,
+            });
+        }
+        self.lines.insert(key.to_owned(), row.line);
+        None
+    }
+}
+
 /// Reads, validates and batches rows; runs on its own thread.
 fn produce(
     file: SourceFile,
@@ -95,72 +168,25 @@ fn produce(
             return;
         }
     };
-    let mut first_seen: HashMap<String, u64> = HashMap::new();
-    let new_batch = || Batch {
-        rows: match mapping.kind {
-            ImportKind::Accounts => Rows::Accounts(Vec::with_capacity(batch_rows)),
-            _ => Rows::Customers(Vec::with_capacity(batch_rows)),
-        },
-        lines: Vec::with_capacity(batch_rows),
-        rejects: Vec::new(),
-        rejected_rows: 0,
-        last_line: 0,
-    };
-    let mut batch = new_batch();
+    let mut first_seen = FirstSeen::new(mapping.kind);
+    let mut batch = Batch::empty(mapping.kind, batch_rows);
     for row in rows {
         let row: RawRow = match row {
             Ok(r) => r,
             Err(u) => {
                 batch.last_line = batch.last_line.max(u.line);
-                batch.rejects.push(unreadable(u));
-                batch.rejected_rows += 1;
+                batch.reject([unreadable(u)]);
                 continue;
             }
         };
         batch.last_line = row.line;
-        let key_field = match mapping.kind {
-            ImportKind::Accounts => "account_number",
-            _ => "source_key",
-        };
-        if let Some(key) = row.get(key_field) {
-            if let Some(first) = first_seen.get(key) {
-                batch.rejects.push(Reject {
-                    line: row.line,
-                    field: key_field.into(),
-                    value_masked: mask_value(key_field, key),
-                    reason: format!("appears again: line {first} has the same {key_field}"),
-                    action: Action::RowRejected,
-                });
-                batch.rejected_rows += 1;
-                continue;
-            }
-            first_seen.insert(key.to_owned(), row.line);
+        if let Some(repeat) = first_seen.repeated(&row) {
+            batch.reject([repeat]);
+            continue;
         }
-        match &mut batch.rows {
-            Rows::Customers(out) => match validate::customer(&row, &mapping) {
-                Ok((record, notes)) => {
-                    out.push(record);
-                    batch.lines.push(row.line);
-                    batch.rejects.extend(notes);
-                }
-                Err(problems) => {
-                    batch.rejects.extend(problems);
-                    batch.rejected_rows += 1;
-                }
-            },
-            Rows::Accounts(out) => match validate::account(&row, &mapping) {
-                Ok(account) => {
-                    out.push(account);
-                    batch.lines.push(row.line);
-                }
-                Err(problems) => {
-                    batch.rejects.extend(problems);
-                    batch.rejected_rows += 1;
-                }
-            },
-        }
+        batch.add(&row, &mapping);
         if batch.lines.len() >= batch_rows {
-            let full = std::mem::replace(&mut batch, new_batch());
+            let full = std::mem::replace(&mut batch, Batch::empty(mapping.kind, batch_rows));
             if tx.blocking_send(Ok(full)).is_err() {
                 return;
             }
@@ -235,6 +261,119 @@ fn problem_reject(p: &RowProblem, lines: &[u64]) -> Reject {
     }
 }
 
+/// What the run has loaded and reported so far.
+struct Tally {
+    progress: Progress,
+    /// Lines written to the rejects report.
+    report_lines: u64,
+    /// Rows the store refused: it counts them itself, with their batch.
+    store_refused: u64,
+    first_rejects: Vec<Reject>,
+}
+
+impl Tally {
+    fn new(lines_total: u64) -> Self {
+        Self {
+            progress: Progress {
+                lines_done: 1,
+                lines_total,
+                rows_loaded: 0,
+                rows_rejected: 0,
+            },
+            report_lines: 0,
+            store_refused: 0,
+            first_rejects: Vec::new(),
+        }
+    }
+
+    /// Counts a written batch and reports its rejects, with the rows the store refused, in line
+    /// order.
+    fn record(
+        &mut self,
+        batch: Batch,
+        refused: &[RowProblem],
+        rejects: &mut RejectsWriter,
+    ) -> Result<(), IngestError> {
+        let mut all = batch.rejects;
+        all.extend(refused.iter().map(|p| problem_reject(p, &batch.lines)));
+        all.sort_by_key(|r| r.line);
+        for r in &all {
+            rejects.write(r)?;
+            if self.first_rejects.len() < 20 {
+                self.first_rejects.push(r.clone());
+            }
+        }
+        self.report_lines += all.len() as u64;
+        self.store_refused += refused.len() as u64;
+        self.progress.rows_rejected += batch.rejected_rows + refused.len() as u64;
+        self.progress.rows_loaded += (batch.lines.len() - refused.len()) as u64;
+        self.progress.lines_done = batch.last_line.max(self.progress.lines_done);
+        Ok(())
+    }
+}
+
+/// Where a run writes: its store, clock and run, for the mapping's source system.
+struct Target<'a> {
+    store: &'a dyn Store,
+    clock: &'a dyn Clock,
+    run_id: i64,
+    source_system: rapport_domain::SourceSystem,
+}
+
+impl Target<'_> {
+    /// Writes one batch in one transaction; a store error fails the run at the batch's lines.
+    async fn write(&self, batch: &Batch) -> Result<BatchOutcome, IngestError> {
+        let (store, run_id, system) = (self.store, self.run_id, self.source_system);
+        let first_line = batch.lines.first().copied().unwrap_or(batch.last_line);
+        match &batch.rows {
+            Rows::Customers(rows) if !rows.is_empty() => {
+                store
+                    .import_source_records(run_id, system, rows, self.clock.now())
+                    .await
+            }
+            Rows::Accounts(rows) if !rows.is_empty() => {
+                store.import_source_accounts(run_id, system, rows).await
+            }
+            _ => Ok(Default::default()),
+        }
+        .map_err(|e| IngestError::Batch {
+            first_line,
+            last_line: batch.last_line,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Ends the run, finished or failed by `outcome` (closing unseen records of a full load).
+    async fn finish(
+        &self,
+        outcome: &Result<(), IngestError>,
+        tally: &Tally,
+        mode: LoadMode,
+    ) -> Result<ImportRun, IngestError> {
+        let status = if outcome.is_ok() {
+            RunStatus::Finished
+        } else {
+            RunStatus::Failed
+        };
+        let end = ImportEnd {
+            status,
+            // The store counted the rows it refused with their batch.
+            rejected: (tally.progress.rows_rejected - tally.store_refused) as i64,
+            close_unseen: mode == LoadMode::Full,
+            at: self.clock.now(),
+        };
+        Ok(self.store.finish_import(self.run_id, &end).await?)
+    }
+}
+
+/// Reads the file's header, size and digest, off the async threads.
+async fn inspect(path: &Path, mapping: &Mapping) -> Result<SourceFile, IngestError> {
+    let (path, mapping) = (path.to_owned(), mapping.clone());
+    tokio::task::spawn_blocking(move || source::inspect(&path, &mapping))
+        .await
+        .map_err(|e| IngestError::Unsupported(e.to_string()))?
+}
+
 /// Imports one source file. Every batch is one transaction; a run that fails or is killed
 /// leaves whole batches only, and running the same file again completes it exactly.
 pub async fn import_file(
@@ -252,12 +391,7 @@ pub async fn import_file(
             mapping.kind.as_str()
         )));
     }
-    let file = {
-        let (path, mapping) = (path.to_owned(), mapping.clone());
-        tokio::task::spawn_blocking(move || source::inspect(&path, &mapping))
-            .await
-            .map_err(|e| IngestError::Unsupported(e.to_string()))??
-    };
+    let file = inspect(path, mapping).await?;
     let mut rejects = RejectsWriter::create(&options.rejects_path)?;
     let run_id = store
         .begin_import(&NewImportRun {
@@ -270,63 +404,25 @@ pub async fn import_file(
             started_at: clock.now(),
         })
         .await?;
+    let target = Target {
+        store,
+        clock,
+        run_id,
+        source_system: mapping.source_system,
+    };
     let (tx, mut rx) = mpsc::channel(2);
     let producer = {
         let (file, mapping, batch_rows) =
             (file.clone(), mapping.clone(), options.batch_rows.max(1));
         std::thread::spawn(move || produce(file, mapping, batch_rows, tx))
     };
-    let mut state = Progress {
-        lines_done: 1,
-        lines_total: file.lines,
-        rows_loaded: 0,
-        rows_rejected: 0,
-    };
-    let mut report_lines = 0u64;
-    let mut store_refused = 0u64;
-    let mut first_rejects = Vec::new();
+    let mut tally = Tally::new(file.lines);
     let outcome: Result<(), IngestError> = async {
         while let Some(batch) = rx.recv().await {
             let batch = batch?;
-            let first_line = batch.lines.first().copied().unwrap_or(batch.last_line);
-            let written = match &batch.rows {
-                Rows::Customers(rows) if !rows.is_empty() => {
-                    store
-                        .import_source_records(run_id, mapping.source_system, rows, clock.now())
-                        .await
-                }
-                Rows::Accounts(rows) if !rows.is_empty() => {
-                    store
-                        .import_source_accounts(run_id, mapping.source_system, rows)
-                        .await
-                }
-                _ => Ok(Default::default()),
-            }
-            .map_err(|e| IngestError::Batch {
-                first_line,
-                last_line: batch.last_line,
-                reason: e.to_string(),
-            })?;
-            let mut all = batch.rejects;
-            all.extend(
-                written
-                    .problems
-                    .iter()
-                    .map(|p| problem_reject(p, &batch.lines)),
-            );
-            all.sort_by_key(|r| r.line);
-            for r in &all {
-                rejects.write(r)?;
-                if first_rejects.len() < 20 {
-                    first_rejects.push(r.clone());
-                }
-            }
-            report_lines += all.len() as u64;
-            store_refused += written.problems.len() as u64;
-            state.rows_rejected += batch.rejected_rows + written.problems.len() as u64;
-            state.rows_loaded += (batch.lines.len() - written.problems.len()) as u64;
-            state.lines_done = batch.last_line.max(state.lines_done);
-            progress(state);
+            let written = target.write(&batch).await?;
+            tally.record(batch, &written.problems, &mut rejects)?;
+            progress(tally.progress);
         }
         Ok(())
     }
@@ -334,32 +430,16 @@ pub async fn import_file(
     drop(rx);
     let _ = producer.join();
     rejects.finish()?;
-    let status = if outcome.is_ok() {
-        RunStatus::Finished
-    } else {
-        RunStatus::Failed
-    };
-    let run = store
-        .finish_import(
-            run_id,
-            &ImportEnd {
-                status,
-                // The store counted the rows it refused with their batch.
-                rejected: (state.rows_rejected - store_refused) as i64,
-                close_unseen: options.mode == LoadMode::Full,
-                at: clock.now(),
-            },
-        )
-        .await;
+    let run = target.finish(&outcome, &tally, options.mode).await;
     outcome?;
     let run = run?;
     Ok(ImportReport {
         run,
         file,
-        rows_rejected: state.rows_rejected,
-        report_lines,
+        rows_rejected: tally.progress.rows_rejected,
+        report_lines: tally.report_lines,
         rejects_path: options.rejects_path.clone(),
-        first_rejects,
+        first_rejects: tally.first_rejects,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

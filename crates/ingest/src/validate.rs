@@ -66,7 +66,15 @@ struct Problems<'a> {
     list: Vec<Reject>,
 }
 
-impl Problems<'_> {
+impl<'a> Problems<'a> {
+    fn of(row: &'a RawRow) -> Self {
+        Self {
+            line: row.line,
+            row,
+            list: Vec::new(),
+        }
+    }
+
     fn add(&mut self, field: &str, reason: impl Into<String>, action: Action) {
         let value = self.row.get(field).unwrap_or("");
         self.list.push(Reject {
@@ -123,128 +131,152 @@ fn gender(p: &mut Problems, mapping: &Mapping) -> Option<Gender> {
     }
 }
 
+/// A value the row must have; its absence rejects the row for `reason`.
+fn required(p: &mut Problems, field: &str, reason: &str) -> Option<String> {
+    let value = p.row.get(field).map(str::to_owned);
+    if value.is_none() {
+        p.reject(field, reason);
+    }
+    value
+}
+
+/// A value its own type parses; the parse error is the reason the row is rejected.
+fn checked<T, E: std::fmt::Display>(
+    p: &mut Problems,
+    field: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Option<T> {
+    let row = p.row;
+    match parse(row.get(field)?) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            p.reject(field, e.to_string());
+            None
+        }
+    }
+}
+
+/// The resident ID, and whether it is a valid one. An invalid ID rejects the row, or under the
+/// mapping's `keep_unverified` policy is kept (letters and digits, upper case) and reported.
+fn resident_id(p: &mut Problems, mapping: &Mapping) -> (Option<String>, bool) {
+    let row = p.row;
+    let Some(raw) = row.get("resident_id") else {
+        return (None, false);
+    };
+    let reason = match ResidentId::parse(raw) {
+        Ok(id) => return (Some(id.as_str().to_owned()), true),
+        Err(e) => format!("{e}"),
+    };
+    match mapping.invalid_identifiers {
+        InvalidIdentifiers::RejectRow => {
+            p.reject("resident_id", reason);
+            (None, false)
+        }
+        InvalidIdentifiers::KeepUnverified => {
+            p.add("resident_id", reason, Action::LoadedUnverified);
+            let digits: String = raw
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_uppercase();
+            (Some(digits), false)
+        }
+    }
+}
+
+fn email(p: &mut Problems) -> Option<String> {
+    let row = p.row;
+    let email = row.get("email")?;
+    if !(email.contains('@') && !email.starts_with('@') && !email.ends_with('@')) {
+        p.reject("email", "is not an e-mail address");
+    }
+    Some(email.to_owned())
+}
+
+/// The kind the row states; without one, an organisation when it has a USCC.
+fn party_kind(p: &mut Problems, mapping: &Mapping, has_uscc: bool) -> PartyKind {
+    let row = p.row;
+    let Some(kind) = row
+        .get("kind")
+        .map(|k| mapping.translate("kind", k).to_lowercase())
+    else {
+        return if has_uscc {
+            PartyKind::Organisation
+        } else {
+            PartyKind::Individual
+        };
+    };
+    kind.parse::<PartyKind>().unwrap_or_else(|_| {
+        p.reject("kind", "is not a party kind (individual or organisation)");
+        PartyKind::Individual
+    })
+}
+
 /// Validates a customer row; `Err` carries every problem (at least one rejecting the row).
 pub fn customer(
     row: &RawRow,
     mapping: &Mapping,
 ) -> Result<(SourceRecordRow, Vec<Reject>), Vec<Reject>> {
-    let mut p = Problems {
-        line: row.line,
-        row,
-        list: Vec::new(),
-    };
-    let source_key = row.get("source_key").map(str::to_owned);
-    if source_key.is_none() {
-        p.reject("source_key", "is empty: every record needs its source key");
-    }
-    let name = row.get("name").map(str::to_owned);
-    if name.is_none() {
-        p.reject("name", "is empty");
-    }
+    let mut p = Problems::of(row);
+    let source_key = required(
+        &mut p,
+        "source_key",
+        "is empty: every record needs its source key",
+    );
+    let name = required(&mut p, "name", "is empty");
     let gender = gender(&mut p, mapping);
     let birth_date = date(&mut p, "birth_date");
     let updated_on = date(&mut p, "updated_at");
-    let (resident_id, resident_id_valid) = match row.get("resident_id") {
-        None => (None, false),
-        Some(raw) => match ResidentId::parse(raw) {
-            Ok(id) => (Some(id.as_str().to_owned()), true),
-            Err(e) => {
-                let reason = format!("{e}");
-                match mapping.invalid_identifiers {
-                    InvalidIdentifiers::RejectRow => {
-                        p.reject("resident_id", reason);
-                        (None, false)
-                    }
-                    InvalidIdentifiers::KeepUnverified => {
-                        p.add("resident_id", reason, Action::LoadedUnverified);
-                        let digits: String = raw
-                            .chars()
-                            .filter(|c| c.is_ascii_alphanumeric())
-                            .collect::<String>()
-                            .to_ascii_uppercase();
-                        (Some(digits), false)
-                    }
-                }
-            }
-        },
-    };
-    let uscc = row.get("uscc").and_then(|raw| match Uscc::parse(raw) {
-        Ok(u) => Some(u),
-        Err(e) => {
-            p.reject("uscc", e.to_string());
-            None
-        }
-    });
-    let mobile = row.get("mobile").and_then(|raw| match Mobile::parse(raw) {
-        Ok(m) => Some(m.as_str().to_owned()),
-        Err(e) => {
-            p.reject("mobile", e.to_string());
-            None
-        }
-    });
-    let email = row.get("email").map(str::to_owned);
-    if let Some(e) = &email
-        && !(e.contains('@') && !e.starts_with('@') && !e.ends_with('@'))
-    {
-        p.reject("email", "is not an e-mail address");
-    }
-    let kind = match row
-        .get("kind")
-        .map(|k| mapping.translate("kind", k).to_lowercase())
-    {
-        None if uscc.is_some() => PartyKind::Organisation,
-        None => PartyKind::Individual,
-        Some(k) => match k.parse::<PartyKind>() {
-            Ok(kind) => kind,
-            Err(_) => {
-                p.reject("kind", "is not a party kind (individual or organisation)");
-                PartyKind::Individual
-            }
-        },
-    };
+    let (resident_id, resident_id_valid) = resident_id(&mut p, mapping);
+    let uscc = checked(&mut p, "uscc", Uscc::parse);
+    let mobile = checked(&mut p, "mobile", Mobile::parse).map(|m| m.as_str().to_owned());
+    let email = email(&mut p);
+    let kind = party_kind(&mut p, mapping, uscc.is_some());
     if p.rejected() {
         return Err(p.list);
     }
     let (Some(source_key), Some(name)) = (source_key, name) else {
         return Err(p.list);
     };
-    let text = |v: Option<&str>| v.unwrap_or("").to_owned();
-    let birth = birth_date.map(|d| d.to_string());
-    let updated = updated_on.map(|d| d.to_string());
-    let content_hash = hash_fields(&[
-        kind.as_str(),
-        &name,
-        gender.map_or("", |g| g.as_str()),
-        birth.as_deref().unwrap_or(""),
-        resident_id.as_deref().unwrap_or(""),
-        uscc.as_ref().map_or("", |u| u.as_str()),
-        mobile.as_deref().unwrap_or(""),
-        &text(row.get("address")),
-        email.as_deref().unwrap_or(""),
-        &text(row.get("branch_code")),
-        &text(row.get("rm")),
-        updated.as_deref().unwrap_or(""),
-    ]);
-    Ok((
-        SourceRecordRow {
-            source_key,
-            kind,
-            name,
-            gender,
-            birth_date,
-            resident_id,
-            resident_id_valid,
-            uscc,
-            mobile,
-            address: row.get("address").map(str::to_owned),
-            email,
-            branch_code: row.get("branch_code").map(str::to_owned),
-            rm_username: row.get("rm").map(str::to_owned),
-            updated_on,
-            content_hash,
-        },
-        p.list,
-    ))
+    let mut record = SourceRecordRow {
+        source_key,
+        kind,
+        name,
+        gender,
+        birth_date,
+        resident_id,
+        resident_id_valid,
+        uscc,
+        mobile,
+        address: row.get("address").map(str::to_owned),
+        email,
+        branch_code: row.get("branch_code").map(str::to_owned),
+        rm_username: row.get("rm").map(str::to_owned),
+        updated_on,
+        content_hash: String::new(),
+    };
+    record.content_hash = customer_hash(&record);
+    Ok((record, p.list))
+}
+
+/// The hash of a record's validated values (all but the source key and the ID's validity).
+fn customer_hash(r: &SourceRecordRow) -> String {
+    let text = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    hash_fields(&[
+        r.kind.as_str(),
+        &r.name,
+        r.gender.map_or("", |g| g.as_str()),
+        &day(r.birth_date),
+        &text(&r.resident_id),
+        r.uscc.as_ref().map_or("", |u| u.as_str()),
+        &text(&r.mobile),
+        &text(&r.address),
+        &text(&r.email),
+        &text(&r.branch_code),
+        &text(&r.rm_username),
+        &day(r.updated_on),
+    ])
 }
 
 fn money(p: &mut Problems, field: &str, currency: Currency) -> Option<Money> {
@@ -267,58 +299,69 @@ fn parsed<T: std::str::FromStr>(p: &mut Problems, field: &str, what: &str) -> Op
     v
 }
 
-/// Validates an account row.
-pub fn account(row: &RawRow, mapping: &Mapping) -> Result<SourceAccountRow, Vec<Reject>> {
-    let mut p = Problems {
-        line: row.line,
-        row,
-        list: Vec::new(),
-    };
-    for field in [
-        "source_key",
-        "account_number",
-        "product_code",
-        "family",
-        "balance",
-        "opened_on",
-        "status",
-        "branch_code",
-    ] {
-        if row.get(field).is_none() {
-            p.reject(field, "is empty");
-        }
-    }
-    let account_number = row.get("account_number").map(|s| s.replace([' ', '-'], ""));
-    if let Some(n) = &account_number
-        && !(8..=32).contains(&n.len())
-    {
+/// The fields every account row must have.
+const ACCOUNT_REQUIRED: [&str; 8] = [
+    "source_key",
+    "account_number",
+    "product_code",
+    "family",
+    "balance",
+    "opened_on",
+    "status",
+    "branch_code",
+];
+
+/// The account number without the spaces and dashes it is often written with.
+fn account_number(p: &mut Problems) -> Option<String> {
+    let number = p.row.get("account_number")?.replace([' ', '-'], "");
+    if !(8..=32).contains(&number.len()) {
         p.reject("account_number", "is not 8 to 32 digits");
-    } else if let Some(n) = &account_number
-        && !n.bytes().all(|b| b.is_ascii_digit())
-    {
+    } else if !number.bytes().all(|b| b.is_ascii_digit()) {
         p.reject("account_number", "holds characters other than digits");
     }
-    let currency = match row.get("currency") {
+    Some(number)
+}
+
+/// The row's currency, CNY when it names none.
+fn currency(p: &mut Problems) -> Currency {
+    let row = p.row;
+    match row.get("currency") {
         None => Currency::Cny,
         Some(c) => c.trim().to_uppercase().parse().unwrap_or_else(|_| {
             p.reject("currency", "is not a supported ISO 4217 currency code");
             Currency::Cny
         }),
-    };
+    }
+}
+
+fn account_status(p: &mut Problems, mapping: &Mapping) -> Option<AccountStatus> {
+    let row = p.row;
+    let status = mapping
+        .translate("status", row.get("status")?)
+        .to_lowercase()
+        .parse()
+        .ok();
+    if status.is_none() {
+        p.reject(
+            "status",
+            "is not an account status (active, dormant, frozen, closed)",
+        );
+    }
+    status
+}
+
+/// Validates an account row.
+pub fn account(row: &RawRow, mapping: &Mapping) -> Result<SourceAccountRow, Vec<Reject>> {
+    let mut p = Problems::of(row);
+    for field in ACCOUNT_REQUIRED {
+        if row.get(field).is_none() {
+            p.reject(field, "is empty");
+        }
+    }
+    let account_number = account_number(&mut p);
+    let currency = currency(&mut p);
     let family: Option<ProductFamily> = parsed(&mut p, "family", "product family");
-    let status: Option<AccountStatus> = row
-        .get("status")
-        .map(|s| mapping.translate("status", s).to_owned())
-        .and_then(|s| {
-            let v = s.to_lowercase().parse().ok();
-            if v.is_none() {
-                p.reject(
-                    "status",
-                    "is not an account status (active, dormant, frozen, closed)",
-                );
-            }
-            v
-        });
+    let status = account_status(&mut p, mapping);
     let balance = money(&mut p, "balance", currency);
     let limit = money(&mut p, "limit", currency);
     let opened_on = date(&mut p, "opened_on");
@@ -353,20 +396,7 @@ pub fn account(row: &RawRow, mapping: &Mapping) -> Result<SourceAccountRow, Vec<
     else {
         return Err(p.list);
     };
-    let content_hash = hash_fields(&[
-        owner_key,
-        &account_number,
-        product_code,
-        family.as_str(),
-        currency.code(),
-        &balance.amount.to_string(),
-        &limit.map(|l| l.amount.to_string()).unwrap_or_default(),
-        &opened_on.to_string(),
-        &matures_on.map(|d| d.to_string()).unwrap_or_default(),
-        status.as_str(),
-        branch_code,
-    ]);
-    Ok(SourceAccountRow {
+    let mut account = SourceAccountRow {
         owner_key: owner_key.to_owned(),
         account_number,
         product_code: product_code.to_owned(),
@@ -377,6 +407,25 @@ pub fn account(row: &RawRow, mapping: &Mapping) -> Result<SourceAccountRow, Vec<
         matures_on,
         status,
         branch_code: branch_code.to_owned(),
-        content_hash,
-    })
+        content_hash: String::new(),
+    };
+    account.content_hash = account_hash(&account);
+    Ok(account)
+}
+
+/// The hash of an account's validated values, in the currency its balance was read in.
+fn account_hash(a: &SourceAccountRow) -> String {
+    hash_fields(&[
+        &a.owner_key,
+        &a.account_number,
+        &a.product_code,
+        a.family.as_str(),
+        a.balance.currency.code(),
+        &a.balance.amount.to_string(),
+        &a.limit.map(|l| l.amount.to_string()).unwrap_or_default(),
+        &a.opened_on.to_string(),
+        &a.matures_on.map(|d| d.to_string()).unwrap_or_default(),
+        a.status.as_str(),
+        &a.branch_code,
+    ])
 }

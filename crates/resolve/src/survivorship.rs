@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rapport_domain::{Mobile, PartyKind, ResidentId, SourceSystem, Uscc, names};
+use rapport_domain::{Gender, Mobile, PartyKind, ResidentId, SourceSystem, Uscc, names};
 use rapport_store::identity::{FieldSource, GoldenRecord, ResolutionRecord, SurvivorshipRule};
 
 /// Source systems from most to least trusted (configurable per bank).
@@ -100,6 +100,65 @@ impl<'a> Picker<'a> {
         self.note(field, r, rule);
         Some(v)
     }
+
+    /// The most trusted name, where a hanzi name beats a pinyin one from a more trusted system.
+    fn name(&mut self) -> String {
+        use SurvivorshipRule::MostTrusted;
+        self.pick("name", MostTrusted, |r| {
+            r.name.chars().any(names::is_hanzi).then(|| r.name.clone())
+        })
+        .or_else(|| self.pick("name", MostTrusted, |r| Some(r.name.clone())))
+        .unwrap_or_default()
+    }
+
+    /// Gender and birth date: the most trusted source's, unless the resident ID says them.
+    fn gender_and_birth_date(
+        &mut self,
+        resident_id: Option<&ResidentId>,
+    ) -> (Option<Gender>, Option<NaiveDate>) {
+        let gender = self.pick("gender", SurvivorshipRule::MostTrusted, |r| r.gender);
+        let birth_date = self.pick("birth_date", SurvivorshipRule::MostTrusted, |r| {
+            r.birth_date
+        });
+        let Some(id) = resident_id else {
+            return (gender, birth_date);
+        };
+        // The ID's own birth date and gender outrank a source's typing.
+        if let Some(src) = self.sources.get("resident_id").cloned() {
+            for field in ["gender", "birth_date"] {
+                self.sources.insert(
+                    field.to_owned(),
+                    FieldSource {
+                        rule: SurvivorshipRule::DerivedFromResidentId,
+                        ..src.clone()
+                    },
+                );
+            }
+        }
+        (Some(id.gender()), Some(id.birth_date()))
+    }
+
+    /// The longest of the open records' addresses: abbreviations lose to the full form.
+    fn address(&mut self, trust: &Trust) -> Option<String> {
+        let best = self
+            .trusted
+            .iter()
+            .filter_map(|r| r.address.as_ref().map(|a| (*r, a)))
+            .max_by(|(ra, a), (rb, b)| {
+                (!ra.closed, a.chars().count())
+                    .cmp(&(!rb.closed, b.chars().count()))
+                    .then(
+                        trust
+                            .rank(rb.source_system)
+                            .cmp(&trust.rank(ra.source_system)),
+                    )
+            })
+            .map(|(r, a)| (r, a.clone()));
+        best.map(|(r, a)| {
+            self.note("address", r, SurvivorshipRule::MostComplete);
+            a
+        })
+    }
 }
 
 /// The golden record of one person from their source records (at least one).
@@ -109,14 +168,8 @@ pub fn golden(records: &[&ResolutionRecord], trust: &Trust, today: NaiveDate) ->
         recent: by_recency(records, trust),
         sources: BTreeMap::new(),
     };
-    use SurvivorshipRule::{MostComplete, MostRecent, MostTrusted};
-    // A hanzi name beats a pinyin one from a more trusted system.
-    let name = p
-        .pick("name", MostTrusted, |r| {
-            r.name.chars().any(names::is_hanzi).then(|| r.name.clone())
-        })
-        .or_else(|| p.pick("name", MostTrusted, |r| Some(r.name.clone())))
-        .unwrap_or_default();
+    use SurvivorshipRule::{MostRecent, MostTrusted};
+    let name = p.name();
     let resident_id = p.pick("resident_id", MostTrusted, |r| {
         r.resident_id
             .as_deref()
@@ -132,49 +185,12 @@ pub fn golden(records: &[&ResolutionRecord], trust: &Trust, today: NaiveDate) ->
         p.pick("kind", MostTrusted, |r| Some(r.kind))
             .unwrap_or(PartyKind::Individual)
     };
-    let mut gender = p.pick("gender", MostTrusted, |r| r.gender);
-    let mut birth_date = p.pick("birth_date", MostTrusted, |r| r.birth_date);
-    if let Some(id) = &resident_id {
-        // The ID's own birth date and gender outrank a source's typing.
-        if let Some(src) = p.sources.get("resident_id").cloned() {
-            for field in ["gender", "birth_date"] {
-                p.sources.insert(
-                    field.to_owned(),
-                    FieldSource {
-                        rule: SurvivorshipRule::DerivedFromResidentId,
-                        ..src.clone()
-                    },
-                );
-            }
-        }
-        gender = Some(id.gender());
-        birth_date = Some(id.birth_date());
-    }
+    let (gender, birth_date) = p.gender_and_birth_date(resident_id.as_ref());
     let mobile = p.pick("mobile", MostRecent, |r| {
         r.mobile.as_deref().and_then(|m| Mobile::parse(m).ok())
     });
     let email = p.pick("email", MostRecent, |r| r.email.clone());
-    let address = {
-        // The longest of the open records' addresses: abbreviations lose to the full form.
-        let best = p
-            .trusted
-            .iter()
-            .filter_map(|r| r.address.as_ref().map(|a| (*r, a)))
-            .max_by(|(ra, a), (rb, b)| {
-                (!ra.closed, a.chars().count())
-                    .cmp(&(!rb.closed, b.chars().count()))
-                    .then(
-                        trust
-                            .rank(rb.source_system)
-                            .cmp(&trust.rank(ra.source_system)),
-                    )
-            })
-            .map(|(r, a)| (r, a.clone()));
-        best.map(|(r, a)| {
-            p.note("address", r, MostComplete);
-            a
-        })
-    };
+    let address = p.address(trust);
     let home_branch_code = p.pick("home_branch", MostTrusted, |r| r.branch_code.clone());
     let rm_username = p.pick("rm", MostTrusted, |r| r.rm_username.clone());
     let onboarded_on = records

@@ -44,50 +44,77 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
     let had_history = f.aum.iter().any(|a| *a >= negligible)
         || f.tx_count.iter().any(|t| *t > 0)
         || f.tenure_months > 0;
-    if f.open_accounts == 0 && f.families_held.is_empty() {
-        return if had_history {
-            decided(
-                LifecycleStage::Churned,
-                "no_open_account",
-                "no open account left after having had some".to_owned(),
-            )
-        } else {
-            decided(
-                LifecycleStage::Prospect,
-                "no_account",
-                "no account and no history yet".to_owned(),
-            )
-        };
+    without_accounts(f, had_history)
+        .or_else(|| inactive(f, c, negligible, had_history))
+        .or_else(|| new(f, c))
+        .or_else(|| aum_decline(f, c))
+        .or_else(|| tx_decline(f, c))
+        .or_else(|| dormant(f, c))
+        .or_else(|| aum_growth(f, c))
+        .unwrap_or_else(|| mature(f))
+}
+
+/// Rule 1, and the first half of rule 2: no account at all.
+fn without_accounts(f: &Features, had_history: bool) -> Option<LifecycleDecision> {
+    if f.open_accounts != 0 || !f.families_held.is_empty() {
+        return None;
     }
+    Some(if had_history {
+        decided(
+            LifecycleStage::Churned,
+            "no_open_account",
+            "no open account left after having had some".to_owned(),
+        )
+    } else {
+        decided(
+            LifecycleStage::Prospect,
+            "no_account",
+            "no account and no history yet".to_owned(),
+        )
+    })
+}
+
+/// The second half of rule 2: nothing held and nothing done for the last months.
+fn inactive(
+    f: &Features,
+    c: &LifecycleConfig,
+    negligible: i64,
+    had_history: bool,
+) -> Option<LifecycleDecision> {
     let k = c.churned_inactive_months;
     let inactive = f.aum.iter().take(k).all(|a| *a < negligible)
         && f.tx_count.iter().take(k).all(|t| *t == 0)
         && f.loans == 0
         && f.card_balance == 0;
-    if inactive && had_history {
-        return decided(
+    (inactive && had_history).then(|| {
+        decided(
             LifecycleStage::Churned,
             "inactive",
             format!("no AUM, no loan and no transaction for {k} month-ends"),
-        );
-    }
-    if f.tenure_months < c.new_tenure_months {
-        return decided(
+        )
+    })
+}
+
+fn new(f: &Features, c: &LifecycleConfig) -> Option<LifecycleDecision> {
+    (f.tenure_months < c.new_tenure_months).then(|| {
+        decided(
             LifecycleStage::New,
             "new",
             format!(
                 "tenure {} months, under {}",
                 f.tenure_months, c.new_tenure_months
             ),
-        );
-    }
+        )
+    })
+}
+
+fn aum_decline(f: &Features, c: &LifecycleConfig) -> Option<LifecycleDecision> {
     let d = c.decline_months;
-    // `d` and `g` are validated to be 1..MONTHS; a window that did not fit would not decide.
-    if let Some(&then) = f.aum.get(d)
-        && let Some(ch) = change(f.aum[0] as f64, then as f64)
-        && ch <= -c.decline_aum_share
-    {
-        return decided(
+    // `d` is validated to be 1..MONTHS; a window that did not fit would not decide.
+    let &then = f.aum.get(d)?;
+    let ch = change(f.aum[0] as f64, then as f64)?;
+    (ch <= -c.decline_aum_share).then(|| {
+        decided(
             LifecycleStage::Declining,
             "aum_decline",
             format!(
@@ -96,14 +123,18 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
                 yuan(then),
                 yuan(f.aum[0])
             ),
-        );
-    }
+        )
+    })
+}
+
+fn tx_decline(f: &Features, c: &LifecycleConfig) -> Option<LifecycleDecision> {
     let (recent, before) = (f.tx_in(0..3), f.tx_in(3..6));
-    if before >= c.decline_tx_base
-        && let Some(ch) = change(f64::from(recent), f64::from(before))
-        && ch <= -c.decline_tx_share
-    {
-        return decided(
+    if before < c.decline_tx_base {
+        return None;
+    }
+    let ch = change(f64::from(recent), f64::from(before))?;
+    (ch <= -c.decline_tx_share).then(|| {
+        decided(
             LifecycleStage::Declining,
             "tx_decline",
             format!(
@@ -111,25 +142,32 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
                  the 3 before",
                 -ch * 100.0
             ),
-        );
-    }
+        )
+    })
+}
+
+fn dormant(f: &Features, c: &LifecycleConfig) -> Option<LifecycleDecision> {
     let dm = c.dormant_months;
-    if f.tx_count.iter().take(dm).all(|t| *t == 0) && f.aum[0] > 0 {
-        return decided(
+    let dormant = f.tx_count.iter().take(dm).all(|t| *t == 0) && f.aum[0] > 0;
+    dormant.then(|| {
+        decided(
             LifecycleStage::Declining,
             "dormant",
             format!(
                 "dormant: no transaction for {dm} months while holding {:.0} yuan",
                 yuan(f.aum[0])
             ),
-        );
-    }
+        )
+    })
+}
+
+fn aum_growth(f: &Features, c: &LifecycleConfig) -> Option<LifecycleDecision> {
     let g = c.growth_months;
-    if let Some(&then) = f.aum.get(g)
-        && let Some(ch) = change(f.aum[0] as f64, then as f64)
-        && ch >= c.growth_aum_share
-    {
-        return decided(
+    // `g` is validated to be 1..MONTHS; a window that did not fit would not decide.
+    let &then = f.aum.get(g)?;
+    let ch = change(f.aum[0] as f64, then as f64)?;
+    (ch >= c.growth_aum_share).then(|| {
+        decided(
             LifecycleStage::Growing,
             "aum_growth",
             format!(
@@ -138,8 +176,11 @@ pub fn lifecycle(f: &Features, c: &LifecycleConfig) -> LifecycleDecision {
                 yuan(then),
                 yuan(f.aum[0])
             ),
-        );
-    }
+        )
+    })
+}
+
+fn mature(f: &Features) -> LifecycleDecision {
     decided(
         LifecycleStage::Mature,
         "mature",

@@ -150,104 +150,134 @@ pub fn care_is_quiet(
 
 /// The alerts one customer's facts raise on `today` (the bank's local date).
 pub fn plan_alerts(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> Vec<PlannedAlert> {
-    let mut out = Vec::new();
-    for m in &f.maturities {
-        let days = (m.matures_on - today).num_days();
-        if days < 0 || days > i64::from(r.maturity_days) {
-            continue;
-        }
-        out.push(PlannedAlert {
-            party_id: f.party_id,
-            kind: AlertKind::Maturity,
-            severity: if days <= 7 {
-                AlertSeverity::High
-            } else {
-                AlertSeverity::Medium
-            },
-            reason: Reason::Maturity {
-                family: m.family.clone(),
-                matures_on: m.matures_on,
-                days,
-                balance_minor: m.balance_minor,
-            },
-            dedup_key: format!("maturity:{}:{}", m.account_ref, m.matures_on),
-            // Call a week ahead so the money can be rolled over before it leaves.
-            task: Some(PlannedTask {
-                kind: PlannedKind::Call,
-                due_on: minus(m.matures_on, 7).max(today),
-            }),
-        });
-    }
-    if f.is_person
-        && let Some(born) = f.birth_date
-        && let Some(next) = next_birthday(born, today, f.birthday_calendar)
-        && (next - today).num_days() <= i64::from(r.birthday_days)
-    {
-        let task = (!care_is_quiet(f.last_care, today, tz, r)).then_some(PlannedTask {
-            kind: PlannedKind::Care,
-            due_on: next,
-        });
-        out.push(PlannedAlert {
-            party_id: f.party_id,
-            kind: AlertKind::Birthday,
-            severity: AlertSeverity::Low,
-            reason: Reason::Birthday {
-                on: next,
-                lunar: f.birthday_calendar == BirthdayCalendar::Lunar,
-            },
-            dedup_key: format!("birthday:{}:{next}", f.party_id),
-            task,
-        });
-    }
-    if let Some(cadence) = f.cadence_days {
-        let last_contact = f.last_contact.map(|at| local_date(at, tz));
-        let since = last_contact.unwrap_or(f.onboarded_on);
-        let due = plus(since, cadence);
-        if due <= today {
-            out.push(PlannedAlert {
-                party_id: f.party_id,
-                kind: AlertKind::ContactDue,
-                severity: if (today - due).num_days() > i64::from(cadence) {
-                    AlertSeverity::High
-                } else {
-                    AlertSeverity::Medium
-                },
-                reason: Reason::ContactDue {
-                    cadence_days: cadence,
-                    last_contact,
-                    onboarded_on: f.onboarded_on,
-                    due,
-                },
-                dedup_key: format!("contact_due:{}:{since}", f.party_id),
-                task: Some(PlannedTask {
-                    kind: PlannedKind::Call,
-                    due_on: today,
-                }),
-            });
-        }
-    }
-    let age = (today - f.onboarded_on).num_days();
-    if !f.contacted_since_onboarding
-        && age >= i64::from(r.revisit_after_days)
-        && age <= i64::from(r.revisit_within_days)
-    {
-        let due = plus(f.onboarded_on, r.revisit_within_days);
-        out.push(PlannedAlert {
-            party_id: f.party_id,
-            kind: AlertKind::RevisitDue,
-            severity: AlertSeverity::Medium,
-            reason: Reason::Revisit {
-                onboarded_on: f.onboarded_on,
-                due,
-            },
-            dedup_key: format!("revisit:{}", f.party_id),
-            task: Some(PlannedTask {
-                kind: PlannedKind::Revisit,
-                due_on: due.min(plus(today, 7)),
-            }),
-        });
-    }
+    let mut out: Vec<PlannedAlert> = f
+        .maturities
+        .iter()
+        .filter_map(|m| maturity_alert(f.party_id, m, today, r))
+        .collect();
+    out.extend(birthday_alert(f, today, tz, r));
+    out.extend(contact_due_alert(f, today, tz));
+    out.extend(revisit_alert(f, today, r));
     out
+}
+
+/// A product maturing within `maturity_days`: high in its last week.
+fn maturity_alert(
+    party_id: i64,
+    m: &Maturity,
+    today: NaiveDate,
+    r: &WorkRules,
+) -> Option<PlannedAlert> {
+    let days = (m.matures_on - today).num_days();
+    if days < 0 || days > i64::from(r.maturity_days) {
+        return None;
+    }
+    Some(PlannedAlert {
+        party_id,
+        kind: AlertKind::Maturity,
+        severity: if days <= 7 {
+            AlertSeverity::High
+        } else {
+            AlertSeverity::Medium
+        },
+        reason: Reason::Maturity {
+            family: m.family.clone(),
+            matures_on: m.matures_on,
+            days,
+            balance_minor: m.balance_minor,
+        },
+        dedup_key: format!("maturity:{}:{}", m.account_ref, m.matures_on),
+        // Call a week ahead so the money can be rolled over before it leaves.
+        task: Some(PlannedTask {
+            kind: PlannedKind::Call,
+            due_on: minus(m.matures_on, 7).max(today),
+        }),
+    })
+}
+
+/// A person's birthday within `birthday_days`; its care task waits out the quiet period.
+fn birthday_alert(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> Option<PlannedAlert> {
+    if !f.is_person {
+        return None;
+    }
+    let next = next_birthday(f.birth_date?, today, f.birthday_calendar)?;
+    if (next - today).num_days() > i64::from(r.birthday_days) {
+        return None;
+    }
+    let task = (!care_is_quiet(f.last_care, today, tz, r)).then_some(PlannedTask {
+        kind: PlannedKind::Care,
+        due_on: next,
+    });
+    Some(PlannedAlert {
+        party_id: f.party_id,
+        kind: AlertKind::Birthday,
+        severity: AlertSeverity::Low,
+        reason: Reason::Birthday {
+            on: next,
+            lunar: f.birthday_calendar == BirthdayCalendar::Lunar,
+        },
+        dedup_key: format!("birthday:{}:{next}", f.party_id),
+        task,
+    })
+}
+
+/// The contact plan's cadence passed since the last contact (or onboarding): high once it is
+/// a whole cadence overdue.
+fn contact_due_alert(f: &PartyFacts, today: NaiveDate, tz: Tz) -> Option<PlannedAlert> {
+    let cadence = f.cadence_days?;
+    let last_contact = f.last_contact.map(|at| local_date(at, tz));
+    let since = last_contact.unwrap_or(f.onboarded_on);
+    let due = plus(since, cadence);
+    if due > today {
+        return None;
+    }
+    Some(PlannedAlert {
+        party_id: f.party_id,
+        kind: AlertKind::ContactDue,
+        severity: if (today - due).num_days() > i64::from(cadence) {
+            AlertSeverity::High
+        } else {
+            AlertSeverity::Medium
+        },
+        reason: Reason::ContactDue {
+            cadence_days: cadence,
+            last_contact,
+            onboarded_on: f.onboarded_on,
+            due,
+        },
+        dedup_key: format!("contact_due:{}:{since}", f.party_id),
+        task: Some(PlannedTask {
+            kind: PlannedKind::Call,
+            due_on: today,
+        }),
+    })
+}
+
+/// A new customer not contacted yet, between `revisit_after_days` and `revisit_within_days`
+/// after onboarding (R7.2).
+fn revisit_alert(f: &PartyFacts, today: NaiveDate, r: &WorkRules) -> Option<PlannedAlert> {
+    let age = (today - f.onboarded_on).num_days();
+    if f.contacted_since_onboarding
+        || age < i64::from(r.revisit_after_days)
+        || age > i64::from(r.revisit_within_days)
+    {
+        return None;
+    }
+    let due = plus(f.onboarded_on, r.revisit_within_days);
+    Some(PlannedAlert {
+        party_id: f.party_id,
+        kind: AlertKind::RevisitDue,
+        severity: AlertSeverity::Medium,
+        reason: Reason::Revisit {
+            onboarded_on: f.onboarded_on,
+            due,
+        },
+        dedup_key: format!("revisit:{}", f.party_id),
+        task: Some(PlannedTask {
+            kind: PlannedKind::Revisit,
+            due_on: due.min(plus(today, 7)),
+        }),
+    })
 }
 
 /// The task an alert raised elsewhere (by scoring) makes, if any.

@@ -62,82 +62,107 @@ fn major(x: f64) -> i64 {
 
 /// Every rule that fires for this row.
 pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
-    let mut out = Vec::new();
+    [
+        balance_drop(f, c),
+        sustained_decline(f, c),
+        spend_drop(f, c),
+        transaction_drop(f, c),
+        aum_outflow(f, c),
+        dormancy(f, c),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A sharp fall in balances from last month's end to this one's.
+fn balance_drop(f: &Features, c: &ChurnRuleConfig) -> Option<ChurnWarning> {
     let (now, before) = (f.aum[0], f.aum[1]);
-    if before >= major(c.balance_base) && before > 0 {
-        let drop = (before - now) as f64 / before as f64;
-        if drop >= c.balance_drop_share {
-            out.push(ChurnWarning::new(
-                ChurnRule::BalanceDrop,
-                drop,
-                c.balance_drop_share,
-                ChurnSignal::BalanceDrop {
-                    percent: percent(drop),
-                    before_minor: before,
-                    now_minor: now,
-                },
-            ));
-        }
-    }
-    // A slow leak: no single month is sharp, but half the money has gone in half a year.
+    let above_base = before >= major(c.balance_base) && before > 0;
+    let drop = (before - now) as f64 / before as f64;
+    (above_base && drop >= c.balance_drop_share).then(|| {
+        ChurnWarning::new(
+            ChurnRule::BalanceDrop,
+            drop,
+            c.balance_drop_share,
+            ChurnSignal::BalanceDrop {
+                percent: percent(drop),
+                before_minor: before,
+                now_minor: now,
+            },
+        )
+    })
+}
+
+/// A slow leak: no single month is sharp, but half the money has gone in half a year.
+fn sustained_decline(f: &Features, c: &ChurnRuleConfig) -> Option<ChurnWarning> {
     let k = c.decline_months;
     // `k` is validated to be 1..MONTHS; were it not, `then` = 0 keeps the rule quiet.
     let (then, now) = (f.aum.get(k).copied().unwrap_or(0), f.aum[0]);
-    if then >= major(c.balance_base) && then > 0 {
-        let drop = (then - now) as f64 / then as f64;
-        if drop >= c.decline_share {
-            out.push(ChurnWarning::new(
-                ChurnRule::SustainedDecline,
-                drop,
-                c.decline_share,
-                ChurnSignal::SustainedDecline {
-                    percent: percent(drop),
-                    months: months(k),
-                    then_minor: then,
-                    now_minor: now,
-                },
-            ));
-        }
-    }
+    let above_base = then >= major(c.balance_base) && then > 0;
+    let drop = (then - now) as f64 / then as f64;
+    (above_base && drop >= c.decline_share).then(|| {
+        ChurnWarning::new(
+            ChurnRule::SustainedDecline,
+            drop,
+            c.decline_share,
+            ChurnSignal::SustainedDecline {
+                percent: percent(drop),
+                months: months(k),
+                then_minor: then,
+                now_minor: now,
+            },
+        )
+    })
+}
+
+/// This month's spending against a month's on average over the three before.
+fn spend_drop(f: &Features, c: &ChurnRuleConfig) -> Option<ChurnWarning> {
     let spend_before = f.debits_in(1..4) as f64 / 3.0;
-    if spend_before >= major(c.spend_base) as f64 && spend_before > 0.0 {
-        let spend_now = f.debit_amount[0] as f64;
-        let drop = (spend_before - spend_now) / spend_before;
-        if drop >= c.spend_drop_share {
-            out.push(ChurnWarning::new(
-                ChurnRule::SpendDrop,
-                drop,
-                c.spend_drop_share,
-                ChurnSignal::SpendDrop {
-                    percent: percent(drop),
-                    now_minor: spend_now.round() as i64,
-                    before_minor: spend_before.round() as i64,
-                },
-            ));
-        }
-    }
+    let spend_now = f.debit_amount[0] as f64;
+    let above_base = spend_before >= major(c.spend_base) as f64 && spend_before > 0.0;
+    let drop = (spend_before - spend_now) / spend_before;
+    (above_base && drop >= c.spend_drop_share).then(|| {
+        ChurnWarning::new(
+            ChurnRule::SpendDrop,
+            drop,
+            c.spend_drop_share,
+            ChurnSignal::SpendDrop {
+                percent: percent(drop),
+                now_minor: spend_now.round() as i64,
+                before_minor: spend_before.round() as i64,
+            },
+        )
+    })
+}
+
+/// Transactions in the last three months against the three before.
+fn transaction_drop(f: &Features, c: &ChurnRuleConfig) -> Option<ChurnWarning> {
     let (tx_now, tx_before) = (f.tx_in(0..3), f.tx_in(3..6));
-    if tx_before >= c.tx_base && tx_before > 0 {
-        let drop = f64::from(tx_before.saturating_sub(tx_now)) / f64::from(tx_before);
-        if drop >= c.tx_drop_share {
-            out.push(ChurnWarning::new(
-                ChurnRule::TransactionDrop,
-                drop,
-                c.tx_drop_share,
-                ChurnSignal::TransactionDrop {
-                    percent: percent(drop),
-                    now: tx_now,
-                    before: tx_before,
-                },
-            ));
-        }
-    }
+    let above_base = tx_before >= c.tx_base && tx_before > 0;
+    let drop = f64::from(tx_before.saturating_sub(tx_now)) / f64::from(tx_before);
+    (above_base && drop >= c.tx_drop_share).then(|| {
+        ChurnWarning::new(
+            ChurnRule::TransactionDrop,
+            drop,
+            c.tx_drop_share,
+            ChurnSignal::TransactionDrop {
+                percent: percent(drop),
+                now: tx_now,
+                before: tx_before,
+            },
+        )
+    })
+}
+
+/// An amount of AUM gone over the configured months, whatever the share.
+fn aum_outflow(f: &Features, c: &ChurnRuleConfig) -> Option<ChurnWarning> {
     let k = c.outflow_months;
     // `k` is validated to be 1..MONTHS; were it not, there is no outflow to report.
     let then = f.aum.get(k).copied().unwrap_or(f.aum[0]);
     let outflow = then - f.aum[0];
-    if outflow >= major(c.outflow_amount) && outflow > 0 {
-        out.push(ChurnWarning::new(
+    (outflow >= major(c.outflow_amount) && outflow > 0).then(|| {
+        ChurnWarning::new(
             ChurnRule::AumOutflow,
             yuan(outflow),
             c.outflow_amount,
@@ -146,21 +171,23 @@ pub fn churn_warnings(f: &Features, c: &ChurnRuleConfig) -> Vec<ChurnWarning> {
                 then_minor: then,
                 now_minor: f.aum[0],
             },
-        ));
-    }
-    if f.aum[0] >= major(c.dormancy_min_aum) {
-        let days = f.days_since_last_tx;
-        if days.is_none_or(|d| d >= c.dormant_days) {
-            out.push(ChurnWarning::new(
-                ChurnRule::Dormancy,
-                f64::from(days.unwrap_or(crate::rfm::NO_TRANSACTION_DAYS)),
-                f64::from(c.dormant_days),
-                ChurnSignal::Dormancy {
-                    days,
-                    aum_minor: f.aum[0],
-                },
-            ));
-        }
-    }
-    out
+        )
+    })
+}
+
+/// Money at rest: no transaction for the configured days (or at all) while holding enough AUM.
+fn dormancy(f: &Features, c: &ChurnRuleConfig) -> Option<ChurnWarning> {
+    let days = f.days_since_last_tx;
+    let dormant = days.is_none_or(|d| d >= c.dormant_days);
+    (f.aum[0] >= major(c.dormancy_min_aum) && dormant).then(|| {
+        ChurnWarning::new(
+            ChurnRule::Dormancy,
+            f64::from(days.unwrap_or(crate::rfm::NO_TRANSACTION_DAYS)),
+            f64::from(c.dormant_days),
+            ChurnSignal::Dormancy {
+                days,
+                aum_minor: f.aum[0],
+            },
+        )
+    })
 }

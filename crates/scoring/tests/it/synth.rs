@@ -181,10 +181,43 @@ fn customer(rng: &mut ChaCha8Rng, id: i64, a: Archetype, opts: Options) -> Custo
     };
     let mut churn = (a == Archetype::DecliningThenChurned).then(|| rng.random_range(16..HORIZON));
     let mut shape = shape(rng, a, onboard, churn);
+    perturb(rng, a, opts, &mut shape, &mut churn);
+    let digital = rng.random_range(0.0..1.0f64);
+    let payroll = !is_org && a != Archetype::Dormant && rng.random_bool(0.55);
+    let held = holdings(rng, is_org, level, digital, payroll, tenure_at_start);
+    let habits = habits(rng, a, is_org, level, payroll, held.loan);
+    let mut c = Customer {
+        id,
+        archetype: a,
+        onboard,
+        churn,
+        is_org,
+        digital,
+        families: held.families.clone(),
+        tenure_at_start,
+        months: Vec::with_capacity(HORIZON),
+    };
+    c.months = shape
+        .iter()
+        .enumerate()
+        .map(|(t, &m)| c.month(rng, t, m, &held, &habits))
+        .collect();
+    c
+}
+
+/// The noise of `opts` on a customer of any archetype but the declining one (at most one of
+/// them): an abrupt churn, a partial decline that settles, or a one-off shock.
+fn perturb(
+    rng: &mut ChaCha8Rng,
+    a: Archetype,
+    opts: Options,
+    shape: &mut [f64],
+    churn: &mut Option<usize>,
+) {
     let others = !matches!(a, Archetype::DecliningThenChurned | Archetype::New);
     if others && rng.random_bool(opts.abrupt_churn_rate) {
         let at = rng.random_range(14..HORIZON);
-        churn = Some(at);
+        *churn = Some(at);
         for m in shape.iter_mut().skip(at) {
             *m = 0.0;
         }
@@ -206,9 +239,29 @@ fn customer(rng: &mut ChaCha8Rng, id: i64, a: Archetype, opts: Options) -> Custo
             }
         }
     }
-    let digital = rng.random_range(0.0..1.0f64);
+}
+
+/// The product families a customer holds (sorted), and which of those carry a balance.
+struct Holdings {
+    families: Vec<&'static str>,
+    time: bool,
+    wealth: bool,
+    funds: bool,
+    insurance: bool,
+    card: bool,
+    loan: bool,
+}
+
+/// Richer, more digital and longer-standing customers hold more products.
+fn holdings(
+    rng: &mut ChaCha8Rng,
+    is_org: bool,
+    level: f64,
+    digital: f64,
+    payroll: bool,
+    tenure_at_start: u32,
+) -> Holdings {
     let rich = (level / 100_000.0).ln().max(0.0);
-    let payroll = !is_org && a != Archetype::Dormant && rng.random_bool(0.55);
     let mut families = vec!["current_deposit"];
     let mut add = |rng: &mut ChaCha8Rng, name: &'static str, p: f64| {
         let yes = rng.random_bool(p.clamp(0.0, 1.0));
@@ -232,6 +285,39 @@ fn customer(rng: &mut ChaCha8Rng, id: i64, a: Archetype, opts: Options) -> Custo
         families.push("payroll");
     }
     families.sort_unstable();
+    Holdings {
+        families,
+        time,
+        wealth,
+        funds,
+        insurance,
+        card,
+        loan,
+    }
+}
+
+/// How a customer uses the bank from month to month.
+struct Habits {
+    level: f64,
+    payroll: bool,
+    loan_amount: f64,
+    /// The amount of a typical transaction.
+    ticket: f64,
+    /// Transactions in an ordinary month.
+    base_tx: f64,
+    salary: f64,
+    /// Sometimes misses a repayment.
+    misses: bool,
+}
+
+fn habits(
+    rng: &mut ChaCha8Rng,
+    a: Archetype,
+    is_org: bool,
+    level: f64,
+    payroll: bool,
+    loan: bool,
+) -> Habits {
     let loan_amount = if loan {
         lognormal(rng, 600_000.0, 0.6)
     } else {
@@ -245,66 +331,70 @@ fn customer(rng: &mut ChaCha8Rng, id: i64, a: Archetype, opts: Options) -> Custo
     };
     let salary = lognormal(rng, 9_000.0, 0.4);
     let misses = rng.random_bool(0.08);
-    let mut months = Vec::with_capacity(HORIZON);
-    for (t, &m) in shape.iter().enumerate() {
-        let aum = level * m;
-        let open = t >= onboard && churn.is_none_or(|c| t < c);
+    Habits {
+        level,
+        payroll,
+        loan_amount,
+        ticket,
+        base_tx,
+        salary,
+        misses,
+    }
+}
+
+impl Customer {
+    /// History month `t`, where the AUM is `m` times the customer's level.
+    fn month(&self, rng: &mut ChaCha8Rng, t: usize, m: f64, held: &Holdings, h: &Habits) -> Month {
+        let aum = h.level * m;
+        let open = self.active_at(t);
         let w = |on: bool, share: f64| if on { aum * share } else { 0.0 };
-        let wealth_b = w(wealth, 0.3);
-        let funds_b = w(funds, 0.15);
-        let ins_b = w(insurance, 0.1);
-        let time_b = w(time, 0.3);
+        let wealth_b = w(held.wealth, 0.3);
+        let funds_b = w(held.funds, 0.15);
+        let ins_b = w(held.insurance, 0.1);
+        let time_b = w(held.time, 0.3);
         let current_b = (aum - wealth_b - funds_b - ins_b - time_b).max(0.0);
-        let seasonal_tx = if a == Archetype::Seasonal && matches!(month_end(t).month(), 1 | 2 | 12)
+        let seasonal_tx = if self.archetype == Archetype::Seasonal
+            && matches!(month_end(t).month(), 1 | 2 | 12)
         {
             1.8
         } else {
             1.0
         };
         let tx_mean = if open {
-            base_tx * m.min(1.5) * seasonal_tx
+            h.base_tx * m.min(1.5) * seasonal_tx
         } else {
             0.0
         };
         let tx = (tx_mean * rng.random_range(0.6..1.4)).round() as u32;
-        let debit = f64::from(tx) * ticket * rng.random_range(0.7..1.3);
-        let paid = payroll && open && m > 0.2;
-        let credit = debit * rng.random_range(0.8..1.2) + if paid { salary } else { 0.0 };
+        let debit = f64::from(tx) * h.ticket * rng.random_range(0.7..1.3);
+        let paid = h.payroll && open && m > 0.2;
+        let credit = debit * rng.random_range(0.8..1.2) + if paid { h.salary } else { 0.0 };
         let fen = |x: f64| (x * 100.0).round() as i64;
-        months.push(Month {
+        Month {
             current: fen(current_b),
             time: fen(time_b),
             wealth: fen(wealth_b),
             funds: fen(funds_b),
             insurance: fen(ins_b),
             loans: if open {
-                fen(loan_amount * (1.0 - t as f64 / 400.0))
+                fen(h.loan_amount * (1.0 - t as f64 / 400.0))
             } else {
                 0
             },
-            card: if card && open { fen(debit * 0.5) } else { 0 },
+            card: if held.card && open {
+                fen(debit * 0.5)
+            } else {
+                0
+            },
             tx,
             credit: fen(credit),
             debit: fen(debit),
             payroll: paid,
-            missed: misses && (loan || card) && open && rng.random_bool(0.15),
+            missed: h.misses && (held.loan || held.card) && open && rng.random_bool(0.15),
             open,
-        });
+        }
     }
-    Customer {
-        id,
-        archetype: a,
-        onboard,
-        churn,
-        is_org,
-        digital,
-        families,
-        tenure_at_start,
-        months,
-    }
-}
 
-impl Customer {
     /// The feature row at the end of history month `t` (`MONTHS − 1 ≤ t < HORIZON`); `None`
     /// before the customer was onboarded.
     pub fn features_at(&self, t: usize) -> Option<Features> {
