@@ -7,17 +7,19 @@
 //! add`, `user password`, `user enable` and `token create` record a pending change requested
 //! via the command line, which an administrator approves in the web UI or the API (the
 //! credential is made at approval and shown to the approver). `user pending` lists them.
+//! The rules — what a valid login or token is, when the bootstrap holds — are
+//! `rapport_services::staff`'s, shared with the web; this module parses flags and prints.
 use std::io::Read;
 
 use anyhow::Context;
 use clap::Subcommand;
-use rapport_domain::{BranchId, Role, Username};
+use rapport_domain::{BranchId, Username};
+use rapport_services::passwords;
+use rapport_services::staff::{self, LoginRequest, Requester, StaffError, TokenRequest};
 use rapport_store::NewStaff;
-use rapport_store::staff_changes::{NewStaffChange, RequestedVia, StaffChange, StaffChangeRow};
+use rapport_store::staff_changes::{RequestedVia, StaffChange};
 
 use crate::open::Opened;
-
-pub const MIN_PASSWORD_LEN: usize = 12;
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
@@ -72,7 +74,7 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
             branch_id,
             password_stdin,
         } => {
-            let login = Login {
+            let login = LoginRequest {
                 username: Username::parse(&username)
                     .map_err(|e| anyhow::anyhow!("--username: {e}"))?,
                 role: role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?,
@@ -88,73 +90,73 @@ pub async fn run(ctx: &Opened, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::List => list(ctx).await,
         UserCommand::Disable { username } => set_disabled(ctx, &username, true).await,
         UserCommand::Enable { username } => {
-            let username = existing(ctx, &username).await?;
-            requested(ctx, StaffChange::Enable { username }).await
+            let username = parse_username(&username)?;
+            let row = staff::request_enable(ctx.store.as_ref(), username, cli())
+                .await
+                .map_err(flagged)?;
+            announce(&row)
         }
         UserCommand::Pending => pending(ctx).await,
     }
 }
 
-/// The login `user add` asks for.
-struct Login {
-    username: Username,
-    role: Role,
-    /// As given: trimmed for a request, kept as typed for a bootstrap administrator.
-    display_name: String,
-    branch_id: Option<BranchId>,
-}
-
 /// `user add`: a login request for an administrator to approve, except for the bootstrap
 /// administrators (see the module's comment).
-async fn add(ctx: &Opened, login: Login, password_stdin: bool) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !login.display_name.trim().is_empty(),
-        "--display-name must not be empty"
-    );
-    anyhow::ensure!(
-        login.role != Role::BranchManager || login.branch_id.is_some(),
-        "--branch-id is required for a branch_manager (their data scope is that branch)"
-    );
-    if login.role != Role::Admin || enabled_admins(ctx).await? >= 2 {
-        anyhow::ensure!(
-            !password_stdin,
-            "--password-stdin: this login waits for an administrator's approval, who \
-             gets its temporary password (a password chosen here would let one person \
-             log in alone)"
-        );
-        return request_login(ctx, login).await;
+async fn add(ctx: &Opened, login: LoginRequest, password_stdin: bool) -> anyhow::Result<()> {
+    let store = ctx.store.as_ref();
+    let change = staff::check_login(store, &login).await.map_err(flagged)?;
+    if staff::is_bootstrap(store, login.role).await? {
+        return create_bootstrap_admin(ctx, change, password_stdin).await;
     }
-    create_bootstrap_admin(ctx, login, password_stdin).await
+    anyhow::ensure!(
+        !password_stdin,
+        "--password-stdin: this login waits for an administrator's approval, who \
+         gets its temporary password (a password chosen here would let one person \
+         log in alone)"
+    );
+    requested(ctx, change).await
 }
 
-async fn request_login(ctx: &Opened, login: Login) -> anyhow::Result<()> {
-    let username = login.username;
-    if ctx.store.staff_by_username(&username).await?.is_some() {
-        anyhow::bail!("username {username} is taken");
+/// Who asks from the command line: no staff id (whoever runs it on the server).
+fn cli() -> Requester {
+    Requester {
+        staff: None,
+        via: RequestedVia::Cli,
+        at: chrono::Utc::now(),
     }
-    let change = StaffChange::CreateLogin {
-        username,
-        display_name: login.display_name.trim().to_owned(),
-        role: login.role,
-        branch_id: login.branch_id,
-    };
-    requested(ctx, change).await
+}
+
+/// A staff rule's refusal in the command line's words: the flag at fault first.
+fn flagged(e: StaffError) -> anyhow::Error {
+    match e {
+        StaffError::Invalid { field, message } => {
+            anyhow::anyhow!("--{}: {message}", field.replace('_', "-"))
+        }
+        other => other.into(),
+    }
+}
+
+fn parse_username(text: &str) -> anyhow::Result<Username> {
+    Username::parse(text).map_err(|e| anyhow::anyhow!("username: {e}"))
 }
 
 /// One of the first two administrators, made at once; a generated password is printed once.
 async fn create_bootstrap_admin(
     ctx: &Opened,
-    login: Login,
+    login: StaffChange,
     password_stdin: bool,
 ) -> anyhow::Result<()> {
+    let StaffChange::CreateLogin {
+        username,
+        display_name,
+        role,
+        branch_id,
+    } = login
+    else {
+        anyhow::bail!("a bootstrap administrator is made from a login request");
+    };
     let (password, generated) = read_or_generate(password_stdin)?;
     let password_hash = hash(password.clone()).await?;
-    let Login {
-        username,
-        role,
-        display_name,
-        branch_id,
-    } = login;
     let id = ctx
         .store
         .create_staff(&NewStaff {
@@ -224,37 +226,14 @@ async fn pending(ctx: &Opened) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Enabled administrators: below two, `user add --role admin` is the bootstrap.
-async fn enabled_admins(ctx: &Opened) -> anyhow::Result<usize> {
-    Ok(ctx
-        .store
-        .list_staff()
-        .await?
-        .iter()
-        .filter(|s| s.role == Role::Admin && !s.disabled)
-        .count())
-}
-
-async fn existing(ctx: &Opened, username: &str) -> anyhow::Result<Username> {
-    let username = Username::parse(username).map_err(|e| anyhow::anyhow!("username: {e}"))?;
-    anyhow::ensure!(
-        ctx.store.staff_by_username(&username).await?.is_some(),
-        "no staff member has the username {username}"
-    );
-    Ok(username)
-}
-
 /// Records a change requested via the command line (no staff id) and says what happens next.
 async fn requested(ctx: &Opened, change: StaffChange) -> anyhow::Result<()> {
-    let row: StaffChangeRow = ctx
-        .store
-        .request_staff_change(&NewStaffChange {
-            change,
-            requested_by: None,
-            requested_via: RequestedVia::Cli,
-            at: chrono::Utc::now(),
-        })
-        .await?;
+    let row = staff::request(ctx.store.as_ref(), change, cli()).await?;
+    announce(&row)
+}
+
+/// What happens next to a requested change.
+fn announce(row: &rapport_store::staff_changes::StaffChangeRow) -> anyhow::Result<()> {
     println!(
         "requested staff change #{} ({} {}): it takes effect when an administrator approves it \
          (web: /admin/staff; API: POST /api/v1/admin/staff-changes/{}/approve), who receives \
@@ -277,10 +256,7 @@ fn read_or_generate(password_stdin: bool) -> anyhow::Result<(String, bool)> {
     } else {
         (rapport_services::passwords::temporary_password(), true)
     };
-    anyhow::ensure!(
-        password.chars().count() >= MIN_PASSWORD_LEN,
-        "password must have at least {MIN_PASSWORD_LEN} characters"
-    );
+    passwords::check_chosen(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
     Ok((password, generated))
 }
 
@@ -290,8 +266,11 @@ async fn set_password(ctx: &Opened, username: &str, password_stdin: bool) -> any
         "--password-stdin: a password reset waits for an administrator's approval, who gets the \
          new temporary password (a password chosen here would let one person log in alone)"
     );
-    let username = existing(ctx, username).await?;
-    requested(ctx, StaffChange::ResetPassword { username }).await
+    let username = parse_username(username)?;
+    let row = staff::request_password_reset(ctx.store.as_ref(), username, cli())
+        .await
+        .map_err(flagged)?;
+    announce(&row)
 }
 
 async fn set_disabled(ctx: &Opened, username: &str, disabled: bool) -> anyhow::Result<()> {
@@ -340,27 +319,17 @@ pub async fn run_token(ctx: &Opened, command: TokenCommand) -> anyhow::Result<()
             branch_id,
             days,
         } => {
-            anyhow::ensure!(
-                (1..=366).contains(&days),
-                "--days must be between 1 and 366"
-            );
-            let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let account = rapport_store::staff_changes::token_account(&name)
-                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-            if ctx.store.staff_by_username(&account).await?.is_some() {
-                anyhow::bail!("username {account} is taken");
-            }
+            let token = TokenRequest {
+                name,
+                role: role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?,
+                branch_id: branch_id.map(BranchId),
+                days,
+            };
+            let change = staff::check_token(ctx.store.as_ref(), &token)
+                .await
+                .map_err(flagged)?;
             // The token is made at approval and shown to the approving administrator once.
-            requested(
-                ctx,
-                StaffChange::CreateToken {
-                    name,
-                    role,
-                    branch_id: branch_id.map(BranchId),
-                    days,
-                },
-            )
-            .await
+            requested(ctx, change).await
         }
         TokenCommand::List => {
             for s in ctx
