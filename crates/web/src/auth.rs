@@ -78,21 +78,20 @@ pub async fn login(
     password: &str,
     source_ip: Option<String>,
 ) -> Result<LoginSuccess, WebError> {
-    let invalid = || WebError::new(ErrorCode::InvalidCredentials, "wrong username or password");
     let now = state.clock.now();
-    let failed = |account: Option<&StaffAccount>, reason: &str| {
-        let mut e = NewAuditEntry::new(now, attempted_name(username), AuditAction::LoginFailed);
-        e.actor_staff_id = account.map(|a| a.id);
-        e.actor_role = account.map(|a| a.role);
-        e.source_ip.clone_from(&source_ip);
-        e.reason = Some(reason.to_owned());
-        e
+    let attempt = Attempt {
+        username,
+        source_ip: &source_ip,
+        at: now,
     };
     // Decided before the account is looked up: the same answer whether the username exists.
     let buckets =
         crate::throttle::LoginBuckets::new(&attempted_name(username), source_ip.as_deref());
     if buckets.refused(state).await? {
-        state.audit.record(failed(None, "throttled")).await?;
+        state
+            .audit
+            .record(attempt.failed(None, "throttled"))
+            .await?;
         return Err(WebError::new(
             ErrorCode::AccountLocked,
             format!(
@@ -102,14 +101,59 @@ pub async fn login(
             ),
         ));
     }
-    let account = match Username::parse(username) {
+    let account = verified_account(state, &attempt, password, &buckets).await?;
+    let mut ok = NewAuditEntry::new(now, account.username.as_str(), AuditAction::LoginSucceeded);
+    ok.actor_staff_id = Some(account.id);
+    ok.actor_role = Some(account.role);
+    ok.source_ip.clone_from(&source_ip);
+    state.audit.record(ok).await?;
+    open_session(state, account, now).await
+}
+
+/// One login attempt, as the audit trail records its failure.
+struct Attempt<'a> {
+    username: &'a str,
+    source_ip: &'a Option<String>,
+    at: DateTime<Utc>,
+}
+
+impl Attempt<'_> {
+    /// `account`: the one the username names, if any.
+    fn failed(&self, account: Option<&StaffAccount>, reason: &str) -> NewAuditEntry {
+        let mut e = NewAuditEntry::new(
+            self.at,
+            attempted_name(self.username),
+            AuditAction::LoginFailed,
+        );
+        e.actor_staff_id = account.map(|a| a.id);
+        e.actor_role = account.map(|a| a.role);
+        e.source_ip.clone_from(self.source_ip);
+        e.reason = Some(reason.to_owned());
+        e
+    }
+}
+
+/// The account whose password this is. A refusal says only "wrong username or password",
+/// takes as long whether or not the username exists, counts against the lockout and is
+/// audited with its real reason.
+async fn verified_account(
+    state: &AppState,
+    attempt: &Attempt<'_>,
+    password: &str,
+    buckets: &crate::throttle::LoginBuckets,
+) -> Result<StaffAccount, WebError> {
+    let invalid = || WebError::new(ErrorCode::InvalidCredentials, "wrong username or password");
+    let account = match Username::parse(attempt.username) {
         Ok(u) => state.store.staff_by_username(&u).await?,
         Err(_) => None,
     };
     let Some(account) = account else {
         verify_off_thread(password.to_owned(), None).await?;
         buckets.failed(state).await?;
-        state.audit.record(failed(None, "unknown username")).await?;
+        state
+            .audit
+            .record(attempt.failed(None, "unknown username"))
+            .await?;
         return Err(invalid());
     };
     let usable = !account.disabled && account.password_hash.is_some();
@@ -128,14 +172,21 @@ pub async fn login(
         } else {
             "wrong password"
         };
-        state.audit.record(failed(Some(&account), reason)).await?;
+        state
+            .audit
+            .record(attempt.failed(Some(&account), reason))
+            .await?;
         return Err(invalid());
     }
-    let mut ok = NewAuditEntry::new(now, account.username.as_str(), AuditAction::LoginSucceeded);
-    ok.actor_staff_id = Some(account.id);
-    ok.actor_role = Some(account.role);
-    ok.source_ip.clone_from(&source_ip);
-    state.audit.record(ok).await?;
+    Ok(account)
+}
+
+/// A new browser session for `account`: its token, anti-forgery token and deadlines.
+async fn open_session(
+    state: &AppState,
+    account: StaffAccount,
+    now: DateTime<Utc>,
+) -> Result<LoginSuccess, WebError> {
     let token = random_token();
     let csrf_token = random_token();
     let expires_at = now + state.config.session_absolute;

@@ -4,14 +4,15 @@
 use axum::Json;
 use axum::extract::Query;
 use rapport_domain::Action;
-use rapport_ingest::{ImportOptions, IngestError, Mapping, import_file};
+use rapport_ingest::{ImportOptions, ImportReport, IngestError, Mapping, import_file};
 use rapport_proto::{ErrorBody, ErrorCode, ImportQuery, ImportRejectDto, ImportReportDto};
 use rapport_store::audit::AuditAction;
 use rapport_store::ingest::{ImportKind, LoadMode};
 
 use super::{Caller, Errors};
+use crate::auth::Authenticated;
 use crate::extract::ApiPath;
-use crate::{WebError, audit};
+use crate::{AppState, WebError, audit};
 
 /// Upload a source extract (data stewards and administrators). `mapping` names a mapping file
 /// configured on the server; `mode` is `delta` (default) or `full`. The response counts what
@@ -38,35 +39,13 @@ pub async fn upload(
             "this server has no import directory configured",
         )
     })?;
-    if mapping.is_empty()
-        || !mapping
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
-        return Err(WebError::invalid_parameter(
-            "mapping",
-            "a mapping name is letters, digits and '_'",
-        ));
-    }
+    check_mapping_name(&mapping)?;
     let mode = match query.mode.as_deref().unwrap_or("delta") {
         "delta" => LoadMode::Delta,
         "full" => LoadMode::Full,
         _ => return Err(WebError::invalid_parameter("mode", "mode is delta or full")),
     };
-    let mapping_path = dir.join("mappings").join(format!("{mapping}.mapping.toml"));
-    if !mapping_path.exists() {
-        return Err(WebError::new(
-            ErrorCode::NotFound,
-            format!("no mapping named {mapping}"),
-        ));
-    }
-    let loaded = Mapping::load(&mapping_path).map_err(|e| WebError::internal("mapping file", e))?;
-    if !matches!(loaded.kind, ImportKind::Customers | ImportKind::Accounts) {
-        return Err(WebError::invalid_parameter(
-            "mapping",
-            "transactions and balances go to the warehouse: load them with `rapport import`",
-        ));
-    }
+    let loaded = store_mapping(&dir, &mapping)?;
     let uploads = dir.join("uploads");
     std::fs::create_dir_all(&uploads).map_err(|e| WebError::internal("upload dir", e))?;
     let name = format!(
@@ -95,15 +74,65 @@ pub async fn upload(
     )
     .await;
     let _ = std::fs::remove_file(&file);
-    let report = result.map_err(|e| match e {
+    let report = result.map_err(ingest_error)?;
+    audit_import(&state, &auth, &loaded, &report).await?;
+    Ok(Json(report_dto(&report)))
+}
+
+/// A mapping is named by letters, digits and `_` only: the name becomes part of a path.
+fn check_mapping_name(mapping: &str) -> Result<(), WebError> {
+    if mapping.is_empty()
+        || !mapping
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(WebError::invalid_parameter(
+            "mapping",
+            "a mapping name is letters, digits and '_'",
+        ));
+    }
+    Ok(())
+}
+
+/// The server's mapping file `name`, for an extract the operational store takes.
+fn store_mapping(dir: &std::path::Path, name: &str) -> Result<Mapping, WebError> {
+    let mapping_path = dir.join("mappings").join(format!("{name}.mapping.toml"));
+    if !mapping_path.exists() {
+        return Err(WebError::new(
+            ErrorCode::NotFound,
+            format!("no mapping named {name}"),
+        ));
+    }
+    let loaded = Mapping::load(&mapping_path).map_err(|e| WebError::internal("mapping file", e))?;
+    if !matches!(loaded.kind, ImportKind::Customers | ImportKind::Accounts) {
+        return Err(WebError::invalid_parameter(
+            "mapping",
+            "transactions and balances go to the warehouse: load them with `rapport import`",
+        ));
+    }
+    Ok(loaded)
+}
+
+/// An unusable file is the caller's to fix (400); the store's errors keep their own answer.
+fn ingest_error(e: IngestError) -> WebError {
+    match e {
         IngestError::File { .. } | IngestError::Header(_) | IngestError::WholeFile(_) => {
             WebError::invalid_parameter("body", e.to_string())
         }
         IngestError::Store(s) => WebError::from(s),
         other => WebError::new(ErrorCode::InvalidParameter, other.to_string()),
-    })?;
+    }
+}
+
+/// The run in the audit trail, with what it changed.
+async fn audit_import(
+    state: &AppState,
+    auth: &Authenticated,
+    loaded: &Mapping,
+    report: &ImportReport,
+) -> Result<(), WebError> {
     let c = report.run.counts;
-    let mut e = audit::by(&auth, state.clock.now(), AuditAction::CustomerChanged);
+    let mut e = audit::by(auth, state.clock.now(), AuditAction::CustomerChanged);
     e.detail = Some(format!(
         "import run {} ({} {}): {} inserted, {} updated, {} rejected",
         report.run.id,
@@ -114,7 +143,12 @@ pub async fn upload(
         report.rows_rejected
     ));
     state.audit.record(e).await?;
-    Ok(Json(ImportReportDto {
+    Ok(())
+}
+
+fn report_dto(report: &ImportReport) -> ImportReportDto {
+    let c = report.run.counts;
+    ImportReportDto {
         run_id: report.run.id,
         inserted: c.inserted,
         updated: c.updated,
@@ -130,7 +164,7 @@ pub async fn upload(
                 reason: r.reason.clone(),
             })
             .collect(),
-    }))
+    }
 }
 
 /// Writes the upload to a new file (mode 0600) as it arrives, a chunk at a time: the body is

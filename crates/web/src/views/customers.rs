@@ -4,7 +4,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::NaiveDate;
 use rapport_domain::unmask::{MaskedField, UnmaskReason, may_unmask};
-use rapport_domain::{Action, ContactChannel, PartyId, permits};
+use rapport_domain::{Action, ContactChannel, FieldPolicy, PartyId, Role, permits};
 use rapport_proto::{
     CreateProspectRequest, Customer360Dto, CustomerSummaryDto, ErrorCode, UnmaskRequest,
     UpdateContactRequest,
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::{Button, Ctx, FormPost, PageAt, PageError, Pager, SignedIn, url_encode};
 use crate::api::page_request;
 use crate::auth::Authenticated;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::{AppState, WebError, assets, changes, present, reads};
 
 #[derive(Template, WebTemplate)]
@@ -406,59 +406,14 @@ fn render(state: &AppState, page: &SignedIn, v: Customer360Dto, extras: Extras) 
     let ctx = page.ctx();
     let policy = auth.viewer.field_policy();
     let tz = state.bank.time_zone;
-    let history = extras
-        .history
-        .iter()
-        .map(|c| {
-            let d = present::change(c, policy);
-            (
-                d.changed_at
-                    .with_timezone(&tz)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                d.changed_by,
-                ctx.lang.label(&d.field).to_owned(),
-                d.old_value.unwrap_or_default(),
-                d.new_value.unwrap_or_default(),
-            )
-        })
-        .collect();
-    let t = ctx.t;
-    let masked_labels = v
-        .masked_fields
-        .iter()
-        .map(|f| field_label(t, f))
-        .collect::<Vec<_>>()
-        .join("、");
-    let unmaskable = MaskedField::ALL
-        .iter()
-        .filter(|f| v.masked_fields.iter().any(|m| m == f.as_str()))
-        .filter(|f| {
-            UnmaskReason::ALL
-                .iter()
-                .any(|r| may_unmask(auth.staff.role, **f, *r, false))
-        })
-        .map(|f| (f.as_str(), field_label(t, f.as_str())))
-        .collect();
+    let history = history_rows(&extras.history, policy, tz, ctx.lang);
+    let masked_labels = masked_labels(ctx.t, &v);
+    let unmaskable = unmaskable_fields(auth.staff.role, ctx.t, &v);
     let reasons = UnmaskReason::ALL
         .iter()
         .map(|r| (r.as_str(), ctx.lang.label(r.as_str())))
         .collect();
-    let chart_months = serde_json::to_string(
-        &v.aum_trend
-            .iter()
-            .map(|p| p.month.format("%Y-%m").to_string())
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
-    // The chart only draws; amounts stay decimal strings until the browser plots them.
-    let chart_values = serde_json::to_string(
-        &v.aum_trend
-            .iter()
-            .map(|p| p.aum.amount.clone())
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
+    let (chart_months, chart_values) = aum_chart(&v);
     CustomerPage {
         ctx,
         v,
@@ -498,23 +453,102 @@ fn render(state: &AppState, page: &SignedIn, v: Customer360Dto, extras: Extras) 
         ),
 
         can_open_segments: permits(auth.staff.role, Action::UseSegments),
-        score_groups: extras
-            .scores
-            .as_ref()
-            .and_then(|s| s.latest.as_ref())
-            .map(|l| {
-                let st = req.lang.score_text();
-                vec![
-                    (st.value_score, l.value.clone()),
-                    (st.financial, l.financial.clone()),
-                    (st.loyalty, l.loyalty.clone()),
-                    (st.credit, l.credit_score.clone()),
-                    (st.risk, l.risk.clone()),
-                ]
-            })
-            .unwrap_or_default(),
+        score_groups: score_groups(req.lang, extras.scores.as_ref()),
         scores: extras.scores,
     }
+}
+
+/// The customer's changes, masked by `policy`: (when in the bank's zone, who, field, before,
+/// after).
+fn history_rows(
+    changes: &[PartyChange],
+    policy: FieldPolicy,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+) -> Vec<(String, String, String, String, String)> {
+    changes
+        .iter()
+        .map(|c| {
+            let d = present::change(c, policy);
+            (
+                d.changed_at
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                d.changed_by,
+                lang.label(&d.field).to_owned(),
+                d.old_value.unwrap_or_default(),
+                d.new_value.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The masked fields' names, for the notice that they are masked.
+fn masked_labels(t: &'static Text, v: &Customer360Dto) -> String {
+    v.masked_fields
+        .iter()
+        .map(|f| field_label(t, f))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The masked fields `role` may ask to see for some reason, as (code, label).
+fn unmaskable_fields(
+    role: Role,
+    t: &'static Text,
+    v: &Customer360Dto,
+) -> Vec<(&'static str, &'static str)> {
+    MaskedField::ALL
+        .iter()
+        .filter(|f| v.masked_fields.iter().any(|m| m == f.as_str()))
+        .filter(|f| {
+            UnmaskReason::ALL
+                .iter()
+                .any(|r| may_unmask(role, **f, *r, false))
+        })
+        .map(|f| (f.as_str(), field_label(t, f.as_str())))
+        .collect()
+}
+
+/// The AUM trend as the chart's JSON: its months, and its amounts.
+fn aum_chart(v: &Customer360Dto) -> (String, String) {
+    let months = serde_json::to_string(
+        &v.aum_trend
+            .iter()
+            .map(|p| p.month.format("%Y-%m").to_string())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    // The chart only draws; amounts stay decimal strings until the browser plots them.
+    let values = serde_json::to_string(
+        &v.aum_trend
+            .iter()
+            .map(|p| p.aum.amount.clone())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    (months, values)
+}
+
+/// The latest value score and its components, titled, for the parts table.
+fn score_groups(
+    lang: Lang,
+    scores: Option<&rapport_proto::CustomerScoresDto>,
+) -> Vec<(&'static str, rapport_proto::ExplainedDto)> {
+    scores
+        .and_then(|s| s.latest.as_ref())
+        .map(|l| {
+            let st = lang.score_text();
+            vec![
+                (st.value_score, l.value.clone()),
+                (st.financial, l.financial.clone()),
+                (st.loyalty, l.loyalty.clone()),
+                (st.credit, l.credit_score.clone()),
+                (st.risk, l.risk.clone()),
+            ]
+        })
+        .unwrap_or_default()
 }
 
 /// The enabled RMs a branch manager or administrator may assign to a customer, by name.
