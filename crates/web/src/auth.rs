@@ -444,9 +444,6 @@ async fn route_allows(
     }
 }
 
-/// Shortest password a staff member may choose.
-pub const MIN_PASSWORD_LEN: usize = 12;
-
 /// Replaces the caller's password after checking the current one; other sessions end.
 pub async fn change_password(
     state: &AppState,
@@ -454,12 +451,8 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), WebError> {
-    if new.chars().count() < MIN_PASSWORD_LEN {
-        return Err(WebError::invalid_parameter(
-            "new_password",
-            format!("the new password needs at least {MIN_PASSWORD_LEN} characters"),
-        ));
-    }
+    rapport_services::passwords::check_chosen(new)
+        .map_err(|m| WebError::invalid_parameter("new_password", m))?;
     if new == current {
         return Err(WebError::invalid_parameter(
             "new_password",
