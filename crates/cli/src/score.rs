@@ -232,7 +232,7 @@ async fn previous_tiers(ctx: &Opened, as_of: NaiveDate) -> anyhow::Result<HashMa
         .previous_tiers(as_of)
         .await?
         .into_iter()
-        .filter_map(|(p, t)| t.parse::<Tier>().ok().map(|t| (p.0, t)))
+        .map(|(p, t)| (p.0, t))
         .collect())
 }
 

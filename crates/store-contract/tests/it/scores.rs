@@ -196,7 +196,7 @@ async fn the_tier_rules_start_from_the_latest_tier_before_the_as_of_date() {
     for t in scored_may_and_june().await {
         let previous = t.store.previous_tiers(june()).await.unwrap();
         assert!(
-            previous.contains(&(ZHANG_WEI_A, "gold".to_owned())),
+            previous.contains(&(ZHANG_WEI_A, Tier::Gold)),
             "{previous:?}"
         );
         assert_eq!(previous.len(), 5);

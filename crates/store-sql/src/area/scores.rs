@@ -83,7 +83,7 @@ impl ScoreStore for super::Backend {
         Ok((accounts, parties))
     }
 
-    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>> {
+    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, Tier)>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT s.party_id, s.tier FROM party_scores s JOIN (SELECT party_id, max(as_of) AS as_of \
              FROM party_scores WHERE as_of < $1 GROUP BY party_id) l \
@@ -93,7 +93,9 @@ impl ScoreStore for super::Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(rows.into_iter().map(|(p, t)| (PartyId(p), t)).collect())
+        (rows.into_iter())
+            .map(|(p, t)| Ok((PartyId(p), parse_col("party_scores.tier", &t)?)))
+            .collect()
     }
 
     async fn begin_score_run(&self, run: &NewScoreRun) -> StoreResult<i64> {

@@ -7,7 +7,7 @@ use crate::segments::{NewSegment, SegmentDefinition, SegmentRef, SegmentRow};
 use crate::{AssignedRm, CustomerSummary, Page, PageRequest, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::{BranchId, PartyId, Viewer};
+use rapport_domain::{BranchId, PartyId, Tier, Viewer};
 
 /// Scoring (R3): score runs, each party's scores and alerts, the RMs who served a party on a
 /// day, and the portfolio overview and dashboards over the latest scores.
@@ -18,7 +18,7 @@ pub trait ScoreStore: Send + Sync {
     async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)>;
     /// Each party's tier at its latest scoring before `before` (the tier rules' starting
     /// point). For the scoring batch job only.
-    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, String)>>;
+    async fn previous_tiers(&self, before: NaiveDate) -> StoreResult<Vec<(PartyId, Tier)>>;
     async fn begin_score_run(&self, run: &NewScoreRun) -> StoreResult<i64>;
     /// One transaction: scores replace those of the same party and as-of date; alerts are
     /// raised once per dedup key, for the party's primary RM; tier proposals replace those of
