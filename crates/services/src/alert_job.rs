@@ -10,11 +10,11 @@ use chrono::{Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rapport_domain::{AlertKind, PartyId, StaffId, Tier};
 use rapport_store::scores::NewAlert;
-use rapport_store::work::{PartyWorkFacts, TaskKind, WorkPlan};
+use rapport_store::work::{PartyWorkFacts, WorkPlan};
 use rapport_store::{Store, StoreError};
 use rapport_work::{
-    BirthdayCalendar, Maturity, PartyFacts, PlannedAlert, PlannedTask, RmLoad, UnservedCustomer,
-    WorkRules, plan_alerts, plan_dedicated_rms, task_for_alert,
+    BirthdayCalendar, Maturity, PartyFacts, PlannedAlert, RmLoad, UnservedCustomer, WorkRules,
+    plan_alerts, plan_dedicated_rms, task_for_alert,
 };
 
 /// Customers (or alerts) read from the store at a time.
@@ -24,9 +24,6 @@ const PAGE: i64 = 5_000;
 pub enum AlertJobError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The rules name something that does not exist (the message names the setting).
-    #[error("alert rules: {0}")]
-    Rules(String),
 }
 
 /// What one run did.
@@ -156,7 +153,7 @@ async fn make_tasks_for_open_alerts(
                         as_of: a.as_of,
                         dedup_key: a.dedup_key,
                     },
-                    task: Some((task_kind(&t)?, t.due_on)),
+                    task: Some((t.kind, t.due_on)),
                 });
             }
         }
@@ -229,13 +226,6 @@ fn facts(f: PartyWorkFacts, cadences: &Cadences) -> PartyFacts {
     }
 }
 
-fn task_kind(t: &PlannedTask) -> Result<TaskKind, AlertJobError> {
-    t.kind
-        .as_str()
-        .parse()
-        .map_err(|e| AlertJobError::Rules(format!("task kind: {e}")))
-}
-
 fn to_plan(p: PlannedAlert, today: NaiveDate) -> Result<WorkPlan, AlertJobError> {
     Ok(WorkPlan {
         alert: NewAlert {
@@ -247,10 +237,6 @@ fn to_plan(p: PlannedAlert, today: NaiveDate) -> Result<WorkPlan, AlertJobError>
             as_of: today,
             dedup_key: p.dedup_key,
         },
-        task: p
-            .task
-            .as_ref()
-            .map(|t| task_kind(t).map(|k| (k, t.due_on)))
-            .transpose()?,
+        task: p.task.as_ref().map(|t| (t.kind, t.due_on)),
     })
 }

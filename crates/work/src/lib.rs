@@ -9,6 +9,6 @@ pub use assign::{AssignmentPlan, RmLoad, UnservedCustomer, plan_dedicated_rms};
 
 pub use birthday::{BirthdayCalendar, next_birthday};
 pub use rules::{
-    Maturity, PartyFacts, PlannedAlert, PlannedKind, PlannedTask, WorkRules, care_is_quiet,
-    local_date, plan_alerts, task_for_alert,
+    Maturity, PartyFacts, PlannedAlert, PlannedTask, WorkRules, care_is_quiet, local_date,
+    plan_alerts, task_for_alert,
 };

@@ -5,7 +5,7 @@
 //! no second care task for `care_quiet_days` days in the bank's time zone.
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rapport_domain::{AlertKind, AlertSeverity, Reason, Tier};
+use rapport_domain::{AlertKind, AlertSeverity, Reason, TaskKind, Tier};
 use serde::{Deserialize, Serialize};
 
 use crate::birthday::{BirthdayCalendar, next_birthday};
@@ -51,31 +51,9 @@ impl Default for WorkRules {
     }
 }
 
-/// What a task is for; the store's task kinds by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PlannedKind {
-    Call,
-    Revisit,
-    Retention,
-    Care,
-    FollowUp,
-}
-
-impl PlannedKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Call => "call",
-            Self::Revisit => "revisit",
-            Self::Retention => "retention",
-            Self::Care => "care",
-            Self::FollowUp => "follow_up",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedTask {
-    pub kind: PlannedKind,
+    pub kind: TaskKind,
     pub due_on: NaiveDate,
 }
 
@@ -189,7 +167,7 @@ fn maturity_alert(
         dedup_key: format!("maturity:{}:{}", m.account_ref, m.matures_on),
         // Call a week ahead so the money can be rolled over before it leaves.
         task: Some(PlannedTask {
-            kind: PlannedKind::Call,
+            kind: TaskKind::Call,
             due_on: minus(m.matures_on, 7).max(today),
         }),
     })
@@ -205,7 +183,7 @@ fn birthday_alert(f: &PartyFacts, today: NaiveDate, tz: Tz, r: &WorkRules) -> Op
         return None;
     }
     let task = (!care_is_quiet(f.last_care, today, tz, r)).then_some(PlannedTask {
-        kind: PlannedKind::Care,
+        kind: TaskKind::Care,
         due_on: next,
     });
     Some(PlannedAlert {
@@ -247,7 +225,7 @@ fn contact_due_alert(f: &PartyFacts, today: NaiveDate, tz: Tz) -> Option<Planned
         },
         dedup_key: format!("contact_due:{}:{since}", f.party_id),
         task: Some(PlannedTask {
-            kind: PlannedKind::Call,
+            kind: TaskKind::Call,
             due_on: today,
         }),
     })
@@ -274,7 +252,7 @@ fn revisit_alert(f: &PartyFacts, today: NaiveDate, r: &WorkRules) -> Option<Plan
         },
         dedup_key: format!("revisit:{}", f.party_id),
         task: Some(PlannedTask {
-            kind: PlannedKind::Revisit,
+            kind: TaskKind::Revisit,
             due_on: due.min(plus(today, 7)),
         }),
     })
@@ -289,7 +267,7 @@ pub fn task_for_alert(
 ) -> Option<PlannedTask> {
     match kind {
         AlertKind::ChurnRisk | AlertKind::LargeOutflow => Some(PlannedTask {
-            kind: PlannedKind::Retention,
+            kind: TaskKind::Retention,
             due_on: plus(
                 today,
                 match severity {
@@ -300,7 +278,7 @@ pub fn task_for_alert(
             ),
         }),
         AlertKind::TierUpgrade | AlertKind::TierDowngrade => Some(PlannedTask {
-            kind: PlannedKind::FollowUp,
+            kind: TaskKind::FollowUp,
             due_on: plus(today, r.tier_change_due_days),
         }),
         AlertKind::Maturity

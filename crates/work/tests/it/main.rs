@@ -9,10 +9,10 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use rapport_domain::{AlertKind, AlertSeverity};
+use rapport_domain::{AlertKind, AlertSeverity, TaskKind};
 use rapport_work::{
-    BirthdayCalendar, Maturity, PartyFacts, PlannedKind, WorkRules, care_is_quiet, next_birthday,
-    plan_alerts, task_for_alert,
+    BirthdayCalendar, Maturity, PartyFacts, WorkRules, care_is_quiet, next_birthday, plan_alerts,
+    task_for_alert,
 };
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -92,10 +92,7 @@ fn a_birthday_within_the_window_raises_one_care_task_on_the_day() {
         (AlertKind::Birthday, "birthday:7:2026-07-10")
     );
     let task = p.task.as_ref().unwrap();
-    assert_eq!(
-        (task.kind, task.due_on),
-        (PlannedKind::Care, day(2026, 7, 10))
-    );
+    assert_eq!((task.kind, task.due_on), (TaskKind::Care, day(2026, 7, 10)));
     assert!(
         plan_alerts(&person(), day(2026, 7, 2), Shanghai, &r).is_empty(),
         "8 days ahead"
@@ -132,7 +129,7 @@ fn a_care_contact_keeps_care_tasks_away_for_seven_days_in_the_banks_time_zone() 
         &r
     ));
     let plans = plan_alerts(&facts, day(2026, 7, 10), Shanghai, &r);
-    assert_eq!(plans[0].task.as_ref().unwrap().kind, PlannedKind::Care);
+    assert_eq!(plans[0].task.as_ref().unwrap().kind, TaskKind::Care);
     // In UTC the contact was on the 2nd as well, but at 16:30 UTC it is the 3rd in Shanghai.
     let late = Utc.with_ymd_and_hms(2026, 7, 2, 16, 30, 0).unwrap();
     assert!(care_is_quiet(Some(late), day(2026, 7, 10), Shanghai, &r));
@@ -203,7 +200,7 @@ fn a_new_customer_not_yet_contacted_is_due_a_revisit_within_three_months() {
     let plans = plan_alerts(&new, day(2026, 6, 5), Shanghai, &r);
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].kind, AlertKind::RevisitDue);
-    assert_eq!(plans[0].task.as_ref().unwrap().kind, PlannedKind::Revisit);
+    assert_eq!(plans[0].task.as_ref().unwrap().kind, TaskKind::Revisit);
     assert!(
         plan_alerts(&new, day(2026, 8, 5), Shanghai, &r).is_empty(),
         "past 3 months"
@@ -220,12 +217,9 @@ fn scoring_alerts_become_retention_and_follow_up_tasks() {
     let r = WorkRules::default();
     let today = day(2026, 7, 1);
     let t = task_for_alert(AlertKind::ChurnRisk, AlertSeverity::High, today, &r).unwrap();
-    assert_eq!(
-        (t.kind, t.due_on),
-        (PlannedKind::Retention, day(2026, 7, 3))
-    );
+    assert_eq!((t.kind, t.due_on), (TaskKind::Retention, day(2026, 7, 3)));
     let t = task_for_alert(AlertKind::TierUpgrade, AlertSeverity::Medium, today, &r).unwrap();
-    assert_eq!(t.kind, PlannedKind::FollowUp);
+    assert_eq!(t.kind, TaskKind::FollowUp);
     assert!(task_for_alert(AlertKind::Birthday, AlertSeverity::Low, today, &r).is_none());
 }
 
@@ -248,7 +242,7 @@ fn a_contact_plan_flags_a_customer_not_contacted_in_time_and_any_contact_resets_
         (plans[0].kind, plans[0].dedup_key.as_str()),
         (AlertKind::ContactDue, "contact_due:7:2026-05-20")
     );
-    assert_eq!(plans[0].task.as_ref().unwrap().kind, PlannedKind::Call);
+    assert_eq!(plans[0].task.as_ref().unwrap().kind, TaskKind::Call);
     // A contact by anyone on the 19th starts a new cycle: nothing due until 30 days later.
     let contacted = PartyFacts {
         last_contact: Some(Utc.with_ymd_and_hms(2026, 6, 19, 3, 0, 0).unwrap()),
