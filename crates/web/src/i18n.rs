@@ -111,14 +111,14 @@ impl Lang {
         self.pick(&i18n_work::ZH, &i18n_work::EN)
     }
 
-    /// A label for a stored code (product family, party kind, role …, and the scoring crate's
-    /// tiers, lifecycle stages, CLV classes and RFM segments), falling back to the code.
+    /// A label for a stored code (product family, party kind, role …, and the domain's tiers,
+    /// lifecycle stages, CLV classes and RFM segments), falling back to the code.
     pub fn label(self, code: &str) -> &str {
         LABELS
             .iter()
             .find(|(c, _, _)| *c == code)
             .map(|(_, zh, en)| (*zh, *en))
-            .or_else(|| scoring_label(code))
+            .or_else(|| rapport_domain::classes::class_label(code))
             .map(|(zh, en)| if self == Self::Zh { zh } else { en })
             .unwrap_or(code)
     }
@@ -132,20 +132,6 @@ fn accept_language(parts: &Parts) -> &str {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .trim_start()
-}
-
-/// The scoring crate names its own classes; the pages use its words.
-fn scoring_label(code: &str) -> Option<(&'static str, &'static str)> {
-    use rapport_scoring::{ClvClass, Labelled, LifecycleStage, RfmSegment, Tier};
-    fn pair(l: &dyn Labelled) -> (&'static str, &'static str) {
-        (l.label_zh(), l.label_en())
-    }
-    code.parse::<Tier>()
-        .ok()
-        .map(|t| pair(&t))
-        .or_else(|| code.parse::<LifecycleStage>().ok().map(|t| pair(&t)))
-        .or_else(|| code.parse::<ClvClass>().ok().map(|t| pair(&t)))
-        .or_else(|| code.parse::<RfmSegment>().ok().map(|t| pair(&t)))
 }
 
 translations! {
