@@ -50,6 +50,7 @@ mod nbp;
 mod rfm;
 mod score;
 mod tier;
+pub mod validation;
 mod value;
 
 pub use churn::{
