@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
+use rapport_scoring::churn::out_of_time::{BASELINE_INPUTS, ChurnValidation};
 use rapport_scoring::{ScoringConfig, Tier, churn_matrix_csv};
 use rapport_store::scores::{NewScoreRun, ScoreBatch, ScoreRunEnd};
 use rapport_warehouse::score_pipeline::{
@@ -298,7 +299,7 @@ fn churn_model_auc(
     };
     let report = &model.report;
     eprintln!(
-        "  churn model: held-out AUC {:.4} (training AUC {:.4}; {} training and {} held-out customers, {} and {} churned)",
+        "  churn model: random held-out AUC {:.4} (training AUC {:.4}; {} training and {} held-out customers, {} and {} churned) — a split of the same periods, not a validation",
         report.auc_holdout,
         report.auc_train,
         report.n_train,
@@ -312,7 +313,51 @@ fn churn_model_auc(
         std::fs::write(path, csv)
             .with_context(|| format!("writing the churn matrix {}", path.display()))?;
     }
-    Ok(Some(report.auc_holdout))
+    Ok(print_churn_validation(&out.churn_validation))
+}
+
+/// Prints the out-of-time evaluation; its AUC is the run's churn AUC.
+fn print_churn_validation(v: &Result<ChurnValidation, String>) -> Option<f64> {
+    let v = match v {
+        Ok(v) => v,
+        Err(reason) => {
+            eprintln!("  churn model, out of time: not evaluated ({reason})");
+            return None;
+        }
+    };
+    eprintln!(
+        "  churn model, out of time: tested at {} on {} customers it never learned from ({} churned within {} months); trained on {} rows of {} customers ({} churned) from earlier snapshots",
+        v.test_snapshot,
+        v.test.customers,
+        v.test.churned,
+        v.horizon_months,
+        v.train.rows,
+        v.train.customers,
+        v.train.churned
+    );
+    let interval = v
+        .auc_interval
+        .map_or(String::new(), |(lo, hi)| format!(" (95% {lo:.3}–{hi:.3})"));
+    let top = |t: Option<(f64, f64)>| {
+        t.map_or("-".to_owned(), |(lift, recall)| {
+            format!("lift {lift:.1}, recall {:.0}%", recall * 100.0)
+        })
+    };
+    eprintln!(
+        "    ROC AUC {:.4}{interval}, PR AUC {}, top 5%: {}, top 10%: {}; logistic baseline ({}) AUC {}; oracle AUC {}",
+        v.auc,
+        v.pr_auc.map_or("-".to_owned(), |p| format!("{p:.3}")),
+        top(v.top_5),
+        top(v.top_10),
+        BASELINE_INPUTS.join(", "),
+        v.baseline_auc.map_or("-".to_owned(), |b| format!("{b:.4}")),
+        v.oracle_auc
+            .map_or("not known for this bank".to_owned(), |o| format!("{o:.4}"))
+    );
+    for w in &v.warnings {
+        eprintln!("    warning: {w}");
+    }
+    Some(v.auc)
 }
 
 /// What writing the scores raised.

@@ -36,7 +36,7 @@
 //! ```
 
 mod booster;
-mod churn;
+pub mod churn;
 mod clv_class;
 mod config;
 mod credit;

@@ -89,7 +89,7 @@ pub fn auc_interval(
 
 /// One bin of a calibration table: rows whose predicted probability falls in it, their mean
 /// prediction and the share of them that were positive.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CalibrationBin {
     pub rows: usize,
     pub mean_predicted: f64,
@@ -289,7 +289,8 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 }
 
 /// What the sanity check says about a model's out-of-time AUC.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SanityWarning {
     /// Above 0.98: too good to be true until a leak is ruled out.
     TooGood { auc: f64 },
@@ -297,7 +298,13 @@ pub enum SanityWarning {
     NoBetterThanBaseline { auc: f64, baseline: f64 },
     /// More than 0.05 below the oracle (the true hazard's ranking of the same rows).
     FarFromOracle { auc: f64, oracle: f64 },
+    /// Too few positives among the test rows for the AUC to mean much: one misranked
+    /// customer moves it by up to 1 / positives.
+    FewPositives { positives: usize },
 }
+
+/// Fewer positive test rows than this and the AUC's interval is too wide to rely on.
+pub const MIN_TEST_POSITIVES: usize = 30;
 
 impl std::fmt::Display for SanityWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -314,6 +321,12 @@ impl std::fmt::Display for SanityWarning {
             Self::FarFromOracle { auc, oracle } => write!(
                 f,
                 "AUC {auc:.4} is more than 0.05 below the oracle's {oracle:.4}"
+            ),
+            Self::FewPositives { positives } => write!(
+                f,
+                "only {positives} positive test rows (fewer than {MIN_TEST_POSITIVES}): one \
+                 misranked customer moves the AUC by up to {:.3}",
+                1.0 / (*positives).max(1) as f64
             ),
         }
     }

@@ -11,6 +11,7 @@ use rapport_clv::{
     BgNbdParams, ClvHorizon, DAYS_PER_MONTH, GammaGamma, GammaGammaParams, Patterns, Summary,
     TimeUnit, predict_patterns,
 };
+use rapport_scoring::churn::out_of_time::{ChurnValidation, Labelled, validate_out_of_time};
 use rapport_scoring::{
     ChurnModel, Features, LifecycleStage, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
     assign_clv_classes, lifecycle, score_all,
@@ -62,6 +63,9 @@ pub struct PipelineOutput {
     pub churn: std::result::Result<ChurnModel, String>,
     /// The churn model's training rows and labels (earlier snapshots).
     pub training: (Vec<Features>, Vec<bool>),
+    /// The churn model evaluated out of time on customers it did not learn from, or why it
+    /// could not be.
+    pub churn_validation: std::result::Result<ChurnValidation, String>,
     pub scores: Vec<PartyScore>,
     /// Seconds per stage, in order.
     pub stages: Vec<(&'static str, f64)>,
@@ -143,6 +147,7 @@ pub fn run_scoring(
     // The next-best-product models learn who holds what from the same snapshots as the churn
     // model, so the as-of scores are predictions, not echoes of the rows they were fitted on.
     let nbp = NbpModel::train(&train_rows, s.seed, &cfg.nbp).map_err(scoring)?;
+    let churn_validation = validate_churn(&by_date, &rows, s);
     done("models", &mut stages);
 
     let by_party: HashMap<i64, f64> = clv.iter().map(|(p, c)| (*p, c.clv)).collect();
@@ -158,8 +163,48 @@ pub fn run_scoring(
         clv_fit,
         churn,
         training: (train_rows, labels),
+        churn_validation,
         scores,
         stages,
+    })
+}
+
+/// The out-of-time evaluation: the test snapshot is the one a horizon before as-of (outcomes
+/// up to as-of), and a model is trained only on the snapshot pairs before it, whose outcome
+/// windows end by the test snapshot. `earlier` holds the snapshots before as-of, latest first.
+fn validate_churn(
+    earlier: &[Vec<Features>],
+    as_of_rows: &[Features],
+    s: &PipelineSettings,
+) -> std::result::Result<ChurnValidation, String> {
+    let Some(test_snapshot) = earlier.first() else {
+        return Err("no snapshot a horizon before as-of".to_owned());
+    };
+    let test = churn_labels(test_snapshot, as_of_rows, &s.scoring);
+    let (mut train_rows, mut train_labels) = (Vec::new(), Vec::new());
+    for pair in earlier.windows(2) {
+        if let [later, before] = pair {
+            let (r, l) = churn_labels(before, later, &s.scoring);
+            train_rows.extend(r);
+            train_labels.extend(l);
+        }
+    }
+    validate_out_of_time(
+        Labelled {
+            rows: &train_rows,
+            labels: &train_labels,
+        },
+        Labelled {
+            rows: &test.0,
+            labels: &test.1,
+        },
+        s.churn_horizon_months,
+        s.seed,
+        &s.scoring.churn_model,
+    )
+    .map_err(|e| match e {
+        ScoringError::NotTrainable { reason, .. } => reason,
+        other => other.to_string(),
     })
 }
 

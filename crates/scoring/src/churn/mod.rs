@@ -2,6 +2,7 @@
 //! its held-out AUC and the inputs behind each prediction.
 mod inputs;
 mod model;
+pub mod out_of_time;
 mod rules;
 
 pub use inputs::{CHURN_INPUT_NAMES, churn_inputs};

@@ -14,6 +14,7 @@ mod explain;
 mod input;
 mod lifecycle;
 mod nbp;
+mod out_of_time;
 mod rfm;
 mod synth;
 mod tiers;

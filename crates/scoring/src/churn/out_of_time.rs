@@ -1,0 +1,204 @@
+//! The churn model evaluated as a validator would (issue 23): trained only on snapshots whose
+//! outcome windows end by the test snapshot, tested on customers it never saw, scored beside a
+//! three-input logistic baseline on the same rows, and checked for figures too good to trust.
+use std::collections::HashSet;
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::{CHURN_INPUT_NAMES, ChurnModel, churn_inputs};
+use crate::config::ModelConfig;
+use crate::error::ScoringError;
+use crate::features::Features;
+use crate::metrics::{auc, held_out};
+use crate::validation::{
+    CalibrationBin, LogisticBaseline, MIN_TEST_POSITIVES, SanityWarning, auc_interval, calibration,
+    lift_and_recall, pr_auc, sanity_check,
+};
+
+/// The baseline's inputs: the simple signals a churn model must beat.
+pub const BASELINE_INPUTS: [&str; 3] = ["aum_change_3m", "tx_change_3m", "tenure_months"];
+
+/// Labelled rows: each customer's features at a snapshot and whether they churned within the
+/// horizon after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Labelled<'a> {
+    pub rows: &'a [Features],
+    pub labels: &'a [bool],
+}
+
+/// How many rows, customers and churners a side of the evaluation holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub rows: usize,
+    pub customers: usize,
+    pub churned: usize,
+}
+
+/// The out-of-time evaluation of the churn model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChurnValidation {
+    pub test_snapshot: NaiveDate,
+    pub horizon_months: u32,
+    pub train: Counts,
+    pub test: Counts,
+    pub auc: f64,
+    /// 95% bootstrap interval of the AUC.
+    pub auc_interval: Option<(f64, f64)>,
+    pub pr_auc: Option<f64>,
+    /// (lift, recall) of the top 5% and 10% of test customers by predicted risk.
+    pub top_5: Option<(f64, f64)>,
+    pub top_10: Option<(f64, f64)>,
+    pub calibration: Vec<CalibrationBin>,
+    /// The logistic regression on [`BASELINE_INPUTS`], trained and tested on the same rows.
+    pub baseline_auc: Option<f64>,
+    /// The true hazard's ranking of the test rows, where the bank's truth is known.
+    pub oracle_auc: Option<f64>,
+    pub warnings: Vec<SanityWarning>,
+}
+
+/// Why the evaluation could not be made.
+fn not_evaluable(reason: impl Into<String>) -> ScoringError {
+    ScoringError::NotTrainable {
+        model: "churn (out-of-time evaluation)".to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// Trains a churn model on `train` and evaluates it on `test`, whose rows are all of one
+/// snapshot. Every training row's outcome window (its snapshot + `horizon_months`) must end by
+/// the test snapshot — otherwise training would see the test period, and this refuses — and
+/// the customers are split so that no test customer is among the training rows.
+pub fn validate_out_of_time(
+    train: Labelled<'_>,
+    test: Labelled<'_>,
+    horizon_months: u32,
+    seed: u64,
+    cfg: &ModelConfig,
+) -> Result<ChurnValidation, ScoringError> {
+    let test_snapshot = one_snapshot(test.rows)?;
+    check_no_overlap(train.rows, test_snapshot, horizon_months)?;
+    let (train, test) = disjoint_customers(train, test, cfg.test_share, seed);
+    let (model, _) = ChurnModel::train_with(&train.0, &train.1, seed, cfg)?;
+    let scores = model.predict_many(&test.0);
+    let labels = &test.1;
+    let auc = auc(&scores, labels).ok_or_else(|| not_evaluable("no AUC on the test rows"))?;
+    let baseline_auc = baseline_auc(&train, &test);
+    let test_counts = counts(&test.0, labels);
+    let mut warnings = sanity_check(auc, baseline_auc, None);
+    if test_counts.churned < MIN_TEST_POSITIVES {
+        warnings.push(SanityWarning::FewPositives {
+            positives: test_counts.churned,
+        });
+    }
+    Ok(ChurnValidation {
+        test_snapshot,
+        horizon_months,
+        train: counts(&train.0, &train.1),
+        test: test_counts,
+        auc,
+        auc_interval: auc_interval(&scores, labels, 200, 0.95, seed),
+        pr_auc: pr_auc(&scores, labels),
+        top_5: lift_and_recall(&scores, labels, 0.05),
+        top_10: lift_and_recall(&scores, labels, 0.10),
+        calibration: calibration(&scores, labels, 10),
+        baseline_auc,
+        oracle_auc: None,
+        warnings,
+    })
+}
+
+fn one_snapshot(rows: &[Features]) -> Result<NaiveDate, ScoringError> {
+    let first = rows
+        .first()
+        .ok_or_else(|| not_evaluable("no test rows"))?
+        .as_of;
+    if rows.iter().any(|f| f.as_of != first) {
+        return Err(not_evaluable("the test rows are not all of one snapshot"));
+    }
+    Ok(first)
+}
+
+/// Refuses training rows whose outcome window reaches past the test snapshot.
+fn check_no_overlap(
+    train: &[Features],
+    test_snapshot: NaiveDate,
+    horizon_months: u32,
+) -> Result<(), ScoringError> {
+    for f in train {
+        let outcome_end = f
+            .as_of
+            .checked_add_months(Months::new(horizon_months))
+            .ok_or_else(|| not_evaluable("a training snapshot's horizon is out of range"))?;
+        if outcome_end > test_snapshot {
+            return Err(not_evaluable(format!(
+                "a training row of {} looks {horizon_months} months ahead, past the test \
+                 snapshot {test_snapshot}: training would see the test period",
+                f.as_of
+            )));
+        }
+    }
+    Ok(())
+}
+
+type Split = (Vec<Features>, Vec<bool>);
+
+/// The test customers (a seeded share of the test snapshot's, stratified by outcome) and the
+/// training rows of every other customer.
+fn disjoint_customers(
+    train: Labelled<'_>,
+    test: Labelled<'_>,
+    test_share: f64,
+    seed: u64,
+) -> (Split, Split) {
+    let ids: Vec<i64> = test.rows.iter().map(|f| f.party_id).collect();
+    let held = held_out(&ids, test.labels, test_share, seed);
+    let test_customers: HashSet<i64> = (ids.iter().zip(&held))
+        .filter(|(_, h)| **h)
+        .map(|(id, _)| *id)
+        .collect();
+    let keep = |rows: &[Features], labels: &[bool], want_test: bool| -> Split {
+        (rows.iter().zip(labels))
+            .filter(|(f, _)| test_customers.contains(&f.party_id) == want_test)
+            .map(|(f, l)| (f.clone(), *l))
+            .unzip()
+    };
+    (
+        keep(train.rows, train.labels, false),
+        keep(test.rows, test.labels, true),
+    )
+}
+
+fn counts(rows: &[Features], labels: &[bool]) -> Counts {
+    Counts {
+        rows: rows.len(),
+        customers: rows
+            .iter()
+            .map(|f| f.party_id)
+            .collect::<HashSet<_>>()
+            .len(),
+        churned: labels.iter().filter(|l| **l).count(),
+    }
+}
+
+/// The logistic baseline's AUC on the test rows, trained on the training rows.
+fn baseline_auc(train: &Split, test: &Split) -> Option<f64> {
+    let positions: Vec<usize> = BASELINE_INPUTS
+        .iter()
+        .filter_map(|name| CHURN_INPUT_NAMES.iter().position(|n| n == name))
+        .collect();
+    let inputs = |rows: &[Features]| -> Vec<Vec<f64>> {
+        rows.iter()
+            .map(|f| {
+                let all = churn_inputs(f);
+                positions
+                    .iter()
+                    .filter_map(|p| all.get(*p).copied())
+                    .collect()
+            })
+            .collect()
+    };
+    let model = LogisticBaseline::fit(&inputs(&train.0), &train.1)?;
+    let scores: Vec<f64> = inputs(&test.0).iter().map(|x| model.predict(x)).collect();
+    auc(&scores, &test.1)
+}
