@@ -1,6 +1,7 @@
 //! The out-of-time churn evaluation: training never sees the test period or the test
 //! customers, the baseline is scored on the same rows, and a leak is flagged.
-use rapport_scoring::churn::out_of_time::{Labelled, validate_out_of_time};
+use rapport_scoring::ScoringError;
+use rapport_scoring::churn::out_of_time::{ChurnValidation, Labelled, validate_out_of_time};
 use rapport_scoring::validation::SanityWarning;
 use rapport_scoring::{Features, ModelConfig};
 
@@ -33,11 +34,9 @@ fn out_of_time(customers: &[Customer]) -> (Rows, Rows) {
     (rows_at(customers, &train_months), rows_at(customers, &[s]))
 }
 
-#[test]
-fn the_model_is_tested_out_of_time_on_customers_it_never_saw() {
-    let customers = synth::population(SEED, 2_000, synth::Options::default());
-    let (train, test) = out_of_time(&customers);
-    let v = validate_out_of_time(
+/// The evaluation of `train` against `test` with the default model settings.
+fn validate(train: &Rows, test: &Rows) -> Result<ChurnValidation, ScoringError> {
+    validate_out_of_time(
         Labelled {
             rows: &train.0,
             labels: &train.1,
@@ -50,7 +49,13 @@ fn the_model_is_tested_out_of_time_on_customers_it_never_saw() {
         SEED,
         &ModelConfig::default(),
     )
-    .unwrap();
+}
+
+#[test]
+fn the_model_is_tested_out_of_time_on_customers_it_never_saw() {
+    let customers = synth::population(SEED, 2_000, synth::Options::default());
+    let (train, test) = out_of_time(&customers);
+    let v = validate(&train, &test).unwrap();
     eprintln!("{v:#?}");
     assert_eq!(v.test_snapshot, synth::month_end(HORIZON - 1 - H));
     assert!(v.test.churned > 0 && v.train.churned > 0, "{v:?}");
@@ -75,21 +80,7 @@ fn training_that_looks_into_the_test_period_is_refused() {
     // A training snapshot one month before the test snapshot: its outcome window reaches past S.
     let train = rows_at(&customers, &[s - 1]);
     let test = rows_at(&customers, &[s]);
-    let err = validate_out_of_time(
-        Labelled {
-            rows: &train.0,
-            labels: &train.1,
-        },
-        Labelled {
-            rows: &test.0,
-            labels: &test.1,
-        },
-        H as u32,
-        SEED,
-        &ModelConfig::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let err = validate(&train, &test).unwrap_err().to_string();
     assert!(err.contains("training would see the test period"), "{err}");
 }
 
@@ -103,20 +94,7 @@ fn a_leaky_feature_sets_off_the_sanity_check() {
             f.payroll_months = if *churned { 0 } else { 12 };
         }
     }
-    let v = validate_out_of_time(
-        Labelled {
-            rows: &train.0,
-            labels: &train.1,
-        },
-        Labelled {
-            rows: &test.0,
-            labels: &test.1,
-        },
-        H as u32,
-        SEED,
-        &ModelConfig::default(),
-    )
-    .unwrap();
+    let v = validate(&train, &test).unwrap();
     assert!(
         v.warnings
             .iter()
