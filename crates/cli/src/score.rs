@@ -168,6 +168,12 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
                 parties: out.scores.len() as i64,
                 churn_auc,
                 stages_json: stages.json(),
+                churn_validation_json: out
+                    .churn_validation
+                    .as_ref()
+                    .ok()
+                    .map(serde_json::to_string)
+                    .transpose()?,
             },
         )
         .await?;

@@ -22,10 +22,12 @@ pub struct NewScoreRun {
 pub struct ScoreRunEnd {
     pub finished_at: DateTime<Utc>,
     pub parties: i64,
-    /// The churn model's AUC on held-out customers.
+    /// The churn model's out-of-time AUC (on customers it did not learn from).
     pub churn_auc: Option<f64>,
     /// JSON: stage name → seconds.
     pub stages_json: String,
+    /// JSON: the churn model's whole out-of-time evaluation, when one was made.
+    pub churn_validation_json: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +41,7 @@ pub struct ScoreRun {
     pub parties: i64,
     pub churn_auc: Option<f64>,
     pub stages_json: Option<String>,
+    pub churn_validation_json: Option<String>,
 }
 
 /// One party's scores at an as-of date. The columns are what lists, dashboards and filters

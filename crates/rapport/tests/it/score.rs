@@ -69,6 +69,11 @@ fn a_planted_declining_customer_gets_a_churn_alert_before_the_month_it_churns() 
         "the demo scores its bank: {}",
         stderr(&out)
     );
+    assert!(
+        stderr(&out).contains("churn model, out of time: tested at"),
+        "the churn model is evaluated out of time: {}",
+        stderr(&out)
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

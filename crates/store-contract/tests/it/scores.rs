@@ -104,6 +104,7 @@ async fn scored_may_and_june() -> Vec<TestStore> {
                     parties: 5,
                     churn_auc: Some(0.91),
                     stages_json: "{\"features\":1.5}".into(),
+                    churn_validation_json: Some("{\"auc\":0.91}".into()),
                 },
             )
             .await
@@ -121,6 +122,12 @@ async fn scores_are_kept_per_as_of_and_read_back_within_scope() {
         assert_eq!(runs.len(), 2, "{}", t.name);
         assert_eq!(runs[0].as_of, june());
         assert_eq!(runs[0].churn_auc, Some(0.91));
+        assert_eq!(
+            runs[0].churn_validation_json.as_deref(),
+            Some("{\"auc\":0.91}"),
+            "{}: the evaluation is kept with its run",
+            t.name
+        );
 
         // History, newest first, for a customer in scope; nothing for one out of scope.
         let mine = rapport_store_contract::reads::in_scope(
@@ -317,6 +324,7 @@ async fn a_rules_only_run_keeps_no_churn_probability_and_counts_in_no_decile() {
                 parties: 2,
                 churn_auc: None,
                 stages_json: "{}".into(),
+                churn_validation_json: None,
             },
         )
         .await

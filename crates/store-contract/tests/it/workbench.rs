@@ -29,6 +29,7 @@ async fn finish_run(s: &dyn Store, run: i64) {
             parties: 0,
             churn_auc: None,
             stages_json: "{}".into(),
+            churn_validation_json: None,
         },
     )
     .await

@@ -182,13 +182,14 @@ impl ScoreStore for super::Backend {
 
     async fn finish_score_run(&self, run_id: i64, end: &ScoreRunEnd) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE score_runs SET finished_at = $1, parties = $2, churn_auc = $3, stages_json = $4 \
-             WHERE id = $5",
+            "UPDATE score_runs SET finished_at = $1, parties = $2, churn_auc = $3, stages_json = $4, \
+             churn_validation = $5 WHERE id = $6",
         )
         .bind(time(end.finished_at))
         .bind(end.parties)
         .bind(end.churn_auc)
         .bind(&end.stages_json)
+        .bind(end.churn_validation_json.as_deref())
         .bind(run_id)
         .execute(&self.pool)
         .await
@@ -199,7 +200,7 @@ impl ScoreStore for super::Backend {
     async fn score_runs(&self, limit: i64) -> StoreResult<Vec<ScoreRun>> {
         sqlx::query(
             "SELECT id, as_of, model_version, started_by, started_at, finished_at, parties, \
-             churn_auc, stages_json FROM score_runs ORDER BY id DESC LIMIT $1",
+             churn_auc, stages_json, churn_validation FROM score_runs ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
@@ -221,6 +222,7 @@ impl ScoreStore for super::Backend {
                 parties: r.try_get(6).map_err(db_err)?,
                 churn_auc: r.try_get(7).map_err(db_err)?,
                 stages_json: r.try_get(8).map_err(db_err)?,
+                churn_validation_json: r.try_get(9).map_err(db_err)?,
             })
         })
         .collect()

@@ -140,6 +140,7 @@ pub async fn scored(app: &TestApp) {
                 parties: batch.scores.len() as i64,
                 churn_auc: None,
                 stages_json: "{}".into(),
+                churn_validation_json: None,
             },
         )
         .await
