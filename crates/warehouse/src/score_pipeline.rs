@@ -131,12 +131,16 @@ pub fn run_scoring(
     };
     done("clv", &mut stages);
 
+    // Each snapshot pair's labelled rows, latest pair first: (as-of − h → as-of), (as-of − 2h
+    // → as-of − h) …; `latest_pair` rows belong to the first.
     let (mut train_rows, mut labels) = (Vec::new(), Vec::new());
+    let mut latest_pair = None;
     let mut later = &rows;
     for earlier in &by_date {
         let (r, l) = churn_labels(earlier, later, cfg);
         train_rows.extend(r);
         labels.extend(l);
+        latest_pair.get_or_insert(train_rows.len());
         later = earlier;
     }
     let churn = match ChurnModel::train_with(&train_rows, &labels, s.seed, &cfg.churn_model) {
@@ -147,7 +151,7 @@ pub fn run_scoring(
     // The next-best-product models learn who holds what from the same snapshots as the churn
     // model, so the as-of scores are predictions, not echoes of the rows they were fitted on.
     let nbp = NbpModel::train(&train_rows, s.seed, &cfg.nbp).map_err(scoring)?;
-    let churn_validation = validate_churn(&by_date, &rows, s);
+    let churn_validation = validate_churn(&train_rows, &labels, latest_pair, s);
     done("models", &mut stages);
 
     let by_party: HashMap<i64, f64> = clv.iter().map(|(p, c)| (*p, c.clv)).collect();
@@ -169,34 +173,29 @@ pub fn run_scoring(
     })
 }
 
-/// The out-of-time evaluation: the test snapshot is the one a horizon before as-of (outcomes
-/// up to as-of), and a model is trained only on the snapshot pairs before it, whose outcome
-/// windows end by the test snapshot. `earlier` holds the snapshots before as-of, latest first.
+/// The out-of-time evaluation over the run's own labelled rows (no copy): the test set is the
+/// latest pair's first `latest_pair` rows (the snapshot a horizon before as-of, outcomes up to
+/// as-of), and a model is trained only on the earlier pairs' rows after them, whose outcome
+/// windows end by the test snapshot.
 fn validate_churn(
-    earlier: &[Vec<Features>],
-    as_of_rows: &[Features],
+    rows: &[Features],
+    labels: &[bool],
+    latest_pair: Option<usize>,
     s: &PipelineSettings,
 ) -> std::result::Result<ChurnValidation, String> {
-    let Some(test_snapshot) = earlier.first() else {
+    let Some(split) = latest_pair else {
         return Err("no snapshot a horizon before as-of".to_owned());
     };
-    let test = churn_labels(test_snapshot, as_of_rows, &s.scoring);
-    let (mut train_rows, mut train_labels) = (Vec::new(), Vec::new());
-    for pair in earlier.windows(2) {
-        if let [later, before] = pair {
-            let (r, l) = churn_labels(before, later, &s.scoring);
-            train_rows.extend(r);
-            train_labels.extend(l);
-        }
-    }
+    let (test_rows, train_rows) = rows.split_at(split.min(rows.len()));
+    let (test_labels, train_labels) = labels.split_at(split.min(labels.len()));
     validate_out_of_time(
         Labelled {
-            rows: &train_rows,
-            labels: &train_labels,
+            rows: train_rows,
+            labels: train_labels,
         },
         Labelled {
-            rows: &test.0,
-            labels: &test.1,
+            rows: test_rows,
+            labels: test_labels,
         },
         s.churn_horizon_months,
         s.seed,
