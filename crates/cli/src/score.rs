@@ -251,6 +251,7 @@ fn pipeline_settings(cfg: &ScoringConfig, args: &ScoreArgs) -> PipelineSettings 
         clv_months: args.clv_months,
         clv_monthly_discount: args.clv_monthly_discount,
         seed: args.seed,
+        churn_oracle: None,
     }
 }
 

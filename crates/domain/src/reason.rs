@@ -107,6 +107,23 @@ pub enum ChurnSignal {
     },
 }
 
+/// What the churn model's probability is the probability of (issue 23): the event, stored with
+/// each score so that the 360 page says what the number means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnDefinition {
+    pub horizon_months: u32,
+    /// The AUM event: a fall of more than this percentage of the AUM at scoring…
+    pub aum_fall_percent: u32,
+    /// …to below this level.
+    pub aum_floor_minor: i64,
+}
+
+impl ChurnDefinition {
+    pub fn describe(&self, lang: Language) -> String {
+        text::churn_definition(lang, self)
+    }
+}
+
 /// A model input in words a person reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "input", rename_all = "snake_case")]
@@ -289,8 +306,21 @@ impl ModelDriver {
 /// The sentences, one function per reason or signal, in both languages; names (product
 /// families, tiers, model drivers) arrive already labelled in the reader's language.
 mod text {
-    use super::{Language, money};
+    use super::{ChurnDefinition, Language, money};
     use chrono::NaiveDate;
+
+    pub(super) fn churn_definition(lang: Language, d: &ChurnDefinition) -> String {
+        let (months, share) = (d.horizon_months, d.aum_fall_percent);
+        let floor = money(d.aum_floor_minor, lang);
+        match lang {
+            Language::Zh => format!(
+                "未来 {months} 个月内销户（不再持有任何账户），或资产较评分时下降超过 {share}% 且低于 {floor}的概率"
+            ),
+            Language::En => format!(
+                "the probability of closing every account, or of AUM falling by more than {share}% to below {floor}, within {months} months"
+            ),
+        }
+    }
 
     pub(super) fn maturity(
         lang: Language,

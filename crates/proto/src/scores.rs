@@ -91,6 +91,9 @@ pub struct ScoresDto {
     /// Each warning with its numbers (rules and the model), in the language `Accept-Language`
     /// asks for (English when absent).
     pub churn_reasons: Vec<String>,
+    /// What `churn_risk` is the probability of (the churn event and its horizon), in the
+    /// requested language; null without a model.
+    pub churn_definition: Option<String>,
     /// The model inputs that raised the probability most.
     pub churn_model_parts: Vec<ScorePartDto>,
     /// CLV over the configured horizon (an estimate); null when the customer has no spending.

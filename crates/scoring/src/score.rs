@@ -114,6 +114,7 @@ pub fn score_all(
                     tier: decide_tier(previous_tiers.get(&f.party_id).copied(), &f.aum, &cfg.tiers),
                     lifecycle: lifecycle(f, &cfg.lifecycle),
                     churn: ChurnAssessment {
+                        definition: probability.and_then(|_| churn.and_then(|m| m.definition)),
                         probability,
                         model_reasons,
                         warnings,

@@ -11,10 +11,13 @@ use rapport_clv::{
     BgNbdParams, ClvHorizon, DAYS_PER_MONTH, GammaGamma, GammaGammaParams, Patterns, Summary,
     TimeUnit, predict_patterns,
 };
-use rapport_scoring::churn::out_of_time::{ChurnValidation, Labelled, validate_out_of_time};
+use rapport_scoring::churn::event::{ChurnOutcome, churn_outcome};
+use rapport_scoring::churn::out_of_time::{
+    ChurnOracle, ChurnValidation, Labelled, validate_out_of_time,
+};
 use rapport_scoring::{
-    ChurnModel, Features, LifecycleStage, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
-    assign_clv_classes, lifecycle, score_all,
+    ChurnModel, Features, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
+    assign_clv_classes, score_all,
 };
 
 use crate::{Result, Warehouse, WarehouseError};
@@ -30,6 +33,8 @@ pub struct PipelineSettings {
     pub clv_months: u32,
     pub clv_monthly_discount: f64,
     pub seed: u64,
+    /// A synthetic bank's true churn probabilities, for the evaluation's oracle AUC.
+    pub churn_oracle: Option<ChurnOracle>,
 }
 
 /// One party's lifetime-value figures.
@@ -137,14 +142,14 @@ pub fn run_scoring(
     let mut latest_pair = None;
     let mut later = &rows;
     for earlier in &by_date {
-        let (r, l) = churn_labels(earlier, later, cfg);
+        let (r, l) = churn_labels(earlier, later, s)?;
         train_rows.extend(r);
         labels.extend(l);
         latest_pair.get_or_insert(train_rows.len());
         later = earlier;
     }
     let churn = match ChurnModel::train_with(&train_rows, &labels, s.seed, &cfg.churn_model) {
-        Ok((model, _)) => Ok(model),
+        Ok((model, _)) => Ok(model.defined_as(cfg.churn_event.definition(horizon))),
         Err(ScoringError::NotTrainable { reason, .. }) => Err(reason),
         Err(e) => return Err(scoring(e)),
     };
@@ -200,6 +205,7 @@ fn validate_churn(
         s.churn_horizon_months,
         s.seed,
         &s.scoring.churn_model,
+        s.churn_oracle.as_ref(),
     )
     .map_err(|e| match e {
         ScoringError::NotTrainable { reason, .. } => reason,
@@ -207,31 +213,29 @@ fn validate_churn(
     })
 }
 
-/// A customer active at the training snapshot who has churned by the next one.
+/// Each customer at risk at the snapshot (`earlier`) with whether they churned by the next one
+/// (`later`, a horizon on): churn as an event in between ([`churn_outcome`]).
 fn churn_labels(
-    train: &[Features],
-    now: &[Features],
-    cfg: &ScoringConfig,
-) -> (Vec<Features>, Vec<bool>) {
-    let stage_now: HashMap<i64, LifecycleStage> = now
-        .iter()
-        .map(|f| (f.party_id, lifecycle(f, &cfg.lifecycle).stage))
-        .collect();
+    earlier: &[Features],
+    later: &[Features],
+    s: &PipelineSettings,
+) -> Result<(Vec<Features>, Vec<bool>)> {
+    let later: HashMap<i64, &Features> = later.iter().map(|f| (f.party_id, f)).collect();
     let mut rows = Vec::new();
     let mut labels = Vec::new();
-    for f in train {
-        let then = lifecycle(f, &cfg.lifecycle).stage;
-        if matches!(then, LifecycleStage::Churned | LifecycleStage::Prospect) {
-            continue;
-        }
-        // A party the warehouse no longer knows at as-of has left as well.
-        let churned = stage_now
-            .get(&f.party_id)
-            .is_none_or(|s| *s == LifecycleStage::Churned);
+    for f in earlier {
+        let after = later.get(&f.party_id).copied();
+        let outcome = churn_outcome(f, after, s.churn_horizon_months, &s.scoring.churn_event)
+            .map_err(scoring)?;
+        let churned = match outcome {
+            ChurnOutcome::NotAtRisk => continue,
+            ChurnOutcome::Retained => false,
+            ChurnOutcome::Churned { .. } => true,
+        };
         rows.push(f.clone());
         labels.push(churned);
     }
-    (rows, labels)
+    Ok((rows, labels))
 }
 
 /// CLV of every party with spending in the warehouse (R3.5): purchase days summarised by SQL

@@ -83,6 +83,7 @@ fn latest(row: &PartyScoreRow, currency: Currency, lang: Lang) -> Result<ScoresD
                 )
             })
             .collect(),
+        churn_definition: s.churn.definition.map(|d| d.describe(lang.language())),
         churn_model_parts: parts(&s.churn.model_reasons),
         clv: s
             .clv_class

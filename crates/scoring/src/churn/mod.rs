@@ -1,5 +1,6 @@
 //! Churn early warning (流失预警, R3.7): rules with their numbers, and a trained model with
 //! its held-out AUC and the inputs behind each prediction.
+pub mod event;
 mod inputs;
 mod model;
 pub mod out_of_time;
@@ -10,6 +11,7 @@ pub(crate) use model::top_reasons;
 pub use model::{ChurnModel, REASONS, TrainReport, churn_matrix_csv};
 pub use rules::{ChurnRule, ChurnWarning, churn_warnings};
 
+use rapport_domain::reason::ChurnDefinition;
 use serde::{Deserialize, Serialize};
 
 use crate::explain::Part;
@@ -25,6 +27,10 @@ pub struct ChurnAssessment {
     /// Rules that fired, and the model's own warning when its probability is at or above
     /// `churn_rules.model_alert_probability`.
     pub warnings: Vec<ChurnWarning>,
+    /// The event `probability` is the probability of; absent without a model, and in scores
+    /// stored before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<ChurnDefinition>,
 }
 
 impl ChurnAssessment {

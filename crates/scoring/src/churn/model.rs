@@ -1,5 +1,6 @@
 //! The trained churn-risk model: boosted trees over [`churn_inputs`], its quality measured
 //! on parties held out of training.
+use rapport_domain::reason::ChurnDefinition;
 use serde::{Deserialize, Serialize};
 
 use super::inputs::{CHURN_INPUT_NAMES, churn_inputs};
@@ -19,6 +20,9 @@ pub struct ChurnModel {
     classifier: Classifier,
     /// The training report, kept with the model so that its quality travels with it.
     pub report: TrainReport,
+    /// The event its labels marked, when the caller says ([`ChurnModel::defined_as`]).
+    #[serde(default)]
+    pub definition: Option<ChurnDefinition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,8 +127,17 @@ impl ChurnModel {
         let model = Self {
             classifier,
             report: report.clone(),
+            definition: None,
         };
         Ok((model, report))
+    }
+
+    /// The model with the event its labels marked, which every score it makes then carries.
+    pub fn defined_as(self, definition: ChurnDefinition) -> Self {
+        Self {
+            definition: Some(definition),
+            ..self
+        }
     }
 
     /// The probability that this customer churns.

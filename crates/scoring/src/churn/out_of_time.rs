@@ -2,6 +2,8 @@
 //! outcome windows end by the test snapshot, tested on customers it never saw, scored beside a
 //! three-input logistic baseline on the same rows, and checked for figures too good to trust.
 use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,34 @@ use crate::validation::{
 
 /// The baseline's inputs: the simple signals a churn model must beat.
 pub const BASELINE_INPUTS: [&str; 3] = ["aum_change_3m", "tx_change_3m", "tenure_months"];
+
+/// The true probability that a party churns within the horizon after a snapshot, as only the
+/// generator of a synthetic bank knows it: `(party, snapshot, horizon months)` → probability,
+/// `None` for a party it cannot place. Ranks the test rows as well as anyone could.
+#[derive(Clone)]
+pub struct ChurnOracle(Arc<dyn Fn(i64, NaiveDate, u32) -> Option<f64> + Send + Sync>);
+
+impl ChurnOracle {
+    pub fn new(
+        probability: impl Fn(i64, NaiveDate, u32) -> Option<f64> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Arc::new(probability))
+    }
+
+    /// The oracle's AUC over the test rows it can place, and how many it placed.
+    fn auc(&self, rows: &[Features], labels: &[bool], horizon: u32) -> (Option<f64>, usize) {
+        let (scores, placed): (Vec<f64>, Vec<bool>) = (rows.iter().zip(labels))
+            .filter_map(|(f, l)| (self.0)(f.party_id, f.as_of, horizon).map(|p| (p, *l)))
+            .unzip();
+        (auc(&scores, &placed), scores.len())
+    }
+}
+
+impl fmt::Debug for ChurnOracle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChurnOracle")
+    }
+}
 
 /// Labelled rows: each customer's features at a snapshot and whether they churned within the
 /// horizon after it.
@@ -54,6 +84,9 @@ pub struct ChurnValidation {
     pub baseline_auc: Option<f64>,
     /// The true hazard's ranking of the test rows, where the bank's truth is known.
     pub oracle_auc: Option<f64>,
+    /// Test rows the oracle could place (its AUC is over these).
+    #[serde(default)]
+    pub oracle_rows: usize,
     pub warnings: Vec<SanityWarning>,
 }
 
@@ -75,6 +108,7 @@ pub fn validate_out_of_time(
     horizon_months: u32,
     seed: u64,
     cfg: &ModelConfig,
+    oracle: Option<&ChurnOracle>,
 ) -> Result<ChurnValidation, ScoringError> {
     let test_snapshot = one_snapshot(test.rows)?;
     check_no_overlap(train.rows, test_snapshot, horizon_months)?;
@@ -85,7 +119,9 @@ pub fn validate_out_of_time(
     let auc = auc(&scores, labels).ok_or_else(|| not_evaluable("no AUC on the test rows"))?;
     let baseline_auc = baseline_auc(&train, &test);
     let test_counts = counts(&test.0, labels);
-    let mut warnings = sanity_check(auc, baseline_auc, None);
+    let (oracle_auc, oracle_rows) =
+        oracle.map_or((None, 0), |o| o.auc(&test.0, labels, horizon_months));
+    let mut warnings = sanity_check(auc, baseline_auc, oracle_auc);
     if test_counts.churned < MIN_TEST_POSITIVES {
         warnings.push(SanityWarning::FewPositives {
             positives: test_counts.churned,
@@ -103,7 +139,8 @@ pub fn validate_out_of_time(
         top_10: lift_and_recall(&scores, labels, 0.10),
         calibration: calibration(&scores, labels, 10),
         baseline_auc,
-        oracle_auc: None,
+        oracle_auc,
+        oracle_rows,
         warnings,
     })
 }

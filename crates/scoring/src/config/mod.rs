@@ -6,6 +6,8 @@
 //! (fen), converted with [`MINOR_PER_MAJOR`]. Rates are annual fractions (0.015 = 1.5 %).
 use serde::{Deserialize, Serialize};
 
+use crate::churn::event::ChurnEventConfig;
+
 mod rules;
 mod validate;
 
@@ -32,6 +34,8 @@ pub struct ScoringConfig {
     pub rfm: RfmConfig,
     pub lifecycle: LifecycleConfig,
     pub churn_rules: ChurnRuleConfig,
+    /// What counts as churning, for the churn model's labels.
+    pub churn_event: ChurnEventConfig,
     pub churn_model: ModelConfig,
     pub nbp: NbpConfig,
     pub credit: CreditConfig,
@@ -48,6 +52,7 @@ impl Default for ScoringConfig {
             rfm: RfmConfig::default(),
             lifecycle: LifecycleConfig::default(),
             churn_rules: ChurnRuleConfig::default(),
+            churn_event: ChurnEventConfig::default(),
             churn_model: ModelConfig::default(),
             nbp: NbpConfig::default(),
             credit: CreditConfig::default(),

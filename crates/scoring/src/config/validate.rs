@@ -21,6 +21,11 @@ impl ScoringConfig {
         check_tiers(&self.tiers)?;
         check_lifecycle(&self.lifecycle)?;
         check_churn_rules(&self.churn_rules)?;
+        non_negative("churn_event.aum_floor", self.churn_event.aum_floor)?;
+        share(
+            "churn_event.aum_fall_share",
+            self.churn_event.aum_fall_share,
+        )?;
         for (key, m) in [
             ("churn_model", &self.churn_model),
             ("nbp.model", &self.nbp.model),

@@ -32,4 +32,12 @@ fn values_out_of_range_name_their_key() {
     );
     let err = ScoringConfig::from_toml_str("[tiers]\nupgrade_months = 13\n").unwrap_err();
     assert!(err.to_string().contains("tiers.upgrade_months"), "{err}");
+    for (key, value) in [("aum_fall_share", "1.5"), ("aum_floor", "-1")] {
+        let err =
+            ScoringConfig::from_toml_str(&format!("[churn_event]\n{key} = {value}\n")).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("churn_event.{key}")),
+            "{err}"
+        );
+    }
 }

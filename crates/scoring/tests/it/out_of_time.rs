@@ -1,7 +1,11 @@
 //! The out-of-time churn evaluation: training never sees the test period or the test
 //! customers, the baseline is scored on the same rows, and a leak is flagged.
 use rapport_scoring::ScoringError;
-use rapport_scoring::churn::out_of_time::{ChurnValidation, Labelled, validate_out_of_time};
+use std::collections::HashMap;
+
+use rapport_scoring::churn::out_of_time::{
+    ChurnOracle, ChurnValidation, Labelled, validate_out_of_time,
+};
 use rapport_scoring::validation::SanityWarning;
 use rapport_scoring::{Features, ModelConfig};
 
@@ -36,6 +40,14 @@ fn out_of_time(customers: &[Customer]) -> (Rows, Rows) {
 
 /// The evaluation of `train` against `test` with the default model settings.
 fn validate(train: &Rows, test: &Rows) -> Result<ChurnValidation, ScoringError> {
+    validate_with(train, test, None)
+}
+
+fn validate_with(
+    train: &Rows,
+    test: &Rows,
+    oracle: Option<&ChurnOracle>,
+) -> Result<ChurnValidation, ScoringError> {
     validate_out_of_time(
         Labelled {
             rows: &train.0,
@@ -48,6 +60,7 @@ fn validate(train: &Rows, test: &Rows) -> Result<ChurnValidation, ScoringError> 
         H as u32,
         SEED,
         &ModelConfig::default(),
+        oracle,
     )
 }
 
@@ -103,4 +116,34 @@ fn a_leaky_feature_sets_off_the_sanity_check() {
         v.auc,
         v.warnings
     );
+}
+
+#[test]
+fn the_model_is_set_beside_the_oracle_on_the_same_rows() {
+    let customers = synth::population(SEED, 2_000, synth::Options::default());
+    let (train, test) = out_of_time(&customers);
+    let without = validate(&train, &test).unwrap();
+    assert_eq!((without.oracle_auc, without.oracle_rows), (None, 0));
+    // An oracle that knows each outcome ranks perfectly, and the model is far below it.
+    let outcome: HashMap<i64, bool> = test
+        .0
+        .iter()
+        .map(|f| f.party_id)
+        .zip(test.1.clone())
+        .collect();
+    let knows =
+        ChurnOracle::new(move |party, _, _| outcome.get(&party).map(|c| f64::from(u8::from(*c))));
+    let v = validate_with(&train, &test, Some(&knows)).unwrap();
+    assert_eq!(v.oracle_auc, Some(1.0));
+    assert_eq!(v.oracle_rows, v.test.rows);
+    assert!(
+        v.warnings
+            .iter()
+            .any(|w| matches!(w, SanityWarning::FarFromOracle { .. })),
+        "{v:?}"
+    );
+    // One that places nobody says nothing.
+    let blind = ChurnOracle::new(|_, _, _| None);
+    let v = validate_with(&train, &test, Some(&blind)).unwrap();
+    assert_eq!((v.oracle_auc, v.oracle_rows), (None, 0));
 }

@@ -133,6 +133,7 @@ fn pipeline(root: &PathBuf) {
         clv_months: 12,
         clv_monthly_discount: 0.01,
         seed: 7,
+        churn_oracle: None,
     };
     let t = Instant::now();
     let out = run_scoring(&w, as_of(), &Default::default(), &settings, |name, secs| {

@@ -61,6 +61,7 @@ pub fn scores(as_of: NaiveDate) -> Vec<PartyScore> {
     let (rows, labels) = rows(as_of);
     let cfg = ScoringConfig::default();
     let (churn, _) = ChurnModel::train(&rows, &labels, 7).unwrap();
+    let churn = churn.defined_as(cfg.churn_event.definition(3));
     let nbp = NbpModel::train(&rows, 7, &cfg.nbp).unwrap();
     score_all(&rows, &HashMap::new(), Some(&churn), &nbp, &cfg).unwrap()
 }

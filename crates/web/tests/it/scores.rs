@@ -37,6 +37,8 @@ async fn every_score_of_a_customer_comes_with_its_explanation() {
         assert!(!l["tier"]["label_zh"].as_str().unwrap().is_empty());
         let risk = l["churn_risk"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&risk));
+        let defined = l["churn_definition"].as_str().unwrap();
+        assert!(defined.contains("within 3 months"), "{defined}");
         assert!(!l["profit_parts"].as_array().unwrap().is_empty());
         assert_eq!(s["alerts"].as_array().unwrap().len(), 1);
         assert_eq!(s["history"].as_array().unwrap().len(), 1);
@@ -55,6 +57,8 @@ async fn every_score_of_a_customer_comes_with_its_explanation() {
             "data-testid=\"score-parts\"",
             "客户价值与风险",
             "财务贡献",
+            // What the churn risk is the probability of, with the configured event.
+            "未来 3 个月内销户（不再持有任何账户），或资产较评分时下降超过 90% 且低于 1,000 元的概率",
         ];
         assert_has_all(&zh, &needles, &format!("{}: zh 360", app.backend));
         browser.open("/lang/en?next=/customers/1").await;
@@ -63,6 +67,7 @@ async fn every_score_of_a_customer_comes_with_its_explanation() {
             "Value and risk",
             "Financial contribution",
             "AUM fell 50% in 3 months",
+            "the probability of closing every account, or of AUM falling by more than 90% to below 1,000 yuan, within 3 months",
         ];
         assert_has_all(&en, &needles, &format!("{}: en 360", app.backend));
 
