@@ -63,7 +63,7 @@ impl SegmentStore for super::Backend {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(arg)
                 .bind(id)
-                .fetch_optional_row(&self.pool, segment_row)
+                .fetch_row(&self.pool, segment_row)
                 .await
         })
         .await

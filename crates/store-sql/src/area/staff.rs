@@ -210,7 +210,7 @@ impl StaffStore for super::Backend {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.username = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(username.as_str())
-            .fetch_optional_row(&self.pool, staff_from_row)
+            .fetch_row(&self.pool, staff_from_row)
             .await
     }
 
@@ -218,7 +218,7 @@ impl StaffStore for super::Backend {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(staff_id.0)
-            .fetch_optional_row(&self.pool, staff_from_row)
+            .fetch_row(&self.pool, staff_from_row)
             .await
     }
 

@@ -85,7 +85,7 @@ impl StaffChangeStore for super::Backend {
         let sql = format!("SELECT {COLUMNS} FROM pending_staff_changes WHERE id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .fetch_optional_row(&self.pool, from_row)
+            .fetch_row(&self.pool, from_row)
             .await
     }
 
