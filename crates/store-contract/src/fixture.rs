@@ -171,6 +171,29 @@ fn products() -> Vec<ProductRecord> {
     ]
 }
 
+/// The mapping of a core-banking customer extract with the columns
+/// `cif,name,sex,birthday,id_no,mobile,branch`, as the ingestion tests write their files.
+pub const CUSTOMER_MAPPING: &str = r#"
+source_system = "core_banking"
+kind = "customers"
+[columns]
+source_key = "cif"
+name = "name"
+gender = "sex"
+birth_date = "birthday"
+resident_id = "id_no"
+mobile = "mobile"
+branch_code = "branch"
+"#;
+
+/// A valid resident ID (西湖, born 1980-01-01, sequence `seq`) for the rows of a synthetic
+/// extract.
+pub fn valid_resident_id(seq: u16) -> String {
+    resident_id(330106, date(1980, 1, 1), seq)
+        .as_str()
+        .to_owned()
+}
+
 fn resident_id(region: u32, birth: NaiveDate, seq: u16) -> ResidentId {
     ResidentId::from_parts(region, birth, seq).unwrap()
 }

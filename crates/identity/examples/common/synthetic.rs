@@ -5,6 +5,7 @@ use rapport_identity::SourceCustomer;
 use rapport_synth::{Generator, SourceRecord, SynthConfig};
 
 /// The synthetic bank of `customers` customers without transactions, seed 11.
+#[allow(clippy::expect_used)] // fixed settings: a failure is a bug in the generator
 pub fn bank(customers: u64) -> Generator {
     Generator::new(SynthConfig {
         customers,
@@ -31,4 +32,12 @@ pub fn engine_input(r: SourceRecord) -> (SourceCustomer, i64) {
         ..Default::default()
     };
     (record, person)
+}
+
+/// The bank's source records as the engine reads them, each with its true person, in the order
+/// the generator makes them.
+pub fn labelled_records(bank: &Generator) -> impl Iterator<Item = (SourceCustomer, i64)> + '_ {
+    bank.batches()
+        .flat_map(|batch| batch.source_records)
+        .map(engine_input)
 }

@@ -18,17 +18,7 @@ use rapport_identity::*;
 mod synthetic;
 
 fn extracts(customers: u64) -> (Vec<SourceCustomer>, Vec<i64>) {
-    let g = synthetic::bank(customers);
-    let mut records = Vec::new();
-    let mut truth = Vec::new();
-    for batch in g.batches() {
-        for r in batch.source_records {
-            let (record, person) = synthetic::engine_input(r);
-            records.push(record);
-            truth.push(person);
-        }
-    }
-    (records, truth)
+    synthetic::labelled_records(&synthetic::bank(customers)).unzip()
 }
 
 /// Pairwise precision, recall and F1 of a clustering against the truth.

@@ -1,7 +1,9 @@
 //! Each bad input: a clear message naming line/column/field and reason, and nothing half-written.
 use rapport_store::ingest::LoadMode;
 
-use crate::{CUSTOMER_MAPPING, Env, HEADER, count, good_rows, refused_file, stores, valid_id};
+use crate::{
+    CUSTOMER_MAPPING, Env, HEADER, count, good_rows, refused_file, stores, valid_resident_id,
+};
 
 /// A CSV file of these bytes is refused whole (see [`refused_file`]).
 async fn refused(mapping: &str, bytes: &[u8], expect: &[&str]) {
@@ -105,7 +107,7 @@ async fn rows_rejected(text: &str, expect_lines: &[&str], loaded: i64) {
 
 #[tokio::test]
 async fn a_bad_resident_id_check_digit_rejects_the_row_by_default() {
-    let bad = valid_id(11);
+    let bad = valid_resident_id(11);
     let last = bad.chars().last().unwrap();
     let wrong = if last == '0' { '1' } else { '0' };
     let bad = format!("{}{wrong}", &bad[..17]);

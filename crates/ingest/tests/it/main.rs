@@ -19,42 +19,21 @@ use chrono::{TimeZone, Utc};
 use rapport_domain::FixedClock;
 use rapport_ingest::{ImportOptions, ImportReport, IngestError, Mapping, import_file};
 use rapport_store::ingest::LoadMode;
+pub use rapport_store_contract::fixture::{CUSTOMER_MAPPING, valid_resident_id};
 use rapport_store_contract::{TestStore, fixture};
 
-pub const CUSTOMER_MAPPING: &str = r#"
-source_system = "core_banking"
-kind = "customers"
-[columns]
-source_key = "cif"
-name = "name"
-gender = "sex"
-birth_date = "birthday"
-resident_id = "id_no"
-mobile = "mobile"
-branch_code = "branch"
-"#;
-
 pub const HEADER: &str = "cif,name,sex,birthday,id_no,mobile,branch\n";
-
-/// Valid resident IDs (the fixture's generator) for synthetic rows.
-pub fn valid_id(seq: u16) -> String {
-    rapport_domain::ResidentId::from_parts(
-        330106,
-        chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-        seq,
-    )
-    .unwrap()
-    .as_str()
-    .to_owned()
-}
 
 pub fn good_rows() -> String {
     let mut s = String::from(HEADER);
     s.push_str(&format!(
         "K1,张伟,M,1980-01-01,{},13800138000,R01B01S01\n",
-        valid_id(11)
+        valid_resident_id(11)
     ));
-    s.push_str(&format!("K2,王芳,F,1980/1/1,{},,R01B01S01\n", valid_id(22)));
+    s.push_str(&format!(
+        "K2,王芳,F,1980/1/1,{},,R01B01S01\n",
+        valid_resident_id(22)
+    ));
     s.push_str("K3,李娜,女,1990年5月6日,,13912345678,\n");
     s
 }
@@ -150,7 +129,7 @@ async fn a_good_file_loads_and_loading_it_again_changes_nothing() {
         assert_eq!(count(&ts, "SELECT count(*) FROM source_records").await, 3);
         // Identifiers are sealed at rest, also in source records.
         assert!(!dump_before.contains("13800138000"), "{}", ts.name);
-        assert!(!dump_before.contains(&valid_id(11)), "{}", ts.name);
+        assert!(!dump_before.contains(&valid_resident_id(11)), "{}", ts.name);
         // The 15/18-digit, date and gender forms were read.
         assert_eq!(
             count(
@@ -268,7 +247,7 @@ async fn json_lines_load_like_csv() {
         let env = Env::new();
         let lines = format!(
             "{{\"cif\":\"J1\",\"name\":\"赵敏\",\"sex\":\"F\",\"mobile\":13600001111,\"id_no\":\"{}\"}}\n\n{{\"cif\":\"J2\",\"name\":\"钱进\",\"branch\":\"R01B01S01\"}}\n",
-            valid_id(33)
+            valid_resident_id(33)
         );
         let path = env.file("ib.jsonl", lines.as_bytes());
         let mapping = CUSTOMER_MAPPING.replace(

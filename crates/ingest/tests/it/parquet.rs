@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
 use parquet::arrow::ArrowWriter;
 use rapport_store::ingest::LoadMode;
 
-use crate::{CUSTOMER_MAPPING, Env, count, refused_file, stores, valid_id};
+use crate::{CUSTOMER_MAPPING, Env, count, refused_file, stores, valid_resident_id};
 
 fn parquet_mapping() -> String {
     CUSTOMER_MAPPING.replace(
@@ -32,7 +32,7 @@ fn strings(v: &[Option<&str>]) -> ArrayRef {
 /// Three customers with typed columns: a DATE birthday and an integer mobile, as a
 /// warehouse export would write them.
 fn good_file() -> Vec<u8> {
-    let (id1, id2) = (valid_id(11), valid_id(22));
+    let (id1, id2) = (valid_resident_id(11), valid_resident_id(22));
     // Days since 1970-01-01: 1980-01-01 and 1990-05-06.
     let birthday = Date32Array::from(vec![Some(3652), Some(3652), Some(7430)]);
     write(vec![

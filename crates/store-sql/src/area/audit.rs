@@ -5,8 +5,11 @@ use rapport_store::audit::{AuditEntry, NewAuditEntry, link};
 use rapport_store::{AuditFilter, AuditStore, Page, PageRequest, StoreResult};
 use sqlx::Row;
 
-use super::dialect::{insert_columns, DbRow, FOR_UPDATE, Time, begin_write, from_time, numbered, time};
 use super::columns::{ints, texts, times};
+use super::dialect::{
+    DbRow, FOR_UPDATE, Time, begin_write, from_time, insert_columns, numbered, time,
+};
+use super::pages::ReadRows;
 use super::pages::fetch_page;
 use super::{db_err, parse_col};
 
@@ -105,13 +108,11 @@ impl AuditStore for super::Backend {
 
     async fn audit_entries_after(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(after)
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_rows(&self.pool, entry_from_row)
             .await
-            .map_err(db_err)?;
-        rows.iter().map(entry_from_row).collect()
     }
 
     async fn audit_head(&self) -> StoreResult<(i64, String)> {

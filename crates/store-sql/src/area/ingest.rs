@@ -19,6 +19,7 @@ use super::columns::{bools, dates, ints, texts, times};
 use super::dialect::{
     Connection, DbRow, Time, begin_write, from_time, insert_columns, numbered, time,
 };
+use super::pages::ReadRows;
 use super::{db_err, parse_col};
 
 /// Keys per `IN (…)` list, below SQLite's bound-parameter limit.
@@ -217,12 +218,8 @@ impl IngestStore for super::Backend {
         let sql = format!("SELECT {RUN_COLUMNS} FROM import_runs ORDER BY id DESC LIMIT ?");
         sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_rows(&self.pool, run_from_row)
             .await
-            .map_err(db_err)?
-            .iter()
-            .map(run_from_row)
-            .collect()
     }
 }
 

@@ -11,8 +11,9 @@ use rapport_store::{ReassignmentStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::assign::end_assignment;
-use super::{db_err, parse_col};
 use super::dialect::{DbRow, Time, Tx, begin_write, from_time, numbered, time};
+use super::pages::ReadRows;
+use super::{db_err, parse_col};
 
 const COLUMNS: &str = "id, from_staff_id, to_staff_id, status, customers, moved, requested_by, \
     requested_at, approved_by, approved_at";
@@ -22,7 +23,10 @@ fn row(r: &DbRow) -> StoreResult<Reassignment> {
         id: r.try_get(0).map_err(db_err)?,
         from: StaffId(r.try_get(1).map_err(db_err)?),
         to: StaffId(r.try_get(2).map_err(db_err)?),
-        status: parse_col("reassignments.status", &r.try_get::<String, _>(3).map_err(db_err)?)?,
+        status: parse_col(
+            "reassignments.status",
+            &r.try_get::<String, _>(3).map_err(db_err)?,
+        )?,
         customers: r.try_get(4).map_err(db_err)?,
         moved: r.try_get(5).map_err(db_err)?,
         requested_by: StaffId(r.try_get(6).map_err(db_err)?),
@@ -195,12 +199,14 @@ impl ReassignmentStore for super::Backend {
             )
             .bind(r.from.0)
             .bind(r.to.0)
-            .bind(if waits {
-                ReassignmentStatus::Pending
-            } else {
-                ReassignmentStatus::Applied
-            }
-            .as_str())
+            .bind(
+                if waits {
+                    ReassignmentStatus::Pending
+                } else {
+                    ReassignmentStatus::Applied
+                }
+                .as_str(),
+            )
             .bind(count)
             .bind(moved)
             .bind(r.requested_by.0)
@@ -223,7 +229,10 @@ impl ReassignmentStore for super::Backend {
         rapport_store::scope::operation("approve_reassignment", async {
             let approver = viewer.staff_id;
             let mut tx = begin_write(&self.pool).await?;
-            let Some(r) = by_id(&mut tx, id).await?.filter(|r| r.status == ReassignmentStatus::Pending) else {
+            let Some(r) = by_id(&mut tx, id)
+                .await?
+                .filter(|r| r.status == ReassignmentStatus::Pending)
+            else {
                 return Err(StoreError::NotFound(format!("pending reassignment {id}")));
             };
             // Both RMs within the approver's scope, or the move is not theirs to see.
@@ -262,12 +271,8 @@ impl ReassignmentStore for super::Backend {
             );
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(arg)
-                .fetch_all(&self.pool)
+                .fetch_rows(&self.pool, row)
                 .await
-                .map_err(db_err)?
-                .iter()
-                .map(row)
-                .collect()
         })
         .await
     }

@@ -10,6 +10,7 @@ use sqlx::Row;
 
 use super::db_err;
 use super::dialect::DbRow;
+use super::pages::ReadRows;
 
 const SCORECARDS: &str = "SELECT s.id, s.display_name, s.branch_id, \
     (SELECT count(*) FROM rm_assignments ra WHERE ra.staff_id = s.id AND ra.is_primary = TRUE \
@@ -84,12 +85,8 @@ impl ScorecardStore for super::Backend {
                 .bind(first_month)
                 .bind(last_month)
                 .bind(arg)
-                .fetch_all(&self.pool)
+                .fetch_rows(&self.pool, card)
                 .await
-                .map_err(db_err)?
-                .iter()
-                .map(card)
-                .collect()
         })
         .await
     }

@@ -4,18 +4,19 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::{BranchId, ClvClass, PartyId, PartyKind, StaffId, Tier, Viewer};
-use rapport_store::{AssignedRm, ScoreStore, StoreResult};
 use rapport_store::scores::{
-    AccountDimRow, AlertRow, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow, PartyScoreRow,
-    NewAlert, PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun, ScoreRunEnd,
-    cumulative_shares,
+    AccountDimRow, AlertRow, NewAlert, NewScoreRun, ParetoCurve, ParetoMeasure, PartyDimRow,
+    PartyScoreRow, PortfolioCustomer, PortfolioOverview, ScoreBatch, ScoreDashboard, ScoreRun,
+    ScoreRunEnd, cumulative_shares,
 };
 use rapport_store::work::{reason_of_column, reason_to_column};
+use rapport_store::{AssignedRm, ScoreStore, StoreResult};
 use sqlx::Row;
 
 use super::coded::coded;
 use super::customers;
 use super::dialect::{DbRow, Pool, Time, Tx, begin_write, from_time, numbered, time};
+use super::pages::ReadRows;
 use super::scoped::{customer_rows, party_in_scope, scope_condition};
 use super::{db_err, parse_col};
 
@@ -43,11 +44,7 @@ impl ScoreStore for super::Backend {
              a.balance_minor FROM accounts a JOIN parties p ON p.id = a.party_id \
              WHERE p.merged_into IS NULL",
         )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| {
+        .fetch_rows(&self.pool, |r| {
             Ok(AccountDimRow {
                 account_key: r.try_get(0).map_err(db_err)?,
                 party_id: PartyId(r.try_get(1).map_err(db_err)?),
@@ -58,15 +55,11 @@ impl ScoreStore for super::Backend {
                 balance_minor: r.try_get(6).map_err(db_err)?,
             })
         })
-        .collect::<StoreResult<Vec<_>>>()?;
+        .await?;
         let parties = sqlx::query(
             "SELECT id, home_branch_id, kind, onboarded_on FROM parties WHERE merged_into IS NULL",
         )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| {
+        .fetch_rows(&self.pool, |r| {
             let kind: String = r.try_get(2).map_err(db_err)?;
             Ok(PartyDimRow {
                 party_id: PartyId(r.try_get(0).map_err(db_err)?),
@@ -79,7 +72,7 @@ impl ScoreStore for super::Backend {
                 onboarded_on: r.try_get(3).map_err(db_err)?,
             })
         })
-        .collect::<StoreResult<Vec<_>>>()?;
+        .await?;
         Ok((accounts, parties))
     }
 
@@ -203,11 +196,7 @@ impl ScoreStore for super::Backend {
              churn_auc, stages_json, churn_validation FROM score_runs ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| {
+        .fetch_rows(&self.pool, |r| {
             Ok(ScoreRun {
                 id: r.try_get(0).map_err(db_err)?,
                 as_of: r.try_get(1).map_err(db_err)?,
@@ -225,7 +214,7 @@ impl ScoreStore for super::Backend {
                 churn_validation_json: r.try_get(9).map_err(db_err)?,
             })
         })
-        .collect()
+        .await
     }
 
     async fn rms_on(
@@ -555,7 +544,10 @@ fn alert_row(r: &DbRow) -> StoreResult<AlertRow> {
         id: r.try_get(0).map_err(db_err)?,
         party_id: PartyId(r.try_get(1).map_err(db_err)?),
         kind: parse_col("alerts.kind", &r.try_get::<String, _>(2).map_err(db_err)?)?,
-        severity: parse_col("alerts.severity", &r.try_get::<String, _>(3).map_err(db_err)?)?,
+        severity: parse_col(
+            "alerts.severity",
+            &r.try_get::<String, _>(3).map_err(db_err)?,
+        )?,
         reason: r.try_get(4).map_err(db_err)?,
         as_of: r.try_get(5).map_err(db_err)?,
         created_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
@@ -574,51 +566,50 @@ pub(super) async fn live_overview(
     top: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<PortfolioOverview> {
-        let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
-        let trend = format!(
-            "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
+    let (scope, arg) = scope_condition(rapport_store::scope::data_scope(viewer), "p");
+    let trend = format!(
+        "SELECT m.month, CAST(sum(m.aum_minor) AS BIGINT) FROM party_monthly_aum m \
              JOIN parties p ON p.id = m.party_id WHERE {scope} \
              GROUP BY m.month ORDER BY m.month DESC LIMIT ?"
+    );
+    let mut aum_trend: Vec<(NaiveDate, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
+            .bind(arg)
+            .bind(months)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+    aum_trend.reverse();
+    let (from, a, b) = scoped_latest(viewer, None);
+    let columns =
+        "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
+    let mut lists = Vec::new();
+    for order in [
+        "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
+        "ORDER BY s.value_score DESC, s.party_id",
+    ] {
+        let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
+            .bind(a)
+            .bind(b)
+            .bind(top)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+        lists.push(
+            rows.iter()
+                .map(portfolio_customer)
+                .collect::<StoreResult<Vec<_>>>()?,
         );
-        let mut aum_trend: Vec<(NaiveDate, i64)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(numbered(&trend)))
-                .bind(arg)
-                .bind(months)
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-        aum_trend.reverse();
-        let (from, a, b) = scoped_latest(viewer, None);
-        let columns =
-            "s.party_id, p.name, s.tier, s.churn_risk, s.value_score, s.aum_minor, s.detail_json";
-        let mut lists = Vec::new();
-        for order in [
-            "AND s.churn_risk IS NOT NULL ORDER BY s.churn_risk DESC, s.party_id",
-            "ORDER BY s.value_score DESC, s.party_id",
-        ] {
-            let sql = format!("SELECT {columns} {from} {order} LIMIT ?");
-            let rows = sqlx::query(sqlx::AssertSqlSafe(numbered(&sql)))
-                .bind(a)
-                .bind(b)
-                .bind(top)
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            lists.push(
-                rows.iter()
-                    .map(portfolio_customer)
-                    .collect::<StoreResult<Vec<_>>>()?,
-            );
-        }
-        let most_valuable = lists.pop().unwrap_or_default();
-        let at_risk = lists.pop().unwrap_or_default();
-        Ok(PortfolioOverview {
-            as_of: latest_as_of(pool).await?,
-            tiers: tier_sums(pool, &from, (a, b)).await?,
-            aum_trend,
-            at_risk,
-            most_valuable,
-            computed_at: now,
-        })
+    }
+    let most_valuable = lists.pop().unwrap_or_default();
+    let at_risk = lists.pop().unwrap_or_default();
+    Ok(PortfolioOverview {
+        as_of: latest_as_of(pool).await?,
+        tiers: tier_sums(pool, &from, (a, b)).await?,
+        aum_trend,
+        at_risk,
+        most_valuable,
+        computed_at: now,
+    })
 }
-

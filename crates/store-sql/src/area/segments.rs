@@ -15,6 +15,7 @@ use super::db_err;
 use super::dialect::{
     DbRow, LATEST_AUM_COLUMNS, LATEST_AUM_JOIN, Time, begin_write, from_time, numbered, time,
 };
+use super::pages::ReadRows;
 use super::pages::fetch_page;
 use super::scoped::scope_at;
 
@@ -49,12 +50,8 @@ impl SegmentStore for super::Backend {
             let sql = format!("{} ORDER BY s.name, s.id", select(&scope));
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(arg)
-                .fetch_all(&self.pool)
+                .fetch_rows(&self.pool, segment_row)
                 .await
-                .map_err(db_err)?
-                .iter()
-                .map(segment_row)
-                .collect()
         })
         .await
     }
@@ -66,12 +63,8 @@ impl SegmentStore for super::Backend {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(arg)
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_row(&self.pool, segment_row)
                 .await
-                .map_err(db_err)?
-                .as_ref()
-                .map(segment_row)
-                .transpose()
         })
         .await
     }

@@ -9,6 +9,7 @@ use rapport_store::{
 use sqlx::Row;
 
 use super::dialect::{DbRow, begin_write};
+use super::pages::ReadRows;
 use super::{db_err, parse_col};
 
 const STAFF_COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.branch_id, s.password_hash, \
@@ -207,31 +208,25 @@ impl StaffStore for super::Backend {
 
     async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffAccount>> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.username = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(username.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_row(&self.pool, staff_from_row)
             .await
-            .map_err(db_err)?;
-        row.as_ref().map(staff_from_row).transpose()
     }
 
     async fn staff_by_id(&self, staff_id: StaffId) -> StoreResult<Option<StaffAccount>> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(staff_id.0)
-            .fetch_optional(&self.pool)
+            .fetch_row(&self.pool, staff_from_row)
             .await
-            .map_err(db_err)?;
-        row.as_ref().map(staff_from_row).transpose()
     }
 
     async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff s ORDER BY s.id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_rows(&self.pool, staff_from_row)
             .await
-            .map_err(db_err)?;
-        rows.iter().map(staff_from_row).collect()
     }
 
     /// [`rapport_store::throttle`]'s statements, as they are.

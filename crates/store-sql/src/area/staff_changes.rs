@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::db_err;
 use super::dialect::{DbRow, FOR_UPDATE, Tx, begin_write, lock_table};
+use super::pages::ReadRows;
 
 const COLUMNS: &str = "id, detail, requested_by, requested_via, requested_at, status, decided_by, \
      decided_at";
@@ -76,24 +77,16 @@ impl StaffChangeStore for super::Backend {
             "SELECT {COLUMNS} FROM pending_staff_changes WHERE status = 'pending' ORDER BY id"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
+            .fetch_rows(&self.pool, from_row)
             .await
-            .map_err(db_err)?
-            .iter()
-            .map(from_row)
-            .collect()
     }
 
     async fn staff_change(&self, id: i64) -> StoreResult<Option<StaffChangeRow>> {
         let sql = format!("SELECT {COLUMNS} FROM pending_staff_changes WHERE id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_row(&self.pool, from_row)
             .await
-            .map_err(db_err)?
-            .as_ref()
-            .map(from_row)
-            .transpose()
     }
 
     async fn approve_staff_change(

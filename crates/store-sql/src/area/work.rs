@@ -15,6 +15,7 @@ use sqlx::Row;
 
 use super::coded::coded_opt;
 use super::dialect::{DbRow, FOR_UPDATE, Time, Tx, begin_write, from_time, numbered, time};
+use super::pages::ReadRows;
 use super::scoped::{customer_rows, party_in_scope, row_scope_condition};
 use super::scores::insert_alert;
 use super::{db_err, parse_col};
@@ -460,7 +461,10 @@ impl WorkStore for super::Backend {
                     alert_id: r.try_get(0).map_err(db_err)?,
                     party_id: PartyId(r.try_get(1).map_err(db_err)?),
                     kind: parse_col("alerts.kind", &r.try_get::<String, _>(2).map_err(db_err)?)?,
-                    severity: parse_col("alerts.severity", &r.try_get::<String, _>(3).map_err(db_err)?)?,
+                    severity: parse_col(
+                        "alerts.severity",
+                        &r.try_get::<String, _>(3).map_err(db_err)?,
+                    )?,
                     reason: r.try_get(4).map_err(db_err)?,
                     as_of: r.try_get(5).map_err(db_err)?,
                     dedup_key: r.try_get(6).map_err(db_err)?,
@@ -551,12 +555,8 @@ impl WorkStore for super::Backend {
             "SELECT id, tier, party_id, cadence_days, created_by, created_at FROM contact_plans \
              ORDER BY tier NULLS LAST, party_id",
         )
-        .fetch_all(&self.pool)
+        .fetch_rows(&self.pool, plan_row)
         .await
-        .map_err(db_err)?
-        .iter()
-        .map(plan_row)
-        .collect()
     }
 }
 

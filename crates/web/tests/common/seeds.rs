@@ -11,6 +11,8 @@ use rapport_store::ChangeAuthor;
 use rapport_store::identity::{FieldWeight, ResolutionRecord, ReviewCandidate};
 use rapport_store::ingest::LoadMode;
 use rapport_store::scores::{NewAlert, NewScoreRun, PartyScoreRow, ScoreBatch};
+use rapport_store_contract::fixture;
+pub use rapport_store_contract::fixture::valid_resident_id;
 
 use super::TestApp;
 /// A small population: a third fading away (AUM and transactions falling to nothing), the
@@ -148,30 +150,6 @@ pub async fn scored(app: &TestApp) {
         .unwrap();
 }
 
-pub const MAPPING: &str = r#"
-source_system = "core_banking"
-kind = "customers"
-[columns]
-source_key = "cif"
-name = "name"
-gender = "sex"
-birth_date = "birthday"
-resident_id = "id_no"
-mobile = "mobile"
-branch_code = "branch"
-"#;
-
-pub fn valid_id(seq: u16) -> String {
-    rapport_domain::ResidentId::from_parts(
-        330106,
-        chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-        seq,
-    )
-    .unwrap()
-    .as_str()
-    .to_owned()
-}
-
 pub const CHEN_MOBILE: &str = "13800138000";
 pub const ZHOU_MOBILE: &str = "13900139000";
 /// The mobiles of the four imported records K1…K4, in that order.
@@ -187,9 +165,9 @@ pub async fn seed(app: &TestApp) -> Vec<ResolutionRecord> {
          K2,周杰,M,1980-01-01,{},{ZHOU_MOBILE},R01B01S01\n\
          K3,吴敏,F,1990-05-06,,13712345678,R01B01S01\n\
          K4,孙磊,M,1975-03-04,{},13600136000,R01B01S01\n",
-        valid_id(11),
-        valid_id(22),
-        valid_id(33)
+        valid_resident_id(11),
+        valid_resident_id(22),
+        valid_resident_id(33)
     );
     let path = dir.path().join("customers.csv");
     std::fs::write(&path, csv).unwrap();
@@ -197,7 +175,7 @@ pub async fn seed(app: &TestApp) -> Vec<ResolutionRecord> {
     import_file(
         app.store.as_ref(),
         &clock,
-        &Mapping::parse(MAPPING).unwrap(),
+        &Mapping::parse(fixture::CUSTOMER_MAPPING).unwrap(),
         &path,
         &ImportOptions {
             mode: LoadMode::Full,

@@ -4,7 +4,7 @@ use rapport_domain::PartyId;
 use rapport_store::identity::ResolutionRecord;
 use serde_json::json;
 
-use crate::seeds::{CHEN_MOBILE, ZHOU_MOBILE, seed, valid_id};
+use crate::seeds::{CHEN_MOBILE, ZHOU_MOBILE, seed, valid_resident_id};
 use crate::{TestApp, status_and};
 
 fn party(r: &ResolutionRecord) -> i64 {
@@ -79,8 +79,8 @@ async fn assert_the_pair_is_shown_masked(app: &TestApp, steward: &str, id: i64) 
     for clear in [
         CHEN_MOBILE,
         ZHOU_MOBILE,
-        &valid_id(11),
-        &valid_id(22),
+        &valid_resident_id(11),
+        &valid_resident_id(22),
         "陈静",
         "周杰",
     ] {
@@ -199,7 +199,7 @@ async fn matching_finds_the_party_of_a_known_record() {
             .unwrap();
         assert_eq!(indexed, 4);
         let agent = app.token("agent01").await;
-        let chen = json!({"name": "陈静", "resident_id": valid_id(11), "mobile": CHEN_MOBILE,
+        let chen = json!({"name": "陈静", "resident_id": valid_resident_id(11), "mobile": CHEN_MOBILE,
                           "gender": "F"});
         let (s, body) = app.post_json(&agent, MATCH, &chen).await;
         assert_eq!(s, 200, "{}: {body}", app.backend);

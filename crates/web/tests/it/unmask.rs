@@ -10,6 +10,11 @@ async fn unmask(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value
     app.post_json(token, &path, &body).await
 }
 
+/// The status of an unmasking of `field` for `reason`, when only the answer's status matters.
+async fn unmask_status(app: &TestApp, token: &str, id: i64, field: &str, reason: &str) -> u16 {
+    unmask(app, token, id, ask(field, reason)).await.0
+}
+
 fn ask(field: &str, reason: &str) -> Value {
     json!({"field": field, "reason": reason})
 }
@@ -55,16 +60,12 @@ async fn an_rm_unmasks_ids_and_accounts_of_its_portfolio(app: &TestApp) {
         );
     }
     assert_eq!(
-        unmask(app, &rm, 3, ask("resident_id", "kyc_review"))
-            .await
-            .0,
+        unmask_status(app, &rm, 3, "resident_id", "kyc_review").await,
         404,
         "{b}: RM B's customer"
     );
     assert_eq!(
-        unmask(app, &rm, 999, ask("resident_id", "kyc_review"))
-            .await
-            .0,
+        unmask_status(app, &rm, 999, "resident_id", "kyc_review").await,
         404
     );
 }
@@ -75,7 +76,7 @@ async fn a_branch_manager_unmasks_any_field_of_its_subtree(app: &TestApp) {
     let bm = app.token("bm.xihu").await;
     for field in ["name", "mobile", "resident_id", "account_number", "address"] {
         assert_eq!(
-            unmask(app, &bm, 1, ask(field, "complaint")).await.0,
+            unmask_status(app, &bm, 1, field, "complaint").await,
             200,
             "{b}: bm {field}"
         );
@@ -83,7 +84,7 @@ async fn a_branch_manager_unmasks_any_field_of_its_subtree(app: &TestApp) {
     let (_, v) = unmask(app, &bm, 1, ask("address", "complaint")).await;
     assert_eq!(v["values"][0], "浙江省杭州市西湖区文三路90号3栋201室");
     assert_eq!(
-        unmask(app, &bm, 2, ask("address", "complaint")).await.0,
+        unmask_status(app, &bm, 2, "address", "complaint").await,
         404,
         "{b}: outside the branch"
     );
@@ -98,13 +99,11 @@ async fn a_service_agent_unmasks_the_mobile_for_a_call_back(app: &TestApp) {
         (200, Some(fixture::ZHANG_WEI_A_MOBILE))
     );
     assert_eq!(
-        unmask(app, &agent, 1, ask("mobile", "complaint")).await.0,
+        unmask_status(app, &agent, 1, "mobile", "complaint").await,
         403
     );
     assert_eq!(
-        unmask(app, &agent, 1, ask("resident_id", "customer_callback"))
-            .await
-            .0,
+        unmask_status(app, &agent, 1, "resident_id", "customer_callback").await,
         403
     );
 }
@@ -122,7 +121,7 @@ async fn the_other_roles_unmask_nothing(app: &TestApp) {
         let token = app.token(user).await;
         for field in ["name", "mobile", "resident_id", "account_number", "address"] {
             assert_eq!(
-                unmask(app, &token, 1, ask(field, "kyc_review")).await.0,
+                unmask_status(app, &token, 1, field, "kyc_review").await,
                 refused,
                 "{b}: {user} {field}"
             );
