@@ -80,18 +80,18 @@ SELECT party_id,
 FROM (
 SELECT party_id,
   1 AS has_accounts,
-  max(CASE WHEN family = 'current_deposit' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_current_deposit,
-  max(CASE WHEN family = 'time_deposit' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_time_deposit,
-  max(CASE WHEN family = 'wealth_management' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_wealth_management,
-  max(CASE WHEN family = 'fund' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_fund,
-  max(CASE WHEN family = 'insurance' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_insurance,
-  max(CASE WHEN family = 'mortgage' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_mortgage,
-  max(CASE WHEN family = 'consumer_loan' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_consumer_loan,
-  max(CASE WHEN family = 'business_loan' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_business_loan,
-  max(CASE WHEN family = 'credit_card' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_credit_card,
-  max(CASE WHEN family = 'payroll' AND status <> 'closed' THEN 1 ELSE 0 END) AS holds_payroll,
-  sum(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS open_accounts,
-  sum(CASE WHEN status <> 'closed' AND family IN ('time_deposit', 'wealth_management') AND matures_on > DATE '2026-06-30' AND matures_on <= DATE '2026-09-28' THEN balance_minor ELSE 0 END) AS maturing_90d,
+  max(CASE WHEN family = 'current_deposit' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_current_deposit,
+  max(CASE WHEN family = 'time_deposit' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_time_deposit,
+  max(CASE WHEN family = 'wealth_management' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_wealth_management,
+  max(CASE WHEN family = 'fund' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_fund,
+  max(CASE WHEN family = 'insurance' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_insurance,
+  max(CASE WHEN family = 'mortgage' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_mortgage,
+  max(CASE WHEN family = 'consumer_loan' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_consumer_loan,
+  max(CASE WHEN family = 'business_loan' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_business_loan,
+  max(CASE WHEN family = 'credit_card' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_credit_card,
+  max(CASE WHEN family = 'payroll' AND (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS holds_payroll,
+  sum(CASE WHEN (opened_on <= DATE '2026-06-30' AND (closed_on IS NULL OR closed_on > DATE '2026-06-30') AND (status <> 'closed' OR closed_on IS NOT NULL)) THEN 1 ELSE 0 END) AS open_accounts,
+  CAST(NULL AS BIGINT) AS maturing_90d,
   CAST(NULL AS BIGINT) AS aum_m0,
   CAST(NULL AS BIGINT) AS aum_m1,
   CAST(NULL AS BIGINT) AS aum_m2,
@@ -157,7 +157,7 @@ SELECT party_id,
   min(opened_on) AS first_opened_on,
   CAST(NULL AS DATE) AS onboarded_on,
   CAST(NULL AS DATE) AS last_tx_on
-FROM accounts GROUP BY party_id
+FROM accounts WHERE opened_on <= DATE '2026-06-30' GROUP BY party_id
 UNION ALL
 SELECT party_id,
   CAST(NULL AS BIGINT) AS has_accounts,
@@ -253,7 +253,7 @@ SELECT party_id,
   CAST(NULL AS BIGINT) AS holds_credit_card,
   CAST(NULL AS BIGINT) AS holds_payroll,
   CAST(NULL AS BIGINT) AS open_accounts,
-  CAST(NULL AS BIGINT) AS maturing_90d,
+  sum(CASE WHEN m = 0 AND family IN ('time_deposit', 'wealth_management') AND matures_on > DATE '2026-06-30' AND matures_on <= DATE '2026-09-28' THEN balance ELSE 0 END) AS maturing_90d,
   sum(CASE WHEN m = 0 AND family IN ('current_deposit', 'time_deposit', 'wealth_management', 'fund', 'insurance', 'payroll') THEN balance END) AS aum_m0,
   sum(CASE WHEN m = 1 AND family IN ('current_deposit', 'time_deposit', 'wealth_management', 'fund', 'insurance', 'payroll') THEN balance END) AS aum_m1,
   sum(CASE WHEN m = 2 AND family IN ('current_deposit', 'time_deposit', 'wealth_management', 'fund', 'insurance', 'payroll') THEN balance END) AS aum_m2,
@@ -319,14 +319,14 @@ SELECT party_id,
   CAST(NULL AS DATE) AS first_opened_on,
   CAST(NULL AS DATE) AS onboarded_on,
   CAST(NULL AS DATE) AS last_tx_on
-FROM (SELECT party_id, family, m, arg_max(balance, on_date) AS balance FROM (
-SELECT a.party_id, a.account_id, a.family, 24318 - (CAST(date_part('year', b.as_of) AS BIGINT) * 12 + CAST(date_part('month', b.as_of) AS BIGINT)) AS m, b.as_of AS on_date, CAST(b.balance * 100 AS BIGINT) AS balance
+FROM (SELECT party_id, family, matures_on, m, arg_max(balance, on_date) AS balance FROM (
+SELECT a.party_id, a.account_id, a.family, a.matures_on, 24318 - (CAST(date_part('year', b.as_of) AS BIGINT) * 12 + CAST(date_part('month', b.as_of) AS BIGINT)) AS m, b.as_of AS on_date, CAST(b.balance * 100 AS BIGINT) AS balance
 FROM balances b JOIN accounts a ON b.account_key = a.account_key
 WHERE b.month BETWEEN '2025-07' AND '2026-06' AND b.as_of BETWEEN DATE '2025-07-01' AND DATE '2026-06-30' AND b.currency = 'CNY'
 UNION ALL
-SELECT party_id, account_id, family, 0 AS m, DATE '2026-05-31' AS on_date, balance_minor
+SELECT party_id, account_id, family, matures_on, 0 AS m, DATE '2026-05-31' AS on_date, balance_minor
 FROM accounts WHERE snapshot_on >= DATE '2026-06-01' AND snapshot_on < DATE '2026-07-01'
-) r GROUP BY party_id, account_id, family, m) month_end GROUP BY party_id
+) r GROUP BY party_id, account_id, family, matures_on, m) month_end GROUP BY party_id
 UNION ALL
 SELECT party_id,
   CAST(NULL AS BIGINT) AS has_accounts,
@@ -428,7 +428,7 @@ SELECT a.party_id, w.m, a.account_id AS debt_account,
 CASE WHEN a.family = 'credit_card' THEN 1 ELSE 0 END AS is_card, 1 AS judged, 0 AS n,
 0 AS n_credit, 0 AS n_debit, CAST(NULL AS BIGINT) AS credit, CAST(NULL AS BIGINT) AS debit, 0 AS digital, 0 AS payroll, CAST(NULL AS DATE) AS booked_on
 FROM accounts a CROSS JOIN (VALUES (0, DATE '2026-06-01'), (1, DATE '2026-05-01'), (2, DATE '2026-04-01'), (3, DATE '2026-03-01'), (4, DATE '2026-02-01'), (5, DATE '2026-01-01'), (6, DATE '2025-12-01'), (7, DATE '2025-11-01'), (8, DATE '2025-10-01'), (9, DATE '2025-09-01'), (10, DATE '2025-08-01'), (11, DATE '2025-07-01')) AS w(m, month_start)
-WHERE a.family IN ('mortgage', 'consumer_loan', 'business_loan', 'credit_card') AND a.status = 'active' AND a.opened_on < w.month_start AND (a.matures_on IS NULL OR a.matures_on >= w.month_start)
+WHERE a.family IN ('mortgage', 'consumer_loan', 'business_loan', 'credit_card') AND a.opened_on < w.month_start AND (a.status = 'active' OR (a.status = 'closed' AND a.closed_on >= w.month_start)) AND (a.matures_on IS NULL OR a.matures_on >= w.month_start)
 ) r GROUP BY party_id, m, debt_account) per_month
 GROUP BY party_id, debt_account) per_account) flagged
 GROUP BY party_id) per_party

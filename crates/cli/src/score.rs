@@ -215,6 +215,7 @@ async fn snapshot_dimensions(
             opened_on: a.opened_on,
             matures_on: a.matures_on,
             status: a.status,
+            closed_on: a.closed_on,
             balance_minor: a.balance_minor,
         })
         .collect();

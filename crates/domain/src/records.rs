@@ -23,6 +23,7 @@ pub const ACCOUNT_FIELDS: &[&str] = &[
     "matures_on",
     "status",
     "branch_code",
+    "closed_on",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +101,8 @@ pub struct AccountRecord {
     pub status: AccountStatus,
     pub source_system: SourceSystem,
     pub branch_id: BranchId,
+    /// The day a closed account was closed, when its source system says.
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// Assets under management at the end of a month (`month` is the first day of that month).

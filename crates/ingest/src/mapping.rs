@@ -143,6 +143,7 @@ fn fields_of(kind: ImportKind) -> &'static [FieldSpec] {
         opt("matures_on"),
         req("status"),
         req("branch_code"),
+        opt("closed_on"),
     ];
     const TRANSACTIONS: &[FieldSpec] = &[
         req("transaction_id"),

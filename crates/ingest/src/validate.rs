@@ -371,6 +371,7 @@ pub fn account(row: &RawRow, mapping: &Mapping) -> Result<SourceAccountRow, Vec<
     {
         p.reject("matures_on", "is before the opening date");
     }
+    let closed_on = closing_date(&mut p, opened_on, status);
     if p.rejected() {
         return Err(p.list);
     }
@@ -407,25 +408,55 @@ pub fn account(row: &RawRow, mapping: &Mapping) -> Result<SourceAccountRow, Vec<
         matures_on,
         status,
         branch_code: branch_code.to_owned(),
+        closed_on,
         content_hash: String::new(),
     };
     account.content_hash = account_hash(&account);
     Ok(account)
 }
 
-/// The hash of an account's validated values, in the currency its balance was read in.
+/// The closing date, if given: only for a closed account, and not before it was opened.
+fn closing_date(
+    p: &mut Problems,
+    opened_on: Option<NaiveDate>,
+    status: Option<AccountStatus>,
+) -> Option<NaiveDate> {
+    let closed_on = date(p, "closed_on")?;
+    if status.is_some_and(|s| s != AccountStatus::Closed) {
+        p.reject(
+            "closed_on",
+            "is given but the account's status is not closed",
+        );
+    }
+    if opened_on.is_some_and(|o| closed_on < o) {
+        p.reject("closed_on", "is before the opening date");
+    }
+    Some(closed_on)
+}
+
+/// The hash of an account's validated values, in the currency its balance was read in. The
+/// closing date counts only when given, so that the hash of every account without one stays
+/// what it was before the field existed (an unchanged extract re-imports nothing).
 fn account_hash(a: &SourceAccountRow) -> String {
-    hash_fields(&[
+    let (amount, limit) = (
+        a.balance.amount.to_string(),
+        a.limit.map(|l| l.amount.to_string()),
+    );
+    let (opened, matures) = (a.opened_on.to_string(), a.matures_on.map(|d| d.to_string()));
+    let closed = a.closed_on.map(|d| d.to_string());
+    let mut fields: Vec<&str> = vec![
         &a.owner_key,
         &a.account_number,
         &a.product_code,
         a.family.as_str(),
         a.balance.currency.code(),
-        &a.balance.amount.to_string(),
-        &a.limit.map(|l| l.amount.to_string()).unwrap_or_default(),
-        &a.opened_on.to_string(),
-        &a.matures_on.map(|d| d.to_string()).unwrap_or_default(),
+        &amount,
+        limit.as_deref().unwrap_or_default(),
+        &opened,
+        matures.as_deref().unwrap_or_default(),
         a.status.as_str(),
         &a.branch_code,
-    ])
+    ];
+    fields.extend(closed.as_deref());
+    hash_fields(&fields)
 }

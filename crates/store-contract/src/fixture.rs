@@ -324,6 +324,7 @@ fn account(
             SourceSystem::CoreBanking
         },
         branch_id: BranchId(branch),
+        closed_on: None,
     }
 }
 

@@ -101,6 +101,8 @@ pub struct SourceAccountRow {
     pub matures_on: Option<NaiveDate>,
     pub status: AccountStatus,
     pub branch_code: String,
+    /// The day a closed account was closed, when the source says.
+    pub closed_on: Option<NaiveDate>,
     pub content_hash: String,
 }
 

@@ -130,6 +130,8 @@ pub struct AccountDimRow {
     pub opened_on: NaiveDate,
     pub matures_on: Option<NaiveDate>,
     pub status: String,
+    /// When a closed account was closed, if known.
+    pub closed_on: Option<NaiveDate>,
     pub balance_minor: i64,
 }
 

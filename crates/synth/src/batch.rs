@@ -1188,6 +1188,7 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
                 status,
                 source_system,
                 branch_id: e.record.home_branch,
+                closed_on: None,
             },
             core_file: 0,
         });

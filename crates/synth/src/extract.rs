@@ -142,6 +142,7 @@ fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
     let limit = a.limit.as_ref().map(money).unwrap_or_default();
     let opened = a.opened_on.to_string();
     let matures = a.matures_on.map(|d| d.to_string()).unwrap_or_default();
+    let closed = a.closed_on.map(|d| d.to_string()).unwrap_or_default();
     out.row([
         a.source_key.as_str(),
         a.account_number.as_str(),
@@ -154,6 +155,7 @@ fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
         matures.as_str(),
         a.status.as_str(),
         a.branch_code.as_str(),
+        closed.as_str(),
     ])
 }
 

@@ -202,6 +202,8 @@ pub struct SourceAccount {
     pub matures_on: Option<NaiveDate>,
     pub status: AccountStatus,
     pub branch_code: String,
+    /// When a closed account was closed (as the source reports it).
+    pub closed_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -313,6 +313,7 @@ pub fn source_records(
             opened_on: r.opened_on,
             matures_on: r.matures_on,
             status: r.status,
+            closed_on: r.closed_on,
             branch_code: layout
                 .branch_codes
                 .get(&r.branch_id)

@@ -38,6 +38,9 @@ pub struct AccountDim {
     pub matures_on: Option<NaiveDate>,
     /// `AccountStatus::as_str`: active, dormant, frozen or closed.
     pub status: String,
+    /// The day a closed account was closed, when known: a snapshot before it counts the
+    /// account as open. A closed account without one counts as closed at every snapshot.
+    pub closed_on: Option<NaiveDate>,
     /// Current balance in minor units; what is owed for loans and cards.
     pub balance_minor: i64,
 }
@@ -64,6 +67,7 @@ pub fn accounts_dim_schema() -> SchemaRef {
         Field::new("status", DataType::Utf8, false),
         Field::new("balance_minor", DataType::Int64, false),
         Field::new("snapshot_on", DataType::Date32, false),
+        Field::new("closed_on", DataType::Date32, true),
     ]))
 }
 
@@ -133,6 +137,9 @@ fn accounts_batch(as_of: NaiveDate, accounts: &[AccountDim]) -> Result<RecordBat
             date(as_of),
             accounts.len(),
         ))),
+        Arc::new(Date32Array::from_iter(
+            accounts.iter().map(|a| a.closed_on.map(date)),
+        )),
     ];
     Ok(RecordBatch::try_new(accounts_dim_schema(), columns)?)
 }

@@ -538,7 +538,7 @@ async fn insert_accounts(
         conn,
         "INSERT INTO source_accounts (source_system, account_key, account_number_enc, source_key, \
          product_code, family, currency, balance_minor, limit_minor, opened_on, matures_on, status, \
-         branch_id, content_hash, last_run_id)",
+         branch_id, content_hash, last_run_id, closed_on)",
         &[
             texts(fresh, |_| system.as_str()),
             texts(fresh, |w| w.key.as_str()),
@@ -555,6 +555,7 @@ async fn insert_accounts(
             ints(fresh, |w| w.branch_id),
             texts(fresh, |w| w.row.content_hash.as_str()),
             ints(fresh, |_| run_id),
+            dates(fresh, |w| w.row.closed_on),
         ],
         "",
     )
@@ -570,7 +571,7 @@ async fn update_account(
     sqlx::query(sqlx::AssertSqlSafe(numbered(
         "UPDATE source_accounts SET account_number_enc = ?, source_key = ?, product_code = ?, \
          family = ?, currency = ?, balance_minor = ?, limit_minor = ?, opened_on = ?, matures_on = ?, \
-         status = ?, branch_id = ?, content_hash = ?, last_run_id = ? \
+         status = ?, branch_id = ?, content_hash = ?, last_run_id = ?, closed_on = ? \
          WHERE source_system = ? AND account_key = ?",
     )))
     .bind(&w.sealed)
@@ -586,6 +587,7 @@ async fn update_account(
     .bind(w.branch_id)
     .bind(&w.row.content_hash)
     .bind(run_id)
+    .bind(w.row.closed_on)
     .bind(system.as_str())
     .bind(&w.key)
     .execute(conn)
@@ -603,10 +605,10 @@ pub(crate) async fn follow_records(conn: &mut Connection, record_ids: &[i64]) ->
             format!(
                 "INSERT INTO accounts (account_number, party_id, product_code, family, currency, \
                  balance_minor, limit_minor, opened_on, matures_on, status, source_system, branch_id, \
-                 account_number_enc, source_record_id) \
+                 account_number_enc, source_record_id, closed_on) \
                  SELECT sa.account_key, sr.party_id, sa.product_code, sa.family, sa.currency, \
                  sa.balance_minor, sa.limit_minor, sa.opened_on, sa.matures_on, sa.status, \
-                 sa.source_system, sa.branch_id, sa.account_number_enc, sr.id \
+                 sa.source_system, sa.branch_id, sa.account_number_enc, sr.id, sa.closed_on \
                  FROM source_accounts sa JOIN source_records sr \
                    ON sr.source_system = sa.source_system AND sr.source_key = sa.source_key \
                  WHERE sr.id IN ({list}) AND sr.party_id IS NOT NULL \
@@ -616,7 +618,7 @@ pub(crate) async fn follow_records(conn: &mut Connection, record_ids: &[i64]) ->
                  limit_minor = excluded.limit_minor, opened_on = excluded.opened_on, \
                  matures_on = excluded.matures_on, status = excluded.status, \
                  branch_id = excluded.branch_id, account_number_enc = excluded.account_number_enc, \
-                 source_record_id = excluded.source_record_id"
+                 source_record_id = excluded.source_record_id, closed_on = excluded.closed_on"
             ),
             format!(
                 "DELETE FROM party_search_keys WHERE key IN \

@@ -282,7 +282,8 @@ async fn insert_accounts(conn: &mut Connection, accounts: &[AccountRow<'_>]) -> 
     insert_columns(
         conn,
         "INSERT INTO accounts (account_number, account_number_enc, party_id, product_code, family, currency, \
-         balance_minor, limit_minor, opened_on, matures_on, status, source_system, branch_id)",
+         balance_minor, limit_minor, opened_on, matures_on, status, source_system, branch_id, \
+         closed_on)",
         &[
             texts(accounts, |(_, _, (key, _))| key.as_str()),
             texts(accounts, |(_, _, (_, number))| number.as_str()),
@@ -297,6 +298,7 @@ async fn insert_accounts(conn: &mut Connection, accounts: &[AccountRow<'_>]) -> 
             texts(accounts, |(a, _, _)| a.status.as_str()),
             texts(accounts, |(a, _, _)| a.source_system.as_str()),
             ints(accounts, |(a, _, _)| a.branch_id.0),
+            dates(accounts, |(a, _, _)| a.closed_on),
         ],
         "",
     )

@@ -41,7 +41,7 @@ impl ScoreStore for super::Backend {
     async fn scoring_dimensions(&self) -> StoreResult<(Vec<AccountDimRow>, Vec<PartyDimRow>)> {
         let accounts = sqlx::query(
             "SELECT a.account_number, a.party_id, a.family, a.opened_on, a.matures_on, a.status, \
-             a.balance_minor FROM accounts a JOIN parties p ON p.id = a.party_id \
+             a.balance_minor, a.closed_on FROM accounts a JOIN parties p ON p.id = a.party_id \
              WHERE p.merged_into IS NULL",
         )
         .fetch_rows(&self.pool, |r| {
@@ -53,6 +53,7 @@ impl ScoreStore for super::Backend {
                 matures_on: r.try_get(4).map_err(db_err)?,
                 status: r.try_get(5).map_err(db_err)?,
                 balance_minor: r.try_get(6).map_err(db_err)?,
+                closed_on: r.try_get(7).map_err(db_err)?,
             })
         })
         .await?;

@@ -198,6 +198,7 @@ fn account(
         status: AccountStatus::Active,
         source_system: SourceSystem::CoreBanking,
         branch_id: BranchId(branch),
+        closed_on: None,
     }
 }
 

@@ -215,6 +215,7 @@ fn accounts_of(size: &Size, from: u64, to: u64) -> (Vec<AccountDim>, Vec<PartyDi
                 opened_on: opened,
                 matures_on: matures,
                 status: status.into(),
+                closed_on: None,
                 balance_minor: balance,
             });
         }

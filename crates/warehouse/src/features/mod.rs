@@ -8,15 +8,17 @@
 //!   For the as-of month, an account with no balance row falls back to the account
 //!   dimension's balance when the dimension snapshot is of that month.
 //! - balances by family: the same month-end balances for the as-of month.
-//! - `families_held`, `open_accounts`, `maturing_90d`: from the account dimension, accounts not
-//!   closed; maturing = time deposits and wealth products with `matures_on` in
+//! - `families_held`, `open_accounts`, `maturing_90d`: from the account dimension, accounts open
+//!   at as-of — opened by then and not closed by then (`closed_on`; a closed account without a
+//!   closing date counts as closed), so a past snapshot sees what was held then; maturing = the
+//!   as-of month-end balance of time deposits and wealth products with `matures_on` in
 //!   (as-of, as-of + 90 days].
 //! - `tx_count`, `credit_amount`, `debit_amount`: by the local booking date, the 12 months
 //!   ending at as-of (transactions after as-of are left out).
 //! - `payroll_months`: months with a credit on a payroll account or described as 工资/代发.
 //! - `digital_share`: transactions in channel `internet` or `mobile` over all transactions.
 //! - `missed_repayments`: (loan or card account, month) pairs where the account is active
-//!   in the dimension, was opened before the month and had not matured, the month is complete
+//!   in the dimension (or was closed on or after the month's first day), was opened before the month and had not matured, the month is complete
 //!   (the as-of month only when as-of is its last day), and: for a loan, no credit was booked
 //!   to it that month; for a card, it was used that month and no credit was booked to it that
 //!   month or the next (a statement falls due the month after; a card not used owes nothing),
@@ -24,7 +26,7 @@
 //!   such month's index.
 //! - `tenure_months`: whole months from the earlier of onboarding and the first account opened.
 //!
-//! A party gets a row when it has at least one account in the dimension.
+//! A party gets a row when it has at least one account in the dimension opened by as-of.
 mod read;
 pub(crate) mod sql;
 mod table;

@@ -161,8 +161,20 @@ fn part(out: &mut String, computed: &[(String, String)], from: &str) {
     write!(out, "\n{from}").ok();
 }
 
+/// An account open at the end of `on`: opened by then and not closed by then. A closed account
+/// without a closing date counts as closed whenever it is asked about.
+fn open_at(on: NaiveDate) -> String {
+    format!(
+        "(opened_on <= DATE '{on}' AND (closed_on IS NULL OR closed_on > DATE '{on}') \
+         AND (status <> 'closed' OR closed_on IS NOT NULL))"
+    )
+}
+
+/// What the party held at as-of, from the account dimension as it stood then: accounts opened
+/// later are not seen, and accounts closed later are still open.
 fn accounts_part(w: &Window) -> (Vec<(String, String)>, String) {
-    let open = "status <> 'closed'";
+    let open = open_at(w.as_of);
+    let open = open.as_str();
     let mut c: Vec<(String, String)> = vec![("has_accounts".into(), "1".into())];
     for f in ProductFamily::ALL {
         c.push((
@@ -177,18 +189,12 @@ fn accounts_part(w: &Window) -> (Vec<(String, String)>, String) {
         "open_accounts".into(),
         format!("sum(CASE WHEN {open} THEN 1 ELSE 0 END)"),
     ));
-    let until = w.as_of + Days::new(MATURING_DAYS);
-    c.push((
-        "maturing_90d".into(),
-        format!(
-            "sum(CASE WHEN {open} AND family IN ({}) AND matures_on > DATE '{}' \
-             AND matures_on <= DATE '{until}' THEN balance_minor ELSE 0 END)",
-            list(&MATURING),
-            w.as_of
-        ),
-    ));
     c.push(("first_opened_on".into(), "min(opened_on)".into()));
-    (c, "FROM accounts GROUP BY party_id".into())
+    let from = format!(
+        "FROM accounts WHERE opened_on <= DATE '{}' GROUP BY party_id",
+        w.as_of
+    );
+    (c, from)
 }
 
 fn parties_part() -> (Vec<(String, String)>, String) {
@@ -228,6 +234,17 @@ fn balances_part(w: &Window, d: Dialect, currency: &str) -> (Vec<(String, String
     c.push(at_end("insurance", &[ProductFamily::Insurance]));
     c.push(at_end("loans", &LOANS));
     c.push(at_end("card_balance", &[ProductFamily::CreditCard]));
+    // What matures soon, at its balance at as-of (not today's).
+    let until = w.as_of + Days::new(MATURING_DAYS);
+    c.push((
+        "maturing_90d".into(),
+        format!(
+            "sum(CASE WHEN m = 0 AND family IN ({}) AND matures_on > DATE '{}' \
+             AND matures_on <= DATE '{until}' THEN balance ELSE 0 END)",
+            list(&MATURING),
+            w.as_of
+        ),
+    ));
     let latest = match d {
         Dialect::DataFusion => "last_value(balance ORDER BY on_date)",
         Dialect::DuckDb => "arg_max(balance, on_date)",
@@ -236,16 +253,17 @@ fn balances_part(w: &Window, d: Dialect, currency: &str) -> (Vec<(String, String
     // The account dimension's balance stands in for an as-of month with no balance row, if
     // the snapshot is of that month; dated the day before the month so real rows win.
     let from = format!(
-        "FROM (SELECT party_id, family, m, {latest} AS balance FROM (\n\
-         SELECT a.party_id, a.account_id, a.family, {m} AS m, b.as_of AS on_date, \
+        "FROM (SELECT party_id, family, matures_on, m, {latest} AS balance FROM (\n\
+         SELECT a.party_id, a.account_id, a.family, a.matures_on, {m} AS m, b.as_of AS on_date, \
          CAST(b.balance * 100 AS BIGINT) AS balance\n\
          FROM balances b JOIN accounts a ON b.account_key = a.account_key\n\
          WHERE {months} AND b.as_of BETWEEN DATE '{first}' AND DATE '{as_of}' \
          AND b.currency = '{currency}'\n\
          UNION ALL\n\
-         SELECT party_id, account_id, family, 0 AS m, DATE '{before}' AS on_date, balance_minor\n\
+         SELECT party_id, account_id, family, matures_on, 0 AS m, DATE '{before}' AS on_date, \
+         balance_minor\n\
          FROM accounts WHERE snapshot_on >= DATE '{m0}' AND snapshot_on < DATE '{next}'\n\
-         ) r GROUP BY party_id, account_id, family, m) month_end GROUP BY party_id",
+         ) r GROUP BY party_id, account_id, family, matures_on, m) month_end GROUP BY party_id",
         m = w.m("b.as_of"),
         months = w.months_filter("b"),
         first = w.first,
@@ -396,7 +414,8 @@ fn transaction_and_due_rows(w: &Window, currency: &str) -> String {
            CAST(NULL AS BIGINT) AS debit, 0 AS digital, 0 AS payroll, \
            CAST(NULL AS DATE) AS booked_on\n\
          FROM accounts a CROSS JOIN (VALUES {judged}) AS w(m, month_start)\n\
-         WHERE a.family IN ({debt}) AND a.status = 'active' AND a.opened_on < w.month_start \
+         WHERE a.family IN ({debt}) AND a.opened_on < w.month_start \
+           AND (a.status = 'active' OR (a.status = 'closed' AND a.closed_on >= w.month_start)) \
            AND (a.matures_on IS NULL OR a.matures_on >= w.month_start)\n",
         m = w.m("t.booked_on"),
         months = w.months_filter("t"),

@@ -16,6 +16,7 @@ fn account(number: &str, party: i64, family: &str, opened: &str, status: &str) -
         opened_on: date(opened),
         matures_on: None,
         status: status.into(),
+        closed_on: None,
         balance_minor: 0,
     }
 }

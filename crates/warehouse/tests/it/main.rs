@@ -13,6 +13,7 @@ mod fatal;
 mod features;
 mod loads;
 mod money;
+mod point_in_time;
 mod rejects;
 mod roundtrip;
 mod segments;

@@ -52,6 +52,7 @@ fn write_dimensions(w: &Warehouse) {
                 opened_on: date("2020-01-01"),
                 matures_on: None,
                 status: "active".into(),
+                closed_on: None,
                 balance_minor: p,
             });
         }

@@ -40,6 +40,7 @@ fn features_of_the_synthetic_bank() {
             opened_on: a.opened_on,
             matures_on: a.matures_on,
             status: a.status.as_str().into(),
+            closed_on: a.closed_on,
             balance_minor: a.balance.to_minor_units().unwrap(),
         })
         .collect();
