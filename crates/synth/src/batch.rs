@@ -14,6 +14,7 @@ use rapport_domain::{
     ProductFamily, RelationshipKind, SourceSystem, Uscc,
 };
 
+use crate::churn::{self, ChurnPlan, Drivers};
 use crate::data::names::OCCUPATIONS;
 use crate::data::orgs::{INDUSTRIES, LEGAL_FORMS, TRADE_CHARS};
 use crate::data::places::{DISTRICTS, District};
@@ -44,14 +45,14 @@ pub const CORPORATE_GROUP_SHARE: f64 = 0.12;
 pub const GUARANTOR_SHARE: f64 = 0.02;
 /// Share of people whose resident ID was issued in their home branch's city.
 pub const HOME_CITY_REGISTRATION: f64 = 0.65;
-/// Archetype mix (percent) for individuals and organisations.
+/// Archetype mix (percent) for individuals and organisations. Churn is not an archetype: any
+/// customer may leave (see `churn.rs`).
 pub const ARCHETYPE_MIX: &[(Archetype, u32)] = &[
-    (Archetype::Steady, 40),
-    (Archetype::Growing, 15),
-    (Archetype::Seasonal, 10),
-    (Archetype::DecliningThenChurned, 10),
-    (Archetype::Dormant, 10),
-    (Archetype::New, 10),
+    (Archetype::Steady, 45),
+    (Archetype::Growing, 17),
+    (Archetype::Seasonal, 11),
+    (Archetype::Dormant, 11),
+    (Archetype::New, 11),
     (Archetype::HighNetWorth, 5),
 ];
 /// Age bands (inclusive) with weights, for individuals.
@@ -328,48 +329,92 @@ fn open_books(
     let mut accounts_by_party: Vec<Vec<AccountInfo>> = Vec::with_capacity(entities.len());
     let mut truth = Vec::with_capacity(entities.len());
     for e in entities.iter_mut() {
-        let accounts = if e.record.kind == PartyKind::Prospect {
+        let mut accounts = if e.record.kind == PartyKind::Prospect {
             Vec::new()
         } else {
             make_accounts(ctx, rng, e)
         };
-        let final_aum: i64 = accounts
+        // What its balances would be at as-of had nothing happened to them.
+        let level: i64 = accounts
             .iter()
             .filter(|a| a.record.family.is_asset())
             .map(|a| minor(a.record.balance))
             .sum();
-        let churned_in = if accounts.is_empty() {
-            None
-        } else {
-            record_aum(ctx, rng, e, final_aum, &mut batch.monthly_aum)
+        let plan = (!accounts.is_empty()).then(|| churn_plan(ctx, e, &accounts));
+        let final_aum = match &plan {
+            Some(plan) => record_aum(ctx, rng, e, plan, level, &mut batch.monthly_aum),
+            None => level,
         };
+        rescale_assets(&mut accounts, level, final_aum);
         if let Some(employer) = e.employer {
             batch.relationships.push(employment(e, employer, &accounts));
         }
         assign_rms(ctx, rng, e, final_aum, &mut batch.rm_assignments);
-        truth.push(TruthCustomer {
-            party_id: e.record.id,
-            customer_number: e.record.customer_number.clone(),
-            kind: e.record.kind,
-            archetype: e.archetype,
-            churned_in,
-        });
+        truth.push(truth_of(ctx, e, plan.as_ref()));
         accounts_by_party.push(accounts);
     }
     (accounts_by_party, truth)
 }
 
-/// The party's monthly AUM history ending at `final_aum`, if it has an archetype; returns the
-/// month it churned in.
+/// What bears on the party's hazard of leaving, and its plan drawn from them.
+fn churn_plan(ctx: &Ctx, e: &Entity, accounts: &[AccountInfo]) -> ChurnPlan {
+    let onboarded = e.record.onboarded_on;
+    let onboard_month = churn::first_day(onboarded);
+    let from = ctx.months.iter().filter(|m| **m < onboard_month).count();
+    let mut families = 0u32;
+    for a in accounts {
+        if let Some(i) = ProductFamily::ALL
+            .iter()
+            .position(|f| *f == a.record.family)
+        {
+            families |= 1 << i;
+        }
+    }
+    let holds = |f: ProductFamily| accounts.iter().any(|a| a.record.family == f);
+    let drivers = Drivers {
+        tenure_months: churn::months_between(onboarded, ctx.as_of),
+        families: families.count_ones() as usize,
+        payroll: holds(ProductFamily::Payroll),
+        high_net_worth: e.archetype == Some(Archetype::HighNetWorth),
+        dormant: e.archetype == Some(Archetype::Dormant),
+        organisation: e.record.kind == PartyKind::Organisation,
+        rate_sensitive: holds(ProductFamily::TimeDeposit) || holds(ProductFamily::WealthManagement),
+    };
+    ChurnPlan::draw(ctx.seed, e.record.id.0 as u64, &ctx.months, from, &drivers)
+}
+
+/// The ground truth of a party: its archetype and, for a customer, its hazard, its decision
+/// to leave and churn month (if within the generated months) and its dip.
+fn truth_of(ctx: &Ctx, e: &Entity, plan: Option<&ChurnPlan>) -> TruthCustomer {
+    let month = |i: Option<usize>| i.and_then(|i| ctx.months.get(i)).copied();
+    TruthCustomer {
+        party_id: e.record.id,
+        customer_number: e.record.customer_number.clone(),
+        kind: e.record.kind,
+        archetype: e.archetype,
+        churned_in: month(plan.and_then(ChurnPlan::churn_index)),
+        decided_in: month(plan.and_then(|p| p.decided)),
+        wind_down_months: plan.and_then(|p| p.decided.map(|_| p.wind_down)),
+        hazard: plan.map(|p| p.hazard),
+        dip_in: month(plan.and_then(|p| p.dip.map(|d| d.start))),
+    }
+}
+
+/// The party's monthly AUM history, if it has an archetype: its archetype's curve towards
+/// `level`, reshaped by its churn plan; returns its AUM at as-of (fen).
 fn record_aum(
     ctx: &Ctx,
     rng: &mut ChaCha8Rng,
     e: &Entity,
-    final_aum: i64,
+    plan: &ChurnPlan,
+    level: i64,
     out: &mut Vec<MonthlyAumRecord>,
-) -> Option<NaiveDate> {
-    let arch = e.archetype?;
-    let (series, churn_month) = aum_series(ctx, rng, arch, final_aum, e.record.onboarded_on);
+) -> i64 {
+    let Some(arch) = e.archetype else {
+        return level;
+    };
+    let series = aum_series(ctx, rng, arch, plan, level, e.record.onboarded_on);
+    let last = series.last().map_or(level, |(_, fen)| *fen);
     for (month, fen) in series {
         out.push(MonthlyAumRecord {
             party_id: e.record.id,
@@ -377,7 +422,29 @@ fn record_aum(
             aum: Money::from_minor_units(fen, Currency::Cny),
         });
     }
-    churn_month
+    last
+}
+
+/// Scales the asset balances (summing to `from` fen) to sum to `to`; the first account takes
+/// the remainder.
+fn rescale_assets(accounts: &mut [AccountInfo], from: i64, to: i64) {
+    if from == to || from <= 0 {
+        return;
+    }
+    let mut rest = to;
+    for a in accounts
+        .iter_mut()
+        .skip(1)
+        .filter(|a| a.record.family.is_asset())
+    {
+        let scaled = i128::from(minor(a.record.balance)) * i128::from(to) / i128::from(from);
+        let scaled = i64::try_from(scaled).unwrap_or(0);
+        a.record.balance = cny(scaled);
+        rest -= scaled;
+    }
+    if let Some(first) = accounts.first_mut() {
+        first.record.balance = cny(rest);
+    }
 }
 
 /// The party works for `employer` since its payroll account was opened (if it has one).
@@ -421,7 +488,7 @@ fn source_views(
                 config.seed,
                 config.as_of,
                 e,
-                truth.churned_in,
+                truth,
                 accounts,
                 &mut out.transactions,
             );
@@ -883,11 +950,7 @@ fn link_organisations(
         if e.record.kind != PartyKind::Individual {
             continue;
         }
-        let working = (22..60).contains(&e.age)
-            && !matches!(
-                e.archetype,
-                Some(Archetype::Dormant | Archetype::DecliningThenChurned)
-            );
+        let working = (22..60).contains(&e.age) && !matches!(e.archetype, Some(Archetype::Dormant));
         if working && rng.random_bool(PAYROLL_SHARE) {
             let local = by_region.get(&region_of(e));
             let employer = match local {
@@ -1130,7 +1193,6 @@ fn target_aum(rng: &mut ChaCha8Rng, e: &Entity) -> i64 {
                     1.0
                 }
         }
-        Archetype::DecliningThenChurned => rng.random_range(0.0..2_000.0),
         Archetype::Dormant => (rng.random_range(50f64.ln()..20_000f64.ln())).exp(),
         _ => {
             let median = match arch {
@@ -1164,7 +1226,7 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
     let mut accounts: Vec<AccountInfo> = Vec::with_capacity(planned.len());
     let mut weights = Vec::with_capacity(planned.len());
     for (k, pl) in planned.iter().enumerate() {
-        let status = account_status(rng, arch, pl.family, k == 0);
+        let status = account_status(rng, arch, pl.family);
         weights.push(asset_weight(rng, arch, pl.family, status));
         let account_number = numbers.next(pl.family);
         let term = product_term_months(pl.code);
@@ -1198,23 +1260,10 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
     accounts
 }
 
-/// An account's status by archetype: a churned customer closed all but its first account, a
-/// dormant one lets its deposits and cards sleep; a few accounts of the others are frozen.
-fn account_status(
-    rng: &mut ChaCha8Rng,
-    arch: Archetype,
-    family: ProductFamily,
-    first: bool,
-) -> AccountStatus {
+/// An account's status by archetype: a dormant customer lets its deposits and cards sleep; a
+/// few accounts of the others are frozen. Customers who churn keep their accounts open.
+fn account_status(rng: &mut ChaCha8Rng, arch: Archetype, family: ProductFamily) -> AccountStatus {
     match arch {
-        Archetype::DecliningThenChurned if first => {
-            if rng.random_bool(0.5) {
-                AccountStatus::Active
-            } else {
-                AccountStatus::Dormant
-            }
-        }
-        Archetype::DecliningThenChurned => AccountStatus::Closed,
         Archetype::Dormant if family.is_asset() || family == ProductFamily::CreditCard => {
             AccountStatus::Dormant
         }
@@ -1457,22 +1506,21 @@ fn loan_outstanding(
     ((limit as f64) * remaining * rng.random_range(0.9..1.0)) as i64
 }
 
-/// The monthly AUM points of a party ending at `final_fen` in as_of's month, and for a
-/// declining-then-churned party the first month its balances sit at their floor.
+/// The monthly AUM points of a party: its archetype's curve ending at `level` fen in as_of's
+/// month, reshaped by its plan (a dip, a decision to leave).
 fn aum_series(
     ctx: &Ctx,
     rng: &mut ChaCha8Rng,
     arch: Archetype,
-    final_fen: i64,
+    plan: &ChurnPlan,
+    level: i64,
     onboarded: NaiveDate,
-) -> (Vec<(NaiveDate, i64)>, Option<NaiveDate>) {
-    let onboard_month =
-        NaiveDate::from_ymd_opt(onboarded.year(), onboarded.month(), 1).unwrap_or(onboarded);
+) -> Vec<(NaiveDate, i64)> {
+    let onboard_month = churn::first_day(onboarded);
     let n = ctx.months.len();
-    let f = final_fen as f64;
+    let f = level as f64;
     let mut values = vec![0f64; n];
     let last = (n - 1) as f64;
-    let mut churned_in = None;
     match arch {
         Archetype::Steady => {
             for v in values.iter_mut() {
@@ -1481,16 +1529,27 @@ fn aum_series(
         }
         Archetype::Growing | Archetype::HighNetWorth => growth_curve(rng, arch, f, &mut values),
         Archetype::Seasonal => seasonal_curve(ctx, rng, f, &mut values),
-        Archetype::DecliningThenChurned => churned_in = churn_curve(ctx, rng, f, &mut values),
         Archetype::Dormant => {
             for (t, v) in values.iter_mut().enumerate() {
-                *v = f * (1.0 - 0.0005 * (last - t as f64));
+                *v = f * (1.0 - 0.0005 * (last - t as f64)) * noise(rng, 0.03);
             }
         }
         Archetype::New => new_customer_curve(ctx, rng, f, onboard_month, &mut values),
     }
-    let points = month_points(ctx, arch, &values, final_fen, onboard_month);
-    (points, churned_in)
+    // The curve ends at its level; the plan may take it elsewhere.
+    if let Some(v) = values.last_mut() {
+        *v = f;
+    }
+    plan.shape(rng, &mut values);
+    let final_fen = values.last().map_or(level, |v| v.round() as i64);
+    month_points(
+        ctx,
+        arch,
+        &values,
+        final_fen,
+        onboard_month,
+        plan.disturbed_from(),
+    )
 }
 
 /// A multiplicative noise factor around 1 with standard deviation `s`.
@@ -1527,30 +1586,6 @@ fn seasonal_curve(ctx: &Ctx, rng: &mut ChaCha8Rng, f: f64, values: &mut [f64]) {
     }
 }
 
-/// A steady level, a decline from month `t0` and balances about `f` from month `t1`, the month it
-/// churns in (returned).
-fn churn_curve(ctx: &Ctx, rng: &mut ChaCha8Rng, f: f64, values: &mut [f64]) -> Option<NaiveDate> {
-    let level = crate::rng::lognormal(rng, 100_000.0, 0.8) * 100.0;
-    let t0 = rng.random_range(1..8) as f64;
-    let t1 = rng.random_range(14..21i32);
-    let churned_in = usize::try_from(t1)
-        .ok()
-        .and_then(|t| ctx.months.get(t))
-        .copied();
-    let t1 = f64::from(t1);
-    for (t, v) in values.iter_mut().enumerate() {
-        let t = t as f64;
-        *v = if t < t0 {
-            level * noise(rng, 0.03)
-        } else if t < t1 {
-            level * (1.0 - (t - t0) / (t1 - t0)).powf(1.5) + f
-        } else {
-            f * rng.random_range(0.8..1.2)
-        };
-    }
-    churned_in
-}
-
 /// From half of `f` in the onboarding month up to `f`; nothing before.
 fn new_customer_curve(
     ctx: &Ctx,
@@ -1577,13 +1612,15 @@ fn new_customer_curve(
 }
 
 /// The curve as (month, fen) points: exactly `final_fen` in the last month, nothing below the
-/// high-net-worth floor, 0 before onboarding (a new customer has no points then).
+/// high-net-worth floor (up to a tenth above it where the curve dips below) before the month from which the curve is `disturbed` (a dip, a decision
+/// to leave), 0 before onboarding (a new customer has no points then).
 fn month_points(
     ctx: &Ctx,
     arch: Archetype,
     values: &[f64],
     final_fen: i64,
     onboard_month: NaiveDate,
+    disturbed: Option<usize>,
 ) -> Vec<(NaiveDate, i64)> {
     let n = ctx.months.len();
     let floor = if arch == Archetype::HighNetWorth {
@@ -1597,12 +1634,23 @@ fn month_points(
         if arch == Archetype::New && before {
             continue;
         }
+        let floor = if disturbed.is_some_and(|d| t >= d) {
+            0.0
+        } else {
+            floor
+        };
+        // Below the floor a curve is lifted just above it, keeping its wiggles.
+        let value = if *value < floor {
+            floor * (1.0 + 0.1 * (1.0 - value / floor))
+        } else {
+            *value
+        };
         let fen = if t == n - 1 {
             final_fen
         } else if before {
             0
         } else {
-            value.max(floor).round() as i64
+            value.round() as i64
         };
         out.push((*month, fen));
     }

@@ -4,9 +4,16 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
-use rapport_domain::{Money, PartyId, SourceSystem, StaffId};
+use chrono::NaiveDate;
+use rapport_domain::{
+    CustomerNumber, InvalidValue, Money, PartyId, PartyKind, SourceSystem, StaffId,
+};
 
-use crate::{GeneratedBatch, Generator, SourceAccount, SourceRecord, SynthError};
+use crate::churn::RATE_SHOCK_MONTHS;
+use crate::{
+    Archetype, GeneratedBatch, Generator, Hazard, SourceAccount, SourceRecord, SynthError,
+    TruthCustomer,
+};
 
 pub const CORE_BANKING_CSV: &str = "core_banking.csv";
 pub const CARD_CSV: &str = "card.csv";
@@ -34,6 +41,22 @@ pub const RECORD_HEADER: &[&str] = &[
     "updated_at",
 ];
 pub use rapport_domain::records::ACCOUNT_FIELDS as ACCOUNT_HEADER;
+/// The columns of `truth_customers.csv`; months are written `YYYY-MM`.
+pub const TRUTH_CUSTOMER_HEADER: &[&str] = &[
+    "party_id",
+    "customer_number",
+    "kind",
+    "archetype",
+    "churned_in",
+    "decided_in",
+    "wind_down_months",
+    "monthly_hazard",
+    "hazard_from",
+    "service_shock_in",
+    "rate_sensitive",
+    "rate_shocks_in",
+    "dip_in",
+];
 pub const TRANSACTION_HEADER: &[&str] = &[
     "id",
     "account_number",
@@ -204,17 +227,7 @@ impl Files {
                 TRUTH_RECORDS_CSV,
                 &["source_system", "source_key", "party_id"],
             )?,
-            truth_customers: Out::create(
-                dir,
-                TRUTH_CUSTOMERS_CSV,
-                &[
-                    "party_id",
-                    "customer_number",
-                    "kind",
-                    "archetype",
-                    "churned_in",
-                ],
-            )?,
+            truth_customers: Out::create(dir, TRUTH_CUSTOMERS_CSV, TRUTH_CUSTOMER_HEADER)?,
         })
     }
 
@@ -273,18 +286,8 @@ impl Files {
         }
         self.write_balances(batch)?;
         for c in &batch.truth {
-            let party = c.party_id.0.to_string();
-            let churned_in = c
-                .churned_in
-                .map(|m| m.format("%Y-%m").to_string())
-                .unwrap_or_default();
-            self.truth_customers.row([
-                party.as_str(),
-                c.customer_number.as_str(),
-                c.kind.as_str(),
-                c.archetype.map(|a| a.as_str()).unwrap_or(""),
-                churned_in.as_str(),
-            ])?;
+            let row = truth_customer_row(c);
+            self.truth_customers.row(row.iter().map(String::as_str))?;
         }
         Ok(())
     }
@@ -475,4 +478,178 @@ fn write_mappings(dir: &Path) -> Result<(), SynthError> {
         })?;
     }
     Ok(())
+}
+
+const MONTH_FORMAT: &str = "%Y-%m";
+
+fn month_text(m: Option<NaiveDate>) -> String {
+    m.map(|m| m.format(MONTH_FORMAT).to_string())
+        .unwrap_or_default()
+}
+
+/// A row of `truth_customers.csv`, in [`TRUTH_CUSTOMER_HEADER`] order.
+fn truth_customer_row(c: &TruthCustomer) -> [String; TRUTH_CUSTOMER_HEADER.len()] {
+    let h = c.hazard.as_ref();
+    [
+        c.party_id.0.to_string(),
+        c.customer_number.as_str().to_owned(),
+        c.kind.as_str().to_owned(),
+        c.archetype.map(|a| a.as_str()).unwrap_or("").to_owned(),
+        month_text(c.churned_in),
+        month_text(c.decided_in),
+        c.wind_down_months
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        // `f64`'s `Display` is the shortest text that reads back to the same value.
+        h.map(|h| h.monthly_rate.to_string()).unwrap_or_default(),
+        month_text(h.map(|h| h.from)),
+        month_text(h.and_then(|h| h.service_shock_in)),
+        h.map(|h| h.rate_sensitive.to_string()).unwrap_or_default(),
+        h.map(|h| {
+            h.rate_shocks_in
+                .iter()
+                .map(|m| m.format(MONTH_FORMAT).to_string())
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .unwrap_or_default(),
+        month_text(c.dip_in),
+    ]
+}
+
+/// Reads `truth_customers.csv` (as [`write_extracts`] writes it) back into the ground truth
+/// of each party, in file order.
+pub fn read_truth_customers(path: &Path) -> Result<Vec<TruthCustomer>, SynthError> {
+    let shown = path.display().to_string();
+    let csv_error = |source| SynthError::Csv {
+        path: shown.clone(),
+        source,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
+    let header = reader.headers().map_err(csv_error)?.clone();
+    let columns = TRUTH_CUSTOMER_HEADER
+        .iter()
+        .map(|name| {
+            header
+                .iter()
+                .position(|h| h == *name)
+                .ok_or_else(|| read_error(&shown, 1, &format!("no column {name}")))
+        })
+        .collect::<Result<Vec<usize>, SynthError>>()?;
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(csv_error)?;
+        let fields = TruthFields {
+            record: &record,
+            columns: &columns,
+        };
+        out.push(
+            fields
+                .customer()
+                .map_err(|e| read_error(&shown, i + 2, &e))?,
+        );
+    }
+    Ok(out)
+}
+
+fn read_error(path: &str, line: usize, message: &str) -> SynthError {
+    SynthError::Read {
+        path: path.to_owned(),
+        message: format!("line {line}: {message}"),
+    }
+}
+
+/// One row of `truth_customers.csv`, its fields found by [`TRUTH_CUSTOMER_HEADER`] position.
+struct TruthFields<'a> {
+    record: &'a csv::StringRecord,
+    columns: &'a [usize],
+}
+
+impl TruthFields<'_> {
+    fn get(&self, k: usize) -> &str {
+        self.columns
+            .get(k)
+            .and_then(|&c| self.record.get(c))
+            .unwrap_or("")
+            .trim()
+    }
+
+    fn parse<T: std::str::FromStr>(&self, k: usize) -> Result<Option<T>, String> {
+        let text = self.get(k);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            let name = TRUTH_CUSTOMER_HEADER.get(k).copied().unwrap_or("?");
+            format!("{name} '{text}' is not valid")
+        })
+    }
+
+    fn month(&self, k: usize) -> Result<Option<NaiveDate>, String> {
+        parse_month(self.get(k))
+    }
+
+    fn customer(&self) -> Result<TruthCustomer, String> {
+        let required = |k: usize| {
+            let name = TRUTH_CUSTOMER_HEADER.get(k).copied().unwrap_or("?");
+            format!("{name} is empty")
+        };
+        let party_id = self.parse::<i64>(0)?.ok_or_else(|| required(0))?;
+        let customer_number = CustomerNumber::parse(self.get(1)).map_err(|e| e.to_string())?;
+        let kind: PartyKind = self
+            .get(2)
+            .parse()
+            .map_err(|e: InvalidValue| e.to_string())?;
+        let archetype = match self.get(3) {
+            "" => None,
+            a => Some(a.parse::<Archetype>().map_err(|e| e.to_string())?),
+        };
+        let hazard = match self.parse::<f64>(7)? {
+            None => None,
+            Some(monthly_rate) => Some(Hazard {
+                monthly_rate,
+                from: self.month(8)?.ok_or_else(|| required(8))?,
+                service_shock_in: self.month(9)?,
+                rate_sensitive: self.parse::<bool>(10)?.unwrap_or(false),
+                rate_shocks_in: self.rate_shocks()?,
+            }),
+        };
+        Ok(TruthCustomer {
+            party_id: PartyId(party_id),
+            customer_number,
+            kind,
+            archetype,
+            churned_in: self.month(4)?,
+            decided_in: self.month(5)?,
+            wind_down_months: self.parse::<u32>(6)?,
+            hazard,
+            dip_in: self.month(12)?,
+        })
+    }
+
+    fn rate_shocks(&self) -> Result<[NaiveDate; RATE_SHOCK_MONTHS.len()], String> {
+        let months = self
+            .get(11)
+            .split(';')
+            .map(|m| parse_month(m)?.ok_or_else(|| "rate_shocks_in is empty".to_owned()))
+            .collect::<Result<Vec<NaiveDate>, String>>()?;
+        <[NaiveDate; RATE_SHOCK_MONTHS.len()]>::try_from(months).map_err(|m| {
+            format!(
+                "rate_shocks_in has {} months, not {}",
+                m.len(),
+                RATE_SHOCK_MONTHS.len()
+            )
+        })
+    }
+}
+
+/// A `YYYY-MM` month as its first day; empty is `None`.
+fn parse_month(text: &str) -> Result<Option<NaiveDate>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| format!("'{text}' is not a YYYY-MM month"))
 }

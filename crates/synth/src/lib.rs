@@ -11,6 +11,7 @@
 //! See `docs/synthetic-bank.md` for the distributions and every noise rate.
 
 mod batch;
+mod churn;
 pub mod data;
 mod extract;
 pub mod noise;
@@ -30,7 +31,10 @@ use rapport_domain::{
 use serde::{Deserialize, Serialize};
 
 pub use batch::ARCHETYPE_MIX;
-pub use extract::{ExtractSummary, MAPPINGS, mapping_file_name, write_extracts};
+pub use churn::{Hazard, churn_probability};
+pub use extract::{
+    ExtractSummary, MAPPINGS, mapping_file_name, read_truth_customers, write_extracts,
+};
 pub use rng::luhn_valid;
 pub use transactions::{MISSED_REPAYMENT_RATE, TRANSACTION_MONTHS};
 
@@ -85,17 +89,19 @@ pub enum SynthError {
         #[source]
         source: csv::Error,
     },
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
     #[error("generated an invalid value (a bug in the generator): {0}")]
     Internal(String),
 }
 
-/// How a customer's balances behave over time; the ground truth behind the AUM curves.
+/// How a customer's balances behave over time; the ground truth behind the AUM curves. Churn is
+/// not an archetype: a customer of any archetype may leave (see [`churn_probability`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Archetype {
     Growing,
     Steady,
     Seasonal,
-    DecliningThenChurned,
     Dormant,
     New,
     HighNetWorth,
@@ -106,7 +112,6 @@ impl Archetype {
         Self::Growing,
         Self::Steady,
         Self::Seasonal,
-        Self::DecliningThenChurned,
         Self::Dormant,
         Self::New,
         Self::HighNetWorth,
@@ -117,7 +122,6 @@ impl Archetype {
             Self::Growing => "growing",
             Self::Steady => "steady",
             Self::Seasonal => "seasonal",
-            Self::DecliningThenChurned => "declining_then_churned",
             Self::Dormant => "dormant",
             Self::New => "new",
             Self::HighNetWorth => "high_net_worth",
@@ -164,9 +168,19 @@ pub struct TruthCustomer {
     pub kind: PartyKind,
     /// `None` for prospects, which hold no accounts and therefore have no balance behaviour.
     pub archetype: Option<Archetype>,
-    /// The month (its first day) a `DecliningThenChurned` customer's balances reach their
-    /// floor: the month it churns. `None` for every other customer.
+    /// The month (its first day) a customer's balances reach their floor after it decided to
+    /// leave: the month it churns. `None` for customers who had not churned by as-of.
     pub churned_in: Option<NaiveDate>,
+    /// The month (its first day) the customer decided to leave, if it did within the generated
+    /// months; its churn month is this plus `wind_down_months` (possibly after as-of).
+    pub decided_in: Option<NaiveDate>,
+    /// Months from the decision to the churn month (0 = abrupt); set with `decided_in`.
+    pub wind_down_months: Option<u32>,
+    /// The customer's monthly hazard of deciding to leave; `None` for prospects.
+    pub hazard: Option<Hazard>,
+    /// The first month of a temporary dip in balances that recovered (or is recovering at
+    /// as-of): a false alarm.
+    pub dip_in: Option<NaiveDate>,
 }
 
 /// A customer record as one source system holds it, noise included; `party_id` is the truth.

@@ -32,6 +32,7 @@ pub mod stream {
     pub const TRANSACTIONS: u64 = 4;
     pub const SOURCES: u64 = 5;
     pub const MISSED_REPAYMENTS: u64 = 6;
+    pub const CHURN: u64 = 7;
 }
 
 /// A bijection on `[0, 10^digits)` that scatters consecutive numbers (affine map, digit

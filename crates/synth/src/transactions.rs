@@ -7,7 +7,7 @@ use rapport_domain::{AccountStatus, Currency, Money, ProductFamily};
 
 use crate::batch::{AccountInfo, Entity};
 use crate::rng::{lognormal, pick, rng_for, stream};
-use crate::{Archetype, Channel, Direction, Transaction};
+use crate::{Archetype, Channel, Direction, Transaction, TruthCustomer};
 
 /// Months of transaction history ending at as_of.
 pub const TRANSACTION_MONTHS: u32 = 12;
@@ -165,14 +165,12 @@ fn monthly_salary(band: Option<&str>) -> f64 {
     }
 }
 
-/// Months over which a churning customer's everyday banking fades before it stops.
-const FADE_MONTHS: f64 = 6.0;
-
 /// Mean number of everyday transactions on a current or payroll account in month `k`
-/// (0 = the oldest of the [`TRANSACTION_MONTHS`]). A churning customer's activity fades with
-/// its balances and stops in the month it churns.
-fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32, churned_in: Option<NaiveDate>) -> f64 {
-    match arch {
+/// (0 = the oldest of the [`TRANSACTION_MONTHS`]), by archetype, times the share of its usual
+/// activity the customer keeps that month (`activity`: fading over a wind-down to nothing in
+/// the month it churns, a little lower in a dip).
+fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32, activity: f64) -> f64 {
+    let usual = match arch {
         Archetype::Steady => 7.0,
         Archetype::Growing => 5.0 + 6.0 * f64::from(k) / f64::from(TRANSACTION_MONTHS),
         Archetype::Seasonal => {
@@ -182,26 +180,11 @@ fn everyday_rate(arch: Archetype, month: NaiveDate, k: u32, churned_in: Option<N
                 5.0
             }
         }
-        Archetype::DecliningThenChurned => match churned_in {
-            Some(churn) => {
-                let left = months_between(month, churn);
-                7.0 * (f64::from(left) / FADE_MONTHS).clamp(0.0, 1.0)
-            }
-            None => {
-                let left = f64::from(TRANSACTION_MONTHS.saturating_sub(k + 4));
-                7.0 * left / f64::from(TRANSACTION_MONTHS)
-            }
-        },
         Archetype::Dormant => 0.0,
         Archetype::New => 5.0,
         Archetype::HighNetWorth => 10.0,
-    }
-}
-
-/// Whole months from `from` until `to` (both first days of months); negative when `to` is
-/// earlier.
-fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
-    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
+    };
+    usual * activity
 }
 
 fn count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
@@ -214,10 +197,10 @@ fn count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
 }
 
 /// What shapes a party's transactions besides its accounts.
-struct Party {
+struct Party<'a> {
     arch: Archetype,
     salary: f64,
-    churned_in: Option<NaiveDate>,
+    truth: &'a TruthCustomer,
     as_of: NaiveDate,
     /// The first day of the history's first month.
     first_month: NaiveDate,
@@ -234,7 +217,7 @@ struct MonthWindow {
     end: NaiveDate,
 }
 
-impl Party {
+impl Party<'_> {
     /// Month `k` for an account opened on `opened_on`; `None` if it was not open that month.
     fn month(&self, k: u32, opened_on: NaiveDate) -> Option<MonthWindow> {
         let month = self
@@ -260,7 +243,7 @@ pub fn for_party(
     seed: u64,
     as_of: NaiveDate,
     e: &Entity,
-    churned_in: Option<NaiveDate>,
+    truth: &TruthCustomer,
     accounts: &[AccountInfo],
     out: &mut Vec<Transaction>,
 ) {
@@ -272,7 +255,7 @@ pub fn for_party(
     let party = Party {
         arch: e.archetype.unwrap_or(Archetype::Steady),
         salary: monthly_salary(e.record.income_band.as_deref()),
-        churned_in,
+        truth,
         as_of,
         first_month: NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1)
             .and_then(|m| m.checked_sub_months(Months::new(TRANSACTION_MONTHS - 1)))
@@ -282,10 +265,7 @@ pub fn for_party(
     let missed = missed_months(seed, p, accounts);
     for (a, &missed) in accounts.iter().zip(&missed) {
         let r = &a.record;
-        let closed_churn = r.status == AccountStatus::Closed;
-        if matches!(r.status, AccountStatus::Frozen)
-            || (closed_churn && party.arch != Archetype::DecliningThenChurned)
-        {
+        if matches!(r.status, AccountStatus::Frozen | AccountStatus::Closed) {
             continue;
         }
         account_transactions(&mut rng, &party, r, missed, out);
@@ -315,8 +295,9 @@ fn account_transactions(
         let Some(w) = party.month(k, r.opened_on) else {
             continue;
         };
-        let everyday = everyday_rate(party.arch, w.month, k, party.churned_in);
-        for kind in month_kinds(rng, r, party.arch, w.month, everyday) {
+        let activity = crate::churn::activity(party.truth, w.month);
+        let everyday = everyday_rate(party.arch, w.month, k, activity);
+        for kind in month_kinds(rng, r, w.month, everyday, activity) {
             let t = draw_transaction(rng, r, kind, &w, party.salary);
             // Drawn in full before being dropped, so the rest of the stream is unchanged.
             let skipped = matches!(kind, Kind::LoanRepayment | Kind::CardRepayment)
@@ -329,13 +310,14 @@ fn account_transactions(
 }
 
 /// The kinds of the transactions an account books in `month`, given the party's everyday
-/// activity rate that month.
+/// activity rate that month and the share of its usual activity it keeps (none once it has
+/// churned: no salary, no interest on what is left; loans are still repaid).
 fn month_kinds(
     rng: &mut ChaCha8Rng,
     r: &AccountRecord,
-    arch: Archetype,
     month: NaiveDate,
     everyday: f64,
+    activity: f64,
 ) -> Vec<Kind> {
     let mut kinds: Vec<Kind> = Vec::new();
     match r.family {
@@ -353,7 +335,7 @@ fn month_kinds(
             }
             if matches!(month.month(), 3 | 6 | 9 | 12)
                 && r.family == ProductFamily::CurrentDeposit
-                && arch != Archetype::DecliningThenChurned
+                && activity > 0.0
             {
                 kinds.push(Kind::Interest);
             }

@@ -1,6 +1,6 @@
-//! A small deterministic synthetic bank for the tests: customers of the same archetypes as
-//! `rapport-synth` (declining customers fade to nothing over 4–6 months, then close their
-//! accounts), each with a monthly history from which a feature row can be cut at any
+//! A small deterministic synthetic bank for the tests: customers of archetypes like those
+//! `rapport-synth` once had (declining customers fade to nothing over 4–6 months, then close
+//! their accounts), each with a monthly history from which a feature row can be cut at any
 //! as-of month.
 use chrono::{Datelike, Months, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -10,9 +10,29 @@ use rapport_scoring::{Features, MONTHS};
 /// Months of history generated per customer (index 0 = oldest).
 pub const HORIZON: usize = 36;
 
-/// The archetype mix of `rapport-synth` (percent).
-use rapport_synth::ARCHETYPE_MIX as MIX;
-pub use rapport_synth::Archetype;
+/// How a customer's balances behave; churn is an archetype here (it no longer is in
+/// `rapport-synth`, whose churn comes from a monthly hazard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archetype {
+    Growing,
+    Steady,
+    Seasonal,
+    DecliningThenChurned,
+    Dormant,
+    New,
+    HighNetWorth,
+}
+
+/// The archetype mix (percent).
+const MIX: &[(Archetype, u32)] = &[
+    (Archetype::Steady, 40),
+    (Archetype::Growing, 15),
+    (Archetype::Seasonal, 10),
+    (Archetype::DecliningThenChurned, 10),
+    (Archetype::Dormant, 10),
+    (Archetype::New, 10),
+    (Archetype::HighNetWorth, 5),
+];
 
 #[derive(Debug, Clone, Default)]
 struct Month {

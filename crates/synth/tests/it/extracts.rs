@@ -102,3 +102,47 @@ fn no_transactions_file_when_disabled() {
     assert!(!dir.path().join("transactions.csv").exists());
     assert_eq!(summary.rows_in("transactions.csv"), 0);
 }
+
+#[test]
+fn the_ground_truth_reads_back_as_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Generator::new(SynthConfig {
+        customers: 2_000,
+        transactions: false,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    write_extracts(&g, dir.path(), &mut |_, _| {}).unwrap();
+    let path = dir.path().join("truth_customers.csv");
+    let header = csv::Reader::from_path(&path)
+        .unwrap()
+        .headers()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        header.iter().take(5).collect::<Vec<_>>(),
+        [
+            "party_id",
+            "customer_number",
+            "kind",
+            "archetype",
+            "churned_in"
+        ],
+        "the columns of old come first"
+    );
+    let back = rapport_synth::read_truth_customers(&path).unwrap();
+    assert_eq!(back, g.batch(0).truth);
+    assert!(back.iter().any(|c| c.churned_in.is_some()));
+    assert!(
+        back.iter()
+            .any(|c| c.hazard.is_some_and(|h| h.service_shock_in.is_some()))
+    );
+
+    let broken = dir.path().join("broken.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&broken, text.replacen(",individual,", ",alien,", 1)).unwrap();
+    let err = rapport_synth::read_truth_customers(&broken)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("broken.csv") && err.contains("line"), "{err}");
+}

@@ -8,6 +8,7 @@
 )]
 
 mod accounts;
+mod churn;
 mod determinism;
 mod extracts;
 mod households;

@@ -1,7 +1,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rapport_domain::{AccountStatus, ProductFamily};
-use rapport_synth::{Archetype, Channel, Generator, SynthConfig};
+use rapport_synth::{Channel, Generator, SynthConfig};
 
 #[test]
 fn transactions_follow_accounts_and_archetypes() {
@@ -18,7 +18,6 @@ fn transactions_follow_accounts_and_archetypes() {
         .iter()
         .map(|a| (a.account_number.as_str(), a))
         .collect();
-    let arch: HashMap<_, _> = b.truth.iter().map(|t| (t.party_id, t.archetype)).collect();
     let mut ids = HashSet::new();
     let mut channels = HashSet::new();
     let mut per_account: HashMap<&str, usize> = HashMap::new();
@@ -36,12 +35,6 @@ fn transactions_follow_accounts_and_archetypes() {
         assert!(!t.description.is_empty());
         channels.insert(t.channel);
         *per_account.entry(t.account_number.as_str()).or_default() += 1;
-        if arch[&t.party_id] == Some(Archetype::DecliningThenChurned) {
-            assert!(
-                day < as_of - chrono::Duration::days(60),
-                "churned customers stop transacting"
-            );
-        }
     }
     assert_eq!(channels.len(), Channel::ALL.len());
     // Everyday accounts: 3–10 per active account per month on average.
@@ -78,6 +71,41 @@ fn transactions_follow_accounts_and_archetypes() {
     {
         assert!(!per_account.contains_key(a.account_number.as_str()));
     }
+}
+
+/// From the month it churns, a customer only repays its loans; over its wind-down its
+/// everyday banking fades.
+#[test]
+fn churned_customers_stop_transacting() {
+    let g = Generator::new(SynthConfig {
+        customers: 2_000,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    let b = g.batch(0);
+    let churned: HashMap<_, _> = b
+        .truth
+        .iter()
+        .filter_map(|t| t.churned_in.map(|m| (t.party_id, m)))
+        .collect();
+    assert!(churned.len() >= 20, "{} churners", churned.len());
+    let mut after_churning = 0;
+    for t in &b.transactions {
+        if churned
+            .get(&t.party_id)
+            .is_some_and(|m| t.booked_at.date_naive() >= *m)
+        {
+            after_churning += 1;
+            assert_eq!(
+                t.description, "贷款还款",
+                "churned customers stop transacting"
+            );
+        }
+    }
+    println!(
+        "{} churned customers, {after_churning} loan repayments after churning",
+        churned.len()
+    );
 }
 
 /// About `MISSED_REPAYMENT_RATE` of loan holders skip 1–3 monthly repayments before as-of.
