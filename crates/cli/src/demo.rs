@@ -91,8 +91,11 @@ pub async fn run(args: DemoArgs, serve: crate::Serve) -> anyhow::Result<()> {
 async fn score_and_alert(ctx: &Opened, args: &DemoArgs) -> anyhow::Result<()> {
     if !args.bank.no_transactions {
         // A bank too small to learn from is served unscored rather than not at all.
-        if let Err(e) = crate::score::run(ctx, &crate::score::ScoreArgs::at(args.bank.as_of)).await
-        {
+        let extracts = ctx.data_dir.join("extracts");
+        let truth =
+            (extracts.join(rapport_synth::TRUTH_CUSTOMERS_CSV).exists()).then_some(extracts);
+        let settings = crate::score::ScoreArgs::at(args.bank.as_of, truth);
+        if let Err(e) = crate::score::run(ctx, &settings).await {
             eprintln!("scoring skipped: {e:#}");
         }
     }

@@ -10,6 +10,7 @@ mod demo;
 mod import;
 mod keys;
 mod open;
+mod oracle;
 mod resolve;
 mod score;
 mod segments;

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
-use rapport_scoring::churn::out_of_time::{BASELINE_INPUTS, ChurnValidation};
+use rapport_scoring::churn::out_of_time::{BASELINE_INPUTS, ChurnOracle, ChurnValidation};
 use rapport_scoring::{ScoringConfig, Tier, churn_matrix_csv};
 use rapport_store::scores::{NewScoreRun, ScoreBatch, ScoreRunEnd};
 use rapport_warehouse::score_pipeline::{
@@ -46,11 +46,17 @@ pub struct ScoreArgs {
     /// model's probability) as CSV, for comparing other learners on the same split.
     #[arg(long)]
     pub export_churn: Option<PathBuf>,
+    /// A generated bank's extracts folder (`rapport synth`, `rapport demo`): the churn
+    /// evaluation then also reports the oracle AUC — the generator's true churn probabilities
+    /// ranking the same test customers.
+    #[arg(long)]
+    pub truth: Option<PathBuf>,
 }
 
 impl ScoreArgs {
-    /// The settings `rapport demo` scores with: the flags' defaults at the demo's as-of date.
-    pub fn at(as_of: NaiveDate) -> Self {
+    /// The settings `rapport demo` scores with: the flags' defaults at the demo's as-of date,
+    /// the oracle from the generated bank's `truth` folder.
+    pub fn at(as_of: NaiveDate, truth: Option<PathBuf>) -> Self {
         Self {
             as_of: Some(as_of),
             scoring_config: None,
@@ -60,6 +66,7 @@ impl ScoreArgs {
             batch: 5_000,
             seed: 7,
             export_churn: None,
+            truth,
         }
     }
 }
@@ -148,7 +155,12 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     stages.done("dimensions");
 
     let previous = previous_tiers(ctx, as_of).await?;
-    let out = score_warehouse(&warehouse, as_of, previous, pipeline_settings(&cfg, args)).await?;
+    let oracle = match &args.truth {
+        Some(dir) => Some(crate::oracle::churn_oracle(ctx, dir).await?),
+        None => None,
+    };
+    let settings = pipeline_settings(&cfg, args, oracle);
+    let out = score_warehouse(&warehouse, as_of, previous, settings).await?;
     stages.ran_elsewhere(&out.stages);
     eprintln!("  {} parties with features", out.features.len());
     print_clv_fit(&out.clv_fit);
@@ -244,7 +256,11 @@ async fn previous_tiers(ctx: &Opened, as_of: NaiveDate) -> anyhow::Result<HashMa
         .collect())
 }
 
-fn pipeline_settings(cfg: &ScoringConfig, args: &ScoreArgs) -> PipelineSettings {
+fn pipeline_settings(
+    cfg: &ScoringConfig,
+    args: &ScoreArgs,
+    churn_oracle: Option<ChurnOracle>,
+) -> PipelineSettings {
     PipelineSettings {
         scoring: cfg.clone(),
         churn_horizon_months: args.churn_horizon_months,
@@ -252,7 +268,7 @@ fn pipeline_settings(cfg: &ScoringConfig, args: &ScoreArgs) -> PipelineSettings 
         clv_months: args.clv_months,
         clv_monthly_discount: args.clv_monthly_discount,
         seed: args.seed,
-        churn_oracle: None,
+        churn_oracle,
     }
 }
 

@@ -33,7 +33,8 @@ use serde::{Deserialize, Serialize};
 pub use batch::ARCHETYPE_MIX;
 pub use churn::{Hazard, churn_probability};
 pub use extract::{
-    ExtractSummary, MAPPINGS, mapping_file_name, read_truth_customers, write_extracts,
+    BALANCES_CSV, ExtractSummary, MAPPINGS, TRANSACTIONS_CSV, TRUTH_CUSTOMERS_CSV,
+    TRUTH_RECORDS_CSV, mapping_file_name, read_truth_customers, write_extracts,
 };
 pub use rng::luhn_valid;
 pub use transactions::{MISSED_REPAYMENT_RATE, TRANSACTION_MONTHS};

@@ -1,5 +1,15 @@
 //! Features at a past snapshot read only what was known then (issue 23): plant accounts opened
-//! and closed, balances and transactions after the snapshot, score the snapshot again, compare.
+//! and closed, balances and transactions after the snapshot, score the snapshot again, compare;
+//! and a month's features are the same whether it is scored then or learned from later.
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rapport_domain::PartyKind;
+use rapport_domain::records::AccountRecord;
+use rapport_scoring::Features;
+use rapport_scoring::churn::{CHURN_INPUT_NAMES, churn_inputs};
+use rapport_scoring::validation::population_stability;
+use rapport_synth::{BALANCES_CSV, Generator, SynthConfig, TRANSACTIONS_CSV, write_extracts};
 use rapport_warehouse::{AccountDim, PartyDim, Warehouse};
 
 use crate::features::date;
@@ -142,4 +152,123 @@ fn no_feature_reads_what_happened_after_its_snapshot() {
     assert_eq!(of(1).families_held, ["current_deposit", "fund"]);
     assert_eq!(of(2).open_accounts, 0);
     assert_eq!(of(3).open_accounts, 1);
+}
+
+/// Month-end balances in minor units by (account number, month-end), from `balances.csv`.
+fn balances_by_account(csv: &str) -> HashMap<(String, NaiveDate), i64> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            let (number, on, amount) = (f.next()?, f.next()?, f.next()?);
+            let minor = (amount.parse::<f64>().ok()? * 100.0).round() as i64;
+            Some(((number.to_owned(), date(on)), minor))
+        })
+        .collect()
+}
+
+/// The account dimension as the store held it at the end of `on`: the accounts opened by then,
+/// open if closed later, at their balance then.
+fn dimension_at(
+    accounts: &[AccountRecord],
+    on: NaiveDate,
+    balances: &HashMap<(String, NaiveDate), i64>,
+) -> Vec<AccountDim> {
+    accounts
+        .iter()
+        .filter(|a| a.opened_on <= on)
+        .map(|a| {
+            let closed_later = a.closed_on.is_some_and(|c| c > on);
+            AccountDim {
+                account_key: key(&a.account_number),
+                party_id: a.party_id.0,
+                family: a.family.as_str().into(),
+                opened_on: a.opened_on,
+                matures_on: a.matures_on,
+                status: if closed_later {
+                    "active"
+                } else {
+                    a.status.as_str()
+                }
+                .into(),
+                closed_on: if closed_later { None } else { a.closed_on },
+                balance_minor: balances
+                    .get(&(a.account_number.clone(), on))
+                    .copied()
+                    .unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+/// The largest population stability index over the churn model's inputs, and its name.
+fn worst_stability(scored: &[Features], learned: &[Features]) -> (f64, &'static str) {
+    let inputs = |rows: &[Features]| -> Vec<Vec<f64>> { rows.iter().map(churn_inputs).collect() };
+    let (a, b) = (inputs(scored), inputs(learned));
+    CHURN_INPUT_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let column = |rows: &[Vec<f64>]| rows.iter().map(|r| r[i]).collect::<Vec<f64>>();
+            let psi = population_stability(&column(&a), &column(&b), 10).unwrap_or(0.0);
+            (psi, *name)
+        })
+        .fold((0.0, ""), |worst, x| if x.0 > worst.0 { x } else { worst })
+}
+
+#[test]
+fn a_month_scored_then_and_learned_from_later_looks_the_same() {
+    let g = Generator::new(SynthConfig {
+        customers: 1_500,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    let as_of = g.config().as_of;
+    let month = date("2026-03-31");
+    assert!(month < as_of);
+    let dir = tempfile::tempdir().unwrap();
+    let extracts = dir.path().join("extracts");
+    write_extracts(&g, &extracts, &mut |_, _| {}).unwrap();
+    let read = |name: &str| std::fs::read_to_string(extracts.join(name)).unwrap();
+    let w = open(dir.path());
+    let balances = read(BALANCES_CSV);
+    import_balances(&w, &balances).unwrap();
+    import_tx(&w, &read(TRANSACTIONS_CSV)).unwrap();
+    let (mut accounts, mut parties) = (Vec::new(), Vec::new());
+    for i in 0..g.batch_count() {
+        let b = g.batch(i);
+        accounts.extend(b.customers.accounts);
+        parties.extend(b.customers.parties.iter().map(|p| PartyDim {
+            party_id: p.id.0,
+            branch_id: Some(p.home_branch.0),
+            is_organisation: p.kind != PartyKind::Individual,
+            onboarded_on: Some(p.onboarded_on),
+        }));
+    }
+    let by_account = balances_by_account(&balances);
+
+    // Scored at the month with the store as it stood then…
+    w.write_dimensions(
+        month,
+        &dimension_at(&accounts, month, &by_account),
+        &parties,
+    )
+    .unwrap();
+    let scored = w.party_features(month).unwrap();
+    // …and learned from as a past snapshot of the run at as-of.
+    w.write_dimensions(
+        as_of,
+        &dimension_at(&accounts, as_of, &by_account),
+        &parties,
+    )
+    .unwrap();
+    let learned = w.party_features(month).unwrap();
+
+    assert_eq!(scored.len(), learned.len());
+    let (psi, input) = worst_stability(&scored, &learned);
+    println!("largest population stability index: {psi:.4} ({input})");
+    assert!(
+        psi < 0.1,
+        "{input}: PSI {psi:.3} between scoring and training of {month}"
+    );
 }
