@@ -19,14 +19,20 @@ status = "status"
 branch_code = "branch"
 "#;
 
+/// A fresh import environment whose core-banking customer records are loaded.
+async fn with_customers(ts: &crate::TestStore) -> Env {
+    let env = Env::new();
+    let customers = env.file("core.csv", good_rows().as_bytes());
+    env.import(ts, CUSTOMER_MAPPING, &customers, LoadMode::Delta)
+        .await
+        .unwrap();
+    env
+}
+
 #[tokio::test]
 async fn accounts_load_under_known_records_and_bad_ones_are_reported() {
     for ts in stores().await {
-        let env = Env::new();
-        let customers = env.file("core.csv", good_rows().as_bytes());
-        env.import(&ts, CUSTOMER_MAPPING, &customers, LoadMode::Delta)
-            .await
-            .unwrap();
+        let env = with_customers(&ts).await;
         let text = "cif,acct,product,family,ccy,balance,opened,status,branch\n\
             K1,6222000011112222,CASA,current_deposit,CNY,1234.56,2020-01-02,active,R01B01S01\n\
             K9,6222000011113333,CASA,current_deposit,CNY,1.00,2020-01-02,active,R01B01S01\n\
@@ -81,11 +87,7 @@ async fn accounts_load_under_known_records_and_bad_ones_are_reported() {
 async fn a_closing_date_is_kept_for_a_closed_account_and_refused_otherwise() {
     let mapping = format!("{ACCOUNT_MAPPING}closed_on = \"closed\"\n");
     for ts in stores().await {
-        let env = Env::new();
-        let customers = env.file("core.csv", good_rows().as_bytes());
-        env.import(&ts, CUSTOMER_MAPPING, &customers, LoadMode::Delta)
-            .await
-            .unwrap();
+        let env = with_customers(&ts).await;
         let text = "cif,acct,product,family,ccy,balance,opened,status,branch,closed\n\
             K1,6222000011112222,CASA,current_deposit,CNY,0,2020-01-02,closed,R01B01S01,2025-04-30\n\
             K2,6222000011114444,CASA,current_deposit,CNY,1.00,2020-01-02,active,R01B01S01,2025-04-30\n\

@@ -8,7 +8,7 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn account(number: &str, party: i64, family: &str, opened: &str, status: &str) -> AccountDim {
+pub fn account(number: &str, party: i64, family: &str, opened: &str, status: &str) -> AccountDim {
     AccountDim {
         account_key: key(number),
         party_id: party,

@@ -20,16 +20,7 @@ const SNAPSHOT: &str = "2025-03-31";
 const AS_OF: &str = "2025-06-30";
 
 fn account(number: &str, party: i64, family: &str, opened: &str) -> AccountDim {
-    AccountDim {
-        account_key: key(number),
-        party_id: party,
-        family: family.into(),
-        opened_on: date(opened),
-        matures_on: None,
-        status: "active".into(),
-        closed_on: None,
-        balance_minor: 0,
-    }
+    crate::features::account(number, party, family, opened, "active")
 }
 
 fn closed(mut a: AccountDim, on: &str) -> AccountDim {
@@ -247,22 +238,16 @@ fn a_month_scored_then_and_learned_from_later_looks_the_same() {
     }
     let by_account = balances_by_account(&balances);
 
-    // Scored at the month with the store as it stood then…
-    w.write_dimensions(
-        month,
-        &dimension_at(&accounts, month, &by_account),
-        &parties,
-    )
-    .unwrap();
-    let scored = w.party_features(month).unwrap();
-    // …and learned from as a past snapshot of the run at as-of.
-    w.write_dimensions(
-        as_of,
-        &dimension_at(&accounts, as_of, &by_account),
-        &parties,
-    )
-    .unwrap();
-    let learned = w.party_features(month).unwrap();
+    // The month's features with the dimension taken at `taken`.
+    let features_of_month = |taken: NaiveDate| {
+        let dimension = dimension_at(&accounts, taken, &by_account);
+        w.write_dimensions(taken, &dimension, &parties).unwrap();
+        w.party_features(month).unwrap()
+    };
+    // Scored at the month with the store as it stood then, and learned from as a past snapshot
+    // of the run at as-of.
+    let scored = features_of_month(month);
+    let learned = features_of_month(as_of);
 
     assert_eq!(scored.len(), learned.len());
     let (psi, input) = worst_stability(&scored, &learned);
