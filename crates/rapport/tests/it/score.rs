@@ -74,6 +74,11 @@ fn most_planted_churners_who_wind_down_get_a_churn_alert_before_the_month_they_c
         "the churn model is evaluated out of time: {}",
         stderr(&out)
     );
+    assert!(
+        stderr(&out).contains("; oracle AUC 0."),
+        "a generated bank's evaluation sets the oracle beside the model: {}",
+        stderr(&out)
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -129,6 +134,28 @@ fn most_planted_churners_who_wind_down_get_a_churn_alert_before_the_month_they_c
         flagged_first_run * 2 < customers,
         "{flagged_first_run} of {customers} customers flagged at {}",
         runs[0]
+    );
+    assert_the_first_month_is_scored_by_the_rules_alone(d);
+}
+
+/// At the first month of the bank's history no customer has a horizon of outcomes behind a
+/// snapshot, so no churn model can be trained and the rules alone warn.
+fn assert_the_first_month_is_scored_by_the_rules_alone(d: &str) {
+    let first = rapport_synth::SynthConfig::default_as_of()
+        .with_day(1)
+        .and_then(|m| m.checked_sub_months(Months::new(22)))
+        .unwrap();
+    let as_of = month_end_before(first).format("%Y-%m-%d").to_string();
+    let out = rapport(&["score", "--data-dir", d, "--as-of", &as_of]);
+    assert!(
+        out.status.success(),
+        "score as of {as_of}: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("churn warnings come from the rules only"),
+        "as of {as_of}: {}",
+        stderr(&out)
     );
 }
 
