@@ -15,6 +15,7 @@ use rapport_domain::{
 };
 
 use crate::churn::{self, ChurnPlan, Drivers};
+use crate::closure::Closure;
 use crate::data::names::OCCUPATIONS;
 use crate::data::orgs::{INDUSTRIES, LEGAL_FORMS, TRADE_CHARS};
 use crate::data::places::{DISTRICTS, District};
@@ -191,7 +192,7 @@ pub fn generate(generator: &Generator, index: usize) -> GeneratedBatch {
 }
 
 /// The first days of the [`crate::AUM_MONTHS`] months ending with as_of's month, oldest first.
-fn aum_months(as_of: NaiveDate) -> Vec<NaiveDate> {
+pub(crate) fn aum_months(as_of: NaiveDate) -> Vec<NaiveDate> {
     let last_month = NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1).unwrap_or(as_of);
     (0..crate::AUM_MONTHS)
         .rev()
@@ -341,11 +342,38 @@ fn open_books(
             .map(|a| minor(a.record.balance))
             .sum();
         let plan = (!accounts.is_empty()).then(|| churn_plan(ctx, e, &accounts));
+        let churn_index = plan
+            .as_ref()
+            .and_then(ChurnPlan::churn_index)
+            .filter(|i| *i < ctx.months.len());
+        let closure = crate::closure::close_accounts(
+            ctx.seed,
+            e.record.id.0 as u64,
+            ctx.as_of,
+            e.record.onboarded_on,
+            churn_index.and_then(|i| ctx.months.get(i)).copied(),
+            &mut accounts,
+        );
+        // A churner who closed everything holds nothing from its churn month.
+        let emptied_from = churn_index.filter(|_| matches!(closure, Some(Closure::All { .. })));
         let final_aum = match &plan {
-            Some(plan) => record_aum(ctx, rng, e, plan, level, &mut batch.monthly_aum),
+            Some(plan) => record_aum(
+                ctx,
+                rng,
+                e,
+                (plan, emptied_from),
+                level,
+                &mut batch.monthly_aum,
+            ),
             None => level,
         };
-        rescale_assets(&mut accounts, level, final_aum);
+        // What the closed accounts held is in the open ones.
+        let open_level: i64 = accounts
+            .iter()
+            .filter(|a| a.record.family.is_asset())
+            .map(|a| minor(a.record.balance))
+            .sum();
+        rescale_assets(&mut accounts, open_level, final_aum);
         if let Some(employer) = e.employer {
             batch.relationships.push(employment(e, employer, &accounts));
         }
@@ -401,19 +429,27 @@ fn truth_of(ctx: &Ctx, e: &Entity, plan: Option<&ChurnPlan>) -> TruthCustomer {
 }
 
 /// The party's monthly AUM history, if it has an archetype: its archetype's curve towards
-/// `level`, reshaped by its churn plan; returns its AUM at as-of (fen).
+/// `level`, reshaped by its churn plan, and 0 from the month it closed all its accounts (if
+/// it did, `emptied_from`); returns its AUM at as-of (fen).
 fn record_aum(
     ctx: &Ctx,
     rng: &mut ChaCha8Rng,
     e: &Entity,
-    plan: &ChurnPlan,
+    (plan, emptied_from): (&ChurnPlan, Option<usize>),
     level: i64,
     out: &mut Vec<MonthlyAumRecord>,
 ) -> i64 {
     let Some(arch) = e.archetype else {
         return level;
     };
-    let series = aum_series(ctx, rng, arch, plan, level, e.record.onboarded_on);
+    let series = aum_series(
+        ctx,
+        rng,
+        arch,
+        (plan, emptied_from),
+        level,
+        e.record.onboarded_on,
+    );
     let last = series.last().map_or(level, |(_, fen)| *fen);
     for (month, fen) in series {
         out.push(MonthlyAumRecord {
@@ -426,9 +462,15 @@ fn record_aum(
 }
 
 /// Scales the asset balances (summing to `from` fen) to sum to `to`; the first account takes
-/// the remainder.
+/// the remainder (and everything when the others hold nothing).
 fn rescale_assets(accounts: &mut [AccountInfo], from: i64, to: i64) {
-    if from == to || from <= 0 {
+    if from == to {
+        return;
+    }
+    if from <= 0 {
+        if let Some(first) = accounts.first_mut() {
+            first.record.balance = cny(to);
+        }
         return;
     }
     let mut rest = to;
@@ -1261,7 +1303,7 @@ fn make_accounts(ctx: &Ctx, rng: &mut ChaCha8Rng, e: &mut Entity) -> Vec<Account
 }
 
 /// An account's status by archetype: a dormant customer lets its deposits and cards sleep; a
-/// few accounts of the others are frozen. Customers who churn keep their accounts open.
+/// few accounts of the others are frozen. Accounts are closed later, if ever (`closure.rs`).
 fn account_status(rng: &mut ChaCha8Rng, arch: Archetype, family: ProductFamily) -> AccountStatus {
     match arch {
         Archetype::Dormant if family.is_asset() || family == ProductFamily::CreditCard => {
@@ -1512,7 +1554,7 @@ fn aum_series(
     ctx: &Ctx,
     rng: &mut ChaCha8Rng,
     arch: Archetype,
-    plan: &ChurnPlan,
+    (plan, emptied_from): (&ChurnPlan, Option<usize>),
     level: i64,
     onboarded: NaiveDate,
 ) -> Vec<(NaiveDate, i64)> {
@@ -1541,6 +1583,11 @@ fn aum_series(
         *v = f;
     }
     plan.shape(rng, &mut values);
+    if let Some(from) = emptied_from {
+        for v in values.iter_mut().skip(from) {
+            *v = 0.0;
+        }
+    }
     let final_fen = values.last().map_or(level, |v| v.round() as i64);
     month_points(
         ctx,

@@ -160,6 +160,26 @@ fn money(m: &Money) -> String {
     m.amount.to_string()
 }
 
+/// Writes `minor` units with `digits` decimals into `buf`, as [`money`] writes the amount.
+fn write_minor(buf: &mut String, minor: i64, digits: u32) {
+    use std::fmt::Write;
+    let sign = if minor < 0 { "-" } else { "" };
+    let v = minor.unsigned_abs();
+    let scale = 10u64.pow(digits);
+    // Writing into a String cannot fail.
+    let _ = if digits == 0 {
+        write!(buf, "{sign}{v}")
+    } else {
+        write!(
+            buf,
+            "{sign}{}.{:0width$}",
+            v / scale,
+            v % scale,
+            width = digits as usize
+        )
+    };
+}
+
 fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
     let balance = money(&a.balance);
     let limit = a.limit.as_ref().map(money).unwrap_or_default();
@@ -184,6 +204,12 @@ fn account_row(out: &mut Out, a: &SourceAccount) -> Result<(), SynthError> {
 
 struct Files {
     usernames: HashMap<StaffId, String>,
+    /// The generated months (first days), as-of and the seed, for the balances.
+    months: Vec<NaiveDate>,
+    as_of: NaiveDate,
+    seed: u64,
+    /// The days balances are taken on, in order, with their text.
+    balance_days: Vec<(NaiveDate, String)>,
     balances: Out,
     core: Out,
     card: Out,
@@ -199,7 +225,19 @@ struct Files {
 impl Files {
     /// Creates every extract file in `dir` with its header.
     fn create(generator: &Generator, dir: &Path) -> Result<Files, SynthError> {
+        let config = generator.config();
+        let months = crate::batch::aum_months(config.as_of);
         Ok(Files {
+            balance_days: months
+                .iter()
+                .map(|m| {
+                    let day = crate::balances::month_end(*m, config.as_of);
+                    (day, day.to_string())
+                })
+                .collect(),
+            months,
+            as_of: config.as_of,
+            seed: config.seed,
             balances: Out::create(
                 dir,
                 BALANCES_CSV,
@@ -292,51 +330,39 @@ impl Files {
         Ok(())
     }
 
-    /// Month-end balances of the asset accounts over the AUM history: each account follows its
-    /// owner's AUM curve, ending at its current balance.
+    /// Month-end balances of every account over the generated months (see `balances.rs`),
+    /// formatted without allocating: the days are formatted once, amounts into one buffer.
     fn write_balances(&mut self, batch: &GeneratedBatch) -> Result<(), SynthError> {
-        let mut curves: HashMap<PartyId, Vec<(chrono::NaiveDate, i64)>> = HashMap::new();
-        for m in &batch.customers.monthly_aum {
-            if let Ok(minor) = m.aum.to_minor_units() {
-                curves.entry(m.party_id).or_default().push((m.month, minor));
-            }
-        }
-        for a in batch
-            .customers
-            .accounts
-            .iter()
-            .filter(|a| a.family.is_asset())
-        {
-            let Some(curve) = curves.get(&a.party_id) else {
-                continue;
-            };
-            let Some(&(_, last)) = curve.iter().max_by_key(|(month, _)| *month) else {
-                continue;
-            };
-            let Ok(current) = a.balance.to_minor_units() else {
-                continue;
-            };
-            for (month, aum) in curve.iter().filter(|(m, _)| *m >= a.opened_on) {
-                let minor = if last == 0 {
-                    current
-                } else {
-                    (i128::from(current) * i128::from(*aum) / i128::from(last)) as i64
+        let calendar = crate::balances::Calendar {
+            months: &self.months,
+            as_of: self.as_of,
+            seed: self.seed,
+        };
+        let (out, days) = (&mut self.balances, &self.balance_days);
+        let mut amount = String::with_capacity(24);
+        let mut other_day = String::new();
+        crate::balances::for_batch(
+            &calendar,
+            &batch.customers.accounts,
+            &batch.customers.monthly_aum,
+            &mut |a, day, minor| {
+                let date = match days.binary_search_by_key(&day, |(d, _)| *d) {
+                    Ok(i) => days.get(i).map_or("", |(_, text)| text.as_str()),
+                    Err(_) => {
+                        other_day = day.to_string();
+                        other_day.as_str()
+                    }
                 };
-                let month_end = month
-                    .checked_add_months(chrono::Months::new(1))
-                    .and_then(|d| d.pred_opt())
-                    .unwrap_or(*month);
-                let date = month_end.to_string();
-                let amount = money(&Money::from_minor_units(minor, a.balance.currency));
-                self.balances.row([
+                amount.clear();
+                write_minor(&mut amount, minor, a.balance.currency.minor_digits());
+                out.row([
                     a.account_number.as_str(),
-                    date.as_str(),
+                    date,
                     amount.as_str(),
                     a.balance.currency.code(),
-                ])?;
-            }
-        }
-        Ok(())
+                ])
+            },
+        )
     }
 
     fn finish(self) -> Result<BTreeMap<String, u64>, SynthError> {
@@ -652,4 +678,23 @@ fn parse_month(text: &str) -> Result<Option<NaiveDate>, String> {
     NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
         .map(Some)
         .map_err(|_| format!("'{text}' is not a YYYY-MM month"))
+}
+
+#[cfg(test)]
+mod tests {
+    use rapport_domain::Currency;
+
+    use super::*;
+
+    #[test]
+    fn balances_are_written_as_money_writes_them() {
+        let mut buf = String::new();
+        for minor in [0, 1, 5, 10, 99, 100, 123_456, 10_000_000_000, -5, -123_456] {
+            for currency in [Currency::Cny, Currency::Usd, Currency::Hkd] {
+                buf.clear();
+                write_minor(&mut buf, minor, currency.minor_digits());
+                assert_eq!(buf, money(&Money::from_minor_units(minor, currency)));
+            }
+        }
+    }
 }

@@ -10,8 +10,10 @@
 //!
 //! See `docs/synthetic-bank.md` for the distributions and every noise rate.
 
+mod balances;
 mod batch;
 mod churn;
+mod closure;
 pub mod data;
 mod extract;
 pub mod noise;
@@ -30,8 +32,10 @@ use rapport_domain::{
 };
 use serde::{Deserialize, Serialize};
 
+pub use balances::{CARD_LEVEL_OF_LIMIT, CARD_NOISE};
 pub use batch::ARCHETYPE_MIX;
 pub use churn::{Hazard, churn_probability};
+pub use closure::{CHURNER_CLOSES_ALL, CLOSED_ONE_ACCOUNT, MIN_DAYS_HELD};
 pub use extract::{
     BALANCES_CSV, ExtractSummary, MAPPINGS, TRANSACTIONS_CSV, TRUTH_CUSTOMERS_CSV,
     TRUTH_RECORDS_CSV, mapping_file_name, read_truth_customers, write_extracts,

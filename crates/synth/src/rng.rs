@@ -33,6 +33,8 @@ pub mod stream {
     pub const SOURCES: u64 = 5;
     pub const MISSED_REPAYMENTS: u64 = 6;
     pub const CHURN: u64 = 7;
+    pub const CLOSURES: u64 = 8;
+    pub const BALANCES: u64 = 9;
 }
 
 /// A bijection on `[0, 10^digits)` that scatters consecutive numbers (affine map, digit

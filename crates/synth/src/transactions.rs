@@ -218,8 +218,9 @@ struct MonthWindow {
 }
 
 impl Party<'_> {
-    /// Month `k` for an account opened on `opened_on`; `None` if it was not open that month.
-    fn month(&self, k: u32, opened_on: NaiveDate) -> Option<MonthWindow> {
+    /// Month `k` for the account `r`; `None` if it was not open that month (it books nothing
+    /// before it opened nor after the day it closed).
+    fn month(&self, k: u32, r: &AccountRecord) -> Option<MonthWindow> {
         let month = self
             .first_month
             .checked_add_months(Months::new(k))
@@ -228,8 +229,9 @@ impl Party<'_> {
             .checked_add_months(Months::new(1))
             .and_then(|m| m.pred_opt())
             .unwrap_or(month)
-            .min(self.as_of);
-        let from = month.max(opened_on);
+            .min(self.as_of)
+            .min(r.closed_on.unwrap_or(NaiveDate::MAX));
+        let from = month.max(r.opened_on);
         (from <= end).then_some(MonthWindow {
             k,
             month,
@@ -265,7 +267,8 @@ pub fn for_party(
     let missed = missed_months(seed, p, accounts);
     for (a, &missed) in accounts.iter().zip(&missed) {
         let r = &a.record;
-        if matches!(r.status, AccountStatus::Frozen | AccountStatus::Closed) {
+        // A closed account books until the day it closed.
+        if r.status == AccountStatus::Frozen {
             continue;
         }
         account_transactions(&mut rng, &party, r, missed, out);
@@ -292,7 +295,7 @@ fn account_transactions(
     out: &mut Vec<Transaction>,
 ) {
     for k in 0..TRANSACTION_MONTHS {
-        let Some(w) = party.month(k, r.opened_on) else {
+        let Some(w) = party.month(k, r) else {
             continue;
         };
         let activity = crate::churn::activity(party.truth, w.month);
@@ -341,7 +344,8 @@ fn month_kinds(
             }
         }
         ProductFamily::CreditCard => {
-            let scale = if r.status == AccountStatus::Active {
+            // A closed card was in use until it closed.
+            let scale = if matches!(r.status, AccountStatus::Active | AccountStatus::Closed) {
                 0.8
             } else {
                 0.0

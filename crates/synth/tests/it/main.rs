@@ -8,7 +8,9 @@
 )]
 
 mod accounts;
+mod balances;
 mod churn;
+mod closures;
 mod determinism;
 mod extracts;
 mod households;

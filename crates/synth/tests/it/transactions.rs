@@ -161,3 +161,40 @@ fn some_loan_holders_miss_repayments() {
         "{share}"
     );
 }
+
+/// A closed account books nothing after the day it closed; accounts closed within the history
+/// were used before.
+#[test]
+fn no_transaction_on_a_closed_account_after_it_closed() {
+    let g = Generator::new(SynthConfig {
+        customers: 3_000,
+        ..SynthConfig::default()
+    })
+    .unwrap();
+    let b = g.batch(0);
+    let closed: HashMap<&str, chrono::NaiveDate> = b
+        .customers
+        .accounts
+        .iter()
+        .filter_map(|a| a.closed_on.map(|c| (a.account_number.as_str(), c)))
+        .collect();
+    assert!(closed.len() > 50, "{} closed accounts", closed.len());
+    let mut before = HashSet::new();
+    for t in &b.transactions {
+        if let Some(c) = closed.get(t.account_number.as_str()) {
+            let day = t.booked_at.date_naive();
+            assert!(
+                day <= *c,
+                "{} booked {day} after closing {c}",
+                t.account_number
+            );
+            before.insert(t.account_number.as_str());
+        }
+    }
+    println!(
+        "{} closed accounts, {} with transactions before closing",
+        closed.len(),
+        before.len()
+    );
+    assert!(!before.is_empty());
+}
