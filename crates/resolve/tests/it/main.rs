@@ -350,43 +350,48 @@ fn delta_extract(
     dir
 }
 
+/// New records in the core system for existing customers (copies under new keys, one with
+/// another mobile), and changed mobiles in five of the call center's records.
+fn delta_extracts(bank: &Bank) -> (tempfile::TempDir, tempfile::TempDir) {
+    let core = delta_extract(bank, "core_banking.csv", |columns, rows| {
+        let mobile = columns.iter().position(|h| *h == "mobile").unwrap();
+        rows.iter()
+            .step_by(37)
+            .take(6)
+            .enumerate()
+            .map(|(n, row)| {
+                let mut cells: Vec<String> = row.split(',').map(str::to_owned).collect();
+                cells[0] = format!("{}D{n}", cells[0]);
+                if n == 0 {
+                    cells[mobile] = "13987654321".into();
+                }
+                cells
+            })
+            .collect()
+    });
+    let calls = delta_extract(bank, "call_center.csv", |columns, rows| {
+        let mobile = columns.iter().position(|h| *h == "mobile").unwrap();
+        rows.iter()
+            .step_by(29)
+            .take(5)
+            .enumerate()
+            .map(|(n, row)| {
+                let mut cells: Vec<String> = row.split(',').map(str::to_owned).collect();
+                cells[mobile] = format!("1390000{n:04}");
+                cells
+            })
+            .collect()
+    });
+    (core, calls)
+}
+
 #[tokio::test]
 async fn a_delta_run_places_records_as_a_full_run_would_and_keeps_the_rest_of_the_queue() {
     for bank in banks().await {
         let ts = &bank.ts;
         let first = run(ts, Mode::Full, 1).await;
         let queue_before = first.pending_reviews;
-        // New records in the core system for existing customers (copies under new keys, one
-        // with another mobile), and changed mobiles in the call center's records.
-        let core = delta_extract(&bank, "core_banking.csv", |columns, rows| {
-            let mobile = columns.iter().position(|h| *h == "mobile").unwrap();
-            rows.iter()
-                .step_by(37)
-                .take(6)
-                .enumerate()
-                .map(|(n, row)| {
-                    let mut cells: Vec<String> = row.split(',').map(str::to_owned).collect();
-                    cells[0] = format!("{}D{n}", cells[0]);
-                    if n == 0 {
-                        cells[mobile] = "13987654321".into();
-                    }
-                    cells
-                })
-                .collect()
-        });
-        let calls = delta_extract(&bank, "call_center.csv", |columns, rows| {
-            let mobile = columns.iter().position(|h| *h == "mobile").unwrap();
-            rows.iter()
-                .step_by(29)
-                .take(5)
-                .enumerate()
-                .map(|(n, row)| {
-                    let mut cells: Vec<String> = row.split(',').map(str::to_owned).collect();
-                    cells[mobile] = format!("1390000{n:04}");
-                    cells
-                })
-                .collect()
-        });
+        let (core, calls) = delta_extracts(&bank);
         import(ts, core.path(), "core_banking.csv", LoadMode::Delta).await;
         import(ts, calls.path(), "call_center.csv", LoadMode::Delta).await;
         let delta = run(ts, Mode::Delta, 2).await;
