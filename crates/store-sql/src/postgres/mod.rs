@@ -182,14 +182,35 @@ pub async fn drop_scratch_database(admin_url: &str, url: &str) -> StoreResult<()
         )));
     }
     let mut conn = open_connection(&parse_url(admin_url)?).await?;
-    let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let dropped = drop_when_left(&mut conn, &name).await;
+    conn.close().await.ok();
+    dropped
+}
+
+/// Drops the database once the sessions of its other roles have ended: a pool that was just
+/// closed leaves server processes exiting for a moment, and `FORCE` may only end the
+/// processes of roles the admin role belongs to.
+async fn drop_when_left(conn: &mut PgConnection, name: &str) -> StoreResult<()> {
+    let others = "SELECT count(*) FROM pg_stat_activity \
+                  WHERE datname = $1 AND usename <> current_user";
+    for _ in 0..50 {
+        let left: i64 = sqlx::query_scalar(others)
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
     )))
-    .execute(&mut conn)
+    .execute(conn)
     .await
-    .map_err(db_err);
-    conn.close().await.ok();
-    dropped.map(|_| ())
+    .map_err(db_err)?;
+    Ok(())
 }
 
 /// `url` with its database (the path) replaced by `database`, query string kept.
