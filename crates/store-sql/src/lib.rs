@@ -1,6 +1,7 @@
 //! The operational store in SQL, for SQLite (the embedded default) and PostgreSQL.
 //!
-//! Each backend is a module: its connection set-up, its migrations and its dialect. The area
+//! Each backend is a module: its connection set-up and its dialect (which also spells the
+//! migrations, written once in `migrations`). The area
 //! modules are written once and loaded by both backend modules, each compiling them against its
 //! own dialect (hence the allowed `duplicate_mod`: one file loaded as two modules is how each
 //! query is written once). Each area module implements its area interfaces of
@@ -68,6 +69,7 @@ macro_rules! written_once {
     };
 }
 
+mod migrations;
 pub mod postgres;
 pub mod sqlite;
 

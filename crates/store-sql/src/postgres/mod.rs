@@ -5,7 +5,7 @@
 //! seconds, migrations applied at open (under PostgreSQL's advisory lock, so several servers may
 //! start at once), and native types: BIGINT ids and minor units, DATE, TIMESTAMPTZ, BOOLEAN.
 
-mod dialect;
+pub(crate) mod dialect;
 written_once!();
 
 /// This backend's [`Store`], implemented once for both by the area modules.
@@ -22,7 +22,9 @@ use rapport_store::{StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+/// The shared migration sources as this backend spells them (`crate::migrations`).
+static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> =
+    std::sync::LazyLock::new(|| crate::migrations::migrator(&dialect::MIGRATION));
 
 /// Longest wait for a new connection (TCP, TLS and authentication together).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

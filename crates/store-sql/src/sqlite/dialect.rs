@@ -16,6 +16,26 @@ pub type Connection = sqlx::SqliteConnection;
 /// A time as this backend binds and reads it.
 pub type Time = String;
 
+/// How the shared migration sources are spelled here: SQLite's storage classes (`INTEGER`,
+/// `REAL`, `TEXT` — times and dates as fixed-width text), `INTEGER PRIMARY KEY` as the row id, and
+/// booleans as 0/1.
+pub const MIGRATION: crate::migrations::MigrationDialect = crate::migrations::MigrationDialect {
+    marker: "--@sqlite",
+    others: &["--@postgres"],
+    words: &[
+        ("{{identity}}", "INTEGER"),
+        ("{{float8}}", "REAL"),
+        ("{{collate_c}}", ""),
+        ("{{timestamptz}}", "TEXT"),
+        ("{{boolean}}", "INTEGER"),
+        ("{{int8}}", "INTEGER"),
+        ("{{jsonb}}", "TEXT"),
+        ("{{date}}", "TEXT"),
+        ("{{false}}", "0"),
+        ("{{true}}", "1"),
+    ],
+};
+
 const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
 /// The suffix that locks the rows a `SELECT` reads until the transaction ends: nothing here,

@@ -3,7 +3,7 @@
 //! WAL journal, `synchronous=NORMAL`, a busy timeout, and every write transaction started with
 //! `BEGIN IMMEDIATE` so concurrent writers queue instead of failing on lock upgrade.
 
-mod dialect;
+pub(crate) mod dialect;
 written_once!();
 
 /// This backend's [`Store`], implemented once for both by the area modules.
@@ -21,7 +21,9 @@ use rapport_store::{StoreError, StoreResult};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The shared migration sources as this backend spells them (`crate::migrations`).
+static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> =
+    std::sync::LazyLock::new(|| crate::migrations::migrator(&dialect::MIGRATION));
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {

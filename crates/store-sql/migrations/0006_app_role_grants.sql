@@ -1,0 +1,19 @@
+--@postgres -- Privilege separation (T-11): if a role named rapport_app exists, it gets what the server
+--@postgres -- needs and no more: INSERT and SELECT only on the audit trail. The DBA creates the role
+--@postgres -- (README: "PostgreSQL with privilege separation"); without it this migration grants nothing.
+--@postgres DO $$
+--@postgres BEGIN
+--@postgres     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'rapport_app') THEN
+--@postgres         EXECUTE 'GRANT USAGE ON SCHEMA ' || quote_ident(current_schema()) || ' TO rapport_app';
+--@postgres         GRANT SELECT, INSERT, UPDATE, DELETE ON branches, staff, sessions, products, parties,
+--@postgres             party_relationships, accounts, party_monthly_aum, rm_assignments, party_search_keys,
+--@postgres             party_changes, audit_head TO rapport_app;
+--@postgres         GRANT SELECT ON _sqlx_migrations TO rapport_app;
+--@postgres         GRANT SELECT, INSERT ON audit_log TO rapport_app;
+--@postgres         REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM rapport_app;
+--@postgres         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO rapport_app;
+--@postgres     END IF;
+--@postgres END $$;
+--@sqlite -- Privilege separation exists on PostgreSQL only (see its 0006); SQLite has no roles and relies on
+--@sqlite -- the audit chain, its triggers and the anchor file. Kept so the two lists stay in lock-step.
+--@sqlite SELECT 1;

@@ -1,0 +1,28 @@
+-- A scoring run whose bank has too little churn history to train a model scores with the
+--@postgres -- churn rules only and leaves the model's probability empty. Lock-step with SQLite's 0011.
+--@postgres ALTER TABLE party_scores ALTER COLUMN churn_risk DROP NOT NULL;
+--@sqlite -- churn rules only and leaves the model's probability empty. Lock-step with PostgreSQL's 0011.
+--@sqlite -- SQLite cannot drop a NOT NULL constraint, so the table is rebuilt.
+--@sqlite CREATE TABLE party_scores_new (
+--@sqlite     party_id        INTEGER NOT NULL REFERENCES parties (id),
+--@sqlite     as_of           TEXT NOT NULL,
+--@sqlite     run_id          INTEGER NOT NULL REFERENCES score_runs (id),
+--@sqlite     model_version   TEXT NOT NULL,
+--@sqlite     value_score     REAL NOT NULL,
+--@sqlite     tier            TEXT NOT NULL,
+--@sqlite     lifecycle       TEXT NOT NULL,
+--@sqlite     churn_risk      REAL,
+--@sqlite     clv_minor       INTEGER NOT NULL,
+--@sqlite     p_alive         REAL NOT NULL,
+--@sqlite     clv_class       TEXT NOT NULL,
+--@sqlite     rfm_segment     TEXT NOT NULL,
+--@sqlite     credit_rating   TEXT NOT NULL,
+--@sqlite     profit_minor    INTEGER NOT NULL,
+--@sqlite     aum_minor       INTEGER NOT NULL,
+--@sqlite     detail_json     TEXT NOT NULL,
+--@sqlite     PRIMARY KEY (party_id, as_of)
+--@sqlite );
+--@sqlite INSERT INTO party_scores_new SELECT * FROM party_scores;
+--@sqlite DROP TABLE party_scores;
+--@sqlite ALTER TABLE party_scores_new RENAME TO party_scores;
+--@sqlite CREATE INDEX party_scores_as_of ON party_scores (as_of);

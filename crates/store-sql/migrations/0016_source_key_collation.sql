@@ -1,0 +1,8 @@
+--@postgres -- An account's owner key compares in the same collation as the source record's key ("C",
+--@postgres -- 0009): with two collations the join of the two tables cannot use either index, and reading
+--@postgres -- the resolution input turned into a scan of every source account per source record (found
+--@postgres -- at 1,000,000 customers). Lock-step with SQLite's 0016, where keys compare bytewise already.
+--@postgres ALTER TABLE source_accounts ALTER COLUMN source_key TYPE TEXT COLLATE "C";
+--@sqlite -- Lock-step with PostgreSQL's 0016, which gives source_accounts.source_key the collation of
+--@sqlite -- source_records.source_key. SQLite compares both bytewise (BINARY) already: nothing to do.
+--@sqlite SELECT 1;

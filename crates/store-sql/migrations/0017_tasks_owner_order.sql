@@ -1,0 +1,8 @@
+--@postgres -- The owner's task lists walk tasks_owner in the lists' own order (due_on, then id) and stop at
+--@postgres -- a page's end; kind and party_id ride in the index so the workbench's counts read no table
+--@postgres -- pages. Lock-step with SQLite's 0017, whose tasks_owner already ends in the rowid (= id).
+--@postgres DROP INDEX tasks_owner;
+--@postgres CREATE INDEX tasks_owner ON tasks (owner_staff_id, status, due_on, id) INCLUDE (kind, party_id);
+--@sqlite -- Lock-step with PostgreSQL's 0017, which orders tasks_owner by (…, due_on, id). SQLite's
+--@sqlite -- tasks_owner already does: every index entry ends in the rowid, which is tasks.id.
+--@sqlite SELECT 1;

@@ -1,0 +1,8 @@
+--@postgres -- Lock-step with SQLite's 0018, which makes tasks_owner carry kind and party_id as this
+--@postgres -- store's 0017 already does (INCLUDE).
+--@postgres SELECT 1;
+--@sqlite -- The workbench's counts read kind and party_id of every open task an owner has: carried in
+--@sqlite -- tasks_owner (after id, so the lists' (due_on, id) order holds) they need no table pages —
+--@sqlite -- what PostgreSQL's 0017 does with INCLUDE. Lock-step with PostgreSQL's 0018.
+--@sqlite DROP INDEX tasks_owner;
+--@sqlite CREATE INDEX tasks_owner ON tasks (owner_staff_id, status, due_on, id, kind, party_id);

@@ -1,6 +1,0 @@
--- Deciding tier change proposals (R3.3, R4.1): who decided, when, and the dedicated RM the
--- decision assigned. Lock-step with PostgreSQL's 0014.
-ALTER TABLE tier_change_proposals ADD COLUMN decided_by INTEGER REFERENCES staff (id);
-ALTER TABLE tier_change_proposals ADD COLUMN decided_at TEXT;
-ALTER TABLE tier_change_proposals ADD COLUMN assigned_staff_id INTEGER REFERENCES staff (id);
-CREATE INDEX tier_change_proposals_status ON tier_change_proposals (status, as_of);
