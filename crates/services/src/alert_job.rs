@@ -142,17 +142,9 @@ async fn make_tasks_for_open_alerts(
         after = last.alert_id;
         let mut plans = Vec::new();
         for a in page {
-            if let Some(t) = task_for_alert(a.kind, a.severity, today, rules) {
+            if let Some(t) = task_for_alert(a.alert.kind, a.alert.severity, today, rules) {
                 plans.push(WorkPlan {
-                    alert: NewAlert {
-                        party_id: a.party_id,
-                        kind: a.kind,
-                        severity: a.severity,
-                        reason: a.reason,
-                        detail: a.detail,
-                        as_of: a.as_of,
-                        dedup_key: a.dedup_key,
-                    },
+                    alert: a.alert,
                     task: Some((t.kind, t.due_on)),
                 });
             }

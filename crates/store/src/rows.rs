@@ -97,8 +97,9 @@ pub struct LockoutPolicy {
     pub lock_for: chrono::Duration,
 }
 
+/// A login's or an API token's session: stored when it starts, read back on every request.
 #[derive(Debug, Clone)]
-pub struct NewSession {
+pub struct Session {
     /// SHA-256 of the bearer token, hex: the token itself is never stored.
     pub token_hash: String,
     pub staff_id: StaffId,
@@ -109,17 +110,6 @@ pub struct NewSession {
     pub kind: SessionKind,
     /// A token's name (`crm-sync`); none for browser sessions.
     pub name: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct SessionRecord {
-    pub token_hash: String,
-    pub staff_id: StaffId,
-    pub csrf_token: String,
-    pub created_at: DateTime<Utc>,
-    pub idle_expires_at: DateTime<Utc>,
-    pub absolute_expires_at: DateTime<Utc>,
-    pub kind: SessionKind,
 }
 
 /// A page of a list: `page` counts from 1.

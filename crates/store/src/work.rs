@@ -3,7 +3,7 @@
 //! logged contact counts for the customer's contact plan whoever made it.
 use chrono::{DateTime, NaiveDate, Utc};
 pub use rapport_domain::states::{Channel, Direction, TaskKind, TaskStatus};
-use rapport_domain::{AlertKind, AlertSeverity, PartyId, Reason, StaffId, Tier};
+use rapport_domain::{PartyId, Reason, StaffId, Tier};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,19 +108,11 @@ pub struct NewInteraction {
     pub alert_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A recorded contact: its id and the interaction as it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InteractionRow {
     pub id: i64,
-    pub party_id: PartyId,
-    pub staff_id: StaffId,
-    pub channel: Channel,
-    pub direction: Direction,
-    pub purpose: Option<TaskKind>,
-    pub occurred_at: DateTime<Utc>,
-    pub notes: String,
-    pub outcome: String,
-    pub task_id: Option<i64>,
-    pub alert_id: Option<i64>,
+    pub interaction: NewInteraction,
 }
 
 /// How a task was done: the contact it becomes.
@@ -183,17 +175,11 @@ pub struct WorkApplied {
     pub tasks: u64,
 }
 
-/// An open alert no task has been made for yet.
+/// An open alert no task has been made for yet: its id and the alert as it was raised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertNeedingTask {
     pub alert_id: i64,
-    pub party_id: PartyId,
-    pub kind: AlertKind,
-    pub severity: AlertSeverity,
-    pub reason: String,
-    pub detail: Option<Reason>,
-    pub as_of: NaiveDate,
-    pub dedup_key: String,
+    pub alert: crate::scores::NewAlert,
 }
 
 /// A contact cadence (R4.3): for every customer of a tier, or for one customer.

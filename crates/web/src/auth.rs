@@ -12,7 +12,7 @@ use rand::RngCore;
 use rapport_domain::{Username, Viewer};
 use rapport_proto::ErrorCode;
 use rapport_store::audit::{AuditAction, NewAuditEntry};
-use rapport_store::{NewSession, StaffAccount};
+use rapport_store::{Session, StaffAccount};
 use sha2::{Digest, Sha256};
 
 use rapport_services::passwords::{hash_password, verify_password};
@@ -192,7 +192,7 @@ async fn open_session(
     let expires_at = now + state.config.session_absolute;
     state
         .store
-        .create_session(&NewSession {
+        .create_session(&Session {
             token_hash: token_hash(&token),
             staff_id: account.id,
             csrf_token: csrf_token.clone(),

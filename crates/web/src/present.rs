@@ -370,9 +370,10 @@ pub fn task(
     }
 }
 
-pub fn interaction(i: &rapport_store::work::InteractionRow) -> rapport_proto::InteractionDto {
+pub fn interaction(row: &rapport_store::work::InteractionRow) -> rapport_proto::InteractionDto {
+    let i = &row.interaction;
     rapport_proto::InteractionDto {
-        id: i.id,
+        id: row.id,
         customer_id: i.party_id.0,
         staff_id: i.staff_id.0,
         channel: i.channel.as_str().to_owned(),

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport_domain::{Role, StaffId, Username};
-use rapport_store::{NewSession, NewStaff, SessionKind, StaffUpdate, StoreError};
+use rapport_store::{NewStaff, Session, SessionKind, StaffUpdate, StoreError};
 use rapport_store_contract::fixture;
 
 use crate::loaded;
@@ -48,9 +48,9 @@ fn now() -> DateTime<Utc> {
 }
 
 /// A browser session of `staff` begun `now()`: idle for 30 minutes at most, 8 hours in all.
-fn browser_session(token_hash: &str, staff: StaffId) -> NewSession {
+fn browser_session(token_hash: &str, staff: StaffId) -> Session {
     let now = now();
-    NewSession {
+    Session {
         token_hash: token_hash.into(),
         staff_id: staff,
         csrf_token: "csrf".into(),
@@ -199,9 +199,9 @@ async fn staff_are_updated_and_an_unknown_one_is_an_error() {
 }
 
 /// A session of RM B begun `now()` that lives 90 days unless idle (a token has a name).
-fn rm_b_session(token_hash: &str, kind: SessionKind) -> NewSession {
+fn rm_b_session(token_hash: &str, kind: SessionKind) -> Session {
     let now = now();
-    NewSession {
+    Session {
         token_hash: token_hash.into(),
         staff_id: fixture::RM_B,
         csrf_token: "c".into(),

@@ -208,8 +208,8 @@ async fn a_task_is_completed_once_by_its_owner_as_a_logged_contact() {
         assert_eq!(task_done.outcome.as_deref(), Some("reached"));
         assert_eq!(task_done.interaction_id, Some(contact.id));
         assert_eq!(task_done.completed_at, Some(done.at));
-        assert_eq!(contact.purpose, Some(TaskKind::Care));
-        assert_eq!(contact.task_id, Some(mine.id));
+        assert_eq!(contact.interaction.purpose, Some(TaskKind::Care));
+        assert_eq!(contact.interaction.task_id, Some(mine.id));
         assert!(
             s.complete_task(&rm_a, mine.id, &done)
                 .await
@@ -299,7 +299,7 @@ async fn contacts_are_logged_within_scope_by_the_viewer() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(logged.staff_id, RM_A, "{}", t.name);
+        assert_eq!(logged.interaction.staff_id, RM_A, "{}", t.name);
         assert!(
             s.log_interaction(&fixture::viewer(RM_B), &contact)
                 .await
@@ -424,13 +424,13 @@ async fn the_alert_job_raises_each_alert_once_with_one_task_for_the_primary_rm()
         // LI_NA's alert still waits for a task; ZHANG_WEI_A's has one.
         let waiting = s.alerts_needing_tasks(0, 10).await.unwrap();
         assert_eq!(
-            waiting.iter().map(|a| a.party_id).collect::<Vec<_>>(),
+            waiting.iter().map(|a| a.alert.party_id).collect::<Vec<_>>(),
             [LI_NA],
             "{}",
             t.name
         );
-        assert_eq!(waiting[0].dedup_key, "birthday:5:2026-07-10");
-        assert_eq!(waiting[0].detail, birthday, "{}", t.name);
+        assert_eq!(waiting[0].alert.dedup_key, "birthday:5:2026-07-10");
+        assert_eq!(waiting[0].alert.detail, birthday, "{}", t.name);
 
         // Completing the task closes its alert and counts as a care contact.
         let (_, contact) = s
@@ -471,7 +471,11 @@ async fn assert_work_facts_after_the_care_contact(
         .unwrap();
     let zhang = facts.iter().find(|f| f.party_id == ZHANG_WEI_A).unwrap();
     assert_eq!(zhang.primary_rm, Some(RM_A), "{name}");
-    assert_eq!(zhang.last_care, Some(contact.occurred_at), "{name}");
+    assert_eq!(
+        zhang.last_care,
+        Some(contact.interaction.occurred_at),
+        "{name}"
+    );
     assert!(zhang.contacted_since_onboarding);
     assert_eq!(zhang.birthday_calendar, "solar");
     assert!(zhang.is_person);

@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::{BranchId, StaffId, Username};
 use rapport_store::{
-    NewSession, NewStaff, SessionKind, SessionRecord, SessionSummary, StaffAccount, StaffStore,
+    NewStaff, Session, SessionKind, SessionSummary, StaffAccount, StaffStore,
     StaffUpdate, StoreError, StoreResult,
 };
 use sqlx::Row;
@@ -269,7 +269,7 @@ impl StaffStore for super::Backend {
         Ok(hits.unwrap_or(0))
     }
 
-    async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
+    async fn create_session(&self, s: &Session) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, idle_expires_at, absolute_expires_at, \
              kind, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -293,10 +293,10 @@ impl StaffStore for super::Backend {
         token_hash: &str,
         now: DateTime<Utc>,
         idle_timeout: chrono::Duration,
-    ) -> StoreResult<Option<(SessionRecord, StaffAccount)>> {
+    ) -> StoreResult<Option<(Session, StaffAccount)>> {
         let sql = format!(
             "SELECT x.token_hash, x.staff_id AS session_staff_id, x.csrf_token, x.created_at, \
-                    x.idle_expires_at, x.absolute_expires_at, x.kind, {STAFF_COLUMNS} \
+                    x.idle_expires_at, x.absolute_expires_at, x.kind, x.name, {STAFF_COLUMNS} \
              FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1"
         );
         let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -308,7 +308,7 @@ impl StaffStore for super::Backend {
             return Ok(None);
         };
         let staff = staff_from_row(&row)?;
-        let mut session = SessionRecord {
+        let mut session = Session {
             token_hash: row.try_get("token_hash").map_err(db_err)?,
             staff_id: StaffId(row.try_get("session_staff_id").map_err(db_err)?),
             csrf_token: row.try_get("csrf_token").map_err(db_err)?,
@@ -316,6 +316,7 @@ impl StaffStore for super::Backend {
             idle_expires_at: row.try_get("idle_expires_at").map_err(db_err)?,
             absolute_expires_at: row.try_get("absolute_expires_at").map_err(db_err)?,
             kind: SessionKind::parse(&row.try_get::<String, _>("kind").map_err(db_err)?),
+            name: row.try_get("name").map_err(db_err)?,
         };
         // A token has no idle deadline, only its absolute one.
         let idle_expired = session.kind == SessionKind::Browser && now >= session.idle_expires_at;

@@ -10,6 +10,7 @@ use rapport_store::work::{
     WorkApplied, WorkPlan,
 };
 use rapport_store::work::{reason_of_column, reason_to_column};
+use rapport_store::scores::NewAlert;
 use rapport_store::{StoreError, StoreResult, WorkStore};
 use sqlx::Row;
 
@@ -57,24 +58,26 @@ fn interaction_row(r: &DbRow) -> StoreResult<InteractionRow> {
     let purpose: Option<String> = r.try_get(5).map_err(db_err)?;
     Ok(InteractionRow {
         id: r.try_get(0).map_err(db_err)?,
-        party_id: PartyId(r.try_get(1).map_err(db_err)?),
-        staff_id: StaffId(r.try_get(2).map_err(db_err)?),
-        channel: parse_col(
-            "interactions.channel",
-            &r.try_get::<String, _>(3).map_err(db_err)?,
-        )?,
-        direction: parse_col(
-            "interactions.direction",
-            &r.try_get::<String, _>(4).map_err(db_err)?,
-        )?,
-        purpose: purpose
-            .map(|p| parse_col("interactions.purpose", &p))
-            .transpose()?,
-        occurred_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
-        notes: r.try_get(7).map_err(db_err)?,
-        outcome: r.try_get(8).map_err(db_err)?,
-        task_id: r.try_get(9).map_err(db_err)?,
-        alert_id: r.try_get(10).map_err(db_err)?,
+        interaction: NewInteraction {
+            party_id: PartyId(r.try_get(1).map_err(db_err)?),
+            staff_id: StaffId(r.try_get(2).map_err(db_err)?),
+            channel: parse_col(
+                "interactions.channel",
+                &r.try_get::<String, _>(3).map_err(db_err)?,
+            )?,
+            direction: parse_col(
+                "interactions.direction",
+                &r.try_get::<String, _>(4).map_err(db_err)?,
+            )?,
+            purpose: purpose
+                .map(|p| parse_col("interactions.purpose", &p))
+                .transpose()?,
+            occurred_at: from_time(&r.try_get::<Time, _>(6).map_err(db_err)?)?,
+            notes: r.try_get(7).map_err(db_err)?,
+            outcome: r.try_get(8).map_err(db_err)?,
+            task_id: r.try_get(9).map_err(db_err)?,
+            alert_id: r.try_get(10).map_err(db_err)?,
+        },
     })
 }
 
@@ -459,16 +462,18 @@ impl WorkStore for super::Backend {
             .map(|r| {
                 Ok(AlertNeedingTask {
                     alert_id: r.try_get(0).map_err(db_err)?,
-                    party_id: PartyId(r.try_get(1).map_err(db_err)?),
-                    kind: parse_col("alerts.kind", &r.try_get::<String, _>(2).map_err(db_err)?)?,
-                    severity: parse_col(
-                        "alerts.severity",
-                        &r.try_get::<String, _>(3).map_err(db_err)?,
-                    )?,
-                    reason: r.try_get(4).map_err(db_err)?,
-                    as_of: r.try_get(5).map_err(db_err)?,
-                    dedup_key: r.try_get(6).map_err(db_err)?,
-                    detail: reason_of_column(r.try_get(7).map_err(db_err)?),
+                    alert: NewAlert {
+                        party_id: PartyId(r.try_get(1).map_err(db_err)?),
+                        kind: parse_col("alerts.kind", &r.try_get::<String, _>(2).map_err(db_err)?)?,
+                        severity: parse_col(
+                            "alerts.severity",
+                            &r.try_get::<String, _>(3).map_err(db_err)?,
+                        )?,
+                        reason: r.try_get(4).map_err(db_err)?,
+                        as_of: r.try_get(5).map_err(db_err)?,
+                        dedup_key: r.try_get(6).map_err(db_err)?,
+                        detail: reason_of_column(r.try_get(7).map_err(db_err)?),
+                    },
                 })
             })
             .collect()

@@ -24,7 +24,7 @@ use rapport_domain::{
 };
 use rapport_store::area::*;
 use rapport_store::search::SearchQuery;
-use rapport_store::{Direction, NewSession, NewStaff, PageRequest, Store, StoreCounts, StoreError};
+use rapport_store::{Direction, NewStaff, PageRequest, Session, Store, StoreCounts, StoreError};
 use rapport_store_sql::{PgStore, create_scratch_database, drop_scratch_database};
 
 const URL_VAR: &str = "RAPPORT_TEST_DATABASE_URL";
@@ -705,7 +705,7 @@ async fn create_rm_after_the_load(store: &PgStore) -> StaffId {
 }
 
 /// The idle deadline moves at most once a minute, and the session ends when it passes.
-async fn assert_idle_deadline_moves_once_a_minute(store: &PgStore, session: &NewSession) {
+async fn assert_idle_deadline_moves_once_a_minute(store: &PgStore, session: &Session) {
     let now = session.created_at;
     let idle = chrono::Duration::minutes(30);
     let (rec, staff) = store
@@ -740,7 +740,7 @@ async fn assert_idle_deadline_moves_once_a_minute(store: &PgStore, session: &New
 }
 
 /// Disabling a login ends its sessions; an unknown login is not found.
-async fn assert_disabling_ends_sessions(store: &PgStore, session: &NewSession) {
+async fn assert_disabling_ends_sessions(store: &PgStore, session: &Session) {
     let now = session.created_at;
     let idle = chrono::Duration::minutes(30);
     store
@@ -777,7 +777,7 @@ async fn staff_lockout_sessions_and_new_ids() {
 
     // Sessions: the idle deadline moves at most once a minute; disabling ends the session.
     let now = Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap();
-    let session = NewSession {
+    let session = Session {
         token_hash: "ab".repeat(32),
         staff_id: id,
         csrf_token: "csrf".into(),

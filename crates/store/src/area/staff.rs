@@ -2,9 +2,7 @@
 use crate::staff_changes::{
     IssuedCredential, NewStaffChange, StaffChangeApplied, StaffChangeDecision, StaffChangeRow,
 };
-use crate::{
-    NewSession, NewStaff, SessionRecord, SessionSummary, StaffAccount, StaffUpdate, StoreResult,
-};
+use crate::{NewStaff, Session, SessionSummary, StaffAccount, StaffUpdate, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rapport_domain::{StaffId, Username};
@@ -58,7 +56,7 @@ pub trait StaffStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<i64>;
 
-    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
     /// The live session with this token hash and its staff member, if neither is expired,
     /// revoked nor disabled; refreshes the idle deadline.
     async fn touch_session(
@@ -66,7 +64,7 @@ pub trait StaffStore: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
         idle_timeout: chrono::Duration,
-    ) -> StoreResult<Option<(SessionRecord, StaffAccount)>>;
+    ) -> StoreResult<Option<(Session, StaffAccount)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 }
 
