@@ -69,7 +69,7 @@ macro_rules! written_once {
     };
 }
 
-mod migrations;
+pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
 

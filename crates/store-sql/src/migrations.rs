@@ -20,7 +20,7 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 /// How one backend's migrations are expanded from the shared sources.
-pub(crate) struct MigrationDialect {
+pub struct MigrationDialect {
     /// The line prefix that keeps a line for this backend alone (`--@postgres`).
     pub marker: &'static str,
     /// The markers of the other backends, whose lines are left out.
@@ -30,10 +30,10 @@ pub(crate) struct MigrationDialect {
 }
 
 /// One migration's source: its version, file name and text.
-struct Source {
-    version: i64,
-    file: &'static str,
-    sql: &'static str,
+pub struct Source {
+    pub version: i64,
+    pub file: &'static str,
+    pub sql: &'static str,
 }
 
 /// Lists the sources in version order, each read into the binary at compile time.
@@ -47,7 +47,8 @@ macro_rules! sources {
     };
 }
 
-const SOURCES: &[Source] = sources![
+/// Every migration, in version order.
+pub const SOURCES: &[Source] = sources![
     1 "0001_foundation",
     2 "0002_audit",
     3 "0003_protected_identifiers",
@@ -76,7 +77,7 @@ const SOURCES: &[Source] = sources![
 
 /// The migrator of one backend: every source expanded for it, described as sqlx describes a
 /// migration file (`0001_foundation.sql` is "foundation").
-pub(crate) fn migrator(dialect: &MigrationDialect) -> Migrator {
+pub fn migrator(dialect: &MigrationDialect) -> Migrator {
     let migrations = SOURCES
         .iter()
         .map(|source| {
@@ -96,7 +97,7 @@ pub(crate) fn migrator(dialect: &MigrationDialect) -> Migrator {
 
 /// One source expanded for a backend: its own marked lines kept (marker removed), the others'
 /// left out, and every `{{word}}` spelled as the backend spells it.
-pub(crate) fn expand(source: &str, dialect: &MigrationDialect) -> String {
+pub fn expand(source: &str, dialect: &MigrationDialect) -> String {
     let lines = source.split('\n').filter_map(|line| {
         if dialect
             .others
@@ -119,7 +120,7 @@ pub(crate) fn expand(source: &str, dialect: &MigrationDialect) -> String {
 }
 
 /// The rest of a line marked for one backend (`--@sqlite` alone marks an empty line).
-fn marked<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+pub fn marked<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     let rest = line.strip_prefix(marker)?;
     if rest.is_empty() {
         Some(rest)
@@ -127,6 +128,3 @@ fn marked<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
         rest.strip_prefix(' ')
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -5,7 +5,8 @@
 //! seconds, migrations applied at open (under PostgreSQL's advisory lock, so several servers may
 //! start at once), and native types: BIGINT ids and minor units, DATE, TIMESTAMPTZ, BOOLEAN.
 
-pub(crate) mod dialect;
+mod dialect;
+pub use dialect::MIGRATION;
 written_once!();
 
 /// This backend's [`Store`], implemented once for both by the area modules.

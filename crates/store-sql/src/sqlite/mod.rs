@@ -3,7 +3,8 @@
 //! WAL journal, `synchronous=NORMAL`, a busy timeout, and every write transaction started with
 //! `BEGIN IMMEDIATE` so concurrent writers queue instead of failing on lock upgrade.
 
-pub(crate) mod dialect;
+mod dialect;
+pub use dialect::MIGRATION;
 written_once!();
 
 /// This backend's [`Store`], implemented once for both by the area modules.

@@ -10,6 +10,8 @@
     clippy::string_slice
 )]
 
+mod migrations;
+
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};

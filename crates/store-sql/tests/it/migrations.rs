@@ -1,7 +1,8 @@
-use super::*;
+//! The migration sources and their expansion per backend (`rapport_store_sql::migrations`).
+use rapport_store_sql::migrations::*;
 
-const POSTGRES: &MigrationDialect = &crate::postgres::dialect::MIGRATION;
-const SQLITE: &MigrationDialect = &crate::sqlite::dialect::MIGRATION;
+const POSTGRES: &MigrationDialect = &rapport_store_sql::postgres::MIGRATION;
+const SQLITE: &MigrationDialect = &rapport_store_sql::sqlite::MIGRATION;
 const BACKENDS: [(&str, &MigrationDialect); 2] = [("PostgreSQL", POSTGRES), ("SQLite", SQLITE)];
 
 fn migrations_dir() -> String {
