@@ -50,3 +50,29 @@ macro_rules! string_enum {
         }
     };
 }
+
+/// `Display`, `Serialize` and `Deserialize` for an identifier kept as its normal text (a
+/// mobile number, a resident ID, a USCC): shown and serialised as that text, and deserialised
+/// through its `parse`, so that a value read back is checked like one typed in.
+macro_rules! identifier_text {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(d)?;
+                Self::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
