@@ -61,10 +61,30 @@ pub async fn require_admin(state: &AppState, auth: &Authenticated) -> Result<(),
     audit::require(state, auth, Action::AdministerStaff, None).await
 }
 
-async fn record(state: &AppState, auth: &Authenticated, detail: String) -> Result<(), WebError> {
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChanged);
-    e.detail = Some(detail);
-    state.audit.record(e).await
+/// An administrator acting on staff and where they asked (the API or the staff page): what the
+/// operations below and the page share. Its operations refuse (and audit) any other role.
+pub struct Administrator<'a> {
+    pub state: &'a AppState,
+    pub auth: &'a Authenticated,
+    pub via: RequestedVia,
+}
+
+impl<'a> Administrator<'a> {
+    /// The caller of an API operation.
+    fn api(caller: &'a Caller) -> Self {
+        Self {
+            state: &caller.state,
+            auth: &caller.auth,
+            via: RequestedVia::Api,
+        }
+    }
+
+    /// Audits `action` by this administrator, saying what in `detail`.
+    async fn audit(&self, action: AuditAction, detail: String) -> Result<(), WebError> {
+        let mut e = audit::by(self.auth, self.state.clock.now(), action);
+        e.detail = Some(detail);
+        self.state.audit.record(e).await
+    }
 }
 
 async fn hash(password: String) -> Result<String, WebError> {
@@ -99,62 +119,47 @@ pub async fn list_staff(Caller { state, auth }: Caller) -> Result<Json<Vec<Staff
         (status = 409, body = ErrorBody, description = "username taken"),
         Errors<400, 403>))]
 pub async fn create_staff(
-    Caller { state, auth }: Caller,
+    caller: Caller,
     ApiJson(req): ApiJson<CreateStaffRequest>,
 ) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
-    Ok(accepted(
-        create(&state, &auth, &req, RequestedVia::Api).await?,
-    ))
+    Ok(accepted(Administrator::api(&caller).create(&req).await?))
 }
 
-/// Requests a staff login (API and page).
-pub async fn create(
-    state: &AppState,
-    auth: &Authenticated,
-    req: &CreateStaffRequest,
-    via: RequestedVia,
-) -> Result<StaffChangeDto, WebError> {
-    require_admin(state, auth).await?;
-    let login = LoginRequest {
-        username: username(&req.username)?,
-        display_name: req.display_name.clone(),
-        role: role(&req.role)?,
-        branch_id: req.branch_id.map(BranchId),
-    };
-    let change = staff::check_login(state.store.as_ref(), &login).await?;
-    request(state, auth, change, via).await
-}
-
-/// Records a change for a second administrator and audits the request.
-pub async fn request(
-    state: &AppState,
-    auth: &Authenticated,
-    change: StaffChange,
-    via: RequestedVia,
-) -> Result<StaffChangeDto, WebError> {
-    let row = staff::request(state.store.as_ref(), change, requester(state, auth, via)).await?;
-    requested(state, auth, row).await
-}
-
-/// The administrator asking, for a staff change.
-fn requester(state: &AppState, auth: &Authenticated, via: RequestedVia) -> Requester {
-    Requester {
-        staff: Some(auth.staff.id),
-        via,
-        at: state.clock.now(),
+impl Administrator<'_> {
+    /// Requests a staff login.
+    pub async fn create(&self, req: &CreateStaffRequest) -> Result<StaffChangeDto, WebError> {
+        require_admin(self.state, self.auth).await?;
+        let login = LoginRequest {
+            username: username(&req.username)?,
+            display_name: req.display_name.clone(),
+            role: role(&req.role)?,
+            branch_id: req.branch_id.map(BranchId),
+        };
+        let change = staff::check_login(self.state.store.as_ref(), &login).await?;
+        self.request(change).await
     }
-}
 
-/// Audits a requested change and gives it as the API shows it.
-async fn requested(
-    state: &AppState,
-    auth: &Authenticated,
-    row: StaffChangeRow,
-) -> Result<StaffChangeDto, WebError> {
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeRequested);
-    e.detail = Some(describe(&row));
-    state.audit.record(e).await?;
-    Ok(change_dto(&row))
+    /// Records a change for a second administrator and audits the request.
+    async fn request(&self, change: StaffChange) -> Result<StaffChangeDto, WebError> {
+        let row = staff::request(self.state.store.as_ref(), change, self.requester()).await?;
+        self.requested(row).await
+    }
+
+    /// The administrator asking, for a staff change.
+    fn requester(&self) -> Requester {
+        Requester {
+            staff: Some(self.auth.staff.id),
+            via: self.via,
+            at: self.state.clock.now(),
+        }
+    }
+
+    /// Audits a requested change and gives it as the API shows it.
+    async fn requested(&self, row: StaffChangeRow) -> Result<StaffChangeDto, WebError> {
+        let action = AuditAction::StaffChangeRequested;
+        self.audit(action, describe(&row)).await?;
+        Ok(change_dto(&row))
+    }
 }
 
 /// What a change is, for the audit trail: no names of people, no credentials.
@@ -285,90 +290,89 @@ impl IntoResponse for Updated {
         (status = 202, body = StaffChangeDto, description = "role, branch or enabling requested; waits for a second administrator"),
         Errors<400, 403, 404, 409>))]
 pub async fn update_staff(
-    Caller { state, auth }: Caller,
+    caller: Caller,
     ApiPath(name): ApiPath<String>,
     ApiJson(req): ApiJson<UpdateStaffRequest>,
 ) -> Result<Updated, WebError> {
-    update(&state, &auth, &name, &req, RequestedVia::Api).await
+    Administrator::api(&caller).update(&name, &req).await
 }
 
-/// Changes a staff member (API and page).
-pub async fn update(
-    state: &AppState,
-    auth: &Authenticated,
-    name: &str,
-    req: &UpdateStaffRequest,
-    via: RequestedVia,
-) -> Result<Updated, WebError> {
-    require_admin(state, auth).await?;
-    let name = username(name)?;
-    if name == auth.staff.username
-        && (req.disabled == Some(true) || req.role.as_deref().is_some_and(|r| r != "admin"))
-    {
-        return Err(WebError::new(
-            ErrorCode::Conflict,
-            "administrators cannot disable or demote themselves",
-        ));
-    }
-    let new_role = req.role.as_deref().map(role).transpose()?;
-    let new_name = (req.display_name.as_deref())
-        .map(staff::display_name)
-        .transpose()?;
-    let changes_access = new_role.is_some() || req.branch_id.is_some();
-    let enables = req.disabled == Some(false);
-    if changes_access && enables {
-        return Err(WebError::invalid_parameter(
-            "disabled",
-            "enabling a login and changing its role or branch are separate requests, each approved on its own",
-        ));
-    }
-    if changes_access && req.disabled == Some(true) {
-        return Err(WebError::invalid_parameter(
-            "disabled",
-            "disable a login in a request of its own",
-        ));
-    }
-    let mut staff = state
-        .store
-        .staff_by_username(&name)
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    // What only renames or takes access away applies at once.
-    if new_name.is_some() {
-        staff = state
+impl Administrator<'_> {
+    /// Changes a staff member.
+    pub async fn update(&self, name: &str, req: &UpdateStaffRequest) -> Result<Updated, WebError> {
+        let (state, auth) = (self.state, self.auth);
+        require_admin(state, auth).await?;
+        let name = username(name)?;
+        if name == auth.staff.username
+            && (req.disabled == Some(true) || req.role.as_deref().is_some_and(|r| r != "admin"))
+        {
+            return Err(WebError::new(
+                ErrorCode::Conflict,
+                "administrators cannot disable or demote themselves",
+            ));
+        }
+        let new_role = req.role.as_deref().map(role).transpose()?;
+        let new_name = (req.display_name.as_deref())
+            .map(staff::display_name)
+            .transpose()?;
+        let changes_access = new_role.is_some() || req.branch_id.is_some();
+        let enables = req.disabled == Some(false);
+        if changes_access && enables {
+            return Err(WebError::invalid_parameter(
+                "disabled",
+                "enabling a login and changing its role or branch are separate requests, each approved on its own",
+            ));
+        }
+        if changes_access && req.disabled == Some(true) {
+            return Err(WebError::invalid_parameter(
+                "disabled",
+                "disable a login in a request of its own",
+            ));
+        }
+        let mut staff = state
             .store
-            .update_staff(
-                &name,
-                &StaffUpdate {
-                    display_name: new_name,
-                    ..StaffUpdate::default()
-                },
-            )
-            .await?;
-        record(state, auth, format!("changed {name}: display_name")).await?;
-    }
-    if req.disabled == Some(true) {
-        state.store.set_disabled(&name, true).await?;
-        staff.disabled = true;
-        record(state, auth, format!("changed {name}: disabled")).await?;
-    }
-    let change = if changes_access {
-        Some(StaffChange::ChangeAccess {
-            username: name.clone(),
-            role: new_role,
-            set_branch: req.branch_id.is_some(),
-            branch_id: req.branch_id.flatten().map(BranchId),
-        })
-    } else if enables && staff.disabled {
-        Some(StaffChange::Enable {
-            username: name.clone(),
-        })
-    } else {
-        None
-    };
-    match change {
-        Some(change) => Ok(Updated::Pending(request(state, auth, change, via).await?)),
-        None => Ok(Updated::Applied(staff_dto(state, &staff).await?)),
+            .staff_by_username(&name)
+            .await?
+            .ok_or_else(WebError::not_found)?;
+        // What only renames or takes access away applies at once.
+        if new_name.is_some() {
+            staff = state
+                .store
+                .update_staff(
+                    &name,
+                    &StaffUpdate {
+                        display_name: new_name,
+                        ..StaffUpdate::default()
+                    },
+                )
+                .await?;
+            let detail = format!("changed {name}: display_name");
+            self.audit(AuditAction::StaffChanged, detail).await?;
+        }
+        if req.disabled == Some(true) {
+            state.store.set_disabled(&name, true).await?;
+            staff.disabled = true;
+            let detail = format!("changed {name}: disabled");
+            self.audit(AuditAction::StaffChanged, detail).await?;
+        }
+        let change = if changes_access {
+            Some(StaffChange::ChangeAccess {
+                username: name.clone(),
+                role: new_role,
+                set_branch: req.branch_id.is_some(),
+                branch_id: req.branch_id.flatten().map(BranchId),
+            })
+        } else if enables && staff.disabled {
+            Some(StaffChange::Enable {
+                username: name.clone(),
+            })
+        } else {
+            None
+        };
+        match change {
+            Some(change) => Ok(Updated::Pending(self.request(change).await?)),
+            None => Ok(Updated::Applied(staff_dto(state, &staff).await?)),
+        }
     }
 }
 
@@ -380,26 +384,21 @@ pub async fn update(
         (status = 202, body = StaffChangeDto, description = "requested; waits for a second administrator"),
         Errors<403, 404>))]
 pub async fn reset_password(
-    Caller { state, auth }: Caller,
+    caller: Caller,
     ApiPath(name): ApiPath<String>,
 ) -> Result<(StatusCode, Json<StaffChangeDto>), WebError> {
-    Ok(accepted(
-        reset(&state, &auth, &name, RequestedVia::Api).await?,
-    ))
+    Ok(accepted(Administrator::api(&caller).reset(&name).await?))
 }
 
-/// Requests a temporary password for a staff member (API and page).
-pub async fn reset(
-    state: &AppState,
-    auth: &Authenticated,
-    name: &str,
-    via: RequestedVia,
-) -> Result<StaffChangeDto, WebError> {
-    require_admin(state, auth).await?;
-    let name = username(name)?;
-    let by = requester(state, auth, via);
-    let row = staff::request_password_reset(state.store.as_ref(), name, by).await?;
-    requested(state, auth, row).await
+impl Administrator<'_> {
+    /// Requests a temporary password for a staff member.
+    pub async fn reset(&self, name: &str) -> Result<StaffChangeDto, WebError> {
+        require_admin(self.state, self.auth).await?;
+        let name = username(name)?;
+        let store = self.state.store.as_ref();
+        let row = staff::request_password_reset(store, name, self.requester()).await?;
+        self.requested(row).await
+    }
 }
 
 /// Staff changes waiting for a second administrator, oldest first.
@@ -430,10 +429,10 @@ pub async fn list_staff_changes(
         (status = 409, body = ErrorBody, description = "decided already, or it cannot be applied any more"),
         Errors<404>))]
 pub async fn approve_staff_change(
-    Caller { state, auth }: Caller,
+    caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StaffChangeApproved>, WebError> {
-    Ok(Json(approve(&state, &auth, id).await?))
+    Ok(Json(Administrator::api(&caller).approve(id).await?))
 }
 
 /// Reject another administrator's staff change; nothing is applied.
@@ -441,106 +440,103 @@ pub async fn approve_staff_change(
     params(("id" = i64, Path)),
     responses((status = 200, body = StaffChangeDto), OwnRequest, DecidedAlready, Errors<404>))]
 pub async fn reject_staff_change(
-    Caller { state, auth }: Caller,
+    caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StaffChangeDto>, WebError> {
-    Ok(Json(reject(&state, &auth, id).await?))
+    Ok(Json(Administrator::api(&caller).reject(id).await?))
 }
 
-/// The change to decide, refused (and audited) when the decider asked for it.
-async fn decidable(
-    state: &AppState,
-    auth: &Authenticated,
-    id: i64,
-) -> Result<StaffChangeRow, WebError> {
-    require_admin(state, auth).await?;
-    let row = state
-        .store
-        .staff_change(id)
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    if row.requested_by == Some(auth.staff.id) {
-        let message =
-            "you requested this staff change: a different administrator must approve or reject it";
-        let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
-        e.reason = Some(message.into());
-        e.detail = Some(format!("staff change {id}"));
-        state.audit.record(e).await?;
-        return Err(WebError::new(ErrorCode::Forbidden, message));
-    }
-    Ok(row)
-}
-
-fn decision(state: &AppState, auth: &Authenticated, id: i64) -> StaffChangeDecision {
-    StaffChangeDecision {
-        id,
-        decided_by: auth.staff.id,
-        at: state.clock.now(),
-    }
-}
-
-/// Approves a staff change (API and page).
-pub async fn approve(
-    state: &AppState,
-    auth: &Authenticated,
-    id: i64,
-) -> Result<StaffChangeApproved, WebError> {
-    let row = decidable(state, auth, id).await?;
-    let (credential, temporary_password, token) = match row.change.issues() {
-        Issues::Password => {
-            let password = temporary_password();
-            let hash = hash(password.clone()).await?;
-            (IssuedCredential::Password { hash }, Some(password), None)
+impl Administrator<'_> {
+    /// The change to decide, refused (and audited) when the decider asked for it.
+    async fn decidable(&self, id: i64) -> Result<StaffChangeRow, WebError> {
+        let (state, auth) = (self.state, self.auth);
+        require_admin(state, auth).await?;
+        let row = state
+            .store
+            .staff_change(id)
+            .await?
+            .ok_or_else(WebError::not_found)?;
+        if row.requested_by == Some(auth.staff.id) {
+            let message = "you requested this staff change: a different administrator must approve or reject it";
+            let mut e = audit::by(auth, state.clock.now(), AuditAction::AuthorizationFailed);
+            e.reason = Some(message.into());
+            e.detail = Some(format!("staff change {id}"));
+            state.audit.record(e).await?;
+            return Err(WebError::new(ErrorCode::Forbidden, message));
         }
-        Issues::Token => {
-            let token = crate::auth::random_token();
-            // The service account has a password nobody knows: it can only use its token.
-            let unusable = hash(temporary_password() + &temporary_password()).await?;
-            (
-                IssuedCredential::Token {
-                    account_password_hash: unusable,
-                    token_hash: crate::auth::token_hash(&token),
-                    csrf_token: crate::auth::random_token(),
-                },
-                None,
-                Some(token),
-            )
-        }
-        Issues::Nothing => (IssuedCredential::Nothing, None, None),
-    };
-    let applied = state
-        .store
-        .approve_staff_change(&decision(state, auth, id), &credential)
-        .await?;
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeApproved);
-    e.detail = Some(format!(
-        "{}; approved, applied to staff {}",
-        describe(&applied.row),
-        applied.staff_id.0
-    ));
-    state.audit.record(e).await?;
-    Ok(StaffChangeApproved {
-        change: change_dto(&applied.row),
-        temporary_password,
-        token,
-    })
-}
+        Ok(row)
+    }
 
-/// Rejects a staff change (API and page).
-pub async fn reject(
-    state: &AppState,
-    auth: &Authenticated,
-    id: i64,
-) -> Result<StaffChangeDto, WebError> {
-    decidable(state, auth, id).await?;
-    let row = state
-        .store
-        .reject_staff_change(&decision(state, auth, id))
-        .await?;
-    let mut e = audit::by(auth, state.clock.now(), AuditAction::StaffChangeRejected);
-    e.detail = Some(format!("{}; rejected", describe(&row)));
-    state.audit.record(e).await?;
-    Ok(change_dto(&row))
+    /// This administrator's decision on the change `id`, now.
+    fn decision(&self, id: i64) -> StaffChangeDecision {
+        StaffChangeDecision {
+            id,
+            decided_by: self.auth.staff.id,
+            at: self.state.clock.now(),
+        }
+    }
+
+    /// Approves a staff change.
+    pub async fn approve(&self, id: i64) -> Result<StaffChangeApproved, WebError> {
+        let row = self.decidable(id).await?;
+        let (credential, temporary_password, token) = match row.change.issues() {
+            Issues::Password => {
+                let password = temporary_password();
+                let hash = hash(password.clone()).await?;
+                (IssuedCredential::Password { hash }, Some(password), None)
+            }
+            Issues::Token => {
+                let token = crate::auth::random_token();
+                // The service account has a password nobody knows: it can only use its token.
+                let unusable = hash(temporary_password() + &temporary_password()).await?;
+                (
+                    IssuedCredential::Token {
+                        account_password_hash: unusable,
+                        token_hash: crate::auth::token_hash(&token),
+                        csrf_token: crate::auth::random_token(),
+                    },
+                    None,
+                    Some(token),
+                )
+            }
+            Issues::Nothing => (IssuedCredential::Nothing, None, None),
+        };
+        let applied = (self.state.store)
+            .approve_staff_change(&self.decision(id), &credential)
+            .await?;
+        let detail = format!(
+            "{}; approved, applied to staff {}",
+            describe(&applied.row),
+            applied.staff_id.0
+        );
+        self.audit(AuditAction::StaffChangeApproved, detail).await?;
+        Ok(StaffChangeApproved {
+            change: change_dto(&applied.row),
+            temporary_password,
+            token,
+        })
+    }
+
+    /// Rejects a staff change.
+    pub async fn reject(&self, id: i64) -> Result<StaffChangeDto, WebError> {
+        self.decidable(id).await?;
+        let row = (self.state.store)
+            .reject_staff_change(&self.decision(id))
+            .await?;
+        let detail = format!("{}; rejected", describe(&row));
+        self.audit(AuditAction::StaffChangeRejected, detail).await?;
+        Ok(change_dto(&row))
+    }
+
+    /// Ends a session or revokes an API token (at once: it only takes access away).
+    pub async fn end_session(&self, id: &str) -> Result<(), WebError> {
+        require_admin(self.state, self.auth).await?;
+        if !self.state.store.revoke_session(id).await? {
+            return Err(WebError::not_found());
+        }
+        let detail = format!("ended session {id}");
+        self.audit(AuditAction::StaffChanged, detail).await
+    }
 }
 
 /// The administrator who asked for a change, by staff id (for pages).
@@ -586,13 +582,9 @@ pub async fn list_sessions(
 #[utoipa::path(delete, path = "/api/v1/admin/sessions/{id}", tag = "admin", params(("id" = String, Path)),
     responses((status = 204), Errors<400, 403, 404>))]
 pub async fn revoke_session(
-    Caller { state, auth }: Caller,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, WebError> {
-    require_admin(&state, &auth).await?;
-    if !state.store.revoke_session(&id).await? {
-        return Err(WebError::not_found());
-    }
-    record(&state, &auth, format!("ended session {id}")).await?;
+    Administrator::api(&caller).end_session(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,8 +9,7 @@ use serde::Deserialize;
 
 use super::{Ctx, FormPost, PageError, PageRequest, SignedIn};
 use crate::api::admin::{
-    Updated, approve, change_dto, create, reject, requester_name, require_admin, reset, staff_dtos,
-    update,
+    Administrator, Updated, change_dto, requester_name, require_admin, staff_dtos,
 };
 use crate::{AppState, WebError};
 
@@ -115,7 +114,7 @@ pub async fn create_staff(
     State(state): State<AppState>,
     FormPost { page, form, .. }: FormPost<CreateForm>,
 ) -> Result<StaffPage, PageError> {
-    let SignedIn { req, auth } = &page;
+    let req = &page.req;
     let branch_id = match form
         .branch_id
         .as_deref()
@@ -144,7 +143,8 @@ pub async fn create_staff(
         role: form.role,
         branch_id,
     };
-    let result = create(&state, auth, &request, RequestedVia::Web)
+    let result = administrator(&state, &page)
+        .create(&request)
         .await
         .map(|c| requested(req, &c));
     outcome(&state, &page, result).await
@@ -155,7 +155,7 @@ pub async fn action(
     Path((username, what)): Path<(String, String)>,
     FormPost { page, form, .. }: FormPost<CsrfForm>,
 ) -> Result<StaffPage, PageError> {
-    let SignedIn { req, auth } = &page;
+    let (req, admin) = (&page.req, administrator(&state, &page));
     let t = req.lang.text();
     let toggle = |disabled| UpdateStaffRequest {
         display_name: None,
@@ -168,10 +168,12 @@ pub async fn action(
         Updated::Pending(c) => requested(req, &c),
     };
     let result = match what.as_str() {
-        "disable" => update(&state, auth, &username, &toggle(true), RequestedVia::Web)
+        "disable" => admin
+            .update(&username, &toggle(true))
             .await
             .map(|u| said(u, t.disabled)),
-        "enable" => update(&state, auth, &username, &toggle(false), RequestedVia::Web)
+        "enable" => admin
+            .update(&username, &toggle(false))
             .await
             .map(|u| said(u, req.lang.label("active"))),
         "assign" => {
@@ -191,16 +193,15 @@ pub async fn action(
                         branch_id,
                         disabled: None,
                     };
-                    update(&state, auth, &username, &change, RequestedVia::Web)
+                    admin
+                        .update(&username, &change)
                         .await
                         .map(|u| said(u, t.save))
                 }
                 Err(e) => Err(e),
             }
         }
-        "reset" => reset(&state, auth, &username, RequestedVia::Web)
-            .await
-            .map(|c| requested(req, &c)),
+        "reset" => admin.reset(&username).await.map(|c| requested(req, &c)),
         _ => Err(WebError::not_found()),
     };
     outcome(&state, &page, result).await
@@ -211,23 +212,18 @@ pub async fn end_session(
     Path(id): Path<String>,
     FormPost { page, .. }: FormPost<CsrfForm>,
 ) -> Result<StaffPage, PageError> {
-    let SignedIn { req, auth } = &page;
-    let result = async {
-        require_admin(&state, auth).await?;
-        if !state.store.revoke_session(&id).await? {
-            return Err(WebError::not_found());
-        }
-        let mut e = crate::audit::by(
-            auth,
-            state.clock.now(),
-            rapport_store::audit::AuditAction::StaffChanged,
-        );
-        e.detail = Some(format!("ended session {id}"));
-        state.audit.record(e).await?;
-        Ok(format!("{id}: {}", req.lang.text().end_session))
-    }
-    .await;
+    let ended = administrator(&state, &page).end_session(&id).await;
+    let result = ended.map(|()| format!("{id}: {}", page.req.lang.text().end_session));
     outcome(&state, &page, result).await
+}
+
+/// The signed-in administrator acting through this page.
+fn administrator<'a>(state: &'a AppState, page: &'a SignedIn) -> Administrator<'a> {
+    Administrator {
+        state,
+        auth: &page.auth,
+        via: RequestedVia::Web,
+    }
 }
 
 /// "Requested …: #3 New login bm.new" in the page's language.
@@ -248,10 +244,10 @@ pub async fn decide(
     Path((id, what)): Path<(i64, String)>,
     FormPost { page, .. }: FormPost<CsrfForm>,
 ) -> Result<StaffPage, PageError> {
-    let SignedIn { req, auth } = &page;
+    let (SignedIn { req, auth }, admin) = (&page, administrator(&state, &page));
     let t = req.lang.text();
     let result = match what.as_str() {
-        "approve" => approve(&state, auth, id).await.map(|a| {
+        "approve" => admin.approve(id).await.map(|a| {
             let mut m = format!(
                 "{}: #{} {} {}",
                 t.change_approved,
@@ -270,7 +266,7 @@ pub async fn decide(
             }
             m
         }),
-        "reject" => reject(&state, auth, id).await.map(|c| {
+        "reject" => admin.reject(id).await.map(|c| {
             format!(
                 "{}: #{} {} {}",
                 t.change_rejected,

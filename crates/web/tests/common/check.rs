@@ -3,11 +3,27 @@ use serde_json::Value;
 
 /// The integer `key` of every element of the JSON array `list`, in order.
 pub fn ints(list: &Value, key: &str) -> Vec<i64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x[key].as_i64().unwrap())
-        .collect()
+    elements(list).map(|x| x[key].as_i64().unwrap()).collect()
+}
+
+/// The number `key` of every element of the JSON array `list`, in order.
+pub fn floats(list: &Value, key: &str) -> Vec<f64> {
+    elements(list).map(|x| x[key].as_f64().unwrap()).collect()
+}
+
+/// The text `key` of every element of the JSON array `list`, in order.
+pub fn strs<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    elements(list).map(|x| x[key].as_str().unwrap()).collect()
+}
+
+/// The elements of the JSON array `list`.
+fn elements(list: &Value) -> std::slice::Iter<'_, Value> {
+    list.as_array().unwrap().iter()
+}
+
+/// The header `name` of an answer, as text.
+pub fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers()[name].to_str().unwrap()
 }
 
 /// The status of an answer and the text of its `key`, as in `(409, Some("conflict"))` for

@@ -10,7 +10,7 @@ pub mod seeds;
 pub mod walk;
 
 pub use browser::{Browser, form_field};
-pub use check::{assert_has_all, element, ints, message, status_and};
+pub use check::{assert_has_all, element, floats, header, ints, message, status_and, strs};
 
 use std::sync::{Arc, OnceLock};
 
@@ -288,6 +288,20 @@ impl TestApp {
 
     pub async fn get_json(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
         self.request(token, reqwest::Method::GET, path, None).await
+    }
+
+    /// Searches the customers for `q` (as it stands in a URL) with `token`; the status and the
+    /// JSON answer.
+    pub async fn search(&self, token: &str, q: &str) -> (u16, serde_json::Value) {
+        self.get_json(token, &format!("/api/v1/customers?q={q}"))
+            .await
+    }
+
+    /// GETs `path` with `token`, which must answer 200; the JSON answer.
+    pub async fn get_ok(&self, token: &str, path: &str) -> serde_json::Value {
+        let (status, body) = self.get_json(token, path).await;
+        assert_eq!(status, 200, "{}: {path}: {body}", self.backend);
+        body
     }
 
     /// Asserts that GET `path` as `token` answers 400 `invalid_parameter` naming `field`.

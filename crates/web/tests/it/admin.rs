@@ -88,8 +88,7 @@ async fn a_login_waits_for_the_second_administrator(
     );
     let (s, _) = login(app, "bm.new", "anything-at-all").await;
     assert_eq!(s, 401, "{b}: it cannot log in");
-    let (s, pending) = app.get_json(checker, "/api/v1/admin/staff-changes").await;
-    assert_eq!(s, 200);
+    let pending = app.get_ok(checker, "/api/v1/admin/staff-changes").await;
     assert_eq!(pending.as_array().unwrap().len(), 1, "{b}: {pending}");
     // The maker cannot approve their own request.
     let (s, v) = decide(app, admin, id, "approve").await;
@@ -175,8 +174,7 @@ async fn a_new_branch_applies_once_approved(
 /// Sessions are listed (without their tokens) and can be ended, once.
 async fn sessions_are_listed_and_ended(app: &TestApp, admin: &str, token: &str) {
     let b = app.backend;
-    let (s, sessions) = app.get_json(admin, "/api/v1/admin/sessions").await;
-    assert_eq!(s, 200);
+    let sessions = app.get_ok(admin, "/api/v1/admin/sessions").await;
     let id = element(&sessions, "username", "bm.new")["id"]
         .as_str()
         .unwrap()

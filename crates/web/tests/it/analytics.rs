@@ -50,8 +50,7 @@ async fn dashboard_and_pareto_count_only_the_callers_customers() {
     for app in TestApp::each().await {
         scored(&app).await;
         let admin = app.token("bm.head").await;
-        let (status, bank) = app.get_json(&admin, "/api/v1/analytics/dashboard").await;
-        assert_eq!(status, 200, "{}: {bank}", app.backend);
+        let bank = app.get_ok(&admin, "/api/v1/analytics/dashboard").await;
         assert_eq!(bank["customers"], 5);
         assert_eq!(bank["as_of"], "2026-06-30");
         assert_eq!(bank["tiers"][0]["tier"], "private_banking");

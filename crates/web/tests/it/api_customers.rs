@@ -22,17 +22,13 @@ async fn search_by_every_kind_of_key_through_the_api() {
             "C0000000001",
             "6222021234567890128",
         ] {
-            let (s, page) = app
-                .get_json(&token, &format!("/api/v1/customers?q={q}"))
-                .await;
+            let (s, page) = app.search(&token, q).await;
             assert_eq!(s, 200, "{q}");
             assert_eq!(ids(&page), vec![1], "{}: {q}", app.backend);
         }
         // Free text is never an error.
         for q in ["%25", "'%20OR%201=1", "%3Cscript%3E", "%F0%9F%98%80", "a"] {
-            let (s, page) = app
-                .get_json(&token, &format!("/api/v1/customers?q={q}"))
-                .await;
+            let (s, page) = app.search(&token, q).await;
             assert_eq!(s, 200, "{q}");
             assert!(ids(&page).is_empty(), "{q}");
         }
@@ -70,8 +66,7 @@ async fn bad_parameters_are_400_naming_the_parameter() {
 async fn the_360_view_has_holdings_trend_and_rm() {
     for app in TestApp::each().await {
         let token = app.token("rm.a").await;
-        let (s, v) = app.get_json(&token, "/api/v1/customers/1").await;
-        assert_eq!(s, 200, "{}", app.backend);
+        let v = app.get_ok(&token, "/api/v1/customers/1").await;
         assert_eq!(v["profile"]["name"], "张伟");
         assert_eq!(v["accounts"].as_array().unwrap().len(), 3);
         assert_eq!(v["aum_trend"].as_array().unwrap().len(), 24);

@@ -16,8 +16,7 @@ async fn the_steward_reviews_and_decides_pairs() {
     for app in TestApp::each().await {
         let records = seed(&app).await;
         let steward = app.token("steward01").await;
-        let (s, page) = app.get_json(&steward, "/api/v1/identity/reviews").await;
-        assert_eq!(s, 200, "{}: {page}", app.backend);
+        let page = app.get_ok(&steward, "/api/v1/identity/reviews").await;
         let items = page["items"].as_array().unwrap();
         assert_eq!(items.len(), 1);
         let id = items[0]["id"].as_i64().unwrap();
@@ -131,10 +130,9 @@ async fn a_manual_merge_can_be_undone() {
         let steward = app.token("steward01").await;
         let (keep, absorb) = (party(&records[2]), party(&records[3]));
         let path = format!("/api/v1/customers/{keep}/merge");
-        let (s, before) = app
-            .get_json(&steward, &format!("/api/v1/customers/{absorb}"))
+        let before = app
+            .get_ok(&steward, &format!("/api/v1/customers/{absorb}"))
             .await;
-        assert_eq!(s, 200);
         // The golden record names the winning source of each field (R2.4).
         let sources = before["profile"]["field_sources"].as_array().unwrap();
         let name = sources.iter().find(|f| f["field"] == "name").unwrap();
@@ -178,8 +176,7 @@ async fn a_manual_merge_can_be_undone() {
         let (s, out) = app.post_json(&steward, &undo, &why).await;
         assert_eq!(s, 200, "{}: {out}", app.backend);
         assert_eq!(out["other_customer_id"], absorb);
-        let (s, after) = app.get_json(&steward, &absorbed).await;
-        assert_eq!(s, 200);
+        let after = app.get_ok(&steward, &absorbed).await;
         assert_eq!(after["profile"]["name"], before["profile"]["name"]);
         assert_eq!(after["profile"]["mobile"], before["profile"]["mobile"]);
         let again = app

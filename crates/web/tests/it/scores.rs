@@ -8,12 +8,10 @@ use crate::{TestApp, assert_has_all};
 async fn every_score_of_a_customer_comes_with_its_explanation() {
     for app in TestApp::each().await {
         let token = app.token("rm.a").await;
-        let (status, before) = app.get_json(&token, "/api/v1/customers/1/scores").await;
-        assert_eq!(status, 200, "{}: {before}", app.backend);
+        let before = app.get_ok(&token, "/api/v1/customers/1/scores").await;
         assert!(before["latest"].is_null(), "not scored yet");
         scored(&app).await;
-        let (status, s) = app.get_json(&token, "/api/v1/customers/1/scores").await;
-        assert_eq!(status, 200, "{}: {s}", app.backend);
+        let s = app.get_ok(&token, "/api/v1/customers/1/scores").await;
         let l = &s["latest"];
         assert_eq!(l["as_of"], "2026-06-30");
         assert_eq!(l["model_version"], rapport_scoring::MODEL_VERSION);

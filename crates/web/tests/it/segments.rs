@@ -111,8 +111,7 @@ async fn counts_and_members_hold_only_the_callers_customers_masked() {
         assert_eq!(reports.len(), 5, "{}: one per list", app.backend);
 
         // The customer's scores name the segments it is in, within scope.
-        let (s, scores) = app.get_json(&rm_a, "/api/v1/customers/1/scores").await;
-        assert_eq!(s, 200, "{scores}");
+        let scores = app.get_ok(&rm_a, "/api/v1/customers/1/scores").await;
         assert_eq!(
             scores["segments"],
             json!([{"id": id, "name": "高净值客户", "as_of": "2026-06-30"}])

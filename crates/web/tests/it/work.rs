@@ -46,8 +46,7 @@ async fn an_rm_creates_completes_and_sees_tasks_only_within_scope() {
         assert_eq!(s, 404, "only once");
 
         let log_path = format!("/api/v1/customers/{}/interactions", fixture::ZHANG_WEI_A.0);
-        let (s, log) = app.get_json(&rm_a, &log_path).await;
-        assert_eq!(s, 200);
+        let log = app.get_ok(&rm_a, &log_path).await;
         assert_eq!(log[0]["id"], v["interaction"]["id"]);
         let (s, _) = app.get_json(&rm_b, &log_path).await;
         assert_eq!(s, 404, "{}", app.backend);
@@ -453,8 +452,7 @@ async fn contact_plans_refuse_a_zero_or_negative_cadence_and_respect_scope() {
 async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
     for app in TestApp::each().await {
         let rm = app.token("rm.a").await;
-        let (s, before) = app.get_json(&rm, "/api/v1/workbench").await;
-        assert_eq!(s, 200, "{before}");
+        let before = app.get_ok(&rm, "/api/v1/workbench").await;
         assert!(before["portfolio"]["as_of"].is_null(), "not scored yet");
         crate::scores::scored(&app).await;
         let (s, w) = app.get_json(&rm, "/api/v1/workbench").await;
@@ -472,22 +470,12 @@ async fn the_workbench_shows_the_portfolio_at_a_glance_within_scope() {
                 assert!(mine.contains(&id), "{}: {list} shows {id}", app.backend);
             }
         }
-        let risks: Vec<f64> = p["at_risk"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["churn_risk"].as_f64().unwrap())
-            .collect();
+        let risks = crate::floats(&p["at_risk"], "churn_risk");
         assert!(
             !risks.is_empty() && risks.windows(2).all(|w| w[0] >= w[1]),
             "{risks:?}"
         );
-        let months: Vec<&str> = p["aum_trend"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["month"].as_str().unwrap())
-            .collect();
+        let months = crate::strs(&p["aum_trend"], "month");
         assert!(
             months.len() <= 12 && months.windows(2).all(|w| w[0] < w[1]),
             "{months:?}"
@@ -554,8 +542,7 @@ async fn the_task_list_pages_through_the_callers_own_tasks_and_names_bad_paramet
             assert_eq!(s, 201, "{}: {v}", app.backend);
             ids.push(v["id"].as_i64().unwrap());
         }
-        let (s, page) = app.get_json(&rm_a, "/api/v1/tasks?page_size=2").await;
-        assert_eq!(s, 200, "{page}");
+        let page = app.get_ok(&rm_a, "/api/v1/tasks?page_size=2").await;
         let got = crate::ints(&page["items"], "id");
         assert_eq!(got, ids[..2], "{}", app.backend);
         assert_eq!(page["has_more"], true);
@@ -670,8 +657,7 @@ async fn a_generated_reason_reads_in_the_viewers_language() {
         let en = format!("Time deposit matures on {matures_on} (in 9 days) with 50,000 yuan");
 
         let rm = app.token("rm.a").await;
-        let (s, wb) = app.get_json(&rm, "/api/v1/workbench").await;
-        assert_eq!(s, 200, "{wb}");
+        let wb = app.get_ok(&rm, "/api/v1/workbench").await;
         assert_eq!(wb["due"][0]["reason"], en.as_str(), "{}", app.backend);
         let in_chinese = TestApp::client()
             .get(app.url("/api/v1/workbench"))
