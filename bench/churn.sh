@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Churn model benchmark: rapport-scoring's boosted trees (perpetual, pure Rust) against
-# LightGBM 4.x (Python) on the same input matrix and the same held-out parties.
+# LightGBM 4.x (Python) out of time, on the same rows.
 #
-#   bench/churn.sh                    # 6,000 synthetic customers (~41,000 rows)
+#   bench/churn.sh                    # 6,000 synthetic customers
 #   CUSTOMERS=2000 bench/churn.sh
 #
-# The integration tests' synthetic bank (crates/scoring/tests/it/synth.rs) is cut into rows
-# at several as-of months, labelled "churns within 3 months", and written with
-# `churn_inputs` (CHURN_INPUT_NAMES), the split `held_out` gives and this crate's
-# probability. LightGBM trains on the same training rows with its defaults and with two
-# common settings; the script prints each held-out AUC next to this crate's.
+# The integration tests' synthetic bank (crates/scoring/tests/it/synth.rs) is evaluated out of
+# time as `rapport score` evaluates a bank (`evaluate_out_of_time`: trained on snapshots whose
+# 3-month outcome windows end by the test snapshot, tested at it on customers it never saw) and
+# its rows are written as `rapport score --export-churn` writes them; bench/churn/
+# lightgbm_compare.py sets LightGBM and a logistic regression beside the model and its
+# baseline on the same test rows. No oracle here: see bench/churn-bank.sh for a bank with one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

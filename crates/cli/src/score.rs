@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_scoring::churn::out_of_time::{BASELINE_INPUTS, ChurnOracle, ChurnValidation};
-use rapport_scoring::{ScoringConfig, Tier, churn_matrix_csv};
+use rapport_scoring::{ScoringConfig, Tier};
 use rapport_store::scores::{NewScoreRun, ScoreBatch, ScoreRunEnd};
 use rapport_warehouse::score_pipeline::{
     self, ClvFit, PipelineOutput, PipelineSettings, run_scoring,
@@ -42,8 +42,10 @@ pub struct ScoreArgs {
     pub batch: u64,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
-    /// Also write the churn model's training matrix (inputs, label, held-out flag, the
-    /// model's probability) as CSV, for comparing other learners on the same split.
+    /// Also write the rows of the churn model's out-of-time evaluation as CSV — each training
+    /// and test row (customer, snapshot) with its label, the model's inputs, and the model's,
+    /// the logistic baseline's and (with --truth) the oracle's probabilities — for comparing
+    /// other learners on the same rows (bench/churn-bank.sh).
     #[arg(long)]
     pub export_churn: Option<PathBuf>,
     /// A generated bank's extracts folder (`rapport synth`, `rapport demo`): the churn
@@ -169,7 +171,7 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
     crate::segments::evaluate_all(ctx, &warehouse, as_of).await?;
     stages.done("segments");
 
-    let churn_auc = churn_model_auc(&out, &cfg, args)?;
+    let churn_auc = churn_model_auc(&out);
     let written = write_scores(ctx, run_id, &out, args.batch).await?;
     stages.done("writing");
     ctx.store
@@ -181,10 +183,10 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
                 churn_auc,
                 stages_json: stages.json(),
                 churn_validation_json: out
-                    .churn_validation
+                    .churn_evaluation
                     .as_ref()
                     .ok()
-                    .map(serde_json::to_string)
+                    .map(|e| serde_json::to_string(&e.validation))
                     .transpose()?,
             },
         )
@@ -195,6 +197,9 @@ pub async fn run(ctx: &Opened, args: &ScoreArgs) -> anyhow::Result<()> {
         "scored {} customers as of {as_of} in {total:.1} s: {alerts} alerts, {proposals} tier changes proposed (run {run_id})",
         out.scores.len()
     );
+    if let Some(path) = &args.export_churn {
+        export_churn(&out, path)?;
+    }
     Ok(())
 }
 
@@ -305,20 +310,15 @@ fn print_clv_fit(fit: &Result<Option<ClvFit>, String>) {
     }
 }
 
-/// The churn model's held-out AUC, if one was trained: prints its report and writes its
-/// training matrix when `--export-churn` asks.
-fn churn_model_auc(
-    out: &PipelineOutput,
-    cfg: &ScoringConfig,
-    args: &ScoreArgs,
-) -> anyhow::Result<Option<f64>> {
+/// The churn model's out-of-time AUC, if one was trained and evaluated: prints its reports.
+fn churn_model_auc(out: &PipelineOutput) -> Option<f64> {
     let model = match &out.churn {
         Ok(model) => model,
         Err(reason) => {
             eprintln!(
                 "  churn model not trained ({reason}): churn warnings come from the rules only"
             );
-            return Ok(None);
+            return None;
         }
     };
     let report = &model.report;
@@ -331,17 +331,38 @@ fn churn_model_auc(
         report.positives_train,
         report.positives_test
     );
-    if let Some(path) = &args.export_churn {
-        let (rows, labels) = &out.training;
-        let csv = churn_matrix_csv(rows, labels, model, &cfg.churn_model, args.seed);
-        std::fs::write(path, csv)
-            .with_context(|| format!("writing the churn matrix {}", path.display()))?;
-    }
-    Ok(print_churn_validation(&out.churn_validation))
+    print_churn_validation(out.churn_evaluation.as_ref().map(|e| &e.validation))
+}
+
+/// Writes the rows of the churn model's out-of-time evaluation (`--export-churn`), as it split
+/// them ([`ChurnEvaluation::write_csv`](rapport_scoring::churn::out_of_time::ChurnEvaluation)).
+fn export_churn(out: &PipelineOutput, path: &std::path::Path) -> anyhow::Result<()> {
+    let evaluation = out.churn_evaluation.as_ref().map_err(|reason| {
+        anyhow::anyhow!(
+            "--export-churn: the churn model was not evaluated out of time ({reason}), so there \
+             are no rows to write"
+        )
+    })?;
+    let (train, test) = out
+        .out_of_time_rows()
+        .context("--export-churn: the run kept no out-of-time rows")?;
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("creating the churn rows file {}", path.display()))?;
+    evaluation
+        .write_csv(train, test, file)
+        .with_context(|| format!("writing the churn rows {}", path.display()))?;
+    let v = &evaluation.validation;
+    eprintln!(
+        "wrote the churn evaluation's {} training and {} test rows to {}",
+        v.train.rows,
+        v.test.rows,
+        path.display()
+    );
+    Ok(())
 }
 
 /// Prints the out-of-time evaluation; its AUC is the run's churn AUC.
-fn print_churn_validation(v: &Result<ChurnValidation, String>) -> Option<f64> {
+fn print_churn_validation(v: Result<&ChurnValidation, &String>) -> Option<f64> {
     let v = match v {
         Ok(v) => v,
         Err(reason) => {

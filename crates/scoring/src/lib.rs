@@ -55,7 +55,7 @@ mod value;
 
 pub use churn::{
     CHURN_INPUT_NAMES, ChurnAssessment, ChurnModel, ChurnRule, ChurnWarning, REASONS, TrainReport,
-    churn_inputs, churn_matrix_csv, churn_warnings,
+    churn_inputs, churn_warnings,
 };
 pub use clv_class::{ClvDecision, assign_clv_classes};
 pub use config::{

@@ -44,8 +44,10 @@ pub struct PartyScore {
 }
 
 /// Refuses the batch when any row is invalid, naming every bad row and field.
-pub(crate) fn check_rows(rows: &[Features]) -> Result<(), ScoringError> {
-    let problems: Vec<_> = rows.iter().flat_map(Features::problems).collect();
+pub(crate) fn check_rows<'a>(
+    rows: impl IntoIterator<Item = &'a Features>,
+) -> Result<(), ScoringError> {
+    let problems: Vec<_> = rows.into_iter().flat_map(Features::problems).collect();
     if problems.is_empty() {
         Ok(())
     } else {

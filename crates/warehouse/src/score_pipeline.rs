@@ -13,7 +13,7 @@ use rapport_clv::{
 };
 use rapport_scoring::churn::event::{ChurnOutcome, churn_outcome};
 use rapport_scoring::churn::out_of_time::{
-    ChurnOracle, ChurnValidation, Labelled, validate_out_of_time,
+    ChurnEvaluation, ChurnOracle, Labelled, evaluate_out_of_time,
 };
 use rapport_scoring::{
     ChurnModel, Features, NbpModel, PartyScore, ScoringConfig, ScoringError, Tier,
@@ -66,11 +66,14 @@ pub struct PipelineOutput {
     pub clv_fit: std::result::Result<Option<ClvFit>, String>,
     /// The trained churn model, or why none could be trained (the rules still warn).
     pub churn: std::result::Result<ChurnModel, String>,
-    /// The churn model's training rows and labels (earlier snapshots).
+    /// The churn model's training rows and labels (earlier snapshots), latest snapshot first.
     pub training: (Vec<Features>, Vec<bool>),
-    /// The churn model evaluated out of time on customers it did not learn from, or why it
-    /// could not be.
-    pub churn_validation: std::result::Result<ChurnValidation, String>,
+    /// How many of the first `training` rows are of the latest snapshot (a horizon before
+    /// as-of): the out-of-time evaluation's test snapshot ([`PipelineOutput::out_of_time_rows`]).
+    pub latest_snapshot_rows: Option<usize>,
+    /// The churn model evaluated out of time on customers it did not learn from, with its
+    /// split, or why it could not be.
+    pub churn_evaluation: std::result::Result<ChurnEvaluation, String>,
     pub scores: Vec<PartyScore>,
     /// Seconds per stage, in order.
     pub stages: Vec<(&'static str, f64)>,
@@ -156,7 +159,7 @@ pub fn run_scoring(
     // The next-best-product models learn who holds what from the same snapshots as the churn
     // model, so the as-of scores are predictions, not echoes of the rows they were fitted on.
     let nbp = NbpModel::train(&train_rows, s.seed, &cfg.nbp).map_err(scoring)?;
-    let churn_validation = validate_churn(&train_rows, &labels, latest_pair, s);
+    let churn_evaluation = evaluate_churn(&train_rows, &labels, latest_pair, s);
     done("models", &mut stages);
 
     let by_party: HashMap<i64, f64> = clv.iter().map(|(p, c)| (*p, c.clv)).collect();
@@ -172,28 +175,37 @@ pub fn run_scoring(
         clv_fit,
         churn,
         training: (train_rows, labels),
-        churn_validation,
+        latest_snapshot_rows: latest_pair,
+        churn_evaluation,
         scores,
         stages,
     })
 }
 
-/// The out-of-time evaluation over the run's own labelled rows (no copy): the test set is the
-/// latest pair's first `latest_pair` rows (the snapshot a horizon before as-of, outcomes up to
-/// as-of), and a model is trained only on the earlier pairs' rows after them, whose outcome
-/// windows end by the test snapshot.
-fn validate_churn(
-    rows: &[Features],
-    labels: &[bool],
+impl PipelineOutput {
+    /// The churn evaluation's candidate rows, out of `training` without a copy: the test
+    /// snapshot's rows, and the earlier snapshots' rows it may train on.
+    pub fn out_of_time_rows(&self) -> Option<(Labelled<'_>, Labelled<'_>)> {
+        out_of_time_rows(
+            &self.training.0,
+            &self.training.1,
+            self.latest_snapshot_rows,
+        )
+    }
+}
+
+/// `(train, test)` of the run's labelled rows: the test rows are the latest pair's first
+/// `latest_pair` rows (the snapshot a horizon before as-of, outcomes up to as-of); training
+/// rows are the earlier pairs' rows after them, whose outcome windows end by the test snapshot.
+fn out_of_time_rows<'a>(
+    rows: &'a [Features],
+    labels: &'a [bool],
     latest_pair: Option<usize>,
-    s: &PipelineSettings,
-) -> std::result::Result<ChurnValidation, String> {
-    let Some(split) = latest_pair else {
-        return Err("no snapshot a horizon before as-of".to_owned());
-    };
+) -> Option<(Labelled<'a>, Labelled<'a>)> {
+    let split = latest_pair?;
     let (test_rows, train_rows) = rows.split_at(split.min(rows.len()));
     let (test_labels, train_labels) = labels.split_at(split.min(labels.len()));
-    validate_out_of_time(
+    Some((
         Labelled {
             rows: train_rows,
             labels: train_labels,
@@ -202,6 +214,23 @@ fn validate_churn(
             rows: test_rows,
             labels: test_labels,
         },
+    ))
+}
+
+/// The out-of-time evaluation over the run's own labelled rows (no copy,
+/// [`out_of_time_rows`]).
+fn evaluate_churn(
+    rows: &[Features],
+    labels: &[bool],
+    latest_pair: Option<usize>,
+    s: &PipelineSettings,
+) -> std::result::Result<ChurnEvaluation, String> {
+    let Some((train, test)) = out_of_time_rows(rows, labels, latest_pair) else {
+        return Err("no snapshot a horizon before as-of".to_owned());
+    };
+    evaluate_out_of_time(
+        train,
+        test,
         s.churn_horizon_months,
         s.seed,
         &s.scoring.churn_model,

@@ -136,6 +136,60 @@ fn most_planted_churners_who_wind_down_get_a_churn_alert_before_the_month_they_c
         runs[0]
     );
     assert_the_first_month_is_scored_by_the_rules_alone(d);
+    assert_the_churn_export_holds_the_rows_evaluated_out_of_time(&data);
+}
+
+/// `rapport score --export-churn` writes the rows the out-of-time evaluation trained and
+/// tested on: no customer on both sides, the test rows at the test snapshot S, the training
+/// rows a horizon or more before it, and the model's probabilities on the test rows giving back
+/// the AUC the run reported (stored with the run).
+fn assert_the_churn_export_holds_the_rows_evaluated_out_of_time(data: &Path) {
+    let d = data.to_str().unwrap();
+    let csv = data.join("churn-rows.csv");
+    let extracts = data.join("extracts");
+    let out = rapport(&[
+        "score",
+        "--data-dir",
+        d,
+        "--truth",
+        extracts.to_str().unwrap(),
+        "--export-churn",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let runs = rt.block_on(query_pairs(
+        &data.join("rapport.db"),
+        "SELECT churn_validation, CAST(id AS TEXT) FROM score_runs ORDER BY id DESC LIMIT 1",
+    ));
+    let v: rapport_scoring::churn::out_of_time::ChurnValidation =
+        serde_json::from_str(&runs[0].0).unwrap();
+    let rows = csv_rows(&csv);
+    let (test, train): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r["set"] == "test");
+    assert_eq!((train.len(), test.len()), (v.train.rows, v.test.rows));
+    let customers = |rows: &[&HashMap<String, String>]| -> std::collections::HashSet<String> {
+        rows.iter().map(|r| r["party_id"].clone()).collect()
+    };
+    assert!(customers(&train).is_disjoint(&customers(&test)));
+    let snapshot = |r: &HashMap<String, String>| r["snapshot"].parse::<NaiveDate>().unwrap();
+    let s = v.test_snapshot;
+    let latest_training = s.checked_sub_months(Months::new(v.horizon_months)).unwrap();
+    assert!(test.iter().all(|r| snapshot(r) == s));
+    assert!(
+        train
+            .iter()
+            .all(|r| r["set"] == "train" && snapshot(r) <= latest_training)
+    );
+    let labels: Vec<bool> = test.iter().map(|r| r["label"] == "1").collect();
+    let model: Vec<f64> = test.iter().map(|r| r["model"].parse().unwrap()).collect();
+    assert_eq!(rapport_scoring::auc(&model, &labels), Some(v.auc));
+    // With the bank's truth given, the oracle places the test customers the store resolved.
+    let placed = test.iter().filter(|r| !r["oracle"].is_empty()).count();
+    assert_eq!(placed, v.oracle_rows);
+    assert!(placed * 10 >= test.len() * 9, "{placed} of {}", test.len());
 }
 
 /// At the first month of the bank's history no customer has a horizon of outcomes behind a

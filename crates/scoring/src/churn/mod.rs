@@ -1,6 +1,7 @@
 //! Churn early warning (流失预警, R3.7): rules with their numbers, and a trained model with
 //! its held-out AUC and the inputs behind each prediction.
 pub mod event;
+mod export;
 mod inputs;
 mod model;
 pub mod out_of_time;
@@ -8,7 +9,7 @@ mod rules;
 
 pub use inputs::{CHURN_INPUT_NAMES, churn_inputs};
 pub(crate) use model::top_reasons;
-pub use model::{ChurnModel, REASONS, TrainReport, churn_matrix_csv};
+pub use model::{ChurnModel, REASONS, TrainReport};
 pub use rules::{ChurnRule, ChurnWarning, churn_warnings};
 
 use rapport_domain::reason::ChurnDefinition;

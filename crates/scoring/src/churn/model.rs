@@ -65,13 +65,25 @@ impl ChurnModel {
         seed: u64,
         cfg: &ModelConfig,
     ) -> Result<(Self, TrainReport), ScoringError> {
+        let rows: Vec<&Features> = rows.iter().collect();
+        Self::train_on(&rows, labels, seed, cfg)
+    }
+
+    /// [`ChurnModel::train_with`] on rows held elsewhere (a subset of a larger set, picked
+    /// without copying it).
+    pub(crate) fn train_on(
+        rows: &[&Features],
+        labels: &[bool],
+        seed: u64,
+        cfg: &ModelConfig,
+    ) -> Result<(Self, TrainReport), ScoringError> {
         if rows.len() != labels.len() {
             return Err(ScoringError::LabelCount {
                 rows: rows.len(),
                 labels: labels.len(),
             });
         }
-        check_rows(rows)?;
+        check_rows(rows.iter().copied())?;
         let (rows, labels) = sampled(rows, labels, cfg.max_rows, seed);
         let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
         let test = held_out(&ids, &labels, cfg.test_share, seed);
@@ -148,8 +160,8 @@ impl ChurnModel {
             .unwrap_or(0.0)
     }
 
-    pub fn predict_many(&self, rows: &[Features]) -> Vec<f64> {
-        let inputs: Vec<Vec<f64>> = rows.iter().map(churn_inputs).collect();
+    pub fn predict_many<'a>(&self, rows: impl IntoIterator<Item = &'a Features>) -> Vec<f64> {
+        let inputs: Vec<Vec<f64>> = rows.into_iter().map(churn_inputs).collect();
         self.classifier.predict(&inputs)
     }
 
@@ -169,7 +181,7 @@ impl ChurnModel {
 /// The rows (and their labels) a model learns from: all of them, or at most `max_rows` of
 /// them by whole parties ([`sample_parties`]).
 fn sampled<'a>(
-    rows: &'a [Features],
+    rows: &[&'a Features],
     labels: &[bool],
     max_rows: usize,
     seed: u64,
@@ -180,41 +192,8 @@ fn sampled<'a>(
         .zip(labels)
         .zip(keep)
         .filter(|(_, k)| *k)
-        .map(|((f, l), _)| (f, *l))
+        .map(|((f, l), _)| (*f, *l))
         .unzip()
-}
-
-/// The churn model's training matrix as CSV, for comparing it with other learners on exactly
-/// the same rows and split: `party_id, is_test, label, perpetual` (this model's probability),
-/// then the inputs in [`CHURN_INPUT_NAMES`] order: the rows training used (the same sample)
-/// and `is_test` its split (the same `cfg` and `seed`).
-pub fn churn_matrix_csv(
-    rows: &[Features],
-    labels: &[bool],
-    model: &ChurnModel,
-    cfg: &ModelConfig,
-    seed: u64,
-) -> String {
-    let (rows, labels) = sampled(rows, labels, cfg.max_rows, seed);
-    let ids: Vec<i64> = rows.iter().map(|f| f.party_id).collect();
-    let test = held_out(&ids, &labels, cfg.test_share, seed);
-    let owned: Vec<Features> = rows.iter().map(|f| (*f).clone()).collect();
-    let probabilities = model.predict_many(&owned);
-    let mut out = format!(
-        "party_id,is_test,label,perpetual,{}\n",
-        CHURN_INPUT_NAMES.join(",")
-    );
-    for (((f, is_test), label), p) in owned.iter().zip(&test).zip(&labels).zip(&probabilities) {
-        let inputs: Vec<String> = churn_inputs(f).iter().map(f64::to_string).collect();
-        out += &format!(
-            "{},{},{},{p},{}\n",
-            f.party_id,
-            u8::from(*is_test),
-            u8::from(*label),
-            inputs.join(",")
-        );
-    }
-    out
 }
 
 /// The `n` largest positive contributions as parts, largest first (ties by input order).

@@ -34,10 +34,19 @@ impl ChurnOracle {
         Self(Arc::new(probability))
     }
 
+    /// The true probability that `party` churns within `horizon` months after `snapshot`;
+    /// `None` when the oracle cannot place the party.
+    pub fn probability(&self, party: i64, snapshot: NaiveDate, horizon: u32) -> Option<f64> {
+        (self.0)(party, snapshot, horizon)
+    }
+
     /// The oracle's AUC over the test rows it can place, and how many it placed.
-    fn auc(&self, rows: &[Features], labels: &[bool], horizon: u32) -> (Option<f64>, usize) {
+    fn auc(&self, rows: &[&Features], labels: &[bool], horizon: u32) -> (Option<f64>, usize) {
         let (scores, placed): (Vec<f64>, Vec<bool>) = (rows.iter().zip(labels))
-            .filter_map(|(f, l)| (self.0)(f.party_id, f.as_of, horizon).map(|p| (p, *l)))
+            .filter_map(|(f, l)| {
+                self.probability(f.party_id, f.as_of, horizon)
+                    .map(|p| (p, *l))
+            })
             .unzip();
         (auc(&scores, &placed), scores.len())
     }
@@ -98,6 +107,34 @@ fn not_evaluable(reason: impl Into<String>) -> ScoringError {
     }
 }
 
+/// The evaluation with what it was made of: which of the given rows trained and which were
+/// tested, and the model and baseline that scored them — all an export of its rows needs
+/// ([`ChurnEvaluation::write_csv`]), kept here so that nothing else decides the split.
+#[derive(Debug, Clone)]
+pub struct ChurnEvaluation {
+    pub validation: ChurnValidation,
+    /// Per row of the training rows given: whether it trained (its customer is not tested).
+    pub(super) trained: Vec<bool>,
+    /// Per row of the test rows given: whether it was tested (its customer was drawn).
+    pub(super) tested: Vec<bool>,
+    /// The model trained on the training rows kept.
+    pub(super) model: ChurnModel,
+    /// The logistic baseline, when it could be fitted.
+    pub(super) baseline: Option<Baseline>,
+    /// The model's and the baseline's probabilities on the tested rows, in their order.
+    pub(super) scores: Vec<f64>,
+    pub(super) baseline_scores: Option<Vec<f64>>,
+    pub(super) oracle: Option<ChurnOracle>,
+}
+
+impl ChurnEvaluation {
+    /// The model the evaluation trained (on the earlier snapshots' rows of the customers not
+    /// tested).
+    pub fn model(&self) -> &ChurnModel {
+        &self.model
+    }
+}
+
 /// Trains a churn model on `train` and evaluates it on `test`, whose rows are all of one
 /// snapshot. Every training row's outcome window (its snapshot + `horizon_months`) must end by
 /// the test snapshot — otherwise training would see the test period, and this refuses — and
@@ -110,38 +147,65 @@ pub fn validate_out_of_time(
     cfg: &ModelConfig,
     oracle: Option<&ChurnOracle>,
 ) -> Result<ChurnValidation, ScoringError> {
+    evaluate_out_of_time(train, test, horizon_months, seed, cfg, oracle).map(|e| e.validation)
+}
+
+/// [`validate_out_of_time`], keeping the split and the fitted models for an export of the rows
+/// ([`ChurnEvaluation::write_csv`]). The rows are picked by reference, never copied.
+pub fn evaluate_out_of_time(
+    train: Labelled<'_>,
+    test: Labelled<'_>,
+    horizon_months: u32,
+    seed: u64,
+    cfg: &ModelConfig,
+    oracle: Option<&ChurnOracle>,
+) -> Result<ChurnEvaluation, ScoringError> {
     let test_snapshot = one_snapshot(test.rows)?;
     check_no_overlap(train.rows, test_snapshot, horizon_months)?;
-    let (train, test) = disjoint_customers(train, test, cfg.test_share, seed);
-    let (model, _) = ChurnModel::train_with(&train.0, &train.1, seed, cfg)?;
-    let scores = model.predict_many(&test.0);
-    let labels = &test.1;
-    let auc = auc(&scores, labels).ok_or_else(|| not_evaluable("no AUC on the test rows"))?;
-    let baseline_auc = baseline_auc(&train, &test);
-    let test_counts = counts(&test.0, labels);
+    let (trained, tested) = disjoint_customers(train, test, cfg.test_share, seed);
+    let (train_rows, train_labels) = picked(train, &trained);
+    let (test_rows, labels) = picked(test, &tested);
+    let (model, _) = ChurnModel::train_on(&train_rows, &train_labels, seed, cfg)?;
+    let scores = model.predict_many(test_rows.iter().copied());
+    let baseline = Baseline::fit(&train_rows, &train_labels);
+    let baseline_scores =
+        (baseline.as_ref()).map(|b| test_rows.iter().map(|f| b.predict(f)).collect::<Vec<f64>>());
+    let baseline_auc = baseline_scores.as_ref().and_then(|s| auc(s, &labels));
+    let auc = auc(&scores, &labels).ok_or_else(|| not_evaluable("no AUC on the test rows"))?;
+    let test_counts = counts(&test_rows, &labels);
     let (oracle_auc, oracle_rows) =
-        oracle.map_or((None, 0), |o| o.auc(&test.0, labels, horizon_months));
+        oracle.map_or((None, 0), |o| o.auc(&test_rows, &labels, horizon_months));
     let mut warnings = sanity_check(auc, baseline_auc, oracle_auc);
     if test_counts.churned < MIN_TEST_POSITIVES {
         warnings.push(SanityWarning::FewPositives {
             positives: test_counts.churned,
         });
     }
-    Ok(ChurnValidation {
+    let validation = ChurnValidation {
         test_snapshot,
         horizon_months,
-        train: counts(&train.0, &train.1),
+        train: counts(&train_rows, &train_labels),
         test: test_counts,
         auc,
-        auc_interval: auc_interval(&scores, labels, 200, 0.95, seed),
-        pr_auc: pr_auc(&scores, labels),
-        top_5: lift_and_recall(&scores, labels, 0.05),
-        top_10: lift_and_recall(&scores, labels, 0.10),
-        calibration: calibration(&scores, labels, 10),
+        auc_interval: auc_interval(&scores, &labels, 200, 0.95, seed),
+        pr_auc: pr_auc(&scores, &labels),
+        top_5: lift_and_recall(&scores, &labels, 0.05),
+        top_10: lift_and_recall(&scores, &labels, 0.10),
+        calibration: calibration(&scores, &labels, 10),
         baseline_auc,
         oracle_auc,
         oracle_rows,
         warnings,
+    };
+    Ok(ChurnEvaluation {
+        validation,
+        trained,
+        tested,
+        model,
+        baseline,
+        scores,
+        baseline_scores,
+        oracle: oracle.cloned(),
     })
 }
 
@@ -178,35 +242,36 @@ fn check_no_overlap(
     Ok(())
 }
 
-type Split = (Vec<Features>, Vec<bool>);
-
-/// The test customers (a seeded share of the test snapshot's, stratified by outcome) and the
-/// training rows of every other customer.
+/// Which training rows train and which test rows are tested: the test customers are a seeded
+/// share of the test snapshot's (stratified by outcome), and every training row of theirs is
+/// left out.
 fn disjoint_customers(
     train: Labelled<'_>,
     test: Labelled<'_>,
     test_share: f64,
     seed: u64,
-) -> (Split, Split) {
+) -> (Vec<bool>, Vec<bool>) {
     let ids: Vec<i64> = test.rows.iter().map(|f| f.party_id).collect();
-    let held = held_out(&ids, test.labels, test_share, seed);
-    let test_customers: HashSet<i64> = (ids.iter().zip(&held))
-        .filter(|(_, h)| **h)
+    let tested = held_out(&ids, test.labels, test_share, seed);
+    let test_customers: HashSet<i64> = (ids.iter().zip(&tested))
+        .filter(|(_, t)| **t)
         .map(|(id, _)| *id)
         .collect();
-    let keep = |rows: &[Features], labels: &[bool], want_test: bool| -> Split {
-        (rows.iter().zip(labels))
-            .filter(|(f, _)| test_customers.contains(&f.party_id) == want_test)
-            .map(|(f, l)| (f.clone(), *l))
-            .unzip()
-    };
-    (
-        keep(train.rows, train.labels, false),
-        keep(test.rows, test.labels, true),
-    )
+    let trained = (train.rows.iter())
+        .map(|f| !test_customers.contains(&f.party_id))
+        .collect();
+    (trained, tested)
 }
 
-fn counts(rows: &[Features], labels: &[bool]) -> Counts {
+/// The rows (by reference) and labels that `keep` marks.
+fn picked<'a>(rows: Labelled<'a>, keep: &[bool]) -> (Vec<&'a Features>, Vec<bool>) {
+    (rows.rows.iter().zip(rows.labels).zip(keep))
+        .filter(|(_, k)| **k)
+        .map(|((f, l), _)| (f, *l))
+        .unzip()
+}
+
+fn counts(rows: &[&Features], labels: &[bool]) -> Counts {
     Counts {
         rows: rows.len(),
         customers: rows
@@ -218,24 +283,37 @@ fn counts(rows: &[Features], labels: &[bool]) -> Counts {
     }
 }
 
-/// The logistic baseline's AUC on the test rows, trained on the training rows.
-fn baseline_auc(train: &Split, test: &Split) -> Option<f64> {
-    let positions: Vec<usize> = BASELINE_INPUTS
+/// The logistic regression on [`BASELINE_INPUTS`].
+#[derive(Debug, Clone)]
+pub(super) struct Baseline {
+    /// Where each baseline input is in [`CHURN_INPUT_NAMES`].
+    positions: Vec<usize>,
+    model: LogisticBaseline,
+}
+
+impl Baseline {
+    /// Fitted on the training rows; `None` when it cannot be (one class only).
+    fn fit(rows: &[&Features], labels: &[bool]) -> Option<Self> {
+        let positions: Vec<usize> = BASELINE_INPUTS
+            .iter()
+            .filter_map(|name| CHURN_INPUT_NAMES.iter().position(|n| n == name))
+            .collect();
+        let inputs: Vec<Vec<f64>> = rows.iter().map(|f| inputs(&positions, f)).collect();
+        let model = LogisticBaseline::fit(&inputs, labels)?;
+        Some(Self { positions, model })
+    }
+
+    /// The baseline's probability of churn for one row.
+    pub(super) fn predict(&self, f: &Features) -> f64 {
+        self.model.predict(&inputs(&self.positions, f))
+    }
+}
+
+/// The churn inputs at `positions` of one row.
+fn inputs(positions: &[usize], f: &Features) -> Vec<f64> {
+    let all = churn_inputs(f);
+    positions
         .iter()
-        .filter_map(|name| CHURN_INPUT_NAMES.iter().position(|n| n == name))
-        .collect();
-    let inputs = |rows: &[Features]| -> Vec<Vec<f64>> {
-        rows.iter()
-            .map(|f| {
-                let all = churn_inputs(f);
-                positions
-                    .iter()
-                    .filter_map(|p| all.get(*p).copied())
-                    .collect()
-            })
-            .collect()
-    };
-    let model = LogisticBaseline::fit(&inputs(&train.0), &train.1)?;
-    let scores: Vec<f64> = inputs(&test.0).iter().map(|x| model.predict(x)).collect();
-    auc(&scores, &test.1)
+        .filter_map(|p| all.get(*p).copied())
+        .collect()
 }

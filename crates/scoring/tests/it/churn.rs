@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
 use rapport_scoring::{
-    CHURN_INPUT_NAMES, ChurnModel, Features, ScoringConfig, auc, churn_inputs, churn_matrix_csv,
-    churn_warnings, score_all,
+    CHURN_INPUT_NAMES, ChurnModel, Features, ScoringConfig, auc, churn_inputs, churn_warnings,
+    score_all,
 };
 
 use crate::synth::{self, Archetype, HORIZON};
@@ -146,68 +146,6 @@ fn training_is_deterministic_and_refuses_one_class() {
     assert!(err.to_string().contains("churn"), "{err}");
     let err = ChurnModel::train(&rows, &labels[1..], 3).unwrap_err();
     assert!(err.to_string().contains("labels"), "{err}");
-}
-
-/// Writes the churn matrix of the synthetic bank, with the split the model used, for a
-/// comparison with another library:
-/// `RAPPORT_CHURN_CSV=/tmp/churn.csv cargo test -p rapport-scoring --test it -- --ignored`
-/// (`RAPPORT_CHURN_CUSTOMERS` sets the bank's size, 2,000 by default). Columns: party,
-/// whether held out, label, this crate's probability, then [`CHURN_INPUT_NAMES`].
-#[test]
-#[ignore = "writes a file; run by hand for the LightGBM comparison"]
-fn export_churn_matrix() {
-    let Ok(path) = std::env::var("RAPPORT_CHURN_CSV") else {
-        return;
-    };
-    let n = std::env::var("RAPPORT_CHURN_CUSTOMERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
-    let customers = synth::population(SEED, n, synth::Options::default());
-    let (rows, labels) = synth::churn_rows(&customers);
-    let (model, report) = ChurnModel::train(&rows, &labels, SEED).unwrap();
-    eprintln!("perpetual held-out AUC {:.4}", report.auc_holdout);
-    let out = churn_matrix_csv(
-        &rows,
-        &labels,
-        &model,
-        &ScoringConfig::default().churn_model,
-        SEED,
-    );
-    std::fs::write(path, out).unwrap();
-}
-
-#[test]
-fn the_exported_matrix_holds_out_the_parties_training_held_out() {
-    let t = trained();
-    let (rows, labels) = synth::churn_rows(&t.customers);
-    let csv = churn_matrix_csv(
-        &rows,
-        &labels,
-        &t.churn,
-        &ScoringConfig::default().churn_model,
-        SEED,
-    );
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(&header[..4], ["party_id", "is_test", "label", "perpetual"]);
-    assert_eq!(header.len(), 4 + CHURN_INPUT_NAMES.len());
-    let (mut p, mut y) = (Vec::new(), Vec::new());
-    for line in lines {
-        let v: Vec<&str> = line.split(',').collect();
-        assert_eq!(v.len(), header.len());
-        if v[1] == "1" {
-            p.push(v[3].parse::<f64>().unwrap());
-            y.push(v[2] == "1");
-        }
-    }
-    assert_eq!(p.len(), t.report.n_test);
-    let exported = auc(&p, &y).unwrap();
-    assert!(
-        (exported - t.report.auc_holdout).abs() < 1e-9,
-        "{exported} vs {}",
-        t.report.auc_holdout
-    );
 }
 
 #[test]
