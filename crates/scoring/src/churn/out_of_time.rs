@@ -127,14 +127,6 @@ pub struct ChurnEvaluation {
     pub(super) oracle: Option<ChurnOracle>,
 }
 
-impl ChurnEvaluation {
-    /// The model the evaluation trained (on the earlier snapshots' rows of the customers not
-    /// tested).
-    pub fn model(&self) -> &ChurnModel {
-        &self.model
-    }
-}
-
 /// Trains a churn model on `train` and evaluates it on `test`, whose rows are all of one
 /// snapshot. Every training row's outcome window (its snapshot + `horizon_months`) must end by
 /// the test snapshot — otherwise training would see the test period, and this refuses — and
